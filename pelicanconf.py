@@ -1,0 +1,96 @@
+"""Development settings: relative URLs, lenient content checks.
+
+A story with a content error is reported and left out here; publishconf.py
+makes the same error stop the build."""
+
+import os
+import sys
+
+PROJECT_ROOT = os.path.dirname(os.path.abspath(__file__))
+# Plugins share the portal package (schema, MIME table, problems).
+if PROJECT_ROOT not in sys.path:
+    sys.path.insert(0, PROJECT_ROOT)
+
+SITENAME = "One Small Step"
+SITESUBTITLE = "Conversations across the political divide"
+AUTHOR = "StoryCorps"
+SITEURL = ""
+RELATIVE_URLS = True
+PATH = os.path.join(PROJECT_ROOT, "content")
+OUTPUT_PATH = os.path.join(PROJECT_ROOT, "output")
+CACHE_PATH = os.path.join(PROJECT_ROOT, "cache")
+THEME = os.path.join(PROJECT_ROOT, "theme")
+TIMEZONE = "America/New_York"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%B %-d, %Y"
+
+PLUGIN_PATHS = [os.path.join(PROJECT_ROOT, "plugins")]
+PLUGINS = [
+    "story_reader",
+    "story_audio",
+    "approval_gate",
+    "story_assets",
+    "theme_helpers",
+]
+
+# Content layout: one folder a story, campaign pages, data files.
+ARTICLE_PATHS = ["stories"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+IGNORE_FILES = [".*", "README.md", "*~"]
+ARTICLE_ORDER_BY = "reversed-date"
+
+# URLs: stories live at /stories/<folder>/, pages at /<slug>/.
+ARTICLE_URL = "stories/{slug}/"
+ARTICLE_SAVE_AS = "stories/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DIRECT_TEMPLATES = ["home", "index", "tags"]
+HOME_SAVE_AS = "index.html"
+INDEX_URL = "stories/"
+INDEX_SAVE_AS = "stories/index.html"
+PAGINATED_TEMPLATES = {"index": None, "tag": None}
+DEFAULT_PAGINATION = 12
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+TAG_URL = "topics/{slug}/"
+TAG_SAVE_AS = "topics/{slug}/index.html"
+TAGS_URL = "topics/"
+TAGS_SAVE_AS = "topics/index.html"
+# Pelican's own listings we do not publish; drafts never get a page.
+CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = ""
+DRAFT_SAVE_AS = DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""
+
+# Pelican's Atom/RSS feeds are replaced by the podcast feed.
+FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = TAG_FEED_ATOM = None
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}
+TYPOGRIFY = False
+
+# The campaign, as the theme shows it.
+CAMPAIGN = {
+    "organization": "StoryCorps",
+    "tagline": "Conversations across the political divide",
+    "contact_email": "onesmallstep@storycorps.org",
+}
+
+# Story handling (see plugins/*/README.md).
+STORY_STRICT = False
+STORY_PREVIEW = False
+STORY_MEDIA_URL = ""
+
+# Everything a template prints is escaped; Markdown we rendered (and
+# sanitized) is marked |safe where it is printed.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

@@ -1,0 +1,1 @@
+from .gate import register  # noqa: F401

@@ -1,0 +1,243 @@
+"""The approval gate: only published, approved, fully released stories exist.
+
+Pelican's ``draft`` status still writes a page and copies attachments, so the
+gate does not rely on it. After every story is read, it asks the other
+plugins to inspect the stories (``portal.signals``), then removes every story
+that is not cleared from each list Pelican keeps, from the content map used
+to resolve links, and from the static files to copy. What is removed is never
+rendered, listed, fed or indexed: later plugins only ever see cleared stories.
+
+Settings:
+- ``STORY_STRICT`` (publishconf: True): a content error in a story that would
+  otherwise be published stops the build, naming every problem.
+- ``STORY_PREVIEW`` (preview builds only): held-back stories are kept, marked
+  with ``held_back`` reasons so the theme shows a "not public" banner. It can
+  never be combined with ``STORY_STRICT``.
+- ``STORY_NOW``: the moment scheduled stories are compared with (tests).
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import logging
+import zoneinfo
+
+from pelican import signals
+
+from portal import signals as portal_signals
+from portal.problems import Problem, Severity, StoryContentError
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_LISTS = (
+    "articles",
+    "translations",
+    "drafts",
+    "drafts_translations",
+    "hidden_articles",
+    "hidden_translations",
+)
+
+
+def _now(settings) -> datetime.datetime:
+    now = settings.get("STORY_NOW")
+    zone = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    if now is None:
+        return datetime.datetime.now(zone)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=zone)
+    return now
+
+
+def _aware(value, zone) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    return datetime.datetime(value.year, value.month, value.day, tzinfo=zone)
+
+
+def _stories(generator) -> list:
+    seen, out = set(), []
+    for name in ARTICLE_LISTS:
+        for article in getattr(generator, name, []):
+            if hasattr(article, "story_source") and id(article) not in seen:
+                seen.add(id(article))
+                out.append(article)
+    return sorted(out, key=lambda article: article.story_source)
+
+
+def _date_problems(story, settings) -> list[Problem]:
+    zone = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    now = _now(settings)
+    problems = []
+    if _aware(story.story.date, zone) > now:
+        problems.append(
+            Problem(
+                story.story_source,
+                "date",
+                f"the recording date {story.story.date} is in the future",
+                "write the day the conversation was recorded",
+                story.story_lines.get(("date",)),
+            )
+        )
+    return problems
+
+
+def _duplicate_problems(stories) -> list[Problem]:
+    by_id = collections.defaultdict(list)
+    for story in stories:
+        by_id[story.story.id].append(story)
+    problems = []
+    for story_id, same in by_id.items():
+        if len(same) > 1:
+            for story in same:
+                others = ", ".join(s.story_source for s in same if s is not story)
+                problems.append(
+                    Problem(
+                        story.story_source,
+                        "id",
+                        f"the id '{story_id}' is also used by {others}",
+                        "give each story its own id; never change the id of a "
+                        "story that is already public",
+                        story.story_lines.get(("id",)),
+                    )
+                )
+    return problems
+
+
+def hold_back_reasons(story, errors: list[Problem], settings) -> list[str]:
+    """Why a story is not public; an empty list means it is cleared."""
+    reasons = []
+    if errors:
+        fields = sorted({problem.field for problem in errors})
+        reasons.append("content errors in " + ", ".join(fields))
+    if story.story is None:
+        return reasons or ["its front matter cannot be read"]
+    if story.story.status != "published":
+        reasons.append(f"status is '{story.story.status}'")
+    approval = story.story.approval
+    if approval is None:
+        reasons.append("no approval (approval.approved_by and approved_on are empty)")
+    elif not approval.releases_signed:
+        reasons.append("not every participant has signed the release")
+    if story.story.published is not None:
+        zone = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "UTC")
+        if _aware(story.story.published, zone) > _now(settings):
+            reasons.append(f"scheduled for {story.story.published}")
+    return reasons
+
+
+def would_publish(story, settings) -> bool:
+    """Cleared but for content errors: the stories strict builds insist on."""
+    return story.story is not None and not hold_back_reasons(story, [], settings)
+
+
+def gate(generator):
+    settings = generator.settings
+    strict = bool(settings.get("STORY_STRICT"))
+    preview = bool(settings.get("STORY_PREVIEW"))
+    if strict and preview:
+        raise ValueError("STORY_PREVIEW cannot be used with STORY_STRICT (production)")
+
+    stories = _stories(generator)
+    problems: dict[int, list[Problem]] = {
+        id(s): list(s.story_problems) for s in stories
+    }
+
+    def report(problem: Problem) -> None:
+        for story in stories:
+            if story.story_source == problem.path:
+                problems[id(story)].append(problem)
+                return
+        raise KeyError(f"no story at {problem.path}")
+
+    readable = [s for s in stories if s.story is not None]
+    for story in readable:
+        for problem in _date_problems(story, settings):
+            report(problem)
+    for problem in _duplicate_problems(readable):
+        report(problem)
+    portal_signals.story_media.send(generator, stories=readable, report=report)
+    checkable = [s for s in readable if getattr(s, "audio", None) is not None]
+    portal_signals.story_checks.send(generator, stories=checkable, report=report)
+
+    published, held_back = [], {}
+    blocking: list[Problem] = []
+    for story in stories:
+        story_problems = problems[id(story)]
+        errors = [p for p in story_problems if p.severity is Severity.ERROR]
+        for problem in story_problems:
+            if problem.severity is Severity.WARNING:
+                logger.warning("%s", problem)
+            elif strict and would_publish(story, settings):
+                blocking.append(problem)
+            else:
+                logger.error("%s", problem)
+        reasons = hold_back_reasons(story, errors, settings)
+        if reasons:
+            held_back[story] = reasons
+        else:
+            published.append(story)
+
+    if blocking:
+        raise StoryContentError(blocking)
+
+    for story, reasons in held_back.items():
+        logger.warning(
+            "[approval_gate] held back %s: %s", story.story_source, "; ".join(reasons)
+        )
+        story.held_back = reasons
+
+    if preview:
+        previewable = [
+            s for s in held_back if s.story is not None and getattr(s, "audio", None)
+        ]
+        _keep_for_preview(generator, previewable)
+        removed = [s for s in held_back if s not in previewable]
+    else:
+        removed = list(held_back)
+    _remove(generator, removed, keep=published)
+
+    generator.context["stories_held_back"] = [
+        (story.story_source, reasons) for story, reasons in held_back.items()
+    ]
+    generator.context["stories_published_count"] = len(published)
+    portal_signals.stories_gated.send(
+        generator, published=published, held_back=held_back
+    )
+
+
+def _keep_for_preview(generator, stories) -> None:
+    """Preview builds show held-back stories as if published, bannered."""
+    for story in stories:
+        for name in ARTICLE_LISTS:
+            items = getattr(generator, name)
+            if story in items and name != "articles":
+                items.remove(story)
+        if story not in generator.articles:
+            generator.articles.append(story)
+        story.status = "published"
+    order = generator.settings.get("ARTICLE_ORDER_BY", "reversed-date")
+    generator.articles.sort(key=lambda a: a.date, reverse=order.startswith("reversed"))
+
+
+def _remove(generator, stories, keep) -> None:
+    doomed = {id(story) for story in stories}
+    for name in ARTICLE_LISTS:
+        items = getattr(generator, name, None)
+        if items is not None:
+            items[:] = [item for item in items if id(item) not in doomed]
+    kept_links = set()
+    for story in keep:
+        kept_links |= story.get_static_links()
+    content_map = generator.context["generated_content"]
+    for story in stories:
+        # A None entry makes {filename} links to this story fail loudly
+        # rather than point at a page that does not exist.
+        content_map[story.get_relative_source_path()] = None
+        generator.context["static_links"] -= story.get_static_links() - kept_links
+        story.held_back_removed = True
+
+
+def register():
+    signals.article_generator_pretaxonomy.connect(gate)

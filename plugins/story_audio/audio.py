@@ -1,0 +1,283 @@
+"""What an audio file holds, read with mutagen from its headers only.
+
+Mutagen reads the headers, tags and index of a file; it never decodes the
+audio, so a 100 MB conversation costs a few kilobytes of reading."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+
+import mutagen
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+from mutagen.mp3._util import XingHeader, XingHeaderError
+from mutagen.mp4 import MP4
+from mutagen.ogg import OggFileType, OggPage
+
+from portal.mime import AUDIO_CONTAINERS, AUDIO_MIME_TYPES
+
+LFS_POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
+
+
+class AudioError(ValueError):
+    """An audio file we cannot publish: ``problem`` and ``fix`` for editors."""
+
+    def __init__(self, problem: str, fix: str):
+        super().__init__(f"{problem} - {fix}")
+        self.problem = problem
+        self.fix = fix
+
+
+@dataclasses.dataclass
+class AudioChapter:
+    start: float
+    end: float | None
+    title: str
+
+
+@dataclasses.dataclass
+class AudioInfo:
+    filename: str
+    size: int  # bytes on disk, the enclosure length
+    mime_type: str
+    container: str  # MP3, MP4, OggVorbis, OggOpus, FLAC, WAVE
+    duration: float  # seconds
+    bitrate: int  # bits per second (estimated for VBR)
+    sample_rate: int
+    channels: int
+    tags: dict[str, str]
+    chapters: list[AudioChapter]
+    cover_mime: str | None = None
+    cover_sha1: str | None = None  # the cover's bytes live in the cache folder
+
+    @property
+    def whole_seconds(self) -> int:
+        return max(1, round(self.duration))
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> AudioInfo:
+        data = dict(data)
+        data["chapters"] = [AudioChapter(**c) for c in data["chapters"]]
+        return cls(**data)
+
+
+def read_audio(path: str, cover_dir: str | None = None) -> AudioInfo:
+    """Read an audio file's facts or raise AudioError saying what is wrong."""
+    filename = os.path.basename(path)
+    extension = os.path.splitext(filename)[1].lower()
+    if extension not in AUDIO_MIME_TYPES:
+        raise AudioError(
+            f"'{filename}' is not a format podcast apps play",
+            "use MP3, M4A, Ogg Vorbis, Opus, FLAC or WAV",
+        )
+    if not os.path.isfile(path):
+        raise AudioError(
+            f"'{filename}' does not exist in the story folder",
+            "add the file or correct the name in the front matter",
+        )
+    size = os.path.getsize(path)
+    if size == 0:
+        raise AudioError(
+            f"'{filename}' is empty (0 bytes)", "copy the audio file again"
+        )
+    with open(path, "rb") as handle:
+        head = handle.read(len(LFS_POINTER_PREFIX))
+    if head == LFS_POINTER_PREFIX:
+        raise AudioError(
+            f"'{filename}' is a Git LFS pointer, not the audio itself",
+            "install Git LFS and run 'git lfs pull' to fetch the audio",
+        )
+    try:
+        audio = mutagen.File(path)
+    except mutagen.MutagenError as error:
+        raise AudioError(
+            f"'{filename}' cannot be read as audio ({error})",
+            "export the audio again from your editor; the file is damaged",
+        ) from error
+    if audio is None or audio.info is None:
+        raise AudioError(
+            f"'{filename}' is not audio in any format we know",
+            "export the audio again as MP3 or M4A",
+        )
+    container = _container(audio)
+    expected = AUDIO_CONTAINERS[extension]
+    if container != expected:
+        right = _extension_for(container)
+        raise AudioError(
+            f"'{filename}' holds {container} audio but is named {extension}",
+            f"rename it to end in {right}" if right else "export it again",
+        )
+    _check_complete(audio, path, size, filename)
+    duration = float(getattr(audio.info, "length", 0) or 0)
+    if duration <= 0:
+        raise AudioError(
+            f"'{filename}' has no length (0 seconds of audio)",
+            "export the audio again; the file holds no sound",
+        )
+    cover_mime, cover_data = _cover(audio)
+    cover_sha1 = None
+    if cover_data:
+        cover_sha1 = hashlib.sha1(cover_data).hexdigest()
+        if cover_dir:
+            os.makedirs(cover_dir, exist_ok=True)
+            target = os.path.join(cover_dir, cover_sha1)
+            if not os.path.exists(target):
+                with open(target, "wb") as handle:
+                    handle.write(cover_data)
+    bitrate = int(getattr(audio.info, "bitrate", 0) or 0)
+    if not bitrate:
+        bitrate = int(size * 8 / duration)
+    return AudioInfo(
+        filename=filename,
+        size=size,
+        mime_type=AUDIO_MIME_TYPES[extension],
+        container=container,
+        duration=duration,
+        bitrate=bitrate,
+        sample_rate=int(getattr(audio.info, "sample_rate", 0) or 0),
+        channels=int(getattr(audio.info, "channels", 0) or 0),
+        tags=_tags(audio),
+        chapters=_chapters(audio, duration),
+        cover_mime=cover_mime,
+        cover_sha1=cover_sha1,
+    )
+
+
+def _container(audio) -> str:
+    name = type(audio).__name__
+    return {"WAVE": "WAVE", "MP4": "MP4", "MP3": "MP3", "FLAC": "FLAC"}.get(name, name)
+
+
+def _extension_for(container: str) -> str | None:
+    for extension, name in AUDIO_CONTAINERS.items():
+        if name == container:
+            return extension
+    return None
+
+
+def _check_complete(audio, path: str, size: int, filename: str) -> None:
+    """Catch files cut short in copying, from the sizes their headers promise."""
+    truncated = AudioError(
+        f"'{filename}' is cut short: its header promises more audio "
+        "than the file holds",
+        "copy or export the file again in full",
+    )
+    with open(path, "rb") as handle:
+        if isinstance(audio, MP3):
+            offset = audio.info.frame_offset + XingHeader.get_offset(audio.info)
+            handle.seek(offset)
+            try:
+                xing = XingHeader(handle)
+            except XingHeaderError:
+                return
+            if xing.bytes > 0 and size - audio.info.frame_offset < xing.bytes * 0.99:
+                raise truncated
+        elif isinstance(audio, MP4):
+            if not _mp4_atoms_fit(handle, size):
+                raise truncated
+        elif isinstance(audio, OggFileType):
+            last = OggPage.find_last(handle, audio.info.serial, finishing=True)
+            if last is None or not last.last:
+                raise truncated
+        elif _container(audio) == "WAVE" and not _riff_chunks_fit(handle, size):
+            raise truncated
+
+
+def _mp4_atoms_fit(handle, size: int) -> bool:
+    position = 0
+    while position + 8 <= size:
+        handle.seek(position)
+        header = handle.read(16)
+        length = int.from_bytes(header[:4], "big")
+        if length == 1:
+            length = int.from_bytes(header[8:16], "big")
+        elif length == 0:
+            return True  # "to the end of the file"
+        if length < 8:
+            return False
+        position += length
+    return position == size
+
+
+def _riff_chunks_fit(handle, size: int) -> bool:
+    handle.seek(12)
+    position = 12
+    while position + 8 <= size:
+        handle.seek(position)
+        header = handle.read(8)
+        length = int.from_bytes(header[4:8], "little")
+        position += 8 + length + (length & 1)
+        if position > size + 1:  # some writers omit the final pad byte
+            return False
+    return True
+
+
+def _tags(audio) -> dict[str, str]:
+    tags = audio.tags
+    if tags is None:
+        return {}
+    if isinstance(tags, ID3):
+        names = {"TIT2": "title", "TPE1": "artist", "TALB": "album", "TDRC": "date",
+                 "TCON": "genre", "COMM": "comment"}  # fmt: skip
+        out = {}
+        for frame_id, name in names.items():
+            frames = tags.getall(frame_id)
+            if frames and frames[0].text:
+                out[name] = str(frames[0].text[0])
+        return out
+    if isinstance(audio, MP4):
+        names = {"\xa9nam": "title", "\xa9ART": "artist", "\xa9alb": "album",
+                 "\xa9day": "date", "\xa9gen": "genre",
+                 "\xa9cmt": "comment"}  # fmt: skip
+        return {name: str(tags[key][0]) for key, name in names.items() if tags.get(key)}
+    # Vorbis comments (Ogg, Opus, FLAC) and RIFF INFO: lists of strings.
+    out = {}
+    for name in ("title", "artist", "album", "date", "genre", "comment"):
+        try:
+            values = tags.get(name) if hasattr(tags, "get") else None
+        except (KeyError, ValueError):
+            values = None
+        if values:
+            out[name] = str(values[0])
+    return out
+
+
+def _chapters(audio, duration: float) -> list[AudioChapter]:
+    chapters = []
+    if isinstance(audio.tags, ID3):
+        for frame in sorted(audio.tags.getall("CHAP"), key=lambda f: f.start_time):
+            title_frames = frame.sub_frames.getall("TIT2")
+            title = str(title_frames[0].text[0]) if title_frames else frame.element_id
+            end = frame.end_time / 1000 if frame.end_time else None
+            chapters.append(AudioChapter(frame.start_time / 1000, end, title))
+    elif isinstance(audio, MP4) and audio.chapters:
+        for chapter in audio.chapters:
+            chapters.append(
+                AudioChapter(float(chapter.start), None, str(chapter.title))
+            )
+    # Fill in ends from the next chapter's start, the last from the duration.
+    for index, chapter in enumerate(chapters):
+        if chapter.end is None:
+            following = chapters[index + 1].start if index + 1 < len(chapters) else None
+            chapter.end = following if following is not None else duration
+    return chapters
+
+
+def _cover(audio) -> tuple[str | None, bytes | None]:
+    tags = audio.tags
+    if isinstance(tags, ID3):
+        pictures = tags.getall("APIC")
+        if pictures:
+            return pictures[0].mime or "image/jpeg", bytes(pictures[0].data)
+    elif isinstance(audio, MP4) and tags and tags.get("covr"):
+        cover = tags["covr"][0]
+        mime = "image/png" if cover.imageformat == cover.FORMAT_PNG else "image/jpeg"
+        return mime, bytes(cover)
+    elif hasattr(audio, "pictures") and audio.pictures:
+        return audio.pictures[0].mime, bytes(audio.pictures[0].data)
+    return None, None

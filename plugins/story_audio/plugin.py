@@ -1,0 +1,135 @@
+"""Audio metadata for stories: duration, size, type, tags, chapters, cover.
+
+Settings (defaults in ``settings()``):
+- ``STORY_AUDIO_CACHE``: keep results between builds (default True). Entries
+  are keyed by path, size and modification time, so an unchanged file is
+  never opened again.
+- ``STORY_AUDIO_MAX_BYTES``: larger files are refused (default 500 MB).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+
+from portal import signals as portal_signals
+from portal.paths import StoryPathError, story_file
+from portal.problems import Problem
+
+from .audio import AudioError, AudioInfo, read_audio
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "STORY_AUDIO_CACHE": True,
+    "STORY_AUDIO_MAX_BYTES": 500 * 1024 * 1024,
+}
+CACHE_FILE = "story_audio.json"
+CACHE_VERSION = 1
+
+
+def settings(pelican_settings) -> dict:
+    out = {key: pelican_settings.get(key, value) for key, value in DEFAULTS.items()}
+    if not isinstance(out["STORY_AUDIO_MAX_BYTES"], int):
+        raise ValueError("STORY_AUDIO_MAX_BYTES must be a whole number of bytes")
+    return out
+
+
+class AudioCache:
+    """path -> (size, mtime_ns, info), saved as JSON in Pelican's CACHE_PATH."""
+
+    def __init__(self, cache_path: str | None):
+        self.path = os.path.join(cache_path, CACHE_FILE) if cache_path else None
+        self.cover_dir = (
+            os.path.join(cache_path, "story_audio_covers") if cache_path else None
+        )
+        self.entries: dict[str, dict] = {}
+        self.reads = 0  # files actually opened this build; tests check it
+        self._dirty = False
+        if self.path and os.path.exists(self.path):
+            try:
+                with open(self.path, encoding="utf-8") as handle:
+                    data = json.load(handle)
+                if data.get("version") == CACHE_VERSION:
+                    self.entries = data["entries"]
+            except (OSError, ValueError, KeyError):
+                logger.warning("[story_audio] ignoring unreadable cache %s", self.path)
+
+    def info(self, path: str) -> AudioInfo:
+        stat = os.stat(path)
+        key = os.path.abspath(path)
+        entry = self.entries.get(key)
+        if (
+            entry
+            and entry["size"] == stat.st_size
+            and entry["mtime_ns"] == stat.st_mtime_ns
+        ):
+            return AudioInfo.from_json(entry["info"])
+        self.reads += 1
+        info = read_audio(path, self.cover_dir)
+        self.entries[key] = {
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+            "info": info.to_json(),
+        }
+        self._dirty = True
+        return info
+
+    def save(self) -> None:
+        if not (self.path and self._dirty):
+            return
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        temporary = self.path + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump({"version": CACHE_VERSION, "entries": self.entries}, handle)
+        os.replace(temporary, self.path)
+        self._dirty = False
+
+
+def cover_path(generator, info: AudioInfo) -> str | None:
+    """Where the cover art embedded in an audio file was saved, if any."""
+    if not info.cover_sha1:
+        return None
+    path = os.path.join(
+        generator.settings["CACHE_PATH"], "story_audio_covers", info.cover_sha1
+    )
+    return path if os.path.exists(path) else None
+
+
+def read_story_audio(generator, stories, report):
+    options = settings(generator.settings)
+    cache = AudioCache(
+        generator.settings["CACHE_PATH"] if options["STORY_AUDIO_CACHE"] else None
+    )
+    generator.context["story_audio_reads"] = 0
+    for story in stories:
+        try:
+            path = story_file(story.story_dir, story.story.audio)
+            if (
+                os.path.isfile(path)
+                and os.path.getsize(path) > options["STORY_AUDIO_MAX_BYTES"]
+            ):
+                raise AudioError(
+                    f"'{story.story.audio}' is larger than "
+                    f"{options['STORY_AUDIO_MAX_BYTES'] // (1024 * 1024)} MB",
+                    "export it at a lower bitrate (64-128 kbps MP3 suits speech)",
+                )
+            story.audio = cache.info(path)
+            story.audio_path = path
+        except (AudioError, StoryPathError) as error:
+            report(
+                Problem(
+                    story.story_source,
+                    "audio",
+                    error.problem,
+                    error.fix,
+                    story.story_lines.get(("audio",)),
+                )
+            )
+    cache.save()
+    generator.context["story_audio_reads"] = cache.reads
+
+
+def register():
+    portal_signals.story_media.connect(read_story_audio)

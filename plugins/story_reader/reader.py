@@ -1,0 +1,213 @@
+"""Read Markdown with YAML front matter: stories and campaign pages.
+
+Stories are validated against ``portal.schema.Story``. A story that fails is
+still returned (as a draft carrying its problems) so the approval gate can
+report it with every other problem and hold it back; raising here would make
+Pelican print a traceback and forget which field was wrong."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+
+import markupsafe
+import nh3
+import pydantic
+from markdown import Markdown
+from pelican import signals
+from pelican.readers import MarkdownReader
+from pelican.utils import SafeDatetime
+
+from portal import frontmatter
+from portal.problems import Problem, StoryContentError
+from portal.schema import PageFrontMatter, Story, describe_errors
+
+logger = logging.getLogger(__name__)
+
+# Raw HTML in Markdown passes through this allow-list: formatting and links,
+# never scripts, styles, frames, forms or event handlers.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "details",
+    "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr",
+    "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead",
+    "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "title", "width", "height", "loading"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "*": {"id", "lang"},
+}
+
+
+def sanitize_html(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener",
+    )
+
+
+class FrontMatterMarkdownReader(MarkdownReader):
+    """Markdown whose metadata is a YAML block between --- lines."""
+
+    def read(self, source_path):
+        relative = _relative(source_path, self.settings)
+        kind = "story" if _is_story(relative, self.settings) else "page"
+        problems: list[Problem] = []
+        text = _read_text(source_path, relative, problems)
+        matter = None
+        if text is not None:
+            try:
+                matter = frontmatter.split(text)
+            except frontmatter.FrontMatterError as error:
+                problems.append(
+                    Problem(
+                        relative, "front matter", error.message, error.fix, error.line
+                    )
+                )
+        body = matter.body if matter else ""
+        content = sanitize_html(self._render(body)) if body.strip() else ""
+        if kind == "story":
+            metadata = self._story_metadata(relative, source_path, matter, problems)
+        else:
+            metadata = self._page_metadata(relative, matter, problems)
+        return content, metadata
+
+    def _render(self, body: str) -> str:
+        markdown = Markdown(**self.settings["MARKDOWN"])
+        return markdown.convert(body)
+
+    def _validated(self, model, relative, matter, problems):
+        if matter is None:
+            return None
+        try:
+            return model.model_validate(matter.data)
+        except pydantic.ValidationError as error:
+            for item in describe_errors(error, model.model_fields):
+                problems.append(
+                    Problem(
+                        relative,
+                        item["field"],
+                        item["message"],
+                        item["fix"],
+                        matter.line_of(item["loc"]),
+                    )
+                )
+            return None
+
+    def _story_metadata(self, relative, source_path, matter, problems):
+        story = self._validated(Story, relative, matter, problems)
+        folder = os.path.basename(os.path.dirname(source_path))
+        metadata = {
+            "slug": folder,
+            "story": story,
+            "story_problems": problems,
+            "story_source": relative,
+            "story_dir": os.path.dirname(os.path.abspath(source_path)),
+            "story_lines": dict(matter.lines) if matter else {},
+        }
+        if story is None:
+            # Enough for Pelican to hold the object; the gate removes it.
+            title = matter.data.get("title") if matter else None
+            metadata.update(
+                title=str(title) if isinstance(title, str) and title else folder,
+                date=SafeDatetime(1970, 1, 1),
+                status="draft",
+            )
+            return metadata
+        published = story.published or story.date
+        metadata.update(
+            title=story.title,
+            date=_as_datetime(published),
+            recorded=story.date,
+            status="published" if story.status == "published" else "draft",
+            tags=self.process_metadata("tags", story.topics) if story.topics else [],
+            # Pelican prints summaries as HTML; ours is plain text.
+            summary=str(markupsafe.escape(story.summary)) if story.summary else "",
+        )
+        return metadata
+
+    def _page_metadata(self, relative, matter, problems):
+        page = self._validated(PageFrontMatter, relative, matter, problems)
+        metadata = {"page_problems": problems}
+        if page is None:
+            stem = os.path.splitext(os.path.basename(relative))[0]
+            metadata.update(title=stem, status="draft")
+            return metadata
+        metadata.update(title=page.title, status=page.status)
+        if page.summary:
+            metadata["summary"] = str(markupsafe.escape(page.summary))
+        for name in ("slug", "template", "save_as", "url", "menu"):
+            value = getattr(page, name)
+            if value is not None:
+                metadata[name] = value
+        return metadata
+
+
+def _relative(source_path: str, settings) -> str:
+    """The path an editor sees: relative to the project, forward slashes."""
+    root = os.path.dirname(os.path.abspath(settings["PATH"]))
+    return os.path.relpath(os.path.abspath(source_path), root).replace(os.sep, "/")
+
+
+def _is_story(relative: str, settings) -> bool:
+    content_dir = os.path.basename(os.path.abspath(settings["PATH"]))
+    inside = relative.removeprefix(content_dir + "/")
+    return any(
+        inside.startswith(path.rstrip("/") + "/") for path in settings["ARTICLE_PATHS"]
+    )
+
+
+def _read_text(source_path: str, relative: str, problems: list) -> str | None:
+    with open(source_path, "rb") as handle:
+        raw = handle.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.append(
+            Problem(
+                relative,
+                "file",
+                f"is not UTF-8 text (byte {error.start})",
+                "save the file as UTF-8 in your editor",
+                line,
+            )
+        )
+        return None
+
+
+def _as_datetime(value) -> SafeDatetime:
+    if isinstance(value, datetime.datetime):
+        return SafeDatetime(
+            value.year, value.month, value.day, value.hour, value.minute,
+            value.second, tzinfo=value.tzinfo,
+        )  # fmt: skip
+    return SafeDatetime(value.year, value.month, value.day)
+
+
+def add_reader(readers):
+    for extension in FrontMatterMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = FrontMatterMarkdownReader
+
+
+def check_pages(generator):
+    """Pages with broken front matter are drafts; strict builds stop on them."""
+    problems = []
+    for page in generator.draft_pages + generator.pages + generator.hidden_pages:
+        problems.extend(getattr(page, "page_problems", []) or [])
+    for problem in problems:
+        logger.error("%s", problem)
+    if problems and generator.settings.get("STORY_STRICT"):
+        raise StoryContentError(problems)
+
+
+def register():
+    signals.readers_init.connect(add_reader)
+    signals.page_generator_finalized.connect(check_pages)

@@ -1,0 +1,67 @@
+"""Jinja filters the theme uses to print times, sizes and URLs."""
+
+from __future__ import annotations
+
+from jinja2 import pass_context
+from pelican import signals
+
+from portal.timecode import format_timecode, iso8601_duration
+
+
+def duration_words(seconds: float) -> str:
+    """ "45 min", "1 hr 5 min", "38 sec": how people say a length."""
+    total = round(seconds or 0)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} hr {minutes} min" if minutes else f"{hours} hr"
+    if minutes:
+        return f"{minutes} min {secs} sec" if minutes < 5 and secs else f"{minutes} min"
+    return f"{secs} sec"
+
+
+def filesize(size: int) -> str:
+    value = float(size or 0)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"
+
+
+@pass_context
+def site_url(context, path: str | None) -> str:
+    """An href for a site-relative path; absolute URLs pass through."""
+    if not path:
+        return ""
+    if path.startswith(("http://", "https://", "//")):
+        return path
+    base = context.get("SITEURL", "") or ""
+    return f"{base}/{path.lstrip('/')}" if base else path.lstrip("/")
+
+
+def join_names(names) -> str:
+    names = list(names)
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+FILTERS = {
+    "timecode": format_timecode,
+    "iso_duration": iso8601_duration,
+    "duration_words": duration_words,
+    "filesize": filesize,
+    "site_url": site_url,
+    "join_names": join_names,
+}
+
+
+def add_filters(generator):
+    env = getattr(generator, "env", None)
+    if env is not None:
+        env.filters.update(FILTERS)
+
+
+def register():
+    signals.generator_init.connect(add_filters)

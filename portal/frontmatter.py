@@ -1,0 +1,117 @@
+"""Split a Markdown file into YAML front matter and body, keeping line numbers.
+
+Editors get messages like ``story.md:12: approval.approved_on: ...``, so the
+loader remembers on which line every key and list item starts."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import yaml
+
+FENCE = "---"
+
+
+class FrontMatterError(ValueError):
+    """The front matter cannot be read at all (no fence, broken YAML)."""
+
+    def __init__(self, message: str, fix: str, line: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.line = line
+
+
+@dataclasses.dataclass
+class FrontMatter:
+    data: dict
+    body: str
+    body_line: int  # the line of the file where the Markdown body starts
+    lines: dict[tuple, int]  # (key, index, key...) -> 1-based line in the file
+
+    def line_of(self, loc: tuple) -> int:
+        """The line of the deepest known part of a field path."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return 2
+
+
+def split(text: str) -> FrontMatter:
+    """Parse ``---`` fenced YAML at the top of ``text``."""
+    if text.startswith("\ufeff"):
+        # A byte-order mark is invisible in most editors; accept it.
+        text = text[1:]
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != FENCE:
+        raise FrontMatterError(
+            "the file does not start with front matter",
+            "put a line with --- first, the YAML fields, then another --- line",
+        )
+    for index, line in enumerate(lines[1:], start=1):
+        if line.strip() == FENCE:
+            end = index
+            break
+    else:
+        raise FrontMatterError(
+            "the front matter has no closing --- line",
+            "add a line with --- after the last field",
+        )
+    yaml_text = "".join(lines[1:end])
+    data, positions = _load_with_lines(yaml_text, first_line=2)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise FrontMatterError(
+            "the front matter is not a list of fields",
+            "write one 'field: value' per line between the --- lines",
+        )
+    return FrontMatter(
+        data=data,
+        body="".join(lines[end + 1 :]),
+        body_line=end + 2,
+        lines=positions,
+    )
+
+
+def _load_with_lines(yaml_text: str, first_line: int) -> tuple[object, dict]:
+    loader = yaml.SafeLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = error.problem or "invalid YAML"
+        raise FrontMatterError(
+            f"the YAML cannot be read ({problem})",
+            "check the indentation and put quotes around values with a colon "
+            "or that start with a special character",
+            line,
+        ) from error
+    except yaml.YAMLError as error:
+        raise FrontMatterError(
+            f"the YAML cannot be read ({error})", "fix the YAML syntax", first_line
+        ) from error
+    finally:
+        loader.dispose()
+    positions: dict[tuple, int] = {}
+    _walk(node, (), positions, first_line)
+    return data, positions
+
+
+def _walk(node, path: tuple, positions: dict, offset: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = (*path, key_node.value)
+            positions[key] = key_node.start_mark.line + offset
+            _walk(value_node, key, positions, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            key = (*path, index)
+            positions[key] = item.start_mark.line + offset
+            _walk(item, key, positions, offset)

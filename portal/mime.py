@@ -1,0 +1,49 @@
+"""The one table of audio formats the portal publishes.
+
+Apple lists ``audio/x-m4a`` for .m4a (Python's mimetypes says audio/mp4), so
+every plugin takes its MIME types from here and nowhere else."""
+
+AUDIO_MIME_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/x-m4a",
+    ".mp4": "audio/x-m4a",
+    ".aac": "audio/x-m4a",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".opus": "audio/ogg; codecs=opus",
+    ".flac": "audio/flac",
+    ".wav": "audio/wav",
+}
+
+# The container each extension promises; used to catch mislabeled files
+# (an MP3 renamed to .m4a plays nowhere the extension says it should).
+AUDIO_CONTAINERS = {
+    ".mp3": "MP3",
+    ".m4a": "MP4",
+    ".mp4": "MP4",
+    ".aac": "MP4",
+    ".ogg": "OggVorbis",
+    ".oga": "OggVorbis",
+    ".opus": "OggOpus",
+    ".flac": "FLAC",
+    ".wav": "WAVE",
+}
+
+TRANSCRIPT_MIME_TYPES = {
+    ".vtt": "text/vtt",
+    ".srt": "application/x-subrip",
+    ".json": "application/json",
+}
+
+IMAGE_MIME_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
+
+
+def audio_mime_type(filename: str) -> str | None:
+    """The MIME type for an audio file name, or None if we don't publish it."""
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return AUDIO_MIME_TYPES.get(suffix)

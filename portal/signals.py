@@ -1,0 +1,19 @@
+"""The portal's own signals, sent by the approval gate in a fixed order.
+
+Pelican's ``article_generator_pretaxonomy`` fires once; plugins connected to
+it run in no promised order. The gate connects there and sends these in turn,
+so the audio is read before anything that needs its duration is checked, and
+every problem is known before the gate decides what is published.
+
+Receivers get ``stories`` (the Article objects of story folders that passed
+the schema) and ``report`` (a callable taking a ``portal.problems.Problem``).
+"""
+
+from blinker import signal
+
+# Read what the story's files hold: audio metadata, images.
+story_media = signal("portal.story_media")
+# Check stories against what was read: transcripts, chapters, durations.
+story_checks = signal("portal.story_checks")
+# Sent with ``published`` and ``held_back`` (story -> reasons) once decided.
+stories_gated = signal("portal.stories_gated")

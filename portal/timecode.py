@@ -1,0 +1,52 @@
+"""Time codes as editors write them ("4:05", "01:02:03.5", 245) and back."""
+
+from __future__ import annotations
+
+import re
+
+_TIMECODE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
+
+
+def parse_timecode(value: str | int | float) -> float:
+    """Seconds from "SS", "MM:SS", "HH:MM:SS" (fractions allowed) or a number.
+
+    Raises ValueError with a message an editor can act on."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a time")
+    if isinstance(value, (int, float)):
+        if value < 0:
+            raise ValueError(f"{value} is negative")
+        return float(value)
+    text = str(value).strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    match = _TIMECODE.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a time like 4:05 or 1:02:03")
+    hours, minutes, seconds = match.groups()
+    if (int(minutes) >= 60 and hours is not None) or float(seconds) >= 60:
+        raise ValueError(f"{text!r} has minutes or seconds of 60 or more")
+    return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def format_timecode(seconds: float) -> str:
+    """ "M:SS" below an hour, "H:MM:SS" above; whole seconds, rounded down."""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def iso8601_duration(seconds: float) -> str:
+    """schema.org wants durations like PT4M5S."""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    out = "PT"
+    if hours:
+        out += f"{hours}H"
+    if minutes:
+        out += f"{minutes}M"
+    return out + f"{secs}S"
