@@ -10,6 +10,7 @@ import hashlib
 import os
 
 import mutagen
+from mutagen.flac import FLAC
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from mutagen.mp3._util import XingHeader, XingHeaderError
@@ -96,7 +97,8 @@ def read_audio(path: str, cover_dir: str | None = None) -> AudioInfo:
         audio = mutagen.File(path)
     except mutagen.MutagenError as error:
         raise AudioError(
-            f"'{filename}' cannot be read as audio ({error})",
+            f"'{filename}' cannot be read as audio, it is damaged or cut short "
+            f"({error})",
             "export the audio again from your editor; the file is damaged",
         ) from error
     if audio is None or audio.info is None:
@@ -139,7 +141,9 @@ def read_audio(path: str, cover_dir: str | None = None) -> AudioInfo:
         container=container,
         duration=duration,
         bitrate=bitrate,
-        sample_rate=int(getattr(audio.info, "sample_rate", 0) or 0),
+        # Opus always decodes at 48 kHz; mutagen leaves the field out.
+        sample_rate=int(getattr(audio.info, "sample_rate", 0) or 0)
+        or (48000 if container == "OggOpus" else 0),
         channels=int(getattr(audio.info, "channels", 0) or 0),
         tags=_tags(audio),
         chapters=_chapters(audio, duration),
@@ -184,6 +188,9 @@ def _check_complete(audio, path: str, size: int, filename: str) -> None:
             last = OggPage.find_last(handle, audio.info.serial, finishing=True)
             if last is None or not last.last:
                 raise truncated
+        elif isinstance(audio, FLAC):
+            if not _flac_frames_complete(handle, size, audio.info):
+                raise truncated
         elif _container(audio) == "WAVE" and not _riff_chunks_fit(handle, size):
             raise truncated
 
@@ -202,6 +209,66 @@ def _mp4_atoms_fit(handle, size: int) -> bool:
             return False
         position += length
     return position == size
+
+
+def _flac_frames_complete(handle, size: int, info) -> bool:
+    """Does the last frame in the file reach the sample count STREAMINFO gives?
+
+    Reads only the file's tail: finds the last frame header (sync code and a
+    matching CRC-8) and decodes where that frame starts."""
+    total = info.total_samples
+    if not total:
+        return True
+    tail_size = min(size, 4 * max(info.max_framesize or 0, 16384))
+    handle.seek(size - tail_size)
+    tail = handle.read(tail_size)
+    position = len(tail)
+    while True:
+        position = max(
+            tail.rfind(b"\xff\xf8", 0, position), tail.rfind(b"\xff\xf9", 0, position)
+        )
+        if position < 0:
+            return False
+        start = _flac_frame_start(tail, position, info.max_blocksize)
+        if start is not None:
+            return start + info.max_blocksize >= total - info.max_blocksize // 2
+        # a false sync inside audio data; keep looking further back
+
+
+def _flac_frame_start(data: bytes, at: int, blocksize: int) -> int | None:
+    """The first sample of the frame whose header starts at ``at``, or None."""
+    header = data[at : at + 16]
+    if len(header) < 6:
+        return None
+    variable = header[1] & 1
+    first = header[4]
+    extra = 0
+    if first < 0x80:
+        number = first
+    else:
+        extra = 1
+        while first & (0x80 >> (extra + 1)) and extra < 6:
+            extra += 1
+        number = first & (0x7F >> (extra + 1))
+        for byte in header[5 : 5 + extra]:
+            if byte & 0xC0 != 0x80:
+                return None
+            number = (number << 6) | (byte & 0x3F)
+    end = 5 + extra
+    size_code, rate_code = header[2] >> 4, header[2] & 0x0F
+    end += {6: 1, 7: 2}.get(size_code, 0) + {12: 1, 13: 2, 14: 2}.get(rate_code, 0)
+    if end >= len(header) or _crc8(header[:end]) != header[end]:
+        return None
+    return number if variable else number * blocksize
+
+
+def _crc8(data: bytes) -> int:
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
+    return crc
 
 
 def _riff_chunks_fit(handle, size: int) -> bool:

@@ -1,0 +1,139 @@
+"""The audio plugin reads real files of every format podcast apps take."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from story_audio.audio import AudioError, read_audio
+from story_audio.plugin import AudioCache
+
+from tests.stories import AUDIO
+
+# name: (size in bytes, duration in seconds, MIME type, container)
+EXPECTED = {
+    "speech.mp3": (15980, 3.944, "audio/mpeg", "MP3"),
+    "speech.m4a": (26005, 3.927, "audio/x-m4a", "MP4"),
+    "speech.ogg": (15504, 3.880, "audio/ogg", "OggVorbis"),
+    "speech.opus": (11214, 3.880, "audio/ogg; codecs=opus", "OggOpus"),
+    "speech.flac": (41478, 3.881, "audio/flac", "FLAC"),
+    "speech.wav": (62132, 3.881, "audio/wav", "WAVE"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_reads_every_format(name):
+    size, duration, mime, container = EXPECTED[name]
+    info = read_audio(str(AUDIO / name))
+    assert info.size == size
+    assert info.duration == pytest.approx(duration, abs=0.01)
+    assert info.whole_seconds == 4
+    assert info.mime_type == mime
+    assert info.container == container
+    assert info.bitrate > 0
+    assert info.sample_rate in (8000, 22050, 48000)
+    assert info.channels in (1, 2)
+
+
+def test_m4a_is_apples_mime_type_not_pythons():
+    assert read_audio(str(AUDIO / "speech.m4a")).mime_type == "audio/x-m4a"
+
+
+def test_id3_chapters_tags_and_cover(tmp_path):
+    info = read_audio(str(AUDIO / "chapters.mp3"), cover_dir=str(tmp_path))
+    assert [(c.start, c.end, c.title) for c in info.chapters] == [
+        (0.0, 1.5, "Where you grew up"),
+        (1.5, 3.0, "What shaped your views"),
+    ]
+    assert info.tags == {"title": "Fixture conversation", "artist": "One Small Step"}
+    assert info.cover_mime == "image/jpeg"
+    cover = tmp_path / info.cover_sha1
+    assert cover.read_bytes()[:3] == b"\xff\xd8\xff"
+
+
+def test_mp4_chapters():
+    info = read_audio(str(AUDIO / "chapters.m4a"))
+    assert [c.title for c in info.chapters] == [
+        "Where you grew up",
+        "What shaped your views",
+    ]
+    assert info.chapters[1].start == pytest.approx(1.5, abs=0.05)
+    # The last chapter runs to the end of the audio.
+    assert info.chapters[1].end == pytest.approx(info.duration)
+    assert info.tags["title"] == "Fixture conversation"
+
+
+def _truncate(source, target, fraction=0.6):
+    data = source.read_bytes()
+    target.write_bytes(data[: int(len(data) * fraction)])
+    return target
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_truncated_file_is_an_error(tmp_path, name):
+    broken = _truncate(AUDIO / name, tmp_path / name)
+    with pytest.raises(AudioError) as caught:
+        read_audio(str(broken))
+    assert name in caught.value.problem
+    assert "cut short" in caught.value.problem
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "problem", "fix"),
+    [
+        ("empty.mp3", lambda p: p.write_bytes(b""), "is empty (0 bytes)", "copy"),
+        (
+            "noise.mp3",
+            lambda p: p.write_bytes(bytes(range(256)) * 20),
+            "cannot be read as audio",
+            "export the audio again",
+        ),
+        (
+            "mislabeled.m4a",
+            lambda p: shutil.copy(AUDIO / "speech.mp3", p),
+            "holds MP3 audio but is named .m4a",
+            "rename it to end in .mp3",
+        ),
+        (
+            "pointer.mp3",
+            lambda p: p.write_text(
+                "version https://git-lfs.github.com/spec/v1\noid sha256:ab\nsize 9\n"
+            ),
+            "is a Git LFS pointer",
+            "git lfs pull",
+        ),
+        ("missing.mp3", lambda p: None, "does not exist", "add the file"),
+        ("talk.aiff", lambda p: p.write_bytes(b"FORM"), "not a format", "use MP3"),
+    ],
+)
+def test_broken_audio_names_the_file_and_the_fix(tmp_path, name, make, problem, fix):
+    path = tmp_path / name
+    make(path)
+    with pytest.raises(AudioError) as caught:
+        read_audio(str(path))
+    assert f"'{name}'" in caught.value.problem
+    assert problem in caught.value.problem
+    assert fix in caught.value.fix
+
+
+def test_cache_reads_each_file_once_until_it_changes(tmp_path):
+    audio = tmp_path / "a.mp3"
+    shutil.copy(AUDIO / "speech.mp3", audio)
+    cache_dir = tmp_path / "cache"
+    first = AudioCache(str(cache_dir))
+    info = first.info(str(audio))
+    first.save()
+    assert first.reads == 1
+
+    again = AudioCache(str(cache_dir))
+    assert again.info(str(audio)) == info
+    assert again.reads == 0
+
+    # Same path, new content: size and mtime differ, so it is read again.
+    shutil.copy(AUDIO / "speech.ogg", audio)
+    os.utime(audio, ns=(1, 1))
+    changed = AudioCache(str(cache_dir))
+    with pytest.raises(AudioError, match="holds OggVorbis audio"):
+        changed.info(str(audio))
+    assert changed.reads == 1

@@ -1,0 +1,145 @@
+"""The story schema and the messages editors get from it."""
+
+from __future__ import annotations
+
+import pydantic
+import pytest
+
+from portal import frontmatter
+from portal.schema import Story, describe_errors
+from portal.timecode import format_timecode, parse_timecode
+
+VALID = """\
+---
+id: oss-2019-0042
+title: "We grew up ten miles apart"
+date: 2019-10-12
+participants:
+  - name: Ada Lopez
+    description: retired teacher, Tulsa, Oklahoma
+  - name: Ben Carter
+relationship: strangers
+location: Tulsa, Oklahoma
+audio: conversation.mp3
+chapters:
+  - start: 0:00
+    title: Where you grew up
+    question: parents
+  - start: 1:02:03
+    title: What shaped your views
+status: published
+approval:
+  approved_by: Editor
+  approved_on: 2019-11-01
+  releases_signed: true
+staff:
+  phone: 555-0100
+---
+Body **text**.
+"""
+
+
+def _problems(text: str) -> list[str]:
+    matter = frontmatter.split(text)
+    try:
+        Story.model_validate(matter.data)
+    except pydantic.ValidationError as error:
+        return [
+            f"{matter.line_of(item['loc'])}: {item['field']}: {item['message']} - "
+            f"{item['fix']}"
+            for item in describe_errors(error, Story.model_fields)
+        ]
+    return []
+
+
+def test_a_complete_story_validates():
+    matter = frontmatter.split(VALID)
+    story = Story.model_validate(matter.data)
+    assert story.participant_names == ["Ada Lopez", "Ben Carter"]
+    assert story.location.name == "Tulsa, Oklahoma"
+    assert [c.start for c in story.chapters] == [0, 3723]
+    assert story.relationship_label == "Strangers matched by One Small Step"
+    assert matter.body == "Body **text**.\n"
+    assert matter.body_line == 26
+
+
+def test_unknown_field_suggests_the_right_name():
+    text = VALID.replace("relationship: strangers", "relationshp: strangers")
+    problems = _problems(text)
+    assert (
+        "9: relationshp: is not a field we know - did you mean 'relationship'?"
+        in problems
+    )
+    assert any(
+        p.startswith("2: relationship: is required but missing") for p in problems
+    )
+
+
+def test_wrong_choice_lists_the_allowed_values():
+    problems = _problems(
+        VALID.replace("relationship: strangers", "relationship: rivals")
+    )
+    assert problems == [
+        "9: relationship: Input should be 'strangers', 'family', 'friends', "
+        "'colleagues', 'neighbors' or 'acquaintances' - use one of: strangers, "
+        "family, friends, colleagues, neighbors, acquaintances"
+    ]
+
+
+def test_nested_field_errors_point_at_their_line():
+    problems = _problems(
+        VALID.replace("releases_signed: true", "releases_signed: maybe")
+    )
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "22: approval.releases_signed: Input should be a valid"
+    )
+
+
+def test_a_time_without_zone_is_refused():
+    problems = _problems(VALID.replace("date: 2019-10-12", "date: 2019-10-12 14:30:00"))
+    assert problems[0].startswith("4: date: the time has no time zone")
+
+
+def test_chapters_must_go_up():
+    text = VALID.replace("start: 1:02:03", "start: 0:00")
+    assert any("chapters: chapter start times must go up" in p for p in _problems(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("no front matter\n", "the file does not start with front matter", 1),
+        ("---\ntitle: x\n", "the front matter has no closing --- line", 1),
+        ("---\ntitle: [unclosed\nid: x\n---\n", "the YAML cannot be read", 3),
+        ("---\n- a list\n---\n", "the front matter is not a list of fields", 1),
+    ],
+)
+def test_unreadable_front_matter(text, message, line):
+    with pytest.raises(frontmatter.FrontMatterError) as caught:
+        frontmatter.split(text)
+    assert caught.value.message.startswith(message)
+    assert caught.value.line == line
+
+
+def test_byte_order_mark_is_accepted():
+    assert frontmatter.split("\ufeff" + VALID).data["id"] == "oss-2019-0042"
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("4:05", 245), ("1:02:03", 3723), ("0:07.5", 7.5), (90, 90), ("12", 12)],
+)
+def test_timecodes(value, seconds):
+    assert parse_timecode(value) == seconds
+
+
+@pytest.mark.parametrize("value", ["4:75", "abc", -3, "1:2:3:4", True])
+def test_bad_timecodes(value):
+    with pytest.raises(ValueError):
+        parse_timecode(value)
+
+
+def test_format_timecode():
+    assert format_timecode(245.9) == "4:05"
+    assert format_timecode(3723) == "1:02:03"
