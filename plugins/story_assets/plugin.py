@@ -19,6 +19,7 @@ import shutil
 
 from pelican import signals
 
+from portal.outputs import story_folder
 from portal.paths import StoryPathError, story_file
 
 logger = logging.getLogger(__name__)
@@ -37,11 +38,6 @@ def settings(pelican_settings) -> dict:
     return out
 
 
-def story_folder_url(story) -> str:
-    """Site-relative folder of a story's page and files: stories/<slug>/."""
-    return story.url if story.url.endswith("/") else os.path.dirname(story.url) + "/"
-
-
 class StoryAssetsGenerator:
     def __init__(self, context, settings, path, theme, output_path, *args, **kwargs):
         self.context = context
@@ -54,7 +50,7 @@ class StoryAssetsGenerator:
         for story in self.context.get("articles", []):
             if getattr(story, "audio", None) is None:
                 continue
-            folder = story_folder_url(story)
+            folder = story_folder(story)
             audio_target = folder + story.audio.filename
             if self.options["STORY_MEDIA_URL"]:
                 story.audio_url = f"{self.options['STORY_MEDIA_URL']}/{audio_target}"

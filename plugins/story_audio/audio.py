@@ -22,6 +22,16 @@ from portal.mime import AUDIO_CONTAINERS, AUDIO_MIME_TYPES
 LFS_POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
 
 
+FORMAT_LABELS = {
+    "MP3": "MP3",
+    "MP4": "M4A",
+    "OggVorbis": "Ogg",
+    "OggOpus": "Opus",
+    "FLAC": "FLAC",
+    "WAVE": "WAV",
+}
+
+
 class AudioError(ValueError):
     """An audio file we cannot publish: ``problem`` and ``fix`` for editors."""
 
@@ -52,6 +62,11 @@ class AudioInfo:
     chapters: list[AudioChapter]
     cover_mime: str | None = None
     cover_sha1: str | None = None  # the cover's bytes live in the cache folder
+
+    @property
+    def format_label(self) -> str:
+        """The name listeners know the format by."""
+        return FORMAT_LABELS.get(self.container, self.container)
 
     @property
     def whole_seconds(self) -> int:

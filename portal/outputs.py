@@ -1,0 +1,40 @@
+"""Where a published story's files live in the output, in one place.
+
+The page, the podcast feed, the search index and the embeds all link to the
+same transcript and chapters files; each asks here rather than building the
+path itself. Paths are site-relative (``stories/<slug>/transcript.srt``);
+templates turn them into URLs with the ``site_url`` filter and the feed with
+``absolute_url``."""
+
+from __future__ import annotations
+
+# format -> (file name, MIME type, rel attribute for podcast:transcript)
+TRANSCRIPT_FORMATS = {
+    "vtt": ("transcript.vtt", "text/vtt", None),
+    "srt": ("transcript.srt", "application/x-subrip", "captions"),
+    "json": ("transcript.json", "application/json", None),
+    "html": ("transcript.html", "text/html", None),
+}
+CHAPTERS_FILE = "chapters.json"
+CHAPTERS_MIME = "application/json+chapters"
+
+
+def story_folder(story) -> str:
+    """``stories/<slug>/``: the folder of a story's page and files."""
+    url = story.url
+    return url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
+
+
+def transcript_path(story, fmt: str) -> str:
+    return story_folder(story) + TRANSCRIPT_FORMATS[fmt][0]
+
+
+def chapters_path(story) -> str:
+    return story_folder(story) + CHAPTERS_FILE
+
+
+def absolute_url(site_url: str, path: str) -> str:
+    """An absolute URL for a site-relative path (feeds, oEmbed, Open Graph)."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return f"{site_url.rstrip('/')}/{path.lstrip('/')}"
