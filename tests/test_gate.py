@@ -75,7 +75,7 @@ def test_only_cleared_stories_reach_the_output(mixed_site, tmp_path, caplog):
         assert_absent(output, *words)
 
     held = {
-        record.getMessage().split(" ")[2].rstrip(":")
+        record.getMessage().split(" ")[3].rstrip(":")
         for record in caplog.records
         if "held back" in record.getMessage()
     }

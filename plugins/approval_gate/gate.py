@@ -21,6 +21,8 @@ from __future__ import annotations
 import collections
 import datetime
 import logging
+import posixpath
+import re
 import zoneinfo
 
 from pelican import signals
@@ -198,6 +200,10 @@ def gate(generator):
         removed = list(held_back)
     _remove(generator, removed, keep=published)
 
+    held_sources = {story.get_relative_source_path() for story in removed}
+    for story in published:
+        _unlink_held_back(story, held_sources, generator.settings)
+
     generator.context["stories_held_back"] = [
         (story.story_source, reasons) for story, reasons in held_back.items()
     ]
@@ -237,6 +243,55 @@ def _remove(generator, stories, keep) -> None:
         content_map[story.get_relative_source_path()] = None
         generator.context["static_links"] -= story.get_static_links() - kept_links
         story.held_back_removed = True
+
+
+def _unlink_held_back(story, held_sources: set[str], settings) -> None:
+    """Turn links to held-back stories into plain text.
+
+    Pelican leaves a ``{filename}`` link it cannot resolve as it is, which
+    would print the held-back story's folder name in a public page."""
+    content = story._content
+    if not content or not held_sources:
+        return
+    folder = posixpath.dirname(story.get_relative_source_path())
+
+    def target_of(value: str) -> str:
+        path = value.split("#", 1)[0].split("?", 1)[0]
+        if path.startswith("/"):
+            return posixpath.normpath(path.lstrip("/"))
+        return posixpath.normpath(posixpath.join(folder, path))
+
+    def is_held_back(value: str) -> bool:
+        target = target_of(value)
+        return any(
+            target == source or target.startswith(posixpath.dirname(source) + "/")
+            for source in held_sources
+        )
+
+    link = re.compile(
+        r"<a\b[^>]*?href=([\"'])\{(?:filename|static|attach)\}(?P<value>[^\"']*)\1"
+        r"[^>]*>(?P<text>.*?)</a>",
+        re.S,
+    )
+    image = re.compile(
+        r"<img\b[^>]*?src=([\"'])\{(?:filename|static|attach)\}(?P<value>[^\"']*)\1"
+        r"[^>]*>",
+        re.S,
+    )
+    changed = link.sub(
+        lambda m: m.group("text") if is_held_back(m.group("value")) else m.group(0),
+        content,
+    )
+    changed = image.sub(
+        lambda m: "" if is_held_back(m.group("value")) else m.group(0), changed
+    )
+    if changed != content:
+        logger.warning(
+            "%s: links to a story that is not public - the link is shown as plain "
+            "text until that story is published",
+            story.story_source,
+        )
+        story._content = changed
 
 
 def register():

@@ -57,6 +57,8 @@ class AudioCache:
                 logger.warning("[story_audio] ignoring unreadable cache %s", self.path)
 
     def info(self, path: str) -> AudioInfo:
+        if not os.path.isfile(path):
+            return read_audio(path)  # raises the editor-facing error
         stat = os.stat(path)
         key = os.path.abspath(path)
         entry = self.entries.get(key)
