@@ -1,0 +1,170 @@
+"""Fixtures shared by the whole test suite.
+
+Sites
+- ``project_root``: the repository's folder.
+- ``sample_site`` (session): the committed content/ built once with
+  pelicanconf.py into a temporary folder; the output folder's Path.
+- ``site_server`` (session): ``sample_site`` served by ``portal.devserver``
+  (with HTTP Range) on a free port in a thread; the base URL, no final slash.
+- To build a site of your own, use ``tests.support.build_site``.
+
+Browser
+- ``browser`` (session): Debian's Chromium driven by Playwright (sync API).
+- ``page`` (function): a new page in its own browser context, closed after.
+- ``axe``: ``axe(page, context=None)`` runs axe-core in the page with the
+  WCAG 2.0/2.1 A and AA rules and returns the violations (a list of dicts);
+  ``axe.format(violations)`` makes them readable in an assertion message.
+
+Without Chromium (or without axe-core from ``npm ci``), browser tests are
+skipped with the reason, except in CI (``CI=true``), where they fail: CI must
+never pass by running less. ``./dev test`` installs both. Tests using these
+fixtures get the ``browser`` marker, so ``./dev test -m "not browser"`` runs
+everything else.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+
+import pytest
+
+from portal import devserver
+from tests.support import CONTENT, PROJECT_ROOT, build_site
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+BROWSER_FIXTURES = {"browser", "page", "axe"}
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip on a developer's machine; fail in CI, which must run everything."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: browser tests must run here)")
+    pytest.skip(f"{reason}; run ./dev test to install it")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def project_root() -> pathlib.Path:
+    """The repository's root folder."""
+    return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> pathlib.Path:
+    """The committed sample content built once (pelicanconf.py).
+
+    Stories in content/ change as editors work: assert on the site's shape,
+    not on particular sample stories."""
+    base = tmp_path_factory.mktemp("sample-site")
+    return build_site(CONTENT, base / "output", cache_dir=base / "cache")
+
+
+@pytest.fixture(scope="session")
+def site_server(sample_site):
+    """Base URL (``http://127.0.0.1:PORT``) of the sample site being served."""
+    with devserver.running(sample_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's package), shared by the session."""
+    if not os.path.exists(CHROMIUM):
+        skip_or_fail(f"Chromium not found at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("the playwright Python package is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in its own context (no cookies or storage shared)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+class Axe:
+    """Runs axe-core in a page: ``axe(page)`` returns the violations."""
+
+    def __init__(self, script: pathlib.Path = AXE_SCRIPT, tags=WCAG_TAGS):
+        self.script = script
+        self.tags = tuple(tags)
+
+    def __call__(self, page, context=None, tags=None) -> list[dict]:
+        """The violations of the WCAG 2.1 A/AA rules (or ``tags``) in ``page``.
+
+        ``context`` is what axe checks (a CSS selector, or axe's
+        include/exclude object); the whole document by default."""
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(self.script))
+        return page.evaluate(
+            """async ([context, tags]) => {
+                const results = await axe.run(context || document, {
+                    runOnly: {type: "tag", values: tags},
+                    resultTypes: ["violations"],
+                });
+                return results.violations;
+            }""",
+            [context, list(tags or self.tags)],
+        )
+
+    @staticmethod
+    def format(violations: list[dict]) -> str:
+        """Violations as readable lines, for assertion messages."""
+        lines = []
+        for violation in violations:
+            lines.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']}"
+            )
+            lines += [f"    {node['target']}" for node in violation["nodes"][:5]]
+        return "\n".join(lines)
+
+
+@pytest.fixture
+def axe() -> Axe:
+    """Runs axe-core (from ``npm ci``) in a page::
+
+    def test_home_is_accessible(page, site_server, axe):
+        page.goto(site_server + "/")
+        violations = axe(page)
+        assert not violations, axe.format(violations)
+    """
+    if not AXE_SCRIPT.is_file():
+        skip_or_fail(f"axe-core not found at {AXE_SCRIPT} (npm ci)")
+    return Axe()

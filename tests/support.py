@@ -1,0 +1,89 @@
+"""Helpers the tests share: building a site with Pelican in this process.
+
+``build_site`` is a plain function (not a fixture) so a test can build as
+many sites as it needs, with any settings file and overrides::
+
+    from tests.support import build_site
+
+    output = build_site(tmp_path / "content", tmp_path / "out", STORY_NOW=NOW)
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+
+from pelican import Pelican
+from pelican.log import LimitFilter
+from pelican.settings import read_settings
+
+PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
+CONTENT = PROJECT_ROOT / "content"
+
+
+def _reset_pelican_logging() -> None:
+    """Forget the log messages earlier builds in this process printed.
+
+    Pelican's log filter drops a warning it has already seen once per
+    *process* (and counts groups of messages process-wide), so a second
+    build would be silent about problems the first one reported, and tests
+    reading ``caplog`` would miss them."""
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+    LimitFilter._ignore.clear()  # refilled from LOG_FILTER by read_settings
+
+
+def build_site(
+    content_dir: str | os.PathLike,
+    output_dir: str | os.PathLike,
+    settings_file: str = "pelicanconf.py",
+    cache_dir: str | os.PathLike | None = None,
+    **overrides,
+) -> pathlib.Path:
+    """Build ``content_dir`` into ``output_dir`` in-process; return the output.
+
+    ``settings_file`` is relative to the project root (``pelicanconf.py`` or
+    ``publishconf.py``); keyword arguments override single settings
+    (``STORY_NOW=...``, ``STORY_PREVIEW=True``). Pelican's cache goes to
+    ``cache_dir``, by default a fresh ``<output>.cache`` folder beside the
+    output, never the project's own cache. Exceptions a strict build raises
+    (``portal.problems.StoryContentError``) propagate to the caller.
+
+    Repeated builds in one process work: plugins are imported once and
+    register the same receivers again (blinker keeps one connection each),
+    every build reads its settings file afresh, and Pelican's log
+    de-duplication is reset before each build."""
+    content = pathlib.Path(content_dir).resolve()
+    output = pathlib.Path(output_dir).resolve()
+    if cache_dir is None:
+        cache = output.with_name(output.name + ".cache")
+        shutil.rmtree(cache, ignore_errors=True)
+    else:
+        cache = pathlib.Path(cache_dir).resolve()
+    _reset_pelican_logging()
+    settings = read_settings(
+        str(PROJECT_ROOT / settings_file),
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(cache),
+            **overrides,
+        },
+    )
+    Pelican(settings).run()
+    return output
+
+
+def copy_content(
+    destination: str | os.PathLike, *, stories: bool = False
+) -> pathlib.Path:
+    """A copy of the project's content/ to build from or to break.
+
+    Sample stories are left out unless ``stories`` is True: they may change
+    at any time, so tests write the stories they need (``tests.stories``)."""
+    destination = pathlib.Path(destination)
+    ignore = None if stories else shutil.ignore_patterns("stories")
+    shutil.copytree(CONTENT, destination, ignore=ignore)
+    (destination / "stories").mkdir(exist_ok=True)
+    return destination
