@@ -1,0 +1,79 @@
+"""A full build of the committed sample site, and a look at it in a browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal import frontmatter
+from portal.schema import Story
+from tests.stories import assert_absent, output_files
+from tests.support import CONTENT
+
+APPROVED = {
+    "i-try-to-not-bring-up-politics": ("conversation.mp3", "audio/mpeg"),
+    "leave-him-alone": ("conversation.m4a", "audio/x-m4a"),
+    "common-ground": ("conversation.ogg", "audio/ogg"),
+    "family-politics": ("conversation.opus", "audio/ogg; codecs=opus"),
+    "a-second-chance": ("conversation.mp3", "audio/mpeg"),
+    "the-fence-between-our-yards": ("conversation.flac", "audio/flac"),
+    "we-drive-the-same-route": ("conversation.wav", "audio/wav"),
+}
+HELD_BACK = ("what-my-father-taught-me", "across-the-counter")
+
+
+def _story(slug: str) -> Story:
+    text = (CONTENT / "stories" / slug / "story.md").read_text(encoding="utf-8")
+    return Story.model_validate(frontmatter.split(text).data)
+
+
+def test_every_approved_story_has_a_page_with_its_audio(sample_site):
+    for slug, (audio, mime) in APPROVED.items():
+        story = _story(slug)
+        page = (sample_site / "stories" / slug / "index.html").read_text()
+        assert (sample_site / "stories" / slug / audio).is_file()
+        assert f'type="{mime}"' in page
+        for name in story.participant_names:
+            assert name in page
+        assert story.location.name in page
+        assert story.relationship_label in page
+        assert re.search(r'<audio controls preload="(none|metadata)"', page)
+        assert f'href="{audio}"' in page or f'/{slug}/{audio}"' in page
+
+
+def test_listing_and_home(sample_site):
+    listing = (sample_site / "stories" / "index.html").read_text()
+    home = (sample_site / "index.html").read_text()
+    for slug in APPROVED:
+        assert f"stories/{slug}/" in listing
+    featured = [slug for slug in APPROVED if _story(slug).featured]
+    assert featured
+    for slug in featured:
+        assert f"stories/{slug}/" in home
+    # Several players on one page never preload audio.
+    assert home.count("<audio") == len(featured)
+    assert home.count('preload="none"') == len(featured)
+
+
+def test_held_back_sample_stories_leave_no_trace(sample_site):
+    for slug in HELD_BACK:
+        story = _story(slug)
+        assert_absent(sample_site, slug, story.id, story.title, *story.participant_names)
+    assert all(not name.startswith(HELD_BACK) for name in output_files(sample_site))
+
+
+@pytest.mark.browser
+def test_home_and_story_pages_play_in_a_browser(page, site_server):
+    page.goto(f"{site_server}/")
+    assert page.title().startswith("One Small Step")
+    assert page.locator("audio").count() >= 1
+
+    page.goto(f"{site_server}/stories/common-ground/")
+    assert page.locator("h1").first.inner_text() == "Common Ground"
+    audio = page.locator("audio").first
+    audio.evaluate("a => { a.muted = true; return a.play(); }")
+    page.wait_for_function(
+        "() => document.querySelector('audio').currentTime > 0.5", timeout=15000
+    )
+    assert audio.evaluate("a => a.paused") is False
