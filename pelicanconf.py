@@ -28,6 +28,7 @@ PLUGIN_PATHS = [os.path.join(PROJECT_ROOT, "plugins")]
 PLUGINS = [
     "story_reader",
     "story_audio",
+    "transcripts",
     "approval_gate",
     "story_assets",
     "theme_helpers",
