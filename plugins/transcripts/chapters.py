@@ -11,6 +11,7 @@ conversation guide's questions, or None)."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 from portal.timecode import format_timecode
 
@@ -55,10 +56,10 @@ def choose_chapters(
         (TRANSCRIPT, note_chapters),
         (AUDIO, audio_chapters),
     )
-    for source, items in sources:
-        if items:
-            break
-    else:
+    source, items = next(
+        ((name, items) for name, items in sources if items), (None, [])
+    )
+    if not items:
         return ChapterChoice([], None, [])
     inside, late = [], []
     for index, item in enumerate(items):
@@ -73,7 +74,7 @@ def choose_chapters(
             {"start": float(item.start), "end": None, "title": title,
              "question": question}
         )  # fmt: skip
-    for chapter, following in zip(inside, inside[1:]):
+    for chapter, following in itertools.pairwise(inside):
         chapter["end"] = following["start"]
     if inside:
         inside[-1]["end"] = float(duration)

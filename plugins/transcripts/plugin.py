@@ -51,9 +51,10 @@ DEFAULTS = {"TRANSCRIPTS_QUESTIONS_FILE": "data/questions.yml"}
 def settings(pelican_settings) -> dict:
     out = {key: pelican_settings.get(key, value) for key, value in DEFAULTS.items()}
     if not isinstance(out["TRANSCRIPTS_QUESTIONS_FILE"], str):
+        value = out["TRANSCRIPTS_QUESTIONS_FILE"]
         raise ValueError(
             "TRANSCRIPTS_QUESTIONS_FILE must be a path relative to the content "
-            f"folder, like 'data/questions.yml', not {out['TRANSCRIPTS_QUESTIONS_FILE']!r}"
+            f"folder, like 'data/questions.yml', not {value!r}"
         )
     return out
 

@@ -102,7 +102,9 @@ def read_transcript(path: str, name: str) -> Transcript:
         lines = [None] * len(vtt.captions)
     cues = []
     speaker = None
-    for number, (caption, line) in enumerate(zip(vtt.captions, lines), start=1):
+    for number, (caption, line) in enumerate(
+        zip(vtt.captions, lines, strict=True), start=1
+    ):
         voices = tuple(
             voice.strip()
             for voice in caption.VOICE_SPAN_PATTERN.findall(caption.raw_text)
