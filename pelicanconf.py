@@ -31,6 +31,7 @@ PLUGINS = [
     "transcripts",
     "approval_gate",
     "story_assets",
+    "story_embeds",
     "theme_helpers",
 ]
 
@@ -91,6 +92,12 @@ CAMPAIGN = {
 STORY_STRICT = False
 STORY_PREVIEW = False
 STORY_MEDIA_URL = ""
+
+# The site's absolute address, for what must carry absolute URLs (Open Graph,
+# oEmbed, embeds, JSON-LD, the podcast feed). Development builds use relative
+# links and are served by ./dev serve, so the dev server's address by default;
+# publishconf.py sets it to SITEURL.
+SITE_ABSOLUTE_URL = "http://localhost:8000"
 
 # Everything a template prints is escaped; Markdown we rendered (and
 # sanitized) is marked |safe where it is printed.
