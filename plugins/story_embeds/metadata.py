@@ -44,10 +44,11 @@ class Sharing:
         return self.page_url.startswith("https://")
 
 
-def iframe_html(embed_url: str, title: str, width: int, height: int) -> markupsafe.Markup:
+def iframe_html(
+    embed_url: str, title: str, width: int, height: int
+) -> markupsafe.Markup:
     return markupsafe.Markup(
-        '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy">'
-        "</iframe>"
+        '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy"></iframe>'
     ).format(embed_url, width, height, f"Listen: {title}")
 
 
@@ -125,7 +126,11 @@ def json_ld(story, sharing: Sharing, site_name: str, site_url: str, organization
             for person in meta.participants
         ],
         "associatedMedia": audio_object,
-        "partOfSeries": {"@type": "PodcastSeries", "name": site_name, "url": site_url + "/"},
+        "partOfSeries": {
+            "@type": "PodcastSeries",
+            "name": site_name,
+            "url": site_url + "/",
+        },
         "publisher": {"@type": "Organization", "name": organization},
     }
     if meta.topics:

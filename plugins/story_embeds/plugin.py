@@ -59,8 +59,14 @@ def settings(pelican_settings) -> dict:
     out["SITE_ABSOLUTE_URL"] = site.rstrip("/")
     for key in ("STORY_EMBEDS_WIDTH", "STORY_EMBEDS_HEIGHT"):
         value = out[key]
-        if not isinstance(value, int) or isinstance(value, bool) or not 100 <= value <= 2000:
-            raise ValueError(f"{key} must be a whole number of pixels (100-2000), not {value!r}")
+        if (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or not 100 <= value <= 2000
+        ):
+            raise ValueError(
+                f"{key} must be a whole number of pixels (100-2000), not {value!r}"
+            )
     return out
 
 
@@ -101,7 +107,9 @@ class StoryEmbedsGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = settings(self.settings)
-        cache = self.settings.get("CACHE_PATH") or os.path.join(self.output_path, ".cache")
+        cache = self.settings.get("CACHE_PATH") or os.path.join(
+            self.output_path, ".cache"
+        )
         self.images = ShareImages(os.path.join(cache, CACHE_FOLDER))
         self.stories = []
 
@@ -151,14 +159,19 @@ class StoryEmbedsGenerator(Generator):
             embed_height=height,
             iframe=metadata.iframe_html(embed_url, story.title, width, height),
             json_ld="",
-            transcript_url=absolute_url(site, transcript_url) if transcript_url else None,
+            transcript_url=absolute_url(site, transcript_url)
+            if transcript_url
+            else None,
         )
         campaign = self.settings.get("CAMPAIGN", {})
         sharing.json_ld = metadata.script_json(
             metadata.json_ld(
-                story, sharing, self.settings.get("SITENAME", ""), site,
+                story,
+                sharing,
+                self.settings.get("SITENAME", ""),
+                site,
                 campaign.get("organization", ""),
-            )  # fmt: skip
+            )
         )
         return sharing
 
@@ -176,8 +189,13 @@ class StoryEmbedsGenerator(Generator):
                 story=story,
                 page_name="embed",
             )
-            response = metadata.oembed(story, sharing, self.settings.get("SITENAME", ""), site)
-            self._write(sharing.oembed_path, json.dumps(response, ensure_ascii=False, indent=2) + "\n")
+            response = metadata.oembed(
+                story, sharing, self.settings.get("SITENAME", ""), site
+            )
+            self._write(
+                sharing.oembed_path,
+                json.dumps(response, ensure_ascii=False, indent=2) + "\n",
+            )
             target = os.path.join(self.output_path, *sharing.image_path.split("/"))
             if not _same_file(story.share_image_file, target):
                 os.makedirs(os.path.dirname(target), exist_ok=True)

@@ -143,14 +143,25 @@ def draw(card: ShareCard) -> Image.Image:
         (MARGIN + 24, y - radius, MARGIN + 24 + 2 * radius, y + radius),
         fill=COLOURS["gold"],
     )
-    pen.ellipse((MARGIN, y - radius, MARGIN + 2 * radius, y + radius), fill=COLOURS["accent"])
+    pen.ellipse(
+        (MARGIN, y - radius, MARGIN + 2 * radius, y + radius), fill=COLOURS["accent"]
+    )
     brand = _font(SANS_BOLD, 26)
-    pen.text((MARGIN + 86, y), card.campaign.upper(), font=brand, fill=COLOURS["text"], anchor="lm")
+    pen.text(
+        (MARGIN + 86, y),
+        card.campaign.upper(),
+        font=brand,
+        fill=COLOURS["text"],
+        anchor="lm",
+    )
     offset = MARGIN + 86 + brand.getlength(card.campaign.upper()) + 18
     pen.text(
-        (offset, y), f"A {card.organization} campaign", font=_font(SANS, 24),
-        fill=COLOURS["muted"], anchor="lm",
-    )  # fmt: skip
+        (offset, y),
+        f"A {card.organization} campaign",
+        font=_font(SANS, 24),
+        fill=COLOURS["muted"],
+        anchor="lm",
+    )
 
     # The title, the people and the line under them, centred in the room
     # between the mark and the conversation's drawing.
@@ -164,9 +175,11 @@ def draw(card: ShareCard) -> Image.Image:
     top = room_top + max((room_bottom - room_top - block) // 2, 0)
     for index, text in enumerate(lines):
         pen.text(
-            (MARGIN - 3, top + index * line_height), text, font=font,
+            (MARGIN - 3, top + index * line_height),
+            text,
+            font=font,
             fill=COLOURS["text"],
-        )  # fmt: skip
+        )
     y = top + len(lines) * line_height + 34 + 34  # the names' baseline
 
     # The people, each with a dot in their voice's colour.
@@ -183,9 +196,12 @@ def draw(card: ShareCard) -> Image.Image:
         x += names_font.getlength(name)
     if card.line:
         pen.text(
-            (MARGIN, y + 48), card.line, font=_font(SANS, 27), fill=COLOURS["muted"],
+            (MARGIN, y + 48),
+            card.line,
+            font=_font(SANS, 27),
+            fill=COLOURS["muted"],
             anchor="ls",
-        )  # fmt: skip
+        )
 
     _draw_conversation(pen, card)
     return image
@@ -210,7 +226,9 @@ def _draw_conversation(pen, card: ShareCard) -> None:
         return
     for lane in range(card.lanes):
         y = top + lane * (LANE_HEIGHT + LANE_GAP)
-        pen.rectangle((MARGIN, y, MARGIN + width, y + LANE_HEIGHT), fill=COLOURS["lane"])
+        pen.rectangle(
+            (MARGIN, y, MARGIN + width, y + LANE_HEIGHT), fill=COLOURS["lane"]
+        )
     for start, end, lane, voice in card.bars:
         y = top + lane * (LANE_HEIGHT + LANE_GAP)
         x0 = MARGIN + start * width

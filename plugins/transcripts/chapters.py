@@ -71,9 +71,13 @@ def choose_chapters(
         if inside and item.start <= inside[-1]["start"]:
             continue  # an embedded chapter list out of order: keep the first
         inside.append(
-            {"start": float(item.start), "end": None, "title": title,
-             "question": question}
-        )  # fmt: skip
+            {
+                "start": float(item.start),
+                "end": None,
+                "title": title,
+                "question": question,
+            }
+        )
     for chapter, following in itertools.pairwise(inside):
         chapter["end"] = following["start"]
     if inside:

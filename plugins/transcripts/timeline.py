@@ -2,7 +2,7 @@
 
 Each participant has a lane; each cue is a bar in the speaker's lane from
 its start to its end; chapter starts are marks across every lane. The SVG's
-user space is ``WIDTH`` wide, so x = seconds / duration * WIDTH, and the page
+positions are percentages (x = seconds / duration * 100), so the page
 stretches it to any width. Speaking time is the sum of a speaker's cues."""
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import dataclasses
 from .transcript import Cue
 from .turns import voice_slots
 
-WIDTH = 1000
+WIDTH = 100  # percent of the drawing's width
 LANE_HEIGHT = 12
 LANE_GAP = 6
-PAD = 5  # room above and below the lanes for chapter marks
+PAD = 5  # room below the lanes for chapter marks
+TOP = 16  # room above the lanes for chapter numbers
 
 
 @dataclasses.dataclass
@@ -90,7 +91,7 @@ def build_timeline(
     order = [name for name in participants if any(c.speaker == name for c in cues)]
     order += list(dict.fromkeys(c.speaker for c in cues if c.speaker not in order))
     lanes = [
-        Lane(name, slots.get(name, 0), PAD + index * (LANE_HEIGHT + LANE_GAP))
+        Lane(name, slots.get(name, 0), TOP + index * (LANE_HEIGHT + LANE_GAP))
         for index, name in enumerate(order)
     ]
     lane_y = {lane.speaker: lane.y for lane in lanes}
@@ -114,7 +115,7 @@ def build_timeline(
         Mark(_x(chapter["start"], duration), number, chapter["title"], chapter["start"])
         for number, chapter in enumerate(chapters, start=1)
     ]
-    height = 2 * PAD + len(lanes) * LANE_HEIGHT + (len(lanes) - 1) * LANE_GAP
+    height = TOP + PAD + len(lanes) * LANE_HEIGHT + (len(lanes) - 1) * LANE_GAP
     return Timeline(
         width=WIDTH,
         height=height,

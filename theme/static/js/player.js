@@ -320,6 +320,7 @@
 
   Player.prototype.onPlay = function () {
     var self = this;
+    this.started = true;
     players.forEach(function (other) { if (other !== self) other.audio.pause(); });
     // Plain <audio> elements this script did not enhance stop too.
     Array.prototype.forEach.call(document.querySelectorAll("audio"), function (audio) {
@@ -365,7 +366,10 @@
       this.playhead.setAttribute("x2", percent);
     }
     this.showChapter(false);
-    if (this.transcript) this.transcript.follow(now, !this.audio.paused);
+    // The words being spoken are marked once listening (or a seek) begins.
+    if (this.transcript && (this.started || now > 0)) {
+      this.transcript.follow(now, !this.audio.paused);
+    }
     this.remember(false);
     this.positionState();
   };
