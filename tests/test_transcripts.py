@@ -14,7 +14,7 @@ from transcripts.transcript import TranscriptError, read_transcript
 from portal.problems import StoryContentError
 from tests.listening import GOOD_VTT, Elements, line_of, write_transcript_story
 from tests.stories import assert_absent, output_files, write_story
-from tests.support import build_site, copy_content
+from tests.support import PROJECT_ROOT, build_site, copy_content
 
 # ---- Reading -----------------------------------------------------------
 
@@ -352,3 +352,15 @@ def test_page_transcript_anchors_contract(built):
         "Tell me about your parents and the place where you grew up."
         in (page.all("p", **{"class": "transcript__question"})[0]["text"])
     )
+
+
+def test_the_editors_guide_example_reads(tmp_path):
+    guide = (PROJECT_ROOT / "content" / "README.md").read_text()
+    example = guide.split("## The transcript", 1)[1].split("```\n", 2)[1]
+    path = tmp_path / "transcript.vtt"
+    path.write_text(example, encoding="utf-8")
+    transcript = read_transcript(str(path), "transcript.vtt")
+    assert [c.speaker for c in transcript.cues] == ["Denise Harlow", "Denise Harlow"]
+    assert [(c.title, c.question) for c in transcript.chapters] == [
+        ("The houses we grew up in", "parents")
+    ]
