@@ -119,6 +119,7 @@ def podcast_art(path: str, background: str) -> bytes:
 def resized_jpeg(path: str, size: int) -> bytes:
     """A ``size``-pixel copy of square art, for web pages."""
     with Image.open(path) as image:
+        image.draft("RGB", (size, size))  # decode a JPEG at a fraction of its size
         return encode_jpeg(image.resize((size, size), Image.Resampling.LANCZOS))
 
 

@@ -46,6 +46,8 @@ class PodcastFeedGenerator(Generator):
 
     def generate_context(self):
         self.config = load(self.settings)
+        if self.config is None:
+            return
         self.context["podcast_feed"] = {
             "title": self.config.data.title,
             "feed_path": self.config.feed_save_as,
@@ -55,6 +57,8 @@ class PodcastFeedGenerator(Generator):
 
     def generate_output(self, writer):
         config = self.config
+        if config is None:
+            return
         cover = self.context.get("show_cover")
         if cover is None:
             raise PodcastConfigError(

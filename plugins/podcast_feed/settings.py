@@ -290,12 +290,21 @@ def absolute_site_url(settings) -> str:
     )
 
 
-def load(settings) -> PodcastConfig:
-    """Read and check every podcast setting; PodcastConfigError if wrong."""
+def load(settings) -> PodcastConfig | None:
+    """Read and check every podcast setting; PodcastConfigError if wrong.
+
+    None when there is no podcast.yml: a site without a podcast."""
     opts = options(settings)
-    site_url = absolute_site_url(settings)
     path = os.path.join(settings["PATH"], opts["PODCAST_DATA"])
     source = _display_path(path, settings)
+    if not os.path.exists(path):
+        logger.warning(
+            "[podcast_feed] %s does not exist, so this site has no podcast feed "
+            "- copy the project's content/data/podcast.yml there to make one",
+            source,
+        )
+        return None
+    site_url = absolute_site_url(settings)
     data, lines = _read(path, source)
     problems: list[Problem] = []
     model = _validated(data, lines, source, problems)
@@ -373,18 +382,6 @@ def _read(path: str, source: str) -> tuple[object, dict]:
     try:
         with open(path, encoding="utf-8-sig") as handle:
             text = handle.read()
-    except FileNotFoundError as error:
-        raise PodcastConfigError(
-            [
-                Problem(
-                    source,
-                    "file",
-                    "does not exist",
-                    "create it (copy the one in the project's content/data/) or set "
-                    "PODCAST_DATA to where it is",
-                )
-            ]
-        ) from error
     except UnicodeDecodeError as error:
         raise PodcastConfigError(
             [Problem(source, "file", "is not UTF-8 text", "save it as UTF-8")]

@@ -71,8 +71,9 @@ def size(html: str) -> int:
 def fit(optional: list[str], required: list[str], limit: int = MAX_BYTES) -> str:
     """``optional`` blocks in order while they fit, then ``required`` ones.
 
-    Blocks are whole; when not even the first optional block fits, its text
-    is cut at a word and ends in an ellipsis."""
+    Blocks stay whole; the first block that does not fit is replaced by the
+    start of its text, cut at a word and ending in an ellipsis, so a long
+    story keeps as much of its text as the limit allows."""
     tail = "".join(required)
     room = limit - size(tail)
     if room < 0:
@@ -81,8 +82,7 @@ def fit(optional: list[str], required: list[str], limit: int = MAX_BYTES) -> str
     used = 0
     for block in optional:
         if used + size(block) > room:
-            if not kept:
-                kept.append(_shortened(block, room))
+            kept.append(_shortened(block, room - used))
             break
         kept.append(block)
         used += size(block)
@@ -90,9 +90,15 @@ def fit(optional: list[str], required: list[str], limit: int = MAX_BYTES) -> str
 
 
 def _shortened(block: str, room: int) -> str:
-    """The start of ``block``'s text as one paragraph within ``room`` bytes."""
-    text = lxml.html.fragment_fromstring(block, create_parent="div").text_content()
-    words = text.split()
+    """As much of ``block`` as fits in ``room`` bytes: a list keeps its first
+    whole items; other blocks keep the start of their text as a paragraph,
+    cut at a word. Nothing when not even that fits."""
+    root = lxml.html.fragment_fromstring(block, create_parent="div")
+    if len(root) == 1 and root[0].tag in ("ol", "ul"):
+        shortened = _first_items(root[0], room)
+        if shortened:
+            return shortened
+    words = root.text_content().split()
 
     def paragraph(count: int) -> str:
         return f"<p>{markupsafe.escape(' '.join(words[:count]))}{ELLIPSIS}</p>"
@@ -105,3 +111,16 @@ def _shortened(block: str, room: int) -> str:
         else:
             high = middle - 1
     return paragraph(low) if low else ""
+
+
+def _first_items(listing, room: int) -> str:
+    tag = listing.tag
+    opening, closing = f"<{tag}>", f"</{tag}>"
+    kept, used = [], size(opening + closing)
+    for item in listing.findall("li"):
+        html = lxml.html.tostring(item, encoding="unicode", with_tail=False)
+        if used + size(html) > room:
+            break
+        kept.append(html)
+        used += size(html)
+    return opening + "".join(kept) + closing if kept else ""
