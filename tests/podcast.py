@@ -54,9 +54,12 @@ def every_url(root: etree._Element) -> list[str]:
         for name in ("url", "href", "img"):
             if name in element.attrib:
                 urls.append(element.attrib[name])
-        if etree.QName(element).localname in ("link", "url") and element.text:
-            if element.getparent().tag in ("channel", "item", "image"):
-                urls.append(element.text.strip())
+        if (
+            etree.QName(element).localname in ("link", "url")
+            and element.text
+            and element.getparent().tag in ("channel", "item", "image")
+        ):
+            urls.append(element.text.strip())
         if element.tag == "description" and element.text:
             html = etree.fromstring(f"<div>{element.text}</div>", etree.HTMLParser())
             urls += html.xpath("//a/@href")

@@ -14,14 +14,12 @@ import feedparser
 import lxml.html
 import mutagen
 import podcastparser
-import pytest
 import yaml
 from PIL import Image
 
 from portal import frontmatter
 from portal.schema import Story
-from tests.podcast import DEV_BASE, NS, channel, every_url, feed_xml, items
-from tests.podcast import local_file
+from tests.podcast import DEV_BASE, NS, channel, every_url, feed_xml, items, local_file
 from tests.support import CONTENT
 
 # The checklist's MIME table, written out here so the test does not take it
