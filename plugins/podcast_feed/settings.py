@@ -22,11 +22,11 @@ import re
 import string
 import urllib.parse
 import zoneinfo
-from typing import Literal
+from typing import Annotated, Literal
 
 import pydantic
 from markdown import Markdown
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from portal import frontmatter
 from portal.problems import Problem, Severity
@@ -159,6 +159,11 @@ class App(_Strict):
         return value
 
 
+def _category(text: str) -> str:
+    vocabulary.parse_category(text)  # ValueError lists Apple's categories
+    return text
+
+
 class PodcastData(_Strict):
     """What ``content/data/podcast.yml`` may hold."""
 
@@ -167,7 +172,9 @@ class PodcastData(_Strict):
     author: str = Field(min_length=1, max_length=255)
     owner: Owner
     language: str | None = None
-    categories: list[str] = Field(min_length=1, max_length=3)
+    categories: list[Annotated[str, AfterValidator(_category)]] = Field(
+        min_length=1, max_length=3
+    )
     explicit: bool = False
     type: Literal["episodic", "serial"] = "episodic"
     copyright: str = Field(min_length=1, max_length=255)
@@ -183,13 +190,6 @@ class PodcastData(_Strict):
     def _language(cls, value):
         if value is not None and not LANGUAGE.match(value):
             raise ValueError(f"'{value}' is not a language code like en or en-US")
-        return value
-
-    @field_validator("categories")
-    @classmethod
-    def _categories(cls, value):
-        for text in value:
-            vocabulary.parse_category(text)
         return value
 
     @field_validator("guid")

@@ -29,7 +29,7 @@ def clean(html: str, base_url: str) -> str:
 
     def absolute_links(tag: str, attribute: str, value: str) -> str | None:
         if tag != "a" or attribute != "href":
-            return value
+            return None  # also drops nh3's always-allowed lang and title
         target = urllib.parse.urljoin(base_url, value.strip())
         if target.startswith("mailto:"):
             return target
