@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import json
 import re
 import uuid
 import zoneinfo
@@ -14,6 +15,8 @@ import feedparser
 import lxml.html
 import mutagen
 import podcastparser
+import pytest
+import webvtt
 import yaml
 from PIL import Image
 
@@ -305,3 +308,48 @@ def test_the_site_links_the_feed_and_the_subscribe_page(sample_site):
 def _tags(html: str) -> set[str]:
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     return {element.tag for element in root.iter()} - {"div"}
+
+
+def test_transcript_and_chapters_files_exist_parse_and_fit_the_audio(sample_site):
+    """The full path with the transcripts plugin (listening issue), which sets
+    article.transcript_outputs and chapters_path and writes the files."""
+    every_item = items(sample_site)
+    if all(item.find("podcast:transcript", NS) is None for item in every_item):
+        pytest.skip("no plugin sets article.transcript_outputs yet")
+    for item in every_item:
+        duration = int(item.findtext("itunes:duration", namespaces=NS))
+        transcripts = item.findall("podcast:transcript", NS)
+        types = [t.get("type") for t in transcripts]
+        assert types[0] == "text/vtt", types
+        assert {"text/vtt", "application/x-subrip", "application/json"} <= set(types)
+        for transcript in transcripts:
+            path = local_file(sample_site, transcript.get("url"))
+            assert path.is_file(), path
+            kind = transcript.get("type")
+            if kind == "text/vtt":
+                cues = webvtt.read(str(path))
+                assert cues and "<v " in path.read_text(encoding="utf-8")
+                assert cues[-1].end_in_seconds <= duration + 1
+            elif kind == "application/x-subrip":
+                assert transcript.get("rel") == "captions"
+                cues = webvtt.from_srt(str(path))
+                assert cues and cues[-1].end_in_seconds <= duration + 1
+            elif kind == "application/json":
+                data = json.loads(path.read_text(encoding="utf-8"))
+                assert data["version"] == "1.0.0"
+                segments = data["segments"]
+                assert segments
+                for segment in segments:
+                    assert {"speaker", "startTime", "endTime", "body"} <= set(segment)
+                    assert 0 <= segment["startTime"] <= segment["endTime"]
+                assert segments[-1]["endTime"] <= duration + 1
+        [chapters] = item.findall("podcast:chapters", NS)
+        assert chapters.get("type") == "application/json+chapters"
+        data = json.loads(local_file(sample_site, chapters.get("url")).read_text())
+        assert data["version"] == "1.2.0"
+        starts = [chapter["startTime"] for chapter in data["chapters"]]
+        assert starts and starts == sorted(starts) and starts[0] >= 0
+        assert starts[-1] < duration
+        assert all(chapter["title"] for chapter in data["chapters"])
+    for slug in HELD_BACK:
+        assert not (sample_site / "stories" / slug).exists()
