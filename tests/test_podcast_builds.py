@@ -268,3 +268,18 @@ def test_the_feed_parses_as_xml_with_an_empty_podcast(content, tmp_path, caplog)
     root = etree.fromstring((output / "podcast.xml").read_bytes())
     assert root.find("channel/item") is None
     assert "the feed has no episodes yet" in caplog.text
+
+
+def test_a_preview_build_shows_held_back_stories_but_never_feeds_them(
+    content, tmp_path
+):
+    write_story(content, "public-one", id="oss-2021-0001")
+    write_story(
+        content, "not-yet", id="oss-2021-0002", title="Unreleased talk", status="draft"
+    )
+    output = _build(content, tmp_path / "out", STORY_PREVIEW=True)
+    assert (output / "stories" / "not-yet" / "index.html").is_file()  # previewed
+    feed = (output / "podcast.xml").read_text(encoding="utf-8")
+    assert [item.findtext("guid") for item in items(output)] == ["oss-2021-0001"]
+    for needle in ("not-yet", "oss-2021-0002", "Unreleased talk"):
+        assert needle not in feed
