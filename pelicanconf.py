@@ -33,6 +33,8 @@ PLUGINS = [
     "story_assets",
     "story_embeds",
     "theme_helpers",
+    "artwork",
+    "podcast_feed",
 ]
 
 # Content layout: one folder a story, campaign pages, data files.
@@ -93,11 +95,14 @@ STORY_STRICT = False
 STORY_PREVIEW = False
 STORY_MEDIA_URL = ""
 
-# The site's absolute address, for what must carry absolute URLs (Open Graph,
-# oEmbed, embeds, JSON-LD, the podcast feed). Development builds use relative
-# links and are served by ./dev serve, so the dev server's address by default;
-# publishconf.py sets it to SITEURL.
+# The site's absolute address, for what must carry absolute URLs (the podcast
+# feed, Open Graph, oEmbed, embeds, JSON-LD; see plugins/podcast_feed/README.md and
+# plugins/story_embeds/README.md). The dev server's by default.
 SITE_ABSOLUTE_URL = "http://localhost:8000"
+# The podcast: the show's own settings are in content/data/podcast.yml.
+PODCAST_FEED_SAVE_AS = "podcast.xml"
+PODCAST_PAGE_URL = "podcast/"
+PODCAST_PAGE_SAVE_AS = "podcast/index.html"
 
 # Everything a template prints is escaped; Markdown we rendered (and
 # sanitized) is marked |safe where it is printed.
