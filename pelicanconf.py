@@ -31,6 +31,9 @@ PLUGINS = [
     "approval_gate",
     "story_assets",
     "theme_helpers",
+    "conversation_guide",
+    "funders",
+    "signup_forms",
 ]
 
 # Content layout: one folder a story, campaign pages, data files.

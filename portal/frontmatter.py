@@ -115,3 +115,10 @@ def _walk(node, path: tuple, positions: dict, offset: int) -> None:
             key = (*path, index)
             positions[key] = item.start_mark.line + offset
             _walk(item, key, positions, offset)
+
+
+def load_yaml(text: str) -> tuple[object, dict[tuple, int]]:
+    """A whole YAML file (a data file) and the line of every key and item.
+
+    Raises FrontMatterError, with the line, when the YAML cannot be read."""
+    return _load_with_lines(text, first_line=1)
