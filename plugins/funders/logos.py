@@ -155,19 +155,18 @@ def trim(image: Image.Image) -> Image.Image:
     alpha = image.getchannel("A")
     if alpha.getextrema()[0] < 255:
         box = alpha.point(lambda value: 255 if value > TRIM_TOLERANCE else 0).getbbox()
-    else:
-        rgb = image.convert("RGB")
-        background = Image.new("RGB", rgb.size, rgb.getpixel((0, 0)))
-        difference = ImageChops.difference(rgb, background).convert("L")
-        box = difference.point(
-            lambda value: 255 if value > TRIM_TOLERANCE else 0
-        ).getbbox()
-    if box is None:
-        raise LogoError(
-            "the logo is empty (one flat colour or fully transparent)",
-            "check that the right file is named",
-        )
-    return image.crop(box)
+        if box is None:
+            raise LogoError(
+                "the logo is empty (fully transparent)",
+                "check that the right file is named",
+            )
+        return image.crop(box)
+    rgb = image.convert("RGB")
+    background = Image.new("RGB", rgb.size, rgb.getpixel((0, 0)))
+    difference = ImageChops.difference(rgb, background).convert("L")
+    box = difference.point(lambda value: 255 if value > TRIM_TOLERANCE else 0).getbbox()
+    # One flat colour all over: a plain block, nothing to trim.
+    return image.crop(box) if box else image
 
 
 def resize(image: Image.Image, height: int, max_width: int) -> Image.Image:
@@ -195,7 +194,8 @@ class LogoCache:
         self.index_path = os.path.join(self.folder, "index.json")
         self.height = height
         self.max_width = max_width
-        self.processed = 0  # logos actually decoded this build; tests read it
+        self.processed = 0  # logos decoded and written this build
+        self.reused = 0  # logos taken from the cache
         self.index: dict[str, dict] = {}
         self._dirty = False
         try:
@@ -218,9 +218,12 @@ class LogoCache:
             and entry["params"] == self._params()
             and self._complete(entry["digest"])
         ):
+            self.reused += 1
             return self._from_entry(entry)
         digest = self._digest(path)
-        if not self._complete(digest):
+        if self._complete(digest):
+            self.reused += 1  # touched or moved, but the same picture
+        else:
             self._process(path, digest)
         meta = self._read_meta(digest)
         entry = {

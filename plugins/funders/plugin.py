@@ -125,10 +125,15 @@ class FundersGenerator:
                         )
             credited.append(CreditedFunder(funder.name, funder.url, funder.tier, logo))
         cache.save()
+        if cache.processed or cache.reused:
+            logger.info(
+                "[funders] logos: %d made, %d unchanged (from the cache)",
+                cache.processed,
+                cache.reused,
+            )
         self._report(problems, loaded.path, data)
         self.context["funders"] = credited
         self.context["funder_groups"] = grouped(data, credited) if data else []
-        self.context["funders_logos_processed"] = cache.processed
 
     def _logo(self, cache: LogoCache, funder) -> tuple[Logo, int]:
         """The funder's logo in the output, and the drawing's own height."""
