@@ -101,8 +101,11 @@ def _problem(result: DataFile, item: dict[str, Any], model, help_text) -> Proble
         named, message = message.split(": ", 1)
         loc = tuple(int(p) if p.isdigit() else p for p in named.split("."))
     field = ".".join(str(part) for part in loc) or "file"
-    leaf = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
-    fix = help_text.get(leaf, "see the comments at the top of the file")
+    # Help for the field, or for the nearest enclosing field that has some.
+    fix = next(
+        (help_text[p] for p in reversed(loc) if isinstance(p, str) and p in help_text),
+        "see the comments at the top of the file",
+    )
     if item["type"] == "extra_forbidden":
         message = "is not a field we know"
         known = _known_fields(model, loc[:-1])

@@ -70,6 +70,11 @@ class SignupForm:
         return bool(self.action)
 
     @property
+    def action_origin(self) -> str:
+        parts = urllib.parse.urlsplit(self.action)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
     def provider_label(self) -> str:
         """Who receives what people send, in words (for the privacy page)."""
         host = urllib.parse.urlsplit(self.action).hostname or ""
@@ -260,7 +265,8 @@ class SignupFormsGenerator:
             form = by_page.get(page.url)
             if form is not None:
                 page.signup_form = form
-            elif getattr(page, "template", None) == SIGNUP_TEMPLATE:
+            elif page.template == SIGNUP_TEMPLATE and not loaded.problems:
+                # (With a broken forms.yml, that is the problem to report.)
                 problems.append(
                     Problem(
                         datafile.editor_path(page.source_path, self.path),
@@ -273,6 +279,11 @@ class SignupFormsGenerator:
                 )
         self._report(problems)
         self.context["signup_forms"] = forms
+        # Where the forms post: a Content-Security-Policy's form-action must
+        # allow these origins, or browsers refuse to send the forms.
+        self.context["signup_form_origins"] = sorted(
+            {form.action_origin for form in forms.values() if form.connected}
+        )
 
     def _report(self, problems: list[Problem]) -> None:
         errors = [problem for problem in problems if problem.is_error]
