@@ -76,6 +76,13 @@ def split(text: str) -> FrontMatter:
     )
 
 
+def load_yaml(text: str) -> tuple[object, dict[tuple, int]]:
+    """A YAML data file (``content/data/*.yml``) and the line of every key.
+
+    Raises FrontMatterError (message, fix, line) when the YAML is broken."""
+    return _load_with_lines(text, first_line=1)
+
+
 def _load_with_lines(yaml_text: str, first_line: int) -> tuple[object, dict]:
     loader = yaml.SafeLoader(yaml_text)
     try:
@@ -115,10 +122,3 @@ def _walk(node, path: tuple, positions: dict, offset: int) -> None:
             key = (*path, index)
             positions[key] = item.start_mark.line + offset
             _walk(item, key, positions, offset)
-
-
-def load_yaml(text: str) -> tuple[object, dict[tuple, int]]:
-    """A whole YAML file (a data file) and the line of every key and item.
-
-    Raises FrontMatterError, with the line, when the YAML cannot be read."""
-    return _load_with_lines(text, first_line=1)
