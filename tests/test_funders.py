@@ -145,14 +145,18 @@ def test_every_logo_is_normalized_to_one_height_as_webp_and_png(logo_site):
         webp = open_output(output, "funders/index.html", credit["webp"])
         png = open_output(output, "funders/index.html", credit["png"])
         assert webp.format == "WEBP" and png.format == "PNG"
-        assert webp.size == png.size == (credit["width"], credit["height"]), name
+        assert webp.size == png.size, name
         assert png.mode in {"RGB", "RGBA"}, (name, png.mode)
+        width, height = png.size
         if name == "Wide Wordmark Co":
-            assert credit["width"] == MAX_WIDTH
-            assert credit["height"] == 30
+            assert (width, height) == (MAX_WIDTH, 30)
         else:
-            assert credit["height"] == HEIGHT, name
-            assert credit["width"] <= MAX_WIDTH
+            assert height == HEIGHT, name
+            assert width <= MAX_WIDTH
+        # Shown 60 CSS pixels high on the funders page (the same factor for
+        # every logo): its width and height attributes reserve that space.
+        assert credit["height"] == round(height / 2), name
+        assert abs(credit["width"] - width / 2) <= 1, name
 
 
 def test_margins_are_trimmed_and_colours_converted(logo_site):
@@ -206,12 +210,16 @@ def test_strip_and_page_credit_the_same_funders_with_alt_text(logo_site):
     output, logos = logo_site
     strip = credits(output, "index.html", "//footer")
     page = credits(output, "funders/index.html", "//main")
-    # The same files, each page linking them relative to itself.
+    # The same files, each page linking them relative to itself; logos are
+    # 40 pixels high in the strip and 60 on the page.
     for shown in (strip, page):
         for credit in shown.values():
             for kind in ("png", "webp"):
                 if kind in credit:
                     credit[kind] = credit[kind].rsplit("/", 1)[-1]
+    for name in logos:
+        assert strip[name].pop("height") * 3 == page[name].pop("height") * 2
+        assert abs(strip[name].pop("width") * 3 - page[name].pop("width") * 2) <= 3
     assert strip == page
     names_only = strip["Names Only Foundation"]
     assert names_only["link"] == []  # no url: credited, not linked
@@ -435,3 +443,27 @@ def test_a_cmyk_logo_with_an_unusable_colour_profile_still_converts(tmp_path):
     assert converted.mode == "RGBA"
     red, green, blue, alpha = converted.getpixel((30, 15))
     assert red < 40 and green > 200 and blue > 200 and alpha == 255
+
+
+@pytest.mark.parametrize("path", ["funders/", ""])
+def test_logos_load_as_webp_and_pages_stay_accessible(page, axe, logo_site, path):
+    from portal import devserver
+
+    output, logos = logo_site
+    with devserver.running(output) as url:
+        page.goto(f"{url}/{path}")
+        images = page.locator("li.funder img")
+        # The credit strip on every page, and the list on the funders page.
+        assert images.count() == len(logos) * (2 if path else 1)
+        for index in range(images.count()):
+            image = images.nth(index)
+            image.scroll_into_view_if_needed()
+            image.evaluate("i => i.decode()")  # loading=lazy: wait until drawn
+            assert image.evaluate("i => i.naturalHeight") > 0
+            assert image.evaluate("i => i.currentSrc").endswith(".webp")
+            # Shown at the theme's height, never stretched out of shape.
+            box = image.bounding_box()
+            ratio = image.evaluate("i => i.naturalWidth / i.naturalHeight")
+            assert box["width"] / box["height"] == pytest.approx(ratio, rel=0.05)
+        violations = axe(page)
+        assert not violations, axe.format(violations)

@@ -504,3 +504,17 @@ def test_connected_form_pages_are_accessible(page, connected_server, axe, key):
     page.get_by_role("button", name=FORMS[key].submit).click()
     violations = axe(page)
     assert not violations, axe.format(violations)
+
+
+def test_a_site_without_forms_builds_and_links_no_forms(tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "heard-it", id=STORY_ID, title="Heard it")
+    (content / "data" / "forms.yml").unlink()
+    for slug in PAGES.values():
+        (content / "pages" / f"{slug}.md").unlink()
+    output = build_site(content, tmp_path / "out", STORY_STRICT=True)
+    story = (output / "stories" / "heard-it" / "index.html").read_text()
+    assert "invite" not in story and "?story=" not in story
+    home = lxml.html.fromstring((output / "index.html").read_bytes())
+    ways = home.xpath("//section[@aria-labelledby='take-part-heading']//h3/text()")
+    assert ways == ["Record with someone you know"]

@@ -21,6 +21,8 @@ from portal.questions import load_questions
 
 logger = logging.getLogger(__name__)
 
+GUIDE_TEMPLATE = "guide"
+
 
 class ConversationGuideGenerator:
     def __init__(self, context, settings, path, theme, output_path, *args, **kwargs):
@@ -35,7 +37,7 @@ class ConversationGuideGenerator:
                 raise StoryContentError(loaded.problems)
             for problem in loaded.problems:
                 logger.error("[conversation_guide] %s", problem)
-        elif loaded.value is None:
+        elif loaded.value is None and self._guide_pages():
             logger.warning(
                 "[conversation_guide] %s is missing: the guide page lists no "
                 "questions - add the file with one '- key: ... question: ...' "
@@ -45,6 +47,10 @@ class ConversationGuideGenerator:
         self.context["guide_questions"] = (
             list(loaded.value.root) if loaded.value else []
         )
+
+    def _guide_pages(self) -> list:
+        pages = self.context.get("pages", []) + self.context.get("hidden_pages", [])
+        return [page for page in pages if page.template == GUIDE_TEMPLATE]
 
 
 def get_generators(pelican):

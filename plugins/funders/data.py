@@ -94,6 +94,16 @@ class Logo:
     width: int
     height: int
     alt: str
+    drawn_for: int  # FUNDERS_LOGO_HEIGHT: the height of a logo that is not capped
+
+    def display(self, height: int) -> tuple[int, int]:
+        """CSS pixel size when logos are shown ``height`` pixels high.
+
+        Every logo scales by the same factor, so a capped (very wide) logo
+        stays as wide as the others may be, and the width and height
+        attributes reserve its exact space before it loads."""
+        scale = height / self.drawn_for
+        return max(1, round(self.width * scale)), max(1, round(self.height * scale))
 
 
 @dataclasses.dataclass(frozen=True)

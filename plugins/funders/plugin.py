@@ -148,6 +148,7 @@ class FundersGenerator:
             width=normalized.width,
             height=normalized.height,
             alt=funder.logo_alt or funder.name,
+            drawn_for=self.options["FUNDERS_LOGO_HEIGHT"],
         )
         return logo, normalized.source_height
 

@@ -37,7 +37,6 @@ class FormSpec:
     title: str  # what the form is, in lists and messages
     heading: str  # the form's own heading, under the page's title
     submit: str
-    page: str  # the slug of the page that shows it, unless forms.yml says
     fields: tuple[FieldSpec, ...]
 
     @property
@@ -63,7 +62,6 @@ FORMS: dict[str, FormSpec] = {
             "Email updates",
             "Get news from One Small Step",
             "Sign me up",
-            "updates",
             (
                 EMAIL,
                 FieldSpec(
@@ -97,7 +95,6 @@ FORMS: dict[str, FormSpec] = {
             "Be matched with a partner",
             "Tell us about yourself",
             "Sign me up to be matched",
-            "be-matched",
             (
                 FieldSpec(
                     "name", "Your name", "text", autocomplete="name", max_length=120
@@ -140,7 +137,6 @@ FORMS: dict[str, FormSpec] = {
             "Partner inquiry",
             "Tell us about your organization",
             "Send our inquiry",
-            "partner",
             (
                 FieldSpec(
                     "organization",

@@ -128,15 +128,16 @@ class FormBuilder:
         return page.url
 
     def build(self) -> dict[str, SignupForm]:
-        if self.loaded.problems:
+        if self.loaded.problems or not self.data.forms:
             return {}
         privacy_url = self.page_url(
             self.data.privacy_page, ("privacy_page",), "the consent checkboxes' link"
         )
         forms = {}
-        for key, spec in FORMS.items():
-            config = self.data.forms.get(key) or FormConfig(page=spec.page)
-            form = self.form(spec, config, privacy_url)
+        # Only the forms forms.yml lists are offered; a site without the file
+        # has none (and nothing links to them).
+        for key, config in self.data.forms.items():
+            form = self.form(FORMS[key], config, privacy_url)
             if form is not None:
                 forms[key] = form
         return forms
@@ -256,6 +257,10 @@ class SignupFormsGenerator:
 
     def generate_context(self):
         loaded = load_forms(self.path)
+        if loaded.value is None and not loaded.problems:
+            logger.info(
+                "[signup_forms] %s does not exist: no sign-up forms", loaded.path
+            )
         pages = _pages_by_slug(self.context)
         builder = FormBuilder(loaded, pages)
         forms = builder.build()
