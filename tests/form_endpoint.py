@@ -39,6 +39,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         parts = urllib.parse.urlsplit(self.path)
+        if not parts.query:
+            # Not a form (a browser asking for /favicon.ico, say): not recorded.
+            self.send_error(404)
+            return
         self._record("GET", parts.path, parts.query)
 
     def _record(self, method: str, path: str, encoded: str) -> None:
@@ -53,7 +57,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        page = b"<!doctype html><title>Received</title><h1>Received</h1>"
+        page = (
+            b'<!doctype html><link rel="icon" href="data:,">'
+            b"<title>Received</title><h1>Received</h1>"
+        )
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(page)))
