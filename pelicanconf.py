@@ -35,6 +35,9 @@ PLUGINS = [
     "theme_helpers",
     "artwork",
     "podcast_feed",
+    "conversation_guide",
+    "funders",
+    "signup_forms",
 ]
 
 # Content layout: one folder a story, campaign pages, data files.
