@@ -11,7 +11,6 @@ import dataclasses
 from portal.places import Place, place_of, slug
 from portal.schema import RELATIONSHIPS
 
-
 # What each relationship means, for the relationships page.
 RELATIONSHIP_NOTES = {
     "strangers": "People who had never met until the campaign paired them up.",

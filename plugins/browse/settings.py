@@ -6,7 +6,7 @@ from __future__ import annotations
 # Every URL ends with "/" and is saved as that folder's index.html.
 URLS = {
     "hub": "browse/",
-    "recorded": "stories/recorded/",
+    "recorded": "browse/recorded/",
     "places": "places/",
     "state": "places/{state}/",
     "city": "places/{state}/{city}/",

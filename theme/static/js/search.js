@@ -31,6 +31,9 @@
   var list = root.querySelector("[data-search-results]");
   var more = root.querySelector("[data-search-more]");
   var failure = root.querySelector("[data-search-error]");
+  var panel = root.querySelector("[data-search-panel]");
+  var chosenCount = root.querySelector("[data-search-chosen]");
+  var wide = window.matchMedia("(min-width: 56rem)");
 
   var pagefind = null;
   var chosen = {}; // filter -> [values]
@@ -138,7 +141,7 @@
       .slice(0, 3);
   }
 
-  function renderResult(data) {
+  function renderResult(data, term) {
     var meta = data.meta || {};
     var item = element("li", "search-result");
     var heading = element("h3", "search-result__title");
@@ -175,10 +178,12 @@
         list.appendChild(entry);
       });
       item.appendChild(list);
-    } else {
+    } else if (term || !meta.summary) {
       var excerpt = element("p", "search-result__excerpt");
       excerpt.appendChild(excerptNodes(data.excerpt));
       item.appendChild(excerpt);
+    } else {
+      item.appendChild(element("p", "search-result__excerpt", meta.summary));
     }
     return item;
   }
@@ -196,12 +201,13 @@
   }
 
   function showMore() {
+    var term = input.value.trim();
     var batch = results.slice(shown, shown + PAGE_SIZE);
     shown += batch.length;
     more.hidden = shown >= results.length;
     return Promise.all(batch.map(function (result) { return result.data(); })).then(
       function (pages) {
-        pages.forEach(function (data) { list.appendChild(renderResult(data)); });
+        pages.forEach(function (data) { list.appendChild(renderResult(data, term)); });
       }
     );
   }
@@ -221,6 +227,10 @@
     var number = ++searchNumber;
     writeAddress();
     clearButton.hidden = !hasFilters();
+    var count = Object.keys(chosen).reduce(function (sum, name) {
+      return sum + chosen[name].length;
+    }, 0);
+    chosenCount.textContent = count ? "(" + count + " chosen)" : "";
     if (!term && !hasFilters()) {
       list.replaceChildren();
       more.hidden = true;
@@ -284,6 +294,9 @@
       .then(function () { return pagefind.filters(); })
       .then(function (available) {
         renderFilters(available);
+        // Filters start open beside the results on wide screens, folded
+        // above them on phones (or open when the address chose some).
+        panel.open = wide.matches || hasFilters();
         ui.hidden = false;
         form.addEventListener("submit", function (event) {
           event.preventDefault();
