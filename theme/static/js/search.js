@@ -86,16 +86,22 @@
 
   /* Pagefind's excerpts are text with <mark> around the words found. Build
      them as DOM nodes: text stays text, only <mark> becomes an element. */
+  function decode(html) {
+    // A detached textarea decodes character references and never makes
+    // elements: its content is text, whatever it holds.
+    var box = document.createElement("textarea");
+    box.innerHTML = html;
+    return box.value;
+  }
+
   function excerptNodes(excerpt) {
     var fragment = document.createDocumentFragment();
-    var parser = new DOMParser();
     String(excerpt || "")
       .split(/(<mark>[\s\S]*?<\/mark>)/)
       .forEach(function (part) {
         if (!part) return;
         var marked = /^<mark>([\s\S]*)<\/mark>$/.exec(part);
-        var text = parser.parseFromString(marked ? marked[1] : part, "text/html")
-          .documentElement.textContent;
+        var text = decode(marked ? marked[1] : part);
         if (marked) {
           var mark = document.createElement("mark");
           mark.textContent = text;
@@ -136,7 +142,9 @@
         var turn = first === undefined ? null : turnAnchor(data, first);
         var url = sub.url;
         if (turn) url = sub.url.replace(/#.*$/, "#" + turn.id);
-        return { title: sub.title, url: url, excerpt: sub.excerpt };
+        // Chapter headings start with their time link ("Play from 0:13").
+        var title = String(sub.title || "").replace(/^Play from\s+/, "");
+        return { title: title, url: url, excerpt: sub.excerpt };
       })
       .slice(0, 3);
   }
