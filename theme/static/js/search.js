@@ -213,8 +213,11 @@
     var batch = results.slice(shown, shown + PAGE_SIZE);
     shown += batch.length;
     more.hidden = shown >= results.length;
+    var number = searchNumber;
     return Promise.all(batch.map(function (result) { return result.data(); })).then(
       function (pages) {
+        // A newer search has started meanwhile: its results, not these.
+        if (number !== searchNumber) return;
         pages.forEach(function (data) { list.appendChild(renderResult(data, term)); });
       }
     );
