@@ -13,8 +13,9 @@ DEFAULTS = {
     # The language the whole site is indexed as (stemming); DEFAULT_LANG if empty.
     "SITE_SEARCH_LANGUAGE": "",
     # Extra CSS selectors Pagefind leaves out of the index.
-    # The player's fallback text and download link are not worth finding.
-    "SITE_SEARCH_EXCLUDE_SELECTORS": [".player"],
+    # Page furniture, not words of the story: the player and its download
+    # link, the listening card (timeline, shortcuts) and the share box.
+    "SITE_SEARCH_EXCLUDE_SELECTORS": [".player", ".listen", ".shortcuts", ".share"],
 }
 
 _FOLDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*/$")
