@@ -233,9 +233,21 @@
     });
   }
 
+  var lastSearch = null;
+
+  function searchKey() {
+    return JSON.stringify([input.value.trim(), pagefindFilters()]);
+  }
+
+  /* Typing pauses search for what is typed, unless that was searched already. */
+  function runIfChanged() {
+    if (searchKey() !== lastSearch) run();
+  }
+
   function run() {
     var term = input.value.trim();
     var number = ++searchNumber;
+    lastSearch = searchKey();
     writeAddress();
     clearButton.hidden = !hasFilters();
     var count = Object.keys(chosen).reduce(function (sum, name) {
@@ -309,14 +321,15 @@
         // above them on phones (or open when the address chose some).
         panel.open = wide.matches || hasFilters();
         ui.hidden = false;
+        var typing = null;
         form.addEventListener("submit", function (event) {
           event.preventDefault();
+          clearTimeout(typing);
           run();
         });
-        var typing = null;
         input.addEventListener("input", function () {
           clearTimeout(typing);
-          typing = setTimeout(run, 250);
+          typing = setTimeout(runIfChanged, 250);
         });
         filtersBox.addEventListener("change", onFilterChange);
         clearButton.addEventListener("click", function () {
