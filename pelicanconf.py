@@ -31,6 +31,7 @@ PLUGINS = [
     "approval_gate",
     "story_assets",
     "theme_helpers",
+    "content_checks",
 ]
 
 # Content layout: one folder a story, campaign pages, data files.

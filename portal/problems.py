@@ -48,3 +48,16 @@ class StoryContentError(Exception):
         super().__init__(
             f"{len(problems)} content error(s) stop this production build:\n{lines}"
         )
+
+
+# Where a build keeps every problem it found, so ``invoke check`` can report
+# them all (the same checks, one implementation) instead of reading the log.
+CONTEXT_KEY = "content_problems"
+# ``extra=`` for log records that only repeat what the build reports anyway
+# (held-back stories), so the check does not print them twice.
+REPORTED = {"portal_reported": True}
+
+
+def record_problems(context: dict, problems) -> None:
+    """Add ``problems`` to the build's list in Pelican's shared context."""
+    context.setdefault(CONTEXT_KEY, []).extend(problems)
