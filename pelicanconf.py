@@ -32,6 +32,7 @@ PLUGINS = [
     "story_assets",
     "theme_helpers",
     "content_checks",
+    "build_report",
 ]
 
 # Content layout: one folder a story, campaign pages, data files.

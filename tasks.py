@@ -9,6 +9,7 @@ Pelican builds the site whatever else is on PATH.
 """
 
 import mimetypes
+import os
 import shlex
 import shutil
 import sys
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from portal import devserver, publishing  # noqa: E402
+from portal import checking, devserver, publishing  # noqa: E402
 from portal.mime import AUDIO_MIME_TYPES, TRANSCRIPT_MIME_TYPES  # noqa: E402
 
 SETTINGS_FILE_BASE = "pelicanconf.py"
@@ -64,7 +65,8 @@ def pelican_run(c, *args: str) -> None:
     # The pass-through goes first: `-e` in ``args`` takes all that follows.
     command = [sys.executable, "-m", "pelican", *_remainder(), *args]
     with c.cd(str(ROOT)):
-        c.run(shlex.join(command), echo=True, pty=False)
+        # A terminal of its own lets Pelican show colours and build progress.
+        c.run(shlex.join(command), echo=True, pty=sys.stdout.isatty())
 
 
 @task
@@ -164,3 +166,27 @@ def publish(c, output=None):
     except publishing.PublishError as error:
         sys.exit(f"Publish failed: {error}")
     print(f"Published to {published}")
+
+
+@task(
+    help={
+        "content": "the content folder to check (default: content/)",
+        "settings": "settings file (default: publishconf.py, what is published)",
+    }
+)
+def check(c, content=None, settings=SETTINGS_FILE_PUBLISH):
+    """Check all content and list every problem; write no site.
+
+    Prints each problem as `path:line: field: what is wrong - how to fix it`,
+    errors apart from warnings, then the stories held back and a summary.
+    Exits with status 1 if there is any error. With GITHUB_ACTIONS set it
+    also prints annotations GitHub shows on the changed lines."""
+    content_path = Path(content).resolve() if content else None
+    try:
+        result = checking.check_content(ROOT / settings, content_path=content_path)
+    except Exception as error:  # the settings or a plugin could not even start
+        sys.exit(f"The check could not run: {error}")
+    github = os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
+    print(checking.format_report(result, github=github))
+    if not result.ok:
+        sys.exit(1)
