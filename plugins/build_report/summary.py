@@ -6,6 +6,7 @@ import dataclasses
 import os
 
 from portal.checking import plural
+from portal.sizes import human_size
 
 
 @dataclasses.dataclass
@@ -26,15 +27,6 @@ def folder_size(path: str | os.PathLike | None) -> FolderSize:
                 continue  # removed while we counted
             size.files += 1
     return size
-
-
-def human_size(count: int) -> str:
-    value = float(count)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} GB"
 
 
 def summary_lines(

@@ -6,7 +6,8 @@ story would otherwise be published, and is listed by ``invoke check`` the
 same way in every build.
 
 - ``story_media``: the story's picture opens with Pillow and is a format
-  browsers show; ``{filename}``/``{static}`` links in the story lead somewhere.
+  browsers show; ``{filename}``/``{static}`` links in the story lead somewhere;
+  a story set to be published keeps no CHANGE mark from ``invoke new-story``.
 - ``story_checks``: front-matter chapters start before the audio ends.
 - ``page_generator_finalized``: links in campaign pages lead somewhere.
 
@@ -27,6 +28,7 @@ from portal.problems import Problem, StoryContentError, record_problems
 from .chapters import chapters_past_the_end
 from .images import ImageProblem, check_image
 from .links import broken_links
+from .placeholders import leftover_placeholders
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ def check_story_files(generator, stories, report):
                     )
                 )
         for problem in broken_links(story, story.story_source, generator.settings):
+            report(problem)
+        for problem in leftover_placeholders(story):
             report(problem)
 
 
