@@ -18,7 +18,7 @@ from pathlib import Path
 
 from invoke import task
 from invoke.main import program
-from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
+from pelican.settings import DEFAULT_CONFIG, get_settings_from_file, read_settings
 
 ROOT = Path(__file__).resolve().parent
 # The portal package, and the plugins new-story reads audio with.
@@ -200,25 +200,72 @@ def preview_drafts(c, port=CONFIG["port"], bind=CONFIG["host"]):
     livereload(c, port=port, bind=bind, drafts=True)
 
 
-@task(help={"output": "where to publish (default: publishconf's OUTPUT_PATH)"})
-def publish(c, output=None):
-    """Build the production site and swap it in only if the build succeeds.
+def _publish_settings() -> dict:
+    """publishconf.py read as Pelican reads it (defaults, environment)."""
+    return read_settings(str(ROOT / CONFIG["settings_publish"]))
+
+
+def _media_path(settings: dict) -> Path | None:
+    """The audio's own folder, when it is served from its own host."""
+    if not settings.get("STORY_MEDIA_URL"):
+        return None
+    return ROOT / settings.get("STORY_MEDIA_OUTPUT_PATH", "output-media")
+
+
+def _deploy(settings: dict, output: Path, targets: str | None) -> None:
+    from portal import deploy
+
+    try:
+        options = deploy.deploy_settings(settings)
+        chosen = deploy.parse_targets(targets) if targets else options.targets
+        for target in chosen:
+            print(f"Deploying to {target}...", flush=True)
+            for line in deploy.deploy(target, output, _media_path(settings), options):
+                print(line)
+    except deploy.DeployError as error:
+        sys.exit(f"Deploy failed: {error.problem} - {error.fix}")
+
+
+@task(
+    help={
+        "output": "where to publish (default: publishconf's OUTPUT_PATH)",
+        "to": "deploy targets after the build: rsync, s3, github-pages "
+        "(comma-separated; default: DEPLOY_TARGETS)",
+    }
+)
+def publish(c, output=None, to=None):
+    """Build the production site, swap it in if the build succeeds, deploy.
 
     The build goes to a fresh folder next to the output; a failed build
-    leaves the previous output untouched."""
-    if output is None:
-        settings = get_settings_from_file(str(ROOT / CONFIG["settings_publish"]))
-        output = settings.get("OUTPUT_PATH", CONFIG["deploy_path"])
+    leaves the previous output untouched and deploys nothing."""
+    settings = _publish_settings()
+    output = Path(output) if output else ROOT / settings["OUTPUT_PATH"]
     try:
         published = publishing.publish(
             output,
             CONFIG["settings_publish"],
             project_root=ROOT,
             extra_args=_remainder(),
+            media_output_path=_media_path(settings),
         )
     except publishing.PublishError as error:
-        sys.exit(f"Publish failed: {error}")
+        sys.exit(
+            f"Publish failed: {error}. Nothing was deployed. Run `./dev check` to "
+            "see every problem with its fix."
+        )
     print(f"Published to {published}")
+    _deploy(settings, published, to)
+
+
+@task(
+    help={
+        "to": "rsync, s3 or github-pages (comma-separated; default: DEPLOY_TARGETS)",
+    }
+)
+def deploy(c, to=None):
+    """Send the last published site to its hosts again, without building."""
+    settings = _publish_settings()
+    _deploy(settings, ROOT / settings["OUTPUT_PATH"], to)
 
 
 @task(
