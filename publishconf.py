@@ -9,9 +9,9 @@ from pelicanconf import *
 
 # Where the site is served. Set SITEURL in the environment to build for
 # another host (a staging copy, a pull request preview).
-SITEURL = os.environ.get("SITEURL", "https://onesmallstep.example.org")
+SITEURL = os.environ.get("SITEURL") or "https://onesmallstep.example.org"
 RELATIVE_URLS = False
-OUTPUT_PATH = os.environ.get("OUTPUT_PATH", os.path.join(PROJECT_ROOT, "output"))
+OUTPUT_PATH = os.environ.get("OUTPUT_PATH") or os.path.join(PROJECT_ROOT, "output")
 
 # A content error in a story that would be published fails the build.
 STORY_STRICT = True

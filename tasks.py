@@ -231,19 +231,21 @@ def _deploy(settings: dict, output: Path, targets: str | None) -> None:
         "output": "where to publish (default: publishconf's OUTPUT_PATH)",
         "to": "deploy targets after the build: rsync, s3, github-pages "
         "(comma-separated; default: DEPLOY_TARGETS)",
+        "content": "the content folder to publish (default: content/)",
     }
 )
-def publish(c, output=None, to=None):
+def publish(c, output=None, to=None, content=None):
     """Build the production site, swap it in if the build succeeds, deploy.
 
     The build goes to a fresh folder next to the output; a failed build
     leaves the previous output untouched and deploys nothing."""
     settings = _publish_settings()
-    output = Path(output) if output else ROOT / settings["OUTPUT_PATH"]
+    output = Path(output).resolve() if output else ROOT / settings["OUTPUT_PATH"]
     try:
         published = publishing.publish(
             output,
             CONFIG["settings_publish"],
+            content_path=Path(content).resolve() if content else None,
             project_root=ROOT,
             extra_args=_remainder(),
             media_output_path=_media_path(settings),

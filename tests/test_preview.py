@@ -87,7 +87,7 @@ def test_production_refuses_the_preview_setting(content, tmp_path):
 
 
 def test_the_preview_has_its_own_folders():
-    assert tasks.PREVIEW_PATH != tasks._deploy_path()
+    assert tasks._deploy_path() != tasks.PREVIEW_PATH
     assert tasks.PREVIEW_PATH.name == "output-drafts"
     assert tasks.PREVIEW_CACHE_PATH.parent == tasks.ROOT / "cache"
     # The development build never previews.
