@@ -32,6 +32,9 @@ PLUGINS = [
     "story_assets",
     "theme_helpers",
     "content_checks",
+    "artwork",
+    "podcast_feed",
+    # Last, so its summary counts everything the others wrote.
     "build_report",
 ]
 
@@ -92,6 +95,14 @@ CAMPAIGN = {
 STORY_STRICT = False
 STORY_PREVIEW = False
 STORY_MEDIA_URL = ""
+
+# The site's absolute address, for what must carry absolute URLs (the podcast
+# feed; see plugins/podcast_feed/README.md). The dev server's by default.
+SITE_ABSOLUTE_URL = "http://localhost:8000"
+# The podcast: the show's own settings are in content/data/podcast.yml.
+PODCAST_FEED_SAVE_AS = "podcast.xml"
+PODCAST_PAGE_URL = "podcast/"
+PODCAST_PAGE_SAVE_AS = "podcast/index.html"
 
 # Everything a template prints is escaped; Markdown we rendered (and
 # sanitized) is marked |safe where it is printed.

@@ -76,6 +76,13 @@ def split(text: str) -> FrontMatter:
     )
 
 
+def load_yaml(text: str) -> tuple[object, dict[tuple, int]]:
+    """A YAML data file (``content/data/*.yml``) and the line of every key.
+
+    Raises FrontMatterError (message, fix, line) when the YAML is broken."""
+    return _load_with_lines(text, first_line=1)
+
+
 def _load_with_lines(yaml_text: str, first_line: int) -> tuple[object, dict]:
     loader = yaml.SafeLoader(yaml_text)
     try:
