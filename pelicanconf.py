@@ -33,6 +33,7 @@ PLUGINS = [
     "story_assets",
     "story_embeds",
     "theme_helpers",
+    "content_checks",
     "artwork",
     "podcast_feed",
     "conversation_guide",
@@ -42,6 +43,8 @@ PLUGINS = [
     "site_search",
     "pelican.plugins.sitemap",
     "robots",
+    # Last, so its summary counts everything the others wrote.
+    "build_report",
 ]
 
 # Content layout: one folder a story, campaign pages, data files.
