@@ -1,10 +1,8 @@
 """The conversation guide's questions, for the guide page and any template.
 
 Reads ``content/data/questions.yml`` once a build (``portal.questions``) and
-puts the questions in the template context as ``conversation_guide_questions``:
-a list of ``portal.questions.Question`` (key, question) in the file's order.
-(``guide_questions``, a key -> wording dict, belongs to the transcripts
-plugin.) The guide
+puts the questions in the template context as ``guide_questions``: a list of
+``portal.questions.Question`` (key, question) in the file's order. The guide
 page (``template: guide``) prints them with an anchor per key
 (``#question-<key>``), the same keys stories use in their chapters.
 
@@ -46,7 +44,7 @@ class ConversationGuideGenerator:
                 "entry a question",
                 loaded.path,
             )
-        self.context["conversation_guide_questions"] = (
+        self.context["guide_questions"] = (
             list(loaded.value.root) if loaded.value else []
         )
 
