@@ -31,10 +31,10 @@ PLUGINS = [
     "transcripts",
     "approval_gate",
     "story_assets",
-    "story_embeds",
     "theme_helpers",
     "artwork",
     "podcast_feed",
+    "story_embeds",
 ]
 
 # Content layout: one folder a story, campaign pages, data files.
