@@ -13,9 +13,11 @@ every story with audio gets:
   and ``chapters_path``, set only when those files will be written.
 
 A transcript whose speakers are not the story's people, whose cues overlap
-or run past the end of the audio, or a chapter that starts after the audio
-ends, is a content error reported against the story. Files are written for
-cleared stories only (the gate has removed the others by then).
+or run past the end of the audio, is a content error reported against the
+story. Chapters that start after the audio ends are left out (front-matter
+ones are reported by the content_checks plugin, embedded ones warned about).
+Files are written for cleared stories only (the gate has removed the others
+by then).
 
 Settings (defaults in ``DEFAULTS``, checked in ``settings()``):
 - ``TRANSCRIPTS_QUESTIONS_FILE``: the conversation guide's questions, a YAML
@@ -121,7 +123,10 @@ def check_story(story, report) -> None:
         audio.duration,
     )
     for late in choice.late:
-        _report_late_chapter(story, late, report)
+        # Front-matter chapters past the end are content_checks' to report;
+        # here they are only left out of the page and chapters.json.
+        if late.source != chapter_sources.FRONT_MATTER:
+            _report_late_chapter(story, late, report)
 
     cues = transcript.cues if transcript else None
     story.transcript = cues
@@ -166,10 +171,7 @@ def _read(story, report):
 def _report_late_chapter(story, late, report) -> None:
     audio = story.audio
     message = late.message(audio.filename, audio.duration)
-    if late.source == chapter_sources.FRONT_MATTER:
-        field, line = "chapters", _line(story, "chapters", late.index, "start")
-        severity = Severity.ERROR
-    elif late.source == chapter_sources.TRANSCRIPT:
+    if late.source == chapter_sources.TRANSCRIPT:
         field, line = "transcript", _line(story, "transcript")
         message = f"{story.story.transcript}: {message}"
         severity = Severity.ERROR
