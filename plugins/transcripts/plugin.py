@@ -19,10 +19,9 @@ ones are reported by the content_checks plugin, embedded ones warned about).
 Files are written for cleared stories only (the gate has removed the others
 by then).
 
-Settings (defaults in ``DEFAULTS``, checked in ``settings()``):
-- ``TRANSCRIPTS_QUESTIONS_FILE``: the conversation guide's questions, a YAML
-  list of ``{key, question}`` relative to the content folder; chapters name
-  a question by key and the page shows its wording. Empty: none.
+The wording of the guide questions chapters name (``question: key``) is
+put in the context as ``chapter_questions`` (key -> question), read from
+``content/data/questions.yml`` with ``portal.questions``.
 """
 
 from __future__ import annotations
@@ -30,13 +29,13 @@ from __future__ import annotations
 import logging
 import os
 
-import yaml
 from pelican import signals
 
 from portal import outputs
 from portal import signals as portal_signals
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem, Severity
+from portal.questions import load_questions
 
 from . import chapters as chapter_sources
 from . import formats
@@ -47,35 +46,14 @@ from .turns import sections
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {"TRANSCRIPTS_QUESTIONS_FILE": "data/questions.yml"}
 
-
-def settings(pelican_settings) -> dict:
-    out = {key: pelican_settings.get(key, value) for key, value in DEFAULTS.items()}
-    if not isinstance(out["TRANSCRIPTS_QUESTIONS_FILE"], str):
-        value = out["TRANSCRIPTS_QUESTIONS_FILE"]
-        raise ValueError(
-            "TRANSCRIPTS_QUESTIONS_FILE must be a path relative to the content "
-            f"folder, like 'data/questions.yml', not {value!r}"
-        )
-    return out
-
-
-def guide_questions(pelican_settings, options) -> dict[str, str]:
-    """key -> wording of the conversation guide's questions."""
-    name = options["TRANSCRIPTS_QUESTIONS_FILE"]
-    if not name:
+def question_wording(content_path: str) -> dict[str, str]:
+    """key -> wording of the conversation guide's questions (problems with
+    the file are the conversation_guide plugin's to report)."""
+    loaded = load_questions(content_path)
+    if loaded.value is None:
         return {}
-    path = os.path.join(pelican_settings["PATH"], name)
-    if not os.path.isfile(path):
-        return {}
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or []
-    return {
-        str(item["key"]): str(item["question"])
-        for item in data
-        if isinstance(item, dict) and "key" in item and "question" in item
-    }
+    return {question.key: question.question for question in loaded.value.root}
 
 
 def _line(story, *field) -> int | None:
@@ -88,8 +66,9 @@ def _line(story, *field) -> int | None:
 
 
 def check_stories(generator, stories, report):
-    options = settings(generator.settings)
-    generator.context["guide_questions"] = guide_questions(generator.settings, options)
+    generator.context["chapter_questions"] = question_wording(
+        generator.settings["PATH"]
+    )
     for story in stories:
         check_story(story, report)
 
