@@ -31,7 +31,6 @@ PLUGINS = [
     "transcripts",
     "approval_gate",
     "story_assets",
-    "story_embeds",
     "theme_helpers",
     "content_checks",
     "artwork",
@@ -43,6 +42,7 @@ PLUGINS = [
     "site_search",
     "pelican.plugins.sitemap",
     "robots",
+    "story_embeds",
     # Last, so its summary counts everything the others wrote.
     "build_report",
 ]

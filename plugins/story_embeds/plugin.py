@@ -106,7 +106,7 @@ class StoryEmbedsGenerator(Generator):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.options = settings(self.settings)
+        self.options = None  # checked when the build gets here, not on start-up
         cache = self.settings.get("CACHE_PATH") or os.path.join(
             self.output_path, ".cache"
         )
@@ -114,6 +114,7 @@ class StoryEmbedsGenerator(Generator):
         self.stories = []
 
     def generate_context(self):
+        self.options = settings(self.settings)
         site = self.options["SITE_ABSOLUTE_URL"]
         for story in self.context.get("articles", []):
             if getattr(story, "audio", None) is None or story.story is None:
