@@ -28,12 +28,17 @@ PLUGIN_PATHS = [os.path.join(PROJECT_ROOT, "plugins")]
 PLUGINS = [
     "story_reader",
     "story_audio",
+    "transcripts",
     "approval_gate",
     "story_assets",
+    "story_embeds",
     "theme_helpers",
     "content_checks",
     "artwork",
     "podcast_feed",
+    "conversation_guide",
+    "funders",
+    "signup_forms",
     # Last, so its summary counts everything the others wrote.
     "build_report",
 ]
@@ -97,7 +102,8 @@ STORY_PREVIEW = False
 STORY_MEDIA_URL = ""
 
 # The site's absolute address, for what must carry absolute URLs (the podcast
-# feed; see plugins/podcast_feed/README.md). The dev server's by default.
+# feed, Open Graph, oEmbed, embeds, JSON-LD; see plugins/podcast_feed/README.md and
+# plugins/story_embeds/README.md). The dev server's by default.
 SITE_ABSOLUTE_URL = "http://localhost:8000"
 # The podcast: the show's own settings are in content/data/podcast.yml.
 PODCAST_FEED_SAVE_AS = "podcast.xml"
