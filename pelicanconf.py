@@ -39,6 +39,10 @@ PLUGINS = [
     "conversation_guide",
     "funders",
     "signup_forms",
+    "browse",
+    "site_search",
+    "pelican.plugins.sitemap",
+    "robots",
     # Last, so its summary counts everything the others wrote.
     "build_report",
 ]
@@ -113,3 +117,12 @@ PODCAST_PAGE_SAVE_AS = "podcast/index.html"
 # Everything a template prints is escaped; Markdown we rendered (and
 # sanitized) is marked |safe where it is printed.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# Finding stories (plugins/browse, plugins/site_search, plugins/robots).
+# sitemap.xml lists every page the build writes except the search page.
+SITEMAP = {
+    "format": "xml",
+    "exclude": [r"^search/"],
+    "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
+    "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
+}
