@@ -162,10 +162,9 @@ ERRORS = {
     "chapters out of order": f"{S}/chapters-backwards/story.md:27: chapters: chapter"
     " start times must go up, each later than the last - a list of chapters,"
     " each with 'start:' (like 4:05) and 'title:'",
-    # From the transcripts plugin, on the gate's story_checks signal.
-    "chapter after the end": f"{S}/chapter-too-late/story.md:30: chapters: chapter 2"
-    " 'Gone' starts at 9:00, after the audio ends (speech.mp3 is 0:03 long) - give"
-    " it a start time before 0:03, or remove it",
+    "chapter after the end": f"{S}/chapter-too-late/story.md:30: chapters.1.start:"
+    " chapter 'Gone' starts at 9:00, but the audio ends at 0:03 - correct the"
+    " start time, or check that 'audio' names the right file",
     "image missing": f"{S}/missing-image/story.md:27: image: 'portrait.jpg' does not"
     " exist in the story folder - add the picture or correct the name in the"
     " front matter",

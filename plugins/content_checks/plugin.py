@@ -1,4 +1,4 @@
-"""Checks the schema cannot make: pictures, links, leftover CHANGE marks.
+"""Checks the schema cannot make: pictures, links, chapters against the audio.
 
 Every check reports a ``portal.problems.Problem`` through the approval gate's
 signals, so a problem holds the story back, stops a production build when the
@@ -8,6 +8,7 @@ same way in every build.
 - ``story_media``: the story's picture opens with Pillow and is a format
   browsers show; ``{filename}``/``{static}`` links in the story lead somewhere;
   a story set to be published keeps no CHANGE mark from ``invoke new-story``.
+- ``story_checks``: front-matter chapters start before the audio ends.
 - ``page_generator_finalized``: links in campaign pages lead somewhere.
 
 Settings: none.
@@ -24,6 +25,7 @@ from portal import signals as portal_signals
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem, StoryContentError, record_problems
 
+from .chapters import chapters_past_the_end
 from .images import ImageProblem, check_image
 from .links import broken_links
 from .placeholders import leftover_placeholders
@@ -52,6 +54,12 @@ def check_story_files(generator, stories, report):
             report(problem)
 
 
+def check_story_chapters(generator, stories, report):
+    for story in stories:
+        for problem in chapters_past_the_end(story):
+            report(problem)
+
+
 def check_page_links(generator):
     root = os.path.dirname(os.path.abspath(generator.settings["PATH"]))
     problems = []
@@ -67,4 +75,5 @@ def check_page_links(generator):
 
 def register():
     portal_signals.story_media.connect(check_story_files)
+    portal_signals.story_checks.connect(check_story_chapters)
     signals.page_generator_finalized.connect(check_page_links)
