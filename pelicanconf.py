@@ -86,6 +86,14 @@ CAMPAIGN = {
     "contact_email": "onesmallstep@storycorps.org",
 }
 
+# Rebuilds re-read only the Markdown files that changed (size+mtime); the
+# reader's output is cached, never Article objects, so plugin attributes
+# (audio, transcript, approval) are recomputed on every build.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "mtime"
+CONTENT_CACHING_LAYER = "reader"
+
 # Story handling (see plugins/*/README.md).
 STORY_STRICT = False
 STORY_PREVIEW = False
