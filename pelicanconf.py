@@ -31,6 +31,11 @@ PLUGINS = [
     "approval_gate",
     "story_assets",
     "theme_helpers",
+    # Speed and weight (benchmarks/README.md): keep these three last, in this
+    # order; precompress must see every file the others wrote.
+    "unchanged_writes",
+    "asset_fingerprint",
+    "precompress",
 ]
 
 # Content layout: one folder a story, campaign pages, data files.
