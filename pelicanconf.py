@@ -31,6 +31,8 @@ PLUGINS = [
     "approval_gate",
     "story_assets",
     "theme_helpers",
+    "artwork",
+    "podcast_feed",
     # Speed and weight (benchmarks/README.md): keep these three last, in this
     # order; precompress must see every file the others wrote.
     "unchanged_writes",
@@ -103,6 +105,14 @@ CONTENT_CACHING_LAYER = "reader"
 STORY_STRICT = False
 STORY_PREVIEW = False
 STORY_MEDIA_URL = ""
+
+# The site's absolute address, for what must carry absolute URLs (the podcast
+# feed; see plugins/podcast_feed/README.md). The dev server's by default.
+SITE_ABSOLUTE_URL = "http://localhost:8000"
+# The podcast: the show's own settings are in content/data/podcast.yml.
+PODCAST_FEED_SAVE_AS = "podcast.xml"
+PODCAST_PAGE_URL = "podcast/"
+PODCAST_PAGE_SAVE_AS = "podcast/index.html"
 
 # Everything a template prints is escaped; Markdown we rendered (and
 # sanitized) is marked |safe where it is printed.

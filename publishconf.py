@@ -11,6 +11,7 @@ from pelicanconf import *
 # another host (a staging copy, a pull request preview).
 SITEURL = os.environ.get("SITEURL", "https://onesmallstep.example.org")
 RELATIVE_URLS = False
+SITE_ABSOLUTE_URL = SITEURL
 OUTPUT_PATH = os.environ.get("OUTPUT_PATH", os.path.join(PROJECT_ROOT, "output"))
 
 # A content error in a story that would be published fails the build.

@@ -59,7 +59,9 @@ def test_listing_and_home(sample_site):
 def test_held_back_sample_stories_leave_no_trace(sample_site):
     for slug in HELD_BACK:
         story = _story(slug)
-        assert_absent(sample_site, slug, story.id, story.title, *story.participant_names)
+        assert_absent(
+            sample_site, slug, story.id, story.title, *story.participant_names
+        )
     assert all(not name.startswith(HELD_BACK) for name in output_files(sample_site))
 
 

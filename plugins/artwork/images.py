@@ -1,0 +1,163 @@
+"""Podcast artwork with Pillow: a square RGB JPEG of 1400 to 3000 pixels.
+
+Apple Podcasts, Spotify and the apps that follow them take cover art only as
+a square JPEG or PNG between 1400x1400 and 3000x3000 pixels in RGB. Editors
+have photos of every shape and colour mode, so:
+
+- CMYK (print files) and images with an embedded colour profile are
+  converted to sRGB with that profile (LittleCMS); without a profile,
+  Pillow's plain conversion.
+- Transparency (PNG, WebP, GIF) is laid on a solid background colour.
+- A non-square image is cropped to its centre square.
+- Larger than 3000 pixels: scaled down. Smaller than 1400 on the shorter
+  side: an error (scaling up would make a blurred cover), saying the size
+  and what to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+MIN_SIZE = 1400
+MAX_SIZE = 3000
+JPEG_QUALITY = 90
+# Part of every cache key: change it when the processing changes.
+PROCESS_VERSION = "1"
+
+
+class ArtworkError(ValueError):
+    """An image that cannot become podcast art: ``problem`` and ``fix``."""
+
+    def __init__(self, problem: str, fix: str):
+        super().__init__(f"{problem} - {fix}")
+        self.problem = problem
+        self.fix = fix
+
+
+def open_image(path: str) -> Image.Image:
+    name = os.path.basename(path)
+    try:
+        with Image.open(path) as image:
+            image.load()
+            return ImageOps.exif_transpose(image)
+    except FileNotFoundError as error:
+        raise ArtworkError(
+            f"'{name}' does not exist", "add the image or correct its name"
+        ) from error
+    except Image.DecompressionBombError as error:
+        raise ArtworkError(
+            f"'{name}' has too many pixels to open safely",
+            "export it at 3000x3000 pixels",
+        ) from error
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise ArtworkError(
+            f"'{name}' is not an image we can read ({error})",
+            "export it again as JPEG or PNG",
+        ) from error
+
+
+def to_srgb(image: Image.Image, background: str) -> Image.Image:
+    """An RGB image: colour profile applied, transparency on ``background``."""
+    profile = image.info.get("icc_profile")
+    if profile and image.mode in ("RGB", "RGBA", "CMYK", "L", "LA"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            mode = "RGBA" if image.mode in ("RGBA", "LA") else "RGB"
+            image = ImageCms.profileToProfile(
+                image, source, ImageCms.createProfile("sRGB"), outputMode=mode
+            )
+        except (ImageCms.PyCMSError, OSError):
+            pass  # a broken profile: fall back to the plain conversion below
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGBA", rgba.size, background)
+        flat.alpha_composite(rgba)
+        return flat.convert("RGB")
+    return image.convert("RGB")
+
+
+def square(image: Image.Image) -> Image.Image:
+    """The centre square of ``image``, at most MAX_SIZE pixels a side."""
+    width, height = image.size
+    side = min(width, height)
+    left, top = (width - side) // 2, (height - side) // 2
+    cropped = image.crop((left, top, left + side, top + side))
+    if side > MAX_SIZE:
+        cropped = cropped.resize((MAX_SIZE, MAX_SIZE), Image.Resampling.LANCZOS)
+    return cropped
+
+
+def check_size(image: Image.Image, name: str) -> None:
+    width, height = image.size
+    if min(width, height) < MIN_SIZE:
+        raise ArtworkError(
+            f"'{name}' is {width}x{height} pixels; podcast apps need at least "
+            f"{MIN_SIZE}x{MIN_SIZE}",
+            f"use an image at least {MIN_SIZE} pixels on its shorter side "
+            f"(3000x3000 is best)",
+        )
+
+
+def encode_jpeg(image: Image.Image) -> bytes:
+    """Baseline JPEG, no metadata: the same pixels always give the same bytes."""
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return out.getvalue()
+
+
+def podcast_art(path: str, background: str) -> bytes:
+    """The podcast art (JPEG bytes) made from the image at ``path``."""
+    image = open_image(path)
+    check_size(image, os.path.basename(path))
+    return encode_jpeg(square(to_srgb(image, background)))
+
+
+def resized_jpeg(path: str, size: int) -> bytes:
+    """A ``size``-pixel copy of square art, for web pages."""
+    with Image.open(path) as image:
+        image.draft("RGB", (size, size))  # decode a JPEG at a fraction of its size
+        return encode_jpeg(image.resize((size, size), Image.Resampling.LANCZOS))
+
+
+class ArtworkCache:
+    """Made art kept in Pelican's cache folder, keyed by what it is made from.
+
+    The key covers the source image's bytes and every parameter, so a
+    changed image, colour or processing version makes new art, and unchanged
+    art is never decoded again. The key also names the published file
+    (``fingerprint``), so its URL changes exactly when the art does."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+        self.made = 0  # art actually produced this build; tests check it
+
+    @staticmethod
+    def key(*parts: bytes | str) -> str:
+        digest = hashlib.sha256(PROCESS_VERSION.encode())
+        for part in parts:
+            data = part.encode("utf-8") if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "big") + data)
+        return digest.hexdigest()
+
+    def file(self, key: str, make) -> str:
+        """The cached JPEG for ``key``, made with ``make()`` if missing."""
+        path = os.path.join(self.folder, key + ".jpg")
+        if os.path.exists(path):
+            return path
+        data = make()
+        self.made += 1
+        os.makedirs(self.folder, exist_ok=True)
+        temporary = f"{path}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+        return path
+
+
+def fingerprint(key: str) -> str:
+    """Twelve hex digits of a cache key, for file names."""
+    return key[:12]

@@ -1,0 +1,228 @@
+"""Podcast artwork for the show and for stories, made with Pillow.
+
+Sets, for other plugins and templates:
+- ``context["show_cover"]``: an ``Artwork`` (site-relative ``path``, ``width``,
+  ``height``) for the show's cover, from ``ARTWORK_SHOW_COVER`` or drawn
+  from the campaign's name and colours when that is empty; and
+  ``context["show_cover_thumbnail"]``, a 600-pixel copy for web pages.
+- ``article.feed_art``: an ``Artwork`` for each story whose ``image`` can be
+  podcast art (checked while the gate inspects stories, so a problem is
+  reported against the story's ``image`` line).
+
+Files are named with a fingerprint of their bytes (``cover-<hash>.jpg``), so
+apps that cache art by URL fetch it again when it changes; only cleared
+stories' art is written to the output.
+
+Settings (defaults in ``DEFAULTS``, checked in ``settings()``):
+- ``ARTWORK_SHOW_COVER``: the cover's source image, relative to the content
+  folder (``images/podcast-cover.png``); empty: the drawn cover.
+- ``ARTWORK_SHOW_COVER_DIR``: the output folder of the cover (``podcast``).
+- ``ARTWORK_BACKGROUND``: the colour transparent parts are laid on.
+- ``ARTWORK_COLOURS``: colours of the drawn cover (see default_cover.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import re
+import shutil
+
+from pelican import signals
+from PIL import Image, ImageColor
+
+from portal import signals as portal_signals
+from portal.outputs import story_folder
+from portal.paths import StoryPathError, story_file
+from portal.problems import Problem, Severity
+
+from . import default_cover, images
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "ARTWORK_SHOW_COVER": "",
+    "ARTWORK_SHOW_COVER_DIR": "podcast",
+    "ARTWORK_BACKGROUND": "#ffffff",
+    "ARTWORK_COLOURS": {},
+}
+CACHE_FOLDER = "artwork"
+THUMBNAIL_SIZE = 600  # shown at up to 16rem, twice that for sharp screens
+
+
+@dataclasses.dataclass(frozen=True)
+class Artwork:
+    path: str  # site-relative output path
+    width: int
+    height: int
+    file: str  # the made JPEG in the cache folder
+    mime_type: str = "image/jpeg"
+
+
+def settings(pelican_settings) -> dict:
+    out = {key: pelican_settings.get(key, value) for key, value in DEFAULTS.items()}
+    colours = {"ARTWORK_BACKGROUND": out["ARTWORK_BACKGROUND"]}
+    colours.update(
+        {f"ARTWORK_COLOURS['{k}']": v for k, v in out["ARTWORK_COLOURS"].items()}
+    )
+    for name, value in colours.items():
+        try:
+            ImageColor.getrgb(value)
+        except (ValueError, AttributeError) as error:
+            raise ValueError(
+                f"{name} = {value!r} is not a colour; write one like '#1d2433'"
+            ) from error
+    unknown = set(out["ARTWORK_COLOURS"]) - set(default_cover.DEFAULT_COLOURS)
+    if unknown:
+        raise ValueError(
+            f"ARTWORK_COLOURS has unknown keys {sorted(unknown)}; use "
+            + ", ".join(default_cover.DEFAULT_COLOURS)
+        )
+    if not re.fullmatch(
+        r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*", out["ARTWORK_SHOW_COVER_DIR"]
+    ):
+        raise ValueError("ARTWORK_SHOW_COVER_DIR must be a folder like 'podcast'")
+    return out
+
+
+def _cache(pelican_settings) -> images.ArtworkCache:
+    return images.ArtworkCache(
+        os.path.join(pelican_settings["CACHE_PATH"], CACHE_FOLDER)
+    )
+
+
+def _artwork(path: str, file: str) -> Artwork:
+    with Image.open(file) as image:  # reads the header only
+        width, height = image.size
+    return Artwork(path, width, height, file)
+
+
+def show_cover(pelican_settings, cache: images.ArtworkCache) -> Artwork:
+    """The show's cover: the editors' image made fit, or the drawn one."""
+    opts = settings(pelican_settings)
+    folder = opts["ARTWORK_SHOW_COVER_DIR"]
+    source = opts["ARTWORK_SHOW_COVER"]
+    if source:
+        path = os.path.join(pelican_settings["PATH"], source)
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError as error:
+            raise images.ArtworkError(
+                f"ARTWORK_SHOW_COVER: '{source}' cannot be read ({error.strerror})",
+                "put the image in the content folder or correct the setting",
+            ) from error
+        key = cache.key("show", raw, opts["ARTWORK_BACKGROUND"])
+        try:
+            file = cache.file(
+                key, lambda: images.podcast_art(path, opts["ARTWORK_BACKGROUND"])
+            )
+        except images.ArtworkError as error:
+            raise images.ArtworkError(
+                f"ARTWORK_SHOW_COVER: {error.problem}", error.fix
+            ) from error
+    else:
+        campaign = pelican_settings.get("CAMPAIGN") or {}
+        title = pelican_settings.get("SITENAME", "")
+        tagline = campaign.get("tagline") or pelican_settings.get("SITESUBTITLE", "")
+        organization = campaign.get("organization") or pelican_settings.get(
+            "AUTHOR", ""
+        )
+        colours = opts["ARTWORK_COLOURS"]
+        key = cache.key(
+            "drawn", title, tagline, organization, repr(sorted(colours.items()))
+        )
+        file = cache.file(
+            key,
+            lambda: images.encode_jpeg(
+                default_cover.draw_cover(title, tagline, organization, colours)
+            ),
+        )
+    return _artwork(f"{folder}/cover-{images.fingerprint(key)}.jpg", file)
+
+
+def thumbnail(art: Artwork, cache: images.ArtworkCache, size: int) -> Artwork:
+    """A small copy of ``art`` for web pages (the full cover is megabytes)."""
+    key = cache.key("thumbnail", os.path.basename(art.file), str(size))
+    file = cache.file(key, lambda: images.resized_jpeg(art.file, size))
+    stem = art.path.rsplit(".", 1)[0]
+    return _artwork(f"{stem}-{size}.jpg", file)
+
+
+def check_story_art(generator, stories, report):
+    """Make each story's podcast art; report images that cannot be used."""
+    opts = settings(generator.settings)
+    cache = _cache(generator.settings)
+    for story in stories:
+        story.feed_art = None
+        name = story.story.image
+        if not name:
+            continue
+        try:
+            path = story_file(story.story_dir, name)
+            with open(path, "rb") as handle:
+                raw = handle.read()
+            key = cache.key("story", raw, opts["ARTWORK_BACKGROUND"])
+            file = cache.file(
+                key,
+                lambda path=path: images.podcast_art(path, opts["ARTWORK_BACKGROUND"]),
+            )
+        except (images.ArtworkError, StoryPathError, OSError) as error:
+            problem = getattr(error, "problem", None) or f"'{name}' cannot be read"
+            report(
+                Problem(
+                    story.story_source,
+                    "image",
+                    f"{problem}, so podcast apps show the show's cover for this "
+                    "episode",
+                    getattr(error, "fix", "check the image file"),
+                    story.story_lines.get(("image",)),
+                    Severity.WARNING,
+                )
+            )
+            continue
+        story.feed_art = _artwork(
+            f"{story_folder(story)}podcast-art-{images.fingerprint(key)}.jpg", file
+        )
+
+
+class ArtworkGenerator:
+    """Makes the show cover (context) and writes the art of cleared stories."""
+
+    def __init__(self, context, settings, path, theme, output_path, *args, **kwargs):
+        self.context = context
+        self.settings = settings
+        self.output_path = output_path
+
+    def generate_context(self):
+        cache = _cache(self.settings)
+        try:
+            cover = show_cover(self.settings, cache)
+        except images.ArtworkError as error:
+            raise images.ArtworkError(
+                f"pelicanconf.py: {error.problem}", error.fix
+            ) from error
+        self.context["show_cover"] = cover
+        self.context["show_cover_thumbnail"] = thumbnail(cover, cache, THUMBNAIL_SIZE)
+
+    def generate_output(self, writer):
+        files = [self.context["show_cover"], self.context["show_cover_thumbnail"]]
+        files += [
+            story.feed_art
+            for story in self.context.get("articles", [])
+            if getattr(story, "feed_art", None)
+        ]
+        for art in files:
+            target = os.path.join(self.output_path, art.path)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(art.file, target)
+
+
+def get_generators(pelican):
+    return ArtworkGenerator
+
+
+def register():
+    portal_signals.story_checks.connect(check_story_art)
+    signals.get_generators.connect(get_generators)

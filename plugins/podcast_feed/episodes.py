@@ -1,0 +1,192 @@
+"""One podcast episode from one cleared story: every value the feed prints.
+
+Reads only the agreed attributes of a published story (``article.story``,
+``article.audio``, ``article.audio_url``, ``article.feed_art`` from the
+artwork plugin, ``article.transcript_outputs`` and ``article.chapters_path``
+from the transcripts plugin), so it never depends on how they were made."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+import markupsafe
+
+from portal.outputs import TRANSCRIPT_FORMATS
+
+from . import shownotes
+from .extensions import Location, Person, Transcript
+from .settings import PodcastConfig
+from .urls import ascii_url
+
+# podcast:transcript order: WebVTT first (apps take the first they support).
+TRANSCRIPT_ORDER = ("vtt", "srt", "json", "html")
+
+
+class EpisodeError(ValueError):
+    """A story that cannot be an episode: ``field`` and ``fix`` for editors."""
+
+    def __init__(self, source: str, field: str, problem: str, fix: str):
+        super().__init__(f"{source}: {field}: {problem} - {fix}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Episode:
+    guid: str
+    title: str
+    link: str
+    description_html: str
+    published: datetime.datetime  # aware, in the podcast's time zone
+    enclosure_url: str
+    enclosure_length: int
+    enclosure_type: str
+    duration: int  # whole seconds
+    explicit: bool
+    episode_type: str
+    image_url: str | None
+    transcripts: tuple[Transcript, ...]
+    chapters_url: str | None
+    people: tuple[Person, ...]
+    location: Location | None
+    season: int | None
+    episode: int | None
+    source: str
+
+
+def from_article(article, config: PodcastConfig) -> Episode:
+    story = article.story
+    source = article.story_source
+    audio = article.audio
+    if not audio.size or audio.size <= 0:
+        raise EpisodeError(
+            source, "audio", "the audio file is empty", "export it again"
+        )
+    if not audio.mime_type:
+        raise EpisodeError(source, "audio", "has no MIME type", "use MP3 or M4A")
+    link = config.absolute(article.url)
+    art = getattr(article, "feed_art", None)
+    if config.data.type == "serial" and story.episode is None:
+        raise EpisodeError(
+            source,
+            "episode",
+            "is missing; the podcast is 'serial', so Apple needs every episode's "
+            "number",
+            "add 'episode: N' to the story, or make the podcast 'episodic'",
+        )
+    return Episode(
+        guid=story.id,
+        title=story.title,
+        link=link,
+        description_html=description(article, config, link),
+        published=published(article, config),
+        enclosure_url=config.absolute(article.audio_url),
+        enclosure_length=int(audio.size),
+        enclosure_type=audio.mime_type,
+        duration=int(audio.whole_seconds),
+        explicit=bool(story.explicit),
+        episode_type=story.episode_type,
+        image_url=config.absolute(art.path) if art else None,
+        transcripts=transcripts(article, config),
+        chapters_url=_chapters_url(article, config),
+        people=people(article, config),
+        location=location(story),
+        season=story.season,
+        episode=story.episode,
+        source=source,
+    )
+
+
+def published(article, config: PodcastConfig) -> datetime.datetime:
+    """pubDate: the story's publication date, in the configured time zone.
+
+    Pelican gives dates without a time zone the site's TIMEZONE; a date-time
+    written with its own offset is converted, so it stays the same instant."""
+    date = article.date
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=config.timezone)
+    return datetime.datetime.fromtimestamp(date.timestamp(), config.timezone)
+
+
+def description(article, config: PodcastConfig, link: str) -> str:
+    """Show notes: summary, the story's text, who talks, where to read along.
+
+    The credits and the link to the story page always fit; the story's text
+    is cut at a whole paragraph when the whole would pass 4000 bytes."""
+    story = article.story
+    summary = []
+    if story.summary:
+        summary.append(f"<p>{markupsafe.escape(story.summary)}</p>")
+    # get_content() resolves {filename} links against the absolute site URL.
+    body_html = shownotes.clean(article.get_content(config.site_url), link)
+    credits = markupsafe.Markup("<p>{}</p>").format(_credits(story))
+    listen = markupsafe.Markup('<p><a href="{}">{}</a></p>').format(
+        link,
+        "Listen on our website, and read along with the transcript"
+        if getattr(article, "transcript_url", None)
+        else "Listen on our website",
+    )
+    return shownotes.fit(
+        summary + shownotes.blocks(body_html),
+        [shownotes.clean(str(credits), link), shownotes.clean(str(listen), link)],
+    )
+
+
+def _credits(story) -> str:
+    people = [
+        f"{person.name}, {person.description}" if person.description else person.name
+        for person in story.participants
+    ]
+    text = "In conversation: " + "; ".join(people) + "."
+    if story.location:
+        text += f" Recorded in {story.location.name}."
+    return text
+
+
+def transcripts(article, config: PodcastConfig) -> tuple[Transcript, ...]:
+    outputs = getattr(article, "transcript_outputs", None) or {}
+    out = []
+    for fmt in TRANSCRIPT_ORDER:
+        path = outputs.get(fmt)
+        if not path or fmt not in TRANSCRIPT_FORMATS:
+            continue
+        _, mime_type, rel = TRANSCRIPT_FORMATS[fmt]
+        out.append(Transcript(config.absolute(path), mime_type, config.language, rel))
+    return tuple(out)
+
+
+def _chapters_url(article, config: PodcastConfig) -> str | None:
+    path = getattr(article, "chapters_path", None)
+    return config.absolute(path) if path else None
+
+
+def people(article, config: PodcastConfig) -> tuple[Person, ...]:
+    """Both participants as guests, then the show's own people again.
+
+    People on an item replace the channel's list in apps, so the host is
+    repeated here on every episode."""
+    story = article.story
+    out = [Person(p.name, "guest", "cast") for p in story.participants]
+    if story.facilitator:
+        out.append(Person(story.facilitator, "host", "cast"))
+    out += [show_person(person, group) for person, group in config.people]
+    return tuple(out)
+
+
+def show_person(person, group: str) -> Person:
+    return Person(
+        person.name,
+        person.role,
+        group,
+        ascii_url(person.href) if person.href else None,
+        ascii_url(person.img) if person.img else None,
+    )
+
+
+def location(story) -> Location | None:
+    if story.location is None:
+        return None
+    geo = None
+    if story.location.geo is not None:
+        lat, lon = story.location.geo
+        geo = f"geo:{lat!r},{lon!r}"
+    return Location(story.location.name, geo, story.location.country)

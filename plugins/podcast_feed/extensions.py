@@ -1,0 +1,286 @@
+"""feedgen extensions: the iTunes tags done right, and the podcast namespace.
+
+feedgen 1.0.0 writes Apple's tags the way Apple wanted them years ago: it
+writes ``itunes:explicit`` as yes/no/clean where Apple now takes only
+true/false, and it drops a channel ``itunes:image`` whose URL does not end
+in .jpg or .png without a word. It has no Podcasting 2.0 (``podcast:``)
+namespace at all. These classes extend it the way feedgen is made to be
+extended (``BaseExtension``/``BaseEntryExtension``, ``register_extension``),
+building elements in the XML tree; nothing edits the XML text afterwards.
+
+Register them with ``register(feed_generator)``; then ``fg.itunes`` and
+``fg.podcast_index`` (and the same on every entry) hold the setters."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.ext.podcast import PodcastExtension
+from feedgen.ext.podcast_entry import PodcastEntryExtension
+from feedgen.util import xml_elem
+from lxml import etree
+
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+IMAGE_SUFFIXES = (".jpg", ".png")
+
+
+def _itunes(name: str) -> str:
+    return f"{{{ITUNES_NS}}}{name}"
+
+
+def _podcast(name: str) -> str:
+    return f"{{{PODCAST_NS}}}{name}"
+
+
+def _true_false(value) -> str:
+    if not isinstance(value, bool):
+        raise TypeError(f"itunes:explicit takes True or False, not {value!r}")
+    return "true" if value else "false"
+
+
+def _checked_image(url: str) -> str:
+    # Apple reads the format from the extension; feedgen would drop any other
+    # URL silently, leaving a feed without artwork.
+    if not url.lower().endswith(IMAGE_SUFFIXES):
+        raise ValueError(f"itunes:image must be a .jpg or .png URL, not {url!r}")
+    return url
+
+
+class ItunesExtension(PodcastExtension):
+    """feedgen's channel iTunes tags with Apple's current explicit and image."""
+
+    def __init__(self):
+        super().__init__()
+        self._explicit: str | None = None
+        self._image: str | None = None
+
+    def itunes_explicit(self, explicit: bool | None = None) -> str | None:
+        """``True``/``False`` become ``true``/``false``, the values Apple takes."""
+        if explicit is not None:
+            self._explicit = _true_false(explicit)
+        return self._explicit
+
+    def itunes_image(self, url: str | None = None) -> str | None:
+        """The show's artwork; a URL not ending .jpg/.png raises ValueError."""
+        if url is not None:
+            self._image = _checked_image(url)
+        return self._image
+
+    def extend_rss(self, rss_feed):
+        super().extend_rss(rss_feed)
+        channel = rss_feed[0]
+        if self._image:
+            xml_elem(_itunes("image"), channel).attrib["href"] = self._image
+        if self._explicit:
+            xml_elem(_itunes("explicit"), channel).text = self._explicit
+        return rss_feed
+
+
+class ItunesEntryExtension(PodcastEntryExtension):
+    """feedgen's episode iTunes tags with Apple's current explicit and image."""
+
+    def __init__(self):
+        super().__init__()
+        self._explicit: str | None = None
+        self._image: str | None = None
+
+    def itunes_explicit(self, explicit: bool | None = None) -> str | None:
+        if explicit is not None:
+            self._explicit = _true_false(explicit)
+        return self._explicit
+
+    def itunes_image(self, url: str | None = None) -> str | None:
+        if url is not None:
+            self._image = _checked_image(url)
+        return self._image
+
+    def extend_rss(self, entry):
+        super().extend_rss(entry)
+        if self._image:
+            xml_elem(_itunes("image"), entry).attrib["href"] = self._image
+        if self._explicit:
+            xml_elem(_itunes("explicit"), entry).text = self._explicit
+        return entry
+
+
+class ChannelDescriptionExtension(BaseExtension):
+    """The channel description as HTML in CDATA, as Apple reads rich text.
+
+    feedgen writes the channel description as escaped text; items already
+    get CDATA through ``FeedEntry.content(..., type="CDATA")``."""
+
+    def __init__(self):
+        self._html: str | None = None
+
+    def html(self, html: str | None = None) -> str | None:
+        if html is not None:
+            self._html = html
+        return self._html
+
+    def extend_rss(self, rss_feed):
+        if self._html is not None:
+            rss_feed[0].find("description").text = etree.CDATA(self._html)
+        return rss_feed
+
+
+@dataclasses.dataclass(frozen=True)
+class Person:
+    """podcast:person: a name, a role and group from the Podcast Taxonomy."""
+
+    name: str
+    role: str = "host"
+    group: str = "cast"
+    href: str | None = None
+    img: str | None = None
+
+
+def _person(parent, person: Person) -> None:
+    element = xml_elem(_podcast("person"), parent)
+    element.attrib["role"] = person.role
+    element.attrib["group"] = person.group
+    if person.img:
+        element.attrib["img"] = person.img
+    if person.href:
+        element.attrib["href"] = person.href
+    element.text = person.name
+
+
+class PodcastIndexExtension(BaseExtension):
+    """Channel tags of the Podcasting 2.0 namespace (podcastindex.org)."""
+
+    def __init__(self):
+        self._guid: str | None = None
+        self._locked: tuple[bool, str | None] | None = None
+        self._medium: str | None = None
+        self._funding: list[tuple[str, str]] = []
+        self._people: list[Person] = []
+
+    def extend_ns(self):
+        return {"podcast": PODCAST_NS}
+
+    def guid(self, value: str) -> None:
+        self._guid = value
+
+    def locked(self, locked: bool, owner: str | None = None) -> None:
+        self._locked = (bool(locked), owner)
+
+    def medium(self, value: str) -> None:
+        self._medium = value
+
+    def funding(self, url: str, text: str) -> None:
+        if len(text) > 128:
+            raise ValueError("podcast:funding text is at most 128 characters")
+        self._funding.append((url, text))
+
+    def person(self, person: Person) -> None:
+        self._people.append(person)
+
+    def extend_rss(self, rss_feed):
+        channel = rss_feed[0]
+        if self._guid:
+            xml_elem(_podcast("guid"), channel).text = self._guid
+        if self._locked is not None:
+            locked, owner = self._locked
+            element = xml_elem(_podcast("locked"), channel)
+            if owner:
+                element.attrib["owner"] = owner
+            element.text = "yes" if locked else "no"
+        if self._medium:
+            xml_elem(_podcast("medium"), channel).text = self._medium
+        for url, text in self._funding:
+            element = xml_elem(_podcast("funding"), channel)
+            element.attrib["url"] = url
+            element.text = text
+        for person in self._people:
+            _person(channel, person)
+        return rss_feed
+
+
+@dataclasses.dataclass(frozen=True)
+class Transcript:
+    url: str
+    type: str
+    language: str | None = None
+    rel: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Location:
+    name: str
+    geo: str | None = None  # "geo:lat,lon"
+    country: str | None = None
+    rel: str = "subject"
+
+
+class PodcastIndexEntryExtension(BaseEntryExtension):
+    """Episode tags of the Podcasting 2.0 namespace."""
+
+    def __init__(self):
+        self._transcripts: list[Transcript] = []
+        self._chapters: tuple[str, str] | None = None
+        self._people: list[Person] = []
+        self._location: Location | None = None
+        self._season: int | None = None
+        self._episode: int | None = None
+
+    def extend_ns(self):
+        return {"podcast": PODCAST_NS}
+
+    def transcript(self, transcript: Transcript) -> None:
+        self._transcripts.append(transcript)
+
+    def chapters(self, url: str, mime_type: str) -> None:
+        self._chapters = (url, mime_type)
+
+    def person(self, person: Person) -> None:
+        self._people.append(person)
+
+    def location(self, location: Location) -> None:
+        self._location = location
+
+    def season(self, number: int) -> None:
+        self._season = int(number)
+
+    def episode(self, number: int) -> None:
+        self._episode = int(number)
+
+    def extend_rss(self, entry):
+        for transcript in self._transcripts:
+            element = xml_elem(_podcast("transcript"), entry)
+            element.attrib["url"] = transcript.url
+            element.attrib["type"] = transcript.type
+            if transcript.language:
+                element.attrib["language"] = transcript.language
+            if transcript.rel:
+                element.attrib["rel"] = transcript.rel
+        if self._chapters:
+            element = xml_elem(_podcast("chapters"), entry)
+            element.attrib["url"], element.attrib["type"] = self._chapters
+        for person in self._people:
+            _person(entry, person)
+        if self._location:
+            element = xml_elem(_podcast("location"), entry)
+            element.attrib["rel"] = self._location.rel
+            if self._location.geo:
+                element.attrib["geo"] = self._location.geo
+            if self._location.country:
+                element.attrib["country"] = self._location.country
+            element.text = self._location.name
+        if self._season is not None:
+            xml_elem(_podcast("season"), entry).text = str(self._season)
+        if self._episode is not None:
+            xml_elem(_podcast("episode"), entry).text = str(self._episode)
+        return entry
+
+
+def register(feed_generator) -> None:
+    """Load the extensions into a FeedGenerator (before adding entries)."""
+    feed_generator.register_extension("itunes", ItunesExtension, ItunesEntryExtension)
+    feed_generator.register_extension(
+        "podcast_index", PodcastIndexExtension, PodcastIndexEntryExtension
+    )
+    feed_generator.register_extension(
+        "channel_description", ChannelDescriptionExtension, None
+    )

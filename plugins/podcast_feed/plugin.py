@@ -1,0 +1,121 @@
+"""The podcast: an RSS feed of every cleared story, and a subscribe page.
+
+Runs as a Pelican generator. ``generate_context`` checks the settings (a
+wrong one stops the build before anything is written) and tells templates
+where the feed and the subscribe page are (``podcast_feed`` in the context).
+``generate_output`` runs after every generator's context is ready, so it
+sees the audio URLs, artwork and transcript paths other plugins set; it
+writes the feed and the page.
+
+Only ``context["articles"]`` after the approval gate is read, and a story a
+preview build shows with a "not public" banner (``held_back``) is left out
+too: nothing of a held-back story reaches the feed. Every cleared story is
+an episode; Pelican's FEED_MAX_ITEMS does not apply to the podcast."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from pelican import signals
+from pelican.generators import Generator
+
+from portal.problems import Problem
+
+from . import episodes as episode_module
+from . import feed as feed_module
+from .settings import PodcastConfigError, load
+
+logger = logging.getLogger(__name__)
+
+
+def published_stories(context) -> list:
+    return [
+        article
+        for article in context.get("articles", [])
+        if getattr(article, "story", None) is not None
+        and getattr(article, "audio", None) is not None
+        and not getattr(article, "held_back", None)
+    ]
+
+
+class PodcastFeedGenerator(Generator):
+    """Pelican's Generator gives the theme's Jinja environment and filters."""
+
+    config = None
+
+    def generate_context(self):
+        self.config = load(self.settings)
+        if self.config is None:
+            return
+        self.context["podcast_feed"] = {
+            "title": self.config.data.title,
+            "feed_path": self.config.feed_save_as,
+            "feed_url": self.config.feed_url,
+            "page_url": self.config.page_url,
+        }
+
+    def generate_output(self, writer):
+        config = self.config
+        if config is None:
+            return
+        cover = self.context.get("show_cover")
+        if cover is None:
+            raise PodcastConfigError(
+                [
+                    Problem(
+                        "pelicanconf.py",
+                        "PLUGINS",
+                        "no show cover was made, and podcast apps need one",
+                        "add 'artwork' to PLUGINS before 'podcast_feed'",
+                    )
+                ]
+            )
+        stories = published_stories(self.context)
+        episodes = [episode_module.from_article(story, config) for story in stories]
+        xml = feed_module.build(config, episodes, config.absolute(cover.path))
+        target = os.path.join(self.output_path, config.feed_save_as)
+        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(xml)
+        if not episodes:
+            logger.warning(
+                "[podcast_feed] the feed has no episodes yet; Apple and Spotify "
+                "accept a podcast only once it has one"
+            )
+        logger.info(
+            "[podcast_feed] wrote %s with %d episodes",
+            config.feed_save_as,
+            len(episodes),
+        )
+        self._subscribe_page(writer, cover, len(episodes))
+
+    def _subscribe_page(self, writer, cover, episode_count: int) -> None:
+        config = self.config
+        template = self.get_template("podcast")
+        writer.write_file(
+            config.page_save_as,
+            template,
+            self.context,
+            relative_urls=self.settings.get("RELATIVE_URLS"),
+            page_name="podcast",
+            url=config.page_url,
+            podcast={
+                "title": config.data.title,
+                "description_html": config.description_html,
+                "author": config.data.author,
+                "feed_url": config.feed_url,
+                "cover": cover,
+                "cover_thumbnail": self.context.get("show_cover_thumbnail") or cover,
+                "apps": [{"name": n, "url": u} for n, u in config.apps],
+                "episode_count": episode_count,
+            },
+        )
+
+
+def get_generators(pelican):
+    return PodcastFeedGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)
