@@ -76,18 +76,17 @@ def split(text: str) -> FrontMatter:
     )
 
 
-<<<<<<< HEAD
-# libyaml's parser when PyYAML has it (the wheels do): the same nodes, marks
-# and errors as the pure-Python SafeLoader, about ten times faster, which
-# matters at thousands of stories (benchmarks/README.md).
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-=======
 def load_yaml(text: str) -> tuple[object, dict[tuple, int]]:
     """A YAML data file (``content/data/*.yml``) and the line of every key.
 
     Raises FrontMatterError (message, fix, line) when the YAML is broken."""
     return _load_with_lines(text, first_line=1)
->>>>>>> main
+
+
+# libyaml's parser when PyYAML has it (the wheels do): the same nodes, marks
+# and errors as the pure-Python SafeLoader, about ten times faster, which
+# matters at thousands of stories (benchmarks/README.md).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _load_with_lines(yaml_text: str, first_line: int) -> tuple[object, dict]:
