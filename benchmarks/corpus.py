@@ -483,6 +483,21 @@ def _link(source: pathlib.Path, target: pathlib.Path) -> None:
         shutil.copy2(source, target)
 
 
+def _sync_site_content(ours: pathlib.Path) -> None:
+    """The project's own content except its stories: pages, data, images.
+
+    Copied as it is now (other plugins read data files that appear over
+    time); files already identical are left alone, keeping their mtime."""
+    for source in CONTENT.rglob("*"):
+        relative = source.relative_to(CONTENT)
+        if relative.parts[0] == "stories" or not source.is_file():
+            continue
+        target = ours / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_bytes() != source.read_bytes():
+            shutil.copy2(source, target)
+
+
 def write_corpus(root: pathlib.Path, count: int, audio: list[pathlib.Path]) -> dict:
     """Write the three copies of ``count`` stories under ``root``.
 
@@ -493,9 +508,7 @@ def write_corpus(root: pathlib.Path, count: int, audio: list[pathlib.Path]) -> d
     hugo = root / "hugo" / "content" / "stories"
     for folder in (ours / "stories", plain / "stories", hugo):
         folder.mkdir(parents=True, exist_ok=True)
-    for name in ("pages", "data"):
-        if not (ours / name).exists():
-            shutil.copytree(CONTENT / name, ours / name)
+    _sync_site_content(ours)
     questions = yaml.safe_load((CONTENT / "data" / "questions.yml").read_text())
     question_keys = [item["key"] for item in questions]
     words = 0

@@ -77,12 +77,20 @@ def measure(command: list[str], cwd: pathlib.Path | None = None) -> dict:
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
+    text = output.decode("utf-8", "replace")
+    if "Cannot load plugin" in text:
+        # Pelican only logs a plugin that fails to import and builds on.
+        raise SystemExit(
+            f"{' '.join(command)}: a plugin failed to load:\n{text[-3000:]}"
+        )
     if process.returncode != 0:
         tail = output.decode("utf-8", "replace")[-3000:]
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{tail}")
     return {
         "seconds": round(seconds, 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        # CPU time is steadier than wall time on a shared machine.
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
         "log_tail": output.decode("utf-8", "replace")[-400:],
     }
 

@@ -213,5 +213,8 @@ def check_pages(generator):
 
 
 def register():
+    from .prefetch import prefetch
+
     signals.readers_init.connect(add_reader)
+    signals.article_generator_init.connect(prefetch)
     signals.page_generator_finalized.connect(check_pages)
