@@ -94,6 +94,7 @@ def test_rebuilds_redo_only_what_changed(tmp_path, recorder, caplog):
     assert recorder.audio_reads == 0
     assert recorder.markdown_reads == 0
     assert written["written"] == 0 and written["unchanged"] > 10
+    assert written["reused"] == len(stories)  # no story page rendered again
     assert compressed["compressed"] == 0
     touched = {
         name for name, stamp in _snapshot(output).items() if before[name] != stamp
@@ -110,6 +111,7 @@ def test_rebuilds_redo_only_what_changed(tmp_path, recorder, caplog):
     output, written, compressed = _build(tmp_path, recorder)
     assert recorder.markdown_reads == 1
     assert recorder.audio_reads == 0
+    assert written["reused"] == len(stories) - 1
     after = _snapshot(output)
     changed = {name for name in after if after[name] != before.get(name)}
     page = f"stories/{edited.name}/index.html"
@@ -144,6 +146,48 @@ def test_rebuilds_redo_only_what_changed(tmp_path, recorder, caplog):
     assert after[f"stories/{replaced.name}/index.html"] != before.get(
         f"stories/{replaced.name}/index.html"
     )
+    # A new length may show on other pages, so story pages are rendered again
+    # (render_cache's site fields), but only the changed one is rewritten.
+    rewritten = {
+        name
+        for name in after
+        if name.startswith("stories/")
+        and name.count("/") == 2
+        and name.endswith("/index.html")
+        and after[name] != before.get(name)
+    }
+    assert rewritten == {f"stories/{replaced.name}/index.html"}
     assert (output / "stories" / replaced.name / audio_name).read_bytes() == (
         fixture.read_bytes()
     )
+
+
+def test_a_changed_template_renders_every_story_page_again(tmp_path):
+    import unchanged_writes.writer as unchanged
+
+    from tests.support import PROJECT_ROOT
+
+    content = copy_content(tmp_path / "content", stories=True)
+    theme = tmp_path / "theme"
+    shutil.copytree(PROJECT_ROOT / "theme", theme)
+
+    def build():
+        return build_site(
+            content, tmp_path / "out", cache_dir=tmp_path / "cache", THEME=str(theme)
+        )
+
+    output = build()
+    pages = sorted((output / "stories").glob("*/index.html"))
+    assert len(pages) >= 5
+    build()
+    assert unchanged.LAST_COUNTS["reused"] == len(pages)
+
+    article = theme / "templates" / "article.html"
+    article.write_text(
+        article.read_text().replace(
+            '<article class="story"', '<article data-marker="v2" class="story"'
+        )
+    )
+    build()
+    assert unchanged.LAST_COUNTS["reused"] == 0
+    assert all('data-marker="v2"' in page.read_text() for page in pages)

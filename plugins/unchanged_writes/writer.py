@@ -7,6 +7,11 @@ plugin gives Pelican a Writer whose files are compared with what is on disk
 when they are closed, and written only when their bytes differ. A page whose
 inputs did not change keeps its modification time.
 
+Story pages go one step further (``render_cache.py``): a page whose inputs
+(the story's files and metadata, the theme, plugins, settings, and what it
+may show of other stories) have the same key as when it was written is not
+rendered at all; the page already in the output stands in for the render.
+
 It counts what it did (files ``written`` and ``unchanged``), logs the counts
 at the end of the build and keeps them in ``LAST_COUNTS`` for tests. Files
 other plugins write themselves can use ``write_if_changed`` for the same
@@ -24,10 +29,14 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from portal.writing import write_if_changed
 
+from .render_cache import RenderCache, StoredTemplate
+
 logger = logging.getLogger(__name__)
 
-# Counts of the last build in this process: {"written": n, "unchanged": n}.
+# Counts of the last build in this process: files "written", "unchanged",
+# and story pages "reused" without rendering.
 LAST_COUNTS: dict[str, int] = {}
+_current: UnchangedWriter | None = None  # the writer of the running build
 
 
 class _PendingFile(io.StringIO):
@@ -50,11 +59,30 @@ class _PendingFile(io.StringIO):
 
 class UnchangedWriter(Writer):
     def __init__(self, output_path, settings=None):
+        global _current
         super().__init__(output_path, settings=settings)
         LAST_COUNTS.clear()
-        LAST_COUNTS.update(written=0, unchanged=0)
+        LAST_COUNTS.update(written=0, unchanged=0, reused=0)
         self.written = 0
         self.unchanged = 0
+        self.render_cache = RenderCache(self.settings, output_path)
+        _current = self
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        """Pelican's write_file; a story page whose key is unchanged is not
+        rendered again (``render_cache``): the page in the output stands in."""
+        article = kwargs.get("article")
+        cache = self.render_cache
+        if article is None or not cache.enabled or not name or args:
+            return super().write_file(name, template, context, *args, **kwargs)
+        key = cache.key(article, context)
+        stored = cache.stored_page(name, key)
+        if stored is not None:
+            template = StoredTemplate(stored)
+            LAST_COUNTS["reused"] += 1
+        super().write_file(name, template, context, **kwargs)
+        if os.path.exists(os.path.join(self.output_path, name)):
+            cache.remember(name, key)
 
     def _open_w(self, filename, encoding, override=False):
         """Pelican's rules for writing a file twice, then a buffer, not a file.
@@ -84,15 +112,21 @@ def get_writer(pelican):
     return UnchangedWriter
 
 
-def log_counts(pelican):
+def finish(pelican):
+    global _current
+    if _current is not None:
+        _current.render_cache.save()
+        _current = None
     if LAST_COUNTS:
         logger.info(
-            "[unchanged_writes] %d files written, %d unchanged and left alone",
+            "[unchanged_writes] %d files written, %d unchanged and left alone; "
+            "%d story pages not rendered again (inputs unchanged)",
             LAST_COUNTS["written"],
             LAST_COUNTS["unchanged"],
+            LAST_COUNTS["reused"],
         )
 
 
 def register():
     signals.get_writer.connect(get_writer)
-    signals.finalized.connect(log_counts)
+    signals.finalized.connect(finish)
