@@ -114,12 +114,15 @@ def add_global(generator):
     if env is None:
         return
     pelican_settings = generator.settings
+    paths: dict[str, str] = {}  # per build: theme files do not change meanwhile
 
     @pass_context
     def asset_url(context, path: str) -> str:
         """The URL of a theme file, fingerprinted (see the module's doc)."""
         base = context.get("SITEURL", "") or ""
-        return f"{base}/{asset_path(path, pelican_settings)}"
+        if path not in paths:
+            paths[path] = asset_path(path, pelican_settings)
+        return f"{base}/{paths[path]}"
 
     env.globals["asset_url"] = asset_url
 

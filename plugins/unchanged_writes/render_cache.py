@@ -12,8 +12,8 @@ The key of a story page is a hash of:
   images), and the settings;
 - what a page may show about other stories: for every published story its
   URL, title, date, summary, topics, featured flag and audio length;
-- the story itself: its rendered content, its metadata, whether it is held
-  back, and every file in its folder (path, size, mtime: story.md, audio,
+- the story itself: its rendered content, whether it is held back, and
+  every file in its folder (path, size, mtime: story.md, audio,
   transcript, images).
 
 A template that shows anything else about other stories must add it to
@@ -136,11 +136,11 @@ class RenderCache:
         for name in sorted(os.listdir(folder)):
             stat = os.stat(os.path.join(folder, name))
             files.append((name, stat.st_size, stat.st_mtime_ns))
-        metadata = sorted((k, repr(v)) for k, v in article.metadata.items())
+        # The metadata comes from story.md (its stamp is in ``files``) and the
+        # settings (in the build key), so it needs no hashing of its own.
         return _hash(
             self._build(context),
             article.content,
-            metadata,
             getattr(article, "held_back", None),
             files,
         )
