@@ -16,7 +16,8 @@ Settings (defaults in ``settings()``):
 - ``PRECOMPRESS_FORMATS`` (("gzip", "br")).
 - ``PRECOMPRESS_EXTENSIONS``: which files are text worth compressing.
 - ``PRECOMPRESS_MIN_SIZE`` (512 bytes): smaller files are sent as they are.
-- ``PRECOMPRESS_GZIP_LEVEL`` (6: level 9 saves about 2% for a fifth more time) and ``PRECOMPRESS_BROTLI_QUALITY`` (6):
+- ``PRECOMPRESS_GZIP_LEVEL`` (6: level 9 saves about 2% for a fifth more
+  time) and ``PRECOMPRESS_BROTLI_QUALITY`` (6):
   Brotli's maximum (11) is about 50 times slower than 6 for some 15% smaller
   files; at 10,000 stories it would take longer than the rest of the build
   (benchmarks/README.md). Theme CSS and JS, small and sent with every page,
