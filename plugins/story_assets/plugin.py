@@ -1,5 +1,8 @@
 """Publish the files of cleared stories: audio, transcript and image.
 
+A transcript the transcripts plugin publishes (``transcript_outputs``) is not
+copied as it is: its normalized ``transcript.vtt`` is the one in the output.
+
 Story folders are never in STATIC_PATHS, so nothing in them reaches the
 output unless this plugin copies it, and it copies only stories the approval
 gate cleared (those in the generator context's ``articles``).
@@ -64,6 +67,11 @@ class StoryAssetsGenerator:
             for field in ("transcript", "image"):
                 name = getattr(story.story, field)
                 url = None
+                written = getattr(story, "transcript_outputs", None)
+                if field == "transcript" and written:
+                    # The transcripts plugin writes a normalized copy there.
+                    story.transcript_url = written["vtt"]
+                    continue
                 if name:
                     try:
                         source = story_file(story.story_dir, name)

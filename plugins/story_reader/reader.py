@@ -20,7 +20,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime
 
 from portal import frontmatter
-from portal.problems import Problem, StoryContentError
+from portal.problems import Problem, StoryContentError, record_problems
 from portal.schema import PageFrontMatter, Story, describe_errors
 
 logger = logging.getLogger(__name__)
@@ -208,6 +208,7 @@ def check_pages(generator):
         problems.extend(getattr(page, "page_problems", []) or [])
     for problem in problems:
         logger.error("%s", problem)
+    record_problems(generator.context, problems)
     if problems and generator.settings.get("STORY_STRICT"):
         raise StoryContentError(problems)
 

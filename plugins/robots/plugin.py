@@ -1,0 +1,86 @@
+"""robots.txt, and the guard rails around pelican-sitemap's sitemap.xml.
+
+The sitemap itself is written by the ``pelican-sitemap`` plugin
+(``pelican.plugins.sitemap``), which lists every page the build wrote;
+held-back stories are never written, so they are never listed. This plugin:
+
+- writes ``robots.txt`` pointing crawlers at the sitemap by absolute URL
+  (``SITEURL``; production sets it). A build without an absolute SITEURL
+  (development) names no sitemap, and preview builds (``STORY_PREVIEW``)
+  ask crawlers to stay away entirely;
+- marks the bannered held-back stories of preview builds ``private`` (the
+  sitemap plugin's own metadata), so even a preview's sitemap lists none;
+- forgets what the sitemap plugin queued when a build starts: it keeps its
+  queue in a module-level object, and a build that failed half-way (a
+  strict build stopped by a content error) would otherwise leave pages of
+  that build in the next one's sitemap.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from pelican import signals
+from pelican.plugins.sitemap import sitemap as pelican_sitemap
+
+from portal import signals as portal_signals
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    # Lines added to robots.txt after the defaults (e.g. "Disallow: /drafts/").
+    "ROBOTS_EXTRA_LINES": [],
+}
+
+
+def settings(pelican_settings) -> dict:
+    out = {key: pelican_settings.get(key, value) for key, value in DEFAULTS.items()}
+    lines = out["ROBOTS_EXTRA_LINES"]
+    if not isinstance(lines, (list, tuple)) or not all(
+        isinstance(line, str) and "\n" not in line for line in lines
+    ):
+        raise ValueError(
+            "ROBOTS_EXTRA_LINES must be a list of single lines like "
+            f"'Disallow: /drafts/', not {lines!r}"
+        )
+    return out
+
+
+def robots_txt(pelican_settings) -> str:
+    options = settings(pelican_settings)
+    lines = ["User-agent: *"]
+    if pelican_settings.get("STORY_PREVIEW"):
+        # A preview shows stories that are not public: keep it out of search.
+        lines.append("Disallow: /")
+    else:
+        lines.append("Allow: /")
+        lines += list(options["ROBOTS_EXTRA_LINES"])
+        site_url = (pelican_settings.get("SITEURL") or "").rstrip("/")
+        if site_url.startswith(("https://", "http://")):
+            fmt = (pelican_settings.get("SITEMAP") or {}).get("format", "xml")
+            lines += ["", f"Sitemap: {site_url}/sitemap.{fmt}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_robots(pelican):
+    path = os.path.join(pelican.output_path, "robots.txt")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(robots_txt(pelican.settings))
+    logger.info("[robots] wrote %s", path)
+
+
+def forget_earlier_builds(pelican):
+    pelican_sitemap.generator._main_pelican = None
+    pelican_sitemap.generator.page_queue = []
+
+
+def keep_previews_out(generator, published, held_back):
+    for story in held_back:
+        story.private = "True"
+
+
+def register():
+    signals.initialized.connect(forget_earlier_builds)
+    portal_signals.stories_gated.connect(keep_previews_out)
+    signals.finalized.connect(write_robots)
