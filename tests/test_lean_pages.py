@@ -163,7 +163,8 @@ def test_home_listing_and_story_pages_fetch_no_audio_before_play(page, site_serv
         ".story-card a[href]", "links => links.map(a => a.href)"
     )
     assert story_links, story_link
-    for url in story_links[:3]:
+    # Deep links set the start position; that must not load audio either.
+    for url in [*story_links[:3], story_links[0] + "#turn-2", story_links[1] + "?t=30"]:
         page.goto(url, wait_until="networkidle")
         assert page.locator("audio").count() >= 1
     assert requests == [], [request.url for request in requests]
