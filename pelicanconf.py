@@ -43,6 +43,7 @@ PLUGINS = [
     "site_search",
     "pelican.plugins.sitemap",
     "robots",
+    "security_headers",
     # Last, so its summary counts everything the others wrote.
     "build_report",
 ]
