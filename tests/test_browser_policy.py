@@ -148,7 +148,7 @@ def test_no_page_requests_another_origin_or_breaks_the_policy(
     for url in urls:
         page.goto(site_server + url, wait_until="networkidle")
         if url.startswith("/search/?q="):
-            page.wait_for_selector("[data-search-ui] a", timeout=15_000)
+            page.wait_for_selector(".search-result__title a", timeout=15_000)
     assert len(requests) > len(urls)
     foreign = [
         url
