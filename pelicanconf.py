@@ -43,6 +43,7 @@ PLUGINS = [
     "pelican.plugins.sitemap",
     "robots",
     "story_embeds",
+    "security_headers",
     # Speed and weight (benchmarks/README.md): keep these last, in this
     # order; precompress must see every file the others wrote.
     "frozen_urls",
