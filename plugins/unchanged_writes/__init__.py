@@ -1,1 +1,0 @@
-from .writer import register  # noqa: F401
