@@ -756,9 +756,9 @@
     watchScrolling();
     // A page with one full player (a story, an embed) is about that story:
     // links and shortcuts drive it. Story cards only resume where left.
-    var main = players.length === 1 || document.querySelector("[data-listen]")
-      ? players.filter(function (p) { return p.figure.classList.contains("player--full"); })[0] || players[0]
-      : null;
+    var main = players.filter(function (player) {
+      return player.figure.classList.contains("player--full");
+    })[0] || null;
     players.forEach(function (player) {
       if (!(player === main && followLink(player, true))) player.resume();
     });
