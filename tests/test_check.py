@@ -201,12 +201,12 @@ ERRORS = {
     " the file as UTF-8 in your editor",
     "page field": "content/pages/bad-menu.md:3: menu: Input should be a valid"
     " integer, unable to parse string as an integer - see content/README.md",
+}
+WARNINGS = {
     "page link to a missing story": "content/pages/links.md:6: body: the link"
     " {filename}../stories/not-there/story.md points to"
     f" {S}/not-there/story.md, which does not exist - correct the path; another"
     " story is linked as {filename}../<its folder>/story.md",
-}
-WARNINGS = {
     "link to a held-back story": f"{S}/link-to-draft/story.md:30: body: the link"
     " {filename}../a-draft/story.md goes to a story that is not public (status"
     " is 'draft'), so it is shown as plain text - publish that story first, or"

@@ -87,7 +87,9 @@ def _line(story, *field) -> int | None:
 
 def check_stories(generator, stories, report):
     options = settings(generator.settings)
-    generator.context["guide_question_text"] = guide_questions(generator.settings, options)
+    generator.context["guide_question_text"] = guide_questions(
+        generator.settings, options
+    )
     for story in stories:
         check_story(story, report)
 
