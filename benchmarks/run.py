@@ -499,7 +499,17 @@ def main(argv=None) -> int:
         action="store_true",
         help="do not rewrite the table in benchmarks/README.md",
     )
+    parser.add_argument(
+        "--readme-only",
+        action="store_true",
+        help="only rewrite the README's tables from the results files",
+    )
     args = parser.parse_args(argv)
+    if args.readme_only:
+        update_readme(
+            [json.loads(p.read_text()) for p in sorted(HERE.glob("results-*.json"))]
+        )
+        return 0
     args.workdir.mkdir(parents=True, exist_ok=True)
     audio = corpus.make_audio(args.workdir / "audio")
     smallest = min(args.stories)
