@@ -405,7 +405,7 @@ def table(results: list[dict]) -> str:
             cells.append(
                 f"{_fmt_seconds(b[name]['seconds'])} "
                 f"({_fmt_seconds(b[name].get('cpu_seconds', 0))} CPU, load "
-                f"{b[name].get('load_before', 0):.0f}) / "
+                f"{b[name].get('load_before', '?')}) / "
                 f"{b[name]['peak_rss_mb']:.0f} MB"
             )
         lines.append("| " + " | ".join(cells) + " |")
