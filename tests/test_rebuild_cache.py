@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import shutil
 
+import mutagen
 import pytest
+from mutagen.id3 import COMM
 from pelican import signals
 
-from tests.stories import AUDIO
 from tests.support import build_site, copy_content
 
 
@@ -139,27 +140,22 @@ def test_rebuilds_redo_only_what_changed(tmp_path, recorder, caplog):
     assert "They met again a year later." in (output / page).read_text()
     before = after
 
-    # One story's audio replaced (story.md untouched): that file alone is
-    # read again, and its page shows the new length.
-    replaced = stories[1]
-    audio_name = next(
-        line.split(":", 1)[1].strip()
-        for line in (replaced / "story.md").read_text().splitlines()
-        if line.startswith("audio:")
-    )
-    fixture = AUDIO / ("speech" + (replaced / audio_name).suffix)
-    assert fixture.exists(), f"no test fixture like {fixture.name} to swap in"
-    assert fixture.stat().st_size != (replaced / audio_name).stat().st_size
-    shutil.copy(fixture, replaced / audio_name)
+    # One story's audio exported again with a new tag (story.md untouched):
+    # that file alone is read again, and its page shows the new file size.
+    replaced = next(s for s in stories[1:] if (s / "conversation.mp3").exists())
+    audio = replaced / "conversation.mp3"
+    old_size = audio.stat().st_size
+    tags = mutagen.File(audio)
+    tags["COMM::eng"] = COMM(encoding=3, lang="eng", desc="", text=["x" * 4000])
+    tags.save()
+    assert audio.stat().st_size > old_size
     output, written, compressed = _build(tmp_path, recorder)
     assert recorder.audio_reads == 1
     assert recorder.markdown_reads == 0
+    assert recorder.transcripts_parsed == 0
     after = _snapshot(output)
-    assert after[f"stories/{replaced.name}/index.html"] != before.get(
-        f"stories/{replaced.name}/index.html"
-    )
-    # A new length may show on other pages, so story pages are rendered again
-    # (render_cache's site fields), but only the changed one is rewritten.
+    page = f"stories/{replaced.name}/index.html"
+    assert after[page] != before.get(page)
     rewritten = {
         name
         for name in after
@@ -168,9 +164,9 @@ def test_rebuilds_redo_only_what_changed(tmp_path, recorder, caplog):
         and name.endswith("/index.html")
         and after[name] != before.get(name)
     }
-    assert rewritten == {f"stories/{replaced.name}/index.html"}
-    assert (output / "stories" / replaced.name / audio_name).read_bytes() == (
-        fixture.read_bytes()
+    assert rewritten == {page}
+    assert (output / "stories" / replaced.name / "conversation.mp3").read_bytes() == (
+        audio.read_bytes()
     )
 
 
