@@ -31,7 +31,6 @@ PLUGINS = [
     "transcripts",
     "approval_gate",
     "story_assets",
-    "story_embeds",
     "theme_helpers",
     "content_checks",
     "artwork",
@@ -43,7 +42,14 @@ PLUGINS = [
     "site_search",
     "pelican.plugins.sitemap",
     "robots",
+    "story_embeds",
     "security_headers",
+    # Speed and weight (benchmarks/README.md): keep these last, in this
+    # order; precompress must see every file the others wrote.
+    "frozen_urls",
+    "unchanged_writes",
+    "asset_fingerprint",
+    "precompress",
     # Last, so its summary counts everything the others wrote.
     "build_report",
 ]
@@ -100,6 +106,14 @@ CAMPAIGN = {
     "tagline": "Conversations across the political divide",
     "contact_email": "onesmallstep@storycorps.org",
 }
+
+# Rebuilds re-read only the Markdown files that changed (size+mtime); the
+# reader's output is cached, never Article objects, so plugin attributes
+# (audio, transcript, approval) are recomputed on every build.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "mtime"
+CONTENT_CACHING_LAYER = "reader"
 
 # Story handling (see plugins/*/README.md).
 STORY_STRICT = False

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 import re
 
 import pytest
+from build_report.summary import folder_size
 from pelican import log as pelican_log
 from rich.console import Console
 
-from build_report.summary import folder_size
 from portal.sizes import human_size
 from tests.stories import write_story
 from tests.support import build_site, copy_content
@@ -32,12 +33,23 @@ def content(tmp_path):
     return content
 
 
-def test_the_build_ends_with_a_summary(content, tmp_path, capsys):
+def test_the_build_ends_with_a_summary(content, tmp_path, capsys, caplog):
+    caplog.set_level(logging.WARNING)
     output = build_site(content, tmp_path / "output", STORY_NOW=NOW)
     printed = capsys.readouterr().out
     size = folder_size(output)
+    # Every warning logged (the link to the draft, and whatever other plugins
+    # say about this content), except the "held back" lines themselves.
+    warned = [
+        r
+        for r in caplog.records
+        if r.levelno == logging.WARNING and not getattr(r, "portal_reported", False)
+    ]
+    assert any("goes to a story that is not public" in r.getMessage() for r in warned)
+    warnings = f"{len(warned)} warning" + ("" if len(warned) == 1 else "s")
     match = re.search(
-        r"^Build summary: 2 stories published, 1 held back, 1 warning, 0 errors; "
+        r"^Build summary: 2 stories published, 1 held back, "
+        rf"{warnings}, 0 errors; "
         rf"output {re.escape(human_size(size.bytes))} in {size.files} files; "
         r"\d+\.\d s\.$",
         printed,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from browse.settings import settings as browse_settings
-from robots.plugin import robots_txt
+from robots.plugin import _OnePerPage, robots_txt
 from site_search.settings import settings as search_settings
 
 from portal.places import Place, place_of
@@ -84,3 +84,22 @@ def test_robots_txt():
     assert "Disallow: /drafts/" in extra
     with pytest.raises(ValueError, match="ROBOTS_EXTRA_LINES"):
         robots_txt({"ROBOTS_EXTRA_LINES": ["a\nb"]})
+
+
+def test_the_sitemap_lists_a_story_once_whatever_else_it_writes():
+    story, page = object(), object()
+    queue = _OnePerPage()
+    for item in [
+        ("out/stories/a/index.html", story),
+        ("out/stories/a/embed/index.html", story),  # written with the story
+        ("out/about/index.html", page),
+        ("out/browse/index.html", None),
+        ("out/places/index.html", None),
+    ]:
+        queue.append(item)
+    assert [path for path, _ in queue] == [
+        "out/stories/a/index.html",
+        "out/about/index.html",
+        "out/browse/index.html",
+        "out/places/index.html",
+    ]

@@ -172,6 +172,25 @@ def test_turn_and_chapter_anchors_start_there(page, site_server, slug, sample_si
     page.wait_for_function(f"Math.abs({AUDIO}.currentTime - {chapter}) < 0.05")
 
 
+def test_play_pause_stays_in_reach_when_the_player_scrolls_away(story):
+    mini = story.locator("[data-mini-player]")
+    assert mini.is_hidden()
+    story.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    assert mini.is_hidden()  # nothing has played yet
+    story.evaluate("window.scrollTo(0, 0)")
+    story.click("[data-action='toggle']")
+    wait_past(story, 0.5)
+    story.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    story.wait_for_function("!document.querySelector('[data-mini-player]').hidden")
+    assert mini.locator("[data-mini-toggle]").get_attribute("aria-label") == "Pause"
+    assert re.fullmatch(r"\d+:\d\d", mini.locator("[data-mini-time]").inner_text())
+    mini.locator("[data-mini-toggle]").click()
+    story.wait_for_function(f"{AUDIO}.paused")
+    assert mini.locator("[data-mini-toggle]").get_attribute("aria-label") == "Play"
+    mini.locator("a").click()  # back to the player
+    story.wait_for_function("document.querySelector('[data-mini-player]').hidden")
+
+
 def test_speed_changes_playback_rate(story):
     story.select_option("[data-speed]", "1.5")
     assert story.evaluate(f"{AUDIO}.playbackRate") == 1.5

@@ -251,3 +251,22 @@ def test_no_request_leaves_the_site(page, site_server):
     search(page, site_server, "elk")
     page.goto(site_server + "/questions/")
     assert origins == {site_server.split("/")[2]}
+
+
+def test_question_index_answers_start_at_their_chapter(page, site_server):
+    page.goto(site_server + "/questions/parents/")
+    links = page.query_selector_all(".moment__time")
+    assert len(links) == 5
+    for link in links:
+        start = float(link.get_attribute("data-start"))
+        minutes, seconds = divmod(int(start), 60)
+        assert link.get_attribute("href").endswith(f"/#t={minutes}:{seconds:02d}")
+    page.click(".moment__time[href*='common-ground']")
+    page.wait_for_url(re.compile(r"/stories/common-ground/#t=0:13$"))
+    # The chapter the link names starts at that second on the story page.
+    assert "0:13" in page.locator(".chapter-list").inner_text()
+    has_player = page.evaluate("() => !!document.querySelector('script[src*=player]')")
+    if has_player:
+        page.wait_for_function(
+            "() => Math.abs(document.querySelector('audio').currentTime - 13) < 1"
+        )

@@ -204,10 +204,11 @@ def test_chapter_after_the_end_of_the_audio(tmp_path):
     chapters = [{"start": "0:00", "title": "Start"}, {"start": "0:05", "title": "Late"}]
     problems, _, story = _strict_problems(tmp_path, GOOD_VTT, chapters=chapters)
     line = line_of(story, "- start: 0:05")
+    # Reported once (by content_checks), and left out of the chapters.
     assert problems == [
-        f"content/stories/talk/story.md:{line}: chapters: chapter 2 'Late' starts "
-        "at 0:05, after the audio ends (speech.mp3 is 0:03 long) - give it a start "
-        "time before 0:03, or remove it"
+        f"content/stories/talk/story.md:{line}: chapters.1.start: chapter 'Late' "
+        "starts at 0:05, but the audio ends at 0:03 - correct the start time, or "
+        "check that 'audio' names the right file"
     ]
 
 

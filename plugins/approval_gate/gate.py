@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import html as html_module
 import logging
 import os
 import posixpath
@@ -305,7 +306,10 @@ def _unlink_held_back(content, display_path: str, held_paths: dict) -> list[Prob
         path = links.target(source, value)
         if path in held_paths:
             return path
-        return folders.get(posixpath.dirname(path))
+        folder = posixpath.dirname(path)
+        while folder and folder not in folders:
+            folder = posixpath.dirname(folder)
+        return folders.get(folder)
 
     linked: dict[str, str] = {}
 
@@ -314,7 +318,8 @@ def _unlink_held_back(content, display_path: str, held_paths: dict) -> list[Prob
         story = held_story(value)
         if story is None:
             return match.group(0)
-        linked.setdefault("{" + match.group("what") + "}" + value, story)
+        written = "{" + match.group("what") + "}" + html_module.unescape(value)
+        linked.setdefault(written, story)
         return replacement(match)
 
     anchor = re.compile(

@@ -11,8 +11,9 @@ import dataclasses
 import logging
 import os
 
-from portal import frontmatter
+from portal import datafile
 from portal.problems import Problem
+from portal.questions import HELP, Questions
 from portal.schema import did_you_mean
 
 from .settings import settings as browse_settings
@@ -31,64 +32,30 @@ class QuestionsFileError(ValueError):
     pass
 
 
-def read_questions(path: str, shown_as: str) -> list[Question]:
-    """The questions of a YAML list of ``{key, question}``, in file order.
-
-    ``shown_as`` names the file in messages. A missing file is no questions;
-    a broken one raises QuestionsFileError naming the line and the fix."""
-    if not os.path.isfile(path):
-        return []
-    with open(path, encoding="utf-8-sig") as handle:
-        text = handle.read()
-    try:
-        data, lines = frontmatter.load_yaml(text)
-    except frontmatter.FrontMatterError as error:
-        raise QuestionsFileError(
-            f"{shown_as}:{error.line}: {error.message} - {error.fix}"
-        ) from None
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        raise QuestionsFileError(
-            f"{shown_as}:1: is not a list - write one '- key: ...' and "
-            "'  question: ...' pair a question"
-        )
-    out, seen = [], set()
-    for index, item in enumerate(data):
-        line = lines.get((index,), 1)
-        key = item.get("key") if isinstance(item, dict) else None
-        wording = item.get("question") if isinstance(item, dict) else None
-        if not isinstance(key, str) or not key.strip():
-            raise QuestionsFileError(
-                f"{shown_as}:{line}: key: is missing - give the question a short "
-                "key like kindness"
-            )
-        if not isinstance(wording, str) or not wording.strip():
-            raise QuestionsFileError(
-                f"{shown_as}:{line}: question: is missing - write the question "
-                "as a facilitator would ask it"
-            )
-        if key in seen:
-            raise QuestionsFileError(
-                f"{shown_as}:{line}: key: '{key}' is used twice - give every "
-                "question its own key"
-            )
-        seen.add(key)
-        out.append(Question(key.strip(), " ".join(wording.split()), index + 1))
-    return out
-
-
 def questions_file(pelican_settings) -> tuple[str, str]:
     """The questions file's path, and its name as editors see it."""
     name = browse_settings(pelican_settings)["BROWSE_QUESTIONS_FILE"]
     content = pelican_settings["PATH"]
-    shown_as = os.path.join(os.path.basename(os.path.abspath(content)), name)
-    return os.path.join(content, name), shown_as.replace(os.sep, "/")
+    path = os.path.join(content, name)
+    return path, datafile.editor_path(path, content)
 
 
 def questions_for(pelican_settings) -> list[Question]:
-    """The build's questions (``BROWSE_QUESTIONS_FILE`` in the content folder)."""
-    return read_questions(*questions_file(pelican_settings))
+    """The guide's questions in the file's order (none if it is missing).
+
+    The file is read and checked by ``portal.questions`` (the conversation
+    guide plugin reports its problems); a broken file raises
+    QuestionsFileError with the first problem."""
+    path, _ = questions_file(pelican_settings)
+    loaded = datafile.load(path, Questions, pelican_settings["PATH"], HELP)
+    if loaded.problems:
+        raise QuestionsFileError(str(loaded.problems[0]))
+    if loaded.value is None:
+        return []
+    return [
+        Question(item.key, " ".join(item.question.split()), position)
+        for position, item in enumerate(loaded.value.root, start=1)
+    ]
 
 
 def chapter_question_problems(story, keys: list[str], shown_as: str) -> list[Problem]:

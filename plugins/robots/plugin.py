@@ -13,7 +13,10 @@ held-back stories are never written, so they are never listed. This plugin:
 - forgets what the sitemap plugin queued when a build starts: it keeps its
   queue in a module-level object, and a build that failed half-way (a
   strict build stopped by a content error) would otherwise leave pages of
-  that build in the next one's sitemap.
+  that build in the next one's sitemap;
+- keeps one sitemap entry a story or page: the sitemap plugin lists every
+  file written with an article in its context under the article's URL, so
+  a story's extra pages (its embed page) would repeat the story's URL.
 """
 
 from __future__ import annotations
@@ -70,9 +73,29 @@ def write_robots(pelican):
     logger.info("[robots] wrote %s", path)
 
 
+class _OnePerPage(list):
+    """The sitemap plugin's queue, keeping one entry a story or page.
+
+    It lists a written file under its article's or page's URL whenever the
+    file was written with one in its context, so extra files of a story (an
+    embed page) would list the story's URL again."""
+
+    def __init__(self):
+        super().__init__()
+        self._listed: set[int] = set()
+
+    def append(self, item):
+        _path, obj = item
+        if obj is not None:
+            if id(obj) in self._listed:
+                return
+            self._listed.add(id(obj))
+        super().append(item)
+
+
 def forget_earlier_builds(pelican):
     pelican_sitemap.generator._main_pelican = None
-    pelican_sitemap.generator.page_queue = []
+    pelican_sitemap.generator.page_queue = _OnePerPage()
 
 
 def keep_previews_out(generator, published, held_back):

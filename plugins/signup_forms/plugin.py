@@ -29,7 +29,7 @@ from pelican import signals
 from portal import datafile
 from portal.problems import Problem, Severity, StoryContentError
 
-from .config import FormConfig, FormsFile, load_forms
+from .config import PRESETS, FormConfig, FormsFile, load_forms
 from .fields import FORMS, FieldSpec, FormSpec
 
 logger = logging.getLogger(__name__)
@@ -140,6 +140,7 @@ class FormBuilder:
             form = self.form(FORMS[key], config, privacy_url)
             if form is not None:
                 forms[key] = form
+        self.warn_unconnected(forms)
         return forms
 
     def form(self, spec: FormSpec, config: FormConfig, privacy_url) -> SignupForm:
@@ -218,15 +219,23 @@ class FormBuilder:
                 "give every field, hidden field and the honeypot its own name",
             )
             return None
-        if not form.connected:
-            self.problem(
-                (*loc, "action"),
-                f"the {spec.title} form is not connected: its page shows it "
-                "switched off",
-                f"set action to your form provider's URL, like {preset.action_example}",
-                warning=True,
-            )
         return form
+
+    def warn_unconnected(self, forms: dict[str, SignupForm]) -> None:
+        """One warning for every form still without an action."""
+        waiting = [form for form in forms.values() if not form.connected]
+        if not waiting:
+            return
+        first = waiting[0]
+        example = PRESETS[first.preset].action_example
+        titles = ", ".join(form.title for form in waiting)
+        self.problem(
+            ("forms", first.key, "action"),
+            f"not connected: {titles}. Their pages show them switched off, "
+            "with a notice",
+            f"set each form's action to your form provider's URL, like {example}",
+            warning=True,
+        )
 
     def provider_names(self, spec: FormSpec, config: FormConfig) -> dict[str, str]:
         preset = config.settings

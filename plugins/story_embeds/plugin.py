@@ -29,6 +29,7 @@ import shutil
 from pelican import signals
 from pelican.generators import Generator
 
+from portal import parallel
 from portal.outputs import absolute_url, story_folder
 
 from . import metadata
@@ -106,7 +107,7 @@ class StoryEmbedsGenerator(Generator):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.options = settings(self.settings)
+        self.options = None  # checked when the build gets here, not on start-up
         cache = self.settings.get("CACHE_PATH") or os.path.join(
             self.output_path, ".cache"
         )
@@ -114,10 +115,20 @@ class StoryEmbedsGenerator(Generator):
         self.stories = []
 
     def generate_context(self):
+        self.options = settings(self.settings)
         site = self.options["SITE_ABSOLUTE_URL"]
-        for story in self.context.get("articles", []):
-            if getattr(story, "audio", None) is None or story.story is None:
-                continue
+        stories = [
+            story
+            for story in self.context.get("articles", [])
+            if getattr(story, "audio", None) is not None and story.story is not None
+        ]
+        # A cold build draws every card: on every core, before the loop below
+        # finds them cached (benchmarks/README.md).
+        self.images.prefetch(
+            [share_card(story, self.settings) for story in stories],
+            parallel.workers(self.settings),
+        )
+        for story in stories:
             story.sharing = self._sharing(story, site)
             self.stories.append(story)
         self.context["story_embeds_drawn"] = self.images.drawn

@@ -12,12 +12,15 @@ everything drawn (``ShareCard.key``) and only drawn again when that changes.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
 import os
 
 from PIL import Image, ImageDraw, ImageFont
+
+from portal import parallel
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +124,13 @@ def _fit_title(title: str, width: int, max_lines: int = 3):
     return font, lines, 40
 
 
+@functools.lru_cache(maxsize=1)
+def _background_image() -> Image.Image:
+    # The same for every card: made once per build, copied for each card
+    # (it was most of the drawing time; benchmarks/README.md).
+    return _background()
+
+
 def _background() -> Image.Image:
     # A diagonal blend from the hero's lighter blue (top left) into the ink.
     down = Image.linear_gradient("L")
@@ -132,7 +142,7 @@ def _background() -> Image.Image:
 
 
 def draw(card: ShareCard) -> Image.Image:
-    image = _background()
+    image = _background_image().copy()
     pen = ImageDraw.Draw(image)
     width = WIDTH - 2 * MARGIN
 
@@ -237,6 +247,15 @@ def _draw_conversation(pen, card: ShareCard) -> None:
         pen.rectangle((x0, y, x1, y + LANE_HEIGHT), fill=colour)
 
 
+def _draw_into_cache(job) -> bool:
+    card, folder = job
+    try:
+        ShareImages(folder).png(card)
+    except Exception:  # drawn again, and reported, in the build process
+        return False
+    return True
+
+
 class ShareImages:
     """PNG files of share cards, cached in ``folder`` by the card's key."""
 
@@ -244,14 +263,36 @@ class ShareImages:
         self.folder = folder
         self.drawn = 0  # pictures drawn this build; tests check the cache
 
+    def path(self, card: ShareCard) -> str:
+        return os.path.join(self.folder, f"{card.key}.png")
+
+    def prefetch(self, cards: list[ShareCard], workers: int) -> None:
+        """Draw the cards not cached yet on every core (``portal.parallel``).
+
+        Each worker saves its PNG into the cache folder; ``png`` then finds
+        them there. Cards a worker failed to draw are drawn by ``png``."""
+        missing = {
+            card.key: card for card in cards if not os.path.isfile(self.path(card))
+        }
+        if workers <= 1 or len(missing) < parallel.MIN_ITEMS:
+            return
+        drawn = parallel.map_in_processes(
+            _draw_into_cache,
+            [(card, self.folder) for card in missing.values()],
+            workers,
+        )
+        self.drawn += sum(drawn)
+
     def png(self, card: ShareCard) -> str:
         """The path of the card's PNG, drawn only when not cached."""
-        path = os.path.join(self.folder, f"{card.key}.png")
+        path = self.path(card)
         if os.path.isfile(path):
             return path
         os.makedirs(self.folder, exist_ok=True)
         temporary = f"{path}.{os.getpid()}.tmp"
-        draw(card).save(temporary, "PNG", optimize=True)
+        # compress_level 3: a tenth larger than optimize=True but about ten
+        # times faster; 10,000 stories' cards took most of a cold build.
+        draw(card).save(temporary, "PNG", compress_level=3)
         os.replace(temporary, path)
         self.drawn += 1
         return path

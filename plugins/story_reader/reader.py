@@ -80,8 +80,12 @@ class FrontMatterMarkdownReader(MarkdownReader):
         return content, metadata
 
     def _render(self, body: str) -> str:
-        markdown = Markdown(**self.settings["MARKDOWN"])
-        return markdown.convert(body)
+        # One Markdown instance per reader, reset between documents: building
+        # it (extensions, patterns) costs more than converting a story body.
+        markdown = getattr(self, "_markdown", None)
+        if markdown is None:
+            markdown = self._markdown = Markdown(**self.settings["MARKDOWN"])
+        return markdown.reset().convert(body)
 
     def _validated(self, model, relative, matter, problems):
         if matter is None:
@@ -210,5 +214,8 @@ def check_pages(generator):
 
 
 def register():
+    from .prefetch import prefetch
+
     signals.readers_init.connect(add_reader)
+    signals.article_generator_init.connect(prefetch)
     signals.page_generator_finalized.connect(check_pages)

@@ -13,14 +13,15 @@ every story with audio gets:
   and ``chapters_path``, set only when those files will be written.
 
 A transcript whose speakers are not the story's people, whose cues overlap
-or run past the end of the audio, or a chapter that starts after the audio
-ends, is a content error reported against the story. Files are written for
-cleared stories only (the gate has removed the others by then).
+or run past the end of the audio, is a content error reported against the
+story. Chapters that start after the audio ends are left out (front-matter
+ones are reported by the content_checks plugin, embedded ones warned about).
+Files are written for cleared stories only (the gate has removed the others
+by then).
 
-Settings (defaults in ``DEFAULTS``, checked in ``settings()``):
-- ``TRANSCRIPTS_QUESTIONS_FILE``: the conversation guide's questions, a YAML
-  list of ``{key, question}`` relative to the content folder; chapters name
-  a question by key and the page shows its wording. Empty: none.
+The wording of the guide questions chapters name (``question: key``) is
+put in the context as ``chapter_questions`` (key -> question), read from
+``content/data/questions.yml`` with ``portal.questions``.
 """
 
 from __future__ import annotations
@@ -28,13 +29,13 @@ from __future__ import annotations
 import logging
 import os
 
-import yaml
 from pelican import signals
 
 from portal import outputs
 from portal import signals as portal_signals
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem, Severity
+from portal.questions import load_questions
 
 from . import chapters as chapter_sources
 from . import formats
@@ -45,35 +46,14 @@ from .turns import sections
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {"TRANSCRIPTS_QUESTIONS_FILE": "data/questions.yml"}
 
-
-def settings(pelican_settings) -> dict:
-    out = {key: pelican_settings.get(key, value) for key, value in DEFAULTS.items()}
-    if not isinstance(out["TRANSCRIPTS_QUESTIONS_FILE"], str):
-        value = out["TRANSCRIPTS_QUESTIONS_FILE"]
-        raise ValueError(
-            "TRANSCRIPTS_QUESTIONS_FILE must be a path relative to the content "
-            f"folder, like 'data/questions.yml', not {value!r}"
-        )
-    return out
-
-
-def guide_questions(pelican_settings, options) -> dict[str, str]:
-    """key -> wording of the conversation guide's questions."""
-    name = options["TRANSCRIPTS_QUESTIONS_FILE"]
-    if not name:
+def question_wording(content_path: str) -> dict[str, str]:
+    """key -> wording of the conversation guide's questions (problems with
+    the file are the conversation_guide plugin's to report)."""
+    loaded = load_questions(content_path)
+    if loaded.value is None:
         return {}
-    path = os.path.join(pelican_settings["PATH"], name)
-    if not os.path.isfile(path):
-        return {}
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or []
-    return {
-        str(item["key"]): str(item["question"])
-        for item in data
-        if isinstance(item, dict) and "key" in item and "question" in item
-    }
+    return {question.key: question.question for question in loaded.value.root}
 
 
 def _line(story, *field) -> int | None:
@@ -86,8 +66,9 @@ def _line(story, *field) -> int | None:
 
 
 def check_stories(generator, stories, report):
-    options = settings(generator.settings)
-    generator.context["guide_question_text"] = guide_questions(generator.settings, options)
+    generator.context["chapter_questions"] = question_wording(
+        generator.settings["PATH"]
+    )
     for story in stories:
         check_story(story, report)
 
@@ -121,7 +102,10 @@ def check_story(story, report) -> None:
         audio.duration,
     )
     for late in choice.late:
-        _report_late_chapter(story, late, report)
+        # Front-matter chapters past the end are content_checks' to report;
+        # here they are only left out of the page and chapters.json.
+        if late.source != chapter_sources.FRONT_MATTER:
+            _report_late_chapter(story, late, report)
 
     cues = transcript.cues if transcript else None
     story.transcript = cues
@@ -166,10 +150,7 @@ def _read(story, report):
 def _report_late_chapter(story, late, report) -> None:
     audio = story.audio
     message = late.message(audio.filename, audio.duration)
-    if late.source == chapter_sources.FRONT_MATTER:
-        field, line = "chapters", _line(story, "chapters", late.index, "start")
-        severity = Severity.ERROR
-    elif late.source == chapter_sources.TRANSCRIPT:
+    if late.source == chapter_sources.TRANSCRIPT:
         field, line = "transcript", _line(story, "transcript")
         message = f"{story.story.transcript}: {message}"
         severity = Severity.ERROR

@@ -19,7 +19,9 @@ PAD = 5  # room below the lanes for chapter marks
 TOP = 16  # room above the lanes for chapter numbers
 
 
-@dataclasses.dataclass
+# slots: one object per cue or turn, millions at 10,000 stories
+# (benchmarks/README.md, peak memory).
+@dataclasses.dataclass(slots=True)
 class Bar:
     x: float
     width: float
@@ -32,14 +34,18 @@ class Bar:
     cue: int
 
 
-@dataclasses.dataclass
+# slots: one object per cue or turn, millions at 10,000 stories
+# (benchmarks/README.md, peak memory).
+@dataclasses.dataclass(slots=True)
 class Lane:
     speaker: str
     voice: int
     y: float
 
 
-@dataclasses.dataclass
+# slots: one object per cue or turn, millions at 10,000 stories
+# (benchmarks/README.md, peak memory).
+@dataclasses.dataclass(slots=True)
 class Mark:
     x: float
     number: int

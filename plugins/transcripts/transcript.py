@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+import sys
 
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
@@ -34,7 +35,9 @@ class TranscriptError(ValueError):
         self.fix = fix
 
 
-@dataclasses.dataclass
+# slots: one object per cue or turn, millions at 10,000 stories
+# (benchmarks/README.md, peak memory).
+@dataclasses.dataclass(slots=True)
 class Cue:
     """One cue of a transcript, as the page, the feed and search use it."""
 
@@ -112,6 +115,9 @@ def read_transcript(path: str, name: str) -> Transcript:
         speaker = caption.voice.strip() if caption.voice else speaker
         if voices and not caption.voice:
             speaker = voices[0]
+        # One string per speaker, not one per cue (memory at 10,000 stories).
+        speaker = sys.intern(speaker) if speaker else speaker
+        voices = tuple(sys.intern(voice) for voice in voices)
         cues.append(
             Cue(
                 number=number,

@@ -11,7 +11,9 @@ import dataclasses
 from .transcript import Cue
 
 
-@dataclasses.dataclass
+# slots: one object per cue or turn, millions at 10,000 stories
+# (benchmarks/README.md, peak memory).
+@dataclasses.dataclass(slots=True)
 class Turn:
     number: int
     speaker: str
@@ -21,7 +23,9 @@ class Turn:
     cues: list[Cue]
 
 
-@dataclasses.dataclass
+# slots: one object per cue or turn, millions at 10,000 stories
+# (benchmarks/README.md, peak memory).
+@dataclasses.dataclass(slots=True)
 class Section:
     chapter: dict | None  # None before the first chapter starts
     number: int | None  # chapter number, from 1

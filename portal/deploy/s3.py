@@ -129,6 +129,13 @@ def _remote_objects(client, bucket: str, prefix: str) -> dict[str, tuple[str, in
     return objects
 
 
+def _precompressed_copy(path: Path) -> bool:
+    """``page.html.gz``/``.br`` beside ``page.html`` (the precompress plugin):
+    S3 sends objects as stored and never picks these by Accept-Encoding, so
+    they are not uploaded (a CDN in front compresses on its own)."""
+    return path.suffix in (".gz", ".br") and path.with_suffix("").is_file()
+
+
 def sync_folder(
     client,
     folder: Path,
@@ -152,7 +159,7 @@ def sync_folder(
     local = {
         _key(prefix, path.relative_to(folder).as_posix()): path
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and not _precompressed_copy(path)
     }
     remote = _remote_objects(client, bucket, prefix)
 

@@ -164,6 +164,7 @@
       if (element.hasAttribute("data-transcript")) self.transcript = new Transcript(self, element);
       if (element.hasAttribute("data-timeline")) self.bindTimeline(element);
       if (element.hasAttribute("data-chapter-list")) self.chapterList = element;
+      if (element.hasAttribute("data-mini-player")) self.bindMini(element);
       element.addEventListener("click", function (event) { self.onSeekLink(event); });
     });
   };
@@ -186,6 +187,30 @@
     event.preventDefault();
     this.seek(time);
     this.start();
+  };
+
+  /* The bar at the bottom of the window, shown while the story plays (or
+     has played) and the player itself is out of view. */
+  Player.prototype.bindMini = function (element) {
+    var self = this;
+    this.mini = element;
+    this.miniTime = element.querySelector("[data-mini-time]");
+    this.miniChapter = element.querySelector("[data-mini-chapter]");
+    this.miniToggle = element.querySelector("[data-mini-toggle]");
+    this.playerInView = true;
+    this.miniToggle.addEventListener("click", function () { self.toggle(); });
+    if (!("IntersectionObserver" in window)) return;
+    new IntersectionObserver(function (entries) {
+      self.playerInView = entries[entries.length - 1].isIntersecting;
+      self.showMini();
+    }).observe(this.figure);
+  };
+
+  Player.prototype.showMini = function () {
+    if (!this.mini) return;
+    var show = Boolean(this.started) && !this.playerInView;
+    this.mini.hidden = !show;
+    document.body.classList.toggle("has-mini-player", show);
   };
 
   Player.prototype.bindTimeline = function (element) {
@@ -306,6 +331,7 @@
       ? "Before chapter 1"
       : "Chapter " + (index + 1) + " of " + this.chapters.length + ": " + this.chapters[index].title;
     if (this.chapterNow) this.chapterNow.textContent = text;
+    if (this.miniChapter) this.miniChapter.textContent = text;
     if (this.chapterList) {
       var items = this.chapterList.querySelectorAll(".chapter-list__link");
       for (var i = 0; i < items.length; i++) {
@@ -328,6 +354,11 @@
     });
     this.figure.classList.add("is-playing");
     this.play.setAttribute("aria-label", "Pause");
+    if (this.mini) {
+      this.mini.classList.add("is-playing");
+      this.miniToggle.setAttribute("aria-label", "Pause");
+      this.showMini();
+    }
     this.announce("Playing");
     this.mediaSession();
   };
@@ -335,6 +366,10 @@
   Player.prototype.onPause = function () {
     this.figure.classList.remove("is-playing");
     this.play.setAttribute("aria-label", "Play");
+    if (this.mini) {
+      this.mini.classList.remove("is-playing");
+      this.miniToggle.setAttribute("aria-label", "Play");
+    }
     if (!this.audio.ended) this.announce("Paused");
     this.remember(true);
     if ("mediaSession" in navigator && this.ownsSession) {
@@ -360,6 +395,7 @@
     if (this.seekbar) this.seekbar.setAttribute("aria-valuetext", spoken(now) + " of " + spoken(length));
     if (this.timeNow) this.timeNow.textContent = clock(now);
     if (this.timeCopy) this.timeCopy.textContent = clock(now);
+    if (this.miniTime) this.miniTime.textContent = clock(now);
     if (this.playhead && length) {
       var percent = (Math.min(now / length, 1) * 100).toFixed(3) + "%";
       this.playhead.setAttribute("x1", percent);
