@@ -35,9 +35,12 @@ def _local_assets(page_path, site, html):
         assert not url.startswith(("http://", "https://", "//")), (
             f"{page_path}: loads {url} from another origin"
         )
-        relative = posixpath.normpath(
-            posixpath.join(str(page_path.parent.relative_to(site)), url)
-        )
+        if url.startswith("/"):  # from the site's root (the 404 page)
+            relative = url.lstrip("/")
+        else:
+            relative = posixpath.normpath(
+                posixpath.join(str(page_path.parent.relative_to(site)), url)
+            )
         found.append((url, site / relative))
     return found
 
