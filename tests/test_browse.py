@@ -258,8 +258,13 @@ def test_search_index_fields_and_filters(site):
     # Summaries, places and participants are searchable text.
     assert "Two neighbours talk about alpha." in alpha["content"]
     assert "Ada Lopez" in alpha["content"] and "Tulsa, Oklahoma" in alpha["content"]
-    # Campaign pages are indexed; listings, browse pages and the home are not.
-    assert "/about/" in pages
+    # Published campaign pages are indexed; listings, browse pages, the home
+    # and hidden pages (the thank-you page) are not.
+    campaign = {url for url in pages if not url.startswith("/stories/")}
+    assert campaign
+    for url in campaign:
+        html = (site / url.strip("/") / "index.html").read_text()
+        assert '<main id="main" tabindex="-1" data-pagefind-body>' in html
     for url in ("/", "/stories/", "/browse/", "/places/", "/questions/", "/search/"):
         assert url not in pages
 
@@ -276,10 +281,13 @@ def test_sitemap_lists_public_pages_with_absolute_urls(site):
         "browse/",
         "places/oklahoma/",
         "questions/parents/",
-        "about/",
+        "topics/",
     ):
         assert f"{SITE}/{page}" in locs
     assert f"{SITE}/search/" not in locs
+    # Campaign pages too: every page the search indexes is in the sitemap.
+    for url in {page["url"] for page in indexed_pages(site)}:
+        assert f"{SITE}{url}" in locs
     robots = (site / "robots.txt").read_text()
     assert robots.splitlines()[:2] == ["User-agent: *", "Allow: /"]
     assert f"Sitemap: {SITE}/sitemap.xml" in robots
