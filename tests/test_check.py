@@ -194,19 +194,18 @@ ERRORS = {
     f" {S}/no-such-story/story.md, which does not exist - correct the path;"
     " another story is linked as {filename}../<its folder>/story.md",
     "broken YAML": f"{S}/broken-yaml/story.md:3: front matter: the YAML cannot be"
-    " read (expected ',' or ']', but got '<stream end>') - check the indentation"
-    " and put quotes around values with a colon or that start with a special"
-    " character",
+    " read (did not find expected ',' or ']') - check the indentation and put"
+    " quotes around values with a colon or that start with a special character",
     "not UTF-8": f"{S}/latin-1/story.md:2: file: is not UTF-8 text (byte 14) - save"
     " the file as UTF-8 in your editor",
     "page field": "content/pages/bad-menu.md:3: menu: Input should be a valid"
     " integer, unable to parse string as an integer - see content/README.md",
+}
+WARNINGS = {
     "page link to a missing story": "content/pages/links.md:6: body: the link"
     " {filename}../stories/not-there/story.md points to"
     f" {S}/not-there/story.md, which does not exist - correct the path; another"
     " story is linked as {filename}../<its folder>/story.md",
-}
-WARNINGS = {
     "link to a held-back story": f"{S}/link-to-draft/story.md:30: body: the link"
     " {filename}../a-draft/story.md goes to a story that is not public (status"
     " is 'draft'), so it is shown as plain text - publish that story first, or"

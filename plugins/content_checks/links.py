@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 
 from portal import links
-from portal.problems import Problem
+from portal.problems import Problem, Severity
 
 
-def broken_links(content, display_path: str, settings) -> list[Problem]:
-    """An error for each link in ``content`` that points to nothing."""
+def broken_links(
+    content, display_path: str, settings, severity: Severity = Severity.ERROR
+) -> list[Problem]:
+    """A problem for each link in ``content`` that points to nothing."""
     root = settings["PATH"]
     content_dir = os.path.basename(os.path.normpath(root))
     source = content.get_relative_source_path()
@@ -48,6 +50,7 @@ def broken_links(content, display_path: str, settings) -> list[Problem]:
                 message,
                 fix,
                 links.line_of(content.source_path, link.written),
+                severity,
             )
         )
     return problems

@@ -9,7 +9,8 @@ same way in every build.
   browsers show; ``{filename}``/``{static}`` links in the story lead somewhere;
   a story set to be published keeps no CHANGE mark from ``invoke new-story``.
 - ``story_checks``: front-matter chapters start before the audio ends.
-- ``page_generator_finalized``: links in campaign pages lead somewhere.
+- ``page_generator_finalized``: links in campaign pages lead somewhere
+  (warnings: pages are published whatever their problems).
 
 Settings: none.
 """
@@ -23,7 +24,7 @@ from pelican import signals
 
 from portal import signals as portal_signals
 from portal.paths import StoryPathError, story_file
-from portal.problems import Problem, StoryContentError, record_problems
+from portal.problems import Problem, Severity, record_problems
 
 from .chapters import chapters_past_the_end
 from .images import ImageProblem, check_image
@@ -61,16 +62,16 @@ def check_story_chapters(generator, stories, report):
 
 
 def check_page_links(generator):
+    """Pages are not held back like stories, so a broken link in one is a
+    warning: the page is published, with the link that leads nowhere."""
     root = os.path.dirname(os.path.abspath(generator.settings["PATH"]))
     problems = []
     for page in generator.pages + generator.hidden_pages:
         display = os.path.relpath(page.source_path, root).replace(os.sep, "/")
-        problems += broken_links(page, display, generator.settings)
+        problems += broken_links(page, display, generator.settings, Severity.WARNING)
     for problem in problems:
-        logger.error("%s", problem)
+        logger.warning("%s", problem)
     record_problems(generator.context, problems)
-    if problems and generator.settings.get("STORY_STRICT"):
-        raise StoryContentError(problems)
 
 
 def register():
