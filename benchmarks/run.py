@@ -341,18 +341,6 @@ def run_one(
         run("ours_cold_profiled", command, times=1)
         print(f"   profile: {report}")
 
-    cold = builds["ours_cold"]["seconds"]
-    ratios = {
-        "cold_vs_bare_pelican": round(cold / builds["bare_pelican"]["seconds"], 2),
-        "cold_vs_hugo": round(cold / builds["hugo"]["seconds"], 1),
-        "unchanged_vs_cold": round(
-            builds["ours_rebuild_unchanged"]["seconds"] / cold, 2
-        ),
-        "edit_vs_cold": round(builds["ours_rebuild_one_edited"]["seconds"] / cold, 2),
-        "edit_vs_hugo": round(
-            builds["ours_rebuild_one_edited"]["seconds"] / builds["hugo"]["seconds"], 1
-        ),
-    }
     for build in builds.values():
         build.pop("log_tail", None)
     return {
@@ -368,10 +356,27 @@ def run_one(
         },
         "corpus": info,
         "builds": builds,
-        "ratios": ratios,
+        "ratios": ratios(builds),
+        "ratios_cpu": ratios(builds, "cpu_seconds"),
         "output": {"ours": stats, "bare_pelican": bare_stats, "hugo": hugo_stats},
         "feed": {"ours": feed, "bare_pelican": bare_feed, "hugo": hugo_feed},
         "checks": checks,
+    }
+
+
+def ratios(builds: dict, key: str = "seconds") -> dict | None:
+    """The issue's ratios from wall-clock (``seconds``) or CPU times."""
+    try:
+        t = {name: build[key] for name, build in builds.items()}
+    except KeyError:
+        return None
+    cold = t["ours_cold"]
+    return {
+        "cold_vs_bare_pelican": round(cold / t["bare_pelican"], 2),
+        "cold_vs_hugo": round(cold / t["hugo"], 1),
+        "unchanged_vs_cold": round(t["ours_rebuild_unchanged"] / cold, 2),
+        "edit_vs_cold": round(t["ours_rebuild_one_edited"] / cold, 2),
+        "edit_vs_hugo": round(t["ours_rebuild_one_edited"] / t["hugo"], 1),
     }
 
 
@@ -398,28 +403,34 @@ def table(results: list[dict]) -> str:
             "hugo",
         ):
             cells.append(
-                f"{_fmt_seconds(b[name]['seconds'])} / {b[name]['peak_rss_mb']:.0f} MB"
+                f"{_fmt_seconds(b[name]['seconds'])} "
+                f"({_fmt_seconds(b[name].get('cpu_seconds', 0))} CPU, load "
+                f"{b[name].get('load_before', '?')}) / "
+                f"{b[name]['peak_rss_mb']:.0f} MB"
             )
         lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
-        "| Stories | Cold / bare Pelican (target ≤ 1.5) | Edit rebuild / cold "
-        "(≤ 0.3) | Unchanged rebuild / cold | Edit rebuild / Hugo | Cold / Hugo | "
-        "Peak memory, ours (< 1.5 GB) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| Stories | Measure | Cold / bare Pelican (target ≤ 1.5) | Edit rebuild / "
+        "cold (≤ 0.3) | Unchanged rebuild / cold | Edit rebuild / Hugo | Cold / Hugo "
+        "| Peak memory, ours (< 1.5 GB) |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
-        q = r["ratios"]
         peak = max(
             b["peak_rss_mb"]
             for name, b in r["builds"].items()
             if name.startswith("ours") and "profiled" not in name
         )
-        lines.append(
-            f"| {r['stories']:,} | {q['cold_vs_bare_pelican']} | {q['edit_vs_cold']} | "
-            f"{q['unchanged_vs_cold']} | {q['edit_vs_hugo']} | {q['cold_vs_hugo']} | "
-            f"{peak:.0f} MB |"
-        )
+        for label, key in (("wall", "seconds"), ("CPU", "cpu_seconds")):
+            q = ratios(r["builds"], key)
+            if q is None:
+                continue
+            lines.append(
+                f"| {r['stories']:,} | {label} | {q['cold_vs_bare_pelican']} | "
+                f"{q['edit_vs_cold']} | {q['unchanged_vs_cold']} | "
+                f"{q['edit_vs_hugo']} | {q['cold_vs_hugo']} | {peak:.0f} MB |"
+            )
     by_count = {r["stories"]: r for r in results}
     if 1000 in by_count and 10000 in by_count:
         growth = {
@@ -499,7 +510,17 @@ def main(argv=None) -> int:
         action="store_true",
         help="do not rewrite the table in benchmarks/README.md",
     )
+    parser.add_argument(
+        "--readme-only",
+        action="store_true",
+        help="only rewrite the README's tables from the results files",
+    )
     args = parser.parse_args(argv)
+    if args.readme_only:
+        update_readme(
+            [json.loads(p.read_text()) for p in sorted(HERE.glob("results-*.json"))]
+        )
+        return 0
     args.workdir.mkdir(parents=True, exist_ok=True)
     audio = corpus.make_audio(args.workdir / "audio")
     smallest = min(args.stories)
@@ -509,7 +530,8 @@ def main(argv=None) -> int:
         )
         path = HERE / f"results-{count}.json"
         path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-        print(json.dumps(result["ratios"]), json.dumps(result["checks"]))
+        print(json.dumps(result["ratios"]), json.dumps(result["ratios_cpu"]))
+        print(json.dumps(result["checks"]))
     results = [json.loads(p.read_text()) for p in sorted(HERE.glob("results-*.json"))]
     print()
     print(table(results))

@@ -28,6 +28,7 @@ from pelican import signals
 from pelican.plugins.sitemap import sitemap as pelican_sitemap
 
 from portal import signals as portal_signals
+from portal.writing import write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +69,7 @@ def robots_txt(pelican_settings) -> str:
 
 def write_robots(pelican):
     path = os.path.join(pelican.output_path, "robots.txt")
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(robots_txt(pelican.settings))
+    write_if_changed(path, robots_txt(pelican.settings))  # keeps its mtime
     logger.info("[robots] wrote %s", path)
 
 

@@ -31,6 +31,7 @@ from pelican.generators import Generator
 
 from portal import parallel
 from portal.outputs import absolute_url, story_folder
+from portal.writing import write_if_changed
 
 from . import metadata
 from .share_image import HEIGHT, WIDTH, ShareCard, ShareImages
@@ -214,9 +215,8 @@ class StoryEmbedsGenerator(Generator):
 
     def _write(self, relative: str, text: str) -> None:
         target = os.path.join(self.output_path, *relative.split("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        # Unchanged files keep their mtime on rebuilds (benchmarks/).
+        write_if_changed(target, text)
 
 
 def _same_file(source: str, target: str) -> bool:

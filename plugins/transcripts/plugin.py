@@ -31,7 +31,7 @@ import os
 
 from pelican import signals
 
-from portal import outputs
+from portal import outputs, parallel
 from portal import signals as portal_signals
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem, Severity
@@ -39,12 +39,14 @@ from portal.questions import load_questions
 
 from . import chapters as chapter_sources
 from . import formats
+from .cache import TranscriptCache
 from .checks import transcript_findings
 from .timeline import build_timeline
 from .transcript import TranscriptError, read_transcript
 from .turns import sections
 
 logger = logging.getLogger(__name__)
+_cache: TranscriptCache | None = None  # the running build's (check_stories)
 
 
 def question_wording(content_path: str) -> dict[str, str]:
@@ -66,11 +68,23 @@ def _line(story, *field) -> int | None:
 
 
 def check_stories(generator, stories, report):
+    global _cache
+    _cache = TranscriptCache(generator.settings.get("CACHE_PATH"))
+    files = []
+    for story in stories:
+        if story.story.transcript:
+            try:
+                path = story_file(story.story_dir, story.story.transcript)
+            except StoryPathError:
+                continue
+            files.append((path, os.path.basename(story.story.transcript)))
+    _cache.prefetch(files, parallel.workers(generator.settings))
     generator.context["chapter_questions"] = question_wording(
         generator.settings["PATH"]
     )
     for story in stories:
         check_story(story, report)
+    generator.context["transcripts_parsed"] = _cache.parsed
 
 
 def check_story(story, report) -> None:
@@ -132,7 +146,9 @@ def _read(story, report):
     name = story.story.transcript
     try:
         path = story_file(story.story_dir, name)
-        return read_transcript(path, os.path.basename(name))
+        if _cache is None:
+            return read_transcript(path, os.path.basename(name))
+        return _cache.read(path, os.path.basename(name))
     except (StoryPathError, TranscriptError) as error:
         problem = getattr(error, "problem", str(error))
         report(
