@@ -125,8 +125,9 @@ def test_policy_names_media_host_and_form_provider(tmp_path):
 
 
 def test_no_page_requests_another_origin_or_breaks_the_policy(
-    sample_site, site_server, page
+    sample_site, site_server, strict_page
 ):
+    page = strict_page
     own = urllib.parse.urlsplit(site_server).netloc
     requests: list[str] = []
     violations: list[str] = []
@@ -158,3 +159,14 @@ def test_no_page_requests_another_origin_or_breaks_the_policy(
     ]
     assert not foreign
     assert not violations
+
+
+def test_the_player_enhances_under_the_policy(sample_site, site_server, strict_page):
+    """Our own scripts run under the CSP a visitor's browser enforces: the
+    story page's player replaces the native controls with its own."""
+    story = next(sample_site.glob("stories/*/index.html")).parent.name
+    strict_page.goto(f"{site_server}/stories/{story}/", wait_until="networkidle")
+    enhanced = strict_page.evaluate(
+        "() => !document.querySelector('figure[data-player] audio').controls"
+    )
+    assert enhanced

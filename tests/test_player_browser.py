@@ -427,7 +427,9 @@ def test_page_works_without_javascript(browser, site_server, slug):
 
 def test_reduced_motion_is_respected(browser, site_server, slug):
     context = browser.new_context(
-        reduced_motion="reduce", viewport={"width": 800, "height": 500}
+        reduced_motion="reduce",
+        viewport={"width": 800, "height": 500},
+        bypass_csp=True,  # wait_for_function evaluates strings (see conftest)
     )
     page = context.new_page()
     try:
