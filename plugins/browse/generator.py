@@ -25,7 +25,11 @@ class BrowseGenerator(Generator):
         super().__init__(*args, **kwargs)
         self.options = browse_settings(self.settings)
         self.urls = self.options["urls"]
-        paginated = self.settings.setdefault("PAGINATED_TEMPLATES", {})
+        # A copy: publishconf.py star-imports pelicanconf.py, whose dict is
+        # then shared by every build in the process; writing into it would
+        # carry one build's pagination into the next.
+        paginated = dict(self.settings.get("PAGINATED_TEMPLATES") or {})
+        self.settings["PAGINATED_TEMPLATES"] = paginated
         for name in PAGINATED:
             paginated.setdefault(name, None)
         paginated["browse_question"] = (

@@ -29,6 +29,8 @@ import urllib.parse
 
 from pelican import signals
 
+from portal.writing import write_if_changed
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
@@ -149,9 +151,8 @@ def write_headers(pelican) -> None:
         return
     target = os.path.join(pelican.output_path, save_as)
     text = headers_file(pelican.settings, pelican.output_path)
-    with open(target, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    logger.debug("security_headers: wrote %s", target)
+    if write_if_changed(target, text):  # unchanged: keeps its mtime (deploys)
+        logger.debug("security_headers: wrote %s", target)
 
 
 def register():
