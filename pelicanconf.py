@@ -28,11 +28,30 @@ PLUGIN_PATHS = [os.path.join(PROJECT_ROOT, "plugins")]
 PLUGINS = [
     "story_reader",
     "story_audio",
+    "transcripts",
     "approval_gate",
     "story_assets",
     "theme_helpers",
+    "content_checks",
     "artwork",
     "podcast_feed",
+    "conversation_guide",
+    "funders",
+    "signup_forms",
+    "browse",
+    "site_search",
+    "pelican.plugins.sitemap",
+    "robots",
+    "story_embeds",
+    "security_headers",
+    # Speed and weight (benchmarks/README.md): keep these last, in this
+    # order; precompress must see every file the others wrote.
+    "frozen_urls",
+    "unchanged_writes",
+    "asset_fingerprint",
+    "precompress",
+    # Last, so its summary counts everything the others wrote.
+    "build_report",
 ]
 
 # Content layout: one folder a story, campaign pages, data files.
@@ -88,13 +107,22 @@ CAMPAIGN = {
     "contact_email": "onesmallstep@storycorps.org",
 }
 
+# Rebuilds re-read only the Markdown files that changed (size+mtime); the
+# reader's output is cached, never Article objects, so plugin attributes
+# (audio, transcript, approval) are recomputed on every build.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "mtime"
+CONTENT_CACHING_LAYER = "reader"
+
 # Story handling (see plugins/*/README.md).
 STORY_STRICT = False
 STORY_PREVIEW = False
 STORY_MEDIA_URL = ""
 
 # The site's absolute address, for what must carry absolute URLs (the podcast
-# feed; see plugins/podcast_feed/README.md). The dev server's by default.
+# feed, Open Graph, oEmbed, embeds, JSON-LD; see plugins/podcast_feed/README.md and
+# plugins/story_embeds/README.md). The dev server's by default.
 SITE_ABSOLUTE_URL = "http://localhost:8000"
 # The podcast: the show's own settings are in content/data/podcast.yml.
 PODCAST_FEED_SAVE_AS = "podcast.xml"
@@ -104,3 +132,12 @@ PODCAST_PAGE_SAVE_AS = "podcast/index.html"
 # Everything a template prints is escaped; Markdown we rendered (and
 # sanitized) is marked |safe where it is printed.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# Finding stories (plugins/browse, plugins/site_search, plugins/robots).
+# sitemap.xml lists every page the build writes except the search page.
+SITEMAP = {
+    "format": "xml",
+    "exclude": [r"^search/"],
+    "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
+    "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
+}

@@ -9,10 +9,10 @@ from pelicanconf import *
 
 # Where the site is served. Set SITEURL in the environment to build for
 # another host (a staging copy, a pull request preview).
-SITEURL = os.environ.get("SITEURL", "https://onesmallstep.example.org")
+SITEURL = os.environ.get("SITEURL") or "https://onesmallstep.example.org"
 RELATIVE_URLS = False
 SITE_ABSOLUTE_URL = SITEURL
-OUTPUT_PATH = os.environ.get("OUTPUT_PATH", os.path.join(PROJECT_ROOT, "output"))
+OUTPUT_PATH = os.environ.get("OUTPUT_PATH") or os.path.join(PROJECT_ROOT, "output")
 
 # A content error in a story that would be published fails the build.
 STORY_STRICT = True
@@ -23,3 +23,22 @@ STORY_PREVIEW = False
 STORY_MEDIA_URL = os.environ.get("STORY_MEDIA_URL", "")
 
 DELETE_OUTPUT_DIRECTORY = True
+
+# Where `./dev publish` sends the site after building it (see README.md,
+# "Publishing"). Each setting comes from the environment, so CI and each
+# computer can have their own; secrets never go here (SSH keys, and for S3
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment).
+DEPLOY_TARGETS = os.environ.get("DEPLOY_TARGETS", "")  # "rsync,s3,github-pages"
+DEPLOY_RSYNC_TARGET = os.environ.get("DEPLOY_RSYNC_TARGET", "")
+DEPLOY_RSYNC_MEDIA_TARGET = os.environ.get("DEPLOY_RSYNC_MEDIA_TARGET", "")
+DEPLOY_RSYNC_SSH = os.environ.get("DEPLOY_RSYNC_SSH", "ssh")
+DEPLOY_S3_BUCKET = os.environ.get("DEPLOY_S3_BUCKET", "")
+DEPLOY_S3_PREFIX = os.environ.get("DEPLOY_S3_PREFIX", "")
+DEPLOY_S3_MEDIA_BUCKET = os.environ.get("DEPLOY_S3_MEDIA_BUCKET", "")
+DEPLOY_S3_MEDIA_PREFIX = os.environ.get("DEPLOY_S3_MEDIA_PREFIX", "")
+DEPLOY_S3_ENDPOINT_URL = os.environ.get("DEPLOY_S3_ENDPOINT_URL", "")
+DEPLOY_S3_REGION = os.environ.get("DEPLOY_S3_REGION", "")
+DEPLOY_S3_CORS_ORIGINS = os.environ.get("DEPLOY_S3_CORS_ORIGINS", "*")
+DEPLOY_GITHUB_PAGES_REMOTE = os.environ.get("DEPLOY_GITHUB_PAGES_REMOTE", "origin")
+DEPLOY_GITHUB_PAGES_BRANCH = os.environ.get("DEPLOY_GITHUB_PAGES_BRANCH", "gh-pages")
+DEPLOY_GITHUB_PAGES_CNAME = os.environ.get("DEPLOY_GITHUB_PAGES_CNAME", "")

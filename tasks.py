@@ -8,7 +8,9 @@ Pelican always runs as ``<this Python> -m pelican``, so the virtualenv's
 Pelican builds the site whatever else is on PATH.
 """
 
+import json
 import mimetypes
+import os
 import shlex
 import shutil
 import sys
@@ -16,13 +18,15 @@ from pathlib import Path
 
 from invoke import task
 from invoke.main import program
-from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
+from pelican.settings import DEFAULT_CONFIG, get_settings_from_file, read_settings
 
 ROOT = Path(__file__).resolve().parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# The portal package, and the plugins new-story reads audio with.
+for folder in (ROOT / "plugins", ROOT):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
-from portal import devserver, publishing  # noqa: E402
+from portal import checking, devserver, publishing  # noqa: E402
 from portal.mime import AUDIO_MIME_TYPES, TRANSCRIPT_MIME_TYPES  # noqa: E402
 
 SETTINGS_FILE_BASE = "pelicanconf.py"
@@ -46,6 +50,17 @@ CONFIG = {
 # What `livereload` watches: a change in any of these rebuilds the site.
 WATCHED = ["content", "theme", "plugins", "portal", SETTINGS_FILE_BASE]
 
+# The drafts preview (held-back stories shown, marked "Not public") has its
+# own output and cache folders, so nothing of it can reach output/ or be
+# published: `publish` builds with publishconf.py, which refuses STORY_PREVIEW.
+PREVIEW_PATH = ROOT / "output-drafts"
+PREVIEW_CACHE_PATH = ROOT / "cache" / "drafts"
+PREVIEW_NOTICE = (
+    "PREVIEW: this site shows stories that are NOT public yet, each marked "
+    '"Not public" with the reasons. It is for review on this computer only: '
+    "never upload {folder}. The public site is made by `./dev publish`."
+)
+
 
 def _deploy_path() -> Path:
     return ROOT / CONFIG["deploy_path"]
@@ -64,23 +79,45 @@ def pelican_run(c, *args: str) -> None:
     # The pass-through goes first: `-e` in ``args`` takes all that follows.
     command = [sys.executable, "-m", "pelican", *_remainder(), *args]
     with c.cd(str(ROOT)):
-        c.run(shlex.join(command), echo=True, pty=False)
+        # A terminal of its own lets Pelican show colours and build progress.
+        c.run(shlex.join(command), echo=True, pty=sys.stdout.isatty())
 
 
 @task
 def clean(c):
-    """Remove generated files (the output folder and Pelican's cache)."""
-    for key in ("deploy_path", "cache_path"):
-        path = ROOT / CONFIG[key]
+    """Remove generated files (output, the drafts preview, Pelican's cache)."""
+    for path in (
+        ROOT / CONFIG["deploy_path"],
+        ROOT / CONFIG["cache_path"],
+        PREVIEW_PATH,
+    ):
         if path.is_dir():
             shutil.rmtree(path)
     _deploy_path().mkdir(parents=True, exist_ok=True)
 
 
-@task
-def build(c):
+def _build_args(drafts: bool = False, cached: bool = False) -> list[str]:
+    """Pelican's arguments for a development (or drafts preview) build."""
+    args = ["-s", CONFIG["settings_base"]]
+    settings = []
+    if drafts:
+        args += ["-o", str(PREVIEW_PATH)]
+        settings += [
+            "STORY_PREVIEW=true",
+            f"CACHE_PATH={json.dumps(str(PREVIEW_CACHE_PATH))}",
+        ]
+    if cached:
+        settings += ["CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true"]
+    # -e takes every KEY=JSON pair that follows: it goes last.
+    return args + (["-e", *settings] if settings else [])
+
+
+@task(help={"drafts": "preview held-back stories too, into output-drafts/"})
+def build(c, drafts=False):
     """Build the development site (pelicanconf.py) into the output folder."""
-    pelican_run(c, "-s", CONFIG["settings_base"])
+    pelican_run(c, *_build_args(drafts=drafts))
+    if drafts:
+        print(PREVIEW_NOTICE.format(folder=PREVIEW_PATH.name))
 
 
 @task
@@ -94,11 +131,14 @@ def rebuild(c):
     help={
         "port": "port to listen on (default 8000)",
         "bind": "address to listen on (default 127.0.0.1; 0.0.0.0 for all)",
+        "drafts": "build and serve the drafts preview (output-drafts/) instead",
     }
 )
-def serve(c, port=CONFIG["port"], bind=CONFIG["host"]):
+def serve(c, port=CONFIG["port"], bind=CONFIG["host"], drafts=False):
     """Serve the output folder at http://localhost:8000/, with HTTP Range."""
-    output = _deploy_path()
+    if drafts:
+        build(c, drafts=True)
+    output = PREVIEW_PATH if drafts else _deploy_path()
     if not (output / "index.html").is_file():
         sys.exit(f"Nothing to serve in {output}: run `./dev build` first.")
     devserver.serve(output, bind, int(port))
@@ -117,20 +157,20 @@ def preview(c):
     pelican_run(c, "-s", CONFIG["settings_publish"])
 
 
-@task(help={"port": "port to listen on (default 8000)"})
-def livereload(c, port=CONFIG["port"], bind=CONFIG["host"]):
+@task(
+    help={
+        "port": "port to listen on (default 8000)",
+        "drafts": "show held-back stories too, marked 'Not public' (output-drafts/)",
+    }
+)
+def livereload(c, port=CONFIG["port"], bind=CONFIG["host"], drafts=False):
     """Rebuild on every change to content, theme, plugins or portal; reload."""
     from livereload import Server
 
     def cached_build():
-        pelican_run(
-            c,
-            "-s",
-            CONFIG["settings_base"],
-            "-e",
-            "CACHE_CONTENT=true",
-            "LOAD_CONTENT_CACHE=true",
-        )
+        pelican_run(c, *_build_args(drafts=drafts, cached=True))
+        if drafts:
+            print(PREVIEW_NOTICE.format(folder=PREVIEW_PATH.name))
 
     # livereload serves files with tornado, which answers Range requests and
     # takes its content types from `mimetypes`: teach it ours.
@@ -142,25 +182,175 @@ def livereload(c, port=CONFIG["port"], bind=CONFIG["host"]):
     server.watcher.ignore_dirs("__pycache__")
     for path in WATCHED:
         server.watch(str(ROOT / path), cached_build)
-    server.serve(host=bind, port=int(port), root=str(_deploy_path()), debug=False)
+    root = PREVIEW_PATH if drafts else _deploy_path()
+    server.serve(host=bind, port=int(port), root=str(root), debug=False)
 
 
-@task(help={"output": "where to publish (default: publishconf's OUTPUT_PATH)"})
-def publish(c, output=None):
-    """Build the production site and swap it in only if the build succeeds.
+@task(
+    help={
+        "port": "port to listen on (default 8000)",
+        "bind": "address to listen on (default 127.0.0.1; 0.0.0.0 for all)",
+    }
+)
+def preview_drafts(c, port=CONFIG["port"], bind=CONFIG["host"]):
+    """Review stories before approval: held-back ones shown, marked 'Not public'.
+
+    Builds into output-drafts/ (never published), serves it at
+    http://localhost:8000 and rebuilds and reloads on every change."""
+    livereload(c, port=port, bind=bind, drafts=True)
+
+
+def _publish_settings() -> dict:
+    """publishconf.py read as Pelican reads it (defaults, environment)."""
+    return read_settings(str(ROOT / CONFIG["settings_publish"]))
+
+
+def _media_path(settings: dict) -> Path | None:
+    """The audio's own folder, when it is served from its own host."""
+    if not settings.get("STORY_MEDIA_URL"):
+        return None
+    return ROOT / settings.get("STORY_MEDIA_OUTPUT_PATH", "output-media")
+
+
+def _deploy(settings: dict, output: Path, targets: str | None) -> None:
+    from portal import deploy
+
+    try:
+        options = deploy.deploy_settings(settings)
+        chosen = deploy.parse_targets(targets) if targets else options.targets
+        for target in chosen:
+            print(f"Deploying to {target}...", flush=True)
+            for line in deploy.deploy(target, output, _media_path(settings), options):
+                print(line)
+    except deploy.DeployError as error:
+        sys.exit(f"Deploy failed: {error.problem} - {error.fix}")
+
+
+@task(
+    help={
+        "output": "where to publish (default: publishconf's OUTPUT_PATH)",
+        "to": "deploy targets after the build: rsync, s3, github-pages "
+        "(comma-separated; default: DEPLOY_TARGETS)",
+        "content": "the content folder to publish (default: content/)",
+    }
+)
+def publish(c, output=None, to=None, content=None):
+    """Build the production site, swap it in if the build succeeds, deploy.
 
     The build goes to a fresh folder next to the output; a failed build
-    leaves the previous output untouched."""
-    if output is None:
-        settings = get_settings_from_file(str(ROOT / CONFIG["settings_publish"]))
-        output = settings.get("OUTPUT_PATH", CONFIG["deploy_path"])
+    leaves the previous output untouched and deploys nothing."""
+    settings = _publish_settings()
+    output = Path(output).resolve() if output else ROOT / settings["OUTPUT_PATH"]
     try:
         published = publishing.publish(
             output,
             CONFIG["settings_publish"],
+            content_path=Path(content).resolve() if content else None,
             project_root=ROOT,
             extra_args=_remainder(),
+            media_output_path=_media_path(settings),
         )
     except publishing.PublishError as error:
-        sys.exit(f"Publish failed: {error}")
+        sys.exit(
+            f"Publish failed: {error}. Nothing was deployed. Run `./dev check` to "
+            "see every problem with its fix."
+        )
     print(f"Published to {published}")
+    _deploy(settings, published, to)
+
+
+@task(
+    help={
+        "to": "rsync, s3 or github-pages (comma-separated; default: DEPLOY_TARGETS)",
+    }
+)
+def deploy(c, to=None):
+    """Send the last published site to its hosts again, without building."""
+    settings = _publish_settings()
+    _deploy(settings, ROOT / settings["OUTPUT_PATH"], to)
+
+
+@task(
+    help={
+        "content": "the content folder to check (default: content/)",
+        "settings": "settings file (default: publishconf.py, what is published)",
+    }
+)
+def check(c, content=None, settings=SETTINGS_FILE_PUBLISH):
+    """Check all content and list every problem; write no site.
+
+    Prints each problem as `path:line: field: what is wrong - how to fix it`,
+    errors apart from warnings, then the stories held back and a summary.
+    Exits with status 1 if there is any error. With GITHUB_ACTIONS set it
+    also prints annotations GitHub shows on the changed lines."""
+    content_path = Path(content).resolve() if content else None
+    try:
+        result = checking.check_content(ROOT / settings, content_path=content_path)
+    except Exception as error:  # the settings or a plugin could not even start
+        sys.exit(f"The check could not run: {error}")
+    github = os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
+    print(checking.format_report(result, github=github))
+    if not result.ok:
+        sys.exit(1)
+
+
+@task(
+    positional=["title"],
+    iterable=["participant"],
+    help={
+        "title": "the story's title, in quotes",
+        "audio": "the audio file to copy in (MP3, M4A, Ogg, Opus, FLAC or WAV)",
+        "transcript": "the WebVTT transcript to copy in (optional)",
+        "date": "the day it was recorded, YYYY-MM-DD (default: today)",
+        "participant": "a participant's name (give it twice for two people; "
+        "default: the names in the transcript)",
+        "slug": "the folder name, if not the one made from the title",
+        "content": "the content folder (default: content/)",
+    },
+)
+def new_story(
+    c,
+    title,
+    audio=None,
+    transcript=None,
+    date=None,
+    participant=None,
+    slug=None,
+    content=None,
+):
+    """Make a new story folder: audio, transcript and a story.md to fill in."""
+    import datetime
+    import zoneinfo
+
+    from portal import newstory
+
+    if not audio:
+        sys.exit(
+            "Cannot create the story: no audio file - add --audio PATH, like "
+            '`./dev new-story "Title" --audio ~/Downloads/conversation.mp3`'
+        )
+    recorded = None
+    if date:
+        try:
+            recorded = datetime.date.fromisoformat(date)
+        except ValueError:
+            sys.exit(
+                f"Cannot create the story: --date {date} is not a date - write it "
+                "as YYYY-MM-DD"
+            )
+    content_path = Path(content).resolve() if content else ROOT / "content"
+    try:
+        made = newstory.create_story(
+            content_path,
+            title,
+            audio,
+            transcript=transcript,
+            recorded=recorded,
+            participants=participant or None,
+            slug=slug,
+            # "Today" where the site's dates are, as the approval gate sees it.
+            today=datetime.datetime.now(zoneinfo.ZoneInfo(SETTINGS["TIMEZONE"])).date(),
+        )
+    except newstory.NewStoryError as error:
+        sys.exit(f"Cannot create the story: {error.problem} - {error.fix}")
+    print(newstory.next_steps(made, Path.cwd()))

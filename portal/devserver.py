@@ -36,25 +36,9 @@ import urllib.parse
 from collections.abc import Iterator
 from functools import partial
 
-from portal.mime import AUDIO_MIME_TYPES, IMAGE_MIME_TYPES, TRANSCRIPT_MIME_TYPES
+from portal.mime import SITE_MIME_TYPES
 
-CONTENT_TYPES = {
-    **AUDIO_MIME_TYPES,
-    **TRANSCRIPT_MIME_TYPES,
-    **IMAGE_MIME_TYPES,
-    ".html": "text/html",
-    ".css": "text/css",
-    ".js": "text/javascript",
-    ".mjs": "text/javascript",
-    ".xml": "application/xml",
-    ".rss": "application/rss+xml",
-    ".svg": "image/svg+xml",
-    ".ico": "image/x-icon",
-    ".txt": "text/plain",
-    ".webmanifest": "application/manifest+json",
-    ".woff2": "font/woff2",
-    ".wasm": "application/wasm",
-}
+CONTENT_TYPES = SITE_MIME_TYPES
 # Files other origins' players and scripts may fetch.
 CORS_SUFFIXES = frozenset({".vtt", ".srt", ".json"})
 

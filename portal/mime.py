@@ -47,3 +47,32 @@ def audio_mime_type(filename: str) -> str | None:
     """The MIME type for an audio file name, or None if we don't publish it."""
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     return AUDIO_MIME_TYPES.get(suffix)
+
+
+# Everything else a built site holds. The dev server and the S3 deploy take
+# their content types from here, so a file has the same type everywhere.
+SITE_MIME_TYPES = {
+    **AUDIO_MIME_TYPES,
+    **TRANSCRIPT_MIME_TYPES,
+    **IMAGE_MIME_TYPES,
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".xml": "application/xml",
+    ".rss": "application/rss+xml",
+    ".svg": "image/svg+xml",
+    ".gif": "image/gif",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".txt": "text/plain",
+    ".webmanifest": "application/manifest+json",
+    ".woff2": "font/woff2",
+    ".wasm": "application/wasm",
+}
+
+
+def site_mime_type(filename: str) -> str:
+    """The type a web server should send ``filename`` with."""
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return SITE_MIME_TYPES.get(suffix, "application/octet-stream")

@@ -35,8 +35,14 @@ class Problem:
     def github_annotation(self) -> str:
         """The workflow command GitHub Actions turns into a line annotation."""
         level = "error" if self.is_error else "warning"
-        text = f"{self.field}: {self.message} - {self.fix}".replace("\n", " ")
-        return f"::{level} file={self.path},line={self.line or 1}::{text}"
+        text = github_escape(f"{self.field}: {self.message} - {self.fix}")
+        path = github_escape(self.path).replace(":", "%3A").replace(",", "%2C")
+        return f"::{level} file={path},line={self.line or 1}::{text}"
+
+
+def github_escape(text: str) -> str:
+    """Workflow commands read %, CR and LF as syntax (GitHub's own escaping)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 class StoryContentError(Exception):
@@ -48,3 +54,16 @@ class StoryContentError(Exception):
         super().__init__(
             f"{len(problems)} content error(s) stop this production build:\n{lines}"
         )
+
+
+# Where a build keeps every problem it found, so ``invoke check`` can report
+# them all (the same checks, one implementation) instead of reading the log.
+CONTEXT_KEY = "content_problems"
+# ``extra=`` for log records that only repeat what the build reports anyway
+# (held-back stories), so the check does not print them twice.
+REPORTED = {"portal_reported": True}
+
+
+def record_problems(context: dict, problems) -> None:
+    """Add ``problems`` to the build's list in Pelican's shared context."""
+    context.setdefault(CONTEXT_KEY, []).extend(problems)

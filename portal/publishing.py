@@ -105,20 +105,33 @@ def publish(
     extra_args: Sequence[str] = (),
     python: str = sys.executable,
     env: Mapping[str, str] | None = None,
+    media_output_path: str | os.PathLike | None = None,
 ) -> Path:
     """Build with ``settings_file`` and swap the result in at ``output_path``.
 
     ``content_path`` overrides the settings' PATH, ``overrides`` any setting
     (values are JSON-encoded for ``pelican -e``). Relative paths are taken
     from ``project_root`` (default: the current folder), where Pelican runs.
-    Raises PublishError if the build fails; the previous output is then
-    left byte for byte as it was."""
+    ``media_output_path``: where the audio goes when it is served from its
+    own host (``STORY_MEDIA_URL``); it is built fresh and swapped in with the
+    site, so audio of stories taken down does not linger there.
+    Raises PublishError if the build fails; the previous output (and media)
+    is then left byte for byte as it was."""
     root = Path(project_root or os.getcwd()).resolve()
     output = (root / output_path).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(
         tempfile.mkdtemp(prefix=f"{output.name}-publish-", dir=output.parent)
     )
+    media = media_staging = None
+    overrides = dict(overrides or {})
+    if media_output_path is not None:
+        media = (root / media_output_path).resolve()
+        media.parent.mkdir(parents=True, exist_ok=True)
+        media_staging = Path(
+            tempfile.mkdtemp(prefix=f"{media.name}-publish-", dir=media.parent)
+        )
+        overrides["STORY_MEDIA_OUTPUT_PATH"] = str(media_staging)
     command = pelican_command(
         settings_file,
         staging,
@@ -138,8 +151,11 @@ def publish(
             raise PublishError(
                 f"the build wrote no index.html; {output} was left as it was"
             )
+        if media is not None:
+            swap_into_place(media_staging, media)
         swap_into_place(staging, output)
     finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        for folder in (staging, media_staging):
+            if folder is not None and folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
     return output

@@ -10,7 +10,9 @@ Sites
 
 Browser
 - ``browser`` (session): Debian's Chromium driven by Playwright (sync API).
-- ``page`` (function): a new page in its own browser context, closed after.
+- ``page`` (function): a new page in its own browser context, closed after
+  (CSP bypassed for Playwright's eval-based waits).
+- ``strict_page`` (function): the same, with the site's CSP enforced.
 - ``axe``: ``axe(page, context=None)`` runs axe-core in the page with the
   WCAG 2.0/2.1 A and AA rules and returns the violations (a list of dicts);
   ``axe.format(violations)`` makes them readable in an assertion message.
@@ -45,7 +47,7 @@ CHROMIUM_ARGS = [
 ]
 AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
-BROWSER_FIXTURES = {"browser", "page", "axe"}
+BROWSER_FIXTURES = {"browser", "page", "strict_page", "axe"}
 
 
 def in_ci() -> bool:
@@ -107,12 +109,32 @@ def browser():
             browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page in its own context (no cookies or storage shared)."""
-    context = browser.new_context()
+def _new_page(browser, **options):
+    context = browser.new_context(**options)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in its own context (no cookies or storage shared).
+
+    The site's Content-Security-Policy is bypassed here: Playwright's
+    ``wait_for_function`` compiles its predicate with eval, which the policy
+    (rightly) forbids. The policy itself is tested with ``strict_page``."""
+    context, page = _new_page(browser, bypass_csp=True)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def strict_page(browser):
+    """A fresh page that enforces the site's Content-Security-Policy, as a
+    visitor's browser does (test_browser_policy)."""
+    context, page = _new_page(browser)
     try:
         yield page
     finally:
@@ -132,7 +154,10 @@ class Axe:
         ``context`` is what axe checks (a CSS selector, or axe's
         include/exclude object); the whole document by default."""
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.add_script_tag(path=str(self.script))
+            # Evaluated through the DevTools protocol, which the site's
+            # Content-Security-Policy (no inline scripts) does not apply to;
+            # a <script> tag added to the page would be blocked by it.
+            page.evaluate(self.script.read_text(encoding="utf-8") + "\n;0")
         return page.evaluate(
             """async ([context, tags]) => {
                 const results = await axe.run(context || document, {

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import gzip
 import pathlib
 import shutil
 
+import brotli
 import yaml
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
@@ -70,12 +72,24 @@ def write_story(
 
 
 def output_files(output: pathlib.Path) -> dict[str, bytes]:
-    """Every file of a built site, by relative path."""
+    """Every file of a built site, by relative path.
+
+    Pre-compressed copies (``.gz``, ``.br``) are given decompressed, so a
+    search of the output's bytes searches them too."""
     return {
-        str(path.relative_to(output)): path.read_bytes()
+        str(path.relative_to(output)): _readable_bytes(path)
         for path in sorted(output.rglob("*"))
         if path.is_file()
     }
+
+
+def _readable_bytes(path: pathlib.Path) -> bytes:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        return gzip.decompress(data)
+    if path.suffix == ".br":
+        return brotli.decompress(data)
+    return data
 
 
 def assert_absent(output: pathlib.Path, *needles: str) -> None:

@@ -20,15 +20,24 @@ from __future__ import annotations
 
 import collections
 import datetime
+import html as html_module
 import logging
+import os
 import posixpath
 import re
 import zoneinfo
 
 from pelican import signals
 
+from portal import links
 from portal import signals as portal_signals
-from portal.problems import Problem, Severity, StoryContentError
+from portal.problems import (
+    REPORTED,
+    Problem,
+    Severity,
+    StoryContentError,
+    record_problems,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,9 +96,27 @@ def _date_problems(story, settings) -> list[Problem]:
 
 def _duplicate_problems(stories) -> list[Problem]:
     by_id = collections.defaultdict(list)
+    by_slug = collections.defaultdict(list)
     for story in stories:
         by_id[story.story.id].append(story)
+        by_slug[story.slug.lower()].append(story)
     problems = []
+    for same in by_slug.values():
+        if len(same) > 1:
+            # Windows and macOS cannot even hold both folders in one checkout.
+            for story in same:
+                others = ", ".join(s.story_source for s in same if s is not story)
+                problems.append(
+                    Problem(
+                        story.story_source,
+                        "folder",
+                        f"the folder name '{story.slug}' differs only in capital "
+                        f"letters from {others}, so both would have the same address",
+                        "rename one of the folders; use only lowercase letters, "
+                        "digits and hyphens",
+                        1,
+                    )
+                )
     for story_id, same in by_id.items():
         if len(same) > 1:
             for story in same:
@@ -186,7 +213,10 @@ def gate(generator):
 
     for story, reasons in held_back.items():
         logger.warning(
-            "[approval_gate] held back %s: %s", story.story_source, "; ".join(reasons)
+            "[approval_gate] held back %s: %s",
+            story.story_source,
+            "; ".join(reasons),
+            extra=REPORTED,
         )
         story.held_back = reasons
 
@@ -200,12 +230,27 @@ def gate(generator):
         removed = list(held_back)
     _remove(generator, removed, keep=published)
 
-    held_sources = {story.get_relative_source_path() for story in removed}
+    # Where held-back stories were, with why: links there become plain text.
+    held_paths = {
+        story.get_relative_source_path(): held_back[story] for story in removed
+    }
+    link_warnings = []
     for story in published:
-        _unlink_held_back(story, held_sources, generator.settings)
+        link_warnings += _unlink_held_back(story, story.story_source, held_paths)
+    for problem in link_warnings:
+        logger.warning("%s", problem)
 
+    record_problems(
+        generator.context,
+        [p for s in stories for p in problems[id(s)]] + link_warnings,
+    )
     generator.context["stories_held_back"] = [
         (story.story_source, reasons) for story, reasons in held_back.items()
+    ]
+    generator.context["stories_held_back_paths"] = held_paths
+    # Ready to publish but for their errors: production builds stop on these.
+    generator.context["stories_blocked"] = [
+        story.story_source for story in held_back if would_publish(story, settings)
     ]
     generator.context["stories_published_count"] = len(published)
     portal_signals.stories_gated.send(
@@ -245,54 +290,82 @@ def _remove(generator, stories, keep) -> None:
         story.held_back_removed = True
 
 
-def _unlink_held_back(story, held_sources: set[str], settings) -> None:
-    """Turn links to held-back stories into plain text.
+def _unlink_held_back(content, display_path: str, held_paths: dict) -> list[Problem]:
+    """Turn links to held-back stories into plain text; warn about each.
 
     Pelican leaves a ``{filename}`` link it cannot resolve as it is, which
     would print the held-back story's folder name in a public page."""
-    content = story._content
-    if not content or not held_sources:
-        return
-    folder = posixpath.dirname(story.get_relative_source_path())
+    html = content._content
+    if not html or not held_paths:
+        return []
+    source = content.get_relative_source_path()
+    folders = {posixpath.dirname(path): path for path in held_paths}
 
-    def target_of(value: str) -> str:
-        path = value.split("#", 1)[0].split("?", 1)[0]
-        if path.startswith("/"):
-            return posixpath.normpath(path.lstrip("/"))
-        return posixpath.normpath(posixpath.join(folder, path))
+    def held_story(value: str) -> str | None:
+        """The held-back story a link goes to (or to a file of), if any."""
+        path = links.target(source, value)
+        if path in held_paths:
+            return path
+        folder = posixpath.dirname(path)
+        while folder and folder not in folders:
+            folder = posixpath.dirname(folder)
+        return folders.get(folder)
 
-    def is_held_back(value: str) -> bool:
-        target = target_of(value)
-        return any(
-            target == source or target.startswith(posixpath.dirname(source) + "/")
-            for source in held_sources
-        )
+    linked: dict[str, str] = {}
 
-    link = re.compile(
-        r"<a\b[^>]*?href=([\"'])\{(?:filename|static|attach)\}(?P<value>[^\"']*)\1"
-        r"[^>]*>(?P<text>.*?)</a>",
+    def unlink(match, replacement):
+        value = match.group("value")
+        story = held_story(value)
+        if story is None:
+            return match.group(0)
+        written = "{" + match.group("what") + "}" + html_module.unescape(value)
+        linked.setdefault(written, story)
+        return replacement(match)
+
+    anchor = re.compile(
+        r"<a\b[^>]*?href=([\"'])\{(?P<what>filename|static|attach)\}"
+        r"(?P<value>[^\"']*)\1[^>]*>(?P<text>.*?)</a>",
         re.S,
     )
     image = re.compile(
-        r"<img\b[^>]*?src=([\"'])\{(?:filename|static|attach)\}(?P<value>[^\"']*)\1"
-        r"[^>]*>",
+        r"<img\b[^>]*?src=([\"'])\{(?P<what>filename|static|attach)\}"
+        r"(?P<value>[^\"']*)\1[^>]*>",
         re.S,
     )
-    changed = link.sub(
-        lambda m: m.group("text") if is_held_back(m.group("value")) else m.group(0),
-        content,
-    )
-    changed = image.sub(
-        lambda m: "" if is_held_back(m.group("value")) else m.group(0), changed
-    )
-    if changed != content:
-        logger.warning(
-            "%s: links to a story that is not public - the link is shown as plain "
-            "text until that story is published",
-            story.story_source,
+    changed = anchor.sub(lambda m: unlink(m, lambda m: m.group("text")), html)
+    changed = image.sub(lambda m: unlink(m, lambda m: ""), changed)
+    if changed == html:
+        return []
+    content._content = changed
+    warnings = []
+    for written, story in linked.items():
+        warnings.append(
+            Problem(
+                display_path,
+                "body",
+                f"the link {written} goes to a story that is not public "
+                f"({'; '.join(held_paths[story])}), so it is shown as plain text",
+                "publish that story first, or remove the link",
+                links.line_of(content.source_path, written),
+                Severity.WARNING,
+            )
         )
-        story._content = changed
+    return warnings
+
+
+def unlink_pages(generator):
+    """Pages are read after the gate ran: unlink their held-back links too."""
+    held_paths = generator.context.get("stories_held_back_paths") or {}
+    root = os.path.dirname(os.path.abspath(generator.settings["PATH"]))
+    warnings = []
+    for page in generator.pages + generator.hidden_pages:
+        display = os.path.relpath(page.source_path, root).replace(os.sep, "/")
+        warnings += _unlink_held_back(page, display, held_paths)
+    for problem in warnings:
+        logger.warning("%s", problem)
+    record_problems(generator.context, warnings)
 
 
 def register():
     signals.article_generator_pretaxonomy.connect(gate)
+    signals.page_generator_finalized.connect(unlink_pages)

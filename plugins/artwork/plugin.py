@@ -216,7 +216,19 @@ class ArtworkGenerator:
         for art in files:
             target = os.path.join(self.output_path, art.path)
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(art.file, target)
+            # Same size and mtime (copy2 keeps it): already there; a rebuild
+            # copies no image again (benchmarks/README.md).
+            if _copied_already(art.file, target):
+                continue
+            shutil.copy2(art.file, target)
+
+
+def _copied_already(source: str, target: str) -> bool:
+    try:
+        a, b = os.stat(source), os.stat(target)
+    except FileNotFoundError:
+        return False
+    return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
 
 
 def get_generators(pelican):

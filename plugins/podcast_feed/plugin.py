@@ -21,6 +21,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from portal.problems import Problem
+from portal.writing import write_if_changed
 
 from . import episodes as episode_module
 from . import feed as feed_module
@@ -75,9 +76,9 @@ class PodcastFeedGenerator(Generator):
         episodes = [episode_module.from_article(story, config) for story in stories]
         xml = feed_module.build(config, episodes, config.absolute(cover.path))
         target = os.path.join(self.output_path, config.feed_save_as)
-        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
-        with open(target, "wb") as handle:
-            handle.write(xml)
+        # Unchanged feed, untouched file: rebuilds keep its mtime (and its
+        # pre-compressed copies) when no episode changed (benchmarks/).
+        write_if_changed(target, xml)
         if not episodes:
             logger.warning(
                 "[podcast_feed] the feed has no episodes yet; Apple and Spotify "

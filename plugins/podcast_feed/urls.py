@@ -7,6 +7,7 @@ internationalised domain) breaks some of them. Host names become IDNA
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 import uuid
@@ -32,6 +33,13 @@ def _encode(part: str) -> str:
     return urllib.parse.quote(_LONE_PERCENT.sub("%25", part), safe=_SAFE + "%")
 
 
+@functools.lru_cache(maxsize=64)
+def _idna_host(hostname: str) -> str:
+    # A feed names one or two hosts thousands of times; IDNA encoding was
+    # half the time of building a 10,000-episode feed (benchmarks/).
+    return idna.encode(hostname, uts46=True).decode("ascii")
+
+
 def ascii_url(url: str) -> str:
     """``url`` (absolute http or https) with only ASCII characters in it."""
     parts = urllib.parse.urlsplit(url.strip())
@@ -41,7 +49,7 @@ def ascii_url(url: str) -> str:
         host = f"[{parts.hostname}]"
     else:
         try:
-            host = idna.encode(parts.hostname, uts46=True).decode("ascii")
+            host = _idna_host(parts.hostname)
         except idna.IDNAError as error:
             raise URLError(
                 f"{url!r} has a host name that cannot be used ({error})"

@@ -9,10 +9,12 @@ Settings (defaults in ``settings()``):
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
 
+from portal import parallel
 from portal import signals as portal_signals
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem
@@ -78,6 +80,38 @@ class AudioCache:
         self._dirty = True
         return info
 
+    def prefetch(self, paths: list[str], workers: int) -> None:
+        """Read the files this cache does not hold yet on every core.
+
+        A cold build of thousands of stories spends seconds in mutagen; the
+        files are independent, so ``portal.parallel`` reads them in worker
+        processes and ``info`` then finds them here. A file a worker cannot
+        read is left for ``info``, which raises the editor-facing error."""
+        todo = []
+        for path in paths:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            entry = self.entries.get(os.path.abspath(path))
+            if not (
+                entry
+                and entry["size"] == stat.st_size
+                and entry["mtime_ns"] == stat.st_mtime_ns
+            ):
+                todo.append(path)
+        if workers <= 1 or len(todo) < parallel.MIN_ITEMS:
+            return
+        read = functools.partial(_read_for_cache, cover_dir=self.cover_dir)
+        done = 0
+        for path, entry in parallel.map_in_processes(read, todo, workers):
+            if entry is not None:
+                self.entries[os.path.abspath(path)] = entry
+                self.reads += 1
+                self._dirty = True
+                done += 1
+        logger.info("[story_audio] read %d files in %d processes", done, workers)
+
     def save(self) -> None:
         if not (self.path and self._dirty):
             return
@@ -87,6 +121,17 @@ class AudioCache:
             json.dump({"version": CACHE_VERSION, "entries": self.entries}, handle)
         os.replace(temporary, self.path)
         self._dirty = False
+
+
+def _read_for_cache(path: str, cover_dir: str | None):
+    """(path, cache entry) from a worker process; (path, None) on any error."""
+    try:
+        stat = os.stat(path)
+        info = read_audio(path, cover_dir)
+    except Exception:
+        return path, None
+    entry = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "info": info.to_json()}
+    return path, entry
 
 
 def cover_path(generator, info: AudioInfo) -> str | None:
@@ -105,6 +150,13 @@ def read_story_audio(generator, stories, report):
         generator.settings["CACHE_PATH"] if options["STORY_AUDIO_CACHE"] else None
     )
     generator.context["story_audio_reads"] = 0
+    paths = []
+    for story in stories:
+        try:
+            paths.append(story_file(story.story_dir, story.story.audio))
+        except StoryPathError:
+            pass  # reported below
+    cache.prefetch(paths, parallel.workers(generator.settings))
     for story in stories:
         try:
             path = story_file(story.story_dir, story.story.audio)

@@ -20,7 +20,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime
 
 from portal import frontmatter
-from portal.problems import Problem, StoryContentError
+from portal.problems import Problem, StoryContentError, record_problems
 from portal.schema import PageFrontMatter, Story, describe_errors
 
 logger = logging.getLogger(__name__)
@@ -80,8 +80,12 @@ class FrontMatterMarkdownReader(MarkdownReader):
         return content, metadata
 
     def _render(self, body: str) -> str:
-        markdown = Markdown(**self.settings["MARKDOWN"])
-        return markdown.convert(body)
+        # One Markdown instance per reader, reset between documents: building
+        # it (extensions, patterns) costs more than converting a story body.
+        markdown = getattr(self, "_markdown", None)
+        if markdown is None:
+            markdown = self._markdown = Markdown(**self.settings["MARKDOWN"])
+        return markdown.reset().convert(body)
 
     def _validated(self, model, relative, matter, problems):
         if matter is None:
@@ -204,10 +208,14 @@ def check_pages(generator):
         problems.extend(getattr(page, "page_problems", []) or [])
     for problem in problems:
         logger.error("%s", problem)
+    record_problems(generator.context, problems)
     if problems and generator.settings.get("STORY_STRICT"):
         raise StoryContentError(problems)
 
 
 def register():
+    from .prefetch import prefetch
+
     signals.readers_init.connect(add_reader)
+    signals.article_generator_init.connect(prefetch)
     signals.page_generator_finalized.connect(check_pages)

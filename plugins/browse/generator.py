@@ -1,0 +1,148 @@
+"""Write the browse pages, and give story pages their related stories.
+
+Runs after the articles generator, so ``context["articles"]`` holds only the
+stories the approval gate cleared (and, in preview builds, the bannered
+held-back ones that the rest of the preview shows too)."""
+
+from __future__ import annotations
+
+import logging
+
+from pelican.generators import Generator
+
+from . import groups, moments, related
+from .questions import QuestionsFileError, questions_for
+from .settings import settings as browse_settings
+
+logger = logging.getLogger(__name__)
+
+# Templates the writer paginates (each gets ``<key>_page`` and friends).
+PAGINATED = ("browse_recorded", "browse_group", "browse_question")
+
+
+class BrowseGenerator(Generator):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = browse_settings(self.settings)
+        self.urls = self.options["urls"]
+        # A copy: publishconf.py star-imports pelicanconf.py, whose dict is
+        # then shared by every build in the process; writing into it would
+        # carry one build's pagination into the next.
+        paginated = dict(self.settings.get("PAGINATED_TEMPLATES") or {})
+        self.settings["PAGINATED_TEMPLATES"] = paginated
+        for name in PAGINATED:
+            paginated.setdefault(name, None)
+        paginated["browse_question"] = (
+            paginated["browse_question"] or (self.options["BROWSE_QUESTION_PAGINATION"])
+        )
+
+    def generate_context(self):
+        stories = list(self.context.get("articles", []))
+        try:
+            questions = questions_for(self.settings)
+        except QuestionsFileError as error:
+            logger.error("[browse] %s", error)
+            questions = []
+        self.stories = stories
+        self.recorded = sorted(stories, key=_recorded, reverse=True)
+        self.states = groups.places(stories, self.urls)
+        self.relationships = groups.relationships(stories, self.urls)
+        self.questions = moments.question_index(stories, questions, self.urls)
+        self.context.update(
+            browse_urls=self.urls,
+            browse_states=self.states,
+            browse_relationships=self.relationships,
+            browse_questions=self.questions,
+            browse_question_preview=self.options["BROWSE_QUESTION_PREVIEW"],
+        )
+        self._annotate_stories()
+
+    def _annotate_stories(self):
+        """``related_stories``, ``place_state``, ``place_city`` and
+        ``more_from_place`` on every story, for the story page."""
+        by_place = {}
+        for state in self.states:
+            for story in state.stories:
+                by_place[id(story)] = (state, None)
+            for city in state.children:
+                for story in city.stories:
+                    by_place[id(story)] = (state, city)
+        best = related.related_stories(self.stories, self.options["BROWSE_RELATED_MAX"])
+        for story in self.stories:
+            story.related_stories = best[id(story)]
+            state, city = by_place.get(id(story), (None, None))
+            story.place_state, story.place_city = state, city
+            # Neighbours not already shown as related: the same city first.
+            shown = {id(other) for other in story.related_stories} | {id(story)}
+            nearby = (city.stories if city else []) + (state.stories if state else [])
+            more, seen = [], set(shown)
+            for other in nearby:
+                if id(other) not in seen:
+                    seen.add(id(other))
+                    more.append(other)
+            story.more_from_place = more[: self.options["BROWSE_PLACE_MAX"]]
+
+    def generate_output(self, writer):
+        urls = self.urls
+        self._write(writer, urls["hub"], "browse", browse_section="hub")
+        self._write(
+            writer,
+            urls["recorded"],
+            "browse_recorded",
+            paginated={"articles": self.recorded},
+            browse_section="recorded",
+        )
+        self._write(writer, urls["places"], "browse_places", browse_section="places")
+        for state in self.states:
+            self._write_group(writer, state, "places")
+            for city in state.children:
+                self._write_group(writer, city, "places")
+        self._write(
+            writer,
+            urls["relationships"],
+            "browse_relationships",
+            browse_section="relationships",
+        )
+        for group in self.relationships:
+            self._write_group(writer, group, "relationships")
+        self._write(
+            writer, urls["questions"], "browse_questions", browse_section="questions"
+        )
+        for group in self.questions:
+            if group.moments:
+                self._write(
+                    writer,
+                    group.url,
+                    "browse_question",
+                    paginated={"moments": group.moments},
+                    group=group,
+                    browse_section="questions",
+                )
+
+    def _write_group(self, writer, group, section):
+        self._write(
+            writer,
+            group.url,
+            "browse_group",
+            paginated={"articles": group.stories},
+            group=group,
+            browse_section=section,
+        )
+
+    def _write(self, writer, url, template, paginated=None, **kwargs):
+        writer.write_file(
+            url + "index.html",
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            paginated=paginated or {},
+            template_name=template,
+            url=url,
+            page_name=url.rstrip("/"),
+            **kwargs,
+        )
+
+
+def _recorded(story):
+    recorded = getattr(story, "recorded", None) or story.date
+    return (recorded.year, recorded.month, recorded.day)

@@ -1,0 +1,164 @@
+"""The cross-story index by question: every chapter that answers a guide question.
+
+A moment is one chapter of one story. It links to the second the chapter
+starts (``#t=M:SS``, which the player seeks to), and, when the transcripts
+plugin has read the story's transcript, quotes the first thing said in
+answer, linked to that speaker turn (``#turn-N``)."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import logging
+
+from portal.timecode import format_timecode
+
+from .groups import Group
+
+logger = logging.getLogger(__name__)
+
+QUOTE_LENGTH = 180
+
+
+@dataclasses.dataclass
+class Quote:
+    speaker: str
+    text: str
+    turn: int | None
+
+
+@dataclasses.dataclass
+class Moment:
+    story: object  # the Article
+    number: int  # the chapter's number on the story page (#chapter-N)
+    title: str
+    start: float
+    end: float | None
+    question: str
+    quote: Quote | None
+
+    @property
+    def timecode(self) -> str:
+        return format_timecode(self.start)
+
+    @property
+    def url(self) -> str:
+        """Site-relative link to the second the chapter starts."""
+        return f"{self.story.url}#t={self.timecode}"
+
+    @property
+    def quote_url(self) -> str | None:
+        if self.quote is None or not self.quote.turn:
+            return None
+        return f"{self.story.url}#turn-{self.quote.turn}"
+
+
+@dataclasses.dataclass
+class QuestionGroup(Group):
+    question: object = None  # questions.Question
+
+    @property
+    def moments(self) -> list[Moment]:
+        return self.stories
+
+
+def chapters_of(story) -> list[dict]:
+    """The chapters the story page shows, in page order.
+
+    The transcripts plugin merges front matter, transcript and audio
+    chapters into ``chapter_list``; without it, the front matter's."""
+    merged = getattr(story, "chapter_list", None)
+    if merged:
+        return [dict(chapter) for chapter in merged]
+    chapters = story.story.chapters
+    out = []
+    for index, chapter in enumerate(chapters):
+        end = chapters[index + 1].start if index + 1 < len(chapters) else None
+        out.append(
+            {
+                "start": chapter.start,
+                "end": end,
+                "title": chapter.title,
+                "question": chapter.question,
+            }
+        )
+    return out
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= QUOTE_LENGTH:
+        return text
+    cut = text[:QUOTE_LENGTH].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def answer_quote(story, start: float, end: float | None) -> Quote | None:
+    """The first thing said in answer inside [start, end).
+
+    The chapter usually opens with the question being asked; the answer is
+    the first turn that is not itself a question."""
+    cues = getattr(story, "transcript", None) or []
+    inside = [
+        cue
+        for cue in cues
+        if cue.start >= start - 0.01 and (end is None or cue.start < end)
+    ]
+    if not inside:
+        return None
+    chosen = next(
+        (cue for cue in inside if not cue.text.rstrip().endswith("?")), inside[0]
+    )
+    # Join the rest of that speaker's turn so the quote is a whole thought.
+    turn = getattr(chosen, "turn", None)
+    text = " ".join(
+        cue.text
+        for cue in inside
+        if cue is chosen or (turn and getattr(cue, "turn", None) == turn)
+    )
+    return Quote(chosen.speaker or "", _clip(text), turn or None)
+
+
+def question_index(stories, questions, urls: dict) -> list[QuestionGroup]:
+    """One group a guide question, in the guide's order, with its moments."""
+    keys = {question.key for question in questions}
+    by_key: dict[str, list[Moment]] = collections.defaultdict(list)
+    for story in stories:
+        for number, chapter in enumerate(chapters_of(story), start=1):
+            key = chapter.get("question")
+            if not key:
+                continue
+            if key not in keys:
+                # Already reported as a content error when it came from the
+                # front matter; chapters from elsewhere are warned about here.
+                logger.warning(
+                    "[browse] %s: chapter '%s' answers '%s', which is not a guide "
+                    "question - it is left out of the question index",
+                    story.story_source,
+                    chapter.get("title"),
+                    key,
+                )
+                continue
+            start = float(chapter["start"])
+            end = chapter.get("end")
+            by_key[key].append(
+                Moment(
+                    story=story,
+                    number=number,
+                    title=chapter["title"],
+                    start=start,
+                    end=end,
+                    question=key,
+                    quote=answer_quote(story, start, end),
+                )
+            )
+    return [
+        QuestionGroup(
+            name=question.wording,
+            slug=question.key,
+            url=urls["question"].format(key=question.key),
+            stories=by_key[question.key],
+            question=question,
+        )
+        for question in questions
+    ]

@@ -1,0 +1,113 @@
+"""The guide's questions, and the check that chapters name real ones.
+
+Chapters say which guide question they answer (``question: kindness``); the
+browse-by-question index is only as good as those keys, so a key that is
+not in ``content/data/questions.yml`` is a content error with a "did you
+mean" fix, reported while the gate checks stories."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+
+from portal import datafile
+from portal.problems import Problem
+from portal.questions import HELP, Questions
+from portal.schema import did_you_mean
+
+from .settings import settings as browse_settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Question:
+    key: str
+    wording: str
+    position: int  # 1-based order in the file
+
+
+class QuestionsFileError(ValueError):
+    pass
+
+
+def questions_file(pelican_settings) -> tuple[str, str]:
+    """The questions file's path, and its name as editors see it."""
+    name = browse_settings(pelican_settings)["BROWSE_QUESTIONS_FILE"]
+    content = pelican_settings["PATH"]
+    path = os.path.join(content, name)
+    return path, datafile.editor_path(path, content)
+
+
+def questions_for(pelican_settings) -> list[Question]:
+    """The guide's questions in the file's order (none if it is missing).
+
+    The file is read and checked by ``portal.questions`` (the conversation
+    guide plugin reports its problems); a broken file raises
+    QuestionsFileError with the first problem."""
+    path, _ = questions_file(pelican_settings)
+    loaded = datafile.load(path, Questions, pelican_settings["PATH"], HELP)
+    if loaded.problems:
+        raise QuestionsFileError(str(loaded.problems[0]))
+    if loaded.value is None:
+        return []
+    return [
+        Question(item.key, " ".join(item.question.split()), position)
+        for position, item in enumerate(loaded.value.root, start=1)
+    ]
+
+
+def chapter_question_problems(story, keys: list[str], shown_as: str) -> list[Problem]:
+    """A problem for every chapter (front matter, else merged) with an unknown key."""
+    problems = []
+    front_matter = story.story.chapters
+    if front_matter:
+        chapters = [(chapter.title, chapter.question) for chapter in front_matter]
+    else:
+        # Chapters from the transcript's NOTEs, when the transcripts plugin
+        # has already merged them: reported against the story, since the
+        # gate files problems by story.
+        merged = getattr(story, "chapter_list", None) or []
+        chapters = [
+            (chapter.get("title"), chapter.get("question")) for chapter in merged
+        ]
+    for index, (title, key) in enumerate(chapters):
+        if not key or key in keys:
+            continue
+        hint = did_you_mean(key, keys)
+        fix = f"{hint} " if hint else ""
+        fix += f"use one of the keys in {shown_as}: " + ", ".join(keys)
+        where = "chapters" if front_matter else "transcript"
+        problems.append(
+            Problem(
+                story.story_source,
+                f"{where}.{index}.question" if front_matter else "transcript",
+                f"chapter '{title}' answers '{key}', which is not a question in "
+                f"{shown_as}",
+                fix,
+                story.story_lines.get(("chapters", index, "question"))
+                if front_matter
+                else None,
+            )
+        )
+    return problems
+
+
+def check_chapter_questions(generator, stories, report) -> None:
+    """``portal.signals.story_checks`` receiver: unknown question keys."""
+    try:
+        questions = questions_for(generator.settings)
+    except QuestionsFileError as error:
+        # The guide page's plugin reports the file itself; without it there
+        # is nothing to check keys against.
+        logger.error("[browse] %s", error)
+        return
+    if not questions:
+        # No guide questions in this site: nothing to check keys against.
+        return
+    keys = [question.key for question in questions]
+    shown_as = questions_file(generator.settings)[1]
+    for story in stories:
+        for problem in chapter_question_problems(story, keys, shown_as):
+            report(problem)

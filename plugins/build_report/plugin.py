@@ -1,0 +1,175 @@
+"""What a build tells the person who started it: progress, then a summary.
+
+While it runs: a progress display (reading stories, checking them, writing
+the site) on Pelican's console, only on a terminal. At the end: one summary
+line - stories published and held back, warnings, errors, output size, time
+- and each held-back story with its reasons, so nobody has to scroll back
+through the log to learn what the build did.
+
+Settings (defaults and validation in ``settings()``):
+- ``BUILD_REPORT_PROGRESS``: ``"auto"`` (default: on a terminal only),
+  ``True`` or ``False``.
+- ``BUILD_REPORT_SUMMARY``: print the closing summary (default ``True``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+
+from pelican import log as pelican_log
+from pelican import signals
+
+from portal import signals as portal_signals
+
+from .progress import BuildProgress
+from .summary import folder_size, summary_lines
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {"BUILD_REPORT_PROGRESS": "auto", "BUILD_REPORT_SUMMARY": True}
+
+
+def settings(pelican_settings) -> dict:
+    out = {key: pelican_settings.get(key, value) for key, value in DEFAULTS.items()}
+    if out["BUILD_REPORT_PROGRESS"] not in ("auto", True, False):
+        raise ValueError(
+            "BUILD_REPORT_PROGRESS must be 'auto', True or False, not "
+            f"{out['BUILD_REPORT_PROGRESS']!r}"
+        )
+    if not isinstance(out["BUILD_REPORT_SUMMARY"], bool):
+        raise ValueError("BUILD_REPORT_SUMMARY must be True or False")
+    return out
+
+
+class _Counter(logging.Handler):
+    """Counts the warnings and errors logged during one build."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.warnings = 0
+        self.errors = 0
+
+    def emit(self, record):
+        if getattr(record, "portal_reported", False):
+            return  # "held back" lines: the summary lists those itself
+        if record.levelno >= logging.ERROR:
+            self.errors += 1
+        else:
+            self.warnings += 1
+
+
+@dataclasses.dataclass
+class _Build:
+    options: dict
+    started: float
+    counter: _Counter
+    progress: BuildProgress | None = None
+    published: int = 0
+    held_back: list = dataclasses.field(default_factory=list)
+    written: int = 0
+
+
+# One build runs at a time in a process; Pelican's signals carry no build id
+# (``content_written`` is sent with just a path).
+_current: _Build | None = None
+
+
+def _finish_previous() -> None:
+    """Forget a build that raised before ``finalized`` (tests run many)."""
+    global _current
+    if _current is not None:
+        logging.getLogger().removeHandler(_current.counter)
+        if _current.progress:
+            _current.progress.stop()
+        _current = None
+
+
+def start(pelican):
+    global _current
+    _finish_previous()
+    options = settings(pelican.settings)
+    if not (options["BUILD_REPORT_PROGRESS"] or options["BUILD_REPORT_SUMMARY"]):
+        return
+    counter = _Counter()
+    logging.getLogger().addHandler(counter)
+    _current = _Build(options, time.monotonic(), counter)
+    console = pelican_log.console
+    wanted = options["BUILD_REPORT_PROGRESS"]
+    if wanted is True or (wanted == "auto" and console.is_terminal):
+        _current.progress = BuildProgress(console)
+
+
+def reading(generator):
+    if _current and _current.progress:
+        paths = generator.settings["ARTICLE_PATHS"]
+        total = len(
+            generator.get_files(paths, exclude=generator.settings["ARTICLE_EXCLUDES"])
+        )
+        _current.progress.phase(f"Reading {total} stories", total)
+
+
+def story_read(generator, metadata=None):
+    if _current and _current.progress:
+        _current.progress.advance()
+
+
+def checking(generator, stories, report):
+    if _current and _current.progress:
+        _current.progress.phase(
+            f"Checking {len(stories)} stories: audio, transcripts, links", None
+        )
+
+
+def gated(generator, published, held_back):
+    if _current is None:
+        return
+    _current.published = len(published)
+    _current.held_back = [
+        (story.story_source, list(reasons)) for story, reasons in held_back.items()
+    ]
+    if _current.progress:
+        _current.progress.phase("Writing the site", None)
+
+
+def written(path, context=None):
+    if _current and _current.progress:
+        _current.written += 1
+        _current.progress.advance()
+
+
+def finish(pelican):
+    global _current
+    build = _current
+    if build is None:
+        return
+    _finish_previous()
+    if not build.options["BUILD_REPORT_SUMMARY"]:
+        return
+    media = None
+    if pelican.settings.get("STORY_MEDIA_URL"):
+        media = folder_size(pelican.settings.get("STORY_MEDIA_OUTPUT_PATH"))
+    lines = summary_lines(
+        published=build.published,
+        held_back=build.held_back,
+        warnings=build.counter.warnings,
+        errors=build.counter.errors,
+        output=folder_size(pelican.output_path),
+        media=media,
+        seconds=time.monotonic() - build.started,
+        preview=bool(pelican.settings.get("STORY_PREVIEW")),
+    )
+    pelican_log.console.print(
+        "\n".join(lines), markup=False, highlight=False, soft_wrap=True
+    )
+
+
+def register():
+    signals.initialized.connect(start)
+    signals.article_generator_init.connect(reading)
+    signals.article_generator_context.connect(story_read)
+    portal_signals.story_media.connect(checking)
+    portal_signals.stories_gated.connect(gated)
+    signals.content_written.connect(written)
+    signals.finalized.connect(finish)

@@ -1,0 +1,60 @@
+"""The closing summary of a build, for the person who started it."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from portal.checking import plural
+from portal.sizes import human_size
+
+
+@dataclasses.dataclass
+class FolderSize:
+    files: int = 0
+    bytes: int = 0
+
+
+def folder_size(path: str | os.PathLike | None) -> FolderSize:
+    size = FolderSize()
+    if not path or not os.path.isdir(path):
+        return size
+    for folder, _, names in os.walk(path):
+        for name in names:
+            try:
+                size.bytes += os.path.getsize(os.path.join(folder, name))
+            except OSError:
+                continue  # removed while we counted
+            size.files += 1
+    return size
+
+
+def summary_lines(
+    *,
+    published: int,
+    held_back: list[tuple[str, list[str]]],
+    warnings: int,
+    errors: int,
+    output: FolderSize,
+    media: FolderSize | None,
+    seconds: float,
+    preview: bool = False,
+) -> list[str]:
+    """A summary line, then one line a held-back story with its reasons."""
+    held = "held back"
+    size = f"output {human_size(output.bytes)} in {plural(output.files, 'file')}"
+    if media is not None:
+        size += f", audio for the media host {human_size(media.bytes)}"
+    lines = [
+        f"Build summary: {plural(published, 'story', 'stories')} published, "
+        f"{len(held_back)} {held}, {plural(warnings, 'warning')}, "
+        f"{plural(errors, 'error')}; {size}; {seconds:.1f} s."
+    ]
+    for path, reasons in held_back:
+        lines.append(f"  {held}: {path}: {'; '.join(reasons)}")
+    if preview:
+        lines.append(
+            "  PREVIEW: this output shows stories that are not public. "
+            "Never upload it; publish with ./dev publish."
+        )
+    return lines

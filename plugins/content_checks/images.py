@@ -1,0 +1,64 @@
+"""Is a story's picture a file browsers can show? Pillow opens it to see.
+
+A picture that is missing, damaged, in a format browsers do not all show, or
+named for another format than it holds would be a broken image on the page."""
+
+from __future__ import annotations
+
+import os
+
+from PIL import Image, UnidentifiedImageError
+
+from portal.mime import IMAGE_MIME_TYPES
+
+# What each extension promises, in Pillow's format names.
+IMAGE_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+
+
+class ImageProblem(ValueError):
+    """A picture we cannot publish: ``problem`` and ``fix`` for editors."""
+
+    def __init__(self, problem: str, fix: str):
+        super().__init__(f"{problem} - {fix}")
+        self.problem = problem
+        self.fix = fix
+
+
+def check_image(path: str) -> tuple[int, int]:
+    """The picture's (width, height), or ImageProblem saying what is wrong."""
+    name = os.path.basename(path)
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in IMAGE_MIME_TYPES:
+        raise ImageProblem(
+            f"'{name}' is not a picture format every browser shows",
+            "export it as JPEG (.jpg) or PNG (.png)",
+        )
+    if not os.path.isfile(path):
+        raise ImageProblem(
+            f"'{name}' does not exist in the story folder",
+            "add the picture or correct the name in the front matter",
+        )
+    try:
+        with Image.open(path) as image:
+            found = image.format
+            image.load()  # decodes it all: catches files cut short
+            size = image.size
+    except Image.DecompressionBombError as error:
+        raise ImageProblem(
+            f"'{name}' has too many pixels to open safely",
+            "export it at most 3000 pixels wide",
+        ) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ImageProblem(
+            f"'{name}' is damaged or not a picture ({error})",
+            "export it again as JPEG or PNG",
+        ) from error
+    expected = IMAGE_FORMATS[extension]
+    if found != expected:
+        right = EXTENSIONS.get(found)
+        raise ImageProblem(
+            f"'{name}' holds a {found} picture but is named {extension}",
+            f"rename it to end in {right}" if right else "export it as JPEG or PNG",
+        )
+    return size

@@ -1,0 +1,80 @@
+"""Checks the schema cannot make: pictures, links, chapters against the audio.
+
+Every check reports a ``portal.problems.Problem`` through the approval gate's
+signals, so a problem holds the story back, stops a production build when the
+story would otherwise be published, and is listed by ``invoke check`` the
+same way in every build.
+
+- ``story_media``: the story's picture opens with Pillow and is a format
+  browsers show; ``{filename}``/``{static}`` links in the story lead somewhere;
+  a story set to be published keeps no CHANGE mark from ``invoke new-story``.
+- ``story_checks``: front-matter chapters start before the audio ends.
+- ``page_generator_finalized``: links in campaign pages lead somewhere
+  (warnings: pages are published whatever their problems).
+
+Settings: none.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from pelican import signals
+
+from portal import signals as portal_signals
+from portal.paths import StoryPathError, story_file
+from portal.problems import Problem, Severity, record_problems
+
+from .chapters import chapters_past_the_end
+from .images import ImageProblem, check_image
+from .links import broken_links
+from .placeholders import leftover_placeholders
+
+logger = logging.getLogger(__name__)
+
+
+def check_story_files(generator, stories, report):
+    for story in stories:
+        if story.story.image:
+            try:
+                check_image(story_file(story.story_dir, story.story.image))
+            except (ImageProblem, StoryPathError) as error:
+                report(
+                    Problem(
+                        story.story_source,
+                        "image",
+                        error.problem,
+                        error.fix,
+                        story.story_lines.get(("image",)),
+                    )
+                )
+        for problem in broken_links(story, story.story_source, generator.settings):
+            report(problem)
+        for problem in leftover_placeholders(story):
+            report(problem)
+
+
+def check_story_chapters(generator, stories, report):
+    for story in stories:
+        for problem in chapters_past_the_end(story):
+            report(problem)
+
+
+def check_page_links(generator):
+    """Pages are not held back like stories, so a broken link in one is a
+    warning: the page is published, with the link that leads nowhere."""
+    root = os.path.dirname(os.path.abspath(generator.settings["PATH"]))
+    problems = []
+    for page in generator.pages + generator.hidden_pages:
+        display = os.path.relpath(page.source_path, root).replace(os.sep, "/")
+        problems += broken_links(page, display, generator.settings, Severity.WARNING)
+    for problem in problems:
+        logger.warning("%s", problem)
+    record_problems(generator.context, problems)
+
+
+def register():
+    portal_signals.story_media.connect(check_story_files)
+    portal_signals.story_checks.connect(check_story_chapters)
+    signals.page_generator_finalized.connect(check_page_links)

@@ -1,0 +1,307 @@
+"""Funder logos of any format and size, normalized for the web.
+
+Every logo comes out the same height (the setting), trimmed of empty
+margins, as WebP with a PNG fallback. Raster formats are read by Pillow;
+SVG is rasterized by CairoSVG (which needs the cairo library, Debian's
+``libcairo2``) with external files and URLs refused, so nothing from the SVG
+but its drawing reaches the site.
+
+Results are cached by the file's size and modification time (then its
+SHA-256), so an unchanged logo is never decoded again."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import warnings
+
+from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
+
+# Bump when the processing changes, so cached logos are made again.
+PROCESS_VERSION = 1
+RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".tif", ".tiff", ".bmp"}
+SVG_SUFFIXES = {".svg"}
+# A pixel differs from the background when a channel differs by more than
+# this: JPEG noise around a logo is not part of it.
+TRIM_TOLERANCE = 12
+# Refuse images beyond this many pixels before decoding them: a logo never
+# needs them, and decoding them could exhaust the build machine's memory.
+MAX_PIXELS = 150_000_000
+
+
+class LogoError(ValueError):
+    """A logo that cannot be used; ``problem`` and ``fix`` are for editors."""
+
+    def __init__(self, problem: str, fix: str):
+        super().__init__(f"{problem} - {fix}")
+        self.problem = problem
+        self.fix = fix
+
+
+@dataclasses.dataclass(frozen=True)
+class Normalized:
+    digest: str  # identifies input and processing: the output file names use it
+    webp: str  # cached files
+    png: str
+    width: int
+    height: int
+    source_height: int  # the drawing's height before scaling (after trimming)
+
+
+def load_image(path: str, height: int) -> Image.Image:
+    """The logo as an RGBA image, whatever its format and colour mode."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in SVG_SUFFIXES:
+        return _rasterize_svg(path, height)
+    if suffix not in RASTER_SUFFIXES:
+        raise LogoError(
+            f"'{os.path.basename(path)}' is not an image format we can use",
+            "use a PNG, JPEG, WebP, GIF or SVG file",
+        )
+    name = os.path.basename(path)
+    too_large = LogoError(
+        f"'{name}' is far larger than a logo needs",
+        "save a smaller copy (a few hundred pixels high is plenty)",
+    )
+    try:
+        with warnings.catch_warnings():
+            # We check the size ourselves, below, with a clearer message.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        if image.width * image.height > MAX_PIXELS:
+            raise too_large
+        image.seek(0)  # the first frame of an animation
+        if image.format == "JPEG":
+            # Decode a big JPEG at a fraction of its size: far faster, and
+            # still twice the pixels the logo needs.
+            scale = 2 * height / image.height
+            image.draft(image.mode, (round(image.width * scale), 2 * height))
+        image = ImageOps.exif_transpose(image)
+        image.load()
+    except Image.DecompressionBombError as error:
+        raise too_large from error
+    except UnidentifiedImageError as error:
+        raise LogoError(
+            f"'{name}' is not an image we can read",
+            "export the logo again as PNG or SVG",
+        ) from error
+    except OSError as error:
+        raise LogoError(
+            f"'{name}' is damaged or cut short ({error})",
+            "export the logo again as PNG or SVG",
+        ) from error
+    return _to_rgba(image)
+
+
+def _to_rgba(image: Image.Image) -> Image.Image:
+    if image.mode == "CMYK":
+        image = _cmyk_to_rgb(image)
+    elif image.mode in {"I", "I;16", "I;16B", "I;16L", "I;16N"}:
+        # 16-bit greyscale: keep the top 8 bits.
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    elif image.mode == "F":
+        image = image.convert("L")
+    return image.convert("RGBA")
+
+
+def _cmyk_to_rgb(image: Image.Image) -> Image.Image:
+    """Print colours to screen colours, through the file's ICC profile if any."""
+    profile = image.info.get("icc_profile")
+    if profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            return ImageCms.profileToProfile(
+                image, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
+            )
+        except (ImageCms.PyCMSError, OSError) as error:
+            logger.debug("[funders] ignoring unusable ICC profile: %s", error)
+    return image.convert("RGB")
+
+
+def _rasterize_svg(path: str, height: int) -> Image.Image:
+    try:
+        import cairosvg
+    except (ImportError, OSError) as error:
+        raise LogoError(
+            f"SVG logos need CairoSVG and the cairo library ({error})",
+            "install the requirements (pip install -r requirements.txt) and "
+            "Debian's libcairo2, or give a PNG logo instead",
+        ) from error
+    with open(path, "rb") as handle:
+        svg = handle.read()
+    try:
+        # Rendered from bytes with unsafe=False: no entities, no external
+        # files or URLs (CairoSVG then only follows data: URLs). Drawn at
+        # four times the target height so trimming and scaling stay sharp.
+        png = cairosvg.svg2png(bytestring=svg, output_height=height * 4, unsafe=False)
+    except Exception as error:  # CairoSVG raises many types for bad SVG
+        raise LogoError(
+            f"'{os.path.basename(path)}' cannot be drawn as SVG "
+            f"({type(error).__name__}: {error})",
+            "open it in a vector editor and save it again as plain SVG",
+        ) from error
+    return Image.open(io.BytesIO(png)).convert("RGBA")
+
+
+def trim(image: Image.Image) -> Image.Image:
+    """Cut away transparent margins, or margins of the corner's colour."""
+    alpha = image.getchannel("A")
+    if alpha.getextrema()[0] < 255:
+        box = alpha.point(lambda value: 255 if value > TRIM_TOLERANCE else 0).getbbox()
+        if box is None:
+            raise LogoError(
+                "the logo is empty (fully transparent)",
+                "check that the right file is named",
+            )
+        return image.crop(box)
+    rgb = image.convert("RGB")
+    background = Image.new("RGB", rgb.size, rgb.getpixel((0, 0)))
+    difference = ImageChops.difference(rgb, background).convert("L")
+    box = difference.point(lambda value: 255 if value > TRIM_TOLERANCE else 0).getbbox()
+    # One flat colour all over: a plain block, nothing to trim.
+    return image.crop(box) if box else image
+
+
+def resize(image: Image.Image, height: int, max_width: int) -> Image.Image:
+    """Scale to ``height``; a very wide logo is narrowed to ``max_width``."""
+    width = max(1, round(image.width * height / image.height))
+    if width > max_width:
+        width, height = max_width, max(1, round(image.height * max_width / image.width))
+    if (width, height) == image.size:
+        return image
+    # reducing_gap makes huge images fast: a cheap reduce first, then Lanczos.
+    return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def flatten_if_opaque(image: Image.Image) -> Image.Image:
+    if image.getchannel("A").getextrema()[0] == 255:
+        return image.convert("RGB")
+    return image
+
+
+class LogoCache:
+    """Normalized logos in ``CACHE_PATH/funders``, keyed by their input."""
+
+    def __init__(self, cache_path: str, height: int, max_width: int):
+        self.folder = os.path.join(cache_path, "funders")
+        self.index_path = os.path.join(self.folder, "index.json")
+        self.height = height
+        self.max_width = max_width
+        self.processed = 0  # logos decoded and written this build
+        self.reused = 0  # logos taken from the cache
+        self.index: dict[str, dict] = {}
+        self._dirty = False
+        try:
+            with open(self.index_path, encoding="utf-8") as handle:
+                self.index = json.load(handle)
+        except (OSError, ValueError):
+            self.index = {}
+
+    def _params(self) -> str:
+        return f"v{PROCESS_VERSION}-h{self.height}-w{self.max_width}"
+
+    def normalized(self, path: str) -> Normalized:
+        stat = os.stat(path)
+        key = os.path.abspath(path)
+        entry = self.index.get(key)
+        if (
+            entry
+            and entry["size"] == stat.st_size
+            and entry["mtime_ns"] == stat.st_mtime_ns
+            and entry["params"] == self._params()
+            and self._complete(entry["digest"])
+        ):
+            self.reused += 1
+            return self._from_entry(entry)
+        digest = self._digest(path)
+        if self._complete(digest):
+            self.reused += 1  # touched or moved, but the same picture
+        else:
+            self._process(path, digest)
+        meta = self._read_meta(digest)
+        entry = {
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+            "params": self._params(),
+            "digest": digest,
+            **meta,
+        }
+        self.index[key] = entry
+        self._dirty = True
+        return self._from_entry(entry)
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        os.makedirs(self.folder, exist_ok=True)
+        temporary = self.index_path + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(self.index, handle, indent=1, sort_keys=True)
+        os.replace(temporary, self.index_path)
+        self._dirty = False
+
+    def _digest(self, path: str) -> str:
+        hasher = hashlib.sha256(self._params().encode())
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                hasher.update(block)
+        # The suffix matters: the same bytes named .svg are drawn, not decoded.
+        hasher.update(os.path.splitext(path)[1].lower().encode())
+        return hasher.hexdigest()[:20]
+
+    def _files(self, digest: str) -> tuple[str, str, str]:
+        base = os.path.join(self.folder, digest)
+        return base + ".webp", base + ".png", base + ".json"
+
+    def _complete(self, digest: str) -> bool:
+        return all(os.path.isfile(name) for name in self._files(digest))
+
+    def _read_meta(self, digest: str) -> dict:
+        with open(self._files(digest)[2], encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def _process(self, path: str, digest: str) -> None:
+        self.processed += 1
+        image = trim(load_image(path, self.height))
+        source_height = image.height
+        image = flatten_if_opaque(resize(image, self.height, self.max_width))
+        os.makedirs(self.folder, exist_ok=True)
+        webp, png, meta = self._files(digest)
+        # Written under temporary names first: a build stopped halfway never
+        # leaves a half-written logo that later builds would trust.
+        image.save(webp + ".tmp", "WEBP", quality=90, method=6, exact=False)
+        image.save(png + ".tmp", "PNG", optimize=True)
+        with open(meta + ".tmp", "w", encoding="utf-8") as handle:
+            json.dump(
+                {
+                    "width": image.width,
+                    "height": image.height,
+                    "source_height": source_height,
+                },
+                handle,
+            )
+        for name in (webp, png, meta):
+            os.replace(name + ".tmp", name)
+
+    def _from_entry(self, entry: dict) -> Normalized:
+        webp, png, _ = self._files(entry["digest"])
+        return Normalized(
+            digest=entry["digest"],
+            webp=webp,
+            png=png,
+            width=entry["width"],
+            height=entry["height"],
+            source_height=entry["source_height"],
+        )
+
+
+def copy_file(source: str, target: str) -> None:
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    shutil.copyfile(source, target)

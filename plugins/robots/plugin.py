@@ -1,0 +1,109 @@
+"""robots.txt, and the guard rails around pelican-sitemap's sitemap.xml.
+
+The sitemap itself is written by the ``pelican-sitemap`` plugin
+(``pelican.plugins.sitemap``), which lists every page the build wrote;
+held-back stories are never written, so they are never listed. This plugin:
+
+- writes ``robots.txt`` pointing crawlers at the sitemap by absolute URL
+  (``SITEURL``; production sets it). A build without an absolute SITEURL
+  (development) names no sitemap, and preview builds (``STORY_PREVIEW``)
+  ask crawlers to stay away entirely;
+- marks the bannered held-back stories of preview builds ``private`` (the
+  sitemap plugin's own metadata), so even a preview's sitemap lists none;
+- forgets what the sitemap plugin queued when a build starts: it keeps its
+  queue in a module-level object, and a build that failed half-way (a
+  strict build stopped by a content error) would otherwise leave pages of
+  that build in the next one's sitemap;
+- keeps one sitemap entry a story or page: the sitemap plugin lists every
+  file written with an article in its context under the article's URL, so
+  a story's extra pages (its embed page) would repeat the story's URL.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from pelican import signals
+from pelican.plugins.sitemap import sitemap as pelican_sitemap
+
+from portal import signals as portal_signals
+from portal.writing import write_if_changed
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    # Lines added to robots.txt after the defaults (e.g. "Disallow: /drafts/").
+    "ROBOTS_EXTRA_LINES": [],
+}
+
+
+def settings(pelican_settings) -> dict:
+    out = {key: pelican_settings.get(key, value) for key, value in DEFAULTS.items()}
+    lines = out["ROBOTS_EXTRA_LINES"]
+    if not isinstance(lines, (list, tuple)) or not all(
+        isinstance(line, str) and "\n" not in line for line in lines
+    ):
+        raise ValueError(
+            "ROBOTS_EXTRA_LINES must be a list of single lines like "
+            f"'Disallow: /drafts/', not {lines!r}"
+        )
+    return out
+
+
+def robots_txt(pelican_settings) -> str:
+    options = settings(pelican_settings)
+    lines = ["User-agent: *"]
+    if pelican_settings.get("STORY_PREVIEW"):
+        # A preview shows stories that are not public: keep it out of search.
+        lines.append("Disallow: /")
+    else:
+        lines.append("Allow: /")
+        lines += list(options["ROBOTS_EXTRA_LINES"])
+        site_url = (pelican_settings.get("SITEURL") or "").rstrip("/")
+        if site_url.startswith(("https://", "http://")):
+            fmt = (pelican_settings.get("SITEMAP") or {}).get("format", "xml")
+            lines += ["", f"Sitemap: {site_url}/sitemap.{fmt}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_robots(pelican):
+    path = os.path.join(pelican.output_path, "robots.txt")
+    write_if_changed(path, robots_txt(pelican.settings))  # keeps its mtime
+    logger.info("[robots] wrote %s", path)
+
+
+class _OnePerPage(list):
+    """The sitemap plugin's queue, keeping one entry a story or page.
+
+    It lists a written file under its article's or page's URL whenever the
+    file was written with one in its context, so extra files of a story (an
+    embed page) would list the story's URL again."""
+
+    def __init__(self):
+        super().__init__()
+        self._listed: set[int] = set()
+
+    def append(self, item):
+        _path, obj = item
+        if obj is not None:
+            if id(obj) in self._listed:
+                return
+            self._listed.add(id(obj))
+        super().append(item)
+
+
+def forget_earlier_builds(pelican):
+    pelican_sitemap.generator._main_pelican = None
+    pelican_sitemap.generator.page_queue = _OnePerPage()
+
+
+def keep_previews_out(generator, published, held_back):
+    for story in held_back:
+        story.private = "True"
+
+
+def register():
+    signals.initialized.connect(forget_earlier_builds)
+    portal_signals.stories_gated.connect(keep_previews_out)
+    signals.finalized.connect(write_robots)

@@ -1,0 +1,185 @@
+"""The three sign-up forms and what each asks, in the site's own words.
+
+Each field has a key (``email``, ``zip``...). The key is what forms.yml uses
+to give the provider's name for the field (``email: EMAIL`` for Mailchimp);
+the generic preset sends the key itself."""
+
+from __future__ import annotations
+
+import dataclasses
+
+# US ZIP code, or ZIP+4.
+ZIP_PATTERN = r"[0-9]{5}(-[0-9]{4})?"
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    label: str
+    kind: str  # email, text, zip, textarea, consent
+    required: bool = True
+    autocomplete: str | None = None
+    hint: str = ""
+    max_length: int = 200
+
+    @property
+    def input_type(self) -> str:
+        return {"email": "email", "consent": "checkbox"}.get(self.kind, "text")
+
+    @property
+    def pattern(self) -> str | None:
+        return ZIP_PATTERN if self.kind == "zip" else None
+
+
+@dataclasses.dataclass(frozen=True)
+class FormSpec:
+    key: str
+    title: str  # what the form is, in lists and messages
+    heading: str  # the form's own heading, under the page's title
+    submit: str
+    fields: tuple[FieldSpec, ...]
+
+    @property
+    def keys(self) -> list[str]:
+        """Every field key forms.yml may name: the visible fields and ``story``."""
+        return [field.key for field in self.fields] + ["story"]
+
+
+EMAIL = FieldSpec(
+    "email",
+    "Email address",
+    "email",
+    autocomplete="email",
+    hint="We will only use it for what this form is for.",
+    max_length=254,
+)
+
+FORMS: dict[str, FormSpec] = {
+    spec.key: spec
+    for spec in (
+        FormSpec(
+            "updates",
+            "Email updates",
+            "Get news from One Small Step",
+            "Sign me up",
+            (
+                EMAIL,
+                FieldSpec(
+                    "first_name",
+                    "First name",
+                    "text",
+                    required=False,
+                    autocomplete="given-name",
+                    max_length=100,
+                ),
+                FieldSpec(
+                    "zip",
+                    "ZIP code",
+                    "zip",
+                    required=False,
+                    autocomplete="postal-code",
+                    hint="Five digits, like 73103. It tells us about "
+                    "recording events near you.",
+                    max_length=10,
+                ),
+                FieldSpec(
+                    "consent",
+                    "Yes, send me news about One Small Step by email. "
+                    "I can unsubscribe at any time.",
+                    "consent",
+                ),
+            ),
+        ),
+        FormSpec(
+            "match",
+            "Be matched with a partner",
+            "Tell us about yourself",
+            "Sign me up to be matched",
+            (
+                FieldSpec(
+                    "name", "Your name", "text", autocomplete="name", max_length=120
+                ),
+                EMAIL,
+                FieldSpec(
+                    "zip",
+                    "ZIP code",
+                    "zip",
+                    autocomplete="postal-code",
+                    hint="Five digits, like 73103. We match people who can "
+                    "meet at the same place.",
+                    max_length=10,
+                ),
+                FieldSpec(
+                    "political_views",
+                    "How do you describe your political views?",
+                    "text",
+                    hint="In your own words: for example 'conservative', "
+                    "'progressive', 'independent', 'somewhere in between'.",
+                ),
+                FieldSpec(
+                    "hopes",
+                    "What do you hope to talk about?",
+                    "textarea",
+                    required=False,
+                    hint="A few words are enough. Your partner will not see this.",
+                    max_length=1000,
+                ),
+                FieldSpec(
+                    "consent",
+                    "StoryCorps may contact me by email to arrange a "
+                    "conversation with a partner.",
+                    "consent",
+                ),
+            ),
+        ),
+        FormSpec(
+            "partner",
+            "Partner inquiry",
+            "Tell us about your organization",
+            "Send our inquiry",
+            (
+                FieldSpec(
+                    "organization",
+                    "Organization",
+                    "text",
+                    autocomplete="organization",
+                ),
+                FieldSpec(
+                    "contact",
+                    "Your name",
+                    "text",
+                    autocomplete="name",
+                    max_length=120,
+                ),
+                FieldSpec(
+                    "email",
+                    "Email address",
+                    "email",
+                    autocomplete="email",
+                    hint="Where we can reach you about a partnership.",
+                    max_length=254,
+                ),
+                FieldSpec(
+                    "community",
+                    "Which community do you serve?",
+                    "text",
+                    hint="The people you work with and where they are: for "
+                    "example 'veterans in northern Ohio'.",
+                ),
+                FieldSpec(
+                    "message",
+                    "How would you like to take part?",
+                    "textarea",
+                    hint="Tell us a little about your organization and what "
+                    "you have in mind.",
+                    max_length=2000,
+                ),
+                FieldSpec(
+                    "consent",
+                    "StoryCorps may contact me by email about this inquiry.",
+                    "consent",
+                ),
+            ),
+        ),
+    )
+}

@@ -1,0 +1,316 @@
+"""Sign-up forms: static HTML forms that post to the provider in forms.yml.
+
+Three forms (``fields.py``): email updates, be matched with a partner, and a
+partner organization's inquiry. Each is shown on the page forms.yml names
+(a page with ``template: signup``), posts straight to the provider's URL with
+the provider's field names, and needs no script from anyone: the site's own
+small ``signup.js`` only copies ``?story=<id>`` into the hidden story field
+and makes the thank-you address absolute.
+
+A form without an ``action`` is "not connected": the site still builds, the
+build log says so, and the page shows the form switched off with a clear
+notice. Templates get:
+- ``page.signup_form`` on the form's page (a ``SignupForm``);
+- ``signup_forms``: every form by key (for links such as the story page's
+  invitation to take part).
+
+Settings: none; everything lives in ``content/data/forms.yml`` (see
+``config.py`` and the README).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import urllib.parse
+
+from pelican import signals
+
+from portal import datafile
+from portal.problems import Problem, Severity, StoryContentError
+
+from .config import PRESETS, FormConfig, FormsFile, load_forms
+from .fields import FORMS, FieldSpec, FormSpec
+
+logger = logging.getLogger(__name__)
+
+SIGNUP_TEMPLATE = "signup"
+
+
+@dataclasses.dataclass(frozen=True)
+class FormField:
+    """One visible field as the template prints it."""
+
+    id: str  # the element id; labels and hints refer to it
+    name: str  # the provider's name for it
+    spec: FieldSpec  # label, kind, required, hint, autocomplete, pattern...
+    value: str = ""  # what a checkbox sends
+
+
+@dataclasses.dataclass(frozen=True)
+class SignupForm:
+    key: str
+    title: str
+    heading: str
+    submit: str
+    preset: str
+    page_url: str
+    action: str  # empty: not connected
+    method: str
+    fields: tuple[FormField, ...]
+    hidden: tuple[tuple[str, str], ...]  # sent as they are
+    honeypot: str
+    story_field: str
+    redirect_field: str | None
+    thank_you_url: str | None
+    privacy_url: str | None
+
+    @property
+    def connected(self) -> bool:
+        return bool(self.action)
+
+    @property
+    def action_origin(self) -> str:
+        parts = urllib.parse.urlsplit(self.action)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def provider_label(self) -> str:
+        """Who receives what people send, in words (for the privacy page)."""
+        host = urllib.parse.urlsplit(self.action).hostname or ""
+        if self.preset == "mailchimp":
+            return f"Mailchimp, our mailing-list service ({host})"
+        return f"our form service at {host}"
+
+    def field_names(self) -> list[str]:
+        """Every name the form sends, in order (what the provider receives)."""
+        names = [field.name for field in self.fields]
+        names += [name for name, _ in self.hidden]
+        names += [self.honeypot, self.story_field]
+        if self.redirect_field:
+            names.append(self.redirect_field)
+        return names
+
+
+def _pages_by_slug(context) -> dict[str, object]:
+    pages = {}
+    for name in ("pages", "hidden_pages"):
+        for page in context.get(name, []):
+            pages.setdefault(page.slug, page)
+    return pages
+
+
+class FormBuilder:
+    """forms.yml plus the pages, into SignupForm objects and problems."""
+
+    def __init__(self, loaded, pages: dict):
+        self.loaded = loaded
+        self.data: FormsFile = loaded.value or FormsFile()
+        self.pages = pages
+        self.problems: list[Problem] = list(loaded.problems)
+
+    def problem(self, loc: tuple, message: str, fix: str, warning=False) -> None:
+        field = ".".join(str(part) for part in loc)
+        problem = self.loaded.problem(field, message, fix, loc)
+        if warning:
+            problem = dataclasses.replace(problem, severity=Severity.WARNING)
+        self.problems.append(problem)
+
+    def page_url(self, slug: str, loc: tuple, what: str) -> str | None:
+        page = self.pages.get(slug)
+        if page is None:
+            self.problem(
+                loc,
+                f"no page has the slug '{slug}', so {what} has nowhere to go",
+                f"add content/pages/{slug}.md, or name an existing page's slug",
+            )
+            return None
+        return page.url
+
+    def build(self) -> dict[str, SignupForm]:
+        if self.loaded.problems or not self.data.forms:
+            return {}
+        privacy_url = self.page_url(
+            self.data.privacy_page, ("privacy_page",), "the consent checkboxes' link"
+        )
+        forms = {}
+        # Only the forms forms.yml lists are offered; a site without the file
+        # has none (and nothing links to them).
+        for key, config in self.data.forms.items():
+            form = self.form(FORMS[key], config, privacy_url)
+            if form is not None:
+                forms[key] = form
+        self.warn_unconnected(forms)
+        return forms
+
+    def form(self, spec: FormSpec, config: FormConfig, privacy_url) -> SignupForm:
+        preset = config.settings
+        loc = ("forms", spec.key)
+        page = self.pages.get(config.page)
+        if page is None:
+            self.problem(
+                (*loc, "page"),
+                f"no page has the slug '{config.page}', so the {spec.title} form "
+                "is shown nowhere",
+                f"add content/pages/{config.page}.md with 'template: signup', "
+                "or name an existing page's slug",
+            )
+            return None
+        names = self.provider_names(spec, config)
+        hidden = dict(config.hidden)
+        if config.action:
+            missing = [name for name in preset.account_fields if not hidden.get(name)]
+            if missing:
+                self.problem(
+                    (*loc, "hidden"),
+                    f"a {preset.name} form needs {' and '.join(missing)} to send "
+                    "sign-ups to your account",
+                    "copy the values of the hidden fields "
+                    f"{', '.join(preset.account_fields)} from the provider's "
+                    "embedded form code",
+                )
+        redirect_field = (
+            preset.redirect_field
+            if config.redirect_field is None
+            else config.redirect_field or None
+        )
+        thank_you_url = None
+        if redirect_field:
+            thank_you_url = self.page_url(
+                config.thank_you or self.data.thank_you_page,
+                (*loc, "thank_you") if config.thank_you else ("thank_you_page",),
+                "the page after sending",
+            )
+            if thank_you_url is None:
+                redirect_field = None
+        consent_value = config.consent_value or preset.consent_value
+        fields = tuple(
+            FormField(
+                id=f"{spec.key}-{field.key}",
+                name=names[field.key],
+                spec=field,
+                value=consent_value if field.kind == "consent" else "",
+            )
+            for field in spec.fields
+        )
+        form = SignupForm(
+            key=spec.key,
+            title=spec.title,
+            heading=spec.heading,
+            submit=spec.submit,
+            preset=preset.name,
+            page_url=page.url,
+            action=config.action,
+            method=config.method or preset.method,
+            fields=fields,
+            hidden=tuple(hidden.items()),
+            honeypot=config.honeypot or preset.honeypot(hidden),
+            story_field=names["story"],
+            redirect_field=redirect_field,
+            thank_you_url=thank_you_url,
+            privacy_url=privacy_url,
+        )
+        sent = form.field_names()
+        repeated = sorted({name for name in sent if sent.count(name) > 1})
+        if repeated:
+            self.problem(
+                loc,
+                f"the {spec.title} form would send {', '.join(repeated)} twice",
+                "give every field, hidden field and the honeypot its own name",
+            )
+            return None
+        return form
+
+    def warn_unconnected(self, forms: dict[str, SignupForm]) -> None:
+        """One warning for every form still without an action."""
+        waiting = [form for form in forms.values() if not form.connected]
+        if not waiting:
+            return
+        first = waiting[0]
+        example = PRESETS[first.preset].action_example
+        titles = ", ".join(form.title for form in waiting)
+        self.problem(
+            ("forms", first.key, "action"),
+            f"not connected: {titles}. Their pages show them switched off, "
+            "with a notice",
+            f"set each form's action to your form provider's URL, like {example}",
+            warning=True,
+        )
+
+    def provider_names(self, spec: FormSpec, config: FormConfig) -> dict[str, str]:
+        preset = config.settings
+        names = {}
+        unnamed = []
+        for key in spec.keys:
+            name = config.names.get(key) or preset.names.get(key)
+            if name is None:
+                if preset.names_required:
+                    unnamed.append(key)
+                name = key
+            names[key] = name
+        if unnamed:
+            self.problem(
+                ("forms", spec.key, "names"),
+                f"{preset.name} has no standard name for {', '.join(unnamed)}",
+                "add the field names (merge tags) from your audience's "
+                "settings under names:, like 'zip: MMERGE3'",
+            )
+        return names
+
+
+class SignupFormsGenerator:
+    def __init__(self, context, settings, path, theme, output_path, *args, **kwargs):
+        self.context = context
+        self.settings = settings
+        self.path = path
+
+    def generate_context(self):
+        loaded = load_forms(self.path)
+        if loaded.value is None and not loaded.problems:
+            logger.info(
+                "[signup_forms] %s does not exist: no sign-up forms", loaded.path
+            )
+        pages = _pages_by_slug(self.context)
+        builder = FormBuilder(loaded, pages)
+        forms = builder.build()
+        problems = builder.problems
+        by_page = {form.page_url: form for form in forms.values()}
+        for page in pages.values():
+            form = by_page.get(page.url)
+            if form is not None:
+                page.signup_form = form
+            elif page.template == SIGNUP_TEMPLATE and not loaded.problems:
+                # (With a broken forms.yml, that is the problem to report.)
+                problems.append(
+                    Problem(
+                        datafile.editor_path(page.source_path, self.path),
+                        "template",
+                        "the page uses the signup template but no form in "
+                        f"{loaded.path} names it",
+                        f"set page: {page.slug} on one of the forms in "
+                        f"{loaded.path}, or remove 'template: signup'",
+                    )
+                )
+        self._report(problems)
+        self.context["signup_forms"] = forms
+        # Where the forms post: a Content-Security-Policy's form-action must
+        # allow these origins, or browsers refuse to send the forms.
+        self.context["signup_form_origins"] = sorted(
+            {form.action_origin for form in forms.values() if form.connected}
+        )
+
+    def _report(self, problems: list[Problem]) -> None:
+        errors = [problem for problem in problems if problem.is_error]
+        if errors and self.settings.get("STORY_STRICT"):
+            raise StoryContentError(errors)
+        for problem in problems:
+            log = logger.error if problem.is_error else logger.warning
+            log("[signup_forms] %s", problem)
+
+
+def get_generators(pelican):
+    return SignupFormsGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)

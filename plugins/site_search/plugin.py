@@ -1,0 +1,88 @@
+"""Full-text search with Pagefind: the search page, and the index built
+after every build. See README.md."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+
+from pelican import signals
+from pelican.generators import Generator
+
+from .indexer import build_index
+from .settings import settings as search_settings
+
+logger = logging.getLogger(__name__)
+
+
+class SearchPageGenerator(Generator):
+    """Writes the search page; puts its URLs in every template's context."""
+
+    def generate_context(self):
+        options = search_settings(self.settings)
+        self.url = options["SITE_SEARCH_URL"]
+        self.context["search_url"] = self.url
+        self.context["search_bundle_url"] = options["SITE_SEARCH_BUNDLE"]
+
+    def generate_output(self, writer):
+        writer.write_file(
+            self.url + "index.html",
+            self.get_template("search"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=self.url,
+            page_name="search",
+        )
+
+
+def get_generators(pelican):
+    return SearchPageGenerator
+
+
+def _pages_stamp(output: str, bundle: str) -> str:
+    """Every HTML page's path, size and mtime, as one digest."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder, folders, names in os.walk(output):
+        folders[:] = sorted(f for f in folders if os.path.join(folder, f) != bundle)
+        for name in sorted(names):
+            if name.endswith(".html"):
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(
+                    f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+                )
+    return digest.hexdigest()
+
+
+def index_site(pelican):
+    options = search_settings(pelican.settings)
+    if not options["SITE_SEARCH_INDEX"]:
+        return
+    output = pelican.output_path
+    bundle = os.path.join(output, options["SITE_SEARCH_BUNDLE"])
+    cache = pelican.settings.get("CACHE_PATH")
+    stamp_file = os.path.join(cache, "site_search.stamp") if cache else None
+    # Pages left untouched by a rebuild keep their mtime (unchanged_writes):
+    # when no page changed, the index of the last build is still exact, and
+    # Pagefind (a full re-index, seconds at 10,000 stories) is not run again.
+    stamp = _pages_stamp(output, bundle)
+    if (
+        stamp_file
+        and os.path.isfile(os.path.join(bundle, "pagefind.js"))
+        and os.path.isfile(stamp_file)
+    ):
+        with open(stamp_file, encoding="utf-8") as handle:
+            if handle.read() == stamp:
+                logger.info("[site_search] no page changed: the index is kept")
+                return
+    # No index is a broken search page: SearchIndexError stops the build.
+    build_index(output, options)
+    if stamp_file:
+        os.makedirs(cache, exist_ok=True)
+        with open(stamp_file, "w", encoding="utf-8") as handle:
+            handle.write(stamp)
+
+
+def register():
+    signals.get_generators.connect(get_generators)
+    signals.finalized.connect(index_site)

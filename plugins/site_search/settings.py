@@ -1,0 +1,55 @@
+"""The site_search plugin's settings: defaults and checks in one place."""
+
+from __future__ import annotations
+
+import re
+
+DEFAULTS = {
+    # Run Pagefind over the output when the build has finished.
+    "SITE_SEARCH_INDEX": True,
+    # The search page's folder, and the Pagefind bundle's folder in the output.
+    "SITE_SEARCH_URL": "search/",
+    "SITE_SEARCH_BUNDLE": "pagefind/",
+    # The language the whole site is indexed as (stemming); DEFAULT_LANG if empty.
+    "SITE_SEARCH_LANGUAGE": "",
+    # Extra CSS selectors Pagefind leaves out of the index.
+    # Page furniture, not words of the story: the player and its download
+    # link, the listening card (timeline, shortcuts) and the share box.
+    "SITE_SEARCH_EXCLUDE_SELECTORS": [".player", ".listen", ".shortcuts", ".share"],
+}
+
+_FOLDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*/$")
+
+
+def settings(pelican_settings) -> dict:
+    """The plugin's settings with defaults filled in; ValueError if wrong."""
+    out = {key: pelican_settings.get(key, value) for key, value in DEFAULTS.items()}
+    for key in ("SITE_SEARCH_URL", "SITE_SEARCH_BUNDLE"):
+        value = out[key]
+        if not isinstance(value, str) or not _FOLDER.match(value) or ".." in value:
+            raise ValueError(
+                f"{key} must be a folder path like '{DEFAULTS[key]}' "
+                f"(no leading /, ending in /), not {value!r}"
+            )
+    if not isinstance(out["SITE_SEARCH_INDEX"], bool):
+        raise ValueError(
+            f"SITE_SEARCH_INDEX must be True or False, not {out['SITE_SEARCH_INDEX']!r}"
+        )
+    language = out["SITE_SEARCH_LANGUAGE"] or pelican_settings.get("DEFAULT_LANG", "en")
+    if not isinstance(language, str) or not re.fullmatch(
+        r"[a-z]{2}(-[A-Za-z]+)?", language
+    ):
+        raise ValueError(
+            "SITE_SEARCH_LANGUAGE must be an ISO 639-1 code like 'en', "
+            f"not {language!r}"
+        )
+    out["SITE_SEARCH_LANGUAGE"] = language
+    selectors = out["SITE_SEARCH_EXCLUDE_SELECTORS"]
+    if not isinstance(selectors, (list, tuple)) or not all(
+        isinstance(item, str) and item.strip() for item in selectors
+    ):
+        raise ValueError(
+            "SITE_SEARCH_EXCLUDE_SELECTORS must be a list of CSS selectors, "
+            f"not {selectors!r}"
+        )
+    return out

@@ -1,0 +1,158 @@
+"""What other sites read about a story: oEmbed, Open Graph, Twitter, JSON-LD.
+
+Every URL in here is absolute: other sites and apps fetch them from
+elsewhere. Dictionaries are built here and escaped where they are printed
+(the templates for meta tags, ``script_json`` for the JSON-LD block)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+
+import markupsafe
+
+from portal.timecode import iso8601_duration
+
+OEMBED_VERSION = "1.0"
+
+
+@dataclasses.dataclass
+class Sharing:
+    """A cleared story's addresses and descriptions for sharing."""
+
+    page_url: str
+    embed_path: str  # site-relative: stories/<slug>/embed/
+    embed_url: str
+    oembed_path: str  # site-relative: stories/<slug>/oembed.json
+    oembed_url: str
+    image_path: str  # site-relative: stories/<slug>/share-<key>.png
+    image_url: str
+    image_width: int
+    image_height: int
+    image_alt: str
+    audio_url: str
+    description: str
+    embed_width: int
+    embed_height: int
+    iframe: markupsafe.Markup  # the embed code, escaped
+    json_ld: markupsafe.Markup  # for <script type="application/ld+json">
+    transcript_url: str | None = None
+
+    @property
+    def secure(self) -> bool:
+        return self.page_url.startswith("https://")
+
+
+def iframe_html(
+    embed_url: str, title: str, width: int, height: int
+) -> markupsafe.Markup:
+    return markupsafe.Markup(
+        '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy"></iframe>'
+    ).format(embed_url, width, height, f"Listen: {title}")
+
+
+def oembed(story, sharing: Sharing, site_name: str, site_url: str) -> dict:
+    """An oEmbed 1.0 "rich" response (oembed.com, section 2.3.4)."""
+    return {
+        "version": OEMBED_VERSION,
+        "type": "rich",
+        "title": story.title,
+        "author_name": _names(story),
+        "provider_name": site_name,
+        "provider_url": site_url + "/",
+        "html": str(sharing.iframe),
+        "width": sharing.embed_width,
+        "height": sharing.embed_height,
+        "thumbnail_url": sharing.image_url,
+        "thumbnail_width": sharing.image_width,
+        "thumbnail_height": sharing.image_height,
+        "cache_age": 86400,
+    }
+
+
+def _names(story) -> str:
+    names = story.story.participant_names
+    return " and ".join(names) if len(names) <= 2 else ", ".join(names)
+
+
+def _iso(value) -> str:
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return value.isoformat()
+
+
+def json_ld(story, sharing: Sharing, site_name: str, site_url: str, organization: str):
+    """schema.org PodcastEpisode with its AudioObject, people and transcript."""
+    meta = story.story
+    audio = story.audio
+    audio_object = {
+        "@type": "AudioObject",
+        "name": story.title,
+        "contentUrl": sharing.audio_url,
+        "embedUrl": sharing.embed_url,
+        "encodingFormat": audio.mime_type.split(";")[0],
+        "contentSize": f"{audio.size} B",
+        "duration": iso8601_duration(audio.duration),
+    }
+    cues = getattr(story, "transcript", None)
+    if cues:
+        audio_object["transcript"] = "\n".join(
+            f"{cue.speaker}: {cue.text}" for cue in cues
+        )
+    if sharing.transcript_url:
+        audio_object["caption"] = {
+            "@type": "MediaObject",
+            "contentUrl": sharing.transcript_url,
+            "encodingFormat": "text/vtt",
+        }
+    data = {
+        "@context": "https://schema.org",
+        "@type": "PodcastEpisode",
+        "@id": sharing.page_url + "#episode",
+        "url": sharing.page_url,
+        "name": story.title,
+        "description": sharing.description,
+        "datePublished": _iso(meta.published or meta.date),
+        "dateCreated": _iso(meta.date),
+        "duration": iso8601_duration(audio.duration),
+        "inLanguage": story.settings.get("DEFAULT_LANG", "en"),
+        "isAccessibleForFree": True,
+        "image": sharing.image_url,
+        "contributor": [
+            {"@type": "Person", "name": person.name, "description": person.description}
+            if person.description
+            else {"@type": "Person", "name": person.name}
+            for person in meta.participants
+        ],
+        "associatedMedia": audio_object,
+        "partOfSeries": {
+            "@type": "PodcastSeries",
+            "name": site_name,
+            "url": site_url + "/",
+        },
+        "publisher": {"@type": "Organization", "name": organization},
+    }
+    if meta.topics:
+        data["keywords"] = ", ".join(meta.topics)
+    if meta.episode:
+        data["episodeNumber"] = meta.episode
+    if meta.location:
+        place = {"@type": "Place", "name": meta.location.name}
+        if meta.location.geo:
+            latitude, longitude = meta.location.geo
+            place["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": latitude,
+                "longitude": longitude,
+            }
+        data["locationCreated"] = place
+    return data
+
+
+def script_json(data: dict) -> markupsafe.Markup:
+    """JSON safe inside <script>: no character can close the element."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
+    return markupsafe.Markup(text)

@@ -1,0 +1,234 @@
+"""Sharing and embedding cleared stories: embed page, oEmbed, share image.
+
+For each cleared story it writes:
+- ``stories/<slug>/embed/index.html``: a minimal player page other sites put
+  in an iframe (template ``embed.html``);
+- ``stories/<slug>/oembed.json``: an oEmbed 1.0 "rich" response, found from
+  the story page through ``<link rel="alternate" type="application/json+oembed">``;
+- ``stories/<slug>/share-<key>.png``: the 1200x630 Open Graph / card image;
+and sets ``article.sharing`` (``metadata.Sharing``: absolute URLs, the embed
+code and the JSON-LD) for the story page's Open Graph, Twitter card and
+JSON-LD (``partials/share_meta.html``).
+
+Settings (defaults in ``DEFAULTS``, checked in ``settings()``):
+- ``SITE_ABSOLUTE_URL``: the site's absolute address, shared with every
+  plugin that must print absolute URLs. pelicanconf sets the dev server's
+  (http://localhost:8000), publishconf the public SITEURL. When empty,
+  SITEURL is used if it is absolute.
+- ``STORY_EMBEDS_WIDTH`` / ``STORY_EMBEDS_HEIGHT``: the iframe's size in the
+  embed code and oEmbed (default 640 x 260 pixels).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+
+from pelican import signals
+from pelican.generators import Generator
+
+from portal import parallel
+from portal.outputs import absolute_url, story_folder
+from portal.writing import write_if_changed
+
+from . import metadata
+from .share_image import HEIGHT, WIDTH, ShareCard, ShareImages
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "SITE_ABSOLUTE_URL": "",
+    "STORY_EMBEDS_WIDTH": 640,
+    "STORY_EMBEDS_HEIGHT": 260,
+}
+CACHE_FOLDER = "story_embeds"
+
+
+def settings(pelican_settings) -> dict:
+    out = {key: pelican_settings.get(key, value) for key, value in DEFAULTS.items()}
+    site = (out["SITE_ABSOLUTE_URL"] or "").strip()
+    if not site:
+        siteurl = (pelican_settings.get("SITEURL") or "").strip()
+        site = siteurl if siteurl.startswith(("http://", "https://")) else ""
+    if not site.startswith(("http://", "https://")):
+        raise ValueError(
+            "SITE_ABSOLUTE_URL must be the site's absolute http(s) address, like "
+            "'http://localhost:8000' in pelicanconf.py (shared links, embeds and "
+            f"podcast apps need absolute URLs), not {site!r}"
+        )
+    out["SITE_ABSOLUTE_URL"] = site.rstrip("/")
+    for key in ("STORY_EMBEDS_WIDTH", "STORY_EMBEDS_HEIGHT"):
+        value = out[key]
+        if (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or not 100 <= value <= 2000
+        ):
+            raise ValueError(
+                f"{key} must be a whole number of pixels (100-2000), not {value!r}"
+            )
+    return out
+
+
+def share_card(story, settings) -> ShareCard:
+    meta = story.story
+    bits = [meta.relationship_label]
+    if meta.location:
+        bits.append(meta.location.name)
+    timeline = getattr(story, "transcript_timeline", None)
+    bars, lanes = (), 0
+    if timeline:
+        lane_of = {lane.speaker: index for index, lane in enumerate(timeline.lanes)}
+        bars = tuple(
+            (
+                round(bar.start / timeline.duration, 4),
+                round(bar.end / timeline.duration, 4),
+                lane_of[bar.speaker],
+                bar.voice,
+            )
+            for bar in timeline.bars
+        )
+        lanes = len(timeline.lanes)
+    campaign = settings.get("CAMPAIGN", {})
+    return ShareCard(
+        title=story.title,
+        names=tuple(meta.participant_names),
+        line=" · ".join(bits),
+        campaign=settings.get("SITENAME", ""),
+        organization=campaign.get("organization", ""),
+        bars=bars,
+        lanes=lanes,
+    )
+
+
+class StoryEmbedsGenerator(Generator):
+    """Sets ``article.sharing``; writes embed pages, oEmbed and images."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = None  # checked when the build gets here, not on start-up
+        cache = self.settings.get("CACHE_PATH") or os.path.join(
+            self.output_path, ".cache"
+        )
+        self.images = ShareImages(os.path.join(cache, CACHE_FOLDER))
+        self.stories = []
+
+    def generate_context(self):
+        self.options = settings(self.settings)
+        site = self.options["SITE_ABSOLUTE_URL"]
+        stories = [
+            story
+            for story in self.context.get("articles", [])
+            if getattr(story, "audio", None) is not None and story.story is not None
+        ]
+        # A cold build draws every card: on every core, before the loop below
+        # finds them cached (benchmarks/README.md).
+        self.images.prefetch(
+            [share_card(story, self.settings) for story in stories],
+            parallel.workers(self.settings),
+        )
+        for story in stories:
+            story.sharing = self._sharing(story, site)
+            self.stories.append(story)
+        self.context["story_embeds_drawn"] = self.images.drawn
+
+    def _sharing(self, story, site):
+        folder = story_folder(story)
+        card = share_card(story, self.settings)
+        image_file = self.images.png(card)
+        image_path = f"{folder}share-{card.key[:12]}.png"
+        story.share_image_file = image_file
+        page_url = absolute_url(site, story.url)
+        embed_path = f"{folder}embed/"
+        embed_url = absolute_url(site, embed_path)
+        meta = story.story
+        description = meta.summary or (
+            f"{' and '.join(meta.participant_names)} in conversation, recorded for "
+            f"{self.settings.get('SITENAME', '')}."
+        )
+        width = self.options["STORY_EMBEDS_WIDTH"]
+        height = self.options["STORY_EMBEDS_HEIGHT"]
+        transcript_url = getattr(story, "transcript_url", None)
+        sharing = metadata.Sharing(
+            page_url=page_url,
+            embed_path=embed_path,
+            embed_url=embed_url,
+            oembed_path=f"{folder}oembed.json",
+            oembed_url=absolute_url(site, f"{folder}oembed.json"),
+            image_path=image_path,
+            image_url=absolute_url(site, image_path),
+            image_width=WIDTH,
+            image_height=HEIGHT,
+            image_alt=(
+                f"{story.title}: a conversation between "
+                f"{' and '.join(meta.participant_names)}"
+            ),
+            audio_url=absolute_url(site, story.audio_url),
+            description=description,
+            embed_width=width,
+            embed_height=height,
+            iframe=metadata.iframe_html(embed_url, story.title, width, height),
+            json_ld="",
+            transcript_url=absolute_url(site, transcript_url)
+            if transcript_url
+            else None,
+        )
+        campaign = self.settings.get("CAMPAIGN", {})
+        sharing.json_ld = metadata.script_json(
+            metadata.json_ld(
+                story,
+                sharing,
+                self.settings.get("SITENAME", ""),
+                site,
+                campaign.get("organization", ""),
+            )
+        )
+        return sharing
+
+    def generate_output(self, writer):
+        template = self.get_template("embed")
+        site = self.options["SITE_ABSOLUTE_URL"]
+        for story in self.stories:
+            sharing = story.sharing
+            writer.write_file(
+                sharing.embed_path + "index.html",
+                template,
+                self.context,
+                relative_urls=self.settings.get("RELATIVE_URLS", False),
+                article=story,
+                story=story,
+                page_name="embed",
+            )
+            response = metadata.oembed(
+                story, sharing, self.settings.get("SITENAME", ""), site
+            )
+            self._write(
+                sharing.oembed_path,
+                json.dumps(response, ensure_ascii=False, indent=2) + "\n",
+            )
+            target = os.path.join(self.output_path, *sharing.image_path.split("/"))
+            if not _same_file(story.share_image_file, target):
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copyfile(story.share_image_file, target)
+
+    def _write(self, relative: str, text: str) -> None:
+        target = os.path.join(self.output_path, *relative.split("/"))
+        # Unchanged files keep their mtime on rebuilds (benchmarks/).
+        write_if_changed(target, text)
+
+
+def _same_file(source: str, target: str) -> bool:
+    try:
+        return os.path.getsize(source) == os.path.getsize(target)
+    except FileNotFoundError:
+        return False
+
+
+def get_generators(pelican):
+    return StoryEmbedsGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)

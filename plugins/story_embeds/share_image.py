@@ -1,0 +1,298 @@
+"""The 1200x630 picture a story shows when it is shared (Open Graph, cards).
+
+It carries what tells a conversation apart in a feed of links: the title,
+both people's names in their voices' colours, the campaign's mark (the two
+circles of the site's header) and, when there is a transcript, the shape of
+the conversation: who spoke when, drawn from the cue times.
+
+Drawing takes a few tenths of a second, so images are cached by a digest of
+everything drawn (``ShareCard.key``) and only drawn again when that changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import logging
+import os
+
+from PIL import Image, ImageDraw, ImageFont
+
+from portal import parallel
+
+logger = logging.getLogger(__name__)
+
+WIDTH, HEIGHT = 1200, 630
+MARGIN = 72
+DRAWING_VERSION = 1  # change when the drawing changes, to refresh caches
+
+# Debian's fonts-dejavu-core; Pillow's own font when they are missing.
+FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
+SERIF_BOLD = "DejaVuSerif-Bold.ttf"
+SANS = "DejaVuSans.ttf"
+SANS_BOLD = "DejaVuSans-Bold.ttf"
+
+COLOURS = {
+    "top": (35, 48, 74),  # the home page hero's gradient
+    "bottom": (29, 36, 51),  # --ink
+    "accent": (180, 50, 31),  # --accent: the mark's first circle
+    "gold": (242, 180, 65),  # the mark's second circle
+    "text": (255, 255, 255),
+    "muted": (214, 208, 198),
+    "lane": (58, 70, 96),
+    # Voices, lightened so they read on the dark ground.
+    "voices": [(150, 156, 170), (236, 112, 90), (120, 176, 230), (130, 200, 150)],
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class ShareCard:
+    """Everything the picture shows."""
+
+    title: str
+    names: tuple[str, ...]
+    line: str  # "Colleagues · Dayton, Ohio"
+    campaign: str  # "One Small Step"
+    organization: str  # "StoryCorps"
+    # (start fraction, end fraction, lane, voice) of each cue, or empty
+    bars: tuple[tuple[float, float, int, int], ...] = ()
+    lanes: int = 0
+
+    @property
+    def key(self) -> str:
+        data = json.dumps(
+            [DRAWING_VERSION, dataclasses.asdict(self), _font_identity()],
+            sort_keys=True,
+        )
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def _font_path(name: str) -> str | None:
+    for folder in FONT_DIRS:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def _font_identity() -> list:
+    out = []
+    for name in (SERIF_BOLD, SANS, SANS_BOLD):
+        path = _font_path(name)
+        out.append([name, os.path.getsize(path)] if path else [name, None])
+    return out
+
+
+def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
+    path = _font_path(name)
+    if path is None:
+        logger.warning(
+            "[story_embeds] %s not found (apt-get install fonts-dejavu-core); "
+            "share images use Pillow's own font",
+            name,
+        )
+        return ImageFont.load_default(size=size)
+    return ImageFont.truetype(path, size)
+
+
+def _wrap(text: str, font, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _fit_title(title: str, width: int, max_lines: int = 3):
+    """The largest title size (84 down to 40 px) that fits in ``max_lines``."""
+    for size in range(84, 39, -4):
+        font = _font(SERIF_BOLD, size)
+        lines = _wrap(title, font, width)
+        if len(lines) <= max_lines and all(font.getlength(x) <= width for x in lines):
+            return font, lines, size
+    font = _font(SERIF_BOLD, 40)
+    lines = _wrap(title, font, width)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        while lines[-1] and font.getlength(lines[-1] + "…") > width:
+            lines[-1] = lines[-1].rsplit(" ", 1)[0] if " " in lines[-1] else ""
+        lines[-1] += "…"
+    return font, lines, 40
+
+
+@functools.lru_cache(maxsize=1)
+def _background_image() -> Image.Image:
+    # The same for every card: made once per build, copied for each card
+    # (it was most of the drawing time; benchmarks/README.md).
+    return _background()
+
+
+def _background() -> Image.Image:
+    # A diagonal blend from the hero's lighter blue (top left) into the ink.
+    down = Image.linear_gradient("L")
+    mask = Image.blend(down, down.rotate(-90), 0.5)
+    mask = mask.resize((WIDTH, HEIGHT), Image.Resampling.BICUBIC)
+    top = Image.new("RGB", (WIDTH, HEIGHT), COLOURS["top"])
+    bottom = Image.new("RGB", (WIDTH, HEIGHT), COLOURS["bottom"])
+    return Image.composite(bottom, top, mask)
+
+
+def draw(card: ShareCard) -> Image.Image:
+    image = _background_image().copy()
+    pen = ImageDraw.Draw(image)
+    width = WIDTH - 2 * MARGIN
+
+    # The campaign's mark: a warm circle before a gold one, as in the header.
+    radius = 22
+    y = MARGIN + radius
+    pen.ellipse(
+        (MARGIN + 24, y - radius, MARGIN + 24 + 2 * radius, y + radius),
+        fill=COLOURS["gold"],
+    )
+    pen.ellipse(
+        (MARGIN, y - radius, MARGIN + 2 * radius, y + radius), fill=COLOURS["accent"]
+    )
+    brand = _font(SANS_BOLD, 26)
+    pen.text(
+        (MARGIN + 86, y),
+        card.campaign.upper(),
+        font=brand,
+        fill=COLOURS["text"],
+        anchor="lm",
+    )
+    offset = MARGIN + 86 + brand.getlength(card.campaign.upper()) + 18
+    pen.text(
+        (offset, y),
+        f"A {card.organization} campaign",
+        font=_font(SANS, 24),
+        fill=COLOURS["muted"],
+        anchor="lm",
+    )
+
+    # The title, the people and the line under them, centred in the room
+    # between the mark and the conversation's drawing.
+    font, lines, size = _fit_title(card.title, width)
+    line_height = round(size * 1.16)
+    names_font = _font(SANS_BOLD, 34)
+    small = _font(SANS, 30)
+    block = len(lines) * line_height + 34 + 44 + (48 if card.line else 0)
+    room_top = MARGIN + 2 * radius + 24
+    room_bottom = _conversation_top(card) - 24
+    top = room_top + max((room_bottom - room_top - block) // 2, 0)
+    for index, text in enumerate(lines):
+        pen.text(
+            (MARGIN - 3, top + index * line_height),
+            text,
+            font=font,
+            fill=COLOURS["text"],
+        )
+    y = top + len(lines) * line_height + 34 + 34  # the names' baseline
+
+    # The people, each with a dot in their voice's colour.
+    x = MARGIN
+    for index, name in enumerate(card.names, start=1):
+        colour = COLOURS["voices"][index % len(COLOURS["voices"])]
+        if x > MARGIN:
+            joiner = " and " if index == len(card.names) else ", "
+            pen.text((x, y), joiner, font=small, fill=COLOURS["muted"], anchor="ls")
+            x += small.getlength(joiner)
+        pen.ellipse((x, y - 24, x + 20, y - 4), fill=colour)
+        x += 30
+        pen.text((x, y), name, font=names_font, fill=COLOURS["text"], anchor="ls")
+        x += names_font.getlength(name)
+    if card.line:
+        pen.text(
+            (MARGIN, y + 48),
+            card.line,
+            font=_font(SANS, 27),
+            fill=COLOURS["muted"],
+            anchor="ls",
+        )
+
+    _draw_conversation(pen, card)
+    return image
+
+
+LANE_HEIGHT, LANE_GAP = 14, 6
+BOTTOM = HEIGHT - MARGIN + 16
+
+
+def _conversation_top(card: ShareCard) -> int:
+    if not card.bars or not card.lanes:
+        return BOTTOM - 8
+    return BOTTOM - card.lanes * LANE_HEIGHT - (card.lanes - 1) * LANE_GAP
+
+
+def _draw_conversation(pen, card: ShareCard) -> None:
+    """Who spoke when, along the bottom; a plain rule without a transcript."""
+    width = WIDTH - 2 * MARGIN
+    top = _conversation_top(card)
+    if not card.bars or not card.lanes:
+        pen.rectangle((MARGIN, top, MARGIN + width, BOTTOM), fill=COLOURS["accent"])
+        return
+    for lane in range(card.lanes):
+        y = top + lane * (LANE_HEIGHT + LANE_GAP)
+        pen.rectangle(
+            (MARGIN, y, MARGIN + width, y + LANE_HEIGHT), fill=COLOURS["lane"]
+        )
+    for start, end, lane, voice in card.bars:
+        y = top + lane * (LANE_HEIGHT + LANE_GAP)
+        x0 = MARGIN + start * width
+        x1 = max(MARGIN + end * width, x0 + 2)
+        colour = COLOURS["voices"][voice % len(COLOURS["voices"])]
+        pen.rectangle((x0, y, x1, y + LANE_HEIGHT), fill=colour)
+
+
+def _draw_into_cache(job) -> bool:
+    card, folder = job
+    try:
+        ShareImages(folder).png(card)
+    except Exception:  # drawn again, and reported, in the build process
+        return False
+    return True
+
+
+class ShareImages:
+    """PNG files of share cards, cached in ``folder`` by the card's key."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+        self.drawn = 0  # pictures drawn this build; tests check the cache
+
+    def path(self, card: ShareCard) -> str:
+        return os.path.join(self.folder, f"{card.key}.png")
+
+    def prefetch(self, cards: list[ShareCard], workers: int) -> None:
+        """Draw the cards not cached yet on every core (``portal.parallel``).
+
+        Each worker saves its PNG into the cache folder; ``png`` then finds
+        them there. Cards a worker failed to draw are drawn by ``png``."""
+        missing = {
+            card.key: card for card in cards if not os.path.isfile(self.path(card))
+        }
+        if workers <= 1 or len(missing) < parallel.MIN_ITEMS:
+            return
+        drawn = parallel.map_in_processes(
+            _draw_into_cache,
+            [(card, self.folder) for card in missing.values()],
+            workers,
+        )
+        self.drawn += sum(drawn)
+
+    def png(self, card: ShareCard) -> str:
+        """The path of the card's PNG, drawn only when not cached."""
+        path = self.path(card)
+        if os.path.isfile(path):
+            return path
+        os.makedirs(self.folder, exist_ok=True)
+        temporary = f"{path}.{os.getpid()}.tmp"
+        # compress_level 3: a tenth larger than optimize=True but about ten
+        # times faster; 10,000 stories' cards took most of a cold build.
+        draw(card).save(temporary, "PNG", compress_level=3)
+        os.replace(temporary, path)
+        self.drawn += 1
+        return path

@@ -1,0 +1,133 @@
+"""What makes a parsed transcript wrong for its story, worded for editors.
+
+Each finding names the transcript file and the cue (its number, times and
+line), says what is wrong and how to fix it. The plugin turns them into
+``portal.problems.Problem`` reports against the story."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+
+from portal.timecode import format_timecode
+
+from .transcript import Cue, Transcript
+
+# Times in files are written to the millisecond; compare at that precision.
+EPSILON = 0.0005
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    message: str
+    fix: str
+    warning: bool = False
+
+
+def transcript_findings(
+    transcript: Transcript,
+    speakers: list[str],
+    duration: float,
+    audio_name: str,
+    participants: list[str] | None = None,
+) -> list[Finding]:
+    """Problems of ``transcript`` for a story whose allowed speakers are
+    ``speakers`` (the participants, and the facilitator if any) and whose
+    audio ``audio_name`` lasts ``duration`` seconds."""
+    findings = []
+    previous: Cue | None = None
+    allowed = ", ".join(f"'{name}'" for name in speakers)
+    for cue in transcript.cues:
+        where = _where(transcript, cue)
+        if cue.end <= cue.start + EPSILON:
+            findings.append(
+                Finding(
+                    f"{where}: ends before it starts",
+                    "make the end time (after -->) later than the start time",
+                )
+            )
+        if cue.speaker is None:
+            findings.append(
+                Finding(
+                    f"{where}: has no speaker",
+                    "begin the cue with a voice tag naming who speaks, like "
+                    f"<v {speakers[0]}>",
+                )
+            )
+        for voice in dict.fromkeys(cue.voices):
+            if voice not in speakers:
+                hint = difflib.get_close_matches(voice, speakers, n=1, cutoff=0.6)
+                suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+                findings.append(
+                    Finding(
+                        f"{where}: the speaker '{voice}' is not one of the "
+                        "participants",
+                        "write the name in <v Name> exactly as in the story's "
+                        f"participants: {allowed}{suggestion}",
+                    )
+                )
+        if len(set(cue.voices)) > 1:
+            findings.append(
+                Finding(
+                    f"{where}: has more than one speaker "
+                    f"({', '.join(dict.fromkeys(cue.voices))})",
+                    "split it into one cue for each speaker's words",
+                )
+            )
+        if not cue.text:
+            findings.append(
+                Finding(
+                    f"{where}: has no words",
+                    "write what is said in the cue, or remove the cue",
+                )
+            )
+        if previous is not None and cue.start < previous.end - EPSILON:
+            findings.append(
+                Finding(
+                    f"{where}: starts before cue {previous.number} ends "
+                    f"({previous.timing.split(' --> ')[1]})",
+                    f"start cue {cue.number} at {previous.timing.split(' --> ')[1]}"
+                    f" or later, or end cue {previous.number} earlier: cues "
+                    "must not overlap",
+                )
+            )
+        if cue.end > duration + EPSILON:
+            findings.append(
+                Finding(
+                    f"{where}: ends after the audio, which is "
+                    f"{_vtt_time(duration)} long ({audio_name})",
+                    "correct the cue's end time, or check that the transcript "
+                    f"belongs to {audio_name}",
+                )
+            )
+        previous = cue
+    heard = {cue.speaker for cue in transcript.cues}
+    for name in participants or []:
+        if name not in heard:
+            findings.append(
+                Finding(
+                    f"{transcript.name}: no cue has the voice of {name}",
+                    f"tag {name}'s turns with <v {name}>",
+                    warning=True,
+                )
+            )
+    return findings
+
+
+def _where(transcript: Transcript, cue: Cue) -> str:
+    line = f", line {cue.line}" if cue.line else ""
+    return f"{transcript.name}: cue {cue.number} ({cue.timing}{line})"
+
+
+def _vtt_time(seconds: float) -> str:
+    """00:00:49.763, as WebVTT files write times."""
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+
+
+def short_time(seconds: float) -> str:
+    """0:49, as the page shows times."""
+    return format_timecode(seconds)

@@ -1,0 +1,231 @@
+"""Transcripts and chapters of stories: checked, shown, and published as files.
+
+While the approval gate inspects stories (``portal.signals.story_checks``),
+every story with audio gets:
+
+- ``transcript``: its cues (``transcript.Cue``: number, start, end, speaker,
+  text, turn) or None when it has no transcript;
+- ``chapter_list``: ``[{start, end, title, question}]`` from the front
+  matter, else the transcript's NOTE chapters, else the audio's chapters;
+- ``transcript_sections`` (chapters holding speaker turns) and
+  ``transcript_timeline`` (the conversation timeline), for the story page;
+- ``transcript_outputs`` = ``{"vtt", "srt", "json"}`` site-relative paths
+  and ``chapters_path``, set only when those files will be written.
+
+A transcript whose speakers are not the story's people, whose cues overlap
+or run past the end of the audio, is a content error reported against the
+story. Chapters that start after the audio ends are left out (front-matter
+ones are reported by the content_checks plugin, embedded ones warned about).
+Files are written for cleared stories only (the gate has removed the others
+by then).
+
+The wording of the guide questions chapters name (``question: key``) is
+put in the context as ``chapter_questions`` (key -> question), read from
+``content/data/questions.yml`` with ``portal.questions``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from pelican import signals
+
+from portal import outputs, parallel
+from portal import signals as portal_signals
+from portal.paths import StoryPathError, story_file
+from portal.problems import Problem, Severity
+from portal.questions import load_questions
+
+from . import chapters as chapter_sources
+from . import formats
+from .cache import TranscriptCache
+from .checks import transcript_findings
+from .timeline import build_timeline
+from .transcript import TranscriptError, read_transcript
+from .turns import sections
+
+logger = logging.getLogger(__name__)
+_cache: TranscriptCache | None = None  # the running build's (check_stories)
+
+
+def question_wording(content_path: str) -> dict[str, str]:
+    """key -> wording of the conversation guide's questions (problems with
+    the file are the conversation_guide plugin's to report)."""
+    loaded = load_questions(content_path)
+    if loaded.value is None:
+        return {}
+    return {question.key: question.question for question in loaded.value.root}
+
+
+def _line(story, *field) -> int | None:
+    lines = story.story_lines
+    while field:
+        if field in lines:
+            return lines[field]
+        field = field[:-1]
+    return None
+
+
+def check_stories(generator, stories, report):
+    global _cache
+    _cache = TranscriptCache(generator.settings.get("CACHE_PATH"))
+    files = []
+    for story in stories:
+        if story.story.transcript:
+            try:
+                path = story_file(story.story_dir, story.story.transcript)
+            except StoryPathError:
+                continue
+            files.append((path, os.path.basename(story.story.transcript)))
+    _cache.prefetch(files, parallel.workers(generator.settings))
+    generator.context["chapter_questions"] = question_wording(
+        generator.settings["PATH"]
+    )
+    for story in stories:
+        check_story(story, report)
+    generator.context["transcripts_parsed"] = _cache.parsed
+
+
+def check_story(story, report) -> None:
+    meta = story.story
+    audio = story.audio
+    participants = meta.participant_names
+    speakers = participants + ([meta.facilitator] if meta.facilitator else [])
+    transcript = None
+    if meta.transcript:
+        transcript = _read(story, report)
+    if transcript is not None:
+        for finding in transcript_findings(
+            transcript, speakers, audio.duration, audio.filename, participants
+        ):
+            report(
+                Problem(
+                    story.story_source,
+                    "transcript",
+                    finding.message,
+                    finding.fix,
+                    _line(story, "transcript"),
+                    Severity.WARNING if finding.warning else Severity.ERROR,
+                )
+            )
+    choice = chapter_sources.choose_chapters(
+        meta.chapters,
+        transcript.chapters if transcript else [],
+        audio.chapters,
+        audio.duration,
+    )
+    for late in choice.late:
+        # Front-matter chapters past the end are content_checks' to report;
+        # here they are only left out of the page and chapters.json.
+        if late.source != chapter_sources.FRONT_MATTER:
+            _report_late_chapter(story, late, report)
+
+    cues = transcript.cues if transcript else None
+    story.transcript = cues
+    story.chapter_list = choice.chapters
+    story.chapter_source = choice.source
+    story.transcript_sections = (
+        sections(cues, choice.chapters, participants) if cues else []
+    )
+    story.transcript_timeline = (
+        build_timeline(cues, choice.chapters, participants, audio.duration)
+        if cues
+        else None
+    )
+    if cues:
+        story.transcript_outputs = {
+            fmt: outputs.transcript_path(story, fmt) for fmt in ("vtt", "srt", "json")
+        }
+    else:
+        story.transcript_outputs = None
+    story.chapters_path = outputs.chapters_path(story) if choice.chapters else None
+
+
+def _read(story, report):
+    name = story.story.transcript
+    try:
+        path = story_file(story.story_dir, name)
+        if _cache is None:
+            return read_transcript(path, os.path.basename(name))
+        return _cache.read(path, os.path.basename(name))
+    except (StoryPathError, TranscriptError) as error:
+        problem = getattr(error, "problem", str(error))
+        report(
+            Problem(
+                story.story_source,
+                "transcript",
+                problem,
+                error.fix,
+                _line(story, "transcript"),
+            )
+        )
+        return None
+
+
+def _report_late_chapter(story, late, report) -> None:
+    audio = story.audio
+    message = late.message(audio.filename, audio.duration)
+    if late.source == chapter_sources.TRANSCRIPT:
+        field, line = "transcript", _line(story, "transcript")
+        message = f"{story.story.transcript}: {message}"
+        severity = Severity.ERROR
+    else:
+        # Embedded chapters are the audio editor's; the page leaves them out.
+        field, line = "audio", _line(story, "audio")
+        message = f"{audio.filename} has {message}; it is left out"
+        severity = Severity.WARNING
+    report(
+        Problem(
+            story.story_source, field, message, late.fix(audio.duration), line, severity
+        )
+    )
+
+
+class TranscriptFilesGenerator:
+    """Writes the transcript and chapters files of cleared stories."""
+
+    def __init__(self, context, settings, path, theme, output_path, *args, **kwargs):
+        self.context = context
+        self.output_path = output_path
+
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        written = 0
+        for story in self.context.get("articles", []):
+            cues = getattr(story, "transcript", None)
+            paths = getattr(story, "transcript_outputs", None)
+            if cues and paths:
+                self._write(paths["vtt"], formats.to_vtt(cues))
+                self._write(paths["srt"], formats.to_srt(cues))
+                self._write(paths["json"], formats.to_json(cues))
+                written += 1
+            if getattr(story, "chapters_path", None):
+                self._write(
+                    story.chapters_path, formats.chapters_json(story.chapter_list)
+                )
+        logger.debug("[transcripts] wrote the transcripts of %d stories", written)
+
+    def _write(self, relative: str, text: str) -> None:
+        target = os.path.join(self.output_path, *relative.split("/"))
+        data = text.encode("utf-8")
+        try:
+            with open(target, "rb") as handle:
+                if handle.read() == data:
+                    return  # unchanged: keep its date, so caches stay valid
+        except FileNotFoundError:
+            pass
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(data)
+
+
+def get_generators(pelican):
+    return TranscriptFilesGenerator
+
+
+def register():
+    portal_signals.story_checks.connect(check_stories)
+    signals.get_generators.connect(get_generators)

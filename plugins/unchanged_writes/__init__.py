@@ -1,0 +1,1 @@
+from .writer import register  # noqa: F401

@@ -1,0 +1,185 @@
+"""Skip rendering story pages whose inputs did not change since the last build.
+
+Rendering a story page (player, 300-turn transcript, timeline) is most of
+what a rebuild still does once reading is cached (benchmarks/README.md).
+A story page is re-rendered only when its key changed; otherwise the page
+already in the output is handed to Pelican as the "rendered" text (so every
+signal, counter and check still runs) and the writer leaves the file alone.
+
+The key of a story page is a hash of:
+- the build: every file of the theme, the plugins and ``portal/`` (path,
+  size, mtime), every content file outside the story folders (pages, data,
+  images), and the settings;
+- what a page may show about other stories: for every published story its
+  URL, title, date, summary, topics, featured flag and audio length;
+- the story itself: its rendered content, whether it is held back, and
+  every file in its folder (path, size, mtime: story.md, audio,
+  transcript, images).
+
+A template that shows anything else about other stories must add it to
+``SITE_FIELDS`` (or switch the cache off with ``RENDER_CACHE = False``).
+The keys live in ``CACHE_PATH/render_cache.json`` with the size and mtime
+of the page they produced; a page changed or removed in the output since is
+rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+
+import portal
+
+logger = logging.getLogger(__name__)
+
+CACHE_FILE = "render_cache.json"
+CACHE_VERSION = 1
+
+
+def _site_fields(story) -> tuple:
+    audio = getattr(story, "audio", None)
+    return (
+        story.url,
+        story.title,
+        str(getattr(story, "date", "")),
+        str(getattr(story, "summary", "")),
+        [str(tag) for tag in getattr(story, "tags", []) or []],
+        bool(getattr(getattr(story, "story", None), "featured", False)),
+        round(audio.duration, 3) if audio else None,
+        getattr(story, "held_back", None),
+    )
+
+
+SITE_FIELDS = _site_fields
+
+
+def _tree_stamp(root: str, skip: tuple[str, ...] = ()) -> list:
+    out = []
+    for folder, folders, names in os.walk(root):
+        folders[:] = sorted(
+            f
+            for f in folders
+            if not f.startswith(".")
+            and f != "__pycache__"
+            and os.path.join(folder, f) not in skip
+        )
+        for name in sorted(names):
+            if name.endswith((".pyc", "~")):
+                continue
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            out.append((os.path.relpath(path, root), stat.st_size, stat.st_mtime_ns))
+    return out
+
+
+def _settings_text(settings) -> str:
+    def name_of(value):
+        return getattr(value, "__qualname__", type(value).__name__)
+
+    plain = {key: value for key, value in settings.items() if key.isupper()}
+    return json.dumps(plain, sort_keys=True, default=name_of)
+
+
+def _hash(*parts) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(json.dumps(part, default=str).encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class RenderCache:
+    def __init__(self, settings, output_path: str):
+        self.settings = settings
+        self.output_path = output_path
+        cache = settings.get("CACHE_PATH")
+        self.enabled = bool(settings.get("RENDER_CACHE", True)) and bool(cache)
+        self.path = os.path.join(cache, CACHE_FILE) if cache else None
+        self.previous: dict[str, list] = {}
+        self.current: dict[str, list] = {}
+        self.reused = 0
+        self._build_key: str | None = None
+        if self.enabled and os.path.exists(self.path):
+            try:
+                with open(self.path, encoding="utf-8") as handle:
+                    data = json.load(handle)
+                if data.get("version") == CACHE_VERSION:
+                    self.previous = data["pages"]
+            except (OSError, ValueError, KeyError):
+                self.previous = {}
+
+    def _build(self, context) -> str:
+        if self._build_key is None:
+            settings = self.settings
+            content = settings["PATH"]
+            story_roots = tuple(
+                os.path.join(content, path) for path in settings["ARTICLE_PATHS"]
+            )
+            roots = [settings["THEME"], os.path.dirname(portal.__file__)]
+            roots += list(settings.get("PLUGIN_PATHS", []))
+            stamps = [_tree_stamp(root) for root in roots]
+            stamps.append(_tree_stamp(content, skip=story_roots))
+            site = [SITE_FIELDS(story) for story in context.get("articles", [])]
+            self._build_key = _hash(stamps, _settings_text(settings), site)
+        return self._build_key
+
+    def key(self, article, context) -> str:
+        folder = getattr(article, "story_dir", None) or os.path.dirname(
+            article.source_path
+        )
+        files = []
+        for name in sorted(os.listdir(folder)):
+            stat = os.stat(os.path.join(folder, name))
+            files.append((name, stat.st_size, stat.st_mtime_ns))
+        # The metadata comes from story.md (its stamp is in ``files``) and the
+        # settings (in the build key), so it needs no hashing of its own.
+        return _hash(
+            self._build(context),
+            article.content,
+            getattr(article, "held_back", None),
+            files,
+        )
+
+    def stored_page(self, name: str, key: str) -> str | None:
+        """The page in the output if it was rendered from this very key."""
+        entry = self.previous.get(name)
+        if not entry or entry[0] != key:
+            return None
+        path = os.path.join(self.output_path, name)
+        try:
+            stat = os.stat(path)
+            if [stat.st_size, stat.st_mtime_ns] != entry[1:]:
+                return None
+            with open(path, encoding="utf-8") as handle:
+                return handle.read()
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def remember(self, name: str, key: str) -> None:
+        stat = os.stat(os.path.join(self.output_path, name))
+        self.current[name] = [key, stat.st_size, stat.st_mtime_ns]
+
+    def save(self) -> None:
+        if not self.enabled:
+            return
+        from portal.writing import write_if_changed
+
+        write_if_changed(
+            self.path,
+            json.dumps({"version": CACHE_VERSION, "pages": self.current}),
+        )
+
+
+class StoredTemplate:
+    """Stands in for a Jinja template: "renders" the page already written."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def render(self, *args, **kwargs) -> str:
+        return self.text

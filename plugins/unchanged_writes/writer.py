@@ -1,0 +1,132 @@
+"""Leave output files that would get the same bytes untouched.
+
+Pelican renders every page on every build and rewrites its file, so after a
+rebuild every file looks new: sync jobs and CDNs upload the whole site again,
+and the pre-compression step would have to compress it all again. This
+plugin gives Pelican a Writer whose files are compared with what is on disk
+when they are closed, and written only when their bytes differ. A page whose
+inputs did not change keeps its modification time.
+
+Story pages go one step further (``render_cache.py``): a page whose inputs
+(the story's files and metadata, the theme, plugins, settings, and what it
+may show of other stories) have the same key as when it was written is not
+rendered at all; the page already in the output stands in for the render.
+
+It counts what it did (files ``written`` and ``unchanged``), logs the counts
+at the end of the build and keeps them in ``LAST_COUNTS`` for tests. Files
+other plugins write themselves can use ``write_if_changed`` for the same
+effect (``portal.writing``).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+
+from pelican import signals
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from portal.writing import write_if_changed
+
+from .render_cache import RenderCache, StoredTemplate
+
+logger = logging.getLogger(__name__)
+
+# Counts of the last build in this process: files "written", "unchanged",
+# and story pages "reused" without rendering.
+LAST_COUNTS: dict[str, int] = {}
+_current: UnchangedWriter | None = None  # the writer of the running build
+
+
+class _PendingFile(io.StringIO):
+    """Collects what Pelican writes; decides on close whether to save it."""
+
+    def __init__(self, path: str, encoding: str, writer: UnchangedWriter):
+        super().__init__()
+        self._path = path
+        self._encoding = encoding
+        self._writer = writer
+
+    def close(self):
+        if not self.closed:
+            data = self.getvalue().encode(self._encoding)
+            outcome = "written" if write_if_changed(self._path, data) else "unchanged"
+            setattr(self._writer, outcome, getattr(self._writer, outcome) + 1)
+            LAST_COUNTS[outcome] = LAST_COUNTS.get(outcome, 0) + 1
+        super().close()
+
+
+class UnchangedWriter(Writer):
+    def __init__(self, output_path, settings=None):
+        global _current
+        super().__init__(output_path, settings=settings)
+        LAST_COUNTS.clear()
+        LAST_COUNTS.update(written=0, unchanged=0, reused=0)
+        self.written = 0
+        self.unchanged = 0
+        self.render_cache = RenderCache(self.settings, output_path)
+        _current = self
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        """Pelican's write_file; a story page whose key is unchanged is not
+        rendered again (``render_cache``): the page in the output stands in."""
+        article = kwargs.get("article")
+        cache = self.render_cache
+        if article is None or not cache.enabled or not name or args:
+            return super().write_file(name, template, context, *args, **kwargs)
+        key = cache.key(article, context)
+        stored = cache.stored_page(name, key)
+        if stored is not None:
+            template = StoredTemplate(stored)
+            LAST_COUNTS["reused"] += 1
+        super().write_file(name, template, context, **kwargs)
+        if os.path.exists(os.path.join(self.output_path, name)):
+            cache.remember(name, key)
+
+    def _open_w(self, filename, encoding, override=False):
+        """Pelican's rules for writing a file twice, then a buffer, not a file.
+
+        The checks are Pelican's own (``Writer._open_w``, 4.12), repeated here
+        because calling it would open, and so empty, the old file before it
+        can be compared."""
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time '
+                    "(was previously overwritten)"
+                )
+            return open(os.devnull, "w", encoding=encoding)
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" as Pelican has already '
+                "written to it previously (set `override=True` if intended)"
+            )
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _PendingFile(filename, encoding, self)
+
+
+def get_writer(pelican):
+    return UnchangedWriter
+
+
+def finish(pelican):
+    global _current
+    if _current is not None:
+        _current.render_cache.save()
+        _current = None
+    if LAST_COUNTS:
+        logger.info(
+            "[unchanged_writes] %d files written, %d unchanged and left alone; "
+            "%d story pages not rendered again (inputs unchanged)",
+            LAST_COUNTS["written"],
+            LAST_COUNTS["unchanged"],
+            LAST_COUNTS["reused"],
+        )
+
+
+def register():
+    signals.get_writer.connect(get_writer)
+    signals.finalized.connect(finish)

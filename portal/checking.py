@@ -1,0 +1,200 @@
+"""``invoke check``: every problem in the content, without writing a site.
+
+The check is the first half of a real build: Pelican's readers and its
+articles and pages generators, run with the project's settings and plugins.
+So the approval gate and every check connected to its signals (schema,
+audio, transcripts, pictures, links, dates, duplicates) run exactly as they
+do in every build - one implementation - and the check collects the
+problems the build keeps in its context instead of reading them from the log.
+Nothing is written to the output folder.
+
+It runs leniently (``STORY_STRICT`` off) so that it lists every problem
+rather than stopping at the first story that would block a production build,
+and names those stories separately.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import os
+from collections.abc import Iterator, Mapping
+
+from pelican import Pelican
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.log import LimitFilter
+from pelican.settings import read_settings
+
+from portal.problems import CONTEXT_KEY, Problem, Severity, github_escape
+
+
+@dataclasses.dataclass
+class Message:
+    """Something else the build logged (a file Pelican could not read...)."""
+
+    level: Severity
+    text: str
+
+
+@dataclasses.dataclass
+class CheckResult:
+    problems: list[Problem]
+    messages: list[Message]
+    published: int
+    held_back: list[tuple[str, list[str]]]  # (story.md path, reasons)
+    blocked: list[str]  # ready to publish but for their errors
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def error_count(self) -> int:
+        other = [m for m in self.messages if m.level is Severity.ERROR]
+        return len(self.errors) + len(other)
+
+    @property
+    def warning_count(self) -> int:
+        other = [m for m in self.messages if m.level is Severity.WARNING]
+        return len(self.warnings) + len(other)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+class _Collector(logging.Handler):
+    """Keeps warnings and errors the build logs that are not problems it
+    reports anyway (those come from the context, with their lines)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[Message] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if any(isinstance(arg, Problem) for arg in args):
+            return
+        if getattr(record, "portal_reported", False):
+            return
+        level = Severity.ERROR if record.levelno >= logging.ERROR else Severity.WARNING
+        text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f" ({record.exc_info[1]})"
+        self.messages.append(Message(level, text))
+
+
+@contextlib.contextmanager
+def _collecting() -> Iterator[_Collector]:
+    collector = _Collector()
+    root = logging.getLogger()
+    # Pelican drops a warning it has printed before in this process; the
+    # check must see every one, however often it runs.
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+    root.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        root.removeHandler(collector)
+
+
+def check_content(
+    settings_file: str | os.PathLike,
+    *,
+    content_path: str | os.PathLike | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> CheckResult:
+    """Read and check all content with ``settings_file``; write nothing."""
+    override = {
+        "STORY_STRICT": False,
+        "STORY_PREVIEW": False,
+        # No build runs, so nothing to show progress of or to sum up.
+        "BUILD_REPORT_PROGRESS": False,
+        "BUILD_REPORT_SUMMARY": False,
+    }
+    if content_path is not None:
+        override["PATH"] = os.path.abspath(content_path)
+    override.update(overrides or {})
+    with _collecting() as collector:
+        settings = read_settings(os.fspath(settings_file), override=override)
+        pelican = Pelican(settings)  # registers the plugins
+        # The shared context, as Pelican.run() starts it.
+        context = settings.copy()
+        context["generated_content"] = {}
+        context["static_links"] = set()
+        context["static_content"] = {}
+        context["localsiteurl"] = settings["SITEURL"]
+        for generator_class in (ArticlesGenerator, PagesGenerator):
+            generator = generator_class(
+                context=context,
+                settings=settings,
+                path=pelican.path,
+                theme=pelican.theme,
+                output_path=pelican.output_path,
+            )
+            generator.generate_context()
+    problems = sorted(
+        context.get(CONTEXT_KEY, []), key=lambda p: (p.path, p.line or 1, p.field)
+    )
+    return CheckResult(
+        problems=problems,
+        messages=collector.messages,
+        published=context.get("stories_published_count", 0),
+        held_back=list(context.get("stories_held_back", [])),
+        blocked=list(context.get("stories_blocked", [])),
+    )
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {words or word + 's'}"
+
+
+def summary_line(result: CheckResult) -> str:
+    stories = result.published + len(result.held_back)
+    return (
+        f"Checked {plural(stories, 'story', 'stories')}: "
+        f"{result.published} published, {len(result.held_back)} held back; "
+        f"{plural(result.error_count, 'error')}, "
+        f"{plural(result.warning_count, 'warning')}."
+    )
+
+
+def format_report(result: CheckResult, github: bool = False) -> str:
+    """What ``invoke check`` prints: errors, warnings, held-back stories,
+    then the summary line; GitHub annotations too when ``github``."""
+    lines: list[str] = []
+
+    def section(title: str, items: list[str]) -> None:
+        if items:
+            lines.append(title)
+            lines.extend(f"  {item}" for item in items)
+            lines.append("")
+
+    other = {level: [m.text for m in result.messages if m.level is level]
+             for level in Severity}  # fmt: skip
+    errors = [str(p) for p in result.errors] + other[Severity.ERROR]
+    warnings = [str(p) for p in result.warnings] + other[Severity.WARNING]
+    section(f"{plural(len(errors), 'error')} (fix these):", errors)
+    section(f"{plural(len(warnings), 'warning')}:", warnings)
+    section(
+        "Held back (not on the public site):",
+        [f"{path}: {'; '.join(reasons)}" for path, reasons in result.held_back],
+    )
+    section(
+        "Approved and ready, but their errors would stop `./dev publish`:",
+        result.blocked,
+    )
+    if not errors:
+        lines.append("No errors.")
+    lines.append(summary_line(result))
+    if github:
+        lines += [problem.github_annotation() for problem in result.problems]
+        for message in result.messages:
+            lines.append(f"::{message.level.value}::{github_escape(message.text)}")
+    return "\n".join(lines)

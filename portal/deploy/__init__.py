@@ -1,0 +1,67 @@
+"""Deploy a published site: rsync over SSH, an S3-compatible store, GitHub Pages.
+
+``invoke publish --to s3`` (or ``DEPLOY_TARGETS``) first builds the site with
+``portal.publishing`` (strict, into a fresh folder, swapped in on success),
+then hands the output folder - and the media folder, when audio is served
+from its own host (``STORY_MEDIA_URL``) - to each target here. Every target
+makes the remote copy match the local one, deleting what is no longer
+there, so a story taken down is gone from the host too.
+
+Targets and their settings: ``portal.deploy.settings``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from portal.deploy.settings import (
+    TARGETS,
+    DeployError,
+    DeploySettings,
+    deploy_settings,
+)
+
+
+def deploy(target: str, output: Path, media: Path | None, options: DeploySettings):
+    """Send ``output`` (and ``media``) to ``target``; returns what it did."""
+    if target not in TARGETS:
+        raise DeployError(
+            f"there is no deploy target '{target}'",
+            f"use one of: {', '.join(TARGETS)}",
+        )
+    if not (output / "index.html").is_file():
+        raise DeployError(
+            f"{output} holds no built site", "run `./dev publish` to build it first"
+        )
+    if target == "rsync":
+        from portal.deploy import rsync
+
+        return rsync.deploy(output, media, options)
+    if target == "s3":
+        from portal.deploy import s3
+
+        return s3.deploy(output, media, options)
+    from portal.deploy import github_pages
+
+    return github_pages.deploy(output, media, options)
+
+
+def parse_targets(text: str) -> tuple[str, ...]:
+    """``"s3, rsync"`` -> ("s3", "rsync"), each checked."""
+    targets = tuple(t.strip() for t in text.split(",") if t.strip())
+    for target in targets:
+        if target not in TARGETS:
+            raise DeployError(
+                f"there is no deploy target '{target}'",
+                f"use one of: {', '.join(TARGETS)}",
+            )
+    return targets
+
+
+__all__ = [
+    "TARGETS",
+    "DeployError",
+    "DeploySettings",
+    "deploy",
+    "deploy_settings",
+    "parse_targets",
+]

@@ -1,0 +1,358 @@
+"""Browse pages, the question index, related stories, sitemap and robots.txt.
+
+One production build (publishconf.py: absolute URLs, strict) of stories
+written for these tests, with two stories (and one answer) a page so that
+pagination shows."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+
+from portal.problems import StoryContentError
+from tests.pagefind_index import index_text, indexed_pages
+from tests.stories import assert_absent, output_files, write_story
+from tests.support import build_site, copy_content
+
+SITE = "https://oss.example.org"
+
+
+def _chapters(*items):
+    return [
+        {"start": start, "title": title, "question": key} for start, title, key in items
+    ]
+
+
+STORIES = {
+    # slug: front matter overrides
+    "alpha": dict(
+        title="Alpha on the prairie",
+        date=datetime.date(2019, 3, 1),
+        location="Tulsa, Oklahoma",
+        topics=["family", "rural life"],
+        relationship="strangers",
+        chapters=_chapters(
+            ("0:00", "Why we came", "why-here"), ("0:02", "Our parents", "parents")
+        ),
+    ),
+    "bravo": dict(
+        title="Bravo at the kitchen table",
+        # Recorded first, published last: the two orders differ.
+        date=datetime.date(2018, 5, 5),
+        published=datetime.date(2020, 6, 1),
+        location={"name": "Norman, OK", "geo": [35.22, -97.44]},
+        topics=["family"],
+        relationship="family",
+        featured=False,
+        chapters=_chapters(("0:03", "Kind people", "kindness")),
+    ),
+    "charlie": dict(
+        title="Charlie on the night shift",
+        date=datetime.date(2020, 2, 2),
+        location="Austin, Texas",
+        topics=["work"],
+        relationship="colleagues",
+        chapters=_chapters(("0:01", "Grandma's kitchen", "parents")),
+    ),
+    "delta": dict(
+        title="Delta and the county fair",
+        date=datetime.date(2019, 9, 9),
+        location="Tulsa, Oklahoma",
+        topics=["rural life"],
+        relationship="friends",
+        featured=False,
+    ),
+}
+HELD_BACK = {
+    "echo": dict(
+        id="test-echo-unsigned",
+        title="Zebraquokka unsigned story",
+        summary="A xylophonist and a beekeeper talk.",
+        date=datetime.date(2019, 1, 1),
+        location="Boise, Idaho",
+        topics=["secretopia"],
+        relationship="neighbors",
+        chapters=_chapters(("0:01", "Vanishing chapter", "parents")),
+        approval={
+            "approved_by": "Test Editor",
+            "approved_on": datetime.date(2019, 11, 1),
+            "releases_signed": False,
+        },
+    ),
+    "foxtrot": dict(
+        id="test-foxtrot-draft",
+        title="Quibblequark draft story",
+        summary="A zeppelinist and a glassblower talk.",
+        location="Reno, Nevada",
+        topics=["hushtopic"],
+        relationship="acquaintances",
+        chapters=_chapters(("0:02", "Draft chapter", "kindness")),
+        status="draft",
+    ),
+}
+HELD_BACK_TRACES = [
+    "echo",
+    "foxtrot",
+    "Zebraquokka",
+    "Quibblequark",
+    "xylophonist",
+    "zeppelinist",
+    "secretopia",
+    "hushtopic",
+    "Boise",
+    "Idaho",
+    "Reno",
+    "Nevada",
+    "Vanishing chapter",
+    "Draft chapter",
+    "test-echo-unsigned",
+    "test-foxtrot-draft",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    base = tmp_path_factory.mktemp("browse")
+    content = copy_content(base / "content")
+    for slug, fields in {**STORIES, **HELD_BACK}.items():
+        write_story(content, slug, **fields)
+    return build_site(
+        content,
+        base / "output",
+        settings_file="publishconf.py",
+        SITEURL=SITE,
+        DEFAULT_PAGINATION=2,
+        BROWSE_QUESTION_PAGINATION=1,
+    )
+
+
+CARD = re.compile(r'class="story-card__title"><a href="([^"]+)"')
+
+
+def _cards(html: str) -> list[str]:
+    """Slugs of the story cards on a page, in order."""
+    return [
+        re.search(r"/stories/([^/]+)/$", url).group(1) for url in CARD.findall(html)
+    ]
+
+
+def _paged(output, folder: str) -> list[str]:
+    """Story cards of a paginated listing, every page in order."""
+    slugs = _cards((output / folder / "index.html").read_text())
+    number = 2
+    while (output / folder / "page" / str(number) / "index.html").is_file():
+        slugs += _cards(
+            (output / folder / "page" / str(number) / "index.html").read_text()
+        )
+        number += 1
+    return slugs
+
+
+def test_all_stories_in_both_orders_list_exactly_the_approved(site):
+    newest = _paged(site, "stories")
+    recorded = _paged(site, "browse/recorded")
+    assert newest == ["bravo", "charlie", "delta", "alpha"]  # by publication
+    assert recorded == ["charlie", "delta", "alpha", "bravo"]  # by recording
+    assert (site / "browse/recorded/page/2/index.html").is_file()
+    page = (site / "browse/recorded/index.html").read_text()
+    assert f'href="{SITE}/browse/recorded/page/2/"' in page
+    assert 'aria-current="page">By recording date' in page
+
+
+def test_places_group_by_state_then_city(site):
+    places = (site / "places/index.html").read_text()
+    assert places.index(">Oklahoma<") < places.index(">Texas<")
+    # "Norman, OK" and "Tulsa, Oklahoma" are the same state.
+    assert sorted(_paged(site, "places/oklahoma")) == ["alpha", "bravo", "delta"]
+    assert (site / "places/oklahoma/page/2/index.html").is_file()
+    assert sorted(_paged(site, "places/oklahoma/tulsa")) == ["alpha", "delta"]
+    assert _paged(site, "places/oklahoma/norman") == ["bravo"]
+    assert _paged(site, "places/texas/austin") == ["charlie"]
+    assert sorted(p.name for p in (site / "places").iterdir() if p.is_dir()) == [
+        "oklahoma",
+        "texas",
+    ]
+
+
+def test_relationships_and_topics(site):
+    assert _paged(site, "relationships/strangers") == ["alpha"]
+    assert _paged(site, "relationships/family") == ["bravo"]
+    assert _paged(site, "relationships/colleagues") == ["charlie"]
+    assert _paged(site, "relationships/friends") == ["delta"]
+    for empty in ("neighbors", "acquaintances"):
+        assert not (site / "relationships" / empty).exists()
+    hub = (site / "relationships/index.html").read_text()
+    assert "Strangers matched by One Small Step" in hub
+    # Multi-word topics get clean slugs.
+    assert sorted(_paged(site, "topics/rural-life")) == ["alpha", "delta"]
+
+
+def test_question_index_links_to_the_second_each_answer_starts(site):
+    overview = (site / "questions/index.html").read_text()
+    parents = _all_pages_text(site, "questions/parents")
+    assert f'href="{SITE}/stories/alpha/#t=0:02"' in parents
+    assert f'href="{SITE}/stories/charlie/#t=0:01"' in parents
+    assert "Our parents" in parents and "Grandma&#39;s kitchen" in parents
+    assert "Ada Lopez and Ben Carter" in parents
+    # One answer a page here: the question's own page is paginated.
+    assert (site / "questions/parents/page/2/index.html").is_file()
+    assert not (site / "questions/parents/page/3").exists()
+    kindness = _all_pages_text(site, "questions/kindness")
+    assert f'href="{SITE}/stories/bravo/#t=0:03"' in kindness
+    assert (
+        f'href="{SITE}/stories/alpha/#t=0:00"'
+        in (site / "questions/why-here/index.html").read_text()
+    )
+    # Questions nobody answered are listed, without a page of their own.
+    assert "When do you first remember noticing politics?" in overview
+    assert not (site / "questions/first-politics").exists()
+    # The guide's order.
+    assert overview.index("Why did you agree") < overview.index("Tell me about your")
+
+
+def _all_pages_text(site, folder: str) -> str:
+    text = (site / folder / "index.html").read_text()
+    number = 2
+    while (site / folder / "page" / str(number) / "index.html").is_file():
+        text += (site / folder / "page" / str(number) / "index.html").read_text()
+        number += 1
+    return text
+
+
+def test_related_stories_share_topics_or_place(site):
+    alpha = (site / "stories/alpha/index.html").read_text()
+    related = alpha.split('id="related-heading"', 1)[1]
+    # delta shares a topic and the city; bravo a topic and the state.
+    assert _cards(related)[:2] == ["delta", "bravo"]
+    assert "alpha" not in _cards(related)
+    assert f'href="{SITE}/places/oklahoma/"' in related
+    charlie = (site / "stories/charlie/index.html").read_text()
+    assert 'id="related-heading"' not in charlie  # nothing in common
+
+
+def test_held_back_stories_reach_no_browse_page_index_or_sitemap(site):
+    assert_absent(site, *HELD_BACK_TRACES)
+    text = index_text(site)
+    for trace in HELD_BACK_TRACES:
+        assert trace.lower() not in text, f"{trace!r} is in the search index"
+    urls = sorted(page["url"] for page in indexed_pages(site))
+    assert [url for url in urls if url.startswith("/stories/")] == [
+        f"/stories/{slug}/" for slug in sorted(STORIES)
+    ]
+
+
+def test_search_index_fields_and_filters(site):
+    pages = {page["url"]: page for page in indexed_pages(site)}
+    alpha = pages["/stories/alpha/"]
+    assert alpha["meta"]["title"] == "Alpha on the prairie"
+    assert alpha["meta"]["participants"] == "Ada Lopez and Ben Carter"
+    assert alpha["meta"]["place"] == "Tulsa, Oklahoma"
+    assert alpha["filters"]["state"] == ["Oklahoma"]
+    assert sorted(alpha["filters"]["topic"]) == ["family", "rural life"]
+    assert alpha["filters"]["year"] == ["2019"]
+    assert alpha["filters"]["featured"] == ["Featured"]
+    assert "featured" not in pages["/stories/bravo/"]["filters"]
+    assert pages["/stories/bravo/"]["filters"]["state"] == ["Oklahoma"]
+    # Summaries, places and participants are searchable text.
+    assert "Two neighbours talk about alpha." in alpha["content"]
+    assert "Ada Lopez" in alpha["content"] and "Tulsa, Oklahoma" in alpha["content"]
+    # Published campaign pages are indexed; listings, browse pages, the home
+    # and hidden pages (the thank-you page) are not.
+    campaign = {url for url in pages if not url.startswith("/stories/")}
+    assert campaign
+    for url in campaign:
+        html = (site / url.strip("/") / "index.html").read_text()
+        assert '<main id="main" tabindex="-1" data-pagefind-body>' in html
+    for url in ("/", "/stories/", "/browse/", "/places/", "/questions/", "/search/"):
+        assert url not in pages
+
+
+def test_sitemap_lists_public_pages_with_absolute_urls(site):
+    sitemap = (site / "sitemap.xml").read_text()
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert all(loc.startswith(SITE + "/") for loc in locs)
+    stories = sorted(
+        loc for loc in locs if re.fullmatch(re.escape(SITE) + r"/stories/[a-z]+/", loc)
+    )
+    assert stories == [f"{SITE}/stories/{slug}/" for slug in sorted(STORIES)]
+    for page in (
+        "browse/",
+        "places/oklahoma/",
+        "questions/parents/",
+        "topics/",
+    ):
+        assert f"{SITE}/{page}" in locs
+    assert f"{SITE}/search/" not in locs
+    # Campaign pages too: every page the search indexes is in the sitemap.
+    for url in {page["url"] for page in indexed_pages(site)}:
+        assert f"{SITE}{url}" in locs
+    robots = (site / "robots.txt").read_text()
+    assert robots.splitlines()[:2] == ["User-agent: *", "Allow: /"]
+    assert f"Sitemap: {SITE}/sitemap.xml" in robots
+
+
+def test_development_robots_names_no_relative_sitemap(sample_site):
+    robots = (sample_site / "robots.txt").read_text()
+    assert "User-agent: *" in robots and "Sitemap:" not in robots
+
+
+def test_preview_builds_keep_crawlers_and_sitemap_away_from_held_back(tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "alpha", **STORIES["alpha"])
+    write_story(content, "echo", **HELD_BACK["echo"])
+    output = build_site(content, tmp_path / "out", STORY_PREVIEW=True)
+    assert "Disallow: /" in (output / "robots.txt").read_text()
+    sitemap = (output / "sitemap.xml").read_text()
+    assert "stories/alpha/" in sitemap and "stories/echo/" not in sitemap
+    # The preview shows the held-back story, but never indexes it.
+    assert "zebraquokka" not in index_text(output)
+
+
+def test_a_failed_build_leaves_nothing_in_the_next_sitemap(tmp_path):
+    broken = copy_content(tmp_path / "broken")
+    write_story(broken, "broken-story", chapters=_chapters(("0:01", "Kind", "kindnes")))
+    with pytest.raises(StoryContentError):
+        build_site(broken, tmp_path / "broken-out", settings_file="publishconf.py")
+    content = copy_content(tmp_path / "content")
+    write_story(content, "alpha", **STORIES["alpha"])
+    output = build_site(content, tmp_path / "out", settings_file="publishconf.py")
+    sitemap = (output / "sitemap.xml").read_text()
+    assert "stories/alpha/" in sitemap and "broken" not in sitemap
+
+
+def test_unknown_question_key_is_an_error_with_a_suggestion(tmp_path, caplog):
+    content = copy_content(tmp_path / "content")
+    write_story(
+        content,
+        "typo",
+        chapters=_chapters(("0:00", "Start", "why-here"), ("0:02", "Kind", "kindnes")),
+    )
+    output = build_site(content, tmp_path / "out")
+    messages = [record.getMessage() for record in caplog.records]
+    problem = next(m for m in messages if "kindnes'" in m)
+    assert "content/stories/typo/story.md:" in problem
+    assert "chapters.1.question" in problem
+    assert "did you mean 'kindness'?" in problem
+    assert not (output / "stories" / "typo").exists()
+    with pytest.raises(StoryContentError, match="did you mean 'kindness'"):
+        build_site(content, tmp_path / "strict", settings_file="publishconf.py")
+
+
+def test_questions_line_number_points_at_the_key(tmp_path, caplog):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "typo", chapters=_chapters(("0:01", "Kind", "kindnes")))
+    build_site(content, tmp_path / "out")
+    text = (content / "stories/typo/story.md").read_text().splitlines()
+    problem = next(
+        r.getMessage() for r in caplog.records if "kindnes'" in r.getMessage()
+    )
+    line = int(re.search(r"story\.md:(\d+):", problem).group(1))
+    assert "question: kindnes" in text[line - 1]
+
+
+def test_every_file_of_the_build_is_public_content(site):
+    # A last sweep: nothing names the held-back folders, in any file.
+    for name in output_files(site):
+        assert "echo" not in name and "foxtrot" not in name

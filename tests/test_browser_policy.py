@@ -1,0 +1,172 @@
+"""The browser policy: no inline code, a strict CSP, no third-party requests.
+
+Every page of the sample site is checked twice: its HTML (lxml) for inline
+scripts, event-handler and style attributes; and in Chromium, recording
+every request it makes and every CSP violation it reports."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+
+import lxml.html
+
+from tests.support import build_site
+
+JSON_LD = "application/ld+json"
+
+
+def html_pages(output):
+    return sorted(output.rglob("*.html"))
+
+
+def inline_code(path) -> list[str]:
+    """What in one page breaks the policy (inline script, on*=, style=)."""
+    found = []
+    root = lxml.html.parse(str(path)).getroot()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments, processing instructions
+        for name in element.attrib:
+            if name.lower().startswith("on") or name.lower() == "style":
+                found.append(f"<{element.tag} {name}=...>")
+        if element.tag == "style":
+            found.append("<style> element")
+        if element.tag == "script" and not element.get("src"):
+            if element.get("type") != JSON_LD:
+                found.append("inline <script>")
+            else:
+                json.loads(element.text or "")
+    return found
+
+
+def test_no_inline_script_handler_or_style_in_any_page(sample_site):
+    pages = html_pages(sample_site)
+    assert len(pages) > 20
+    problems = {
+        str(page.relative_to(sample_site)): found
+        for page in pages
+        if (found := inline_code(page))
+    }
+    assert not problems
+
+
+def csp_meta(path) -> str:
+    root = lxml.html.parse(str(path)).getroot()
+    metas = root.xpath('//meta[@http-equiv="Content-Security-Policy"]')
+    assert len(metas) == 1, f"{path}: {len(metas)} CSP meta tags"
+    return metas[0].get("content")
+
+
+def test_every_page_carries_the_policy_in_a_meta_tag(sample_site):
+    for page in html_pages(sample_site):
+        policy = csp_meta(page)
+        assert "default-src 'self'" in policy
+        assert "script-src 'self' 'wasm-unsafe-eval';" in policy
+        assert "object-src 'none'" in policy
+        assert "frame-ancestors" not in policy  # ignored in meta; headers only
+        assert "http" not in policy  # no media CDN, no form provider set here
+
+
+def parse_headers(text: str) -> dict[str, list[str]]:
+    rules: dict[str, list[str]] = {}
+    current = None
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith(" "):
+            rules[current].append(line.strip())
+        else:
+            current = line
+            rules[current] = []
+    return rules
+
+
+def test_headers_file_policy_referrer_and_framing(sample_site):
+    rules = parse_headers((sample_site / "_headers").read_text())
+    everything = rules["/*"]
+    assert "Referrer-Policy: strict-origin-when-cross-origin" in everything
+    assert "X-Content-Type-Options: nosniff" in everything
+    assert f"Content-Security-Policy: {csp_meta(sample_site / 'index.html')}" in (
+        everything
+    )
+    embeds = [path for path in rules if "/embed/" in path]
+    assert embeds
+    for path in embeds:
+        assert rules[path] == ["Content-Security-Policy: frame-ancestors *"]
+    assert rules["/"] == ["Content-Security-Policy: frame-ancestors 'self'"]
+    assert rules["/stories/"] == ["Content-Security-Policy: frame-ancestors 'self'"]
+    pages = {
+        "/" + str(page.relative_to(sample_site)) for page in html_pages(sample_site)
+    }
+    assert pages <= set(rules)
+
+
+def test_policy_names_media_host_and_form_provider(tmp_path):
+    from tests.support import copy_content
+
+    content = copy_content(tmp_path / "content", stories=True)
+    forms = content / "data" / "forms.yml"
+    forms.write_text(
+        forms.read_text().replace(
+            'action: ""          # like https://formspree.io/f/abcdwxyz',
+            'action: "https://formspree.io/f/abcdwxyz"',
+        )
+    )
+    output = build_site(
+        content,
+        tmp_path / "out",
+        STORY_MEDIA_URL="https://media.example.net/oss/",
+    )
+    policy = csp_meta(output / "index.html")
+    assert "media-src 'self' https://media.example.net;" in policy
+    assert "form-action 'self' https://formspree.io" in policy
+    assert policy in (output / "_headers").read_text()
+
+
+def test_no_page_requests_another_origin_or_breaks_the_policy(
+    sample_site, site_server, strict_page
+):
+    page = strict_page
+    own = urllib.parse.urlsplit(site_server).netloc
+    requests: list[str] = []
+    violations: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
+    urls = []
+    for path in html_pages(sample_site):
+        relative = str(path.relative_to(sample_site))
+        urls.append("/" + relative.removesuffix("index.html"))
+    # The search page runs Pagefind (WebAssembly) only once there is a query.
+    urls.append("/search/?q=family")
+    for url in urls:
+        page.goto(site_server + url, wait_until="networkidle")
+        if url.startswith("/search/?q="):
+            page.wait_for_selector(".search-result__title a", timeout=15_000)
+    assert len(requests) > len(urls)
+    foreign = [
+        url
+        for url in requests
+        if urllib.parse.urlsplit(url).scheme not in ("data", "blob")
+        and urllib.parse.urlsplit(url).netloc != own
+    ]
+    assert not foreign
+    assert not violations
+
+
+def test_the_player_enhances_under_the_policy(sample_site, site_server, strict_page):
+    """Our own scripts run under the CSP a visitor's browser enforces: the
+    story page's player replaces the native controls with its own."""
+    story = next(sample_site.glob("stories/*/index.html")).parent.name
+    strict_page.goto(f"{site_server}/stories/{story}/", wait_until="networkidle")
+    enhanced = strict_page.evaluate(
+        "() => !document.querySelector('figure[data-player] audio').controls"
+    )
+    assert enhanced

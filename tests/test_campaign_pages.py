@@ -1,0 +1,187 @@
+"""The campaign pages: what One Small Step is, how to take part, the guide,
+partners, privacy, funders, thank-you and 404, each built and looked at."""
+
+from __future__ import annotations
+
+import logging
+import pathlib
+
+import lxml.html
+import pytest
+import yaml
+
+from portal.problems import StoryContentError
+from tests.support import CONTENT, build_site, copy_content
+
+CAMPAIGN_PAGES = {
+    "about/": "About",
+    "take-part/": "Take part",
+    "guide/": "The conversation guide",
+    "partner/": "Partner with us",
+    "be-matched/": "Be matched with a partner",
+    "updates/": "Email updates",
+    "funders/": "Our funders",
+    "privacy/": "Privacy",
+    "thank-you/": "Thank you",
+    "404.html": "Page not found",
+}
+
+
+def tree(output: pathlib.Path, path: str):
+    name = path + "index.html" if path.endswith("/") else path
+    return lxml.html.fromstring((output / name).read_bytes())
+
+
+def questions() -> list[dict]:
+    return yaml.safe_load((CONTENT / "data" / "questions.yml").read_text())
+
+
+def test_every_campaign_page_is_built_with_its_title(sample_site):
+    for path, title in CAMPAIGN_PAGES.items():
+        page = tree(sample_site, path)
+        assert page.xpath("string(//main//h1)").strip() == title, path
+        assert page.xpath("//title/text()")[0].startswith(title)
+        # Every page credits the funders and links the privacy page.
+        assert page.xpath("//footer//section[@class='funder-strip']"), path
+        assert page.xpath("//footer//a[text()='Privacy']/@href"), path
+
+
+def test_the_menu_leads_to_the_campaign_pages_in_order(sample_site):
+    nav = tree(sample_site, "about/").xpath("//nav[@aria-label='Main']//a/text()")
+    assert nav[-4:] == [
+        "About",
+        "Take part",
+        "The conversation guide",
+        "Partner with us",
+    ]
+
+
+def test_the_home_page_leads_to_each_way_of_taking_part(sample_site):
+    home = tree(sample_site, "index.html")
+    ways = home.xpath("//section[@aria-labelledby='take-part-heading']//li")
+    links = {
+        way.xpath("string(.//h3)").strip(): way.xpath(".//a/@href")[0] for way in ways
+    }
+    assert links == {
+        "Record with someone you know": "./take-part/#record",
+        "Be matched with a stranger": "./be-matched/",
+        "Bring your organization": "./partner/",
+        "Hear what comes next": "./updates/",
+    }
+    # The anchor the first way points at exists.
+    assert tree(sample_site, "take-part/").xpath("//*[@id='record']")
+
+
+def test_take_part_explains_the_three_ways_and_links_the_forms(sample_site):
+    page = tree(sample_site, "take-part/")
+    headings = [h.strip() for h in page.xpath("//main//h2/text()")]
+    assert headings[:3] == [
+        "Record with the StoryCorps App",
+        "Be matched with a partner",
+        "Partner with us",
+    ]
+    hrefs = page.xpath("//main//a/@href")
+    for target in ("../be-matched/", "../partner/", "../updates/"):
+        assert target in hrefs
+
+
+def test_the_guide_lists_every_question_from_the_data_file(sample_site):
+    page = tree(sample_site, "guide/")
+    items = page.xpath("//ol[@class='question-list']/li")
+    assert [(li.get("id"), li.text_content().strip()) for li in items] == [
+        (f"question-{q['key']}", q["question"]) for q in questions()
+    ]
+    rules = page.xpath("//h2[text()='Ground rules']/following-sibling::ul[1]/li")
+    assert any("not a debate" in rule.text_content() for rule in rules)
+
+
+def test_the_guide_follows_the_data_file(tmp_path):
+    content = copy_content(tmp_path / "content")
+    (content / "data" / "questions.yml").write_text(
+        "- key: home\n  question: Where is home for you?\n"
+        "- key: hope\n  question: What gives you hope & <courage>?\n"
+    )
+    output = build_site(content, tmp_path / "out")
+    html = (output / "guide" / "index.html").read_text()
+    page = lxml.html.fromstring(html)
+    assert [li.text_content() for li in page.xpath("//ol/li")] == [
+        "Where is home for you?",
+        "What gives you hope & <courage>?",
+    ]
+    assert "&lt;courage&gt;" in html  # escaped, never markup
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "- key: home\n  question: A\n- key: home\n  question: B\n",
+            "questions.yml:1: file: the key home is used twice",
+        ),
+        (
+            "- key: Home Town\n  question: A\n",
+            "questions.yml:1: 0.key: String should match pattern",
+        ),
+        ("- key: home\n  qestion: A\n", "questions.yml:2: 0.qestion: is not a field"),
+    ],
+)
+def test_a_broken_questions_file_is_reported(tmp_path, caplog, text, message):
+    content = copy_content(tmp_path / "content")
+    (content / "data" / "questions.yml").write_text(text)
+    caplog.set_level(logging.ERROR)
+    build_site(content, tmp_path / "out")
+    assert message in "\n".join(r.getMessage() for r in caplog.records)
+    with pytest.raises(StoryContentError):
+        build_site(content, tmp_path / "strict", STORY_STRICT=True)
+
+
+def test_the_404_page_works_at_any_depth(sample_site):
+    """Served for any missing address: its links start at the site root."""
+    page = tree(sample_site, "404.html")
+    assert page.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    assets = page.xpath("//link[@rel='stylesheet']/@href")
+    assert assets and all(href.startswith("/theme/") for href in assets)
+    for href in page.xpath("//a/@href"):
+        assert href.startswith(("/", "#", "mailto:", "https://")), href
+
+
+def test_the_404_page_uses_the_production_address(tmp_path):
+    content = copy_content(tmp_path / "content")
+    output = build_site(
+        content, tmp_path / "out", "publishconf.py", SITEURL="https://oss.example"
+    )
+    page = tree(output, "404.html")
+    assert page.xpath("//link[@rel='stylesheet']/@href")[0].startswith(
+        "https://oss.example/theme/"
+    )
+
+
+def test_a_story_page_invites_the_listener_to_take_part(sample_site):
+    story = next((sample_site / "stories").glob("*/index.html"))
+    page = lxml.html.fromstring(story.read_bytes())
+    story_id = page.xpath("//article[@data-story-id]/@data-story-id")[0]
+    links = page.xpath("//section[@class='invite']//a/@href")
+    assert f"../../be-matched/?story={story_id}" in links
+    assert f"../../updates/?story={story_id}" in links
+
+
+@pytest.mark.parametrize("path", [*CAMPAIGN_PAGES, "", "stories/common-ground/"])
+@pytest.mark.parametrize("viewport", [(390, 844), (1366, 900)])
+def test_campaign_pages_are_accessible(page, site_server, axe, path, viewport):
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    page.goto(f"{site_server}/{path}")
+    violations = axe(page)
+    assert not violations, axe.format(violations)
+
+
+def test_a_missing_address_gets_the_404_page_with_its_styles(page, site_server):
+    response = page.goto(f"{site_server}/no/such/page/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Page not found"
+    # The stylesheet loaded from the root, not relative to /no/such/page/.
+    background = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+    )
+    assert background == "rgb(29, 36, 51)"
+    page.get_by_role("link", name="Browse all stories").click()
+    page.wait_for_url(f"{site_server}/stories/")

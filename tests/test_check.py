@@ -1,0 +1,371 @@
+"""`invoke check`: every kind of content problem, its exact message, its line.
+
+One content folder holds a story (or page) for each kind of problem; the
+check runs once over it, in-process, and each test looks up one message.
+The command itself runs too (exit status, GitHub annotations), and a real
+build of the same content reports the same problems: one implementation."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from portal import checking
+from portal.problems import Problem, Severity
+from tests.stories import write_story
+from tests.support import PROJECT_ROOT, build_site, copy_content
+
+NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+APPROVAL = {
+    "approved_by": "Test Editor",
+    "approved_on": datetime.date(2019, 11, 1),
+    "releases_signed": True,
+}
+LFS_POINTER = (
+    "version https://git-lfs.github.com/spec/v1\n"
+    "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n"
+    "size 12345\n"
+)
+
+
+def make_broken_content(content: pathlib.Path) -> None:
+    """A good story, a draft, and one story or page for each kind of problem."""
+    write_story(content, "good-story")
+    write_story(content, "a-draft", status="draft")
+    write_story(content, "unknown-field", titel="Typo")
+    write_story(content, "missing-field", relationship=None)
+    write_story(content, "wrong-value", relationship="rivals")
+    write_story(content, "naive-time", date=datetime.datetime(2019, 10, 12, 14, 30))
+    write_story(content, "future-date", date=datetime.date(2030, 1, 1))
+    write_story(
+        content,
+        "half-approved",
+        approval={"approved_by": "Ed", "approved_on": datetime.date(2019, 11, 1)},
+    )
+    write_story(content, "missing-audio", audio_fixture=None, audio="gone.mp3")
+    folder = write_story(content, "noise-audio", audio_fixture=None, audio="noise.mp3")
+    (folder / "noise.mp3").write_bytes(b"\x00" * 5000)
+    folder = write_story(content, "lfs-pointer", audio_fixture=None)
+    (folder / "speech.mp3").write_text(LFS_POINTER)
+    write_story(content, "outside-audio", audio="../good-story/speech.mp3")
+    write_story(
+        content,
+        "chapters-backwards",
+        chapters=[{"start": "0:03", "title": "B"}, {"start": "0:01", "title": "A"}],
+    )
+    write_story(
+        content,
+        "chapter-too-late",
+        chapters=[
+            {"start": "0:00", "title": "Hello"},
+            {"start": "9:00", "title": "Gone"},
+        ],
+    )
+    write_story(content, "missing-image", image="portrait.jpg", image_alt="Two people")
+    folder = write_story(
+        content, "damaged-image", image="portrait.jpg", image_alt="Two people"
+    )
+    (folder / "portrait.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a JPEG")
+    folder = write_story(
+        content, "misnamed-image", image="portrait.jpg", image_alt="Two people"
+    )
+    Image.new("RGB", (40, 30), "teal").save(folder / "portrait.jpg", "PNG")
+    folder = write_story(content, "gif-image", image="portrait.gif", image_alt="Two")
+    Image.new("RGB", (40, 30), "teal").save(folder / "portrait.gif", "GIF")
+    write_story(content, "same-id-one", id="oss-2019-0042")
+    write_story(content, "same-id-two", id="oss-2019-0042")
+    write_story(content, "Same-Folder", id="test-same-folder-upper")
+    write_story(content, "same-folder", id="test-same-folder-lower")
+    write_story(
+        content,
+        "link-to-nowhere",
+        body="Intro.\n\nSee [that talk]({filename}../no-such-story/story.md).",
+    )
+    write_story(
+        content,
+        "link-to-draft",
+        body="Intro.\n\nSee [that talk]({filename}../a-draft/story.md).",
+    )
+    write_story(content, "broken-yaml", raw_front_matter="title: [unclosed\n")
+    folder = content / "stories" / "latin-1"
+    folder.mkdir()
+    (folder / "story.md").write_bytes("---\ntitle: Café\n---\n".encode("latin-1"))
+    (content / "pages" / "bad-menu.md").write_text(
+        "---\ntitle: Bad menu\nmenu: first\n---\nText.\n", encoding="utf-8"
+    )
+    (content / "pages" / "links.md").write_text(
+        "---\ntitle: Links\n---\nAn introduction.\n\n"
+        "See [a talk]({filename}../stories/not-there/story.md).\n",
+        encoding="utf-8",
+    )
+
+
+def run_check(content: pathlib.Path, tmp: pathlib.Path) -> checking.CheckResult:
+    return checking.check_content(
+        PROJECT_ROOT / "publishconf.py",
+        content_path=content,
+        overrides={
+            "CACHE_PATH": str(tmp / "cache"),
+            "OUTPUT_PATH": str(tmp / "output"),
+            "STORY_NOW": NOW,
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("check")
+    content = copy_content(tmp / "content")
+    make_broken_content(content)
+    return tmp, content, run_check(content, tmp)
+
+
+S = "content/stories"
+# Each kind of problem: the exact line `invoke check` prints for it.
+ERRORS = {
+    "unknown field": f"{S}/unknown-field/story.md:27: titel: is not a field we know"
+    " - did you mean 'title'?",
+    "required field": f"{S}/missing-field/story.md:2: relationship: is required but"
+    " missing - add relationship: one of: strangers, family, friends, colleagues,"
+    " neighbors, acquaintances",
+    "value not allowed": f"{S}/wrong-value/story.md:11: relationship: Input should be"
+    " 'strangers', 'family', 'friends', 'colleagues', 'neighbors' or"
+    " 'acquaintances' - use one of: strangers, family, friends, colleagues,"
+    " neighbors, acquaintances",
+    "time without zone": f"{S}/naive-time/story.md:5: date: the time has no time zone;"
+    " add one like 2019-10-12 14:30:00-05:00 or write only the date - the day it"
+    " was recorded, as YYYY-MM-DD",
+    "future date": f"{S}/future-date/story.md:5: date: the recording date 2030-01-01"
+    " is in the future - write the day the conversation was recorded",
+    "approval incomplete": f"{S}/half-approved/story.md:23: approval.releases_signed:"
+    " is required but missing - add approval.releases_signed: approved_by,"
+    " approved_on (YYYY-MM-DD) and releases_signed: true",
+    "audio missing": f"{S}/missing-audio/story.md:17: audio: 'gone.mp3' does not"
+    " exist in the story folder - add the file or correct the name in the front"
+    " matter",
+    "audio unreadable": f"{S}/noise-audio/story.md:17: audio: 'noise.mp3' cannot be"
+    " read as audio, it is damaged or cut short (can't sync to MPEG frame) -"
+    " export the audio again from your editor; the file is damaged",
+    "audio is a Git LFS pointer": f"{S}/lfs-pointer/story.md:17: audio: 'speech.mp3'"
+    " is a Git LFS pointer, not the audio itself - install Git LFS and run 'git"
+    " lfs pull' to fetch the audio",
+    "audio outside the folder": f"{S}/outside-audio/story.md:17: audio:"
+    " '../good-story/speech.mp3' points outside the story folder - give just the"
+    " file's name, and keep the file in the story's folder",
+    "chapters out of order": f"{S}/chapters-backwards/story.md:27: chapters: chapter"
+    " start times must go up, each later than the last - a list of chapters,"
+    " each with 'start:' (like 4:05) and 'title:'",
+    "chapter after the end": f"{S}/chapter-too-late/story.md:30: chapters.1.start:"
+    " chapter 'Gone' starts at 9:00, but the audio ends at 0:03 - correct the"
+    " start time, or check that 'audio' names the right file",
+    "image missing": f"{S}/missing-image/story.md:27: image: 'portrait.jpg' does not"
+    " exist in the story folder - add the picture or correct the name in the"
+    " front matter",
+    "image damaged": f"{S}/damaged-image/story.md:27: image: 'portrait.jpg' is"
+    " damaged or not a picture (Truncated File Read) - export it again as JPEG"
+    " or PNG",
+    "image misnamed": f"{S}/misnamed-image/story.md:27: image: 'portrait.jpg' holds a"
+    " PNG picture but is named .jpg - rename it to end in .png",
+    "image format": f"{S}/gif-image/story.md:27: image: 'portrait.gif' is not a"
+    " picture format every browser shows - export it as JPEG (.jpg) or PNG (.png)",
+    "duplicate id": f"{S}/same-id-one/story.md:2: id: the id 'oss-2019-0042' is also"
+    f" used by {S}/same-id-two/story.md - give each story its own id; never"
+    " change the id of a story that is already public",
+    "duplicate id, other side": f"{S}/same-id-two/story.md:2: id: the id"
+    f" 'oss-2019-0042' is also used by {S}/same-id-one/story.md - give each story"
+    " its own id; never change the id of a story that is already public",
+    "duplicate folder": f"{S}/Same-Folder/story.md:1: folder: the folder name"
+    " 'Same-Folder' differs only in capital letters from"
+    f" {S}/same-folder/story.md, so both would have the same address - rename"
+    " one of the folders; use only lowercase letters, digits and hyphens",
+    "duplicate folder, other side": f"{S}/same-folder/story.md:1: folder: the folder"
+    " name 'same-folder' differs only in capital letters from"
+    f" {S}/Same-Folder/story.md, so both would have the same address - rename"
+    " one of the folders; use only lowercase letters, digits and hyphens",
+    "link to a missing story": f"{S}/link-to-nowhere/story.md:30: body: the link"
+    " {filename}../no-such-story/story.md points to"
+    f" {S}/no-such-story/story.md, which does not exist - correct the path;"
+    " another story is linked as {filename}../<its folder>/story.md",
+    "broken YAML": f"{S}/broken-yaml/story.md:3: front matter: the YAML cannot be"
+    " read (did not find expected ',' or ']') - check the indentation and put"
+    " quotes around values with a colon or that start with a special character",
+    "not UTF-8": f"{S}/latin-1/story.md:2: file: is not UTF-8 text (byte 14) - save"
+    " the file as UTF-8 in your editor",
+    "page field": "content/pages/bad-menu.md:3: menu: Input should be a valid"
+    " integer, unable to parse string as an integer - see content/README.md",
+}
+WARNINGS = {
+    "page link to a missing story": "content/pages/links.md:6: body: the link"
+    " {filename}../stories/not-there/story.md points to"
+    f" {S}/not-there/story.md, which does not exist - correct the path; another"
+    " story is linked as {filename}../<its folder>/story.md",
+    "link to a held-back story": f"{S}/link-to-draft/story.md:30: body: the link"
+    " {filename}../a-draft/story.md goes to a story that is not public (status"
+    " is 'draft'), so it is shown as plain text - publish that story first, or"
+    " remove the link",
+}
+
+
+@pytest.mark.parametrize("kind", ERRORS)
+def test_each_kind_of_error_has_its_message_path_and_line(broken, kind):
+    _, _, result = broken
+    assert ERRORS[kind] in [str(problem) for problem in result.errors]
+
+
+@pytest.mark.parametrize("kind", WARNINGS)
+def test_each_kind_of_warning_has_its_message_path_and_line(broken, kind):
+    _, _, result = broken
+    assert WARNINGS[kind] in [str(problem) for problem in result.warnings]
+
+
+def test_nothing_else_is_reported(broken):
+    _, _, result = broken
+    assert sorted(str(p) for p in result.errors) == sorted(ERRORS.values())
+    # The podcast artwork plugin also warns about pictures that cannot be
+    # episode art (too small, damaged); every other warning is listed here.
+    others = [str(p) for p in result.warnings if p.field != "image"]
+    assert others == list(WARNINGS.values())
+    assert result.messages == []
+
+
+def test_the_check_writes_no_site(broken):
+    tmp, _, _ = broken
+    assert not (tmp / "output").exists()
+
+
+def test_held_back_stories_and_the_summary(broken):
+    _, _, result = broken
+    held = dict(result.held_back)
+    assert held[f"{S}/a-draft/story.md"] == ["status is 'draft'"]
+    assert held[f"{S}/lfs-pointer/story.md"] == ["content errors in audio"]
+    # Only the good story and the one linking to the draft are published.
+    assert result.published == 2
+    assert f"{S}/missing-audio/story.md" in result.blocked
+    assert f"{S}/a-draft/story.md" not in result.blocked
+    report = checking.format_report(result)
+    warnings = checking.plural(result.warning_count, "warning")
+    assert report.splitlines()[-1] == (
+        f"Checked 26 stories: 2 published, 24 held back; {len(ERRORS)} errors,"
+        f" {warnings}."
+    )
+    errors_at = report.index(f"{len(ERRORS)} errors (fix these):")
+    warnings_at = report.index(f"{warnings}:")
+    assert errors_at < report.index(ERRORS["unknown field"]) < warnings_at
+    assert warnings_at < report.index(WARNINGS["link to a held-back story"])
+    assert "Held back (not on the public site):" in report
+    assert f"  {S}/a-draft/story.md: status is 'draft'" in report
+
+
+def test_the_build_reports_the_same_problems(broken, tmp_path, caplog):
+    """One implementation: a development build logs every problem the check
+    lists, and holds back every story the check says it holds back."""
+    _, content, result = broken
+    caplog.set_level(logging.WARNING)
+    output = build_site(content, tmp_path / "output", STORY_NOW=NOW)
+    logged = {r.getMessage() for r in caplog.records}
+    for problem in result.problems:
+        assert str(problem) in logged
+    built = {p.name for p in (output / "stories").iterdir() if p.is_dir()}
+    assert built == {"good-story", "link-to-draft"}
+
+
+def test_a_clean_content_folder_passes(tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "good-story")
+    write_story(content, "a-draft", status="draft", approval=None)
+    result = run_check(content, tmp_path)
+    assert result.ok
+    assert result.problems == []
+    report = checking.format_report(result)
+    assert report.splitlines()[-2:] == [
+        "No errors.",
+        "Checked 2 stories: 1 published, 1 held back; 0 errors, 0 warnings.",
+    ]
+
+
+def test_github_annotations_are_escaped():
+    problem = Problem(
+        "content/stories/a,b/story.md", "title", "50% done\nnext", "fix it", 3
+    )
+    assert problem.github_annotation() == (
+        "::error file=content/stories/a%2Cb/story.md,line=3::"
+        "title: 50%25 done%0Anext - fix it"
+    )
+    warning = Problem("p.md", "body", "m", "f", None, Severity.WARNING)
+    assert warning.github_annotation() == "::warning file=p.md,line=1::body: m - f"
+
+
+def _settings_for(tmp_path: pathlib.Path) -> pathlib.Path:
+    """publishconf.py with the audio cache in ``tmp_path``, for the command."""
+    settings = tmp_path / "checkconf.py"
+    settings.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(PROJECT_ROOT)!r})\n"
+        "from publishconf import *  # noqa: F403\n"
+        f"CACHE_PATH = {str(tmp_path / 'cache')!r}\n",
+        encoding="utf-8",
+    )
+    return settings
+
+
+def invoke(*args, env=None, cwd=PROJECT_ROOT):
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", "--search-root", str(PROJECT_ROOT), *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_command_exits_1_on_errors_with_github_annotations(tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "good-story")
+    write_story(content, "wrong-value", relationship="rivals")
+    settings = _settings_for(tmp_path)
+    env = {"GITHUB_ACTIONS": "true"}
+    run = invoke(
+        "check", "--content", str(content), "--settings", str(settings), env=env
+    )
+    assert run.returncode == 1, run.stderr
+    lines = run.stdout.splitlines()
+    assert "1 error (fix these):" in lines
+    assert f"  {S}/wrong-value/story.md:11: relationship: Input should be" in (
+        run.stdout
+    )
+    assert (
+        f"::error file={S}/wrong-value/story.md,line=11::relationship: Input should be"
+        in run.stdout
+    )
+    assert lines[-2] == (
+        "Checked 2 stories: 1 published, 1 held back; 1 error, 0 warnings."
+    )
+
+
+def test_the_command_exits_0_without_errors_and_no_annotations(tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "good-story")
+    write_story(content, "a-draft", status="draft")
+    settings = _settings_for(tmp_path)
+    run = invoke(
+        "check",
+        "--content",
+        str(content),
+        "--settings",
+        str(settings),
+        env={"GITHUB_ACTIONS": ""},
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "::" not in run.stdout
+    assert run.stdout.splitlines()[-1] == (
+        "Checked 2 stories: 1 published, 1 held back; 0 errors, 0 warnings."
+    )
+    assert not (tmp_path / "output").exists()

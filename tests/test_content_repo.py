@@ -1,0 +1,249 @@
+"""The content repository template: audio in Git LFS, and its workflow.
+
+Git and Git LFS run for real: a story committed through the template's
+.gitattributes is stored in LFS, and a clone that did not fetch the audio
+gets pointers, which every build and the check name as such. The workflow's
+own commands run as GitHub Actions would run them, in a workspace laid out
+as the workflow lays it out (the stories, and the portal in .portal/)."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from portal import checking
+from portal.problems import StoryContentError
+from tests.conftest import skip_or_fail
+from tests.stories import write_story
+from tests.support import PROJECT_ROOT, build_site, copy_content
+
+TEMPLATE = PROJECT_ROOT / "templates" / "content-repo"
+WORKFLOW = TEMPLATE / ".github" / "workflows" / "content.yml"
+AUDIO_EXTENSIONS = ["mp3", "m4a", "ogg", "opus", "flac", "wav"]
+NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+LFS_ERROR = (
+    "content/stories/lfs-story/story.md:17: audio: 'speech.mp3' is a Git LFS"
+    " pointer, not the audio itself - install Git LFS and run 'git lfs pull' to"
+    " fetch the audio"
+)
+
+
+def git(*args, cwd, env=None):
+    return subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    ).stdout
+
+
+def new_repository(folder: pathlib.Path) -> pathlib.Path:
+    folder.mkdir(parents=True)
+    git("init", "--quiet", "-b", "main", cwd=folder)
+    git("config", "user.name", "Test Editor", cwd=folder)
+    git("config", "user.email", "editor@example.org", cwd=folder)
+    shutil.copy(TEMPLATE / ".gitattributes", folder / ".gitattributes")
+    return folder
+
+
+def test_the_template_stores_every_audio_format_in_lfs(tmp_path):
+    repo = new_repository(tmp_path / "repo")
+    names = [f"stories/a/conversation.{ext}" for ext in AUDIO_EXTENSIONS]
+    names += [name.upper() for name in names[:1]] + ["stories/a/story.md"]
+    out = git("check-attr", "filter", "--", *names, cwd=repo)
+    attributes = dict(line.split(": filter: ") for line in out.splitlines())
+    for name in names[:-1]:
+        assert attributes[name] == "lfs", name
+    assert attributes["stories/a/story.md"] == "unspecified"
+
+
+def test_this_repository_keeps_its_sample_audio_out_of_lfs():
+    """CI clones this repository without LFS: the sample audio stays real."""
+    out = git(
+        "check-attr",
+        "filter",
+        "--",
+        "content/stories/common-ground/conversation.ogg",
+        cwd=PROJECT_ROOT,
+    )
+    assert out.strip().endswith("filter: unspecified")
+    sample = PROJECT_ROOT / "content/stories/common-ground/conversation.ogg"
+    assert sample.read_bytes()[:4] == b"OggS"
+
+
+@pytest.fixture
+def lfs_clone(tmp_path):
+    """A content repository with a story in LFS, cloned without the audio."""
+    if subprocess.run(["git", "lfs", "version"], capture_output=True).returncode:
+        skip_or_fail("Git LFS is not installed")
+    repo = new_repository(tmp_path / "origin")
+    git("lfs", "install", "--local", cwd=repo)
+    content = copy_content(repo / "content")
+    write_story(content, "good-story")
+    write_story(content, "lfs-story")
+    git("add", ".", cwd=repo)
+    git("commit", "--quiet", "-m", "Two stories", cwd=repo)
+    stored = git("lfs", "ls-files", "--name-only", cwd=repo).split()
+    assert "content/stories/lfs-story/speech.mp3" in stored
+    assert "content/stories/good-story/speech.mp3" in stored
+    # What is committed is the pointer, not the audio.
+    blob = git("show", "HEAD:content/stories/lfs-story/speech.mp3", cwd=repo)
+    assert blob.startswith("version https://git-lfs.github.com/spec/v1\n")
+
+    clone = tmp_path / "clone"
+    git(
+        "clone",
+        "--quiet",
+        str(repo),
+        str(clone),
+        cwd=tmp_path,
+        env={"GIT_LFS_SKIP_SMUDGE": "1"},
+    )
+    audio = clone / "content/stories/lfs-story/speech.mp3"
+    assert audio.read_text().startswith("version https://git-lfs.github.com/spec/v1")
+    # The good story's audio is fetched; the other stays a pointer.
+    shutil.copy(repo / "content/stories/good-story/speech.mp3",
+                clone / "content/stories/good-story/speech.mp3")  # fmt: skip
+    return clone / "content"
+
+
+def test_an_lfs_pointer_is_a_clear_error_in_every_build(lfs_clone, tmp_path, caplog):
+    output = build_site(lfs_clone, tmp_path / "dev", STORY_NOW=NOW)
+    assert (output / "stories/good-story/index.html").is_file()
+    assert not (output / "stories/lfs-story").exists()
+    assert LFS_ERROR in [record.getMessage() for record in caplog.records]
+
+    with pytest.raises(StoryContentError) as caught:
+        build_site(lfs_clone, tmp_path / "prod", "publishconf.py", STORY_NOW=NOW)
+    assert caught.value.problems[0].__str__() == LFS_ERROR
+
+    result = checking.check_content(
+        PROJECT_ROOT / "publishconf.py",
+        content_path=lfs_clone,
+        overrides={"CACHE_PATH": str(tmp_path / "cache"), "STORY_NOW": NOW},
+    )
+    assert [str(p) for p in result.errors] == [LFS_ERROR]
+
+
+# --- the workflow -----------------------------------------------------------
+
+
+def workflow() -> dict:
+    return yaml.safe_load(WORKFLOW.read_text())
+
+
+def step(job: dict, name: str) -> dict:
+    return next(s for s in job["steps"] if s.get("name") == name)
+
+
+def test_the_workflow_checks_pull_requests_and_publishes_main():
+    flow = workflow()
+    triggers = flow[True]  # YAML 1.1 reads the key `on` as True
+    assert "pull_request" in triggers
+    assert triggers["push"]["branches"] == ["main"]
+    check, publish = flow["jobs"]["check"], flow["jobs"]["publish"]
+    assert "if" not in check  # every pull request and every push is checked
+    assert publish["needs"] == "check"
+    assert "github.event_name != 'pull_request'" in publish["if"]
+    assert "refs/heads/main" in publish["if"]
+    for job in (check, publish):
+        stories = job["steps"][0]
+        assert stories["uses"].startswith("actions/checkout@")
+        assert stories["with"]["lfs"] is True
+        portal = step(job, "Get the portal's code")
+        assert portal["with"]["path"] == ".portal"
+    assert step(check, "Check every story")["run"] == (
+        "python -m invoke --search-root .portal check --content content"
+    )
+    build = step(publish, "Build, then deploy")
+    assert build["run"] == (
+        "python -m invoke --search-root .portal publish --content content"
+    )
+    # Secrets reach only the step that deploys, through the environment.
+    assert (
+        build["env"]["AWS_SECRET_ACCESS_KEY"] == "${{ secrets.AWS_SECRET_ACCESS_KEY }}"
+    )
+    assert flow["permissions"] == {"contents": "read"}
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """What the workflow's checkouts make: the stories, the portal in .portal,
+    and `python` on PATH."""
+    root = tmp_path / "workspace"
+    copy_content(root / "content")
+    (root / ".portal").symlink_to(PROJECT_ROOT)
+    # The folder of this Python (the virtualenv's bin/, which has `python`).
+    bin_dir = pathlib.Path(sys.executable).parent
+    assert (bin_dir / "python").exists()
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    return root, env
+
+
+def run_step(job: str, name: str, workspace, extra_env: dict):
+    root, env = workspace
+    script = step(workflow()["jobs"][job], name)["run"]
+    return subprocess.run(
+        ["bash", "-e", "-c", script],
+        cwd=root,
+        env={**env, **extra_env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_check_step_annotates_a_pull_request(workspace):
+    root, _ = workspace
+    write_story(root / "content", "good-story")
+    write_story(root / "content", "bad-story", relationship="rivals")
+    run = run_step("check", "Check every story", workspace, {"GITHUB_ACTIONS": "true"})
+    assert run.returncode == 1, run.stderr
+    assert (
+        "::error file=content/stories/bad-story/story.md,line=11::relationship:"
+        in run.stdout
+    )
+    assert "Checked 2 stories: 1 published, 1 held back; 1 error, 0 warnings." in (
+        run.stdout
+    )
+
+    shutil.rmtree(root / "content/stories/bad-story")
+    run = run_step("check", "Check every story", workspace, {"GITHUB_ACTIONS": "true"})
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "::error" not in run.stdout
+
+
+def test_the_publish_step_builds_and_deploys(workspace, tmp_path):
+    root, _ = workspace
+    write_story(root / "content", "good-story", title="Published from the repository")
+    env = {
+        "SITEURL": "https://stories.example.org",
+        "STORY_MEDIA_URL": "",
+        "OUTPUT_PATH": str(root / "public"),
+        "DEPLOY_TARGETS": "rsync",
+        "DEPLOY_RSYNC_TARGET": str(tmp_path / "www"),
+        "DEPLOY_RSYNC_SSH": "ssh",
+        "DEPLOY_S3_BUCKET": "",
+    }
+    run = run_step("publish", "Build, then deploy", workspace, env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    page = (tmp_path / "www/stories/good-story/index.html").read_text()
+    assert "Published from the repository" in page
+    assert "https://stories.example.org/stories/good-story/" in page
+
+    # A story that would be published with an error stops it; nothing changes.
+    before = sorted(p.name for p in (tmp_path / "www/stories").iterdir())
+    write_story(root / "content", "broken", audio_fixture=None, audio="gone.mp3")
+    run = run_step("publish", "Build, then deploy", workspace, env)
+    assert run.returncode == 1
+    assert "Publish failed" in run.stderr and "Nothing was deployed" in run.stderr
+    assert sorted(p.name for p in (tmp_path / "www/stories").iterdir()) == before

@@ -1,0 +1,205 @@
+"""Light pages: a weight budget, no audio before play, fingerprinted and
+pre-compressed assets (issue 8). Sizes, never timings."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import posixpath
+import re
+
+import brotli
+import lxml.html
+import pytest
+
+BUDGET = 30_000  # bytes: story page HTML + CSS + JS, without transcript text
+CEILING = 115_000  # what sample story pages weigh today (~105 KB), plus a margin
+AUDIO_EXTENSIONS = (".mp3", ".m4a", ".ogg", ".opus", ".flac", ".wav", ".aac")
+FINGERPRINT = re.compile(r"\.([0-9a-f]{10})\.(css|js)$")
+
+
+def _pages(site):
+    return sorted(site.rglob("*.html"))
+
+
+def _story_pages(site):
+    pages = sorted((site / "stories").glob("*/index.html"))
+    return [page for page in pages if "<audio" in page.read_text(encoding="utf-8")]
+
+
+def _local_assets(page_path, site, html):
+    """(url, file) of every stylesheet and script the page loads from the site."""
+    found = []
+    for element in html.xpath('//link[@rel="stylesheet"][@href] | //script[@src]'):
+        url = element.get("href") or element.get("src")
+        assert not url.startswith(("http://", "https://", "//")), (
+            f"{page_path}: loads {url} from another origin"
+        )
+        if url.startswith("/"):  # from the site's root (the 404 page)
+            relative = url.lstrip("/")
+        else:
+            relative = posixpath.normpath(
+                posixpath.join(str(page_path.parent.relative_to(site)), url)
+            )
+        found.append((url, site / relative))
+    return found
+
+
+def _without_transcript_text(html):
+    """The page with the text of every transcript turn and chapter removed.
+
+    Turns are the elements with ``id="turn-N"`` and chapters the headings
+    with ``id="chapter-N"`` (the agreed contract); their markup stays."""
+    for element in html.xpath(
+        '//*[starts-with(@id, "turn-")] | //*[starts-with(@id, "chapter-")]'
+    ):
+        for node in element.iter():
+            node.text = None
+            if node is not element:
+                node.tail = None
+    return html
+
+
+def _story_page_weights(site):
+    """(page, HTML bytes without transcript text, CSS+JS bytes, asset URLs)."""
+    for page in _story_pages(site):
+        raw = page.read_bytes()
+        html = lxml.html.fromstring(raw)
+        full = len(lxml.html.tostring(html, encoding="utf-8"))
+        lean = len(
+            lxml.html.tostring(
+                _without_transcript_text(lxml.html.fromstring(raw)), encoding="utf-8"
+            )
+        )
+        html_bytes = len(raw) - (full - lean)
+        assets = _local_assets(page, site, html)
+        asset_bytes = sum(path.stat().st_size for _, path in assets)
+        yield page, html_bytes, asset_bytes, [url for url, _ in assets]
+
+
+# The issue's budget is not met today (benchmarks/README.md, "Lean pages"):
+# every page loads four style sheets and player.js (about 70 KB), and the
+# story page's own HTML is about 35 KB without the transcript's text (player
+# controls, timeline SVG, JSON-LD). strict: once pages fit, this XPASSes and
+# fails, so the marker must go and the budget is guarded from then on.
+@pytest.mark.xfail(
+    strict=True, reason="story pages weigh ~105 KB without transcript text"
+)
+def test_story_pages_weigh_under_30_kb_without_transcript_text(sample_site):
+    weights = list(_story_page_weights(sample_site))
+    assert len(weights) >= 5
+    for page, html_bytes, asset_bytes, urls in weights:
+        total = html_bytes + asset_bytes
+        assert total < BUDGET, (
+            f"{page.relative_to(sample_site)}: {html_bytes} bytes of HTML without "
+            f"the transcript text + {asset_bytes} of CSS/JS "
+            f"({', '.join(urls)}) = {total} > {BUDGET}"
+        )
+
+
+def test_story_pages_do_not_grow_past_todays_weight(sample_site):
+    """Until the 30 KB budget is met, no story page gets heavier than now."""
+    weights = list(_story_page_weights(sample_site))
+    assert len(weights) >= 5
+    for page, html_bytes, asset_bytes, urls in weights:
+        assert html_bytes + asset_bytes < CEILING, (
+            f"{page.relative_to(sample_site)}: {html_bytes} + {asset_bytes} bytes "
+            f"({', '.join(urls)})"
+        )
+
+
+def test_no_web_fonts_from_elsewhere(sample_site):
+    for css in (sample_site / "theme").rglob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", text):
+            assert not url.startswith(("http:", "https:", "//")), f"{css}: {url}"
+        for block in re.findall(r"@font-face\s*{[^}]*}", text):
+            assert "woff2" in block, f"{css}: a web font that is not subset WOFF2"
+
+
+def test_every_player_on_every_page_loads_no_audio_before_play(sample_site):
+    players = 0
+    for page in _pages(sample_site):
+        html = lxml.html.fromstring(page.read_bytes())
+        for audio in html.xpath("//audio"):
+            players += 1
+            assert audio.get("preload") == "none", (
+                f"{page.relative_to(sample_site)}: <audio preload="
+                f'"{audio.get("preload")}"> fetches audio before play'
+            )
+            assert not audio.get("autoplay")
+        assert not html.xpath('//link[@rel="preload"][@as="audio"]')
+    assert players >= 5
+
+
+def test_pages_link_fingerprinted_css_and_js(sample_site):
+    linked = set()
+    for page in _pages(sample_site):
+        html = lxml.html.fromstring(page.read_bytes())
+        for url, path in _local_assets(page, sample_site, html):
+            match = FINGERPRINT.search(url)
+            assert match, f"{page.relative_to(sample_site)}: {url} has no fingerprint"
+            assert path.is_file(), f"{page.relative_to(sample_site)}: {url} missing"
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            assert match.group(1) == digest, f"{url}: the name does not match"
+            linked.add(path)
+    assert any(path.suffix == ".css" for path in linked)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".css", ".js", ".xml", ".vtt"])
+def test_text_files_have_gzip_and_brotli_copies(sample_site, suffix):
+    files = [
+        path for path in sample_site.rglob(f"*{suffix}") if path.stat().st_size >= 512
+    ]
+    if suffix in (".html", ".css", ".xml", ".vtt"):
+        assert files, f"the sample site has no {suffix} file to check"
+    for path in files:
+        data = path.read_bytes()
+        packed_gzip = path.with_name(path.name + ".gz")
+        packed_brotli = path.with_name(path.name + ".br")
+        assert gzip.decompress(packed_gzip.read_bytes()) == data, packed_gzip
+        assert brotli.decompress(packed_brotli.read_bytes()) == data, packed_brotli
+        assert packed_brotli.stat().st_size < len(data)
+
+
+def test_no_compressed_copy_outlives_its_file(sample_site):
+    for packed in [*sample_site.rglob("*.gz"), *sample_site.rglob("*.br")]:
+        assert packed.with_suffix("").is_file(), f"{packed}: its file is gone"
+
+
+def _audio_requests(page):
+    requests = []
+    page.on(
+        "request",
+        lambda request: (
+            requests.append(request)
+            if request.resource_type == "media"
+            or request.url.split("?")[0].lower().endswith(AUDIO_EXTENSIONS)
+            else None
+        ),
+    )
+    return requests
+
+
+def test_home_listing_and_story_pages_fetch_no_audio_before_play(page, site_server):
+    requests = _audio_requests(page)
+    for path in ("/", "/stories/"):
+        page.goto(site_server + path, wait_until="networkidle")
+        assert page.locator("audio").count() >= (1 if path == "/" else 0)
+    story_link = page.locator('a[href*="stories/"]').first.get_attribute("href")
+    page.goto(site_server + "/stories/", wait_until="networkidle")
+    story_links = page.eval_on_selector_all(
+        ".story-card a[href]", "links => links.map(a => a.href)"
+    )
+    assert story_links, story_link
+    # Deep links set the start position; that must not load audio either.
+    for url in [*story_links[:3], story_links[0] + "#turn-2", story_links[1] + "?t=30"]:
+        page.goto(url, wait_until="networkidle")
+        assert page.locator("audio").count() >= 1
+    assert requests == [], [request.url for request in requests]
+
+    # The listener presses play: now, and only now, audio is fetched. (This
+    # also shows the recording above sees audio requests when there are any.)
+    page.locator("audio").first.evaluate("a => { a.muted = true; return a.play(); }")
+    page.wait_for_function("() => document.querySelector('audio').currentTime > 0.2")
+    assert requests, "playing fetched no audio: the request recording is broken"

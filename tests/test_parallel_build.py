@@ -1,0 +1,43 @@
+"""Cold builds read stories and audio on every core: the same site results."""
+
+from __future__ import annotations
+
+import logging
+
+from portal import parallel
+from tests.stories import output_files, write_story
+from tests.support import build_site
+
+COUNT = parallel.MIN_ITEMS + 6  # enough stories for the worker processes
+
+
+def test_a_parallel_cold_build_makes_the_same_site_as_a_serial_one(tmp_path, caplog):
+    content = tmp_path / "content"
+    for number in range(COUNT):
+        write_story(
+            content,
+            f"story-{number:03d}",
+            body=f"Conversation number {number}, with *Markdown*.",
+            featured=number < 3,
+            topics=["family", f"topic-{number % 5}"],
+        )
+    caplog.set_level(logging.INFO)
+    serial = build_site(content, tmp_path / "serial", BUILD_WORKERS=1)
+    assert "processes" not in caplog.text
+    caplog.clear()
+    spread = build_site(content, tmp_path / "spread", BUILD_WORKERS=2)
+    assert f"[story_reader] read {COUNT} files in 2 processes" in caplog.text
+    assert f"[story_audio] read {COUNT} files in 2 processes" in caplog.text
+
+    # Pagefind's index files are named by hashes that vary from run to run;
+    # the pages it indexes are compared like every other file.
+    serial_files, spread_files = (
+        {k: v for k, v in output_files(site).items() if not k.startswith("pagefind/")}
+        for site in (serial, spread)
+    )
+    assert len([name for name in serial_files if name.endswith("/index.html")]) > COUNT
+    assert serial_files.keys() == spread_files.keys()
+    different = [
+        name for name in serial_files if serial_files[name] != spread_files[name]
+    ]
+    assert different == []

@@ -1,0 +1,95 @@
+"""The drafts preview shows held-back stories; production never does.
+
+The same content is built three ways: the drafts preview (what
+``invoke preview-drafts`` builds), the development site and the production
+site (``publishconf.py``). Only the preview holds the held-back story, with
+its "Not public" banner; the others leave no trace of it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+import tasks
+from tests.stories import assert_absent, output_files, write_story
+from tests.support import build_site, copy_content
+
+NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+# Every string that could identify the held-back story.
+SECRET = ["awaitingreview", "Quillon Marsh", "Ottoline Vance", "held-preview-0001"]
+
+
+@pytest.fixture
+def content(tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "public-story", title="A public conversation")
+    write_story(
+        content,
+        "awaitingreview",
+        id="held-preview-0001",
+        title="Awaitingreview: the draft",
+        body="The introduction awaitingreview wrote.",
+        participants=[
+            {"name": "Quillon Marsh", "description": "farmer"},
+            {"name": "Ottoline Vance", "description": "nurse"},
+        ],
+        approval=None,
+        status="draft",
+        audio="awaitingreview.mp3",
+    )
+    return content
+
+
+def preview_overrides() -> dict:
+    """The settings `invoke preview-drafts` gives Pelican on its command line."""
+    args = tasks._build_args(drafts=True)
+    assert args[:2] == ["-s", "pelicanconf.py"]
+    assert args[args.index("-o") + 1] == str(tasks.PREVIEW_PATH)
+    pairs = args[args.index("-e") + 1 :]
+    assert "STORY_PREVIEW=true" in pairs
+    return {"STORY_PREVIEW": True}
+
+
+def test_preview_shows_the_held_back_story_production_leaves_no_trace(
+    content, tmp_path
+):
+    preview = build_site(
+        content, tmp_path / "preview", STORY_NOW=NOW, **preview_overrides()
+    )
+    page = (preview / "stories/awaitingreview/index.html").read_text()
+    assert "Not public." in page
+    assert "status is &#39;draft&#39;; no approval" in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert "Quillon Marsh" in page
+    assert (preview / "stories/awaitingreview/awaitingreview.mp3").is_file()
+    assert "stories/public-story/index.html" in output_files(preview)
+
+    production = build_site(
+        content, tmp_path / "production", "publishconf.py", STORY_NOW=NOW
+    )
+    development = build_site(content, tmp_path / "development", STORY_NOW=NOW)
+    for output in (production, development):
+        assert "stories/public-story/index.html" in output_files(output)
+        assert_absent(output, *SECRET)
+
+
+def test_production_refuses_the_preview_setting(content, tmp_path):
+    with pytest.raises(ValueError, match="STORY_PREVIEW cannot be used"):
+        build_site(
+            content,
+            tmp_path / "out",
+            "publishconf.py",
+            STORY_NOW=NOW,
+            STORY_PREVIEW=True,
+        )
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_the_preview_has_its_own_folders():
+    assert tasks._deploy_path() != tasks.PREVIEW_PATH
+    assert tasks.PREVIEW_PATH.name == "output-drafts"
+    assert tasks.PREVIEW_CACHE_PATH.parent == tasks.ROOT / "cache"
+    # The development build never previews.
+    assert "STORY_PREVIEW=true" not in tasks._build_args()
+    assert "STORY_PREVIEW=true" not in tasks._build_args(cached=True)

@@ -1,0 +1,533 @@
+"""Sign-up forms: static HTML that posts to the provider set in forms.yml.
+
+The browser tests submit every form to a local endpoint started here (the
+provider stand-in in tests/form_endpoint.py) and compare what it received
+with the field names and values configured."""
+
+from __future__ import annotations
+
+import logging
+import pathlib
+import re
+
+import lxml.html
+import pytest
+import yaml
+
+from plugins.signup_forms.fields import FORMS
+from portal import devserver
+from portal.problems import StoryContentError
+from tests.form_endpoint import form_endpoint
+from tests.stories import write_story
+from tests.support import build_site, copy_content
+
+STORY_ID = "test-heard-it"
+PAGES = {"updates": "updates", "match": "be-matched", "partner": "partner"}
+# The provider's names for each form's fields, as configured below.
+MAILCHIMP_NAMES = {
+    "email": "EMAIL",
+    "first_name": "FNAME",
+    "zip": "MMERGE3",
+    "consent": "gdpr[7]",
+    "story": "STORY",
+}
+# What a visitor types; odd characters on purpose.
+TYPED = {
+    "email": "ada.lopez@example.org",
+    "first_name": "Ada",
+    "name": "Ada López",
+    "zip": "74103-1234",
+    "political_views": "Conservative, mostly; 'fiscal hawk'",
+    "hopes": 'Faith & family; what "home" means <in> a small town',
+    "organization": "Tulsa Civic Club",
+    "contact": "Ben O'Carter",
+    "community": "Veterans in northern Ohio",
+    "message": "We could bring 40 members to record.\nSpring works best.",
+}
+
+
+def forms_config(endpoint_url: str, connected: bool = True) -> dict:
+    action = (lambda path: endpoint_url + path) if connected else (lambda path: "")
+    return {
+        "privacy_page": "privacy",
+        "thank_you_page": "thank-you",
+        "forms": {
+            "updates": {
+                "page": "updates",
+                "preset": "mailchimp",
+                "action": action("/subscribe/post"),
+                "hidden": {"u": "a1b2c3", "id": "d4e5f6", "tags": "2041"},
+                "names": dict(MAILCHIMP_NAMES),
+            },
+            "match": {
+                "page": "be-matched",
+                "preset": "generic",
+                "action": action("/f/match"),
+                "hidden": {"_subject": "Someone to match"},
+            },
+            "partner": {
+                "page": "partner",
+                "action": action("/f/partner"),
+                "method": "post",
+                "hidden": {"_subject": "A partner"},
+                "names": {"contact": "contact_name"},
+            },
+        },
+    }
+
+
+def expected_fields(key: str, site_url: str) -> list[tuple[str, str]]:
+    """What the provider must receive from form ``key``: names and values."""
+    spec = FORMS[key]
+    config = forms_config("http://endpoint")["forms"][key]
+    names = config.get("names", {})
+    sent = []
+    for field in spec.fields:
+        name = names.get(field.key, field.key)
+        if field.kind == "consent":
+            value = "Y" if config.get("preset") == "mailchimp" else "yes"
+        elif field.kind == "textarea":
+            value = TYPED[field.key].replace("\n", "\r\n")  # as browsers send it
+        else:
+            value = TYPED[field.key]
+        sent.append((name, value))
+    sent += list(config["hidden"].items())
+    sent.append((names.get("story", "story"), STORY_ID))
+    if config.get("preset") == "mailchimp":
+        sent.append(("b_a1b2c3_d4e5f6", ""))  # Mailchimp's bot trap, empty
+    else:
+        sent.append(("_gotcha", ""))
+        sent.append(("_next", f"{site_url}/thank-you/"))
+    return sorted(sent)
+
+
+def build_forms_site(base: pathlib.Path, config: dict, **settings) -> pathlib.Path:
+    content = copy_content(base / "content")
+    write_story(content, "heard-it", id=STORY_ID, title="Heard it")
+    (content / "data" / "forms.yml").write_text(
+        yaml.safe_dump(config, sort_keys=False), encoding="utf-8"
+    )
+    return build_site(content, base / "output", **settings)
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    with form_endpoint() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def connected_site(tmp_path_factory, endpoint):
+    base = tmp_path_factory.mktemp("forms")
+    return build_forms_site(base, forms_config(endpoint.url))
+
+
+@pytest.fixture(scope="module")
+def connected_server(connected_site):
+    with devserver.running(connected_site) as url:
+        yield url
+
+
+def form_tree(output: pathlib.Path, key: str):
+    tree = lxml.html.fromstring((output / PAGES[key] / "index.html").read_bytes())
+    forms = tree.xpath(f"//form[@data-signup-form='{key}']")
+    assert len(forms) == 1, f"one {key} form on /{PAGES[key]}/"
+    return tree, forms[0]
+
+
+# Built pages ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", FORMS)
+def test_every_form_has_its_fields_labelled_and_checked(connected_site, endpoint, key):
+    tree, form = form_tree(connected_site, key)
+    config = forms_config(endpoint.url)["forms"][key]
+    assert form.get("action") == config["action"]
+    assert form.get("method") == "post"
+    names = config.get("names", {})
+    for field in FORMS[key].fields:
+        [element] = form.xpath(f".//*[@id='{key}-{field.key}']")
+        assert element.get("name") == names.get(field.key, field.key)
+        [label] = form.xpath(f".//label[@for='{key}-{field.key}']")
+        assert label.text_content().strip().startswith(field.label)
+        assert (element.get("required") is not None) == field.required, field.key
+        if field.kind == "email":
+            assert element.get("type") == "email"
+            assert element.get("autocomplete") == "email"
+        elif field.kind == "zip":
+            assert element.get("pattern") == "[0-9]{5}(-[0-9]{4})?"
+            assert element.get("autocomplete") == "postal-code"
+        elif field.kind == "textarea":
+            assert element.tag == "textarea"
+        elif field.kind == "consent":
+            assert element.get("type") == "checkbox"
+            assert label.xpath(".//a/@href") == ["../privacy/"]
+        if field.hint:
+            assert element.get("aria-describedby") == f"{key}-{field.key}-hint"
+            [hint] = form.xpath(f".//*[@id='{key}-{field.key}-hint']")
+            assert hint.text_content().strip() == field.hint
+    # Every visible control has a label; ids are unique on the page.
+    ids = tree.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    for control in form.xpath(".//input[@type!='hidden'] | .//textarea"):
+        assert form.xpath(f".//label[@for='{control.get('id')}']"), control.get("id")
+    # The story field is there, empty until the page's script fills it.
+    story_name = names.get("story", "story")
+    [story] = form.xpath(f".//input[@type='hidden'][@name='{story_name}']")
+    assert story.get("value") == "" and story.get("data-story-field") is not None
+    # The bot trap: a text field inside an aria-hidden wrapper, out of the
+    # tab order, never autofilled.
+    [trap] = form.xpath(f".//input[@id='{key}-trap']")
+    assert trap.get("tabindex") == "-1" and trap.get("autocomplete") == "off"
+    assert trap.xpath("ancestor::*[@aria-hidden='true']")
+    # No script but the site's own, and no inline script or handler.
+    # Names without asset_url's fingerprint (signup.<hash>.js).
+    scripts = [
+        re.sub(r"\.[0-9a-f]{10}\.js$", ".js", src)
+        for src in tree.xpath("//script/@src")
+    ]
+    assert scripts == ["../theme/js/signup.js"]
+    assert not [s for s in tree.xpath("//script") if (s.text or "").strip()]
+    html = (connected_site / PAGES[key] / "index.html").read_text()
+    assert not re.search(r"\son[a-z]+=", html)
+
+
+def test_the_sample_site_has_every_form_page(sample_site):
+    for key, slug in PAGES.items():
+        page = sample_site / slug / "index.html"
+        assert page.is_file(), f"/{slug}/ is missing"
+        tree = lxml.html.fromstring(page.read_bytes())
+        [form] = tree.xpath(f"//form[@data-signup-form='{key}']")
+        for field in FORMS[key].fields:
+            assert form.xpath(f".//label[@for='{key}-{field.key}']"), field.key
+    thank_you = sample_site / "thank-you" / "index.html"
+    assert "Thank you" in thank_you.read_text()
+
+
+def test_unconnected_forms_say_so_and_cannot_send(tmp_path, caplog):
+    caplog.set_level(logging.WARNING)
+    output = build_forms_site(tmp_path, forms_config("", connected=False))
+    warnings = [r.getMessage() for r in caplog.records if "signup_forms" in r.name]
+    # One warning names them all, at the first form's action.
+    assert warnings == [
+        "[signup_forms] content/data/forms.yml:7: forms.updates.action: not "
+        "connected: Email updates, Be matched with a partner, Partner inquiry. "
+        "Their pages show them switched off, with a notice - set each form's "
+        "action to your form provider's URL, like "
+        "https://example.us21.list-manage.com/subscribe/post"
+    ]
+    for key in FORMS:
+        _, form = form_tree(output, key)
+        assert form.get("action") is None  # never posts anywhere, not even here
+        [fieldset] = form.xpath(".//fieldset")
+        assert fieldset.get("disabled") is not None
+        [status] = form.xpath(f".//*[@id='{key}-status']")
+        assert "not connected" in status.text_content()
+        assert fieldset.get("aria-describedby") == f"{key}-status"
+    # A production build still succeeds: the warning does not stop it.
+    build_forms_site(
+        tmp_path / "strict", forms_config("", connected=False), STORY_STRICT=True
+    )
+
+
+def test_the_privacy_page_says_what_each_form_collects(connected_site, endpoint):
+    text = (connected_site / "privacy" / "index.html").read_text()
+    tree = lxml.html.fromstring(text)
+    for key, spec in FORMS.items():
+        [section] = tree.xpath(f"//section[@aria-labelledby='privacy-{key}']")
+        words = " ".join(section.text_content().split())
+        for field in spec.fields:
+            if field.kind != "consent":
+                assert field.label.rstrip("?") in words, (key, field.label)
+        assert "127.0.0.1" in words  # where it goes
+    assert "Mailchimp" in text
+
+
+def test_form_origins_are_known_for_the_security_policy(tmp_path, endpoint):
+    """A CSP's form-action must allow the providers: the context lists them."""
+    from pelican import signals
+
+    from plugins.signup_forms.config import is_form_endpoint
+
+    seen = {}
+
+    def capture(generators):
+        seen.update(generators[0].context)
+
+    signals.all_generators_finalized.connect(capture)
+    try:
+        build_forms_site(tmp_path, forms_config(endpoint.url))
+    finally:
+        signals.all_generators_finalized.disconnect(capture)
+    assert seen["signup_form_origins"] == [endpoint.url]
+    assert is_form_endpoint("https://formspree.io/f/x")
+    assert is_form_endpoint("http://127.0.0.1:8000/f")
+    assert is_form_endpoint("http://localhost:8000/f")
+    assert not is_form_endpoint("http://formspree.io/f/x")
+    assert not is_form_endpoint("javascript:alert(1)")
+    assert not is_form_endpoint("https:///nohost")
+
+
+# Broken configuration ------------------------------------------------------
+
+BROKEN = [
+    (
+        {"forms": {"updatse": {"page": "updates"}}},
+        "forms.yml:2: forms.updatse: is not one of our forms (updates, match, "
+        "partner); did you mean 'updates'?",
+    ),
+    (
+        {"forms": {"match": {"page": "be-matched", "names": {"emial": "e"}}}},
+        "forms.match.names.emial: the match form has no field 'emial'",
+    ),
+    (
+        {"forms": {"updates": {"page": "updates", "preset": "mailchimp"}}},
+        "forms.updates.names: mailchimp has no standard name for zip, consent, "
+        "story - add the field names (merge tags)",
+    ),
+    (
+        {
+            "forms": {
+                "updates": {
+                    "page": "updates",
+                    "preset": "mailchimp",
+                    "action": "https://x.us1.list-manage.com/subscribe/post",
+                    "names": MAILCHIMP_NAMES,
+                }
+            }
+        },
+        "forms.updates.hidden: a mailchimp form needs u and id",
+    ),
+    (
+        {"forms": {"match": {"page": "be-matched", "action": "http://forms.example"}}},
+        "forms.match.action: 'http://forms.example' is not a secure web address",
+    ),
+    (
+        {"forms": {"match": {"page": "be-matched", "action": "javascript:alert(1)"}}},
+        "forms.match.action: 'javascript:alert(1)' is not a secure web address",
+    ),
+    (
+        {"forms": {"match": {"page": "matched"}}},
+        "forms.match.page: no page has the slug 'matched'",
+    ),
+    (
+        {"forms": {"match": {"page": "be-matched", "names": {"email": "story"}}}},
+        "forms.match: the Be matched with a partner form would send story twice",
+    ),
+    (
+        {"forms": {"match": {"page": "be-matched", "method": "put"}}},
+        "forms.match.method: Input should be 'post' or 'get'",
+    ),
+    (
+        {"forms": {"match": {"page": "be-matched", "hidden": {"bad name": "x"}}}},
+        "forms.match.hidden: 'bad name' is not a usable field name",
+    ),
+    (
+        {"forms": {"match": {"page": "be-matched", "colour": "red"}}},
+        "forms.match.colour: is not a field we know",
+    ),
+]
+
+
+@pytest.mark.parametrize(("config", "message"), BROKEN)
+def test_a_broken_forms_file_names_file_line_field_and_fix(
+    tmp_path, caplog, config, message
+):
+    caplog.set_level(logging.WARNING)
+    build_forms_site(tmp_path / "dev", config)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any(
+        message in error and "content/data/forms.yml:" in error for error in errors
+    ), "\n".join(errors)
+    with pytest.raises(StoryContentError):
+        build_forms_site(tmp_path / "strict", config, STORY_STRICT=True)
+
+
+def test_a_signup_page_without_a_form_is_reported(tmp_path, caplog):
+    caplog.set_level(logging.ERROR)
+    config = forms_config("", connected=False)
+    config["forms"]["partner"]["page"] = "be-matched"
+    config["forms"]["match"]["page"] = "updates"
+    config["forms"]["updates"]["page"] = "be-matched"
+    build_forms_site(tmp_path, config)
+    errors = "\n".join(r.getMessage() for r in caplog.records)
+    assert (
+        "content/pages/partner.md:1: template: the page uses the signup template "
+        "but no form in content/data/forms.yml names it"
+    ) in errors
+
+
+# In the browser ------------------------------------------------------------
+
+
+def fill(page, key: str) -> None:
+    for field in FORMS[key].fields:
+        locator = page.locator(f"#{key}-{field.key}")
+        if field.kind == "consent":
+            locator.check()
+        else:
+            locator.fill(TYPED[field.key])
+
+
+@pytest.mark.parametrize("key", FORMS)
+def test_each_form_sends_exactly_the_configured_fields(
+    page, connected_server, endpoint, key
+):
+    endpoint.submissions.clear()
+    page.goto(f"{connected_server}/{PAGES[key]}/?story={STORY_ID}")
+    fill(page, key)
+    with page.expect_navigation():
+        page.get_by_role("button", name=FORMS[key].submit).click()
+    assert len(endpoint.submissions) == 1
+    [received] = endpoint.submissions
+    assert received.method == "POST"
+    assert received.content_type == "application/x-www-form-urlencoded"
+    assert sorted(received.fields) == expected_fields(key, connected_server)
+    if key == "updates":
+        assert received.path == "/subscribe/post"
+        assert page.locator("h1").inner_text() == "Received"
+    else:
+        # The provider sent the browser on to our thank-you page.
+        assert page.url == f"{connected_server}/thank-you/"
+        assert page.locator("h1").first.inner_text() == "Thank you"
+
+
+def test_the_browser_blocks_bad_email_missing_fields_and_bad_zip(
+    page, connected_server, endpoint
+):
+    endpoint.submissions.clear()
+    page.goto(f"{connected_server}/be-matched/")
+    submit = page.get_by_role("button", name=FORMS["match"].submit)
+    fill(page, "match")
+
+    page.locator("#match-email").fill("not-an-email")
+    submit.click()
+    assert page.locator("#match-email").evaluate("e => e.validity.typeMismatch")
+    assert page.evaluate("() => document.activeElement.id") == "match-email"
+
+    page.locator("#match-email").fill(TYPED["email"])
+    page.locator("#match-name").fill("")
+    submit.click()
+    assert page.locator("#match-name").evaluate("e => e.validity.valueMissing")
+
+    page.locator("#match-name").fill(TYPED["name"])
+    page.locator("#match-zip").fill("741")
+    submit.click()
+    assert page.locator("#match-zip").evaluate("e => e.validity.patternMismatch")
+
+    page.locator("#match-zip").fill(TYPED["zip"])
+    page.locator("#match-consent").uncheck()
+    submit.click()
+    assert page.locator("#match-consent").evaluate("e => e.validity.valueMissing")
+    assert page.url == f"{connected_server}/be-matched/"
+
+    # Once everything is right it sends, and only this one submission
+    # arrives: none of the blocked attempts ever left the browser.
+    page.locator("#match-consent").check()
+    with page.expect_navigation():
+        submit.click()
+    assert len(endpoint.submissions) == 1
+    assert endpoint.submissions[0].as_dict["email"] == TYPED["email"]
+    assert endpoint.submissions[0].as_dict["story"] == ""  # came from no story
+
+
+@pytest.mark.parametrize("key", FORMS)
+def test_the_honeypot_is_hidden_from_people_and_screen_readers(
+    page, connected_server, key
+):
+    page.goto(f"{connected_server}/{PAGES[key]}/")
+    trap = page.locator(f"#{key}-trap")
+    assert trap.count() == 1
+    # Present in the form, so bots find it...
+    # (getAttribute: Mailchimp's hidden "id" field shadows form.id.)
+    assert trap.evaluate("e => e.form.getAttribute('id')") == f"{key}-form"
+    # ...but drawn outside the page, where nobody sees it,
+    box = trap.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 0
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1366
+    # out of the tab order, and out of the accessibility tree.
+    assert trap.evaluate("e => e.tabIndex") == -1
+    assert trap.evaluate("e => !!e.closest('[aria-hidden=\"true\"]')")
+    assert page.get_by_role("textbox", name="Leave this field empty").count() == 0
+    snapshot = page.locator(f"#{key}-form").aria_snapshot()
+    assert "Leave this field empty" not in snapshot
+    assert "textbox" in snapshot  # the real fields are there
+    cdp = page.context.new_cdp_session(page)
+    tree = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    named = [
+        node
+        for node in tree
+        if not node.get("ignored")
+        and "Leave this field empty" in str(node.get("name", {}).get("value", ""))
+    ]
+    assert named == []
+    # Tabbing through the whole page never lands on it.
+    visited = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        visited.add(page.evaluate("() => document.activeElement.id"))
+    assert f"{key}-trap" not in visited
+    assert f"{key}-email" in visited
+
+
+def test_a_story_page_invites_the_listener_with_the_story_id(page, connected_server):
+    page.goto(f"{connected_server}/stories/heard-it/")
+    invite = page.locator(".invite")
+    assert "Ada Lopez and Ben Carter" in invite.inner_text()
+    invite.get_by_role("link", name="Be matched with a partner").click()
+    page.wait_for_url(f"**/be-matched/?story={STORY_ID}")
+    assert page.locator("input[data-story-field]").input_value() == STORY_ID
+
+    page.go_back()
+    invite.get_by_role("link", name="Get email updates").click()
+    page.wait_for_url(f"**/updates/?story={STORY_ID}")
+    assert page.locator("input[name=STORY]").input_value() == STORY_ID
+
+
+def test_a_story_id_that_is_not_one_is_ignored(page, connected_server):
+    page.goto(f"{connected_server}/be-matched/?story=%3Cscript%3Ex")
+    assert page.locator("input[data-story-field]").input_value() == ""
+
+
+def test_an_unconnected_form_cannot_be_sent(page, site_server):
+    """The sample data has no endpoints: every form is switched off."""
+    for key, slug in PAGES.items():
+        page.goto(f"{site_server}/{slug}/")
+        form = page.locator(f"#{key}-form")
+        if form.get_attribute("action"):
+            pytest.skip("the sample forms.yml connects this form")
+        assert page.get_by_role("note").filter(has_text="not connected").is_visible()
+        button = page.get_by_role("button", name=FORMS[key].submit)
+        assert button.is_disabled()
+        assert page.locator(f"#{key}-email").is_disabled()
+        button.click(force=True)  # a click on the switched-off button
+        assert page.url == f"{site_server}/{slug}/"
+
+
+@pytest.mark.parametrize("key", FORMS)
+def test_connected_form_pages_are_accessible(page, connected_server, axe, key):
+    page.goto(f"{connected_server}/{PAGES[key]}/?story={STORY_ID}")
+    violations = axe(page)
+    assert not violations, axe.format(violations)
+    # Also after a failed attempt, with the browser's invalid states shown.
+    page.get_by_role("button", name=FORMS[key].submit).click()
+    violations = axe(page)
+    assert not violations, axe.format(violations)
+
+
+def test_a_site_without_forms_builds_and_links_no_forms(tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "heard-it", id=STORY_ID, title="Heard it")
+    (content / "data" / "forms.yml").unlink()
+    for slug in PAGES.values():
+        (content / "pages" / f"{slug}.md").unlink()
+    for name in ("about", "take-part"):  # they link the form pages
+        (content / "pages" / f"{name}.md").write_text(
+            f"---\ntitle: {name}\nslug: {name}\n---\nText.\n"
+        )
+    output = build_site(content, tmp_path / "out", STORY_STRICT=True)
+    story = (output / "stories" / "heard-it" / "index.html").read_text()
+    assert "invite" not in story and "?story=" not in story
+    home = lxml.html.fromstring((output / "index.html").read_bytes())
+    ways = home.xpath("//section[@aria-labelledby='take-part-heading']//h3/text()")
+    assert ways == ["Record with someone you know"]

@@ -1,0 +1,275 @@
+"""Sharing and embedding: oEmbed, Open Graph, Twitter card, JSON-LD, the share
+image and the embed page, read back the way other sites read them."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import extruct
+import pytest
+from PIL import Image
+from pyld import jsonld
+
+from tests.listening import Elements, write_transcript_story
+from tests.stories import assert_absent
+from tests.support import build_site, copy_content
+
+SITEURL = "https://stories.example.org"
+ISO_DURATION = re.compile(r"^PT(\d+H)?(\d+M)?\d+S$")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A production build (absolute https URLs) with one cleared story."""
+    base = tmp_path_factory.mktemp("embeds")
+    content = copy_content(base / "content")
+    write_transcript_story(
+        content,
+        "talk",
+        title='Ada & Ben: "a <small> step"',
+        summary="Two neighbours talk about the town they share.",
+        topics=["family", "faith"],
+    )
+    write_transcript_story(content, "held", status="draft", title="Held talk")
+    output = build_site(
+        content, base / "out", "publishconf.py", SITEURL=SITEURL, SITE_ABSOLUTE_URL=""
+    )
+    return output, content, base
+
+
+def _page(output):
+    return (output / "stories" / "talk" / "index.html").read_text()
+
+
+def _meta(output):
+    data = extruct.extract(
+        _page(output),
+        base_url=f"{SITEURL}/stories/talk/",
+        syntaxes=["json-ld", "opengraph"],
+        uniform=False,
+    )
+    og = dict(data["opengraph"][0]["properties"])
+    return data, og
+
+
+def test_oembed_response_follows_the_spec(site):
+    output, _, _ = site
+    page = Elements(_page(output))
+    (link,) = page.all("link", type="application/json+oembed")
+    assert link["attrs"]["rel"] == "alternate"
+    assert link["attrs"]["href"] == f"{SITEURL}/stories/talk/oembed.json"
+    assert link["attrs"]["title"] == 'Ada & Ben: "a <small> step"'
+
+    data = json.loads((output / "stories" / "talk" / "oembed.json").read_text())
+    # oEmbed 1.0, section 2.3.4: every response has type and version; a
+    # "rich" one html, width and height; thumbnails come as a set of three.
+    assert data["version"] == "1.0"
+    assert data["type"] == "rich"
+    assert isinstance(data["width"], int) and isinstance(data["height"], int)
+    assert {"thumbnail_url", "thumbnail_width", "thumbnail_height"} <= set(data)
+    assert (data["thumbnail_width"], data["thumbnail_height"]) == (1200, 630)
+    assert data["thumbnail_url"].startswith(f"{SITEURL}/stories/talk/share-")
+    assert data["provider_name"] == "One Small Step"
+    assert data["provider_url"] == f"{SITEURL}/"
+    assert data["author_name"] == "Ada Lopez and Ben Carter"
+    assert data["title"] == 'Ada & Ben: "a <small> step"'
+    assert isinstance(data["cache_age"], int)
+    # The html is one iframe of the embed page, its title escaped.
+    (iframe,) = Elements(data["html"]).all("iframe")
+    assert iframe["attrs"]["src"] == f"{SITEURL}/stories/talk/embed/"
+    assert iframe["attrs"]["width"] == str(data["width"])
+    assert iframe["attrs"]["height"] == str(data["height"])
+    assert iframe["attrs"]["title"] == 'Listen: Ada & Ben: "a <small> step"'
+    assert "<small>" not in data["html"]
+
+
+def test_open_graph_and_twitter_card(site):
+    output, _, _ = site
+    _, og = _meta(output)
+    # The four properties the Open Graph protocol requires, then audio.
+    assert og["og:title"] == 'Ada & Ben: "a <small> step"'
+    assert og["og:type"] == "article"
+    assert og["og:url"] == f"{SITEURL}/stories/talk/"
+    assert og["og:image"].startswith(f"{SITEURL}/stories/talk/share-")
+    assert og["og:image:secure_url"] == og["og:image"]
+    assert (og["og:image:width"], og["og:image:height"]) == ("1200", "630")
+    assert og["og:image:type"] == "image/png"
+    assert og["og:image:alt"]
+    assert og["og:audio"] == f"{SITEURL}/stories/talk/speech.mp3"
+    assert og["og:audio:secure_url"] == og["og:audio"]
+    assert og["og:audio:type"] == "audio/mpeg"
+    assert og["og:description"] == "Two neighbours talk about the town they share."
+    assert og["og:site_name"] == "One Small Step"
+
+    page = Elements(_page(output))
+    twitter = {
+        m["attrs"]["name"]: m["attrs"]["content"]
+        for m in page.all("meta")
+        if m["attrs"].get("name", "").startswith("twitter:")
+    }
+    # A player card needs title, an https player, its size and an image.
+    assert twitter["twitter:card"] == "player"
+    assert twitter["twitter:player"] == f"{SITEURL}/stories/talk/embed/"
+    assert int(twitter["twitter:player:width"]) > 0
+    assert int(twitter["twitter:player:height"]) > 0
+    assert twitter["twitter:image"] == og["og:image"]
+    assert twitter["twitter:player:stream"] == og["og:audio"]
+    assert twitter["twitter:player:stream:content_type"] == "audio/mpeg"
+    assert page.all("link", rel="canonical")[0]["attrs"]["href"] == og["og:url"]
+
+
+def _local_schema_context(url, options=None):
+    """schema.org's context, as its vocabulary (no network in tests)."""
+    assert url.rstrip("/") in ("https://schema.org", "http://schema.org")
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": {"@context": {"@vocab": "https://schema.org/"}},
+    }
+
+
+def test_json_ld_podcast_episode(site):
+    output, _, _ = site
+    data, og = _meta(output)
+    (episode,) = data["json-ld"]
+    assert episode["@context"] == "https://schema.org"
+    assert episode["@type"] == "PodcastEpisode"
+    assert episode["url"] == og["og:url"]
+    assert episode["name"] == 'Ada & Ben: "a <small> step"'
+    assert ISO_DURATION.match(episode["duration"])
+    assert episode["datePublished"] == "2019-10-12"
+    assert episode["image"] == og["og:image"]
+    assert [p["name"] for p in episode["contributor"]] == ["Ada Lopez", "Ben Carter"]
+    assert all(p["@type"] == "Person" for p in episode["contributor"])
+    assert episode["partOfSeries"]["@type"] == "PodcastSeries"
+    audio = episode["associatedMedia"]
+    assert audio["@type"] == "AudioObject"
+    assert audio["contentUrl"] == og["og:audio"]
+    assert audio["encodingFormat"] == "audio/mpeg"
+    assert audio["embedUrl"] == f"{SITEURL}/stories/talk/embed/"
+    assert audio["transcript"].splitlines() == [
+        "Ada Lopez: I grew up in Tulsa.",
+        "Ada Lopez: And my mother & father taught.",
+        "Ben Carter: I grew up in Austin, Texas.",
+        "Ada Lopez: Tell me more.",
+    ]
+    assert audio["caption"]["contentUrl"] == f"{SITEURL}/stories/talk/transcript.vtt"
+    place = episode["locationCreated"]
+    assert place["geo"] == {
+        "@type": "GeoCoordinates",
+        "latitude": 36.15,
+        "longitude": -95.99,
+    }
+
+    # Valid JSON-LD: it expands, and every property lands in schema.org.
+    expanded = jsonld.expand(episode, {"documentLoader": _local_schema_context})
+    (node,) = expanded
+    assert node["@type"] == ["https://schema.org/PodcastEpisode"]
+    keys = {key for key in episode if not key.startswith("@")}
+    assert {
+        key.removeprefix("https://schema.org/") for key in node if key[0] != "@"
+    } == keys
+    media = node["https://schema.org/associatedMedia"][0]
+    assert media["@type"] == ["https://schema.org/AudioObject"]
+
+
+def test_json_ld_cannot_close_its_script(site):
+    output, _, _ = site
+    text = _page(output)
+    block = text.split('<script type="application/ld+json">', 1)[1].split("</script>")[
+        0
+    ]
+    assert "<" not in block and ">" not in block
+    assert json.loads(block)["name"] == 'Ada & Ben: "a <small> step"'
+
+
+def test_share_image_is_1200_by_630_and_cached(site):
+    output, content, base = site
+    (path,) = (output / "stories" / "talk").glob("share-*.png")
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        assert image.size == (1200, 630)
+    cache = base / "out.cache" / "story_embeds"
+    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert f"{path.stem.removeprefix('share-')}" in "".join(before)
+
+    # The same inputs again: nothing is drawn, the cached file is reused.
+    again = build_site(
+        content,
+        base / "again",
+        "publishconf.py",
+        cache_dir=base / "out.cache",
+        SITEURL=SITEURL,
+        SITE_ABSOLUTE_URL="",
+    )
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == before
+    assert (again / "stories" / "talk" / path.name).read_bytes() == path.read_bytes()
+
+    # A new title is a new picture, under a new name.
+    story = content / "stories" / "talk" / "story.md"
+    story.write_text(story.read_text().replace("a <small> step", "a big step"))
+    try:
+        changed = build_site(
+            content,
+            base / "changed",
+            "publishconf.py",
+            cache_dir=base / "out.cache",
+            SITEURL=SITEURL,
+            SITE_ABSOLUTE_URL="",
+        )
+    finally:
+        story.write_text(story.read_text().replace("a big step", "a <small> step"))
+    assert len(list(cache.iterdir())) == len(before) + 1
+    (new,) = (changed / "stories" / "talk").glob("share-*.png")
+    assert new.name != path.name
+
+
+def test_embed_page(site):
+    output, _, _ = site
+    page = Elements((output / "stories" / "talk" / "embed" / "index.html").read_text())
+    assert page.all("meta", name="robots")[0]["attrs"]["content"] == "noindex"
+    (audio,) = page.all("audio")
+    assert "controls" in audio["attrs"]
+    (source,) = page.all("source")
+    assert source["attrs"]["src"] == f"{SITEURL}/stories/talk/speech.mp3"
+    assert page.all("track", kind="captions")
+    # Fingerprinted by asset_url: theme/js/player.<hash>.js
+    player = re.compile(rf"{re.escape(SITEURL)}/theme/js/player\.[0-9a-f]{{10}}\.js")
+    assert [
+        s for s in page.all("script") if player.fullmatch(s["attrs"].get("src", ""))
+    ]
+    links = [a for a in page.all("a") if a["attrs"].get("target") == "_blank"]
+    assert links[0]["attrs"]["href"] == f"{SITEURL}/stories/talk/"
+    assert links[0]["attrs"]["rel"] == "noopener"
+
+
+def test_held_back_story_has_no_embed(site):
+    output, _, _ = site
+    assert not (output / "stories" / "held").exists()
+    assert_absent(output, "Held talk", "stories/held")
+
+
+def test_development_urls_use_site_absolute_url(tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_transcript_story(content, "talk")
+    output = build_site(content, tmp_path / "out")
+    data = json.loads((output / "stories" / "talk" / "oembed.json").read_text())
+    assert data["html"].startswith(
+        '<iframe src="http://localhost:8000/stories/talk/embed/"'
+    )
+    # The pages themselves keep relative links.
+    embed = (output / "stories" / "talk" / "embed" / "index.html").read_text()
+    assert 'src="../../../stories/talk/speech.mp3"' in embed
+
+
+def test_a_relative_site_address_is_refused(tmp_path):
+    content = copy_content(tmp_path / "content")
+    # Without a podcast, so the feed's own check of the address stays quiet.
+    (content / "data" / "podcast.yml").unlink(missing_ok=True)
+    write_transcript_story(content, "talk")
+    with pytest.raises(
+        ValueError, match="SITE_ABSOLUTE_URL must be the site's absolute"
+    ):
+        build_site(content, tmp_path / "out", SITE_ABSOLUTE_URL="/relative")

@@ -1,0 +1,367 @@
+"""The transcripts plugin: reading WebVTT, the checks editors see, chapters,
+and the transcript and chapters files a build writes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import webvtt
+from transcripts import formats
+from transcripts.chapters import choose_chapters
+from transcripts.transcript import TranscriptError, read_transcript
+
+from portal.problems import StoryContentError
+from tests.listening import GOOD_VTT, Elements, line_of, write_transcript_story
+from tests.stories import assert_absent, output_files, write_story
+from tests.support import PROJECT_ROOT, build_site, copy_content
+
+# ---- Reading -----------------------------------------------------------
+
+
+def test_reads_cues_speakers_and_note_chapters(tmp_path):
+    path = tmp_path / "transcript.vtt"
+    path.write_text(GOOD_VTT, encoding="utf-8")
+    transcript = read_transcript(str(path), "transcript.vtt")
+    assert [(c.number, c.start, c.end, c.speaker) for c in transcript.cues] == [
+        (1, 0.0, 1.0, "Ada Lopez"),
+        (2, 1.0, 1.8, "Ada Lopez"),  # no voice tag: the turn goes on
+        (3, 2.0, 3.0, "Ben Carter"),
+        (4, 3.1, 3.8, "Ada Lopez"),
+    ]
+    # Tags are gone and character references decoded.
+    assert transcript.cues[1].text == "And my mother & father taught."
+    assert transcript.cues[2].text == "I grew up in Austin, Texas."
+    assert [c.line for c in transcript.cues] == [8, 12, 18, 22]
+    assert transcript.cues[0].timing == "00:00:00.000 --> 00:00:01.000"
+    assert [(c.start, c.title, c.question) for c in transcript.chapters] == [
+        (0.0, "Where we grew up", "parents"),
+        (2.0, "What shaped us", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("1\n00:00:00.000 --> 00:00:01.000\n<v Ada>Hi\n", "is not a WebVTT file"),
+        ("WEBVTT\n\nNOTE nothing here\n", "has no cues"),
+        (
+            "WEBVTT\n\n00:00:0.000 --> 00:00:01.000\nHi\n",
+            "has a cue that cannot be read",
+        ),
+    ],
+)
+def test_unreadable_transcripts_say_why(tmp_path, text, problem):
+    path = tmp_path / "t.vtt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TranscriptError) as error:
+        read_transcript(str(path), "t.vtt")
+    assert error.value.problem.startswith(f"'t.vtt' {problem}")
+    assert error.value.fix
+
+
+def test_chapters_come_from_the_first_source_that_has_any():
+    class Item:
+        def __init__(self, start, title, question=None):
+            self.start, self.title, self.question = start, title, question
+
+    front = [Item(0, "Front"), Item(2, "Front two", "kindness")]
+    notes = [Item(0, "Note")]
+    audio = [Item(0, "Audio"), Item(1, "Audio two")]
+    choice = choose_chapters(front, notes, audio, 4.0)
+    assert choice.source == "front matter"
+    assert choice.chapters == [
+        {"start": 0.0, "end": 2.0, "title": "Front", "question": None},
+        {"start": 2.0, "end": 4.0, "title": "Front two", "question": "kindness"},
+    ]
+    assert choose_chapters([], notes, audio, 4.0).chapters[0]["title"] == "Note"
+    assert choose_chapters([], [], audio, 4.0).source == "audio"
+    late = choose_chapters([Item(0, "A"), Item(5, "B")], [], [], 4.0)
+    assert [c["title"] for c in late.chapters] == ["A"]
+    assert [(x.index, x.title) for x in late.late] == [(1, "B")]
+
+
+def test_formats_read_back_with_webvtt_py(tmp_path):
+    path = tmp_path / "transcript.vtt"
+    path.write_text(GOOD_VTT, encoding="utf-8")
+    cues = read_transcript(str(path), "transcript.vtt").cues
+
+    vtt = webvtt.from_string(formats.to_vtt(cues), strict=True)
+    assert [c.voice for c in vtt.captions] == [c.speaker for c in cues]
+    assert [c.text for c in vtt.captions][1] == "And my mother &amp; father taught."
+    assert [c.start_time.in_milliseconds() for c in vtt.captions] == [
+        0,
+        1000,
+        2000,
+        3100,
+    ]
+
+    srt = tmp_path / "transcript.srt"
+    srt.write_text(formats.to_srt(cues), encoding="utf-8")
+    captions = webvtt.from_srt(str(srt)).captions
+    assert [c.text for c in captions] == [
+        "Ada Lopez: I grew up in Tulsa.",
+        "And my mother & father taught.",
+        "Ben Carter: I grew up in Austin, Texas.",
+        "Ada Lopez: Tell me more.",
+    ]
+    assert captions[3].end == "00:00:03.800"
+
+    data = json.loads(formats.to_json(cues))
+    assert data["version"] == "1.0.0"
+    assert data["segments"][2] == {
+        "speaker": "Ben Carter",
+        "startTime": 2.0,
+        "endTime": 3.0,
+        "body": "I grew up in Austin, Texas.",
+    }
+
+
+# ---- The checks editors see -----------------------------------------------
+
+BAD_SPEAKER = """WEBVTT
+
+1
+00:00:00.000 --> 00:00:01.000
+<v Ada Lopez>Hello.
+
+2
+00:00:01.000 --> 00:00:02.000
+<v Ben Carte>Hello to you.
+"""
+
+OVERLAP = """WEBVTT
+
+1
+00:00:00.000 --> 00:00:01.500
+<v Ada Lopez>Hello.
+
+2
+00:00:01.200 --> 00:00:02.000
+<v Ben Carter>Hello to you.
+"""
+
+PAST_END = """WEBVTT
+
+1
+00:00:00.000 --> 00:00:01.500
+<v Ada Lopez>Hello.
+
+2
+00:00:02.000 --> 00:00:04.500
+<v Ben Carter>Hello to you.
+"""
+
+
+def _strict_problems(tmp_path, vtt, **fields) -> tuple[list[str], int, str]:
+    content = copy_content(tmp_path / "content")
+    folder = write_transcript_story(content, "talk", vtt, **fields)
+    with pytest.raises(StoryContentError) as error:
+        build_site(content, tmp_path / "out", "publishconf.py")
+    story = folder / "story.md"
+    return [str(p) for p in error.value.problems], line_of(story, "transcript:"), story
+
+
+def test_unknown_speaker_names_file_cue_and_fix(tmp_path):
+    problems, line, _ = _strict_problems(tmp_path, BAD_SPEAKER)
+    assert problems == [
+        f"content/stories/talk/story.md:{line}: transcript: transcript.vtt: cue 2 "
+        "(00:00:01.000 --> 00:00:02.000, line 8): the speaker 'Ben Carte' is not "
+        "one of the participants - write the name in <v Name> exactly as in the "
+        "story's participants: 'Ada Lopez', 'Ben Carter' (did you mean 'Ben Carter'?)"
+    ]
+
+
+def test_overlapping_cues_name_both_cues(tmp_path):
+    problems, line, _ = _strict_problems(tmp_path, OVERLAP)
+    assert problems == [
+        f"content/stories/talk/story.md:{line}: transcript: transcript.vtt: cue 2 "
+        "(00:00:01.200 --> 00:00:02.000, line 8): starts before cue 1 ends "
+        "(00:00:01.500) - start cue 2 at 00:00:01.500 or later, or end cue 1 "
+        "earlier: cues must not overlap"
+    ]
+
+
+def test_cue_past_the_end_of_the_audio(tmp_path):
+    problems, line, _ = _strict_problems(tmp_path, PAST_END)
+    assert problems == [
+        f"content/stories/talk/story.md:{line}: transcript: transcript.vtt: cue 2 "
+        "(00:00:02.000 --> 00:00:04.500, line 8): ends after the audio, which is "
+        "00:00:03.944 long (speech.mp3) - correct the cue's end time, or check that "
+        "the transcript belongs to speech.mp3"
+    ]
+
+
+def test_facilitator_may_speak(tmp_path):
+    content = copy_content(tmp_path / "content")
+    vtt = BAD_SPEAKER.replace("Ben Carte>", "Mia Facilitator>")
+    write_transcript_story(content, "talk", vtt, facilitator="Mia Facilitator")
+    output = build_site(content, tmp_path / "out", "publishconf.py")
+    assert (output / "stories" / "talk" / "transcript.vtt").is_file()
+
+
+def test_chapter_after_the_end_of_the_audio(tmp_path):
+    chapters = [{"start": "0:00", "title": "Start"}, {"start": "0:05", "title": "Late"}]
+    problems, _, story = _strict_problems(tmp_path, GOOD_VTT, chapters=chapters)
+    line = line_of(story, "- start: 0:05")
+    # Reported once (by content_checks), and left out of the chapters.
+    assert problems == [
+        f"content/stories/talk/story.md:{line}: chapters.1.start: chapter 'Late' "
+        "starts at 0:05, but the audio ends at 0:03 - correct the start time, or "
+        "check that 'audio' names the right file"
+    ]
+
+
+def test_missing_transcript_file(tmp_path):
+    content = copy_content(tmp_path / "content")
+    folder = write_transcript_story(content, "talk")
+    (folder / "transcript.vtt").unlink()
+    with pytest.raises(StoryContentError) as error:
+        build_site(content, tmp_path / "out", "publishconf.py")
+    (problem,) = error.value.problems
+    assert problem.field == "transcript"
+    assert problem.message == "'transcript.vtt' does not exist in the story folder"
+
+
+def test_development_build_holds_back_a_story_with_a_bad_transcript(tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_transcript_story(content, "talk", OVERLAP, title="Overlapping talk")
+    output = build_site(content, tmp_path / "out")
+    assert not (output / "stories" / "talk").exists()
+    assert_absent(output, "Overlapping talk", "Hello to you")
+
+
+# ---- What a build writes --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    base = tmp_path_factory.mktemp("transcripts")
+    content = copy_content(base / "content")
+    write_transcript_story(content, "notes")  # NOTE chapters, mp3 without chapters
+    write_transcript_story(
+        content,
+        "embedded",
+        GOOD_VTT.replace("chapter:", "topic:"),  # no NOTE chapters
+        audio_fixture="chapters.mp3",
+    )
+    write_transcript_story(
+        content,
+        "front",
+        transcript_name="captions.vtt",
+        audio_fixture="chapters.mp3",
+        chapters=[{"start": "0:00", "title": "Hello", "question": "kindness"}],
+    )
+    write_transcript_story(content, "held", status="draft", title="Held talk")
+    write_story(content, "silent", title="Without a transcript")
+    return build_site(content, base / "out"), content
+
+
+def test_transcript_files_for_published_stories(built):
+    output, _ = built
+    folder = output / "stories" / "notes"
+    vtt = webvtt.read(str(folder / "transcript.vtt"))
+    assert [c.voice for c in vtt.captions] == [
+        "Ada Lopez",
+        "Ada Lopez",
+        "Ben Carter",
+        "Ada Lopez",
+    ]
+    assert webvtt.from_srt(str(folder / "transcript.srt")).captions
+    segments = json.loads((folder / "transcript.json").read_text())["segments"]
+    assert [s["speaker"] for s in segments] == [c.voice for c in vtt.captions]
+    chapters = json.loads((folder / "chapters.json").read_text())
+    assert chapters == {
+        "version": "1.2.0",
+        "chapters": [
+            {"startTime": 0.0, "endTime": 2.0, "title": "Where we grew up"},
+            {"startTime": 2.0, "endTime": 3.944, "title": "What shaped us"},
+        ],
+    }
+
+
+def test_one_transcript_vtt_whatever_the_editor_named_it(built):
+    output, _ = built
+    names = sorted(p.name for p in (output / "stories" / "front").iterdir())
+    assert "captions.vtt" not in names
+    assert [n for n in names if n.endswith(".vtt")] == ["transcript.vtt"]
+    page = (output / "stories" / "front" / "index.html").read_text()
+    tracks = Elements(page).all("track", kind="captions")
+    assert [t["attrs"]["src"] for t in tracks] == ["../../stories/front/transcript.vtt"]
+
+
+def test_chapters_precedence_in_a_build(built):
+    output, _ = built
+
+    def titles(slug):
+        data = json.loads((output / "stories" / slug / "chapters.json").read_text())
+        return [c["title"] for c in data["chapters"]]
+
+    assert titles("front") == ["Hello"]  # front matter over embedded chapters
+    assert titles("notes") == ["Where we grew up", "What shaped us"]
+    assert titles("embedded") == ["Where you grew up", "What shaped your views"]
+
+
+def test_no_transcript_no_files(built):
+    output, _ = built
+    names = {p.name for p in (output / "stories" / "silent").iterdir()}
+    assert not names & {"transcript.vtt", "transcript.srt", "transcript.json"}
+    assert "chapters.json" not in names
+    page = (output / "stories" / "silent" / "index.html").read_text()
+    assert "data-transcript" not in page
+
+
+def test_held_back_story_leaves_no_transcript(built):
+    output, _ = built
+    assert not (output / "stories" / "held").exists()
+    assert_absent(output, "Held talk", "held/transcript")
+    assert not [n for n in output_files(output) if n.startswith("stories/held")]
+
+
+def test_page_transcript_anchors_contract(built):
+    output, _ = built
+    page = Elements((output / "stories" / "notes" / "index.html").read_text())
+    turns = [e for e in page.found if e["attrs"].get("id", "").startswith("turn-")]
+    # Turns are runs of one speaker inside a chapter, numbered from 1.
+    assert [(t["attrs"]["id"], t["attrs"]["data-start"]) for t in turns] == [
+        ("turn-1", "0.0"),
+        ("turn-2", "2.0"),
+        ("turn-3", "3.1"),
+    ]
+    speakers = [
+        e["text"]
+        for e in page.all("span")
+        if "turn__speaker" in e["attrs"].get("class", "")
+    ]
+    assert speakers == ["Ada Lopez", "Ben Carter", "Ada Lopez"]
+    times = [
+        e["text"] for e in page.all("a") if "turn__time" in e["attrs"].get("class", "")
+    ]
+    assert times == ["Play from 0:00", "Play from 0:02", "Play from 0:03"]
+    headings = [
+        e for e in page.all("h3") if e["attrs"].get("id", "").startswith("chapter-")
+    ]
+    assert [(h["attrs"]["id"], h["attrs"]["data-start"]) for h in headings] == [
+        ("chapter-1", "0.0"),
+        ("chapter-2", "2.0"),
+    ]
+    for heading in headings:
+        assert "section#transcript" in heading["parents"]
+    assert "Where we grew up" in headings[0]["text"]
+    # The guide's wording of the chapter's question.
+    assert (
+        "Tell me about your parents and the place where you grew up."
+        in (page.all("p", **{"class": "transcript__question"})[0]["text"])
+    )
+
+
+def test_the_editors_guide_example_reads(tmp_path):
+    guide = (PROJECT_ROOT / "content" / "README.md").read_text()
+    example = guide.split("## The transcript", 1)[1].split("```\n", 2)[1]
+    path = tmp_path / "transcript.vtt"
+    path.write_text(example, encoding="utf-8")
+    transcript = read_transcript(str(path), "transcript.vtt")
+    assert [c.speaker for c in transcript.cues] == ["Denise Harlow", "Denise Harlow"]
+    assert [(c.title, c.question) for c in transcript.chapters] == [
+        ("The houses we grew up in", "parents")
+    ]

@@ -1,0 +1,356 @@
+/* The search page: Pagefind's JS API (self-hosted bundle) and our own results.
+ *
+ * Results show the story, who is talking and a snippet; a match inside the
+ * transcript also links to that moment (the chapter heading's or speaker
+ * turn's anchor, which the player seeks to). The query and the filters live
+ * in the address (?q=...&topic=...), so a search can be shared or bookmarked
+ * and the header's search box (a plain GET form) lands here.
+ */
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-search]");
+  if (!root) return;
+
+  var FILTERS = [
+    // [Pagefind filter, legend, how choices combine]
+    ["topic", "Topic", "any"],
+    ["state", "State", "any"],
+    ["year", "Year recorded", "any"],
+    ["relationship", "Relationship", "any"],
+    ["featured", "Featured", "all"],
+  ];
+  var PAGE_SIZE = 10;
+
+  var form = root.querySelector("[data-search-form]");
+  var input = root.querySelector("[data-search-input]");
+  var ui = root.querySelector("[data-search-ui]");
+  var filtersBox = root.querySelector("[data-search-filters]");
+  var clearButton = root.querySelector("[data-search-clear]");
+  var status = root.querySelector("[data-search-status]");
+  var list = root.querySelector("[data-search-results]");
+  var more = root.querySelector("[data-search-more]");
+  var failure = root.querySelector("[data-search-error]");
+  var panel = root.querySelector("[data-search-panel]");
+  var chosenCount = root.querySelector("[data-search-chosen]");
+  var wide = window.matchMedia("(min-width: 56rem)");
+
+  var pagefind = null;
+  var chosen = {}; // filter -> [values]
+  var results = [];
+  var shown = 0;
+  var searchNumber = 0;
+
+  function siteRootPath() {
+    return new URL(root.getAttribute("data-site-root"), document.baseURI).pathname;
+  }
+
+  function readAddress() {
+    var params = new URLSearchParams(window.location.search);
+    input.value = params.get("q") || "";
+    chosen = {};
+    FILTERS.forEach(function (filter) {
+      var values = params.getAll(filter[0]);
+      if (values.length) chosen[filter[0]] = values;
+    });
+  }
+
+  function writeAddress() {
+    var params = new URLSearchParams();
+    if (input.value.trim()) params.set("q", input.value.trim());
+    FILTERS.forEach(function (filter) {
+      (chosen[filter[0]] || []).forEach(function (value) {
+        params.append(filter[0], value);
+      });
+    });
+    var query = params.toString();
+    history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+  }
+
+  function pagefindFilters() {
+    var out = {};
+    FILTERS.forEach(function (filter) {
+      var values = chosen[filter[0]];
+      if (values && values.length) {
+        var combined = {};
+        combined[filter[2]] = values;
+        out[filter[0]] = combined;
+      }
+    });
+    return out;
+  }
+
+  function hasFilters() {
+    return Object.keys(pagefindFilters()).length > 0;
+  }
+
+  /* Pagefind's excerpts are text with <mark> around the words found. Build
+     them as DOM nodes: text stays text, only <mark> becomes an element. */
+  function decode(html) {
+    // A detached textarea decodes character references and never makes
+    // elements: its content is text, whatever it holds.
+    var box = document.createElement("textarea");
+    box.innerHTML = html;
+    return box.value;
+  }
+
+  function excerptNodes(excerpt) {
+    var fragment = document.createDocumentFragment();
+    String(excerpt || "")
+      .split(/(<mark>[\s\S]*?<\/mark>)/)
+      .forEach(function (part) {
+        if (!part) return;
+        var marked = /^<mark>([\s\S]*)<\/mark>$/.exec(part);
+        var text = decode(marked ? marked[1] : part);
+        if (marked) {
+          var mark = document.createElement("mark");
+          mark.textContent = text;
+          fragment.appendChild(mark);
+        } else {
+          fragment.appendChild(document.createTextNode(text));
+        }
+      });
+    return fragment;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  /* The speaker turn a match falls in, when the page marks turns. */
+  function turnAnchor(data, location) {
+    var best = null;
+    (data.anchors || []).forEach(function (anchor) {
+      if (/^turn-\d+$/.test(anchor.id) && anchor.location <= location) {
+        if (!best || anchor.location > best.location) best = anchor;
+      }
+    });
+    return best;
+  }
+
+  /* Moments in the transcript: sub-results under chapter headings. */
+  function moments(data) {
+    return (data.sub_results || [])
+      .filter(function (sub) {
+        return /#chapter-\d+$/.test(sub.url);
+      })
+      .map(function (sub) {
+        var first = (sub.locations || [])[0];
+        var turn = first === undefined ? null : turnAnchor(data, first);
+        var url = sub.url;
+        if (turn) url = sub.url.replace(/#.*$/, "#" + turn.id);
+        // Chapter headings start with their time link ("Play from 0:13").
+        var title = String(sub.title || "").replace(/^Play from\s+/, "");
+        return { title: title, url: url, excerpt: sub.excerpt };
+      })
+      .slice(0, 3);
+  }
+
+  function renderResult(data, term) {
+    var meta = data.meta || {};
+    var item = element("li", "search-result");
+    var heading = element("h3", "search-result__title");
+    var link = element("a", null, meta.title || data.url);
+    link.href = data.url;
+    heading.appendChild(link);
+    item.appendChild(heading);
+    if (meta.participants) {
+      item.appendChild(element("p", "search-result__people", meta.participants));
+    }
+    var details = [meta.place, meta.recorded, meta.duration].filter(Boolean);
+    if (details.length) {
+      var line = element("p", "search-result__meta");
+      details.forEach(function (detail) {
+        line.appendChild(element("span", null, detail));
+      });
+      item.appendChild(line);
+    } else if (!meta.participants) {
+      item.appendChild(element("p", "search-result__meta", "About the campaign"));
+    }
+    var found = moments(data);
+    if (found.length) {
+      var list = element("ul", "search-result__moments");
+      found.forEach(function (moment) {
+        var entry = element("li", "search-moment");
+        var jump = element("a", "search-moment__link");
+        jump.href = moment.url;
+        jump.appendChild(element("span", "search-moment__label", "Listen from here"));
+        jump.appendChild(element("span", "search-moment__title", moment.title));
+        entry.appendChild(jump);
+        var quote = element("p", "search-moment__excerpt");
+        quote.appendChild(excerptNodes(moment.excerpt));
+        entry.appendChild(quote);
+        list.appendChild(entry);
+      });
+      item.appendChild(list);
+    } else if (term || !meta.summary) {
+      var excerpt = element("p", "search-result__excerpt");
+      excerpt.appendChild(excerptNodes(data.excerpt));
+      item.appendChild(excerpt);
+    } else {
+      item.appendChild(element("p", "search-result__excerpt", meta.summary));
+    }
+    return item;
+  }
+
+  function describe(count, term) {
+    var words = count === 1 ? "1 conversation or page" : count + " conversations and pages";
+    if (!count) {
+      return term
+        ? "Nothing found for “" + term + "”" + (hasFilters() ? " with these filters." : ".") +
+            " Try another word, or browse."
+        : "Nothing matches these filters.";
+    }
+    return (term ? words + " found for “" + term + "”" : words + " match") +
+      (hasFilters() ? " with these filters." : ".");
+  }
+
+  function showMore() {
+    var term = input.value.trim();
+    var batch = results.slice(shown, shown + PAGE_SIZE);
+    shown += batch.length;
+    more.hidden = shown >= results.length;
+    var number = searchNumber;
+    return Promise.all(batch.map(function (result) { return result.data(); })).then(
+      function (pages) {
+        // A newer search has started meanwhile: its results, not these.
+        if (number !== searchNumber) return;
+        pages.forEach(function (data) { list.appendChild(renderResult(data, term)); });
+      }
+    );
+  }
+
+  function updateCounts(available) {
+    filtersBox.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+      var counts = (available || {})[box.name] || {};
+      var count = counts[box.value] || 0;
+      var label = box.parentNode.querySelector(".search-filter__count");
+      if (label) label.textContent = String(count);
+      box.parentNode.classList.toggle("search-filter--empty", !count && !box.checked);
+    });
+  }
+
+  var lastSearch = null;
+
+  function searchKey() {
+    return JSON.stringify([input.value.trim(), pagefindFilters()]);
+  }
+
+  /* Typing pauses search for what is typed, unless that was searched already. */
+  function runIfChanged() {
+    if (searchKey() !== lastSearch) run();
+  }
+
+  function run() {
+    var term = input.value.trim();
+    var number = ++searchNumber;
+    lastSearch = searchKey();
+    writeAddress();
+    clearButton.hidden = !hasFilters();
+    var count = Object.keys(chosen).reduce(function (sum, name) {
+      return sum + chosen[name].length;
+    }, 0);
+    chosenCount.textContent = count ? "(" + count + " chosen)" : "";
+    if (!term && !hasFilters()) {
+      list.replaceChildren();
+      more.hidden = true;
+      results = [];
+      status.textContent = "Type a word or choose a filter to search.";
+      return pagefind.filters().then(updateCounts);
+    }
+    status.textContent = "Searching…";
+    return pagefind.search(term || null, { filters: pagefindFilters() }).then(function (search) {
+      if (number !== searchNumber || !search) return;
+      results = search.results;
+      shown = 0;
+      list.replaceChildren();
+      updateCounts(search.filters);
+      return showMore().then(function () {
+        if (number === searchNumber) status.textContent = describe(results.length, term);
+      });
+    });
+  }
+
+  function renderFilters(available) {
+    filtersBox.replaceChildren();
+    FILTERS.forEach(function (filter) {
+      var name = filter[0];
+      var values = Object.keys(available[name] || {}).sort(function (a, b) {
+        return name === "year" ? b.localeCompare(a) : a.localeCompare(b);
+      });
+      if (!values.length) return;
+      var group = element("fieldset", "search-filter");
+      group.appendChild(element("legend", "search-filter__legend", filter[1]));
+      values.forEach(function (value) {
+        var label = element("label", "search-filter__choice");
+        var box = document.createElement("input");
+        box.type = "checkbox";
+        box.name = name;
+        box.value = value;
+        box.checked = (chosen[name] || []).indexOf(value) !== -1;
+        label.appendChild(box);
+        label.appendChild(element("span", "search-filter__value", name === "featured" ? "Featured stories only" : value));
+        label.appendChild(element("span", "search-filter__count", String(available[name][value])));
+        group.appendChild(label);
+      });
+      filtersBox.appendChild(group);
+    });
+  }
+
+  function onFilterChange(event) {
+    var box = event.target;
+    if (box.type !== "checkbox") return;
+    var values = chosen[box.name] || [];
+    values = values.filter(function (value) { return value !== box.value; });
+    if (box.checked) values.push(box.value);
+    chosen[box.name] = values;
+    run();
+  }
+
+  function start(module) {
+    pagefind = module;
+    return pagefind
+      .options({ baseUrl: siteRootPath(), excerptLength: 24 })
+      .then(function () { return pagefind.filters(); })
+      .then(function (available) {
+        renderFilters(available);
+        // Filters start open beside the results on wide screens, folded
+        // above them on phones (or open when the address chose some).
+        panel.open = wide.matches || hasFilters();
+        ui.hidden = false;
+        var typing = null;
+        form.addEventListener("submit", function (event) {
+          event.preventDefault();
+          clearTimeout(typing);
+          run();
+        });
+        input.addEventListener("input", function () {
+          clearTimeout(typing);
+          typing = setTimeout(runIfChanged, 250);
+        });
+        filtersBox.addEventListener("change", onFilterChange);
+        clearButton.addEventListener("click", function () {
+          chosen = {};
+          filtersBox.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+            box.checked = false;
+          });
+          run();
+        });
+        more.addEventListener("click", function () { showMore(); });
+        return run();
+      });
+  }
+
+  readAddress();
+  var bundle = new URL(root.getAttribute("data-bundle") + "pagefind.js", document.baseURI);
+  import(bundle.href)
+    .then(start)
+    .catch(function (error) {
+      failure.hidden = false;
+      ui.hidden = true;
+      if (window.console) console.error("Search could not start:", error);
+    });
+})();
