@@ -158,7 +158,40 @@ def hold_back_reasons(story, errors: list[Problem], settings) -> list[str]:
 
 def would_publish(story, settings) -> bool:
     """Cleared but for content errors: the stories strict builds insist on."""
-    return story.story is not None and not hold_back_reasons(story, [], settings)
+    if story.story is None:
+        # Pelican's reader cache may hold a story read before readers kept
+        # ``story_declared``; such a story is judged as it was then.
+        if not hasattr(story, "story_declared"):
+            return False
+        return _declared_public(story.story_declared, settings)
+    return not hold_back_reasons(story, [], settings)
+
+
+def _declared_public(declared: dict | None, settings) -> bool:
+    """Would a story whose front matter failed validation otherwise be public?
+
+    Its raw fields still say whether it is published and approved: a typo in
+    one field of an approved story must stop a production build, not make
+    the story silently vanish from the public site while the build passes.
+    A file that cannot be read at all (broken YAML, not UTF-8, too large)
+    says nothing, so it counts as meant to be public: it may be a public
+    story saved wrongly, and a failed build is the safe way to find out."""
+    if declared is None:
+        return True
+    approval = declared.get("approval")
+    if declared.get("status") != "published" or not isinstance(approval, dict):
+        return False
+    if not (
+        approval.get("approved_by")
+        and approval.get("approved_on")
+        and approval.get("releases_signed") is True
+    ):
+        return False
+    published = declared.get("published")
+    if isinstance(published, datetime.date):
+        zone = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "UTC")
+        return _aware(published, zone) <= _now(settings)
+    return True
 
 
 def gate(generator):
