@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import logging
 import os
 import pathlib
 import shutil
 from collections.abc import Callable
+from typing import NamedTuple
 
 import pytest
 import yaml
@@ -59,13 +61,18 @@ def write_good_stories(content: pathlib.Path) -> None:
     write_transcript_story(content, "good-talk", title="A good talk with words")
 
 
+class Baseline(NamedTuple):
+    content: pathlib.Path
+    output: pathlib.Path  # its development build
+
+
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory):
-    """The good content, and its development build (built once)."""
+def baseline(tmp_path_factory) -> Baseline:
+    """The good content, built once for every case to be compared with."""
     base = tmp_path_factory.mktemp("baseline")
     content = copy_content(base / "content")
     write_good_stories(content)
-    return content, build(content, base / "output")
+    return Baseline(content, build(content, base / "output"))
 
 
 def content_with(
@@ -155,6 +162,7 @@ class Case:
     make: Callable[[pathlib.Path], object]  # adds the bad story to content/
     problems: list[str]  # every problem the production build stops on
     slugs: tuple[str, ...] = ()  # the bad stories' folders, if not (id,)
+    settings: dict = dataclasses.field(default_factory=dict)  # for both builds
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -190,6 +198,14 @@ def mislabeled_audio(content):
     """An MP3 named .m4a, as when a file is renamed instead of converted."""
     folder = bad_story(content, "mislabeled-audio", None, audio="speech.m4a")
     shutil.copy(AUDIO / "speech.mp3", folder / "speech.m4a")
+
+
+def oversized_audio(content):
+    """Over STORY_AUDIO_MAX_BYTES (lowered to 1 MB for the case): a recording
+    exported uncompressed. The size is refused before the file is read."""
+    folder = bad_story(content, "oversized-audio")
+    with (folder / "speech.mp3").open("ab") as handle:
+        handle.write(b"\0" * 1_200_000)
 
 
 def missing_audio(content):
@@ -396,6 +412,15 @@ CORPUS = [
         ],
     ),
     Case(
+        "oversized-audio",
+        oversized_audio,
+        [
+            f"{S}/oversized-audio/story.md:17: audio: 'speech.mp3' is larger than"
+            " 1 MB - export it at a lower bitrate (64-128 kbps MP3 suits speech)"
+        ],
+        settings={"STORY_AUDIO_MAX_BYTES": 1024 * 1024},
+    ),
+    Case(
         "missing-audio",
         missing_audio,
         [
@@ -571,9 +596,9 @@ CORPUS = [
 
 @pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.id)
 def test_the_production_build_stops_with_the_exact_message(case, baseline, tmp_path):
-    content = content_with(baseline[0], tmp_path, case.make)
+    content = content_with(baseline.content, tmp_path, case.make)
     with pytest.raises(StoryContentError) as caught:
-        build(content, tmp_path / "prod", "publishconf.py")
+        build(content, tmp_path / "prod", "publishconf.py", **case.settings)
     # Every line the editor reads, and nothing else: one problem, one line.
     assert [str(problem) for problem in caught.value.problems] == case.problems
     printed = str(caught.value).splitlines()
@@ -583,15 +608,15 @@ def test_the_production_build_stops_with_the_exact_message(case, baseline, tmp_p
 
 @pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.id)
 def test_the_development_build_leaves_no_trace(case, baseline, tmp_path):
-    content = content_with(baseline[0], tmp_path, case.make)
-    output = build(content, tmp_path / "dev")
+    content = content_with(baseline.content, tmp_path, case.make)
+    output = build(content, tmp_path / "dev", **case.settings)
     assert_absent(output, *case.words)
-    assert_same_site(output, baseline[1])
+    assert_same_site(output, baseline.output)
 
 
 def test_the_search_index_has_no_trace(baseline, tmp_path):
     """Transcripts are indexed word for word; a held-back one is not."""
-    content = content_with(baseline[0], tmp_path, unknown_speaker)
+    content = content_with(baseline.content, tmp_path, unknown_speaker)
     output = build(content, tmp_path / "dev", SITE_SEARCH_INDEX=True)
     words = index_text(output)
     assert "i grew up in tulsa" in words  # the good story's transcript is there
@@ -615,14 +640,14 @@ def test_a_byte_order_mark_is_accepted(baseline, tmp_path):
 
         return make
 
-    with_bom = content_with(baseline[0], tmp_path / "bom", with_story(bom=True))
+    with_bom = content_with(baseline.content, tmp_path / "bom", with_story(bom=True))
     assert (with_bom / "stories/bom-story/story.md").read_bytes()[:3] == b"\xef\xbb\xbf"
     production = build(with_bom, tmp_path / "bom/prod", "publishconf.py")
     page = (production / "stories/bom-story/index.html").read_text(encoding="utf-8")
     assert "Saved on Windows" in page
     assert "\ufeff" not in page
     development = build(with_bom, tmp_path / "bom/dev")
-    plain = content_with(baseline[0], tmp_path / "plain", with_story(bom=False))
+    plain = content_with(baseline.content, tmp_path / "plain", with_story(bom=False))
     assert_same_site(development, build(plain, tmp_path / "plain/dev"))
 
 
@@ -630,7 +655,7 @@ def test_a_future_published_date_holds_the_story_back(baseline, tmp_path):
     """``published`` in the future means scheduled: not an error, so the
     production build passes, and no build shows the story before its day."""
     content = content_with(
-        baseline[0],
+        baseline.content,
         tmp_path,
         lambda content: bad_story(
             content, "scheduled-story", published=datetime.date(2030, 1, 1)
@@ -642,4 +667,83 @@ def test_a_future_published_date_holds_the_story_back(baseline, tmp_path):
     assert_absent(production, *words)
     development = build(content, tmp_path / "dev")
     assert_absent(development, *words)
-    assert_same_site(development, baseline[1])
+    assert_same_site(development, baseline.output)
+
+
+# ---- Errors in stories not meant to be public -------------------------------
+
+NOT_PUBLIC = {
+    "draft": {"status": "draft"},
+    "unsigned": {
+        "approval": {
+            "approved_by": "Test Editor",
+            "approved_on": datetime.date(2019, 11, 1),
+            "releases_signed": False,
+        }
+    },
+    "scheduled": {"published": datetime.date(2030, 1, 1)},
+}
+
+
+@pytest.mark.parametrize("why", sorted(NOT_PUBLIC))
+def test_a_broken_field_in_a_story_not_meant_to_be_public_never_blocks(
+    why, baseline, tmp_path
+):
+    """Work in progress never blocks a release: a schema error in a story
+    whose own fields hold it back is reported, not fatal, in production."""
+    slug = f"broken-{why}"
+    content = content_with(
+        baseline.content,
+        tmp_path,
+        lambda content: bad_story(
+            content, slug, relationship="rivals", **NOT_PUBLIC[why]
+        ),
+    )
+    production = build(content, tmp_path / "prod", "publishconf.py")
+    assert (production / "stories/good-story/index.html").is_file()
+    assert_absent(production, *planted_words(slug))
+
+
+def test_an_unreadable_draft_still_stops_production(baseline, tmp_path):
+    """Broken YAML hides the status too: nothing shows the story is a draft,
+    and it may be a public story saved wrongly, so production stops."""
+
+    def make(content):
+        folder = bad_story(content, "unreadable-draft", status="draft")
+        text = (folder / "story.md").read_text(encoding="utf-8")
+        broken = text.replace("relationship: strangers", "relationship: [strangers")
+        (folder / "story.md").write_text(broken, encoding="utf-8")
+
+    content = content_with(baseline.content, tmp_path, make)
+    with pytest.raises(StoryContentError) as caught:
+        build(content, tmp_path / "prod", "publishconf.py")
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{S}/unreadable-draft/story.md:12: front matter: the YAML cannot be read"
+        f" (did not find expected ',' or ']') - {YAML_FIX}"
+    ]
+
+
+def test_a_draft_copying_a_public_storys_id_takes_nothing_down(
+    baseline, tmp_path, caplog
+):
+    """Editors start a story by copying a folder: the copy, still a draft,
+    has the public story's id. The draft is the one in the wrong; the public
+    story stays up and the release goes ahead."""
+    content = content_with(
+        baseline.content,
+        tmp_path,
+        lambda content: bad_story(
+            content, "copied-draft", id="test-good-story", status="draft"
+        ),
+    )
+    words = planted_words("copied-draft")[:-2]  # its id is the public story's
+    production = build(content, tmp_path / "prod", "publishconf.py")
+    assert (production / "stories/good-story/index.html").is_file()
+    assert_absent(production, *words, "copied-draft")
+    caplog.clear()  # the production build logged the same error, not fatal
+    development = build(content, tmp_path / "dev")
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
+        f"{S}/copied-draft/story.md:2: id: the id 'test-good-story' is also used by"
+        f" {S}/good-story/story.md - {ID_FIX}"
+    ]
+    assert_same_site(development, baseline.output)

@@ -94,7 +94,7 @@ def _date_problems(story, settings) -> list[Problem]:
     return problems
 
 
-def _duplicate_problems(stories) -> list[Problem]:
+def _duplicate_problems(stories, settings) -> list[Problem]:
     by_id = collections.defaultdict(list)
     by_slug = collections.defaultdict(list)
     for story in stories:
@@ -119,7 +119,13 @@ def _duplicate_problems(stories) -> list[Problem]:
                 )
     for story_id, same in by_id.items():
         if len(same) > 1:
-            for story in same:
+            # A public story keeps its id: the draft that copied its folder
+            # is the one in the wrong, and must not take it off the site (or
+            # block a release, as drafts never do). Only when both or neither
+            # would be published is there no telling which one is wrong.
+            private = [s for s in same if not would_publish(s, settings)]
+            wrong = private if 0 < len(private) < len(same) else same
+            for story in wrong:
                 others = ", ".join(s.story_source for s in same if s is not story)
                 problems.append(
                     Problem(
@@ -217,7 +223,7 @@ def gate(generator):
     for story in readable:
         for problem in _date_problems(story, settings):
             report(problem)
-    for problem in _duplicate_problems(readable):
+    for problem in _duplicate_problems(readable, settings):
         report(problem)
     portal_signals.story_media.send(generator, stories=readable, report=report)
     checkable = [s for s in readable if getattr(s, "audio", None) is not None]
