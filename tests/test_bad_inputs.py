@@ -235,17 +235,24 @@ def symlinked_audio(content):
 # Front matter ------------------------------------------------------------------
 
 
+def raw_story(content, slug: str, data: bytes) -> None:
+    """A story folder with the audio and a story.md of exactly ``data``."""
+    folder = content / "stories" / slug
+    folder.mkdir(parents=True)
+    shutil.copy(AUDIO / "speech.mp3", folder)
+    (folder / "story.md").write_bytes(data)
+
+
 def invalid_yaml(content):
+    """An unclosed list: the YAML ends where the parser gives up."""
     text = story_text("invalid-yaml").replace(
         "relationship: strangers", "relationship: [strangers"
     )
-    folder = content / "stories" / "invalid-yaml"
-    folder.mkdir(parents=True)
-    shutil.copy(AUDIO / "speech.mp3", folder)
-    (folder / "story.md").write_text(text, encoding="utf-8")
+    raw_story(content, "invalid-yaml", text.encode("utf-8"))
 
 
 def wrong_types(content):
+    """Text where a list and a true/false belong."""
     bad_story(
         content,
         "wrong-types",
@@ -259,11 +266,9 @@ def missing_fields(content):
 
 
 def not_utf8(content):
-    folder = content / "stories" / "not-utf8"
-    folder.mkdir(parents=True)
-    shutil.copy(AUDIO / "speech.mp3", folder)
+    """Saved as Latin-1 by an old editor: the é is one byte, not UTF-8."""
     text = story_text("not-utf8", summary="Caf\u00e9 talk, notutf8summary.")
-    (folder / "story.md").write_bytes(text.encode("latin-1"))
+    raw_story(content, "not-utf8", text.encode("latin-1"))
 
 
 def too_large_story(content):
