@@ -94,7 +94,7 @@ def _date_problems(story, settings) -> list[Problem]:
     return problems
 
 
-def _duplicate_problems(stories) -> list[Problem]:
+def _duplicate_problems(stories, settings) -> list[Problem]:
     by_id = collections.defaultdict(list)
     by_slug = collections.defaultdict(list)
     for story in stories:
@@ -119,7 +119,13 @@ def _duplicate_problems(stories) -> list[Problem]:
                 )
     for story_id, same in by_id.items():
         if len(same) > 1:
-            for story in same:
+            # A public story keeps its id: the draft that copied its folder
+            # is the one in the wrong, and must not take it off the site (or
+            # block a release, as drafts never do). Only when both or neither
+            # would be published is there no telling which one is wrong.
+            private = [s for s in same if not would_publish(s, settings)]
+            wrong = private if 0 < len(private) < len(same) else same
+            for story in wrong:
                 others = ", ".join(s.story_source for s in same if s is not story)
                 problems.append(
                     Problem(
@@ -158,7 +164,40 @@ def hold_back_reasons(story, errors: list[Problem], settings) -> list[str]:
 
 def would_publish(story, settings) -> bool:
     """Cleared but for content errors: the stories strict builds insist on."""
-    return story.story is not None and not hold_back_reasons(story, [], settings)
+    if story.story is None:
+        # Pelican's reader cache may hold a story read before readers kept
+        # ``story_declared``; such a story is judged as it was then.
+        if not hasattr(story, "story_declared"):
+            return False
+        return _declared_public(story.story_declared, settings)
+    return not hold_back_reasons(story, [], settings)
+
+
+def _declared_public(declared: dict | None, settings) -> bool:
+    """Would a story whose front matter failed validation otherwise be public?
+
+    Its raw fields still say whether it is published and approved: a typo in
+    one field of an approved story must stop a production build, not make
+    the story silently vanish from the public site while the build passes.
+    A file that cannot be read at all (broken YAML, not UTF-8, too large)
+    says nothing, so it counts as meant to be public: it may be a public
+    story saved wrongly, and a failed build is the safe way to find out."""
+    if declared is None:
+        return True
+    approval = declared.get("approval")
+    if declared.get("status") != "published" or not isinstance(approval, dict):
+        return False
+    if not (
+        approval.get("approved_by")
+        and approval.get("approved_on")
+        and approval.get("releases_signed") is True
+    ):
+        return False
+    published = declared.get("published")
+    if isinstance(published, datetime.date):
+        zone = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "UTC")
+        return _aware(published, zone) <= _now(settings)
+    return True
 
 
 def gate(generator):
@@ -184,7 +223,7 @@ def gate(generator):
     for story in readable:
         for problem in _date_problems(story, settings):
             report(problem)
-    for problem in _duplicate_problems(readable):
+    for problem in _duplicate_problems(readable, settings):
         report(problem)
     portal_signals.story_media.send(generator, stories=readable, report=report)
     checkable = [s for s in readable if getattr(s, "audio", None) is not None]

@@ -22,8 +22,15 @@ from pelican.utils import SafeDatetime
 from portal import frontmatter
 from portal.problems import Problem, StoryContentError, record_problems
 from portal.schema import PageFrontMatter, Story, describe_errors
+from portal.sizes import human_size
 
 logger = logging.getLogger(__name__)
+
+# A story.md holds front matter and an introduction of a few paragraphs, a
+# few kilobytes. A file this large is a pasted transcript or a file saved
+# over the wrong one; refusing it says so, instead of rendering megabytes of
+# Markdown into a page. Campaign pages are held to the same limit.
+MAX_TEXT_BYTES = 1_000_000
 
 # Raw HTML in Markdown passes through this allow-list: formatting and links,
 # never scripts, styles, frames, forms or event handlers.
@@ -123,6 +130,7 @@ class FrontMatterMarkdownReader(MarkdownReader):
                 title=str(title) if isinstance(title, str) and title else folder,
                 date=SafeDatetime(1970, 1, 1),
                 status="draft",
+                story_declared=_declared(matter),
             )
             return metadata
         published = story.published or story.date
@@ -168,7 +176,32 @@ def _is_story(relative: str, settings) -> bool:
     )
 
 
+def _declared(matter) -> dict | None:
+    """What front matter that failed validation says about going public.
+
+    The gate needs it to tell a story meant to be published (whose errors
+    must stop a production build) from a draft (whose errors must not);
+    None when the file could not be read at all."""
+    if matter is None:
+        return None
+    return {key: matter.data.get(key) for key in ("status", "approval", "published")}
+
+
 def _read_text(source_path: str, relative: str, problems: list) -> str | None:
+    size = os.path.getsize(source_path)
+    if size > MAX_TEXT_BYTES:
+        problems.append(
+            Problem(
+                relative,
+                "file",
+                f"is {human_size(size)}, more than the {human_size(MAX_TEXT_BYTES)}"
+                " a story or page may be",
+                "keep only the front matter and a short introduction here; the"
+                " transcript belongs in its own .vtt file",
+                1,
+            )
+        )
+        return None
     with open(source_path, "rb") as handle:
         raw = handle.read()
     try:

@@ -17,11 +17,19 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import os
 import re
 import sys
 
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
+
+from portal.sizes import human_size
+
+# A three-hour conversation's transcript is a few hundred kilobytes. A file
+# far larger is something else under the transcript's name (the audio, a
+# video), and webvtt-py would spend the build reading it (whole, in memory).
+MAX_BYTES = 5_000_000
 
 _CHAPTER_KEY = re.compile(r"^\s*(chapter|question)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 
@@ -69,6 +77,17 @@ class Transcript:
 
 def read_transcript(path: str, name: str) -> Transcript:
     """Parse the WebVTT file at ``path`` (``name`` is used in messages)."""
+    try:
+        size = os.path.getsize(path)
+    except FileNotFoundError:
+        size = 0  # reported below, when it is opened
+    if size > MAX_BYTES:
+        raise TranscriptError(
+            f"'{name}' is {human_size(size)}, more than the "
+            f"{human_size(MAX_BYTES)} a transcript may be",
+            "check that it is the conversation's WebVTT transcript, not the "
+            "audio or a video saved under its name",
+        )
     try:
         with open(path, encoding="utf-8-sig") as handle:
             text = handle.read()
