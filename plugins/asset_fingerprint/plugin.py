@@ -8,10 +8,18 @@ changed file gets a new name, so listeners never run old JavaScript against
 new pages. Every ``.css``/``.js`` file of the theme gets its fingerprinted
 copy at the end of the build (the plain copy Pelican makes stays too).
 
+The fingerprinted copy is minified (``rcssmin`` for CSS, ``rjsmin`` for
+JavaScript: both only drop comments and whitespace, and give the same bytes
+for the same input), and the hash is taken of the minified bytes, so the name
+changes exactly when what listeners download changes. The readable sources
+stay in ``theme/static`` for editing.
+
 Settings (defaults in ``settings()``):
 - ``ASSET_FINGERPRINT`` (True): False makes ``asset_url`` return the plain
   URL (``theme/css/site.css``) and writes no copies.
 - ``ASSET_FINGERPRINT_EXTENSIONS`` ((".css", ".js")): which files get copies.
+- ``ASSET_MINIFY`` (True): False writes the copies unminified (to debug the
+  theme in a browser with the sources as written).
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ import logging
 import os
 import re
 
+import rcssmin
+import rjsmin
 from jinja2 import pass_context
 from pelican import signals
 
@@ -31,10 +41,12 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {
     "ASSET_FINGERPRINT": True,
     "ASSET_FINGERPRINT_EXTENSIONS": (".css", ".js"),
+    "ASSET_MINIFY": True,
 }
 HASH_LENGTH = 10
-# Content hashes of theme files: path -> (size, mtime_ns, hash).
-_hashes: dict[str, tuple[int, int, str]] = {}
+# What the copies of theme files hold:
+# (path, minify) -> (size, mtime_ns, content, hash).
+_built: dict[tuple[str, bool], tuple[int, int, bytes, str]] = {}
 
 
 class AssetError(ValueError):
@@ -77,15 +89,39 @@ def source_of(path: str, pelican_settings) -> str:
     )
 
 
-def content_hash(source: str) -> str:
+def minify(source: str, data: bytes) -> bytes:
+    """The bytes of a theme file as served: CSS and JS without comments and
+    extra whitespace (``/*! ... */`` comments, for licences, are kept)."""
+    extension = os.path.splitext(source)[1].lower()
+    if extension == ".css":
+        text = rcssmin.cssmin(data.decode("utf-8"), keep_bang_comments=True)
+    elif extension in (".js", ".mjs"):
+        text = rjsmin.jsmin(data.decode("utf-8"), keep_bang_comments=True)
+    else:
+        return data
+    return text.strip().encode("utf-8") + b"\n"
+
+
+def built_content(source: str, minified: bool = True) -> tuple[bytes, str]:
+    """(content of the copy, its hash) for a theme file; cached per build
+    machine until the file changes (size or mtime)."""
     stat = os.stat(source)
-    known = _hashes.get(source)
+    key = (source, minified)
+    known = _built.get(key)
     if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
-        return known[2]
+        return known[2], known[3]
     with open(source, "rb") as handle:
-        digest = hashlib.sha256(handle.read()).hexdigest()[:HASH_LENGTH]
-    _hashes[source] = (stat.st_size, stat.st_mtime_ns, digest)
-    return digest
+        data = handle.read()
+    if minified:
+        data = minify(source, data)
+    digest = hashlib.sha256(data).hexdigest()[:HASH_LENGTH]
+    _built[key] = (stat.st_size, stat.st_mtime_ns, data, digest)
+    return data, digest
+
+
+def content_hash(source: str, minified: bool = True) -> str:
+    """The hash in the copy's name: of the bytes the copy holds."""
+    return built_content(source, minified)[1]
 
 
 def fingerprinted_name(path: str, digest: str) -> str:
@@ -102,7 +138,8 @@ def asset_path(path: str, pelican_settings) -> str:
         options["ASSET_FINGERPRINT_EXTENSIONS"]
     ):
         relative = fingerprinted_name(
-            relative, content_hash(source_of(path, pelican_settings))
+            relative,
+            content_hash(source_of(path, pelican_settings), options["ASSET_MINIFY"]),
         )
     else:
         source_of(path, pelican_settings)  # still refuse names that do not exist
@@ -133,7 +170,7 @@ def _stale_copy(name: str, stem: str, extension: str) -> bool:
 
 
 def write_copies(pelican) -> None:
-    """Write ``<name>.<hash>.<ext>`` for every CSS/JS file of the theme."""
+    """Write ``<name>.<hash>.<ext>`` (minified) for every CSS/JS theme file."""
     pelican_settings = pelican.settings
     options = settings(pelican_settings)
     if not options["ASSET_FINGERPRINT"]:
@@ -150,14 +187,14 @@ def write_copies(pelican) -> None:
                     continue  # already fingerprinted by hand: leave it
                 source = os.path.join(folder, name)
                 relative = os.path.relpath(source, root)
+                data, digest = built_content(source, options["ASSET_MINIFY"])
                 target = os.path.join(
                     pelican.output_path,
                     static_dir,
-                    fingerprinted_name(relative, content_hash(source)),
+                    fingerprinted_name(relative, digest),
                 )
                 os.makedirs(os.path.dirname(target), exist_ok=True)
-                with open(source, "rb") as handle:
-                    written += write_if_changed(target, handle.read())
+                written += write_if_changed(target, data)
                 # Copies for older versions of this file go: nothing links them.
                 for other in os.listdir(os.path.dirname(target)):
                     if other != os.path.basename(target) and _stale_copy(

@@ -83,7 +83,7 @@ def _iso(value) -> str:
 
 
 def json_ld(story, sharing: Sharing, site_name: str, site_url: str, organization: str):
-    """schema.org PodcastEpisode with its AudioObject, people and transcript."""
+    """schema.org PodcastEpisode with its AudioObject (captions linked), people."""
     meta = story.story
     audio = story.audio
     audio_object = {
@@ -95,11 +95,9 @@ def json_ld(story, sharing: Sharing, site_name: str, site_url: str, organization
         "contentSize": f"{audio.size} B",
         "duration": iso8601_duration(audio.duration),
     }
-    cues = getattr(story, "transcript", None)
-    if cues:
-        audio_object["transcript"] = "\n".join(
-            f"{cue.speaker}: {cue.text}" for cue in cues
-        )
+    # The transcript itself is not repeated here: the page shows all of it
+    # (marked up turn by turn), and the captions file is linked below. A
+    # copy in JSON-LD doubled a long story's page weight (issue 8).
     if sharing.transcript_url:
         audio_object["caption"] = {
             "@type": "MediaObject",
@@ -151,8 +149,8 @@ def json_ld(story, sharing: Sharing, site_name: str, site_url: str, organization
 
 
 def script_json(data: dict) -> markupsafe.Markup:
-    """JSON safe inside <script>: no character can close the element."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    """Compact JSON safe inside <script>: no character can close the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(char, escape)
     return markupsafe.Markup(text)

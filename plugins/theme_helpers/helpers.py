@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import markupsafe
 from jinja2 import pass_context
 from pelican import signals
 
@@ -47,7 +50,31 @@ def join_names(names) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+# Elements whose whitespace is content: left exactly as written.
+_KEEP_WHITESPACE = re.compile(
+    r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL
+)
+_INDENT = re.compile(r"[ \t]*\n[ \t]*")
+
+
+def dedent_html(html) -> markupsafe.Markup:
+    """HTML without the templates' indentation: every line's leading and
+    trailing spaces go (a line break stays, so words never run together; a
+    browser shows a run of spaces as one anyway). ``pre``, ``textarea``,
+    ``script`` and ``style`` elements are kept as they are."""
+    parts = _KEEP_WHITESPACE.split(str(html))
+    out = []
+    for index, part in enumerate(parts):
+        kind = index % 3  # text, a kept element, its tag name (dropped)
+        if kind == 0:
+            out.append(_INDENT.sub("\n", part))
+        elif kind == 1:
+            out.append(part)
+    return markupsafe.Markup("".join(out))
+
+
 FILTERS = {
+    "dedent_html": dedent_html,
     "timecode": format_timecode,
     "iso_duration": iso8601_duration,
     "duration_words": duration_words,
