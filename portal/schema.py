@@ -180,6 +180,8 @@ class PageFrontMatter(_Strict):
     template: str | None = None
     # Pages with a menu position appear in the site navigation, in that order.
     menu: int | None = None
+    # A shorter name for the menu, when the title is long ("Guide").
+    menu_title: str | None = Field(default=None, min_length=1, max_length=30)
     status: Literal["published", "hidden", "draft"] = "published"
     save_as: str | None = None
     url: str | None = None

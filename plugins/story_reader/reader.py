@@ -155,7 +155,7 @@ class FrontMatterMarkdownReader(MarkdownReader):
         metadata.update(title=page.title, status=page.status)
         if page.summary:
             metadata["summary"] = str(markupsafe.escape(page.summary))
-        for name in ("slug", "template", "save_as", "url", "menu"):
+        for name in ("slug", "template", "save_as", "url", "menu", "menu_title"):
             value = getattr(page, name)
             if value is not None:
                 metadata[name] = value
