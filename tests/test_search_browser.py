@@ -159,6 +159,16 @@ def test_results_show_participants_and_a_snippet(page, site_server):
     assert marks and {m.text_content().lower() for m in marks} & {"hunting", "guide"}
 
 
+def test_snippets_are_words_said_not_player_labels(page, site_server):
+    # "pierogi" is said in a turn: the snippet quotes the turn, without the
+    # turn's "Play from 0:00" link (left out of the index).
+    results = search(page, site_server, "pierogi")
+    assert results
+    text = results[0].text_content()
+    assert "pierogi" in text.lower()
+    assert "Play from" not in text
+
+
 def test_filters_narrow_the_results(page, site_server):
     search(page, site_server, "family")
     everything = result_count(page)

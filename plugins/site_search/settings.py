@@ -14,8 +14,15 @@ DEFAULTS = {
     "SITE_SEARCH_LANGUAGE": "",
     # Extra CSS selectors Pagefind leaves out of the index.
     # Page furniture, not words of the story: the player and its download
-    # link, the listening card (timeline, shortcuts) and the share box.
-    "SITE_SEARCH_EXCLUDE_SELECTORS": [".player", ".listen", ".shortcuts", ".share"],
+    # link, the listening card (timeline, shortcuts), the share box, and each
+    # turn's "Play from 0:12" link (it would fill result snippets).
+    "SITE_SEARCH_EXCLUDE_SELECTORS": [
+        ".player",
+        ".listen",
+        ".shortcuts",
+        ".share",
+        ".turn__time",
+    ],
 }
 
 _FOLDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*/$")
