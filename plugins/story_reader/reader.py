@@ -247,8 +247,10 @@ def check_pages(generator):
 
 
 def register():
+    from .code_stamp import forget_stale_reads
     from .prefetch import prefetch
 
+    signals.initialized.connect(forget_stale_reads)
     signals.readers_init.connect(add_reader)
     signals.article_generator_init.connect(prefetch)
     signals.page_generator_finalized.connect(check_pages)
