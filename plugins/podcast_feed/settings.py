@@ -28,7 +28,7 @@ import pydantic
 from markdown import Markdown
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from portal import frontmatter
+from portal import frontmatter, site_address
 from portal.problems import Problem, Severity
 from portal.schema import did_you_mean
 
@@ -268,26 +268,19 @@ def options(settings) -> dict:
 
 
 def absolute_site_url(settings) -> str:
-    """SITE_ABSOLUTE_URL, else SITEURL when it is absolute (publishconf)."""
-    for key in ("SITE_ABSOLUTE_URL", "SITEURL"):
-        value = (settings.get(key) or "").strip()
-        if value.startswith(("http://", "https://")):
-            try:
-                return ascii_url(value).rstrip("/")
-            except URLError as error:
-                raise PodcastConfigError(
-                    [_setting_problem(key, str(error), "fix the address")]
-                ) from error
-    raise PodcastConfigError(
-        [
-            _setting_problem(
-                "SITE_ABSOLUTE_URL",
-                "is not set, and SITEURL is not an absolute URL",
-                "set SITE_ABSOLUTE_URL = 'http://localhost:8000' in pelicanconf.py "
-                "(podcast apps need absolute URLs)",
-            )
-        ]
-    )
+    """The site's address (portal.site_address), as an ASCII URL."""
+    try:
+        site = site_address.absolute_site_url(settings)
+    except site_address.SiteAddressError as error:
+        raise PodcastConfigError(
+            [_setting_problem("SITE_ABSOLUTE_URL", error.what, error.fix)]
+        ) from error
+    try:
+        return ascii_url(site).rstrip("/")
+    except URLError as error:
+        raise PodcastConfigError(
+            [_setting_problem("SITE_ABSOLUTE_URL", str(error), "fix the address")]
+        ) from error
 
 
 def load(settings) -> PodcastConfig | None:

@@ -12,9 +12,7 @@ JSON-LD (``partials/share_meta.html``).
 
 Settings (defaults in ``DEFAULTS``, checked in ``settings()``):
 - ``SITE_ABSOLUTE_URL``: the site's absolute address, shared with every
-  plugin that must print absolute URLs. pelicanconf sets the dev server's
-  (http://localhost:8000), publishconf the public SITEURL. When empty,
-  SITEURL is used if it is absolute.
+  plugin that must print absolute URLs (one rule: ``portal.site_address``).
 - ``STORY_EMBEDS_WIDTH`` / ``STORY_EMBEDS_HEIGHT``: the iframe's size in the
   embed code and oEmbed (default 640 x 260 pixels).
 """
@@ -31,6 +29,7 @@ from pelican.generators import Generator
 
 from portal import parallel
 from portal.outputs import absolute_url, story_folder
+from portal.site_address import absolute_site_url
 from portal.writing import write_if_changed
 
 from . import metadata
@@ -39,7 +38,6 @@ from .share_image import HEIGHT, WIDTH, ShareCard, ShareImages
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
-    "SITE_ABSOLUTE_URL": "",
     "STORY_EMBEDS_WIDTH": 640,
     "STORY_EMBEDS_HEIGHT": 260,
 }
@@ -48,17 +46,7 @@ CACHE_FOLDER = "story_embeds"
 
 def settings(pelican_settings) -> dict:
     out = {key: pelican_settings.get(key, value) for key, value in DEFAULTS.items()}
-    site = (out["SITE_ABSOLUTE_URL"] or "").strip()
-    if not site:
-        siteurl = (pelican_settings.get("SITEURL") or "").strip()
-        site = siteurl if siteurl.startswith(("http://", "https://")) else ""
-    if not site.startswith(("http://", "https://")):
-        raise ValueError(
-            "SITE_ABSOLUTE_URL must be the site's absolute http(s) address, like "
-            "'http://localhost:8000' in pelicanconf.py (shared links, embeds and "
-            f"podcast apps need absolute URLs), not {site!r}"
-        )
-    out["SITE_ABSOLUTE_URL"] = site.rstrip("/")
+    out["SITE_ABSOLUTE_URL"] = absolute_site_url(pelican_settings)
     for key in ("STORY_EMBEDS_WIDTH", "STORY_EMBEDS_HEIGHT"):
         value = out[key]
         if (

@@ -1,0 +1,40 @@
+"""The site's absolute address: one rule for everything that needs it.
+
+Podcast feeds, Open Graph tags, oEmbed files, embed codes and JSON-LD must
+carry absolute URLs, while development builds use relative ones. The address
+is ``SITE_ABSOLUTE_URL`` (pelicanconf.py: the dev server's), else ``SITEURL``
+when that is absolute (publishconf.py)."""
+
+from __future__ import annotations
+
+SCHEMES = ("http://", "https://")
+
+
+class SiteAddressError(ValueError):
+    """The address is missing or not absolute; ``what`` and ``fix`` say why."""
+
+    def __init__(self, what: str, fix: str):
+        super().__init__(f"SITE_ABSOLUTE_URL {what} - {fix}")
+        self.what = what
+        self.fix = fix
+
+
+def absolute_site_url(settings) -> str:
+    """The site's absolute http(s) address, without a final slash."""
+    configured = (settings.get("SITE_ABSOLUTE_URL") or "").strip()
+    if configured:
+        if not configured.startswith(SCHEMES):
+            raise SiteAddressError(
+                f"must be the site's absolute http(s) address, not {configured!r}",
+                "write it in full, like 'http://localhost:8000' in pelicanconf.py",
+            )
+        return configured.rstrip("/")
+    siteurl = (settings.get("SITEURL") or "").strip()
+    if siteurl.startswith(SCHEMES):
+        return siteurl.rstrip("/")
+    raise SiteAddressError(
+        "must be the site's absolute http(s) address; it is not set, and SITEURL "
+        f"({siteurl!r}) is not absolute",
+        "set SITE_ABSOLUTE_URL = 'http://localhost:8000' in pelicanconf.py "
+        "(shared links, embeds and podcast apps need absolute URLs)",
+    )
