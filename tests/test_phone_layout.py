@@ -1,0 +1,44 @@
+"""Every page fits a phone: nothing is wider than a 390-pixel screen.
+
+A page wider than the screen scrolls sideways and cuts off the player's
+controls; it happens when one long word, address or control widens a
+column, so every page of the sample site is opened at phone size."""
+
+from __future__ import annotations
+
+PHONE = {"width": 390, "height": 844}
+
+WIDER_THAN_SCREEN = """() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > width + 1)
+        .filter(e => !e.closest('.visually-hidden, [hidden]'))
+        .slice(0, 3)
+        .map(e => `${e.tagName.toLowerCase()}.${e.className} ends at ` +
+                  Math.round(e.getBoundingClientRect().right));
+}"""
+
+
+def _page_urls(site):
+    for path in sorted(site.rglob("*.html")):
+        relative = path.relative_to(site).as_posix()
+        if relative.startswith("pagefind/"):
+            continue
+        yield "/" + relative.removesuffix("index.html")
+
+
+def test_no_page_is_wider_than_a_phone(sample_site, site_server, browser):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    too_wide = {}
+    try:
+        urls = list(_page_urls(sample_site))
+        assert len(urls) > 20
+        for url in urls:
+            page.goto(site_server + url, wait_until="load")
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > PHONE["width"]:
+                too_wide[url] = (scroll_width, page.evaluate(WIDER_THAN_SCREEN))
+    finally:
+        context.close()
+    assert not too_wide, too_wide
