@@ -7,7 +7,9 @@ cache) of an existing corpus (``benchmarks/work/corpus-<N>``, written by
 ``run.py`` or ``corpus.write_corpus``) and reports:
 
 - ``main_peak_mb``: the Pelican process's own high-water mark (VmHWM);
-- ``workers_peak_mb``: the largest forked worker (``portal.parallel``);
+- ``largest_process_mb``: the largest process of the build (``ru_maxrss``),
+  and ``children_peak_mb``: the largest of each kind of child (forked
+  workers are ``python``, the search indexer ``pagefind``);
 - ``tree_peak_rss_mb`` / ``tree_peak_pss_mb``: the largest sum over the
   process and its workers, sampled every 0.1 s (RSS counts pages the forked
   workers share with the main process once per process; PSS splits them).
@@ -58,6 +60,14 @@ def _tree(root: int) -> list[int]:
     return pids
 
 
+def _name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as handle:
+            return handle.read().strip()
+    except OSError:
+        return "?"
+
+
 def _memory(pid: int) -> tuple[int, int]:
     """(RSS, PSS) in kB, or zeros once the process is gone."""
     try:
@@ -78,8 +88,13 @@ def measure(count: int, workdir: pathlib.Path) -> dict:
     with open(log, "w") as output:
         process = subprocess.Popen(command, stdout=output, stderr=output)
     tree_rss = tree_pss = 0
+    others: dict[str, int] = {}  # the largest RSS of each kind of child
     while True:
-        sums = [_memory(pid) for pid in _tree(process.pid)]
+        pids = _tree(process.pid)
+        sums = [_memory(pid) for pid in pids]
+        for pid, (rss, _) in zip(pids[1:], sums[1:], strict=True):
+            name = _name(pid)
+            others[name] = max(others.get(name, 0), rss)
         tree_rss = max(tree_rss, sum(rss for rss, _ in sums))
         tree_pss = max(tree_pss, sum(pss for _, pss in sums))
         # wait4: the exit status and the largest process of the tree (ru_maxrss)
@@ -102,6 +117,9 @@ def measure(count: int, workdir: pathlib.Path) -> dict:
         "largest_process_mb": round(largest / 1024, 1),
         "tree_peak_rss_mb": round(tree_rss / 1024, 1),
         "tree_peak_pss_mb": round(tree_pss / 1024, 1),
+        "children_peak_mb": {
+            name: round(rss / 1024, 1) for name, rss in sorted(others.items())
+        },
     }
 
 
