@@ -113,6 +113,9 @@ def measure(count: int, workdir: pathlib.Path) -> dict:
     return {
         "stories": count,
         "seconds": round(seconds, 1),
+        # user + system time of the build and its workers (steadier than wall
+        # time on a shared machine)
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
         "main_peak_mb": round(int(main[-1].split()[1]) / 1024, 1) if main else None,
         "largest_process_mb": round(largest / 1024, 1),
         "tree_peak_rss_mb": round(tree_rss / 1024, 1),
