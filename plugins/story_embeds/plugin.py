@@ -82,17 +82,20 @@ def share_card(story, settings) -> ShareCard:
     timeline = getattr(story, "transcript_timeline", None)
     bars, lanes = (), 0
     if timeline:
-        lane_of = {lane.speaker: index for index, lane in enumerate(timeline.lanes)}
+        # Read once: the story's timeline is loaded on use (transcripts/stored.py)
+        # and each attribute of the stand-in looks it up.
+        duration, all_lanes = timeline.duration, timeline.lanes
+        lane_of = {lane.speaker: index for index, lane in enumerate(all_lanes)}
         bars = tuple(
             (
-                round(bar.start / timeline.duration, 4),
-                round(bar.end / timeline.duration, 4),
+                round(bar.start / duration, 4),
+                round(bar.end / duration, 4),
                 lane_of[bar.speaker],
                 bar.voice,
             )
             for bar in timeline.bars
         )
-        lanes = len(timeline.lanes)
+        lanes = len(all_lanes)
     campaign = settings.get("CAMPAIGN", {})
     return ShareCard(
         title=story.title,
