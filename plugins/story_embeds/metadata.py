@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
+from collections.abc import Callable
 
 import markupsafe
 
@@ -36,8 +37,19 @@ class Sharing:
     embed_width: int
     embed_height: int
     iframe: markupsafe.Markup  # the embed code, escaped
-    json_ld: markupsafe.Markup  # for <script type="application/ld+json">
     transcript_url: str | None = None
+    # Makes the JSON-LD data when a page prints it (``json_ld``): it holds the
+    # transcript's whole text, ~50 KB a story, too much to keep on 10,000.
+    json_ld_data: Callable[[], dict] | None = dataclasses.field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def json_ld(self) -> markupsafe.Markup:
+        """For <script type="application/ld+json">, made when printed."""
+        if self.json_ld_data is None:
+            return markupsafe.Markup("")
+        return script_json(self.json_ld_data())
 
     @property
     def secure(self) -> bool:

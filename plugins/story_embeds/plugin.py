@@ -19,6 +19,7 @@ Settings (defaults in ``DEFAULTS``, checked in ``settings()``):
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -42,6 +43,7 @@ DEFAULTS = {
     "STORY_EMBEDS_HEIGHT": 260,
 }
 CACHE_FOLDER = "story_embeds"
+CARD_BATCH = 512  # share cards made, drawn and used at a time
 
 
 def settings(pelican_settings) -> dict:
@@ -68,17 +70,20 @@ def share_card(story, settings) -> ShareCard:
     timeline = getattr(story, "transcript_timeline", None)
     bars, lanes = (), 0
     if timeline:
-        lane_of = {lane.speaker: index for index, lane in enumerate(timeline.lanes)}
+        # Read once: the story's timeline is loaded on use (transcripts/stored.py)
+        # and each attribute of the stand-in looks it up.
+        duration, all_lanes = timeline.duration, timeline.lanes
+        lane_of = {lane.speaker: index for index, lane in enumerate(all_lanes)}
         bars = tuple(
             (
-                round(bar.start / timeline.duration, 4),
-                round(bar.end / timeline.duration, 4),
+                round(bar.start / duration, 4),
+                round(bar.end / duration, 4),
                 lane_of[bar.speaker],
                 bar.voice,
             )
             for bar in timeline.bars
         )
-        lanes = len(timeline.lanes)
+        lanes = len(all_lanes)
     campaign = settings.get("CAMPAIGN", {})
     return ShareCard(
         title=story.title,
@@ -112,19 +117,21 @@ class StoryEmbedsGenerator(Generator):
             if getattr(story, "audio", None) is not None and story.story is not None
         ]
         # A cold build draws every card: on every core, before the loop below
-        # finds them cached (benchmarks/README.md).
-        self.images.prefetch(
-            [share_card(story, self.settings) for story in stories],
-            parallel.workers(self.settings),
-        )
-        for story in stories:
-            story.sharing = self._sharing(story, site)
-            self.stories.append(story)
+        # finds them cached (benchmarks/README.md). In batches: a card holds
+        # a bar for every cue, too much to hold for 10,000 stories at once,
+        # and each story's transcript is loaded once (transcripts/stored.py).
+        workers = parallel.workers(self.settings)
+        for first in range(0, len(stories), CARD_BATCH):
+            batch = stories[first : first + CARD_BATCH]
+            cards = [share_card(story, self.settings) for story in batch]
+            self.images.prefetch(cards, workers)
+            for story, card in zip(batch, cards, strict=True):
+                story.sharing = self._sharing(story, site, card)
+                self.stories.append(story)
         self.context["story_embeds_drawn"] = self.images.drawn
 
-    def _sharing(self, story, site):
+    def _sharing(self, story, site, card):
         folder = story_folder(story)
-        card = share_card(story, self.settings)
         image_file = self.images.png(card)
         image_path = f"{folder}share-{card.key[:12]}.png"
         story.share_image_file = image_file
@@ -158,20 +165,19 @@ class StoryEmbedsGenerator(Generator):
             embed_width=width,
             embed_height=height,
             iframe=metadata.iframe_html(embed_url, story.title, width, height),
-            json_ld="",
             transcript_url=absolute_url(site, transcript_url)
             if transcript_url
             else None,
         )
         campaign = self.settings.get("CAMPAIGN", {})
-        sharing.json_ld = metadata.script_json(
-            metadata.json_ld(
-                story,
-                sharing,
-                self.settings.get("SITENAME", ""),
-                site,
-                campaign.get("organization", ""),
-            )
+        # Made when the story page prints it (it holds the transcript's text).
+        sharing.json_ld_data = functools.partial(
+            metadata.json_ld,
+            story,
+            sharing,
+            self.settings.get("SITENAME", ""),
+            site,
+            campaign.get("organization", ""),
         )
         return sharing
 

@@ -9,6 +9,9 @@ every story with audio gets:
   matter, else the transcript's NOTE chapters, else the audio's chapters;
 - ``transcript_sections`` (chapters holding speaker turns) and
   ``transcript_timeline`` (the conversation timeline), for the story page;
+  these three are ``stored.Loaded`` stand-ins: the parsed transcript is kept
+  on disk, not on the story, and read while a page or file uses it
+  (``stored.py``: 10,000 stories' transcripts do not fit in memory);
 - ``transcript_outputs`` = ``{"vtt", "srt", "json"}`` site-relative paths
   and ``chapters_path``, set only when those files will be written.
 
@@ -41,9 +44,8 @@ from . import chapters as chapter_sources
 from . import formats
 from .cache import TranscriptCache
 from .checks import transcript_findings
-from .timeline import build_timeline
+from .stored import CUES, SECTIONS, TIMELINE, Loaded, StoredTranscript, forget
 from .transcript import TranscriptError, read_transcript
-from .turns import sections
 
 logger = logging.getLogger(__name__)
 _cache: TranscriptCache | None = None  # the running build's (check_stories)
@@ -122,17 +124,28 @@ def check_story(story, report) -> None:
             _report_late_chapter(story, late, report)
 
     cues = transcript.cues if transcript else None
-    story.transcript = cues
     story.chapter_list = choice.chapters
     story.chapter_source = choice.source
-    story.transcript_sections = (
-        sections(cues, choice.chapters, participants) if cues else []
-    )
-    story.transcript_timeline = (
-        build_timeline(cues, choice.chapters, participants, audio.duration)
-        if cues
-        else None
-    )
+    story.transcript = None
+    story.transcript_sections = []
+    story.transcript_timeline = None
+    if cues:
+        # The cues, sections and timeline go to disk, not on the story: at
+        # 10,000 stories they would not fit in memory (stored.py). The
+        # story's attributes load them while a page or file is made.
+        stored = StoredTranscript.store(
+            _cache,
+            story_file(story.story_dir, meta.transcript),
+            os.path.basename(meta.transcript),
+            cues,
+            choice.chapters,
+            participants,
+            audio.duration,
+        )
+        story.transcript = Loaded(stored, CUES)
+        story.transcript_sections = Loaded(stored, SECTIONS)
+        if audio.duration > 0:  # build_timeline draws nothing without a length
+            story.transcript_timeline = Loaded(stored, TIMELINE)
     if cues:
         story.transcript_outputs = {
             fmt: outputs.transcript_path(story, fmt) for fmt in ("vtt", "srt", "json")
@@ -222,10 +235,16 @@ class TranscriptFilesGenerator:
             handle.write(data)
 
 
+def forget_loaded(pelican) -> None:
+    """The build is over: drop the transcripts still loaded (stored.py)."""
+    forget()
+
+
 def get_generators(pelican):
     return TranscriptFilesGenerator
 
 
 def register():
     portal_signals.story_checks.connect(check_stories)
+    signals.finalized.connect(forget_loaded)
     signals.get_generators.connect(get_generators)

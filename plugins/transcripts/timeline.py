@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .transcript import Cue
+from .transcript import Cue, by_fields
 from .turns import voice_slots
 
 WIDTH = 100  # percent of the drawing's width
@@ -33,6 +33,8 @@ class Bar:
     turn: int
     cue: int
 
+    __reduce__ = by_fields  # quick to read back (stored.py)
+
 
 # slots: one object per cue or turn, millions at 10,000 stories
 # (benchmarks/README.md, peak memory).
@@ -41,6 +43,8 @@ class Lane:
     speaker: str
     voice: int
     y: float
+
+    __reduce__ = by_fields
 
 
 # slots: one object per cue or turn, millions at 10,000 stories
@@ -51,6 +55,8 @@ class Mark:
     number: int
     title: str
     start: float
+
+    __reduce__ = by_fields
 
 
 @dataclasses.dataclass

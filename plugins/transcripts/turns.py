@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .transcript import Cue
+from .transcript import Cue, by_fields
 
 
 # slots: one object per cue or turn, millions at 10,000 stories
@@ -22,6 +22,8 @@ class Turn:
     end: float
     cues: list[Cue]
 
+    __reduce__ = by_fields  # quick to read back (stored.py)
+
 
 # slots: one object per cue or turn, millions at 10,000 stories
 # (benchmarks/README.md, peak memory).
@@ -30,6 +32,8 @@ class Section:
     chapter: dict | None  # None before the first chapter starts
     number: int | None  # chapter number, from 1
     turns: list[Turn]
+
+    __reduce__ = by_fields
 
 
 def voice_slots(participants: list[str]) -> dict[str, int]:
