@@ -38,8 +38,8 @@ class Sharing:
     embed_height: int
     iframe: markupsafe.Markup  # the embed code, escaped
     transcript_url: str | None = None
-    # Makes the JSON-LD data when a page prints it (``json_ld``): it holds the
-    # transcript's whole text, ~50 KB a story, too much to keep on 10,000.
+    # Makes the JSON-LD data when a page prints it (``json_ld``): nothing of
+    # it is kept on each of 10,000 stories between reading and writing.
     json_ld_data: Callable[[], dict] | None = dataclasses.field(
         default=None, repr=False, compare=False
     )
