@@ -60,12 +60,16 @@ class ShareCard:
     bars: tuple[tuple[float, float, int, int], ...] = ()
     lanes: int = 0
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
-        data = json.dumps(
-            [DRAWING_VERSION, dataclasses.asdict(self), _font_identity()],
-            sort_keys=True,
-        )
+        # The fields as they are, hashed once a card: dataclasses.asdict
+        # deep-copies every timeline bar, and the key is asked for four times
+        # a story (a tenth of a 1,000-story cold build; benchmarks/README.md).
+        # json.dumps writes tuples as lists, so keys are the same as before.
+        fields = {
+            field.name: getattr(self, field.name) for field in dataclasses.fields(self)
+        }
+        data = json.dumps([DRAWING_VERSION, fields, _font_identity()], sort_keys=True)
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
