@@ -24,6 +24,7 @@ class BuildRecorder:
     def __init__(self):
         self.audio_reads: int | None = None
         self.transcripts_parsed: int | None = None
+        self.transcripts_formatted: int | None = None
         self.markdown_reads = 0
 
     def after_articles(self, generator):
@@ -64,6 +65,7 @@ def _plain_theme_file(name: str) -> bool:
 
 def _build(tmp_path, recorder):
     import precompress.plugin as precompress
+    import transcripts.plugin as transcripts
     import unchanged_writes.writer as unchanged
 
     recorder.audio_reads = None
@@ -71,6 +73,7 @@ def _build(tmp_path, recorder):
     output = build_site(
         tmp_path / "content", tmp_path / "out", cache_dir=tmp_path / "cache"
     )
+    recorder.transcripts_formatted = transcripts.LAST_COUNTS.get("formatted")
     return output, dict(unchanged.LAST_COUNTS), dict(precompress.LAST_COUNTS)
 
 
@@ -88,6 +91,7 @@ def test_rebuilds_redo_only_what_changed(tmp_path, recorder, caplog):
     cold_reads = recorder.audio_reads
     assert cold_reads >= 5  # every story's audio read once
     assert recorder.transcripts_parsed >= 5  # and every transcript parsed
+    assert recorder.transcripts_formatted >= 5  # and written as VTT, SRT, JSON
     assert recorder.markdown_reads >= len(stories)
     assert written["written"] > 10 and written["unchanged"] == 0
     assert compressed["compressed"] > 10
@@ -97,6 +101,7 @@ def test_rebuilds_redo_only_what_changed(tmp_path, recorder, caplog):
     output, written, compressed = _build(tmp_path, recorder)
     assert recorder.audio_reads == 0
     assert recorder.transcripts_parsed == 0
+    assert recorder.transcripts_formatted == 0
     assert recorder.markdown_reads == 0
     assert written["written"] == 0 and written["unchanged"] > 10
     # No story page (nor its embed page) rendered again.
@@ -168,6 +173,18 @@ def test_rebuilds_redo_only_what_changed(tmp_path, recorder, caplog):
     assert (output / "stories" / replaced.name / "conversation.mp3").read_bytes() == (
         audio.read_bytes()
     )
+
+    # One transcript corrected: it alone is parsed and written out again.
+    corrected = stories[-1] / "transcript.vtt"
+    lines = corrected.read_text(encoding="utf-8").splitlines()
+    first_cue = next(i for i, line in enumerate(lines) if line.startswith("<v "))
+    lines[first_cue] += " (corrected)"
+    corrected.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    output, written, compressed = _build(tmp_path, recorder)
+    assert recorder.transcripts_parsed == 1
+    assert recorder.transcripts_formatted == 1
+    vtt = output / "stories" / stories[-1].name / "transcript.vtt"
+    assert "(corrected)" in vtt.read_text(encoding="utf-8")
 
 
 def test_a_changed_template_renders_every_story_page_again(tmp_path):

@@ -29,6 +29,7 @@ put in the context as ``chapter_questions`` (key -> question), read from
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 
@@ -39,6 +40,7 @@ from portal import signals as portal_signals
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem, Severity
 from portal.questions import load_questions
+from portal.writing import write_if_changed
 
 from . import chapters as chapter_sources
 from . import formats
@@ -48,6 +50,10 @@ from .stored import CUES, SECTIONS, TIMELINE, Loaded, StoredTranscript, forget
 from .transcript import TranscriptError, read_transcript
 
 logger = logging.getLogger(__name__)
+WRITTEN_MANIFEST = "written.json"
+# What the last build's transcript files step did, for tests: stories whose
+# VTT, SRT and JSON were made again.
+LAST_COUNTS: dict[str, int] = {}
 _cache: TranscriptCache | None = None  # the running build's (check_stories)
 
 
@@ -201,28 +207,65 @@ class TranscriptFilesGenerator:
     def __init__(self, context, settings, path, theme, output_path, *args, **kwargs):
         self.context = context
         self.output_path = output_path
+        cache = settings.get("CACHE_PATH")
+        # Which stored transcript (its key) each story's files were last
+        # made from: formatting 300 cues three ways through webvtt-py is a
+        # sixth of a cold build, and needless when nothing changed.
+        self.manifest_path = (
+            os.path.join(cache, "transcripts", WRITTEN_MANIFEST) if cache else None
+        )
 
     def generate_context(self):
         pass
 
     def generate_output(self, writer):
+        previous = self._load_manifest()
+        current = {}
         written = 0
         for story in self.context.get("articles", []):
             cues = getattr(story, "transcript", None)
             paths = getattr(story, "transcript_outputs", None)
             if cues and paths:
-                self._write(paths["vtt"], formats.to_vtt(cues))
-                self._write(paths["srt"], formats.to_srt(cues))
-                self._write(paths["json"], formats.to_json(cues))
-                written += 1
+                key = getattr(getattr(cues, "stored", None), "key", None)
+                files = [paths[kind] for kind in ("vtt", "srt", "json")]
+                if key is not None:
+                    current[paths["vtt"]] = key
+                if (
+                    key is None
+                    or previous.get(paths["vtt"]) != key
+                    or not all(os.path.isfile(self._target(name)) for name in files)
+                ):
+                    self._write(paths["vtt"], formats.to_vtt(cues))
+                    self._write(paths["srt"], formats.to_srt(cues))
+                    self._write(paths["json"], formats.to_json(cues))
+                    written += 1
             if getattr(story, "chapters_path", None):
                 self._write(
                     story.chapters_path, formats.chapters_json(story.chapter_list)
                 )
+        self._save_manifest(current)
+        LAST_COUNTS["formatted"] = written
         logger.debug("[transcripts] wrote the transcripts of %d stories", written)
 
+    def _load_manifest(self) -> dict:
+        if not self.manifest_path:
+            return {}
+        try:
+            with open(self.manifest_path, encoding="utf-8") as handle:
+                return json.load(handle)
+        except (OSError, ValueError):
+            return {}
+
+    def _save_manifest(self, manifest: dict) -> None:
+        if self.manifest_path:
+            os.makedirs(os.path.dirname(self.manifest_path), exist_ok=True)
+            write_if_changed(self.manifest_path, json.dumps(manifest, sort_keys=True))
+
+    def _target(self, relative: str) -> str:
+        return os.path.join(self.output_path, *relative.split("/"))
+
     def _write(self, relative: str, text: str) -> None:
-        target = os.path.join(self.output_path, *relative.split("/"))
+        target = self._target(relative)
         data = text.encode("utf-8")
         try:
             with open(target, "rb") as handle:
