@@ -30,6 +30,7 @@ from slugify import slugify
 from story_audio.audio import AudioError, AudioInfo, read_audio
 
 from portal import frontmatter
+from portal.problems import FixableError
 from portal.schema import FIELD_HELP, Story
 from portal.sizes import human_size
 from portal.timecode import format_timecode
@@ -42,13 +43,8 @@ _NUMBERED_ID = re.compile(rf"^{ID_PREFIX}-\d{{4}}-(\d+)$")
 _ID_LINE = re.compile(r"^id:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
 
 
-class NewStoryError(ValueError):
+class NewStoryError(FixableError):
     """Why the story could not be made: ``problem`` and ``fix`` for editors."""
-
-    def __init__(self, problem: str, fix: str):
-        super().__init__(f"{problem} - {fix}")
-        self.problem = problem
-        self.fix = fix
 
 
 @dataclasses.dataclass

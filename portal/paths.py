@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import os
 
+from portal.problems import FixableError
 
-class StoryPathError(ValueError):
-    def __init__(self, problem: str, fix: str):
-        super().__init__(f"{problem} - {fix}")
-        self.problem = problem
-        self.fix = fix
+
+class StoryPathError(FixableError):
+    """A file named in front matter that is not inside its story's folder."""
 
 
 def story_file(story_dir: str, name: str) -> str:

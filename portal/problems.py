@@ -45,6 +45,18 @@ def github_escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+class FixableError(ValueError):
+    """Something a person can put right: ``problem`` says what is wrong and
+    ``fix`` how to fix it; the message is "problem - fix", the wording of
+    every Problem. The audio, transcript, image, path, deploy and new-story
+    errors are all of this kind."""
+
+    def __init__(self, problem: str, fix: str):
+        super().__init__(f"{problem} - {fix}")
+        self.problem = problem
+        self.fix = fix
+
+
 class StoryContentError(Exception):
     """Raised by strict (production) builds when content has errors."""
 

@@ -22,6 +22,8 @@ import os
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from portal.problems import FixableError
+
 MIN_SIZE = 1400
 MAX_SIZE = 3000
 JPEG_QUALITY = 90
@@ -29,13 +31,8 @@ JPEG_QUALITY = 90
 PROCESS_VERSION = "1"
 
 
-class ArtworkError(ValueError):
+class ArtworkError(FixableError):
     """An image that cannot become podcast art: ``problem`` and ``fix``."""
-
-    def __init__(self, problem: str, fix: str):
-        super().__init__(f"{problem} - {fix}")
-        self.problem = problem
-        self.fix = fix
 
 
 def open_image(path: str) -> Image.Image:

@@ -10,19 +10,15 @@ import os
 from PIL import Image, UnidentifiedImageError
 
 from portal.mime import IMAGE_MIME_TYPES
+from portal.problems import FixableError
 
 # What each extension promises, in Pillow's format names.
 IMAGE_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 
 
-class ImageProblem(ValueError):
+class ImageProblem(FixableError):
     """A picture we cannot publish: ``problem`` and ``fix`` for editors."""
-
-    def __init__(self, problem: str, fix: str):
-        super().__init__(f"{problem} - {fix}")
-        self.problem = problem
-        self.fix = fix
 
 
 def check_image(path: str) -> tuple[int, int]:

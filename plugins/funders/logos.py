@@ -22,6 +22,8 @@ import warnings
 
 from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError
 
+from portal.problems import FixableError
+
 logger = logging.getLogger(__name__)
 
 # Bump when the processing changes, so cached logos are made again.
@@ -36,13 +38,8 @@ TRIM_TOLERANCE = 12
 MAX_PIXELS = 150_000_000
 
 
-class LogoError(ValueError):
+class LogoError(FixableError):
     """A logo that cannot be used; ``problem`` and ``fix`` are for editors."""
-
-    def __init__(self, problem: str, fix: str):
-        super().__init__(f"{problem} - {fix}")
-        self.problem = problem
-        self.fix = fix
 
 
 @dataclasses.dataclass(frozen=True)

@@ -18,6 +18,7 @@ from mutagen.mp4 import MP4
 from mutagen.ogg import OggFileType, OggPage
 
 from portal.mime import AUDIO_CONTAINERS, AUDIO_MIME_TYPES
+from portal.problems import FixableError
 
 LFS_POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
 
@@ -32,13 +33,8 @@ FORMAT_LABELS = {
 }
 
 
-class AudioError(ValueError):
+class AudioError(FixableError):
     """An audio file we cannot publish: ``problem`` and ``fix`` for editors."""
-
-    def __init__(self, problem: str, fix: str):
-        super().__init__(f"{problem} - {fix}")
-        self.problem = problem
-        self.fix = fix
 
 
 @dataclasses.dataclass

@@ -24,6 +24,7 @@ import sys
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
+from portal.problems import FixableError
 from portal.sizes import human_size
 
 # A three-hour conversation's transcript is a few hundred kilobytes. A file
@@ -34,13 +35,8 @@ MAX_BYTES = 5_000_000
 _CHAPTER_KEY = re.compile(r"^\s*(chapter|question)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 
 
-class TranscriptError(ValueError):
+class TranscriptError(FixableError):
     """A transcript we cannot read at all: ``problem`` and ``fix`` for editors."""
-
-    def __init__(self, problem: str, fix: str):
-        super().__init__(f"{problem} - {fix}")
-        self.problem = problem
-        self.fix = fix
 
 
 def by_fields(self):

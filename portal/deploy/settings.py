@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from portal.problems import FixableError
+
 TARGETS = ("rsync", "s3", "github-pages")
 
 DEFAULTS = {
@@ -34,13 +36,8 @@ DEFAULTS = {
 }
 
 
-class DeployError(RuntimeError):
+class DeployError(FixableError):
     """A deploy that cannot go on: ``problem`` and ``fix`` for people."""
-
-    def __init__(self, problem: str, fix: str):
-        super().__init__(f"{problem} - {fix}")
-        self.problem = problem
-        self.fix = fix
 
 
 @dataclasses.dataclass(frozen=True)
