@@ -3,13 +3,17 @@ and the transcript and chapters files a build writes."""
 
 from __future__ import annotations
 
+import html
+import io
 import json
+import pathlib
 
 import pytest
 import webvtt
+from webvtt.models import Timestamp
 from transcripts import formats
 from transcripts.chapters import choose_chapters
-from transcripts.transcript import TranscriptError, read_transcript
+from transcripts.transcript import Cue, TranscriptError, read_transcript
 
 from portal.problems import StoryContentError
 from tests.listening import GOOD_VTT, Elements, line_of, write_transcript_story
@@ -115,6 +119,72 @@ def test_formats_read_back_with_webvtt_py(tmp_path):
         "endTime": 3.0,
         "body": "I grew up in Austin, Texas.",
     }
+
+
+def _webvtt_py_vtt(cues) -> str:
+    """What webvtt-py's own writer makes of the cues (the reference)."""
+    captions = []
+    for cue in cues:
+        speaker = html.escape(cue.speaker or "", quote=False)
+        caption = webvtt.Caption(
+            text=f"<v {speaker}>{html.escape(cue.text, quote=False)}",
+            identifier=str(cue.number),
+        )
+        caption.start_time = Timestamp.from_seconds(cue.start)
+        caption.end_time = Timestamp.from_seconds(cue.end)
+        captions.append(caption)
+    return webvtt.WebVTT(captions=captions).content
+
+
+def _webvtt_py_srt(cues) -> str:
+    captions, previous = [], None
+    for cue in cues:
+        text = cue.text
+        if cue.speaker and cue.speaker != previous:
+            text = f"{cue.speaker}: {text}"
+        previous = cue.speaker
+        caption = webvtt.Caption(text=text)
+        caption.start_time = Timestamp.from_seconds(cue.start)
+        caption.end_time = Timestamp.from_seconds(cue.end)
+        captions.append(caption)
+    out = io.StringIO()
+    webvtt.WebVTT(captions=captions).write(out, format="srt")
+    return out.getvalue() + "\n"
+
+
+SAMPLE_TRANSCRIPTS = sorted(
+    (pathlib.Path(__file__).parent.parent / "content" / "stories").glob(
+        "*/transcript.vtt"
+    )
+)
+
+
+@pytest.mark.parametrize("path", SAMPLE_TRANSCRIPTS, ids=lambda p: p.parent.name)
+def test_formats_are_what_webvtt_py_writes(path):
+    # The files are formatted by hand for speed (formats.py): byte for byte
+    # what webvtt-py's writer makes of the same cues.
+    cues = read_transcript(str(path), path.name).cues
+    assert len(cues) > 5
+    assert formats.to_vtt(cues) == _webvtt_py_vtt(cues)
+    assert formats.to_srt(cues) == _webvtt_py_srt(cues)
+
+
+def test_formats_round_times_and_escape_as_webvtt_py():
+    cues = [
+        Cue(1, 0.0, 1.9995, "Ada <Lopez>", "Me & you -- 5 < 6", "t"),
+        Cue(2, 2.0, 259.0395, "Ada <Lopez>", "Second cue", "t"),
+        Cue(3, 3599.9996, 36000.25, None, "Ünïcode “quotes”", "t"),
+    ]
+    assert formats.to_vtt(cues) == _webvtt_py_vtt(cues)
+    vtt = formats.to_vtt(cues)
+    assert "00:00:02.000" in vtt  # 1.9995 rounds half up
+    assert "00:04:19.040" in vtt  # 259.0395 as written, not as the float
+    assert "10:00:00.250" in vtt
+    assert "<v Ada &lt;Lopez&gt;>Me &amp; you -- 5 &lt; 6" in vtt
+    srt = formats.to_srt(cues)
+    assert srt.startswith("1\n00:00:00,000 --> 00:00:02,000\nAda <Lopez>: Me & you")
+    assert "\n2\n00:00:02,000 --> 00:04:19,040\nSecond cue\n" in srt
+    assert srt.endswith("10:00:00,250\nÜnïcode “quotes”\n")
 
 
 # ---- The checks editors see -----------------------------------------------
