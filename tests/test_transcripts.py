@@ -10,10 +10,10 @@ import pathlib
 
 import pytest
 import webvtt
-from webvtt.models import Timestamp
 from transcripts import formats
 from transcripts.chapters import choose_chapters
 from transcripts.transcript import Cue, TranscriptError, read_transcript
+from webvtt.models import Timestamp
 
 from portal.problems import StoryContentError
 from tests.listening import GOOD_VTT, Elements, line_of, write_transcript_story
