@@ -10,9 +10,10 @@ SIGNATURE = b"pagefind_dcd"
 
 
 def indexed_pages(output: pathlib.Path, bundle: str = "pagefind") -> list[dict]:
-    """Every indexed page: url, content (its text), meta, filters, anchors."""
+    """Every indexed page: url, content (its text), meta, filters, anchors;
+    of every part when the site was indexed in parts (part-N/fragment/)."""
     pages = []
-    for path in sorted((output / bundle / "fragment").glob("*.pf_fragment")):
+    for path in sorted((output / bundle).glob("**/fragment/*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(SIGNATURE), f"{path} is not a Pagefind fragment"
         pages.append(json.loads(data[len(SIGNATURE) :]))

@@ -10,6 +10,8 @@ import os
 from pelican import signals
 from pelican.generators import Generator
 
+from portal.parallel import workers
+
 from .indexer import build_index
 from .settings import settings as search_settings
 
@@ -76,7 +78,7 @@ def index_site(pelican):
                 logger.info("[site_search] no page changed: the index is kept")
                 return
     # No index is a broken search page: SearchIndexError stops the build.
-    build_index(output, options)
+    build_index(output, options, workers(pelican.settings))
     if stamp_file:
         os.makedirs(cache, exist_ok=True)
         with open(stamp_file, "w", encoding="utf-8") as handle:

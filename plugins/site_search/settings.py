@@ -12,6 +12,9 @@ DEFAULTS = {
     "SITE_SEARCH_BUNDLE": "pagefind/",
     # The language the whole site is indexed as (stemming); DEFAULT_LANG if empty.
     "SITE_SEARCH_LANGUAGE": "",
+    # Past this many indexed pages, index in parts of this many (parts.py):
+    # Pagefind takes ~1.3 MB a story page, so a part stays under ~700 MB.
+    "SITE_SEARCH_PART_PAGES": 500,
     # Extra CSS selectors Pagefind leaves out of the index.
     # Page furniture, not words of the story: the player and its download
     # link, the listening card (timeline, shortcuts), the share box, and each
@@ -41,6 +44,16 @@ def settings(pelican_settings) -> dict:
     if not isinstance(out["SITE_SEARCH_INDEX"], bool):
         raise ValueError(
             f"SITE_SEARCH_INDEX must be True or False, not {out['SITE_SEARCH_INDEX']!r}"
+        )
+    part_pages = out["SITE_SEARCH_PART_PAGES"]
+    if (
+        not isinstance(part_pages, int)
+        or isinstance(part_pages, bool)
+        or part_pages < 1
+    ):
+        raise ValueError(
+            "SITE_SEARCH_PART_PAGES must be a whole number of pages, 1 or more, "
+            f"not {part_pages!r}"
         )
     language = out["SITE_SEARCH_LANGUAGE"] or pelican_settings.get("DEFAULT_LANG", "en")
     if not isinstance(language, str) or not re.fullmatch(

@@ -80,6 +80,14 @@
     return out;
   }
 
+  /* A site indexed in parts (plugins/site_search/parts.py) has in every
+     part a hidden page holding the site's vocabulary: never a result. */
+  function searchFilters() {
+    var filters = pagefindFilters();
+    filters.not = { kind: "vocabulary" };
+    return filters;
+  }
+
   function hasFilters() {
     return Object.keys(pagefindFilters()).length > 0;
   }
@@ -262,7 +270,7 @@
       return pagefind.filters().then(updateCounts);
     }
     status.textContent = "Searching…";
-    return pagefind.search(term || null, { filters: pagefindFilters() }).then(function (search) {
+    return pagefind.search(term || null, { filters: searchFilters() }).then(function (search) {
       if (number !== searchNumber || !search) return;
       results = search.results;
       shown = 0;
@@ -310,10 +318,25 @@
     run();
   }
 
-  function start(module) {
+  /* The other parts of the index, when the site was indexed in parts. */
+  function mergeParts(bundle) {
+    return fetch(new URL("parts.json", bundle).href)
+      .then(function (response) {
+        if (!response.ok) throw new Error("parts.json: HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (manifest) {
+        return Promise.all((manifest.parts || []).map(function (part) {
+          return pagefind.mergeIndex(new URL(part, bundle).href, { baseUrl: siteRootPath(), excerptLength: 24 });
+        }));
+      });
+  }
+
+  function start(module, bundle) {
     pagefind = module;
     return pagefind
       .options({ baseUrl: siteRootPath(), excerptLength: 24 })
+      .then(function () { return mergeParts(bundle); })
       .then(function () { return pagefind.filters(); })
       .then(function (available) {
         renderFilters(available);
@@ -345,9 +368,9 @@
   }
 
   readAddress();
-  var bundle = new URL(root.getAttribute("data-bundle") + "pagefind.js", document.baseURI);
-  import(bundle.href)
-    .then(start)
+  var bundle = new URL(root.getAttribute("data-bundle"), document.baseURI);
+  import(new URL("pagefind.js", bundle).href)
+    .then(function (module) { return start(module, bundle); })
     .catch(function (error) {
       failure.hidden = false;
       ui.hidden = true;

@@ -1,0 +1,114 @@
+"""A large site's search index in parts, so indexing takes bounded memory.
+
+Pagefind holds everything it indexes in memory until it writes the index:
+about 1.3 MB for every story page (each carries its 7,000-word transcript),
+so 14 GB at 10,000 stories. Past ``SITE_SEARCH_PART_PAGES`` indexed pages,
+the pages are indexed in parts of that many, one Pagefind run a part: the
+first part is the main bundle (``pagefind/``), the others go to
+``pagefind/part-2/``... and ``pagefind/parts.json`` lists them; the search
+page merges them in the browser (Pagefind's ``mergeIndex``).
+
+One difference between one index and several has to be undone. When a word
+searched for is missing from an index, Pagefind falls back to the longest
+word it has that starts the search term ("thermos" finds "the"), so a part
+without the word would return loose matches a single index never shows.
+Every part therefore also indexes one hidden page holding the whole site's
+vocabulary: each part then knows every word, and falls back only where one
+index would. That page carries the filter ``kind: vocabulary``, which the
+search page always excludes (``VOCABULARY_FILTER``)."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+
+from portal.parallel import map_in_processes
+
+INDEXED_MARKER = b"data-pagefind-body"
+# The hidden page's folder in each part's staging copy (never in the site).
+VOCABULARY_FOLDER = "_site-search-vocabulary"
+VOCABULARY_FILTER = ("kind", "vocabulary")
+PARTS_FILE = "parts.json"
+
+_TEXT_NODE = re.compile(r">([^<]+)<")
+# Pagefind trims these from the ends of a word before indexing it.
+_EDGE_PUNCTUATION = (
+    "".join(chr(code) for code in range(0x21, 0x7F) if not chr(code).isalnum())
+    + "“”‘’«»…–—"
+)
+
+
+def indexed_pages(site: str, bundle: str) -> list[str]:
+    """Every HTML page Pagefind would index (it has ``data-pagefind-body``),
+    as paths relative to ``site``, in a stable order."""
+    found = []
+    for folder, folders, names in os.walk(site):
+        folders[:] = sorted(f for f in folders if os.path.join(folder, f) != bundle)
+        for name in sorted(names):
+            if name.endswith(".html"):
+                path = os.path.join(folder, name)
+                with open(path, "rb") as handle:
+                    if INDEXED_MARKER in handle.read():
+                        found.append(os.path.relpath(path, site))
+    return found
+
+
+def split(pages: list[str], per_part: int) -> list[list[str]]:
+    return [pages[start : start + per_part] for start in range(0, len(pages), per_part)]
+
+
+def _words_of(path: str) -> set[str]:
+    """The words of one page's text (a superset of what Pagefind indexes:
+    a word too many only matches the hidden page, which is filtered out)."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        text = handle.read()
+    words = set()
+    for node in _TEXT_NODE.findall(text):
+        for token in html.unescape(node).split():
+            word = token.strip(_EDGE_PUNCTUATION).lower()
+            if word:
+                words.add(word)
+    return words
+
+
+def vocabulary(site: str, pages: list[str], workers: int) -> list[str]:
+    """Every word on the indexed pages, sorted (read on every core)."""
+    paths = [os.path.join(site, page) for page in pages]
+    words: set[str] = set()
+    for found in map_in_processes(_words_of, paths, workers):
+        words |= found
+    return sorted(words)
+
+
+def vocabulary_page(words: list[str]) -> str:
+    name, value = VOCABULARY_FILTER
+    body = "\n".join(html.escape(word) for word in words)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Vocabulary</title></head>"
+        f'<body data-pagefind-body data-pagefind-filter="{name}:{value}">'
+        f"<p>{body}</p></body></html>\n"
+    )
+
+
+def stage(site: str, pages: list[str], staging: str, vocabulary_html: str) -> None:
+    """A folder Pagefind can index as the site: ``pages`` hard-linked at
+    their own paths (same URLs), plus the hidden vocabulary page."""
+    for page in pages:
+        target = os.path.join(staging, page)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            os.link(os.path.join(site, page), target)
+        except OSError:  # another file system, or no hard links
+            shutil.copy2(os.path.join(site, page), target)
+    folder = os.path.join(staging, VOCABULARY_FOLDER)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "index.html"), "w", encoding="utf-8") as handle:
+        handle.write(vocabulary_html)
+
+
+def part_folder(number: int) -> str:
+    """The folder of part ``number`` (from 2) inside the bundle."""
+    return f"part-{number}"

@@ -1,0 +1,118 @@
+"""A site indexed in parts (plugins/site_search/parts.py) searches as one.
+
+The sample site is built with two indexed pages a part, so its 7 stories
+and campaign pages make several Pagefind bundles merged in the browser.
+Each sample story's transcript has a word no other one has: each must find
+exactly its story, as with one index (a part without the word must not fall
+back to shorter words: "thermos" would find every page with "the")."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from portal import devserver
+from tests.pagefind_index import indexed_pages
+from tests.support import CONTENT, build_site
+from tests.test_search_browser import (
+    HELD_BACK_WORDS,
+    UNIQUE_WORDS,
+    result_count,
+    search,
+)
+
+PER_PART = 2
+
+
+@pytest.fixture(scope="module")
+def parted_site(tmp_path_factory):
+    base = tmp_path_factory.mktemp("parted-site")
+    return build_site(
+        CONTENT,
+        base / "output",
+        cache_dir=base / "cache",
+        SITE_SEARCH_PART_PAGES=PER_PART,
+        PRECOMPRESS=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def parted_server(parted_site):
+    with devserver.running(parted_site) as url:
+        yield url
+
+
+def test_the_index_is_written_in_parts_of_at_most_the_setting(parted_site):
+    bundle = parted_site / "pagefind"
+    manifest = json.loads((bundle / "parts.json").read_text())
+    parts = manifest["parts"]
+    assert len(parts) >= 5
+    pages = indexed_pages(parted_site)
+    real = [p for p in pages if p["url"] != "/_site-search-vocabulary/"]
+    assert len(real) >= 2 * len(parts)  # stories and campaign pages
+    for folder in ["", *parts]:
+        fragments = list((bundle / folder / "fragment").glob("*.pf_fragment"))
+        # Each part: its pages and the hidden vocabulary page.
+        assert 2 <= len(fragments) <= PER_PART + 1, folder
+        assert (bundle / folder / "pagefind-entry.json").is_file()
+    urls = [p["url"] for p in real]
+    assert len(urls) == len(set(urls)), "a page was indexed in two parts"
+    assert "/stories/common-ground/" in urls
+    # The staging copies and the hidden page never reach the site itself.
+    assert not (parted_site / "_site-search-vocabulary").exists()
+    assert not list(parted_site.parent.glob(".site-search-*"))
+
+
+def test_a_single_index_has_no_parts(sample_site):
+    manifest = json.loads((sample_site / "pagefind" / "parts.json").read_text())
+    assert manifest == {"parts": []}
+    assert all(
+        p["url"] != "/_site-search-vocabulary/" for p in indexed_pages(sample_site)
+    )
+
+
+@pytest.mark.parametrize("word,slug", sorted(UNIQUE_WORDS.items()))
+def test_every_unique_word_finds_exactly_its_story_across_parts(
+    page, parted_server, word, slug
+):
+    results = search(page, parted_server, word)
+    assert len(results) == 1, [r.text_content() for r in results]
+    link = results[0].query_selector(".search-result__title a").get_attribute("href")
+    assert link.rstrip("/").endswith(f"/stories/{slug}")
+    moment = results[0].query_selector("a.search-moment__link")
+    assert f"/stories/{slug}/#" in moment.get_attribute("href")
+
+
+def test_the_hidden_vocabulary_page_is_never_a_result(page, parted_server):
+    # A word every part's vocabulary page holds, and common words.
+    for words in ("family", "the", "elk hunting"):
+        for result in search(page, parted_server, words):
+            link = result.query_selector(".search-result__title a")
+            assert "vocabulary" not in link.get_attribute("href")
+            assert "Vocabulary" not in result.text_content()
+
+
+@pytest.mark.parametrize("word", HELD_BACK_WORDS[:3])
+def test_held_back_stories_are_never_found_across_parts(page, parted_server, word):
+    for result in search(page, parted_server, word):
+        assert word.lower() not in result.text_content().lower()
+
+
+def test_counts_and_filters_match_a_single_index(page, parted_server, site_server):
+    search(page, site_server, "family")
+    single = result_count(page)
+    search(page, parted_server, "family")
+    assert result_count(page) == single >= 3
+    page.check("input[name=topic][value=guns]")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.search-result').length === 1"
+    )
+    titles = [r.text_content() for r in page.query_selector_all(".search-result h3")]
+    assert titles == ["Common Ground"]
+    page.goto(f"{parted_server}/search/?featured=Featured")
+    page.wait_for_function(
+        "() => /^\\d+ /.test(document.querySelector('[data-search-status]')"
+        ".textContent)"
+    )
+    assert result_count(page) == 3
