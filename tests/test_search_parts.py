@@ -14,7 +14,7 @@ import pytest
 
 from portal import devserver
 from tests.pagefind_index import indexed_pages
-from tests.support import CONTENT, build_site
+from tests.support import CONTENT, build_site, copy_content
 from tests.test_search_browser import (
     HELD_BACK_WORDS,
     UNIQUE_WORDS,
@@ -46,12 +46,13 @@ def parted_server(parted_site):
 def test_the_index_is_written_in_parts_of_at_most_the_setting(parted_site):
     bundle = parted_site / "pagefind"
     manifest = json.loads((bundle / "parts.json").read_text())
-    parts = manifest["parts"]
-    assert len(parts) >= 5
+    parts = [manifest["main"], *manifest["merge"]]
+    assert parts == [f"part-{n}/" for n in range(1, len(parts) + 1)]
+    assert len(parts) >= 6
     pages = indexed_pages(parted_site)
     real = [p for p in pages if p["url"] != "/_site-search-vocabulary/"]
-    assert len(real) >= 2 * len(parts)  # stories and campaign pages
-    for folder in ["", *parts]:
+    assert len(real) > PER_PART * (len(parts) - 1)  # stories and campaign pages
+    for folder in parts:
         fragments = list((bundle / folder / "fragment").glob("*.pf_fragment"))
         # Each part: its pages and the hidden vocabulary page.
         assert 2 <= len(fragments) <= PER_PART + 1, folder
@@ -66,7 +67,8 @@ def test_the_index_is_written_in_parts_of_at_most_the_setting(parted_site):
 
 def test_a_single_index_has_no_parts(sample_site):
     manifest = json.loads((sample_site / "pagefind" / "parts.json").read_text())
-    assert manifest == {"parts": []}
+    assert manifest == {"main": "", "merge": []}
+    assert (sample_site / "pagefind" / "pagefind.js").is_file()
     assert all(
         p["url"] != "/_site-search-vocabulary/" for p in indexed_pages(sample_site)
     )
@@ -116,3 +118,70 @@ def test_counts_and_filters_match_a_single_index(page, parted_server, site_serve
         ".textContent)"
     )
     assert result_count(page) == 3
+
+
+def _part_dates(output) -> dict[str, int]:
+    bundle = output / "pagefind"
+    return {
+        folder.name: (folder / "pagefind-entry.json").stat().st_mtime_ns
+        for folder in bundle.glob("part-*")
+    }
+
+
+def _build(content, output, cache):
+    return build_site(
+        content,
+        output,
+        cache_dir=cache,
+        SITE_SEARCH_PART_PAGES=PER_PART,
+        PRECOMPRESS=False,
+        DELETE_OUTPUT_DIRECTORY=False,
+    )
+
+
+def test_a_rebuild_indexes_again_only_the_parts_that_changed(tmp_path):
+    content = copy_content(tmp_path / "content", stories=True)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    _build(content, output, cache)
+    first = _part_dates(output)
+    assert len(first) >= 6
+
+    # Nothing changed: no part is indexed again.
+    _build(content, output, cache)
+    assert _part_dates(output) == first
+
+    # One story's introduction gains a sentence of words the site has
+    # (from the vocabulary): only its part is indexed again.
+    known = next(
+        p["content"].split()
+        for p in indexed_pages(output)
+        if p["url"] == "/_site-search-vocabulary/"
+    )
+    sentence = " ".join(w for w in known if w.isalpha() and len(w) > 6)[-60:]
+    sentence = sentence.split(" ", 1)[1]  # whole words only
+    story = content / "stories" / "common-ground" / "story.md"
+    story.write_text(
+        story.read_text(encoding="utf-8") + f"\n{sentence}.\n", encoding="utf-8"
+    )
+    _build(content, output, cache)
+    second = _part_dates(output)
+    again = sorted(name for name in first if second[name] != first[name])
+    assert len(again) == 1, again
+    home = indexed_pages(output, bundle=f"pagefind/{again[0]}")
+    assert "/stories/common-ground/" in {p["url"] for p in home}
+    assert sentence in json.dumps(home).lower()
+
+    # A word the site never had: every part must learn it, so all are
+    # indexed again, and it finds its story alone.
+    story.write_text(
+        story.read_text(encoding="utf-8") + "\nThey found a zeppelin.\n",
+        encoding="utf-8",
+    )
+    _build(content, output, cache)
+    third = _part_dates(output)
+    assert all(third[name] != second[name] for name in first)
+    vocabulary = [
+        p for p in indexed_pages(output) if p["url"] == "/_site-search-vocabulary/"
+    ]
+    assert len(vocabulary) == len(first)
+    assert all("zeppelin" in p["content"] for p in vocabulary)

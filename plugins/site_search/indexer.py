@@ -45,57 +45,95 @@ def pagefind_command(site: str, options: dict, output: str | None = None) -> lis
     return command
 
 
-def build_index(site: str, options: dict, workers: int = 1) -> int:
-    """Index ``site`` (the output folder); the number of pages indexed."""
+def build_index(
+    site: str, options: dict, workers: int = 1, state_file: str | None = None
+) -> int:
+    """Index ``site`` (the output folder); the number of pages indexed.
+
+    ``state_file`` (in the cache) lets a rebuild of a site indexed in parts
+    index again only the parts whose pages changed."""
     bundle = os.path.join(site, options["SITE_SEARCH_BUNDLE"])
-    # A bundle left from an earlier build would keep pages that are gone.
-    shutil.rmtree(bundle, ignore_errors=True)
-    per_part = options["SITE_SEARCH_PART_PAGES"]
     pages = parts.indexed_pages(site, os.path.normpath(bundle))
-    if len(pages) <= per_part:
+    if len(pages) <= options["SITE_SEARCH_PART_PAGES"]:
+        # A bundle left from an earlier build would keep pages that are gone.
+        shutil.rmtree(bundle, ignore_errors=True)
         count = _run_pagefind(pagefind_command(site, options), site)
-        part_folders = []
+        manifest = {"main": "", "merge": []}
+        _forget(state_file)
     else:
-        count, part_folders = _build_in_parts(site, bundle, pages, options, workers)
+        count, manifest = _build_in_parts(
+            site, bundle, pages, options, workers, state_file
+        )
     with open(os.path.join(bundle, parts.PARTS_FILE), "w", encoding="utf-8") as f:
-        json.dump({"parts": [f"{name}/" for name in part_folders]}, f)
+        json.dump(manifest, f)
     logger.info(
         "[site_search] Pagefind indexed %d pages into %s (%d parts)",
         count,
         bundle,
-        len(part_folders) + 1,
+        len(manifest["merge"]) + 1,
     )
     return count
 
 
 def _build_in_parts(
-    site: str, bundle: str, pages: list[str], options: dict, workers: int
-) -> tuple[int, list[str]]:
-    """One Pagefind run for each part of the pages (see ``parts.py``)."""
-    vocabulary_html = parts.vocabulary_page(parts.vocabulary(site, pages, workers))
+    site: str,
+    bundle: str,
+    pages: list[str],
+    options: dict,
+    workers: int,
+    state_file: str | None,
+) -> tuple[int, dict]:
+    """One Pagefind run for each part that needs it (see ``parts.py``)."""
+    groups = parts.split(pages, options["SITE_SEARCH_PART_PAGES"])
+    folders = [parts.part_folder(index) for index in range(len(groups))]
+    previous = _load(state_file)
+    if previous and not all(
+        os.path.isfile(os.path.join(bundle, folder, "pagefind.js"))
+        for folder in folders
+    ):
+        previous = None
+    redo, words = parts.plan(site, groups, previous, workers)
+    if len(redo) == len(groups):
+        shutil.rmtree(bundle, ignore_errors=True)
+    _forget(state_file)  # until every part is written again
+    vocabulary_html = parts.vocabulary_page(words)
     # Staging copies are hard links, so they live beside the output (the
     # same file system), and go when indexing ends, whatever happens.
     scratch = tempfile.mkdtemp(
         prefix=".site-search-", dir=os.path.dirname(os.path.abspath(site))
     )
-    count, folders = 0, []
     try:
-        for number, group in enumerate(
-            parts.split(pages, options["SITE_SEARCH_PART_PAGES"]), 1
-        ):
-            staging = os.path.join(scratch, str(number))
-            parts.stage(site, group, staging, vocabulary_html)
-            if number == 1:
-                output = bundle
-            else:
-                folders.append(parts.part_folder(number))
-                output = os.path.join(bundle, folders[-1])
-            command = pagefind_command(staging, options, output=output)
-            count += _run_pagefind(command, site) - 1  # not the vocabulary page
+        for index in redo:
+            staging = os.path.join(scratch, str(index))
+            parts.stage(site, groups[index], staging, vocabulary_html)
+            output = os.path.join(bundle, folders[index])
+            shutil.rmtree(output, ignore_errors=True)
+            _run_pagefind(pagefind_command(staging, options, output=output), site)
             shutil.rmtree(staging)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return count, folders
+    if state_file:
+        os.makedirs(os.path.dirname(state_file), exist_ok=True)
+        with open(state_file, "w", encoding="utf-8") as handle:
+            json.dump(parts.state(site, groups, words), handle)
+    logger.info("[site_search] %d of %d parts indexed again", len(redo), len(groups))
+    manifest = {"main": f"{folders[0]}/", "merge": [f"{f}/" for f in folders[1:]]}
+    return len(pages), manifest
+
+
+def _load(state_file: str | None) -> dict | None:
+    if not state_file:
+        return None
+    try:
+        with open(state_file, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def _forget(state_file: str | None) -> None:
+    if state_file and os.path.exists(state_file):
+        os.remove(state_file)
 
 
 def _run_pagefind(command: list[str], site: str) -> int:

@@ -33,6 +33,10 @@ VOCABULARY_FILTER = ("kind", "vocabulary")
 PARTS_FILE = "parts.json"
 
 _TEXT_NODE = re.compile(r">([^<]+)<")
+# Never indexed: code, styles, form fields' text.
+_NOT_TEXT = re.compile(
+    r"<(script|style|textarea|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL
+)
 # Pagefind trims these from the ends of a word before indexing it.
 _EDGE_PUNCTUATION = (
     "".join(chr(code) for code in range(0x21, 0x7F) if not chr(code).isalnum())
@@ -56,7 +60,19 @@ def indexed_pages(site: str, bundle: str) -> list[str]:
 
 
 def split(pages: list[str], per_part: int) -> list[list[str]]:
-    return [pages[start : start + per_part] for start in range(0, len(pages), per_part)]
+    """``pages`` in consecutive parts of at most ``per_part``, as even as can be."""
+    count = -(-len(pages) // per_part)
+    size = -(-len(pages) // count) if count else 0
+    return [pages[start : start + size] for start in range(0, len(pages), size or 1)]
+
+
+def stamps(site: str, pages: list[str]) -> dict[str, list[int]]:
+    """Each page's size and mtime (unchanged pages keep theirs)."""
+    out = {}
+    for page in pages:
+        stat = os.stat(os.path.join(site, page))
+        out[page] = [stat.st_size, stat.st_mtime_ns]
+    return out
 
 
 def _words_of(path: str) -> set[str]:
@@ -64,6 +80,8 @@ def _words_of(path: str) -> set[str]:
     a word too many only matches the hidden page, which is filtered out)."""
     with open(path, encoding="utf-8", errors="replace") as handle:
         text = handle.read()
+    # Pagefind indexes only inside the element marked data-pagefind-body.
+    text = _NOT_TEXT.sub(" ", text[text.find(INDEXED_MARKER.decode()) :])
     words = set()
     for node in _TEXT_NODE.findall(text):
         for token in html.unescape(node).split():
@@ -73,18 +91,47 @@ def _words_of(path: str) -> set[str]:
     return words
 
 
-def vocabulary(site: str, pages: list[str], workers: int) -> list[str]:
-    """Every word on the indexed pages, sorted (read on every core)."""
+def vocabulary(site: str, pages: list[str], workers: int) -> set[str]:
+    """Every word on ``pages`` (read on every core)."""
     paths = [os.path.join(site, page) for page in pages]
     words: set[str] = set()
     for found in map_in_processes(_words_of, paths, workers):
         words |= found
-    return sorted(words)
+    return words
 
 
-def vocabulary_page(words: list[str]) -> str:
+def plan(
+    site: str, groups: list[list[str]], previous: dict | None, workers: int
+) -> tuple[list[int], set[str]]:
+    """Which parts (0-based) to index, and the vocabulary they must hold.
+
+    ``previous`` is the state the last indexing saved (``state``): its
+    parts, page stamps and vocabulary. Its parts stay valid when the pages
+    fall into the same parts and the changed pages bring no new word (the
+    old vocabulary, a superset of the words on the pages, still holds)."""
+    pages = [page for group in groups for page in group]
+    current = stamps(site, pages)
+    if previous and previous.get("groups") == groups:
+        known = set(previous["vocabulary"])
+        changed = {p for p in pages if previous["stamps"].get(p) != current[p]}
+        if vocabulary(site, sorted(changed), workers) <= known:
+            redo = [i for i, group in enumerate(groups) if changed & set(group)]
+            return redo, known
+    return list(range(len(groups))), vocabulary(site, pages, workers)
+
+
+def state(site: str, groups: list[list[str]], words: set[str]) -> dict:
+    pages = [page for group in groups for page in group]
+    return {
+        "groups": groups,
+        "stamps": stamps(site, pages),
+        "vocabulary": sorted(words),
+    }
+
+
+def vocabulary_page(words: set[str]) -> str:
     name, value = VOCABULARY_FILTER
-    body = "\n".join(html.escape(word) for word in words)
+    body = "\n".join(html.escape(word) for word in sorted(words))
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         "<title>Vocabulary</title></head>"
@@ -109,6 +156,6 @@ def stage(site: str, pages: list[str], staging: str, vocabulary_html: str) -> No
         handle.write(vocabulary_html)
 
 
-def part_folder(number: int) -> str:
-    """The folder of part ``number`` (from 2) inside the bundle."""
-    return f"part-{number}"
+def part_folder(index: int) -> str:
+    """The folder of part ``index`` (0-based) inside the bundle."""
+    return f"part-{index + 1}"

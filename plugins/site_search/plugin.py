@@ -13,6 +13,7 @@ from pelican.generators import Generator
 from portal.parallel import workers
 
 from .indexer import build_index
+from .parts import PARTS_FILE
 from .settings import settings as search_settings
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def index_site(pelican):
     stamp = _pages_stamp(output, bundle)
     if (
         stamp_file
-        and os.path.isfile(os.path.join(bundle, "pagefind.js"))
+        and os.path.isfile(os.path.join(bundle, PARTS_FILE))
         and os.path.isfile(stamp_file)
     ):
         with open(stamp_file, encoding="utf-8") as handle:
@@ -78,7 +79,8 @@ def index_site(pelican):
                 logger.info("[site_search] no page changed: the index is kept")
                 return
     # No index is a broken search page: SearchIndexError stops the build.
-    build_index(output, options, workers(pelican.settings))
+    parts_state = os.path.join(cache, "site_search.parts.json") if cache else None
+    build_index(output, options, workers(pelican.settings), parts_state)
     if stamp_file:
         os.makedirs(cache, exist_ok=True)
         with open(stamp_file, "w", encoding="utf-8") as handle:

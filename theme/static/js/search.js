@@ -318,25 +318,29 @@
     run();
   }
 
-  /* The other parts of the index, when the site was indexed in parts. */
-  function mergeParts(bundle) {
-    return fetch(new URL("parts.json", bundle).href)
-      .then(function (response) {
-        if (!response.ok) throw new Error("parts.json: HTTP " + response.status);
-        return response.json();
-      })
-      .then(function (manifest) {
-        return Promise.all((manifest.parts || []).map(function (part) {
-          return pagefind.mergeIndex(new URL(part, bundle).href, { baseUrl: siteRootPath(), excerptLength: 24 });
-        }));
-      });
+  /* Which bundle to load and which to merge into it: one bundle, or the
+     parts of a large site's index (plugins/site_search/parts.py). */
+  function readParts(bundle) {
+    return fetch(new URL("parts.json", bundle).href).then(function (response) {
+      if (!response.ok) throw new Error("parts.json: HTTP " + response.status);
+      return response.json();
+    });
   }
 
-  function start(module, bundle) {
+  function mergeParts(bundle, manifest) {
+    return Promise.all((manifest.merge || []).map(function (part) {
+      return pagefind.mergeIndex(new URL(part, bundle).href, {
+        baseUrl: siteRootPath(),
+        excerptLength: 24,
+      });
+    }));
+  }
+
+  function start(module, bundle, manifest) {
     pagefind = module;
     return pagefind
       .options({ baseUrl: siteRootPath(), excerptLength: 24 })
-      .then(function () { return mergeParts(bundle); })
+      .then(function () { return mergeParts(bundle, manifest); })
       .then(function () { return pagefind.filters(); })
       .then(function (available) {
         renderFilters(available);
@@ -369,8 +373,13 @@
 
   readAddress();
   var bundle = new URL(root.getAttribute("data-bundle"), document.baseURI);
-  import(new URL("pagefind.js", bundle).href)
-    .then(function (module) { return start(module, bundle); })
+  readParts(bundle)
+    .then(function (manifest) {
+      var main = new URL(manifest.main || "", bundle);
+      return import(new URL("pagefind.js", main).href).then(function (module) {
+        return start(module, bundle, manifest);
+      });
+    })
     .catch(function (error) {
       failure.hidden = false;
       ui.hidden = true;
