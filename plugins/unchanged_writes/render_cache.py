@@ -104,6 +104,7 @@ class RenderCache:
         self.current: dict[str, list] = {}
         self.reused = 0
         self._build_key: str | None = None
+        self._keys: dict[int, str] = {}  # id(article) -> key, this build
         if self.enabled and os.path.exists(self.path):
             try:
                 with open(self.path, encoding="utf-8") as handle:
@@ -129,6 +130,12 @@ class RenderCache:
         return self._build_key
 
     def key(self, article, context) -> str:
+        known = self._keys.get(id(article))
+        if known is None:
+            known = self._keys[id(article)] = self._key(article, context)
+        return known
+
+    def _key(self, article, context) -> str:
         folder = getattr(article, "story_dir", None) or os.path.dirname(
             article.source_path
         )
@@ -144,6 +151,17 @@ class RenderCache:
             getattr(article, "held_back", None),
             files,
         )
+
+    def is_current(self, name: str, key: str) -> bool:
+        """Whether the page in the output was rendered from this very key."""
+        entry = self.previous.get(name)
+        if not entry or entry[0] != key:
+            return False
+        try:
+            stat = os.stat(os.path.join(self.output_path, name))
+        except OSError:
+            return False
+        return [stat.st_size, stat.st_mtime_ns] == entry[1:]
 
     def stored_page(self, name: str, key: str) -> str | None:
         """The page in the output if it was rendered from this very key."""

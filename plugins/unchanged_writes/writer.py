@@ -29,6 +29,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from portal.writing import write_if_changed
 
+from .prerender import prerender
 from .render_cache import RenderCache, StoredTemplate
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ class UnchangedWriter(Writer):
         self.written = 0
         self.unchanged = 0
         self.render_cache = RenderCache(self.settings, output_path)
+        # Story pages rendered ahead in worker processes (``prerender``).
+        self.prerendered: set[str] | None = None
         _current = self
 
     def write_file(self, name, template, context, *args, **kwargs):
@@ -75,12 +78,23 @@ class UnchangedWriter(Writer):
         cache = self.render_cache
         if article is None or not cache.enabled or not name or args:
             return super().write_file(name, template, context, *args, **kwargs)
+        if self.prerendered is None:
+            self.prerendered = set()  # before forking: workers must not recurse
+            self.prerendered = prerender(self, template, context, kwargs)
         key = cache.key(article, context)
         stored = cache.stored_page(name, key)
+        ahead = name in self.prerendered
         if stored is not None:
             template = StoredTemplate(stored)
-            LAST_COUNTS["reused"] += 1
+            if not ahead:
+                LAST_COUNTS["reused"] += 1
         super().write_file(name, template, context, **kwargs)
+        if ahead and stored is not None:
+            # A worker wrote it a moment ago: count it as written here.
+            self.unchanged -= 1
+            self.written += 1
+            LAST_COUNTS["unchanged"] -= 1
+            LAST_COUNTS["written"] += 1
         if os.path.exists(os.path.join(self.output_path, name)):
             cache.remember(name, key)
 
