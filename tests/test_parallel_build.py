@@ -29,8 +29,7 @@ def test_a_parallel_cold_build_makes_the_same_site_as_a_serial_one(tmp_path, cap
     assert f"[story_reader] read {COUNT} files in 2 processes" in caplog.text
     assert f"[story_audio] read {COUNT} files in 2 processes" in caplog.text
     assert (
-        f"[unchanged_writes] rendered {COUNT} story pages in 2 processes"
-        in caplog.text
+        f"[unchanged_writes] rendered {COUNT} story pages in 2 processes" in caplog.text
     )
 
     # Pagefind's index files are named by hashes that vary from run to run;
