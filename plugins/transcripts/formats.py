@@ -27,6 +27,9 @@ CHAPTERS_JSON_VERSION = "1.2.0"
 
 def _milliseconds(seconds: float) -> int:
     """Rounded as webvtt-py rounds: from the float's shortest form, halves up."""
+    whole = round(seconds * 1000)
+    if whole / 1000 == seconds:  # a whole millisecond, as read from a .vtt
+        return whole
     exact = decimal.Decimal(repr(float(seconds))).scaleb(3)
     return int(exact.to_integral_value(rounding=decimal.ROUND_HALF_UP))
 
