@@ -32,7 +32,7 @@ VOCABULARY_FOLDER = "_site-search-vocabulary"
 VOCABULARY_FILTER = ("kind", "vocabulary")
 PARTS_FILE = "parts.json"
 
-_TEXT_NODE = re.compile(r">([^<]+)<")
+_TAG = re.compile(r"<[^>]*>")
 # Never indexed: code, styles, form fields' text.
 _NOT_TEXT = re.compile(
     r"<(script|style|textarea|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL
@@ -77,17 +77,20 @@ def stamps(site: str, pages: list[str]) -> dict[str, list[int]]:
 
 def _words_of(path: str) -> set[str]:
     """The words of one page's text (a superset of what Pagefind indexes:
-    a word too many only matches the hidden page, which is filtered out)."""
+    a word too many only matches the hidden page, which is filtered out).
+
+    Tags are read both as word breaks and as nothing, since Pagefind joins
+    the text around inline elements (``<em>a</em>b`` is one word) and not
+    around blocks; a word missing here would bring the loose matches back."""
     with open(path, encoding="utf-8", errors="replace") as handle:
         text = handle.read()
     # Pagefind indexes only inside the element marked data-pagefind-body.
     text = _NOT_TEXT.sub(" ", text[text.find(INDEXED_MARKER.decode()) :])
-    words = set()
-    for node in _TEXT_NODE.findall(text):
-        for token in html.unescape(node).split():
-            word = token.strip(_EDGE_PUNCTUATION).lower()
-            if word:
-                words.add(word)
+    text = text[text.find(">") + 1 :]
+    tokens = set(html.unescape(_TAG.sub(" ", text)).lower().split())
+    tokens |= set(html.unescape(_TAG.sub("", text)).lower().split())
+    words = {token.strip(_EDGE_PUNCTUATION) for token in tokens}
+    words.discard("")
     return words
 
 
