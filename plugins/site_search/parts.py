@@ -87,8 +87,9 @@ def _words_of(path: str) -> set[str]:
     # Pagefind indexes only inside the element marked data-pagefind-body.
     text = _NOT_TEXT.sub(" ", text[text.find(INDEXED_MARKER.decode()) :])
     text = text[text.find(">") + 1 :]
-    tokens = set(html.unescape(_TAG.sub(" ", text)).lower().split())
-    tokens |= set(html.unescape(_TAG.sub("", text)).lower().split())
+    pieces = _TAG.split(text)
+    tokens = set(html.unescape(" ".join(pieces)).lower().split())
+    tokens |= set(html.unescape("".join(pieces)).lower().split())
     words = {token.strip(_EDGE_PUNCTUATION) for token in tokens}
     words.discard("")
     return words
