@@ -1,12 +1,16 @@
 """A large site's search index in parts, so indexing takes bounded memory.
 
 Pagefind holds everything it indexes in memory until it writes the index:
-about 1.3 MB for every story page (each carries its 7,000-word transcript),
-so 14 GB at 10,000 stories. Past ``SITE_SEARCH_PART_PAGES`` indexed pages,
-the pages are indexed in parts of that many, one Pagefind run a part: the
-first part is the main bundle (``pagefind/``), the others go to
-``pagefind/part-2/``... and ``pagefind/parts.json`` lists them; the search
-page merges them in the browser (Pagefind's ``mergeIndex``).
+about 1 MB for every story page (each carries its 7,000-word transcript),
+10.6 GB measured at 10,000 stories (benchmarks/README.md). Past
+``SITE_SEARCH_PART_PAGES`` indexed pages, the pages are indexed in even
+parts of at most that many, one Pagefind run a part. Each part is a bundle
+of its own (``pagefind/part-1/``, ``part-2/``...), ``pagefind/parts.json``
+names the main one and the others, and the search page merges them in the
+browser (Pagefind's ``mergeIndex``). A rebuild runs Pagefind again only for
+the parts whose pages changed (``plan``), unless a change brings a word the
+site did not have (every part's vocabulary page must then know it) or moves
+pages between parts.
 
 One difference between one index and several has to be undone. When a word
 searched for is missing from an index, Pagefind falls back to the longest
