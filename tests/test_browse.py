@@ -293,6 +293,22 @@ def test_sitemap_lists_public_pages_with_absolute_urls(site):
     assert f"Sitemap: {SITE}/sitemap.xml" in robots
 
 
+def test_sitemap_dates_listings_by_the_newest_story_not_the_clock(site):
+    # Listings and undated pages change when a story is added or edited:
+    # their lastmod is the newest story's, so the same stories always make
+    # the same sitemap (the plugin alone gives them the build's time).
+    sitemap = (site / "sitemap.xml").read_text()
+    dates = dict(
+        re.findall(r"<loc>([^<]+)</loc>\s*<lastmod>([^<]+)</lastmod>", sitemap)
+    )
+    story = re.compile(re.escape(SITE) + r"/stories/[a-z0-9-]+/")
+    stories = [d for loc, d in dates.items() if story.fullmatch(loc)]
+    assert len(stories) == len(STORIES)
+    newest = max(stories, key=datetime.datetime.fromisoformat)
+    for page in ("", "browse/", "topics/", "places/oklahoma/", "stories/"):
+        assert dates[f"{SITE}/{page}"] == newest, page
+
+
 def test_development_robots_names_no_relative_sitemap(sample_site):
     robots = (sample_site / "robots.txt").read_text()
     assert "User-agent: *" in robots and "Sitemap:" not in robots

@@ -16,7 +16,13 @@ held-back stories are never written, so they are never listed. This plugin:
   that build in the next one's sitemap;
 - keeps one sitemap entry a story or page: the sitemap plugin lists every
   file written with an article in its context under the article's URL, so
-  a story's extra pages (its embed page) would repeat the story's URL.
+  a story's extra pages (its embed page) would repeat the story's URL;
+- dates the listings and undated pages by the site's content, not by the
+  clock: the sitemap plugin gives anything without a date the time the
+  build ran, so two builds of the same stories made different sitemaps
+  (and every deploy sent it again). Their ``lastmod`` is the newest
+  story's date (when it was last modified or published): listings change
+  when a story is added or edited.
 """
 
 from __future__ import annotations
@@ -98,6 +104,22 @@ def forget_earlier_builds(pelican):
     pelican_sitemap.generator.page_queue = _OnePerPage()
 
 
+def date_undated_entries(generators):
+    """The sitemap's date for entries without one: the newest story's."""
+    newest = None
+    for generator in generators:
+        for story in getattr(generator, "articles", None) or []:
+            if getattr(story, "private", "") == "True":
+                continue
+            when = getattr(story, "modified", None) or getattr(story, "date", None)
+            if when is not None and (
+                newest is None or when.timestamp() > newest.timestamp()
+            ):
+                newest = when
+    if newest is not None:
+        pelican_sitemap.generator.now = newest
+
+
 def keep_previews_out(generator, published, held_back):
     for story in held_back:
         story.private = "True"
@@ -106,4 +128,5 @@ def keep_previews_out(generator, published, held_back):
 def register():
     signals.initialized.connect(forget_earlier_builds)
     portal_signals.stories_gated.connect(keep_previews_out)
+    signals.all_generators_finalized.connect(date_undated_entries)
     signals.finalized.connect(write_robots)
