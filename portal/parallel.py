@@ -18,6 +18,7 @@ Setting: ``BUILD_WORKERS`` (default: the number of CPUs).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
@@ -56,6 +57,11 @@ def map_in_processes(task: Callable, items: Iterable, count: int) -> list:
         return [task(item) for item in items]
     global _task
     _task = task
+    # Forked workers share the build's memory until they write to it, and a
+    # garbage collection in a worker writes to every object it inherited
+    # (their GC headers), copying the whole heap into each worker. Frozen
+    # objects are left out of collections (gc.freeze's purpose).
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         chunk = max(1, min(64, len(items) // (count * 8)))
@@ -63,3 +69,4 @@ def map_in_processes(task: Callable, items: Iterable, count: int) -> list:
             return pool.map(_run, items, chunksize=chunk)
     finally:
         _task = None
+        gc.unfreeze()
