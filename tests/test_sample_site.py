@@ -79,3 +79,29 @@ def test_home_and_story_pages_play_in_a_browser(page, site_server):
         "() => document.querySelector('audio').currentTime > 0.5", timeout=15000
     )
     assert audio.evaluate("a => a.paused") is False
+
+
+def test_every_page_names_its_icon_and_no_request_fails(sample_site, page, site_server):
+    # Without a <link rel=icon> browsers ask for /favicon.ico, a 404 on
+    # every first visit; the site's mark is the icon instead.
+    pages = [
+        path
+        for path in sample_site.rglob("index.html")
+        if "/embed/" not in path.as_posix() and "pagefind" not in path.parts
+    ]
+    assert len(pages) > 20
+    for path in pages:
+        found = re.search(
+            r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', path.read_text()
+        )
+        assert found, path
+        # Development builds link it relative to the page.
+        icon = (path.parent / found.group(1)).resolve()
+        assert icon == (sample_site / "theme/images/favicon.svg").resolve(), path
+    assert icon.read_text().startswith("<svg ")
+    failed = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    for address in ("/", "/stories/common-ground/", "/search/?q=elk"):
+        page.goto(site_server + address)
+        page.wait_for_load_state("networkidle")
+    assert failed == []
