@@ -76,6 +76,33 @@ def test_every_story_stays_in_the_feed_whatever_feed_max_items_says(content, tmp
     assert len(items(output)) == 4
 
 
+def test_a_feed_can_keep_only_the_newest_episodes(content, tmp_path):
+    # At 10,000 stories the feed is 26 MB; owners may keep the newest N.
+    for number in range(1, 6):
+        write_story(
+            content,
+            f"story-{number}",
+            id=f"oss-2021-000{number}",
+            published=f"2020-0{number}-01T10:00:00-05:00",
+        )
+    output = _build(content, tmp_path / "out", PODCAST_FEED_MAX_EPISODES=3)
+    guids = [item.findtext("guid") for item in items(output)]
+    assert guids == ["oss-2021-0005", "oss-2021-0004", "oss-2021-0003"]
+    # Every story keeps its page; only the feed is shorter.
+    assert (output / "stories" / "story-1" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("value", [0, -1, "300", True, 2.5])
+def test_a_wrong_episode_limit_is_a_clear_error(content, tmp_path, value):
+    write_story(content, "story-1", id="oss-2021-0001")
+    with pytest.raises(Exception) as error:
+        _build(content, tmp_path / "out", PODCAST_FEED_MAX_EPISODES=value)
+    message = str(error.value)
+    assert "PODCAST_FEED_MAX_EPISODES" in message
+    assert "whole number like 300" in message
+    assert not (tmp_path / "out" / "podcast.xml").exists()
+
+
 def test_items_are_newest_first_and_dates_keep_their_instant(content, tmp_path):
     write_story(content, "older", id="oss-2021-0001", date="2019-10-12")
     write_story(

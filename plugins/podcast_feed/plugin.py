@@ -25,6 +25,7 @@ from portal.writing import write_if_changed
 
 from . import episodes as episode_module
 from . import feed as feed_module
+from . import settings as settings_module
 from .settings import PodcastConfigError, load
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,10 @@ class PodcastFeedGenerator(Generator):
                 ]
             )
         stories = published_stories(self.context)
+        limit = settings_module.max_episodes(self.settings)
         episodes = [episode_module.from_article(story, config) for story in stories]
+        if limit is not None:
+            episodes = feed_module.ordered(episodes)[:limit]
         xml = feed_module.build(config, episodes, config.absolute(cover.path))
         target = os.path.join(self.output_path, config.feed_save_as)
         # Unchanged feed, untouched file: rebuilds keep its mtime (and its

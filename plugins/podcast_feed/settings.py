@@ -267,6 +267,27 @@ def options(settings) -> dict:
     return out
 
 
+def max_episodes(settings) -> int | None:
+    """PODCAST_FEED_MAX_EPISODES: the newest this many stories go in the feed
+    (None, the default: every story). A feed of every one of 10,000 stories
+    is 26 MB (benchmarks/README.md), more than podcast apps like to fetch;
+    they keep the episodes they already have when older ones leave the feed."""
+    value = settings.get("PODCAST_FEED_MAX_EPISODES")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise PodcastConfigError(
+            [
+                _setting_problem(
+                    "PODCAST_FEED_MAX_EPISODES",
+                    f"{value!r} is not a number of episodes",
+                    "set a whole number like 300, or None for every story",
+                )
+            ]
+        )
+    return value
+
+
 def absolute_site_url(settings) -> str:
     """The site's address (portal.site_address), as an ASCII URL."""
     try:
