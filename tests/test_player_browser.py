@@ -63,7 +63,12 @@ def test_play_advances_time(story):
     assert re.fullmatch(r"\d+:\d\d", shown)
     story.click("[data-action='toggle']")
     story.wait_for_function(f"{AUDIO}.paused")
-    assert story.get_attribute("[data-action='toggle']", "aria-label") == "Play"
+    # The label follows the audio's "pause" event, a moment after .paused.
+    story.wait_for_function(
+        "document.querySelector(\"[data-action='toggle']\")"
+        ".getAttribute('aria-label') === 'Play'"
+    )
+    assert story.text_content("[data-status]") == "Paused"
 
 
 def test_transcript_click_seeks_to_the_turn(story):
@@ -191,7 +196,11 @@ def test_play_pause_stays_in_reach_when_the_player_scrolls_away(story):
     assert re.fullmatch(r"\d+:\d\d", mini.locator("[data-mini-time]").inner_text())
     mini.locator("[data-mini-toggle]").click()
     story.wait_for_function(f"{AUDIO}.paused")
-    assert mini.locator("[data-mini-toggle]").get_attribute("aria-label") == "Play"
+    # The label follows the audio's "pause" event, a moment after .paused.
+    story.wait_for_function(
+        "document.querySelector('[data-mini-toggle]').getAttribute('aria-label')"
+        " === 'Play'"
+    )
     mini.locator("a").click()  # back to the player
     story.wait_for_function("document.querySelector('[data-mini-player]').hidden")
 
