@@ -165,15 +165,10 @@ class RenderCache:
 
     def stored_page(self, name: str, key: str) -> str | None:
         """The page in the output if it was rendered from this very key."""
-        entry = self.previous.get(name)
-        if not entry or entry[0] != key:
+        if not self.is_current(name, key):
             return None
-        path = os.path.join(self.output_path, name)
         try:
-            stat = os.stat(path)
-            if [stat.st_size, stat.st_mtime_ns] != entry[1:]:
-                return None
-            with open(path, encoding="utf-8") as handle:
+            with open(os.path.join(self.output_path, name), encoding="utf-8") as handle:
                 return handle.read()
         except (OSError, UnicodeDecodeError):
             return None
