@@ -57,10 +57,21 @@ def indexed_pages(site: str, bundle: str) -> list[str]:
         for name in sorted(names):
             if name.endswith(".html"):
                 path = os.path.join(folder, name)
-                with open(path, "rb") as handle:
-                    if INDEXED_MARKER in handle.read():
-                        found.append(os.path.relpath(path, site))
+                if _has_marker(path):
+                    found.append(os.path.relpath(path, site))
     return found
+
+
+def _has_marker(path: str, chunk: int = 65536) -> bool:
+    """Whether the page is indexed, reading only as far as the marker: it
+    comes early in a story page, before the 200 KB of transcript."""
+    tail = b""
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            if INDEXED_MARKER in tail + block:
+                return True
+            tail = block[-len(INDEXED_MARKER) :]
+    return False
 
 
 def split(pages: list[str], per_part: int) -> list[list[str]]:
