@@ -23,9 +23,9 @@ from collections.abc import Iterator, Mapping
 
 from pelican import Pelican
 from pelican.generators import ArticlesGenerator, PagesGenerator
-from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
+from portal.pelican_private import forget_logged_warnings
 from portal.problems import CONTEXT_KEY, Problem, Severity, github_escape
 
 
@@ -95,8 +95,7 @@ def _collecting() -> Iterator[_Collector]:
     root = logging.getLogger()
     # Pelican drops a warning it has printed before in this process; the
     # check must see every one, however often it runs.
-    LimitFilter._raised_messages.clear()
-    LimitFilter._group_count.clear()
+    forget_logged_warnings()
     root.addHandler(collector)
     try:
         yield collector

@@ -31,6 +31,7 @@ from pelican import signals
 
 from portal import links
 from portal import signals as portal_signals
+from portal.pelican_private import raw_html, replace_raw_html
 from portal.problems import (
     REPORTED,
     Problem,
@@ -334,7 +335,7 @@ def _unlink_held_back(content, display_path: str, held_paths: dict) -> list[Prob
 
     Pelican leaves a ``{filename}`` link it cannot resolve as it is, which
     would print the held-back story's folder name in a public page."""
-    html = content._content
+    html = raw_html(content)
     if not html or not held_paths:
         return []
     source = content.get_relative_source_path()
@@ -375,7 +376,7 @@ def _unlink_held_back(content, display_path: str, held_paths: dict) -> list[Prob
     changed = image.sub(lambda m: unlink(m, lambda m: ""), changed)
     if changed == html:
         return []
-    content._content = changed
+    replace_raw_html(content, changed)
     warnings = []
     for written, story in linked.items():
         warnings.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from portal import links
+from portal.pelican_private import raw_html
 from portal.problems import Problem, Severity
 
 
@@ -20,7 +21,7 @@ def broken_links(
     content_dir = os.path.basename(os.path.normpath(root))
     source = content.get_relative_source_path()
     problems = []
-    for link in links.internal_links(content._content):
+    for link in links.internal_links(raw_html(content)):
         path = links.target(source, link.value)
         if links.resolvable(link, path, root, settings):
             continue

@@ -31,9 +31,9 @@ import logging
 import os
 
 from pelican import signals
-from pelican.plugins.sitemap import sitemap as pelican_sitemap
 
 from portal import signals as portal_signals
+from portal.pelican_private import reset_sitemap, sitemap_generator
 from portal.writing import write_if_changed
 
 logger = logging.getLogger(__name__)
@@ -100,8 +100,7 @@ class _OnePerPage(list):
 
 
 def forget_earlier_builds(pelican):
-    pelican_sitemap.generator._main_pelican = None
-    pelican_sitemap.generator.page_queue = _OnePerPage()
+    reset_sitemap(_OnePerPage())
 
 
 def date_undated_entries(generators):
@@ -117,7 +116,7 @@ def date_undated_entries(generators):
             ):
                 newest = when
     if newest is not None:
-        pelican_sitemap.generator.now = newest
+        sitemap_generator().now = newest
 
 
 def keep_previews_out(generator, published, held_back):

@@ -15,10 +15,10 @@ from __future__ import annotations
 import logging
 import os
 
-from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 
 from portal import parallel
+from portal.pelican_private import cacheable_metadata, reader_cache_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -31,13 +31,13 @@ def _read(path: str):
         content, metadata = reader.read(path)
     except Exception:  # Pelican reads it again and reports the error
         return path, None
-    return path, (content, _filter_discardable_metadata(metadata))
+    return path, (content, cacheable_metadata(metadata))
 
 
 def prefetch(generator) -> None:
     global _readers
     readers = generator.readers
-    if not readers._cache_data_policy:
+    if not reader_cache_enabled(readers):
         return
     count = parallel.workers(generator.settings)
     paths = [

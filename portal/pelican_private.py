@@ -1,0 +1,75 @@
+"""The one place that touches Pelican's (and pelican-sitemap's) private names.
+
+Pelican offers no public way to do a few things the portal needs: read and
+rewrite a page's HTML before its links are resolved, clear the log filter
+that drops repeated warnings, or reset pelican-sitemap's per-process state
+between builds in one process. Each is wrapped here, and only here, so a
+Pelican upgrade that renames one breaks this module and its test
+(``tests/test_pelican_private.py``) loudly instead of some plugin quietly.
+"""
+
+from __future__ import annotations
+
+from pelican.log import LimitFilter
+from pelican.plugins.sitemap import sitemap as pelican_sitemap
+from pelican.readers import _filter_discardable_metadata
+
+# Every private name used below, for the test that checks they still exist.
+USED = {
+    "pelican.contents.Content": ("_content",),
+    "pelican.log.LimitFilter": ("_raised_messages", "_group_count"),
+    "pelican.readers.Readers": ("_cache_data_policy",),
+    "pelican.readers": ("_filter_discardable_metadata",),
+    "pelican.plugins.sitemap.sitemap.SitemapGenerator": ("_main_pelican",),
+    # Still outside this module: plugins/unchanged_writes/writer.py overrides
+    # Writer._open_w to compare a file before replacing it. It goes when the
+    # story pipeline writes story outputs itself (issue 14).
+    "pelican.writers.Writer": ("_open_w", "_overridden_files", "_written_files"),
+}
+
+
+def raw_html(content) -> str:
+    """A story's or page's HTML as read, ``{filename}`` links unresolved.
+
+    ``Content.content`` resolves the links (and caches the result), which is
+    too late for the gate that must unlink held-back stories first."""
+    return content._content
+
+
+def replace_raw_html(content, html: str) -> None:
+    """Replace the HTML as read; links in it are resolved when it is printed."""
+    content._content = html
+
+
+def forget_logged_warnings() -> None:
+    """Make Pelican log again every warning it has printed in this process.
+
+    Its ``LimitFilter`` drops a message it has seen before; a content check
+    run twice in one process must see every problem both times."""
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+
+
+def reader_cache_enabled(readers) -> bool:
+    """Whether Pelican's reader cache is on for this build's ``Readers``."""
+    return bool(readers._cache_data_policy)
+
+
+def cacheable_metadata(metadata: dict) -> dict:
+    """Metadata as Pelican's reader stores it in its cache."""
+    return _filter_discardable_metadata(metadata)
+
+
+def sitemap_generator():
+    """pelican-sitemap's module-level generator (it has one per process)."""
+    return pelican_sitemap.generator
+
+
+def reset_sitemap(page_queue: list) -> None:
+    """Start pelican-sitemap afresh for a new build in this process.
+
+    It keeps the first Pelican object it saw and the pages queued; a build
+    that failed half-way would leave both for the next build."""
+    generator = pelican_sitemap.generator
+    generator._main_pelican = None
+    generator.page_queue = page_queue

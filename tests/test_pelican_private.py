@@ -1,0 +1,99 @@
+"""Pelican's private names live in portal/pelican_private.py alone.
+
+When a Pelican (or pelican-sitemap) upgrade renames one of them, the first
+test fails naming it; the second keeps new uses from creeping in elsewhere."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+
+import pytest
+from pelican.contents import Article
+from pelican.log import LimitFilter
+from pelican.readers import Readers
+from pelican.settings import read_settings
+
+from portal import pelican_private
+from tests.support import PROJECT_ROOT
+
+# Where private names may still appear, and why (see pelican_private.USED).
+ALLOWED = {
+    "portal/pelican_private.py",
+    "plugins/unchanged_writes/writer.py",
+}
+PRIVATE_NAMES = sorted(
+    {name for names in pelican_private.USED.values() for name in names}
+)
+
+
+def _resolve(dotted: str):
+    module_name, _, attribute = dotted.rpartition(".")
+    try:
+        return importlib.import_module(dotted)
+    except ModuleNotFoundError:
+        return getattr(importlib.import_module(module_name), attribute)
+
+
+@pytest.mark.parametrize(
+    ("owner", "name"),
+    [(owner, name) for owner, names in pelican_private.USED.items() for name in names],
+)
+def test_each_private_name_still_exists(owner, name):
+    holder = _resolve(owner)
+    if isinstance(holder, type):
+        # Instance attributes are set in __init__: look in its source too.
+        source = "".join(
+            inspect.getsource(cls) for cls in holder.__mro__ if cls is not object
+        )
+        assert hasattr(holder, name) or f"self.{name}" in source, (
+            f"{owner}.{name} is gone: update portal/pelican_private.py"
+        )
+    else:
+        assert hasattr(holder, name), f"{owner}.{name} is gone"
+
+
+def test_the_wrappers_work_on_real_objects(tmp_path):
+    settings = read_settings(
+        str(PROJECT_ROOT / "pelicanconf.py"), override={"CACHE_PATH": str(tmp_path)}
+    )
+    article = Article("<p>Hello</p>", metadata={"title": "T"}, settings=settings)
+    assert pelican_private.raw_html(article) == "<p>Hello</p>"
+    pelican_private.replace_raw_html(article, "<p>Bye</p>")
+    assert article.content == "<p>Bye</p>"
+
+    readers = Readers(settings, cache_name="test")
+    assert pelican_private.reader_cache_enabled(readers) == bool(
+        settings["CACHE_CONTENT"] and settings["LOAD_CONTENT_CACHE"]
+    )
+    # Pelican drops what it recomputes on every read (the reader's own keys).
+    kept = pelican_private.cacheable_metadata({"title": "T", "related_posts": []})
+    assert kept["title"] == "T"
+
+    LimitFilter._raised_messages.add(("message", 30))
+    pelican_private.forget_logged_warnings()
+    assert not LimitFilter._raised_messages
+
+    queue: list = []
+    pelican_private.reset_sitemap(queue)
+    generator = pelican_private.sitemap_generator()
+    assert generator.page_queue is queue
+    assert generator._main_pelican is None
+
+
+def test_no_private_pelican_name_outside_the_adapter():
+    pattern = re.compile(r"\.(" + "|".join(map(re.escape, PRIVATE_NAMES)) + r")\b")
+    offenders = []
+    for folder in ("plugins", "portal"):
+        for path in sorted((PROJECT_ROOT / folder).rglob("*.py")):
+            relative = path.relative_to(PROJECT_ROOT).as_posix()
+            if relative in ALLOWED:
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if pattern.search(line) and "self._" not in line:
+                    offenders.append(f"{relative}:{number}: {line.strip()}")
+    assert not offenders, (
+        "Pelican private names outside portal/pelican_private.py:\n"
+        + "\n".join(offenders)
+    )
