@@ -27,12 +27,7 @@ class DataFile(Generic[Model]):
     lines: dict[tuple, int]
 
     def line_of(self, loc) -> int | None:
-        loc = tuple(loc)
-        while loc:
-            if loc in self.lines:
-                return self.lines[loc]
-            loc = loc[:-1]
-        return None
+        return frontmatter.line_of(self.lines, loc)
 
     def problem(self, field: str, message: str, fix: str, loc=None) -> Problem:
         """A problem at ``loc`` (a key path like ("forms", "match", "page"))."""

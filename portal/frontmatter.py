@@ -31,12 +31,21 @@ class FrontMatter:
 
     def line_of(self, loc: tuple) -> int:
         """The line of the deepest known part of a field path."""
-        loc = tuple(loc)
-        while loc:
-            if loc in self.lines:
-                return self.lines[loc]
-            loc = loc[:-1]
-        return 2
+        return line_of(self.lines, loc, default=2)
+
+
+def line_of(lines: dict[tuple, int], loc, default: int | None = None) -> int | None:
+    """The line of the deepest part of the field path ``loc`` in ``lines``.
+
+    ``("participants", 1, "name")`` falls back to the line of
+    ``("participants", 1)``, then of ``("participants",)``: a message about a
+    field that is missing points at the nearest thing that is there."""
+    loc = tuple(loc)
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return default
 
 
 def split(text: str) -> FrontMatter:

@@ -6,6 +6,7 @@ once used; the wording may."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
@@ -42,7 +43,27 @@ class Questions(RootModel[list[Question]]):
         return self
 
 
+# Parsed files by (path, content digest): the guide page, the chapters'
+# checks and the browse pages all need the questions in one build, and the
+# development server rebuilds many times in one process.
+_parsed: dict[tuple[str, str], datafile.DataFile[Questions]] = {}
+
+
 def load_questions(content_path: str) -> datafile.DataFile[Questions]:
-    """The questions of ``<content_path>/data/questions.yml``, checked."""
-    path = os.path.join(content_path, QUESTIONS_FILE)
-    return datafile.load(path, Questions, content_path, HELP)
+    """The questions of ``<content_path>/data/questions.yml``, checked.
+
+    The one way the portal reads the guide's questions: the path is fixed,
+    so every plugin sees the same file, and it is parsed again only when its
+    bytes change."""
+    path = os.path.abspath(os.path.join(content_path, QUESTIONS_FILE))
+    try:
+        with open(path, "rb") as handle:
+            digest = hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        digest = ""  # missing or unreadable: datafile.load says which
+    key = (path, digest)
+    if key not in _parsed:
+        if len(_parsed) > 16:
+            _parsed.clear()
+        _parsed[key] = datafile.load(path, Questions, content_path, HELP)
+    return _parsed[key]

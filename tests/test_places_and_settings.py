@@ -44,7 +44,6 @@ def test_slugs_and_places_outside_the_us():
         ({"BROWSE_RELATED_MAX": 0}, "BROWSE_RELATED_MAX must be a whole number"),
         ({"BROWSE_URLS": {"placez": "p/"}}, "unknown keys placez"),
         ({"BROWSE_URLS": {"places": "/places"}}, "must be a folder path"),
-        ({"BROWSE_QUESTIONS_FILE": 3}, "BROWSE_QUESTIONS_FILE must be a path"),
     ],
 )
 def test_browse_settings_are_checked(override, message):

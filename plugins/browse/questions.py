@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 
-from portal import datafile
 from portal.problems import Problem
-from portal.questions import HELP, Questions
+from portal.questions import load_questions
 from portal.schema import did_you_mean
-
-from .settings import settings as browse_settings
 
 logger = logging.getLogger(__name__)
 
@@ -32,22 +28,13 @@ class QuestionsFileError(ValueError):
     pass
 
 
-def questions_file(pelican_settings) -> tuple[str, str]:
-    """The questions file's path, and its name as editors see it."""
-    name = browse_settings(pelican_settings)["BROWSE_QUESTIONS_FILE"]
-    content = pelican_settings["PATH"]
-    path = os.path.join(content, name)
-    return path, datafile.editor_path(path, content)
-
-
 def questions_for(pelican_settings) -> list[Question]:
     """The guide's questions in the file's order (none if it is missing).
 
     The file is read and checked by ``portal.questions`` (the conversation
     guide plugin reports its problems); a broken file raises
     QuestionsFileError with the first problem."""
-    path, _ = questions_file(pelican_settings)
-    loaded = datafile.load(path, Questions, pelican_settings["PATH"], HELP)
+    loaded = load_questions(pelican_settings["PATH"])
     if loaded.problems:
         raise QuestionsFileError(str(loaded.problems[0]))
     if loaded.value is None:
@@ -107,7 +94,7 @@ def check_chapter_questions(generator, stories, report) -> None:
         # No guide questions in this site: nothing to check keys against.
         return
     keys = [question.key for question in questions]
-    shown_as = questions_file(generator.settings)[1]
+    shown_as = load_questions(generator.settings["PATH"]).path
     for story in stories:
         for problem in chapter_question_problems(story, keys, shown_as):
             report(problem)

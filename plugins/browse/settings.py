@@ -18,7 +18,6 @@ URLS = {
 
 DEFAULTS = {
     # The conversation guide's questions, relative to the content folder.
-    "BROWSE_QUESTIONS_FILE": "data/questions.yml",
     # Overrides of single entries of URLS.
     "BROWSE_URLS": {},
     # How many related stories, and "more from this place" stories, a story
@@ -48,11 +47,6 @@ def settings(pelican_settings) -> dict:
             raise ValueError(
                 f"{key} must be a whole number of 1 or more, not {value!r}"
             )
-    if not isinstance(out["BROWSE_QUESTIONS_FILE"], str):
-        raise ValueError(
-            "BROWSE_QUESTIONS_FILE must be a path relative to the content folder, "
-            f"like 'data/questions.yml', not {out['BROWSE_QUESTIONS_FILE']!r}"
-        )
     overrides = out["BROWSE_URLS"]
     if not isinstance(overrides, dict):
         raise ValueError(f"BROWSE_URLS must be a mapping, not {overrides!r}")

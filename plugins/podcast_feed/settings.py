@@ -434,11 +434,7 @@ def _validated(data, lines, source, problems) -> PodcastData | None:
 
 
 def _line(lines: dict, loc: tuple) -> int | None:
-    while loc:
-        if loc in lines:
-            return lines[loc]
-        loc = loc[:-1]
-    return None
+    return frontmatter.line_of(lines, loc)
 
 
 def _description_html(markdown_text: str, site_url: str, settings) -> str:

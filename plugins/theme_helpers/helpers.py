@@ -8,6 +8,7 @@ import markupsafe
 from jinja2 import pass_context
 from pelican import signals
 
+from portal.sizes import human_size
 from portal.timecode import format_timecode, iso8601_duration
 
 
@@ -21,15 +22,6 @@ def duration_words(seconds: float) -> str:
     if minutes:
         return f"{minutes} min {secs} sec" if minutes < 5 and secs else f"{minutes} min"
     return f"{secs} sec"
-
-
-def filesize(size: int) -> str:
-    value = float(size or 0)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} GB"
 
 
 @pass_context
@@ -78,7 +70,7 @@ FILTERS = {
     "timecode": format_timecode,
     "iso_duration": iso8601_duration,
     "duration_words": duration_words,
-    "filesize": filesize,
+    "filesize": human_size,
     "site_url": site_url,
     "join_names": join_names,
 }

@@ -37,6 +37,7 @@ from pelican import signals
 
 from portal import outputs, parallel
 from portal import signals as portal_signals
+from portal.frontmatter import line_of
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem, Severity
 from portal.questions import load_questions
@@ -67,12 +68,7 @@ def question_wording(content_path: str) -> dict[str, str]:
 
 
 def _line(story, *field) -> int | None:
-    lines = story.story_lines
-    while field:
-        if field in lines:
-            return lines[field]
-        field = field[:-1]
-    return None
+    return line_of(story.story_lines, field)
 
 
 def check_stories(generator, stories, report):
