@@ -107,12 +107,14 @@ CAMPAIGN = {
     "contact_email": "onesmallstep@storycorps.org",
 }
 
-# Rebuilds re-read only the Markdown files that changed (size+mtime); the
-# reader's output is cached, never Article objects, so plugin attributes
-# (audio, transcript, approval) are recomputed on every build.
+# Rebuilds re-read only the Markdown files whose bytes changed (a SHA-256 of
+# each file, not its mtime: a fresh checkout gives every file a new mtime,
+# and a publish workflow that restores cache/ should not read every story
+# again). The reader's output is cached, never Article objects, so plugin
+# attributes (audio, transcript, approval) are recomputed on every build.
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
-CHECK_MODIFIED_METHOD = "mtime"
+CHECK_MODIFIED_METHOD = "sha256"
 CONTENT_CACHING_LAYER = "reader"
 
 # Story handling (see plugins/*/README.md).

@@ -1,10 +1,15 @@
-"""Pelican's cache of read stories is dropped when the reading code changes.
+"""Pelican's cache of read stories: keyed by content, dropped on new code.
 
-Pelican keys its reader cache on each file's modification time only, so an
-upgrade of the portal (a new field, a new check) would otherwise keep what
-the old code read from every unchanged story.md."""
+The cache is keyed by each file's bytes (``CHECK_MODIFIED_METHOD``), so a
+fresh checkout, whose files all have new modification times, reads nothing
+again; and it is thrown away when the reading code changes, since an upgrade
+of the portal (a new field, a new check) would otherwise keep what the old
+code read from every unchanged story.md."""
 
 from __future__ import annotations
+
+import os
+import shutil
 
 import pytest
 
@@ -61,3 +66,36 @@ def test_reads_are_fresh_after_the_reading_code_changes(
         assert "Read again." in _story_page(output)
     else:  # the cache still serves unchanged files
         assert "Read again." not in _story_page(output)
+
+
+def test_a_fresh_checkout_with_the_cache_reads_only_what_changed(
+    tmp_path, upgraded_reader
+):
+    """Same bytes with new modification times (a clone) are not read again;
+    a story whose bytes changed is."""
+    _use, reread = upgraded_reader
+    content = tmp_path / "content"
+    write_story(content, "cached-story", body="What the first build read.")
+    write_story(content, "edited-story", body="Before the edit.")
+    cache = tmp_path / "cache"
+    build_site(content, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
+
+    # The "clone": at the same place (a workflow's checkout folder), every
+    # file written anew (new mtimes), the cache folder kept.
+    original = tmp_path / "original"
+    content.rename(original)
+    shutil.copytree(original, content, copy_function=shutil.copyfile)
+    for path in content.rglob("*"):
+        os.utime(path, (1_900_000_000, 1_900_000_000))
+    clone = content
+    edited = clone / "stories/edited-story/story.md"
+    edited.write_text(
+        edited.read_text().replace("Before the edit.", "After the edit."),
+        encoding="utf-8",
+    )
+    reread()
+    output = build_site(clone, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
+    assert "Read again." not in _story_page(output)
+    edited_page = (output / "stories/edited-story/index.html").read_text()
+    assert "After the edit." in edited_page
+    assert "Read again." in edited_page
