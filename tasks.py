@@ -212,7 +212,15 @@ def _media_path(settings: dict) -> Path | None:
     return ROOT / settings.get("STORY_MEDIA_OUTPUT_PATH", "output-media")
 
 
-def _deploy(settings: dict, output: Path, targets: str | None) -> None:
+NO_TARGET = (
+    "Deployed nothing: no deploy target is set. To send the site to its host, "
+    "run `./dev deploy --to rsync` (or s3, github-pages), or set DEPLOY_TARGETS "
+    "(see README.md, \"Publishing\")."
+)
+
+
+def _deploy(settings: dict, output: Path, targets: str | None) -> tuple[str, ...]:
+    """Deploy ``output`` to each target; the targets it was sent to."""
     from portal import deploy
 
     try:
@@ -224,6 +232,7 @@ def _deploy(settings: dict, output: Path, targets: str | None) -> None:
                 print(line)
     except deploy.DeployError as error:
         sys.exit(f"Deploy failed: {error.problem} - {error.fix}")
+    return tuple(chosen)
 
 
 @task(
@@ -255,8 +264,13 @@ def publish(c, output=None, to=None, content=None):
             f"Publish failed: {error}. Nothing was deployed. Run `./dev check` to "
             "see every problem with its fix."
         )
-    print(f"Published to {published}")
-    _deploy(settings, published, to)
+    print(f"Built the production site into {published}.", flush=True)
+    deployed = _deploy(settings, published, to)
+    if deployed:
+        print(f"Published: deployed to {', '.join(deployed)}.")
+    else:
+        # Only a deployed site is published; say so rather than "Published".
+        print(NO_TARGET)
 
 
 @task(
@@ -267,7 +281,8 @@ def publish(c, output=None, to=None, content=None):
 def deploy(c, to=None):
     """Send the last published site to its hosts again, without building."""
     settings = _publish_settings()
-    _deploy(settings, ROOT / settings["OUTPUT_PATH"], to)
+    if not _deploy(settings, ROOT / settings["OUTPUT_PATH"], to):
+        print(NO_TARGET)
 
 
 @task(

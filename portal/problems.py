@@ -60,11 +60,12 @@ class FixableError(ValueError):
 class StoryContentError(Exception):
     """Raised by strict (production) builds when content has errors."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], intro: str = ""):
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
+        count = f"{len(problems)} content error" + ("" if len(problems) == 1 else "s")
         super().__init__(
-            f"{len(problems)} content error(s) stop this production build:\n{lines}"
+            f"{intro}{count} stop this production build:\n{lines}"
         )
 
 

@@ -9,10 +9,20 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import slugify
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from portal.timecode import parse_timecode
 
@@ -65,6 +75,42 @@ class Chapter(_Strict):
         return parse_timecode(value)
 
 
+# Day-first or month-first dates editors type from habit: 09/14/2024,
+# 14.09.2024. Read only to show the same day in the form to write.
+_OTHER_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def _editor_fixable(message: str, fix: str) -> PydanticCustomError:
+    """An error whose fix is known here; ``describe_errors`` shows both."""
+    return PydanticCustomError("editor_fixable", message, {"fix": fix})
+
+
+def _date_from_text(value):
+    """A date written as text: YYYY-MM-DD (or an ISO date-time), else one
+    clear error with the same day written the right way."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    for parse in (datetime.date.fromisoformat, datetime.datetime.fromisoformat):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    example = "2024-09-14"
+    other = _OTHER_DATE.match(text)
+    if other:
+        first, second, year = (int(part) for part in other.groups())
+        month, day = (first, second) if first <= 12 else (second, first)
+        try:
+            example = datetime.date(year, month, day).isoformat()
+        except ValueError:
+            pass
+    raise _editor_fixable(
+        f"'{text}' is not a date in the form we read",
+        f"write it as YYYY-MM-DD, like {example}",
+    )
+
+
 class Approval(_Strict):
     approved_by: str = Field(min_length=1)
     approved_on: datetime.date
@@ -73,6 +119,7 @@ class Approval(_Strict):
     @field_validator("approved_on", mode="before")
     @classmethod
     def _date_only(cls, value):
+        value = _date_from_text(value)
         if isinstance(value, datetime.datetime):
             return value.date()
         return value
@@ -92,6 +139,24 @@ def _check_datetime(value):
     raise ValueError("not a date; write it as YYYY-MM-DD")
 
 
+def _topic_has_address(topic: str) -> str:
+    """Every topic gets a page at /topics/<slug>/: it needs letters or
+    digits to make one (Pelican would otherwise link to /topics//)."""
+    topic = topic.strip()
+    if topic and not slugify(
+        topic, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
+    ):
+        raise _editor_fixable(
+            f"the topic '{topic}' has no letters or digits, so it cannot "
+            "become a web address (/topics/.../)",
+            "write the topic in words, like 'faith' or 'small towns'",
+        )
+    return topic
+
+
+Topic = Annotated[str, AfterValidator(_topic_has_address)]
+
+
 class Story(_Strict):
     id: str
     title: str = Field(min_length=1, max_length=200)
@@ -106,7 +171,7 @@ class Story(_Strict):
     transcript: str | None = None
     image: str | None = None
     image_alt: str | None = None
-    topics: list[str] = []
+    topics: list[Topic] = []
     chapters: list[Chapter] = []
     featured: bool = False
     status: Literal["draft", "published"] = "draft"
@@ -127,6 +192,11 @@ class Story(_Strict):
                 "must be 3-64 lowercase letters, digits and hyphens, like oss-2019-0042"
             )
         return value
+
+    @field_validator("date", "published", mode="before")
+    @classmethod
+    def _dates_from_text(cls, value):
+        return _date_from_text(value)
 
     @field_validator("date", "published")
     @classmethod
@@ -150,9 +220,10 @@ class Story(_Strict):
     @model_validator(mode="after")
     def _cross_field(self):
         if self.image and not self.image_alt:
-            raise ValueError(
-                "image_alt: the image has no description; write what it shows "
-                "for people who cannot see it"
+            raise _editor_fixable(
+                "image_alt: is missing, so the picture has no description",
+                "add image_alt: what the picture shows, in a sentence, for "
+                "people who cannot see it",
             )
         names = [p.name for p in self.participants]
         if len(set(names)) != len(names):
@@ -225,33 +296,121 @@ def did_you_mean(name: str, options) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
-def describe_errors(error: pydantic.ValidationError, known_fields) -> list[dict]:
-    """Turn pydantic's errors into (loc, field, message, fix) for editors."""
+# Help for the fields inside a list item or a mapping, for "is missing".
+PART_HELP: dict[tuple[str, str], str] = {
+    ("approval", "approved_by"): "the name of the editor who approved it",
+    ("approval", "approved_on"): "the day it was approved, as YYYY-MM-DD",
+    ("approval", "releases_signed"): "true once every participant has signed "
+    "the release (false until then)",
+    ("participants", "name"): "the person's name",
+    ("location", "name"): "the place, like 'Tulsa, Oklahoma'",
+    ("chapters", "start"): "when the chapter starts in the audio, like 4:05",
+    ("chapters", "title"): "the chapter's title",
+}
+
+# Where a cross-field problem points when its own field is not written yet.
+_LINE_INSTEAD = {"image_alt": ("image",)}
+
+# List items editors count from 1, named by what they hold.
+_ITEM_NAMES = {
+    "chapters": ("chapter", "title"),
+    "participants": ("participant", "name"),
+}
+
+
+def describe_errors(
+    error: pydantic.ValidationError, known_fields, data: dict | None = None
+) -> list[dict]:
+    """Turn pydantic's errors into (loc, field, message, fix) for editors.
+
+    ``data`` (the front matter as read) names list items in messages:
+    ``chapters.3.start`` is "chapter 4 ('Where we grew up')". Each item may
+    carry ``line_loc``, the field whose line to show when ``loc`` has none."""
     out = []
+    # A value that is neither a date nor a date-time fails both; say it once.
+    seen_union: set[tuple] = set()
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
+        if loc and loc[-1] in ("date", "datetime") and len(loc) > 1:
+            if loc[:-1] in seen_union:
+                continue
+            seen_union.add(loc[:-1])
+            loc = loc[:-1]
         field = ".".join(str(part) for part in loc) or "front matter"
         top = str(loc[0]) if loc else ""
         kind = item["type"]
         message = item["msg"].removeprefix("Value error, ")
+        line_loc = loc
         if kind == "extra_forbidden":
             hint = did_you_mean(str(loc[-1]), _fields_at(loc[:-1], known_fields))
             message = "is not a field we know"
             fix = hint or "remove it, or move private notes under 'staff:'"
         elif kind == "missing":
             message = "is required but missing"
-            fix = f"add {field}: {FIELD_HELP.get(top, '')}".rstrip(": ")
+            leaf = str(loc[-1])
+            if len(loc) > 1:
+                help_text = PART_HELP.get((top, leaf), "")
+                parent = ".".join(str(part) for part in loc[:-1])
+                fix = f"add '{leaf}:' under '{parent}:'" + (
+                    f", {help_text}" if help_text else ""
+                )
+            else:
+                fix = f"add {field}: {FIELD_HELP.get(top, '')}".rstrip(": ")
+        elif kind == "editor_fixable":
+            fix = item["ctx"]["fix"]
+            if not loc and ": " in message:
+                field, message = message.split(": ", 1)
+                loc = line_loc = (field,)
+        elif kind == "string_too_short" and item.get("ctx", {}).get("min_length") == 1:
+            message = "is empty"
+            fix = f"write {FIELD_HELP.get(top, 'a value')}"
         else:
             # Cross-field checks name their own field at the start.
             if not loc and ": " in message:
                 field, message = message.split(": ", 1)
                 top = field.split(".")[0]
-                loc = (field,)
+                loc = line_loc = (field,)
             fix = FIELD_HELP.get(top, "see content/README.md")
             if kind == "literal_error":
+                written = item.get("input")
+                if isinstance(written, str) and written.strip().lower() in [
+                    str(option).strip("'") for option in _literal_options(item)
+                ]:
+                    message = f"'{written}' must be written in lowercase"
                 fix = f"use {FIELD_HELP.get(top, item['msg'])}"
-        out.append({"loc": loc, "field": field, "message": message, "fix": fix})
+        if len(loc) == 1 and loc[0] in _LINE_INSTEAD and loc[0] not in (data or {}):
+            line_loc = _LINE_INSTEAD[loc[0]]
+        message = _name_item(loc, data) + message
+        out.append(
+            {
+                "loc": loc,
+                "line_loc": line_loc,
+                "field": field,
+                "message": message,
+                "fix": fix,
+            }
+        )
     return out
+
+
+def _literal_options(item: dict) -> list[str]:
+    expected = item.get("ctx", {}).get("expected", "")
+    return [part.strip() for part in re.split(r",| or ", expected) if part.strip()]
+
+
+def _name_item(loc: tuple, data: dict | None) -> str:
+    """ "chapter 4 ('Title'): " for ("chapters", 3, ...): counted from 1."""
+    if len(loc) < 2 or loc[0] not in _ITEM_NAMES or not isinstance(loc[1], int):
+        return ""
+    noun, label_key = _ITEM_NAMES[loc[0]]
+    name = f"{noun} {loc[1] + 1}"
+    items = (data or {}).get(loc[0])
+    if isinstance(items, list) and loc[1] < len(items):
+        entry = items[loc[1]]
+        label = entry.get(label_key) if isinstance(entry, dict) else None
+        if isinstance(label, str) and label.strip():
+            name += f" ('{label.strip()}')"
+    return f"{name}: "
 
 
 def _fields_at(loc: tuple, known_fields) -> list[str]:

@@ -145,8 +145,8 @@ ERRORS = {
     "future date": f"{S}/future-date/story.md:5: date: the recording date 2030-01-01"
     " is in the future - write the day the conversation was recorded",
     "approval incomplete": f"{S}/half-approved/story.md:23: approval.releases_signed:"
-    " is required but missing - add approval.releases_signed: approved_by,"
-    " approved_on (YYYY-MM-DD) and releases_signed: true",
+    " is required but missing - add 'releases_signed:' under 'approval:', true"
+    " once every participant has signed the release (false until then)",
     "audio missing": f"{S}/missing-audio/story.md:17: audio: 'gone.mp3' does not"
     " exist in the story folder - add the file or correct the name in the front"
     " matter",
@@ -163,7 +163,7 @@ ERRORS = {
     " start times must go up, each later than the last - a list of chapters,"
     " each with 'start:' (like 4:05) and 'title:'",
     "chapter after the end": f"{S}/chapter-too-late/story.md:30: chapters.1.start:"
-    " chapter 'Gone' starts at 9:00, but the audio ends at 0:03 - correct the"
+    " chapter 2 ('Gone') starts at 9:00, but the audio ends at 0:03 - correct the"
     " start time, or check that 'audio' names the right file",
     "image missing": f"{S}/missing-image/story.md:27: image: 'portrait.jpg' does not"
     " exist in the story folder - add the picture or correct the name in the"

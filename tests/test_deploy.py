@@ -495,8 +495,9 @@ def test_the_publish_command_builds_then_deploys_with_rsync(tmp_path):
         check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert f"Published to {tmp_path / 'output'}" in run.stdout
+    assert f"Built the production site into {tmp_path / 'output'}." in run.stdout
     assert "Deploying to rsync..." in run.stdout
+    assert "Published: deployed to rsync." in run.stdout
     assert f"rsync: the site is at {target}" in run.stdout
     assert snapshot(target) == snapshot(tmp_path / "output")
     assert (target / "index.html").is_file()

@@ -276,7 +276,7 @@ def test_chapter_after_the_end_of_the_audio(tmp_path):
     line = line_of(story, "- start: 0:05")
     # Reported once (by content_checks), and left out of the chapters.
     assert problems == [
-        f"content/stories/talk/story.md:{line}: chapters.1.start: chapter 'Late' "
+        f"content/stories/talk/story.md:{line}: chapters.1.start: chapter 2 ('Late') "
         "starts at 0:05, but the audio ends at 0:03 - correct the start time, or "
         "check that 'audio' names the right file"
     ]

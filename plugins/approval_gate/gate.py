@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import difflib
 import html as html_module
 import logging
 import os
@@ -177,28 +178,50 @@ def would_publish(story, settings) -> bool:
 def _declared_public(declared: dict | None, settings) -> bool:
     """Would a story whose front matter failed validation otherwise be public?
 
-    Its raw fields still say whether it is published and approved: a typo in
-    one field of an approved story must stop a production build, not make
-    the story silently vanish from the public site while the build passes.
-    A file that cannot be read at all (broken YAML, not UTF-8, too large)
-    says nothing, so it counts as meant to be public: it may be a public
-    story saved wrongly, and a failed build is the safe way to find out."""
+    Its raw fields still say whether it is meant to be: a status that is
+    some spelling of "published" (``Published``, ``publish``) and an
+    approval block, however incomplete or misspelled (``aproval:``, a
+    forgotten or mistyped ``releases_signed``). A mistake in such a story
+    must stop a production build, not make the story silently vanish from
+    the public site while the build passes. Only what says "not yet" in
+    so many words keeps it out: a draft status, no approval at all,
+    ``releases_signed: false``, a future ``published`` day. A file that
+    cannot be read at all (broken YAML, not UTF-8, too large) says nothing,
+    so it counts as meant to be public: it may be a public story saved
+    wrongly, and a failed build is the safe way to find out."""
     if declared is None:
         return True
-    approval = declared.get("approval")
-    if declared.get("status") != "published" or not isinstance(approval, dict):
+    if not _says_published(declared.get("status")):
         return False
-    if not (
-        approval.get("approved_by")
-        and approval.get("approved_on")
-        and approval.get("releases_signed") is True
-    ):
+    approval = declared.get("approval")
+    if approval is None or approval == {} or approval == "":
+        return False
+    if isinstance(approval, dict) and _says_no(approval.get("releases_signed")):
         return False
     published = declared.get("published")
     if isinstance(published, datetime.date):
         zone = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "UTC")
         return _aware(published, zone) <= _now(settings)
     return True
+
+
+def _says_published(status) -> bool:
+    """``published`` however it is spelled or capitalised; not ``draft``."""
+    if not isinstance(status, str):
+        return False
+    written = status.strip().lower()
+    if written.startswith("publi"):
+        return True
+    return difflib.SequenceMatcher(None, written, "published").ratio() >= 0.75
+
+
+def _says_no(value) -> bool:
+    """An explicit no: ``false``, ``no``, ``0`` (YAML or quoted)."""
+    if value is False or value == 0:
+        return True
+    return isinstance(value, str) and value.strip().lower() in {
+        "false", "no", "n", "0", "off", "not yet",
+    }  # fmt: skip
 
 
 def gate(generator):
@@ -249,7 +272,7 @@ def gate(generator):
             published.append(story)
 
     if blocking:
-        raise StoryContentError(blocking)
+        raise StoryContentError(blocking, _blocked_intro(blocking))
 
     for story, reasons in held_back.items():
         logger.warning(
@@ -295,6 +318,19 @@ def gate(generator):
     generator.context["stories_published_count"] = len(published)
     portal_signals.stories_gated.send(
         generator, published=published, held_back=held_back
+    )
+
+
+def _blocked_intro(blocking: list[Problem]) -> str:
+    """Which stories a production build stops for, and why it must."""
+    paths = sorted({problem.path for problem in blocking})
+    stories = "\n".join(f"  {path}" for path in paths)
+    which = "This story is" if len(paths) == 1 else "These stories are"
+    return (
+        f"{which} set to be published (status and approval), but an error "
+        f"would leave {'it' if len(paths) == 1 else 'them'} out of the public "
+        f"site:\n{stories}\nFix every problem below, or set 'status: draft' "
+        "to hold a story back on purpose.\n"
     )
 
 

@@ -70,8 +70,8 @@ def chapter_question_problems(story, keys: list[str], shown_as: str) -> list[Pro
             Problem(
                 story.story_source,
                 f"{where}.{index}.question" if front_matter else "transcript",
-                f"chapter '{title}' answers '{key}', which is not a question in "
-                f"{shown_as}",
+                f"chapter {index + 1} ('{title}') answers '{key}', which is not "
+                f"a question in {shown_as}",
                 fix,
                 story.story_lines.get(("chapters", index, "question"))
                 if front_matter

@@ -15,7 +15,7 @@ def chapters_past_the_end(story) -> list[Problem]:
                 Problem(
                     story.story_source,
                     f"chapters.{index}.start",
-                    f"chapter '{chapter.title}' starts at "
+                    f"chapter {index + 1} ('{chapter.title}') starts at "
                     f"{format_timecode(chapter.start)}, but the audio ends at "
                     f"{format_timecode(duration)}",
                     "correct the start time, or check that 'audio' names the "

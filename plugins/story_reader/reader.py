@@ -8,6 +8,7 @@ Pelican print a traceback and forget which field was wrong."""
 from __future__ import annotations
 
 import datetime
+import difflib
 import logging
 import os
 
@@ -100,14 +101,14 @@ class FrontMatterMarkdownReader(MarkdownReader):
         try:
             return model.model_validate(matter.data)
         except pydantic.ValidationError as error:
-            for item in describe_errors(error, model.model_fields):
+            for item in describe_errors(error, model.model_fields, matter.data):
                 problems.append(
                     Problem(
                         relative,
                         item["field"],
                         item["message"],
                         item["fix"],
-                        matter.line_of(item["loc"]),
+                        matter.line_of(item["line_loc"]),
                     )
                 )
             return None
@@ -184,7 +185,24 @@ def _declared(matter) -> dict | None:
     None when the file could not be read at all."""
     if matter is None:
         return None
-    return {key: matter.data.get(key) for key in ("status", "approval", "published")}
+    return {key: _value_meant_for(matter.data, key) for key in DECLARED_FIELDS}
+
+
+# The fields that say whether a story is meant to be public.
+DECLARED_FIELDS = ("status", "approval", "published")
+
+
+def _value_meant_for(data: dict, field: str):
+    """``data[field]``, or the value of a key that is plainly a misspelling
+    of it (``aproval:``, ``Status:``): the story still says what it meant."""
+    if field in data:
+        return data[field]
+    for key, value in data.items():
+        if isinstance(key, str):
+            written = key.strip().lower()
+            if difflib.SequenceMatcher(None, written, field).ratio() >= 0.8:
+                return value
+    return None
 
 
 def _read_text(source_path: str, relative: str, problems: list) -> str | None:
