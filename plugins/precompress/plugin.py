@@ -35,6 +35,7 @@ import os
 
 from pelican import signals
 
+from portal.code_digest import tree_digest
 from portal.writing import write_if_changed
 
 logger = logging.getLogger(__name__)
@@ -53,10 +54,14 @@ DEFAULTS = {
 SUFFIXES = {"gzip": ".gz", "br": ".br"}
 ASSET_EXTENSIONS = (".css", ".js", ".mjs", ".svg")
 CACHE_FILE = "precompress.json"
-CACHE_VERSION = 1
 
 # What the last build did, for tests and the log: compressed / unchanged.
 LAST_COUNTS: dict[str, int] = {}
+
+
+def _code() -> str:
+    """This plugin's code: what it compressed with other code is redone."""
+    return tree_digest(os.path.dirname(os.path.abspath(__file__)), suffixes=(".py",))
 
 
 def settings(pelican_settings) -> dict:
@@ -108,7 +113,7 @@ def _load_manifest(path: str | None) -> dict[str, str]:
             data = json.load(handle)
     except (OSError, ValueError):
         return {}
-    return data.get("files", {}) if data.get("version") == CACHE_VERSION else {}
+    return data.get("files", {}) if data.get("code") == _code() else {}
 
 
 def _text_files(output: str, extensions: tuple[str, ...]) -> list[str]:
@@ -184,7 +189,7 @@ def precompress(pelican) -> None:
         os.makedirs(cache_path, exist_ok=True)
         write_if_changed(
             manifest_path,
-            json.dumps({"version": CACHE_VERSION, "files": fresh}, sort_keys=True),
+            json.dumps({"code": _code(), "files": fresh}, sort_keys=True),
         )
     LAST_COUNTS.clear()
     LAST_COUNTS.update(

@@ -16,6 +16,7 @@ import os
 
 from portal import parallel
 from portal import signals as portal_signals
+from portal.code_digest import tree_digest
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem
 
@@ -28,7 +29,12 @@ DEFAULTS = {
     "STORY_AUDIO_MAX_BYTES": 500 * 1024 * 1024,
 }
 CACHE_FILE = "story_audio.json"
-CACHE_VERSION = 1
+
+
+def _code() -> str:
+    """The code that turns a file into its AudioInfo: entries made by other
+    code are read again."""
+    return tree_digest(os.path.dirname(os.path.abspath(__file__)), suffixes=(".py",))
 
 
 def settings(pelican_settings) -> dict:
@@ -53,7 +59,7 @@ class AudioCache:
             try:
                 with open(self.path, encoding="utf-8") as handle:
                     data = json.load(handle)
-                if data.get("version") == CACHE_VERSION:
+                if data.get("code") == _code():
                     self.entries = data["entries"]
             except (OSError, ValueError, KeyError):
                 logger.warning("[story_audio] ignoring unreadable cache %s", self.path)
@@ -118,7 +124,7 @@ class AudioCache:
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         temporary = self.path + ".tmp"
         with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump({"version": CACHE_VERSION, "entries": self.entries}, handle)
+            json.dump({"code": _code(), "entries": self.entries}, handle)
         os.replace(temporary, self.path)
         self._dirty = False
 

@@ -10,11 +10,11 @@ files of this plugin and of ``portal/`` (schema, front matter, problems)."""
 from __future__ import annotations
 
 import glob
-import hashlib
 import logging
 import os
 
 import portal
+from portal.code_digest import tree_digest
 
 logger = logging.getLogger(__name__)
 
@@ -26,16 +26,9 @@ READER_CACHES = "*-Readers"
 def code_digest() -> str:
     """A hash of the reading code's source files, by content (checkouts and
     copies change modification times without changing the code)."""
-    digest = hashlib.sha256()
-    folders = (os.path.dirname(__file__), os.path.dirname(portal.__file__))
-    for folder in folders:
-        for path in sorted(
-            glob.glob(os.path.join(folder, "**", "*.py"), recursive=True)
-        ):
-            digest.update(os.path.relpath(path, folder).encode())
-            with open(path, "rb") as handle:
-                digest.update(handle.read())
-    return digest.hexdigest()
+    return tree_digest(
+        os.path.dirname(__file__), os.path.dirname(portal.__file__), suffixes=(".py",)
+    )
 
 
 def forget_stale_reads(pelican) -> None:

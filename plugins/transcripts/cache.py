@@ -16,6 +16,7 @@ import os
 import pickle
 
 from portal import parallel
+from portal.code_digest import tree_digest
 
 from .transcript import Transcript, read_transcript
 
@@ -23,13 +24,9 @@ FOLDER = "transcripts"
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _code_stamp() -> list:
+def _code_stamp() -> str:
     """The package's own files: a change in how cues are read refreshes all."""
-    return sorted(
-        (name, os.stat(os.path.join(_HERE, name)).st_mtime_ns)
-        for name in os.listdir(_HERE)
-        if name.endswith(".py")
-    )
+    return tree_digest(_HERE, suffixes=(".py",))
 
 
 class TranscriptCache:

@@ -31,11 +31,11 @@ import logging
 import os
 
 import portal
+from portal.code_digest import tree_digest
 
 logger = logging.getLogger(__name__)
 
 CACHE_FILE = "render_cache.json"
-CACHE_VERSION = 1
 
 
 def _site_fields(story) -> tuple:
@@ -55,26 +55,14 @@ def _site_fields(story) -> tuple:
 SITE_FIELDS = _site_fields
 
 
-def _tree_stamp(root: str, skip: tuple[str, ...] = ()) -> list:
-    out = []
-    for folder, folders, names in os.walk(root):
-        folders[:] = sorted(
-            f
-            for f in folders
-            if not f.startswith(".")
-            and f != "__pycache__"
-            and os.path.join(folder, f) not in skip
-        )
-        for name in sorted(names):
-            if name.endswith((".pyc", "~")):
-                continue
-            path = os.path.join(folder, name)
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            out.append((os.path.relpath(path, root), stat.st_size, stat.st_mtime_ns))
-    return out
+def _content_digest(content: str, skip: tuple[str, ...]) -> str:
+    """The content folder's files but the stories', by their bytes."""
+    roots = [
+        os.path.join(content, name)
+        for name in sorted(os.listdir(content))
+        if not name.startswith(".") and os.path.join(content, name) not in skip
+    ]
+    return tree_digest(*roots)
 
 
 def _settings_text(settings) -> str:
@@ -109,8 +97,7 @@ class RenderCache:
             try:
                 with open(self.path, encoding="utf-8") as handle:
                     data = json.load(handle)
-                if data.get("version") == CACHE_VERSION:
-                    self.previous = data["pages"]
+                self.previous = data["pages"]
             except (OSError, ValueError, KeyError):
                 self.previous = {}
 
@@ -123,8 +110,11 @@ class RenderCache:
             )
             roots = [settings["THEME"], os.path.dirname(portal.__file__)]
             roots += list(settings.get("PLUGIN_PATHS", []))
-            stamps = [_tree_stamp(root) for root in roots]
-            stamps.append(_tree_stamp(content, skip=story_roots))
+            # The code and theme by content; the rest of the content folder
+            # (pages, data, images) by content too, stories aside (each
+            # page's own key covers its story).
+            stamps = [tree_digest(*roots)]
+            stamps.append(_content_digest(content, story_roots))
             site = [SITE_FIELDS(story) for story in context.get("articles", [])]
             self._build_key = _hash(stamps, _settings_text(settings), site)
         return self._build_key
@@ -184,7 +174,7 @@ class RenderCache:
 
         write_if_changed(
             self.path,
-            json.dumps({"version": CACHE_VERSION, "pages": self.current}),
+            json.dumps({"pages": self.current}),
         )
 
 

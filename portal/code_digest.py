@@ -1,0 +1,51 @@
+"""What "the code changed" means for every cache: its files' bytes changed.
+
+A cache must be thrown away when the code that filled it changes, or an
+upgraded portal serves what the old code made. Modification times say
+nothing here (a checkout or a copy gives every file a new one) and a
+version number bumped by hand is forgotten; so every cache keys on this
+digest of the source files that shape its entries."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+# Never part of the code: compiled files, editor backups, hidden files.
+_SKIPPED_SUFFIXES = (".pyc", "~")
+
+
+def tree_digest(*roots: str | os.PathLike, suffixes: tuple[str, ...] = ()) -> str:
+    """A SHA-256 over the names and bytes of the files under ``roots``.
+
+    ``roots`` may be folders (walked in a fixed order, hidden folders and
+    ``__pycache__`` left out) or single files; ``suffixes`` keeps only files
+    with those endings (``(".py",)``), every file when empty."""
+    digest = hashlib.sha256()
+    for root in roots:
+        root = os.fspath(root)
+        digest.update(os.path.basename(root).encode("utf-8") + b"\0")
+        for path in _files(root, suffixes):
+            digest.update(os.path.relpath(path, root).encode("utf-8") + b"\0")
+            with open(path, "rb") as handle:
+                digest.update(hashlib.sha256(handle.read()).digest())
+    return digest.hexdigest()
+
+
+def _files(root: str, suffixes: tuple[str, ...]) -> list[str]:
+    if os.path.isfile(root):
+        return [root]
+    found = []
+    for folder, folders, names in os.walk(root):
+        folders[:] = sorted(
+            name
+            for name in folders
+            if not name.startswith(".") and name != "__pycache__"
+        )
+        for name in sorted(names):
+            if name.startswith(".") or name.endswith(_SKIPPED_SUFFIXES):
+                continue
+            if suffixes and not name.endswith(suffixes):
+                continue
+            found.append(os.path.join(folder, name))
+    return found

@@ -1,0 +1,44 @@
+"""One rule for "the code changed": the bytes of its files, never their mtimes."""
+
+from __future__ import annotations
+
+import os
+
+from portal.code_digest import tree_digest
+
+
+def _tree(root):
+    (root / "pkg" / "__pycache__").mkdir(parents=True)
+    (root / "pkg" / "a.py").write_text("A = 1\n")
+    (root / "pkg" / "b.html").write_text("<p>{{ b }}</p>\n")
+    (root / "pkg" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0compiled")
+    return root / "pkg"
+
+
+def test_new_modification_times_change_nothing(tmp_path):
+    pkg = _tree(tmp_path)
+    before = tree_digest(pkg)
+    for path in pkg.rglob("*"):
+        os.utime(path, (2_000_000_000, 2_000_000_000))
+    (pkg / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0recompiled")
+    assert tree_digest(pkg) == before
+
+
+def test_a_changed_renamed_or_new_file_changes_the_digest(tmp_path):
+    pkg = _tree(tmp_path)
+    seen = {tree_digest(pkg)}
+    (pkg / "a.py").write_text("A = 2\n")
+    seen.add(tree_digest(pkg))
+    (pkg / "a.py").rename(pkg / "c.py")
+    seen.add(tree_digest(pkg))
+    (pkg / "d.py").write_text("")
+    seen.add(tree_digest(pkg))
+    assert len(seen) == 4
+
+
+def test_suffixes_keep_only_those_files(tmp_path):
+    pkg = _tree(tmp_path)
+    python_only = tree_digest(pkg, suffixes=(".py",))
+    (pkg / "b.html").write_text("<p>changed</p>\n")
+    assert tree_digest(pkg, suffixes=(".py",)) == python_only
+    assert tree_digest(pkg) != tree_digest(pkg, suffixes=(".py",))
