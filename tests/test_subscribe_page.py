@@ -61,9 +61,92 @@ def test_the_subscribe_page_is_reachable_and_accessible(page, site_server, axe):
     ).click()
     page.wait_for_url("**/podcast/")
     assert page.get_by_role("heading", level=1).text_content().startswith("Hear ")
+    page.get_by_text("Open it straight in an app on this device").click()
     links = page.get_by_role("list").filter(has_text="AntennaPod").get_by_role("link")
     assert links.count() >= 2
     cover = page.locator(".podcast-intro__cover")
     assert cover.evaluate("img => img.complete && img.naturalWidth") == 600
     violations = axe(page)
     assert not violations, axe.format(violations)
+
+
+def test_app_only_links_are_folded_away_and_directories_absent_until_set(
+    page, site_server
+):
+    """The sample show is listed nowhere yet: no directory buttons; the
+    app-only links (podcast://, ...) are behind a disclosure saying so."""
+    page.goto(site_server + "/podcast/")
+    assert page.get_by_role("heading", name="Find it where you listen").count() == 0
+    apps = page.locator("details.podcast-open-in")
+    assert apps.get_attribute("open") is None
+    overcast = apps.get_by_role("link", name="Overcast")
+    assert not overcast.is_visible()
+    apps.locator("summary").click()
+    assert overcast.is_visible()
+    assert overcast.get_attribute("href").startswith("overcast://")
+
+
+def test_the_newest_episodes_play_on_the_page(page, site_server):
+    page.goto(site_server + "/podcast/")
+    latest = page.locator(".podcast-latest")
+    cards = latest.locator(".story-card")
+    assert cards.count() == 3
+    # Newest first, as in the feed.
+    feed_titles = page.evaluate(
+        """async () => {
+            const xml = await (await fetch('/podcast.xml')).text();
+            const doc = new DOMParser().parseFromString(xml, 'application/xml');
+            return [...doc.querySelectorAll('item > title')].map(t => t.textContent);
+        }"""
+    )
+    shown = [t.strip() for t in cards.locator(".story-card__title").all_inner_texts()]
+    assert shown == feed_titles[:3]
+    audio = cards.first.locator("audio")
+    audio.evaluate("a => { a.muted = true; return a.play(); }")
+    page.wait_for_function(
+        "a => a.currentTime > 0.2", arg=audio.element_handle(), timeout=15000
+    )
+
+
+def test_directory_pages_are_shown_first_when_set(tmp_path):
+    from tests.support import build_site, copy_content
+
+    content = copy_content(tmp_path / "content")
+    podcast = content / "data" / "podcast.yml"
+    podcast.write_text(
+        podcast.read_text(encoding="utf-8").replace(
+            "directories: []",
+            "directories:\n"
+            "  - name: Apple Podcasts\n"
+            "    url: https://podcasts.apple.com/us/podcast/one-small-step/id1\n",
+        ),
+        encoding="utf-8",
+    )
+    output = build_site(
+        content, tmp_path / "out", PRECOMPRESS=False, SITE_SEARCH_INDEX=False
+    )
+    html = (output / "podcast/index.html").read_text(encoding="utf-8")
+    assert "Find it where you listen" in html
+    assert 'href="https://podcasts.apple.com/us/podcast/one-small-step/id1"' in html
+    assert html.index("Find it where you listen") < html.index("Feed address")
+
+
+def test_a_directory_link_must_be_a_web_page(tmp_path):
+    from podcast_feed.settings import PodcastConfigError
+
+    from tests.support import build_site, copy_content
+
+    content = copy_content(tmp_path / "content")
+    podcast = content / "data" / "podcast.yml"
+    podcast.write_text(
+        podcast.read_text(encoding="utf-8").replace(
+            "directories: []",
+            "directories:\n  - name: Apple Podcasts\n    url: podcast://example.org\n",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(PodcastConfigError) as caught:
+        build_site(content, tmp_path / "out", PRECOMPRESS=False)
+    message = str(caught.value)
+    assert "content/data/podcast.yml" in message
+    assert "directories" in message and "starting https://" in message

@@ -30,6 +30,9 @@ from .settings import PodcastConfigError, load
 
 logger = logging.getLogger(__name__)
 
+# Episodes the subscribe page lets a visitor play before subscribing.
+LATEST_ON_PAGE = 3
+
 
 def published_stories(context) -> list:
     return [
@@ -93,9 +96,9 @@ class PodcastFeedGenerator(Generator):
             config.feed_save_as,
             len(episodes),
         )
-        self._subscribe_page(writer, cover, len(episodes))
+        self._subscribe_page(writer, cover, len(episodes), stories)
 
-    def _subscribe_page(self, writer, cover, episode_count: int) -> None:
+    def _subscribe_page(self, writer, cover, episode_count: int, stories) -> None:
         config = self.config
         template = self.get_template("podcast")
         writer.write_file(
@@ -113,7 +116,11 @@ class PodcastFeedGenerator(Generator):
                 "cover": cover,
                 "cover_thumbnail": self.context.get("show_cover_thumbnail") or cover,
                 "apps": [{"name": n, "url": u} for n, u in config.apps],
+                "directories": [{"name": n, "url": u} for n, u in config.directories],
                 "episode_count": episode_count,
+                # Newest first, as the feed lists them (``articles`` is in
+                # reversed-date order), to listen to on the page.
+                "latest": stories[:LATEST_ON_PAGE],
             },
         )
 

@@ -159,6 +159,26 @@ class App(_Strict):
         return value
 
 
+class Directory(_Strict):
+    """The show's own page in a podcast directory, for the subscribe page.
+
+    Web pages, so they work on any device: app-only links (podcast://...)
+    belong in ``apps``."""
+
+    name: str = Field(min_length=1, max_length=60)
+    url: str
+
+    @field_validator("url")
+    @classmethod
+    def _web_page(cls, value):
+        if not value.lower().startswith("https://"):
+            raise ValueError(
+                f"{value!r} must be the show's web page in the directory, "
+                "starting https://"
+            )
+        return _http_url(value)
+
+
 def _category(text: str) -> str:
     vocabulary.parse_category(text)  # ValueError lists Apple's categories
     return text
@@ -184,6 +204,7 @@ class PodcastData(_Strict):
     funding: Funding | None = None
     people: list[Person] = []
     apps: list[App] = []
+    directories: list[Directory] = []
 
     @field_validator("language")
     @classmethod
@@ -217,6 +238,8 @@ FIELD_FIXES = {
     "funding": "give funding.url (the support page) and funding.text",
     "people": "list people with name and role (host, producer, ...)",
     "apps": "list apps with name and url (see the comments in podcast.yml)",
+    "directories": "list the show's pages in directories with name and an "
+    "https:// url, like name: Apple Podcasts, url: https://podcasts.apple.com/...",
     "locked": "write true (other hosts may not import the feed) or false",
     "medium": "write podcast",
 }
@@ -240,6 +263,7 @@ class PodcastConfig:
     categories: tuple[tuple[str, str | None], ...]
     people: tuple[tuple[Person, str], ...]  # (person, taxonomy group)
     apps: tuple[tuple[str, str], ...]  # (name, link with the feed URL in it)
+    directories: tuple[tuple[str, str], ...]  # (name, the show's web page there)
 
     def absolute(self, path: str) -> str:
         """The ASCII absolute URL of a site-relative path."""
@@ -389,6 +413,7 @@ def load(settings) -> PodcastConfig | None:
         categories=tuple(vocabulary.parse_category(c) for c in model.categories),
         people=tuple(people),
         apps=tuple((app.name, _app_link(app.url, feed_url)) for app in model.apps),
+        directories=tuple((entry.name, entry.url) for entry in model.directories),
     )
 
 
