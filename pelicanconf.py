@@ -36,6 +36,7 @@ PLUGINS = [
     "artwork",
     "podcast_feed",
     "conversation_guide",
+    "recording_app",
     "funders",
     "signup_forms",
     "browse",

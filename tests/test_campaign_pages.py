@@ -82,6 +82,48 @@ def test_take_part_explains_the_three_ways_and_links_the_forms(sample_site):
         assert target in hrefs
 
 
+def test_the_app_route_gives_steps_and_a_way_to_get_the_app(sample_site):
+    """No store address is set in the sample: no dead buttons, but the steps,
+    where to search for the app, and the printable question card."""
+    section = tree(sample_site, "take-part/").xpath("//section[@id='record']")[0]
+    data = yaml.safe_load((CONTENT / "data" / "recording_app.yml").read_text())
+    steps = [li.text_content().strip() for li in section.xpath(".//ol/li")]
+    assert steps == data["steps"] and len(steps) == 3
+    text = " ".join(section.text_content().split())
+    assert "search for “StoryCorps App” in App Store, Google Play or Amazon" in text
+    assert not section.xpath(".//ul[@class='record-app__stores']")
+    assert section.xpath(".//a[text()='Print the question card']/@href") == [
+        "../guide/#question-card"
+    ]
+    assert tree(sample_site, "guide/").xpath("//*[@id='question-card']")
+
+
+def test_store_buttons_appear_once_their_address_is_set(tmp_path):
+    content = copy_content(tmp_path / "content")
+    data = content / "data" / "recording_app.yml"
+    data.write_text(
+        data.read_text().replace(
+            "  - name: Google Play\n    url:\n",
+            "  - name: Google Play\n"
+            "    url: https://play.google.com/store/apps/details?id=org.example\n",
+        )
+    )
+    output = build_site(content, tmp_path / "out", PRECOMPRESS=False)
+    section = tree(output, "take-part/").xpath("//section[@id='record']")[0]
+    buttons = section.xpath(".//ul[@class='record-app__stores']//a")
+    assert [(a.text, a.get("href")) for a in buttons] == [
+        ("Google Play", "https://play.google.com/store/apps/details?id=org.example")
+    ]
+    assert "search for" not in section.text_content()
+
+    data.write_text(data.read_text().replace("https://play", "http://play"))
+    with pytest.raises(StoryContentError) as caught:
+        build_site(content, tmp_path / "strict", STORY_STRICT=True)
+    assert "recording_app.yml:" in str(caught.value)
+    assert "stores.1.url" in str(caught.value)
+    assert "starting https://" in str(caught.value)
+
+
 def test_the_guide_lists_every_question_from_the_data_file(sample_site):
     page = tree(sample_site, "guide/")
     items = page.xpath("//ol[@class='question-list']/li")
@@ -182,3 +224,18 @@ def test_a_missing_address_gets_the_404_page_with_its_styles(page, site_server):
     assert background == "rgb(29, 36, 51)"
     page.get_by_role("link", name="Browse all stories").click()
     page.wait_for_url(f"{site_server}/stories/")
+
+
+def test_the_guide_prints_as_one_question_card(page, site_server):
+    page.goto(site_server + "/guide/")
+    button = page.get_by_role("button", name="Print the question card")
+    page.evaluate("window.print = () => { window.printed = true; }")
+    button.click()
+    assert page.evaluate("window.printed") is True
+    page.emulate_media(media="print")
+    assert page.locator(".site-header").is_hidden()
+    assert page.locator(".question-list li").first.is_visible()
+    for paper in ("Letter", "A4"):
+        pdf = page.pdf(format=paper)
+        pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+        assert pages == 1, f"the guide prints on {pages} {paper} pages"
