@@ -22,10 +22,9 @@ import os
 from collections.abc import Iterator, Mapping
 
 from pelican import Pelican
-from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.settings import read_settings
 
-from portal.pelican_private import forget_logged_warnings
+from portal.pelican_private import forget_logged_warnings, generator_classes
 from portal.problems import CONTEXT_KEY, Problem, Severity, github_escape
 
 
@@ -122,6 +121,11 @@ def check_content(
     override.update(overrides or {})
     with _collecting() as collector:
         settings = read_settings(os.fspath(settings_file), override=override)
+        # Lenient, to list every problem, but an error is what the settings
+        # file's own builds would call one (publishconf's production rules).
+        settings["STORY_CHECK_PRODUCTION"] = bool(
+            read_settings(os.fspath(settings_file)).get("STORY_STRICT")
+        )
         pelican = Pelican(settings)  # registers the plugins
         # The shared context, as Pelican.run() starts it.
         context = settings.copy()
@@ -129,7 +133,12 @@ def check_content(
         context["static_links"] = set()
         context["static_content"] = {}
         context["localsiteurl"] = settings["SITEURL"]
-        for generator_class in (ArticlesGenerator, PagesGenerator):
+        # Every generator the build runs, up to its context (where content is
+        # read and checked): the stories, the pages and every data file
+        # (funders, forms, questions, podcast) the same way as `publish`.
+        for generator_class in generator_classes(pelican):
+            if getattr(generator_class, "checks_content", True) is False:
+                continue
             generator = generator_class(
                 context=context,
                 settings=settings,

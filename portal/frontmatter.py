@@ -130,10 +130,24 @@ def _walk(node, path: tuple, positions: dict, offset: int) -> None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = (*path, key_node.value)
-            positions[key] = key_node.start_mark.line + offset
+            line = key_node.start_mark.line + offset
+            if key in positions:
+                _refuse_duplicate(key, positions[key], line)
+            positions[key] = line
             _walk(value_node, key, positions, offset)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             key = (*path, index)
             positions[key] = item.start_mark.line + offset
             _walk(item, key, positions, offset)
+
+
+def _refuse_duplicate(key: tuple, first: int, second: int) -> None:
+    """YAML lets a second ``status:`` silently replace the first; which one
+    the editor meant cannot be told, so neither is taken."""
+    field = ".".join(str(part) for part in key)
+    raise FrontMatterError(
+        f"'{field}' is written twice, on lines {first} and {second}",
+        "keep only the one with the value you mean and delete the other",
+        second,
+    )

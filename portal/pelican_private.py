@@ -21,6 +21,7 @@ USED = {
     "pelican.readers.Readers": ("_cache_data_policy",),
     "pelican.readers": ("_filter_discardable_metadata",),
     "pelican.plugins.sitemap.sitemap.SitemapGenerator": ("_main_pelican",),
+    "pelican.Pelican": ("_get_generator_classes",),
     # Still outside this module: plugins/unchanged_writes/writer.py overrides
     # Writer._open_w to compare a file before replacing it. It goes when the
     # story pipeline writes story outputs itself (issue 14).
@@ -58,6 +59,12 @@ def reader_cache_enabled(readers) -> bool:
 def cacheable_metadata(metadata: dict) -> dict:
     """Metadata as Pelican's reader stores it in its cache."""
     return _filter_discardable_metadata(metadata)
+
+
+def generator_classes(pelican) -> list[type]:
+    """Every generator a build of ``pelican`` runs, in Pelican's order:
+    its own and those plugins add (``get_generators``)."""
+    return list(pelican._get_generator_classes())
 
 
 def sitemap_generator():

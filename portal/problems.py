@@ -64,9 +64,7 @@ class StoryContentError(Exception):
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
         count = f"{len(problems)} content error" + ("" if len(problems) == 1 else "s")
-        super().__init__(
-            f"{intro}{count} stop this production build:\n{lines}"
-        )
+        super().__init__(f"{intro}{count} stop this production build:\n{lines}")
 
 
 # Where a build keeps every problem it found, so ``invoke check`` can report
@@ -78,5 +76,30 @@ REPORTED = {"portal_reported": True}
 
 
 def record_problems(context: dict, problems) -> None:
-    """Add ``problems`` to the build's list in Pelican's shared context."""
-    context.setdefault(CONTEXT_KEY, []).extend(problems)
+    """Add ``problems`` to the build's list in Pelican's shared context
+    (once each: two plugins reading one data file report it once)."""
+    recorded = context.setdefault(CONTEXT_KEY, [])
+    recorded.extend(problem for problem in problems if problem not in recorded)
+
+
+def is_production(settings) -> bool:
+    """Production rules: a production build, or ``invoke check`` of one
+    (which runs leniently to list every problem, but must call an error
+    what the production build would stop on)."""
+    return bool(settings.get("STORY_STRICT") or settings.get("STORY_CHECK_PRODUCTION"))
+
+
+def report_problems(context: dict, settings, problems, log, prefix: str = "") -> None:
+    """Report problems found outside the stories (data files, pages).
+
+    The one way every plugin reports them, so a build and ``invoke check``
+    see the same: a production build (``STORY_STRICT``) stops on any error;
+    any other build logs every problem and keeps it in the context, where
+    the check reads it."""
+    problems = list(problems)
+    errors = [problem for problem in problems if problem.is_error]
+    if errors and settings.get("STORY_STRICT"):
+        raise StoryContentError(errors)
+    for problem in problems:
+        (log.error if problem.is_error else log.warning)("%s%s", prefix, problem)
+    record_problems(context, problems)

@@ -12,9 +12,9 @@ import yaml
 from feedgen.feed import FeedGenerator
 from lxml import etree
 from podcast_feed import extensions, shownotes, vocabulary
-from podcast_feed.settings import PodcastConfigError
 from podcast_feed.urls import URLError, ascii_url, podcast_guid
 
+from portal.problems import StoryContentError
 from tests.stories import write_story
 from tests.support import build_site, copy_content
 
@@ -39,9 +39,11 @@ def _edit(content, **changes):
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
-def _error(content, tmp_path, settings_file="pelicanconf.py") -> str:
-    with pytest.raises(PodcastConfigError) as caught:
-        build_site(content, tmp_path / "out", settings_file, STORY_NOW=NOW)
+def _error(content, tmp_path) -> str:
+    """What stops the production build (a development build goes on without
+    a feed, logging the same problems: tests/test_publishing_truth.py)."""
+    with pytest.raises(StoryContentError) as caught:
+        build_site(content, tmp_path / "out", "publishconf.py", STORY_NOW=NOW)
     return str(caught.value)
 
 
@@ -128,7 +130,7 @@ def test_a_missing_guid_is_a_warning_in_development(content, tmp_path, caplog):
 
 def test_a_missing_guid_stops_a_production_build(content, tmp_path):
     _edit(content, guid=None)
-    message = _error(content, tmp_path, "publishconf.py")
+    message = _error(content, tmp_path)
     expected = podcast_guid("https://onesmallstep.example.org/podcast.xml")
     assert "guid: is missing" in message and expected in message
 

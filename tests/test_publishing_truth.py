@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import pathlib
 import subprocess
 import sys
 
@@ -42,9 +43,7 @@ def test_publish_without_a_deploy_target_says_it_deployed_nothing(tmp_path):
     write_story(content, "good-story")
     output = tmp_path / "output"
     env = {**os.environ, "DEPLOY_TARGETS": "", "STORY_MEDIA_URL": ""}
-    run = invoke(
-        "publish", "--content", str(content), "--output", str(output), env=env
-    )
+    run = invoke("publish", "--content", str(content), "--output", str(output), env=env)
     assert run.returncode == 0, run.stdout + run.stderr
     assert (output / "stories/good-story/index.html").is_file()
     assert f"Built the production site into {output}." in run.stdout
@@ -105,9 +104,7 @@ def meant_public(tmp_path_factory):
     return content
 
 
-def test_a_story_meant_to_be_public_stops_the_production_build(
-    meant_public, tmp_path
-):
+def test_a_story_meant_to_be_public_stops_the_production_build(meant_public, tmp_path):
     with pytest.raises(StoryContentError) as caught:
         build_site(meant_public, tmp_path / "output", "publishconf.py")
     report = str(caught.value)
@@ -130,3 +127,204 @@ def test_the_check_names_the_same_stories_as_blocking(meant_public):
     errors = [str(problem) for problem in result.errors]
     for _, message in MEANT_PUBLIC.values():
         assert any(error.startswith(message) for error in errors), message
+
+
+# --- front matter the build refuses, files it skips -------------------------
+
+
+def test_a_key_written_twice_is_refused(tmp_path):
+    content = copy_content(tmp_path / "content")
+    front = (
+        "id: test-twice\n"
+        "status: draft\n"
+        "title: First title\n"
+        "title: Second title\n"
+        "status: published\n"
+    )
+    folder = write_story(content, "twice")
+    text = (folder / "story.md").read_text()
+    (folder / "story.md").write_text(text.replace("---\n", "---\n" + front, 1))
+    (folder / "story.md").write_text(
+        # The generated fields after ours: drop their own id/title/status.
+        "\n".join(
+            line
+            for line in (folder / "story.md").read_text().splitlines()
+            if not line.startswith(
+                ("id: test-twice-", "title: Conversation", "status:")
+            )
+            or line in front
+        )
+    )
+    result = checking.check_content(
+        PROJECT_ROOT / "publishconf.py", content_path=content
+    )
+    errors = [str(problem) for problem in result.errors]
+    assert errors == [
+        f"{S}/twice/story.md:5: front matter: 'title' is written twice, on lines 4"
+        " and 5 - keep only the one with the value you mean and delete the other"
+    ]
+    # Which status was meant cannot be told: the production build stops.
+    assert result.blocked == [f"{S}/twice/story.md"]
+
+
+def test_a_key_written_twice_in_a_data_file_is_refused(tmp_path):
+    content = copy_content(tmp_path / "content")
+    questions = content / "data" / "questions.yml"
+    text = questions.read_text()
+    first_key = next(
+        line for line in text.splitlines() if line.lstrip().startswith("question:")
+    )
+    questions.write_text(text.replace(first_key, f"{first_key}\n{first_key}", 1))
+    line = text.splitlines().index(first_key) + 2
+    result = checking.check_content(
+        PROJECT_ROOT / "publishconf.py", content_path=content
+    )
+    assert [str(p) for p in result.errors if "questions.yml" in p.path] == [
+        f"content/data/questions.yml:{line}: file: '0.question' is written twice,"
+        f" on lines {line - 1} and {line} - keep only the one with the value you"
+        " mean and delete the other"
+    ]
+
+
+def test_an_unknown_key_is_refused_with_the_field_meant(tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "typo", status="draft", stauts="published")
+    result = checking.check_content(
+        PROJECT_ROOT / "publishconf.py", content_path=content
+    )
+    assert [str(problem) for problem in result.errors] == [
+        f"{S}/typo/story.md:27: stauts: is not a field we know - did you mean 'status'?"
+    ]
+
+
+def test_skipped_story_files_are_named_with_the_reason(tmp_path, capsys):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "good-story")
+    write_story(content, ".hidden-story")
+    folder = write_story(content, "saved-as-text")
+    (folder / "story.md").rename(folder / "story.md.txt")
+    folder = write_story(content, "two-files")
+    (folder / "notes.md").write_text("Notes for the editor, not a story.\n")
+    (content / "stories" / "only-audio").mkdir()
+    (content / "stories" / "only-audio" / "talk.mp3").write_bytes(b"ID3")
+
+    expected = [
+        f"{S}/.hidden-story:1: folder: skipped: the folder name '.hidden-story' starts"
+        " with '.', which hides it, so its story is never read - rename the folder"
+        " to 'hidden-story' (lowercase letters, digits and hyphens)",
+        f"{S}/only-audio:1: folder: skipped: the folder has no story.md, so nothing"
+        " in it is read - add a story.md (`./dev new-story` makes one), or move the"
+        " folder out of the stories",
+        f"{S}/saved-as-text/story.md.txt:1: file: skipped: the folder has no"
+        " story.md, only 'story.md.txt', so its story is never read - rename"
+        " 'story.md.txt' to story.md (your editor may have added '.txt'; show file"
+        " extensions to see it)",
+        f"{S}/two-files/notes.md:1: file: skipped: a story folder holds one story,"
+        " in story.md, so 'notes.md' is not read - move 'notes.md' out of the story"
+        " folder (or delete it); the story itself goes in story.md",
+    ]
+    result = checking.check_content(
+        PROJECT_ROOT / "publishconf.py", content_path=content
+    )
+    assert result.errors == []
+    warnings = [str(p) for p in result.warnings if p.path.startswith(S)]
+    assert warnings == expected
+    assert result.published == 2  # good-story and two-files' story.md
+
+    capsys.readouterr()
+    output = build_site(content, tmp_path / "output")
+    printed = capsys.readouterr().out
+    assert (output / "stories/two-files/index.html").is_file()
+    assert "  skipped: content/stories/two-files/notes.md: a story folder" in printed
+    assert "  skipped: content/stories/.hidden-story: the folder name" in printed
+
+
+# --- `check` sees what `publish` sees ----------------------------------------
+
+
+def _replace(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# Mistakes in content/data/*.yml, each as an editor makes it.
+DATA_MISTAKES = {
+    "owner email": lambda data: _replace(
+        data / "podcast.yml",
+        "email: onesmallstep@storycorps.org",
+        "email: onesmallstep.storycorps.org",
+    ),
+    "podcast guid missing": lambda data: _replace(
+        data / "podcast.yml", "\nguid:", "\n# guid:"
+    ),
+    "form action javascript:": lambda data: _replace(
+        data / "forms.yml", 'action: ""', 'action: "javascript:alert(1)"'
+    ),
+    "form action http://": lambda data: _replace(
+        data / "forms.yml", 'action: ""', 'action: "http://example.org/subscribe"'
+    ),
+    "funder logo outside the folder": lambda data: _replace(
+        data / "funders.yml",
+        "url: https://www.cisco.com/",
+        "url: https://www.cisco.com/\n    logo: ../../secret.png",
+    ),
+    "questions key written twice": lambda data: _replace(
+        data / "questions.yml", "- key:", "- key: first\n  key:"
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake", DATA_MISTAKES)
+def test_check_reports_every_data_file_error_publish_stops_on(mistake, tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "good-story")
+    DATA_MISTAKES[mistake](content / "data")
+
+    with pytest.raises(StoryContentError) as caught:
+        build_site(content, tmp_path / "output", "publishconf.py")
+    stopped_on = [str(problem) for problem in caught.value.problems]
+    assert stopped_on and all("content/data/" in p for p in stopped_on), stopped_on
+
+    result = checking.check_content(
+        PROJECT_ROOT / "publishconf.py", content_path=content
+    )
+    assert not result.ok
+    assert set(stopped_on) <= {str(problem) for problem in result.errors}
+    assert "No errors." not in checking.format_report(result)
+
+
+@pytest.mark.parametrize("mistake", ["owner email", "form action javascript:"])
+def test_a_development_build_reports_a_data_file_error_and_goes_on(
+    mistake, tmp_path, caplog
+):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "good-story")
+    DATA_MISTAKES[mistake](content / "data")
+    output = build_site(content, tmp_path / "output")
+    assert (output / "stories/good-story/index.html").is_file()
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert errors and all(r.exc_info is None for r in errors)
+    assert any("content/data/" in r.getMessage() for r in errors)
+
+
+def test_check_runs_every_generator_a_build_runs():
+    """One code path: the check runs each generator's context as the build
+    does, but for those that declare they check nothing (and report nothing)."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    from portal import pelican_private
+
+    pelican = Pelican(read_settings(str(PROJECT_ROOT / "publishconf.py")))
+    skipped = [
+        cls
+        for cls in pelican_private.generator_classes(pelican)
+        if getattr(cls, "checks_content", True) is False
+    ]
+    for cls in skipped:
+        source = pathlib.Path(sys.modules[cls.__module__].__file__)
+        text = source.read_text(encoding="utf-8")
+        for reporting in ("report_problems", "record_problems", "StoryContentError"):
+            assert reporting not in text, f"{cls.__name__} reports problems"
+    assert [cls.__name__ for cls in skipped] == ["StoryEmbedsGenerator"]

@@ -10,6 +10,8 @@ import logging
 
 from pelican.generators import Generator
 
+from portal.problems import REPORTED
+
 from . import groups, moments, related
 from .questions import QuestionsFileError, questions_for
 from .settings import settings as browse_settings
@@ -41,7 +43,8 @@ class BrowseGenerator(Generator):
         try:
             questions = questions_for(self.settings)
         except QuestionsFileError as error:
-            logger.error("[browse] %s", error)
+            # The conversation guide reports the file itself; this repeats it.
+            logger.error("[browse] %s", error, extra=REPORTED)
             questions = []
         self.stories = stories
         self.recorded = sorted(stories, key=_recorded, reverse=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from portal.problems import Problem
+from portal.problems import REPORTED, Problem
 from portal.questions import load_questions
 from portal.schema import did_you_mean
 
@@ -88,7 +88,7 @@ def check_chapter_questions(generator, stories, report) -> None:
     except QuestionsFileError as error:
         # The guide page's plugin reports the file itself; without it there
         # is nothing to check keys against.
-        logger.error("[browse] %s", error)
+        logger.error("[browse] %s", error, extra=REPORTED)
         return
     if not questions:
         # No guide questions in this site: nothing to check keys against.

@@ -68,6 +68,7 @@ class _Build:
     progress: BuildProgress | None = None
     published: int = 0
     held_back: list = dataclasses.field(default_factory=list)
+    skipped: list = dataclasses.field(default_factory=list)
     written: int = 0
 
 
@@ -133,6 +134,12 @@ def gated(generator, published, held_back):
         _current.progress.phase("Writing the site", None)
 
 
+def stories_read(generator):
+    """Story files the build skipped (story_reader names each and why)."""
+    if _current is not None:
+        _current.skipped = list(generator.context.get("stories_skipped", []))
+
+
 def written(path, context=None):
     if _current and _current.progress:
         _current.written += 1
@@ -153,6 +160,7 @@ def finish(pelican):
     lines = summary_lines(
         published=build.published,
         held_back=build.held_back,
+        skipped=build.skipped,
         warnings=build.counter.warnings,
         errors=build.counter.errors,
         output=folder_size(pelican.output_path),
@@ -171,5 +179,6 @@ def register():
     signals.article_generator_context.connect(story_read)
     portal_signals.story_media.connect(checking)
     portal_signals.stories_gated.connect(gated)
+    signals.article_generator_finalized.connect(stories_read)
     signals.content_written.connect(written)
     signals.finalized.connect(finish)

@@ -39,6 +39,7 @@ def summary_lines(
     media: FolderSize | None,
     seconds: float,
     preview: bool = False,
+    skipped: list[tuple[str, str]] = (),
 ) -> list[str]:
     """A summary line, then one line a held-back story with its reasons."""
     held = "held back"
@@ -52,6 +53,8 @@ def summary_lines(
     ]
     for path, reasons in held_back:
         lines.append(f"  {held}: {path}: {'; '.join(reasons)}")
+    for path, reason in skipped:
+        lines.append(f"  skipped: {path}: {reason}")
     if preview:
         lines.append(
             "  PREVIEW: this output shows stories that are not public. "

@@ -16,7 +16,7 @@ import logging
 
 from pelican import signals
 
-from portal.problems import StoryContentError
+from portal.problems import report_problems
 from portal.questions import load_questions
 
 logger = logging.getLogger(__name__)
@@ -33,10 +33,13 @@ class ConversationGuideGenerator:
     def generate_context(self):
         loaded = load_questions(self.path)
         if loaded.problems:
-            if self.settings.get("STORY_STRICT"):
-                raise StoryContentError(loaded.problems)
-            for problem in loaded.problems:
-                logger.error("[conversation_guide] %s", problem)
+            report_problems(
+                self.context,
+                self.settings,
+                loaded.problems,
+                logger,
+                "[conversation_guide] ",
+            )
         elif loaded.value is None and self._guide_pages():
             logger.warning(
                 "[conversation_guide] %s is missing: the guide page lists no "

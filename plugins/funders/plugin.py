@@ -29,7 +29,7 @@ import os
 from pelican import signals
 from slugify import slugify
 
-from portal.problems import Problem, Severity, StoryContentError
+from portal.problems import Problem, Severity, report_problems
 
 from .data import CreditedFunder, Logo, grouped, in_order, load_funders
 from .logos import LogoCache, LogoError, copy_file
@@ -153,12 +153,7 @@ class FundersGenerator:
         return logo, normalized.source_height
 
     def _report(self, problems: list[Problem], path: str, data) -> None:
-        errors = [problem for problem in problems if problem.is_error]
-        if errors and self.settings.get("STORY_STRICT"):
-            raise StoryContentError(errors)
-        for problem in problems:
-            log = logger.error if problem.is_error else logger.warning
-            log("[funders] %s", problem)
+        report_problems(self.context, self.settings, problems, logger, "[funders] ")
         if data is None and not problems:
             logger.info("[funders] %s is missing: no funders are credited", path)
 

@@ -20,7 +20,7 @@ import os
 from pelican import signals
 from pelican.generators import Generator
 
-from portal.problems import Problem
+from portal.problems import Problem, report_problems
 from portal.writing import write_if_changed
 
 from . import episodes as episode_module
@@ -50,7 +50,14 @@ class PodcastFeedGenerator(Generator):
     config = None
 
     def generate_context(self):
-        self.config = load(self.settings)
+        try:
+            self.config = load(self.settings)
+        except PodcastConfigError as error:
+            # Development builds go on without a feed; production stops.
+            report_problems(
+                self.context, self.settings, error.problems, logger, "[podcast_feed] "
+            )
+            self.config = None
         if self.config is None:
             return
         self.context["podcast_feed"] = {

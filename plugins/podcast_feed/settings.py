@@ -29,7 +29,7 @@ from markdown import Markdown
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from portal import frontmatter, site_address
-from portal.problems import Problem, Severity
+from portal.problems import Problem, Severity, is_production
 from portal.schema import did_you_mean
 
 from . import shownotes, vocabulary
@@ -362,7 +362,7 @@ def load(settings) -> PodcastConfig | None:
             1,
             Severity.WARNING,
         )
-        if settings.get("STORY_STRICT"):
+        if is_production(settings):
             raise PodcastConfigError(
                 [dataclasses.replace(problem, severity=Severity.ERROR)]
             )

@@ -27,7 +27,7 @@ import urllib.parse
 from pelican import signals
 
 from portal import datafile
-from portal.problems import Problem, Severity, StoryContentError
+from portal.problems import Problem, Severity, report_problems
 
 from .config import PRESETS, FormConfig, FormsFile, load_forms
 from .fields import FORMS, FieldSpec, FormSpec
@@ -300,12 +300,9 @@ class SignupFormsGenerator:
         )
 
     def _report(self, problems: list[Problem]) -> None:
-        errors = [problem for problem in problems if problem.is_error]
-        if errors and self.settings.get("STORY_STRICT"):
-            raise StoryContentError(errors)
-        for problem in problems:
-            log = logger.error if problem.is_error else logger.warning
-            log("[signup_forms] %s", problem)
+        report_problems(
+            self.context, self.settings, problems, logger, "[signup_forms] "
+        )
 
 
 def get_generators(pelican):

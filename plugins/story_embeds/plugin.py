@@ -99,6 +99,10 @@ def share_card(story, settings) -> ShareCard:
 class StoryEmbedsGenerator(Generator):
     """Sets ``article.sharing``; writes embed pages, oEmbed and images."""
 
+    # It draws share cards and finds no problem in content: `invoke check`
+    # (portal.checking), which runs every other generator, skips it.
+    checks_content = False
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = None  # checked when the build gets here, not on start-up

@@ -20,7 +20,7 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime
 
-from portal import frontmatter
+from portal import frontmatter, skipped
 from portal.problems import Problem, StoryContentError, record_problems
 from portal.schema import PageFrontMatter, Story, describe_errors
 from portal.sizes import human_size
@@ -67,6 +67,9 @@ class FrontMatterMarkdownReader(MarkdownReader):
     def read(self, source_path):
         relative = _relative(source_path, self.settings)
         kind = "story" if _is_story(relative, self.settings) else "page"
+        if kind == "story" and skipped.is_extra_markdown(source_path):
+            # Not the folder's story: Pelican skips it, the report names it.
+            return "", {"status": "skip", "title": relative}
         problems: list[Problem] = []
         text = _read_text(source_path, relative, problems)
         matter = None
@@ -252,6 +255,20 @@ def add_reader(readers):
         readers.reader_classes[extension] = FrontMatterMarkdownReader
 
 
+def report_skipped(generator):
+    """Story files no story is read from, each named with the reason."""
+    problems = skipped.skipped_story_files(
+        generator.settings["PATH"], generator.settings["ARTICLE_PATHS"]
+    )
+    for problem in problems:
+        logger.warning("%s", problem)
+    record_problems(generator.context, problems)
+    generator.context["stories_skipped"] = [
+        (problem.path, problem.message.removeprefix("skipped: "))
+        for problem in problems
+    ]
+
+
 def check_pages(generator):
     """Pages with broken front matter are drafts; strict builds stop on them."""
     problems = []
@@ -271,4 +288,5 @@ def register():
     signals.initialized.connect(forget_stale_reads)
     signals.readers_init.connect(add_reader)
     signals.article_generator_init.connect(prefetch)
+    signals.article_generator_finalized.connect(report_skipped)
     signals.page_generator_finalized.connect(check_pages)

@@ -1,0 +1,95 @@
+"""Story files the build does not read, named with the reason.
+
+A story folder holds one story, in ``story.md``. Anything else that looks
+like a story but is not read would make a story vanish with no word: a
+folder whose name starts with ``.`` (hidden, and skipped by Pelican's
+``IGNORE_FILES``), a ``story.md.txt`` an editor saved by mistake, a second
+Markdown file beside ``story.md``. ``skipped_story_files`` lists each as a
+warning, in the wording of every other problem."""
+
+from __future__ import annotations
+
+import os
+
+from portal.problems import Problem, Severity
+
+STORY_FILE = "story.md"
+# The Markdown suffixes Pelican reads (MarkdownReader.file_extensions).
+MARKDOWN = (".md", ".markdown", ".mkd", ".mdown")
+
+
+def is_extra_markdown(source_path: str) -> bool:
+    """A Markdown file beside a folder's story.md: not the story, not read."""
+    name = os.path.basename(source_path)
+    folder = os.path.dirname(source_path)
+    return name != STORY_FILE and os.path.isfile(os.path.join(folder, STORY_FILE))
+
+
+def skipped_story_files(content_path: str, article_paths) -> list[Problem]:
+    """Every story folder, or file in one, that the build skips, and why."""
+    root = os.path.dirname(os.path.abspath(content_path))
+    problems: list[Problem] = []
+
+    def shown(path: str) -> str:
+        return os.path.relpath(path, root).replace(os.sep, "/")
+
+    def warn(path: str, message: str, fix: str) -> None:
+        field = "folder" if os.path.isdir(path) else "file"
+        problems.append(Problem(shown(path), field, message, fix, 1, Severity.WARNING))
+
+    for article_path in article_paths:
+        stories = os.path.join(content_path, article_path)
+        if not os.path.isdir(stories):
+            continue
+        for folder, dirs, files in os.walk(stories):
+            dirs.sort()
+            for name in [d for d in dirs if d.startswith(".")]:
+                dirs.remove(name)
+                hidden = os.path.join(folder, name)
+                if _has_markdown(hidden):
+                    warn(
+                        hidden,
+                        f"skipped: the folder name '{name}' starts with '.', which "
+                        "hides it, so its story is never read",
+                        f"rename the folder to '{name.lstrip('.')}' (lowercase "
+                        "letters, digits and hyphens)",
+                    )
+            if folder == stories:
+                continue
+            markdown = sorted(f for f in files if f.lower().endswith(MARKDOWN))
+            if STORY_FILE in markdown:
+                for extra in markdown:
+                    if extra != STORY_FILE:
+                        warn(
+                            os.path.join(folder, extra),
+                            f"skipped: a story folder holds one story, in "
+                            f"{STORY_FILE}, so '{extra}' is not read",
+                            f"move '{extra}' out of the story folder (or delete "
+                            f"it); the story itself goes in {STORY_FILE}",
+                        )
+            elif not markdown and not dirs:
+                near = [f for f in files if f.lower().startswith("story")]
+                if near:
+                    warn(
+                        os.path.join(folder, near[0]),
+                        f"skipped: the folder has no {STORY_FILE}, only "
+                        f"'{near[0]}', so its story is never read",
+                        f"rename '{near[0]}' to {STORY_FILE} (your editor may "
+                        "have added '.txt'; show file extensions to see it)",
+                    )
+                elif files:
+                    warn(
+                        folder,
+                        f"skipped: the folder has no {STORY_FILE}, so nothing in "
+                        "it is read",
+                        f"add a {STORY_FILE} (`./dev new-story` makes one), or "
+                        "move the folder out of the stories",
+                    )
+    return problems
+
+
+def _has_markdown(folder: str) -> bool:
+    for _, _, files in os.walk(folder):
+        if any(f.lower().endswith(MARKDOWN) for f in files):
+            return True
+    return False
