@@ -215,7 +215,7 @@ def _media_path(settings: dict) -> Path | None:
 NO_TARGET = (
     "Deployed nothing: no deploy target is set. To send the site to its host, "
     "run `./dev deploy --to rsync` (or s3, github-pages), or set DEPLOY_TARGETS "
-    "(see README.md, \"Publishing\")."
+    '(see README.md, "Publishing").'
 )
 
 
