@@ -268,22 +268,42 @@ def test_logos_are_cached_by_their_input(tmp_path, caplog):
     }
 
 
-def test_the_sample_funders_are_credited_by_name(sample_site):
-    """No logos in the sample data: every funder shows its name, in order."""
+def test_the_sample_funders_show_logos_and_names_side_by_side(sample_site):
+    """Some sample funders have drawn wordmarks, the rest are credited by
+    name: every funder appears, in order, each in the form it has."""
     data = yaml.safe_load(
         (pathlib.Path(__file__).parent.parent / "content/data/funders.yml").read_text()
     )
-    names = [funder["name"] for funder in data["funders"]]
-    assert len(names) == 8
+    funders = data["funders"]
+    assert len(funders) == 8
+    with_logo = [f["name"] for f in funders if f.get("logo")]
+    by_name = [f["name"] for f in funders if not f.get("logo")]
+    assert with_logo and by_name
     for page in ("index.html", "about/index.html", "funders/index.html"):
         tree = page_html(sample_site, page)
         scope = "//footer" if page != "funders/index.html" else "//main"
         shown = tree.xpath(scope + "//*[@class='funder__name']/text()")
-        assert [name.strip() for name in shown] == names, page
-        assert not tree.xpath(scope + "//li[contains(@class,'funder')]//img")
+        assert [name.strip() for name in shown] == by_name, page
+        alts = tree.xpath(scope + "//li[contains(@class,'funder')]//img/@alt")
+        assert alts == with_logo, page
     tree = page_html(sample_site, "funders/index.html")
     links = tree.xpath("//main//a[@class='funder__credit']/@href")
     assert "https://www.rockefellerfoundation.org/" in links
+
+
+def test_the_sample_wordmarks_are_drawn_by_the_script(tmp_path):
+    import scripts.make_sample_logos as logos
+
+    assert logos.main(["--out", str(tmp_path)]) == 0
+    drawn = sorted(path.stem for path in tmp_path.glob("*.png"))
+    committed = sorted(path.stem for path in logos.FOLDER.glob("*.png"))
+    assert drawn == committed == sorted(logos.LOGOS)
+    for path in tmp_path.glob("*.png"):
+        with Image.open(path) as image:
+            assert image.mode == "RGBA" and image.height == logos.HEIGHT
+            # Transparent around the drawing, ink in it.
+            assert image.getpixel((0, 0))[3] == 0
+            assert image.getbbox() is not None
 
 
 def test_tiers_group_and_order_funders(tmp_path):
