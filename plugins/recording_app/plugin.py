@@ -16,7 +16,7 @@ from pelican import signals
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from portal import datafile
-from portal.problems import StoryContentError, record_problems
+from portal.problems import report_problems
 
 logger = logging.getLogger(__name__)
 
@@ -91,12 +91,9 @@ class RecordingAppGenerator:
         loaded = datafile.load(
             f"{self.path}/{DATA_FILE}", RecordingApp, self.path, HELP
         )
-        if loaded.problems:
-            record_problems(self.context, loaded.problems)
-            if self.settings.get("STORY_STRICT"):
-                raise StoryContentError(loaded.problems)
-            for problem in loaded.problems:
-                logger.error("[recording_app] %s", problem)
+        report_problems(
+            self.context, self.settings, loaded.problems, logger, "[recording_app] "
+        )
         self.context["recording_app"] = loaded.value
 
 
