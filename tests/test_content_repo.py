@@ -161,6 +161,14 @@ def test_the_workflow_checks_pull_requests_and_publishes_main():
         assert stories["with"]["lfs"] is True
         portal = step(job, "Get the portal's code")
         assert portal["with"]["path"] == ".portal"
+        # The build cache (keyed by content inside) is kept between runs,
+        # restored after the portal's checkout, which would empty it.
+        cache = step(job, "Keep the build cache between runs")
+        assert cache["uses"].startswith("actions/cache@")
+        assert cache["with"]["path"] == ".portal/cache"
+        assert "github.run_id" in cache["with"]["key"]
+        assert "stories-cache-publish-" in cache["with"]["restore-keys"]
+        assert job["steps"].index(cache) > job["steps"].index(portal)
     assert step(check, "Check every story")["run"] == (
         "python -m invoke --search-root .portal check --content content"
     )
