@@ -63,8 +63,12 @@ class StoryContentError(Exception):
     def __init__(self, problems: list[Problem], intro: str = ""):
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
-        count = f"{len(problems)} content error" + ("" if len(problems) == 1 else "s")
-        super().__init__(f"{intro}{count} stop this production build:\n{lines}")
+        count = (
+            "1 content error stops"
+            if len(problems) == 1
+            else f"{len(problems)} content errors stop"
+        )
+        super().__init__(f"{intro}{count} this production build:\n{lines}")
 
 
 # Where a build keeps every problem it found, so ``invoke check`` can report

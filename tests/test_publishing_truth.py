@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -328,3 +329,108 @@ def test_check_runs_every_generator_a_build_runs():
         for reporting in ("report_problems", "record_problems", "StoryContentError"):
             assert reporting not in text, f"{cls.__name__} reports problems"
     assert [cls.__name__ for cls in skipped] == ["StoryEmbedsGenerator"]
+
+
+# --- words an editor can act on --------------------------------------------
+
+
+def _line(folder, start: str) -> int:
+    lines = (folder / "story.md").read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(start))
+
+
+def test_messages_in_an_editors_words(tmp_path):
+    content = copy_content(tmp_path / "content")
+    chapters = [
+        {"start": "0:00", "title": "Hello"},
+        {"start": "0:01", "title": "Growing up"},
+        {"start": "0:02", "title": "Work"},
+        {"start": "1:xx", "title": "Where we grew up"},
+    ]
+    folders = {
+        "us-date": write_story(
+            content,
+            "us-date",
+            date="09/14/2024",
+            approval={**APPROVAL, "approved_on": "14.09.2024"},
+        ),
+        "blank-title": write_story(content, "blank-title", title="   "),
+        "no-alt": write_story(content, "no-alt", image="portrait.jpg"),
+        "chapter-start": write_story(content, "chapter-start", chapters=chapters),
+        "odd-topics": write_story(content, "odd-topics", topics=["faith", "!!!", "🙂"]),
+    }
+    (folders["no-alt"] / "portrait.jpg").write_bytes(b"")
+    result = checking.check_content(
+        PROJECT_ROOT / "publishconf.py", content_path=content
+    )
+    errors = [str(problem) for problem in result.errors]
+
+    QUOTED = "- '!!!'"
+
+    def at(slug, start):
+        return f"{S}/{slug}/story.md:{_line(folders[slug], start)}"
+
+    expected = [
+        f"{at('blank-title', 'title:')}: title: is empty - write the story's title,"
+        " in quotes if it contains a colon",
+        f"{at('chapter-start', '- start: 1:xx')}: chapters.3.start: chapter 4"
+        " ('Where we grew up'): '1:xx' is not a time like 4:05 or 1:02:03 - a list"
+        " of chapters, each with 'start:' (like 4:05) and 'title:'",
+        f"{at('no-alt', 'image:')}: image_alt: is missing, so the picture has no"
+        " description - add image_alt: what the picture shows, in a sentence, for"
+        " people who cannot see it",
+        f"{at('odd-topics', QUOTED)}: topics.1: the topic '!!!' has no letters or"
+        " digits, so it cannot become a web address (/topics/.../) - write the"
+        " topic in words, like 'faith' or 'small towns'",
+        f"{at('odd-topics', '- 🙂')}: topics.2: the topic '🙂' has no letters or"
+        " digits, so it cannot become a web address (/topics/.../) - write the"
+        " topic in words, like 'faith' or 'small towns'",
+        f"{at('us-date', 'date:')}: date: '09/14/2024' is not a date in the form we"
+        " read - write it as YYYY-MM-DD, like 2024-09-14",
+        f"{at('us-date', '  approved_on:')}: approval.approved_on: '14.09.2024' is"
+        " not a date in the form we read - write it as YYYY-MM-DD, like 2024-09-14",
+    ]
+    assert sorted(errors) == sorted(expected)
+
+
+def _pelican(content, output, tmp_path, settings_file, *settings):
+    """``python -m pelican`` as ./dev runs it (wide, so no line is wrapped)."""
+    command = [
+        sys.executable, "-m", "pelican", str(content), "-s", settings_file,
+        "-o", str(output), "-e", f'CACHE_PATH="{tmp_path / "cache"}"', *settings,
+    ]  # fmt: skip
+    env = {**os.environ, "COLUMNS": "400"}
+    return subprocess.run(
+        command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def test_a_stopped_build_prints_the_message_without_a_traceback(tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "good-story")
+    write_story(content, "capital-status", status="Published")
+    run = _pelican(content, tmp_path / "output", tmp_path, "publishconf.py")
+    printed = run.stdout + run.stderr
+    assert run.returncode != 0
+    assert "The build stopped. This story is set to be published" in printed
+    assert (
+        f"{S}/capital-status/story.md:22: status: 'Published' must be written in"
+        " lowercase" in printed
+    )
+    assert "Traceback" not in printed and "StoryContentError" not in printed
+    # No source references (gate.py:254) at the ends of log lines.
+    assert not re.search(r"\b\w+\.py:\d+\s*$", printed, re.MULTILINE), printed
+
+
+def test_the_closing_counts_agree_with_the_summary_in_a_preview(tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "good-story")
+    write_story(content, "a-draft", status="draft")
+    run = _pelican(
+        content, tmp_path / "output", tmp_path, "pelicanconf.py", "STORY_PREVIEW=true"
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Build summary: 1 story published, 1 held back" in run.stdout
+    assert "Done: Processed 1 article, 1 draft," in run.stdout
+    # The draft is still shown, bannered, in the preview.
+    assert (tmp_path / "output/stories/a-draft/index.html").is_file()

@@ -442,6 +442,21 @@ def unlink_pages(generator):
     record_problems(generator.context, warnings)
 
 
+def count_previewed_as_drafts(generator, writer=None):
+    """After a preview's story pages are written, its held-back stories go
+    back to the drafts they are, so Pelican's closing "Processed N articles,
+    M drafts" agrees with the summary's published and held back. (A new
+    list: the context other generators still render from keeps them.)"""
+    if not generator.settings.get("STORY_PREVIEW"):
+        return
+    previewed = [a for a in generator.articles if getattr(a, "held_back", None)]
+    if previewed:
+        shown = {id(article) for article in previewed}
+        generator.articles = [a for a in generator.articles if id(a) not in shown]
+        generator.drafts = list(generator.drafts) + previewed
+
+
 def register():
     signals.article_generator_pretaxonomy.connect(gate)
+    signals.article_writer_finalized.connect(count_previewed_as_drafts)
     signals.page_generator_finalized.connect(unlink_pages)

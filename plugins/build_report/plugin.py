@@ -23,6 +23,7 @@ from pelican import signals
 
 from portal import signals as portal_signals
 
+from .console import editor_logging
 from .progress import BuildProgress
 from .summary import folder_size, summary_lines
 
@@ -90,6 +91,7 @@ def _finish_previous() -> None:
 def start(pelican):
     global _current
     _finish_previous()
+    editor_logging(debug=bool(pelican.settings.get("DEBUG")))
     options = settings(pelican.settings)
     if not (options["BUILD_REPORT_PROGRESS"] or options["BUILD_REPORT_SUMMARY"]):
         return
