@@ -40,8 +40,9 @@ def format_timecode(seconds: float) -> str:
 
 
 def iso8601_duration(seconds: float) -> str:
-    """schema.org wants durations like PT4M5S."""
-    total = round(seconds)
+    """schema.org wants durations like PT4M5S; whole seconds rounded down,
+    as every time the pages show is (``format_timecode``)."""
+    total = int(seconds)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     out = "PT"

@@ -362,7 +362,8 @@ def test_transcript_search_filters_and_highlights(story):
     assert story.locator(".transcript mark").count() == 0
 
 
-def test_position_is_remembered(story):
+def _leave_part_way(story) -> float:
+    """Play from the third turn for a second, pause, reload: where it was left."""
     turn = float(story.get_attribute("#turn-3", "data-start"))
     story.click("#turn-3 .turn__time")
     wait_past(story, turn + 1)
@@ -371,10 +372,41 @@ def test_position_is_remembered(story):
     left = now(story)
     story.reload()
     story.wait_for_function(f"!{AUDIO}.controls")  # no audio fetched before play
-    story.wait_for_function(f"{AUDIO}.currentTime > 0")
-    assert now(story) == pytest.approx(int(left), abs=1)
+    return left
+
+
+def test_position_is_remembered_and_offered_not_jumped_to(story):
+    left = _leave_part_way(story)
+    resume = story.locator("[data-resume]")
+    resume.wait_for(state="visible")
+    # Asked, not done: the player still stands at the start.
+    assert now(story) == 0
+    assert story.text_content("[data-time-current]") == "0:00"
+    minutes, seconds = divmod(int(left), 60)
+    assert resume.locator("[data-action='resume']").inner_text().strip() == (
+        f"Resume at {minutes}:{seconds:02d}"
+    )
     assert story.evaluate("Object.keys(localStorage)")[0].startswith("oss-position:")
     assert story.evaluate("document.cookie") == ""
+    resume.locator("[data-action='resume']").click()
+    story.wait_for_function(f"!{AUDIO}.paused")
+    assert int(left) - 0.5 <= now(story) < int(left) + 2
+    assert resume.is_hidden()
+    assert story.evaluate("document.activeElement.dataset.action") == "toggle"
+
+
+def test_start_over_plays_from_the_beginning_and_forgets(story):
+    _leave_part_way(story)
+    story.locator("[data-resume] [data-action='restart']").click()
+    story.wait_for_function(f"!{AUDIO}.paused")
+    assert now(story) < 2
+    assert story.locator("[data-resume]").is_hidden()
+    story.click("[data-action='toggle']")
+    story.wait_for_function(f"{AUDIO}.paused")
+    story.reload()
+    story.wait_for_function(f"!{AUDIO}.controls")
+    story.wait_for_timeout(300)
+    assert story.locator("[data-resume]").is_hidden()
 
 
 def test_copy_link_to_this_moment(story, site_server, slug):
@@ -455,9 +487,14 @@ def test_reduced_motion_is_respected(browser, site_server, slug):
                 };
             }"""
         )
+        # The transcript follows only while it is being read (in view).
+        page.evaluate(
+            "window.scrollTo(0, document.querySelector('#transcript')"
+            ".getBoundingClientRect().top + window.scrollY)"
+        )
         last = starts(page, ".turn")[-1]
         page.evaluate(f"{AUDIO}.currentTime = {last - 0.5}")
-        page.click("[data-action='toggle']")
+        page.keyboard.press("k")  # a click would scroll to the button
         page.wait_for_function("window.__behaviours.length > 0")
         assert set(page.evaluate("window.__behaviours")) == {"auto"}
     finally:

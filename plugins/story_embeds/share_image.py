@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import os
+import pathlib
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -26,7 +27,16 @@ logger = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
-DRAWING_VERSION = 1  # change when the drawing changes, to refresh caches
+
+
+
+def _drawing_code() -> str:
+    # Cached pictures are keyed by this file's own text: a change to the
+    # drawing draws them again, with no version number to remember to bump.
+    return hashlib.sha256(pathlib.Path(__file__).read_bytes()).hexdigest()
+
+
+DRAWING_CODE = _drawing_code()
 
 # Debian's fonts-dejavu-core; Pillow's own font when they are missing.
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
@@ -42,8 +52,11 @@ COLOURS = {
     "text": (255, 255, 255),
     "muted": (214, 208, 198),
     "lane": (58, 70, 96),
-    # Voices, lightened so they read on the dark ground.
-    "voices": [(150, 156, 170), (236, 112, 90), (120, 176, 230), (130, 200, 150)],
+    # Voices as on the story page (listening.css: teal, amber; never red
+    # against blue), lightened so they read on the dark ground. The second
+    # is also hatched and marked with a square, the first with a circle.
+    "voices": [(150, 156, 170), (86, 196, 204), (236, 166, 64), (190, 160, 220)],
+    "hatch": (29, 36, 51),
 }
 
 
@@ -69,7 +82,7 @@ class ShareCard:
         fields = {
             field.name: getattr(self, field.name) for field in dataclasses.fields(self)
         }
-        data = json.dumps([DRAWING_VERSION, fields, _font_identity()], sort_keys=True)
+        data = json.dumps([DRAWING_CODE, fields, _font_identity()], sort_keys=True)
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
@@ -196,7 +209,7 @@ def draw(card: ShareCard) -> Image.Image:
         )
     y = top + len(lines) * line_height + 34 + 34  # the names' baseline
 
-    # The people, each with a dot in their voice's colour.
+    # The people, each with their voice's mark: a circle, a square, ...
     x = MARGIN
     for index, name in enumerate(card.names, start=1):
         colour = COLOURS["voices"][index % len(COLOURS["voices"])]
@@ -204,7 +217,7 @@ def draw(card: ShareCard) -> Image.Image:
             joiner = " and " if index == len(card.names) else ", "
             pen.text((x, y), joiner, font=small, fill=COLOURS["muted"], anchor="ls")
             x += small.getlength(joiner)
-        pen.ellipse((x, y - 24, x + 20, y - 4), fill=colour)
+        _voice_mark(pen, (x, y - 24, x + 20, y - 4), index, colour)
         x += 30
         pen.text((x, y), name, font=names_font, fill=COLOURS["text"], anchor="ls")
         x += names_font.getlength(name)
@@ -249,6 +262,43 @@ def _draw_conversation(pen, card: ShareCard) -> None:
         x1 = max(MARGIN + end * width, x0 + 2)
         colour = COLOURS["voices"][voice % len(COLOURS["voices"])]
         pen.rectangle((x0, y, x1, y + LANE_HEIGHT), fill=colour)
+        if voice == 2:
+            _hatch(pen, (x0, y, x1, y + LANE_HEIGHT))
+
+
+def _voice_mark(pen, box, voice: int, colour) -> None:
+    """The voice's shape, as on the story page: 1 a circle, 2 a hatched
+    square, 3 a triangle, 4 a diamond, anyone else a ring."""
+    x0, y0, x1, y1 = box
+    if voice == 1:
+        pen.ellipse(box, fill=colour)
+    elif voice == 2:
+        pen.rectangle(box, fill=colour)
+        _hatch(pen, box)
+    elif voice == 3:
+        pen.polygon([((x0 + x1) / 2, y0), (x1, y1), (x0, y1)], fill=colour)
+    elif voice == 4:
+        mid_x, mid_y = (x0 + x1) / 2, (y0 + y1) / 2
+        pen.polygon([(mid_x, y0), (x1, mid_y), (mid_x, y1), (x0, mid_y)], fill=colour)
+    else:
+        pen.ellipse(box, outline=colour, width=4)
+
+
+def _hatch(pen, box, step: int = 7) -> None:
+    """Diagonal lines across a box in the ground's colour."""
+    x0, y0, x1, y1 = (round(v) for v in box)
+    height = y1 - y0
+    for start in range(x0 - height, x1, step):
+        # The part of the line from (start, y1) to (start + height, y0) in the box.
+        left = max(start, x0)
+        right = min(start + height, x1)
+        if right <= left:
+            continue
+        pen.line(
+            [(left, y1 - (left - start)), (right, y1 - (right - start))],
+            fill=COLOURS["hatch"],
+            width=2,
+        )
 
 
 def _draw_into_cache(job) -> bool:

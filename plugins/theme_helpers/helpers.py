@@ -13,8 +13,11 @@ from portal.timecode import format_timecode, iso8601_duration
 
 
 def duration_words(seconds: float) -> str:
-    """ "45 min", "1 hr 5 min", "38 sec": how people say a length."""
-    total = round(seconds or 0)
+    """ "45 min", "1 hr 5 min", "38 sec": how people say a length.
+
+    Whole seconds rounded down, as the player's clock counts them
+    (``format_timecode``): a card's "48 sec" is the player's 0:48."""
+    total = int(seconds or 0)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:

@@ -7,7 +7,8 @@
  * about the story: the transcript (highlight, follow, search, click to seek),
  * the chapter list and the conversation timeline (elements with
  * data-for="<slug>"). It also keeps one story playing at a time, remembers
- * where each story was left (localStorage, no cookies), feeds the Media
+ * where each story was left (localStorage, no cookies) and offers to resume
+ * there (never jumps there unasked), feeds the Media
  * Session (lock screens, headsets), honours #t=1:23, ?t=83, #turn-N and
  * #chapter-N, and runs the keyboard shortcuts the page documents.
  *
@@ -124,6 +125,8 @@
     this.status = this.part("[data-status]");
     this.chapterNow = this.part("[data-chapter-now]");
     this.speed = this.part("[data-speed]");
+    this.resumeBox = this.part("[data-resume]");
+    this.resumeAt = null;      // a saved position offered, not yet taken
 
     this.ui.addEventListener("click", function (event) {
       var button = event.target.closest("[data-action]");
@@ -190,15 +193,21 @@
   };
 
   /* The bar at the bottom of the window, shown while the story plays (or
-     has played) and the player itself is out of view. */
+     has played) and the player itself is out of view: play/pause, skip
+     back and forward, the time and how far the story has got. */
   Player.prototype.bindMini = function (element) {
     var self = this;
     this.mini = element;
     this.miniTime = element.querySelector("[data-mini-time]");
     this.miniChapter = element.querySelector("[data-mini-chapter]");
     this.miniToggle = element.querySelector("[data-mini-toggle]");
+    this.miniProgress = element.querySelector("[data-mini-progress]");
     this.playerInView = true;
     this.miniToggle.addEventListener("click", function () { self.toggle(); });
+    element.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-mini-action]");
+      if (button) self.act(button.getAttribute("data-mini-action"));
+    });
     if (!("IntersectionObserver" in window)) return;
     new IntersectionObserver(function (entries) {
       self.playerInView = entries[entries.length - 1].isIntersecting;
@@ -289,6 +298,8 @@
     else if (action === "previous-chapter") this.previousChapter();
     else if (action === "next-chapter") this.nextChapter();
     else if (action === "copy-link") this.copyLink();
+    else if (action === "resume") this.takeResume(true);
+    else if (action === "restart") this.takeResume(false);
   };
 
   /* ---- Chapters ------------------------------------------------------ */
@@ -347,6 +358,7 @@
   Player.prototype.onPlay = function () {
     var self = this;
     this.started = true;
+    this.offerResume(null); // playing answers the question
     players.forEach(function (other) { if (other !== self) other.audio.pause(); });
     // Plain <audio> elements this script did not enhance stop too.
     Array.prototype.forEach.call(document.querySelectorAll("audio"), function (audio) {
@@ -396,6 +408,10 @@
     if (this.timeNow) this.timeNow.textContent = clock(now);
     if (this.timeCopy) this.timeCopy.textContent = clock(now);
     if (this.miniTime) this.miniTime.textContent = clock(now);
+    if (this.miniProgress && length) {
+      // A transform, not a width: no layout work on every timeupdate.
+      this.miniProgress.style.transform = "scaleX(" + Math.min(now / length, 1).toFixed(4) + ")";
+    }
     if (this.playhead && length) {
       var percent = (Math.min(now / length, 1) * 100).toFixed(3) + "%";
       this.playhead.setAttribute("x1", percent);
@@ -422,12 +438,38 @@
     else save(POSITION_KEY + this.id, String(Math.floor(time)));
   };
 
+  /* A story left part way through: ask ("Resume at 0:31 / Start over")
+     rather than jump there, which surprises a listener who came back to
+     hear it from the start. */
   Player.prototype.resume = function () {
     var saved = parseFloat(load(POSITION_KEY + this.id));
     if (!saved || saved < 3 || saved > this.length() - 3) return false;
-    this.seek(saved);
-    this.announce("Resuming at " + spoken(saved));
+    this.offerResume(saved);
     return true;
+  };
+
+  Player.prototype.offerResume = function (seconds) {
+    this.resumeAt = seconds;
+    if (!this.resumeBox) return;
+    this.resumeBox.hidden = seconds === null;
+    if (seconds !== null) {
+      var at = this.resumeBox.querySelector("[data-resume-time]");
+      if (at) at.textContent = clock(seconds);
+    }
+  };
+
+  Player.prototype.takeResume = function (resume) {
+    var at = this.resumeAt;
+    var hadFocus = this.resumeBox && this.resumeBox.contains(document.activeElement);
+    this.offerResume(null);
+    if (hadFocus) this.play.focus(); // the pressed button is gone
+    if (resume && at !== null) {
+      this.seek(at);
+    } else {
+      save(POSITION_KEY + this.id, null);
+      this.seek(0);
+    }
+    this.start();
   };
 
   /* ---- Media Session: lock screens, headsets, car displays ----------- */
@@ -600,7 +642,17 @@
     }
   };
 
+  /* Follow along only while the listener is reading the transcript (it
+     crosses the middle of the window): pressing Play up at the player, or
+     reading the chapters, never moves the page. */
+  Transcript.prototype.inView = function () {
+    var box = this.element.getBoundingClientRect();
+    var middle = (window.innerHeight || document.documentElement.clientHeight) / 2;
+    return box.top < middle && box.bottom > middle;
+  };
+
   Transcript.prototype.reveal = function (turn) {
+    if (!this.inView()) return;
     var box = turn.getBoundingClientRect();
     var view = window.innerHeight || document.documentElement.clientHeight;
     // Leave it where it is while it sits comfortably in view.
@@ -719,9 +771,16 @@
     if (handled) event.preventDefault();
   }
 
+  /* The shortcuts panel is shown only where there is likely a keyboard
+     (a fine pointer: a mouse or trackpad); on touch screens it is noise.
+     The keys work everywhere. */
+  function likelyKeyboard() {
+    return !window.matchMedia || window.matchMedia("(any-pointer: fine)").matches;
+  }
+
   function setUpShortcuts(player) {
     var panel = document.querySelector("[data-shortcuts]");
-    if (panel) {
+    if (panel && likelyKeyboard()) {
       panel.hidden = false;
       var toggle = panel.querySelector("[data-shortcuts-toggle]");
       if (toggle) {
