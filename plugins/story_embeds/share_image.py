@@ -17,11 +17,11 @@ import hashlib
 import json
 import logging
 import os
-import pathlib
 
 from PIL import Image, ImageDraw, ImageFont
 
 from portal import parallel
+from portal.code_digest import tree_digest
 
 logger = logging.getLogger(__name__)
 
@@ -29,14 +29,9 @@ WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
 
 
-
-def _drawing_code() -> str:
-    # Cached pictures are keyed by this file's own text: a change to the
-    # drawing draws them again, with no version number to remember to bump.
-    return hashlib.sha256(pathlib.Path(__file__).read_bytes()).hexdigest()
-
-
-DRAWING_CODE = _drawing_code()
+# Cached pictures are keyed by this file's own bytes (portal.code_digest):
+# a change to the drawing draws them again.
+DRAWING_CODE = tree_digest(__file__)
 
 # Debian's fonts-dejavu-core; Pillow's own font when they are missing.
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
