@@ -26,7 +26,15 @@ Run it from anywhere with the project's venv:
     .venv/bin/python scripts/make_sample_stories.py --check    # only check
 
 The same dialogue gives the same cue times on every run (espeak-ng is
-deterministic; sox runs in repeatable mode and ffmpeg in bit-exact mode)."""
+deterministic; sox runs in repeatable mode and ffmpeg in bit-exact mode).
+
+A dialogue with a ``picture:`` also gets ``picture.jpg``, a drawing of its two people
+(``scripts/sample_art.py``, Pillow: nothing fetched, no stock photos), named in the
+front matter with its ``image_alt``. ``--pictures`` draws only the pictures and
+updates the image lines of the existing story.md files, without speaking or encoding
+anything again:
+
+    .venv/bin/python scripts/make_sample_stories.py --pictures"""
 
 from __future__ import annotations
 
@@ -50,8 +58,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DIALOGUES = ROOT / "scripts" / "sample_dialogues"
 STORIES = ROOT / "content" / "stories"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 MAX_BYTES = 300 * 1000  # every sample audio file stays under 300 KB
+PICTURE_FILE = "picture.jpg"
 MASTER_RATE = 22050  # espeak-ng's own rate; all cue times are counted at it
 SENTENCE_GAP = 0.22  # seconds of silence between sentences of one turn
 TURN_GAP = 0.42  # seconds of silence between turns
@@ -280,6 +290,7 @@ def front_matter(built: Built) -> str:
         f"  country: {location.get('country', 'US')}",
         f"audio: {audio_name}",
         "transcript: transcript.vtt",
+        *picture_lines(spec),
         f"topics: [{', '.join(story['topics'])}]",
         "chapters:",
     ]
@@ -305,6 +316,34 @@ def front_matter(built: Built) -> str:
             out += [f"  {key}: {q(str(value))}"]
     out += ["---", ""]
     return "\n".join(out) + spec["body"].strip() + "\n"
+
+
+def picture_lines(spec: dict) -> list[str]:
+    """The front matter's image lines for a dialogue with a picture."""
+    picture = spec.get("picture")
+    if not picture:
+        return []
+    return [f"image: {PICTURE_FILE}", f"image_alt: {q(picture['alt'])}"]
+
+
+def write_picture(slug: str, spec: dict) -> None:
+    from sample_art import story_picture
+
+    if spec.get("picture"):
+        (STORIES / slug / PICTURE_FILE).write_bytes(story_picture(spec["picture"]))
+
+
+def update_picture_lines(slug: str, spec: dict) -> None:
+    """Put the image lines into an existing story.md (after ``transcript:``)."""
+    path = STORIES / slug / "story.md"
+    lines = [
+        line
+        for line in path.read_text(encoding="utf-8").split("\n")
+        if not line.startswith(("image: ", "image_alt: "))
+    ]
+    at = lines.index("transcript: transcript.vtt") + 1
+    lines[at:at] = picture_lines(spec)
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def artist(spec: dict) -> str:
@@ -584,7 +623,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("slugs", nargs="*", help="only these stories (default: all)")
     parser.add_argument("--check", action="store_true", help="check, do not generate")
+    parser.add_argument(
+        "--pictures",
+        action="store_true",
+        help="draw only the pictures; update the story.md image lines",
+    )
     args = parser.parse_args(argv)
+    if args.pictures:
+        specs = {path.stem: load_spec(path) for path in sorted(DIALOGUES.glob("*.yml"))}
+        for slug in args.slugs or list(specs):
+            write_picture(slug, specs[slug])
+            update_picture_lines(slug, specs[slug])
+        print("drew the pictures")
+        return 0
     for tool in ("espeak-ng", "sox", "ffmpeg"):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is not installed (apt-get install {tool})")
@@ -606,6 +657,7 @@ def main(argv: list[str] | None = None) -> int:
                 encode(built, master, folder, workdir)
             write_vtt(built, folder / "transcript.vtt")
             (folder / "story.md").write_text(front_matter(built), encoding="utf-8")
+            write_picture(slug, spec)
             seconds = built.length / MASTER_RATE
             print(f"made {slug}: {len(built.cues)} cues, {seconds:.2f}s")
     all_words = {

@@ -8,6 +8,9 @@ Sets, for other plugins and templates:
 - ``article.feed_art``: an ``Artwork`` for each story whose ``image`` can be
   podcast art (checked while the gate inspects stories, so a problem is
   reported against the story's ``image`` line).
+- ``article.picture``: a ``StoryPicture`` (400 and 800 pixel squares and the
+  ``image_alt``) for the story's header, cards, share card and embed; None
+  without usable art (the theme then draws its fallback).
 
 Files are named with a fingerprint of their bytes (``cover-<hash>.jpg``), so
 apps that cache art by URL fetch it again when it changes; only cleared
@@ -49,6 +52,22 @@ DEFAULTS = {
 }
 CACHE_FOLDER = "artwork"
 THUMBNAIL_SIZE = 600  # shown at up to 16rem, twice that for sharp screens
+# A story's picture on web pages: cards and the embed take the small one, the
+# story's header the large one (srcset: browsers pick by screen density).
+PICTURE_SIZES = (400, 800)
+
+
+@dataclasses.dataclass(frozen=True)
+class StoryPicture:
+    """A story's image on its pages: square JPEGs made from its episode art."""
+
+    small: Artwork
+    large: Artwork
+    alt: str
+
+    @property
+    def files(self) -> tuple[Artwork, ...]:
+        return (self.small, self.large)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,6 +175,7 @@ def check_story_art(generator, stories, report):
     cache = _cache(generator.settings)
     for story in stories:
         story.feed_art = None
+        story.picture = None
         name = story.story.image
         if not name:
             continue
@@ -185,6 +205,10 @@ def check_story_art(generator, stories, report):
         story.feed_art = _artwork(
             f"{story_folder(story)}podcast-art-{images.fingerprint(key)}.jpg", file
         )
+        small, large = (
+            thumbnail(story.feed_art, cache, size) for size in PICTURE_SIZES
+        )
+        story.picture = StoryPicture(small, large, story.story.image_alt or "")
 
 
 class ArtworkGenerator:
@@ -208,11 +232,11 @@ class ArtworkGenerator:
 
     def generate_output(self, writer):
         files = [self.context["show_cover"], self.context["show_cover_thumbnail"]]
-        files += [
-            story.feed_art
-            for story in self.context.get("articles", [])
-            if getattr(story, "feed_art", None)
-        ]
+        for story in self.context.get("articles", []):
+            if getattr(story, "feed_art", None):
+                files.append(story.feed_art)
+            if getattr(story, "picture", None):
+                files.extend(story.picture.files)
         for art in files:
             target = os.path.join(self.output_path, art.path)
             os.makedirs(os.path.dirname(target), exist_ok=True)

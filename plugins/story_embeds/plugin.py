@@ -93,6 +93,7 @@ def share_card(story, settings) -> ShareCard:
         organization=campaign.get("organization", ""),
         bars=bars,
         lanes=lanes,
+        picture=story.picture.small.file if getattr(story, "picture", None) else "",
     )
 
 

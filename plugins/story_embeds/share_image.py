@@ -67,6 +67,9 @@ class ShareCard:
     # (start fraction, end fraction, lane, voice) of each cue, or empty
     bars: tuple[tuple[float, float, int, int], ...] = ()
     lanes: int = 0
+    # The story's picture (a square JPEG made by the artwork plugin, named by
+    # a digest of its source, so the key changes with it), or empty.
+    picture: str = ""
 
     @functools.cached_property
     def key(self) -> str:
@@ -77,6 +80,9 @@ class ShareCard:
         fields = {
             field.name: getattr(self, field.name) for field in dataclasses.fields(self)
         }
+        # The picture by its file name (a digest of its source), not where
+        # the cache folder happens to be.
+        fields["picture"] = os.path.basename(self.picture)
         data = json.dumps([DRAWING_CODE, fields, _font_identity()], sort_keys=True)
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
@@ -153,10 +159,34 @@ def _background() -> Image.Image:
     return Image.composite(bottom, top, mask)
 
 
+PICTURE_SIZE = 300  # the story's picture, top right, beside the title
+
+
+def _paste_picture(image: Image.Image, file: str) -> bool:
+    """The story's picture in a rounded square at the top right; False when
+    it cannot be read (the card is drawn without it)."""
+    try:
+        with Image.open(file) as source:
+            picture = source.convert("RGB").resize(
+                (PICTURE_SIZE, PICTURE_SIZE), Image.Resampling.LANCZOS
+            )
+    except OSError:
+        logger.warning("[story_embeds] %s cannot be read for a share card", file)
+        return False
+    mask = Image.new("L", picture.size, 0)
+    ImageDraw.Draw(mask).rounded_rectangle(
+        (0, 0, PICTURE_SIZE - 1, PICTURE_SIZE - 1), 24, fill=255
+    )
+    image.paste(picture, (WIDTH - MARGIN - PICTURE_SIZE, MARGIN), mask)
+    return True
+
+
 def draw(card: ShareCard) -> Image.Image:
     image = _background_image().copy()
     pen = ImageDraw.Draw(image)
     width = WIDTH - 2 * MARGIN
+    if card.picture and _paste_picture(image, card.picture):
+        width -= PICTURE_SIZE + 40  # the title and names keep clear of it
 
     # The campaign's mark: a warm circle before a gold one, as in the header.
     radius = 22
