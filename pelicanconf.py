@@ -44,6 +44,8 @@ PLUGINS = [
     "pelican.plugins.sitemap",
     "robots",
     "story_embeds",
+    # Before security_headers and precompress, which see what it writes.
+    "editing_ui",
     "security_headers",
     # Speed and weight (benchmarks/README.md): keep these last, in this
     # order; precompress must see every file the others wrote.
@@ -144,3 +146,9 @@ SITEMAP = {
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
 }
+
+# The editing UI at /admin/ (plugins/editing_ui): Decap CMS, saving through
+# the local backend that `./dev cms` starts (decap-server, writing to this
+# working copy).
+EDITING_UI = True
+EDITING_UI_LOCAL_BACKEND = "http://localhost:8081/api/v1"

@@ -42,3 +42,13 @@ DEPLOY_S3_CORS_ORIGINS = os.environ.get("DEPLOY_S3_CORS_ORIGINS", "*")
 DEPLOY_GITHUB_PAGES_REMOTE = os.environ.get("DEPLOY_GITHUB_PAGES_REMOTE", "origin")
 DEPLOY_GITHUB_PAGES_BRANCH = os.environ.get("DEPLOY_GITHUB_PAGES_BRANCH", "gh-pages")
 DEPLOY_GITHUB_PAGES_CNAME = os.environ.get("DEPLOY_GITHUB_PAGES_CNAME", "")
+
+# The editing UI at /admin/ is left out of the public site unless
+# EDITING_UI=true; editors then sign in with GitHub and save to the content
+# repository (templates/content-repo/README.md, "Editing in the browser").
+EDITING_UI = os.environ.get("EDITING_UI", "false")
+EDITING_UI_LOCAL_BACKEND = ""
+EDITING_UI_GITHUB_REPO = os.environ.get("EDITING_UI_GITHUB_REPO", "")
+EDITING_UI_GITHUB_BRANCH = os.environ.get("EDITING_UI_GITHUB_BRANCH", "main")
+EDITING_UI_AUTH_URL = os.environ.get("EDITING_UI_AUTH_URL", "")
+EDITING_UI_AUTH_ENDPOINT = os.environ.get("EDITING_UI_AUTH_ENDPOINT", "")

@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from portal.timecode import parse_timecode
+from portal.timecode import TIMECODE_PATTERN, parse_timecode
 
 RELATIONSHIPS = {
     "strangers": "Strangers matched by One Small Step",
@@ -288,6 +288,68 @@ FIELD_HELP: dict[str, str] = {
     "season": "a season number for the podcast, 1 or more",
     "episode": "an episode number for the podcast, 1 or more",
     "staff": "notes for staff only (never published)",
+}
+
+
+# Labels for forms (the editing UI at /admin/), beside the help above.
+FIELD_LABELS: dict[str, str] = {
+    "id": "Permanent id",
+    "title": "Title",
+    "summary": "Summary",
+    "date": "Recorded on",
+    "published": "Goes public on",
+    "participants": "Participants",
+    "facilitator": "Facilitator",
+    "relationship": "How they know each other",
+    "location": "Where it was recorded",
+    "audio": "Audio",
+    "transcript": "Transcript",
+    "image": "Picture",
+    "image_alt": "Picture description",
+    "topics": "Topics",
+    "chapters": "Chapters",
+    "featured": "Featured on the home page",
+    "status": "Status",
+    "approval": "Approval",
+    "explicit": "Explicit language",
+    "episode_type": "Episode type",
+    "season": "Season",
+    "episode": "Episode",
+    "staff": "Staff notes",
+}
+
+# The parts of participants, location, chapters and approval: label and help.
+PART_FIELDS: dict[str, tuple[str, str]] = {
+    "participants.name": ("Name", "the name exactly as in the transcript"),
+    "participants.description": (
+        "Description",
+        "a few words about them: job, town, like retired teacher, Tulsa, Oklahoma",
+    ),
+    "location.name": ("Place", "the town and state, like Tulsa, Oklahoma"),
+    "location.geo": (
+        "Latitude and longitude",
+        "optional: two numbers, latitude then longitude, like 36.15 and -95.99",
+    ),
+    "location.country": ("Country", "the two-letter country code, like US"),
+    "chapters.start": ("Starts at", "the time in the recording, like 4:05"),
+    "chapters.title": ("Chapter title", "a few words saying what is talked about"),
+    "chapters.question": (
+        "Guide question",
+        "the question of the conversation guide it answers, if any",
+    ),
+    "approval.approved_by": ("Approved by", "the name of the approving editor"),
+    "approval.approved_on": ("Approved on", "the day it was approved, as YYYY-MM-DD"),
+    "approval.releases_signed": (
+        "Every participant signed the release",
+        "tick only once every participant has signed",
+    ),
+}
+
+# What field validators check, as regular expressions a form can test before
+# the schema sees the value (the same language in Python and JavaScript).
+FORM_PATTERNS: dict[str, str] = {
+    "id": STORY_ID.pattern,
+    "chapters.start": TIMECODE_PATTERN,
 }
 
 

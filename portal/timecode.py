@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 _TIMECODE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
+# Every text parse_timecode accepts the shape of (seconds, M:SS, H:MM:SS),
+# for forms; the 60-minutes-or-seconds rule is checked by parse_timecode.
+TIMECODE_PATTERN = r"^\s*(?:\d+(?:\.\d+)?|(?:\d+:)?\d{1,2}:\d{1,2}(?:\.\d+)?)\s*$"
 
 
 def parse_timecode(value: str | int | float) -> float:

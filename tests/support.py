@@ -68,6 +68,8 @@ def build_site(
             "PATH": str(content),
             "OUTPUT_PATH": str(output),
             "CACHE_PATH": str(cache),
+            # The editing UI (6 MB of Decap CMS) only where a test asks for it.
+            "EDITING_UI": False,
             **overrides,
         },
     )

@@ -1,0 +1,598 @@
+"""The editing UI's configuration (Decap CMS ``config.yml``), made from the schemas.
+
+Nothing here is written by hand per field: every story field comes from
+``portal.schema.Story`` with its label (``FIELD_LABELS``), help
+(``FIELD_HELP``), required flag, choices (``Literal`` types, the guide's
+questions, the topics in use) and patterns (length limits, ``Field(pattern=)``
+and ``FORM_PATTERNS`` for what validators check). Each pattern carries the
+message ``./dev check`` gives for a value that breaks it, made by validating
+such a value against the schema and formatting pydantic's error with
+``describe_errors``, so the form and the check say the same words and fix.
+
+Campaign pages come from ``PageFrontMatter`` and the data files from their
+plugins' models (funders, forms, podcast) the same way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+import types
+import typing
+from typing import Any, Literal
+
+import annotated_types
+import pydantic
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from portal import schema
+from portal.schema import FIELD_HELP, FIELD_LABELS, FORM_PATTERNS, PART_FIELDS, Story
+
+# Fields a form cannot edit as fields: kept as they are in the file (a
+# ``hidden`` widget round-trips the value), edited in the file itself.
+KEPT_AS_WRITTEN = {"staff"}
+
+# What the story's files are: Decap's file and image widgets upload them into
+# the story's own folder (``media_folder: ''``) and store the file's name.
+STORY_WIDGETS: dict[str, dict] = {
+    "summary": {"widget": "text"},
+    "audio": {"widget": "file", "choose_url": False},
+    "transcript": {"widget": "file", "choose_url": False},
+    "image": {"widget": "image", "choose_url": False},
+}
+
+# A value that breaks each kind of constraint, validated to get the message.
+_TOO_LONG = "x"
+
+
+@dataclasses.dataclass
+class Choices:
+    """Choices that come from the content rather than the schema."""
+
+    questions: list[tuple[str, str]]  # (key, question) of questions.yml
+    topics: list[str]  # topics stories use
+    next_id: str  # the id a new story gets (as ./dev new-story makes it)
+
+
+# -- building blocks -----------------------------------------------------
+
+
+def _unwrap_optional(annotation) -> tuple[Any, bool]:
+    """(the type inside ``X | None``, whether None was allowed)."""
+    args = typing.get_args(annotation)
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [arg for arg in args if arg is not type(None)]
+        return (rest[0] if len(rest) == 1 else typing.Union[tuple(rest)]), True
+    return annotation, False
+
+
+def _is_date(annotation) -> bool:
+    options = typing.get_args(annotation) or (annotation,)
+    return any(option in (datetime.date, datetime.datetime) for option in options)
+
+
+def _constraints(info: FieldInfo) -> dict:
+    """min_length, max_length, pattern, ge of a field, from its metadata."""
+    out = {}
+    for item in info.metadata:
+        if isinstance(item, annotated_types.MinLen):
+            out["min_length"] = item.min_length
+        elif isinstance(item, annotated_types.MaxLen):
+            out["max_length"] = item.max_length
+        elif isinstance(item, annotated_types.Ge):
+            out["ge"] = item.ge
+        elif getattr(item, "pattern", None):
+            out["pattern"] = item.pattern
+    return out
+
+
+def length_pattern(min_length: int | None, max_length: int | None) -> str:
+    """A regular expression for a text's length (any characters, newlines too)."""
+    low = min_length or 0
+    high = "" if max_length is None else str(max_length)
+    return rf"^[\s\S]{{{low},{high}}}$"
+
+
+def _sample_breaking(constraints: dict, pattern: str | None) -> str:
+    """A text that breaks the constraint, to ask the schema what it says."""
+    if "max_length" in constraints:
+        return _TOO_LONG * (constraints["max_length"] + 1)
+    for candidate in ("!", "X", "x x", "?" * 3):
+        if pattern and not re.search(pattern, candidate):
+            return candidate
+    raise ValueError(f"no sample breaks the pattern {pattern!r}")
+
+
+# -- messages from the schema ---------------------------------------------
+
+
+def _minimal_story() -> dict:
+    """A story the schema accepts, to change one field of at a time."""
+    return {
+        "id": "oss-2019-0001",
+        "title": "A title",
+        "date": datetime.date(2019, 10, 12),
+        "participants": [{"name": "Ada"}, {"name": "Ben"}],
+        "relationship": "strangers",
+        "audio": "conversation.mp3",
+        "location": {"name": "Tulsa, Oklahoma"},
+        "chapters": [{"start": "0:00", "title": "Start"}],
+        "approval": {
+            "approved_by": "Jamie",
+            "approved_on": datetime.date(2019, 11, 1),
+            "releases_signed": True,
+        },
+    }
+
+
+def _set(data: dict, path: tuple, value) -> dict:
+    """A copy of ``data`` with the field at ``path`` (keys and list indexes) set."""
+    import copy
+
+    out = copy.deepcopy(data)
+    target = out
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+    return out
+
+
+def story_message(dotted: str, value) -> str:
+    """What ``./dev check`` says about ``value`` in field ``dotted``: "message - fix".
+
+    ``dotted`` is a field path as in config (``chapters.start``); list fields
+    are tried at their first item."""
+    path: list = []
+    for part in dotted.split("."):
+        path.append(part)
+        if part in ("participants", "chapters"):
+            path.append(0)
+    data = _set(_minimal_story(), tuple(path), value)
+    try:
+        Story.model_validate(data)
+    except pydantic.ValidationError as error:
+        problems = schema.describe_errors(error, Story.model_fields)
+        for problem in problems:
+            if [str(p) for p in problem["loc"]] == [str(p) for p in path]:
+                return f"{problem['message']} - {problem['fix']}"
+        raise ValueError(f"the schema's message for {dotted} is not about it: {problems}")
+    raise ValueError(f"the schema accepts {value!r} in {dotted}; no message to give")
+
+
+def model_message(model: type[BaseModel], name: str, value, help_text: dict) -> str:
+    """What a data file's check says about ``value`` in field ``name``."""
+    field = model.model_fields[name]
+    adapter = pydantic.TypeAdapter(typing.Annotated[field.annotation, field])
+    try:
+        adapter.validate_python(value)
+    except pydantic.ValidationError as error:
+        message = error.errors(include_url=False)[0]["msg"]
+        message = message.removeprefix("Value error, ")
+        fix = help_text.get(name, "")
+        return f"{message} - {fix}" if fix else message
+    raise ValueError(f"{model.__name__}.{name} accepts {value!r}; no message to give")
+
+
+# -- pydantic model -> Decap fields ---------------------------------------
+
+
+@dataclasses.dataclass
+class Describe:
+    """How to label, explain and message the fields of one kind of file."""
+
+    label: typing.Callable[[str], str]
+    hint: typing.Callable[[str], str]
+    message: typing.Callable[[str, Any, type[BaseModel], str], str]
+    overrides: dict[str, dict]  # dotted field -> Decap keys to set
+    patterns: dict[str, str]  # dotted field -> validator's pattern
+    kept: set[str]
+
+
+def _pattern_entry(
+    describe: Describe, dotted: str, model, name: str, info: FieldInfo, kind
+) -> list | None:
+    """Decap's ``pattern: [regex, message]`` for a text field, if it has one."""
+    if kind is not str:
+        return None
+    constraints = _constraints(info)
+    regex = describe.patterns.get(dotted) or constraints.get("pattern")
+    if regex is None and (
+        "max_length" in constraints or constraints.get("min_length", 0) > 1
+    ):
+        regex = length_pattern(constraints.get("min_length"), constraints.get("max_length"))
+        bad = _TOO_LONG * (constraints["max_length"] + 1)
+    elif regex is not None:
+        bad = _sample_breaking({}, regex)
+    else:
+        return None
+    return [regex, describe.message(dotted, bad, model, name)]
+
+
+def model_fields(model: type[BaseModel], describe: Describe, prefix: str = "") -> list:
+    """Decap fields for every field of ``model``, in the model's order."""
+    out = []
+    for name, info in model.model_fields.items():
+        dotted = f"{prefix}{name}"
+        out.append(field_config(model, name, info, describe, dotted))
+    return out
+
+
+def field_config(model, name: str, info: FieldInfo, describe: Describe, dotted: str):
+    kind, _optional = _unwrap_optional(info.annotation)
+    if dotted in describe.patterns:
+        kind = str  # a validator reads the text (a time code, an id)
+    field: dict = {
+        "name": name,
+        "label": describe.label(dotted),
+        "required": info.is_required(),
+    }
+    hint = describe.hint(dotted)
+    if hint:
+        field["hint"] = hint[0].upper() + hint[1:] + "."
+    origin = typing.get_origin(kind)
+    args = typing.get_args(kind)
+    if dotted in describe.kept:
+        field["widget"] = "hidden"
+        field["required"] = False
+    elif origin is Literal:
+        field["widget"] = "select"
+        field["options"] = list(args)
+        if not info.is_required() and info.default is not None:
+            field["default"] = info.default
+    elif kind is bool:
+        # No default: a switch left alone writes nothing (the schema's
+        # default applies), so an empty approval block stays empty.
+        field["widget"] = "boolean"
+    elif kind is int:
+        field.update(widget="number", value_type="int")
+        constraints = _constraints(info)
+        if "ge" in constraints:
+            field["min"] = constraints["ge"]
+    elif kind is float:
+        field.update(widget="number", value_type="float")
+    elif _is_date(kind):
+        field.update(
+            widget="datetime",
+            format="YYYY-MM-DD",
+            date_format="YYYY-MM-DD",
+            time_format=False,
+            picker_utc=True,
+        )
+    elif isinstance(kind, type) and issubclass(kind, BaseModel):
+        field["widget"] = "object"
+        field["fields"] = model_fields(kind, describe, prefix=f"{dotted}.")
+        field["collapsed"] = False
+        if not field["required"]:
+            _optional_parts(field)
+    elif origin is list and args and isinstance(args[0], type) and issubclass(
+        args[0], BaseModel
+    ):
+        field["widget"] = "list"
+        field["fields"] = model_fields(args[0], describe, prefix=f"{dotted}.")
+        constraints = _constraints(info)
+        if "min_length" in constraints:
+            field["min"] = constraints["min_length"]
+        if "max_length" in constraints:
+            field["max"] = constraints["max_length"]
+        field["collapsed"] = False
+    elif origin is list:
+        field["widget"] = "list"
+    elif origin is tuple and all(arg is float for arg in args):
+        field.update(
+            widget="list",
+            field={"name": "value", "label": "Number", "widget": "number",
+                   "value_type": "float"},
+            min=len(args),
+            max=len(args),
+        )
+    elif origin is dict:
+        field["widget"] = "hidden"
+        field["required"] = False
+    else:
+        field["widget"] = "string"
+        pattern = _pattern_entry(describe, dotted, model, name, info, kind)
+        if pattern:
+            field["pattern"] = pattern
+    field.update(describe.overrides.get(dotted, {}))
+    return field
+
+
+def _optional_parts(field: dict) -> None:
+    """An optional block's parts are optional in the form.
+
+    Decap CMS checks a block's required parts even when the whole block is
+    left empty (a draft has no approval yet), so there they say in their
+    help that they are needed once the block is filled in; the schema, and
+    so ``./dev check``, refuses a block filled in half."""
+    for part in field["fields"]:
+        if part.get("required"):
+            part["required"] = False
+            note = f"Needed once any part of {field['label'].lower()} is filled in."
+            part["hint"] = f"{part.get('hint', '')} {note}".strip()
+
+
+# -- the stories ----------------------------------------------------------
+
+
+def _story_label(dotted: str) -> str:
+    if dotted in PART_FIELDS:
+        return PART_FIELDS[dotted][0]
+    return FIELD_LABELS[dotted]
+
+
+def _story_hint(dotted: str) -> str:
+    if dotted in PART_FIELDS:
+        return PART_FIELDS[dotted][1]
+    return FIELD_HELP.get(dotted, "")
+
+
+def story_fields(choices: Choices) -> list[dict]:
+    """The story form: every field of ``portal.schema.Story``, then the body."""
+    question_options = [
+        {"label": text, "value": key} for key, text in choices.questions
+    ]
+    overrides = {
+        **STORY_WIDGETS,
+        "id": {"default": choices.next_id},
+        "relationship": {
+            "options": [
+                {"label": label, "value": key}
+                for key, label in schema.RELATIONSHIPS.items()
+            ]
+        },
+        "topics": {
+            "widget": "select",
+            "multiple": True,
+            "options": sorted(choices.topics, key=str.lower),
+        },
+        "chapters.question": {"widget": "select", "options": question_options},
+        "participants": {"label_singular": "participant", "summary": "{{fields.name}}"},
+        "chapters": {"label_singular": "chapter", "summary": "{{fields.start}} {{fields.title}}"},
+    }
+    describe = Describe(
+        label=_story_label,
+        hint=_story_hint,
+        message=lambda dotted, value, _model, _name: story_message(dotted, value),
+        overrides=overrides,
+        patterns=FORM_PATTERNS,
+        kept=KEPT_AS_WRITTEN,
+    )
+    fields = model_fields(Story, describe)
+    fields.append(
+        {
+            "name": "body",
+            "label": "Introduction",
+            "widget": "markdown",
+            "required": False,
+            "hint": "A paragraph or two introducing the conversation. It appears "
+            "on the story's page and in the podcast episode's notes.",
+        }
+    )
+    return fields
+
+
+# -- campaign pages and data files ----------------------------------------
+
+
+def _plain_describe(help_text: dict, model_of: dict, overrides=None) -> Describe:
+    """Labels from field names, help from a plugin's HELP dict."""
+
+    def last(dotted: str) -> str:
+        return dotted.rsplit(".", 1)[-1]
+
+    def message(dotted, value, model, name):
+        return model_message(model, name, value, help_text)
+
+    return Describe(
+        label=lambda dotted: last(dotted).replace("_", " ").capitalize(),
+        hint=lambda dotted: help_text.get(dotted, help_text.get(last(dotted), "")),
+        message=message,
+        overrides=overrides or {},
+        patterns={},
+        kept=set(),
+    )
+
+
+def page_fields() -> list[dict]:
+    from portal.schema import PageFrontMatter
+
+    help_text = {
+        "title": "the page's title",
+        "summary": "a sentence for search results and sharing",
+        "slug": "the web address: slug about is /about/; never change it once public",
+        "template": "keep the template the page has (guide, funders, privacy and "
+        "sign-up pages add their lists and forms below the text)",
+        "menu": "a number: pages with one appear in the navigation, in that order",
+        "menu_title": "a shorter name for the menu, like Guide",
+        "status": "published, hidden (no menu entry) or draft",
+    }
+    describe = _plain_describe(help_text, {})
+    fields = model_fields(PageFrontMatter, describe)
+    fields.append({"name": "body", "label": "Text", "widget": "markdown"})
+    return fields
+
+
+def funders_fields() -> list[dict]:
+    from funders.data import HELP, FundersFile
+
+    describe = _plain_describe(
+        HELP,
+        {},
+        overrides={
+            "funders.logo": {
+                "widget": "image",
+                "choose_url": False,
+                "media_folder": "{content}/data/funders",
+                "public_folder": "funders",
+            },
+            "funders": {"summary": "{{fields.name}}"},
+        },
+    )
+    return model_fields(FundersFile, describe)
+
+
+def forms_fields() -> list[dict]:
+    from signup_forms.config import HELP, FormConfig, FormsFile
+    from signup_forms.fields import FORMS
+
+    describe = _plain_describe(HELP, {})
+    fields = [
+        field_config(FormsFile, name, FormsFile.model_fields[name], describe, name)
+        for name in ("privacy_page", "thank_you_page")
+    ]
+    fields.append(
+        {
+            "name": "forms",
+            "label": "Forms",
+            "widget": "object",
+            "hint": HELP["forms"][0].upper() + HELP["forms"][1:] + ".",
+            "fields": [
+                {
+                    "name": key,
+                    "label": key.capitalize(),
+                    "widget": "object",
+                    "required": False,
+                    "collapsed": True,
+                    "fields": model_fields(FormConfig, describe),
+                }
+                for key in FORMS
+            ],
+        }
+    )
+    return fields
+
+
+def podcast_fields() -> list[dict]:
+    from podcast_feed.settings import FIELD_FIXES, PodcastData
+
+    describe = _plain_describe(
+        FIELD_FIXES,
+        {},
+        overrides={"description": {"widget": "text"}},
+    )
+    return model_fields(PodcastData, describe)
+
+
+def _fill(value, content: str):
+    """Put the content folder's path into "{content}" placeholders."""
+    if isinstance(value, str):
+        return value.replace("{content}", content)
+    if isinstance(value, list):
+        return [_fill(item, content) for item in value]
+    if isinstance(value, dict):
+        return {key: _fill(item, content) for key, item in value.items()}
+    return value
+
+
+# -- the whole configuration ----------------------------------------------
+
+
+@dataclasses.dataclass
+class Backend:
+    """Where the editing UI saves: a GitHub repository, or the local backend."""
+
+    repo: str = ""  # owner/name of the content repository on GitHub
+    branch: str = "main"
+    auth_url: str = ""  # the OAuth provider's base URL (see templates/content-repo)
+    auth_endpoint: str = ""
+    local_url: str = ""  # decap-server's API, for editing on this computer
+    content_folder: str = "content"  # content/, relative to the repository
+
+
+def make_config(backend: Backend, choices: Choices, site_url: str = "") -> dict:
+    """Decap CMS's configuration, as ``config.yml`` holds it."""
+    content = backend.content_folder.strip("/") or "."
+    github: dict = {"name": "github", "repo": backend.repo or "OWNER/REPOSITORY"}
+    github["branch"] = backend.branch
+    if backend.auth_url:
+        github["base_url"] = backend.auth_url
+    if backend.auth_endpoint:
+        github["auth_endpoint"] = backend.auth_endpoint
+    config: dict = {"backend": github}
+    if backend.local_url:
+        config["local_backend"] = {"url": backend.local_url}
+    config.update(
+        {
+            # Draft, in review, ready: one branch and pull request an entry
+            # with the GitHub backend (the local backend saves directly).
+            "publish_mode": "editorial_workflow",
+            "locale": "en",
+            "media_folder": f"{content}/images",
+            "public_folder": "/images",
+            "slug": {
+                "encoding": "ascii",
+                "clean_accents": True,
+                "sanitize_replacement": "-",
+            },
+            "collections": [
+                {
+                    "name": "stories",
+                    "label": "Stories",
+                    "label_singular": "Story",
+                    "description": "One folder a story: story.md, the audio, the "
+                    "transcript and pictures. A story is public only when its "
+                    "status is published and its approval is filled in.",
+                    "folder": f"{content}/stories",
+                    "path": "{{slug}}/story",
+                    "extension": "md",
+                    "format": "yaml-frontmatter",
+                    "create": True,
+                    "slug": "{{slug}}",
+                    "identifier_field": "title",
+                    "summary": "{{title}} ({{date}}, {{status}})",
+                    "sortable_fields": ["date", "title"],
+                    # Files go into the story's own folder, named as uploaded.
+                    "media_folder": "",
+                    "public_folder": "",
+                    "fields": story_fields(choices),
+                },
+                {
+                    "name": "pages",
+                    "label": "Campaign pages",
+                    "label_singular": "Page",
+                    "folder": f"{content}/pages",
+                    "extension": "md",
+                    "format": "yaml-frontmatter",
+                    "create": True,
+                    "slug": "{{slug}}",
+                    "fields": page_fields(),
+                },
+                {
+                    "name": "data",
+                    "label": "Funders, forms, podcast",
+                    "description": "Saving here rewrites the file: the comments "
+                    "at its top are not kept (each field's help is beside it).",
+                    "files": [
+                        {
+                            "name": "funders",
+                            "label": "Funders",
+                            "file": f"{content}/data/funders.yml",
+                            "format": "yml",
+                            "fields": funders_fields(),
+                        },
+                        {
+                            "name": "forms",
+                            "label": "Sign-up forms",
+                            "file": f"{content}/data/forms.yml",
+                            "format": "yml",
+                            "fields": forms_fields(),
+                        },
+                        {
+                            "name": "podcast",
+                            "label": "Podcast settings",
+                            "file": f"{content}/data/podcast.yml",
+                            "format": "yml",
+                            "fields": podcast_fields(),
+                        },
+                    ],
+                },
+            ],
+        }
+    )
+    if site_url:
+        config["site_url"] = site_url
+        config["display_url"] = site_url
+    return _fill(config, content)

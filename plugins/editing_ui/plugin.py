@@ -1,0 +1,251 @@
+"""The editing UI at /admin/: Decap CMS, configured from the story schema.
+
+When ``EDITING_UI`` is on, the build writes ``admin/`` into the output:
+
+- ``index.html``, which loads Decap CMS and ``portal-cms.js`` (our preview
+  pane and messages) from the site itself: no third-party script;
+- ``config.yml``, made by ``decap_config.make_config`` from
+  ``portal.schema`` and the content (the guide's questions, the topics in
+  use, the next free story id);
+- Decap's own files, copied from ``node_modules/decap-cms/dist`` (``npm ci``
+  installs them; the version is pinned in package-lock.json).
+
+Editors save through a backend: the local one (``decap-server``, started by
+``./dev cms``) writes to this working copy; on a public site, the GitHub
+backend commits to the content repository (templates/content-repo/README.md
+explains its OAuth set-up).
+
+Settings (defaults in ``settings()``):
+- ``EDITING_UI`` (False): write /admin/. pelicanconf.py turns it on for the
+  development site; publishconf.py only when the ``EDITING_UI`` environment
+  variable says so.
+- ``EDITING_UI_SAVE_AS`` ("admin"): the folder in the output.
+- ``EDITING_UI_LOCAL_BACKEND`` (""): the local backend's API URL, like
+  http://localhost:8081/api/v1; empty: none (never on a public site).
+- ``EDITING_UI_GITHUB_REPO`` (""), ``EDITING_UI_GITHUB_BRANCH`` ("main"):
+  the content repository the GitHub backend commits to.
+- ``EDITING_UI_AUTH_URL`` (""), ``EDITING_UI_AUTH_ENDPOINT`` (""): the OAuth
+  provider that signs editors in to GitHub (Decap's ``base_url`` and
+  ``auth_endpoint``).
+- ``EDITING_UI_CONTENT_FOLDER`` ("content"): where content/ is in the
+  repository the backend writes to.
+- ``EDITING_UI_DECAP_DIST`` (``<project>/node_modules/decap-cms/dist``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import logging
+import os
+import shutil
+import urllib.parse
+import zoneinfo
+from pathlib import Path
+
+import yaml
+from pelican import signals
+
+from portal.writing import write_if_changed
+
+from . import decap_config
+
+logger = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+
+DEFAULTS = {
+    "EDITING_UI": False,
+    "EDITING_UI_SAVE_AS": "admin",
+    "EDITING_UI_LOCAL_BACKEND": "",
+    "EDITING_UI_GITHUB_REPO": "",
+    "EDITING_UI_GITHUB_BRANCH": "main",
+    "EDITING_UI_AUTH_URL": "",
+    "EDITING_UI_AUTH_ENDPOINT": "",
+    "EDITING_UI_CONTENT_FOLDER": "content",
+    "EDITING_UI_DECAP_DIST": str(PROJECT_ROOT / "node_modules" / "decap-cms" / "dist"),
+}
+DECAP_SCRIPT = "decap-cms.js"
+OUR_SCRIPT = "portal-cms.js"
+# The site's style sheets the story preview is drawn with (theme/static/css).
+PREVIEW_STYLES = ("css/site.css", "css/listening.css")
+
+
+class EditingUIError(ValueError):
+    """A setting of the editing UI is wrong, or Decap CMS is not installed."""
+
+
+def settings(pelican_settings) -> dict:
+    out = {key: pelican_settings.get(key, value) for key, value in DEFAULTS.items()}
+    out["EDITING_UI"] = _flag(out["EDITING_UI"])
+    save_as = out["EDITING_UI_SAVE_AS"]
+    if not isinstance(save_as, str) or not save_as.strip("/") or ".." in save_as:
+        raise EditingUIError(
+            f"EDITING_UI_SAVE_AS must be a folder inside the output like 'admin', "
+            f"not {save_as!r}"
+        )
+    out["EDITING_UI_SAVE_AS"] = save_as.strip("/")
+    for key in ("EDITING_UI_LOCAL_BACKEND", "EDITING_UI_AUTH_URL"):
+        url = out[key]
+        if url and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise EditingUIError(f"{key} must be an http(s) URL, not {url!r}")
+    repo = out["EDITING_UI_GITHUB_REPO"]
+    if repo and repo.count("/") != 1:
+        raise EditingUIError(
+            f"EDITING_UI_GITHUB_REPO must be owner/name of the content "
+            f"repository, not {repo!r}"
+        )
+    return out
+
+
+def _flag(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def _origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
+def content_security_policy(options: dict) -> str:
+    """The editing UI's own policy: Decap needs more than the public pages.
+
+    Decap compiles its configuration's JSON schema (eval), styles with
+    inline <style> (emotion), shows uploads as blob: URLs and talks to its
+    backend: the local one, or GitHub's API."""
+    connect = ["'self'", "blob:"]  # uploads are read back from blob: URLs
+    if options["EDITING_UI_LOCAL_BACKEND"]:
+        connect.append(_origin(options["EDITING_UI_LOCAL_BACKEND"]))
+    connect += ["https://api.github.com", "https://www.githubstatus.com"]
+    if options["EDITING_UI_AUTH_URL"]:
+        connect.append(_origin(options["EDITING_UI_AUTH_URL"]))
+    directives = [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob: https://avatars.githubusercontent.com",
+        "media-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src " + " ".join(connect),
+        "frame-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ]
+    return "; ".join(directives)
+
+
+def _choices(pelican, articles) -> decap_config.Choices:
+    from portal.newstory import new_id
+    from portal.questions import load_questions
+
+    content = pelican.settings["PATH"]
+    loaded = load_questions(content)
+    questions = [(q.key, q.question) for q in (loaded.value.root if loaded.value else [])]
+    # Topics of the stories this build shows (never those held back from it).
+    topics = sorted({str(tag) for article in articles for tag in article.tags or ()})
+    zone = zoneinfo.ZoneInfo(pelican.settings.get("TIMEZONE") or "UTC")
+    year = datetime.datetime.now(zone).year
+    stories = Path(content) / "stories"
+    next_id = new_id(stories, year) if stories.is_dir() else f"oss-{year}-0001"
+    return decap_config.Choices(questions=questions, topics=topics, next_id=next_id)
+
+
+def _theme_url(pelican_settings, path: str, depth: int) -> str:
+    static = pelican_settings.get("THEME_STATIC_DIR", "theme")
+    return "../" * depth + f"{static}/{path}"
+
+
+def write_admin(pelican, articles) -> None:
+    options = settings(pelican.settings)
+    if not options["EDITING_UI"]:
+        return
+    dist = Path(options["EDITING_UI_DECAP_DIST"])
+    if not (dist / DECAP_SCRIPT).is_file():
+        message = (
+            f"editing_ui: Decap CMS is not installed ({dist / DECAP_SCRIPT} is "
+            "missing), so /admin/ was not written - run `npm ci` (./dev test and "
+            "./dev serve do it for you when npm is installed)"
+        )
+        if pelican.settings.get("STORY_STRICT"):
+            raise EditingUIError(message)
+        logger.warning(message)
+        return
+    folder = Path(pelican.output_path) / options["EDITING_UI_SAVE_AS"]
+    folder.mkdir(parents=True, exist_ok=True)
+    backend = decap_config.Backend(
+        repo=options["EDITING_UI_GITHUB_REPO"],
+        branch=options["EDITING_UI_GITHUB_BRANCH"],
+        auth_url=options["EDITING_UI_AUTH_URL"],
+        auth_endpoint=options["EDITING_UI_AUTH_ENDPOINT"],
+        local_url=options["EDITING_UI_LOCAL_BACKEND"],
+        content_folder=options["EDITING_UI_CONTENT_FOLDER"],
+    )
+    site_url = pelican.settings.get("SITEURL") or ""
+    config = decap_config.make_config(backend, _choices(pelican, articles), site_url)
+    header = (
+        "# Made by plugins/editing_ui from portal/schema.py at every build; "
+        "do not edit.\n"
+    )
+    text = header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+    write_if_changed(str(folder / "config.yml"), text)
+    _copy_decap(dist, folder)
+    shutil.copyfile(HERE / "admin" / OUR_SCRIPT, folder / OUR_SCRIPT)
+    depth = options["EDITING_UI_SAVE_AS"].count("/") + 1
+    styles = " ".join(_theme_url(pelican.settings, s, depth) for s in PREVIEW_STYLES)
+    page = (HERE / "admin" / "index.html").read_text(encoding="utf-8")
+    values = {
+        "policy": content_security_policy(options),
+        "site_name": pelican.settings.get("SITENAME", ""),
+        "decap_script": DECAP_SCRIPT,
+        "our_script": OUR_SCRIPT,
+        "preview_styles": styles,
+    }
+    for key, value in values.items():
+        page = page.replace("{{ " + key + " }}", html.escape(value, quote=True))
+    write_if_changed(str(folder / "index.html"), page)
+    logger.info("editing_ui: wrote the editing UI to %s/", options["EDITING_UI_SAVE_AS"])
+
+
+def _copy_decap(dist: Path, folder: Path) -> None:
+    """Decap's script, the chunks it loads on demand and its WebAssembly."""
+    for source in dist.iterdir():
+        name = source.name
+        wanted = name == DECAP_SCRIPT or name.endswith(".decap-cms.js")
+        wanted = wanted or name.endswith(".wasm") or name == "decap-cms.js.LICENSE.txt"
+        if not wanted:
+            continue
+        target = folder / name
+        stat = source.stat()
+        if target.exists() and target.stat().st_size == stat.st_size:
+            if target.read_bytes() == source.read_bytes():
+                continue
+        shutil.copyfile(source, target)
+
+
+def _on_generators(generators) -> None:
+    from pelican.generators import ArticlesGenerator
+
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            _state["articles"] = list(generator.articles)
+
+
+_state: dict = {}
+
+
+def _on_finalized(pelican) -> None:
+    write_admin(pelican, _state.pop("articles", []))
+
+
+def check_settings(pelican) -> None:
+    settings(pelican.settings)  # fail early on a bad setting
+
+
+def register():
+    signals.initialized.connect(check_settings)
+    signals.all_generators_finalized.connect(_on_generators)
+    signals.finalized.connect(_on_finalized)
