@@ -200,6 +200,36 @@ def preview_drafts(c, port=CONFIG["port"], bind=CONFIG["host"]):
     livereload(c, port=port, bind=bind, drafts=True)
 
 
+@task(
+    help={
+        "port": "port of the site (default 8000)",
+        "bind": "address to listen on (default 127.0.0.1)",
+    }
+)
+def cms(c, port=CONFIG["port"], bind=CONFIG["host"]):
+    """Edit in the browser: /admin/ saves stories into content/ here.
+
+    Starts the editing UI's local backend (decap-server, on port 8081, which
+    writes to this working copy) and the drafts preview with /admin/, which
+    rebuilds on every save: a saved story shows there, marked "Not public"."""
+    from portal import local_backend
+
+    try:
+        process = local_backend.start(ROOT, local_backend.DEFAULT_PORT)
+    except local_backend.LocalBackendError as error:
+        sys.exit(f"Cannot start the editing UI: {error.problem} - {error.fix}")
+    print(
+        f"Editing UI: open http://localhost:{port}/admin/ and press Login. Stories "
+        "you save are written to content/stories/ here; check them with "
+        "`./dev check` and commit them with git. Ctrl-C stops.",
+        flush=True,
+    )
+    try:
+        livereload(c, port=port, bind=bind, drafts=True)
+    finally:
+        local_backend.stop(process)
+
+
 def _publish_settings() -> dict:
     """publishconf.py read as Pelican reads it (defaults, environment)."""
     return read_settings(str(ROOT / CONFIG["settings_publish"]))

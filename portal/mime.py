@@ -69,6 +69,8 @@ SITE_MIME_TYPES = {
     ".webmanifest": "application/manifest+json",
     ".woff2": "font/woff2",
     ".wasm": "application/wasm",
+    # The editing UI's configuration (admin/config.yml).
+    ".yml": "text/yaml",
 }
 
 

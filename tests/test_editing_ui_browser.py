@@ -152,7 +152,10 @@ def test_editor_creates_a_story_that_passes_the_check(cms, strict_page, tmp_path
     written = frontmatter.split((folder / "story.md").read_text(encoding="utf-8"))
     data = written.data
     assert data["title"] == "We almost stayed home"
-    assert [p["name"] for p in data["participants"]] == ["Rosa Delgado", "Sam Whitfield"]
+    assert [p["name"] for p in data["participants"]] == [
+        "Rosa Delgado",
+        "Sam Whitfield",
+    ]
     assert data["relationship"] == "neighbors"
     assert str(data["date"]) == "2019-10-12"
     assert data["topics"] == ["faith", "work"]
@@ -166,7 +169,14 @@ def test_editor_creates_a_story_that_passes_the_check(cms, strict_page, tmp_path
 
     # ./dev check passes on it (the check of publishconf.py, as CI runs it).
     check = subprocess.run(
-        [sys.executable, "-m", "invoke", "check", "--content", str(project / "content")],
+        [
+            sys.executable,
+            "-m",
+            "invoke",
+            "check",
+            "--content",
+            str(project / "content"),
+        ],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -180,9 +190,9 @@ def test_editor_creates_a_story_that_passes_the_check(cms, strict_page, tmp_path
     drafts = build_site(
         project / "content", tmp_path / "drafts", STORY_PREVIEW=True, PRECOMPRESS=False
     )
-    story_page = (drafts / "stories" / "we-almost-stayed-home" / "index.html").read_text(
-        encoding="utf-8"
-    )
+    story_page = (
+        drafts / "stories" / "we-almost-stayed-home" / "index.html"
+    ).read_text(encoding="utf-8")
     assert "Not public." in story_page
     assert "Rosa Delgado" in story_page and "Sam Whitfield" in story_page
 

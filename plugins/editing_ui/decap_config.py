@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
+import operator
 import re
 import types
 import typing
@@ -65,7 +67,8 @@ def _unwrap_optional(annotation) -> tuple[Any, bool]:
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType) and type(None) in args:
         rest = [arg for arg in args if arg is not type(None)]
-        return (rest[0] if len(rest) == 1 else typing.Union[tuple(rest)]), True
+        inner = rest[0] if len(rest) == 1 else functools.reduce(operator.or_, rest)
+        return inner, True
     return annotation, False
 
 
@@ -100,7 +103,7 @@ def _sample_breaking(constraints: dict, pattern: str | None) -> str:
     """A text that breaks the constraint, to ask the schema what it says."""
     if "max_length" in constraints:
         return _TOO_LONG * (constraints["max_length"] + 1)
-    for candidate in ("!", "X", "x x", "?" * 3):
+    for candidate in ("wrong!", "X", "x x", "?" * 3):
         if pattern and not re.search(pattern, candidate):
             return candidate
     raise ValueError(f"no sample breaks the pattern {pattern!r}")
@@ -140,6 +143,15 @@ def _set(data: dict, path: tuple, value) -> dict:
     return out
 
 
+def form_message(text: str, value) -> str:
+    """The check's words for the form: the value it quotes is "This" there
+    (a form's message is fixed, whatever was typed), the first letter a
+    capital."""
+    for quoted in (f"'{value}'", repr(value)):
+        text = text.replace(quoted, "This", 1)
+    return text[0].upper() + text[1:]
+
+
 def story_message(dotted: str, value) -> str:
     """What ``./dev check`` says about ``value`` in field ``dotted``: "message - fix".
 
@@ -157,8 +169,10 @@ def story_message(dotted: str, value) -> str:
         problems = schema.describe_errors(error, Story.model_fields)
         for problem in problems:
             if [str(p) for p in problem["loc"]] == [str(p) for p in path]:
-                return f"{problem['message']} - {problem['fix']}"
-        raise ValueError(f"the schema's message for {dotted} is not about it: {problems}")
+                return form_message(f"{problem['message']} - {problem['fix']}", value)
+        raise ValueError(
+            f"the schema's message for {dotted} is not about it: {problems}"
+        ) from error
     raise ValueError(f"the schema accepts {value!r} in {dotted}; no message to give")
 
 
@@ -172,7 +186,7 @@ def model_message(model: type[BaseModel], name: str, value, help_text: dict) -> 
         message = error.errors(include_url=False)[0]["msg"]
         message = message.removeprefix("Value error, ")
         fix = help_text.get(name, "")
-        return f"{message} - {fix}" if fix else message
+        return form_message(f"{message} - {fix}" if fix else message, value)
     raise ValueError(f"{model.__name__}.{name} accepts {value!r}; no message to give")
 
 
@@ -202,7 +216,9 @@ def _pattern_entry(
     if regex is None and (
         "max_length" in constraints or constraints.get("min_length", 0) > 1
     ):
-        regex = length_pattern(constraints.get("min_length"), constraints.get("max_length"))
+        regex = length_pattern(
+            constraints.get("min_length"), constraints.get("max_length")
+        )
         bad = _TOO_LONG * (constraints["max_length"] + 1)
     elif regex is not None:
         bad = _sample_breaking({}, regex)
@@ -267,8 +283,11 @@ def field_config(model, name: str, info: FieldInfo, describe: Describe, dotted: 
         field["collapsed"] = False
         if not field["required"]:
             _optional_parts(field)
-    elif origin is list and args and isinstance(args[0], type) and issubclass(
-        args[0], BaseModel
+    elif (
+        origin is list
+        and args
+        and isinstance(args[0], type)
+        and issubclass(args[0], BaseModel)
     ):
         field["widget"] = "list"
         field["fields"] = model_fields(args[0], describe, prefix=f"{dotted}.")
@@ -283,8 +302,12 @@ def field_config(model, name: str, info: FieldInfo, describe: Describe, dotted: 
     elif origin is tuple and all(arg is float for arg in args):
         field.update(
             widget="list",
-            field={"name": "value", "label": "Number", "widget": "number",
-                   "value_type": "float"},
+            field={
+                "name": "value",
+                "label": "Number",
+                "widget": "number",
+                "value_type": "float",
+            },
             min=len(args),
             max=len(args),
         )
@@ -350,7 +373,10 @@ def story_fields(choices: Choices) -> list[dict]:
         },
         "chapters.question": {"widget": "select", "options": question_options},
         "participants": {"label_singular": "participant", "summary": "{{fields.name}}"},
-        "chapters": {"label_singular": "chapter", "summary": "{{fields.start}} {{fields.title}}"},
+        "chapters": {
+            "label_singular": "chapter",
+            "summary": "{{fields.start}} {{fields.title}}",
+        },
     }
     describe = Describe(
         label=_story_label,

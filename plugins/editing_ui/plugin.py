@@ -37,8 +37,6 @@ from __future__ import annotations
 import datetime
 import html
 import logging
-import os
-import shutil
 import urllib.parse
 import zoneinfo
 from pathlib import Path
@@ -144,7 +142,9 @@ def _choices(pelican, articles) -> decap_config.Choices:
 
     content = pelican.settings["PATH"]
     loaded = load_questions(content)
-    questions = [(q.key, q.question) for q in (loaded.value.root if loaded.value else [])]
+    questions = [
+        (q.key, q.question) for q in (loaded.value.root if loaded.value else [])
+    ]
     # Topics of the stories this build shows (never those held back from it).
     topics = sorted({str(tag) for article in articles for tag in article.tags or ()})
     zone = zoneinfo.ZoneInfo(pelican.settings.get("TIMEZONE") or "UTC")
@@ -193,7 +193,8 @@ def write_admin(pelican, articles) -> None:
     text = header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
     write_if_changed(str(folder / "config.yml"), text)
     _copy_decap(dist, folder)
-    shutil.copyfile(HERE / "admin" / OUR_SCRIPT, folder / OUR_SCRIPT)
+    ours = (HERE / "admin" / OUR_SCRIPT).read_bytes()
+    write_if_changed(str(folder / OUR_SCRIPT), ours)
     depth = options["EDITING_UI_SAVE_AS"].count("/") + 1
     styles = " ".join(_theme_url(pelican.settings, s, depth) for s in PREVIEW_STYLES)
     page = (HERE / "admin" / "index.html").read_text(encoding="utf-8")
@@ -207,7 +208,9 @@ def write_admin(pelican, articles) -> None:
     for key, value in values.items():
         page = page.replace("{{ " + key + " }}", html.escape(value, quote=True))
     write_if_changed(str(folder / "index.html"), page)
-    logger.info("editing_ui: wrote the editing UI to %s/", options["EDITING_UI_SAVE_AS"])
+    logger.info(
+        "editing_ui: wrote the editing UI to %s/", options["EDITING_UI_SAVE_AS"]
+    )
 
 
 def _copy_decap(dist: Path, folder: Path) -> None:
@@ -218,12 +221,8 @@ def _copy_decap(dist: Path, folder: Path) -> None:
         wanted = wanted or name.endswith(".wasm") or name == "decap-cms.js.LICENSE.txt"
         if not wanted:
             continue
-        target = folder / name
-        stat = source.stat()
-        if target.exists() and target.stat().st_size == stat.st_size:
-            if target.read_bytes() == source.read_bytes():
-                continue
-        shutil.copyfile(source, target)
+        # Written only when changed: deploys then send only what changed.
+        write_if_changed(str(folder / name), source.read_bytes())
 
 
 def _on_generators(generators) -> None:
@@ -242,7 +241,13 @@ def _on_finalized(pelican) -> None:
 
 
 def check_settings(pelican) -> None:
-    settings(pelican.settings)  # fail early on a bad setting
+    options = settings(pelican.settings)  # fail early on a bad setting
+    if options["EDITING_UI"]:
+        # The public pages' policy would stop Decap CMS: /admin/ has its own
+        # (plugins/security_headers writes it to _headers).
+        own = dict(pelican.settings.get("SECURITY_HEADERS_OWN_POLICIES") or {})
+        own[options["EDITING_UI_SAVE_AS"] + "/"] = content_security_policy(options)
+        pelican.settings["SECURITY_HEADERS_OWN_POLICIES"] = own
 
 
 def register():

@@ -132,16 +132,31 @@ def headers_file(pelican_settings, output_path: str) -> str:
     policy = pelican_settings.get("SECURITY_CSP_META") or content_security_policy(
         pelican_settings
     )
+    # Folders with a policy of their own (the editing UI: {"admin/": ...}).
+    # Hosts enforce every policy a path matches, so the site's policy then
+    # goes on each page outside them instead of on /*.
+    own = dict(pelican_settings.get("SECURITY_HEADERS_OWN_POLICIES") or {})
     lines = [
         "# Written by plugins/security_headers; do not edit.",
         "/*",
-        f"  Content-Security-Policy: {policy}",
+        *([] if own else [f"  Content-Security-Policy: {policy}"]),
         f"  Referrer-Policy: {options['SECURITY_HEADERS_REFERRER_POLICY']}",
         "  X-Content-Type-Options: nosniff",
     ]
+    for folder, folder_policy in sorted(own.items()):
+        lines += [
+            f"/{folder.strip('/')}/*",
+            f"  Content-Security-Policy: {folder_policy}; frame-ancestors 'none'",
+        ]
     for path in _page_paths(output_path):
+        if any(path.startswith(folder.strip("/") + "/") for folder in own):
+            continue
         ancestors = "*" if EMBED_PAGE.match(path) else "'self'"
-        lines += [f"/{path}", f"  Content-Security-Policy: frame-ancestors {ancestors}"]
+        page_policy = f"{policy}; " if own else ""
+        lines += [
+            f"/{path}",
+            f"  Content-Security-Policy: {page_policy}frame-ancestors {ancestors}",
+        ]
     return "\n".join(lines) + "\n"
 
 
