@@ -318,31 +318,20 @@ FIELD_LABELS: dict[str, str] = {
     "staff": "Staff notes",
 }
 
-# The parts of participants, location, chapters and approval: label and help.
-PART_FIELDS: dict[str, tuple[str, str]] = {
-    "participants.name": ("Name", "the name exactly as in the transcript"),
-    "participants.description": (
-        "Description",
-        "a few words about them: job, town, like retired teacher, Tulsa, Oklahoma",
-    ),
-    "location.name": ("Place", "the town and state, like Tulsa, Oklahoma"),
-    "location.geo": (
-        "Latitude and longitude",
-        "optional: two numbers, latitude then longitude, like 36.15 and -95.99",
-    ),
-    "location.country": ("Country", "the two-letter country code, like US"),
-    "chapters.start": ("Starts at", "the time in the recording, like 4:05"),
-    "chapters.title": ("Chapter title", "a few words saying what is talked about"),
-    "chapters.question": (
-        "Guide question",
-        "the question of the conversation guide it answers, if any",
-    ),
-    "approval.approved_by": ("Approved by", "the name of the approving editor"),
-    "approval.approved_on": ("Approved on", "the day it was approved, as YYYY-MM-DD"),
-    "approval.releases_signed": (
-        "Every participant signed the release",
-        "tick only once every participant has signed",
-    ),
+# Labels of the parts of participants, location, chapters and approval, for
+# forms; their help is PART_HELP's.
+PART_LABELS: dict[str, str] = {
+    "participants.name": "Name",
+    "participants.description": "Description",
+    "location.name": "Place",
+    "location.geo": "Latitude and longitude",
+    "location.country": "Country",
+    "chapters.start": "Starts at",
+    "chapters.title": "Chapter title",
+    "chapters.question": "Guide question",
+    "approval.approved_by": "Approved by",
+    "approval.approved_on": "Approved on",
+    "approval.releases_signed": "Every participant signed the release",
 }
 
 # What field validators check, as regular expressions a form can test before
@@ -368,6 +357,13 @@ PART_HELP: dict[tuple[str, str], str] = {
     ("location", "name"): "the place, like 'Tulsa, Oklahoma'",
     ("chapters", "start"): "when the chapter starts in the audio, like 4:05",
     ("chapters", "title"): "the chapter's title",
+    ("participants", "description"): "a few words about them: job, town, like "
+    "retired teacher, Tulsa, Oklahoma",
+    ("location", "geo"): "two numbers, latitude then longitude, like 36.15 and "
+    "-95.99 (optional)",
+    ("location", "country"): "the two-letter country code, like US",
+    ("chapters", "question"): "the question of the conversation guide it "
+    "answers, if any",
 }
 
 # Where a cross-field problem points when its own field is not written yet.

@@ -30,7 +30,14 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from portal import schema
-from portal.schema import FIELD_HELP, FIELD_LABELS, FORM_PATTERNS, PART_FIELDS, Story
+from portal.schema import (
+    FIELD_HELP,
+    FIELD_LABELS,
+    FORM_PATTERNS,
+    PART_HELP,
+    PART_LABELS,
+    Story,
+)
 
 # Fields a form cannot edit as fields: kept as they are in the file (a
 # ``hidden`` widget round-trips the value), edited in the file itself.
@@ -143,10 +150,15 @@ def _set(data: dict, path: tuple, value) -> dict:
     return out
 
 
+# "chapter 2 ('Title'): " before a list item's message, in the check.
+_ITEM_PREFIX = re.compile(r"^[a-z]+ \d+(?: \('[^']*'\))?: ")
+
+
 def form_message(text: str, value) -> str:
     """The check's words for the form: the value it quotes is "This" there
-    (a form's message is fixed, whatever was typed), the first letter a
-    capital."""
+    (a form's message is fixed, whatever was typed), the list item it names
+    is the one the message is shown in, the first letter a capital."""
+    text = _ITEM_PREFIX.sub("", text)
     for quoted in (f"'{value}'", repr(value)):
         text = text.replace(quoted, "This", 1)
     return text[0].upper() + text[1:]
@@ -341,14 +353,12 @@ def _optional_parts(field: dict) -> None:
 
 
 def _story_label(dotted: str) -> str:
-    if dotted in PART_FIELDS:
-        return PART_FIELDS[dotted][0]
-    return FIELD_LABELS[dotted]
+    return PART_LABELS.get(dotted) or FIELD_LABELS[dotted]
 
 
 def _story_hint(dotted: str) -> str:
-    if dotted in PART_FIELDS:
-        return PART_FIELDS[dotted][1]
+    if "." in dotted:
+        return PART_HELP.get(tuple(dotted.split(".", 1)), "")
     return FIELD_HELP.get(dotted, "")
 
 
