@@ -346,6 +346,7 @@ def check(c, content=None, settings=SETTINGS_FILE_PUBLISH):
         "title": "the story's title, in quotes",
         "audio": "the audio file to copy in (MP3, M4A, Ogg, Opus, FLAC or WAV)",
         "transcript": "the WebVTT transcript to copy in (optional)",
+        "image": "a picture of the two of them to copy in, JPEG or PNG (optional)",
         "date": "the day it was recorded, YYYY-MM-DD (default: today)",
         "participant": "a participant's name (give it twice for two people; "
         "default: the names in the transcript)",
@@ -362,8 +363,11 @@ def new_story(
     participant=None,
     slug=None,
     content=None,
+    image=None,
 ):
-    """Make a new story folder: audio, transcript and a story.md to fill in."""
+    """Make a new story folder: audio, transcript and a story.md to fill in.
+
+    ./dev new-story "Title" --audio FILE [--transcript FILE] [--image FILE]"""
     import datetime
     import zoneinfo
 
@@ -393,6 +397,7 @@ def new_story(
             recorded=recorded,
             participants=participant or None,
             slug=slug,
+            image=image,
             # "Today" where the site's dates are, as the approval gate sees it.
             today=datetime.datetime.now(zoneinfo.ZoneInfo(SETTINGS["TIMEZONE"])).date(),
         )

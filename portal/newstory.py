@@ -26,6 +26,7 @@ from pathlib import Path
 
 import webvtt
 import yaml
+from content_checks.images import ImageProblem, check_image
 from slugify import slugify
 from story_audio.audio import AudioError, AudioInfo, read_audio
 
@@ -38,6 +39,7 @@ from portal.timecode import format_timecode
 ID_PREFIX = "oss"
 AUDIO_NAME = "conversation"  # + the audio's extension
 TRANSCRIPT_NAME = "transcript.vtt"
+IMAGE_NAME = "portrait"  # + the picture's extension
 CHANGE = "CHANGE"
 _NUMBERED_ID = re.compile(rf"^{ID_PREFIX}-\d{{4}}-(\d+)$")
 _ID_LINE = re.compile(r"^id:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
@@ -54,7 +56,8 @@ class NewStory:
     audio: AudioInfo
     audio_file: Path
     transcript_file: Path | None
-    to_change: list[str]  # fields still holding placeholders
+    to_change: list[str]
+    image_file: Path | None = None  # fields still holding placeholders
 
 
 def story_slug(title: str) -> str:
@@ -117,6 +120,7 @@ def create_story(
     participants: list[str] | None = None,
     slug: str | None = None,
     today: datetime.date | None = None,
+    image: str | os.PathLike | None = None,
 ) -> NewStory:
     """Make ``<content>/stories/<slug>/``; raise NewStoryError if we cannot."""
     title = (title or "").strip()
@@ -166,6 +170,17 @@ def create_story(
                 "check the path (you can drag the file into the terminal to paste it)",
             )
         voices = transcript_voices(transcript)
+    image = Path(image) if image else None
+    if image is not None:
+        if not image.is_file():
+            raise NewStoryError(
+                f"there is no picture at {image}",
+                "check the path (you can drag the file into the terminal to paste it)",
+            )
+        try:
+            check_image(str(image))  # the build's own check of pictures
+        except ImageProblem as error:
+            raise NewStoryError(error.problem, error.fix) from error
 
     today = today or datetime.date.today()
     to_change = ["summary"]
@@ -177,6 +192,8 @@ def create_story(
         names += [f"Participant {n}" for n in range(len(names) + 1, 3)]
         to_change.append("participants")
     to_change.append("relationship")
+    if image is not None:
+        to_change.append("image_alt")
 
     fields = {
         "id": new_id(stories, recorded.year),
@@ -190,8 +207,9 @@ def create_story(
         "location": None,
         "audio": AUDIO_NAME + audio.suffix.lower(),
         "transcript": TRANSCRIPT_NAME if transcript else None,
-        "image": None,
-        "image_alt": None,
+        "image": IMAGE_NAME + image.suffix.lower() if image else None,
+        # A placeholder, marked CHANGE: a draft may keep it, a public story not.
+        "image_alt": "What the picture shows" if image else None,
         "topics": [],
         "chapters": [],
         "featured": False,
@@ -214,6 +232,8 @@ def create_story(
         shutil.copyfile(audio, staging / fields["audio"])
         if transcript is not None:
             shutil.copyfile(transcript, staging / TRANSCRIPT_NAME)
+        if image is not None:
+            shutil.copyfile(image, staging / fields["image"])
         (staging / "story.md").write_text(text, encoding="utf-8")
         folder = stories / slug
         try:
@@ -232,6 +252,7 @@ def create_story(
         audio_file=folder / fields["audio"],
         transcript_file=folder / TRANSCRIPT_NAME if transcript else None,
         to_change=to_change,
+        image_file=folder / fields["image"] if image else None,
     )
 
 
@@ -318,6 +339,8 @@ def next_steps(made: NewStory, here: Path) -> str:
     ]
     if made.transcript_file:
         lines.append(f"  {made.transcript_file.name:<17} the transcript")
+    if made.image_file:
+        lines.append(f"  {made.image_file.name:<17} the picture")
     lines += [
         "",
         "Next:",

@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 import pytest
+from PIL import Image
 from story_audio.audio import read_audio
 
 from portal import checking, frontmatter
@@ -136,9 +137,32 @@ def test_new_story_end_to_end(content, transcript, tmp_path):
     assert re.search(r"^summary: ''  # CHANGE$", text, re.MULTILINE)
     assert re.search(r"^approval:$", text, re.MULTILINE)
 
-    # The check passes: no problem, the new story held back as a draft.
+    # The check passes: no error, the new story held back as a draft; what
+    # is still to write is listed, as warnings.
     result = check(content, tmp_path)
-    assert result.problems == [], checking.format_report(result)
+    assert result.errors == [], checking.format_report(result)
+    source = "content/stories/we-grew-up-ten-miles-apart/story.md"
+    lines = text.splitlines()
+    warned = [p for p in result.warnings if p.path == source]
+    assert sorted(str(p) for p in warned) == sorted(
+        [
+            f"{source}:{n}: {field}: the {what} is still marked CHANGE, as new-story"
+            f" wrote it - write the real {what}, then delete the CHANGE mark before"
+            " the story is published"
+            for n, field, what in [
+                (_line(lines, "summary:"), "summary", "value"),
+                (_line(lines, "relationship:"), "relationship", "value"),
+                (_line(lines, "<!-- CHANGE"), "body", "introduction"),
+            ]
+        ]
+        + [
+            f"{source}:{_line(lines, '  description:', nth)}: participants.{nth}"
+            f".description: participant {nth + 1} ('{name}') has no description -"
+            " write a few words under 'description:': what they do, where they live"
+            " (like 'retired teacher, Tulsa, Oklahoma')"
+            for nth, name in enumerate(["Ada Lopez", "Ben Carter"])
+        ]
+    )
     assert dict(result.held_back)[
         "content/stories/we-grew-up-ten-miles-apart/story.md"
     ] == [
@@ -169,13 +193,81 @@ def test_new_story_end_to_end(content, transcript, tmp_path):
     text = re.sub(
         r"<!-- CHANGE.*?-->", "Ada and Ben grew up ten miles apart.", text, flags=re.S
     )
+    for name in ("Ada Lopez", "Ben Carter"):
+        text = text.replace(
+            f"- name: {name}\n  description: ''",
+            f"- name: {name}\n  description: lives in Tulsa",
+        )
     (folder / "story.md").write_text(text, encoding="utf-8")
-    assert check(content, tmp_path).problems == []
+    problems = check(content, tmp_path).problems
+    # (The project's data files, copied in, may warn of their own things.)
+    assert [p for p in problems if not p.path.startswith("content/data/")] == []
     output = build_site(content, tmp_path / "prod", "publishconf.py", STORY_NOW=NOW)
     page = (output / "stories/we-grew-up-ten-miles-apart/index.html").read_text()
     assert "We Grew Up: Ten Miles Apart" in page
     assert "Ada and Ben grew up ten miles apart." in page
     assert (output / "stories/we-grew-up-ten-miles-apart/conversation.m4a").is_file()
+
+
+def _line(lines: list[str], prefix: str, nth: int = 0) -> int:
+    """The line number of the ``nth`` line starting with ``prefix``."""
+    found = [n for n, text in enumerate(lines, 1) if text.startswith(prefix)]
+    return found[nth]
+
+
+def test_help(tmp_path):
+    """`./dev new-story --help`, as editors type it, prints the task's help."""
+    run = subprocess.run(
+        [str(PROJECT_ROOT / "dev"), "new-story", "--help"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "--image=STRING" in run.stdout and "--audio=STRING" in run.stdout
+    assert './dev new-story "Title" --audio FILE' in run.stdout
+    assert "Cannot create the story" not in run.stdout + run.stderr
+
+
+def test_a_picture_given_with_image(content, transcript, tmp_path):
+    picture = tmp_path / "Ada and Ben.JPG"
+    Image.new("RGB", (1400, 1400), "teal").save(picture, "JPEG")
+    run = new_story_command(
+        content,
+        "Two of us",
+        "--audio",
+        str(AUDIO / "speech.mp3"),
+        "--image",
+        str(picture),
+        "--date",
+        "2019-10-12",
+    )
+    assert run.returncode == 0, run.stderr
+    folder = content / "stories" / "two-of-us"
+    assert (folder / "portrait.jpg").read_bytes() == picture.read_bytes()
+    assert "portrait.jpg      the picture" in run.stdout
+    text = (folder / "story.md").read_text(encoding="utf-8")
+    assert re.search(r"^image: portrait\.jpg$", text, re.MULTILINE)
+    assert re.search(
+        r"^image_alt: What the picture shows  # CHANGE$", text, re.MULTILINE
+    )
+    result = check(content, tmp_path)
+    assert result.errors == [], checking.format_report(result)
+    assert any(p.field == "image_alt" for p in result.warnings)
+
+    # Not a picture: refused, nothing made.
+    not_a_picture = tmp_path / "notes.png"
+    not_a_picture.write_text("not a picture")
+    run = new_story_command(
+        content, "Another", "--audio", str(AUDIO / "speech.mp3"), "--image",
+        str(not_a_picture),
+    )  # fmt: skip
+    assert run.returncode == 1
+    assert "Cannot create the story: 'notes.png' is damaged or not a picture" in (
+        run.stderr
+    )
+    assert not (content / "stories" / "another").exists()
 
 
 def test_a_story_published_with_change_marks_is_an_error(content, tmp_path):

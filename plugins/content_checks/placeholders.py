@@ -1,23 +1,27 @@
-"""A story about to be published must not keep new-story's CHANGE marks.
+"""What ``invoke new-story`` left for the editor to write, still unwritten.
 
 ``invoke new-story`` marks the values it could only guess (today's date as
 the recording date, "Participant 1", an empty summary) with ``# CHANGE``, and
-the introduction with ``<!-- CHANGE ... -->``. A draft may keep them; a
-story set to ``status: published`` may not."""
+the introduction with ``<!-- CHANGE ... -->``. A story set to
+``status: published`` may not keep them (errors); a draft may, but is told
+about them (warnings), so ``invoke check`` does not say "No errors." over a
+story that is still a sketch. A participant with no description is a
+warning in any story: listeners meet them by it."""
 
 from __future__ import annotations
 
 import re
 
-from portal.problems import Problem
+from portal.problems import Problem, Severity
 
 MARK = re.compile(r"(?:#|<!--)\s*CHANGE\b")
 FIELD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
 
 
 def leftover_placeholders(story) -> list[Problem]:
-    if story.story.status != "published":
-        return []
+    published = story.story.status == "published"
+    severity = Severity.ERROR if published else Severity.WARNING
+    before = "" if published else " before the story is published"
     try:
         with open(story.source_path, encoding="utf-8-sig") as handle:
             lines = handle.read().splitlines()
@@ -39,8 +43,29 @@ def leftover_placeholders(story) -> list[Problem]:
                 story.story_source,
                 name,
                 f"the {what} is still marked CHANGE, as new-story wrote it",
-                f"write the real {what}, then delete the CHANGE mark",
+                f"write the real {what}, then delete the CHANGE mark{before}",
                 number,
+                severity,
             )
         )
+    return problems
+
+
+def empty_descriptions(story) -> list[Problem]:
+    problems = []
+    for index, participant in enumerate(story.story.participants):
+        if not participant.description:
+            problems.append(
+                Problem(
+                    story.story_source,
+                    f"participants.{index}.description",
+                    f"participant {index + 1} ('{participant.name}') has no "
+                    "description",
+                    "write a few words under 'description:': what they do, "
+                    "where they live (like 'retired teacher, Tulsa, Oklahoma')",
+                    story.story_lines.get(("participants", index, "description"))
+                    or story.story_lines.get(("participants", index)),
+                    Severity.WARNING,
+                )
+            )
     return problems

@@ -7,7 +7,9 @@ same way in every build.
 
 - ``story_media``: the story's picture opens with Pillow and is a format
   browsers show; ``{filename}``/``{static}`` links in the story lead somewhere;
-  a story set to be published keeps no CHANGE mark from ``invoke new-story``.
+  a story set to be published keeps no CHANGE mark from ``invoke new-story``
+  (a draft is warned about them), and every participant has a description
+  (a warning).
 - ``story_checks``: front-matter chapters start before the audio ends.
 - ``page_generator_finalized``: links in campaign pages lead somewhere
   (warnings: pages are published whatever their problems).
@@ -29,7 +31,7 @@ from portal.problems import Problem, Severity, record_problems
 from .chapters import chapters_past_the_end
 from .images import ImageProblem, check_image
 from .links import broken_links
-from .placeholders import leftover_placeholders
+from .placeholders import empty_descriptions, leftover_placeholders
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +53,7 @@ def check_story_files(generator, stories, report):
                 )
         for problem in broken_links(story, story.story_source, generator.settings):
             report(problem)
-        for problem in leftover_placeholders(story):
+        for problem in leftover_placeholders(story) + empty_descriptions(story):
             report(problem)
 
 
