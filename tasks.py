@@ -339,6 +339,25 @@ def check(c, content=None, settings=SETTINGS_FILE_PUBLISH):
         sys.exit(1)
 
 
+@task(help={"content": "the content folder (default: content/)"})
+def guide(c, content=None):
+    """Write the topics and question keys in use into the editors' guide.
+
+    content/README.md lists them between two marker lines, made from the
+    stories and content/data/questions.yml; `./dev check` warns when the
+    lists are out of date."""
+    from portal import guide_lists
+
+    content_path = Path(content).resolve() if content else ROOT / "content"
+    changed = guide_lists.update_guide(str(content_path))
+    readme = content_path / guide_lists.GUIDE
+    print(
+        f"Updated the topics and question keys in {readme}."
+        if changed
+        else f"The topics and question keys in {readme} are up to date."
+    )
+
+
 @task(
     positional=["title"],
     iterable=["participant"],

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from portal import datafile, guide_lists
 from portal.pelican_private import forget_logged_warnings, generator_classes
 from portal.problems import CONTEXT_KEY, Problem, Severity, github_escape
 
@@ -147,8 +148,15 @@ def check_content(
                 output_path=pelican.output_path,
             )
             generator.generate_context()
+    # The guide's lists of topics and question keys (portal.guide_lists):
+    # not content the site is built from, so only the check looks.
+    guide = os.path.join(settings["PATH"], guide_lists.GUIDE)
+    stale = guide_lists.stale_guide(
+        settings["PATH"], datafile.editor_path(guide, settings["PATH"])
+    )
     problems = sorted(
-        context.get(CONTEXT_KEY, []), key=lambda p: (p.path, p.line or 1, p.field)
+        context.get(CONTEXT_KEY, []) + stale,
+        key=lambda p: (p.path, p.line or 1, p.field),
     )
     return CheckResult(
         problems=problems,

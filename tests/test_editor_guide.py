@@ -22,3 +22,49 @@ def test_the_complete_example_is_valid():
     story = Story.model_validate(frontmatter.split(example).data)
     assert story.approval.releases_signed is True
     assert story.staff["release_form"] == "RF-2019-118"
+
+
+def test_the_guide_lists_the_topics_and_question_keys_in_use():
+    """Made from the content by `./dev guide`: run it when this fails."""
+    from portal import guide_lists
+
+    text = GUIDE.read_text()
+    block = guide_lists.lists_markdown(str(GUIDE.parent))
+    assert block in text
+    assert "`community` (" in block and "| `kindness` |" in block
+
+
+def test_the_check_says_when_the_lists_are_stale_and_guide_rewrites_them(tmp_path):
+    import subprocess
+    import sys
+
+    from portal import checking
+    from tests.stories import write_story
+    from tests.support import PROJECT_ROOT, copy_content
+
+    content = copy_content(tmp_path / "content")
+    write_story(content, "new-topic", topics=["beekeeping"])
+
+    def stale():
+        result = checking.check_content(
+            PROJECT_ROOT / "publishconf.py", content_path=content
+        )
+        return [str(p) for p in result.warnings if p.path == "content/README.md"]
+
+    [warning] = stale()
+    assert warning.endswith(
+        ": topics and question keys: the lists of topics and question keys in use"
+        " are out of date - run `./dev guide` to write them again from the"
+        " content, and commit"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "invoke", "guide", "--content", str(content)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Updated the topics and question keys" in run.stdout
+    assert "`beekeeping` (1 story)" in (content / "README.md").read_text()
+    assert stale() == []
