@@ -35,6 +35,9 @@ PLUGINS = [
     "content_checks",
     "artwork",
     "podcast_feed",
+    # After artwork and podcast_feed (the cover, the show's name), before
+    # story_embeds (which prints the audio's URL).
+    "audio_rendition",
     "conversation_guide",
     "recording_app",
     "funders",

@@ -17,3 +17,7 @@ story_media = signal("portal.story_media")
 story_checks = signal("portal.story_checks")
 # Sent with ``published`` and ``held_back`` (story -> reasons) once decided.
 stories_gated = signal("portal.stories_gated")
+# Sent by audio_rendition once every published story's rendition is ready,
+# with ``renditions`` (a list of audio_rendition.plugin.Rendition) and
+# ``settings`` (its RenditionSettings); the build report lists them.
+renditions_made = signal("portal.renditions_made")

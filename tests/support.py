@@ -10,9 +10,11 @@ many sites as it needs, with any settings file and overrides::
 
 from __future__ import annotations
 
+import atexit
 import os
 import pathlib
 import shutil
+import tempfile
 
 from pelican import Pelican
 from pelican.log import LimitFilter
@@ -20,6 +22,12 @@ from pelican.settings import read_settings
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 CONTENT = PROJECT_ROOT / "content"
+# Audio renditions are cached by content (the master's bytes, the settings,
+# the code), so every build in a test process can share one cache: the
+# same fixture audio is encoded once, however many sites use it. A test of
+# the cache itself passes its own AUDIO_RENDITION_CACHE_PATH.
+_RENDITIONS = tempfile.mkdtemp(prefix="renditions-")
+atexit.register(shutil.rmtree, _RENDITIONS, ignore_errors=True)
 
 
 def _reset_pelican_logging() -> None:
@@ -70,6 +78,7 @@ def build_site(
             "CACHE_PATH": str(cache),
             # The editing UI (6 MB of Decap CMS) only where a test asks for it.
             "EDITING_UI": False,
+            "AUDIO_RENDITION_CACHE_PATH": _RENDITIONS,
             **overrides,
         },
     )

@@ -4,7 +4,9 @@ While it runs: a progress display (reading stories, checking them, writing
 the site) on Pelican's console, only on a terminal. At the end: one summary
 line - stories published and held back, warnings, errors, output size, time
 - and each held-back story with its reasons, so nobody has to scroll back
-through the log to learn what the build did.
+through the log to learn what the build did; then the podcast audio: how many
+renditions were encoded and how many came from the cache, and each story's
+loudness before and after, with what is wrong with a master.
 
 Settings (defaults and validation in ``settings()``):
 - ``BUILD_REPORT_PROGRESS``: ``"auto"`` (default: on a terminal only),
@@ -25,7 +27,7 @@ from portal import signals as portal_signals
 
 from .console import editor_logging
 from .progress import BuildProgress
-from .summary import folder_size, summary_lines
+from .summary import folder_size, rendition_lines, summary_lines
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +73,8 @@ class _Build:
     held_back: list = dataclasses.field(default_factory=list)
     skipped: list = dataclasses.field(default_factory=list)
     written: int = 0
+    renditions: list = dataclasses.field(default_factory=list)
+    rendition_settings: object = None
 
 
 # One build runs at a time in a process; Pelican's signals carry no build id
@@ -142,6 +146,12 @@ def stories_read(generator):
         _current.skipped = list(generator.context.get("stories_skipped", []))
 
 
+def renditions_made(generator, renditions, settings):
+    if _current is not None:
+        _current.renditions = list(renditions)
+        _current.rendition_settings = settings
+
+
 def written(path, context=None):
     if _current and _current.progress:
         _current.written += 1
@@ -170,6 +180,8 @@ def finish(pelican):
         seconds=time.monotonic() - build.started,
         preview=bool(pelican.settings.get("STORY_PREVIEW")),
     )
+    if build.renditions:
+        lines += rendition_lines(build.renditions, build.rendition_settings)
     pelican_log.console.print(
         "\n".join(lines), markup=False, highlight=False, soft_wrap=True
     )
@@ -182,5 +194,6 @@ def register():
     portal_signals.story_media.connect(checking)
     portal_signals.stories_gated.connect(gated)
     signals.article_generator_finalized.connect(stories_read)
+    portal_signals.renditions_made.connect(renditions_made)
     signals.content_written.connect(written)
     signals.finalized.connect(finish)

@@ -61,3 +61,26 @@ def summary_lines(
             "Never upload it; publish with ./dev publish."
         )
     return lines
+
+
+def rendition_lines(renditions: list, settings) -> list[str]:
+    """The podcast audio: encoded or cached, and each story's loudness.
+
+    ``renditions`` are audio_rendition's ``Rendition`` records, ``settings``
+    its RenditionSettings (read by attribute: no import of the plugin)."""
+    encoded = sum(1 for r in renditions if r.encoded_now)
+    lines = [
+        f"Podcast audio ({settings.describe()}): "
+        f"{plural(len(renditions), 'rendition')}, {encoded} encoded in this "
+        f"build, {len(renditions) - encoded} from the cache."
+    ]
+    for rendition in sorted(renditions, key=lambda r: r.source):
+        folder = rendition.source.rsplit("/", 1)[0]
+        line = (
+            f"  {folder}/{rendition.master}: {rendition.before.describe()} -> "
+            f"{rendition.after.describe()}"
+        )
+        if rendition.flags:
+            line += " [" + "; ".join(rendition.flags) + "]"
+        lines.append(line)
+    return lines

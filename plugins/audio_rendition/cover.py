@@ -1,0 +1,39 @@
+"""The artwork embedded in a rendition: the story's podcast art or the show's
+cover (both already square RGB JPEGs from the artwork plugin), made smaller:
+a 3000-pixel cover would add megabytes to every download."""
+
+from __future__ import annotations
+
+import io
+import os
+
+from PIL import Image
+
+from .cache import digest
+
+JPEG_QUALITY = 85
+
+
+def embedded_art(source: str | None, size: int, folder: str) -> bytes | None:
+    """JPEG bytes at most ``size`` pixels square, made once per source."""
+    if not source or not os.path.isfile(source):
+        return None
+    with open(source, "rb") as handle:
+        raw = handle.read()
+    path = os.path.join(folder, "art", digest("art", raw, str(size)) + ".jpg")
+    if os.path.isfile(path):
+        with open(path, "rb") as handle:
+            return handle.read()
+    with Image.open(io.BytesIO(raw)) as image:
+        image = image.convert("RGB")
+        if max(image.size) > size:
+            image = image.resize((size, size), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    data = out.getvalue()
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+    return data

@@ -1,0 +1,292 @@
+"""The audio listeners get: a delivery rendition of every published story.
+
+Editors commit the master they have (WAV, FLAC, M4A, MP3, Ogg, Opus). For
+each story the approval gate cleared, this plugin makes one rendition with
+ffmpeg (MP3, or AAC in M4A; loudness-normalized with loudnorm's two passes)
+and tags it with mutagen (title, participants, show, dates, artwork, ID3
+chapters with a link to each moment of the story page), then publishes it:
+``article.audio`` becomes the rendition's facts (size, type, duration: what
+the player, the download link, the feed, Open Graph and JSON-LD print) and
+``article.audio_url`` its URL. The master's facts stay as
+``article.master_audio``; the master itself is published only with
+``AUDIO_RENDITION_PUBLISH_MASTER`` (``article.master_audio_url``).
+
+Work is done once: files are cached by content (``cache.py``), masters are
+encoded on every core (ffmpeg runs in threads; ``BUILD_WORKERS``), and two
+stories with the same master share one encoding.
+
+Runs as a generator after ``artwork`` (the show cover) and ``podcast_feed``
+(the show's name) and before ``story_embeds`` (which prints the audio URL):
+keep that order in PLUGINS. Settings: ``settings.py``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import logging
+import os
+
+from pelican import signals
+from story_audio.audio import AudioInfo, read_audio
+
+from portal import media, parallel, site_address
+from portal import signals as portal_signals
+from portal.outputs import absolute_url, story_folder
+from portal.problems import Problem, Severity
+
+from . import cache as cache_module
+from . import encode, loudness, tags
+from .cover import embedded_art
+from .ffmpeg import FFmpegError
+from .loudness import Loudness, MasterMeasurement
+from .settings import settings
+
+logger = logging.getLogger(__name__)
+
+FLAG_FIXES = {
+    "silent": "check that the right file is committed, and export it again",
+    "clipped": "record again with a lower input level, or export the master "
+    "again from a recording that is not clipped",
+    "one channel only": "export the recording as mono, or copy the recorded "
+    "channel to both",
+    "far from the target": "check the recording level; the rendition is "
+    "normalized, but a very quiet master brings its noise up with it",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Rendition:
+    """What the build report says about one story's audio."""
+
+    source: str  # the story's story.md, as editors see the path
+    master: str  # the master's file name
+    published: str  # the rendition's file name
+    before: Loudness
+    after: Loudness
+    flags: tuple[str, ...]
+    encoded_now: bool  # made in this build (False: from the cache)
+
+
+class RenditionBuildError(Exception):
+    """Renditions that could not be made; every problem on its own line."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"the podcast audio could not be made:\n{lines}")
+
+
+class AudioRenditionGenerator:
+    def __init__(self, context, settings, path, theme, output_path, *args, **kwargs):
+        self.context = context
+        self.settings = settings
+        self.output_path = output_path
+        self.copies: list[tuple[str, str]] = []
+
+    def generate_context(self):
+        options = settings(self.settings)
+        stories = [
+            story
+            for story in self.context.get("articles", [])
+            if getattr(story, "audio", None) is not None
+        ]
+        if not stories:
+            return
+        cache = cache_module.RenditionCache(options.cache_path)
+        with concurrent.futures.ThreadPoolExecutor(
+            parallel.workers(self.settings)
+        ) as pool:
+            renditions = _make(stories, options, cache, pool, self._tags, self._art)
+        cache.save()
+        self._publish(stories, options)
+        for story, rendition in zip(stories, renditions, strict=True):
+            for flag in rendition.flags:
+                kind = flag.split(":", 1)[0]
+                logger.warning(
+                    "%s",
+                    Problem(
+                        story.story_source,
+                        "audio",
+                        f"'{rendition.master}' is {flag}",
+                        FLAG_FIXES[kind],
+                        story.story_lines.get(("audio",)),
+                        Severity.WARNING,
+                    ),
+                )
+        portal_signals.renditions_made.send(
+            self, renditions=renditions, settings=options
+        )
+
+    def _tags(self, story) -> tags.Tags:
+        meta = story.story
+        site = site_address.absolute_site_url(self.settings)
+        page = absolute_url(site, story.url)
+        show = (self.context.get("podcast_feed") or {}).get("title") or (
+            self.settings.get("SITENAME", "")
+        )
+        chapters = []
+        for number, chapter in enumerate(getattr(story, "chapter_list", []) or [], 1):
+            chapters.append(
+                tags.Chapter(
+                    float(chapter["start"]),
+                    float(chapter["end"] or story.audio.duration),
+                    chapter["title"],
+                    f"{page}#chapter-{number}",
+                )
+            )
+        return tags.Tags(
+            title=story.title,
+            participants=tuple(meta.participant_names),
+            show=show,
+            recorded=meta.date.isoformat()[:10],
+            released=story.date.date().isoformat(),
+            page_url=page,
+            chapters=tuple(chapters),
+        )
+
+    def _art(self, story, options) -> bytes | None:
+        art = getattr(story, "feed_art", None) or self.context.get("show_cover")
+        return embedded_art(
+            art.file if art else None, options.artwork_size, options.cache_path
+        )
+
+    def _publish(self, stories, options) -> None:
+        where = media.settings(self.settings)
+        for story in stories:
+            folder = story_folder(story)
+            story.audio_url, target = media.audio_location(
+                where, self.output_path, folder + story.audio.filename
+            )
+            self.copies.append((story.audio_path, target))
+            story.master_audio_url = None
+            if options.publish_master:
+                story.master_audio_url, target = media.audio_location(
+                    where, self.output_path, folder + story.master_audio.filename
+                )
+                self.copies.append((story.master_audio_path, target))
+
+    def generate_output(self, writer):
+        for source, target in self.copies:
+            media.publish_file(source, target)
+
+
+def _make(stories, options, cache, pool, make_tags, make_art) -> list[Rendition]:
+    """Encode what the cache lacks, tag, and point each story at its file."""
+    extension = options.extension
+    hashes = list(pool.map(cache.master_hash, [s.audio_path for s in stories]))
+    code = cache_module.encoding_code()
+    keys = [
+        cache_module.digest("encoded", value, options.encoding, code)
+        for value in hashes
+    ]
+    # One encoding a distinct master, only those the cache does not hold.
+    todo = {}
+    for key, story in zip(keys, stories, strict=True):
+        if key not in todo and cache.facts("encoded", key, extension) is None:
+            todo[key] = story
+    failures = []
+    for key, error in pool.map(
+        lambda item: _encode(cache, options, *item), list(todo.items())
+    ):
+        if error is not None:
+            failures.append(
+                Problem(
+                    todo[key].story_source,
+                    "audio",
+                    error.problem,
+                    error.fix,
+                    todo[key].story_lines.get(("audio",)),
+                )
+            )
+    if failures:
+        raise RenditionBuildError(failures)
+
+    tag_code = cache_module.tagging_code()
+    jobs = []
+    for key, story in zip(keys, stories, strict=True):
+        story_tags = make_tags(story)
+        art = make_art(story, options)
+        tag_key = cache_module.digest(
+            "tagged", key, story_tags.to_json(), art or b"", tag_code
+        )
+        jobs.append((key, tag_key, story_tags, art))
+    list(pool.map(lambda job: _tag(cache, options, *job), jobs))
+
+    renditions = []
+    for story, (key, tag_key, _, _) in zip(stories, jobs, strict=True):
+        encoded = cache.facts("encoded", key, extension)
+        tagged = cache.facts("tagged", tag_key, extension)
+        measured = MasterMeasurement.from_json(encoded["master"])
+        published = f"{story.slug}-{tag_key[:12]}{extension}"
+        story.master_audio = story.audio
+        story.master_audio_path = story.audio_path
+        story.audio = dataclasses.replace(
+            AudioInfo.from_json(tagged["audio"]), filename=published
+        )
+        story.audio_path = cache.path("tagged", tag_key, extension)
+        renditions.append(
+            Rendition(
+                source=story.story_source,
+                master=story.master_audio.filename,
+                published=published,
+                before=measured.loudness,
+                after=Loudness(**encoded["after"]),
+                flags=tuple(measured.flags(options.loudness, options.far_from_target)),
+                encoded_now=key in todo,
+            )
+        )
+    return renditions
+
+
+def _encode(cache, options, key: str, story):
+    """(key, None) once the encoded file is in the cache; (key, error) if not."""
+    name = story.audio.filename
+    try:
+        measured = loudness.measure_master(story.audio_path, name, options)
+        target = cache.path("encoded", key, options.extension)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        result = encode.encode(
+            story.audio_path, target, name, measured, story.audio.duration, options
+        )
+    except FFmpegError as error:
+        return key, error
+    cache.store_facts(
+        "encoded",
+        key,
+        options.extension,
+        {
+            "master": measured.to_json(),
+            "after": dataclasses.asdict(result.loudness),
+            "duration": result.duration,
+            "attempts": result.attempts,
+        },
+    )
+    return key, None
+
+
+def _tag(cache, options, key: str, tag_key: str, story_tags, art) -> None:
+    extension = options.extension
+    if cache.facts("tagged", tag_key, extension) is not None:
+        return
+    encoded = cache.facts("encoded", key, extension)
+    target = cache.path("tagged", tag_key, extension)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    tags.write(
+        cache.path("encoded", key, extension),
+        target,
+        story_tags,
+        art,
+        options.format,
+        encoded["duration"],
+    )
+    info = read_audio(target)
+    cache.store_facts("tagged", tag_key, extension, {"audio": info.to_json()})
+
+
+def get_generators(pelican):
+    return AudioRenditionGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,66 @@
+"""Where published audio goes: the site itself, or a separate media host.
+
+Settings (checked in ``settings()``):
+- ``STORY_MEDIA_URL``: absolute base URL that serves the audio (a CDN or an
+  object store). Empty (default): audio is served from the site itself.
+- ``STORY_MEDIA_OUTPUT_PATH``: where audio is written when STORY_MEDIA_URL is
+  set (default ``output-media``), to be uploaded to that host.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+DEFAULTS = {"STORY_MEDIA_URL": "", "STORY_MEDIA_OUTPUT_PATH": "output-media"}
+
+
+def settings(pelican_settings) -> dict:
+    out = {key: pelican_settings.get(key, value) for key, value in DEFAULTS.items()}
+    url = out["STORY_MEDIA_URL"]
+    if url and not url.startswith(("https://", "http://")):
+        raise ValueError(
+            f"STORY_MEDIA_URL must be an absolute http(s) URL, not {url!r}"
+        )
+    out["STORY_MEDIA_URL"] = url.rstrip("/")
+    return out
+
+
+def audio_location(options: dict, output_path: str, path: str) -> tuple[str, str]:
+    """(URL, file to write) of an audio file at site-relative ``path``."""
+    if options["STORY_MEDIA_URL"]:
+        return (
+            f"{options['STORY_MEDIA_URL']}/{path}",
+            os.path.join(options["STORY_MEDIA_OUTPUT_PATH"], path),
+        )
+    return path, os.path.join(output_path, path)
+
+
+def same_file(source: str, target: str) -> bool:
+    """Skip the copy when the output already holds this exact file."""
+    try:
+        a, b = os.stat(source), os.stat(target)
+    except FileNotFoundError:
+        return False
+    if (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino):
+        return True  # a hard link to the source itself
+    return a.st_size == b.st_size and int(a.st_mtime) == int(b.st_mtime)
+
+
+def publish_file(source: str, target: str) -> None:
+    """Hard-link the file into the output, or copy it where that is impossible.
+
+    A 45-minute conversation is tens of megabytes; copying every story's
+    audio made the copy the largest part of a cold build (benchmarks/). A
+    hard link costs nothing and reads no audio. Sources (editors' files,
+    cached renditions) are only ever replaced by new files, never changed in
+    place by the build, so the output cannot be altered through the link."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if same_file(source, target):
+        return
+    if os.path.lexists(target):
+        os.unlink(target)  # never write through an old link into a source
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed there
+        shutil.copy2(source, target)
