@@ -91,7 +91,7 @@ def encode(
     root, extension = os.path.splitext(target)
     temporary = f"{root}.{os.getpid()}.{threading.get_ident()}.part{extension}"
     try:
-        for attempt in range(1, ATTEMPTS + 1):
+        for attempt in range(1, ATTEMPTS + 1):  # noqa: B007 (reported below)
             ffmpeg.run(
                 [
                     "-y", "-i", master, "-map", "0:a:0",

@@ -83,7 +83,7 @@ def write(source: str, target: str, tags: Tags, artwork: bytes | None,
 
 
 def _ms(seconds: float, duration: float) -> int:
-    return int(round(min(max(seconds, 0.0), duration) * 1000))
+    return round(min(max(seconds, 0.0), duration) * 1000)
 
 
 def _write_id3(path: str, tags: Tags, artwork: bytes | None, duration: float):
