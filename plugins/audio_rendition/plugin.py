@@ -26,6 +26,7 @@ import concurrent.futures
 import dataclasses
 import logging
 import os
+import re
 
 from pelican import signals
 from story_audio.audio import AudioInfo, read_audio
@@ -83,6 +84,7 @@ class AudioRenditionGenerator:
         self.settings = settings
         self.output_path = output_path
         self.copies: list[tuple[str, str]] = []
+        self.renditions: list[tuple[str, str]] = []  # (slug, published file)
 
     def generate_context(self):
         options = settings(self.settings)
@@ -159,6 +161,7 @@ class AudioRenditionGenerator:
                 where, self.output_path, folder + story.audio.filename
             )
             self.copies.append((story.audio_path, target))
+            self.renditions.append((story.slug, target))
             story.master_audio_url = None
             if options.publish_master:
                 story.master_audio_url, target = media.audio_location(
@@ -169,6 +172,18 @@ class AudioRenditionGenerator:
     def generate_output(self, writer):
         for source, target in self.copies:
             media.publish_file(source, target)
+        for slug, target in self.renditions:
+            _remove_earlier_renditions(slug, target)
+
+
+def _remove_earlier_renditions(slug: str, target: str) -> None:
+    """The story's renditions of earlier builds (other tags, other settings)
+    in an output folder that is not emptied between builds (development)."""
+    folder, current = os.path.split(target)
+    earlier = re.compile(re.escape(slug) + r"-[0-9a-f]{12}\.(mp3|m4a)")
+    for name in os.listdir(folder):
+        if name != current and earlier.fullmatch(name):
+            os.remove(os.path.join(folder, name))
 
 
 def _make(stories, options, cache, pool, make_tags, make_art) -> list[Rendition]:

@@ -139,13 +139,15 @@ def _copy_with_mp4_chapters(source: str, target: str, tags: Tags, duration: floa
             f"END={_ms(chapter.end, duration)}",
             "title=" + _ffmeta_escape(chapter.title),
         ]
+    # (No -map_metadata -1 here: it would also drop the chapters' titles;
+    # the encoded file holds no metadata to copy.)
     try:
         with open(metadata, "w", encoding="utf-8") as handle:
             handle.write("\n".join(lines) + "\n")
         ffmpeg.run(
             [
                 "-y", "-i", source, "-f", "ffmetadata", "-i", metadata,
-                "-map", "0:a", "-map_metadata", "-1", "-map_chapters", "1",
+                "-map", "0:a", "-map_chapters", "1",
                 "-c", "copy", "-movflags", "+faststart", "-f", "ipod", target,
             ],
             "adding chapters",

@@ -15,7 +15,7 @@ import markupsafe
 from portal.outputs import TRANSCRIPT_FORMATS
 
 from . import shownotes
-from .extensions import Location, Person, Transcript
+from .extensions import AlternateEnclosure, Location, Person, Transcript
 from .settings import PodcastConfig
 from .urls import ascii_url
 
@@ -51,6 +51,7 @@ class Episode:
     season: int | None
     episode: int | None
     source: str
+    alternates: tuple[AlternateEnclosure, ...] = ()
 
 
 def from_article(article, config: PodcastConfig) -> Episode:
@@ -93,6 +94,7 @@ def from_article(article, config: PodcastConfig) -> Episode:
         season=story.season,
         episode=story.episode,
         source=source,
+        alternates=alternate_enclosures(article, config),
     )
 
 
@@ -152,6 +154,34 @@ def transcripts(article, config: PodcastConfig) -> tuple[Transcript, ...]:
         _, mime_type, rel = TRANSCRIPT_FORMATS[fmt]
         out.append(Transcript(config.absolute(path), mime_type, config.language, rel))
     return tuple(out)
+
+
+# RFC 6381 codec names apps know, by container (audio_rendition makes AAC-LC).
+CODECS = {"MP3": "mp3", "MP4": "mp4a.40.2", "FLAC": "flac", "OggOpus": "opus",
+          "OggVorbis": "vorbis"}  # fmt: skip
+LOSSLESS = {"FLAC", "WAVE"}
+
+
+def alternate_enclosures(article, config: PodcastConfig) -> tuple:
+    """The rendition and the editors' master, when a setting publishes the
+    master (audio_rendition's AUDIO_RENDITION_PUBLISH_MASTER): apps that
+    offer a choice of files show both; the master says when it is lossless."""
+    master_url = getattr(article, "master_audio_url", None)
+    if not master_url:
+        return ()
+    audio, master = article.audio, article.master_audio
+    kind = "Lossless master" if master.container in LOSSLESS else "Original master"
+    return (
+        AlternateEnclosure(
+            config.absolute(article.audio_url), audio.mime_type, int(audio.size),
+            audio.bitrate or None, "Standard", CODECS.get(audio.container), True,
+        ),
+        AlternateEnclosure(
+            config.absolute(master_url), master.mime_type, int(master.size),
+            master.bitrate or None, f"{kind} ({master.format_label})",
+            CODECS.get(master.container),
+        ),
+    )  # fmt: skip
 
 
 def _chapters_url(article, config: PodcastConfig) -> str | None:

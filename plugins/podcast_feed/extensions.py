@@ -214,6 +214,38 @@ class Location:
     rel: str = "subject"
 
 
+@dataclasses.dataclass(frozen=True)
+class AlternateEnclosure:
+    """podcast:alternateEnclosure: another file of the same episode."""
+
+    url: str
+    type: str
+    length: int
+    bitrate: int | None = None
+    title: str | None = None  # at most 32 characters, for apps' menus
+    codecs: str | None = None  # RFC 6381
+    default: bool = False  # the same file as the <enclosure>
+
+
+def _alternate(parent, alternate: AlternateEnclosure) -> None:
+    element = xml_elem(_podcast("alternateEnclosure"), parent)
+    element.attrib["type"] = alternate.type
+    element.attrib["length"] = str(alternate.length)
+    if alternate.bitrate:
+        element.attrib["bitrate"] = str(alternate.bitrate)
+    if alternate.title:
+        if len(alternate.title) > 32:
+            raise ValueError(
+                "podcast:alternateEnclosure title is at most 32 characters"
+            )
+        element.attrib["title"] = alternate.title
+    if alternate.codecs:
+        element.attrib["codecs"] = alternate.codecs
+    if alternate.default:
+        element.attrib["default"] = "true"
+    xml_elem(_podcast("source"), element).attrib["uri"] = alternate.url
+
+
 class PodcastIndexEntryExtension(BaseEntryExtension):
     """Episode tags of the Podcasting 2.0 namespace."""
 
@@ -224,9 +256,13 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
         self._location: Location | None = None
         self._season: int | None = None
         self._episode: int | None = None
+        self._alternates: list[AlternateEnclosure] = []
 
     def extend_ns(self):
         return {"podcast": PODCAST_NS}
+
+    def alternate_enclosure(self, alternate: AlternateEnclosure) -> None:
+        self._alternates.append(alternate)
 
     def transcript(self, transcript: Transcript) -> None:
         self._transcripts.append(transcript)
@@ -247,6 +283,8 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
         self._episode = int(number)
 
     def extend_rss(self, entry):
+        for alternate in self._alternates:
+            _alternate(entry, alternate)
         for transcript in self._transcripts:
             element = xml_elem(_podcast("transcript"), entry)
             element.attrib["url"] = transcript.url

@@ -106,6 +106,8 @@ def _add(fg: FeedGenerator, episode: Episode) -> None:
         itunes.itunes_image(episode.image_url)
 
     index = entry.podcast_index
+    for alternate in episode.alternates:
+        index.alternate_enclosure(alternate)
     for transcript in episode.transcripts:
         index.transcript(transcript)
     if episode.chapters_url:
