@@ -102,6 +102,13 @@ def production_site(tmp_path, media: bool = False):
     return output, (tmp_path / "media" if media else None)
 
 
+def rendition(folder, slug: str) -> str:
+    """The path of a story's published audio (its MP3 rendition, named with
+    a hash of its content) in ``folder``, the site or the media folder."""
+    [path] = (folder / "stories" / slug).glob(f"{slug}-*.mp3")
+    return f"stories/{slug}/{path.name}"
+
+
 def options(**settings):
     return deploy_settings({"PODCAST_FEED_SAVE_AS": "podcast.xml", **settings})
 
@@ -178,8 +185,6 @@ def keys(client, bucket, prefix=""):
 EXPECTED_HEADERS = {
     "index.html": ("text/html; charset=utf-8", s3.CACHE_SHORT),
     "stories/first-story/index.html": ("text/html; charset=utf-8", s3.CACHE_SHORT),
-    "stories/first-story/speech.mp3": ("audio/mpeg", s3.CACHE_LONG),
-    "stories/second-story/talk.m4a": ("audio/x-m4a", s3.CACHE_LONG),
     "stories/first-story/transcript.vtt": ("text/vtt; charset=utf-8", s3.CACHE_DEFAULT),
     "stories/first-story/transcript.srt": ("application/x-subrip", s3.CACHE_DEFAULT),
     "stories/first-story/transcript.json": (
@@ -201,13 +206,19 @@ def test_s3_deploy_uploads_every_file_with_its_type_and_caching(store, tmp_path)
     client, url, site, _ = store
     output, _ = production_site(tmp_path)
     local = uploadable(output)
-    assert set(EXPECTED_HEADERS) <= set(local)
+    first, second = rendition(output, "first-story"), rendition(output, "second-story")
+    expected = {
+        **EXPECTED_HEADERS,
+        first: ("audio/mpeg", s3.CACHE_LONG),
+        second: ("audio/mpeg", s3.CACHE_LONG),
+    }
+    assert set(expected) <= set(local)
 
     report = deploy("s3", output, None, s3_options(store))
 
     assert report == [f"s3: s3://{site}: {len(local)} uploaded, 0 unchanged, 0 deleted"]
     assert keys(client, site) == sorted(local)
-    for key, (mime, cache) in EXPECTED_HEADERS.items():
+    for key, (mime, cache) in expected.items():
         head = client.head_object(Bucket=site, Key=key)
         assert (head["ContentType"], head["CacheControl"]) == (mime, cache), key
     for key in local:  # every file, not only the examples above
@@ -220,7 +231,7 @@ def test_s3_deploy_uploads_every_file_with_its_type_and_caching(store, tmp_path)
     # bucket is private).
     link = client.generate_presigned_url(
         "get_object",
-        Params={"Bucket": site, "Key": "stories/first-story/speech.mp3"},
+        Params={"Bucket": site, "Key": first},
     )
     assert link.startswith(url)
     with urllib.request.urlopen(link) as got:
@@ -267,22 +278,18 @@ def test_s3_deploy_sends_audio_to_the_media_bucket(store, tmp_path):
     client, _, site, media_bucket = store
     output, media = production_site(tmp_path, media=True)
     assert not list(output.rglob("*.mp3"))
+    first, second = rendition(media, "first-story"), rendition(media, "second-story")
     page = (output / "stories/first-story/index.html").read_text()
-    assert f"{MEDIA_URL}/stories/first-story/speech.mp3" in page
+    assert f"{MEDIA_URL}/{first}" in page
 
     settings = s3_options(
         store, DEPLOY_S3_MEDIA_BUCKET=media_bucket, DEPLOY_S3_MEDIA_PREFIX="audio"
     )
     deploy("s3", output, media, settings)
 
-    assert keys(client, media_bucket) == [
-        "audio/stories/first-story/speech.mp3",
-        "audio/stories/second-story/talk.m4a",
-    ]
-    head = client.head_object(
-        Bucket=media_bucket, Key="audio/stories/second-story/talk.m4a"
-    )
-    assert (head["ContentType"], head["CacheControl"]) == ("audio/x-m4a", s3.CACHE_LONG)
+    assert keys(client, media_bucket) == [f"audio/{first}", f"audio/{second}"]
+    head = client.head_object(Bucket=media_bucket, Key=f"audio/{second}")
+    assert (head["ContentType"], head["CacheControl"]) == ("audio/mpeg", s3.CACHE_LONG)
     assert not [k for k in keys(client, site) if k.endswith((".mp3", ".m4a"))]
     assert client.get_bucket_cors(Bucket=media_bucket)["CORSRules"]
 
@@ -293,7 +300,7 @@ def test_s3_media_may_share_the_site_bucket_under_its_own_prefix(store, tmp_path
     settings = s3_options(store, DEPLOY_S3_MEDIA_PREFIX="audio")
     deploy("s3", output, media, settings)
     deploy("s3", output, media, settings)  # the site's sync keeps the audio
-    assert "audio/stories/first-story/speech.mp3" in keys(client, site)
+    assert f"audio/{rendition(media, 'first-story')}" in keys(client, site)
     assert "index.html" in keys(client, site)
 
     with pytest.raises(DeployError) as caught:
@@ -355,8 +362,8 @@ def test_rsync_sends_audio_to_the_media_target(tmp_path):
     deploy("rsync", output, media, settings)
     assert snapshot(tmp_path / "www") == snapshot(output)
     assert sorted(snapshot(tmp_path / "cdn")) == [
-        "stories/first-story/speech.mp3",
-        "stories/second-story/talk.m4a",
+        rendition(media, "first-story"),
+        rendition(media, "second-story"),
     ]
     before = snapshot(tmp_path)
     elsewhere = str(tmp_path / "elsewhere")
@@ -451,10 +458,8 @@ def test_publishing_rebuilds_the_media_folder_with_the_site(tmp_path):
         )
 
     publish()
-    assert sorted(snapshot(media)) == [
-        "stories/first-story/speech.mp3",
-        "stories/second-story/talk.m4a",
-    ]
+    first = rendition(media, "first-story")
+    assert sorted(snapshot(media)) == [first, rendition(media, "second-story")]
     # The second story's release is withdrawn: its audio leaves the media too.
     write_story(
         content,
@@ -464,7 +469,7 @@ def test_publishing_rebuilds_the_media_folder_with_the_site(tmp_path):
         status="draft",
     )
     publish()
-    assert sorted(snapshot(media)) == ["stories/first-story/speech.mp3"]
+    assert sorted(snapshot(media)) == [first]
     assert not (output / "stories/second-story").exists()
 
     # A failed build leaves both as they were.

@@ -206,7 +206,10 @@ def test_new_story_end_to_end(content, transcript, tmp_path):
     page = (output / "stories/we-grew-up-ten-miles-apart/index.html").read_text()
     assert "We Grew Up: Ten Miles Apart" in page
     assert "Ada and Ben grew up ten miles apart." in page
-    assert (output / "stories/we-grew-up-ten-miles-apart/conversation.m4a").is_file()
+    # Published as its MP3 rendition (audio_rendition), not the M4A master.
+    published = output / "stories/we-grew-up-ten-miles-apart"
+    assert len(list(published.glob("we-grew-up-ten-miles-apart-*.mp3"))) == 1
+    assert not (published / "conversation.m4a").exists()
 
 
 def _line(lines: list[str], prefix: str, nth: int = 0) -> int:

@@ -62,7 +62,7 @@ def test_a_successful_build_replaces_the_output(content, tmp_path):
     assert not (output / "stale.html").exists()
     assert (output / "index.html").is_file()
     assert (output / "stories/good-story/index.html").is_file()
-    assert (output / "stories/good-story/speech.mp3").is_file()
+    assert len(list((output / "stories/good-story").glob("good-story-*.mp3"))) == 1
     assert leftovers(site, output) == ["output"]
 
 
