@@ -92,9 +92,11 @@ def copy_content(
     """A copy of the project's content/ to build from or to break.
 
     Sample stories are left out unless ``stories`` is True: they may change
-    at any time, so tests write the stories they need (``tests.stories``)."""
+    at any time, so tests write the stories they need (``tests.stories``).
+    The editors' guide goes with them: its lists of topics in use describe
+    the sample stories (``./dev check`` would call them out of date)."""
     destination = pathlib.Path(destination)
-    ignore = None if stories else shutil.ignore_patterns("stories")
+    ignore = None if stories else shutil.ignore_patterns("stories", "README.md")
     shutil.copytree(CONTENT, destination, ignore=ignore)
     (destination / "stories").mkdir(exist_ok=True)
     return destination

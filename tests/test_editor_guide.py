@@ -42,7 +42,10 @@ def test_the_check_says_when_the_lists_are_stale_and_guide_rewrites_them(tmp_pat
     from tests.stories import write_story
     from tests.support import PROJECT_ROOT, copy_content
 
+    import shutil
+
     content = copy_content(tmp_path / "content")
+    shutil.copy(GUIDE, content / "README.md")
     write_story(content, "new-topic", topics=["beekeeping"])
 
     def stale():
