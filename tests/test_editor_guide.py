@@ -35,14 +35,13 @@ def test_the_guide_lists_the_topics_and_question_keys_in_use():
 
 
 def test_the_check_says_when_the_lists_are_stale_and_guide_rewrites_them(tmp_path):
+    import shutil
     import subprocess
     import sys
 
     from portal import checking
     from tests.stories import write_story
     from tests.support import PROJECT_ROOT, copy_content
-
-    import shutil
 
     content = copy_content(tmp_path / "content")
     shutil.copy(GUIDE, content / "README.md")
