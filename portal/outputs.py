@@ -20,8 +20,13 @@ CHAPTERS_MIME = "application/json+chapters"
 
 
 def story_folder(story) -> str:
-    """``stories/<slug>/``: the folder of a story's page and files."""
-    url = story.url
+    """``stories/<slug>/``: the folder of a story's page and files.
+
+    Its address as a public story (``ARTICLE_URL``), whatever its status
+    when asked: a draft the preview shows is asked before the gate makes it
+    public for the preview, and Pelican's draft address (``drafts/<slug>``)
+    would put every draft's transcript and chapters in one shared folder."""
+    url = story.settings["ARTICLE_URL"].format(**story.url_format)
     return url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
 
 

@@ -93,3 +93,55 @@ def test_the_preview_has_its_own_folders():
     # The development build never previews.
     assert "STORY_PREVIEW=true" not in tasks._build_args()
     assert "STORY_PREVIEW=true" not in tasks._build_args(cached=True)
+
+
+VTT = """WEBVTT
+
+NOTE chapter: {title}
+
+00:00:00.000 --> 00:00:01.500
+<v {first}>Hello from {slug}.
+
+00:00:01.500 --> 00:00:03.000
+<v {second}>And goodbye from {slug}.
+"""
+
+
+def test_each_draft_links_its_own_transcript_and_chapters(tmp_path):
+    """Two drafts in one preview: each page's captions, downloads and JSON-LD
+    point at that draft's own files, in its own folder."""
+    content = copy_content(tmp_path / "content")
+    for slug in ("first-draft", "second-draft"):
+        folder = write_story(
+            content,
+            slug,
+            status="draft",
+            approval=None,
+            transcript=VTT.format(
+                title=f"Start of {slug}",
+                first="Ada Lopez",
+                second="Ben Carter",
+                slug=slug,
+            ),  # fmt: skip
+        )
+        story = folder / "story.md"
+        text = story.read_text()
+        story.write_text(
+            text.replace("\naudio:", "\ntranscript: transcript.vtt\naudio:")
+        )
+    preview = build_site(
+        content, tmp_path / "preview", STORY_NOW=NOW, STORY_PREVIEW=True
+    )
+    assert not (preview / "drafts").exists()
+    for slug in ("first-draft", "second-draft"):
+        folder = preview / "stories" / slug
+        page = (folder / "index.html").read_text()
+        for name in ("transcript.vtt", "transcript.srt", "transcript.json"):
+            assert f"Hello from {slug}." in (folder / name).read_text(), name
+        assert f"Start of {slug}" in (folder / "chapters.json").read_text()
+        other = "second-draft" if slug == "first-draft" else "first-draft"
+        assert "drafts/" not in page.replace("output-drafts", "")
+        # (Related stories may link the other draft's page, not its files.)
+        for name in ("transcript.vtt", "transcript.srt", "chapters.json"):
+            assert f"{other}/{name}" not in page
+        assert "transcript.vtt" in page and "transcript.srt" in page
