@@ -152,3 +152,37 @@ def test_every_page_is_valid_html(sample_site, tmp_path):
     ]
     assert not messages, "\n".join(messages[:60])
     assert result.returncode == 0, result.stderr
+
+
+VNU_JAR = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def test_every_page_passes_the_nu_html_checker(sample_site):
+    """The W3C's Nu HTML Checker (vnu), the validator browsers' makers use:
+    no error on any page (heading outline, ARIA, attributes, nesting)."""
+    if not VNU_JAR.exists() or not shutil.which("java"):
+        pytest.fail("the Nu HTML Checker needs vnu-jar (npm ci) and Java")
+    result = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(VNU_JAR),
+            "--errors-only",
+            "--skip-non-html",
+            "--format",
+            "json",
+            str(sample_site),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # vnu writes its report on stderr, and exits 1 when it found errors.
+    report = json.loads(result.stderr or '{"messages": []}')
+    messages = [
+        f"{pathlib.Path(item['url'].removeprefix('file:')).relative_to(sample_site)}:"
+        f"{item.get('lastLine', '?')}: {item['message']}"
+        for item in report["messages"]
+    ]
+    assert not messages, "\n".join(messages[:60])
+    assert result.returncode == 0, result.stderr[-2000:]
