@@ -122,7 +122,7 @@ def test_each_draft_links_its_own_transcript_and_chapters(tmp_path):
                 first="Ada Lopez",
                 second="Ben Carter",
                 slug=slug,
-            ),  # fmt: skip
+            ),
         )
         story = folder / "story.md"
         text = story.read_text()
