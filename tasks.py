@@ -9,7 +9,6 @@ Pelican builds the site whatever else is on PATH.
 """
 
 import json
-import mimetypes
 import os
 import shlex
 import shutil
@@ -27,7 +26,6 @@ for folder in (ROOT / "plugins", ROOT):
         sys.path.insert(0, str(folder))
 
 from portal import checking, devserver, publishing  # noqa: E402
-from portal.mime import AUDIO_MIME_TYPES, TRANSCRIPT_MIME_TYPES  # noqa: E402
 
 SETTINGS_FILE_BASE = "pelicanconf.py"
 SETTINGS_FILE_PUBLISH = "publishconf.py"
@@ -165,25 +163,18 @@ def preview(c):
 )
 def livereload(c, port=CONFIG["port"], bind=CONFIG["host"], drafts=False):
     """Rebuild on every change to content, theme, plugins or portal; reload."""
-    from livereload import Server
+    from portal import live_reload
 
     def cached_build():
         pelican_run(c, *_build_args(drafts=drafts, cached=True))
         if drafts:
             print(PREVIEW_NOTICE.format(folder=PREVIEW_PATH.name))
 
-    # livereload serves files with tornado, which answers Range requests and
-    # takes its content types from `mimetypes`: teach it ours.
-    for suffix, mime in {**AUDIO_MIME_TYPES, **TRANSCRIPT_MIME_TYPES}.items():
-        mimetypes.add_type(mime, suffix)
-
     cached_build()
-    server = Server()
-    server.watcher.ignore_dirs("__pycache__")
-    for path in WATCHED:
-        server.watch(str(ROOT / path), cached_build)
     root = PREVIEW_PATH if drafts else _deploy_path()
-    server.serve(host=bind, port=int(port), root=str(root), debug=False)
+    live_reload.serve(
+        root, bind, int(port), [ROOT / path for path in WATCHED], cached_build
+    )
 
 
 @task(

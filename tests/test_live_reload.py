@@ -1,0 +1,110 @@
+"""`./dev livereload`: the page reloads after a save, under its own policy.
+
+The served site is a copy of the shared sample build, whose pages carry the
+Content-Security-Policy they are published with; the browser enforces it
+(``strict_page``). The server is portal.live_reload.serve, which the task
+runs, in a process of its own; its "rebuild" marks the home page, as a
+build would change it."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+
+from tests.support import PROJECT_ROOT
+
+SERVER = textwrap.dedent(
+    """
+    import pathlib, sys
+    sys.path.insert(0, {root!r})
+    from portal import live_reload
+
+    site = pathlib.Path({site!r})
+    count = 0
+
+    def rebuild():
+        global count
+        count += 1
+        page = site / "index.html"
+        text = page.read_text()
+        page.write_text(text.replace(
+            "</head>", f'<meta name="rebuilt" content="{{count}}"></head>', 1
+        ))
+
+    live_reload.serve(str(site), "127.0.0.1", {port}, [{watched!r}], rebuild)
+    """
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url: str, process) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.stderr.read())
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer")
+
+
+def test_the_page_reloads_after_a_save(sample_site, strict_page, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site)
+    watched = tmp_path / "story.md"
+    watched.write_text("before\n")
+    port = _free_port()
+    script = SERVER.format(
+        root=str(PROJECT_ROOT), site=str(site), port=port, watched=str(watched)
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        _wait_until_up(url, process)
+        page = strict_page
+        blocked = []
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        with page.expect_websocket() as connecting:
+            page.goto(url)
+        socket_ = connecting.value
+        assert socket_.url.startswith(f"ws://127.0.0.1:{port}/livereload")
+        # The policy the page is published with is the one enforced here.
+        assert "script-src 'self'" in (
+            page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute(
+                "content"
+            )
+        )
+        assert page.locator('meta[name="rebuilt"]').count() == 0
+        time.sleep(1)  # the client says hello before the first change
+
+        with page.expect_navigation(timeout=20_000):
+            watched.write_text("after: saved by the editor\n")
+        assert page.locator('meta[name="rebuilt"]').get_attribute("content") == "1"
+        assert blocked == []
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
