@@ -80,7 +80,10 @@ def result_count(page) -> int:
     return int(found.group(1)) if found else 0
 
 
-def test_a_transcript_word_finds_its_story_and_lands_at_that_moment(
+MOMENT_AUDIO = "document.querySelector('audio[data-moment-player]')"
+
+
+def test_a_transcript_word_shows_who_said_it_and_plays_that_moment_here(
     page, site_server, transcripts_on_pages
 ):
     results = search(page, site_server, "elk")
@@ -91,28 +94,38 @@ def test_a_transcript_word_finds_its_story_and_lands_at_that_moment(
     )
     assert "Naomi Castellanos and Dale Hutchins" in result.text_content()
     moment = result.query_selector(".search-moment")
+    # The speaker and the words, not page furniture.
+    assert moment.query_selector(".search-moment__speaker").text_content() == (
+        "Dale Hutchins"
+    )
+    words = moment.query_selector(".search-moment__excerpt").text_content()
+    assert "elk breathing" in words
     assert moment.query_selector("mark").text_content().lower() == "elk"
-    assert "The mountains we grew up in" in moment.text_content()
+    for noise in ("Play from", "From the guide", "Chapters"):
+        assert noise not in words
+    # The moment is the turn's own time (0:14), not its chapter's (0:13).
+    play = moment.query_selector(".search-moment__play")
+    assert play.inner_text().strip().endswith("0:14")
+    assert play.get_attribute("href").endswith("/stories/common-ground/#t=0:14")
+    search_url = page.url
+    play.click()
+    page.wait_for_function(f"{MOMENT_AUDIO} && !{MOMENT_AUDIO}.paused")
+    page.wait_for_function(f"{MOMENT_AUDIO}.currentTime > 14.2")
+    assert page.url == search_url  # played here, not sent away
+    assert 14 <= page.evaluate(f"{MOMENT_AUDIO}.currentTime") < 17
+    assert play.get_attribute("data-state") == "playing"
+    play.click()  # pressed again: pauses
+    page.wait_for_function(f"{MOMENT_AUDIO}.paused")
 
-    moment.query_selector("a.search-moment__link").click()
-    page.wait_for_url(re.compile(r"/stories/common-ground/#(turn|chapter)-\d+$"))
-    anchor = page.url.rsplit("#", 1)[1]
-    target = page.locator(f"#{anchor}")
-    start = float(target.get_attribute("data-start"))
-    # "...hear an elk breathing" is said from 15.677 s, in the chapter that
-    # starts at 0:13 (the one before starts at 0:00, the next at 0:36).
-    assert 13 <= start <= 15.677 + 0.01
-    if anchor.startswith("turn-"):
-        assert "elk" in target.text_content()
-    else:
-        assert anchor == "chapter-2"
-    # The player seeks to the anchor's moment (once its script has loaded).
-    has_player = page.evaluate("() => !!document.querySelector('script[src*=player]')")
-    if has_player:
-        page.wait_for_function(
-            "s => Math.abs(document.querySelector('audio').currentTime - s) < 1",
-            arg=start,
-        )
+
+def test_chapters_are_sub_results(page, site_server, transcripts_on_pages):
+    results = search(page, site_server, "mountains")
+    assert results
+    chapters = results[0].query_selector_all(".search-chapter")
+    titles = [c.text_content() for c in chapters]
+    assert any("0:13 The mountains we grew up in" in t for t in titles), titles
+    link = results[0].query_selector(".search-chapter a").get_attribute("href")
+    assert link.endswith("#t=0:13")
 
 
 @pytest.mark.parametrize("word,slug", sorted(UNIQUE_WORDS.items()))
@@ -123,9 +136,10 @@ def test_every_unique_transcript_word_finds_exactly_its_story(
     assert len(results) == 1, [r.text_content() for r in results]
     link = results[0].query_selector(".search-result__title a").get_attribute("href")
     assert link.rstrip("/").endswith(f"/stories/{slug}")
-    moment = results[0].query_selector("a.search-moment__link")
+    moment = results[0].query_selector("a.search-moment__play")
     assert moment is not None, f"{word!r} was found, but not in the transcript"
-    assert f"/stories/{slug}/#" in moment.get_attribute("href")
+    assert f"/stories/{slug}/#t=" in moment.get_attribute("href")
+    assert results[0].query_selector(".search-moment__speaker").text_content()
 
 
 @pytest.mark.parametrize("word", HELD_BACK_WORDS)
@@ -164,9 +178,12 @@ def test_snippets_are_words_said_not_player_labels(page, site_server):
     # turn's "Play from 0:00" link (left out of the index).
     results = search(page, site_server, "pierogi")
     assert results
-    text = results[0].text_content()
+    snippets = results[0].query_selector_all(
+        ".search-moment__excerpt, .search-result__excerpt"
+    )
+    text = " ".join(snippet.text_content() for snippet in snippets)
     assert "pierogi" in text.lower()
-    assert "Play from" not in text
+    assert "Play from" not in text and "0:00" not in text
 
 
 def test_filters_narrow_the_results(page, site_server):
@@ -268,20 +285,43 @@ def test_no_request_leaves_the_site(page, site_server):
     assert origins == {site_server.split("/")[2]}
 
 
-def test_question_index_answers_start_at_their_chapter(page, site_server):
+def test_question_index_answers_play_in_place_from_their_chapter(page, site_server):
     page.goto(site_server + "/questions/parents/")
     links = page.query_selector_all(".moment__time")
     assert len(links) == 5
     for link in links:
         start = float(link.get_attribute("data-start"))
         minutes, seconds = divmod(int(start), 60)
+        # Without JavaScript, the link opens the story at that second.
         assert link.get_attribute("href").endswith(f"/#t={minutes}:{seconds:02d}")
+    url = page.url
     page.click(".moment__time[href*='common-ground']")
-    page.wait_for_url(re.compile(r"/stories/common-ground/#t=0:13$"))
-    # The chapter the link names starts at that second on the story page.
-    assert "0:13" in page.locator(".chapter-list").inner_text()
-    has_player = page.evaluate("() => !!document.querySelector('script[src*=player]')")
-    if has_player:
-        page.wait_for_function(
-            "() => Math.abs(document.querySelector('audio').currentTime - 13) < 1"
-        )
+    audio = "document.querySelector('audio[data-moment-player]')"
+    page.wait_for_function(f"{audio} && !{audio}.paused && {audio}.currentTime > 13.2")
+    assert page.url == url
+    assert 13 <= page.evaluate(f"{audio}.currentTime") < 16
+    assert "common-ground" in page.evaluate(f"{audio}.currentSrc")
+    # Another answer takes over: one plays at a time.
+    page.click(".moment__time:not([href*='common-ground'])")
+    page.wait_for_function(f"!{audio}.currentSrc.includes('common-ground')")
+    assert page.locator(".moment__time.is-playing").count() == 1
+
+
+def test_a_link_to_a_moment_lands_with_a_play_button_in_view(browser, site_server):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, bypass_csp=True
+    )
+    page = context.new_page()
+    try:
+        page.goto(site_server + "/stories/common-ground/#t=0:13")
+        button = page.locator("[data-resume] [data-action='resume']")
+        button.wait_for(state="visible")
+        assert button.inner_text().strip() == "Play from 0:13"
+        box = button.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 844
+        button.click()
+        audio = "document.querySelector('figure[data-player] audio')"
+        page.wait_for_function(f"!{audio}.paused && {audio}.currentTime > 13.2")
+        assert page.evaluate(f"{audio}.currentTime") < 16
+    finally:
+        context.close()

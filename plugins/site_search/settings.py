@@ -17,14 +17,20 @@ DEFAULTS = {
     "SITE_SEARCH_PART_PAGES": 500,
     # Extra CSS selectors Pagefind leaves out of the index.
     # Page furniture, not words of the story: the player and its download
-    # link, the listening card (timeline, shortcuts), the share box, and each
-    # turn's "Play from 0:12" link (it would fill result snippets).
+    # link, the listening card (timeline, shortcuts), the share box, the
+    # chapter list and the guide's questions (results quote what was said),
+    # and the "Play from" words of each time link. The times themselves stay:
+    # a turn's heading ("Naomi Castellanos 0:13") names its moment in results.
     "SITE_SEARCH_EXCLUDE_SELECTORS": [
         ".player",
         ".listen",
         ".shortcuts",
         ".share",
-        ".turn__time",
+        ".chapters",
+        ".transcript__question",
+        ".transcript__formats",
+        ".turn__time .visually-hidden",
+        ".transcript__chapter-time .visually-hidden",
     ],
 }
 

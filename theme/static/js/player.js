@@ -448,13 +448,15 @@
     return true;
   };
 
-  Player.prototype.offerResume = function (seconds) {
+  Player.prototype.offerResume = function (seconds, label) {
     this.resumeAt = seconds;
     if (!this.resumeBox) return;
     this.resumeBox.hidden = seconds === null;
     if (seconds !== null) {
       var at = this.resumeBox.querySelector("[data-resume-time]");
       if (at) at.textContent = clock(seconds);
+      var words = this.resumeBox.querySelector("[data-resume-label]");
+      if (words) words.textContent = label || "Resume at";
     }
   };
 
@@ -724,6 +726,20 @@
     return query ? parseTime(query) : null;
   }
 
+  /* A link to a moment (#t=0:14 from a Questions page or a search result)
+     lands at the player with a "Play from 0:14" button in view. */
+  function offerLinkedMoment(player, time) {
+    player.offerResume(time, "Play from");
+    var button = player.resumeBox && player.resumeBox.querySelector("[data-action='resume']");
+    if (!button) return;
+    var box = button.getBoundingClientRect();
+    var view = window.innerHeight || document.documentElement.clientHeight;
+    if (box.top < 0 || box.bottom > view) {
+      var listen = document.getElementById("listen") || player.figure;
+      listen.scrollIntoView({ block: "start" });
+    }
+  }
+
   function followLink(player, onLoad) {
     var time = linkedTime();
     if (time === null || isNaN(time)) return false;
@@ -731,6 +747,9 @@
     player.seek(time);
     if (wasPlaying) player.start();
     else player.announce("Ready to play from " + spoken(time));
+    if (!wasPlaying && time > 0 && !/^#?(turn|chapter)-\d+$/.test(window.location.hash)) {
+      offerLinkedMoment(player, time);
+    }
     if (onLoad && player.transcript) {
       // Show the linked turn as current before playback starts.
       player.transcript.follow(time, false);

@@ -1,8 +1,9 @@
 /* The search page: Pagefind's JS API (self-hosted bundle) and our own results.
  *
- * Results show the story, who is talking and a snippet; a match inside the
- * transcript also links to that moment (the chapter heading's or speaker
- * turn's anchor, which the player seeks to). The query and the filters live
+ * Results show the story and who is in it; a match in the transcript shows
+ * who said the words and when, with a button that plays that moment here
+ * (moments.js) and links to the story at that second; matching chapters
+ * are listed under it. The query and the filters live
  * in the address (?q=...&topic=...), so a search can be shared or bookmarked
  * and the header's search box (a plain GET form) lands here.
  */
@@ -128,33 +129,102 @@
     return node;
   }
 
-  /* The speaker turn a match falls in, when the page marks turns. */
-  function turnAnchor(data, location) {
-    var best = null;
-    (data.anchors || []).forEach(function (anchor) {
-      if (/^turn-\d+$/.test(anchor.id) && anchor.location <= location) {
-        if (!best || anchor.location > best.location) best = anchor;
-      }
-    });
-    return best;
+  /* "0:13" or "1:02:03" -> seconds. */
+  function seconds(clock) {
+    return clock.split(":").reduce(function (total, part) {
+      return total * 60 + parseInt(part, 10);
+    }, 0);
   }
 
-  /* Moments in the transcript: sub-results under chapter headings. */
+  var TIME_AT_END = /\s*(\d+(?::\d\d){1,2})$/;
+  var TIME_AT_START = /^(\d+(?::\d\d){1,2})\s+/;
+
+  /* What was said, where the words were found: each speaker turn is a
+     heading (id "said-N", titled "Naomi Castellanos 0:13") and so a
+     sub-result of its story; chapters ("chapter-N", "0:13 The mountains")
+     are sub-results too. The turn's own time names the moment. */
   function moments(data) {
-    return (data.sub_results || [])
-      .filter(function (sub) {
-        return /#chapter-\d+$/.test(sub.url);
-      })
-      .map(function (sub) {
-        var first = (sub.locations || [])[0];
-        var turn = first === undefined ? null : turnAnchor(data, first);
-        var url = sub.url;
-        if (turn) url = sub.url.replace(/#.*$/, "#" + turn.id);
-        // Chapter headings start with their time link ("Play from 0:13").
-        var title = String(sub.title || "").replace(/^Play from\s+/, "");
-        return { title: title, url: url, excerpt: sub.excerpt };
-      })
-      .slice(0, 3);
+    var said = [];
+    var chapters = [];
+    (data.sub_results || []).forEach(function (sub) {
+      var anchor = (/#([\w-]+)$/.exec(sub.url) || [])[1] || "";
+      var title = String(sub.title || "");
+      if (/^said-\d+$/.test(anchor)) {
+        var time = TIME_AT_END.exec(title);
+        if (!time) return;
+        said.push({
+          speaker: title.replace(TIME_AT_END, ""),
+          clock: time[1],
+          start: seconds(time[1]),
+          page: sub.url.replace(/#.*$/, ""),
+          excerpt: sub.excerpt
+        });
+      } else if (/^chapter-\d+$/.test(anchor)) {
+        var at = TIME_AT_START.exec(title);
+        chapters.push({
+          title: title.replace(TIME_AT_START, ""),
+          clock: at ? at[1] : "",
+          start: at ? seconds(at[1]) : 0,
+          page: sub.url.replace(/#.*$/, "")
+        });
+      }
+    });
+    return { said: said.slice(0, 3), chapters: chapters.slice(0, 3) };
+  }
+
+  /* Play here (moments.js) or, without it or by a new tab, open the story
+     at that second. */
+  function momentLink(moment, meta, className, label) {
+    var link = element("a", className);
+    link.href = moment.page + "#t=" + moment.clock;
+    if (meta.audio) {
+      link.setAttribute("data-play-moment", "");
+      link.setAttribute("data-audio", meta.audio);
+      link.setAttribute("data-start", String(moment.start));
+      link.setAttribute("data-title", meta.title || "");
+      link.setAttribute("data-label", label);
+    }
+    var words = element("span", "visually-hidden", label);
+    words.setAttribute("data-moment-label", "");
+    link.appendChild(words);
+    link.appendChild(document.createTextNode(" " + moment.clock));
+    return link;
+  }
+
+  function renderMoments(found, meta, item) {
+    if (found.said.length) {
+      var list = element("ul", "search-result__moments");
+      found.said.forEach(function (moment) {
+        var entry = element("li", "search-moment");
+        entry.appendChild(momentLink(moment, meta, "search-moment__play", "Play from"));
+        var quote = element("p", "search-moment__said");
+        quote.appendChild(element("strong", "search-moment__speaker", moment.speaker));
+        quote.appendChild(document.createTextNode(": "));
+        var words = element("q", "search-moment__excerpt");
+        // The excerpt may begin with the turn's heading: leave it out.
+        var excerpt = String(moment.excerpt || "");
+        var heading = moment.speaker + " " + moment.clock;
+        if (excerpt.indexOf(heading) === 0) excerpt = excerpt.slice(heading.length).replace(/^[.\s]+/, "");
+        words.appendChild(excerptNodes(excerpt));
+        quote.appendChild(words);
+        entry.appendChild(quote);
+        list.appendChild(entry);
+      });
+      item.appendChild(list);
+    }
+    if (found.chapters.length) {
+      var chapters = element("ul", "search-result__chapters");
+      found.chapters.forEach(function (chapter) {
+        var entry = element("li", "search-chapter");
+        entry.appendChild(element("span", "search-chapter__label", "Chapter"));
+        entry.appendChild(document.createTextNode(" "));
+        var link = element("a", "search-chapter__link", chapter.clock + " " + chapter.title);
+        link.href = chapter.page + "#t=" + chapter.clock;
+        entry.appendChild(link);
+        chapters.appendChild(entry);
+      });
+      item.appendChild(chapters);
+    }
   }
 
   function renderResult(data, term) {
@@ -178,22 +248,9 @@
     } else if (!meta.participants) {
       item.appendChild(element("p", "search-result__meta", "About the campaign"));
     }
-    var found = moments(data);
-    if (found.length) {
-      var list = element("ul", "search-result__moments");
-      found.forEach(function (moment) {
-        var entry = element("li", "search-moment");
-        var jump = element("a", "search-moment__link");
-        jump.href = moment.url;
-        jump.appendChild(element("span", "search-moment__label", "Listen from here"));
-        jump.appendChild(element("span", "search-moment__title", moment.title));
-        entry.appendChild(jump);
-        var quote = element("p", "search-moment__excerpt");
-        quote.appendChild(excerptNodes(moment.excerpt));
-        entry.appendChild(quote);
-        list.appendChild(entry);
-      });
-      item.appendChild(list);
+    var found = term ? moments(data) : { said: [], chapters: [] };
+    if (found.said.length || found.chapters.length) {
+      renderMoments(found, meta, item);
     } else if (term || !meta.summary) {
       var excerpt = element("p", "search-result__excerpt");
       excerpt.appendChild(excerptNodes(data.excerpt));
