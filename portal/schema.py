@@ -253,6 +253,9 @@ class PageFrontMatter(_Strict):
     menu: int | None = None
     # A shorter name for the menu, when the title is long ("Guide").
     menu_title: str | None = Field(default=None, min_length=1, max_length=30)
+    # The campaign's call to action: shown as the header's button on every
+    # page instead of a menu link (one page; the first if several say so).
+    menu_button: bool = False
     status: Literal["published", "hidden", "draft"] = "published"
     save_as: str | None = None
     url: str | None = None

@@ -147,6 +147,7 @@ def test_highlighted_turn_follows_playback(story):
 def test_timeline_click_seeks_and_playhead_moves(story):
     duration = float(story.get_attribute("[data-timeline]", "data-duration"))
     svg = story.locator("[data-timeline] svg")
+    svg.scroll_into_view_if_needed()  # a mouse click lands only on screen
     box = svg.bounding_box()
     story.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] / 2)
     story.wait_for_function(f"!{AUDIO}.paused")

@@ -163,6 +163,8 @@ class FrontMatterMarkdownReader(MarkdownReader):
             value = getattr(page, name)
             if value is not None:
                 metadata[name] = value
+        if page.menu_button:
+            metadata["menu_button"] = True
         return metadata
 
 
