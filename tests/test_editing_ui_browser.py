@@ -9,17 +9,17 @@ the drafts preview with its "Not public" banner.
 
 from __future__ import annotations
 
-import datetime
-import os
 import shutil
 import socket
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 import yaml
 
 from portal import devserver, frontmatter, local_backend
+from portal.schema import FIELD_HELP
 from tests.stories import AUDIO, write_story
 from tests.support import PROJECT_ROOT, build_site, copy_content
 
@@ -202,13 +202,23 @@ def test_a_required_field_left_empty_gets_the_schemas_message(cms, strict_page):
     page = strict_page
     open_new_story(page, url)
     field(page, "title").fill("Nobody recorded the date")
+    field(page, "id").fill("Not An Id")
     save(page)
-    message = page.get_by_text("Recorded on is required but missing")
-    message.wait_for()
+    page.get_by_text("Recorded on is required but missing").wait_for()
     # The fix under the field is the schema's help for it.
-    from portal.schema import FIELD_HELP
-
     help_text = FIELD_HELP["date"]
-    assert page.get_by_text(help_text[0].upper() + help_text[1:]).count() == 1
+    assert (
+        control(page, "date")
+        .get_by_text(help_text[0].upper() + help_text[1:] + ".")
+        .is_visible()
+    )
+    # A value the schema refuses: the check's words (config.yml; that they
+    # are the check's is tests/test_editing_ui.py's), shown as they are.
+    with urllib.request.urlopen(f"{url}/admin/config.yml") as response:
+        config = yaml.safe_load(response.read())
+    stories = next(c for c in config["collections"] if c["name"] == "stories")
+    id_field = next(f for f in stories["fields"] if f["name"] == "id")
+    message = id_field["pattern"][1]
+    assert message.startswith("Must be 3-64 lowercase letters")
+    control(page, "id").get_by_text(message, exact=True).wait_for()
     assert not (project / "content" / "stories" / "nobody-recorded-the-date").exists()
-    _ = datetime, os, yaml

@@ -19,6 +19,8 @@
     var phrases = JSON.parse(JSON.stringify(english));
     var widget = phrases.editor.editorControlPane.widget;
     widget.required = "%{fieldLabel} is required but missing - fill it in (see the note under it)";
+    // Each pattern's message is the check's own words (config.yml): shown as is.
+    widget.regexPattern = "%{pattern}";
     // "Publish" here writes the files (and with the GitHub backend merges
     // the pull request); a story still goes public only through its status
     // and approval, so the buttons say what they do.
