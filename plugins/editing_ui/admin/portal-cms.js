@@ -33,6 +33,8 @@
     toolbar.publishAndDuplicate = "Save and duplicate";
     phrases.ui.toast.entrySaved = phrases.ui.toast.entryPublished =
       "Saved. The story goes public only once its status is published and its approval is filled in.";
+    // Decap's "＋ Story" uses a full-width plus many systems have no glyph for.
+    phrases.collection.collectionTop.newButton = "New %{collectionLabel}";
     CMS.registerLocale("en", phrases);
   }
 
