@@ -203,8 +203,12 @@ def cms(c, port=CONFIG["port"], bind=CONFIG["host"]):
     Starts the editing UI's local backend (decap-server, on port 8081, which
     writes to this working copy) and the drafts preview with /admin/, which
     rebuilds on every save: a saved story shows there, marked "Not public"."""
+    import signal
+
     from portal import local_backend
 
+    # Stopped by a signal (not Ctrl-C), still stop decap-server: `finally`.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         process = local_backend.start(ROOT, local_backend.DEFAULT_PORT)
     except local_backend.LocalBackendError as error:
