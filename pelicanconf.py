@@ -132,6 +132,11 @@ STORY_MEDIA_URL = ""
 # feed, Open Graph, oEmbed, embeds, JSON-LD; see plugins/podcast_feed/README.md and
 # plugins/story_embeds/README.md). The dev server's by default.
 SITE_ABSOLUTE_URL = "http://localhost:8000"
+# The public site's address. Only a build for exactly this address is
+# production: any other (this development build, a drafts preview, a staging
+# SITEURL) writes a podcast feed that asks directories not to list it
+# (itunes:block, podcast:block).
+SITE_PRODUCTION_URL = "https://onesmallstep.example.org"
 # The podcast: the show's own settings are in content/data/podcast.yml.
 PODCAST_FEED_SAVE_AS = "podcast.xml"
 PODCAST_PAGE_URL = "podcast/"

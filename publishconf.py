@@ -7,11 +7,13 @@ sys.path.append(os.curdir)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *
 
-# Where the site is served. Set SITEURL in the environment to build for
-# another host (a staging copy, a pull request preview).
-SITEURL = os.environ.get("SITEURL") or "https://onesmallstep.example.org"
+# Where the site is served. Set SITEURL in the environment, or override it
+# with `pelican -s publishconf.py -e SITEURL='"https://staging.example.org"'`,
+# to build for another host (a staging copy, a pull request preview): every
+# absolute URL follows SITEURL (portal/site_address.py), and a feed for any
+# address but SITE_PRODUCTION_URL is marked not to be listed.
+SITEURL = os.environ.get("SITEURL") or SITE_PRODUCTION_URL
 RELATIVE_URLS = False
-SITE_ABSOLUTE_URL = SITEURL
 OUTPUT_PATH = os.environ.get("OUTPUT_PATH") or os.path.join(PROJECT_ROOT, "output")
 
 # A content error in a story that would be published fails the build.

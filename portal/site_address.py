@@ -1,9 +1,16 @@
 """The site's absolute address: one rule for everything that needs it.
 
-Podcast feeds, Open Graph tags, oEmbed files, embed codes and JSON-LD must
-carry absolute URLs, while development builds use relative ones. The address
-is ``SITE_ABSOLUTE_URL`` (pelicanconf.py: the dev server's), else ``SITEURL``
-when that is absolute (publishconf.py)."""
+Podcast feeds, Open Graph tags, oEmbed files, embed codes, JSON-LD, the
+sitemap and robots.txt must carry absolute URLs, while development builds
+use relative ones. The address is ``SITEURL`` when that is absolute
+(publishconf.py, and whatever ``pelican -e SITEURL=...`` or the ``SITEURL``
+environment variable make it), else ``SITE_ABSOLUTE_URL`` (pelicanconf.py:
+the dev server's). SITEURL comes first so that one override moves every
+absolute URL of the build, not only Pelican's own.
+
+``SITE_PRODUCTION_URL`` names the public site. A build for any other
+address (development, a drafts preview, a staging SITEURL) is not
+production: its podcast feed asks directories not to list it."""
 
 from __future__ import annotations
 
@@ -21,6 +28,9 @@ class SiteAddressError(ValueError):
 
 def absolute_site_url(settings) -> str:
     """The site's absolute http(s) address, without a final slash."""
+    siteurl = (settings.get("SITEURL") or "").strip()
+    if siteurl.startswith(SCHEMES):
+        return siteurl.rstrip("/")
     configured = (settings.get("SITE_ABSOLUTE_URL") or "").strip()
     if configured:
         if not configured.startswith(SCHEMES):
@@ -29,12 +39,22 @@ def absolute_site_url(settings) -> str:
                 "write it in full, like 'http://localhost:8000' in pelicanconf.py",
             )
         return configured.rstrip("/")
-    siteurl = (settings.get("SITEURL") or "").strip()
-    if siteurl.startswith(SCHEMES):
-        return siteurl.rstrip("/")
     raise SiteAddressError(
         "must be the site's absolute http(s) address; it is not set, and SITEURL "
         f"({siteurl!r}) is not absolute",
         "set SITE_ABSOLUTE_URL = 'http://localhost:8000' in pelicanconf.py "
         "(shared links, embeds and podcast apps need absolute URLs)",
     )
+
+
+def is_production(settings) -> bool:
+    """Is this the public site's build (not development, preview or staging)?"""
+    if settings.get("STORY_PREVIEW"):
+        return False
+    production = (settings.get("SITE_PRODUCTION_URL") or "").strip().rstrip("/")
+    if not production:
+        return False
+    try:
+        return absolute_site_url(settings) == production
+    except SiteAddressError:
+        return False

@@ -15,7 +15,7 @@ import markupsafe
 from portal.outputs import TRANSCRIPT_FORMATS
 
 from . import shownotes
-from .extensions import AlternateEnclosure, Location, Person, Transcript
+from .extensions import AlternateEnclosure, Image, Location, Person, Transcript
 from .settings import PodcastConfig
 from .urls import ascii_url
 
@@ -52,6 +52,8 @@ class Episode:
     episode: int | None
     source: str
     alternates: tuple[AlternateEnclosure, ...] = ()
+    image: Image | None = None  # podcast:image, when the story has art
+    soundbite: tuple[float, float, str] | None = None  # start, duration, title
 
 
 def from_article(article, config: PodcastConfig) -> Episode:
@@ -95,6 +97,16 @@ def from_article(article, config: PodcastConfig) -> Episode:
         episode=story.episode,
         source=source,
         alternates=alternate_enclosures(article, config),
+        image=Image(
+            config.absolute(art.path),
+            alt=story.image_alt or story.title,
+            width=art.width,
+            height=art.height,
+            type=art.mime_type,
+        )
+        if art
+        else None,
+        soundbite=soundbite(getattr(article, "chapter_list", None) or []),
     )
 
 
@@ -154,6 +166,25 @@ def transcripts(article, config: PodcastConfig) -> tuple[Transcript, ...]:
         _, mime_type, rel = TRANSCRIPT_FORMATS[fmt]
         out.append(Transcript(config.absolute(path), mime_type, config.language, rel))
     return tuple(out)
+
+
+# podcast:soundbite: apps make previews of 15 to 120 seconds.
+SOUNDBITE_SECONDS = (15.0, 120.0)
+
+
+def soundbite(chapters: list[dict]) -> tuple[float, float, str] | None:
+    """A preview of the episode taken from its chapters: the first chapter
+    long enough for one (15 s or more), else the longest; at most 120 s."""
+    timed = [c for c in chapters if c.get("end") and c["end"] > c["start"]]
+    if not timed:
+        return None
+    shortest, longest = SOUNDBITE_SECONDS
+    chosen = next(
+        (c for c in timed if c["end"] - c["start"] >= shortest),
+        max(timed, key=lambda c: c["end"] - c["start"]),
+    )
+    length = min(chosen["end"] - chosen["start"], longest)
+    return float(chosen["start"]), float(length), chosen["title"]
 
 
 # RFC 6381 codec names apps know, by container (audio_rendition makes AAC-LC).

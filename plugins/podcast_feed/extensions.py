@@ -14,12 +14,12 @@ Register them with ``register(feed_generator)``; then ``fg.itunes`` and
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.ext.podcast import PodcastExtension
 from feedgen.ext.podcast_entry import PodcastEntryExtension
 from feedgen.util import xml_elem
-from lxml import etree
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -105,26 +105,6 @@ class ItunesEntryExtension(PodcastEntryExtension):
         return entry
 
 
-class ChannelDescriptionExtension(BaseExtension):
-    """The channel description as HTML in CDATA, as Apple reads rich text.
-
-    feedgen writes the channel description as escaped text; items already
-    get CDATA through ``FeedEntry.content(..., type="CDATA")``."""
-
-    def __init__(self):
-        self._html: str | None = None
-
-    def html(self, html: str | None = None) -> str | None:
-        if html is not None:
-            self._html = html
-        return self._html
-
-    def extend_rss(self, rss_feed):
-        if self._html is not None:
-            rss_feed[0].find("description").text = etree.CDATA(self._html)
-        return rss_feed
-
-
 @dataclasses.dataclass(frozen=True)
 class Person:
     """podcast:person: a name, a role and group from the Podcast Taxonomy."""
@@ -147,10 +127,73 @@ def _person(parent, person: Person) -> None:
     element.text = person.name
 
 
+@dataclasses.dataclass(frozen=True)
+class Image:
+    """podcast:image: artwork with its text alternative and intended use."""
+
+    href: str
+    alt: str | None = None
+    width: int | None = None
+    height: int | None = None
+    type: str | None = None
+    purpose: str = "artwork"
+
+    @property
+    def aspect_ratio(self) -> str | None:
+        if not (self.width and self.height):
+            return None
+        divisor = math.gcd(self.width, self.height)
+        return f"{self.width // divisor}/{self.height // divisor}"
+
+
+def _image(parent, image: Image) -> None:
+    element = xml_elem(_podcast("image"), parent)
+    element.attrib["href"] = image.href
+    if image.alt:
+        element.attrib["alt"] = image.alt
+    if image.aspect_ratio:
+        element.attrib["aspect-ratio"] = image.aspect_ratio
+    if image.width:
+        element.attrib["width"] = str(image.width)
+    if image.height:
+        element.attrib["height"] = str(image.height)
+    if image.type:
+        element.attrib["type"] = image.type
+    if image.purpose:
+        element.attrib["purpose"] = image.purpose
+
+
+@dataclasses.dataclass(frozen=True)
+class License:
+    """podcast:license: an SPDX-style identifier, or a custom name and URL."""
+
+    name: str
+    url: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class UpdateFrequency:
+    text: str
+    rrule: str | None = None
+    complete: bool = False
+
+
+def _license(parent, license: License) -> None:
+    element = xml_elem(_podcast("license"), parent)
+    if license.url:
+        element.attrib["url"] = license.url
+    element.text = license.name
+
+
 class PodcastIndexExtension(BaseExtension):
     """Channel tags of the Podcasting 2.0 namespace (podcastindex.org)."""
 
     def __init__(self):
+        self._blocked: bool | None = None
+        self._images: list[Image] = []
+        self._license: License | None = None
+        self._txt: list[tuple[str | None, str]] = []
+        self._update_frequency: UpdateFrequency | None = None
         self._guid: str | None = None
         self._locked: tuple[bool, str | None] | None = None
         self._medium: str | None = None
@@ -162,6 +205,22 @@ class PodcastIndexExtension(BaseExtension):
 
     def guid(self, value: str) -> None:
         self._guid = value
+
+    def block(self, blocked: bool) -> None:
+        """``podcast:block`` yes/no: may directories list this feed at all."""
+        self._blocked = bool(blocked)
+
+    def image(self, image: Image) -> None:
+        self._images.append(image)
+
+    def license(self, license: License) -> None:
+        self._license = license
+
+    def txt(self, value: str, purpose: str | None = None) -> None:
+        self._txt.append((purpose, value))
+
+    def update_frequency(self, frequency: UpdateFrequency) -> None:
+        self._update_frequency = frequency
 
     def locked(self, locked: bool, owner: str | None = None) -> None:
         self._locked = (bool(locked), owner)
@@ -195,6 +254,25 @@ class PodcastIndexExtension(BaseExtension):
             element.text = text
         for person in self._people:
             _person(channel, person)
+        for image in self._images:
+            _image(channel, image)
+        if self._license:
+            _license(channel, self._license)
+        for purpose, value in self._txt:
+            element = xml_elem(_podcast("txt"), channel)
+            if purpose:
+                element.attrib["purpose"] = purpose
+            element.text = value
+        if self._update_frequency:
+            frequency = self._update_frequency
+            element = xml_elem(_podcast("updateFrequency"), channel)
+            if frequency.complete:
+                element.attrib["complete"] = "true"
+            if frequency.rrule:
+                element.attrib["rrule"] = frequency.rrule
+            element.text = frequency.text
+        if self._blocked is not None:
+            xml_elem(_podcast("block"), channel).text = "yes" if self._blocked else "no"
         return rss_feed
 
 
@@ -257,9 +335,17 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
         self._season: int | None = None
         self._episode: int | None = None
         self._alternates: list[AlternateEnclosure] = []
+        self._images: list[Image] = []
+        self._soundbites: list[tuple[float, float, str]] = []
 
     def extend_ns(self):
         return {"podcast": PODCAST_NS}
+
+    def image(self, image: Image) -> None:
+        self._images.append(image)
+
+    def soundbite(self, start: float, duration: float, title: str = "") -> None:
+        self._soundbites.append((start, duration, title))
 
     def alternate_enclosure(self, alternate: AlternateEnclosure) -> None:
         self._alternates.append(alternate)
@@ -310,6 +396,13 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
             xml_elem(_podcast("season"), entry).text = str(self._season)
         if self._episode is not None:
             xml_elem(_podcast("episode"), entry).text = str(self._episode)
+        for image in self._images:
+            _image(entry, image)
+        for start, duration, title in self._soundbites:
+            element = xml_elem(_podcast("soundbite"), entry)
+            element.attrib["startTime"] = f"{start:.3f}".rstrip("0").rstrip(".")
+            element.attrib["duration"] = f"{duration:.3f}".rstrip("0").rstrip(".")
+            element.text = title[:128]
         return entry
 
 
@@ -318,7 +411,4 @@ def register(feed_generator) -> None:
     feed_generator.register_extension("itunes", ItunesExtension, ItunesEntryExtension)
     feed_generator.register_extension(
         "podcast_index", PodcastIndexExtension, PodcastIndexEntryExtension
-    )
-    feed_generator.register_extension(
-        "channel_description", ChannelDescriptionExtension, None
     )

@@ -31,7 +31,12 @@ def ordered(episodes: list[Episode]) -> list[Episode]:
     return sorted(episodes, key=lambda e: (e.published, e.guid), reverse=True)
 
 
-def build(config: PodcastConfig, episodes: list[Episode], cover_url: str) -> bytes:
+def build(
+    config: PodcastConfig,
+    episodes: list[Episode],
+    cover_url: str,
+    cover_size: tuple[int, int] | None = None,
+) -> bytes:
     """The feed's XML (UTF-8, with declaration)."""
     _check_unique(episodes)
     episodes = ordered(episodes)
@@ -40,8 +45,8 @@ def build(config: PodcastConfig, episodes: list[Episode], cover_url: str) -> byt
     extensions.register(fg)
 
     fg.title(data.title)
-    fg.description(config.description_html)
-    fg.channel_description.html(config.description_html)
+    # Plain text: the W3C validator warns on HTML in the channel description.
+    fg.description(config.description_text)
     # feedgen writes the channel <link> from the last link() call.
     fg.link(href=config.feed_url, rel="self", type="application/rss+xml")
     fg.link(href=config.absolute(""), rel="alternate")
@@ -64,11 +69,39 @@ def build(config: PodcastConfig, episodes: list[Episode], cover_url: str) -> byt
     itunes.itunes_explicit(data.explicit)
     itunes.itunes_type(data.type)
     itunes.itunes_image(cover_url)
+    if config.blocked:
+        # Not the production site (development, a preview, staging): no
+        # directory may list this feed, so it never competes with the real one.
+        itunes.itunes_block(True)
 
     index = fg.podcast_index
     index.guid(config.guid)
     index.locked(data.locked, data.owner.email)
     index.medium(data.medium)
+    if config.blocked:
+        index.block(True)
+    width, height = cover_size or (None, None)
+    index.image(
+        extensions.Image(
+            cover_url,
+            alt=data.cover_alt or data.title,
+            width=width,
+            height=height,
+            type="image/jpeg" if cover_url.endswith(".jpg") else "image/png",
+        )
+    )
+    if data.license:
+        url = config.absolute(data.license.url) if data.license.url else None
+        index.license(extensions.License(data.license.name, url))
+    for txt in data.txt:
+        index.txt(txt.value, txt.purpose)
+    if data.update_frequency:
+        frequency = data.update_frequency
+        index.update_frequency(
+            extensions.UpdateFrequency(
+                frequency.text, frequency.rrule, frequency.complete
+            )
+        )
     if data.funding:
         index.funding(config.absolute(data.funding.url), data.funding.text)
     for person, group in config.people:
@@ -108,6 +141,10 @@ def _add(fg: FeedGenerator, episode: Episode) -> None:
     index = entry.podcast_index
     for alternate in episode.alternates:
         index.alternate_enclosure(alternate)
+    if episode.image:
+        index.image(episode.image)
+    if episode.soundbite:
+        index.soundbite(*episode.soundbite)
     for transcript in episode.transcripts:
         index.transcript(transcript)
     if episode.chapters_url:

@@ -88,7 +88,9 @@ class PodcastFeedGenerator(Generator):
         episodes = [episode_module.from_article(story, config) for story in stories]
         if limit is not None:
             episodes = feed_module.ordered(episodes)[:limit]
-        xml = feed_module.build(config, episodes, config.absolute(cover.path))
+        xml = feed_module.build(
+            config, episodes, config.absolute(cover.path), (cover.width, cover.height)
+        )
         target = os.path.join(self.output_path, config.feed_save_as)
         # Unchanged feed, untouched file: rebuilds keep its mtime (and its
         # pre-compressed copies) when no episode changed (benchmarks/).

@@ -51,6 +51,8 @@ EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Placeholders an app link may use; see content/data/podcast.yml.
 APP_PLACEHOLDERS = {"feed_url", "feed_url_encoded", "feed_url_without_scheme"}
+RRULE = re.compile(r"^FREQ=(SECONDLY|MINUTELY|HOURLY|DAILY|WEEKLY|MONTHLY|YEARLY)"
+                   r"(;[A-Z]+=[A-Za-z0-9,+:\-]+)*$")  # fmt: skip
 APP_SCHEMES = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
@@ -179,6 +181,47 @@ class Directory(_Strict):
         return _http_url(value)
 
 
+class License(_Strict):
+    """podcast:license: an identifier from the namespace's licence list (like
+    cc-by-nc-nd-4.0), or the short name of a custom licence with its URL."""
+
+    name: str = Field(min_length=1, max_length=128)
+    url: str | None = None  # absolute, or a path on this site like /about/
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value):
+        if value is None or (value.startswith("/") and not value.startswith("//")):
+            return value
+        return _http_url(value)
+
+
+class Txt(_Strict):
+    """podcast:txt: a code a directory gives to prove who owns the feed."""
+
+    value: str = Field(min_length=1, max_length=4000)
+    purpose: str | None = Field(default=None, max_length=128)
+
+
+class UpdateFrequency(_Strict):
+    """podcast:updateFrequency: the intended schedule, in words and as an
+    iCalendar RRULE (FREQ=MONTHLY, FREQ=WEEKLY;INTERVAL=2, ...)."""
+
+    text: str = Field(min_length=1, max_length=128)
+    rrule: str | None = None
+    complete: bool = False
+
+    @field_validator("rrule")
+    @classmethod
+    def _rrule(cls, value):
+        if value is not None and not RRULE.match(value):
+            raise ValueError(
+                f"{value!r} is not an iCalendar rule like FREQ=MONTHLY or "
+                "FREQ=WEEKLY;INTERVAL=2"
+            )
+        return value
+
+
 def _category(text: str) -> str:
     vocabulary.parse_category(text)  # ValueError lists Apple's categories
     return text
@@ -205,6 +248,11 @@ class PodcastData(_Strict):
     people: list[Person] = []
     apps: list[App] = []
     directories: list[Directory] = []
+    # Podcasting 2.0 tags (podcast:image alt, license, txt, updateFrequency).
+    cover_alt: str | None = Field(default=None, min_length=1, max_length=255)
+    license: License | None = None
+    txt: list[Txt] = []
+    update_frequency: UpdateFrequency | None = None
 
     @field_validator("language")
     @classmethod
@@ -242,6 +290,13 @@ FIELD_FIXES = {
     "https:// url, like name: Apple Podcasts, url: https://podcasts.apple.com/...",
     "locked": "write true (other hosts may not import the feed) or false",
     "medium": "write podcast",
+    "cover_alt": "describe the cover in a sentence, for people who cannot see it",
+    "license": "give license.name (like cc-by-nc-nd-4.0) and, for your own "
+    "licence, license.url",
+    "txt": "list codes as '- value: CODE' with 'purpose: verify' (or the "
+    "purpose the directory names)",
+    "update_frequency": "give update_frequency.text (like 'Monthly') and "
+    "rrule (like FREQ=MONTHLY)",
 }
 
 
@@ -260,6 +315,8 @@ class PodcastConfig:
     language: str
     guid: str
     description_html: str
+    description_text: str  # the channel's <description>: plain text
+    blocked: bool  # not the production site: directories must not list it
     categories: tuple[tuple[str, str | None], ...]
     people: tuple[tuple[Person, str], ...]  # (person, taxonomy group)
     apps: tuple[tuple[str, str], ...]  # (name, link with the feed URL in it)
@@ -410,6 +467,8 @@ def load(settings) -> PodcastConfig | None:
         language=model.language or settings.get("DEFAULT_LANG") or "en",
         guid=guid,
         description_html=description_html,
+        description_text=shownotes.plain_text(description_html),
+        blocked=not site_address.is_production(settings),
         categories=tuple(vocabulary.parse_category(c) for c in model.categories),
         people=tuple(people),
         apps=tuple((app.name, _app_link(app.url, feed_url)) for app in model.apps),

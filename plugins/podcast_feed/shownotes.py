@@ -124,3 +124,27 @@ def _first_items(listing, room: int) -> str:
         kept.append(html)
         used += size(html)
     return opening + "".join(kept) + closing if kept else ""
+
+
+def plain_text(html: str) -> str:
+    """``html`` (cleaned, Apple's tags) as plain text: paragraphs and list
+    items on lines of their own, a link's address after its words.
+
+    The channel ``<description>`` takes text only (the W3C feed validator
+    warns on HTML there); episodes keep their HTML in CDATA."""
+    if not html.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for link in root.iter("a"):
+        href = link.get("href")
+        words = link.text_content().strip()
+        if href and href.removeprefix("mailto:") != words:
+            link.tail = f" ({href.removeprefix('mailto:')})" + (link.tail or "")
+    paragraphs = []
+    for block in root.iter("p", "li"):
+        text = " ".join(block.text_content().split())
+        if text:
+            paragraphs.append(("- " if block.tag == "li" else "") + text)
+    if not paragraphs:
+        paragraphs = [" ".join(root.text_content().split())]
+    return "\n\n".join(paragraphs)
