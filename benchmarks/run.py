@@ -43,6 +43,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(PROJECT_ROOT))
 
 import corpus  # noqa: E402
+import renditions  # noqa: E402
 
 SITEURL = "https://bench.example.org"
 TEXT_EXTENSIONS = {
@@ -96,6 +97,7 @@ def measure(command: list[str], cwd: pathlib.Path | None = None) -> dict:
         # CPU time is steadier than wall time on a shared machine.
         "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
         "log_tail": output.decode("utf-8", "replace")[-400:],
+        "log": text,  # the whole output, for callers that read it; not saved
     }
 
 
@@ -311,6 +313,8 @@ def run_one(
         for _ in range(times):
             prepare()
             runs.append(measure(command))
+        for one in runs:
+            one.pop("log", None)
         best = min(runs, key=lambda r: r["seconds"])
         best["runs_seconds"] = [r["seconds"] for r in runs]
         builds[name] = best
@@ -343,6 +347,7 @@ def run_one(
 
     for build in builds.values():
         build.pop("log_tail", None)
+        build.pop("log", None)
     return {
         "stories": count,
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -506,6 +511,13 @@ def main(argv=None) -> int:
         help="run each build this many times and keep the fastest",
     )
     parser.add_argument(
+        "--renditions",
+        type=int,
+        metavar="N",
+        help="only measure the audio renditions: N stories (a third WAV, a third "
+        "FLAC) built cold, then again with nothing changed",
+    )
+    parser.add_argument(
         "--no-readme",
         action="store_true",
         help="do not rewrite the table in benchmarks/README.md",
@@ -523,6 +535,19 @@ def main(argv=None) -> int:
         return 0
     args.workdir.mkdir(parents=True, exist_ok=True)
     audio = corpus.make_audio(args.workdir / "audio")
+    if args.renditions:
+        result = renditions.run(
+            args.renditions, args.workdir, audio, measure, our_command
+        )
+        result["commit"] = git_commit()
+        result["date"] = datetime.datetime.now(datetime.UTC).isoformat(
+            timespec="seconds"
+        )
+        result["machine"] = {"cpus": os.cpu_count(), "system": platform.platform()}
+        path = HERE / f"results-renditions-{args.renditions}.json"
+        path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps(result["builds"], indent=2))
+        return 0
     smallest = min(args.stories)
     for count in args.stories:
         result = run_one(
