@@ -138,6 +138,17 @@ def test_editor_creates_a_story_that_passes_the_check(cms, strict_page, tmp_path
     ).click()
     upload(page, "audio", audio)
     upload(page, "transcript", transcript)
+    # The preview pane draws it as the story page does, with the site's CSS.
+    preview = page.frame_locator("iframe").first
+    preview.get_by_role("heading", name="We almost stayed home").wait_for()
+    preview.get_by_text("Rosa Delgado and Sam Whitfield", exact=True).wait_for()
+    preview.get_by_text("Neighbors", exact=True).wait_for()
+    preview.get_by_text("Two neighbours nearly skip the conversation.").wait_for()
+    preview.get_by_text("Not public.").wait_for()
+    assert preview.locator("audio[controls]").count() == 1
+    assert preview.locator(".story__title").evaluate(
+        "e => getComputedStyle(e).fontFamily"
+    ) != preview.locator("body").evaluate("e => getComputedStyle(e).fontFamily")
     save(page)
     page.get_by_text("Saved. The story goes public only once").wait_for()
 

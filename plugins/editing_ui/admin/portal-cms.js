@@ -86,6 +86,19 @@
     return names.slice(0, -1).join(", ") + " and " + names[names.length - 1];
   }
 
+  // A select's label for a value ("Strangers matched by One Small Step"),
+  // from the collection's configuration.
+  function optionLabel(collection, name, value) {
+    var field = collection.get("fields").find(function (f) {
+      return f.get("name") === name;
+    });
+    var options = field && field.get("options");
+    var option = options && options.find(function (o) {
+      return o && o.get && o.get("value") === value;
+    });
+    return option ? option.get("label") : value;
+  }
+
   var StoryPreview = window.createClass({
     render: function () {
       var entry = this.props.entry;
@@ -94,7 +107,8 @@
       var list = data.get("participants");
       var people = list && list.toJS ? list.toJS() : [];
       var names = people.map(function (p) { return text(p && p.name); }).filter(Boolean);
-      var relationship = text(data.get("relationship"));
+      var relationship = optionLabel(this.props.collection, "relationship",
+        text(data.get("relationship")));
       var audio = text(data.get("audio"));
       var audioUrl = audio ? String(getAsset(audio)) : "";
       var location = data.getIn(["location", "name"]);
