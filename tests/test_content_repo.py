@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -220,8 +221,11 @@ def test_the_check_step_annotates_a_pull_request(workspace):
         "::error file=content/stories/bad-story/story.md,line=11::relationship:"
         in run.stdout
     )
-    assert "Checked 2 stories: 1 published, 1 held back; 1 error, 0 warnings." in (
-        run.stdout
+    # (The project's data files, copied in, may add warnings of their own.)
+    assert re.search(
+        r"^Checked 2 stories: 1 published, 1 held back; 1 error, \d+ warnings?\.$",
+        run.stdout,
+        re.MULTILINE,
     )
 
     shutil.rmtree(root / "content/stories/bad-story")
