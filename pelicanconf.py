@@ -26,6 +26,8 @@ DEFAULT_DATE_FORMAT = "%B %-d, %Y"
 
 PLUGIN_PATHS = [os.path.join(PROJECT_ROOT, "plugins")]
 PLUGINS = [
+    # First: takes the cache folder's lock before any plugin reads it.
+    "shared_cache",
     "story_reader",
     "story_audio",
     "transcripts",

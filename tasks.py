@@ -8,7 +8,6 @@ Pelican always runs as ``<this Python> -m pelican``, so the virtualenv's
 Pelican builds the site whatever else is on PATH.
 """
 
-import json
 import os
 import shlex
 import shutil
@@ -70,17 +69,6 @@ def _remainder() -> list[str]:
     return shlex.split(core.remainder) if core and core.remainder else []
 
 
-def pelican_run(c, *args: str) -> None:
-    """Run this Python's Pelican in the project folder.
-
-    Arguments after ``--`` on the invoke command line are passed on."""
-    # The pass-through goes first: `-e` in ``args`` takes all that follows.
-    command = [sys.executable, "-m", "pelican", *_remainder(), *args]
-    with c.cd(str(ROOT)):
-        # A terminal of its own lets Pelican show colours and build progress.
-        c.run(shlex.join(command), echo=True, pty=sys.stdout.isatty())
-
-
 @task
 def clean(c):
     """Remove generated files (output, the drafts preview, Pelican's cache)."""
@@ -91,29 +79,53 @@ def clean(c):
     ):
         if path.is_dir():
             shutil.rmtree(path)
+        # Folders a killed build left beside it.
+        publishing.remove_leftovers(path)
     _deploy_path().mkdir(parents=True, exist_ok=True)
 
 
-def _build_args(drafts: bool = False, cached: bool = False) -> list[str]:
-    """Pelican's arguments for a development (or drafts preview) build."""
-    args = ["-s", CONFIG["settings_base"]]
-    settings = []
+def _build_overrides(drafts: bool = False, cached: bool = False) -> dict:
+    """Settings a development (or drafts preview) build overrides."""
+    overrides: dict[str, object] = {}
     if drafts:
-        args += ["-o", str(PREVIEW_PATH)]
-        settings += [
-            "STORY_PREVIEW=true",
-            f"CACHE_PATH={json.dumps(str(PREVIEW_CACHE_PATH))}",
-        ]
+        overrides.update(STORY_PREVIEW=True, CACHE_PATH=str(PREVIEW_CACHE_PATH))
     if cached:
-        settings += ["CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true"]
-    # -e takes every KEY=JSON pair that follows: it goes last.
-    return args + (["-e", *settings] if settings else [])
+        overrides.update(CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+    return overrides
+
+
+def build_aside(
+    output: Path,
+    settings_file: str,
+    overrides: dict | None = None,
+    media: Path | None = None,
+) -> bool:
+    """Build into a fresh folder beside ``output`` and swap it in only if the
+    build succeeds (``portal.publishing.build_aside``): a failed build leaves
+    ``output`` as it was, and nothing of a story taken down stays in it.
+    Prints why and returns False if the build failed."""
+    print(f"Building {output} with {settings_file}...", flush=True)
+    try:
+        publishing.build_aside(
+            output,
+            settings_file,
+            project_root=ROOT,
+            overrides=overrides,
+            extra_args=_remainder(),
+            media_output_path=media,
+        )
+    except publishing.PublishError as error:
+        print(f"Build failed: {error}.", file=sys.stderr, flush=True)
+        return False
+    return True
 
 
 @task(help={"drafts": "preview held-back stories too, into output-drafts/"})
 def build(c, drafts=False):
     """Build the development site (pelicanconf.py) into the output folder."""
-    pelican_run(c, *_build_args(drafts=drafts))
+    output = PREVIEW_PATH if drafts else _deploy_path()
+    if not build_aside(output, CONFIG["settings_base"], _build_overrides(drafts)):
+        sys.exit(1)
     if drafts:
         print(PREVIEW_NOTICE.format(folder=PREVIEW_PATH.name))
 
@@ -152,7 +164,10 @@ def reserve(c, port=CONFIG["port"], bind=CONFIG["host"]):
 @task
 def preview(c):
     """Build the production site (publishconf.py) into the output folder."""
-    pelican_run(c, "-s", CONFIG["settings_publish"])
+    settings = _publish_settings()
+    output = Path(settings["OUTPUT_PATH"])
+    if not build_aside(output, CONFIG["settings_publish"], media=_media_path(settings)):
+        sys.exit(1)
 
 
 @task(
@@ -165,15 +180,17 @@ def livereload(c, port=CONFIG["port"], bind=CONFIG["host"], drafts=False):
     """Rebuild on every change to content, theme, plugins or portal; reload."""
     from portal import live_reload
 
+    output = PREVIEW_PATH if drafts else _deploy_path()
+
     def cached_build():
-        pelican_run(c, *_build_args(drafts=drafts, cached=True))
-        if drafts:
+        # A failed rebuild keeps serving the last good site; the error shows.
+        overrides = _build_overrides(drafts=drafts, cached=True)
+        if build_aside(output, CONFIG["settings_base"], overrides) and drafts:
             print(PREVIEW_NOTICE.format(folder=PREVIEW_PATH.name))
 
     cached_build()
-    root = PREVIEW_PATH if drafts else _deploy_path()
     live_reload.serve(
-        root, bind, int(port), [ROOT / path for path in WATCHED], cached_build
+        output, bind, int(port), [ROOT / path for path in WATCHED], cached_build
     )
 
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from portal import datafile, guide_lists
+from portal import datafile, guide_lists, locks
 from portal.pelican_private import forget_logged_warnings, generator_classes
 from portal.problems import CONTEXT_KEY, Problem, Severity, github_escape
 
@@ -127,27 +127,32 @@ def check_content(
         settings["STORY_CHECK_PRODUCTION"] = bool(
             read_settings(os.fspath(settings_file)).get("STORY_STRICT")
         )
-        pelican = Pelican(settings)  # registers the plugins
-        # The shared context, as Pelican.run() starts it.
-        context = settings.copy()
-        context["generated_content"] = {}
-        context["static_links"] = set()
-        context["static_content"] = {}
-        context["localsiteurl"] = settings["SITEURL"]
-        # Every generator the build runs, up to its context (where content is
-        # read and checked): the stories, the pages and every data file
-        # (funders, forms, questions, podcast) the same way as `publish`.
-        for generator_class in generator_classes(pelican):
-            if getattr(generator_class, "checks_content", True) is False:
-                continue
-            generator = generator_class(
-                context=context,
-                settings=settings,
-                path=pelican.path,
-                theme=pelican.theme,
-                output_path=pelican.output_path,
-            )
-            generator.generate_context()
+        try:
+            pelican = Pelican(settings)  # registers the plugins
+            # The shared context, as Pelican.run() starts it.
+            context = settings.copy()
+            context["generated_content"] = {}
+            context["static_links"] = set()
+            context["static_content"] = {}
+            context["localsiteurl"] = settings["SITEURL"]
+            # Every generator the build runs, up to its context (where content is
+            # read and checked): the stories, the pages and every data file
+            # (funders, forms, questions, podcast) the same way as `publish`.
+            for generator_class in generator_classes(pelican):
+                if getattr(generator_class, "checks_content", True) is False:
+                    continue
+                generator = generator_class(
+                    context=context,
+                    settings=settings,
+                    path=pelican.path,
+                    theme=pelican.theme,
+                    output_path=pelican.output_path,
+                )
+                generator.generate_context()
+        finally:
+            # Taken when Pelican started (the shared_cache plugin): a build
+            # waiting for the cache may go on.
+            locks.release_cache(settings.get("CACHE_PATH"))
     # The guide's lists of topics and question keys (portal.guide_lists):
     # not content the site is built from, so only the check looks.
     guide = os.path.join(settings["PATH"], guide_lists.GUIDE)

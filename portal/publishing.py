@@ -1,11 +1,23 @@
-"""Publish a site without ever leaving a half-built one where it is served.
+"""Build a site aside and swap it in, so the served output is never half-built.
 
-``publish()`` builds into a fresh folder next to the output, and only when
-Pelican exits with success swaps that folder in place of the previous output
-in one step (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames in a
-row). A failed build removes its own folder and leaves the previous output
+Every build that writes an output folder (``./dev build``, ``preview``,
+``serve``, ``livereload``, the drafts preview and ``publish``) goes through
+``build_aside()``: it builds into a fresh folder next to the output, and only
+when Pelican exits with success swaps that folder in place of the previous
+output in one step (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere two
+renames in a row). A failed or killed build leaves the previous output
 exactly as it was, so a web server or sync job reading the output never sees
-a partial or broken site.
+a partial or broken site. Because each build starts from an empty folder,
+nothing of a story taken down (page, audio, transcripts, embeds, listings,
+search entries) can survive it; files whose bytes did not change are
+hard-linked from the previous output (``portal.writing``), so they keep
+their modification time and deploys send only what changed.
+
+The last file written into the new folder is its manifest
+(``MANIFEST_FILE``): every file with its size, and whether a production
+build made it. ``read_manifest()`` checks an output against it; deploys
+refuse an output without one, a development build, or an output whose files
+do not match.
 
 Pelican runs in a child process (``python -m pelican``) with the interpreter
 given, so a build starts from clean state and its exit status is the verdict:
@@ -14,6 +26,7 @@ publishconf sets ``STORY_STRICT``, so any content error fails it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import json
@@ -25,12 +38,30 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from portal import locks
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
+# The manifest every output built aside ends with; never deployed.
+MANIFEST_FILE = ".build-manifest.json"
+MANIFEST_VERSION = 1
+# Folders a build works in beside the output; a killed build leaves them.
+STAGING_MARKS = ("-publish-", "-old-")
+
+
 class PublishError(RuntimeError):
     """The build failed; the previous output was left untouched."""
+
+
+class ManifestError(RuntimeError):
+    """An output that is not a complete production build: what and the fix."""
+
+    def __init__(self, problem: str, fix: str):
+        super().__init__(f"{problem} - {fix}")
+        self.problem = problem
+        self.fix = fix
 
 
 def pelican_command(
@@ -95,7 +126,7 @@ def swap_into_place(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def publish(
+def build_aside(
     output_path: str | os.PathLike,
     settings_file: str | os.PathLike = "publishconf.py",
     *,
@@ -115,23 +146,85 @@ def publish(
     ``media_output_path``: where the audio goes when it is served from its
     own host (``STORY_MEDIA_URL``); it is built fresh and swapped in with the
     site, so audio of stories taken down does not linger there.
+    Two builds of the same output take turns (a lock beside it); folders a
+    killed build left beside the output are removed first.
     Raises PublishError if the build fails; the previous output (and media)
     is then left byte for byte as it was."""
     root = Path(project_root or os.getcwd()).resolve()
     output = (root / output_path).resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(
-        tempfile.mkdtemp(prefix=f"{output.name}-publish-", dir=output.parent)
-    )
-    media = media_staging = None
-    overrides = dict(overrides or {})
-    if media_output_path is not None:
-        media = (root / media_output_path).resolve()
-        media.parent.mkdir(parents=True, exist_ok=True)
-        media_staging = Path(
-            tempfile.mkdtemp(prefix=f"{media.name}-publish-", dir=media.parent)
+    media = (root / media_output_path).resolve() if media_output_path else None
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if media is not None:
+            media.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PublishError(
+            f"cannot create {error.filename}: {error.strerror}"
+        ) from error
+    with locks.held(output.parent / f".{output.name}.lock", f"the build of {output}"):
+        for folder in (output, media):
+            if folder is not None:
+                remove_leftovers(folder)
+        return _build_locked(
+            root,
+            output,
+            settings_file,
+            media=media,
+            content_path=content_path,
+            overrides=dict(overrides or {}),
+            extra_args=extra_args,
+            python=python,
+            env=env,
         )
+
+
+# What publishing has always been: a production build, built aside.
+publish = build_aside
+
+
+def remove_leftovers(output: Path) -> list[Path]:
+    """Remove the folders builds of ``output`` killed midway left beside it."""
+    removed = []
+    for path in output.parent.glob(f"{output.name}-*"):
+        rest = path.name[len(output.name) :]
+        if path.is_dir() and not path.is_symlink() and rest.startswith(STAGING_MARKS):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _staging(folder: Path) -> Path:
+    try:
+        return Path(
+            tempfile.mkdtemp(prefix=f"{folder.name}-publish-", dir=folder.parent)
+        )
+    except OSError as error:
+        raise PublishError(
+            f"cannot create a build folder beside {folder}: {error.strerror}; "
+            f"{folder} was left as it was"
+        ) from error
+
+
+def _build_locked(
+    root: Path,
+    output: Path,
+    settings_file,
+    *,
+    media: Path | None,
+    content_path,
+    overrides: dict,
+    extra_args: Sequence[str],
+    python: str,
+    env,
+) -> Path:
+    staging = _staging(output)
+    media_staging = None
+    if media is not None:
+        media_staging = _staging(media)
         overrides["STORY_MEDIA_OUTPUT_PATH"] = str(media_staging)
+    if output.is_dir():
+        # Unchanged files are linked from the output being replaced.
+        overrides.setdefault("UNCHANGED_WRITES_PREVIOUS_OUTPUT", str(output))
     command = pelican_command(
         settings_file,
         staging,
@@ -151,6 +244,14 @@ def publish(
             raise PublishError(
                 f"the build wrote no index.html; {output} was left as it was"
             )
+        settings = _settings_read(root, settings_file, content_path, overrides, env)
+        try:
+            write_manifest(staging, production=is_production(settings))
+        except OSError as error:
+            raise PublishError(
+                f"cannot write {staging / MANIFEST_FILE}: {error.strerror}; "
+                f"{output} was left as it was"
+            ) from error
         if media is not None:
             swap_into_place(media_staging, media)
         swap_into_place(staging, output)
@@ -159,3 +260,100 @@ def publish(
             if folder is not None and folder.exists():
                 shutil.rmtree(folder, ignore_errors=True)
     return output
+
+
+def _settings_read(root: Path, settings_file, content_path, overrides, env) -> dict:
+    """The settings the build ran with, read as Pelican read them."""
+    from pelican.settings import read_settings
+
+    override = {
+        key: value
+        for key, value in overrides.items()
+        if key in ("STORY_PREVIEW", "STORY_STRICT", "SITEURL", "RELATIVE_URLS")
+    }
+    saved = dict(os.environ)
+    try:
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        with contextlib.chdir(root):
+            return read_settings(str(root / settings_file), override=override)
+    finally:
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(saved)
+
+
+def is_production(settings: Mapping) -> bool:
+    """Made with production settings: strict, absolute URLs, no drafts."""
+    return bool(
+        settings.get("STORY_STRICT")
+        and not settings.get("STORY_PREVIEW")
+        and not settings.get("RELATIVE_URLS")
+    )
+
+
+def _files(folder: Path) -> dict[str, int]:
+    """Every file under ``folder`` (site-relative, /-separated) and its size."""
+    found = {}
+    for path, _folders, names in os.walk(folder):
+        for name in names:
+            full = os.path.join(path, name)
+            relative = os.path.relpath(full, folder).replace(os.sep, "/")
+            if relative != MANIFEST_FILE:
+                found[relative] = os.lstat(full).st_size
+    return found
+
+
+def write_manifest(folder: Path, *, production: bool) -> None:
+    """List every file of a finished build; written last, so its presence
+    says the build finished."""
+    from portal.writing import write_atomically
+
+    manifest = {
+        "version": MANIFEST_VERSION,
+        "production": production,
+        "files": _files(folder),
+    }
+    write_atomically(folder / MANIFEST_FILE, json.dumps(manifest, sort_keys=True))
+
+
+def read_manifest(folder: Path, *, production: bool = True) -> dict:
+    """The manifest of a complete build in ``folder``, checked against its
+    files; ManifestError says why the folder cannot be trusted."""
+    folder = Path(folder)
+    fix = "run `./dev publish` to build the production site again"
+    try:
+        manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(
+            f"{folder} has no {MANIFEST_FILE}: its build did not finish, or it was "
+            "not made by `./dev publish` or `./dev preview`",
+            fix,
+        ) from None
+    except (OSError, ValueError) as error:
+        raise ManifestError(
+            f"{folder / MANIFEST_FILE} is unreadable ({error})", fix
+        ) from error
+    if not isinstance(manifest, dict) or manifest.get("version") != MANIFEST_VERSION:
+        raise ManifestError(f"{folder / MANIFEST_FILE} is not a manifest we write", fix)
+    if production and not manifest.get("production"):
+        raise ManifestError(
+            f"{folder} was made by a development build (relative links, drafts or "
+            "lenient checks), not for the public site",
+            fix,
+        )
+    listed, present = manifest.get("files", {}), _files(folder)
+    missing = sorted(set(listed) - set(present))
+    extra = sorted(set(present) - set(listed))
+    changed = sorted(n for n in set(listed) & set(present) if listed[n] != present[n])
+    for what, names in (("missing", missing), ("not made by its build", extra),
+                        ("changed since its build", changed)):  # fmt: skip
+        if names:
+            shown = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
+            raise ManifestError(
+                f"{folder} is not the site its build made: {len(names)} file(s) "
+                f"{what} ({shown})",
+                fix,
+            )
+    return manifest

@@ -1,37 +1,208 @@
-"""Write an output file only when its bytes change.
+"""Writing files safely: whole or not at all, and only when their bytes change.
 
-A page or transcript whose inputs did not change keeps its modification
-time, so rsync and CDN uploads skip it and the pre-compression step does not
-compress it again. Plugins that write their own output files (transcripts,
-feeds, images) should use ``write_if_changed`` rather than ``open(..., "w")``.
+Every file the build writes, in the output or in the cache, goes through
+here:
+
+- ``atomic_file`` / ``write_atomically``: the bytes go to a temporary file
+  with a unique name beside the target, then replace it in one rename. A
+  reader (a web server, another build sharing ``cache/``) sees the old file
+  or the new one, never half of one; two processes writing the same file
+  never rename each other's temporary file; a failed write leaves no
+  temporary file behind. A write the system refuses (permissions, a full
+  disk) raises ``WriteError``, which names the file and what to do.
+- ``write_if_changed``: a page or transcript whose inputs did not change
+  keeps its modification time, so rsync and CDN uploads skip it and the
+  pre-compression step does not compress it again.
+- ``reuse_previous_output``: a build made in a fresh folder (``portal.
+  publishing.build_aside``) hard-links the files of the previous output whose
+  bytes it would write again, instead of writing them: they keep their
+  modification time, and the fresh folder holds only what this build made
+  (a story taken down leaves nothing behind).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import shutil
+import tempfile
+
+from portal.problems import FixableError
+
+
+class WriteError(FixableError):
+    """A file could not be written: the file, why, and what to do."""
+
+
+# (output folder being built, previous output to reuse unchanged files from)
+_reuse: tuple[str, str] | None = None
+
+
+def reuse_previous_output(output: str | None, previous: str | None) -> None:
+    """Files written under ``output`` with the bytes the same path has under
+    ``previous`` are hard-linked from there; None switches this off."""
+    global _reuse
+    if output and previous and os.path.isdir(previous):
+        _reuse = (os.path.abspath(output), os.path.abspath(previous))
+    else:
+        _reuse = None
+
+
+def previous_copy(path: str | os.PathLike) -> str | None:
+    """The path of ``path``'s file in the previous output, if one is in use."""
+    if _reuse is None:
+        return None
+    output, previous = _reuse
+    path = os.path.abspath(path)
+    if os.path.commonpath([output, path]) != output or path == output:
+        return None
+    return os.path.join(previous, os.path.relpath(path, output))
+
+
+def write_error(path: str | os.PathLike, error: OSError) -> WriteError:
+    """The editor-facing message for a write the system refused."""
+    path = os.fspath(path)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return WriteError(
+            f"cannot write {path}: the disk is full",
+            "free some space (`./dev clean` removes the output and the cache) "
+            "and run the command again",
+        )
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return WriteError(
+            f"cannot write {path}: permission denied",
+            "make the folder writable by you (or remove it) and run the command again",
+        )
+    return WriteError(
+        f"cannot write {path}: {error.strerror or error}",
+        "check that the folder exists and is writable, then run the command again",
+    )
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike, mode: str = "wb", encoding: str | None = None):
+    """Open a temporary file beside ``path``; on success it replaces ``path``.
+
+    ``with atomic_file(path, "w", encoding="utf-8") as handle: ...``. If the
+    block raises, ``path`` is left as it was and the temporary file removed."""
+    path = os.fspath(path)
+    directory = os.path.dirname(path) or "."
+    try:
+        os.makedirs(directory, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory
+        )
+    except OSError as error:
+        raise write_error(path, error) from error
+    try:
+        with os.fdopen(descriptor, mode, encoding=encoding) as handle:
+            yield handle
+        # mkstemp makes the file readable by its owner only; a site file or
+        # cache entry gets the permissions an ordinary file would.
+        os.chmod(temporary, 0o666 & ~_UMASK)
+        os.replace(temporary, path)
+    except OSError as error:
+        _remove_quietly(temporary)
+        raise write_error(path, error) from error
+    except BaseException:
+        _remove_quietly(temporary)
+        raise
+
+
+def write_atomically(path: str | os.PathLike, data: bytes | str) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` whole or not at all."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    with atomic_file(path) as handle:
+        handle.write(data)
 
 
 def write_if_changed(path: str | os.PathLike, data: bytes | str) -> bool:
     """Write ``data`` to ``path`` unless the file already holds exactly it.
 
     Text is written as UTF-8. Returns True when the file was written. The
-    old file is read only when its size matches; a write goes to a temporary
-    file first, so a reader never sees a half-written file."""
+    old file is read only when its size matches. In a build made aside, a
+    previous output's file with these bytes is linked rather than written."""
     path = os.fspath(path)
     if isinstance(data, str):
         data = data.encode("utf-8")
-    try:
-        if os.path.getsize(path) == len(data):
-            with open(path, "rb") as handle:
-                if handle.read() == data:
-                    return False
-    except FileNotFoundError:
-        pass
-    directory = os.path.dirname(path)
-    if directory:
-        os.makedirs(directory, exist_ok=True)
-    temporary = f"{path}.{os.getpid()}.tmp"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)
+    if _holds(path, data):
+        return False
+    previous = previous_copy(path)
+    if previous and _holds(previous, data) and _link(previous, path):
+        return False
+    write_atomically(path, data)
     return True
+
+
+def copy_if_changed(source: str | os.PathLike, target: str | os.PathLike) -> bool:
+    """Copy ``source`` to ``target`` (atomically) unless it holds the same bytes."""
+    with open(source, "rb") as handle:
+        return write_if_changed(target, handle.read())
+
+
+def reuse(path: str | os.PathLike) -> bool:
+    """Link ``path`` from the previous output if it is there and ``path`` is
+    not; True if ``path`` exists now. For outputs a step keeps when its inputs
+    did not change (compressed copies, the search index)."""
+    path = os.fspath(path)
+    if os.path.lexists(path):
+        return True
+    previous = previous_copy(path)
+    if previous is None or not os.path.isfile(previous):
+        return False
+    return _link(previous, path)
+
+
+def reuse_tree(folder: str | os.PathLike) -> bool:
+    """Link a whole folder of the previous output into place, if this build
+    has no such folder yet; True if the folder exists now."""
+    folder = os.fspath(folder)
+    if os.path.exists(folder):
+        return True
+    previous = previous_copy(folder)
+    if previous is None or not os.path.isdir(previous):
+        return False
+    try:
+        shutil.copytree(previous, folder, copy_function=os.link)
+    except (OSError, shutil.Error):
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    return True
+
+
+def _holds(path: str, data: bytes) -> bool:
+    try:
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False
+
+
+def _link(source: str, target: str) -> bool:
+    try:
+        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+        if os.path.lexists(target):
+            os.unlink(target)  # never write through a link into another file
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
+
+
+def _remove_quietly(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Read once: setting it back and forth is not safe while threads write.
+_UMASK = _read_umask()

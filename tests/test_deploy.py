@@ -51,7 +51,7 @@ def snapshot(folder):
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != publishing.MANIFEST_FILE
     }
 
 
@@ -99,6 +99,8 @@ def production_site(tmp_path, media: bool = False):
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+    # What publishing writes last: the list of what the build made.
+    publishing.write_manifest(output, production=True)
     return output, (tmp_path / "media" if media else None)
 
 
@@ -262,6 +264,7 @@ def test_s3_deploy_sends_only_changes_and_removes_what_is_gone(store, tmp_path):
     gone = len(uploadable(output / "stories/second-story"))
     shutil.rmtree(output / "stories/second-story")
     (output / "index.html").write_text("<!doctype html><title>New</title>")
+    publishing.write_manifest(output, production=True)  # as a new build would
     report = deploy("s3", output, None, settings)
     assert report == [
         f"s3: s3://{site}/www: 1 uploaded, {total - gone - 1} unchanged, {gone} deleted"
@@ -348,6 +351,7 @@ def test_rsync_makes_the_target_match_the_site(tmp_path):
     assert report == [f"rsync: the site is at {target}"]
     assert snapshot(target) == snapshot(output)
     shutil.rmtree(output / "stories/second-story")
+    publishing.write_manifest(output, production=True)  # as a new build would
     deploy("rsync", output, None, options(DEPLOY_RSYNC_TARGET=str(target)))
     assert snapshot(target) == snapshot(output)
     assert not (target / "stories/second-story").exists()

@@ -23,6 +23,7 @@ import os
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from portal.problems import FixableError
+from portal.writing import write_atomically
 
 MIN_SIZE = 1400
 MAX_SIZE = 3000
@@ -147,11 +148,7 @@ class ArtworkCache:
             return path
         data = make()
         self.made += 1
-        os.makedirs(self.folder, exist_ok=True)
-        temporary = f"{path}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
+        write_atomically(path, data)
         return path
 
 

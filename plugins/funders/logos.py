@@ -17,12 +17,12 @@ import io
 import json
 import logging
 import os
-import shutil
 import warnings
 
 from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError
 
 from portal.problems import FixableError
+from portal.writing import atomic_file, copy_if_changed, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -197,9 +197,10 @@ class LogoCache:
         self._dirty = False
         try:
             with open(self.index_path, encoding="utf-8") as handle:
-                self.index = json.load(handle)
+                index = json.load(handle)
+            self.index = index if isinstance(index, dict) else {}
         except (OSError, ValueError):
-            self.index = {}
+            self.index = {}  # unreadable: every logo is looked at again
 
     def _params(self) -> str:
         return f"v{PROCESS_VERSION}-h{self.height}-w{self.max_width}"
@@ -237,11 +238,9 @@ class LogoCache:
     def save(self) -> None:
         if not self._dirty:
             return
-        os.makedirs(self.folder, exist_ok=True)
-        temporary = self.index_path + ".tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(self.index, handle, indent=1, sort_keys=True)
-        os.replace(temporary, self.index_path)
+        write_atomically(
+            self.index_path, json.dumps(self.index, indent=1, sort_keys=True)
+        )
         self._dirty = False
 
     def _digest(self, path: str) -> str:
@@ -258,34 +257,37 @@ class LogoCache:
         return base + ".webp", base + ".png", base + ".json"
 
     def _complete(self, digest: str) -> bool:
-        return all(os.path.isfile(name) for name in self._files(digest))
+        if not all(os.path.isfile(name) for name in self._files(digest)):
+            return False
+        return self._read_meta(digest) is not None
 
-    def _read_meta(self, digest: str) -> dict:
-        with open(self._files(digest)[2], encoding="utf-8") as handle:
-            return json.load(handle)
+    def _read_meta(self, digest: str) -> dict | None:
+        """The logo's sizes; None if the entry is unreadable (a miss)."""
+        try:
+            with open(self._files(digest)[2], encoding="utf-8") as handle:
+                meta = json.load(handle)
+            return {key: int(meta[key]) for key in ("width", "height", "source_height")}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def _process(self, path: str, digest: str) -> None:
         self.processed += 1
         image = trim(load_image(path, self.height))
         source_height = image.height
         image = flatten_if_opaque(resize(image, self.height, self.max_width))
-        os.makedirs(self.folder, exist_ok=True)
         webp, png, meta = self._files(digest)
-        # Written under temporary names first: a build stopped halfway never
-        # leaves a half-written logo that later builds would trust.
-        image.save(webp + ".tmp", "WEBP", quality=90, method=6, exact=False)
-        image.save(png + ".tmp", "PNG", optimize=True)
-        with open(meta + ".tmp", "w", encoding="utf-8") as handle:
-            json.dump(
-                {
-                    "width": image.width,
-                    "height": image.height,
-                    "source_height": source_height,
-                },
-                handle,
-            )
-        for name in (webp, png, meta):
-            os.replace(name + ".tmp", name)
+        # Each written whole or not at all, the metadata last: a build
+        # stopped halfway never leaves a half-written logo later builds trust.
+        with atomic_file(webp) as handle:
+            image.save(handle, "WEBP", quality=90, method=6, exact=False)
+        with atomic_file(png) as handle:
+            image.save(handle, "PNG", optimize=True)
+        size = {
+            "width": image.width,
+            "height": image.height,
+            "source_height": source_height,
+        }
+        write_atomically(meta, json.dumps(size))
 
     def _from_entry(self, entry: dict) -> Normalized:
         webp, png, _ = self._files(entry["digest"])
@@ -300,5 +302,4 @@ class LogoCache:
 
 
 def copy_file(source: str, target: str) -> None:
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    shutil.copyfile(source, target)
+    copy_if_changed(source, target)

@@ -36,7 +36,7 @@ import os
 from pelican import signals
 
 from portal.code_digest import tree_digest
-from portal.writing import write_if_changed
+from portal.writing import reuse, write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +112,13 @@ def _load_manifest(path: str | None) -> dict[str, str]:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
     except (OSError, ValueError):
+        return {}  # unreadable: every file is compressed again
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
         return {}
-    return data.get("files", {}) if data.get("code") == _code() else {}
+    if data.get("code") != _code():
+        return {}
+    files = data.get("files")
+    return files if isinstance(files, dict) else {}
 
 
 def _text_files(output: str, extensions: tuple[str, ...]) -> list[str]:
@@ -132,7 +137,9 @@ def _one_file(path: str, known: str | None, options: dict) -> tuple[str, str, bo
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     copies = [path + SUFFIXES[fmt] for fmt in options["PRECOMPRESS_FORMATS"]]
     small = len(data) < options["PRECOMPRESS_MIN_SIZE"]
-    if digest == known and (small or all(os.path.exists(c) for c in copies)):
+    # In a build made aside, the copies of an unchanged file are linked from
+    # the output it replaces (``portal.writing.reuse``).
+    if digest == known and (small or all(reuse(c) for c in copies)):
         return path, digest, False
     for fmt, copy in zip(options["PRECOMPRESS_FORMATS"], copies, strict=True):
         packed = None if small else compress(data, fmt, options, path)

@@ -18,6 +18,8 @@ import tempfile
 
 import pagefind_bin
 
+from portal.writing import write_atomically, write_if_changed
+
 from . import parts
 
 logger = logging.getLogger(__name__)
@@ -64,8 +66,7 @@ def build_index(
         count, manifest = _build_in_parts(
             site, bundle, pages, options, workers, state_file
         )
-    with open(os.path.join(bundle, parts.PARTS_FILE), "w", encoding="utf-8") as f:
-        json.dump(manifest, f)
+    write_if_changed(os.path.join(bundle, parts.PARTS_FILE), json.dumps(manifest))
     logger.info(
         "[site_search] Pagefind indexed %d pages into %s (%d parts)",
         count,
@@ -113,9 +114,7 @@ def _build_in_parts(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if state_file:
-        os.makedirs(os.path.dirname(state_file), exist_ok=True)
-        with open(state_file, "w", encoding="utf-8") as handle:
-            json.dump(parts.state(site, groups, words), handle)
+        write_atomically(state_file, json.dumps(parts.state(site, groups, words)))
     logger.info("[site_search] %d of %d parts indexed again", len(redo), len(groups))
     manifest = {"main": f"{folders[0]}/", "merge": [f"{f}/" for f in folders[1:]]}
     return len(pages), manifest
@@ -126,9 +125,15 @@ def _load(state_file: str | None) -> dict | None:
         return None
     try:
         with open(state_file, encoding="utf-8") as handle:
-            return json.load(handle)
+            state = json.load(handle)
     except (OSError, ValueError):
+        return None  # unreadable: every part is indexed again
+    shapes = {"groups": list, "stamps": dict, "vocabulary": list}
+    if not isinstance(state, dict) or not all(
+        isinstance(state.get(key), kind) for key, kind in shapes.items()
+    ):
         return None
+    return state
 
 
 def _forget(state_file: str | None) -> None:

@@ -11,6 +11,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from portal.parallel import workers
+from portal.writing import reuse_tree, write_atomically
 
 from .indexer import build_index
 from .parts import PARTS_FILE
@@ -50,9 +51,12 @@ def _pages_stamp(output: str, bundle: str) -> str:
         folders[:] = sorted(f for f in folders if os.path.join(folder, f) != bundle)
         for name in sorted(names):
             if name.endswith(".html"):
-                stat = os.stat(os.path.join(folder, name))
+                path = os.path.join(folder, name)
+                stat = os.stat(path)
+                # Relative: a build made aside writes to a new folder each time.
+                relative = os.path.relpath(path, output)
                 digest.update(
-                    f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+                    f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
                 )
     return digest.hexdigest()
 
@@ -68,23 +72,28 @@ def index_site(pelican):
     # Pages left untouched by a rebuild keep their mtime (unchanged_writes):
     # when no page changed, the index of the last build is still exact, and
     # Pagefind (a full re-index, seconds at 10,000 stories) is not run again.
+    # A build made aside starts without the index: the one of the output it
+    # replaces is linked in, and kept only if no page changed.
+    reuse_tree(bundle)
     stamp = _pages_stamp(output, bundle)
     if (
         stamp_file
         and os.path.isfile(os.path.join(bundle, PARTS_FILE))
         and os.path.isfile(stamp_file)
     ):
-        with open(stamp_file, encoding="utf-8") as handle:
-            if handle.read() == stamp:
-                logger.info("[site_search] no page changed: the index is kept")
-                return
+        try:
+            with open(stamp_file, encoding="utf-8") as handle:
+                kept = handle.read() == stamp
+        except (OSError, UnicodeDecodeError):
+            kept = False  # unreadable: index again
+        if kept:
+            logger.info("[site_search] no page changed: the index is kept")
+            return
     # No index is a broken search page: SearchIndexError stops the build.
     parts_state = os.path.join(cache, "site_search.parts.json") if cache else None
     build_index(output, options, workers(pelican.settings), parts_state)
     if stamp_file:
-        os.makedirs(cache, exist_ok=True)
-        with open(stamp_file, "w", encoding="utf-8") as handle:
-            handle.write(stamp)
+        write_atomically(stamp_file, stamp)
 
 
 def register():

@@ -19,6 +19,7 @@ from mutagen.ogg import OggFileType, OggPage
 
 from portal.mime import AUDIO_CONTAINERS, AUDIO_MIME_TYPES
 from portal.problems import FixableError
+from portal.writing import write_atomically
 
 LFS_POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
 
@@ -137,11 +138,9 @@ def read_audio(path: str, cover_dir: str | None = None) -> AudioInfo:
     if cover_data:
         cover_sha1 = hashlib.sha1(cover_data).hexdigest()
         if cover_dir:
-            os.makedirs(cover_dir, exist_ok=True)
             target = os.path.join(cover_dir, cover_sha1)
             if not os.path.exists(target):
-                with open(target, "wb") as handle:
-                    handle.write(cover_data)
+                write_atomically(target, cover_data)
     bitrate = int(getattr(audio.info, "bitrate", 0) or 0)
     if not bitrate:
         bitrate = int(size * 8 / duration)

@@ -19,6 +19,7 @@ from portal import signals as portal_signals
 from portal.code_digest import tree_digest
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem
+from portal.writing import write_atomically
 
 from .audio import AudioError, AudioInfo, read_audio
 
@@ -60,8 +61,8 @@ class AudioCache:
                 with open(self.path, encoding="utf-8") as handle:
                     data = json.load(handle)
                 if data.get("code") == _code():
-                    self.entries = data["entries"]
-            except (OSError, ValueError, KeyError):
+                    self.entries = dict(data["entries"])
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 logger.warning("[story_audio] ignoring unreadable cache %s", self.path)
 
     def info(self, path: str) -> AudioInfo:
@@ -69,13 +70,9 @@ class AudioCache:
             return read_audio(path)  # raises the editor-facing error
         stat = os.stat(path)
         key = os.path.abspath(path)
-        entry = self.entries.get(key)
-        if (
-            entry
-            and entry["size"] == stat.st_size
-            and entry["mtime_ns"] == stat.st_mtime_ns
-        ):
-            return AudioInfo.from_json(entry["info"])
+        cached = _cached_info(self.entries.get(key), stat)
+        if cached is not None:
+            return cached
         self.reads += 1
         info = read_audio(path, self.cover_dir)
         self.entries[key] = {
@@ -99,12 +96,7 @@ class AudioCache:
                 stat = os.stat(path)
             except OSError:
                 continue
-            entry = self.entries.get(os.path.abspath(path))
-            if not (
-                entry
-                and entry["size"] == stat.st_size
-                and entry["mtime_ns"] == stat.st_mtime_ns
-            ):
+            if _cached_info(self.entries.get(os.path.abspath(path)), stat) is None:
                 todo.append(path)
         if workers <= 1 or len(todo) < parallel.MIN_ITEMS:
             return
@@ -121,12 +113,21 @@ class AudioCache:
     def save(self) -> None:
         if not (self.path and self._dirty):
             return
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        temporary = self.path + ".tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump({"code": _code(), "entries": self.entries}, handle)
-        os.replace(temporary, self.path)
+        write_atomically(
+            self.path, json.dumps({"code": _code(), "entries": self.entries})
+        )
         self._dirty = False
+
+
+def _cached_info(entry, stat) -> AudioInfo | None:
+    """The entry's facts if it is for this very file; None for a miss,
+    whatever the entry holds (an unreadable entry never stops a build)."""
+    try:
+        if entry["size"] == stat.st_size and entry["mtime_ns"] == stat.st_mtime_ns:
+            return AudioInfo.from_json(entry["info"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        pass
+    return None
 
 
 def _read_for_cache(path: str, cover_dir: str | None):

@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from portal import parallel
 from portal.code_digest import tree_digest
+from portal.writing import atomic_file
 
 logger = logging.getLogger(__name__)
 
@@ -367,11 +368,9 @@ class ShareImages:
         path = self.path(card)
         if os.path.isfile(path):
             return path
-        os.makedirs(self.folder, exist_ok=True)
-        temporary = f"{path}.{os.getpid()}.tmp"
         # compress_level 3: a tenth larger than optimize=True but about ten
         # times faster; 10,000 stories' cards took most of a cold build.
-        draw(card).save(temporary, "PNG", compress_level=3)
-        os.replace(temporary, path)
+        with atomic_file(path) as handle:
+            draw(card).save(handle, "PNG", compress_level=3)
         self.drawn += 1
         return path

@@ -15,6 +15,7 @@ import os
 
 import portal
 from portal.code_digest import tree_digest
+from portal.writing import write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -40,13 +41,11 @@ def forget_stale_reads(pelican) -> None:
     try:
         with open(stamp_path, encoding="utf-8") as handle:
             previous = handle.read().strip()
-    except OSError:
-        previous = None
+    except (OSError, UnicodeDecodeError):
+        previous = None  # unreadable: the reader cache is dropped
     if previous == current:
         return
     for path in glob.glob(os.path.join(cache, READER_CACHES)):
         os.remove(path)
         logger.debug("story_reader: the reading code changed; removed %s", path)
-    os.makedirs(cache, exist_ok=True)
-    with open(stamp_path, "w", encoding="utf-8") as handle:
-        handle.write(current + "\n")
+    write_atomically(stamp_path, current + "\n")

@@ -17,6 +17,7 @@ import pickle
 
 from portal import parallel
 from portal.code_digest import tree_digest
+from portal.writing import atomic_file
 
 from .transcript import Transcript, read_transcript
 
@@ -50,7 +51,7 @@ class TranscriptCache:
             stamp = self._stamp(path)
             with open(self._file(path), "rb") as handle:
                 saved_stamp, transcript = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
+        except Exception:
             return None
         return transcript if saved_stamp == stamp else None
 
@@ -71,12 +72,8 @@ class TranscriptCache:
             stamp = self._stamp(path)
         except OSError:
             return
-        os.makedirs(self.folder, exist_ok=True)
-        target = self._file(path)
-        temporary = f"{target}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as handle:
+        with atomic_file(self._file(path)) as handle:
             pickle.dump((stamp, transcript), handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, target)
 
     def prefetch(self, files: list[tuple[str, str]], workers: int) -> None:
         """Parse the (path, name) files not cached yet, on every core."""

@@ -41,7 +41,7 @@ from portal.frontmatter import line_of
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem, Severity
 from portal.questions import load_questions
-from portal.writing import write_if_changed
+from portal.writing import reuse, write_if_changed
 
 from . import chapters as chapter_sources
 from . import formats
@@ -229,7 +229,8 @@ class TranscriptFilesGenerator:
                 if (
                     key is None
                     or previous.get(paths["vtt"]) != key
-                    or not all(os.path.isfile(self._target(name)) for name in files)
+                    # In a build made aside, linked from the output it replaces.
+                    or not all(reuse(self._target(name)) for name in files)
                 ):
                     self._write(paths["vtt"], formats.to_vtt(cues))
                     self._write(paths["srt"], formats.to_srt(cues))
@@ -248,9 +249,10 @@ class TranscriptFilesGenerator:
             return {}
         try:
             with open(self.manifest_path, encoding="utf-8") as handle:
-                return json.load(handle)
+                manifest = json.load(handle)
         except (OSError, ValueError):
-            return {}
+            return {}  # unreadable: every transcript file is written again
+        return manifest if isinstance(manifest, dict) else {}
 
     def _save_manifest(self, manifest: dict) -> None:
         if self.manifest_path:
@@ -261,17 +263,8 @@ class TranscriptFilesGenerator:
         return os.path.join(self.output_path, *relative.split("/"))
 
     def _write(self, relative: str, text: str) -> None:
-        target = self._target(relative)
-        data = text.encode("utf-8")
-        try:
-            with open(target, "rb") as handle:
-                if handle.read() == data:
-                    return  # unchanged: keep its date, so caches stay valid
-        except FileNotFoundError:
-            pass
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as handle:
-            handle.write(data)
+        # Unchanged: keeps its date, so caches stay valid.
+        write_if_changed(self._target(relative), text)
 
 
 def forget_loaded(pelican) -> None:

@@ -31,6 +31,8 @@ import json
 import os
 import pickle
 
+from portal.writing import atomic_file
+
 from .timeline import build_timeline
 from .turns import sections
 
@@ -141,7 +143,7 @@ class StoredTranscript:
         try:
             with open(self.file, "rb") as handle:
                 return pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
+        except Exception:
             return None
 
     def _read(self):
@@ -150,18 +152,15 @@ class StoredTranscript:
                 if pickle.load(handle) != self.key:
                     return None
                 view = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
+        except Exception:
             return None
         LOADS["read"] += 1
         return view
 
     def _save(self, view) -> None:
-        os.makedirs(os.path.dirname(self.file), exist_ok=True)
-        temporary = f"{self.file}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as handle:
+        with atomic_file(self.file) as handle:
             pickle.dump(self.key, handle, pickle.HIGHEST_PROTOCOL)
             pickle.dump(view, handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.file)
 
 
 class Loaded:

@@ -32,6 +32,7 @@ import os
 
 import portal
 from portal.code_digest import tree_digest
+from portal.writing import previous_copy, write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -97,9 +98,9 @@ class RenderCache:
             try:
                 with open(self.path, encoding="utf-8") as handle:
                     data = json.load(handle)
-                self.previous = data["pages"]
-            except (OSError, ValueError, KeyError):
-                self.previous = {}
+                self.previous = dict(data["pages"])
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                self.previous = {}  # unreadable: every page is rendered again
 
     def _build(self, context) -> str:
         if self._build_key is None:
@@ -142,13 +143,21 @@ class RenderCache:
             files,
         )
 
+    def _page_file(self, name: str) -> str:
+        """The page in the output; in a build made aside, until this build
+        writes it, the page in the output it replaces."""
+        path = os.path.join(self.output_path, name)
+        if not os.path.exists(path):
+            return previous_copy(path) or path
+        return path
+
     def is_current(self, name: str, key: str) -> bool:
         """Whether the page in the output was rendered from this very key."""
         entry = self.previous.get(name)
         if not entry or entry[0] != key:
             return False
         try:
-            stat = os.stat(os.path.join(self.output_path, name))
+            stat = os.stat(self._page_file(name))
         except OSError:
             return False
         return [stat.st_size, stat.st_mtime_ns] == entry[1:]
@@ -158,7 +167,7 @@ class RenderCache:
         if not self.is_current(name, key):
             return None
         try:
-            with open(os.path.join(self.output_path, name), encoding="utf-8") as handle:
+            with open(self._page_file(name), encoding="utf-8") as handle:
                 return handle.read()
         except (OSError, UnicodeDecodeError):
             return None
@@ -170,8 +179,6 @@ class RenderCache:
     def save(self) -> None:
         if not self.enabled:
             return
-        from portal.writing import write_if_changed
-
         write_if_changed(
             self.path,
             json.dumps({"pages": self.current}),

@@ -27,7 +27,7 @@ import os
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from portal.writing import write_if_changed
+from portal.writing import reuse_previous_output, write_if_changed
 
 from .prerender import prerender
 from .render_cache import RenderCache, StoredTemplate
@@ -126,6 +126,15 @@ def get_writer(pelican):
     return UnchangedWriter
 
 
+def start(pelican):
+    """A build made aside (``portal.publishing.build_aside``) names the output
+    it will replace: files with the same bytes are linked from it."""
+    reuse_previous_output(
+        pelican.output_path,
+        pelican.settings.get("UNCHANGED_WRITES_PREVIOUS_OUTPUT") or None,
+    )
+
+
 def finish(pelican):
     global _current
     if _current is not None:
@@ -142,5 +151,6 @@ def finish(pelican):
 
 
 def register():
+    signals.initialized.connect(start)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(finish)

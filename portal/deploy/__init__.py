@@ -5,7 +5,10 @@
 then hands the output folder - and the media folder, when audio is served
 from its own host (``STORY_MEDIA_URL``) - to each target here. Every target
 makes the remote copy match the local one, deleting what is no longer
-there, so a story taken down is gone from the host too.
+there, so a story taken down is gone from the host too. Only an output a
+production build finished is sent: ``deploy`` checks it against its manifest
+(``portal.publishing.read_manifest``) first, and no target sends the
+manifest itself.
 
 Targets and their settings: ``portal.deploy.settings``."""
 
@@ -19,6 +22,7 @@ from portal.deploy.settings import (
     DeploySettings,
     deploy_settings,
 )
+from portal.publishing import ManifestError, read_manifest
 
 
 def deploy(target: str, output: Path, media: Path | None, options: DeploySettings):
@@ -32,6 +36,12 @@ def deploy(target: str, output: Path, media: Path | None, options: DeploySetting
         raise DeployError(
             f"{output} holds no built site", "run `./dev publish` to build it first"
         )
+    # Only what a production build finished is sent: its manifest, written
+    # last, lists every file (a killed or development build has none).
+    try:
+        read_manifest(output, production=True)
+    except ManifestError as error:
+        raise DeployError(error.problem, error.fix) from None
     if target == "rsync":
         from portal.deploy import rsync
 

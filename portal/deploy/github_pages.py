@@ -6,14 +6,18 @@ branch's history, and old audio would make the repository grow forever."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from portal.deploy.settings import DeployError, DeploySettings
+from portal.publishing import MANIFEST_FILE
 
 
 def ghp_import_command(output: Path, options: DeploySettings, message: str) -> list:
@@ -23,6 +27,23 @@ def ghp_import_command(output: Path, options: DeploySettings, message: str) -> l
     if options.github_pages_cname:
         command += ["--cname", options.github_pages_cname]
     return [*command, str(output)]
+
+
+@contextlib.contextmanager
+def _site_files(output: Path):
+    """The site without the build's manifest (ghp-import commits every file):
+    hard links beside the output, removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{output.name}-pages-", dir=output.parent))
+    try:
+        shutil.copytree(
+            output,
+            folder / "site",
+            copy_function=os.link,
+            ignore=lambda path, names: [MANIFEST_FILE] if Path(path) == output else [],
+        )
+        yield folder / "site"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def deploy(
@@ -39,9 +60,10 @@ def deploy(
             "s3 or rsync",
         )
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    command = ghp_import_command(output, options, f"Publish the site, {stamp}")
-    print("$ " + shlex.join(command), flush=True)
-    result = subprocess.run(command, cwd=repository, check=False)
+    with _site_files(output) as site:
+        command = ghp_import_command(site, options, f"Publish the site, {stamp}")
+        print("$ " + shlex.join(command), flush=True)
+        result = subprocess.run(command, cwd=repository, check=False)
     if result.returncode != 0:
         raise DeployError(
             f"ghp-import could not push to the {options.github_pages_branch} branch "

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from portal.deploy.settings import DeployError, DeploySettings
+from portal.publishing import MANIFEST_FILE
 
 
 def rsync_command(source: Path, target: str, ssh: str = "ssh") -> list[str]:
@@ -24,6 +25,8 @@ def rsync_command(source: Path, target: str, ssh: str = "ssh") -> list[str]:
         "--delay-updates",
         "--human-readable",
         "--stats",
+        # The build's own list of its files stays here.
+        f"--exclude=/{MANIFEST_FILE}",
         "--rsh",
         ssh,
         f"{source}/",  # the folder's contents, not the folder itself

@@ -31,6 +31,7 @@ from pathlib import Path
 from portal.deploy.settings import DeployError, DeploySettings
 from portal.mime import AUDIO_MIME_TYPES, site_mime_type
 from portal.outputs import CHAPTERS_FILE, CHAPTERS_MIME
+from portal.publishing import MANIFEST_FILE
 
 CACHE_LONG = "public, max-age=31536000, immutable"
 CACHE_SHORT = "public, max-age=300"
@@ -159,7 +160,9 @@ def sync_folder(
     local = {
         _key(prefix, path.relative_to(folder).as_posix()): path
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and not _precompressed_copy(path)
+        if path.is_file()
+        and not _precompressed_copy(path)
+        and path.relative_to(folder).as_posix() != MANIFEST_FILE
     }
     remote = _remote_objects(client, bucket, prefix)
 
