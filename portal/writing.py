@@ -172,6 +172,38 @@ def reuse_tree(folder: str | os.PathLike) -> bool:
     return True
 
 
+# How each kind of image file ends: a cached picture cut off, or overwritten
+# with anything else, is a cache miss, found by reading a few bytes.
+_IMAGE_ENDINGS = {
+    ".png": b"IEND\xaeB`\x82",
+    ".jpg": b"\xff\xd9",
+    ".jpeg": b"\xff\xd9",
+}
+
+
+def whole_image(path: str | os.PathLike) -> bool:
+    """Whether a cached PNG, JPEG or WebP file is there and complete."""
+    path = os.fspath(path)
+    suffix = os.path.splitext(path)[1].lower()
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as handle:
+            head = handle.read(12)
+            if suffix == ".webp":  # RIFF's own length: the file's, less 8
+                return (
+                    head[:4] == b"RIFF"
+                    and head[8:12] == b"WEBP"
+                    and (int.from_bytes(head[4:8], "little") + 8 == size)
+                )
+            ending = _IMAGE_ENDINGS.get(suffix)
+            if ending is None:
+                return size > 0
+            handle.seek(max(0, size - len(ending)))
+            return handle.read() == ending
+    except OSError:
+        return False
+
+
 def _holds(path: str, data: bytes) -> bool:
     try:
         if os.path.getsize(path) != len(data):

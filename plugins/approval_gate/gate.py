@@ -4,8 +4,10 @@ Pelican's ``draft`` status still writes a page and copies attachments, so the
 gate does not rely on it. After every story is read, it asks the other
 plugins to inspect the stories (``portal.signals``), then removes every story
 that is not cleared from each list Pelican keeps, from the content map used
-to resolve links, and from the static files to copy. What is removed is never
-rendered, listed, fed or indexed: later plugins only ever see cleared stories.
+to resolve links, and from the static files to copy (``static_files.py``:
+also a picture in ``content/images/`` only held-back stories name). What is
+removed is never rendered, listed, fed or indexed: later plugins only ever see
+cleared stories.
 
 Settings:
 - ``STORY_STRICT`` (publishconf: True): a content error in a story that would
@@ -40,6 +42,8 @@ from portal.problems import (
     StoryContentError,
     record_problems,
 )
+
+from .static_files import hold_back_static
 
 logger = logging.getLogger(__name__)
 
@@ -459,4 +463,5 @@ def count_previewed_as_drafts(generator, writer=None):
 def register():
     signals.article_generator_pretaxonomy.connect(gate)
     signals.article_writer_finalized.connect(count_previewed_as_drafts)
+    signals.static_generator_finalized.connect(hold_back_static)
     signals.page_generator_finalized.connect(unlink_pages)

@@ -23,7 +23,7 @@ import os
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from portal.problems import FixableError
-from portal.writing import write_atomically
+from portal.writing import whole_image, write_atomically
 
 MIN_SIZE = 1400
 MAX_SIZE = 3000
@@ -144,7 +144,7 @@ class ArtworkCache:
     def file(self, key: str, make) -> str:
         """The cached JPEG for ``key``, made with ``make()`` if missing."""
         path = os.path.join(self.folder, key + ".jpg")
-        if os.path.exists(path):
+        if whole_image(path):
             return path
         data = make()
         self.made += 1

@@ -7,6 +7,9 @@ line - stories published and held back, warnings, errors, output size, time
 through the log to learn what the build did; then the podcast audio: how many
 renditions were encoded and how many came from the cache, and each story's
 loudness before and after, with what is wrong with a master.
+A build stopped by a problem a person can fix (a full disk, a folder it
+may not write) ends with that problem and its fix, without the code's
+traceback.
 
 Settings (defaults and validation in ``settings()``):
 - ``BUILD_REPORT_PROGRESS``: ``"auto"`` (default: on a terminal only),
@@ -24,6 +27,7 @@ from pelican import log as pelican_log
 from pelican import signals
 
 from portal import signals as portal_signals
+from portal.problems import FixableError
 
 from .console import editor_logging
 from .progress import BuildProgress
@@ -187,7 +191,22 @@ def finish(pelican):
     )
 
 
+def _no_traceback_for_fixable(record: logging.LogRecord) -> bool:
+    """A build stopped by something a person can put right (a full disk, a
+    folder it may not write: ``FixableError``) says what and how to fix it;
+    Pelican would print the code's traceback under it, which names no fix."""
+    error = record.exc_info[1] if record.exc_info else None
+    if isinstance(error, FixableError):
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
 def register():
+    # Pelican's command line logs why a build stopped on its own logger.
+    pelican_logger = logging.getLogger("pelican")
+    if _no_traceback_for_fixable not in pelican_logger.filters:
+        pelican_logger.addFilter(_no_traceback_for_fixable)
     signals.initialized.connect(start)
     signals.article_generator_init.connect(reading)
     signals.article_generator_context.connect(story_read)

@@ -22,7 +22,12 @@ import warnings
 from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError
 
 from portal.problems import FixableError
-from portal.writing import atomic_file, copy_if_changed, write_atomically
+from portal.writing import (
+    atomic_file,
+    copy_if_changed,
+    whole_image,
+    write_atomically,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -257,7 +262,8 @@ class LogoCache:
         return base + ".webp", base + ".png", base + ".json"
 
     def _complete(self, digest: str) -> bool:
-        if not all(os.path.isfile(name) for name in self._files(digest)):
+        webp, png, _meta = self._files(digest)
+        if not (whole_image(webp) and whole_image(png)):
             return False
         return self._read_meta(digest) is not None
 

@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from portal import parallel
 from portal.code_digest import tree_digest
-from portal.writing import atomic_file
+from portal.writing import atomic_file, whole_image
 
 logger = logging.getLogger(__name__)
 
@@ -352,7 +352,7 @@ class ShareImages:
         Each worker saves its PNG into the cache folder; ``png`` then finds
         them there. Cards a worker failed to draw are drawn by ``png``."""
         missing = {
-            card.key: card for card in cards if not os.path.isfile(self.path(card))
+            card.key: card for card in cards if not whole_image(self.path(card))
         }
         if workers <= 1 or len(missing) < parallel.MIN_ITEMS:
             return
@@ -366,7 +366,7 @@ class ShareImages:
     def png(self, card: ShareCard) -> str:
         """The path of the card's PNG, drawn only when not cached."""
         path = self.path(card)
-        if os.path.isfile(path):
+        if whole_image(path):
             return path
         # compress_level 3: a tenth larger than optimize=True but about ten
         # times faster; 10,000 stories' cards took most of a cold build.

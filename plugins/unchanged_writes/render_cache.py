@@ -11,7 +11,8 @@ The key of a story page is a hash of:
   size, mtime), every content file outside the story folders (pages, data,
   images), and the settings;
 - what a page may show about other stories: for every published story its
-  URL, title, date, summary, topics, featured flag and audio length;
+  URL, title, date, summary, topics, every front-matter field (participants,
+  place, relationship...), and audio length;
 - the story itself: its rendered content, whether it is held back, and
   every file in its folder (path, size, mtime: story.md, audio,
   transcript, images).
@@ -41,13 +42,16 @@ CACHE_FILE = "render_cache.json"
 
 def _site_fields(story) -> tuple:
     audio = getattr(story, "audio", None)
+    record = getattr(story, "story", None)
     return (
         story.url,
         story.title,
         str(getattr(story, "date", "")),
         str(getattr(story, "summary", "")),
         [str(tag) for tag in getattr(story, "tags", []) or []],
-        bool(getattr(getattr(story, "story", None), "featured", False)),
+        # Every front-matter field: story cards show the participants, the
+        # place, the relationship and the summary of other stories.
+        record.model_dump_json() if hasattr(record, "model_dump_json") else None,
         round(audio.duration, 3) if audio else None,
         getattr(story, "held_back", None),
     )

@@ -1,0 +1,453 @@
+"""Faults injected into real builds: nothing lost, nothing leaked.
+
+- A story taken down leaves no trace after a development build (its page,
+  audio, transcripts, embeds, place and topic pages, search entries), and a
+  deploy sends only what a production build finished.
+- A build that fails (a content error in production, killed midway, a full
+  disk) leaves the output as it was, and no folder of its own behind.
+- Every cache entry truncated mid-write, or garbage, is a miss: the next
+  build is correct. Builds and checks sharing a cache at once take turns.
+- Cache writes are atomic with unique temporary names; refused writes name
+  the file.
+
+Builds run as the ``./dev`` commands run them: ``python -m pelican`` in a
+child process, through ``portal.publishing.build_aside``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import errno
+import multiprocessing
+import os
+import pathlib
+import shlex
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from PIL import Image
+
+from portal import publishing, writing
+from portal.deploy import DeployError, deploy, deploy_settings
+from tests.pagefind_index import index_text
+from tests.stories import assert_absent, output_files, write_story
+from tests.support import PROJECT_ROOT, build_site, copy_content
+
+WORD = "zanzibarquill"  # only the story taken down holds it
+
+
+def build(content, output, cache, settings="pelicanconf.py", **overrides):
+    """A build as `./dev build` (or `preview`, `publish`) makes it."""
+    return publishing.build_aside(
+        output,
+        settings,
+        content_path=content,
+        project_root=PROJECT_ROOT,
+        overrides={"CACHE_PATH": str(cache), **overrides},
+    )
+
+
+def snapshot(folder: pathlib.Path) -> dict[str, tuple[int, bytes]]:
+    """Every file with its inode and bytes: "as it was" means the same files."""
+    return {
+        name: (os.stat(folder / name).st_ino, data)
+        for name, data in output_files(folder).items()
+    }
+
+
+def same_site(output: pathlib.Path, other: pathlib.Path) -> bool:
+    """The same files with the same bytes, but for the search index's own
+    files (Pagefind names them by hashes that vary from run to run)."""
+
+    def files(folder):
+        return {
+            name: data
+            for name, data in output_files(folder).items()
+            if not name.startswith("pagefind/") and name != publishing.MANIFEST_FILE
+        }
+
+    return files(output) == files(other)
+
+
+def leftovers(parent: pathlib.Path) -> list[str]:
+    return sorted(
+        p.name for p in parent.iterdir() if "-publish-" in p.name or "-old-" in p.name
+    )
+
+
+def taken_down_story(content: pathlib.Path, status: str = "published"):
+    """A story with its own words, topic, place and transcript."""
+    write_story(
+        content,
+        "taken-down",
+        title=f"The {WORD} conversation",
+        summary=f"About {WORD}.",
+        topics=[f"{WORD}topic"],
+        location={"name": "Burlington, Vermont", "geo": [44.48, -73.21]},
+        status=status,
+        transcript=(
+            f"WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v Ada Lopez>{WORD} words.\n"
+        ),
+        body=f"An introduction about {WORD}.",
+    )
+    story = content / "stories/taken-down/story.md"
+    story.write_text(
+        story.read_text().replace(
+            "audio: speech.mp3\n", "audio: speech.mp3\ntranscript: transcript.vtt\n"
+        )
+    )
+
+
+@pytest.fixture
+def site(tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "kept-story")
+    taken_down_story(content)
+    return content
+
+
+# ---- Take-downs ------------------------------------------------------------
+
+
+def test_a_take_down_leaves_no_trace_after_a_development_build_and_a_deploy(
+    site, tmp_path
+):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(site, output, cache)
+    assert (output / "stories/taken-down/index.html").is_file()
+    assert (output / "stories/taken-down/transcript.vtt").is_file()
+    assert WORD in index_text(output)
+
+    taken_down_story(site, status="draft")
+    build(site, output, cache)
+
+    assert_absent(output, WORD, "taken-down", "Vermont")
+    assert WORD not in index_text(output)
+    # Exactly the files a fresh build of the same content makes.
+    fresh = build(site, tmp_path / "fresh", tmp_path / "fresh-cache")
+    assert same_site(output, fresh)
+    assert leftovers(tmp_path) == []
+
+    # The development build is never deployed ...
+    target = tmp_path / "www"
+    rsync = deploy_settings({"DEPLOY_RSYNC_TARGET": str(target)})
+    with pytest.raises(DeployError, match="development build"):
+        deploy("rsync", output, None, rsync)
+    assert not target.exists()
+    # ... a production build is, and the host has nothing of the story.
+    build(site, output, cache, "publishconf.py")
+    deploy("rsync", output, None, rsync)
+    assert (target / "index.html").is_file()
+    assert not (target / publishing.MANIFEST_FILE).exists()
+    assert_absent(target, WORD, "taken-down")
+
+
+def test_deploy_refuses_an_output_its_build_did_not_finish(site, tmp_path):
+    output = build(site, tmp_path / "output", tmp_path / "cache", "publishconf.py")
+    target = tmp_path / "www"
+    rsync = deploy_settings({"DEPLOY_RSYNC_TARGET": str(target)})
+    publishing.read_manifest(output)  # complete
+
+    (output / "stories/kept-story/index.html").unlink()  # a file lost
+    with pytest.raises(DeployError, match=r"1 file\(s\) missing"):
+        deploy("rsync", output, None, rsync)
+    (output / "stories/kept-story/index.html").write_text("half a pa")
+    with pytest.raises(DeployError, match=r"changed since its build"):
+        deploy("rsync", output, None, rsync)
+    (output / publishing.MANIFEST_FILE).unlink()  # the build never finished
+    with pytest.raises(DeployError, match="its build did not finish"):
+        deploy("rsync", output, None, rsync)
+    assert not target.exists()
+
+
+def test_static_files_only_held_back_stories_use_stay_out(tmp_path):
+    content = copy_content(tmp_path / "content")
+    images = content / "images"
+    images.mkdir(exist_ok=True)
+    for name in ("draft-only.png", "shared.png", "public-only.png"):
+        Image.new("RGB", (40, 30), "teal").save(images / name)
+    write_story(
+        content,
+        "public-story",
+        body="![Shared](/images/shared.png) ![Public]({static}/images/public-only.png)",
+    )
+    write_story(
+        content,
+        "draft-story",
+        status="draft",
+        body="![Draft](/images/draft-only.png) ![Shared]({static}/images/shared.png)",
+    )
+    for settings in ("pelicanconf.py", "publishconf.py"):
+        output = build_site(content, tmp_path / settings, settings)
+        assert (output / "images/shared.png").is_file()
+        assert (output / "images/public-only.png").is_file()
+        assert not (output / "images/draft-only.png").exists(), settings
+    # The drafts preview shows the draft, with its picture.
+    preview = build_site(content, tmp_path / "preview", STORY_PREVIEW=True)
+    assert (preview / "images/draft-only.png").is_file()
+
+
+# ---- Failed builds ---------------------------------------------------------
+
+KILLED = textwrap.dedent(
+    """\
+    import os, signal, sys
+    out = sys.argv[sys.argv.index("-o") + 1]
+    os.makedirs(os.path.join(out, "stories"), exist_ok=True)
+    with open(os.path.join(out, "index.html"), "w") as handle:
+        handle.write("<p>half a ")
+    os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+def _fake_python(tmp_path, script: str) -> str:
+    """An interpreter that runs ``script`` instead of Pelican."""
+    path = tmp_path / "fake_python"
+    path.write_text(f'#!/bin/sh\nexec {sys.executable} -c {shlex.quote(script)} "$@"\n')
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_a_failed_build_leaves_the_output_as_it_was(site, tmp_path):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(site, output, cache)
+    before = snapshot(output)
+
+    # A production build (`./dev preview`) with a content error.
+    write_story(site, "broken", audio_fixture=None, audio="gone.mp3")
+    with pytest.raises(publishing.PublishError, match="left as it was"):
+        build(site, output, cache, "publishconf.py")
+    assert snapshot(output) == before
+
+    # A build killed midway, having written half a page.
+    with pytest.raises(publishing.PublishError, match=f"exit status -{signal.SIGKILL}"):
+        publishing.build_aside(
+            output,
+            "pelicanconf.py",
+            content_path=site,
+            project_root=PROJECT_ROOT,
+            python=_fake_python(tmp_path, KILLED),
+        )
+    assert snapshot(output) == before
+    assert leftovers(tmp_path) == []
+
+
+def test_folders_killed_builds_left_are_removed(site, tmp_path):
+    output = tmp_path / "output"
+    for name in ("output-publish-abc123", "output-old-xyz"):
+        (tmp_path / name / "stories").mkdir(parents=True)
+    (tmp_path / "output-drafts").mkdir()  # another output: kept
+    build(site, output, tmp_path / "cache")
+    assert leftovers(tmp_path) == []
+    assert (tmp_path / "output-drafts").is_dir()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 64 MB file system of its own (tmpfs), if this machine lets us mount."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(disk)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_full_disk_leaves_the_output_as_it_was_and_names_the_file(
+    site, tmp_path, small_disk
+):
+    output, cache = small_disk / "output", tmp_path / "cache"
+    build(site, output, cache, PRECOMPRESS=False, SITE_SEARCH_INDEX=False)
+    before = snapshot(output)
+    # Fill the disk but for a few kilobytes: the next build cannot finish.
+    free = os.statvfs(small_disk)
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * (free.f_bavail * free.f_frsize - 64 * 1024))
+    write_story(site, "another-story")
+    run = subprocess.run(
+        [sys.executable, "-m", "pelican", str(site), "-s", "pelicanconf.py",
+         "-o", str(small_disk / "out2"), "-e", f'CACHE_PATH="{tmp_path / "c2"}"',
+         'PRECOMPRESS=false', 'SITE_SEARCH_INDEX=false'],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
+        env={**os.environ, "COLUMNS": "1000"},  # log lines unwrapped
+    )  # fmt: skip
+    assert run.returncode != 0
+    said = " ".join((run.stdout + run.stderr).split())  # as one line, unwrapped
+    assert "Traceback" not in said
+    assert f"cannot write {small_disk / 'out2'}/" in said
+    assert "the disk is full - free some space" in said
+    with pytest.raises(publishing.PublishError, match="left as it was"):
+        build(site, output, cache, PRECOMPRESS=False, SITE_SEARCH_INDEX=False)
+    assert snapshot(output) == before
+    assert leftovers(small_disk) == []
+
+
+# ---- Caches ----------------------------------------------------------------
+
+
+def _cache_files(cache: pathlib.Path) -> list[pathlib.Path]:
+    return [p for p in sorted(cache.rglob("*")) if p.is_file() and p.name != ".lock"]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage"])
+def test_a_damaged_cache_is_a_miss_never_a_crash(site, tmp_path, damage):
+    """Every cache file cut off mid-write (or overwritten with junk): the next
+    build and the check run, and the site is the one a fresh build makes."""
+    from portal.checking import check_content
+
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(site, output, cache)
+    damaged = _cache_files(cache)
+    names = {p.relative_to(cache).as_posix() for p in damaged}
+    assert {"ArticlesGenerator-Readers", "story_audio.json", "render_cache.json",
+            "precompress.json"} <= names  # fmt: skip
+    for path in damaged:
+        data = path.read_bytes()
+        path.write_bytes(
+            data[: len(data) // 2] if damage == "truncated" else b"\x80junk"
+        )
+
+    result = check_content(
+        PROJECT_ROOT / "pelicanconf.py",
+        content_path=site,
+        overrides={"CACHE_PATH": str(cache)},
+    )
+    assert result.published == 2
+    build(site, output, cache)
+    fresh = build(site, tmp_path / "fresh", tmp_path / "fresh-cache")
+    assert same_site(output, fresh)
+
+
+def test_builds_and_checks_sharing_a_cache_at_once_take_turns(site, tmp_path):
+    from portal.checking import check_content
+
+    cache = tmp_path / "cache"
+
+    def one_build(name):
+        return build(site, tmp_path / name, cache, SITE_SEARCH_INDEX=False)
+
+    def one_check():
+        return check_content(
+            PROJECT_ROOT / "pelicanconf.py",
+            content_path=site,
+            overrides={"CACHE_PATH": str(cache)},
+        ).published
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        builds = [pool.submit(one_build, f"out{n}") for n in range(3)]
+        check = pool.submit(one_check)
+        outputs = [job.result() for job in builds]
+        assert check.result() == 2
+    first = output_files(outputs[0])
+    for other in outputs[1:]:
+        assert output_files(other) == first
+    # And the cache they shared gives the same site again.
+    again = build(site, tmp_path / "again", cache, SITE_SEARCH_INDEX=False)
+    assert output_files(again) == first
+
+
+def test_the_reader_cache_adapter_knows_pelicans_names(tmp_path):
+    """pelican.cache changed if this fails: update plugins/shared_cache."""
+    from pelican.cache import FileDataCacher
+    from pelican.settings import DEFAULT_CONFIG
+
+    settings = {**DEFAULT_CONFIG, "CACHE_PATH": str(tmp_path)}
+    (tmp_path / "probe").write_bytes(b"\x1f\x8b broken gzip")
+    import shared_cache.pelican_cache as adapter
+
+    adapter.install()
+    cacher = FileDataCacher(settings, "probe", True, True)
+    for name in ("_cache_path", "_cache_open", "_cache", "_cache_data_policy"):
+        assert hasattr(cacher, name)
+    assert cacher._cache == {}
+    cacher.cache_data("a", 1)
+    cacher.save_cache()
+    assert FileDataCacher(settings, "probe", True, True).get_cached_data("a") == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["probe"]  # no temporary left
+
+
+def _write_many(args):
+    path, tag = args
+    for index in range(200):
+        writing.write_atomically(path, f"{tag}:{index}:" + "x" * 5000)
+    return True
+
+
+def test_writes_are_atomic_with_unique_temporary_names(tmp_path):
+    """Four processes writing one cache file at once: every read sees a whole
+    file, nothing fails, no temporary file is left."""
+    path = str(tmp_path / "story_audio.json")
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        jobs = pool.map_async(_write_many, [(path, tag) for tag in "abcd"])
+        while not jobs.ready():
+            try:
+                text = pathlib.Path(path).read_text()
+            except FileNotFoundError:
+                continue
+            assert text.endswith("x" * 5000)
+        assert jobs.get() == [True] * 4
+    assert os.listdir(tmp_path) == ["story_audio.json"]
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        (errno.ENOSPC, "the disk is full - free some space"),
+        (errno.EACCES, "permission denied - make the folder writable"),
+        (errno.EROFS, "permission denied - make the folder writable"),
+    ],
+)
+def test_a_refused_write_names_the_file_and_leaves_it(
+    tmp_path, monkeypatch, code, says
+):
+    path = tmp_path / "page.html"
+    path.write_text("old")
+
+    def refuse(*args):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(writing.WriteError) as caught:
+        writing.write_if_changed(path, "new")
+    assert str(caught.value).startswith(f"cannot write {path}: ")
+    assert says in str(caught.value)
+    assert path.read_text() == "old"
+    assert os.listdir(tmp_path) == ["page.html"]
+
+
+# ---- Development rebuilds --------------------------------------------------
+
+
+def test_renaming_a_participant_updates_other_stories_cards(tmp_path):
+    """The render cache's key holds what story cards show of other stories."""
+    content = copy_content(tmp_path / "content")
+    people = [
+        {"name": "Quentin Marsh", "description": "farmer"},
+        {"name": "Ben Carter", "description": "union electrician"},
+    ]
+    write_story(content, "first-story", participants=people)
+    write_story(content, "second-story")
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    cheap = {"PRECOMPRESS": False, "SITE_SEARCH_INDEX": False}
+    build_site(content, output, cache_dir=cache, **cheap)
+    page = output / "stories/second-story/index.html"
+    assert "Quentin Marsh" in page.read_text()  # the first story's card
+
+    folder = content / "stories/first-story"
+    story = folder / "story.md"
+    story.write_text(story.read_text().replace("Quentin Marsh", "Quentina Marsh"))
+    build_site(content, output, cache_dir=cache, **cheap)
+    assert "Quentina Marsh" in (output / "stories/first-story/index.html").read_text()
+    # Unchanged itself, the second story's page shows the new name on the card.
+    cards = page.read_text()
+    assert "Quentina Marsh" in cards
+    assert "Quentin Marsh" not in cards
