@@ -113,9 +113,7 @@ def _load_manifest(path: str | None) -> dict[str, str]:
             data = json.load(handle)
     except (OSError, ValueError):
         return {}  # unreadable: every file is compressed again
-    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
-        return {}
-    if data.get("code") != _code():
+    if not isinstance(data, dict) or data.get("code") != _code():
         return {}
     files = data.get("files")
     return files if isinstance(files, dict) else {}

@@ -351,9 +351,7 @@ class ShareImages:
 
         Each worker saves its PNG into the cache folder; ``png`` then finds
         them there. Cards a worker failed to draw are drawn by ``png``."""
-        missing = {
-            card.key: card for card in cards if not whole_image(self.path(card))
-        }
+        missing = {card.key: card for card in cards if not whole_image(self.path(card))}
         if workers <= 1 or len(missing) < parallel.MIN_ITEMS:
             return
         drawn = parallel.map_in_processes(
