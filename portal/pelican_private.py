@@ -2,17 +2,26 @@
 
 Pelican offers no public way to do a few things the portal needs: read and
 rewrite a page's HTML before its links are resolved, clear the log filter
-that drops repeated warnings, or reset pelican-sitemap's per-process state
-between builds in one process. Each is wrapped here, and only here, so a
-Pelican upgrade that renames one breaks this module and its test
-(``tests/test_pelican_private.py``) loudly instead of some plugin quietly.
+that drops repeated warnings, load and save its reader cache safely, or
+reset pelican-sitemap's per-process state between builds in one process.
+Each is wrapped here, and only here, so a Pelican upgrade that renames one
+breaks this module and its test (``tests/test_pelican_private.py``) loudly
+instead of some plugin quietly.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
+import logging
+import pickle
+
+from pelican import cache as pelican_cache
 from pelican.log import LimitFilter
 from pelican.plugins.sitemap import sitemap as pelican_sitemap
 from pelican.readers import _filter_discardable_metadata
+
+logger = logging.getLogger(__name__)
 
 # Every private name used below, for the test that checks they still exist.
 USED = {
@@ -22,6 +31,12 @@ USED = {
     "pelican.readers": ("_filter_discardable_metadata",),
     "pelican.plugins.sitemap.sitemap.SitemapGenerator": ("_main_pelican",),
     "pelican.Pelican": ("_get_generator_classes",),
+    "pelican.cache.FileDataCacher": (
+        "_cache_path",
+        "_cache_open",
+        "_cache",
+        "_cache_data_policy",
+    ),
     # Still outside this module: plugins/unchanged_writes/writer.py overrides
     # Writer._open_w to compare a file before replacing it. It goes when the
     # story pipeline writes story outputs itself (issue 14).
@@ -80,3 +95,51 @@ def reset_sitemap(page_queue: list) -> None:
     generator = pelican_sitemap.generator
     generator._main_pelican = None
     generator.page_queue = page_queue
+
+
+def make_reader_cache_safe() -> None:
+    """Pelican's reader cache, safe to share and to interrupt (once a process).
+
+    Pelican writes the cache in place, so a build killed while writing left a
+    truncated file, and loading catches only some errors: every later build
+    crashed with ``EOFError: Ran out of input``. Here loading any unreadable
+    cache is a miss (an empty cache, with a warning), and saving writes a
+    temporary file and renames it (``portal.writing``)."""
+    cacher = pelican_cache.FileDataCacher
+    if getattr(cacher, "_portal_safe", False):
+        return
+    original_init = cacher.__init__
+
+    @functools.wraps(original_init)
+    def __init__(self, settings, cache_name, caching_policy, load_policy):
+        try:
+            original_init(self, settings, cache_name, caching_policy, load_policy)
+        except Exception as error:
+            logger.warning(
+                "Ignoring the unreadable cache %s (%s: %s); it is made again",
+                getattr(self, "_cache_path", cache_name),
+                type(error).__name__,
+                error,
+            )
+            self._cache = {}
+
+    cacher.__init__ = __init__
+    cacher.save_cache = _save_cache
+    cacher._portal_safe = True
+
+
+def _save_cache(self) -> None:
+    """Pelican's ``save_cache``, written whole or not at all."""
+    from portal.writing import WriteError, atomic_file
+
+    if not self._cache_data_policy:
+        return
+    try:
+        with atomic_file(self._cache_path, "wb") as handle:
+            if self._cache_open is gzip.open:
+                with gzip.GzipFile(fileobj=handle, mode="wb") as packed:
+                    pickle.dump(self._cache, packed)
+            else:
+                pickle.dump(self._cache, handle)
+    except (WriteError, pickle.PicklingError, TypeError) as error:
+        logger.warning("Could not save the cache %s: %s", self._cache_path, error)

@@ -5,7 +5,8 @@
   ends (``finalized``) or the process does: a second command sharing
   ``cache/`` (livereload and ``./dev check``, two builds) waits for it.
 - Pelican's own reader cache is loaded and saved safely
-  (``pelican_cache.py``): an unreadable entry is a miss, never a crash.
+  (``portal.pelican_private.make_reader_cache_safe``): an unreadable entry
+  is a miss, never a crash; a write is whole or not at all.
 
 Keep it first in PLUGINS: the lock must be held before any plugin reads
 the cache.
@@ -15,9 +16,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from portal import locks
-
-from . import pelican_cache
+from portal import locks, pelican_private
 
 
 def take_cache(pelican) -> None:
@@ -33,5 +32,5 @@ def release_cache(pelican) -> None:
 
 
 def register():
-    pelican_cache.install()
+    pelican_private.make_reader_cache_safe()
     signals.initialized.connect(take_cache)
