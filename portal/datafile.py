@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 
 import pydantic
 
-from portal import frontmatter
+from portal import frontmatter, paths
 from portal.problems import Problem
 from portal.schema import did_you_mean
 
@@ -51,6 +51,11 @@ def load(
     relative = editor_path(path, content_path)
     if not os.path.exists(path):
         return DataFile(relative, None, [], {})
+    kind = paths.special_kind(path)
+    if kind or not paths.inside(content_path, path):
+        what = f"is {kind}, not a file" if kind else "is a link to outside content/"
+        fix = "replace it with the data file itself"
+        return DataFile(relative, None, [Problem(relative, "file", what, fix)], {})
     try:
         with open(path, encoding="utf-8-sig") as handle:
             text = handle.read()

@@ -98,12 +98,21 @@ def load_yaml(text: str) -> tuple[object, dict[tuple, int]]:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# YAML aliases (``&name`` ... ``*name``) repeat a value without copying it; a
+# few lines nesting them ("billion laughs") stand for billions of values, and
+# everything that reads the data (line numbers, validation, pages) expands
+# them. Content needs few repeats: more than these is refused before any is.
+MAX_ALIASES = 100
+MAX_EXPANDED_VALUES = 100_000
+
+
 def _load_with_lines(yaml_text: str, first_line: int) -> tuple[object, dict]:
     loader = _Loader(yaml_text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
+        _refuse_alias_bombs(node, first_line)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -124,6 +133,61 @@ def _load_with_lines(yaml_text: str, first_line: int) -> tuple[object, dict]:
     positions: dict[tuple, int] = {}
     _walk(node, (), positions, first_line)
     return data, positions
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _refuse_alias_bombs(root, first_line: int) -> None:
+    """FrontMatterError if aliases make the document too large, or refer to
+    a value that contains them. Counted without expanding anything: each
+    node's expanded size once, from its children's."""
+    fix = (
+        "write the values out in full; aliases (&name and *name) are for a few "
+        "small repeats only"
+    )
+    sizes: dict[int, int] = {}
+    seen: set[int] = set()
+    aliases = 0
+    stack = [(root, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > MAX_EXPANDED_VALUES:
+                # The first (smallest) value past the limit: where to look.
+                raise FrontMatterError(
+                    f"its aliases (*name) stand for more than "
+                    f"{MAX_EXPANDED_VALUES:,} values",
+                    fix,
+                    first_line + node.start_mark.line,
+                )
+            continue
+        if key in seen:
+            aliases += 1
+            line = first_line + node.start_mark.line
+            if key in open_nodes:
+                raise FrontMatterError(
+                    "an alias refers to the value that contains it", fix, line
+                )
+            if aliases > MAX_ALIASES:
+                raise FrontMatterError(
+                    f"more than {MAX_ALIASES} aliases (*name)", fix, line
+                )
+            continue
+        seen.add(key)
+        open_nodes.add(key)
+        stack.append((node, True))
+        for child in reversed(_children(node)):
+            stack.append((child, False))
 
 
 def _walk(node, path: tuple, positions: dict, offset: int) -> None:

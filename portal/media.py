@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from urllib.parse import quote
 
 DEFAULTS = {"STORY_MEDIA_URL": "", "STORY_MEDIA_OUTPUT_PATH": "output-media"}
 
@@ -27,13 +28,17 @@ def settings(pelican_settings) -> dict:
 
 
 def audio_location(options: dict, output_path: str, path: str) -> tuple[str, str]:
-    """(URL, file to write) of an audio file at site-relative ``path``."""
+    """(URL, file to write) of an audio file at site-relative ``path``.
+
+    The URL is percent-encoded (a space or an accent in a file name must not
+    reach ``<source src>``, JSON-LD or the feed raw); the file keeps its name."""
+    url = quote(path)
     if options["STORY_MEDIA_URL"]:
         return (
-            f"{options['STORY_MEDIA_URL']}/{path}",
+            f"{options['STORY_MEDIA_URL']}/{url}",
             os.path.join(options["STORY_MEDIA_OUTPUT_PATH"], path),
         )
-    return path, os.path.join(output_path, path)
+    return url, os.path.join(output_path, path)
 
 
 def same_file(source: str, target: str) -> bool:

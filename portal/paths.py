@@ -1,12 +1,16 @@
-"""Files a story names, kept inside its own folder.
+"""Files a story names, kept inside its own folder, and only ordinary files.
 
 A story may only publish files from its folder: an audio path with '..', an
 absolute path or a symlink pointing elsewhere could publish anything on the
-build machine."""
+build machine. And only ordinary files are read: a named pipe (FIFO) blocks
+whoever opens it forever, a device never ends; both are refused by what
+``stat`` says, without opening them."""
 
 from __future__ import annotations
 
 import os
+import stat
+import unicodedata
 
 from portal.problems import FixableError
 
@@ -30,4 +34,77 @@ def story_file(story_dir: str, name: str) -> str:
         raise StoryPathError(
             f"'{name}' is a link to a file outside the story folder", fix
         )
+    problem = unsafe_name(os.path.basename(name))
+    if problem:
+        raise StoryPathError(
+            f"the file name '{printable(name)}' has {problem}",
+            "rename the file with letters, digits, hyphens and dots only, and "
+            "write the new name here",
+        )
+    ordinary_file(real, name)
     return path
+
+
+def special_kind(path: str | os.PathLike) -> str | None:
+    """What ``path`` is when it is not an ordinary file (links followed);
+    None for an ordinary file or nothing at all."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not an ordinary file"
+
+
+def ordinary_file(path: str | os.PathLike, name: str) -> None:
+    """StoryPathError if ``path`` is there but is not an ordinary file."""
+    kind = special_kind(path)
+    if kind:
+        raise StoryPathError(
+            f"'{name}' is {kind}, not a file",
+            "replace it with the file itself",
+        )
+
+
+def inside(root: str | os.PathLike, path: str | os.PathLike) -> bool:
+    """Whether ``path``, links resolved, is inside ``root`` (links resolved)."""
+    folder = os.path.realpath(root)
+    return os.path.commonpath([folder, os.path.realpath(path)]) == folder
+
+
+# Characters a file or folder name must not hold: they would end a header
+# line (_headers), an attribute or an XML value, or be invisible (bidi
+# controls reorder what an editor sees).
+_MARKUP = set('"<>\\`')
+
+
+def unsafe_name(name: str, *, folder: bool = False) -> str | None:
+    """What makes ``name`` unsafe in a web address, a header or XML; None if
+    nothing. Folder names (a story's address) may not hold spaces either."""
+    for char in name:
+        category = unicodedata.category(char)
+        if char in "\r\n\t" or category == "Cc":
+            return "a line break or control character"
+        if category[0] == "C":
+            return f"an invisible character (U+{ord(char):04X})"
+        if char in _MARKUP or (folder and char in "'#%?&"):
+            return f"the character {char}"
+        if folder and char.isspace():
+            return "a space"
+    return None
+
+
+def printable(text: str) -> str:
+    """``text`` for a message: control and invisible characters as \\uXXXX."""
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c)[0] == "C" else c for c in text
+    )

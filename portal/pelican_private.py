@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import logging
+import os
 import pickle
 
 from pelican import cache as pelican_cache
@@ -37,6 +39,7 @@ USED = {
         "_cache",
         "_cache_data_policy",
     ),
+    "pelican.cache.FileStampDataCacher": ("_get_file_stamp",),
     # Still outside this module: plugins/unchanged_writes/writer.py overrides
     # Writer._open_w to compare a file before replacing it. It goes when the
     # story pipeline writes story outputs itself (issue 14).
@@ -126,6 +129,34 @@ def make_reader_cache_safe() -> None:
     cacher.__init__ = __init__
     cacher.save_cache = _save_cache
     cacher._portal_safe = True
+    pelican_cache.FileStampDataCacher._get_file_stamp = _file_stamp
+
+
+def _file_stamp(self, filename):
+    """Pelican's stamp of a content file, but never by reading a special file
+    (a FIFO blocks, a device never ends: the reader refuses both) and, for a
+    hash, a block at a time (Pelican reads the whole file into memory)."""
+    from portal.paths import special_kind
+
+    if special_kind(filename):
+        return ""
+    method = self.settings["CHECK_MODIFIED_METHOD"]
+    if method == "mtime":
+        try:
+            return os.path.getmtime(filename)
+        except OSError:
+            return ""
+    try:
+        digest = hashlib.new(method)
+    except (ValueError, TypeError):
+        return ""
+    try:
+        with open(filename, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.digest()
 
 
 def _save_cache(self) -> None:

@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 import pytest
 import yaml
+from PIL import Image
 
 from portal.problems import StoryContentError
 from tests.listening import write_transcript_story
@@ -365,6 +366,92 @@ def too_large_transcript(content):
     bad_transcript_story(content, "too-large-transcript", "WEBVTT\n" + cue * 110_000)
 
 
+# Hostile files: bounded time and memory, never read --------------------------
+
+
+def alias_bomb(content):
+    """A 1 KB "billion laughs": nine levels of nine aliases each."""
+    levels = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for level in range(1, 9):
+        refs = ", ".join([f"*l{level - 1}"] * 9)
+        levels.append(f"l{level}: &l{level} [{refs}]")
+    text = story_text("alias-bomb").replace(
+        "---\nIntro", "\n".join(levels) + "\n---\nIntro"
+    )
+    raw_story(content, "alias-bomb", text.encode("utf-8"))
+
+
+def fifo_transcript(content):
+    """A named pipe where the transcript should be: opening it would block."""
+    folder = bad_story(content, "fifo-transcript", transcript="transcript.vtt")
+    os.mkfifo(folder / "transcript.vtt")
+
+
+def fifo_image(content):
+    folder = bad_story(
+        content, "fifo-image", image="portrait.jpg", image_alt="Two people talking"
+    )
+    os.mkfifo(folder / "portrait.jpg")
+
+
+def device_story(content):
+    """story.md a link to a device: reading it would never end."""
+    folder = content / "stories" / "device-story"
+    folder.mkdir(parents=True)
+    shutil.copy(AUDIO / "speech.mp3", folder)
+    os.symlink("/dev/zero", folder / "story.md")
+
+
+def symlinked_folder(content):
+    """A whole story folder linked from elsewhere on the computer."""
+    elsewhere = bad_story(content.parent / "elsewhere", "symlinked-folder")
+    os.symlink(elsewhere, content / "stories" / "symlinked-folder")
+
+
+def huge_image(content):
+    """1.5 GB named portrait.jpg (sparse: it takes no room on the disk)."""
+    folder = bad_story(
+        content, "huge-image", image="portrait.jpg", image_alt="Two people talking"
+    )
+    with (folder / "portrait.jpg").open("wb") as handle:
+        handle.truncate(1_500_000_000)
+
+
+def too_many_pixels(content):
+    """A small file that decodes to 48 million pixels."""
+    folder = bad_story(
+        content, "too-many-pixels", image="portrait.png", image_alt="Two people"
+    )
+    Image.new("1", (8000, 6000)).save(folder / "portrait.png")
+
+
+def newline_folder(content):
+    """A line break in the folder name would start a new line in _headers."""
+    folder = bad_story(content, "newline-folder")
+    folder.rename(folder.with_name("newline\nfolder"))
+
+
+def markup_folder(content):
+    """A quote and > in the folder name would end an attribute in sitemap.xml."""
+    folder = bad_story(content, "markup-folder")
+    folder.rename(folder.with_name('markup">folder'))
+
+
+def accent_twins(content):
+    """ "café" twice: once composed (NFC), once decomposed (NFD, as macOS
+    stores it); they look the same and would have one address."""
+    for slug, name in (("accent-nfc", "caf\u00e9"), ("accent-nfd", "cafe\u0301")):
+        folder = bad_story(content, slug)
+        folder.rename(folder.with_name(name))
+
+
+def bidi_audio_name(content):
+    """A right-to-left override makes 'speech\u202e3pm.mp3' read as speechmp3.mp3."""
+    name = "speech\u202e3pm.mp3"
+    folder = bad_story(content, "bidi-audio-name", None, audio=name)
+    shutil.copy(AUDIO / "speech.mp3", folder / name)
+
+
 # ---- The corpus: each bad input and the exact lines it must produce --------
 
 PATH_FIX = "give just the file's name, and keep the file in the story's folder"
@@ -381,6 +468,10 @@ ZONE = (
     " only the date"
 )
 SPEAKERS = "'Zelda {}first', 'Yusuf Okafor'"
+ALIAS_FIX = (
+    "write the values out in full; aliases (&name and *name) are for a few small"
+    " repeats only"
+)
 
 CORPUS = [
     Case(
@@ -584,6 +675,105 @@ CORPUS = [
             " (00:00:02.000 --> 00:00:09.000, line 8): ends after the audio, which"
             " is 00:00:03.944 long (speech.mp3) - correct the cue's end time, or"
             " check that the transcript belongs to speech.mp3"
+        ],
+    ),
+    Case(
+        "alias-bomb",
+        alias_bomb,
+        [
+            f"{S}/alias-bomb/story.md:31: front matter: its aliases (*name) stand"
+            f" for more than 100,000 values - {ALIAS_FIX}"
+        ],
+    ),
+    Case(
+        "fifo-transcript",
+        fifo_transcript,
+        [
+            f"{S}/fifo-transcript/story.md:26: transcript: 'transcript.vtt' is a"
+            " named pipe (FIFO), not a file - replace it with the file itself"
+        ],
+    ),
+    Case(
+        "fifo-image",
+        fifo_image,
+        [
+            f"{S}/fifo-image/story.md:26: image: 'portrait.jpg' is a named pipe"
+            " (FIFO), not a file - replace it with the file itself"
+        ],
+    ),
+    Case(
+        "device-story",
+        device_story,
+        [
+            f"{S}/device-story/story.md:1: file: is a device, not a file - replace it"
+            " with the story's story.md itself"
+        ],
+    ),
+    Case(
+        "symlinked-folder",
+        symlinked_folder,
+        [
+            f"{S}/symlinked-folder/story.md:1: file: is a link to a file or folder"
+            " outside the content folder - copy the story's folder into"
+            " content/stories/ instead of linking to it"
+        ],
+    ),
+    Case(
+        "huge-image",
+        huge_image,
+        [
+            f"{S}/huge-image/story.md:26: image: 'portrait.jpg' is 1.5 GB, more than"
+            " the 20.0 MB a picture may be - export it at most 3000 pixels wide as"
+            " JPEG (quality 85)"
+        ],
+    ),
+    Case(
+        "too-many-pixels",
+        too_many_pixels,
+        [
+            f"{S}/too-many-pixels/story.md:26: image: 'portrait.png' is 8000 x 6000"
+            " pixels, more than the 40 million a picture may have - export it at"
+            " most 3000 pixels wide"
+        ],
+    ),
+    Case(
+        "newline-folder",
+        newline_folder,
+        [
+            f"{S}/newline\\u000afolder/story.md:1: folder: the folder name"
+            " 'newline\\u000afolder' has a line break or control character, which"
+            " cannot be in a web address - rename the folder to 'newline-folder'"
+            " (lowercase letters, digits and hyphens)"
+        ],
+    ),
+    Case(
+        "markup-folder",
+        markup_folder,
+        [
+            f"{S}/markup\">folder/story.md:1: folder: the folder name 'markup\">folder'"
+            ' has the character ", which cannot be in a web address - rename the'
+            " folder to 'markup-folder' (lowercase letters, digits and hyphens)"
+        ],
+    ),
+    Case(
+        "accent-twins",
+        accent_twins,
+        [
+            f"{S}/{nfd}/story.md:1: folder: the folder name 'caf\u00e9' differs only"
+            " in how its accents are stored (it looks the same) from"
+            f" {S}/{nfc}/story.md, so both would have the same address - {SLUG_FIX}"
+            for nfd, nfc in (("cafe\u0301", "caf\u00e9"), ("caf\u00e9", "cafe\u0301"))
+        ],
+        slugs=("accent-nfc", "accent-nfd"),
+    ),
+    Case(
+        "bidi-audio-name",
+        bidi_audio_name,
+        [
+            f"{S}/bidi-audio-name/story.md:17: audio: the file name"
+            " 'speech\\u202e3pm.mp3' has an invisible character (U+202E) - rename"
+            " the file with letters, digits, hyphens and dots only, and write the"
+            " new name here"
         ],
     ),
     Case(

@@ -28,6 +28,7 @@ import logging
 import os
 import posixpath
 import re
+import unicodedata
 import zoneinfo
 
 from pelican import signals
@@ -105,19 +106,25 @@ def _duplicate_problems(stories, settings) -> list[Problem]:
     by_slug = collections.defaultdict(list)
     for story in stories:
         by_id[story.story.id].append(story)
-        by_slug[story.slug.lower()].append(story)
+        # One address for "Café", "café" and a decomposed "café".
+        by_slug[unicodedata.normalize("NFC", story.slug).casefold()].append(story)
     problems = []
     for same in by_slug.values():
         if len(same) > 1:
             # Windows and macOS cannot even hold both folders in one checkout.
             for story in same:
                 others = ", ".join(s.story_source for s in same if s is not story)
+                how = (
+                    "in capital letters"
+                    if len({s.slug for s in same}) == len(same)
+                    else "in how its accents are stored (it looks the same)"
+                )
                 problems.append(
                     Problem(
                         story.story_source,
                         "folder",
-                        f"the folder name '{story.slug}' differs only in capital "
-                        f"letters from {others}, so both would have the same address",
+                        f"the folder name '{story.slug}' differs only {how} from "
+                        f"{others}, so both would have the same address",
                         "rename one of the folders; use only lowercase letters, "
                         "digits and hyphens",
                         1,

@@ -39,6 +39,7 @@ from portal import signals as portal_signals
 from portal.outputs import story_folder
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem, Severity
+from portal.sizes import image_too_large
 
 from . import default_cover, images
 
@@ -181,6 +182,8 @@ def check_story_art(generator, stories, report):
             continue
         try:
             path = story_file(story.story_dir, name)
+            if os.path.isfile(path) and image_too_large(path):
+                continue  # content_checks reports it; never read whole
             with open(path, "rb") as handle:
                 raw = handle.read()
             key = cache.key("story", raw, opts["ARTWORK_BACKGROUND"])

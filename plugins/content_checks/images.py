@@ -11,6 +11,7 @@ from PIL import Image, UnidentifiedImageError
 
 from portal.mime import IMAGE_MIME_TYPES
 from portal.problems import FixableError
+from portal.sizes import image_too_large
 
 # What each extension promises, in Pillow's format names.
 IMAGE_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
@@ -35,11 +36,16 @@ def check_image(path: str) -> tuple[int, int]:
             f"'{name}' does not exist in the story folder",
             "add the picture or correct the name in the front matter",
         )
+    too_large = image_too_large(path)
+    if too_large:
+        raise ImageProblem(*too_large)
     try:
         with Image.open(path) as image:
             found = image.format
             image.load()  # decodes it all: catches files cut short
             size = image.size
+    except ImageProblem:
+        raise
     except Image.DecompressionBombError as error:
         raise ImageProblem(
             f"'{name}' has too many pixels to open safely",

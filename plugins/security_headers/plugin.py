@@ -120,7 +120,9 @@ def _page_paths(output_path: str) -> list[str]:
             if not name.endswith(".html"):
                 continue
             relative = os.path.relpath(os.path.join(folder, name), output_path)
-            relative = relative.replace(os.sep, "/")
+            # Percent-encoded: a line break or space in a file name must
+            # not end the rule's line (a header of its own) or split it.
+            relative = urllib.parse.quote(relative.replace(os.sep, "/"))
             paths.append(relative)
             if name == "index.html":
                 paths.append(relative[: -len("index.html")])

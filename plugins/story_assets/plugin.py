@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+from urllib.parse import quote
 
 from pelican import signals
 
@@ -50,9 +51,10 @@ class StoryAssetsGenerator:
                     except StoryPathError:
                         source = None  # already reported by the checks
                     if source and os.path.isfile(source):
-                        url = folder + os.path.basename(name)
+                        target = folder + os.path.basename(name)
+                        url = folder + quote(os.path.basename(name))
                         self.copies.append(
-                            (source, os.path.join(self.output_path, url))
+                            (source, os.path.join(self.output_path, target))
                         )
                 setattr(story, f"{field}_url", url)
 

@@ -11,6 +11,8 @@ import datetime
 import difflib
 import logging
 import os
+import re
+import unicodedata
 
 import markupsafe
 import nh3
@@ -19,8 +21,9 @@ from markdown import Markdown
 from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime
+from slugify import slugify
 
-from portal import frontmatter, skipped
+from portal import frontmatter, paths, skipped
 from portal.problems import Problem, StoryContentError, record_problems
 from portal.schema import PageFrontMatter, Story, describe_errors
 from portal.sizes import human_size
@@ -51,14 +54,32 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+# Ids in an introduction or page body get this prefix: the page around it
+# has its own (``main``, ``transcript``, ``turn-N`` that ``#turn-N`` links
+# jump to), and a second element with one of them breaks those links.
+ID_PREFIX = "intro-"
+_FRAGMENT_LINK = re.compile(r'href="#([^"]+)"')
+
+
 def sanitize_html(html: str) -> str:
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener",
+        id_prefix=ID_PREFIX,
     )
+    if ID_PREFIX not in clean:
+        return clean
+    # Links within the text (footnotes) follow their targets' new ids.
+    ids = set(re.findall(r'\sid="([^"]+)"', clean))
+
+    def relink(match: re.Match) -> str:
+        target = ID_PREFIX + match.group(1)
+        return f'href="#{target}"' if target in ids else match.group(0)
+
+    return _FRAGMENT_LINK.sub(relink, clean)
 
 
 class FrontMatterMarkdownReader(MarkdownReader):
@@ -71,7 +92,7 @@ class FrontMatterMarkdownReader(MarkdownReader):
             # Not the folder's story: Pelican skips it, the report names it.
             return "", {"status": "skip", "title": relative}
         problems: list[Problem] = []
-        text = _read_text(source_path, relative, problems)
+        text = _read_text(source_path, relative, problems, self.settings["PATH"])
         matter = None
         if text is not None:
             try:
@@ -118,7 +139,25 @@ class FrontMatterMarkdownReader(MarkdownReader):
 
     def _story_metadata(self, relative, source_path, matter, problems):
         story = self._validated(Story, relative, matter, problems)
-        folder = os.path.basename(os.path.dirname(source_path))
+        # The folder name is the story's address: one form of each accented
+        # letter (macOS may store "café" decomposed), nothing a URL, a header
+        # line or XML cannot carry.
+        folder = unicodedata.normalize(
+            "NFC", os.path.basename(os.path.dirname(source_path))
+        )
+        unsafe = paths.unsafe_name(folder, folder=True)
+        if unsafe:
+            problems.append(
+                Problem(
+                    relative,
+                    "folder",
+                    f"the folder name '{paths.printable(folder)}' has {unsafe}, which"
+                    " cannot be in a web address",
+                    f"rename the folder to '{slugify(folder) or 'a-story'}' (lowercase"
+                    " letters, digits and hyphens)",
+                    1,
+                )
+            )
         metadata = {
             "slug": folder,
             "story": story,
@@ -171,7 +210,9 @@ class FrontMatterMarkdownReader(MarkdownReader):
 def _relative(source_path: str, settings) -> str:
     """The path an editor sees: relative to the project, forward slashes."""
     root = os.path.dirname(os.path.abspath(settings["PATH"]))
-    return os.path.relpath(os.path.abspath(source_path), root).replace(os.sep, "/")
+    relative = os.path.relpath(os.path.abspath(source_path), root)
+    # A line break in a folder name must not break the message's line.
+    return paths.printable(relative.replace(os.sep, "/"))
 
 
 def _is_story(relative: str, settings) -> bool:
@@ -210,7 +251,36 @@ def _value_meant_for(data: dict, field: str):
     return None
 
 
-def _read_text(source_path: str, relative: str, problems: list) -> str | None:
+def _read_text(
+    source_path: str, relative: str, problems: list, content_root: str
+) -> str | None:
+    """The file's text; None (and a problem) when it cannot be read safely."""
+    kind = paths.special_kind(source_path)
+    if kind:
+        problems.append(
+            Problem(
+                relative,
+                "file",
+                f"is {kind}, not a file",
+                "replace it with the story's story.md itself",
+                1,
+            )
+        )
+        return None
+    if not paths.inside(content_root, source_path):
+        # A story folder (or story.md) that is a link to elsewhere on this
+        # computer would publish whatever is there.
+        problems.append(
+            Problem(
+                relative,
+                "file",
+                "is a link to a file or folder outside the content folder",
+                "copy the story's folder into content/stories/ instead of linking"
+                " to it",
+                1,
+            )
+        )
+        return None
     size = os.path.getsize(source_path)
     if size > MAX_TEXT_BYTES:
         problems.append(
