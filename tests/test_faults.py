@@ -17,6 +17,7 @@ child process, through ``portal.publishing.build_aside``.
 from __future__ import annotations
 
 import concurrent.futures
+import datetime
 import errno
 import multiprocessing
 import os
@@ -88,6 +89,8 @@ def taken_down_story(content: pathlib.Path, status: str = "published"):
         topics=[f"{WORD}topic"],
         location={"name": "Burlington, Vermont", "geo": [44.48, -73.21]},
         status=status,
+        # Its own day: stories recorded the same day may list in either order.
+        date=datetime.date(2019, 10, 13),
         transcript=(
             f"WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v Ada Lopez>{WORD} words.\n"
         ),
@@ -450,3 +453,63 @@ def test_renaming_a_participant_updates_other_stories_cards(tmp_path):
     cards = page.read_text()
     assert "Quentina Marsh" in cards
     assert "Quentin Marsh" not in cards
+
+
+# ---- Names and ids that reach URLs, headers and the page ---------------------
+
+CHEAP = {"PRECOMPRESS": False, "SITE_SEARCH_INDEX": False}
+
+
+def test_file_names_with_spaces_are_encoded_in_every_url(tmp_path):
+    content = copy_content(tmp_path / "content")
+    folder = write_story(
+        content,
+        "spaced-names",
+        audio="our talk.mp3",
+        audio_fixture="speech.mp3",
+        image="my portrait.jpg",
+        image_alt="Two people at a table",
+    )
+    Image.new("RGB", (60, 40), "teal").save(folder / "my portrait.jpg", "JPEG")
+    output = build_site(content, tmp_path / "out", **CHEAP)
+    story = output / "stories/spaced-names"
+    assert (story / "our talk.mp3").is_file()
+    assert (story / "my portrait.jpg").is_file()
+    page = (story / "index.html").read_text()
+    assert "our%20talk.mp3" in page  # <source src>, JSON-LD, download link
+    assert "our talk.mp3" not in page.replace('download="our talk.mp3"', "")
+    headers = (output / "_headers").read_text()
+    assert all(line.startswith(("/", " ", "#")) for line in headers.splitlines())
+
+
+def test_intro_ids_never_take_the_pages_own(tmp_path):
+    """An introduction's id="turn-1" or id="main" would break #turn-N links
+    and the skip link: every id in the introduction gets a prefix."""
+    import collections
+    import re
+
+    content = copy_content(tmp_path / "content")
+    write_story(
+        content,
+        "clashing-ids",
+        transcript=(
+            "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v Ada Lopez>Hello.\n\n"
+            "00:00:01.500 --> 00:00:02.500\n<v Ben Carter>Hi.\n"
+        ),
+        body='<p id="turn-1">Jump</p>\n\n<p id="main">Main</p>\n\nA note.[^1]\n\n'
+        "[^1]: The footnote.",
+    )
+    story = content / "stories/clashing-ids/story.md"
+    story.write_text(
+        story.read_text().replace(
+            "audio: speech.mp3\n", "audio: speech.mp3\ntranscript: transcript.vtt\n"
+        )
+    )
+    output = build_site(content, tmp_path / "out", **CHEAP)
+    page = (output / "stories/clashing-ids/index.html").read_text()
+    ids = collections.Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [name for name, count in ids.items() if count > 1] == []
+    assert ids["turn-1"] == 1 and ids["main"] == 1  # the page's own
+    assert ids["intro-turn-1"] == 1 and ids["intro-main"] == 1
+    # The footnote still links both ways.
+    assert 'href="#intro-fn:1"' in page and 'id="intro-fn:1"' in page
