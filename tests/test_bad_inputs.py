@@ -209,6 +209,14 @@ def oversized_audio(content):
         handle.write(b"\0" * 1_200_000)
 
 
+def padded_audio(content):
+    """Valid audio with 200 KB appended: every listener would download it,
+    and the feed would announce the padded size."""
+    folder = bad_story(content, "padded-audio")
+    with (folder / "speech.mp3").open("ab") as handle:
+        handle.write(b"\0" * 200_000)
+
+
 def missing_audio(content):
     bad_story(content, "missing-audio", None, audio="conversation.mp3")
 
@@ -515,6 +523,15 @@ CORPUS = [
             " 1 MB - export it at a lower bitrate (64-128 kbps MP3 suits speech)"
         ],
         settings={"STORY_AUDIO_MAX_BYTES": 1024 * 1024},
+    ),
+    Case(
+        "padded-audio",
+        padded_audio,
+        [
+            f"{S}/padded-audio/story.md:17: audio: 'speech.mp3' has 200.0 KB of data"
+            " after the end of its audio - export the audio again from your editor"
+            " (something was appended to the file)"
+        ],
     ),
     Case(
         "missing-audio",

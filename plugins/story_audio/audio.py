@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import os
 
 import mutagen
 from mutagen.flac import FLAC
 from mutagen.id3 import ID3
-from mutagen.mp3 import MP3
+from mutagen.mp3 import MP3, MPEGFrame
 from mutagen.mp3._util import XingHeader, XingHeaderError
 from mutagen.mp4 import MP4
 from mutagen.ogg import OggFileType, OggPage
 
 from portal.mime import AUDIO_CONTAINERS, AUDIO_MIME_TYPES
 from portal.problems import FixableError
+from portal.sizes import human_size
 from portal.writing import write_atomically
 
 LFS_POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
@@ -188,8 +190,12 @@ def _check_complete(audio, path: str, size: int, filename: str) -> None:
             try:
                 xing = XingHeader(handle)
             except XingHeaderError:
-                return
-            if xing.bytes > 0 and size - audio.info.frame_offset < xing.bytes * 0.99:
+                xing = None
+            if (
+                xing is not None
+                and xing.bytes > 0
+                and size - audio.info.frame_offset < xing.bytes * 0.99
+            ):
                 raise truncated
         elif isinstance(audio, MP4):
             if not _mp4_atoms_fit(handle, size):
@@ -203,6 +209,82 @@ def _check_complete(audio, path: str, size: int, filename: str) -> None:
                 raise truncated
         elif _container(audio) == "WAVE" and not _riff_chunks_fit(handle, size):
             raise truncated
+        end = _audio_end(audio, handle, size)
+    # Anything after the end of the audio (junk appended, another file glued
+    # on) would be sent to every listener and announced as the episode's
+    # size: a little room for end tags (ID3v1, APE), nothing more.
+    if end is not None and size - end > PADDING_ALLOWED:
+        at_least = "" if end > size - MP3_TAIL else "at least "
+        raise AudioError(
+            f"'{filename}' has {at_least}{human_size(size - end)} of data after "
+            "the end of its audio",
+            "export the audio again from your editor (something was appended "
+            "to the file)",
+        )
+
+
+# Bytes a file may hold after its audio ends: end tags (ID3v1 is 128 bytes,
+# an APEv2 tag a few kilobytes) and a CBR MP3's estimate.
+PADDING_ALLOWED = 64 * 1024
+
+
+def _audio_end(audio, handle, size: int) -> int | None:
+    """Where the audio data ends in the file, when its headers say; None
+    when they do not (the file is then taken as it is)."""
+    if isinstance(audio, MP3):
+        offset = audio.info.frame_offset
+        handle.seek(offset + XingHeader.get_offset(audio.info))
+        try:
+            xing = XingHeader(handle)
+        except XingHeaderError:
+            xing = None
+        if xing is not None and xing.bytes > 0:
+            return offset + xing.bytes
+        # No Xing header (constant bitrate): mutagen takes the length from
+        # the file's size, so follow the frames at the end of the file.
+        return _mp3_frames_end(handle, size, offset)
+    if _container(audio) == "WAVE":
+        handle.seek(4)
+        riff = int.from_bytes(handle.read(4), "little")
+        return 8 + riff + (riff & 1)
+    if isinstance(audio, OggFileType):
+        last = OggPage.find_last(handle, audio.info.serial, finishing=True)
+        if last is None:
+            return None
+        return last.offset + len(last.write())
+    return None
+
+
+# How much of an MP3's end is read to find where its frames stop.
+MP3_TAIL = 256 * 1024
+
+
+def _mp3_frames_end(handle, size: int, first_frame: int) -> int:
+    """Where the last run of MPEG frames in the file's tail ends (a run of
+    three frames or more, each header where the one before it ends); the
+    tail's start if there is none (the tail is all something else)."""
+    start = max(first_frame, size - MP3_TAIL)
+    handle.seek(start)
+    tail = handle.read(size - start)
+    stream = io.BytesIO(tail)
+    end = None
+    position = tail.find(b"\xff")
+    while 0 <= position <= len(tail) - 4:
+        frames, at = 0, position
+        while at + 4 <= len(tail):
+            stream.seek(at)
+            try:
+                MPEGFrame(stream)
+            except Exception:
+                break
+            at = stream.tell()
+            frames += 1
+        if frames >= 3:
+            end = min(at, len(tail))
+            position = tail.find(b"\xff", end)
+        else:
+            position = tail.find(b"\xff", position + 1)
+    return start + (end if end is not None else 0)
 
 
 def _mp4_atoms_fit(handle, size: int) -> bool:
@@ -214,7 +296,9 @@ def _mp4_atoms_fit(handle, size: int) -> bool:
         if length == 1:
             length = int.from_bytes(header[8:16], "big")
         elif length == 0:
-            return True  # "to the end of the file"
+            # "To the end of the file", for a box with a real type only:
+            # zeros appended to the file read as a box of size 0 too.
+            return header[4:8].isascii() and header[4:8].isalnum()
         if length < 8:
             return False
         position += length
