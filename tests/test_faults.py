@@ -22,6 +22,7 @@ import errno
 import multiprocessing
 import os
 import pathlib
+import re
 import shlex
 import signal
 import subprocess
@@ -146,6 +147,33 @@ def test_a_take_down_leaves_no_trace_after_a_development_build_and_a_deploy(
     assert (target / "index.html").is_file()
     assert not (target / publishing.MANIFEST_FILE).exists()
     assert_absent(target, WORD, "taken-down")
+
+
+def test_a_rebuild_made_aside_still_renders_and_writes_only_what_changed(
+    site, tmp_path, capfd
+):
+    """A fresh folder each build, yet the render cache and unchanged files
+    carry over from the output it replaces (dates kept for deploys)."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    cheap = {"PRECOMPRESS": False, "SITE_SEARCH_INDEX": False}
+    build(site, output, cache, **cheap)
+    page = output / "stories/kept-story/index.html"
+    before = os.stat(page)
+    capfd.readouterr()
+    publishing.build_aside(
+        output,
+        "pelicanconf.py",
+        content_path=site,
+        project_root=PROJECT_ROOT,
+        overrides={"CACHE_PATH": str(cache), **cheap},
+        extra_args=["--verbose"],
+    )
+    said = " ".join(capfd.readouterr().out.split())
+    # Every page and embed of both stories comes from the render cache.
+    assert re.search(r"\[unchanged_writes\] 0 files written, \d+ unchanged", said)
+    assert re.search(r"; [1-9]\d* story pages not rendered again", said)
+    after = os.stat(page)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
 def test_deploy_refuses_an_output_its_build_did_not_finish(site, tmp_path):

@@ -9,7 +9,7 @@ signal, counter and check still runs) and the writer leaves the file alone.
 The key of a story page is a hash of:
 - the build: every file of the theme, the plugins and ``portal/`` (path,
   size, mtime), every content file outside the story folders (pages, data,
-  images), and the settings;
+  images), and the settings (but where the output is written);
 - what a page may show about other stories: for every published story its
   URL, title, date, summary, topics, every front-matter field (participants,
   place, relationship...), and audio length;
@@ -70,11 +70,24 @@ def _content_digest(content: str, skip: tuple[str, ...]) -> str:
     return tree_digest(*roots)
 
 
+# Where a build writes does not shape what it writes (links are relative or
+# from SITEURL); a build made aside writes to a new folder every time.
+WHERE_WRITTEN = {
+    "OUTPUT_PATH",
+    "STORY_MEDIA_OUTPUT_PATH",
+    "UNCHANGED_WRITES_PREVIOUS_OUTPUT",
+}
+
+
 def _settings_text(settings) -> str:
     def name_of(value):
         return getattr(value, "__qualname__", type(value).__name__)
 
-    plain = {key: value for key, value in settings.items() if key.isupper()}
+    plain = {
+        key: value
+        for key, value in settings.items()
+        if key.isupper() and key not in WHERE_WRITTEN
+    }
     return json.dumps(plain, sort_keys=True, default=name_of)
 
 
