@@ -161,7 +161,16 @@ def build_aside(
         raise PublishError(
             f"cannot create {error.filename}: {error.strerror}"
         ) from error
-    with locks.held(output.parent / f".{output.name}.lock", f"the build of {output}"):
+    try:
+        lock = locks.acquire(
+            output.parent / f".{output.name}.lock", f"the build of {output}"
+        )
+    except OSError as error:  # a read-only or full disk: nothing was touched
+        raise PublishError(
+            f"cannot create a build folder beside {output}: {error.strerror}; "
+            f"{output} was left as it was"
+        ) from error
+    try:
         for folder in (output, media):
             if folder is not None:
                 remove_leftovers(folder)
@@ -176,6 +185,8 @@ def build_aside(
             python=python,
             env=env,
         )
+    finally:
+        lock.release()
 
 
 # What publishing has always been: a production build, built aside.

@@ -69,7 +69,13 @@ def write_error(path: str | os.PathLike, error: OSError) -> WriteError:
             "free some space (`./dev clean` removes the output and the cache) "
             "and run the command again",
         )
-    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if error.errno == errno.EROFS:
+        return WriteError(
+            f"cannot write {path}: its file system is read-only",
+            "build into a folder on a writable disk (or mount it writable) and "
+            "run the command again",
+        )
+    if error.errno in (errno.EACCES, errno.EPERM):
         return WriteError(
             f"cannot write {path}: permission denied",
             "make the folder writable by you (or remove it) and run the command again",
@@ -78,6 +84,20 @@ def write_error(path: str | os.PathLike, error: OSError) -> WriteError:
         f"cannot write {path}: {error.strerror or error}",
         "check that the folder exists and is writable, then run the command again",
     )
+
+
+def os_error_problem(error: OSError) -> WriteError | None:
+    """The message for a full disk or a refused permission, for any file the
+    build touched (reading or writing); None for other errors."""
+    if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM,
+                           errno.EROFS) or not error.filename:  # fmt: skip
+        return None
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return WriteError(
+            f"cannot use {error.filename}: permission denied",
+            "let your user read and write it (or its folder) and run the command again",
+        )
+    return write_error(error.filename, error)
 
 
 @contextlib.contextmanager

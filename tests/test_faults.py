@@ -322,6 +322,35 @@ def test_a_full_disk_leaves_the_output_as_it_was_and_names_the_file(
     assert leftovers(small_disk) == []
 
 
+def test_a_read_only_output_leaves_it_as_it_was_and_names_it(
+    site, tmp_path, small_disk
+):
+    output, cache = small_disk / "output", tmp_path / "cache"
+    cheap = {"PRECOMPRESS": False, "SITE_SEARCH_INDEX": False}
+    build(site, output, cache, **cheap)
+    before = snapshot(output)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    with pytest.raises(publishing.PublishError) as caught:
+        build(site, output, cache, **cheap)
+    assert str(caught.value) == (
+        f"cannot create a build folder beside {output}: Read-only file system;"
+        f" {output} was left as it was"
+    )
+    assert snapshot(output) == before
+    # Pelican's own first write (its output folder) is named with the fix too.
+    run = subprocess.run(
+        [sys.executable, "-m", "pelican", str(site), "-s", "pelicanconf.py",
+         "-o", str(small_disk / "out2"), "-e", f'CACHE_PATH="{tmp_path / "c2"}"'],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
+        env={**os.environ, "COLUMNS": "1000"},
+    )  # fmt: skip
+    said = " ".join((run.stdout + run.stderr).split())
+    assert run.returncode != 0
+    assert "Traceback" not in said
+    assert f"cannot write {small_disk / 'out2'}" in said
+    assert "its file system is read-only" in said
+
+
 # ---- Caches ----------------------------------------------------------------
 
 
@@ -433,7 +462,7 @@ def test_writes_are_atomic_with_unique_temporary_names(tmp_path):
     [
         (errno.ENOSPC, "the disk is full - free some space"),
         (errno.EACCES, "permission denied - make the folder writable"),
-        (errno.EROFS, "permission denied - make the folder writable"),
+        (errno.EROFS, "its file system is read-only - build into a folder"),
     ],
 )
 def test_a_refused_write_names_the_file_and_leaves_it(

@@ -28,6 +28,7 @@ from pelican import signals
 
 from portal import signals as portal_signals
 from portal.problems import FixableError
+from portal.writing import os_error_problem
 
 from .console import editor_logging
 from .progress import BuildProgress
@@ -196,6 +197,12 @@ def _no_traceback_for_fixable(record: logging.LogRecord) -> bool:
     folder it may not write: ``FixableError``) says what and how to fix it;
     Pelican would print the code's traceback under it, which names no fix."""
     error = record.exc_info[1] if record.exc_info else None
+    if isinstance(error, OSError) and error.filename:
+        fixable = os_error_problem(error)
+        if fixable is not None:
+            # Raised by Pelican's own code (its folders, static copies).
+            record.msg, record.args = "%s", (str(fixable),)
+            error = fixable
     if isinstance(error, FixableError):
         record.exc_info = None
         record.exc_text = None
