@@ -54,29 +54,31 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
-# Ids in an introduction or page body get this prefix: the page around it
+# Ids in a story's introduction get this prefix: the page around it
 # has its own (``main``, ``transcript``, ``turn-N`` that ``#turn-N`` links
 # jump to), and a second element with one of them breaks those links.
 ID_PREFIX = "intro-"
 _FRAGMENT_LINK = re.compile(r'href="#([^"]+)"')
 
 
-def sanitize_html(html: str) -> str:
+def sanitize_html(html: str, id_prefix: str | None = None) -> str:
+    """``html`` with only the allowed tags and attributes; with ``id_prefix``
+    every id gets it (and links within the text follow)."""
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener",
-        id_prefix=ID_PREFIX,
+        id_prefix=id_prefix,
     )
-    if ID_PREFIX not in clean:
+    if not id_prefix or id_prefix not in clean:
         return clean
     # Links within the text (footnotes) follow their targets' new ids.
     ids = set(re.findall(r'\sid="([^"]+)"', clean))
 
     def relink(match: re.Match) -> str:
-        target = ID_PREFIX + match.group(1)
+        target = id_prefix + match.group(1)
         return f'href="#{target}"' if target in ids else match.group(0)
 
     return _FRAGMENT_LINK.sub(relink, clean)
@@ -104,7 +106,10 @@ class FrontMatterMarkdownReader(MarkdownReader):
                     )
                 )
         body = matter.body if matter else ""
-        content = sanitize_html(self._render(body)) if body.strip() else ""
+        # A story's introduction sits inside the story page, whose own ids
+        # (turn-N, main...) it must not take; campaign pages keep theirs.
+        prefix = ID_PREFIX if kind == "story" else None
+        content = sanitize_html(self._render(body), prefix) if body.strip() else ""
         if kind == "story":
             metadata = self._story_metadata(relative, source_path, matter, problems)
         else:
