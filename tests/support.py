@@ -20,6 +20,8 @@ from pelican import Pelican
 from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
+from portal import locks
+
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 CONTENT = PROJECT_ROOT / "content"
 # Audio renditions are cached by content (the master's bytes, the settings,
@@ -82,7 +84,13 @@ def build_site(
             **overrides,
         },
     )
-    Pelican(settings).run()
+    try:
+        Pelican(settings).run()
+    finally:
+        # A build that raised never reached the end that releases the cache's
+        # lock (plugins/shared_cache); a later build in another process would
+        # wait for this one forever.
+        locks.release_cache(settings["CACHE_PATH"])
     return output
 
 
