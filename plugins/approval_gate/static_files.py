@@ -14,6 +14,8 @@ import logging
 import os
 import urllib.parse
 
+from portal.paths import special_kind
+
 logger = logging.getLogger(__name__)
 
 # Content files that may name a static file.
@@ -26,10 +28,19 @@ def _names(relative: str) -> tuple[str, ...]:
     return (relative, quoted) if quoted != relative else (relative,)
 
 
+# Content text files are small; anything larger is not read further (a story
+# or page over 1 MB is refused by the reader anyway).
+MAX_TEXT = 1_000_000
+
+
 def _read(path: str) -> str:
+    """The start of a content text file; "" for a FIFO, a device or a link
+    to elsewhere (never opened: reading them would block or never end)."""
+    if special_kind(path):
+        return ""
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
+            return handle.read(MAX_TEXT)
     except OSError:
         return ""
 

@@ -29,6 +29,7 @@ import os
 from pelican import signals
 from slugify import slugify
 
+from portal.paths import special_kind
 from portal.problems import Problem, Severity, report_problems
 
 from .data import CreditedFunder, Logo, grouped, in_order, load_funders
@@ -75,6 +76,9 @@ def logo_path(content_path: str, name: str) -> str:
     path = os.path.join(folder, *name.replace("\\", "/").split("/"))
     if os.path.commonpath([folder, os.path.realpath(path)]) != folder:
         raise LogoError(f"'{name}' is a link to a file outside content/data/", fix)
+    kind = special_kind(path)
+    if kind:  # a FIFO blocks, a device never ends: never opened
+        raise LogoError(f"'{name}' is {kind}, not a file", "replace it with the logo")
     if not os.path.isfile(path):
         raise LogoError(f"'{name}' does not exist in content/data/", fix)
     return path

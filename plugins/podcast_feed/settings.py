@@ -29,6 +29,7 @@ from markdown import Markdown
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from portal import frontmatter, site_address
+from portal.paths import special_kind
 from portal.problems import Problem, Severity, is_production
 from portal.schema import did_you_mean
 
@@ -477,6 +478,15 @@ def load(settings) -> PodcastConfig | None:
 
 
 def _read(path: str, source: str) -> tuple[object, dict]:
+    kind = special_kind(path)
+    if kind:  # a FIFO blocks, a device never ends: never opened
+        raise PodcastConfigError(
+            [
+                Problem(
+                    source, "file", f"is {kind}, not a file", "replace it with the file"
+                )
+            ]
+        )
     try:
         with open(path, encoding="utf-8-sig") as handle:
             text = handle.read()
