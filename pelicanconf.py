@@ -144,6 +144,11 @@ PODCAST_FEED_SAVE_AS = "podcast.xml"
 PODCAST_PAGE_URL = "podcast/"
 PODCAST_PAGE_SAVE_AS = "podcast/index.html"
 
+# Sign-up forms (plugins/signup_forms; where they send: content/data/forms.yml).
+# In development a form without an action posts to the dev server, which keeps
+# what it receives in form-submissions.jsonl; production leaves this empty.
+SIGNUP_FORMS_DEV_ENDPOINT = "/_forms/"
+
 # Everything a template prints is escaped; Markdown we rendered (and
 # sanitized) is marked |safe where it is printed.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

@@ -19,6 +19,8 @@ OUTPUT_PATH = os.environ.get("OUTPUT_PATH") or os.path.join(PROJECT_ROOT, "outpu
 # A content error in a story that would be published fails the build.
 STORY_STRICT = True
 STORY_PREVIEW = False
+# No development form endpoint: a form without an action is linked nowhere.
+SIGNUP_FORMS_DEV_ENDPOINT = ""
 
 # Serve audio from a CDN or object store: set the base URL here or in the
 # environment; audio is then copied to STORY_MEDIA_OUTPUT_PATH for upload.

@@ -12,6 +12,9 @@ so seeking breaks. This server serves one folder the way a static host would:
   ``.m4a`` is ``audio/x-m4a`` here exactly as in the podcast feed.
 - ``Access-Control-Allow-Origin: *`` on transcripts and JSON, which players
   and search may fetch from another origin.
+- ``POST /_forms/<form>``: the site's sign-up forms in development
+  (``portal.form_inbox``): honeypot and consent enforced, each entry kept as
+  a JSON line in ``form-submissions.jsonl`` beside the served folder.
 - A folder serves its ``index.html`` (``/stories`` redirects to
   ``/stories/``); there are no directory listings. A missing file gets the
   site's own ``404.html`` when it has one.
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import email.utils
+import html
 import http
 import http.server
 import io
@@ -36,6 +40,7 @@ import urllib.parse
 from collections.abc import Iterator
 from functools import partial
 
+from portal import form_inbox
 from portal.mime import SITE_MIME_TYPES
 
 CONTENT_TYPES = SITE_MIME_TYPES
@@ -236,6 +241,40 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
         if not self.quiet:
             super().log_message(format, *args)
 
+    def do_POST(self):
+        """The development form endpoint (portal.form_inbox); nothing else
+        on a static site takes a POST."""
+        key = form_inbox.form_key(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        if key is None or length > form_inbox.MAX_BYTES:
+            self.send_error(404 if key is None else 413)
+            return
+        body = self.rfile.read(length)
+        reply = form_inbox.receive(
+            key,
+            body,
+            self.headers.get("Content-Type", ""),
+            self.server.inbox_path,
+            self.headers.get("Host", ""),
+        )
+        if reply.location:
+            self.send_response(reply.status)
+            self.send_header("Location", reply.location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        text = (
+            "<!DOCTYPE html><html lang=en><meta charset=utf-8>"
+            "<title>Sign-up form</title><p>"
+            + html.escape(reply.message)
+            + '</p><p><a href="/">Back to the site</a></p>'
+        ).encode("utf-8")
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(text)))
+        self.end_headers()
+        self.wfile.write(text)
+
 
 class DevServer(http.server.ThreadingHTTPServer):
     """A threading server that does not print tracebacks for hang-ups.
@@ -244,6 +283,7 @@ class DevServer(http.server.ThreadingHTTPServer):
 
     allow_reuse_address = True
     daemon_threads = True
+    inbox_path = form_inbox.FILE_NAME  # where posted forms are kept
 
     def handle_error(self, request, client_address):
         if isinstance(sys.exc_info()[1], ConnectionError):
@@ -258,12 +298,18 @@ def make_server(
     *,
     quiet: bool = False,
 ) -> DevServer:
-    """A server for ``directory`` bound to ``host:port`` (port 0: any free)."""
+    """A server for ``directory`` bound to ``host:port`` (port 0: any free).
+
+    Posted forms go to ``form-submissions.jsonl`` beside ``directory`` (not
+    in it: a rebuild would delete them, and they are never published)."""
     directory = os.fspath(directory)
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"no folder to serve at {directory}")
     handler = type("Handler", (RangeRequestHandler,), {"quiet": quiet})
-    return DevServer((host, port), partial(handler, directory=directory))
+    server = DevServer((host, port), partial(handler, directory=directory))
+    parent = os.path.dirname(os.path.abspath(directory))
+    server.inbox_path = os.path.join(parent, form_inbox.FILE_NAME)
+    return server
 
 
 def base_url(server: DevServer) -> str:

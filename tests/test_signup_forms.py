@@ -9,13 +9,16 @@ from __future__ import annotations
 import logging
 import pathlib
 import re
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import lxml.html
 import pytest
 import yaml
 
 from plugins.signup_forms.fields import FORMS
-from portal import devserver
+from portal import devserver, form_inbox
 from portal.problems import StoryContentError
 from tests.form_endpoint import form_endpoint
 from tests.stories import write_story
@@ -204,29 +207,46 @@ def test_the_sample_site_has_every_form_page(sample_site):
     assert "Thank you" in thank_you.read_text()
 
 
-def test_unconnected_forms_say_so_and_cannot_send(tmp_path, caplog):
+def test_a_production_build_links_an_unconnected_form_nowhere(tmp_path, caplog):
+    """Production (no development endpoint): a form without an action is no
+    form at all; its calls to action are the campaign's email address, no
+    "not connected" notice reaches the public, and the build names it."""
     caplog.set_level(logging.WARNING)
-    output = build_forms_site(tmp_path, forms_config("", connected=False))
+    output = build_forms_site(
+        tmp_path, forms_config("", connected=False), SIGNUP_FORMS_DEV_ENDPOINT=""
+    )
     warnings = [r.getMessage() for r in caplog.records if "signup_forms" in r.name]
     # One warning names them all, at the first form's action.
     assert warnings == [
         "[signup_forms] content/data/forms.yml:7: forms.updates.action: not "
         "connected: Email updates, Be matched with a partner, Partner inquiry. "
-        "Their pages show them switched off, with a notice - set each form's "
-        "action to your form provider's URL, like "
-        "https://example.us21.list-manage.com/subscribe/post"
+        "Nothing links to them: their calls to action offer the campaign's email "
+        "address instead - set each form's action to your form provider's URL, "
+        "like https://example.us21.list-manage.com/subscribe/post"
     ]
-    for key in FORMS:
-        _, form = form_tree(output, key)
-        assert form.get("action") is None  # never posts anywhere, not even here
-        [fieldset] = form.xpath(".//fieldset")
-        assert fieldset.get("disabled") is not None
-        [status] = form.xpath(f".//*[@id='{key}-status']")
-        assert "not connected" in status.text_content()
-        assert fieldset.get("aria-describedby") == f"{key}-status"
+    form_pages = {f"/{slug}/" for slug in PAGES.values()}
+    for page in output.rglob("*.html"):
+        tree = lxml.html.fromstring(page.read_bytes())
+        text = tree.text_content()
+        assert "not connected" not in text, page
+        assert not tree.xpath("//form[@data-signup-form]"), page
+        # Templates link no form page (home, story invitations, footer).
+        for link in tree.xpath("//a[not(ancestor::*[contains(@class,'prose')])]/@href"):
+            path = "/" + link.split("://", 1)[-1].split("/", 1)[-1].lstrip("./")
+            assert not any(path.endswith(form) for form in form_pages), (page, link)
+    home = (output / "index.html").read_text()
+    assert "mailto:" in home and "Email us to be matched" in home
+    story = (output / "stories" / "heard-it" / "index.html").read_text()
+    assert "Email us to be matched" in story
+    for slug in PAGES.values():
+        page = (output / slug / "index.html").read_text()
+        assert 'class="button" href="mailto:' in page
     # A production build still succeeds: the warning does not stop it.
     build_forms_site(
-        tmp_path / "strict", forms_config("", connected=False), STORY_STRICT=True
+        tmp_path / "strict",
+        forms_config("", connected=False),
+        STORY_STRICT=True,
+        SIGNUP_FORMS_DEV_ENDPOINT="",
     )
 
 
@@ -489,19 +509,76 @@ def test_a_story_id_that_is_not_one_is_ignored(page, connected_server):
     assert page.locator("input[data-story-field]").input_value() == ""
 
 
-def test_an_unconnected_form_cannot_be_sent(page, site_server):
-    """The sample data has no endpoints: every form is switched off."""
-    for key, slug in PAGES.items():
-        page.goto(f"{site_server}/{slug}/")
-        form = page.locator(f"#{key}-form")
-        if form.get_attribute("action"):
-            pytest.skip("the sample forms.yml connects this form")
-        assert page.get_by_role("note").filter(has_text="not connected").is_visible()
-        button = page.get_by_role("button", name=FORMS[key].submit)
-        assert button.is_disabled()
-        assert page.locator(f"#{key}-email").is_disabled()
-        button.click(force=True)  # a click on the switched-off button
-        assert page.url == f"{site_server}/{slug}/"
+def test_in_development_a_form_posts_to_the_dev_server_and_is_kept(
+    strict_page, site_server, sample_site
+):
+    """The sample data connects no provider: in development (pelicanconf.py)
+    every form posts to ./dev serve, which keeps the entry in a local file."""
+    inbox = sample_site.parent / form_inbox.FILE_NAME
+    before = len(form_inbox.read(inbox))
+    page = strict_page  # the site's Content-Security-Policy enforced
+    page.goto(f"{site_server}/be-matched/?story=oss-2019-0003")
+    assert page.locator("#match-form").get_attribute("action") == "/_forms/match"
+    page.fill("#match-name", "Ada Lopez")
+    page.fill("#match-email", "ada@example.org")
+    page.fill("#match-zip", "74103")
+    page.fill("#match-political_views", "somewhere in between")
+    page.check("#match-consent")
+    page.get_by_role("button", name=FORMS["match"].submit).click()
+    page.wait_for_url(re.compile(r"/thank-you/$"))
+    entries = form_inbox.read(inbox)
+    assert len(entries) == before + 1
+    entry = entries[-1]
+    assert entry["form"] == "match"
+    fields = dict(entry["fields"])
+    assert fields["email"] == "ada@example.org" and fields["consent"] == "yes"
+    assert fields["story"] == "oss-2019-0003"
+    assert "_gotcha" not in fields
+
+
+def _post(url: str, fields: dict) -> tuple[int, str]:
+    data = urllib.parse.urlencode(fields).encode()
+    request = urllib.request.Request(url, data=data, method="POST")
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_the_dev_server_applies_the_honeypot_and_consent_rules(
+    site_server, sample_site
+):
+    inbox = sample_site.parent / form_inbox.FILE_NAME
+    before = len(form_inbox.read(inbox))
+    base = {"email": "bot@example.org", "consent": "yes", "_next": "/thank-you/"}
+    status, _ = _post(f"{site_server}/_forms/updates", {**base, "_gotcha": "spam"})
+    assert status == 303  # thanked, like a provider does, but not kept
+    status, text = _post(f"{site_server}/_forms/updates", {"email": "a@example.org"})
+    assert status == 400 and "agree to be contacted" in text
+    assert len(form_inbox.read(inbox)) == before
+    status, _ = _post(f"{site_server}/_forms/updates", base)
+    assert status == 303
+    assert form_inbox.read(inbox)[-1]["fields"][0] == ["email", "bot@example.org"]
+    # Only the forms' own path takes a POST, and _next stays on this site.
+    status, _ = _post(f"{site_server}/stories/", base)
+    assert status in (404, 501)
+    assert (
+        form_inbox.receive(
+            "updates",
+            b"consent=yes&_next=https://elsewhere.example/",
+            "application/x-www-form-urlencoded",
+            str(inbox),
+            "127.0.0.1",
+        ).status
+        == 200
+    )
 
 
 @pytest.mark.parametrize("key", FORMS)

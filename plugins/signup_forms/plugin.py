@@ -14,8 +14,18 @@ notice. Templates get:
 - ``signup_forms``: every form by key (for links such as the story page's
   invitation to take part).
 
-Settings: none; everything lives in ``content/data/forms.yml`` (see
-``config.py`` and the README).
+In a production build a form that is not connected is linked from nowhere:
+it is left out of ``signup_forms``, and ``signup_forms_by_email`` holds it
+instead, so its calls to action become the campaign's email link (and its
+own page offers that link, with no "not connected" notice).
+
+Settings (defaults and checks in ``settings()``):
+- ``SIGNUP_FORMS_DEV_ENDPOINT`` (default empty; pelicanconf.py: ``/_forms/``):
+  in development, a form without an action posts here, as a generic form
+  (``_gotcha`` honeypot, ``consent=yes``, ``_next``), and ``./dev serve``
+  (``portal.devserver``) receives it, enforces the honeypot and consent, and
+  appends the entry to ``form-submissions.jsonl``: the forms work end to end.
+Everything else lives in ``content/data/forms.yml`` (``config.py``, README).
 """
 
 from __future__ import annotations
@@ -35,6 +45,23 @@ from .fields import FORMS, FieldSpec, FormSpec
 logger = logging.getLogger(__name__)
 
 SIGNUP_TEMPLATE = "signup"
+DEFAULTS = {"SIGNUP_FORMS_DEV_ENDPOINT": ""}
+
+
+def settings(pelican_settings) -> dict:
+    """The plugin's settings with defaults filled in; ValueError if wrong."""
+    out = {key: pelican_settings.get(key, value) for key, value in DEFAULTS.items()}
+    endpoint = out["SIGNUP_FORMS_DEV_ENDPOINT"]
+    if endpoint and not (
+        isinstance(endpoint, str)
+        and endpoint.startswith("/")
+        and endpoint.endswith("/")
+    ):
+        raise ValueError(
+            "SIGNUP_FORMS_DEV_ENDPOINT must be a path like '/_forms/' (or empty), "
+            f"not {endpoint!r}"
+        )
+    return out
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,8 +98,9 @@ class SignupForm:
 
     @property
     def action_origin(self) -> str:
+        """The provider's origin; empty for an action on the site itself."""
         parts = urllib.parse.urlsplit(self.action)
-        return f"{parts.scheme}://{parts.netloc}"
+        return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
     @property
     def provider_label(self) -> str:
@@ -103,8 +131,9 @@ def _pages_by_slug(context) -> dict[str, object]:
 class FormBuilder:
     """forms.yml plus the pages, into SignupForm objects and problems."""
 
-    def __init__(self, loaded, pages: dict):
+    def __init__(self, loaded, pages: dict, dev_endpoint: str = ""):
         self.loaded = loaded
+        self.dev_endpoint = dev_endpoint
         self.data: FormsFile = loaded.value or FormsFile()
         self.pages = pages
         self.problems: list[Problem] = list(loaded.problems)
@@ -144,8 +173,28 @@ class FormBuilder:
         return forms
 
     def form(self, spec: FormSpec, config: FormConfig, privacy_url) -> SignupForm:
-        preset = config.settings
+        # Checked as forms.yml says (its problems are reported in every build).
+        form = self._form(spec, config, privacy_url)
+        if form is None or config.action or not self.dev_endpoint:
+            return form
+        # Development: the dev server stands in for the provider, as a
+        # generic endpoint (our own field names, _gotcha, _next).
+        local = config.model_copy(
+            update={
+                "preset": "generic",
+                "action": f"{self.dev_endpoint}{spec.key}",
+                "names": {},
+                "hidden": config.hidden if config.preset == "generic" else {},
+                "honeypot": None,
+                "redirect_field": None,
+                "consent_value": None,
+            }
+        )
+        return self._form(spec, local, privacy_url)
+
+    def _form(self, spec: FormSpec, config: FormConfig, privacy_url) -> SignupForm:
         loc = ("forms", spec.key)
+        preset = config.settings
         page = self.pages.get(config.page)
         if page is None:
             self.problem(
@@ -231,8 +280,8 @@ class FormBuilder:
         titles = ", ".join(form.title for form in waiting)
         self.problem(
             ("forms", first.key, "action"),
-            f"not connected: {titles}. Their pages show them switched off, "
-            "with a notice",
+            f"not connected: {titles}. Nothing links to them: their calls to "
+            "action offer the campaign's email address instead",
             f"set each form's action to your form provider's URL, like {example}",
             warning=True,
         )
@@ -271,10 +320,11 @@ class SignupFormsGenerator:
                 "[signup_forms] %s does not exist: no sign-up forms", loaded.path
             )
         pages = _pages_by_slug(self.context)
-        builder = FormBuilder(loaded, pages)
-        forms = builder.build()
+        opts = settings(self.settings)
+        builder = FormBuilder(loaded, pages, opts["SIGNUP_FORMS_DEV_ENDPOINT"])
+        built = builder.build()
         problems = builder.problems
-        by_page = {form.page_url: form for form in forms.values()}
+        by_page = {form.page_url: form for form in built.values()}
         for page in pages.values():
             form = by_page.get(page.url)
             if form is not None:
@@ -292,11 +342,18 @@ class SignupFormsGenerator:
                     )
                 )
         self._report(problems)
+        # Only connected forms are linked; the others' calls to action are
+        # the campaign's email address.
+        forms = {key: form for key, form in built.items() if form.connected}
         self.context["signup_forms"] = forms
+        self.context["signup_forms_by_email"] = {
+            key: form for key, form in built.items() if not form.connected
+        }
         # Where the forms post: a Content-Security-Policy's form-action must
         # allow these origins, or browsers refuse to send the forms.
+        # (A development endpoint is on the site itself: 'self' covers it.)
         self.context["signup_form_origins"] = sorted(
-            {form.action_origin for form in forms.values() if form.connected}
+            {form.action_origin for form in forms.values() if form.action_origin}
         )
 
     def _report(self, problems: list[Problem]) -> None:
