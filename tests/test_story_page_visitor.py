@@ -209,3 +209,31 @@ def test_durations_agree_everywhere(sample_site):
             cards += 1
         checked += 1
     assert checked >= 3 and cards >= 3
+
+
+def test_embed_code_has_a_copy_button(page, site_server, slug):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{site_server}/stories/{slug}/")
+    button = page.get_by_role("button", name="Copy the embed code")
+    button.click()
+    page.wait_for_function(
+        "document.querySelector('[data-copy-status]').textContent === 'Copied'"
+    )
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("<iframe") and f"/stories/{slug}/embed/" in copied
+    assert copied == page.input_value("#embed-code")
+
+
+def test_without_javascript_the_share_box_offers_nothing_it_cannot_do(
+    browser, site_server, slug
+):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_server}/stories/{slug}/")
+        share = page.locator("section.share")
+        assert "Copy link" not in share.inner_text()
+        assert page.get_by_role("button", name="Copy the embed code").count() == 0
+        assert share.locator("#embed-code").is_visible()
+    finally:
+        context.close()

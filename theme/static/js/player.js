@@ -822,9 +822,36 @@
     });
   }
 
+  /* ---- Copy buttons (the embed code) ----------------------------------- */
+
+  function setUpCopyButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-copy-box]"), function (box) {
+      var button = box.querySelector("[data-copy]");
+      var status = box.querySelector("[data-copy-status]");
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      if (!field) return;
+      box.hidden = false;
+      button.addEventListener("click", function () {
+        function selected() {
+          field.focus();
+          field.select();
+          status.textContent = "Selected: press Ctrl+C (⌘C on a Mac) to copy";
+        }
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(field.value).then(function () {
+            status.textContent = "Copied";
+          }, selected);
+        } else {
+          selected();
+        }
+      });
+    });
+  }
+
   /* ---- Start ---------------------------------------------------------- */
 
   function init() {
+    setUpCopyButtons();
     Array.prototype.forEach.call(document.querySelectorAll("figure[data-player]"), function (figure) {
       var player = new Player(figure);
       player.enhance();
