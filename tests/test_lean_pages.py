@@ -13,7 +13,11 @@ import lxml.html
 import pytest
 
 BUDGET = 30_000  # bytes: story page HTML + CSS + JS, without transcript text
-CEILING = 85_000  # what sample story pages weigh today (at most 77.7 KB), plus a margin
+# What sample story pages weigh today, plus a margin: 85 KB until the visitor's
+# site issue (#15) added the people header, the picture, the mini bar's skip
+# buttons and progress, the resume prompt, a heading per transcript turn (search
+# quotes who said what) and the embed code's Copy button (~91 KB at most).
+CEILING = 95_000
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".ogg", ".opus", ".flac", ".wav", ".aac")
 FINGERPRINT = re.compile(r"\.([0-9a-f]{10})\.(css|js)$")
 
