@@ -12,6 +12,17 @@ from pelicanconf import *
 # to build for another host (a staging copy, a pull request preview): every
 # absolute URL follows SITEURL (portal/site_address.py), and a feed for any
 # address but SITE_PRODUCTION_URL is marked not to be listed.
+#
+# The public site's address (only its feed may be listed by directories):
+# SITE_PRODUCTION_URL from the environment, else a SITEURL set there (a
+# publish configured through the environment, like the content repository's
+# workflow, is the production site's), else pelicanconf.py's. To build a
+# staging copy through the environment, set SITE_PRODUCTION_URL too.
+SITE_PRODUCTION_URL = (
+    os.environ.get("SITE_PRODUCTION_URL")
+    or os.environ.get("SITEURL")
+    or SITE_PRODUCTION_URL
+)
 SITEURL = os.environ.get("SITEURL") or SITE_PRODUCTION_URL
 RELATIVE_URLS = False
 OUTPUT_PATH = os.environ.get("OUTPUT_PATH") or os.path.join(PROJECT_ROOT, "output")

@@ -10,6 +10,7 @@ from story_audio.audio import AudioError, read_audio
 from story_audio.plugin import AudioCache
 
 from tests.stories import AUDIO
+from tests.support import CONTENT
 
 # name: (size in bytes, duration in seconds, MIME type, container)
 EXPECTED = {
@@ -137,3 +138,16 @@ def test_cache_reads_each_file_once_until_it_changes(tmp_path):
     with pytest.raises(AudioError, match="holds OggVorbis audio"):
         changed.info(str(audio))
     assert changed.reads == 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((CONTENT / "stories").glob("*/conversation.*")),
+    ids=lambda path: path.name,
+)
+def test_every_sample_master_reads_without_a_false_padding_error(path):
+    """Ogg and Opus masters larger than the tail mutagen searches: their last
+    page's place in the file is counted from the file's start (it was once
+    counted from the tail, and every such file looked padded)."""
+    info = read_audio(str(path))
+    assert info.duration > 1 and info.size == path.stat().st_size

@@ -251,6 +251,10 @@ def test_the_publish_step_builds_and_deploys(workspace, tmp_path):
     page = (tmp_path / "www/stories/good-story/index.html").read_text()
     assert "Published from the repository" in page
     assert "https://stories.example.org/stories/good-story/" in page
+    # The workflow publishes the production site: its feed may be listed.
+    feed = (tmp_path / "www/podcast.xml").read_text()
+    assert "<atom:link href=\"https://stories.example.org/podcast.xml\"" in feed
+    assert "block>" not in feed
 
     # A story that would be published with an error stops it; nothing changes.
     before = sorted(p.name for p in (tmp_path / "www/stories").iterdir())

@@ -17,6 +17,7 @@ from mutagen.mp3 import MP3, MPEGFrame
 from mutagen.mp3._util import XingHeader, XingHeaderError
 from mutagen.mp4 import MP4
 from mutagen.ogg import OggFileType, OggPage
+from mutagen.ogg import error as OggError
 
 from portal.mime import AUDIO_CONTAINERS, AUDIO_MIME_TYPES
 from portal.problems import FixableError
@@ -248,11 +249,36 @@ def _audio_end(audio, handle, size: int) -> int | None:
         riff = int.from_bytes(handle.read(4), "little")
         return 8 + riff + (riff & 1)
     if isinstance(audio, OggFileType):
-        last = OggPage.find_last(handle, audio.info.serial, finishing=True)
-        if last is None:
-            return None
-        return last.offset + len(last.write())
+        return _ogg_end(handle, size, audio.info.serial)
     return None
+
+
+# How much of an Ogg file's end is searched for its last page (mutagen's own
+# figure: a page is at most 65,307 bytes).
+OGG_TAIL = 256 * 256
+
+
+def _ogg_end(handle, size: int, serial: int) -> int | None:
+    """Where the stream's last page ends in the file.
+
+    ``OggPage.find_last`` reads that page from a copy of the file's tail, so
+    its ``offset`` counts from the tail, not the file: the page is found
+    here the same way, with the tail's place in the file kept."""
+    start = max(0, size - OGG_TAIL)
+    handle.seek(start)
+    tail = handle.read()
+    index = tail.rfind(b"OggS")
+    if index >= 0:
+        try:
+            page = OggPage(io.BytesIO(tail[index:]))
+        except (OggError, EOFError):
+            page = None
+        if page is not None and page.serial == serial:
+            return start + index + len(page.write())
+    # Not the stream's page (several streams in one file): mutagen walks
+    # the whole file, and its pages then carry their real offsets.
+    last = OggPage.find_last(handle, serial, finishing=True)
+    return None if last is None else last.offset + len(last.write())
 
 
 # How much of an MP3's end is read to find where its frames stop.
