@@ -47,10 +47,15 @@ def test_every_campaign_page_is_built_with_its_title(sample_site):
 
 
 def test_the_menu_leads_to_the_campaign_pages_in_order(sample_site):
-    nav = tree(sample_site, "about/").xpath("//nav[@aria-label='Main']//a/text()")
+    page = tree(sample_site, "about/")
+    nav = page.xpath("//nav[@aria-label='Main']//a/text()")
     # The guide's page names itself "Guide" in the menu (menu_title); the
-    # partner page is reached from "Take part" and the home page.
-    assert nav[-3:] == ["About", "Take part", "Guide"]
+    # partner page is reached from "Take part" and the home page. "Take part"
+    # (menu_button: true) is the header's button, beside the menu.
+    assert nav[-2:] == ["About", "Guide"]
+    button = page.xpath("//header//a[@class='header-button']")
+    assert [a.text_content() for a in button] == ["Take part"]
+    assert button[0].get("href").endswith("take-part/")
 
 
 def test_the_home_page_leads_to_each_way_of_taking_part(sample_site):
