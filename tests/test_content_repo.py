@@ -253,7 +253,7 @@ def test_the_publish_step_builds_and_deploys(workspace, tmp_path):
     assert "https://stories.example.org/stories/good-story/" in page
     # The workflow publishes the production site: its feed may be listed.
     feed = (tmp_path / "www/podcast.xml").read_text()
-    assert "<atom:link href=\"https://stories.example.org/podcast.xml\"" in feed
+    assert '<atom:link href="https://stories.example.org/podcast.xml"' in feed
     assert "block>" not in feed
 
     # A story that would be published with an error stops it; nothing changes.
