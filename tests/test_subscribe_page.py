@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from portal.problems import StoryContentError
+from tests.support import build_site, copy_content
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
@@ -108,19 +111,24 @@ def test_the_newest_episodes_play_on_the_page(page, site_server):
     )
 
 
-def test_directory_pages_are_shown_first_when_set(tmp_path):
-    from tests.support import build_site, copy_content
-
+def _content_with_directories(tmp_path, entries: str):
+    """A copy of the content whose podcast.yml lists ``entries`` (YAML)."""
     content = copy_content(tmp_path / "content")
     podcast = content / "data" / "podcast.yml"
     podcast.write_text(
         podcast.read_text(encoding="utf-8").replace(
-            "directories: []",
-            "directories:\n"
-            "  - name: Apple Podcasts\n"
-            "    url: https://podcasts.apple.com/us/podcast/one-small-step/id1\n",
+            "directories: []", "directories:\n" + entries
         ),
         encoding="utf-8",
+    )
+    return content
+
+
+def test_directory_pages_are_shown_first_when_set(tmp_path):
+    content = _content_with_directories(
+        tmp_path,
+        "  - name: Apple Podcasts\n"
+        "    url: https://podcasts.apple.com/us/podcast/one-small-step/id1\n",
     )
     output = build_site(
         content, tmp_path / "out", PRECOMPRESS=False, SITE_SEARCH_INDEX=False
@@ -131,22 +139,17 @@ def test_directory_pages_are_shown_first_when_set(tmp_path):
     assert html.index("Find it where you listen") < html.index("Feed address")
 
 
-def test_a_directory_link_must_be_a_web_page(tmp_path):
-    from podcast_feed.settings import PodcastConfigError
-
-    from tests.support import build_site, copy_content
-
-    content = copy_content(tmp_path / "content")
-    podcast = content / "data" / "podcast.yml"
-    podcast.write_text(
-        podcast.read_text(encoding="utf-8").replace(
-            "directories: []",
-            "directories:\n  - name: Apple Podcasts\n    url: podcast://example.org\n",
-        ),
-        encoding="utf-8",
+def test_a_directory_link_must_be_a_web_page(tmp_path, caplog):
+    content = _content_with_directories(
+        tmp_path, "  - name: Apple Podcasts\n    url: podcast://example.org\n"
     )
-    with pytest.raises(PodcastConfigError) as caught:
-        build_site(content, tmp_path / "out", PRECOMPRESS=False)
-    message = str(caught.value)
-    assert "content/data/podcast.yml" in message
-    assert "directories" in message and "starting https://" in message
+    expected = (
+        "content/data/podcast.yml:88: directories.0.url: 'podcast://example.org'"
+        " must be the show's web page in the directory, starting https://"
+    )
+    # Development builds report it; production builds stop on it.
+    build_site(content, tmp_path / "dev", PRECOMPRESS=False, SITE_SEARCH_INDEX=False)
+    assert expected in caplog.text
+    with pytest.raises(StoryContentError) as caught:
+        build_site(content, tmp_path / "out", STORY_STRICT=True, PRECOMPRESS=False)
+    assert expected in str(caught.value)
