@@ -100,7 +100,7 @@ def test_payloads_in_every_field_stay_text(tmp_path):
         ],
         facilitator=f"Facilitator {ALL}",
         location={"name": f"Tulsa {ALL}", "geo": [36.15, -95.99]},
-        topics=[f"family {PAYLOADS[0]}", f"faith {PAYLOADS[1]}", "]]> <b>"],
+        topics=[f"family {PAYLOADS[0]}", f"faith {PAYLOADS[1]}", "]]> <b>cdata</b>"],
         chapters=[
             {"start": "0:00", "title": f"Start {PAYLOADS[0]}"},
             {"start": "0:01", "title": f"Later {PAYLOADS[2]} {PAYLOADS[3]}"},

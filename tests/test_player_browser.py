@@ -47,6 +47,15 @@ def wait_past(page, seconds: float) -> None:
     page.wait_for_function(f"{AUDIO}.currentTime > {seconds}")
 
 
+def wait_status(page, words: str) -> None:
+    """Wait for the live region to say ``words``: the player clears it and
+    writes the new words on the next animation frame, so screen readers
+    announce a repeated message again."""
+    page.wait_for_function(
+        "document.querySelector('[data-status]').textContent === " + repr(words)
+    )
+
+
 def starts(page, selector: str) -> list[float]:
     return [float(x) for x in page.eval_on_selector_all(
         selector, "els => els.map(e => e.getAttribute('data-start'))"
@@ -58,7 +67,7 @@ def test_play_advances_time(story):
     wait_past(story, 1.0)
     assert playing(story)
     assert story.get_attribute("[data-action='toggle']", "aria-label") == "Pause"
-    assert story.text_content("[data-status]") == "Playing"
+    wait_status(story, "Playing")
     shown = story.text_content("[data-time-current]")
     assert re.fullmatch(r"\d+:\d\d", shown)
     story.click("[data-action='toggle']")
@@ -68,7 +77,7 @@ def test_play_advances_time(story):
         "document.querySelector(\"[data-action='toggle']\")"
         ".getAttribute('aria-label') === 'Play'"
     )
-    assert story.text_content("[data-status]") == "Paused"
+    wait_status(story, "Paused")
 
 
 def test_transcript_click_seeks_to_the_turn(story):
@@ -108,7 +117,9 @@ def test_next_and_previous_chapter(story):
     chapters = starts(story, ".chapter-list__item")
     story.click("[data-action='next-chapter']")
     assert now(story) == pytest.approx(chapters[1], abs=0.05)
-    assert story.text_content("[data-status]").startswith("Chapter 2")
+    story.wait_for_function(
+        "document.querySelector('[data-status]').textContent.startsWith('Chapter 2')"
+    )
     story.click("[data-action='previous-chapter']")
     assert now(story) == pytest.approx(chapters[0], abs=0.05)
 

@@ -82,8 +82,8 @@ def test_every_unique_word_finds_exactly_its_story_across_parts(
     assert len(results) == 1, [r.text_content() for r in results]
     link = results[0].query_selector(".search-result__title a").get_attribute("href")
     assert link.rstrip("/").endswith(f"/stories/{slug}")
-    moment = results[0].query_selector("a.search-moment__link")
-    assert f"/stories/{slug}/#" in moment.get_attribute("href")
+    moment = results[0].query_selector("a.search-moment__play")
+    assert f"/stories/{slug}/#t=" in moment.get_attribute("href")
 
 
 def test_the_hidden_vocabulary_page_is_never_a_result(page, parted_server):
