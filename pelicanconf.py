@@ -74,7 +74,8 @@ ARTICLE_URL = "stories/{slug}/"
 ARTICLE_SAVE_AS = "stories/{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
-DIRECT_TEMPLATES = ["home", "index", "tags"]
+# The story listing (INDEX_URL) is written by plugins/browse, in both orders.
+DIRECT_TEMPLATES = ["home", "tags"]
 HOME_SAVE_AS = "index.html"
 INDEX_URL = "stories/"
 INDEX_SAVE_AS = "stories/index.html"
@@ -157,7 +158,8 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 # sitemap.xml lists every page the build writes except the search page.
 SITEMAP = {
     "format": "xml",
-    "exclude": [r"^search/"],
+    # browse/recorded/ only sends visitors on to /stories/ (plugins/browse).
+    "exclude": [r"^search/", r"^browse/recorded/"],
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
 }

@@ -150,15 +150,56 @@ def _paged(output, folder: str) -> list[str]:
     return slugs
 
 
-def test_all_stories_in_both_orders_list_exactly_the_approved(site):
+def test_one_listing_sorted_by_the_date_its_cards_show(site):
     newest = _paged(site, "stories")
-    recorded = _paged(site, "browse/recorded")
-    assert newest == ["bravo", "charlie", "delta", "alpha"]  # by publication
-    assert recorded == ["charlie", "delta", "alpha", "bravo"]  # by recording
-    assert (site / "browse/recorded/page/2/index.html").is_file()
-    page = (site / "browse/recorded/index.html").read_text()
-    assert f'href="{SITE}/browse/recorded/page/2/"' in page
-    assert 'aria-current="page">By recording date' in page
+    oldest = _paged(site, "browse/oldest")
+    # By the day recorded (bravo was recorded first, published last).
+    assert newest == ["charlie", "delta", "alpha", "bravo"]
+    assert oldest == newest[::-1]
+    assert (site / "browse/oldest/page/2/index.html").is_file()
+    first = (site / "stories/index.html").read_text()
+    page = (site / "browse/oldest/index.html").read_text()
+    assert f'href="{SITE}/browse/oldest/page/2/"' in page
+    assert 'aria-current="page">Oldest first' in page
+    assert 'aria-current="page">Newest first' in first
+    # Every card shows its date and plays in place.
+    for html, slugs in ((first, newest[:2]), (page, oldest[:2])):
+        cards = html.split('<article class="story-card')[1:]
+        assert len(cards) == 2
+        dates = [
+            re.search(r'Recorded <time datetime="([0-9-]+)">', card).group(1)
+            for card in cards
+        ]
+        expected = [str(STORIES[slug]["date"]) for slug in slugs]
+        assert dates == expected
+        assert all("<audio controls" in card for card in cards)
+    assert "March 1, 2019" in (site / "stories/page/2/index.html").read_text()
+    # The old listing by recording date sends visitors on to the one listing.
+    moved = (site / "browse/recorded/index.html").read_text()
+    assert f'<meta http-equiv="refresh" content="0; url={SITE}/stories/">' in moved
+    assert f'<link rel="canonical" href="{SITE}/stories/">' in moved
+    assert "noindex" in moved
+    assert not (site / "browse/recorded/page").exists()
+
+
+def test_search_page_offers_topics_questions_and_places_as_links(site):
+    page = (site / "search/index.html").read_text()
+    offered = page[page.index("data-search-suggestions") :]
+    offered = offered[: offered.index("</section>")]
+    links = re.findall(r'<a href="([^"]+)">([^<]+)', offered)
+    hrefs = [href for href, _ in links]
+    # Most stories first: family (alpha, bravo), rural life (alpha, delta).
+    topics = [href for href in hrefs if "/topics/" in href]
+    assert topics[:2] == [f"{SITE}/topics/family/", f"{SITE}/topics/rural-life/"]
+    assert f"{SITE}/topics/work/" in topics
+    assert f"{SITE}/questions/parents/" in hrefs
+    assert f"{SITE}/places/oklahoma/" in hrefs and f"{SITE}/places/texas/" in hrefs
+    assert hrefs.index(f"{SITE}/places/oklahoma/") < hrefs.index(
+        f"{SITE}/places/texas/"
+    )
+    # Every link leads to a page of this build.
+    for href in hrefs:
+        assert (site / href.removeprefix(SITE + "/") / "index.html").is_file(), href
 
 
 def test_places_group_by_state_then_city(site):

@@ -34,7 +34,7 @@ HELD_BACK_WORDS = [
 ]
 BROWSE_PAGES = [
     "/browse/",
-    "/browse/recorded/",
+    "/browse/oldest/",
     "/places/",
     "/places/montana/",
     "/places/montana/bozeman/",
@@ -249,10 +249,91 @@ def test_without_javascript_the_page_says_so_and_links_to_browse(browser, site_s
             for a in page.query_selector_all("main .browse-links a")
         }
         assert {"../stories/", "../topics/", "../places/", "../questions/"} <= links
+        # The suggestions are plain links too.
+        offered = page.locator("[data-search-suggestions]")
+        assert offered.is_visible()
+        assert offered.locator("a[href^='../topics/']").count() >= 3
+        assert offered.locator("a[href^='../questions/']").count() >= 3
+        assert offered.locator("a[href^='../places/']").count() >= 3
         assert fallback is not None
         assert not page.locator("[data-search-ui]").is_visible()
     finally:
         context.close()
+
+
+def test_before_typing_the_page_offers_topics_questions_and_places(
+    page, site_server
+):
+    search(page, site_server)
+    offer = page.locator("[data-search-suggestions]")
+    assert offer.is_visible()
+    for heading in ("Topics", "Questions from the guide", "Places"):
+        assert offer.get_by_role("heading", name=heading).is_visible()
+    # The site's own topics, most stories first (community: 4 stories).
+    first_topic = offer.locator(".chip-list a").first
+    assert first_topic.inner_text().split("\n")[0].strip() == "community"
+    assert offer.get_by_role("link", name=re.compile("^Montana")).is_visible()
+    # Typing a search puts them away; clearing it brings them back.
+    page.fill("#search-q", "elk")
+    page.press("#search-q", "Enter")
+    page.wait_for_selector(".search-result")
+    assert not offer.is_visible()
+    page.fill("#search-q", "")
+    page.press("#search-q", "Enter")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-search-suggestions]').hidden"
+    )
+    # A suggestion is a link to its page.
+    offer.get_by_role("link", name=re.compile("^Why did you agree")).click()
+    page.wait_for_url(re.compile(r"/questions/[a-z-]+/$"))
+    assert page.locator(".moment__time").count() >= 1
+
+
+def test_a_listing_card_shows_its_date_and_plays_in_place(page, site_server):
+    for path in ("/stories/", "/browse/oldest/", "/topics/family/", "/places/ohio/"):
+        page.goto(site_server + path)
+        cards = page.locator(".story-card")
+        assert cards.count() >= 1, path
+        for index in range(cards.count()):
+            card = cards.nth(index)
+            assert re.search(r"Recorded \w+ \d{1,2}, \d{4}", card.inner_text()), path
+            assert card.get_by_role("button", name="Play").is_visible(), path
+    page.goto(site_server + "/topics/family/")
+    url = page.url
+    card = page.locator(".story-card").first
+    audio = card.locator("audio")
+    audio.evaluate("a => { a.muted = true; }")
+    card.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        "a => !a.paused && a.currentTime > 0.2", arg=audio.element_handle()
+    )
+    assert page.url == url
+
+
+def test_the_sort_switch_reverses_the_listing(page, site_server):
+    page.goto(site_server + "/stories/")
+    newest = page.locator(".story-card__title").all_inner_texts()
+    page.get_by_role("link", name="Oldest first").click()
+    page.wait_for_url(re.compile(r"/browse/oldest/$"))
+    assert page.locator(".story-card__title").all_inner_texts() == newest[::-1]
+    days = page.locator(".story-card time").evaluate_all(
+        "times => times.map(t => t.getAttribute('datetime'))"
+    )
+    assert days == sorted(days) and len(set(days)) > 1
+    # The old address of a second listing leads to the one listing.
+    page.goto(site_server + "/browse/recorded/")
+    page.wait_for_url(re.compile(r"/stories/$"))
+
+
+def test_topics_are_browsed_like_places_and_questions(page, site_server):
+    page.goto(site_server + "/topics/")
+    tabs = page.get_by_role("navigation", name="Ways to browse")
+    assert tabs.get_by_role("link", name="Topics").get_attribute("aria-current")
+    assert tabs.get_by_role("link", name="Places").is_visible()
+    page.get_by_role("link", name=re.compile("^rural life")).click()
+    page.wait_for_url(re.compile(r"/topics/rural-life/$"))
+    trail = page.locator(".eyebrow").text_content().split()
+    assert trail == ["Browse", "/", "Topics"]
 
 
 def test_search_page_is_accessible_with_results(page, site_server, axe):

@@ -15,11 +15,12 @@ from portal.problems import REPORTED
 from . import groups, moments, related
 from .questions import QuestionsFileError, questions_for
 from .settings import settings as browse_settings
+from .suggestions import suggestions
 
 logger = logging.getLogger(__name__)
 
 # Templates the writer paginates (each gets ``<key>_page`` and friends).
-PAGINATED = ("browse_recorded", "browse_group", "browse_question")
+PAGINATED = ("index", "browse_group", "browse_question")
 
 
 class BrowseGenerator(Generator):
@@ -57,6 +58,12 @@ class BrowseGenerator(Generator):
             browse_relationships=self.relationships,
             browse_questions=self.questions,
             browse_question_preview=self.options["BROWSE_QUESTION_PREVIEW"],
+            browse_suggestions=suggestions(
+                self.context.get("tags", []),
+                self.states,
+                self.questions,
+                self.options["BROWSE_SUGGESTIONS_MAX"],
+            ),
         )
         self._annotate_stories()
 
@@ -88,12 +95,34 @@ class BrowseGenerator(Generator):
     def generate_output(self, writer):
         urls = self.urls
         self._write(writer, urls["hub"], "browse", browse_section="hub")
+        # The one story listing, in either order of the date every card
+        # shows (the day it was recorded). Pelican's own "index" direct
+        # template is switched off (pelicanconf.DIRECT_TEMPLATES): it orders by
+        # publication, which a visitor cannot see on the cards.
+        listing = self.settings["INDEX_SAVE_AS"]
+        for url, save_as, stories, order in (
+            (self.settings["INDEX_URL"], listing, self.recorded, "newest"),
+            (urls["oldest"], urls["oldest"] + "index.html", self.recorded[::-1], "oldest"),
+        ):
+            writer.write_file(
+                save_as,
+                self.get_template("index"),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                paginated={"articles": stories},
+                template_name="index",
+                url=url,
+                page_name=save_as.rsplit(".", 1)[0],
+                browse_section="all",
+                story_order=order,
+            )
+        # The old address of the listing by recording date.
         self._write(
             writer,
             urls["recorded"],
-            "browse_recorded",
-            paginated={"articles": self.recorded},
-            browse_section="recorded",
+            "moved",
+            moved_to=self.settings["INDEX_URL"],
+            moved_title="All stories",
         )
         self._write(writer, urls["places"], "browse_places", browse_section="places")
         for state in self.states:

@@ -6,6 +6,11 @@ from __future__ import annotations
 # Every URL ends with "/" and is saved as that folder's index.html.
 URLS = {
     "hub": "browse/",
+    # The story listing's other order (the listing itself is INDEX_URL;
+    # not under stories/, where a story folder could take the name).
+    "oldest": "browse/oldest/",
+    # Where the listing by recording date was: now a page that sends
+    # visitors (and old links) to the one listing.
     "recorded": "browse/recorded/",
     "places": "places/",
     "state": "places/{state}/",
@@ -28,6 +33,9 @@ DEFAULTS = {
     "BROWSE_QUESTION_PREVIEW": 3,
     # Answers a page on a question's own page.
     "BROWSE_QUESTION_PAGINATION": 20,
+    # Topics, questions and places each that the search page offers before
+    # anything is typed.
+    "BROWSE_SUGGESTIONS_MAX": 8,
 }
 
 _COUNTS = (
@@ -35,6 +43,7 @@ _COUNTS = (
     "BROWSE_PLACE_MAX",
     "BROWSE_QUESTION_PREVIEW",
     "BROWSE_QUESTION_PAGINATION",
+    "BROWSE_SUGGESTIONS_MAX",
 )
 
 

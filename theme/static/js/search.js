@@ -34,6 +34,9 @@
   var failure = root.querySelector("[data-search-error]");
   var panel = root.querySelector("[data-search-panel]");
   var chosenCount = root.querySelector("[data-search-chosen]");
+  // Ways in before anything is typed (topics, questions, places): out of
+  // the way while a search shows its results.
+  var suggestions = root.querySelector("[data-search-suggestions]");
   var wide = window.matchMedia("(min-width: 56rem)");
 
   var pagefind = null;
@@ -319,6 +322,7 @@
       return sum + chosen[name].length;
     }, 0);
     chosenCount.textContent = count ? "(" + count + " chosen)" : "";
+    if (suggestions) suggestions.hidden = Boolean(term || hasFilters());
     if (!term && !hasFilters()) {
       list.replaceChildren();
       more.hidden = true;
