@@ -261,9 +261,7 @@ def test_without_javascript_the_page_says_so_and_links_to_browse(browser, site_s
         context.close()
 
 
-def test_before_typing_the_page_offers_topics_questions_and_places(
-    page, site_server
-):
+def test_before_typing_the_page_offers_topics_questions_and_places(page, site_server):
     search(page, site_server)
     offer = page.locator("[data-search-suggestions]")
     assert offer.is_visible()

@@ -99,10 +99,15 @@ class BrowseGenerator(Generator):
         # shows (the day it was recorded). Pelican's own "index" direct
         # template is switched off (pelicanconf.DIRECT_TEMPLATES): it orders by
         # publication, which a visitor cannot see on the cards.
-        listing = self.settings["INDEX_SAVE_AS"]
+        oldest = self.recorded[::-1]
         for url, save_as, stories, order in (
-            (self.settings["INDEX_URL"], listing, self.recorded, "newest"),
-            (urls["oldest"], urls["oldest"] + "index.html", self.recorded[::-1], "oldest"),
+            (
+                self.settings["INDEX_URL"],
+                self.settings["INDEX_SAVE_AS"],
+                self.recorded,
+                "newest",
+            ),
+            (urls["oldest"], urls["oldest"] + "index.html", oldest, "oldest"),
         ):
             writer.write_file(
                 save_as,
