@@ -1,0 +1,117 @@
+"""The content hash of a file, remembered while the file is untouched.
+
+Caches key their entries on what a file holds (its SHA-256), never on its
+modification time: a fresh checkout, or a copy, gives every file a new
+mtime, and a cache keyed on it would miss on every publish. Hashing reads
+the whole file, though (a 45-minute master is tens of megabytes), so a
+file's hash is remembered together with its stat: size, inode, mtime and
+ctime. A file whose stat is identical in all four is the file that was
+hashed (ctime cannot be set back by copying tools, and any write changes
+it); anything else is hashed again. The stat is only a memo of the hash,
+never a key: a fresh checkout hashes each file once and then finds every
+entry its content has in the caches.
+
+One rule for racing writes, as git has: a file changed in the same clock
+tick as it was hashed could change again without its stat showing it, so a
+hash taken within ``RACY_NS`` of the file's last change is not remembered.
+
+Every ``FileHashes`` in a process shares what it has hashed (two caches
+reading the same master hash it once); each saves, in its own memo file,
+the files it looked up in its last build, so a memo never outgrows the
+site."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+
+from portal.writing import write_atomically
+
+logger = logging.getLogger(__name__)
+
+# A file changed less than this before it was hashed is hashed again next time.
+RACY_NS = 2_000_000_000
+
+# realpath -> (stat memo, sha256 hex), for every FileHashes in this process.
+_known: dict[str, tuple[tuple[int, ...], str]] = {}
+_lock = threading.Lock()
+
+
+def sha256_of(path: str | os.PathLike) -> str:
+    """SHA-256 (hex) of a file's bytes, read a block at a time."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _memo(stat: os.stat_result) -> tuple[int, ...]:
+    return (stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+class FileHashes:
+    """Content hashes of files, remembered in ``memo_file`` (JSON) between
+    builds; with no memo file, within this process only."""
+
+    def __init__(self, memo_file: str | os.PathLike | None):
+        self.memo_file = os.fspath(memo_file) if memo_file else None
+        self._used: dict[str, tuple[tuple[int, ...], str]] = {}
+        self._loaded: dict[str, list] = {}
+        if self.memo_file:
+            try:
+                with open(self.memo_file, encoding="utf-8") as handle:
+                    loaded = json.load(handle)
+                if isinstance(loaded, dict):
+                    self._loaded = loaded
+            except FileNotFoundError:
+                pass
+            except (OSError, ValueError):
+                logger.warning(
+                    "Ignoring the unreadable file hashes %s; files are hashed again",
+                    self.memo_file,
+                )
+
+    def sha256(self, path: str | os.PathLike) -> str:
+        """SHA-256 (hex) of the bytes of the file at ``path``."""
+        real = os.path.realpath(path)
+        stat = os.stat(real)
+        memo = _memo(stat)
+        with _lock:
+            known = _known.get(real)
+        if known is None or known[0] != memo:
+            known = self._from_memo_file(real, memo)
+        if known is None:
+            before = time.time_ns()
+            digest = sha256_of(real)
+            known = (memo, digest)
+            if max(stat.st_mtime_ns, stat.st_ctime_ns) < before - RACY_NS:
+                with _lock:
+                    _known[real] = known
+            else:
+                return digest  # changed a moment ago: not remembered
+        self._used[real] = known
+        return known[1]
+
+    def _from_memo_file(self, real: str, memo: tuple[int, ...]):
+        entry = self._loaded.get(real)
+        try:
+            stat_memo, digest = tuple(entry[0]), entry[1]
+        except (TypeError, IndexError, KeyError):
+            return None
+        if stat_memo != memo or not isinstance(digest, str):
+            return None
+        with _lock:
+            _known[real] = (memo, digest)
+        return memo, digest
+
+    def save(self) -> None:
+        """Write the memo: the files looked up since this was made."""
+        if not self.memo_file:
+            return
+        memo = {path: [list(stat), sha] for path, (stat, sha) in self._used.items()}
+        if memo == self._loaded:
+            return
+        write_atomically(self.memo_file, json.dumps(memo, sort_keys=True))
+        self._loaded = memo

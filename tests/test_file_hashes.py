@@ -1,0 +1,105 @@
+"""A file's content hash: by its bytes, remembered only while its stat holds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+
+import pytest
+
+from portal import file_hashes
+from portal.file_hashes import FileHashes
+
+
+@pytest.fixture
+def remember_at_once(monkeypatch):
+    """Files made by a test are changed a moment ago; remember them anyway."""
+    monkeypatch.setattr(file_hashes, "RACY_NS", 0)
+
+
+def test_the_hash_is_of_the_bytes_wherever_and_whenever_the_file_is(tmp_path):
+    first = tmp_path / "a.mp3"
+    first.write_bytes(b"x" * 100_000)
+    copy = tmp_path / "clone" / "a.mp3"
+    copy.parent.mkdir()
+    shutil.copyfile(first, copy)
+    os.utime(copy, ns=(1, 1))
+    hashes = FileHashes(tmp_path / "memo.json")
+    expected = hashlib.sha256(b"x" * 100_000).hexdigest()
+    assert hashes.sha256(first) == hashes.sha256(copy) == expected
+
+
+def test_a_remembered_hash_is_used_while_the_stat_is_the_same(
+    tmp_path, remember_at_once
+):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"one")
+    memo = tmp_path / "memo.json"
+    hashes = FileHashes(memo)
+    assert hashes.sha256(path) == hashlib.sha256(b"one").hexdigest()
+    hashes.save()
+    # The memo is trusted, not checked: a stand-in hash for the same stat
+    # comes back without the file being read (in a process that never saw it).
+    saved = json.loads(memo.read_text())
+    [(real, (stat, saved_hash))] = saved.items()
+    assert saved_hash == hashlib.sha256(b"one").hexdigest()
+    assert real == os.path.realpath(path)
+    file_hashes._known.clear()
+    memo.write_text(json.dumps({real: [stat, "stand-in"]}))
+    assert FileHashes(memo).sha256(path) == "stand-in"
+
+
+def test_a_rewritten_file_is_hashed_again_even_with_its_old_size_and_mtime(
+    tmp_path, remember_at_once
+):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"one")
+    old = path.stat()
+    hashes = FileHashes(tmp_path / "memo.json")
+    hashes.sha256(path)
+    hashes.save()
+    path.write_bytes(b"two")  # same size, same inode
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))  # and the old mtime
+    assert FileHashes(tmp_path / "memo.json").sha256(path) == (
+        hashlib.sha256(b"two").hexdigest()
+    )
+
+
+def test_a_file_changed_a_moment_ago_is_not_remembered(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"one")
+    memo = tmp_path / "memo.json"
+    hashes = FileHashes(memo)
+    assert hashes.sha256(path) == hashlib.sha256(b"one").hexdigest()
+    hashes.save()
+    # Its next write could fall in the same clock tick and keep its stat.
+    assert not memo.exists() or os.path.realpath(path) not in json.loads(
+        memo.read_text()
+    )
+
+
+def test_the_memo_holds_only_the_files_of_the_last_build(tmp_path, remember_at_once):
+    kept, gone = tmp_path / "kept.txt", tmp_path / "gone.txt"
+    kept.write_bytes(b"kept")
+    gone.write_bytes(b"gone")
+    memo = tmp_path / "memo.json"
+    hashes = FileHashes(memo)
+    hashes.sha256(kept)
+    hashes.sha256(gone)
+    hashes.save()
+    assert len(json.loads(memo.read_text())) == 2
+    again = FileHashes(memo)
+    again.sha256(kept)
+    again.save()
+    assert list(json.loads(memo.read_text())) == [os.path.realpath(kept)]
+
+
+def test_an_unreadable_memo_is_ignored_with_a_warning(tmp_path, caplog):
+    memo = tmp_path / "memo.json"
+    memo.write_text("{not json")
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"one")
+    assert FileHashes(memo).sha256(path) == hashlib.sha256(b"one").hexdigest()
+    assert "unreadable file hashes" in caplog.text
