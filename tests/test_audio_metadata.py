@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 
@@ -9,6 +10,7 @@ import pytest
 from story_audio.audio import AudioError, read_audio
 from story_audio.plugin import AudioCache
 
+from portal.pelican_private import forget_logged_warnings
 from tests.stories import AUDIO
 from tests.support import CONTENT
 
@@ -118,26 +120,60 @@ def test_broken_audio_names_the_file_and_the_fix(tmp_path, name, make, problem, 
     assert fix in caught.value.fix
 
 
-def test_cache_reads_each_file_once_until_it_changes(tmp_path):
+def _examined(caplog) -> list[str]:
+    """The files the audio plugin opened with mutagen, from its debug log
+    (read since the last call: Pelican's log filter, which drops a message
+    it has seen before in this process, forgets them too)."""
+    found = [
+        r.getMessage() for r in caplog.records if "(not in the cache)" in r.getMessage()
+    ]
+    caplog.clear()
+    forget_logged_warnings()
+    return found
+
+
+def test_cache_reads_each_content_once_wherever_it_is(tmp_path, caplog):
+    caplog.set_level(logging.DEBUG, logger="story_audio")
+    forget_logged_warnings()
     audio = tmp_path / "a.mp3"
     shutil.copy(AUDIO / "speech.mp3", audio)
     cache_dir = tmp_path / "cache"
     first = AudioCache(str(cache_dir))
     info = first.info(str(audio))
     first.save()
-    assert first.reads == 1
+    assert _examined(caplog) == [f"[story_audio] reading {audio} (not in the cache)"]
 
+    # A fresh checkout: the same bytes, a new file with a new mtime.
+    audio.unlink()
+    shutil.copyfile(AUDIO / "speech.mp3", audio)
+    os.utime(audio, ns=(2_000_000_000, 2_000_000_000))
     again = AudioCache(str(cache_dir))
     assert again.info(str(audio)) == info
-    assert again.reads == 0
+    again.save()
+    assert _examined(caplog) == []
 
-    # Same path, new content: size and mtime differ, so it is read again.
-    shutil.copy(AUDIO / "speech.ogg", audio)
-    os.utime(audio, ns=(1, 1))
+    # Same path, new content, even with the old size and mtime: read again.
+    stat = audio.stat()
+    data = (AUDIO / "speech.ogg").read_bytes()[: stat.st_size]
+    audio.write_bytes(data.ljust(stat.st_size, b"\0"))
+    os.utime(audio, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     changed = AudioCache(str(cache_dir))
     with pytest.raises(AudioError, match="holds OggVorbis audio"):
         changed.info(str(audio))
-    assert changed.reads == 1
+    assert len(_examined(caplog)) == 1
+
+
+def test_the_same_bytes_under_another_name_are_read_for_that_name(tmp_path):
+    """The name is part of the key: a file's extension is checked against
+    what it holds, and the facts name the file."""
+    cache = AudioCache(str(tmp_path / "cache"))
+    right = tmp_path / "a.mp3"
+    wrong = tmp_path / "a.m4a"
+    shutil.copy(AUDIO / "speech.mp3", right)
+    shutil.copy(AUDIO / "speech.mp3", wrong)
+    assert cache.info(str(right)).filename == "a.mp3"
+    with pytest.raises(AudioError, match=r"holds MP3 audio but is named \.m4a"):
+        cache.info(str(wrong))
 
 
 @pytest.mark.parametrize(

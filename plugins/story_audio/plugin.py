@@ -2,24 +2,28 @@
 
 Settings (defaults in ``settings()``):
 - ``STORY_AUDIO_CACHE``: keep results between builds (default True). Entries
-  are keyed by path, size and modification time, so an unchanged file is
-  never opened again.
+  are keyed by the file's content (SHA-256 of its bytes) and name, and by
+  this plugin's code, so an unchanged file is never opened again, even in a
+  fresh checkout.
 - ``STORY_AUDIO_MAX_BYTES``: larger files are refused (default 500 MB).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import os
 
 from portal import parallel
 from portal import signals as portal_signals
+from portal.checking import plural
 from portal.code_digest import tree_digest
+from portal.file_hashes import FileHashes
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem
-from portal.writing import write_atomically
+from portal.writing import write_if_changed
 
 from .audio import AudioError, AudioInfo, read_audio
 
@@ -30,6 +34,7 @@ DEFAULTS = {
     "STORY_AUDIO_MAX_BYTES": 500 * 1024 * 1024,
 }
 CACHE_FILE = "story_audio.json"
+HASHES_FILE = "story_audio.hashes.json"  # the audio files' hashes, by stat
 
 
 def _code() -> str:
@@ -46,16 +51,24 @@ def settings(pelican_settings) -> dict:
 
 
 class AudioCache:
-    """path -> (size, mtime_ns, info), saved as JSON in Pelican's CACHE_PATH."""
+    """An audio file's facts, saved as JSON in Pelican's CACHE_PATH and found
+    by what the file holds: its bytes' SHA-256 and its name (the name's
+    extension is checked against the contents). A fresh checkout, whose files
+    all have new mtimes, opens none of them with mutagen again; a file is
+    hashed once there (``portal.file_hashes`` then remembers the hash while
+    the file's stat is the same)."""
 
     def __init__(self, cache_path: str | None):
         self.path = os.path.join(cache_path, CACHE_FILE) if cache_path else None
         self.cover_dir = (
             os.path.join(cache_path, "story_audio_covers") if cache_path else None
         )
+        self.hashes = FileHashes(
+            os.path.join(cache_path, HASHES_FILE) if cache_path else None
+        )
         self.entries: dict[str, dict] = {}
-        self.reads = 0  # files actually opened this build; tests check it
-        self._dirty = False
+        self.used: dict[str, dict] = {}  # the entries of this build's files
+        self.opened = 0  # files read with mutagen in this build (for the log)
         if self.path and os.path.exists(self.path):
             try:
                 with open(self.path, encoding="utf-8") as handle:
@@ -65,22 +78,24 @@ class AudioCache:
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 logger.warning("[story_audio] ignoring unreadable cache %s", self.path)
 
+    def key(self, path: str) -> str:
+        """What the facts of the file at ``path`` depend on: its bytes and name."""
+        digest = hashlib.sha256(self.hashes.sha256(path).encode())
+        digest.update(b"\0" + os.path.basename(path).encode("utf-8"))
+        return digest.hexdigest()
+
     def info(self, path: str) -> AudioInfo:
         if not os.path.isfile(path):
             return read_audio(path)  # raises the editor-facing error
-        stat = os.stat(path)
-        key = os.path.abspath(path)
-        cached = _cached_info(self.entries.get(key), stat)
+        key = self.key(path)
+        cached = _cached_info(self.entries.get(key))
         if cached is not None:
+            self.used[key] = self.entries[key]
             return cached
-        self.reads += 1
+        logger.debug("[story_audio] reading %s (not in the cache)", path)
+        self.opened += 1
         info = read_audio(path, self.cover_dir)
-        self.entries[key] = {
-            "size": stat.st_size,
-            "mtime_ns": stat.st_mtime_ns,
-            "info": info.to_json(),
-        }
-        self._dirty = True
+        self.entries[key] = self.used[key] = {"info": info.to_json()}
         return info
 
     def prefetch(self, paths: list[str], workers: int) -> None:
@@ -90,55 +105,55 @@ class AudioCache:
         files are independent, so ``portal.parallel`` reads them in worker
         processes and ``info`` then finds them here. A file a worker cannot
         read is left for ``info``, which raises the editor-facing error."""
-        todo = []
+        if workers <= 1:
+            return
+        todo = {}
         for path in paths:
             try:
-                stat = os.stat(path)
+                key = self.key(path)
             except OSError:
                 continue
-            if _cached_info(self.entries.get(os.path.abspath(path)), stat) is None:
-                todo.append(path)
-        if workers <= 1 or len(todo) < parallel.MIN_ITEMS:
+            if _cached_info(self.entries.get(key)) is None:
+                todo[path] = key
+        if len(todo) < parallel.MIN_ITEMS:
             return
         read = functools.partial(_read_for_cache, cover_dir=self.cover_dir)
         done = 0
-        for path, entry in parallel.map_in_processes(read, todo, workers):
+        for path, entry in parallel.map_in_processes(read, list(todo), workers):
             if entry is not None:
-                self.entries[os.path.abspath(path)] = entry
-                self.reads += 1
-                self._dirty = True
+                logger.debug("[story_audio] reading %s (not in the cache)", path)
+                self.entries[todo[path]] = entry
+                self.opened += 1
                 done += 1
         logger.info("[story_audio] read %d files in %d processes", done, workers)
 
     def save(self) -> None:
-        if not (self.path and self._dirty):
-            return
-        write_atomically(
-            self.path, json.dumps({"code": _code(), "entries": self.entries})
-        )
-        self._dirty = False
+        """Keep the entries of this build's files (a replaced file's old
+        entry goes), and the files' hashes."""
+        self.hashes.save()
+        if self.path:
+            write_if_changed(
+                self.path,
+                json.dumps({"code": _code(), "entries": self.used}, sort_keys=True),
+            )
 
 
-def _cached_info(entry, stat) -> AudioInfo | None:
-    """The entry's facts if it is for this very file; None for a miss,
-    whatever the entry holds (an unreadable entry never stops a build)."""
+def _cached_info(entry) -> AudioInfo | None:
+    """The entry's facts; None for a miss, whatever the entry holds (an
+    unreadable entry never stops a build)."""
     try:
-        if entry["size"] == stat.st_size and entry["mtime_ns"] == stat.st_mtime_ns:
-            return AudioInfo.from_json(entry["info"])
+        return AudioInfo.from_json(entry["info"])
     except (KeyError, TypeError, ValueError, AttributeError):
-        pass
-    return None
+        return None
 
 
 def _read_for_cache(path: str, cover_dir: str | None):
     """(path, cache entry) from a worker process; (path, None) on any error."""
     try:
-        stat = os.stat(path)
         info = read_audio(path, cover_dir)
     except Exception:
         return path, None
-    entry = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "info": info.to_json()}
-    return path, entry
+    return path, {"info": info.to_json()}
 
 
 def cover_path(generator, info: AudioInfo) -> str | None:
@@ -156,7 +171,6 @@ def read_story_audio(generator, stories, report):
     cache = AudioCache(
         generator.settings["CACHE_PATH"] if options["STORY_AUDIO_CACHE"] else None
     )
-    generator.context["story_audio_reads"] = 0
     paths = []
     for story in stories:
         try:
@@ -189,7 +203,11 @@ def read_story_audio(generator, stories, report):
                 )
             )
     cache.save()
-    generator.context["story_audio_reads"] = cache.reads
+    logger.info(
+        "[story_audio] %s examined, %d known from the cache",
+        plural(cache.opened, "audio file"),
+        len(cache.used) - cache.opened,
+    )
 
 
 def register():
