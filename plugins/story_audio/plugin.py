@@ -68,7 +68,9 @@ class AudioCache:
         )
         self.entries: dict[str, dict] = {}
         self.used: dict[str, dict] = {}  # the entries of this build's files
-        self.opened = 0  # files read with mutagen in this build (for the log)
+        # For the log: the files looked up, and those read with mutagen.
+        self.looked_up: set[str] = set()
+        self.opened: set[str] = set()
         if self.path and os.path.exists(self.path):
             try:
                 with open(self.path, encoding="utf-8") as handle:
@@ -88,12 +90,13 @@ class AudioCache:
         if not os.path.isfile(path):
             return read_audio(path)  # raises the editor-facing error
         key = self.key(path)
+        self.looked_up.add(path)
         cached = _cached_info(self.entries.get(key))
         if cached is not None:
             self.used[key] = self.entries[key]
             return cached
         logger.debug("[story_audio] reading %s (not in the cache)", path)
-        self.opened += 1
+        self.opened.add(path)
         info = read_audio(path, self.cover_dir)
         self.entries[key] = self.used[key] = {"info": info.to_json()}
         return info
@@ -123,7 +126,7 @@ class AudioCache:
             if entry is not None:
                 logger.debug("[story_audio] reading %s (not in the cache)", path)
                 self.entries[todo[path]] = entry
-                self.opened += 1
+                self.opened.add(path)
                 done += 1
         logger.info("[story_audio] read %d files in %d processes", done, workers)
 
@@ -205,8 +208,8 @@ def read_story_audio(generator, stories, report):
     cache.save()
     logger.info(
         "[story_audio] %s examined, %d known from the cache",
-        plural(cache.opened, "audio file"),
-        len(cache.used) - cache.opened,
+        plural(len(cache.opened), "audio file"),
+        len(cache.looked_up - cache.opened),
     )
 
 
