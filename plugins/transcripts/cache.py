@@ -1,27 +1,35 @@
-"""Parsed transcripts kept between builds, keyed by the file's size and mtime.
+"""Parsed transcripts kept between builds, keyed by the file's content.
 
 webvtt-py takes about 12 ms to read a 45-minute transcript (300 cues): at
 10,000 stories, two minutes of every build (benchmarks/README.md). A parsed
 transcript is saved as a pickle in ``CACHE_PATH/transcripts/`` and read back
-(about a millisecond) while the file's size, mtime and this package's code
-are unchanged. On a cold build the transcripts not cached yet are parsed on
-every core first (``portal.parallel``). Unreadable files are never cached:
-they are read, and reported, every time.
+(about a millisecond) while the file's bytes (SHA-256), its name and this
+package's code are unchanged: a fresh checkout, whose files all have new
+mtimes, parses none again. The file's hash is remembered while its stat is
+the same (``portal.file_hashes``), so a rebuild does not even hash it. On a
+cold build the transcripts not cached yet are parsed on every core first
+(``portal.parallel``). Unreadable files are never cached: they are read,
+and reported, every time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import pickle
 
 from portal import parallel
 from portal.code_digest import tree_digest
+from portal.file_hashes import FileHashes
 from portal.writing import atomic_file
 
 from .transcript import Transcript, read_transcript
 
+logger = logging.getLogger(__name__)
+
 FOLDER = "transcripts"
+HASHES_FILE = "hashes.json"  # the transcript files' hashes, by stat
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -34,21 +42,28 @@ class TranscriptCache:
     def __init__(self, cache_path: str | None):
         self.folder = os.path.join(cache_path, FOLDER) if cache_path else None
         self.code = _code_stamp()
-        self.parsed = 0  # transcripts actually parsed this build (tests)
+        self.hashes = FileHashes(
+            os.path.join(self.folder, HASHES_FILE) if self.folder else None
+        )
 
     def _file(self, path: str) -> str:
         digest = hashlib.sha1(os.path.abspath(path).encode("utf-8")).hexdigest()
         return os.path.join(self.folder, digest + ".pickle")
 
-    def _stamp(self, path: str):
-        stat = os.stat(path)
-        return [stat.st_size, stat.st_mtime_ns, self.code]
+    def _stamp(self, path: str, name: str):
+        """What a parsed transcript depends on: the file's bytes, the name
+        its messages use, and the code that parses."""
+        return [self.hashes.sha256(path), name, self.code]
 
-    def cached(self, path: str) -> Transcript | None:
+    def save(self) -> None:
+        """Remember the hashes of this build's transcript files."""
+        self.hashes.save()
+
+    def cached(self, path: str, name: str) -> Transcript | None:
         if not self.folder:
             return None
         try:
-            stamp = self._stamp(path)
+            stamp = self._stamp(path, name)
             with open(self._file(path), "rb") as handle:
                 saved_stamp, transcript = pickle.load(handle)
         except Exception:
@@ -57,19 +72,19 @@ class TranscriptCache:
 
     def read(self, path: str, name: str) -> Transcript:
         """The transcript at ``path``: from the cache, or parsed and saved."""
-        transcript = self.cached(path)
+        transcript = self.cached(path, name)
         if transcript is not None:
             return transcript
+        logger.debug("[transcripts] parsing %s (not in the cache)", path)
         transcript = read_transcript(path, name)  # raises TranscriptError
-        self.parsed += 1
-        self._save(path, transcript)
+        self._save(path, name, transcript)
         return transcript
 
-    def _save(self, path: str, transcript: Transcript) -> None:
+    def _save(self, path: str, name: str, transcript: Transcript) -> None:
         if not self.folder:
             return
         try:
-            stamp = self._stamp(path)
+            stamp = self._stamp(path, name)
         except OSError:
             return
         with atomic_file(self._file(path)) as handle:
@@ -79,15 +94,19 @@ class TranscriptCache:
         """Parse the (path, name) files not cached yet, on every core."""
         if not self.folder or workers <= 1:
             return
-        missing = [item for item in files if self.cached(item[0]) is None]
+        missing = [item for item in files if self.cached(*item) is None]
         if len(missing) < parallel.MIN_ITEMS:
             return
-        self.parsed += sum(parallel.map_in_processes(self._parse_one, missing, workers))
+        for path, parsed in parallel.map_in_processes(
+            self._parse_one, missing, workers
+        ):
+            if parsed:
+                logger.debug("[transcripts] parsing %s (not in the cache)", path)
 
-    def _parse_one(self, item: tuple[str, str]) -> int:
+    def _parse_one(self, item: tuple[str, str]) -> tuple[str, bool]:
         path, name = item
         try:
-            self._save(path, read_transcript(path, name))
+            self._save(path, name, read_transcript(path, name))
         except Exception:
-            return 0  # parsed again, and reported, in the build process
-        return 1
+            return path, False  # parsed again, and reported, in the build process
+        return path, True

@@ -37,6 +37,7 @@ from pelican import signals
 
 from portal import outputs, parallel
 from portal import signals as portal_signals
+from portal.checking import plural
 from portal.frontmatter import line_of
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem, Severity
@@ -52,9 +53,6 @@ from .transcript import TranscriptError, read_transcript
 
 logger = logging.getLogger(__name__)
 WRITTEN_MANIFEST = "written.json"
-# What the last build's transcript files step did, for tests: stories whose
-# VTT, SRT and JSON were made again.
-LAST_COUNTS: dict[str, int] = {}
 _cache: TranscriptCache | None = None  # the running build's (check_stories)
 
 
@@ -88,7 +86,7 @@ def check_stories(generator, stories, report):
     )
     for story in stories:
         check_story(story, report)
-    generator.context["transcripts_parsed"] = _cache.parsed
+    _cache.save()
 
 
 def check_story(story, report) -> None:
@@ -241,8 +239,10 @@ class TranscriptFilesGenerator:
                     story.chapters_path, formats.chapters_json(story.chapter_list)
                 )
         self._save_manifest(current)
-        LAST_COUNTS["formatted"] = written
-        logger.debug("[transcripts] wrote the transcripts of %d stories", written)
+        logger.info(
+            "[transcripts] made the transcript files of %s again",
+            plural(written, "story", "stories"),
+        )
 
     def _load_manifest(self) -> dict:
         if not self.manifest_path:

@@ -7,7 +7,7 @@ until the last page is written, 10,000 stories needed about 4 GB
 story. Each story gets a ``StoredTranscript``: the few values it takes to
 find (or make again) its cues, chapter sections and timeline, which are
 pickled in ``CACHE_PATH/transcripts/pages/`` (one file a transcript,
-rewritten only when its key changes: the transcript file's size and mtime,
+rewritten only when its key changes: the transcript file's content hash,
 this package's code, the chapters, the participants and the audio's
 length).
 
@@ -41,7 +41,6 @@ RECENT = 2  # transcripts kept loaded (the page being rendered, and one more)
 
 # (file, key) -> (cues, sections, timeline), most recently used last.
 _recent: collections.OrderedDict[tuple[str, str], tuple] = collections.OrderedDict()
-LOADS = {"read": 0}  # transcripts read from their files (tests)
 
 CUES, SECTIONS, TIMELINE = 0, 1, 2
 
@@ -91,12 +90,10 @@ class StoredTranscript:
         self.file = None
         self.key = None
         if cache is not None and cache.folder:
-            stat = os.stat(source)
             self.key = hashlib.sha1(
                 json.dumps(
                     [
-                        stat.st_size,
-                        stat.st_mtime_ns,
+                        cache.hashes.sha256(source),
                         cache.code,
                         chapters,
                         participants,
@@ -154,7 +151,6 @@ class StoredTranscript:
                 view = pickle.load(handle)
         except Exception:
             return None
-        LOADS["read"] += 1
         return view
 
     def _save(self, view) -> None:
