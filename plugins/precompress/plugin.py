@@ -55,9 +55,6 @@ SUFFIXES = {"gzip": ".gz", "br": ".br"}
 ASSET_EXTENSIONS = (".css", ".js", ".mjs", ".svg")
 CACHE_FILE = "precompress.json"
 
-# What the last build did, for tests and the log: compressed / unchanged.
-LAST_COUNTS: dict[str, int] = {}
-
 
 def _code() -> str:
     """This plugin's code: what it compressed with other code is redone."""
@@ -196,10 +193,6 @@ def precompress(pelican) -> None:
             manifest_path,
             json.dumps({"code": _code(), "files": fresh}, sort_keys=True),
         )
-    LAST_COUNTS.clear()
-    LAST_COUNTS.update(
-        compressed=compressed, unchanged=len(files) - compressed, removed=removed
-    )
     logger.info(
         "[precompress] %d files compressed (%s), %d unchanged, %d stale copies removed",
         compressed,

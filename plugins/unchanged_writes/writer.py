@@ -12,8 +12,8 @@ Story pages go one step further (``render_cache.py``): a page whose inputs
 may show of other stories) have the same key as when it was written is not
 rendered at all; the page already in the output stands in for the render.
 
-It counts what it did (files ``written`` and ``unchanged``), logs the counts
-at the end of the build and keeps them in ``LAST_COUNTS`` for tests. Files
+It counts what it did (files ``written`` and ``unchanged``, story pages
+``reused``) and logs the counts at the end of the build. Files
 other plugins write themselves can use ``write_if_changed`` for the same
 effect (``portal.writing``).
 """
@@ -34,9 +34,6 @@ from .render_cache import RenderCache, StoredTemplate
 
 logger = logging.getLogger(__name__)
 
-# Counts of the last build in this process: files "written", "unchanged",
-# and story pages "reused" without rendering.
-LAST_COUNTS: dict[str, int] = {}
 _current: UnchangedWriter | None = None  # the writer of the running build
 
 
@@ -54,7 +51,6 @@ class _PendingFile(io.StringIO):
             data = self.getvalue().encode(self._encoding)
             outcome = "written" if write_if_changed(self._path, data) else "unchanged"
             setattr(self._writer, outcome, getattr(self._writer, outcome) + 1)
-            LAST_COUNTS[outcome] = LAST_COUNTS.get(outcome, 0) + 1
         super().close()
 
 
@@ -62,10 +58,11 @@ class UnchangedWriter(Writer):
     def __init__(self, output_path, settings=None):
         global _current
         super().__init__(output_path, settings=settings)
-        LAST_COUNTS.clear()
-        LAST_COUNTS.update(written=0, unchanged=0, reused=0)
+        # What this build did, for the log: files written, files left alone
+        # (same bytes), story pages not rendered (inputs unchanged).
         self.written = 0
         self.unchanged = 0
+        self.reused = 0
         self.render_cache = RenderCache(self.settings, output_path)
         # Story pages rendered ahead in worker processes (``prerender``).
         self.prerendered: set[str] | None = None
@@ -87,14 +84,12 @@ class UnchangedWriter(Writer):
         if stored is not None:
             template = StoredTemplate(stored)
             if not ahead:
-                LAST_COUNTS["reused"] += 1
+                self.reused += 1
         super().write_file(name, template, context, **kwargs)
         if ahead and stored is not None:
             # A worker wrote it a moment ago: count it as written here.
             self.unchanged -= 1
             self.written += 1
-            LAST_COUNTS["unchanged"] -= 1
-            LAST_COUNTS["written"] += 1
         if os.path.exists(os.path.join(self.output_path, name)):
             cache.remember(name, key)
 
@@ -137,17 +132,17 @@ def start(pelican):
 
 def finish(pelican):
     global _current
-    if _current is not None:
-        _current.render_cache.save()
-        _current = None
-    if LAST_COUNTS:
-        logger.info(
-            "[unchanged_writes] %d files written, %d unchanged and left alone; "
-            "%d story pages not rendered again (inputs unchanged)",
-            LAST_COUNTS["written"],
-            LAST_COUNTS["unchanged"],
-            LAST_COUNTS["reused"],
-        )
+    if _current is None:
+        return
+    _current.render_cache.save()
+    logger.info(
+        "[unchanged_writes] %d files written, %d unchanged and left alone; "
+        "%d story pages not rendered again (inputs unchanged)",
+        _current.written,
+        _current.unchanged,
+        _current.reused,
+    )
+    _current = None
 
 
 def register():
