@@ -13,7 +13,20 @@ import os
 import shutil
 from urllib.parse import quote
 
+from portal.file_hashes import FileHashes
+
 DEFAULTS = {"STORY_MEDIA_URL": "", "STORY_MEDIA_OUTPUT_PATH": "output-media"}
+# Hashes remembered in this process only, for callers without a cache folder.
+_in_memory = FileHashes(None)
+
+
+def file_hashes(cache_path: str | None, publisher: str) -> FileHashes:
+    """The hashes that decide whether a file ``publisher`` (a plugin's name)
+    publishes is already in place, remembered between builds in
+    ``cache_path`` (when there is one), in a memo of that publisher's own."""
+    if not cache_path:
+        return _in_memory
+    return FileHashes(os.path.join(cache_path, f"{publisher}.hashes.json"))
 
 
 def settings(pelican_settings) -> dict:
@@ -41,18 +54,20 @@ def audio_location(options: dict, output_path: str, path: str) -> tuple[str, str
     return url, os.path.join(output_path, path)
 
 
-def same_file(source: str, target: str) -> bool:
-    """Skip the copy when the output already holds this exact file."""
+def same_file(source: str, target: str, hashes: FileHashes = _in_memory) -> bool:
+    """Skip the copy when the output already holds these exact bytes: a link
+    to the source itself, or a file with the same content hash (a fresh
+    checkout gives the source a new inode and mtime, not new bytes)."""
     try:
         a, b = os.stat(source), os.stat(target)
     except FileNotFoundError:
         return False
     if (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino):
         return True  # a hard link to the source itself
-    return a.st_size == b.st_size and int(a.st_mtime) == int(b.st_mtime)
+    return a.st_size == b.st_size and hashes.sha256(source) == hashes.sha256(target)
 
 
-def publish_file(source: str, target: str) -> None:
+def publish_file(source: str, target: str, hashes: FileHashes = _in_memory) -> None:
     """Hard-link the file into the output, or copy it where that is impossible.
 
     A 45-minute conversation is tens of megabytes; copying every story's
@@ -61,7 +76,7 @@ def publish_file(source: str, target: str) -> None:
     cached renditions) are only ever replaced by new files, never changed in
     place by the build, so the output cannot be altered through the link."""
     os.makedirs(os.path.dirname(target), exist_ok=True)
-    if same_file(source, target):
+    if same_file(source, target, hashes):
         return
     if os.path.lexists(target):
         os.unlink(target)  # never write through an old link into a source

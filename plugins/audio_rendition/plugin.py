@@ -170,8 +170,10 @@ class AudioRenditionGenerator:
                 self.copies.append((story.master_audio_path, target))
 
     def generate_output(self, writer):
+        hashes = media.file_hashes(self.settings.get("CACHE_PATH"), "audio_rendition")
         for source, target in self.copies:
-            media.publish_file(source, target)
+            media.publish_file(source, target, hashes)
+        hashes.save()
         for slug, target in self.renditions:
             _remove_earlier_renditions(slug, target)
 

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from pelican import signals
 
-from portal.media import publish_file
+from portal.media import file_hashes, publish_file
 from portal.outputs import story_folder
 from portal.paths import StoryPathError, story_file
 
@@ -59,8 +59,10 @@ class StoryAssetsGenerator:
                 setattr(story, f"{field}_url", url)
 
     def generate_output(self, writer):
+        hashes = file_hashes(self.settings.get("CACHE_PATH"), "story_assets")
         for source, target in self.copies:
-            publish_file(source, target)
+            publish_file(source, target, hashes)
+        hashes.save()
 
 
 def get_generators(pelican):
