@@ -1,52 +1,105 @@
 """Rebuilds do only the work that changed (no timings: see benchmarks/).
 
-Three builds of one site into the same output and cache: a cold build, a
-rebuild with nothing changed, then rebuilds after one story's Markdown and
-one story's audio changed. What each build read, rendered into new bytes,
-wrote and compressed is counted by the plugins and checked here."""
+Builds of one site into the same output and cache: a cold build, a rebuild
+with nothing changed, rebuilds after one story's Markdown, audio and
+transcript changed, and a fresh checkout (every file new, with a new mtime)
+with the cache folder restored. What each build read, parsed, rendered,
+wrote and compressed is read from what it logs and from the output files
+themselves (their bytes and mtimes)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
+import re
 import shutil
 
 import mutagen
 import pytest
 from mutagen.id3 import COMM
-from pelican import signals
 
 from tests.support import build_site, copy_content
 
 
-class BuildRecorder:
-    """What the last build's plugins report, captured from Pelican signals."""
+@dataclasses.dataclass
+class BuildLog:
+    """What one build said it did, read from its log."""
 
-    def __init__(self):
-        self.audio_reads: int | None = None
-        self.transcripts_parsed: int | None = None
-        self.transcripts_formatted: int | None = None
+    audio_examined: int  # audio files opened with mutagen
+    transcripts_parsed: list[str]  # transcript files parsed
+    transcripts_made: int  # stories whose VTT, SRT and JSON were made
+    written: int  # output files written (the rest kept their bytes and mtime)
+    unchanged: int
+    reused: int  # story pages not rendered again
+    compressed: int
+
+    @classmethod
+    def of(cls, messages: list[str]) -> BuildLog:
+        def number(pattern: str, group: int = 1) -> int:
+            found = [re.search(pattern, m) for m in messages]
+            [match] = [m for m in found if m]
+            return int(match.group(group))
+
+        writes = (
+            r"\[unchanged_writes\] (\d+) files written, (\d+) unchanged.*?(\d+) story"
+        )
+        return cls(
+            audio_examined=number(r"\[story_audio\] (\d+) audio files? examined"),
+            transcripts_parsed=[
+                m for m in messages if m.startswith("[transcripts] parsing ")
+            ],
+            transcripts_made=number(
+                r"\[transcripts\] made the transcript files of (\d+) stor"
+            ),
+            written=number(writes, 1),
+            unchanged=number(writes, 2),
+            reused=number(writes, 3),
+            compressed=number(r"\[precompress\] (\d+) files compressed"),
+        )
+
+
+class Builder:
+    """Builds ``content`` into ``out`` with the cache ``cache``, all under
+    one folder, and reads back what each build logged."""
+
+    def __init__(self, tmp_path, caplog):
+        self.tmp_path = tmp_path
+        self.caplog = caplog
         self.markdown_reads = 0
+        caplog.set_level(logging.INFO)
+        # Which files are parsed is said at debug level.
+        caplog.set_level(logging.DEBUG, logger="transcripts")
 
-    def after_articles(self, generator):
-        self.audio_reads = generator.context.get("story_audio_reads")
-        self.transcripts_parsed = generator.context.get("transcripts_parsed")
+    def __call__(self, **settings) -> tuple[object, BuildLog]:
+        self.caplog.clear()
+        self.markdown_reads = 0
+        output = build_site(
+            self.tmp_path / "content",
+            self.tmp_path / "out",
+            cache_dir=self.tmp_path / "cache",
+            **settings,
+        )
+        messages = [record.getMessage() for record in self.caplog.records]
+        assert not [m for m in messages if "Cannot load plugin" in m]
+        return output, BuildLog.of(messages)
 
 
 @pytest.fixture
-def recorder(monkeypatch):
+def build(tmp_path, caplog, monkeypatch):
+    """A Builder; it also counts the Markdown files Pelican's reader cache
+    let through to our reader (Pelican logs every file, read or cached)."""
     import story_reader.reader as reader_module
 
-    recorder = BuildRecorder()
+    builder = Builder(tmp_path, caplog)
     original = reader_module.FrontMatterMarkdownReader.read
 
     def counting_read(self, source_path):
-        recorder.markdown_reads += 1
+        builder.markdown_reads += 1
         return original(self, source_path)
 
     monkeypatch.setattr(reader_module.FrontMatterMarkdownReader, "read", counting_read)
-    signals.article_generator_finalized.connect(recorder.after_articles)
-    yield recorder
-    signals.article_generator_finalized.disconnect(recorder.after_articles)
+    return builder
 
 
 def _snapshot(output):
@@ -63,73 +116,64 @@ def _plain_theme_file(name: str) -> bool:
     return name.startswith("theme/") and not (len(parts) >= 3 and len(parts[-2]) == 10)
 
 
-def _build(tmp_path, recorder):
-    import precompress.plugin as precompress
-    import transcripts.plugin as transcripts
-    import unchanged_writes.writer as unchanged
+def _touched(before: dict, after: dict) -> set[str]:
+    """Files written since ``before``, leaving out those every build writes:
+    Pelican copies the theme's static files on every build (small; their
+    fingerprinted copies, which pages link, stay untouched), and the
+    pelican-sitemap package rewrites sitemap.xml (same bytes, new mtime)."""
+    return {
+        name
+        for name, stamp in after.items()
+        if before.get(name) != stamp
+        and not _plain_theme_file(name)
+        and name != "sitemap.xml"
+    }
 
-    recorder.audio_reads = None
-    recorder.markdown_reads = 0
-    output = build_site(
-        tmp_path / "content", tmp_path / "out", cache_dir=tmp_path / "cache"
-    )
-    recorder.transcripts_formatted = transcripts.LAST_COUNTS.get("formatted")
-    return output, dict(unchanged.LAST_COUNTS), dict(precompress.LAST_COUNTS)
 
-
-def test_rebuilds_redo_only_what_changed(tmp_path, recorder, caplog):
-    caplog.set_level(logging.INFO)
-    content = copy_content(tmp_path / "content", stories=True)
-    output, written, compressed = _build(tmp_path, recorder)
-    stories = sorted(
+def _published_stories(content, output) -> list:
+    return sorted(
         path.parent
         for path in (content / "stories").glob("*/story.md")
         if (output / "stories" / path.parent.name / "index.html").exists()
     )
+
+
+def test_rebuilds_redo_only_what_changed(tmp_path, build):
+    content = copy_content(tmp_path / "content", stories=True)
+    output, log = build()
+    stories = _published_stories(content, output)
     assert len(stories) >= 5
-    assert not [r for r in caplog.records if "Cannot load plugin" in r.getMessage()]
-    cold_reads = recorder.audio_reads
-    assert cold_reads >= 5  # every story's audio read once
-    assert recorder.transcripts_parsed >= 5  # and every transcript parsed
-    assert recorder.transcripts_formatted >= 5  # and written as VTT, SRT, JSON
-    assert recorder.markdown_reads >= len(stories)
-    assert written["written"] > 10 and written["unchanged"] == 0
-    assert compressed["compressed"] > 10
+    assert log.audio_examined >= 5  # every story's audio read once
+    assert len(log.transcripts_parsed) >= 5  # and every transcript parsed
+    assert log.transcripts_made >= 5  # and written as VTT, SRT, JSON
+    assert build.markdown_reads >= len(stories)
+    assert log.written > 10 and log.unchanged == 0
+    assert log.compressed > 10
     before = _snapshot(output)
 
     # Nothing changed: no Markdown or audio read, no file written or compressed.
-    output, written, compressed = _build(tmp_path, recorder)
-    assert recorder.audio_reads == 0
-    assert recorder.transcripts_parsed == 0
-    assert recorder.transcripts_formatted == 0
-    assert recorder.markdown_reads == 0
-    assert written["written"] == 0 and written["unchanged"] > 10
+    output, log = build()
+    assert log.audio_examined == 0
+    assert log.transcripts_parsed == []
+    assert log.transcripts_made == 0
+    assert build.markdown_reads == 0
+    assert log.written == 0 and log.unchanged > 10
     # No story page (nor its embed page) rendered again.
-    reused = written["reused"]
+    reused = log.reused
     assert reused >= len(stories) and reused % len(stories) == 0
     per_story = reused // len(stories)
-    assert compressed["compressed"] == 0
-    touched = {
-        name for name, stamp in _snapshot(output).items() if before[name] != stamp
-    }
-    # Pelican copies the theme's static files on every build (small; their
-    # fingerprinted copies, which pages link, stay untouched), and the
-    # pelican-sitemap package rewrites sitemap.xml (same bytes, new mtime).
-    assert {
-        name
-        for name in touched
-        if not _plain_theme_file(name) and name != "sitemap.xml"
-    } == set()
+    assert log.compressed == 0
+    assert _touched(before, _snapshot(output)) == set()
 
     # One story's Markdown edited: that file alone is read again, its page
     # alone (and its compressed copies) changes among story pages.
     edited = stories[0]
     with open(edited / "story.md", "a", encoding="utf-8") as handle:
         handle.write("\nThey met again a year later.\n")
-    output, written, compressed = _build(tmp_path, recorder)
-    assert recorder.markdown_reads == 1
-    assert recorder.audio_reads == 0
-    assert written["reused"] == reused - per_story
+    output, log = build()
+    assert build.markdown_reads == 1
+    assert log.audio_examined == 0
+    assert log.reused == reused - per_story
     after = _snapshot(output)
     changed = {name for name in after if after[name] != before.get(name)}
     page = f"stories/{edited.name}/index.html"
@@ -154,10 +198,10 @@ def test_rebuilds_redo_only_what_changed(tmp_path, recorder, caplog):
     tags["COMM::eng"] = COMM(encoding=3, lang="eng", desc="", text=["x" * 4000])
     tags.save()
     assert audio.stat().st_size > old_size
-    output, written, compressed = _build(tmp_path, recorder)
-    assert recorder.audio_reads == 1
-    assert recorder.markdown_reads == 0
-    assert recorder.transcripts_parsed == 0
+    output, log = build()
+    assert log.audio_examined == 1
+    assert build.markdown_reads == 0
+    assert log.transcripts_parsed == []
     after = _snapshot(output)
     page = f"stories/{replaced.name}/index.html"
     assert after[page] != before.get(page)
@@ -181,32 +225,87 @@ def test_rebuilds_redo_only_what_changed(tmp_path, recorder, caplog):
     first_cue = next(i for i, line in enumerate(lines) if line.startswith("<v "))
     lines[first_cue] += " (corrected)"
     corrected.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    output, written, compressed = _build(tmp_path, recorder)
-    assert recorder.transcripts_parsed == 1
-    assert recorder.transcripts_formatted == 1
+    output, log = build()
+    assert log.transcripts_parsed == [
+        f"[transcripts] parsing {corrected} (not in the cache)"
+    ]
+    assert log.transcripts_made == 1
     vtt = output / "stories" / stories[-1].name / "transcript.vtt"
     assert "(corrected)" in vtt.read_text(encoding="utf-8")
 
 
-def test_a_changed_template_renders_every_story_page_again(tmp_path):
-    import unchanged_writes.writer as unchanged
+def _fresh_checkout(folder) -> None:
+    """``folder`` as a fresh clone has it: the same bytes in new files (new
+    inodes) whose mtimes are all the time of the checkout."""
+    clone = folder.with_name(folder.name + ".clone")
+    shutil.copytree(folder, clone, copy_function=shutil.copyfile)
+    shutil.rmtree(folder)
+    clone.rename(folder)
+    for path in folder.rglob("*"):
+        os.utime(path)
 
+
+def _restore_cache(folder) -> None:
+    """``folder`` as actions/cache restores it: unpacked from an archive into
+    new files (new inodes and ctimes), mtimes as they were saved."""
+    saved = folder.with_name(folder.name + ".saved")
+    shutil.copytree(folder, saved)
+    shutil.rmtree(folder)
+    saved.rename(folder)
+
+
+def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build):
+    """The content repository's publish workflow: a new clone (every file a
+    new mtime) and the cache folder kept between runs. Nothing unchanged is
+    read, parsed or written again, and an edited story alone is."""
+    content = copy_content(tmp_path / "content", stories=True)
+    output, log = build()
+    stories = _published_stories(content, output)
+    assert log.audio_examined >= 5 and len(log.transcripts_parsed) >= 5
+    before = _snapshot(output)
+
+    _fresh_checkout(content)
+    _restore_cache(tmp_path / "cache")
+    output, log = build()
+    assert log.audio_examined == 0
+    assert log.transcripts_parsed == []
+    assert log.transcripts_made == 0
+    assert build.markdown_reads == 0  # Pelican's reader cache: by SHA-256
+    assert log.written == 0 and log.compressed == 0
+    assert _touched(before, _snapshot(output)) == set()
+
+    # The next clone brings one edited story: its page alone is made again.
+    _fresh_checkout(content)
+    _restore_cache(tmp_path / "cache")
+    edited = stories[1]
+    with open(edited / "story.md", "a", encoding="utf-8") as handle:
+        handle.write("\nThey wrote to each other for years.\n")
+    output, log = build()
+    assert build.markdown_reads == 1
+    assert log.audio_examined == 0 and log.transcripts_parsed == []
+    after = _snapshot(output)
+    page = f"stories/{edited.name}/index.html"
+    assert "They wrote to each other for years." in (output / page).read_text()
+    story_pages = {
+        name
+        for name in _touched(before, after)
+        if name.startswith("stories/") and name.count("/") == 2
+    }
+    assert story_pages == {page, page + ".gz", page + ".br"}
+
+
+def test_a_changed_template_renders_every_story_page_again(tmp_path, build):
     from tests.support import PROJECT_ROOT
 
-    content = copy_content(tmp_path / "content", stories=True)
+    copy_content(tmp_path / "content", stories=True)
     theme = tmp_path / "theme"
     shutil.copytree(PROJECT_ROOT / "theme", theme)
 
-    def build():
-        return build_site(
-            content, tmp_path / "out", cache_dir=tmp_path / "cache", THEME=str(theme)
-        )
-
-    output = build()
+    output, log = build(THEME=str(theme))
     pages = sorted((output / "stories").glob("*/index.html"))
     assert len(pages) >= 5
-    build()
-    assert unchanged.LAST_COUNTS["reused"] >= len(pages)  # story and embed pages
+    output, log = build(THEME=str(theme))
+    assert log.reused >= len(pages)  # story and embed pages
 
     article = theme / "templates" / "article.html"
     article.write_text(
@@ -214,6 +313,6 @@ def test_a_changed_template_renders_every_story_page_again(tmp_path):
             '<article class="story"', '<article data-marker="v2" class="story"'
         )
     )
-    build()
-    assert unchanged.LAST_COUNTS["reused"] == 0
+    output, log = build(THEME=str(theme))
+    assert log.reused == 0
     assert all('data-marker="v2"' in page.read_text() for page in pages)
