@@ -1,7 +1,7 @@
 """Where a story was recorded, as browse pages and search group it.
 
 Editors write a location the way people say it ("Tulsa, Oklahoma",
-"Decorah, IA", "Puerto Rico"). For US locations the state is recognised by
+"Decorah, IA", "Puerto Rico"). For US locations the state is recognized by
 the ``us`` package, by name or postal abbreviation, so "Tulsa, OK" and
 "Tulsa, Oklahoma" land on the same state page. Anything else keeps the
 region as written."""

@@ -265,7 +265,7 @@ class PageFrontMatter(_Strict):
 # guide and every error message take their wording from here.
 FIELD_HELP: dict[str, str] = {
     "id": "a permanent id that never changes, like oss-2019-0042 (podcast apps "
-    "use it to recognise the episode)",
+    "use it to recognize the episode)",
     "title": "the story's title, in quotes if it contains a colon",
     "summary": "one or two sentences for listings, the podcast and sharing",
     "date": "the day it was recorded, as YYYY-MM-DD",

@@ -591,7 +591,7 @@ CORPUS = [
         [
             f"{S}/missing-fields/story.md:2: id: is required but missing - add id: a"
             " permanent id that never changes, like oss-2019-0042 (podcast apps use"
-            " it to recognise the episode)",
+            " it to recognize the episode)",
             f"{S}/missing-fields/story.md:2: relationship: is required but missing -"
             " add relationship: one of: strangers, family, friends, colleagues,"
             " neighbors, acquaintances",

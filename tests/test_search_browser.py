@@ -210,8 +210,8 @@ def test_filters_narrow_the_results(page, site_server):
     )
     titles = {r.text_content() for r in page.query_selector_all(".search-result h3")}
     assert titles == {
-        "I try to not bring up politics...",
-        "I rushed towards you and I just started screaming, 'Leave him alone!'",
+        "I try to not bring up politics…",
+        "I rushed towards you and I just started screaming, ‘Leave him alone!’",
         "Family Politics",
     }
     page.check("input[name=state][value=Ohio]")

@@ -113,8 +113,8 @@ FORMS: dict[str, FormSpec] = {
                     "political_views",
                     "How do you describe your political views?",
                     "text",
-                    hint="In your own words: for example 'conservative', "
-                    "'progressive', 'independent', 'somewhere in between'.",
+                    hint="In your own words: for example “conservative”, "
+                    "“progressive”, “independent”, “somewhere in between”.",
                 ),
                 FieldSpec(
                     "hopes",
@@ -164,7 +164,7 @@ FORMS: dict[str, FormSpec] = {
                     "Which community do you serve?",
                     "text",
                     hint="The people you work with and where they are: for "
-                    "example 'veterans in northern Ohio'.",
+                    "example “veterans in northern Ohio”.",
                 ),
                 FieldSpec(
                     "message",

@@ -1,0 +1,112 @@
+"""The site's copy as visitors read it: curly quotes and apostrophes, real
+ellipses, US spelling.
+
+Templates, content pages (Markdown through Python-Markdown's smarty
+extension), data files and the sample stories all reach the built pages, so
+the check reads the visible text of every page of the sample site: text
+nodes outside code, and the attributes people hear or see (alt, title,
+aria-label, placeholder, the description and share titles)."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import pytest
+
+# Straight quotes and three dots are typewriter stand-ins in prose.
+STRAIGHT = re.compile(r"""["']|\.\.\.""")
+# British spellings (and stems) the copy must not use; US spelling throughout.
+BRITISH = re.compile(
+    r"\b(?:colour|favourite|behaviour|neighbour|honour|labour|centre|theatre|"
+    r"metre|programme|catalogue|licence|defence|travelled|cancelled|"
+    r"judgement|whilst|amongst|learnt|jewellery|grey|"
+    r"(?:organi|recogni|reali|apologi|summari|criti|minimi|maximi|priori|"
+    r"authori|customi|personali|categori|memori|optimi|utili|standardi|"
+    r"emphasi|analy)s(?:e|es|ed|ing|ation|ations))\b",
+    re.IGNORECASE,
+)
+# Not prose: code, and what people type.
+NOT_PROSE = "//script|//style|//code|//pre|//kbd|//samp|//textarea|//template"
+SPOKEN_ATTRIBUTES = (
+    "//@alt|//@title|//@aria-label|//@placeholder"
+    "|//meta[@name='description']/@content"
+    "|//meta[@property='og:title' or @property='og:description']/@content"
+)
+
+
+def visible_text(html: bytes) -> list[str]:
+    tree = lxml.html.fromstring(html)
+    for node in tree.xpath(NOT_PROSE):
+        node.drop_tree()
+    return [
+        str(text) for text in tree.xpath("//text()") + tree.xpath(SPOKEN_ATTRIBUTES)
+    ]
+
+
+def copy_problems(html: bytes) -> list[str]:
+    """Each straight quote, "..." or British spelling, with its context."""
+    problems = []
+    for text in visible_text(html):
+        for pattern, what in ((STRAIGHT, "typewriter"), (BRITISH, "British")):
+            for found in pattern.finditer(text):
+                around = text[max(0, found.start() - 30) : found.end() + 30]
+                problems.append(
+                    f"{what} {found.group()!r} in {' '.join(around.split())!r}"
+                )
+    return problems
+
+
+def test_the_check_finds_typewriter_quotes_and_british_spelling():
+    html = (
+        b'<html><head><title>It\'s "here"...</title>'
+        b'<meta name="description" content="Our favourite"></head>'
+        b"<body><p>The colour of '<em>our</em>' street</p>"
+        b'<p alt="x">Let\xe2\x80\x99s go \xe2\x80\x9chome\xe2\x80\xa6\xe2\x80\x9d</p>'
+        b"<code>don't \"flag\" code...</code><script>var a = 'b';</script>"
+        b"<p>We organized a program at the center.</p></body></html>"
+    )
+    found = sorted(problem.split(" in ")[0] for problem in copy_problems(html))
+    # The title's ', " x2 and ...; the paragraph's ' x2; two British words.
+    # Nothing from the curly text, the code or the script; US spelling passes.
+    assert found == sorted(
+        ['typewriter "\'"'] * 3
+        + ["typewriter '\"'"] * 2
+        + ["typewriter '...'", "British 'colour'", "British 'favourite'"]
+    )
+
+
+def test_every_page_uses_typographic_quotes_and_us_spelling(sample_site):
+    pages = sorted(sample_site.rglob("*.html"))
+    assert len(pages) > 30
+    found = []
+    for page in pages:
+        if "admin" in page.relative_to(sample_site).parts:
+            continue  # the editing UI is Decap CMS's page, not our copy
+        for problem in copy_problems(page.read_bytes()):
+            found.append(f"{page.relative_to(sample_site)}: {problem}")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "markdown, html",
+    [
+        ('It\'s "ours"...', "It’s “ours”…"),
+        ("The '90s -- and 'then'", "The ’90s – and ‘then’"),
+    ],
+)
+def test_markdown_pages_are_typeset_by_the_configured_smarty(markdown, html):
+    import markdown as python_markdown
+
+    import pelicanconf
+
+    config = pelicanconf.MARKDOWN
+    assert "markdown.extensions.smarty" in config["extension_configs"]
+    rendered = python_markdown.markdown(
+        markdown,
+        extensions=list(config["extension_configs"]),
+        extension_configs=config["extension_configs"],
+        output_format=config["output_format"],
+    )
+    # smarty writes entities; the browser shows the characters.
+    assert lxml.html.fromstring(rendered).text_content() == html
