@@ -33,6 +33,7 @@ class BuildLog:
     unchanged: int
     reused: int  # story pages not rendered again
     compressed: int
+    art_made: list[str]  # podcast art and pictures made (not in the cache)
 
     @classmethod
     def of(cls, messages: list[str]) -> BuildLog:
@@ -56,6 +57,7 @@ class BuildLog:
             unchanged=number(writes, 2),
             reused=number(writes, 3),
             compressed=number(r"\[precompress\] (\d+) files compressed"),
+            art_made=[m for m in messages if m.startswith("[artwork] making ")],
         )
 
 
@@ -68,8 +70,9 @@ class Builder:
         self.caplog = caplog
         self.markdown_reads = 0
         caplog.set_level(logging.INFO)
-        # Which files are parsed is said at debug level.
+        # Which files are parsed, and which art is made, is said at debug level.
         caplog.set_level(logging.DEBUG, logger="transcripts")
+        caplog.set_level(logging.DEBUG, logger="artwork")
 
     def __call__(self, **settings) -> tuple[object, BuildLog]:
         self.caplog.clear()
@@ -262,6 +265,7 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
     output, log = build()
     stories = _published_stories(content, output)
     assert log.audio_examined >= 5 and len(log.transcripts_parsed) >= 5
+    assert len(log.art_made) >= 5  # the stories' podcast art and pictures
     before = _snapshot(output)
 
     _fresh_checkout(content)
@@ -270,6 +274,7 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
     assert log.audio_examined == 0
     assert log.transcripts_parsed == []
     assert log.transcripts_made == 0
+    assert log.art_made == []
     assert build.markdown_reads == 0  # Pelican's reader cache: by SHA-256
     assert log.written == 0 and log.compressed == 0
     assert _touched(before, _snapshot(output)) == set()

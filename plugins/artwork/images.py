@@ -16,20 +16,33 @@ have photos of every shape and colour mode, so:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import logging
 import os
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from portal.code_digest import tree_digest
 from portal.problems import FixableError
 from portal.writing import whole_image, write_atomically
 
 MIN_SIZE = 1400
 MAX_SIZE = 3000
 JPEG_QUALITY = 90
-# Part of every cache key: change it when the processing changes.
-PROCESS_VERSION = "1"
+
+logger = logging.getLogger(__name__)
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+@functools.cache
+def making_code() -> str:
+    """The code that makes the art's bytes (this module and the drawn
+    cover): part of every cache key, so changed processing makes new art."""
+    return tree_digest(
+        os.path.join(_HERE, "images.py"), os.path.join(_HERE, "default_cover.py")
+    )
 
 
 class ArtworkError(FixableError):
@@ -125,17 +138,16 @@ class ArtworkCache:
     """Made art kept in Pelican's cache folder, keyed by what it is made from.
 
     The key covers the source image's bytes and every parameter, so a
-    changed image, colour or processing version makes new art, and unchanged
+    changed image, colour or processing code makes new art, and unchanged
     art is never decoded again. The key also names the published file
     (``fingerprint``), so its URL changes exactly when the art does."""
 
     def __init__(self, folder: str):
         self.folder = folder
-        self.made = 0  # art actually produced this build; tests check it
 
     @staticmethod
     def key(*parts: bytes | str) -> str:
-        digest = hashlib.sha256(PROCESS_VERSION.encode())
+        digest = hashlib.sha256(making_code().encode())
         for part in parts:
             data = part.encode("utf-8") if isinstance(part, str) else part
             digest.update(len(data).to_bytes(8, "big") + data)
@@ -146,9 +158,8 @@ class ArtworkCache:
         path = os.path.join(self.folder, key + ".jpg")
         if whole_image(path):
             return path
-        data = make()
-        self.made += 1
-        write_atomically(path, data)
+        logger.debug("[artwork] making %s (not in the cache)", path)
+        write_atomically(path, make())
         return path
 
 

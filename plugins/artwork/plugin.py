@@ -30,12 +30,13 @@ import dataclasses
 import logging
 import os
 import re
-import shutil
 
 from pelican import signals
 from PIL import Image, ImageColor
 
+from portal import media
 from portal import signals as portal_signals
+from portal.file_hashes import FileHashes
 from portal.outputs import story_folder
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem, Severity
@@ -52,6 +53,7 @@ DEFAULTS = {
     "ARTWORK_COLOURS": {},
 }
 CACHE_FOLDER = "artwork"
+HASHES_FILE = "hashes.json"  # the story images' hashes, by stat
 THUMBNAIL_SIZE = 600  # shown at up to 16rem, twice that for sharp screens
 # A story's picture on web pages: cards and the embed take the small one, the
 # story's header the large one (srcset: browsers pick by screen density).
@@ -174,6 +176,9 @@ def check_story_art(generator, stories, report):
     """Make each story's podcast art; report images that cannot be used."""
     opts = settings(generator.settings)
     cache = _cache(generator.settings)
+    hashes = FileHashes(
+        os.path.join(generator.settings["CACHE_PATH"], CACHE_FOLDER, HASHES_FILE)
+    )
     for story in stories:
         story.feed_art = None
         story.picture = None
@@ -184,9 +189,8 @@ def check_story_art(generator, stories, report):
             path = story_file(story.story_dir, name)
             if os.path.isfile(path) and image_too_large(path):
                 continue  # content_checks reports it; never read whole
-            with open(path, "rb") as handle:
-                raw = handle.read()
-            key = cache.key("story", raw, opts["ARTWORK_BACKGROUND"])
+            # By the image's bytes: a fresh checkout makes no art again.
+            key = cache.key("story", hashes.sha256(path), opts["ARTWORK_BACKGROUND"])
             file = cache.file(
                 key,
                 lambda path=path: images.podcast_art(path, opts["ARTWORK_BACKGROUND"]),
@@ -212,6 +216,7 @@ def check_story_art(generator, stories, report):
             thumbnail(story.feed_art, cache, size) for size in PICTURE_SIZES
         )
         story.picture = StoryPicture(small, large, story.story.image_alt or "")
+    hashes.save()
 
 
 class ArtworkGenerator:
@@ -240,22 +245,13 @@ class ArtworkGenerator:
                 files.append(story.feed_art)
             if getattr(story, "picture", None):
                 files.extend(story.picture.files)
+        # Linked from the cache; one already there with the same bytes is
+        # left alone, so a rebuild writes no image again (benchmarks/README.md).
+        hashes = media.file_hashes(self.settings.get("CACHE_PATH"), "artwork")
         for art in files:
             target = os.path.join(self.output_path, art.path)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            # Same size and mtime (copy2 keeps it): already there; a rebuild
-            # copies no image again (benchmarks/README.md).
-            if _copied_already(art.file, target):
-                continue
-            shutil.copy2(art.file, target)
-
-
-def _copied_already(source: str, target: str) -> bool:
-    try:
-        a, b = os.stat(source), os.stat(target)
-    except FileNotFoundError:
-        return False
-    return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
+            media.publish_file(art.file, target, hashes)
+        hashes.save()
 
 
 def get_generators(pelican):
