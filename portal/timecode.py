@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 _TIMECODE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
@@ -32,10 +33,17 @@ def parse_timecode(value: str | int | float) -> float:
     return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
 
 
+def whole_seconds(seconds: float | None) -> int:
+    """The one rule for a time or a length shown anywhere (cards, pages, the
+    player, JSON-LD, the podcast feed): down to the whole second, as a clock
+    counts. A 49.6-second story is "49 sec", 0:49 and 49 alike; player.js
+    counts the same way (its ``clock``)."""
+    return max(0, math.floor(seconds or 0))
+
+
 def format_timecode(seconds: float) -> str:
-    """ "M:SS" below an hour, "H:MM:SS" above; whole seconds, rounded down."""
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
+    """ "M:SS" below an hour, "H:MM:SS" above (``whole_seconds``)."""
+    hours, rest = divmod(whole_seconds(seconds), 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}"
@@ -43,10 +51,8 @@ def format_timecode(seconds: float) -> str:
 
 
 def iso8601_duration(seconds: float) -> str:
-    """schema.org wants durations like PT4M5S; whole seconds rounded down,
-    as every time the pages show is (``format_timecode``)."""
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
+    """schema.org wants durations like PT4M5S (``whole_seconds``)."""
+    hours, rest = divmod(whole_seconds(seconds), 3600)
     minutes, secs = divmod(rest, 60)
     out = "PT"
     if hours:

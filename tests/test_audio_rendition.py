@@ -18,6 +18,7 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp4 import MP4
 
+from portal.timecode import whole_seconds
 from tests.podcast import DEV_BASE, NS, item_by_guid, items, local_file
 from tests.stories import AUDIO, write_story
 from tests.support import CONTENT, build_site, copy_content
@@ -116,7 +117,7 @@ def test_renditions_decode_whole_and_last_as_long_as_their_masters(sample_site):
         seconds = decoded_seconds(local)
         assert abs(seconds - decoded_seconds(master)) < 1.0, local.name
         duration = int(item.findtext("itunes:duration", namespaces=NS))
-        assert duration == max(1, round(mutagen.File(local).info.length))
+        assert duration == max(1, whole_seconds(mutagen.File(local).info.length))
 
 
 def test_id3_tags_and_chapters_match_the_story(sample_site):

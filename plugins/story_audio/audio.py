@@ -19,6 +19,7 @@ from mutagen.mp4 import MP4
 from mutagen.ogg import OggFileType, OggPage
 from mutagen.ogg import error as OggError
 
+from portal import timecode
 from portal.mime import AUDIO_CONTAINERS, AUDIO_MIME_TYPES
 from portal.problems import FixableError
 from portal.sizes import human_size
@@ -70,7 +71,8 @@ class AudioInfo:
 
     @property
     def whole_seconds(self) -> int:
-        return max(1, round(self.duration))
+        """The length as every page and the feed print it (at least 1)."""
+        return max(1, timecode.whole_seconds(self.duration))
 
     def to_json(self) -> dict:
         return dataclasses.asdict(self)

@@ -9,16 +9,15 @@ from jinja2 import pass_context
 from pelican import signals
 
 from portal.sizes import human_size
-from portal.timecode import format_timecode, iso8601_duration
+from portal.timecode import format_timecode, iso8601_duration, whole_seconds
 
 
 def duration_words(seconds: float) -> str:
     """ "45 min", "1 hr 5 min", "38 sec": how people say a length.
 
-    Whole seconds rounded down, as the player's clock counts them
-    (``format_timecode``): a card's "48 sec" is the player's 0:48."""
-    total = int(seconds or 0)
-    hours, rest = divmod(total, 3600)
+    Whole seconds by the one rule (``portal.timecode.whole_seconds``): a
+    card's "48 sec" is the player's 0:48 and the feed's 48."""
+    hours, rest = divmod(whole_seconds(seconds), 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
         return f"{hours} hr {minutes} min" if minutes else f"{hours} hr"
