@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import pathlib
+import shutil
 
 import lxml.html
 import pytest
@@ -258,6 +260,13 @@ def test_logos_are_cached_by_their_input(tmp_path, caplog):
     # Touched but unchanged: hashed again, not drawn again.
     logo.touch()
     _, messages = build("three")
+    assert messages == ["[funders] logos: 0 made, 1 unchanged (from the cache)"]
+    # As a fresh checkout has it (a new file, a new mtime): not drawn again.
+    fresh = logo.with_suffix(".fresh")
+    shutil.copyfile(logo, fresh)
+    fresh.replace(logo)
+    os.utime(logo, ns=(1, 1))
+    _, messages = build("fresh")
     assert messages == ["[funders] logos: 0 made, 1 unchanged (from the cache)"]
     # A new picture under the same name: made again, under a new file name.
     Image.new("RGB", (300, 100), (10, 120, 10)).save(logo)

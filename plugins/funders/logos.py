@@ -6,12 +6,16 @@ SVG is rasterized by CairoSVG (which needs the cairo library, Debian's
 ``libcairo2``) with external files and URLs refused, so nothing from the SVG
 but its drawing reaches the site.
 
-Results are cached by the file's size and modification time (then its
-SHA-256), so an unchanged logo is never decoded again."""
+Results are cached by what makes them: the file's bytes (SHA-256), its
+suffix, the settings and this module's code. An unchanged logo is never
+decoded again, even in a fresh checkout whose files all have new mtimes; the
+file's hash is remembered while its stat is the same (``portal.file_hashes``),
+so a rebuild does not read it either."""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import io
 import json
@@ -21,6 +25,8 @@ import warnings
 
 from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError
 
+from portal.code_digest import tree_digest
+from portal.file_hashes import FileHashes
 from portal.problems import FixableError
 from portal.writing import (
     atomic_file,
@@ -31,8 +37,7 @@ from portal.writing import (
 
 logger = logging.getLogger(__name__)
 
-# Bump when the processing changes, so cached logos are made again.
-PROCESS_VERSION = 1
+HASHES_FILE = "hashes.json"  # the logo files' hashes, by stat
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".tif", ".tiff", ".bmp"}
 SVG_SUFFIXES = {".svg"}
 # A pixel differs from the background when a channel differs by more than
@@ -188,71 +193,43 @@ def flatten_if_opaque(image: Image.Image) -> Image.Image:
     return image
 
 
+@functools.cache
+def _processing_code() -> str:
+    """This module's code: a change in how logos are drawn makes them again."""
+    return tree_digest(os.path.abspath(__file__))
+
+
 class LogoCache:
     """Normalized logos in ``CACHE_PATH/funders``, keyed by their input."""
 
     def __init__(self, cache_path: str, height: int, max_width: int):
         self.folder = os.path.join(cache_path, "funders")
-        self.index_path = os.path.join(self.folder, "index.json")
+        self.hashes = FileHashes(os.path.join(self.folder, HASHES_FILE))
         self.height = height
         self.max_width = max_width
-        self.processed = 0  # logos decoded and written this build
-        self.reused = 0  # logos taken from the cache
-        self.index: dict[str, dict] = {}
-        self._dirty = False
-        try:
-            with open(self.index_path, encoding="utf-8") as handle:
-                index = json.load(handle)
-            self.index = index if isinstance(index, dict) else {}
-        except (OSError, ValueError):
-            self.index = {}  # unreadable: every logo is looked at again
+        # For the build log: logos decoded and written, and taken from the cache.
+        self.processed = 0
+        self.reused = 0
 
     def _params(self) -> str:
-        return f"v{PROCESS_VERSION}-h{self.height}-w{self.max_width}"
+        """The settings and code every logo is made with."""
+        return f"{_processing_code()}-h{self.height}-w{self.max_width}"
 
     def normalized(self, path: str) -> Normalized:
-        stat = os.stat(path)
-        key = os.path.abspath(path)
-        entry = self.index.get(key)
-        if (
-            entry
-            and entry["size"] == stat.st_size
-            and entry["mtime_ns"] == stat.st_mtime_ns
-            and entry["params"] == self._params()
-            and self._complete(entry["digest"])
-        ):
-            self.reused += 1
-            return self._from_entry(entry)
         digest = self._digest(path)
         if self._complete(digest):
-            self.reused += 1  # touched or moved, but the same picture
+            self.reused += 1
         else:
             self._process(path, digest)
-        meta = self._read_meta(digest)
-        entry = {
-            "size": stat.st_size,
-            "mtime_ns": stat.st_mtime_ns,
-            "params": self._params(),
-            "digest": digest,
-            **meta,
-        }
-        self.index[key] = entry
-        self._dirty = True
-        return self._from_entry(entry)
+        return self._from_entry({"digest": digest, **self._read_meta(digest)})
 
     def save(self) -> None:
-        if not self._dirty:
-            return
-        write_atomically(
-            self.index_path, json.dumps(self.index, indent=1, sort_keys=True)
-        )
-        self._dirty = False
+        """Remember the hashes of this build's logo files."""
+        self.hashes.save()
 
     def _digest(self, path: str) -> str:
         hasher = hashlib.sha256(self._params().encode())
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                hasher.update(block)
+        hasher.update(self.hashes.sha256(path).encode())
         # The suffix matters: the same bytes named .svg are drawn, not decoded.
         hasher.update(os.path.splitext(path)[1].lower().encode())
         return hasher.hexdigest()[:20]
