@@ -241,10 +241,10 @@ def test_episode_fields_from_the_story(content, tmp_path):
 def _contract_attributes(sender, stories, report):
     """Stands in for the transcripts plugin: the attributes it promises."""
     for story in stories:
-        story.transcript_outputs = {
+        story.story.transcript_outputs = {
             fmt: transcript_path(story, fmt) for fmt in ("json", "srt", "vtt")
         }
-        story.chapters_path = chapters_path(story)
+        story.story.chapters_path = chapters_path(story)
 
 
 @pytest.fixture

@@ -370,7 +370,7 @@ def _tags(html: str) -> set[str]:
 
 def test_transcript_and_chapters_files_exist_parse_and_fit_the_audio(sample_site):
     """The full path with the transcripts plugin, which sets
-    article.transcript_outputs and chapters_path and writes the files. Every
+    article.story.transcript_outputs and chapters_path and writes the files. Every
     sample story has a transcript and chapters, so every item links them."""
     every_item = items(sample_site)
     assert len(every_item) >= 5

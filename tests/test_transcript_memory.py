@@ -72,16 +72,16 @@ def test_built_stories_hold_no_parsed_transcript(stories):
     assert stored.loaded_count() == 0
     for slug in ("one", "two", "three", "four"):
         story = built[slug]
-        assert isinstance(story.transcript, Loaded)
-        assert isinstance(story.transcript_sections, Loaded)
-        assert isinstance(story.transcript_timeline, Loaded)
-        assert story.transcript.stored.held is None  # on disk, not on the story
+        assert isinstance(story.story.transcript, Loaded)
+        assert isinstance(story.story.transcript_sections, Loaded)
+        assert isinstance(story.story.transcript_timeline, Loaded)
+        assert story.story.transcript.stored.held is None  # on disk, not on the story
         public = [
             value for name, value in vars(story).items() if not name.startswith("_")
         ]
         assert _parsed_objects_reachable(public) == []
     # The JSON-LD (the transcript's whole text) is made when printed.
-    sharing = built["one"].sharing
+    sharing = built["one"].story.sharing
     assert "json_ld" not in {f.name for f in dataclasses.fields(sharing)}
 
 
@@ -89,9 +89,9 @@ def test_a_story_loads_its_transcript_when_used_and_few_stay_loaded(stories):
     built, _ = stories
     stored.forget()
     story = built["one"]
-    assert story.transcript  # true without reading anything
+    assert story.story.transcript  # true without reading anything
     assert stored.loaded_count() == 0
-    assert [(c.number, c.speaker, c.turn) for c in story.transcript] == [
+    assert [(c.number, c.speaker, c.turn) for c in story.story.transcript] == [
         (1, "Ada Lopez", 1),
         (2, "Ada Lopez", 1),
         (3, "Ben Carter", 2),
@@ -100,17 +100,17 @@ def test_a_story_loads_its_transcript_when_used_and_few_stay_loaded(stories):
     assert stored.loaded_count() == 1
     # One file read for all three: with it gone, the sections and timeline
     # still come (a view made again would write the file again).
-    saved = story.transcript.stored.file
+    saved = story.story.transcript.stored.file
     os.remove(saved)
-    assert [len(s.turns) for s in story.transcript_sections] == [1, 2]
-    assert [lane.speaker for lane in story.transcript_timeline.lanes] == [
+    assert [len(s.turns) for s in story.story.transcript_sections] == [1, 2]
+    assert [lane.speaker for lane in story.story.transcript_timeline.lanes] == [
         "Ada Lopez",
         "Ben Carter",
     ]
     assert not os.path.exists(saved)
-    assert _parsed_objects_reachable([story.transcript.value()])  # (it finds them)
+    assert _parsed_objects_reachable([story.story.transcript.value()])  # (it finds them)
     for slug in ("two", "three", "four"):
-        assert len(built[slug].transcript) == 4
+        assert len(built[slug].story.transcript) == 4
     assert stored.loaded_count() == stored.RECENT  # the most recent only
     stored.forget()
 
@@ -118,8 +118,8 @@ def test_a_story_loads_its_transcript_when_used_and_few_stay_loaded(stories):
 def test_a_removed_stored_transcript_is_made_again(stories):
     built, _ = stories
     stored.forget()
-    holder = built["two"].transcript.stored
+    holder = built["two"].story.transcript.stored
     os.remove(holder.file)
-    assert [c.turn for c in built["two"].transcript] == [1, 1, 2, 3]
+    assert [c.turn for c in built["two"].story.transcript] == [1, 1, 2, 3]
     assert os.path.exists(holder.file)
     stored.forget()

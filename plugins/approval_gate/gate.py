@@ -43,6 +43,7 @@ from portal.problems import (
     StoryContentError,
     record_problems,
 )
+from portal.story_record import is_story
 
 from .static_files import hold_back_static
 
@@ -78,24 +79,24 @@ def _stories(generator) -> list:
     seen, out = set(), []
     for name in ARTICLE_LISTS:
         for article in getattr(generator, name, []):
-            if hasattr(article, "story_source") and id(article) not in seen:
+            if is_story(article) and id(article) not in seen:
                 seen.add(id(article))
                 out.append(article)
-    return sorted(out, key=lambda article: article.story_source)
+    return sorted(out, key=lambda article: article.story.source)
 
 
 def _date_problems(story, settings) -> list[Problem]:
     zone = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "UTC")
     now = _now(settings)
     problems = []
-    if _aware(story.story.date, zone) > now:
+    if _aware(story.story.front.date, zone) > now:
         problems.append(
             Problem(
-                story.story_source,
+                story.story.source,
                 "date",
-                f"the recording date {story.story.date} is in the future",
+                f"the recording date {story.story.front.date} is in the future",
                 "write the day the conversation was recorded",
-                story.story_lines.get(("date",)),
+                story.story.lines.get(("date",)),
             )
         )
     return problems
@@ -105,7 +106,7 @@ def _duplicate_problems(stories, settings) -> list[Problem]:
     by_id = collections.defaultdict(list)
     by_slug = collections.defaultdict(list)
     for story in stories:
-        by_id[story.story.id].append(story)
+        by_id[story.story.front.id].append(story)
         # One address for "Café", "café" and a decomposed "café".
         by_slug[unicodedata.normalize("NFC", story.slug).casefold()].append(story)
     problems = []
@@ -113,7 +114,7 @@ def _duplicate_problems(stories, settings) -> list[Problem]:
         if len(same) > 1:
             # Windows and macOS cannot even hold both folders in one checkout.
             for story in same:
-                others = ", ".join(s.story_source for s in same if s is not story)
+                others = ", ".join(s.story.source for s in same if s is not story)
                 how = (
                     "in capital letters"
                     if len({s.slug for s in same}) == len(same)
@@ -121,7 +122,7 @@ def _duplicate_problems(stories, settings) -> list[Problem]:
                 )
                 problems.append(
                     Problem(
-                        story.story_source,
+                        story.story.source,
                         "folder",
                         f"the folder name '{story.slug}' differs only {how} from "
                         f"{others}, so both would have the same address",
@@ -139,15 +140,15 @@ def _duplicate_problems(stories, settings) -> list[Problem]:
             private = [s for s in same if not would_publish(s, settings)]
             wrong = private if 0 < len(private) < len(same) else same
             for story in wrong:
-                others = ", ".join(s.story_source for s in same if s is not story)
+                others = ", ".join(s.story.source for s in same if s is not story)
                 problems.append(
                     Problem(
-                        story.story_source,
+                        story.story.source,
                         "id",
                         f"the id '{story_id}' is also used by {others}",
                         "give each story its own id; never change the id of a "
                         "story that is already public",
-                        story.story_lines.get(("id",)),
+                        story.story.lines.get(("id",)),
                     )
                 )
     return problems
@@ -159,30 +160,26 @@ def hold_back_reasons(story, errors: list[Problem], settings) -> list[str]:
     if errors:
         fields = sorted({problem.field for problem in errors})
         reasons.append("content errors in " + ", ".join(fields))
-    if story.story is None:
+    if story.story.front is None:
         return reasons or ["its front matter cannot be read"]
-    if story.story.status != "published":
-        reasons.append(f"status is '{story.story.status}'")
-    approval = story.story.approval
+    if story.story.front.status != "published":
+        reasons.append(f"status is '{story.story.front.status}'")
+    approval = story.story.front.approval
     if approval is None:
         reasons.append("no approval (approval.approved_by and approved_on are empty)")
     elif not approval.releases_signed:
         reasons.append("not every participant has signed the release")
-    if story.story.published is not None:
+    if story.story.front.published is not None:
         zone = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "UTC")
-        if _aware(story.story.published, zone) > _now(settings):
-            reasons.append(f"scheduled for {story.story.published}")
+        if _aware(story.story.front.published, zone) > _now(settings):
+            reasons.append(f"scheduled for {story.story.front.published}")
     return reasons
 
 
 def would_publish(story, settings) -> bool:
     """Cleared but for content errors: the stories strict builds insist on."""
-    if story.story is None:
-        # Pelican's reader cache may hold a story read before readers kept
-        # ``story_declared``; such a story is judged as it was then.
-        if not hasattr(story, "story_declared"):
-            return False
-        return _declared_public(story.story_declared, settings)
+    if story.story.front is None:
+        return _declared_public(story.story.declared, settings)
     return not hold_back_reasons(story, [], settings)
 
 
@@ -244,24 +241,24 @@ def gate(generator):
 
     stories = _stories(generator)
     problems: dict[int, list[Problem]] = {
-        id(s): list(s.story_problems) for s in stories
+        id(s): list(s.story.problems) for s in stories
     }
 
     def report(problem: Problem) -> None:
         for story in stories:
-            if story.story_source == problem.path:
+            if story.story.source == problem.path:
                 problems[id(story)].append(problem)
                 return
         raise KeyError(f"no story at {problem.path}")
 
-    readable = [s for s in stories if s.story is not None]
+    readable = [s for s in stories if s.story.front is not None]
     for story in readable:
         for problem in _date_problems(story, settings):
             report(problem)
     for problem in _duplicate_problems(readable, settings):
         report(problem)
     portal_signals.story_media.send(generator, stories=readable, report=report)
-    checkable = [s for s in readable if getattr(s, "audio", None) is not None]
+    checkable = [s for s in readable if s.story.audio is not None]
     portal_signals.story_checks.send(generator, stories=checkable, report=report)
 
     published, held_back = [], {}
@@ -288,15 +285,15 @@ def gate(generator):
     for story, reasons in held_back.items():
         logger.warning(
             "[approval_gate] held back %s: %s",
-            story.story_source,
+            story.story.source,
             "; ".join(reasons),
             extra=REPORTED,
         )
-        story.held_back = reasons
+        story.story.held_back = reasons
 
     if preview:
         previewable = [
-            s for s in held_back if s.story is not None and getattr(s, "audio", None)
+            s for s in held_back if s.story.front is not None and s.story.audio
         ]
         _keep_for_preview(generator, previewable)
         removed = [s for s in held_back if s not in previewable]
@@ -310,7 +307,7 @@ def gate(generator):
     }
     link_warnings = []
     for story in published:
-        link_warnings += _unlink_held_back(story, story.story_source, held_paths)
+        link_warnings += _unlink_held_back(story, story.story.source, held_paths)
     for problem in link_warnings:
         logger.warning("%s", problem)
 
@@ -319,12 +316,12 @@ def gate(generator):
         [p for s in stories for p in problems[id(s)]] + link_warnings,
     )
     generator.context["stories_held_back"] = [
-        (story.story_source, reasons) for story, reasons in held_back.items()
+        (story.story.source, reasons) for story, reasons in held_back.items()
     ]
     generator.context["stories_held_back_paths"] = held_paths
     # Ready to publish but for their errors: production builds stop on these.
     generator.context["stories_blocked"] = [
-        story.story_source for story in held_back if would_publish(story, settings)
+        story.story.source for story in held_back if would_publish(story, settings)
     ]
     generator.context["stories_published_count"] = len(published)
     portal_signals.stories_gated.send(
@@ -460,7 +457,7 @@ def count_previewed_as_drafts(generator, writer=None):
     list: the context other generators still render from keeps them.)"""
     if not generator.settings.get("STORY_PREVIEW"):
         return
-    previewed = [a for a in generator.articles if getattr(a, "held_back", None)]
+    previewed = [a for a in generator.articles if a.story.held_back]
     if previewed:
         shown = {id(article) for article in previewed}
         generator.articles = [a for a in generator.articles if id(a) not in shown]

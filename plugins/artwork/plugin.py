@@ -5,10 +5,10 @@ Sets, for other plugins and templates:
   ``height``) for the show's cover, from ``ARTWORK_SHOW_COVER`` or drawn
   from the campaign's name and colours when that is empty; and
   ``context["show_cover_thumbnail"]``, a 600-pixel copy for web pages.
-- ``article.feed_art``: an ``Artwork`` for each story whose ``image`` can be
+- ``article.story.feed_art``: an ``Artwork`` for each story whose ``image`` can be
   podcast art (checked while the gate inspects stories, so a problem is
   reported against the story's ``image`` line).
-- ``article.picture``: a ``StoryPicture`` (400 and 800 pixel squares and the
+- ``article.story.picture``: a ``StoryPicture`` (400 and 800 pixel squares and the
   ``image_alt``) for the story's header, cards, share card and embed; None
   without usable art (the theme then draws its fallback).
 
@@ -180,13 +180,13 @@ def check_story_art(generator, stories, report):
         os.path.join(generator.settings["CACHE_PATH"], CACHE_FOLDER, HASHES_FILE)
     )
     for story in stories:
-        story.feed_art = None
-        story.picture = None
-        name = story.story.image
+        story.story.feed_art = None
+        story.story.picture = None
+        name = story.story.front.image
         if not name:
             continue
         try:
-            path = story_file(story.story_dir, name)
+            path = story_file(story.story.folder, name)
             if os.path.isfile(path) and image_too_large(path):
                 continue  # content_checks reports it; never read whole
             # By the image's bytes: a fresh checkout makes no art again.
@@ -199,23 +199,25 @@ def check_story_art(generator, stories, report):
             problem = getattr(error, "problem", None) or f"'{name}' cannot be read"
             report(
                 Problem(
-                    story.story_source,
+                    story.story.source,
                     "image",
                     f"{problem}, so podcast apps show the show's cover for this "
                     "episode",
                     getattr(error, "fix", "check the image file"),
-                    story.story_lines.get(("image",)),
+                    story.story.lines.get(("image",)),
                     Severity.WARNING,
                 )
             )
             continue
-        story.feed_art = _artwork(
+        story.story.feed_art = _artwork(
             f"{story_folder(story)}podcast-art-{images.fingerprint(key)}.jpg", file
         )
         small, large = (
-            thumbnail(story.feed_art, cache, size) for size in PICTURE_SIZES
+            thumbnail(story.story.feed_art, cache, size) for size in PICTURE_SIZES
         )
-        story.picture = StoryPicture(small, large, story.story.image_alt or "")
+        story.story.picture = StoryPicture(
+            small, large, story.story.front.image_alt or ""
+        )
     hashes.save()
 
 
@@ -241,10 +243,10 @@ class ArtworkGenerator:
     def generate_output(self, writer):
         files = [self.context["show_cover"], self.context["show_cover_thumbnail"]]
         for story in self.context.get("articles", []):
-            if getattr(story, "feed_art", None):
-                files.append(story.feed_art)
-            if getattr(story, "picture", None):
-                files.extend(story.picture.files)
+            if story.story.feed_art:
+                files.append(story.story.feed_art)
+            if story.story.picture:
+                files.extend(story.story.picture.files)
         # Linked from the cache; one already there with the same bytes is
         # left alone, so a rebuild writes no image again (benchmarks/README.md).
         hashes = media.file_hashes(self.settings.get("CACHE_PATH"), "artwork")

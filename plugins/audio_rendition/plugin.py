@@ -5,11 +5,11 @@ each story the approval gate cleared, this plugin makes one rendition with
 ffmpeg (MP3, or AAC in M4A; loudness-normalized with loudnorm's two passes)
 and tags it with mutagen (title, participants, show, dates, artwork, ID3
 chapters with a link to each moment of the story page), then publishes it:
-``article.audio`` becomes the rendition's facts (size, type, duration: what
+``article.story.audio`` becomes the rendition's facts (size, type, duration: what
 the player, the download link, the feed, Open Graph and JSON-LD print) and
-``article.audio_url`` its URL. The master's facts stay as
-``article.master_audio``; the master itself is published only with
-``AUDIO_RENDITION_PUBLISH_MASTER`` (``article.master_audio_url``).
+``article.story.audio_url`` its URL. The master's facts stay as
+``article.story.master``; the master itself is published only with
+``AUDIO_RENDITION_PUBLISH_MASTER`` (``article.story.master_url``).
 
 Work is done once: files are cached by content (``cache.py``), masters are
 encoded on every core (ffmpeg runs in threads; ``BUILD_WORKERS``), and two
@@ -91,7 +91,7 @@ class AudioRenditionGenerator:
         stories = [
             story
             for story in self.context.get("articles", [])
-            if getattr(story, "audio", None) is not None
+            if story.story.audio is not None
         ]
         if not stories:
             return
@@ -108,11 +108,11 @@ class AudioRenditionGenerator:
                 logger.warning(
                     "%s",
                     Problem(
-                        story.story_source,
+                        story.story.source,
                         "audio",
                         f"'{rendition.master}' is {flag}",
                         FLAG_FIXES[kind],
-                        story.story_lines.get(("audio",)),
+                        story.story.lines.get(("audio",)),
                         Severity.WARNING,
                     ),
                 )
@@ -121,7 +121,7 @@ class AudioRenditionGenerator:
         )
 
     def _tags(self, story) -> tags.Tags:
-        meta = story.story
+        meta = story.story.front
         site = site_address.absolute_site_url(self.settings)
         page = absolute_url(site, story.url)
         show = (self.context.get("podcast_feed") or {}).get("title") or (
@@ -132,7 +132,7 @@ class AudioRenditionGenerator:
             chapters.append(
                 tags.Chapter(
                     float(chapter["start"]),
-                    float(chapter["end"] or story.audio.duration),
+                    float(chapter["end"] or story.story.audio.duration),
                     chapter["title"],
                     f"{page}#chapter-{number}",
                 )
@@ -148,7 +148,7 @@ class AudioRenditionGenerator:
         )
 
     def _art(self, story, options) -> bytes | None:
-        art = getattr(story, "feed_art", None) or self.context.get("show_cover")
+        art = story.story.feed_art or self.context.get("show_cover")
         return embedded_art(
             art.file if art else None, options.artwork_size, options.cache_path
         )
@@ -157,17 +157,17 @@ class AudioRenditionGenerator:
         where = media.settings(self.settings)
         for story in stories:
             folder = story_folder(story)
-            story.audio_url, target = media.audio_location(
-                where, self.output_path, folder + story.audio.filename
+            story.story.audio_url, target = media.audio_location(
+                where, self.output_path, folder + story.story.audio.filename
             )
-            self.copies.append((story.audio_path, target))
+            self.copies.append((story.story.audio_path, target))
             self.renditions.append((story.slug, target))
-            story.master_audio_url = None
+            story.story.master_url = None
             if options.publish_master:
-                story.master_audio_url, target = media.audio_location(
-                    where, self.output_path, folder + story.master_audio.filename
+                story.story.master_url, target = media.audio_location(
+                    where, self.output_path, folder + story.story.master.filename
                 )
-                self.copies.append((story.master_audio_path, target))
+                self.copies.append((story.story.master_path, target))
 
     def generate_output(self, writer):
         hashes = media.file_hashes(self.settings.get("CACHE_PATH"), "audio_rendition")
@@ -191,7 +191,7 @@ def _remove_earlier_renditions(slug: str, target: str) -> None:
 def _make(stories, options, cache, pool, make_tags, make_art) -> list[Rendition]:
     """Encode what the cache lacks, tag, and point each story at its file."""
     extension = options.extension
-    hashes = list(pool.map(cache.master_hash, [s.audio_path for s in stories]))
+    hashes = list(pool.map(cache.master_hash, [s.story.audio_path for s in stories]))
     code = cache_module.encoding_code()
     keys = [
         cache_module.digest("encoded", value, options.encoding, code)
@@ -209,11 +209,11 @@ def _make(stories, options, cache, pool, make_tags, make_art) -> list[Rendition]
         if error is not None:
             failures.append(
                 Problem(
-                    todo[key].story_source,
+                    todo[key].story.source,
                     "audio",
                     error.problem,
                     error.fix,
-                    todo[key].story_lines.get(("audio",)),
+                    todo[key].story.lines.get(("audio",)),
                 )
             )
     if failures:
@@ -236,16 +236,16 @@ def _make(stories, options, cache, pool, make_tags, make_art) -> list[Rendition]
         tagged = cache.facts("tagged", tag_key, extension)
         measured = MasterMeasurement.from_json(encoded["master"])
         published = f"{story.slug}-{tag_key[:12]}{extension}"
-        story.master_audio = story.audio
-        story.master_audio_path = story.audio_path
-        story.audio = dataclasses.replace(
+        story.story.master = story.story.audio
+        story.story.master_path = story.story.audio_path
+        story.story.audio = dataclasses.replace(
             AudioInfo.from_json(tagged["audio"]), filename=published
         )
-        story.audio_path = cache.path("tagged", tag_key, extension)
+        story.story.audio_path = cache.path("tagged", tag_key, extension)
         renditions.append(
             Rendition(
-                source=story.story_source,
-                master=story.master_audio.filename,
+                source=story.story.source,
+                master=story.story.master.filename,
                 published=published,
                 before=measured.loudness,
                 after=Loudness(**encoded["after"]),
@@ -258,13 +258,18 @@ def _make(stories, options, cache, pool, make_tags, make_art) -> list[Rendition]
 
 def _encode(cache, options, key: str, story):
     """(key, None) once the encoded file is in the cache; (key, error) if not."""
-    name = story.audio.filename
+    name = story.story.audio.filename
     try:
-        measured = loudness.measure_master(story.audio_path, name, options)
+        measured = loudness.measure_master(story.story.audio_path, name, options)
         target = cache.path("encoded", key, options.extension)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         result = encode.encode(
-            story.audio_path, target, name, measured, story.audio.duration, options
+            story.story.audio_path,
+            target,
+            name,
+            measured,
+            story.story.audio.duration,
+            options,
         )
     except FFmpegError as error:
         return key, error

@@ -79,18 +79,18 @@ class BrowseGenerator(Generator):
                     by_place[id(story)] = (state, city)
         best = related.related_stories(self.stories, self.options["BROWSE_RELATED_MAX"])
         for story in self.stories:
-            story.related_stories = best[id(story)]
+            story.story.related_stories = best[id(story)]
             state, city = by_place.get(id(story), (None, None))
-            story.place_state, story.place_city = state, city
+            story.story.place_state, story.story.place_city = state, city
             # Neighbours not already shown as related: the same city first.
-            shown = {id(other) for other in story.related_stories} | {id(story)}
+            shown = {id(other) for other in story.story.related_stories} | {id(story)}
             nearby = (city.stories if city else []) + (state.stories if state else [])
             more, seen = [], set(shown)
             for other in nearby:
                 if id(other) not in seen:
                     seen.add(id(other))
                     more.append(other)
-            story.more_from_place = more[: self.options["BROWSE_PLACE_MAX"]]
+            story.story.more_from_place = more[: self.options["BROWSE_PLACE_MAX"]]
 
     def generate_output(self, writer):
         urls = self.urls
@@ -181,5 +181,5 @@ class BrowseGenerator(Generator):
 
 
 def _recorded(story):
-    recorded = getattr(story, "recorded", None) or story.date
+    recorded = story.story.recorded or story.date
     return (recorded.year, recorded.month, recorded.day)

@@ -42,7 +42,7 @@ class Group:
 
 
 def story_place(story) -> Place | None:
-    return place_of(story.story.location)
+    return place_of(story.story.front.location)
 
 
 def places(stories, urls: dict) -> list[Group]:
@@ -87,7 +87,7 @@ def relationships(stories, urls: dict) -> list[Group]:
     """The relationships that have stories, in the schema's order."""
     by_key: dict[str, list] = collections.defaultdict(list)
     for story in stories:
-        by_key[story.story.relationship].append(story)
+        by_key[story.story.front.relationship].append(story)
     return [
         Group(
             label,

@@ -67,10 +67,10 @@ def chapters_of(story) -> list[dict]:
 
     The transcripts plugin merges front matter, transcript and audio
     chapters into ``chapter_list``; without it, the front matter's."""
-    merged = getattr(story, "chapter_list", None)
+    merged = story.story.chapters
     if merged:
         return [dict(chapter) for chapter in merged]
-    chapters = story.story.chapters
+    chapters = story.story.front.chapters
     out = []
     for index, chapter in enumerate(chapters):
         end = chapters[index + 1].start if index + 1 < len(chapters) else None
@@ -98,7 +98,7 @@ def answer_quote(story, start: float, end: float | None) -> Quote | None:
 
     The chapter usually opens with the question being asked; the answer is
     the first turn that is not itself a question."""
-    cues = getattr(story, "transcript", None) or []
+    cues = story.story.transcript or []
     inside = [
         cue
         for cue in cues
@@ -134,7 +134,7 @@ def question_index(stories, questions, urls: dict) -> list[QuestionGroup]:
                 logger.warning(
                     "[browse] %s: chapter '%s' answers '%s', which is not a guide "
                     "question - it is left out of the question index",
-                    story.story_source,
+                    story.story.source,
                     chapter.get("title"),
                     key,
                 )

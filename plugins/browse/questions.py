@@ -48,14 +48,14 @@ def questions_for(pelican_settings) -> list[Question]:
 def chapter_question_problems(story, keys: list[str], shown_as: str) -> list[Problem]:
     """A problem for every chapter (front matter, else merged) with an unknown key."""
     problems = []
-    front_matter = story.story.chapters
+    front_matter = story.story.front.chapters
     if front_matter:
         chapters = [(chapter.title, chapter.question) for chapter in front_matter]
     else:
         # Chapters from the transcript's NOTEs, when the transcripts plugin
         # has already merged them: reported against the story, since the
         # gate files problems by story.
-        merged = getattr(story, "chapter_list", None) or []
+        merged = story.story.chapters or []
         chapters = [
             (chapter.get("title"), chapter.get("question")) for chapter in merged
         ]
@@ -68,12 +68,12 @@ def chapter_question_problems(story, keys: list[str], shown_as: str) -> list[Pro
         where = "chapters" if front_matter else "transcript"
         problems.append(
             Problem(
-                story.story_source,
+                story.story.source,
                 f"{where}.{index}.question" if front_matter else "transcript",
                 f"chapter {index + 1} ('{title}') answers '{key}', which is not "
                 f"a question in {shown_as}",
                 fix,
-                story.story_lines.get(("chapters", index, "question"))
+                story.story.lines.get(("chapters", index, "question"))
                 if front_matter
                 else None,
             )

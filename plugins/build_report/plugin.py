@@ -139,7 +139,7 @@ def gated(generator, published, held_back):
         return
     _current.published = len(published)
     _current.held_back = [
-        (story.story_source, list(reasons)) for story, reasons in held_back.items()
+        (story.story.source, list(reasons)) for story, reasons in held_back.items()
     ]
     if _current.progress:
         _current.progress.phase("Writing the site", None)

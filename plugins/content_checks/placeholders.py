@@ -19,7 +19,7 @@ FIELD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
 
 
 def leftover_placeholders(story) -> list[Problem]:
-    published = story.story.status == "published"
+    published = story.story.front.status == "published"
     severity = Severity.ERROR if published else Severity.WARNING
     before = "" if published else " before the story is published"
     try:
@@ -40,7 +40,7 @@ def leftover_placeholders(story) -> list[Problem]:
         what = "value" if field else "introduction"
         problems.append(
             Problem(
-                story.story_source,
+                story.story.source,
                 name,
                 f"the {what} is still marked CHANGE, as new-story wrote it",
                 f"write the real {what}, then delete the CHANGE mark{before}",
@@ -53,18 +53,18 @@ def leftover_placeholders(story) -> list[Problem]:
 
 def empty_descriptions(story) -> list[Problem]:
     problems = []
-    for index, participant in enumerate(story.story.participants):
+    for index, participant in enumerate(story.story.front.participants):
         if not participant.description:
             problems.append(
                 Problem(
-                    story.story_source,
+                    story.story.source,
                     f"participants.{index}.description",
                     f"participant {index + 1} ('{participant.name}') has no "
                     "description",
                     "write a few words under 'description:': what they do, "
                     "where they live (like 'retired teacher, Tulsa, Oklahoma')",
-                    story.story_lines.get(("participants", index, "description"))
-                    or story.story_lines.get(("participants", index)),
+                    story.story.lines.get(("participants", index, "description"))
+                    or story.story.lines.get(("participants", index)),
                     Severity.WARNING,
                 )
             )

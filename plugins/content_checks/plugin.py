@@ -38,20 +38,20 @@ logger = logging.getLogger(__name__)
 
 def check_story_files(generator, stories, report):
     for story in stories:
-        if story.story.image:
+        if story.story.front.image:
             try:
-                check_image(story_file(story.story_dir, story.story.image))
+                check_image(story_file(story.story.folder, story.story.front.image))
             except (ImageProblem, StoryPathError) as error:
                 report(
                     Problem(
-                        story.story_source,
+                        story.story.source,
                         "image",
                         error.problem,
                         error.fix,
-                        story.story_lines.get(("image",)),
+                        story.story.lines.get(("image",)),
                     )
                 )
-        for problem in broken_links(story, story.story_source, generator.settings):
+        for problem in broken_links(story, story.story.source, generator.settings):
             report(problem)
         for problem in leftover_placeholders(story) + empty_descriptions(story):
             report(problem)

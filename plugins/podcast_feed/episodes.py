@@ -1,9 +1,8 @@
 """One podcast episode from one cleared story: every value the feed prints.
 
-Reads only the agreed attributes of a published story (``article.story``,
-``article.audio``, ``article.audio_url``, ``article.feed_art`` from the
-artwork plugin, ``article.transcript_outputs`` and ``article.chapters_path``
-from the transcripts plugin), so it never depends on how they were made."""
+Reads a published story only through its record (``article.story``,
+portal/story_record.py: front matter, audio, URL, art, transcript files and
+chapters), so it never depends on how those were made."""
 
 from __future__ import annotations
 
@@ -57,9 +56,9 @@ class Episode:
 
 
 def from_article(article, config: PodcastConfig) -> Episode:
-    story = article.story
-    source = article.story_source
-    audio = article.audio
+    story = article.story.front
+    source = article.story.source
+    audio = article.story.audio
     if not audio.size or audio.size <= 0:
         raise EpisodeError(
             source, "audio", "the audio file is empty", "export it again"
@@ -67,7 +66,7 @@ def from_article(article, config: PodcastConfig) -> Episode:
     if not audio.mime_type:
         raise EpisodeError(source, "audio", "has no MIME type", "use MP3 or M4A")
     link = config.absolute(article.url)
-    art = getattr(article, "feed_art", None)
+    art = article.story.feed_art
     if config.data.type == "serial" and story.episode is None:
         raise EpisodeError(
             source,
@@ -82,7 +81,7 @@ def from_article(article, config: PodcastConfig) -> Episode:
         link=link,
         description_html=description(article, config, link),
         published=published(article, config),
-        enclosure_url=config.absolute(article.audio_url),
+        enclosure_url=config.absolute(article.story.audio_url),
         enclosure_length=int(audio.size),
         enclosure_type=audio.mime_type,
         duration=int(audio.whole_seconds),
@@ -106,7 +105,7 @@ def from_article(article, config: PodcastConfig) -> Episode:
         )
         if art
         else None,
-        soundbite=soundbite(getattr(article, "chapter_list", None) or []),
+        soundbite=soundbite(article.story.chapters or []),
     )
 
 
@@ -126,7 +125,7 @@ def description(article, config: PodcastConfig, link: str) -> str:
 
     The credits and the link to the story page always fit; the story's text
     is cut at a whole paragraph when the whole would pass 4000 bytes."""
-    story = article.story
+    story = article.story.front
     summary = []
     if story.summary:
         summary.append(f"<p>{markupsafe.escape(story.summary)}</p>")
@@ -136,7 +135,7 @@ def description(article, config: PodcastConfig, link: str) -> str:
     listen = markupsafe.Markup('<p><a href="{}">{}</a></p>').format(
         link,
         "Listen on our website, and read along with the transcript"
-        if getattr(article, "transcript_url", None)
+        if article.story.transcript_url
         else "Listen on our website",
     )
     return shownotes.fit(
@@ -157,7 +156,7 @@ def _credits(story) -> str:
 
 
 def transcripts(article, config: PodcastConfig) -> tuple[Transcript, ...]:
-    outputs = getattr(article, "transcript_outputs", None) or {}
+    outputs = article.story.transcript_outputs or {}
     out = []
     for fmt in TRANSCRIPT_ORDER:
         path = outputs.get(fmt)
@@ -197,14 +196,14 @@ def alternate_enclosures(article, config: PodcastConfig) -> tuple:
     """The rendition and the editors' master, when a setting publishes the
     master (audio_rendition's AUDIO_RENDITION_PUBLISH_MASTER): apps that
     offer a choice of files show both; the master says when it is lossless."""
-    master_url = getattr(article, "master_audio_url", None)
+    master_url = article.story.master_url
     if not master_url:
         return ()
-    audio, master = article.audio, article.master_audio
+    audio, master = article.story.audio, article.story.master
     kind = "Lossless master" if master.container in LOSSLESS else "Original master"
     return (
         AlternateEnclosure(
-            config.absolute(article.audio_url), audio.mime_type, int(audio.size),
+            config.absolute(article.story.audio_url), audio.mime_type, int(audio.size),
             audio.bitrate or None, "Standard", CODECS.get(audio.container), True,
         ),
         AlternateEnclosure(
@@ -216,7 +215,7 @@ def alternate_enclosures(article, config: PodcastConfig) -> tuple:
 
 
 def _chapters_url(article, config: PodcastConfig) -> str | None:
-    path = getattr(article, "chapters_path", None)
+    path = article.story.chapters_path
     return config.absolute(path) if path else None
 
 
@@ -225,7 +224,7 @@ def people(article, config: PodcastConfig) -> tuple[Person, ...]:
 
     People on an item replace the channel's list in apps, so the host is
     repeated here on every episode."""
-    story = article.story
+    story = article.story.front
     out = [Person(p.name, "guest", "cast") for p in story.participants]
     if story.facilitator:
         out.append(Person(story.facilitator, "host", "cast"))

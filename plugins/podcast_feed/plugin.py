@@ -38,9 +38,9 @@ def published_stories(context) -> list:
     return [
         article
         for article in context.get("articles", [])
-        if getattr(article, "story", None) is not None
-        and getattr(article, "audio", None) is not None
-        and not getattr(article, "held_back", None)
+        if article.story.front is not None
+        and article.story.audio is not None
+        and not article.story.held_back
     ]
 
 

@@ -34,20 +34,20 @@ class StoryAssetsGenerator:
 
     def generate_context(self):
         for story in self.context.get("articles", []):
-            if getattr(story, "audio", None) is None:
+            if story.story.audio is None:
                 continue
             folder = story_folder(story)
             for field in ("transcript", "image"):
-                name = getattr(story.story, field)
+                name = getattr(story.story.front, field)
                 url = None
-                written = getattr(story, "transcript_outputs", None)
+                written = story.story.transcript_outputs
                 if field == "transcript" and written:
                     # The transcripts plugin writes a normalized copy there.
-                    story.transcript_url = written["vtt"]
+                    story.story.transcript_url = written["vtt"]
                     continue
                 if name:
                     try:
-                        source = story_file(story.story_dir, name)
+                        source = story_file(story.story.folder, name)
                     except StoryPathError:
                         source = None  # already reported by the checks
                     if source and os.path.isfile(source):

@@ -177,32 +177,32 @@ def read_story_audio(generator, stories, report):
     paths = []
     for story in stories:
         try:
-            paths.append(story_file(story.story_dir, story.story.audio))
+            paths.append(story_file(story.story.folder, story.story.front.audio))
         except StoryPathError:
             pass  # reported below
     cache.prefetch(paths, parallel.workers(generator.settings))
     for story in stories:
         try:
-            path = story_file(story.story_dir, story.story.audio)
+            path = story_file(story.story.folder, story.story.front.audio)
             if (
                 os.path.isfile(path)
                 and os.path.getsize(path) > options["STORY_AUDIO_MAX_BYTES"]
             ):
                 raise AudioError(
-                    f"'{story.story.audio}' is larger than "
+                    f"'{story.story.front.audio}' is larger than "
                     f"{options['STORY_AUDIO_MAX_BYTES'] // (1024 * 1024)} MB",
                     "export it at a lower bitrate (64-128 kbps MP3 suits speech)",
                 )
-            story.audio = cache.info(path)
-            story.audio_path = path
+            story.story.audio = cache.info(path)
+            story.story.audio_path = path
         except (AudioError, StoryPathError) as error:
             report(
                 Problem(
-                    story.story_source,
+                    story.story.source,
                     "audio",
                     error.problem,
                     error.fix,
-                    story.story_lines.get(("audio",)),
+                    story.story.lines.get(("audio",)),
                 )
             )
     cache.save()

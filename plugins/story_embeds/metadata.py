@@ -84,7 +84,7 @@ def oembed(story, sharing: Sharing, site_name: str, site_url: str) -> dict:
 
 
 def _names(story) -> str:
-    names = story.story.participant_names
+    names = story.story.front.participant_names
     return " and ".join(names) if len(names) <= 2 else ", ".join(names)
 
 
@@ -96,8 +96,8 @@ def _iso(value) -> str:
 
 def json_ld(story, sharing: Sharing, site_name: str, site_url: str, organization: str):
     """schema.org PodcastEpisode with its AudioObject (captions linked), people."""
-    meta = story.story
-    audio = story.audio
+    meta = story.story.front
+    audio = story.story.audio
     audio_object = {
         "@type": "AudioObject",
         "name": story.title,

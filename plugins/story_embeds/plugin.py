@@ -6,7 +6,7 @@ For each cleared story it writes:
 - ``stories/<slug>/oembed.json``: an oEmbed 1.0 "rich" response, found from
   the story page through ``<link rel="alternate" type="application/json+oembed">``;
 - ``stories/<slug>/share-<key>.png``: the 1200x630 Open Graph / card image;
-and sets ``article.sharing`` (``metadata.Sharing``: absolute URLs, the embed
+and sets ``article.story.sharing`` (``metadata.Sharing``: absolute URLs, the embed
 code and the JSON-LD) for the story page's Open Graph, Twitter card and
 JSON-LD (``partials/share_meta.html``).
 
@@ -63,11 +63,11 @@ def settings(pelican_settings) -> dict:
 
 
 def share_card(story, settings) -> ShareCard:
-    meta = story.story
+    meta = story.story.front
     bits = [meta.relationship_label]
     if meta.location:
         bits.append(meta.location.name)
-    timeline = getattr(story, "transcript_timeline", None)
+    timeline = story.story.transcript_timeline
     bars, lanes = (), 0
     if timeline:
         # Read once: the story's timeline is loaded on use (transcripts/stored.py)
@@ -93,12 +93,12 @@ def share_card(story, settings) -> ShareCard:
         organization=campaign.get("organization", ""),
         bars=bars,
         lanes=lanes,
-        picture=story.picture.small.file if getattr(story, "picture", None) else "",
+        picture=story.story.picture.small.file if story.story.picture else "",
     )
 
 
 class StoryEmbedsGenerator(Generator):
-    """Sets ``article.sharing``; writes embed pages, oEmbed and images."""
+    """Sets ``article.story.sharing``; writes embed pages, oEmbed and images."""
 
     # It draws share cards and finds no problem in content: `invoke check`
     # (portal.checking), which runs every other generator, skips it.
@@ -119,7 +119,7 @@ class StoryEmbedsGenerator(Generator):
         stories = [
             story
             for story in self.context.get("articles", [])
-            if getattr(story, "audio", None) is not None and story.story is not None
+            if story.story.audio is not None and story.story.front is not None
         ]
         # A cold build draws every card: on every core, before the loop below
         # finds them cached (benchmarks/README.md). In batches: a card holds
@@ -131,7 +131,7 @@ class StoryEmbedsGenerator(Generator):
             cards = [share_card(story, self.settings) for story in batch]
             self.images.prefetch(cards, workers)
             for story, card in zip(batch, cards, strict=True):
-                story.sharing = self._sharing(story, site, card)
+                story.story.sharing = self._sharing(story, site, card)
                 self.stories.append(story)
         self.context["story_embeds_drawn"] = self.images.drawn
 
@@ -139,18 +139,18 @@ class StoryEmbedsGenerator(Generator):
         folder = story_folder(story)
         image_file = self.images.png(card)
         image_path = f"{folder}share-{card.key[:12]}.png"
-        story.share_image_file = image_file
+        story.story.share_image_file = image_file
         page_url = absolute_url(site, story.url)
         embed_path = f"{folder}embed/"
         embed_url = absolute_url(site, embed_path)
-        meta = story.story
+        meta = story.story.front
         description = meta.summary or (
             f"{' and '.join(meta.participant_names)} in conversation, recorded for "
             f"{self.settings.get('SITENAME', '')}."
         )
         width = self.options["STORY_EMBEDS_WIDTH"]
         height = self.options["STORY_EMBEDS_HEIGHT"]
-        transcript_url = getattr(story, "transcript_url", None)
+        transcript_url = story.story.transcript_url
         sharing = metadata.Sharing(
             page_url=page_url,
             embed_path=embed_path,
@@ -165,7 +165,7 @@ class StoryEmbedsGenerator(Generator):
                 f"{story.title}: a conversation between "
                 f"{' and '.join(meta.participant_names)}"
             ),
-            audio_url=absolute_url(site, story.audio_url),
+            audio_url=absolute_url(site, story.story.audio_url),
             description=description,
             embed_width=width,
             embed_height=height,
@@ -190,7 +190,7 @@ class StoryEmbedsGenerator(Generator):
         template = self.get_template("embed")
         site = self.options["SITE_ABSOLUTE_URL"]
         for story in self.stories:
-            sharing = story.sharing
+            sharing = story.story.sharing
             writer.write_file(
                 sharing.embed_path + "index.html",
                 template,
@@ -208,9 +208,9 @@ class StoryEmbedsGenerator(Generator):
                 json.dumps(response, ensure_ascii=False, indent=2) + "\n",
             )
             target = os.path.join(self.output_path, *sharing.image_path.split("/"))
-            if not _same_file(story.share_image_file, target):
+            if not _same_file(story.story.share_image_file, target):
                 os.makedirs(os.path.dirname(target), exist_ok=True)
-                shutil.copyfile(story.share_image_file, target)
+                shutil.copyfile(story.story.share_image_file, target)
 
     def _write(self, relative: str, text: str) -> None:
         target = os.path.join(self.output_path, *relative.split("/"))

@@ -27,6 +27,7 @@ from portal import frontmatter, paths, skipped
 from portal.problems import Problem, StoryContentError, record_problems
 from portal.schema import PageFrontMatter, Story, describe_errors
 from portal.sizes import human_size
+from portal.story_record import StoryRecord
 
 logger = logging.getLogger(__name__)
 
@@ -163,14 +164,18 @@ class FrontMatterMarkdownReader(MarkdownReader):
                     1,
                 )
             )
-        metadata = {
-            "slug": folder,
-            "story": story,
-            "story_problems": problems,
-            "story_source": relative,
-            "story_dir": os.path.dirname(os.path.abspath(source_path)),
-            "story_lines": dict(matter.lines) if matter else {},
-        }
+        record = StoryRecord(
+            source=relative,
+            folder=os.path.dirname(os.path.abspath(source_path)),
+            slug=folder,
+            front=story,
+            lines=dict(matter.lines) if matter else {},
+            declared=_declared(matter) if story is None else None,
+            problems=problems,
+        )
+        # Pelican's own fields (its URLs, listings and feeds use them) and
+        # the record, which is everything else the site knows of the story.
+        metadata = {"slug": folder, "story": record}
         if story is None:
             # Enough for Pelican to hold the object; the gate removes it.
             title = matter.data.get("title") if matter else None
@@ -178,14 +183,12 @@ class FrontMatterMarkdownReader(MarkdownReader):
                 title=str(title) if isinstance(title, str) and title else folder,
                 date=SafeDatetime(1970, 1, 1),
                 status="draft",
-                story_declared=_declared(matter),
             )
             return metadata
         published = story.published or story.date
         metadata.update(
             title=story.title,
             date=_as_datetime(published),
-            recorded=story.date,
             status="published" if story.status == "published" else "draft",
             tags=self.process_metadata("tags", story.topics) if story.topics else [],
             # Pelican prints summaries as HTML; ours is plain text.

@@ -66,7 +66,7 @@ def question_wording(content_path: str) -> dict[str, str]:
 
 
 def _line(story, *field) -> int | None:
-    return line_of(story.story_lines, field)
+    return line_of(story.story.lines, field)
 
 
 def check_stories(generator, stories, report):
@@ -74,12 +74,12 @@ def check_stories(generator, stories, report):
     _cache = TranscriptCache(generator.settings.get("CACHE_PATH"))
     files = []
     for story in stories:
-        if story.story.transcript:
+        if story.story.front.transcript:
             try:
-                path = story_file(story.story_dir, story.story.transcript)
+                path = story_file(story.story.folder, story.story.front.transcript)
             except StoryPathError:
                 continue
-            files.append((path, os.path.basename(story.story.transcript)))
+            files.append((path, os.path.basename(story.story.front.transcript)))
     _cache.prefetch(files, parallel.workers(generator.settings))
     generator.context["chapter_questions"] = question_wording(
         generator.settings["PATH"]
@@ -90,8 +90,8 @@ def check_stories(generator, stories, report):
 
 
 def check_story(story, report) -> None:
-    meta = story.story
-    audio = story.audio
+    meta = story.story.front
+    audio = story.story.audio
     participants = meta.participant_names
     speakers = participants + ([meta.facilitator] if meta.facilitator else [])
     transcript = None
@@ -103,7 +103,7 @@ def check_story(story, report) -> None:
         ):
             report(
                 Problem(
-                    story.story_source,
+                    story.story.source,
                     "transcript",
                     finding.message,
                     finding.fix,
@@ -124,41 +124,43 @@ def check_story(story, report) -> None:
             _report_late_chapter(story, late, report)
 
     cues = transcript.cues if transcript else None
-    story.chapter_list = choice.chapters
-    story.chapter_source = choice.source
-    story.transcript = None
-    story.transcript_sections = []
-    story.transcript_timeline = None
+    story.story.chapters = choice.chapters
+    story.story.chapter_source = choice.source
+    story.story.transcript = None
+    story.story.transcript_sections = []
+    story.story.transcript_timeline = None
     if cues:
         # The cues, sections and timeline go to disk, not on the story: at
         # 10,000 stories they would not fit in memory (stored.py). The
         # story's attributes load them while a page or file is made.
         stored = StoredTranscript.store(
             _cache,
-            story_file(story.story_dir, meta.transcript),
+            story_file(story.story.folder, meta.transcript),
             os.path.basename(meta.transcript),
             cues,
             choice.chapters,
             participants,
             audio.duration,
         )
-        story.transcript = Loaded(stored, CUES)
-        story.transcript_sections = Loaded(stored, SECTIONS)
+        story.story.transcript = Loaded(stored, CUES)
+        story.story.transcript_sections = Loaded(stored, SECTIONS)
         if audio.duration > 0:  # build_timeline draws nothing without a length
-            story.transcript_timeline = Loaded(stored, TIMELINE)
+            story.story.transcript_timeline = Loaded(stored, TIMELINE)
     if cues:
-        story.transcript_outputs = {
+        story.story.transcript_outputs = {
             fmt: outputs.transcript_path(story, fmt) for fmt in ("vtt", "srt", "json")
         }
     else:
-        story.transcript_outputs = None
-    story.chapters_path = outputs.chapters_path(story) if choice.chapters else None
+        story.story.transcript_outputs = None
+    story.story.chapters_path = (
+        outputs.chapters_path(story) if choice.chapters else None
+    )
 
 
 def _read(story, report):
-    name = story.story.transcript
+    name = story.story.front.transcript
     try:
-        path = story_file(story.story_dir, name)
+        path = story_file(story.story.folder, name)
         if _cache is None:
             return read_transcript(path, os.path.basename(name))
         return _cache.read(path, os.path.basename(name))
@@ -166,7 +168,7 @@ def _read(story, report):
         problem = getattr(error, "problem", str(error))
         report(
             Problem(
-                story.story_source,
+                story.story.source,
                 "transcript",
                 problem,
                 error.fix,
@@ -177,11 +179,11 @@ def _read(story, report):
 
 
 def _report_late_chapter(story, late, report) -> None:
-    audio = story.audio
+    audio = story.story.audio
     message = late.message(audio.filename, audio.duration)
     if late.source == chapter_sources.TRANSCRIPT:
         field, line = "transcript", _line(story, "transcript")
-        message = f"{story.story.transcript}: {message}"
+        message = f"{story.story.front.transcript}: {message}"
         severity = Severity.ERROR
     else:
         # Embedded chapters are the audio editor's; the page leaves them out.
@@ -190,7 +192,7 @@ def _report_late_chapter(story, late, report) -> None:
         severity = Severity.WARNING
     report(
         Problem(
-            story.story_source, field, message, late.fix(audio.duration), line, severity
+            story.story.source, field, message, late.fix(audio.duration), line, severity
         )
     )
 
@@ -217,8 +219,8 @@ class TranscriptFilesGenerator:
         current = {}
         written = 0
         for story in self.context.get("articles", []):
-            cues = getattr(story, "transcript", None)
-            paths = getattr(story, "transcript_outputs", None)
+            cues = story.story.transcript
+            paths = story.story.transcript_outputs
             if cues and paths:
                 key = getattr(getattr(cues, "stored", None), "key", None)
                 files = [paths[kind] for kind in ("vtt", "srt", "json")]
@@ -234,9 +236,10 @@ class TranscriptFilesGenerator:
                     self._write(paths["srt"], formats.to_srt(cues))
                     self._write(paths["json"], formats.to_json(cues))
                     written += 1
-            if getattr(story, "chapters_path", None):
+            if story.story.chapters_path:
                 self._write(
-                    story.chapters_path, formats.chapters_json(story.chapter_list)
+                    story.story.chapters_path,
+                    formats.chapters_json(story.story.chapters),
                 )
         self._save_manifest(current)
         logger.info(

@@ -11,8 +11,8 @@ rewritten only when its key changes: the transcript file's content hash,
 this package's code, the chapters, the participants and the audio's
 length).
 
-``story.transcript``, ``story.transcript_sections`` and
-``story.transcript_timeline`` are ``Loaded`` stand-ins that read the file
+``story.story.transcript``, ``story.story.transcript_sections`` and
+``story.story.transcript_timeline`` are ``Loaded`` stand-ins that read the file
 on first use (a list or the timeline for the templates and plugins: ``if``,
 ``for``, ``len``, indexing and attributes all work). Loaded transcripts are
 kept in a small most-recently-used table (``RECENT`` stories), not on the
@@ -82,7 +82,7 @@ class StoredTranscript:
         self.cache = cache  # the build's TranscriptCache (parsed cues, code stamp)
         self.source = source  # the .vtt file
         self.name = name
-        # The story's own lists (story.chapter_list, participant names): no copy.
+        # The story's own lists (story.story.chapters, participant names): no copy.
         self.chapters = chapters
         self.participants = participants
         self.duration = duration
@@ -163,7 +163,7 @@ class Loaded:
     """Stands in for one part of a stored transcript; loads it when used.
 
     Set only when the story has cues (and a timeline), so it is always
-    true, and ``if story.transcript`` reads nothing."""
+    true, and ``if story.story.transcript`` reads nothing."""
 
     __slots__ = ("part", "stored")
 

@@ -41,19 +41,19 @@ CACHE_FILE = "render_cache.json"
 
 
 def _site_fields(story) -> tuple:
-    audio = getattr(story, "audio", None)
-    record = getattr(story, "story", None)
+    audio = story.story.audio
+    front = story.story.front
     return (
         story.url,
         story.title,
-        str(getattr(story, "date", "")),
-        str(getattr(story, "summary", "")),
-        [str(tag) for tag in getattr(story, "tags", []) or []],
+        str(story.date),
+        str(story.summary),
+        [str(tag) for tag in story.tags],
         # Every front-matter field: story cards show the participants, the
         # place, the relationship and the summary of other stories.
-        record.model_dump_json() if hasattr(record, "model_dump_json") else None,
+        front.model_dump_json() if front is not None else None,
         round(audio.duration, 3) if audio else None,
-        getattr(story, "held_back", None),
+        story.story.held_back,
     )
 
 
@@ -144,9 +144,7 @@ class RenderCache:
         return known
 
     def _key(self, article, context) -> str:
-        folder = getattr(article, "story_dir", None) or os.path.dirname(
-            article.source_path
-        )
+        folder = article.story.folder or os.path.dirname(article.source_path)
         files = []
         for name in sorted(os.listdir(folder)):
             stat = os.stat(os.path.join(folder, name))
@@ -156,7 +154,7 @@ class RenderCache:
         return _hash(
             self._build(context),
             article.content,
-            getattr(article, "held_back", None),
+            article.story.held_back,
             files,
         )
 
