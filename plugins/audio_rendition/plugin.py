@@ -128,7 +128,7 @@ class AudioRenditionGenerator:
             self.settings.get("SITENAME", "")
         )
         chapters = []
-        for number, chapter in enumerate(getattr(story, "chapter_list", []) or [], 1):
+        for number, chapter in enumerate(story.story.chapters, 1):
             chapters.append(
                 tags.Chapter(
                     float(chapter["start"]),

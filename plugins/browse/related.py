@@ -55,4 +55,4 @@ def related_stories(stories, limit: int) -> dict[int, list]:
 
 
 def _topics(story) -> list[str]:
-    return [str(tag).lower() for tag in getattr(story, "tags", None) or []]
+    return [topic.lower() for topic in story.story.front.topics]

@@ -108,9 +108,9 @@ def date_undated_entries(generators):
     newest = None
     for generator in generators:
         for story in getattr(generator, "articles", None) or []:
-            if getattr(story, "private", "") == "True":
-                continue
-            when = getattr(story, "modified", None) or getattr(story, "date", None)
+            if story.story.held_back:
+                continue  # a preview's held-back story is not in the sitemap
+            when = story.date
             if when is not None and (
                 newest is None or when.timestamp() > newest.timestamp()
             ):
@@ -121,6 +121,8 @@ def date_undated_entries(generators):
 
 def keep_previews_out(generator, published, held_back):
     for story in held_back:
+        # pelican-sitemap's own flag (its documented interface): it leaves
+        # out every page whose ``private`` is "True".
         story.private = "True"
 
 

@@ -206,10 +206,12 @@ class FrontMatterMarkdownReader(MarkdownReader):
         metadata.update(title=page.title, status=page.status)
         if page.summary:
             metadata["summary"] = str(markupsafe.escape(page.summary))
-        for name in ("slug", "template", "save_as", "url", "menu", "menu_title"):
-            value = getattr(page, name)
-            if value is not None:
-                metadata[name] = value
+        metadata.update(
+            page.model_dump(
+                include={"slug", "template", "save_as", "url", "menu", "menu_title"},
+                exclude_none=True,
+            )
+        )
         if page.menu_button:
             metadata["menu_button"] = True
         return metadata
@@ -353,7 +355,8 @@ def check_pages(generator):
     """Pages with broken front matter are drafts; strict builds stop on them."""
     problems = []
     for page in generator.draft_pages + generator.pages + generator.hidden_pages:
-        problems.extend(getattr(page, "page_problems", []) or [])
+        # Pages read by another reader (plain HTML) carry no problems.
+        problems.extend(page.metadata.get("page_problems") or [])
     for problem in problems:
         logger.error("%s", problem)
     record_problems(generator.context, problems)

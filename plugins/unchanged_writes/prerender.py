@@ -34,7 +34,7 @@ def _arguments(article, first: dict) -> dict:
     arguments = dict(first)
     arguments.update(
         article=article,
-        category=getattr(article, "category", None),
+        category=article.category,
         override_output=hasattr(article, "override_save_as"),
         url=article.url,
     )
@@ -59,7 +59,7 @@ def prerender(writer, template, context, first: dict) -> set[str]:
     template_name = getattr(first.get("article"), "template", None)
     pending = []
     for article in context.get("articles", []):
-        if getattr(article, "template", None) != template_name or not article.save_as:
+        if article.template != template_name or not article.save_as:
             continue
         if not cache.is_current(article.save_as, cache.key(article, context)):
             pending.append(article)
