@@ -7,13 +7,21 @@ every problem is known before the gate decides what is published.
 
 Receivers get ``stories`` (the Article objects of story folders that passed
 the schema) and ``report`` (a callable taking a ``portal.problems.Problem``).
+Each stage fills its parts of every story's record (portal/story_record.py)
+before the next stage begins, so a receiver reads only what earlier stages
+made: its place in ``PLUGINS`` does not matter.
 """
 
 from blinker import signal
 
-# Read what the story's files hold: audio metadata, images.
+# 1. Read what the story's files hold: the audio's facts (record.audio).
 story_media = signal("portal.story_media")
-# Check stories against what was read: transcripts, chapters, durations.
+# 2. Make the parts that need the audio: transcript and chapters
+#    (record.transcript, record.chapters), pictures (record.picture). Sent
+#    with the stories whose audio could be read.
+story_parts = signal("portal.story_parts")
+# 3. Check stories against everything read and made: chapters' questions,
+#    chapters past the end of the audio.
 story_checks = signal("portal.story_checks")
 # Sent with ``published`` and ``held_back`` (story -> reasons) once decided.
 stories_gated = signal("portal.stories_gated")

@@ -249,11 +249,11 @@ def _contract_attributes(sender, stories, report):
 
 @pytest.fixture
 def transcripts_contract():
-    portal_signals.story_checks.connect(_contract_attributes)
+    portal_signals.story_parts.connect(_contract_attributes)
     try:
         yield
     finally:
-        portal_signals.story_checks.disconnect(_contract_attributes)
+        portal_signals.story_parts.disconnect(_contract_attributes)
 
 
 def test_transcripts_and_chapters_from_the_contract_attributes(

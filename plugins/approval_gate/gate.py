@@ -259,6 +259,7 @@ def gate(generator):
         report(problem)
     portal_signals.story_media.send(generator, stories=readable, report=report)
     checkable = [s for s in readable if s.story.audio is not None]
+    portal_signals.story_parts.send(generator, stories=checkable, report=report)
     portal_signals.story_checks.send(generator, stories=checkable, report=report)
 
     published, held_back = [], {}

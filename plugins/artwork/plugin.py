@@ -261,5 +261,5 @@ def get_generators(pelican):
 
 
 def register():
-    portal_signals.story_checks.connect(check_story_art)
+    portal_signals.story_parts.connect(check_story_art)
     signals.get_generators.connect(get_generators)

@@ -1,6 +1,6 @@
 """Transcripts and chapters of stories: checked, shown, and published as files.
 
-While the approval gate inspects stories (``portal.signals.story_checks``),
+While the approval gate inspects stories (``portal.signals.story_parts``),
 every story with audio gets:
 
 - ``transcript``: its cues (``transcript.Cue``: number, start, end, speaker,
@@ -280,6 +280,6 @@ def get_generators(pelican):
 
 
 def register():
-    portal_signals.story_checks.connect(check_stories)
+    portal_signals.story_parts.connect(check_stories)
     signals.finalized.connect(forget_loaded)
     signals.get_generators.connect(get_generators)
