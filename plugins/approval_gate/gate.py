@@ -372,7 +372,6 @@ def _remove(generator, stories, keep) -> None:
         # rather than point at a page that does not exist.
         content_map[story.get_relative_source_path()] = None
         generator.context["static_links"] -= story.get_static_links() - kept_links
-        story.held_back_removed = True
 
 
 def _unlink_held_back(content, display_path: str, held_paths: dict) -> list[Problem]:

@@ -34,29 +34,32 @@ class StoryAssetsGenerator:
 
     def generate_context(self):
         for story in self.context.get("articles", []):
-            if story.story.audio is None:
+            record = story.story
+            if record.audio is None:
                 continue
             folder = story_folder(story)
-            for field in ("transcript", "image"):
-                name = getattr(story.story.front, field)
-                url = None
-                written = story.story.transcript_outputs
-                if field == "transcript" and written:
-                    # The transcripts plugin writes a normalized copy there.
-                    story.story.transcript_url = written["vtt"]
-                    continue
-                if name:
-                    try:
-                        source = story_file(story.story.folder, name)
-                    except StoryPathError:
-                        source = None  # already reported by the checks
-                    if source and os.path.isfile(source):
-                        target = folder + os.path.basename(name)
-                        url = folder + quote(os.path.basename(name))
-                        self.copies.append(
-                            (source, os.path.join(self.output_path, target))
-                        )
-                setattr(story, f"{field}_url", url)
+            if record.transcript_outputs:
+                # The transcripts plugin writes a normalized copy there.
+                record.transcript_url = record.transcript_outputs["vtt"]
+            else:
+                record.transcript_url = self._copy(
+                    record, record.front.transcript, folder
+                )
+            record.image_url = self._copy(record, record.front.image, folder)
+
+    def _copy(self, record, name: str | None, folder: str) -> str | None:
+        """Copy the story's file ``name`` into its output folder; its URL."""
+        if not name:
+            return None
+        try:
+            source = story_file(record.folder, name)
+        except StoryPathError:
+            return None  # already reported by the checks
+        if not os.path.isfile(source):
+            return None
+        target = folder + os.path.basename(name)
+        self.copies.append((source, os.path.join(self.output_path, target)))
+        return folder + quote(os.path.basename(name))
 
     def generate_output(self, writer):
         hashes = file_hashes(self.settings.get("CACHE_PATH"), "story_assets")
