@@ -108,7 +108,8 @@ def test_a_story_loads_its_transcript_when_used_and_few_stay_loaded(stories):
         "Ben Carter",
     ]
     assert not os.path.exists(saved)
-    assert _parsed_objects_reachable([story.story.transcript.value()])  # (it finds them)
+    # (It finds them.)
+    assert _parsed_objects_reachable([story.story.transcript.value()])
     for slug in ("two", "three", "four"):
         assert len(built[slug].story.transcript) == 4
     assert stored.loaded_count() == stored.RECENT  # the most recent only
