@@ -34,6 +34,7 @@ import rjsmin
 from jinja2 import pass_context
 from pelican import signals
 
+from portal.file_hashes import FileHashes
 from portal.writing import write_if_changed
 
 logger = logging.getLogger(__name__)
@@ -44,9 +45,12 @@ DEFAULTS = {
     "ASSET_MINIFY": True,
 }
 HASH_LENGTH = 10
-# What the copies of theme files hold:
-# (path, minify) -> (size, mtime_ns, content, hash).
-_built: dict[tuple[str, bool], tuple[int, int, bytes, str]] = {}
+# What the copies of theme files hold, for this process (a dev server
+# rebuilds many times): (path, minify) -> (the source's SHA-256, content,
+# hash). Found by the source's bytes; their hash is remembered while the
+# file's stat is the same, so a page asking for asset_url reads nothing.
+_built: dict[tuple[str, bool], tuple[str, bytes, str]] = {}
+_source_hashes = FileHashes(None)
 
 
 class AssetError(ValueError):
@@ -103,19 +107,20 @@ def minify(source: str, data: bytes) -> bytes:
 
 
 def built_content(source: str, minified: bool = True) -> tuple[bytes, str]:
-    """(content of the copy, its hash) for a theme file; cached per build
-    machine until the file changes (size or mtime)."""
-    stat = os.stat(source)
+    """(content of the copy, its hash) for a theme file; kept in this
+    process until the file's bytes change."""
+    source_hash = _source_hashes.sha256(source)
     key = (source, minified)
     known = _built.get(key)
-    if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
-        return known[2], known[3]
+    if known and known[0] == source_hash:
+        return known[1], known[2]
     with open(source, "rb") as handle:
         data = handle.read()
+    source_hash = hashlib.sha256(data).hexdigest()  # of the very bytes used
     if minified:
         data = minify(source, data)
     digest = hashlib.sha256(data).hexdigest()[:HASH_LENGTH]
-    _built[key] = (stat.st_size, stat.st_mtime_ns, data, digest)
+    _built[key] = (source_hash, data, digest)
     return data, digest
 
 
