@@ -128,7 +128,7 @@ def _part_dates(output) -> dict[str, int]:
     }
 
 
-def _build(content, output, cache):
+def _build(content, output, cache, **settings):
     return build_site(
         content,
         output,
@@ -136,6 +136,7 @@ def _build(content, output, cache):
         SITE_SEARCH_PART_PAGES=PER_PART,
         PRECOMPRESS=False,
         DELETE_OUTPUT_DIRECTORY=False,
+        **settings,
     )
 
 
@@ -149,6 +150,19 @@ def test_a_rebuild_indexes_again_only_the_parts_that_changed(tmp_path):
     # Nothing changed: no part is indexed again.
     _build(content, output, cache)
     assert _part_dates(output) == first
+
+    # Every page written anew with the same bytes (a fresh checkout of the
+    # content, an output restored with new mtimes): still none.
+    for page in output.rglob("*.html"):
+        page.write_bytes(page.read_bytes())
+    _build(content, output, cache)
+    assert _part_dates(output) == first
+
+    # Settings that shape the index changed: every part is indexed again.
+    _build(content, output, cache, SITE_SEARCH_EXCLUDE_SELECTORS=[".no-such-thing"])
+    assert all(date != first[name] for name, date in _part_dates(output).items())
+    _build(content, output, cache)
+    first = _part_dates(output)
 
     # One story's introduction gains a sentence of words the site has
     # (from the vocabulary): only its part is indexed again.

@@ -8,6 +8,9 @@ campaign pages, see the theme). A site with more indexed pages than
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -18,6 +21,8 @@ import tempfile
 
 import pagefind_bin
 
+from portal.code_digest import tree_digest
+from portal.file_hashes import FileHashes
 from portal.writing import write_atomically, write_if_changed
 
 from . import parts
@@ -27,6 +32,21 @@ logger = logging.getLogger(__name__)
 
 class SearchIndexError(RuntimeError):
     pass
+
+
+@functools.cache
+def _code() -> str:
+    """This package's code and Pagefind's version."""
+    return tree_digest(
+        os.path.dirname(os.path.abspath(__file__)), suffixes=(".py",)
+    ) + importlib.metadata.version("pagefind_bin")
+
+
+def index_code(options: dict) -> str:
+    """What shapes the index besides the pages: the code that makes it,
+    Pagefind's version and the settings (a change in any indexes again)."""
+    settings = json.dumps(options, sort_keys=True, default=str)
+    return hashlib.sha256(f"{_code()}\0{settings}".encode()).hexdigest()
 
 
 def pagefind_command(site: str, options: dict, output: str | None = None) -> list[str]:
@@ -48,12 +68,17 @@ def pagefind_command(site: str, options: dict, output: str | None = None) -> lis
 
 
 def build_index(
-    site: str, options: dict, workers: int = 1, state_file: str | None = None
+    site: str,
+    options: dict,
+    workers: int = 1,
+    state_file: str | None = None,
+    hashes: FileHashes | None = None,
 ) -> int:
     """Index ``site`` (the output folder); the number of pages indexed.
 
     ``state_file`` (in the cache) lets a rebuild of a site indexed in parts
-    index again only the parts whose pages changed."""
+    index again only the parts whose pages changed; ``hashes`` remembers the
+    pages' content hashes between builds."""
     bundle = os.path.join(site, options["SITE_SEARCH_BUNDLE"])
     pages = parts.indexed_pages(site, os.path.normpath(bundle))
     if len(pages) <= options["SITE_SEARCH_PART_PAGES"]:
@@ -63,8 +88,9 @@ def build_index(
         manifest = {"main": "", "merge": []}
         _forget(state_file)
     else:
+        hashes = hashes or FileHashes(None)
         count, manifest = _build_in_parts(
-            site, bundle, pages, options, workers, state_file
+            site, bundle, pages, options, workers, state_file, hashes
         )
     write_if_changed(os.path.join(bundle, parts.PARTS_FILE), json.dumps(manifest))
     logger.info(
@@ -83,6 +109,7 @@ def _build_in_parts(
     options: dict,
     workers: int,
     state_file: str | None,
+    hashes: FileHashes,
 ) -> tuple[int, dict]:
     """One Pagefind run for each part that needs it (see ``parts.py``)."""
     groups = parts.split(pages, options["SITE_SEARCH_PART_PAGES"])
@@ -93,7 +120,8 @@ def _build_in_parts(
         for folder in folders
     ):
         previous = None
-    redo, words = parts.plan(site, groups, previous, workers)
+    code = index_code(options)
+    redo, words = parts.plan(site, groups, previous, workers, hashes, code)
     if len(redo) == len(groups):
         shutil.rmtree(bundle, ignore_errors=True)
     _forget(state_file)  # until every part is written again
@@ -114,7 +142,8 @@ def _build_in_parts(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if state_file:
-        write_atomically(state_file, json.dumps(parts.state(site, groups, words)))
+        state = parts.state(site, groups, words, hashes, code)
+        write_atomically(state_file, json.dumps(state))
     logger.info("[site_search] %d of %d parts indexed again", len(redo), len(groups))
     manifest = {"main": f"{folders[0]}/", "merge": [f"{f}/" for f in folders[1:]]}
     return len(pages), manifest

@@ -8,7 +8,7 @@ parts of at most that many, one Pagefind run a part. Each part is a bundle
 of its own (``pagefind/part-1/``, ``part-2/``...), ``pagefind/parts.json``
 names the main one and the others, and the search page merges them in the
 browser (Pagefind's ``mergeIndex``). A rebuild runs Pagefind again only for
-the parts whose pages changed (``plan``), unless a change brings a word the
+the parts whose pages' bytes changed (``plan``), unless a change brings a word the
 site did not have (every part's vocabulary page must then know it) or moves
 pages between parts.
 
@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 
+from portal.file_hashes import FileHashes
 from portal.parallel import MIN_ITEMS, map_in_processes
 
 INDEXED_MARKER = b"data-pagefind-body"
@@ -81,13 +82,9 @@ def split(pages: list[str], per_part: int) -> list[list[str]]:
     return [pages[start : start + size] for start in range(0, len(pages), size or 1)]
 
 
-def stamps(site: str, pages: list[str]) -> dict[str, list[int]]:
-    """Each page's size and mtime (unchanged pages keep theirs)."""
-    out = {}
-    for page in pages:
-        stat = os.stat(os.path.join(site, page))
-        out[page] = [stat.st_size, stat.st_mtime_ns]
-    return out
+def stamps(site: str, pages: list[str], hashes: FileHashes) -> dict[str, str]:
+    """Each page's content hash (SHA-256 of its bytes)."""
+    return {page: hashes.sha256(os.path.join(site, page)) for page in pages}
 
 
 def _words_of(path: str) -> set[str]:
@@ -130,17 +127,24 @@ def vocabulary(site: str, pages: list[str], workers: int) -> set[str]:
 
 
 def plan(
-    site: str, groups: list[list[str]], previous: dict | None, workers: int
+    site: str,
+    groups: list[list[str]],
+    previous: dict | None,
+    workers: int,
+    hashes: FileHashes,
+    code: str,
 ) -> tuple[list[int], set[str]]:
     """Which parts (0-based) to index, and the vocabulary they must hold.
 
-    ``previous`` is the state the last indexing saved (``state``): its
-    parts, page stamps and vocabulary. Its parts stay valid when the pages
-    fall into the same parts and the changed pages bring no new word (the
-    old vocabulary, a superset of the words on the pages, still holds)."""
+    ``previous`` is the state the last indexing saved (``state``): the code
+    and settings it indexed with, its parts, page hashes and vocabulary. Its
+    parts stay valid when they were made by the same ``code`` (see
+    ``indexer.index_code``), the pages fall into the same parts and the
+    changed pages bring no new word (the old vocabulary, a superset of the
+    words on the pages, still holds)."""
     pages = [page for group in groups for page in group]
-    current = stamps(site, pages)
-    if previous and previous.get("groups") == groups:
+    current = stamps(site, pages, hashes)
+    if previous and previous.get("code") == code and previous.get("groups") == groups:
         known = set(previous["vocabulary"])
         changed = {p for p in pages if previous["stamps"].get(p) != current[p]}
         if vocabulary(site, sorted(changed), workers) <= known:
@@ -149,11 +153,14 @@ def plan(
     return list(range(len(groups))), vocabulary(site, pages, workers)
 
 
-def state(site: str, groups: list[list[str]], words: set[str]) -> dict:
+def state(
+    site: str, groups: list[list[str]], words: set[str], hashes: FileHashes, code: str
+) -> dict:
     pages = [page for group in groups for page in group]
     return {
+        "code": code,
         "groups": groups,
-        "stamps": stamps(site, pages),
+        "stamps": stamps(site, pages, hashes),
         "vocabulary": sorted(words),
     }
 

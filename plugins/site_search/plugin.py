@@ -10,14 +10,16 @@ import os
 from pelican import signals
 from pelican.generators import Generator
 
+from portal.file_hashes import FileHashes
 from portal.parallel import workers
 from portal.writing import reuse_tree, write_atomically
 
-from .indexer import build_index
+from .indexer import build_index, index_code
 from .parts import PARTS_FILE
 from .settings import settings as search_settings
 
 logger = logging.getLogger(__name__)
+HASHES_FILE = "site_search.hashes.json"  # in CACHE_PATH: the pages' hashes
 
 
 class SearchPageGenerator(Generator):
@@ -44,20 +46,18 @@ def get_generators(pelican):
     return SearchPageGenerator
 
 
-def _pages_stamp(output: str, bundle: str) -> str:
-    """Every HTML page's path, size and mtime, as one digest."""
-    digest = hashlib.blake2b(digest_size=16)
+def _pages_stamp(output: str, bundle: str, hashes: FileHashes, code: str) -> str:
+    """Every HTML page's path and bytes (its SHA-256), and what else shapes
+    the index (``code``: see ``indexer.index_code``), as one digest."""
+    digest = hashlib.blake2b(code.encode(), digest_size=16)
     for folder, folders, names in os.walk(output):
         folders[:] = sorted(f for f in folders if os.path.join(folder, f) != bundle)
         for name in sorted(names):
             if name.endswith(".html"):
                 path = os.path.join(folder, name)
-                stat = os.stat(path)
                 # Relative: a build made aside writes to a new folder each time.
                 relative = os.path.relpath(path, output)
-                digest.update(
-                    f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
-                )
+                digest.update(f"{relative}\0{hashes.sha256(path)}\n".encode())
     return digest.hexdigest()
 
 
@@ -69,13 +69,16 @@ def index_site(pelican):
     bundle = os.path.join(output, options["SITE_SEARCH_BUNDLE"])
     cache = pelican.settings.get("CACHE_PATH")
     stamp_file = os.path.join(cache, "site_search.stamp") if cache else None
-    # Pages left untouched by a rebuild keep their mtime (unchanged_writes):
-    # when no page changed, the index of the last build is still exact, and
-    # Pagefind (a full re-index, seconds at 10,000 stories) is not run again.
-    # A build made aside starts without the index: the one of the output it
-    # replaces is linked in, and kept only if no page changed.
+    # When no page's bytes changed (nor the code or settings that index
+    # them), the index of the last build is still exact, and Pagefind (a
+    # full re-index, seconds at 10,000 stories) is not run again. A page's
+    # hash is remembered while its stat is the same: pages a rebuild leaves
+    # untouched (unchanged_writes) are not read. A build made aside starts
+    # without the index: the one of the output it replaces is linked in,
+    # and kept only if no page changed.
+    hashes = FileHashes(os.path.join(cache, HASHES_FILE) if cache else None)
     reuse_tree(bundle)
-    stamp = _pages_stamp(output, bundle)
+    stamp = _pages_stamp(output, bundle, hashes, index_code(options))
     if (
         stamp_file
         and os.path.isfile(os.path.join(bundle, PARTS_FILE))
@@ -87,11 +90,13 @@ def index_site(pelican):
         except (OSError, UnicodeDecodeError):
             kept = False  # unreadable: index again
         if kept:
+            hashes.save()
             logger.info("[site_search] no page changed: the index is kept")
             return
     # No index is a broken search page: SearchIndexError stops the build.
     parts_state = os.path.join(cache, "site_search.parts.json") if cache else None
-    build_index(output, options, workers(pelican.settings), parts_state)
+    build_index(output, options, workers(pelican.settings), parts_state, hashes)
+    hashes.save()
     if stamp_file:
         write_atomically(stamp_file, stamp)
 
