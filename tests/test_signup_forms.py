@@ -207,13 +207,19 @@ def test_the_sample_site_has_every_form_page(sample_site):
     assert "Thank you" in thank_you.read_text()
 
 
+PRODUCTION_URL = "https://oss.example.org"
+
+
 def test_a_production_build_links_an_unconnected_form_nowhere(tmp_path, caplog):
     """Production (no development endpoint): a form without an action is no
     form at all; its calls to action are the campaign's email address, no
     "not connected" notice reaches the public, and the build names it."""
     caplog.set_level(logging.WARNING)
     output = build_forms_site(
-        tmp_path, forms_config("", connected=False), SIGNUP_FORMS_DEV_ENDPOINT=""
+        tmp_path,
+        forms_config("", connected=False),
+        settings_file="publishconf.py",
+        SITEURL=PRODUCTION_URL,
     )
     warnings = [r.getMessage() for r in caplog.records if "signup_forms" in r.name]
     # One warning names them all, at the first form's action.
@@ -230,10 +236,26 @@ def test_a_production_build_links_an_unconnected_form_nowhere(tmp_path, caplog):
         text = tree.text_content()
         assert "not connected" not in text, page
         assert not tree.xpath("//form[@data-signup-form]"), page
-        # Templates link no form page (home, story invitations, footer).
-        for link in tree.xpath("//a[not(ancestor::*[contains(@class,'prose')])]/@href"):
+        # No page links a form page: not the templates (home, story
+        # invitations, footer), nor the Markdown of pages such as Take part
+        # and About.
+        for link in tree.xpath("//a/@href"):
             path = "/" + link.split("://", 1)[-1].split("/", 1)[-1].lstrip("./")
+            path = path.split("#")[0].split("?")[0]
             assert not any(path.endswith(form) for form in form_pages), (page, link)
+    # What the Markdown linked now offers the email address instead.
+    take_part = lxml.html.fromstring((output / "take-part" / "index.html").read_bytes())
+    matched = take_part.xpath("//a[contains(., 'Sign up to be matched')]/@href")
+    assert matched == [
+        "mailto:onesmallstep@storycorps.org?subject=One%20Small%20Step%3A%20Be%20"
+        "matched%20with%20a%20partner"
+    ]
+    about = lxml.html.fromstring((output / "about" / "index.html").read_bytes())
+    [partner] = about.xpath("//a[contains(., 'bring your organization along')]/@href")
+    assert partner.startswith("mailto:onesmallstep@storycorps.org?subject=")
+    assert about.xpath("//a[contains(., 'record a conversation')]/@href") == [
+        f"{PRODUCTION_URL}/take-part/#record"
+    ]
     home = (output / "index.html").read_text()
     assert "mailto:" in home and "Email us to be matched" in home
     story = (output / "stories" / "heard-it" / "index.html").read_text()
@@ -608,3 +630,42 @@ def test_a_site_without_forms_builds_and_links_no_forms(tmp_path):
     home = lxml.html.fromstring((output / "index.html").read_bytes())
     ways = home.xpath("//section[@aria-labelledby='take-part-heading']//h3/text()")
     assert ways == ["Record with someone you know"]
+
+
+class _Written:
+    """A page as the plugin sees it: its source and its HTML as read."""
+
+    def __init__(self, source: str, html: str):
+        self.source, self._content = source, html
+
+    def get_relative_source_path(self) -> str:
+        return self.source
+
+
+def test_every_way_of_writing_a_link_to_an_offline_form_offers_email():
+    from plugins.signup_forms import offline_links
+
+    email = offline_links.email_link("hi@example.org", "Be matched")
+    page = _Written(
+        "pages/about.md",
+        '<p><a href="{filename}be-matched.md">one</a> '
+        "<a href='{filename}/pages/be-matched.md#top'>two</a> "
+        '<a class="x" href="/be-matched/">three</a> '
+        '<a href="https://oss.example.org/be-matched/?story=a">four</a> '
+        '<a href="{filename}take-part.md">stays</a> '
+        '<a href="https://elsewhere.example/be-matched/">elsewhere</a></p>',
+    )
+    changed = offline_links.rewrite(
+        page,
+        {"pages/be-matched.md": email},
+        {"be-matched/": email},
+        "https://oss.example.org",
+    )
+    assert changed == 4
+    hrefs = re.findall(r"href=[\"']([^\"']+)", page._content)
+    escaped = email.replace("&", "&amp;")
+    assert hrefs == [escaped] * 4 + [
+        "{filename}take-part.md",
+        "https://elsewhere.example/be-matched/",
+    ]
+    assert 'class="x"' in page._content and ">three</a>" in page._content

@@ -39,6 +39,7 @@ from pelican import signals
 from portal import datafile
 from portal.problems import Problem, Severity, report_problems
 
+from . import offline_links
 from .config import PRESETS, FormConfig, FormsFile, load_forms
 from .fields import FORMS, FieldSpec, FormSpec
 
@@ -349,12 +350,39 @@ class SignupFormsGenerator:
         self.context["signup_forms_by_email"] = {
             key: form for key, form in built.items() if not form.connected
         }
+        self._email_instead_of_offline_forms(pages)
         # Where the forms post: a Content-Security-Policy's form-action must
         # allow these origins, or browsers refuse to send the forms.
         # (A development endpoint is on the site itself: 'self' covers it.)
         self.context["signup_form_origins"] = sorted(
             {form.action_origin for form in forms.values() if form.action_origin}
         )
+
+    def _email_instead_of_offline_forms(self, pages: dict) -> None:
+        """Links written in pages and stories to a form that is not connected
+        become the campaign's email link, as the templates' calls to action
+        do (``offline_links``)."""
+        offline = self.context["signup_forms_by_email"].values()
+        address = (self.settings.get("CAMPAIGN") or {}).get("contact_email")
+        if not offline or not address:
+            return
+        by_url, by_source = {}, {}
+        sources = {page.url: page for page in pages.values()}
+        for form in offline:
+            email = offline_links.email_link(address, form.title)
+            by_url[form.page_url] = email
+            page = sources.get(form.page_url)
+            if page is not None:
+                by_source[page.get_relative_source_path()] = email
+        siteurl = self.settings.get("SITEURL", "")
+        for name in ("pages", "hidden_pages", "articles"):
+            for content in self.context.get(name, []):
+                if offline_links.rewrite(content, by_source, by_url, siteurl):
+                    logger.debug(
+                        "[signup_forms] %s: links to forms not connected now "
+                        "offer the email address",
+                        content.get_relative_source_path(),
+                    )
 
     def _report(self, problems: list[Problem]) -> None:
         report_problems(
