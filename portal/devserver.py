@@ -141,6 +141,10 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
     def _send_file(self, file, path: str):
         stat = os.fstat(file.fileno())
         size = stat.st_size
+        # HTTP validators of the file being served, not a cache key: a browser
+        # asks "changed since?" about this very file, which is what mtimes
+        # answer (Last-Modified is one by definition), and a rebuild that
+        # leaves a page's bytes alone keeps its mtime (unchanged_writes).
         etag = f'"{stat.st_mtime_ns:x}-{size:x}"'
         modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
 

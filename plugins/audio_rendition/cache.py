@@ -14,10 +14,11 @@ Two kinds of files, each named by a hash of everything that shapes it:
 
 Modification times decide nothing here. Hashing a master reads all of it,
 so ``hashes.json`` remembers each master's hash together with its size,
-inode, mtime and ctime: a file whose stat is identical in every one of those
-is the file that was hashed (ctime cannot be set back by copying tools, and
-any write changes it); anything else is hashed again. A fresh checkout
-therefore hashes every master once and encodes none whose hash is known."""
+inode, mtime and ctime (``portal.file_hashes``, the one helper every cache
+uses): the stat is only a memo of the hash, never a key. A fresh checkout
+therefore hashes every master once and encodes none whose hash is known
+(and story_audio, which hashes the same masters first in the same process,
+has done that already)."""
 
 from __future__ import annotations
 
@@ -29,12 +30,13 @@ import threading
 
 import mutagen
 
+from portal.file_hashes import FileHashes
+
 from . import encode, ffmpeg, loudness, tags
 
 logger = logging.getLogger(__name__)
 
 HASHES_FILE = "hashes.json"
-_CHUNK = 1 << 20
 
 
 def digest(*parts) -> str:
@@ -68,52 +70,19 @@ def tagging_code() -> str:
     return digest(*_sources(tags), mutagen.version_string)
 
 
-def file_sha256(path: str) -> str:
-    hasher = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            hasher.update(chunk)
-    return hasher.hexdigest()
-
-
-def _stat_key(path: str) -> list[int]:
-    stat = os.stat(path)
-    return [stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns]
-
-
 class RenditionCache:
     def __init__(self, folder: str):
         self.folder = folder
-        self._hashes: dict[str, dict] = {}
-        self._hashes_dirty = False
-        self._lock = threading.Lock()
-        try:
-            with open(os.path.join(folder, HASHES_FILE), encoding="utf-8") as handle:
-                self._hashes = json.load(handle)
-        except (OSError, ValueError):
-            self._hashes = {}
+        self._hashes = FileHashes(os.path.join(folder, HASHES_FILE))
 
     # Masters' content hashes ------------------------------------------------
 
     def master_hash(self, path: str) -> str:
         """SHA-256 of the file's bytes (remembered while its stat is the same)."""
-        real = os.path.realpath(path)
-        stat = _stat_key(real)
-        with self._lock:
-            known = self._hashes.get(real)
-        if known and known.get("stat") == stat:
-            return known["sha256"]
-        value = file_sha256(real)
-        with self._lock:
-            self._hashes[real] = {"stat": stat, "sha256": value}
-            self._hashes_dirty = True
-        return value
+        return self._hashes.sha256(path)
 
     def save(self) -> None:
-        if not self._hashes_dirty:
-            return
-        self._write_json(os.path.join(self.folder, HASHES_FILE), self._hashes)
-        self._hashes_dirty = False
+        self._hashes.save()
 
     # Encoded and tagged files -------------------------------------------
 

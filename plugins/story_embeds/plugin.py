@@ -133,7 +133,6 @@ class StoryEmbedsGenerator(Generator):
             for story, card in zip(batch, cards, strict=True):
                 story.story.sharing = self._sharing(story, site, card)
                 self.stories.append(story)
-        self.context["story_embeds_drawn"] = self.images.drawn
 
     def _sharing(self, story, site, card):
         folder = story_folder(story)
