@@ -5,7 +5,7 @@ Pelican builds in one process. The work a cold build does for each story
 is independent of every other story's, and at thousands of stories it is
 most of the build (benchmarks/README.md). ``map_in_processes`` runs such a
 function over many items in forked worker processes and returns the results
-in order; the caller stores them in its cache (keyed by size and mtime), so
+in order; the caller stores them in its cache (keyed by content), so
 the rest of the build finds them there as if read one by one.
 
 Forked workers inherit everything already loaded (settings, plugins,
