@@ -28,6 +28,8 @@ PLUGIN_PATHS = [os.path.join(PROJECT_ROOT, "plugins")]
 PLUGINS = [
     # First: takes the cache folder's lock before any plugin reads it.
     "shared_cache",
+    # Early: a wrong campaign colour stops the build before any work.
+    "campaign_colours",
     "story_reader",
     "story_audio",
     "transcripts",

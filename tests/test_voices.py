@@ -1,26 +1,20 @@
 """The two speakers' colours: neutral (not red against blue, which visitors
 read as the two parties), readable, apart for colour-blind visitors, and
 never the only cue (each voice has its own shape, the second a hatching),
-on the story page and on the share card."""
+on the story page and on the share card. Both take them from the one
+palette (portal/palette.py): these tests read its defaults, and the page
+test reads what the built page computes."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 from coloraide import Color
 
-from plugins.story_embeds.share_image import COLOURS
+from plugins.story_embeds.share_image import DEFAULT_COLOURS
+from portal.palette import DEFAULTS
 from tests.listening import story_pages_with_chapters
-from tests.support import PROJECT_ROOT
 
-LISTENING_CSS = PROJECT_ROOT / "theme" / "static" / "css" / "listening.css"
-SITE_CSS = PROJECT_ROOT / "theme" / "static" / "css" / "site.css"
 DEFICIENCIES = ("protan", "deutan", "tritan")
-
-
-def _css_variables(path) -> dict[str, str]:
-    return dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{3,6})", path.read_text()))
 
 
 def _hue(colour: Color) -> float:
@@ -57,13 +51,12 @@ def test_the_checks_tell_red_and_blue_apart():
 
 
 def test_page_voices_are_neutral_readable_and_apart():
-    site = _css_variables(SITE_CSS)
-    variables = {**site, **_css_variables(LISTENING_CSS)}
+    variables = DEFAULTS
     first, second = Color(variables["voice-1"]), Color(variables["voice-2"])
     for name, colour in (("voice-1", first), ("voice-2", second)):
         assert not is_red(colour), f"--{name} {colour} reads as red"
         assert not is_blue(colour), f"--{name} {colour} reads as blue"
-        grounds = ["#ffffff", site["paper"], variables[f"{name}-tint"]]
+        grounds = ["#ffffff", variables["paper"], variables[f"{name}-tint"]]
         for ground in grounds:
             ratio = colour.contrast(ground, method="wcag21")
             assert ratio >= 4.5, f"--{name} on {ground}: {ratio:.2f}:1"
@@ -73,14 +66,16 @@ def test_page_voices_are_neutral_readable_and_apart():
 
 
 def test_share_card_voices_are_neutral_and_apart():
-    first, second = (
-        Color("srgb", [c / 255 for c in COLOURS["voices"][i]]) for i in (1, 2)
-    )
-    ground = Color("srgb", [c / 255 for c in COLOURS["lane"]])
+    first, second = (Color(DEFAULT_COLOURS[f"voice-{i}-on-ink"]) for i in (1, 2))
+    ground = Color(DEFAULT_COLOURS["lane-on-ink"])
     for colour in (first, second):
         assert not is_red(colour) and not is_blue(colour), colour
         assert colour.contrast(ground, method="wcag21") >= 3
     assert not far_apart_for_every_eye(first, second, 20)
+    # Every voice's bars stand out from their lane (WCAG 1.4.11's 3:1).
+    for voice in range(5):
+        colour = Color(DEFAULT_COLOURS[f"voice-{voice}-on-ink"])
+        assert colour.contrast(ground, method="wcag21") >= 3, voice
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +97,11 @@ def test_voices_on_the_page_differ_in_shape_not_only_colour(page, site_server, s
     )
     people_first, people_second, share_first, share_second = marks
     assert people_first == share_first and people_second == share_second
+    # The page draws in the palette's colours (palette.css, linked first).
+    assert Color(people_first["colour"]) == Color(DEFAULTS["voice-1"])
+    second = DEFAULTS["voice-2"]
+    rgb = ", ".join(str(int(second[i : i + 2], 16)) for i in (1, 3, 5))
+    assert f"rgb({rgb})" in people_second["image"]  # hatched in voice-2
     assert people_first["radius"] == "50%"
     assert people_second["image"].startswith("repeating-linear-gradient")
     # The transcript's names are in the voices' colours, with the same marks.

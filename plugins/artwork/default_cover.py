@@ -5,25 +5,23 @@ echoes the site's header: the two overlapping circles of the brand mark (two
 voices), the name in large type that stays legible at the 60-pixel size apps
 list covers at, the tagline and the organisation. The font is the one Pillow
 ships (Aileron), laid out without system libraries, so every machine with
-the pinned Pillow draws the same pixels."""
+the pinned Pillow draws the same pixels. Its colours are the campaign's
+palette (portal/palette.py), as on the site's header and hero."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 
 from PIL import Image, ImageDraw, ImageFont
+
+from portal import palette
 
 SIZE = 3000
 MARGIN = 260
 
-DEFAULT_COLOURS = {
-    "background": "#1d2433",  # the site's --ink
-    "background_top": "#23304a",  # the hero's gradient
-    "accent": "#b4321f",  # --accent
-    "highlight": "#f2b441",  # the brand mark's second circle
-    "text": "#ffffff",
-    "muted": "#e9e4da",
-}
+# The palette's colours the cover is drawn in (its cache key holds these).
+COLOURS = ("ink", "ink-top", "accent", "highlight", "on-ink", "on-ink-muted")
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont:
@@ -33,13 +31,13 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     )
 
 
-def _background(colours: dict) -> Image.Image:
+def _background(colours: Mapping[str, str]) -> Image.Image:
     # A diagonal blend from the hero's lighter blue (top left) into the ink.
     down = Image.linear_gradient("L")
     mask = Image.blend(down, down.rotate(-90), 0.5)
     mask = mask.resize((SIZE, SIZE), Image.Resampling.BICUBIC)
-    top = Image.new("RGB", (SIZE, SIZE), colours["background_top"])
-    bottom = Image.new("RGB", (SIZE, SIZE), colours["background"])
+    top = Image.new("RGB", (SIZE, SIZE), colours["ink-top"])
+    bottom = Image.new("RGB", (SIZE, SIZE), colours["ink"])
     return Image.composite(bottom, top, mask)
 
 
@@ -65,10 +63,12 @@ def _balanced(text: str, font, width: int) -> list[str]:
 
 
 def draw_cover(
-    title: str, tagline: str, organization: str, colours: dict | None = None
+    title: str,
+    tagline: str,
+    organization: str,
+    colours: Mapping[str, str] = palette.DEFAULTS,
 ) -> Image.Image:
-    """A 3000x3000 RGB cover."""
-    colours = {**DEFAULT_COLOURS, **(colours or {})}
+    """A 3000x3000 RGB cover in ``colours`` (the palette's, by name)."""
     image = _background(colours)
     draw = ImageDraw.Draw(image)
     width = SIZE - 2 * MARGIN
@@ -85,7 +85,7 @@ def draw_cover(
     draw.ellipse(
         (red_x - radius, centre_y - radius, red_x + radius, centre_y + radius),
         fill=colours["accent"],
-        outline=colours["background"],
+        outline=colours["ink"],
         width=28,
     )
 
@@ -108,8 +108,8 @@ def draw_cover(
     y += 200
     for line in lines:
         draw.text(
-            (MARGIN - 12, y), line, font=title_font, fill=colours["text"],
-            stroke_width=max(size // 60, 2), stroke_fill=colours["text"],
+            (MARGIN - 12, y), line, font=title_font, fill=colours["on-ink"],
+            stroke_width=max(size // 60, 2), stroke_fill=colours["on-ink"],
         )  # fmt: skip
         y += int(size * 1.02)
 
@@ -119,6 +119,6 @@ def draw_cover(
     tagline_font = _font(130)
     y += 110
     for line in _balanced(tagline, tagline_font, width):
-        draw.text((MARGIN, y), line, font=tagline_font, fill=colours["muted"])
+        draw.text((MARGIN, y), line, font=tagline_font, fill=colours["on-ink-muted"])
         y += 165
     return image

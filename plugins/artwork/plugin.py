@@ -21,7 +21,9 @@ Settings (defaults in ``DEFAULTS``, checked in ``settings()``):
   folder (``images/podcast-cover.png``); empty: the drawn cover.
 - ``ARTWORK_SHOW_COVER_DIR``: the output folder of the cover (``podcast``).
 - ``ARTWORK_BACKGROUND``: the colour transparent parts are laid on.
-- ``ARTWORK_COLOURS``: colours of the drawn cover (see default_cover.py).
+- ``ARTWORK_COLOURS``: deprecated; the drawn cover takes the campaign's
+  colours (``CAMPAIGN_COLOURS``, portal/palette.py), and this setting, still
+  laid over them for the cover alone, warns with the lines to use instead.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import re
 from pelican import signals
 from PIL import Image, ImageColor
 
-from portal import media
+from portal import media, palette
 from portal import signals as portal_signals
 from portal.file_hashes import FileHashes
 from portal.outputs import story_folder
@@ -51,6 +53,15 @@ DEFAULTS = {
     "ARTWORK_SHOW_COVER_DIR": "podcast",
     "ARTWORK_BACKGROUND": "#ffffff",
     "ARTWORK_COLOURS": {},
+}
+# ARTWORK_COLOURS' names and the palette's colours they now are.
+ARTWORK_COLOUR_NAMES = {
+    "background": "ink",
+    "background_top": "ink-top",
+    "accent": "accent",
+    "highlight": "highlight",
+    "text": "on-ink",
+    "muted": "on-ink-muted",
 }
 CACHE_FOLDER = "artwork"
 HASHES_FILE = "hashes.json"  # the story images' hashes, by stat
@@ -95,17 +106,43 @@ def settings(pelican_settings) -> dict:
             raise ValueError(
                 f"{name} = {value!r} is not a colour; write one like '#1d2433'"
             ) from error
-    unknown = set(out["ARTWORK_COLOURS"]) - set(default_cover.DEFAULT_COLOURS)
+    unknown = set(out["ARTWORK_COLOURS"]) - set(ARTWORK_COLOUR_NAMES)
     if unknown:
         raise ValueError(
-            f"ARTWORK_COLOURS has unknown keys {sorted(unknown)}; use "
-            + ", ".join(default_cover.DEFAULT_COLOURS)
+            f"ARTWORK_COLOURS has unknown keys {sorted(unknown)}; it is deprecated: "
+            f"set CAMPAIGN_COLOURS instead (names in portal/palette.py)"
         )
     if not re.fullmatch(
         r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*", out["ARTWORK_SHOW_COVER_DIR"]
     ):
         raise ValueError("ARTWORK_SHOW_COVER_DIR must be a folder like 'podcast'")
     return out
+
+
+def cover_colours(pelican_settings) -> palette.Palette:
+    """The drawn cover's colours: the campaign's, with the deprecated
+    ``ARTWORK_COLOURS`` laid over them."""
+    colours = dict(palette.campaign_colours(pelican_settings))
+    for old, value in settings(pelican_settings)["ARTWORK_COLOURS"].items():
+        colours[ARTWORK_COLOUR_NAMES[old]] = value
+    return palette.Palette(tuple(colours.items())).subset(default_cover.COLOURS)
+
+
+def warn_deprecated(pelican) -> None:
+    """ARTWORK_COLOURS still works, for the cover alone: say what replaces it."""
+    old = settings(pelican.settings)["ARTWORK_COLOURS"]  # a bad value stops here
+    if not old:
+        return
+    lines = ", ".join(
+        f"'{ARTWORK_COLOUR_NAMES[name]}': {value!r}" for name, value in old.items()
+    )
+    logger.warning(
+        "[artwork] ARTWORK_COLOURS is deprecated and colours only the drawn "
+        "podcast cover; write CAMPAIGN_COLOURS = {%s} in the settings file "
+        "instead, so the site and the share cards match the cover, and remove "
+        "ARTWORK_COLOURS",
+        lines,
+    )
 
 
 def _cache(pelican_settings) -> images.ArtworkCache:
@@ -151,10 +188,8 @@ def show_cover(pelican_settings, cache: images.ArtworkCache) -> Artwork:
         organization = campaign.get("organization") or pelican_settings.get(
             "AUTHOR", ""
         )
-        colours = opts["ARTWORK_COLOURS"]
-        key = cache.key(
-            "drawn", title, tagline, organization, repr(sorted(colours.items()))
-        )
+        colours = cover_colours(pelican_settings)
+        key = cache.key("drawn", title, tagline, organization, repr(colours.colours))
         file = cache.file(
             key,
             lambda: images.encode_jpeg(
@@ -261,5 +296,6 @@ def get_generators(pelican):
 
 
 def register():
+    signals.initialized.connect(warn_deprecated)
     portal_signals.story_parts.connect(check_story_art)
     signals.get_generators.connect(get_generators)

@@ -66,8 +66,9 @@ DEFAULTS = {
 }
 DECAP_SCRIPT = "decap-cms.js"
 OUR_SCRIPT = "portal-cms.js"
-# The site's style sheets the story preview is drawn with (theme/static/css).
-PREVIEW_STYLES = ("css/site.css", "css/listening.css")
+# The site's style sheets the story preview is drawn with (theme/static/css;
+# palette.css holds the campaign's colours: plugins/campaign_colours).
+PREVIEW_STYLES = ("css/palette.css", "css/site.css", "css/listening.css")
 
 
 class EditingUIError(ValueError):

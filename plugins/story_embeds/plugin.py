@@ -28,13 +28,13 @@ import shutil
 from pelican import signals
 from pelican.generators import Generator
 
-from portal import parallel
+from portal import palette, parallel
 from portal.outputs import absolute_url, story_folder
 from portal.site_address import absolute_site_url
 from portal.writing import write_if_changed
 
 from . import metadata
-from .share_image import HEIGHT, WIDTH, ShareCard, ShareImages
+from .share_image import CARD_COLOURS, HEIGHT, WIDTH, ShareCard, ShareImages
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,11 @@ def settings(pelican_settings) -> dict:
     return out
 
 
-def share_card(story, settings) -> ShareCard:
+def share_card(story, settings, colours: palette.Palette | None = None) -> ShareCard:
+    """What ``story``'s share card shows; ``colours``: the card's colours
+    from the campaign's palette (read from ``settings`` when not given)."""
+    if colours is None:
+        colours = palette.campaign_colours(settings).subset(CARD_COLOURS)
     meta = story.story.front
     bits = [meta.relationship_label]
     if meta.location:
@@ -94,6 +98,7 @@ def share_card(story, settings) -> ShareCard:
         bars=bars,
         lanes=lanes,
         picture=story.story.picture.small.file if story.story.picture else "",
+        colours=colours,
     )
 
 
@@ -126,9 +131,10 @@ class StoryEmbedsGenerator(Generator):
         # a bar for every cue, too much to hold for 10,000 stories at once,
         # and each story's transcript is loaded once (transcripts/stored.py).
         workers = parallel.workers(self.settings)
+        colours = palette.campaign_colours(self.settings).subset(CARD_COLOURS)
         for first in range(0, len(stories), CARD_BATCH):
             batch = stories[first : first + CARD_BATCH]
-            cards = [share_card(story, self.settings) for story in batch]
+            cards = [share_card(story, self.settings, colours) for story in batch]
             self.images.prefetch(cards, workers)
             for story, card in zip(batch, cards, strict=True):
                 story.story.sharing = self._sharing(story, site, card)

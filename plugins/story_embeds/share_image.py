@@ -3,7 +3,8 @@
 It carries what tells a conversation apart in a feed of links: the title,
 both people's names in their voices' colours, the campaign's mark (the two
 circles of the site's header) and, when there is a transcript, the shape of
-the conversation: who spoke when, drawn from the cue times.
+the conversation: who spoke when, drawn from the cue times. Its colours are
+the campaign's palette (portal/palette.py), as on the site.
 
 Drawing takes a few tenths of a second, so images are cached by a digest of
 everything drawn (``ShareCard.key``) and only drawn again when that changes.
@@ -20,7 +21,7 @@ import os
 
 from PIL import Image, ImageDraw, ImageFont
 
-from portal import parallel
+from portal import palette, parallel
 from portal.code_digest import tree_digest
 from portal.writing import atomic_file, whole_image
 
@@ -40,20 +41,17 @@ SERIF_BOLD = "DejaVuSerif-Bold.ttf"
 SANS = "DejaVuSans.ttf"
 SANS_BOLD = "DejaVuSans-Bold.ttf"
 
-COLOURS = {
-    "top": (35, 48, 74),  # the home page hero's gradient
-    "bottom": (29, 36, 51),  # --ink
-    "accent": (180, 50, 31),  # --accent: the mark's first circle
-    "gold": (242, 180, 65),  # the mark's second circle
-    "text": (255, 255, 255),
-    "muted": (214, 208, 198),
-    "lane": (58, 70, 96),
-    # Voices as on the story page (listening.css: teal, amber; never red
-    # against blue), lightened so they read on the dark ground. The second
-    # is also hatched and marked with a square, the first with a circle.
-    "voices": [(150, 156, 170), (86, 196, 204), (236, 166, 64), (190, 160, 220)],
-    "hatch": (29, 36, 51),
-}
+# The palette's colours a card is drawn in: the hero's gradient (ink-top
+# into ink), the mark (accent, highlight), text on ink, and the voices
+# lightened to read on the dark ground (voice-N-on-ink: never red against
+# blue; the second is also hatched and marked with a square, the first with
+# a circle) on their lanes (lane-on-ink).
+VOICE_COLOURS = tuple(f"voice-{n}-on-ink" for n in range(palette.VOICES))
+CARD_COLOURS = (
+    "ink", "ink-top", "accent", "highlight", "on-ink", "on-ink-muted",
+    "lane-on-ink", *VOICE_COLOURS,
+)  # fmt: skip
+DEFAULT_COLOURS = palette.Palette(tuple(palette.DEFAULTS.items())).subset(CARD_COLOURS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,6 +69,8 @@ class ShareCard:
     # The story's picture (a square JPEG made by the artwork plugin, named by
     # a digest of its source, so the key changes with it), or empty.
     picture: str = ""
+    # The campaign's colours (only those in CARD_COLOURS: the key holds them).
+    colours: palette.Palette = DEFAULT_COLOURS
 
     @functools.cached_property
     def key(self) -> str:
@@ -84,6 +84,7 @@ class ShareCard:
         # The picture by its file name (a digest of its source), not where
         # the cache folder happens to be.
         fields["picture"] = os.path.basename(self.picture)
+        fields["colours"] = [list(pair) for pair in self.colours.colours]
         data = json.dumps([DRAWING_CODE, fields, _font_identity()], sort_keys=True)
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
@@ -143,21 +144,21 @@ def _fit_title(title: str, width: int, max_lines: int = 3):
     return font, lines, 40
 
 
-@functools.lru_cache(maxsize=1)
-def _background_image() -> Image.Image:
+@functools.lru_cache(maxsize=2)
+def _background_image(top: str, bottom: str) -> Image.Image:
     # The same for every card: made once per build, copied for each card
     # (it was most of the drawing time; benchmarks/README.md).
-    return _background()
+    return _background(top, bottom)
 
 
-def _background() -> Image.Image:
+def _background(top: str, bottom: str) -> Image.Image:
     # A diagonal blend from the hero's lighter blue (top left) into the ink.
     down = Image.linear_gradient("L")
     mask = Image.blend(down, down.rotate(-90), 0.5)
     mask = mask.resize((WIDTH, HEIGHT), Image.Resampling.BICUBIC)
-    top = Image.new("RGB", (WIDTH, HEIGHT), COLOURS["top"])
-    bottom = Image.new("RGB", (WIDTH, HEIGHT), COLOURS["bottom"])
-    return Image.composite(bottom, top, mask)
+    top_colour = Image.new("RGB", (WIDTH, HEIGHT), top)
+    bottom_colour = Image.new("RGB", (WIDTH, HEIGHT), bottom)
+    return Image.composite(bottom_colour, top_colour, mask)
 
 
 PICTURE_SIZE = 300  # the story's picture, top right, beside the title
@@ -183,7 +184,9 @@ def _paste_picture(image: Image.Image, file: str) -> bool:
 
 
 def draw(card: ShareCard) -> Image.Image:
-    image = _background_image().copy()
+    colours = card.colours
+    voices = [colours[name] for name in VOICE_COLOURS]
+    image = _background_image(colours["ink-top"], colours["ink"]).copy()
     pen = ImageDraw.Draw(image)
     width = WIDTH - 2 * MARGIN
     if card.picture and _paste_picture(image, card.picture):
@@ -194,17 +197,17 @@ def draw(card: ShareCard) -> Image.Image:
     y = MARGIN + radius
     pen.ellipse(
         (MARGIN + 24, y - radius, MARGIN + 24 + 2 * radius, y + radius),
-        fill=COLOURS["gold"],
+        fill=colours["highlight"],
     )
     pen.ellipse(
-        (MARGIN, y - radius, MARGIN + 2 * radius, y + radius), fill=COLOURS["accent"]
+        (MARGIN, y - radius, MARGIN + 2 * radius, y + radius), fill=colours["accent"]
     )
     brand = _font(SANS_BOLD, 26)
     pen.text(
         (MARGIN + 86, y),
         card.campaign.upper(),
         font=brand,
-        fill=COLOURS["text"],
+        fill=colours["on-ink"],
         anchor="lm",
     )
     offset = MARGIN + 86 + brand.getlength(card.campaign.upper()) + 18
@@ -212,7 +215,7 @@ def draw(card: ShareCard) -> Image.Image:
         (offset, y),
         f"A {card.organization} campaign",
         font=_font(SANS, 24),
-        fill=COLOURS["muted"],
+        fill=colours["on-ink-muted"],
         anchor="lm",
     )
 
@@ -231,32 +234,34 @@ def draw(card: ShareCard) -> Image.Image:
             (MARGIN - 3, top + index * line_height),
             text,
             font=font,
-            fill=COLOURS["text"],
+            fill=colours["on-ink"],
         )
     y = top + len(lines) * line_height + 34 + 34  # the names' baseline
 
     # The people, each with their voice's mark: a circle, a square, ...
     x = MARGIN
     for index, name in enumerate(card.names, start=1):
-        colour = COLOURS["voices"][index % len(COLOURS["voices"])]
+        colour = voices[index % len(voices)]
         if x > MARGIN:
             joiner = " and " if index == len(card.names) else ", "
-            pen.text((x, y), joiner, font=small, fill=COLOURS["muted"], anchor="ls")
+            pen.text(
+                (x, y), joiner, font=small, fill=colours["on-ink-muted"], anchor="ls"
+            )
             x += small.getlength(joiner)
-        _voice_mark(pen, (x, y - 24, x + 20, y - 4), index, colour)
+        _voice_mark(pen, (x, y - 24, x + 20, y - 4), index, colour, colours["ink"])
         x += 30
-        pen.text((x, y), name, font=names_font, fill=COLOURS["text"], anchor="ls")
+        pen.text((x, y), name, font=names_font, fill=colours["on-ink"], anchor="ls")
         x += names_font.getlength(name)
     if card.line:
         pen.text(
             (MARGIN, y + 48),
             card.line,
             font=_font(SANS, 27),
-            fill=COLOURS["muted"],
+            fill=colours["on-ink-muted"],
             anchor="ls",
         )
 
-    _draw_conversation(pen, card)
+    _draw_conversation(pen, card, voices)
     return image
 
 
@@ -270,29 +275,32 @@ def _conversation_top(card: ShareCard) -> int:
     return BOTTOM - card.lanes * LANE_HEIGHT - (card.lanes - 1) * LANE_GAP
 
 
-def _draw_conversation(pen, card: ShareCard) -> None:
+def _draw_conversation(pen, card: ShareCard, voices: list[str]) -> None:
     """Who spoke when, along the bottom; a plain rule without a transcript."""
     width = WIDTH - 2 * MARGIN
     top = _conversation_top(card)
     if not card.bars or not card.lanes:
-        pen.rectangle((MARGIN, top, MARGIN + width, BOTTOM), fill=COLOURS["accent"])
+        pen.rectangle(
+            (MARGIN, top, MARGIN + width, BOTTOM), fill=card.colours["accent"]
+        )
         return
     for lane in range(card.lanes):
         y = top + lane * (LANE_HEIGHT + LANE_GAP)
         pen.rectangle(
-            (MARGIN, y, MARGIN + width, y + LANE_HEIGHT), fill=COLOURS["lane"]
+            (MARGIN, y, MARGIN + width, y + LANE_HEIGHT),
+            fill=card.colours["lane-on-ink"],
         )
     for start, end, lane, voice in card.bars:
         y = top + lane * (LANE_HEIGHT + LANE_GAP)
         x0 = MARGIN + start * width
         x1 = max(MARGIN + end * width, x0 + 2)
-        colour = COLOURS["voices"][voice % len(COLOURS["voices"])]
+        colour = voices[voice % len(voices)]
         pen.rectangle((x0, y, x1, y + LANE_HEIGHT), fill=colour)
         if voice == 2:
-            _hatch(pen, (x0, y, x1, y + LANE_HEIGHT))
+            _hatch(pen, (x0, y, x1, y + LANE_HEIGHT), card.colours["ink"])
 
 
-def _voice_mark(pen, box, voice: int, colour) -> None:
+def _voice_mark(pen, box, voice: int, colour, ground) -> None:
     """The voice's shape, as on the story page: 1 a circle, 2 a hatched
     square, 3 a triangle, 4 a diamond, anyone else a ring."""
     x0, y0, x1, y1 = box
@@ -300,7 +308,7 @@ def _voice_mark(pen, box, voice: int, colour) -> None:
         pen.ellipse(box, fill=colour)
     elif voice == 2:
         pen.rectangle(box, fill=colour)
-        _hatch(pen, box)
+        _hatch(pen, box, ground)
     elif voice == 3:
         pen.polygon([((x0 + x1) / 2, y0), (x1, y1), (x0, y1)], fill=colour)
     elif voice == 4:
@@ -310,7 +318,7 @@ def _voice_mark(pen, box, voice: int, colour) -> None:
         pen.ellipse(box, outline=colour, width=4)
 
 
-def _hatch(pen, box, step: int = 7) -> None:
+def _hatch(pen, box, ground, step: int = 7) -> None:
     """Diagonal lines across a box in the ground's colour."""
     x0, y0, x1, y1 = (round(v) for v in box)
     height = y1 - y0
@@ -322,7 +330,7 @@ def _hatch(pen, box, step: int = 7) -> None:
             continue
         pen.line(
             [(left, y1 - (left - start)), (right, y1 - (right - start))],
-            fill=COLOURS["hatch"],
+            fill=ground,
             width=2,
         )
 
