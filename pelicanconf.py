@@ -118,6 +118,11 @@ CAMPAIGN = {
     "contact_email": "onesmallstep@storycorps.org",
 }
 
+# The campaign's colours, for the site, the podcast cover and the share cards:
+# any of the palette's colours by name, e.g. {"accent": "#0b6e4f"} (every
+# name, its default and what it colours: portal/palette.py).
+CAMPAIGN_COLOURS = {}
+
 # Rebuilds re-read only the Markdown files whose bytes changed (a SHA-256 of
 # each file, not its mtime: a fresh checkout gives every file a new mtime,
 # and a publish workflow that restores cache/ should not read every story

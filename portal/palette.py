@@ -13,7 +13,9 @@ rest keep their defaults. From the one palette come:
 
 Colours are hex (``#rrggbb`` or ``#rgb``); a wrong value or an unknown name
 stops the build with the setting, the name and the fix
-(``campaign_colours``).
+(``campaign_colours``). A changed colour that makes text or a mark too faint
+on its ground (``READABLE``: WCAG 2.1's 4.5:1 for text, 3:1 for graphics) is
+a warning naming both colours (``unreadable``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import functools
 import hashlib
 import re
 from collections.abc import Mapping
+
+from coloraide import Color
 
 SETTING = "CAMPAIGN_COLOURS"
 
@@ -43,6 +47,7 @@ DEFAULTS: dict[str, str] = {
     # The brand.
     "accent": "#b4321f",  # links, buttons, the mark's first circle; 5.9:1 on paper
     "accent-dark": "#8e2414",  # links and buttons under the pointer
+    "on-accent": "#ffffff",  # text on accent and accent-dark: buttons
     "highlight": "#f2b441",  # the mark's second circle, the header's button
     "blue": "#1f4e79",  # links on dark
     "focus": "#1a6dd8",  # the keyboard focus ring
@@ -80,6 +85,43 @@ DEFAULTS: dict[str, str] = {
     "voice-4-on-ink": "#9fb0d0",
 }
 VOICES = 5  # voice-0 ... voice-4
+
+TEXT, GRAPHICS = 4.5, 3.0  # WCAG 2.1's least contrast (1.4.3, 1.4.11)
+# (foreground, ground, least contrast, where visitors see the pair). The
+# defaults pass every one (tests/test_voices.py).
+READABLE: tuple[tuple[str, str, float, str], ...] = (
+    ("ink", "paper", TEXT, "the page's text"),
+    ("ink", "card", TEXT, "text on cards"),
+    ("ink-soft", "paper", TEXT, "secondary text"),
+    ("accent", "paper", TEXT, "links"),
+    ("accent", "card", TEXT, "links on cards"),
+    ("accent-dark", "paper", TEXT, "links under the pointer"),
+    ("on-accent", "accent", TEXT, "buttons"),
+    ("on-accent", "accent-dark", TEXT, "buttons under the pointer"),
+    ("on-ink", "ink", TEXT, "the header, hero and footer"),
+    ("on-ink", "ink-top", TEXT, "the hero, cover and share card"),
+    ("on-ink-muted", "ink", TEXT, "taglines and the footer"),
+    ("link-on-ink", "ink", TEXT, "the footer's links"),
+    ("ink", "highlight", TEXT, "the header's button"),
+    ("focus", "paper", GRAPHICS, "the keyboard focus ring"),
+    *(
+        pair
+        for n in range(VOICES)
+        for pair in (
+            (f"voice-{n}", "card", TEXT, f"speaker {n}'s name"),
+            (f"voice-{n}", "paper", TEXT, f"speaker {n}'s name"),
+            (f"voice-{n}", f"voice-{n}-tint", TEXT, f"speaker {n}'s turns"),
+            (f"voice-{n}", "lane", GRAPHICS, f"speaker {n}'s timeline bars"),
+            ("on-ink", f"voice-{n}", TEXT, f"speaker {n}'s initials"),
+            (
+                f"voice-{n}-on-ink",
+                "lane-on-ink",
+                GRAPHICS,
+                f"speaker {n}'s bars on the share card",
+            ),
+        )
+    ),
+)
 
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
@@ -146,11 +188,11 @@ def check_name(setting: str, name) -> None:
     if isinstance(name, str) and name in DEFAULTS:
         return
     close = difflib.get_close_matches(str(name), DEFAULTS, n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    raise PaletteError(
-        f"{setting}: {name!r} is not a colour of the palette; {hint}"
-        f"the names are {', '.join(DEFAULTS)} (portal/palette.py)"
-    )
+    if close:
+        fix = f"did you mean '{close[0]}'? (every name: portal/palette.py)"
+    else:
+        fix = f"use one of {', '.join(DEFAULTS)} (portal/palette.py)"
+    raise PaletteError(f"{setting}: {name!r} is not a colour of the palette; {fix}")
 
 
 def campaign_colours(pelican_settings) -> Palette:
@@ -166,6 +208,23 @@ def campaign_colours(pelican_settings) -> Palette:
         check_name(SETTING, name)
         colours[name] = check_colour(f"{SETTING}['{name}']", value)
     return Palette(tuple(colours.items()))
+
+
+def unreadable(palette: Palette, changed=()) -> list[str]:
+    """What of ``READABLE`` the palette fails, as sentences for editors;
+    only pairs with a colour in ``changed`` when it is given."""
+    problems = []
+    for foreground, ground, least, where in READABLE:
+        if changed and foreground not in changed and ground not in changed:
+            continue
+        ratio = Color(palette[foreground]).contrast(palette[ground], method="wcag21")
+        if ratio < least:
+            problems.append(
+                f"{SETTING}: '{foreground}' ({palette[foreground]}) on '{ground}' "
+                f"({palette[ground]}) is {ratio:.1f}:1, too faint for {where} "
+                f"(at least {least:g}:1); make one of them lighter or darker"
+            )
+    return problems
 
 
 def stylesheet(palette: Palette) -> str:

@@ -237,4 +237,5 @@ def test_story_pages_load_only_the_style_sheets_they_use(sample_site):
             for url, _ in _local_assets(page, sample_site, html)
             if url.endswith(".css")
         }
-        assert sheets == {"site", "listening"}, f"{page}: {sorted(sheets)}"
+        # palette: the campaign's colours (plugins/campaign_colours).
+        assert sheets == {"palette", "site", "listening"}, f"{page}: {sorted(sheets)}"

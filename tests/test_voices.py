@@ -11,7 +11,7 @@ import pytest
 from coloraide import Color
 
 from plugins.story_embeds.share_image import DEFAULT_COLOURS
-from portal.palette import DEFAULTS
+from portal.palette import DEFAULTS, READABLE, campaign_colours, unreadable
 from tests.listening import story_pages_with_chapters
 
 DEFICIENCIES = ("protan", "deutan", "tritan")
@@ -63,6 +63,13 @@ def test_page_voices_are_neutral_readable_and_apart():
         # Bars on the timeline's lanes: 3:1 for graphics (WCAG 1.4.11).
         assert colour.contrast(variables["lane"], method="wcag21") >= 3
     assert not far_apart_for_every_eye(first, second, 20)
+
+
+def test_every_voice_is_readable_where_it_is_shown():
+    # The build's own check (it warns a campaign whose colours fail it).
+    voices = [pair for pair in READABLE if "voice" in pair[0] + pair[1]]
+    assert len(voices) == 6 * 5
+    assert unreadable(campaign_colours({})) == []
 
 
 def test_share_card_voices_are_neutral_and_apart():

@@ -50,6 +50,10 @@ def static_folder(pelican_settings) -> str:
 def write_theme_files(pelican) -> None:
     pelican_settings = pelican.settings
     colours = palette.campaign_colours(pelican_settings)  # stops a bad setting
+    # Too faint is the campaign's call (a brand colour may be fixed): warned.
+    changed = tuple(pelican_settings.get(palette.SETTING) or {})
+    for problem in palette.unreadable(colours, changed):
+        logger.warning("[campaign_colours] %s", problem)
     folder = static_folder(pelican_settings)
     made = {STYLESHEET: palette.stylesheet(colours), FAVICON: favicon(colours)}
     for name, text in made.items():
@@ -61,7 +65,6 @@ def write_theme_files(pelican) -> None:
     paths = list(pelican_settings["THEME_STATIC_PATHS"])
     if folder not in paths:
         pelican_settings["THEME_STATIC_PATHS"] = [*paths, folder]
-    changed = sorted(pelican_settings.get(palette.SETTING) or {})
     logger.debug("[campaign_colours] palette written; set: %s", changed or "none")
 
 
