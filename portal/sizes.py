@@ -33,15 +33,16 @@ def image_too_large(path: str) -> tuple[str, str] | None:
             f"{human_size(MAX_IMAGE_BYTES)} a picture may be",
             "export it at most 3000 pixels wide as JPEG (quality 85)",
         )
+    limit = f"the {MAX_IMAGE_PIXELS // 1_000_000} million a picture may have"
+    fix = "export it at most 3000 pixels wide"
     try:
         with Image.open(path) as image:
             width, height = image.size  # the header only: nothing decoded
+    except Image.DecompressionBombError:
+        # Pillow refuses to open it at all: far over our limit too.
+        return f"'{name}' has far more pixels than {limit}", fix
     except Exception:
-        return None
+        return None  # not a picture: the caller's decoding says so
     if width * height > MAX_IMAGE_PIXELS:
-        return (
-            f"'{name}' is {width} x {height} pixels, more than the "
-            f"{MAX_IMAGE_PIXELS // 1_000_000} million a picture may have",
-            "export it at most 3000 pixels wide",
-        )
+        return f"'{name}' is {width} x {height} pixels, more than {limit}", fix
     return None

@@ -28,6 +28,8 @@ import logging
 import os
 import pathlib
 import shutil
+import struct
+import zlib
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -46,6 +48,7 @@ NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 # one test below builds with search on to show the index has no trace either.
 CHEAP = {"PRECOMPRESS": False, "SITE_SEARCH_INDEX": False, "STORY_NOW": NOW}
 S = "content/stories"
+IMG = "content/images"
 
 
 def build(content: pathlib.Path, output: pathlib.Path, settings="pelicanconf.py", **kw):
@@ -433,6 +436,62 @@ def too_many_pixels(content):
     Image.new("1", (8000, 6000)).save(folder / "portrait.png")
 
 
+def static_picture(content, name: str) -> pathlib.Path:
+    """A file in content/images/, where Pelican copies everything as it is."""
+    folder = content / "images"
+    folder.mkdir(exist_ok=True)
+    return folder / name
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG whose header promises ``width`` x ``height`` pixels (a few bytes
+    of data: a decoder trusting the header would allocate gigabytes)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data).to_bytes(4, "big")
+        return len(data).to_bytes(4, "big") + kind + data + crc
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def static_decompression_bomb(content):
+    """30000 x 30000 pixels in a file of a hundred bytes."""
+    static_picture(content, "static-decompression-bomb.png").write_bytes(
+        png_header(30_000, 30_000)
+    )
+
+
+def static_too_many_pixels(content):
+    """48 million pixels: under Pillow's own limit, over the site's."""
+    Image.new("1", (8000, 6000)).save(
+        static_picture(content, "static-too-many-pixels.png")
+    )
+
+
+def static_huge_file(content):
+    """1.5 GB named .jpg (sparse: it takes no room on the disk)."""
+    with static_picture(content, "static-huge-file.jpg").open("wb") as handle:
+        handle.truncate(1_500_000_000)
+
+
+def static_not_a_picture(content):
+    """A web page saved under a picture's name."""
+    static_picture(content, "static-not-a-picture.jpg").write_text(
+        "<html><script>alert(1)</script></html>", encoding="utf-8"
+    )
+
+
+def static_fifo(content):
+    """A named pipe: copying it would block the build forever."""
+    os.mkfifo(static_picture(content, "static-fifo.jpg"))
+
+
 def newline_folder(content):
     """A line break in the folder name would start a new line in _headers."""
     folder = bad_story(content, "newline-folder")
@@ -751,6 +810,55 @@ CORPUS = [
             f"{S}/too-many-pixels/story.md:26: image: 'portrait.png' is 8000 x 6000"
             " pixels, more than the 40 million a picture may have - export it at"
             " most 3000 pixels wide"
+        ],
+    ),
+    Case(
+        "static-decompression-bomb",
+        static_decompression_bomb,
+        [
+            f"{IMG}/static-decompression-bomb.png:1: file:"
+            " 'static-decompression-bomb.png'"
+            " has far more pixels than the 40 million a picture may have - export"
+            " it at most 3000 pixels wide (or remove it from the folder)"
+        ],
+    ),
+    Case(
+        "static-too-many-pixels",
+        static_too_many_pixels,
+        [
+            f"{IMG}/static-too-many-pixels.png:1: file:"
+            " 'static-too-many-pixels.png' is"
+            " 8000 x 6000 pixels, more than the 40 million a picture may have -"
+            " export it at most 3000 pixels wide (or remove it from the folder)"
+        ],
+    ),
+    Case(
+        "static-huge-file",
+        static_huge_file,
+        [
+            f"{IMG}/static-huge-file.jpg:1: file:"
+            " 'static-huge-file.jpg' is 1.5 GB, more"
+            " than the 20.0 MB a picture may be - export it at most 3000 pixels"
+            " wide as JPEG (quality 85) (or remove it from the folder)"
+        ],
+    ),
+    Case(
+        "static-not-a-picture",
+        static_not_a_picture,
+        [
+            f"{IMG}/static-not-a-picture.jpg:1: file:"
+            " 'static-not-a-picture.jpg' is not"
+            " a picture: it holds no JPEG, PNG or WebP image - export the picture"
+            " again as JPEG or PNG (or remove it from the folder)"
+        ],
+    ),
+    Case(
+        "static-fifo",
+        static_fifo,
+        [
+            f"{IMG}/static-fifo.jpg:1: file:"
+            " 'static-fifo.jpg' is a named pipe (FIFO),"
+            " not a file - replace it with the file itself"
         ],
     ),
     Case(

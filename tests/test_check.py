@@ -101,6 +101,9 @@ def make_broken_content(content: pathlib.Path) -> None:
     (content / "pages" / "bad-menu.md").write_text(
         "---\ntitle: Bad menu\nmenu: first\n---\nText.\n", encoding="utf-8"
     )
+    # A picture in content/images/ (copied as it is) over the pixel limit.
+    (content / "images").mkdir(exist_ok=True)
+    Image.new("1", (8000, 6000)).save(content / "images" / "banner.png")
     (content / "pages" / "links.md").write_text(
         "---\ntitle: Links\n---\nAn introduction.\n\n"
         "See [a talk]({filename}../stories/not-there/story.md).\n",
@@ -199,6 +202,9 @@ ERRORS = {
     " quotes around values with a colon or that start with a special character",
     "not UTF-8": f"{S}/latin-1/story.md:2: file: is not UTF-8 text (byte 14) - save"
     " the file as UTF-8 in your editor",
+    "static picture too large": "content/images/banner.png:1: file: 'banner.png'"
+    " is 8000 x 6000 pixels, more than the 40 million a picture may have -"
+    " export it at most 3000 pixels wide (or remove it from the folder)",
     "page field": "content/pages/bad-menu.md:3: menu: Input should be a valid"
     " integer, unable to parse string as an integer - see content/README.md",
 }
@@ -291,6 +297,7 @@ def test_the_build_reports_the_same_problems(broken, tmp_path, caplog):
         assert any(message.endswith(str(problem)) for message in logged), problem
     built = {p.name for p in (output / "stories").iterdir() if p.is_dir()}
     assert built == {"good-story", "link-to-draft"}
+    assert not (output / "images" / "banner.png").exists()  # refused, not copied
 
 
 def test_a_clean_content_folder_passes(tmp_path):

@@ -267,8 +267,9 @@ def test_a_picture_given_with_image(content, transcript, tmp_path):
         str(not_a_picture),
     )  # fmt: skip
     assert run.returncode == 1
-    assert "Cannot create the story: 'notes.png' is damaged or not a picture" in (
-        run.stderr
+    assert (
+        "Cannot create the story: 'notes.png' is not a picture: it holds no JPEG,"
+        " PNG or WebP image" in run.stderr
     )
     assert not (content / "stories" / "another").exists()
 

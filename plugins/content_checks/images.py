@@ -51,7 +51,13 @@ def check_image(path: str) -> tuple[int, int]:
             f"'{name}' has too many pixels to open safely",
             "export it at most 3000 pixels wide",
         ) from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+    except UnidentifiedImageError as error:
+        # (Pillow's message names the file's full path: not for editors.)
+        raise ImageProblem(
+            f"'{name}' is not a picture: it holds no JPEG, PNG or WebP image",
+            "export the picture again as JPEG or PNG",
+        ) from error
+    except (OSError, SyntaxError, ValueError) as error:
         raise ImageProblem(
             f"'{name}' is damaged or not a picture ({error})",
             "export it again as JPEG or PNG",

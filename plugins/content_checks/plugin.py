@@ -13,6 +13,10 @@ same way in every build.
 - ``story_checks``: front-matter chapters start before the audio ends.
 - ``page_generator_finalized``: links in campaign pages lead somewhere
   (warnings: pages are published whatever their problems).
+- ``static_generator_finalized``: pictures in the static folders
+  (``content/images/``) pass the story picture's check (size limits, a full
+  decode, the format their name promises); one that does not, or a static
+  file that is a FIFO or a device, is an error and is not copied.
 
 Settings: none.
 """
@@ -26,12 +30,13 @@ from pelican import signals
 
 from portal import signals as portal_signals
 from portal.paths import StoryPathError, story_file
-from portal.problems import Problem, Severity, record_problems
+from portal.problems import Problem, Severity, record_problems, report_problems
 
 from .chapters import chapters_past_the_end
 from .images import ImageProblem, check_image
 from .links import broken_links
 from .placeholders import empty_descriptions, leftover_placeholders
+from .static_pictures import refused_static_files
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +81,15 @@ def check_page_links(generator):
     record_problems(generator.context, problems)
 
 
+def check_static_files(generator):
+    """A refused static file is left out of the output in every build; a
+    production build stops on it (``report_problems``)."""
+    problems = refused_static_files(generator)
+    report_problems(generator.context, generator.settings, problems, logger)
+
+
 def register():
     portal_signals.story_media.connect(check_story_files)
     portal_signals.story_checks.connect(check_story_chapters)
     signals.page_generator_finalized.connect(check_page_links)
+    signals.static_generator_finalized.connect(check_static_files)
