@@ -3,8 +3,9 @@
 Every file the build writes, in the output or in the cache, goes through
 here:
 
-- ``atomic_file`` / ``write_atomically``: the bytes go to a temporary file
-  with a unique name beside the target, then replace it in one rename. A
+- ``atomic_file`` / ``write_atomically`` (and ``atomic_path``, for files a
+  tool such as ffmpeg writes): the bytes go to a temporary file with a
+  unique name beside the target, then replace it in one rename. A
   reader (a web server, another build sharing ``cache/``) sees the old file
   or the new one, never half of one; two processes writing the same file
   never rename each other's temporary file; a failed write leaves no
@@ -101,33 +102,52 @@ def os_error_problem(error: OSError) -> WriteError | None:
 
 
 @contextlib.contextmanager
-def atomic_file(path: str | os.PathLike, mode: str = "wb", encoding: str | None = None):
-    """Open a temporary file beside ``path``; on success it replaces ``path``.
+def atomic_path(path: str | os.PathLike, suffix: str = ".tmp"):
+    """A unique temporary file name beside ``path``; on success the file
+    there replaces ``path``.
 
-    ``with atomic_file(path, "w", encoding="utf-8") as handle: ...``. If the
-    block raises, ``path`` is left as it was and the temporary file removed."""
+    For files a tool writes itself (ffmpeg, mutagen): ``with
+    atomic_path(target, ".mp3") as temporary: run(..., temporary)``. The
+    temporary file exists (empty) when the block starts and ends in
+    ``suffix``, for tools that read the format from the name. If the block
+    raises, ``path`` is left as it was and the temporary file removed."""
     path = os.fspath(path)
     directory = os.path.dirname(path) or "."
     try:
         os.makedirs(directory, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory
+            prefix=f".{os.path.basename(path)}.", suffix=suffix, dir=directory
         )
+        os.close(descriptor)
     except OSError as error:
         raise write_error(path, error) from error
     try:
-        with os.fdopen(descriptor, mode, encoding=encoding) as handle:
-            yield handle
+        yield temporary
         # mkstemp makes the file readable by its owner only; a site file or
         # cache entry gets the permissions an ordinary file would.
         os.chmod(temporary, 0o666 & ~_UMASK)
         os.replace(temporary, path)
     except OSError as error:
         _remove_quietly(temporary)
+        if error.filename not in (None, temporary, path):
+            raise  # about another file (a source the block read): as it is
         raise write_error(path, error) from error
     except BaseException:
         _remove_quietly(temporary)
         raise
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike, mode: str = "wb", encoding: str | None = None):
+    """Open a temporary file beside ``path``; on success it replaces ``path``.
+
+    ``with atomic_file(path, "w", encoding="utf-8") as handle: ...``. If the
+    block raises, ``path`` is left as it was and the temporary file removed."""
+    with (
+        atomic_path(path) as temporary,
+        open(temporary, mode, encoding=encoding) as handle,
+    ):
+        yield handle
 
 
 def write_atomically(path: str | os.PathLike, data: bytes | str) -> None:
@@ -163,33 +183,24 @@ def copy_if_changed(source: str | os.PathLike, target: str | os.PathLike) -> boo
 
 
 def reuse(path: str | os.PathLike) -> bool:
-    """Link ``path`` from the previous output if it is there and ``path`` is
-    not; True if ``path`` exists now. For outputs a step keeps when its inputs
-    did not change (compressed copies, the search index)."""
+    """Link ``path`` (a file, or a whole folder) from the previous output if
+    it is there and ``path`` is not; True if ``path`` exists now. For outputs
+    a step keeps when its inputs did not change (compressed copies, the
+    search index)."""
     path = os.fspath(path)
     if os.path.lexists(path):
         return True
     previous = previous_copy(path)
-    if previous is None or not os.path.isfile(previous):
+    if previous is None:
         return False
-    return _link(previous, path)
-
-
-def reuse_tree(folder: str | os.PathLike) -> bool:
-    """Link a whole folder of the previous output into place, if this build
-    has no such folder yet; True if the folder exists now."""
-    folder = os.fspath(folder)
-    if os.path.exists(folder):
+    if os.path.isdir(previous):
+        try:
+            shutil.copytree(previous, path, copy_function=os.link)
+        except (OSError, shutil.Error):
+            shutil.rmtree(path, ignore_errors=True)
+            return False
         return True
-    previous = previous_copy(folder)
-    if previous is None or not os.path.isdir(previous):
-        return False
-    try:
-        shutil.copytree(previous, folder, copy_function=os.link)
-    except (OSError, shutil.Error):
-        shutil.rmtree(folder, ignore_errors=True)
-        return False
-    return True
+    return os.path.isfile(previous) and _link(previous, path)
 
 
 # How each kind of image file ends: a cached picture cut off, or overwritten

@@ -26,11 +26,11 @@ import hashlib
 import json
 import logging
 import os
-import threading
 
 import mutagen
 
 from portal.file_hashes import FileHashes
+from portal.writing import write_atomically
 
 from . import encode, ffmpeg, loudness, tags
 
@@ -107,8 +107,4 @@ class RenditionCache:
 
     @staticmethod
     def _write_json(path: str, data) -> None:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(temporary, path)
+        write_atomically(path, json.dumps(data))

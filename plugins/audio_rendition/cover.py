@@ -9,6 +9,8 @@ import os
 
 from PIL import Image
 
+from portal.writing import write_atomically
+
 from .cache import digest
 
 JPEG_QUALITY = 85
@@ -31,9 +33,5 @@ def embedded_art(source: str | None, size: int, folder: str) -> bytes | None:
         out = io.BytesIO()
         image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     data = out.getvalue()
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    temporary = f"{path}.{os.getpid()}.tmp"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)
+    write_atomically(path, data)
     return data

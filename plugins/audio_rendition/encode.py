@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import threading
 
 import mutagen
+
+from portal.writing import atomic_path
 
 from . import ffmpeg, loudness
 from .loudness import Loudness, MasterMeasurement
@@ -88,9 +89,7 @@ def encode(
     """Write the normalized, encoded (untagged) rendition of ``master``."""
     ceiling = settings.true_peak - ENCODER_HEADROOM
     # Named with the real extension: mutagen and ffmpeg read the type from it.
-    root, extension = os.path.splitext(target)
-    temporary = f"{root}.{os.getpid()}.{threading.get_ident()}.part{extension}"
-    try:
+    with atomic_path(target, os.path.splitext(target)[1]) as temporary:
         for attempt in range(1, ATTEMPTS + 1):  # noqa: B007 (reported below)
             ffmpeg.run(
                 [
@@ -121,10 +120,6 @@ def encode(
                 f"master is {master_duration:.1f} s",
                 "export the audio again; ffmpeg could not decode all of it",
             )
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
     return Encoded(result, duration, attempt)
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import threading
 
 from mutagen.id3 import (
     APIC,
@@ -32,6 +31,8 @@ from mutagen.id3 import (
     CTOCFlags,
 )
 from mutagen.mp4 import MP4, MP4Cover
+
+from portal.writing import atomic_path
 
 from . import ffmpeg
 
@@ -68,18 +69,13 @@ def chapter_id(index: int) -> str:
 def write(source: str, target: str, tags: Tags, artwork: bytes | None,
           fmt: str, duration: float) -> None:  # fmt: skip
     """Copy the encoded ``source`` to ``target`` with ``tags`` in it."""
-    temporary = f"{target}.{os.getpid()}.{threading.get_ident()}.part"
-    try:
+    with atomic_path(target, os.path.splitext(target)[1]) as temporary:
         if fmt == "mp3":
             shutil.copyfile(source, temporary)
             _write_id3(temporary, tags, artwork, duration)
         else:
             _copy_with_mp4_chapters(source, temporary, tags, duration)
             _write_mp4(temporary, tags, artwork)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
 
 
 def _ms(seconds: float, duration: float) -> int:

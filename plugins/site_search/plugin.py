@@ -12,7 +12,7 @@ from pelican.generators import Generator
 
 from portal.file_hashes import FileHashes
 from portal.parallel import workers
-from portal.writing import reuse_tree, write_atomically
+from portal.writing import reuse, write_atomically
 
 from .indexer import build_index, index_code
 from .parts import PARTS_FILE
@@ -77,7 +77,7 @@ def index_site(pelican):
     # without the index: the one of the output it replaces is linked in,
     # and kept only if no page changed.
     hashes = FileHashes(os.path.join(cache, HASHES_FILE) if cache else None)
-    reuse_tree(bundle)
+    reuse(bundle)
     stamp = _pages_stamp(output, bundle, hashes, index_code(options))
     if (
         stamp_file
