@@ -488,6 +488,34 @@ def test_writes_are_atomic_with_unique_temporary_names(tmp_path):
     assert os.listdir(tmp_path) == ["story_audio.json"]
 
 
+def test_a_file_a_tool_writes_replaces_the_old_one_whole_or_not_at_all(tmp_path):
+    """atomic_path: ffmpeg writes the temporary file (named with the real
+    extension, which ffmpeg reads the format from); a failed run leaves the
+    old file and no temporary one."""
+    target = tmp_path / "rendition.mp3"
+    target.write_bytes(b"old")
+
+    def sine(path):
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+             "sine=duration=0.2", path], check=True,
+        )  # fmt: skip
+
+    with (
+        pytest.raises(subprocess.CalledProcessError),
+        writing.atomic_path(target, ".mp3") as temporary,
+    ):
+        assert temporary.endswith(".mp3")
+        sine(temporary)
+        subprocess.run(["ffmpeg", "-v", "error", "-i", "no-such-file"], check=True)
+    assert target.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["rendition.mp3"]
+    with writing.atomic_path(target, ".mp3") as temporary:
+        sine(temporary)
+    assert target.stat().st_size > 1000  # ffmpeg's MP3, whole
+    assert os.listdir(tmp_path) == ["rendition.mp3"]
+
+
 @pytest.mark.parametrize(
     ("code", "says"),
     [
