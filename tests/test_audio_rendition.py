@@ -10,7 +10,9 @@ check what the build report flags."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 
 import mutagen
@@ -196,7 +198,8 @@ def test_the_build_report_lists_loudness_before_and_after(capsys, tmp_path):
 def _snapshot(folder):
     return {
         str(p.relative_to(folder)): (p.stat().st_ino, p.stat().st_mtime_ns)
-        for p in folder.rglob("*") if p.is_file() and p.name != "hashes.json"
+        for p in folder.rglob("*")
+        if p.is_file() and p.name not in ("hashes.json", ".lock")
     }  # fmt: skip
 
 
@@ -246,6 +249,107 @@ def test_a_title_edit_tags_again_without_encoding(tmp_path, capsys):
     [new] = second.rglob("one-*.mp3")  # the earlier one is removed
     assert new.name != old.name  # a new name: caches never serve the old tags
     assert ID3(new)["TIT2"].text == ["A new title"]
+
+
+# Pruning the cache ---------------------------------------------------------
+
+
+def _cached(renditions) -> dict[str, int]:
+    """The cache's audio, artwork and facts files, with their inodes."""
+    return {
+        str(p.relative_to(renditions)): p.stat().st_ino
+        for kind in ("encoded", "tagged", "art")
+        for p in (renditions / kind).glob("*")
+    }
+
+
+def _published(output) -> dict[str, int]:
+    return {p.name: p.stat().st_ino for p in output.rglob("*.mp3")}
+
+
+def test_renditions_no_story_uses_are_removed_after_a_successful_build(
+    tmp_path, monkeypatch
+):
+    from audio_rendition.plugin import AudioRenditionGenerator
+
+    content = tmp_path / "content"
+    copy_content(content)
+    write_story(content, "one", audio_fixture="speech.wav", audio="speech.wav")
+    write_story(content, "two", audio_fixture="speech.flac", audio="speech.flac",
+                id="test-two-other")  # fmt: skip
+    renditions = tmp_path / "renditions"
+    options = dict(
+        cache_dir=tmp_path / "cache", AUDIO_RENDITION_CACHE_PATH=str(renditions)
+    )
+    build_site(content, tmp_path / "out1", **options)
+    before = _cached(renditions)
+    assert sum(name.startswith("encoded/") for name in before) == 4  # 2 + facts
+
+    # Story one's master is exported again; the build fails after encoding it.
+    (content / "stories" / "one" / "speech.wav").unlink()
+    write_story(content, "one", audio_fixture="speech.ogg", audio="speech.ogg")
+
+    def fail(self, writer):
+        raise RuntimeError("the build stops here")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(AudioRenditionGenerator, "generate_output", fail)
+        with pytest.raises(RuntimeError, match="the build stops here"):
+            build_site(content, tmp_path / "failed", **options)
+    after_failure = _cached(renditions)
+    assert before.items() <= after_failure.items()  # a failed build prunes nothing
+    assert sum(name.startswith("encoded/") for name in after_failure) == 6
+
+    # Story two is set back to draft (held back, not built): it keeps its
+    # files. Story one's earlier rendition is removed; the current ones stay.
+    write_story(content, "two", audio_fixture="speech.flac", audio="speech.flac",
+                id="test-two-other", status="draft")  # fmt: skip
+    output = build_site(content, tmp_path / "out2", **options)
+    now = _cached(renditions)
+    assert sum(name.startswith("encoded/") for name in now) == 4
+    made_for_ogg = after_failure.keys() - before.keys()
+    assert made_for_ogg <= now.keys()
+    [(gone_tagged)] = {
+        name for name in before.keys() - now.keys() if name.endswith(".mp3")
+        and name.startswith("tagged/")
+    }  # fmt: skip
+    assert sum(n.startswith("tagged/") for n in before.keys() - now.keys()) == 2
+    assert sum(n.startswith("encoded/") for n in before.keys() - now.keys()) == 2
+    # What the site publishes is what the cache keeps (hard links).
+    [(name, inode)] = _published(output).items()
+    assert name.startswith("one-") and inode in now.values()
+    assert gone_tagged not in now
+
+    # Story two is deleted: its files go too; story one's stay.
+    shutil.rmtree(content / "stories" / "two")
+    output = build_site(content, tmp_path / "out3", **options)
+    last = _cached(renditions)
+    assert sum(name.startswith("encoded/") for name in last) == 2
+    assert last.items() <= now.items()
+    [inode] = _published(output).values()
+    assert inode in last.values()
+
+
+def test_a_prune_keeps_what_a_build_sharing_the_cache_marked(tmp_path):
+    """Two builds sharing the cache: files one has marked in use (it has not
+    finished) are kept by the other's prune; a story whose source is gone
+    uses nothing."""
+    from audio_rendition.cache import RenditionCache
+
+    folder = tmp_path / "renditions"
+    (folder / "encoded").mkdir(parents=True)
+    for name in ("a.mp3", "b.mp3", "old.mp3"):
+        (folder / "encoded" / name).write_bytes(b"audio")
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    a.write_text("a")
+    b.write_text("b")
+    RenditionCache(str(folder)).mark_in_use({"site b": (str(b), ["encoded/b.mp3"])})
+    cache = RenditionCache(str(folder))
+    assert cache.prune({"site a": (str(a), ["encoded/a.mp3"])}) == ["encoded/old.mp3"]
+    assert sorted(os.listdir(folder / "encoded")) == ["a.mp3", "b.mp3"]
+    b.unlink()
+    assert cache.prune({"site a": (str(a), ["encoded/a.mp3"])}) == ["encoded/b.mp3"]
+    assert os.listdir(folder / "encoded") == ["a.mp3"]
 
 
 # Settings ------------------------------------------------------------------

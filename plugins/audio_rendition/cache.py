@@ -12,6 +12,18 @@ Two kinds of files, each named by a hash of everything that shapes it:
   tags themselves (title, people, chapters and their URLs), the artwork's
   bytes and tags.py. Beside it, ``<key>.json``: the file's audio facts.
 
+- ``art/<key>.jpg``: the artwork made small for embedding.
+
+What each story uses is written down in ``uses.json`` (per story source and
+site address): files are marked in use before they are looked up or made,
+and at the end of a successful build (never a failed one) each story it
+built uses exactly its current files; a file no story uses any more (the
+rendition of an earlier master or earlier settings, of a deleted story) is
+removed then (``prune``). Both happen under the folder's lock
+(``portal.locks``), so a build sharing the cache never loses a file it has
+marked, whatever the other one prunes. A story held back keeps its files
+(it is not built, so its record stays), ready for when it is back.
+
 Modification times decide nothing here. Hashing a master reads all of it,
 so ``hashes.json`` remembers each master's hash together with its size,
 inode, mtime and ctime (``portal.file_hashes``, the one helper every cache
@@ -26,17 +38,27 @@ import hashlib
 import json
 import logging
 import os
+import time
+from collections.abc import Iterable, Mapping
 
 import mutagen
 
+from portal import locks
 from portal.file_hashes import FileHashes
-from portal.writing import write_atomically
+from portal.writing import write_atomically, write_if_changed
 
 from . import encode, ffmpeg, loudness, tags
 
 logger = logging.getLogger(__name__)
 
 HASHES_FILE = "hashes.json"
+USES_FILE = "uses.json"
+LOCK_FILE = ".lock"
+# The folders of cache files a story uses; anything else is left alone.
+KINDS = ("encoded", "tagged", "art")
+# A temporary file (``portal.writing.atomic_path``) older than this was left
+# by a killed build; a younger one may be another build's, being written.
+LEFTOVER_AGE = 24 * 3600
 
 
 def digest(*parts) -> str:
@@ -105,6 +127,101 @@ class RenditionCache:
         data = dict(data, size=os.path.getsize(self.path(kind, key, extension)))
         self._write_json(self.path(kind, key, ".json"), data)
 
+    def relative(self, path: str) -> str:
+        """A cache file's name as ``uses.json`` keeps it (``tagged/<key>.mp3``)."""
+        return os.path.relpath(path, self.folder).replace(os.sep, "/")
+
+    # What stories use, and pruning what none uses ----------------------
+
+    def mark_in_use(self, uses: Mapping[str, tuple[str, Iterable[str]]]) -> None:
+        """Add files to what stories use: ``{user: (story source, files)}``.
+
+        Called before the files are looked up or made, so a build sharing
+        this cache keeps them when it prunes."""
+        with self._locked():
+            records = self._read_uses() or {}
+            for user, (source, files) in uses.items():
+                known = records.get(user, {}).get("files", [])
+                records[user] = {"source": source, "files": sorted({*known, *files})}
+            self._write_uses(records)
+
+    def prune(self, uses: Mapping[str, tuple[str, Iterable[str]]]) -> list[str]:
+        """After a successful build: each story it built uses exactly its
+        ``files`` now; remove every file no story uses (and stories whose
+        source is gone). Returns the names of the files removed."""
+        removed = []
+        with self._locked():
+            records = self._read_uses()
+            # Unreadable: what other stories use is not known, so nothing is
+            # removed this time; the file starts again from this build.
+            damaged = records is None
+            records = records or {}
+            for user, (source, files) in uses.items():
+                records[user] = {"source": source, "files": sorted(set(files))}
+            records = {
+                user: record
+                for user, record in records.items()
+                if os.path.isfile(record.get("source", ""))
+            }
+            used = {name for record in records.values() for name in record["files"]}
+            now = time.time()
+            for kind in () if damaged else KINDS:
+                try:
+                    names = sorted(os.listdir(os.path.join(self.folder, kind)))
+                except OSError:
+                    continue
+                for name in names:
+                    path = os.path.join(self.folder, kind, name)
+                    if name.startswith("."):  # a temporary file
+                        if now - _mtime(path, now) < LEFTOVER_AGE:
+                            continue
+                    elif f"{kind}/{name}" in used:
+                        continue
+                    try:
+                        os.remove(path)
+                    except OSError as error:  # gone already, or not ours
+                        logger.debug("[audio_rendition] kept %s: %s", path, error)
+                        continue
+                    removed.append(f"{kind}/{name}")
+            self._write_uses(records)
+        return removed
+
+    def _write_uses(self, records: dict) -> None:
+        # Only when it changes: a build that changes nothing writes nothing.
+        text = json.dumps(records, sort_keys=True, indent=0)
+        write_if_changed(os.path.join(self.folder, USES_FILE), text)
+
+    def _locked(self):
+        return locks.held(
+            os.path.join(self.folder, LOCK_FILE), f"the audio renditions {self.folder}"
+        )
+
+    def _read_uses(self) -> dict | None:
+        """The records: {} when there are none yet, None when the file is
+        there but cannot be read."""
+        path = os.path.join(self.folder, USES_FILE)
+        if not os.path.exists(path):
+            return {}
+        try:
+            with open(path, encoding="utf-8") as handle:
+                records = json.load(handle)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(records, dict):
+            return None
+        return {
+            user: record
+            for user, record in records.items()
+            if isinstance(record, dict) and isinstance(record.get("files"), list)
+        }
+
     @staticmethod
     def _write_json(path: str, data) -> None:
         write_atomically(path, json.dumps(data))
+
+
+def _mtime(path: str, default: float) -> float:
+    try:
+        return os.path.getmtime(path)
+    except OSError:
+        return default

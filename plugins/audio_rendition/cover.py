@@ -4,6 +4,7 @@ a 3000-pixel cover would add megabytes to every download."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 
@@ -16,8 +17,14 @@ from .cache import digest
 JPEG_QUALITY = 85
 
 
-def embedded_art(source: str | None, size: int, folder: str) -> bytes | None:
-    """JPEG bytes at most ``size`` pixels square, made once per source."""
+@dataclasses.dataclass(frozen=True)
+class EmbeddedArt:
+    data: bytes  # JPEG
+    path: str  # where the cache keeps it
+
+
+def embedded_art(source: str | None, size: int, folder: str) -> EmbeddedArt | None:
+    """JPEG at most ``size`` pixels square, made once per source."""
     if not source or not os.path.isfile(source):
         return None
     with open(source, "rb") as handle:
@@ -25,7 +32,7 @@ def embedded_art(source: str | None, size: int, folder: str) -> bytes | None:
     path = os.path.join(folder, "art", digest("art", raw, str(size)) + ".jpg")
     if os.path.isfile(path):
         with open(path, "rb") as handle:
-            return handle.read()
+            return EmbeddedArt(handle.read(), path)
     with Image.open(io.BytesIO(raw)) as image:
         image = image.convert("RGB")
         if max(image.size) > size:
@@ -34,4 +41,4 @@ def embedded_art(source: str | None, size: int, folder: str) -> bytes | None:
         image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     data = out.getvalue()
     write_atomically(path, data)
-    return data
+    return EmbeddedArt(data, path)

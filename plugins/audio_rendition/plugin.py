@@ -13,7 +13,9 @@ the player, the download link, the feed, Open Graph and JSON-LD print) and
 
 Work is done once: files are cached by content (``cache.py``), masters are
 encoded on every core (ffmpeg runs in threads; ``BUILD_WORKERS``), and two
-stories with the same master share one encoding.
+stories with the same master share one encoding. At the end of a successful
+build (``finalized``; a failed build never gets there), cached files no
+story uses any more are removed (``RenditionCache.prune``).
 
 Runs as a generator after ``artwork`` (the show cover) and ``podcast_feed``
 (the show's name) and before ``story_embeds`` (which prints the audio URL):
@@ -38,7 +40,7 @@ from portal.problems import Problem, Severity
 
 from . import cache as cache_module
 from . import encode, loudness, tags
-from .cover import embedded_art
+from .cover import EmbeddedArt, embedded_art
 from .ffmpeg import FFmpegError
 from .loudness import Loudness, MasterMeasurement
 from .settings import settings
@@ -78,6 +80,11 @@ class RenditionBuildError(Exception):
         super().__init__(f"the podcast audio could not be made:\n{lines}")
 
 
+# What the stories of the build under way use in each rendition cache
+# ({cache folder: {user: (story source, files)}}), pruned by when it ends.
+_build_uses: dict[str, dict] = {}
+
+
 class AudioRenditionGenerator:
     def __init__(self, context, settings, path, theme, output_path, *args, **kwargs):
         self.context = context
@@ -88,6 +95,7 @@ class AudioRenditionGenerator:
 
     def generate_context(self):
         options = settings(self.settings)
+        uses = _build_uses[options.cache_path] = {}
         stories = [
             story
             for story in self.context.get("articles", [])
@@ -99,7 +107,10 @@ class AudioRenditionGenerator:
         with concurrent.futures.ThreadPoolExecutor(
             parallel.workers(self.settings)
         ) as pool:
-            renditions = _make(stories, options, cache, pool, self._tags, self._art)
+            users = [self._user(story) for story in stories]
+            renditions = _make(
+                stories, options, cache, pool, self._tags, self._art, (users, uses)
+            )
         cache.save()
         self._publish(stories, options)
         for story, rendition in zip(stories, renditions, strict=True):
@@ -147,7 +158,14 @@ class AudioRenditionGenerator:
             chapters=tuple(chapters),
         )
 
-    def _art(self, story, options) -> bytes | None:
+    def _user(self, story) -> tuple[str, str]:
+        """Who uses cache files, as ``uses.json`` keys it: a story (its
+        source) built for a site (its address: the tags hold it)."""
+        source = os.path.realpath(story.source_path)
+        site = site_address.absolute_site_url(self.settings)
+        return f"{site} {source}", source
+
+    def _art(self, story, options) -> EmbeddedArt | None:
         art = story.story.feed_art or self.context.get("show_cover")
         return embedded_art(
             art.file if art else None, options.artwork_size, options.cache_path
@@ -188,8 +206,26 @@ def _remove_earlier_renditions(slug: str, target: str) -> None:
             os.remove(os.path.join(folder, name))
 
 
-def _make(stories, options, cache, pool, make_tags, make_art) -> list[Rendition]:
-    """Encode what the cache lacks, tag, and point each story at its file."""
+def _cache_files(cache, kind: str, key: str, extension: str) -> list[str]:
+    """The cache's names of an entry: the audio and its facts."""
+    return [cache.relative(cache.path(kind, key, ext)) for ext in (extension, ".json")]
+
+
+def _mark(cache, using, files: list[list[str]]) -> None:
+    """Mark ``files`` (a list for each story) in use, before they are looked
+    up or made. ``using``: (each story's user, this build's uses so far)."""
+    users, uses = using
+    marked = {}
+    for (user, source), names in zip(users, files, strict=True):
+        known = uses.get(user, (source, []))[1]
+        uses[user] = marked[user] = (source, [*known, *names])
+    cache.mark_in_use(marked)
+
+
+def _make(stories, options, cache, pool, make_tags, make_art, using) -> list[Rendition]:
+    """Encode what the cache lacks, tag, and point each story at its file.
+    ``using``: each story's user of the cache and this build's uses, which
+    ``_mark`` fills in."""
     extension = options.extension
     hashes = list(pool.map(cache.master_hash, [s.story.audio_path for s in stories]))
     code = cache_module.encoding_code()
@@ -197,6 +233,7 @@ def _make(stories, options, cache, pool, make_tags, make_art) -> list[Rendition]
         cache_module.digest("encoded", value, options.encoding, code)
         for value in hashes
     ]
+    _mark(cache, using, [_cache_files(cache, "encoded", k, extension) for k in keys])
     # One encoding a distinct master, only those the cache does not hold.
     todo = {}
     for key, story in zip(keys, stories, strict=True):
@@ -221,13 +258,20 @@ def _make(stories, options, cache, pool, make_tags, make_art) -> list[Rendition]
 
     tag_code = cache_module.tagging_code()
     jobs = []
+    tagged = []
     for key, story in zip(keys, stories, strict=True):
         story_tags = make_tags(story)
         art = make_art(story, options)
+        data = art.data if art else b""
         tag_key = cache_module.digest(
-            "tagged", key, story_tags.to_json(), art or b"", tag_code
+            "tagged", key, story_tags.to_json(), data, tag_code
         )
-        jobs.append((key, tag_key, story_tags, art))
+        jobs.append((key, tag_key, story_tags, data))
+        tagged.append(
+            _cache_files(cache, "tagged", tag_key, extension)
+            + ([cache.relative(art.path)] if art else [])
+        )
+    _mark(cache, using, tagged)
     list(pool.map(lambda job: _tag(cache, options, *job), jobs))
 
     renditions = []
@@ -306,9 +350,31 @@ def _tag(cache, options, key: str, tag_key: str, story_tags, art) -> None:
     cache.store_facts("tagged", tag_key, extension, {"audio": info.to_json()})
 
 
+def forget_uses(pelican) -> None:
+    """A new build: what an earlier one (failed midway) used is not this one's."""
+    _build_uses.clear()
+
+
+def prune_cache(pelican) -> None:
+    """The build succeeded: each story it built uses exactly its files now,
+    and files no story uses are removed."""
+    options = settings(pelican.settings)
+    uses = _build_uses.pop(options.cache_path, None)
+    if uses is None or not options.cache_path:
+        return
+    removed = cache_module.RenditionCache(options.cache_path).prune(uses)
+    if removed:
+        logger.info(
+            "[audio_rendition] removed %d cached files no story uses any more",
+            len(removed),
+        )
+
+
 def get_generators(pelican):
     return AudioRenditionGenerator
 
 
 def register():
+    signals.initialized.connect(forget_uses)
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(prune_cache)
