@@ -20,7 +20,8 @@ def tree_digest(*roots: str | os.PathLike, suffixes: tuple[str, ...] = ()) -> st
 
     ``roots`` may be folders (walked in a fixed order, hidden folders and
     ``__pycache__`` left out) or single files; ``suffixes`` keeps only files
-    with those endings (``(".py",)``), every file when empty."""
+    with those endings (``(".py",)``), every file when empty. Only ordinary
+    files are read (FIFOs and devices are passed over)."""
     digest = hashlib.sha256()
     for root in roots:
         root = os.fspath(root)
@@ -47,5 +48,10 @@ def _files(root: str, suffixes: tuple[str, ...]) -> list[str]:
                 continue
             if suffixes and not name.endswith(suffixes):
                 continue
-            found.append(os.path.join(folder, name))
+            path = os.path.join(folder, name)
+            if not os.path.isfile(path):
+                # A FIFO or a device (the render cache digests content/):
+                # opening it would block or never end. The checks report it.
+                continue
+            found.append(path)
     return found
