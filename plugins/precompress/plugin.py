@@ -6,8 +6,11 @@ compressing on every request. After the build (Pelican's ``finalized``
 signal) every text file in the output gets a gzip and a Brotli copy.
 
 Only what changed is compressed again: the content hash of every file that
-was compressed is kept in ``CACHE_PATH/precompress.json``, so an unchanged
-page (even one rewritten with the same bytes) costs a read and a hash. Copies
+was compressed is kept in ``CACHE_PATH/precompress.json``, with a digest of
+this plugin's code and settings (other code or settings compress all again).
+A file's hash is remembered while its stat is the same
+(``portal.file_hashes``), so a page a rebuild left untouched costs a stat,
+and one rewritten with the same bytes a read and a hash. Copies
 whose file is gone are removed; a copy that would not be smaller than the
 file is not kept (the host then sends the file itself).
 
@@ -36,6 +39,7 @@ import os
 from pelican import signals
 
 from portal.code_digest import tree_digest
+from portal.file_hashes import FileHashes
 from portal.writing import reuse, write_if_changed
 
 logger = logging.getLogger(__name__)
@@ -54,6 +58,7 @@ DEFAULTS = {
 SUFFIXES = {"gzip": ".gz", "br": ".br"}
 ASSET_EXTENSIONS = (".css", ".js", ".mjs", ".svg")
 CACHE_FILE = "precompress.json"
+HASHES_FILE = "precompress.hashes.json"  # the text files' hashes, by stat
 
 
 def _code() -> str:
@@ -102,7 +107,13 @@ def compress(data: bytes, fmt: str, options: dict, path: str) -> bytes:
     return brotli.compress(data, mode=mode, quality=quality)
 
 
-def _load_manifest(path: str | None) -> dict[str, str]:
+def _stamp(options: dict) -> str:
+    """This plugin's code and the settings that shape the copies."""
+    settings_text = json.dumps(options, sort_keys=True, default=str)
+    return hashlib.sha256(f"{_code()}\0{settings_text}".encode()).hexdigest()
+
+
+def _load_manifest(path: str | None, options: dict) -> dict[str, str]:
     if not path or not os.path.exists(path):
         return {}
     try:
@@ -110,7 +121,7 @@ def _load_manifest(path: str | None) -> dict[str, str]:
             data = json.load(handle)
     except (OSError, ValueError):
         return {}  # unreadable: every file is compressed again
-    if not isinstance(data, dict) or data.get("code") != _code():
+    if not isinstance(data, dict) or data.get("code") != _stamp(options):
         return {}
     files = data.get("files")
     return files if isinstance(files, dict) else {}
@@ -125,17 +136,22 @@ def _text_files(output: str, extensions: tuple[str, ...]) -> list[str]:
     return found
 
 
-def _one_file(path: str, known: str | None, options: dict) -> tuple[str, str, bool]:
+def _one_file(
+    path: str, known: str | None, options: dict, hashes: FileHashes
+) -> tuple[str, str, bool]:
     """Compress one file if it changed; (path, its hash, compressed?)."""
-    with open(path, "rb") as handle:
-        data = handle.read()
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     copies = [path + SUFFIXES[fmt] for fmt in options["PRECOMPRESS_FORMATS"]]
-    small = len(data) < options["PRECOMPRESS_MIN_SIZE"]
     # In a build made aside, the copies of an unchanged file are linked from
     # the output it replaces (``portal.writing.reuse``).
-    if digest == known and (small or all(reuse(c) for c in copies)):
-        return path, digest, False
+    if hashes.sha256(path) == known and (
+        os.path.getsize(path) < options["PRECOMPRESS_MIN_SIZE"]
+        or all(reuse(c) for c in copies)
+    ):
+        return path, known, False
+    with open(path, "rb") as handle:
+        data = handle.read()
+    digest = hashlib.sha256(data).hexdigest()  # of the very bytes compressed
+    small = len(data) < options["PRECOMPRESS_MIN_SIZE"]
     for fmt, copy in zip(options["PRECOMPRESS_FORMATS"], copies, strict=True):
         packed = None if small else compress(data, fmt, options, path)
         if packed is None or len(packed) >= len(data):
@@ -169,7 +185,8 @@ def precompress(pelican) -> None:
     output = pelican.output_path
     cache_path = pelican.settings.get("CACHE_PATH")
     manifest_path = os.path.join(cache_path, CACHE_FILE) if cache_path else None
-    manifest = _load_manifest(manifest_path)
+    manifest = _load_manifest(manifest_path, options)
+    hashes = FileHashes(os.path.join(cache_path, HASHES_FILE) if cache_path else None)
     files = _text_files(output, options["PRECOMPRESS_EXTENSIONS"])
     relative = {path: os.path.relpath(path, output) for path in files}
     compressed = 0
@@ -179,7 +196,7 @@ def precompress(pelican) -> None:
     workers = min(4, os.cpu_count() or 1)
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
         jobs = [
-            pool.submit(_one_file, path, manifest.get(relative[path]), options)
+            pool.submit(_one_file, path, manifest.get(relative[path]), options, hashes)
             for path in files
         ]
         for job in jobs:
@@ -191,8 +208,9 @@ def precompress(pelican) -> None:
         os.makedirs(cache_path, exist_ok=True)
         write_if_changed(
             manifest_path,
-            json.dumps({"code": _code(), "files": fresh}, sort_keys=True),
+            json.dumps({"code": _stamp(options), "files": fresh}, sort_keys=True),
         )
+        hashes.save()
     logger.info(
         "[precompress] %d files compressed (%s), %d unchanged, %d stale copies removed",
         compressed,

@@ -1,0 +1,56 @@
+"""Compressed copies are made again exactly when a file's bytes, or the
+settings that shape the copies, changed (observed on the copies themselves)."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import types
+
+from precompress.plugin import precompress
+
+PAGE = "<p>" + "a conversation between neighbours " * 40 + "</p>\n"
+
+
+def _run(output, cache, **settings):
+    precompress(
+        types.SimpleNamespace(
+            output_path=str(output), settings={"CACHE_PATH": str(cache), **settings}
+        )
+    )
+
+
+def _stamp(path):
+    stat = path.stat()
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def test_copies_follow_the_bytes_and_the_settings(tmp_path):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    output.mkdir()
+    page = output / "index.html"
+    page.write_text(PAGE)
+    gz, br = output / "index.html.gz", output / "index.html.br"
+    _run(output, cache)
+    assert gzip.decompress(gz.read_bytes()).decode() == PAGE
+    made = _stamp(gz), _stamp(br)
+
+    # Written again with the same bytes (a new mtime): the copies stay.
+    page.write_text(PAGE)
+    os.utime(page, ns=(1, 1))
+    _run(output, cache)
+    assert (_stamp(gz), _stamp(br)) == made
+
+    # A setting that shapes the copies: they are made again.
+    _run(output, cache, PRECOMPRESS_GZIP_LEVEL=9)
+    assert _stamp(gz) != made[0]
+    assert gzip.decompress(gz.read_bytes()).decode() == PAGE
+    made = _stamp(gz), _stamp(br)
+
+    # New bytes of the same size, the old mtime put back: made again.
+    stat = page.stat()
+    edited = PAGE.replace("neighbours", "neighbourz")
+    page.write_text(edited)
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    _run(output, cache, PRECOMPRESS_GZIP_LEVEL=9)
+    assert gzip.decompress(gz.read_bytes()).decode() == edited
