@@ -266,6 +266,12 @@ def test_admin_is_served_from_the_site_with_its_own_policy(admin_site):
     # livereload (./dev cms) puts its reload script before </head>: the form
     # being edited must not reload when a save rebuilds the site.
     assert "</head>" not in page.lower()
+    # The story preview is drawn with the site's style sheets, the campaign's
+    # colours first (plugins/campaign_colours), each one a file of the site.
+    (styles,) = re.findall(r'data-preview-styles="([^"]*)"', page)
+    names = [url.rsplit("/", 1)[1] for url in styles.split()]
+    assert names == ["palette.css", "site.css", "listening.css"]
+    assert all((admin / url).resolve().is_file() for url in styles.split())
     assert (admin / "decap-cms.js").read_bytes() == DECAP.read_bytes()
     chunks = sorted(p.name for p in DECAP.parent.glob("*.decap-cms.js"))
     assert chunks and all((admin / name).is_file() for name in chunks)
