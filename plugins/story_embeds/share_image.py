@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from portal import palette, parallel
 from portal.code_digest import tree_digest
+from portal.file_hashes import sha256_of
 from portal.writing import atomic_file, whole_image
 
 logger = logging.getLogger(__name__)
@@ -97,11 +98,14 @@ def _font_path(name: str) -> str | None:
     return None
 
 
+@functools.cache
 def _font_identity() -> list:
+    """Each font by its bytes: another version of a font draws other pixels.
+    Once a process: every card's key asks, and fonts are system files."""
     out = []
     for name in (SERIF_BOLD, SANS, SANS_BOLD):
         path = _font_path(name)
-        out.append([name, os.path.getsize(path)] if path else [name, None])
+        out.append([name, sha256_of(path)] if path else [name, None])
     return out
 
 
