@@ -34,6 +34,8 @@ class BuildLog:
     reused: int  # story pages not rendered again
     compressed: int
     art_made: list[str]  # podcast art and pictures made (not in the cache)
+    cards_drawn: list[str]  # share cards drawn (not in the cache)
+    index_kept: bool  # the search index kept: Pagefind not run
 
     @classmethod
     def of(cls, messages: list[str]) -> BuildLog:
@@ -58,6 +60,10 @@ class BuildLog:
             reused=number(writes, 3),
             compressed=number(r"\[precompress\] (\d+) files compressed"),
             art_made=[m for m in messages if m.startswith("[artwork] making ")],
+            cards_drawn=[
+                m for m in messages if m.startswith("[story_embeds] drawing ")
+            ],
+            index_kept="[site_search] no page changed: the index is kept" in messages,
         )
 
 
@@ -73,6 +79,7 @@ class Builder:
         # Which files are parsed, and which art is made, is said at debug level.
         caplog.set_level(logging.DEBUG, logger="transcripts")
         caplog.set_level(logging.DEBUG, logger="artwork")
+        caplog.set_level(logging.DEBUG, logger="story_embeds")
 
     def __call__(self, **settings) -> tuple[object, BuildLog]:
         self.caplog.clear()
@@ -266,6 +273,7 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
     stories = _published_stories(content, output)
     assert log.audio_examined >= 5 and len(log.transcripts_parsed) >= 5
     assert len(log.art_made) >= 5  # the stories' podcast art and pictures
+    assert len(log.cards_drawn) >= 5 and not log.index_kept
     before = _snapshot(output)
 
     _fresh_checkout(content)
@@ -274,7 +282,8 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
     assert log.audio_examined == 0
     assert log.transcripts_parsed == []
     assert log.transcripts_made == 0
-    assert log.art_made == []
+    assert log.art_made == [] and log.cards_drawn == []
+    assert log.index_kept
     assert build.markdown_reads == 0  # Pelican's reader cache: by SHA-256
     assert log.written == 0 and log.compressed == 0
     assert _touched(before, _snapshot(output)) == set()
