@@ -212,6 +212,7 @@ def create_story(
         "image_alt": "What the picture shows" if image else None,
         "topics": [],
         "chapters": [],
+        "quote": None,
         "featured": False,
         "status": "draft",
         "approval": None,

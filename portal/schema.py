@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from portal.timecode import TIMECODE_PATTERN, parse_timecode
+from portal.timecode import TIMECODE_PATTERN, format_timecode, parse_timecode
 
 RELATIONSHIPS = {
     "strangers": "Strangers matched by One Small Step",
@@ -73,6 +73,43 @@ class Chapter(_Strict):
     @classmethod
     def _parse_start(cls, value):
         return parse_timecode(value)
+
+
+# podcast:soundbite: the Podcasting 2.0 namespace recommends 15 to 120 seconds
+# (apps play it as the episode's preview).
+SOUNDBITE_SECONDS = (15.0, 120.0)
+
+
+class Quote(_Strict):
+    """A moment editors mark: podcast apps play it as the episode's preview
+    (``podcast:soundbite``) and the story page shows its words."""
+
+    start: float
+    end: float
+    text: str = Field(min_length=1, max_length=300)
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _parse_time(cls, value):
+        return parse_timecode(value)
+
+    @model_validator(mode="after")
+    def _length(self):
+        shortest, longest = SOUNDBITE_SECONDS
+        length = self.end - self.start
+        if not shortest <= length <= longest:
+            said = (
+                f"ends at {format_timecode(self.end)}, before it starts"
+                if length <= 0
+                else f"is {length:g} seconds long"
+            )
+            raise _editor_fixable(
+                f"the quote ({format_timecode(self.start)} to "
+                f"{format_timecode(self.end)}) {said}; podcast apps play "
+                f"{shortest:g} seconds to {longest / 60:g} minutes",
+                "mark a moment of 15 seconds to 2 minutes: change 'start:' or 'end:'",
+            )
+        return self
 
 
 # Day-first or month-first dates editors type from habit: 09/14/2024,
@@ -173,6 +210,7 @@ class Story(_Strict):
     image_alt: str | None = None
     topics: list[Topic] = []
     chapters: list[Chapter] = []
+    quote: Quote | None = None
     featured: bool = False
     status: Literal["draft", "published"] = "draft"
     approval: Approval | None = None
@@ -283,6 +321,9 @@ FIELD_HELP: dict[str, str] = {
     "image_alt": "a short description of the image for people who cannot see it",
     "topics": "a list like [faith, family]",
     "chapters": "a list of chapters, each with 'start:' (like 4:05) and 'title:'",
+    "quote": "a moment podcast apps play as a preview and the page shows: "
+    "'start:' and 'end:' (like 4:05 and 4:40; 15 seconds to 2 minutes) and "
+    "'text:', the words said",
     "featured": "true to show it on the home page, otherwise false",
     "status": "draft while you work on it, published when it should go public",
     "approval": "approved_by, approved_on (YYYY-MM-DD) and releases_signed: true",
@@ -311,6 +352,7 @@ FIELD_LABELS: dict[str, str] = {
     "image_alt": "Picture description",
     "topics": "Topics",
     "chapters": "Chapters",
+    "quote": "Quote for previews",
     "featured": "Featured on the home page",
     "status": "Status",
     "approval": "Approval",
@@ -332,6 +374,9 @@ PART_LABELS: dict[str, str] = {
     "chapters.start": "Starts at",
     "chapters.title": "Chapter title",
     "chapters.question": "Guide question",
+    "quote.start": "Starts at",
+    "quote.end": "Ends at",
+    "quote.text": "The words said",
     "approval.approved_by": "Approved by",
     "approval.approved_on": "Approved on",
     "approval.releases_signed": "Every participant signed the release",
@@ -342,6 +387,8 @@ PART_LABELS: dict[str, str] = {
 FORM_PATTERNS: dict[str, str] = {
     "id": STORY_ID.pattern,
     "chapters.start": TIMECODE_PATTERN,
+    "quote.start": TIMECODE_PATTERN,
+    "quote.end": TIMECODE_PATTERN,
 }
 
 
@@ -367,6 +414,9 @@ PART_HELP: dict[tuple[str, str], str] = {
     ("location", "country"): "the two-letter country code, like US",
     ("chapters", "question"): "the question of the conversation guide it "
     "answers, if any",
+    ("quote", "start"): "when the quote starts in the audio, like 4:05",
+    ("quote", "end"): "when it ends, like 4:40: 15 seconds to 2 minutes later",
+    ("quote", "text"): "the words said, as in the transcript (at most 300 characters)",
 }
 
 # Where a cross-field problem points when its own field is not written yet.
@@ -479,6 +529,7 @@ def _fields_at(loc: tuple, known_fields) -> list[str]:
         "participants": Participant,
         "location": Location,
         "chapters": Chapter,
+        "quote": Quote,
         "approval": Approval,
     }
     named = [part for part in loc if isinstance(part, str)]

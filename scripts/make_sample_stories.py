@@ -298,6 +298,14 @@ def front_matter(built: Built) -> str:
         out += [f'  - start: "{timecode(start)}"', f"    title: {q(title)}"]
         if question:
             out += [f"    question: {question}"]
+    quote = story.get("quote")
+    if quote:
+        out += [
+            "quote:",
+            f'  start: "{quote["start"]}"',
+            f'  end: "{quote["end"]}"',
+            f"  text: {q(quote['text'])}",
+        ]
     out += [
         f"featured: {'true' if story.get('featured') else 'false'}",
         f"status: {story['status']}",

@@ -69,6 +69,11 @@ def make_broken_content(content: pathlib.Path) -> None:
             {"start": "9:00", "title": "Gone"},
         ],
     )
+    write_story(
+        content,
+        "quote-too-late",
+        quote={"start": "0:00", "end": "0:20", "text": "Words said."},
+    )
     write_story(content, "missing-image", image="portrait.jpg", image_alt="Two people")
     folder = write_story(
         content, "damaged-image", image="portrait.jpg", image_alt="Two people"
@@ -169,6 +174,9 @@ ERRORS = {
     "chapter after the end": f"{S}/chapter-too-late/story.md:30: chapters.1.start:"
     " chapter 2 ('Gone') starts at 9:00, but the audio ends at 0:03 - correct the"
     " start time, or check that 'audio' names the right file",
+    "quote after the end": f"{S}/quote-too-late/story.md:29: quote.end: the quote"
+    " ends at 0:20, but the audio ends at 0:03 - correct the quote's times, or"
+    " check that 'audio' names the right file",
     "image missing": f"{S}/missing-image/story.md:27: image: 'portrait.jpg' does not"
     " exist in the story folder - add the picture or correct the name in the"
     " front matter",
@@ -265,7 +273,7 @@ def test_held_back_stories_and_the_summary(broken):
     report = checking.format_report(result)
     warnings = checking.plural(result.warning_count, "warning")
     assert report.splitlines()[-1] == (
-        f"Checked 26 stories: 2 published, 24 held back; {len(ERRORS)} errors,"
+        f"Checked 27 stories: 2 published, 25 held back; {len(ERRORS)} errors,"
         f" {warnings}."
     )
     errors_at = report.index(f"{len(ERRORS)} errors (fix these):")

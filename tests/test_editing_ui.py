@@ -105,6 +105,7 @@ def test_every_story_field_is_in_the_form_as_the_schema_says(admin_site):
         ("participants", schema.Participant),
         ("location", schema.Location),
         ("chapters", schema.Chapter),
+        ("quote", schema.Quote),
         ("approval", schema.Approval),
     ):
         parts = _by_name(fields[parent]["fields"])
@@ -138,7 +139,7 @@ def test_the_forms_patterns_refuse_what_the_schema_refuses(admin_site):
     fields = _by_name(_stories(_config(output))["fields"])
     parts = {
         f"{parent}.{part['name']}": part
-        for parent in ("participants", "location", "chapters", "approval")
+        for parent in ("participants", "location", "chapters", "quote", "approval")
         for part in fields[parent]["fields"]
     }
     samples = {
@@ -147,6 +148,8 @@ def test_the_forms_patterns_refuse_what_the_schema_refuses(admin_site):
         "summary": ["", "x" * 600, "x" * 601],
         "chapters.start": ["0:00", "4:05", "1:02:03", "245", "4:05:", "soon", "4.5.6"],
         "chapters.title": ["Start", "x" * 201],
+        "quote.start": ["0:00", "0:05", "5", "0:05:", "soon"],
+        "quote.text": ["Words", "x" * 300, "x" * 301],
         "location.country": ["US", "us", "USA"],
         "participants.name": ["Ada", "x" * 129],
     }
@@ -167,6 +170,10 @@ def test_the_forms_patterns_refuse_what_the_schema_refuses(admin_site):
                 chapter = {"start": "0:00", "title": "Start"}
                 chapter[dotted.split(".")[1]] = value
                 data["chapters"] = [chapter]
+            elif dotted.startswith("quote."):
+                quote = {"start": "0:00", "end": "0:20", "text": "Words"}
+                quote[dotted.split(".")[1]] = value
+                data["quote"] = quote
             elif dotted.startswith("location."):
                 data["location"] = {"name": "Tulsa", dotted.split(".")[1]: value}
             elif dotted.startswith("participants."):
@@ -187,6 +194,7 @@ def test_the_forms_messages_are_the_checks_messages(admin_site, tmp_path):
     fields = _by_name(_stories(_config(output))["fields"])
     chapter_parts = _by_name(fields["chapters"]["fields"])
     location_parts = _by_name(fields["location"]["fields"])
+    quote_parts = _by_name(fields["quote"]["fields"])
     content = copy_content(tmp_path / "content")
     write_story(
         content,
@@ -196,6 +204,7 @@ def test_the_forms_messages_are_the_checks_messages(admin_site, tmp_path):
         summary="y" * 601,
         chapters=[{"start": "soon", "title": "z" * 201}],
         location={"name": "Tulsa, Oklahoma", "country": "usa"},
+        quote={"start": "soon", "end": "0:20", "text": "q" * 301},
     )
     result = checking.check_content(
         PROJECT_ROOT / "publishconf.py", content_path=content
@@ -211,6 +220,8 @@ def test_the_forms_messages_are_the_checks_messages(admin_site, tmp_path):
         "chapters.0.start": chapter_parts["start"],
         "chapters.0.title": chapter_parts["title"],
         "location.country": location_parts["country"],
+        "quote.start": quote_parts["start"],
+        "quote.text": quote_parts["text"],
     }
     for problem_field, form_field in expected.items():
         assert said[problem_field] == form_field["pattern"][1], problem_field

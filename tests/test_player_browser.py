@@ -167,6 +167,25 @@ def test_timeline_click_seeks_and_playhead_moves(story):
     assert 48 <= playhead <= 54
 
 
+def test_the_marked_quote_plays_its_moment(page, site_server, sample_site):
+    """The quote editors marked (front matter ``quote``, the podcast's
+    preview) is shown with a link that plays the story from its start."""
+    marked = [
+        path.parent.name
+        for path in sorted((sample_site / "stories").glob("*/index.html"))
+        if b'class="story-quote"' in path.read_bytes()
+    ]
+    assert marked, "no sample story marks a quote"
+    page.goto(f"{site_server}/stories/{marked[0]}/")
+    page.wait_for_function(f"!{AUDIO}.controls")
+    link = ".story-quote [data-seek]"
+    start = float(page.get_attribute(link, "data-seek"))
+    page.click(link)
+    page.wait_for_function(f"!{AUDIO}.paused")
+    wait_past(page, start + 0.3)
+    assert start <= now(page) < start + 2.5
+
+
 @pytest.mark.parametrize(
     ("suffix", "expected"),
     [("#t=0:12", 12.0), ("?t=20", 20.0), ("#t=7", 7.0)],

@@ -21,7 +21,7 @@ from PIL import Image
 
 from portal import frontmatter
 from portal.schema import Story
-from portal.timecode import whole_seconds
+from portal.timecode import format_timecode, whole_seconds
 from tests.podcast import DEV_BASE, NS, channel, every_url, feed_xml, items, local_file
 from tests.support import CONTENT
 
@@ -194,13 +194,18 @@ def test_podcasting_2_0_item_tags(sample_site):
             )
             duration = int(item.findtext("itunes:duration", namespaces=NS))
             assert start >= 0 and 0 < length <= 120 and start + length <= duration + 1
+            with_soundbite += 1
+            if story.quote:  # the moment the editors marked
+                quote = story.quote
+                assert (start, length) == (quote.start, quote.end - quote.start)
+                assert soundbite.text == quote.text
+                continue
             chapters_url = item.find("podcast:chapters", NS).get("url")
             chapters = json.loads(local_file(sample_site, chapters_url).read_text())
             # Taken from one of the story's chapters, and starting with it.
             assert (start, soundbite.text) in [
                 (c["startTime"], c["title"]) for c in chapters["chapters"]
             ]
-            with_soundbite += 1
     assert with_soundbite >= 3
     assert with_image == sum(1 for s in APPROVED.values() if s.image)
 
@@ -411,3 +416,32 @@ def test_transcript_and_chapters_files_exist_parse_and_fit_the_audio(sample_site
         assert all(chapter["title"] for chapter in data["chapters"])
     for slug in HELD_BACK:
         assert not (sample_site / "stories" / slug).exists()
+
+
+def test_a_marked_quote_is_the_episodes_soundbite(sample_site):
+    """The quote an editor marked (front matter ``quote``) is what podcast
+    apps get as the preview, read back by feedparser; the page shows it."""
+    [(slug, story)] = [(slug, s) for slug, s in APPROVED.items() if s.quote]
+    quote = story.quote
+    assert 15 <= quote.end - quote.start <= 120
+    parsed = feedparser.parse((sample_site / "podcast.xml").read_bytes())
+    [entry] = [entry for entry in parsed.entries if entry.id == story.id]
+    assert float(entry.podcast_soundbite["starttime"]) == quote.start
+    assert float(entry.podcast_soundbite["duration"]) == quote.end - quote.start
+    page = lxml.html.fromstring(
+        (sample_site / "stories" / slug / "index.html").read_bytes()
+    )
+    [figure] = page.xpath("//figure[@class='story-quote']")
+    assert figure.xpath("string(.//blockquote/p)") == quote.text
+    [play] = figure.xpath(".//a[@data-seek]")
+    assert float(play.get("data-seek")) == quote.start
+    start, end = format_timecode(quote.start), format_timecode(quote.end)
+    assert play.get("href") == f"#t={start}"  # lands on 'Play from' without JS
+    assert f"({start} to {end})" in play.text_content()
+    assert figure.get("data-for") == slug  # the player makes the link seek
+    # Stories without a quote show none.
+    other = next(s for s in APPROVED if s != slug)
+    assert (
+        b"story-quote"
+        not in (sample_site / "stories" / other / "index.html").read_bytes()
+    )

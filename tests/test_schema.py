@@ -106,6 +106,56 @@ def test_chapters_must_go_up():
     assert any("chapters: chapter start times must go up" in p for p in _problems(text))
 
 
+QUOTE_FIX = "mark a moment of 15 seconds to 2 minutes: change 'start:' or 'end:'"
+
+
+def _with_quote(lines: str) -> str:
+    return VALID.replace("status: published", f"quote:\n{lines}status: published")
+
+
+def test_a_marked_quote_is_read_with_its_times():
+    text = _with_quote('  start: "1:00"\n  end: 1:45.5\n  text: "We both laughed."\n')
+    story = Story.model_validate(frontmatter.split(text).data)
+    assert (story.quote.start, story.quote.end) == (60.0, 105.5)
+    assert story.quote.text == "We both laughed."
+
+
+@pytest.mark.parametrize(
+    ("lines", "problem"),
+    [
+        (
+            '  start: "1:00"\n  end: "1:08"\n  text: Hi.\n',
+            f"18: quote: the quote (1:00 to 1:08) is 8 seconds long; podcast apps"
+            f" play 15 seconds to 2 minutes - {QUOTE_FIX}",
+        ),
+        (
+            '  start: "1:00"\n  end: "3:30"\n  text: Hi.\n',
+            f"18: quote: the quote (1:00 to 3:30) is 150 seconds long; podcast apps"
+            f" play 15 seconds to 2 minutes - {QUOTE_FIX}",
+        ),
+        (
+            '  start: "1:00"\n  end: "0:40"\n  text: Hi.\n',
+            f"18: quote: the quote (1:00 to 0:40) ends at 0:40, before it starts;"
+            f" podcast apps play 15 seconds to 2 minutes - {QUOTE_FIX}",
+        ),
+        (
+            '  start: soon\n  end: "0:40"\n  text: Hi.\n',
+            "19: quote.start: 'soon' is not a time like 4:05 or 1:02:03 - a moment"
+            " podcast apps play as a preview and the page shows: 'start:' and"
+            " 'end:' (like 4:05 and 4:40; 15 seconds to 2 minutes) and 'text:',"
+            " the words said",
+        ),
+        (
+            '  start: "1:00"\n  end: "1:30"\n',
+            "18: quote.text: is required but missing - add 'text:' under 'quote:',"
+            " the words said, as in the transcript (at most 300 characters)",
+        ),
+    ],
+)
+def test_a_quote_podcast_apps_cannot_play_is_refused(lines, problem):
+    assert _problems(_with_quote(lines)) == [problem]
+
+
 @pytest.mark.parametrize(
     ("text", "message", "line"),
     [

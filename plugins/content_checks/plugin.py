@@ -10,7 +10,8 @@ same way in every build.
   a story set to be published keeps no CHANGE mark from ``invoke new-story``
   (a draft is warned about them), and every participant has a description
   (a warning).
-- ``story_checks``: front-matter chapters start before the audio ends.
+- ``story_checks``: front-matter chapters start before the audio ends, and
+  the marked quote ends inside the audio.
 - ``page_generator_finalized``: links in campaign pages lead somewhere
   (warnings: pages are published whatever their problems).
 - ``static_generator_finalized``: pictures in the static folders
@@ -32,7 +33,7 @@ from portal import signals as portal_signals
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem, Severity, record_problems, report_problems
 
-from .chapters import chapters_past_the_end
+from .chapters import chapters_past_the_end, quote_past_the_end
 from .images import ImageProblem, check_image
 from .links import broken_links
 from .placeholders import empty_descriptions, leftover_placeholders
@@ -64,7 +65,7 @@ def check_story_files(generator, stories, report):
 
 def check_story_chapters(generator, stories, report):
     for story in stories:
-        for problem in chapters_past_the_end(story):
+        for problem in chapters_past_the_end(story) + quote_past_the_end(story):
             report(problem)
 
 

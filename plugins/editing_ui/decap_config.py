@@ -130,6 +130,7 @@ def _minimal_story() -> dict:
         "audio": "conversation.mp3",
         "location": {"name": "Tulsa, Oklahoma"},
         "chapters": [{"start": "0:00", "title": "Start"}],
+        "quote": {"start": "0:00", "end": "0:20", "text": "Words"},
         "approval": {
             "approved_by": "Jamie",
             "approved_on": datetime.date(2019, 11, 1),

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import textwrap
 
 import markupsafe
 
 from portal.outputs import TRANSCRIPT_FORMATS
+from portal.schema import SOUNDBITE_SECONDS
 
 from . import shownotes
 from .extensions import AlternateEnclosure, Image, Location, Person, Transcript
@@ -105,7 +107,7 @@ def from_article(article, config: PodcastConfig) -> Episode:
         )
         if art
         else None,
-        soundbite=soundbite(article.story.chapters or []),
+        soundbite=soundbite(story.quote, article.story.chapters or []),
     )
 
 
@@ -167,13 +169,17 @@ def transcripts(article, config: PodcastConfig) -> tuple[Transcript, ...]:
     return tuple(out)
 
 
-# podcast:soundbite: apps make previews of 15 to 120 seconds.
-SOUNDBITE_SECONDS = (15.0, 120.0)
+# podcast:soundbite's title: apps show a line of it (the namespace allows 128).
+SOUNDBITE_TITLE = 128
 
 
-def soundbite(chapters: list[dict]) -> tuple[float, float, str] | None:
-    """A preview of the episode taken from its chapters: the first chapter
-    long enough for one (15 s or more), else the longest; at most 120 s."""
+def soundbite(quote, chapters: list[dict]) -> tuple[float, float, str] | None:
+    """The episode's preview: the quote editors marked (``quote``, already
+    15 to 120 s long by the schema), else one taken from its chapters: the
+    first chapter long enough (15 s or more), else the longest; at most 120 s."""
+    if quote is not None:
+        title = textwrap.shorten(quote.text, SOUNDBITE_TITLE, placeholder="…")
+        return quote.start, quote.end - quote.start, title
     timed = [c for c in chapters if c.get("end") and c["end"] > c["start"]]
     if not timed:
         return None
