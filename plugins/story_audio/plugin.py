@@ -10,6 +10,7 @@ Settings (defaults in ``settings()``):
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import hashlib
 import json
@@ -86,6 +87,12 @@ class AudioCache:
         digest.update(b"\0" + os.path.basename(path).encode("utf-8"))
         return digest.hexdigest()
 
+    def _key_if_readable(self, path: str) -> str | None:
+        try:
+            return self.key(path)
+        except OSError:
+            return None  # info() reports it
+
     def info(self, path: str) -> AudioInfo:
         if not os.path.isfile(path):
             return read_audio(path)  # raises the editor-facing error
@@ -110,14 +117,15 @@ class AudioCache:
         read is left for ``info``, which raises the editor-facing error."""
         if workers <= 1:
             return
-        todo = {}
-        for path in paths:
-            try:
-                key = self.key(path)
-            except OSError:
-                continue
-            if _cached_info(self.entries.get(key)) is None:
-                todo[path] = key
+        # Hashing a new file reads all of it (every file in a fresh
+        # checkout): hashlib lets go of the GIL, so threads share the cores.
+        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+            keys = list(pool.map(self._key_if_readable, paths))
+        todo = {
+            path: key
+            for path, key in zip(paths, keys, strict=True)
+            if key is not None and _cached_info(self.entries.get(key)) is None
+        }
         if len(todo) < parallel.MIN_ITEMS:
             return
         read = functools.partial(_read_for_cache, cover_dir=self.cover_dir)
