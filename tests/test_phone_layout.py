@@ -24,6 +24,8 @@ def _page_urls(site):
         relative = path.relative_to(site).as_posix()
         if relative.startswith("pagefind/"):
             continue
+        if 'http-equiv="refresh"' in path.read_text(encoding="utf-8"):
+            continue  # a moved page: the browser goes on to one listed here
         yield "/" + relative.removesuffix("index.html")
 
 
