@@ -206,7 +206,9 @@ def test_places_group_by_state_then_city(site):
     places = (site / "places/index.html").read_text()
     assert places.index(">Oklahoma<") < places.index(">Texas<")
     # "Norman, OK" and "Tulsa, Oklahoma" are the same state.
-    assert sorted(_paged(site, "places/oklahoma")) == ["alpha", "bravo", "delta"]
+    # Newest recorded first, the date on the cards (bravo: recorded first,
+    # published last).
+    assert _paged(site, "places/oklahoma") == ["delta", "alpha", "bravo"]
     assert (site / "places/oklahoma/page/2/index.html").is_file()
     assert sorted(_paged(site, "places/oklahoma/tulsa")) == ["alpha", "delta"]
     assert _paged(site, "places/oklahoma/norman") == ["bravo"]

@@ -49,8 +49,10 @@ class BrowseGenerator(Generator):
             questions = []
         self.stories = stories
         self.recorded = sorted(stories, key=_recorded, reverse=True)
-        self.states = groups.places(stories, self.urls)
-        self.relationships = groups.relationships(stories, self.urls)
+        # Groups keep the order they are given: newest recorded first, the
+        # date on every card, as in the main listing.
+        self.states = groups.places(self.recorded, self.urls)
+        self.relationships = groups.relationships(self.recorded, self.urls)
         self.questions = moments.question_index(stories, questions, self.urls)
         self.context.update(
             browse_urls=self.urls,
