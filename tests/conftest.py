@@ -2,8 +2,10 @@
 
 Sites
 - ``project_root``: the repository's folder.
-- ``sample_site`` (session): the committed content/ built once with
-  pelicanconf.py into a temporary folder; the output folder's Path.
+- ``sample_site`` (session): the committed content/ built once a test run
+  with pelicanconf.py into a temporary folder (the first pytest-xdist
+  worker to need it builds it, the others wait and share it); the output
+  folder's Path. Read it, never change it.
 - ``site_server`` (session): ``sample_site`` served by ``portal.devserver``
   (with HTTP Range) on a free port in a thread; the base URL, no final slash.
 - To build a site of your own, use ``tests.support.build_site``.
@@ -28,11 +30,14 @@ from __future__ import annotations
 
 import os
 import pathlib
+import shutil
+import tempfile
 
+import filelock
 import pytest
 
 from portal import devserver
-from tests.support import CONTENT, PROJECT_ROOT, build_site
+from tests.support import CONTENT, PROJECT_ROOT, RENDITIONS_ENV, build_site
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -61,6 +66,39 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(f"{reason}; run ./dev test to install it")
 
 
+# The shared rendition cache is emptied when it grows past this: renditions
+# made by older code or for fixtures since changed are never used again.
+RENDITIONS_CACHE_LIMIT = 300 * 1024 * 1024
+
+
+def _folder_size(folder: pathlib.Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def pytest_configure(config):
+    """One audio rendition cache for every build of the run (tests.support).
+
+    Fixture audio is then encoded once a run instead of once per xdist worker
+    (the workers inherit the variable). It is kept in pytest's cache folder,
+    so a second run encodes nothing; with the cache plugin off
+    (``-p no:cacheprovider``), a temporary folder lasts the run."""
+    if hasattr(config, "workerinput") or os.environ.get(RENDITIONS_ENV):
+        return  # an xdist worker (it inherited it), or set by the caller
+    if getattr(config, "cache", None) is not None:
+        folder = config.cache.mkdir("audio-renditions")
+        if _folder_size(folder) > RENDITIONS_CACHE_LIMIT:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+        # The masters' remembered hashes name each run's temporary copies;
+        # only the renditions themselves are worth keeping.
+        (folder / "hashes.json").unlink(missing_ok=True)
+    else:
+        folder = pathlib.Path(tempfile.mkdtemp(prefix="renditions-"))
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    os.environ[RENDITIONS_ENV] = str(folder)
+    config.add_cleanup(lambda: os.environ.pop(RENDITIONS_ENV, None))
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
@@ -74,13 +112,26 @@ def project_root() -> pathlib.Path:
 
 
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory) -> pathlib.Path:
-    """The committed sample content built once (pelicanconf.py).
+def sample_site(tmp_path_factory, request) -> pathlib.Path:
+    """The committed sample content built once a run (pelicanconf.py).
+
+    Under pytest-xdist the first worker to ask builds it in the run's own
+    temporary folder (the parent of each worker's) while holding a lock;
+    the others wait for it and share it. Tests only read it.
 
     Stories in content/ change as editors work: assert on the site's shape,
     not on particular sample stories."""
-    base = tmp_path_factory.mktemp("sample-site")
-    return build_site(CONTENT, base / "output", cache_dir=base / "cache")
+    shared = tmp_path_factory.getbasetemp()
+    if hasattr(request.config, "workerinput"):
+        shared = shared.parent
+    base = shared / "sample-site"
+    built = base / "built"  # written last: the build finished
+    with filelock.FileLock(str(shared / "sample-site.lock")):
+        if not built.exists():
+            shutil.rmtree(base, ignore_errors=True)
+            build_site(CONTENT, base / "output", cache_dir=base / "cache")
+            built.touch()
+    return base / "output"
 
 
 @pytest.fixture(scope="session")

@@ -25,11 +25,26 @@ from portal import locks
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 CONTENT = PROJECT_ROOT / "content"
 # Audio renditions are cached by content (the master's bytes, the settings,
-# the code), so every build in a test process can share one cache: the
-# same fixture audio is encoded once, however many sites use it. A test of
-# the cache itself passes its own AUDIO_RENDITION_CACHE_PATH.
-_RENDITIONS = tempfile.mkdtemp(prefix="renditions-")
-atexit.register(shutil.rmtree, _RENDITIONS, ignore_errors=True)
+# the code), so every build of a test run can share one cache: the same
+# fixture audio is encoded once, however many sites use it. conftest.py
+# names one folder for all pytest-xdist workers (in pytest's cache folder,
+# kept between runs) through this variable; without it (a script importing
+# build_site), the process keeps a temporary one. A test of the cache itself
+# passes its own AUDIO_RENDITION_CACHE_PATH.
+RENDITIONS_ENV = "PORTAL_TEST_RENDITIONS"
+_own_renditions: list[str] = []
+
+
+def renditions_cache() -> str:
+    """The rendition cache folder every test build shares."""
+    shared = os.environ.get(RENDITIONS_ENV)
+    if shared:
+        return shared
+    if not _own_renditions:
+        folder = tempfile.mkdtemp(prefix="renditions-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _own_renditions.append(folder)
+    return _own_renditions[0]
 
 
 def _reset_pelican_logging() -> None:
@@ -80,7 +95,7 @@ def build_site(
             "CACHE_PATH": str(cache),
             # The editing UI (6 MB of Decap CMS) only where a test asks for it.
             "EDITING_UI": False,
-            "AUDIO_RENDITION_CACHE_PATH": _RENDITIONS,
+            "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
             **overrides,
         },
     )
