@@ -47,6 +47,15 @@ def renditions_cache() -> str:
     return _own_renditions[0]
 
 
+# What a test build may leave out when the test does not look at it:
+# ``build_site(content, out, **LEAN)``. Pre-compressed copies (.gz, .br;
+# Brotli 11 for every asset) and the Pagefind index only repeat what the
+# pages hold, and together cost about as much as the rest of a small build.
+# Tests of those two, and tests that an unpublished story leaves no trace in
+# any file, build with them on (the default).
+LEAN = {"PRECOMPRESS": False, "SITE_SEARCH_INDEX": False}
+
+
 def _reset_pelican_logging() -> None:
     """Forget the log messages earlier builds in this process printed.
 

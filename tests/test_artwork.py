@@ -14,7 +14,7 @@ from PIL import Image
 
 from tests.podcast import NS, channel, item_by_guid, local_file
 from tests.stories import assert_absent, write_story
-from tests.support import build_site, copy_content
+from tests.support import LEAN, build_site, copy_content
 
 NOW = datetime.datetime(2024, 1, 1, 12, 0)
 
@@ -100,7 +100,7 @@ def test_an_editors_cover_is_made_fit_and_renamed_when_it_changes(content, tmp_p
     cache = tmp_path / "cache"
     first = build_site(
         content, tmp_path / "one", cache_dir=cache, STORY_NOW=NOW,
-        ARTWORK_SHOW_COVER="images/cover.jpg",
+        ARTWORK_SHOW_COVER="images/cover.jpg", **LEAN,
     )  # fmt: skip
     url = _cover_url(first)
     with Image.open(local_file(first, url)) as cover:
@@ -109,7 +109,7 @@ def test_an_editors_cover_is_made_fit_and_renamed_when_it_changes(content, tmp_p
 
     again = build_site(
         content, tmp_path / "two", cache_dir=cache, STORY_NOW=NOW,
-        ARTWORK_SHOW_COVER="images/cover.jpg",
+        ARTWORK_SHOW_COVER="images/cover.jpg", **LEAN,
     )  # fmt: skip
     assert _cover_url(again) == url
     assert sorted(p.name for p in (cache / "artwork").iterdir()) == made  # cached
@@ -117,7 +117,7 @@ def test_an_editors_cover_is_made_fit_and_renamed_when_it_changes(content, tmp_p
     _save(content / "images" / "cover.jpg", "CMYK", (2000, 1600), (0, 200, 0, 0))
     changed = build_site(
         content, tmp_path / "three", cache_dir=cache, STORY_NOW=NOW,
-        ARTWORK_SHOW_COVER="images/cover.jpg",
+        ARTWORK_SHOW_COVER="images/cover.jpg", **LEAN,
     )  # fmt: skip
     assert _cover_url(changed) != url
 
@@ -128,14 +128,14 @@ def test_a_cover_that_cannot_be_used_stops_the_build(content, tmp_path):
     with pytest.raises(images.ArtworkError) as caught:
         build_site(
             content, tmp_path / "out", STORY_NOW=NOW,
-            ARTWORK_SHOW_COVER="images/cover.png",
+            ARTWORK_SHOW_COVER="images/cover.png", **LEAN,
         )  # fmt: skip
     message = str(caught.value)
     assert "ARTWORK_SHOW_COVER: 'cover.png' is 800x800 pixels" in message
     with pytest.raises(images.ArtworkError, match=r"'images/nope\.jpg' cannot be read"):
         build_site(
             content, tmp_path / "out2", STORY_NOW=NOW,
-            ARTWORK_SHOW_COVER="images/nope.jpg",
+            ARTWORK_SHOW_COVER="images/nope.jpg", **LEAN,
         )  # fmt: skip
 
 
@@ -170,7 +170,7 @@ def test_story_art_too_small_is_a_warning_and_the_episode_keeps_the_cover(
 ):
     _story_with_image(content, "tiny-art", (900, 600), id="oss-2021-0002")
     with caplog.at_level(logging.WARNING):
-        output = build_site(content, tmp_path / "out", STORY_NOW=NOW)
+        output = build_site(content, tmp_path / "out", STORY_NOW=NOW, **LEAN)
     item = item_by_guid(output, "oss-2021-0002")
     assert item.find("itunes:image", NS) is None
     assert (output / "stories" / "tiny-art" / "index.html").is_file()

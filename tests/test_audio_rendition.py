@@ -23,7 +23,7 @@ from mutagen.mp4 import MP4
 from portal.timecode import whole_seconds
 from tests.podcast import DEV_BASE, NS, item_by_guid, items, local_file
 from tests.stories import AUDIO, write_story
-from tests.support import CONTENT, build_site, copy_content
+from tests.support import CONTENT, LEAN, build_site, copy_content
 
 TARGET_LUFS = -16.0
 CEILING_DBTP = -1.0
@@ -179,7 +179,8 @@ def test_the_build_report_lists_loudness_before_and_after(capsys, tmp_path):
     copy_content(content)
     write_story(content, "loud", audio_fixture="speech.wav", audio="speech.wav")
     build_site(content, tmp_path / "out", cache_dir=tmp_path / "cache",
-               AUDIO_RENDITION_CACHE_PATH=str(tmp_path / "renditions"))  # fmt: skip
+               AUDIO_RENDITION_CACHE_PATH=str(tmp_path / "renditions"),
+               **LEAN)  # fmt: skip
     report = capsys.readouterr().out
     assert (
         "Podcast audio (MP3 64 kbit/s mono, -16 LUFS, true peak under -1 dBTP): "
@@ -213,7 +214,7 @@ def test_a_second_build_encodes_nothing(tmp_path, capsys):
     options = dict(
         cache_dir=tmp_path / "cache", AUDIO_RENDITION_CACHE_PATH=str(renditions)
     )
-    first = build_site(content, tmp_path / "out", **options)
+    first = build_site(content, tmp_path / "out", **options, **LEAN)
     assert "2 encoded in this build, 0 from the cache" in capsys.readouterr().out
     before = _snapshot(renditions)
     assert len([name for name in before if name.startswith("encoded/")]) == 4
@@ -225,7 +226,7 @@ def test_a_second_build_encodes_nothing(tmp_path, capsys):
         data = master.read_bytes()
         master.unlink()
         master.write_bytes(data)
-    second = build_site(content, tmp_path / "out2", **options)
+    second = build_site(content, tmp_path / "out2", **options, **LEAN)
     assert "0 encoded in this build, 2 from the cache" in capsys.readouterr().out
     assert _snapshot(renditions) == before  # nothing written, nothing replaced
     assert {p.name: p.read_bytes() for p in second.rglob("*.mp3")} == published
@@ -239,12 +240,12 @@ def test_a_title_edit_tags_again_without_encoding(tmp_path, capsys):
     options = dict(
         cache_dir=tmp_path / "cache", AUDIO_RENDITION_CACHE_PATH=str(renditions)
     )
-    first = build_site(content, tmp_path / "out", **options)
+    first = build_site(content, tmp_path / "out", **options, **LEAN)
     capsys.readouterr()
     [old] = first.rglob("one-*.mp3")
     write_story(content, "one", audio_fixture="speech.wav", audio="speech.wav",
                 title="A new title")  # fmt: skip
-    second = build_site(content, tmp_path / "out", **options)
+    second = build_site(content, tmp_path / "out", **options, **LEAN)
     assert "0 encoded in this build, 1 from the cache" in capsys.readouterr().out
     [new] = second.rglob("one-*.mp3")  # the earlier one is removed
     assert new.name != old.name  # a new name: caches never serve the old tags
@@ -367,7 +368,7 @@ def m4a_site(tmp_path_factory):
     )  # fmt: skip
     return build_site(
         content, base / "out", AUDIO_RENDITION_FORMAT="m4a",
-        AUDIO_RENDITION_PUBLISH_MASTER=True,
+        AUDIO_RENDITION_PUBLISH_MASTER=True, **LEAN,
     )  # fmt: skip
 
 

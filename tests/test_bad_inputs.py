@@ -41,12 +41,12 @@ from portal.problems import StoryContentError
 from tests.listening import write_transcript_story
 from tests.pagefind_index import index_text
 from tests.stories import AUDIO, assert_absent, output_files, story_fields, write_story
-from tests.support import build_site, copy_content
+from tests.support import LEAN, build_site, copy_content
 
 NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 # Search indexing and pre-compressed copies only repeat what the pages hold;
 # one test below builds with search on to show the index has no trace either.
-CHEAP = {"PRECOMPRESS": False, "SITE_SEARCH_INDEX": False, "STORY_NOW": NOW}
+CHEAP = {**LEAN, "STORY_NOW": NOW}
 S = "content/stories"
 IMG = "content/images"
 

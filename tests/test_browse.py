@@ -14,7 +14,7 @@ import pytest
 from portal.problems import StoryContentError
 from tests.pagefind_index import index_text, indexed_pages
 from tests.stories import assert_absent, output_files, write_story
-from tests.support import build_site, copy_content
+from tests.support import LEAN, build_site, copy_content
 
 SITE = "https://oss.example.org"
 
@@ -373,10 +373,14 @@ def test_a_failed_build_leaves_nothing_in_the_next_sitemap(tmp_path):
     broken = copy_content(tmp_path / "broken")
     write_story(broken, "broken-story", chapters=_chapters(("0:01", "Kind", "kindnes")))
     with pytest.raises(StoryContentError):
-        build_site(broken, tmp_path / "broken-out", settings_file="publishconf.py")
+        build_site(
+            broken, tmp_path / "broken-out", settings_file="publishconf.py", **LEAN
+        )
     content = copy_content(tmp_path / "content")
     write_story(content, "alpha", **STORIES["alpha"])
-    output = build_site(content, tmp_path / "out", settings_file="publishconf.py")
+    output = build_site(
+        content, tmp_path / "out", settings_file="publishconf.py", **LEAN
+    )
     sitemap = (output / "sitemap.xml").read_text()
     assert "stories/alpha/" in sitemap and "broken" not in sitemap
 
@@ -388,7 +392,7 @@ def test_unknown_question_key_is_an_error_with_a_suggestion(tmp_path, caplog):
         "typo",
         chapters=_chapters(("0:00", "Start", "why-here"), ("0:02", "Kind", "kindnes")),
     )
-    output = build_site(content, tmp_path / "out")
+    output = build_site(content, tmp_path / "out", **LEAN)
     messages = [record.getMessage() for record in caplog.records]
     problem = next(m for m in messages if "kindnes'" in m)
     assert "content/stories/typo/story.md:" in problem
@@ -396,13 +400,13 @@ def test_unknown_question_key_is_an_error_with_a_suggestion(tmp_path, caplog):
     assert "did you mean 'kindness'?" in problem
     assert not (output / "stories" / "typo").exists()
     with pytest.raises(StoryContentError, match="did you mean 'kindness'"):
-        build_site(content, tmp_path / "strict", settings_file="publishconf.py")
+        build_site(content, tmp_path / "strict", settings_file="publishconf.py", **LEAN)
 
 
 def test_questions_line_number_points_at_the_key(tmp_path, caplog):
     content = copy_content(tmp_path / "content")
     write_story(content, "typo", chapters=_chapters(("0:01", "Kind", "kindnes")))
-    build_site(content, tmp_path / "out")
+    build_site(content, tmp_path / "out", **LEAN)
     text = (content / "stories/typo/story.md").read_text().splitlines()
     problem = next(
         r.getMessage() for r in caplog.records if "kindnes'" in r.getMessage()

@@ -11,7 +11,7 @@ import urllib.parse
 
 import lxml.html
 
-from tests.support import build_site
+from tests.support import LEAN, build_site
 
 JSON_LD = "application/ld+json"
 
@@ -117,6 +117,7 @@ def test_policy_names_media_host_and_form_provider(tmp_path):
         content,
         tmp_path / "out",
         STORY_MEDIA_URL="https://media.example.net/oss/",
+        **LEAN,
     )
     policy = csp_meta(output / "index.html")
     assert "media-src 'self' https://media.example.net;" in policy

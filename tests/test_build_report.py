@@ -14,7 +14,7 @@ from rich.console import Console
 
 from portal.sizes import human_size
 from tests.stories import write_story
-from tests.support import build_site, copy_content
+from tests.support import LEAN, build_site, copy_content
 
 NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 
@@ -35,7 +35,7 @@ def content(tmp_path):
 
 def test_the_build_ends_with_a_summary(content, tmp_path, capsys, caplog):
     caplog.set_level(logging.WARNING)
-    output = build_site(content, tmp_path / "output", STORY_NOW=NOW)
+    output = build_site(content, tmp_path / "output", STORY_NOW=NOW, **LEAN)
     printed = capsys.readouterr().out
     size = folder_size(output)
     # Every warning logged (the link to the draft, and whatever other plugins
@@ -64,7 +64,7 @@ def test_the_build_ends_with_a_summary(content, tmp_path, capsys, caplog):
 
 
 def test_a_preview_build_says_it_is_not_for_upload(content, tmp_path, capsys):
-    build_site(content, tmp_path / "output", STORY_NOW=NOW, STORY_PREVIEW=True)
+    build_site(content, tmp_path / "output", STORY_NOW=NOW, STORY_PREVIEW=True, **LEAN)
     printed = capsys.readouterr().out
     assert (
         "  PREVIEW: this output shows stories that are not public. Never upload it;"
@@ -76,7 +76,9 @@ def test_progress_shows_each_phase_on_a_terminal(content, tmp_path, monkeypatch)
     screen = io.StringIO()
     terminal = Console(file=screen, force_terminal=True, width=120)
     monkeypatch.setattr(pelican_log, "console", terminal)
-    build_site(content, tmp_path / "output", STORY_NOW=NOW, BUILD_REPORT_PROGRESS=True)
+    build_site(
+        content, tmp_path / "output", STORY_NOW=NOW, BUILD_REPORT_PROGRESS=True, **LEAN
+    )
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
     reading = shown.index("Reading 3 stories")
     checking = shown.index("Checking 3 stories: audio, transcripts, links")
@@ -87,7 +89,7 @@ def test_progress_shows_each_phase_on_a_terminal(content, tmp_path, monkeypatch)
 def test_no_progress_where_there_is_no_terminal(content, tmp_path, monkeypatch):
     screen = io.StringIO()
     monkeypatch.setattr(pelican_log, "console", Console(file=screen, width=120))
-    build_site(content, tmp_path / "output", STORY_NOW=NOW)
+    build_site(content, tmp_path / "output", STORY_NOW=NOW, **LEAN)
     shown = screen.getvalue()
     assert "Reading" not in shown and "Writing the site" not in shown
     assert "Build summary: 2 stories published" in shown
@@ -95,4 +97,6 @@ def test_no_progress_where_there_is_no_terminal(content, tmp_path, monkeypatch):
 
 def test_the_settings_are_validated(content, tmp_path):
     with pytest.raises(ValueError, match="BUILD_REPORT_PROGRESS must be 'auto'"):
-        build_site(content, tmp_path / "output", BUILD_REPORT_PROGRESS="sometimes")
+        build_site(
+            content, tmp_path / "output", BUILD_REPORT_PROGRESS="sometimes", **LEAN
+        )

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from portal.problems import StoryContentError
-from tests.support import CONTENT, build_site, copy_content
+from tests.support import CONTENT, LEAN, build_site, copy_content
 
 CAMPAIGN_PAGES = {
     "about/": "About",
@@ -113,7 +113,7 @@ def test_store_buttons_appear_once_their_address_is_set(tmp_path):
             "    url: https://play.google.com/store/apps/details?id=org.example\n",
         )
     )
-    output = build_site(content, tmp_path / "out", PRECOMPRESS=False)
+    output = build_site(content, tmp_path / "out", **LEAN)
     section = tree(output, "take-part/").xpath("//section[@id='record']")[0]
     buttons = section.xpath(".//ul[@class='record-app__stores']//a")
     assert [(a.text, a.get("href")) for a in buttons] == [
@@ -123,7 +123,7 @@ def test_store_buttons_appear_once_their_address_is_set(tmp_path):
 
     data.write_text(data.read_text().replace("https://play", "http://play"))
     with pytest.raises(StoryContentError) as caught:
-        build_site(content, tmp_path / "strict", STORY_STRICT=True)
+        build_site(content, tmp_path / "strict", STORY_STRICT=True, **LEAN)
     assert "recording_app.yml:" in str(caught.value)
     assert "stores.1.url" in str(caught.value)
     assert "starting https://" in str(caught.value)
@@ -145,7 +145,7 @@ def test_the_guide_follows_the_data_file(tmp_path):
         "- key: home\n  question: Where is home for you?\n"
         "- key: hope\n  question: What gives you hope & <courage>?\n"
     )
-    output = build_site(content, tmp_path / "out")
+    output = build_site(content, tmp_path / "out", **LEAN)
     html = (output / "guide" / "index.html").read_text()
     page = lxml.html.fromstring(html)
     assert [li.text_content() for li in page.xpath("//ol/li")] == [
@@ -173,10 +173,10 @@ def test_a_broken_questions_file_is_reported(tmp_path, caplog, text, message):
     content = copy_content(tmp_path / "content")
     (content / "data" / "questions.yml").write_text(text)
     caplog.set_level(logging.ERROR)
-    build_site(content, tmp_path / "out")
+    build_site(content, tmp_path / "out", **LEAN)
     assert message in "\n".join(r.getMessage() for r in caplog.records)
     with pytest.raises(StoryContentError):
-        build_site(content, tmp_path / "strict", STORY_STRICT=True)
+        build_site(content, tmp_path / "strict", STORY_STRICT=True, **LEAN)
 
 
 def test_the_404_page_works_at_any_depth(sample_site):
@@ -192,7 +192,11 @@ def test_the_404_page_works_at_any_depth(sample_site):
 def test_the_404_page_uses_the_production_address(tmp_path):
     content = copy_content(tmp_path / "content")
     output = build_site(
-        content, tmp_path / "out", "publishconf.py", SITEURL="https://oss.example"
+        content,
+        tmp_path / "out",
+        "publishconf.py",
+        SITEURL="https://oss.example",
+        **LEAN,
     )
     page = tree(output, "404.html")
     assert page.xpath("//link[@rel='stylesheet']/@href")[0].startswith(

@@ -21,7 +21,7 @@ from PIL import Image
 from portal import checking
 from portal.problems import Problem, Severity
 from tests.stories import write_story
-from tests.support import PROJECT_ROOT, build_site, copy_content
+from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content
 
 NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 APPROVAL = {
@@ -298,6 +298,7 @@ def test_the_build_reports_the_same_problems(broken, tmp_path, caplog):
         "publishconf.py",
         STORY_NOW=NOW,
         STORY_STRICT=False,
+        **LEAN,
     )
     logged = {r.getMessage() for r in caplog.records}
     for problem in result.problems:

@@ -23,7 +23,7 @@ from portal import checking
 from portal.problems import StoryContentError
 from tests.conftest import skip_or_fail
 from tests.stories import write_story
-from tests.support import PROJECT_ROOT, build_site, copy_content
+from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content
 
 TEMPLATE = PROJECT_ROOT / "templates" / "content-repo"
 WORKFLOW = TEMPLATE / ".github" / "workflows" / "content.yml"
@@ -118,13 +118,15 @@ def lfs_clone(tmp_path):
 
 
 def test_an_lfs_pointer_is_a_clear_error_in_every_build(lfs_clone, tmp_path, caplog):
-    output = build_site(lfs_clone, tmp_path / "dev", STORY_NOW=NOW)
+    output = build_site(lfs_clone, tmp_path / "dev", STORY_NOW=NOW, **LEAN)
     assert (output / "stories/good-story/index.html").is_file()
     assert not (output / "stories/lfs-story").exists()
     assert LFS_ERROR in [record.getMessage() for record in caplog.records]
 
     with pytest.raises(StoryContentError) as caught:
-        build_site(lfs_clone, tmp_path / "prod", "publishconf.py", STORY_NOW=NOW)
+        build_site(
+            lfs_clone, tmp_path / "prod", "publishconf.py", STORY_NOW=NOW, **LEAN
+        )
     assert caught.value.problems[0].__str__() == LFS_ERROR
 
     result = checking.check_content(

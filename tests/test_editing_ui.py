@@ -19,7 +19,7 @@ from portal import checking, schema
 from portal.questions import load_questions
 from portal.schema import FIELD_HELP, FIELD_LABELS, PART_HELP, PART_LABELS, Story
 from tests.stories import write_story
-from tests.support import PROJECT_ROOT, build_site, copy_content
+from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content
 
 DECAP = PROJECT_ROOT / "node_modules" / "decap-cms" / "dist" / "decap-cms.js"
 needs_decap = pytest.mark.skipif(
@@ -51,7 +51,7 @@ def admin_site(tmp_path_factory):
         EDITING_UI=True,
         EDITING_UI_GITHUB_REPO="storycorps/oss-stories",
         EDITING_UI_AUTH_URL="https://auth.example.org",
-        PRECOMPRESS=False,
+        **LEAN,
     )
     return output, content
 

@@ -18,7 +18,7 @@ import yaml
 from PIL import Image, ImageDraw
 
 from portal.problems import StoryContentError
-from tests.support import build_site, copy_content
+from tests.support import LEAN, build_site, copy_content
 
 HEIGHT = 120  # FUNDERS_LOGO_HEIGHT's default
 MAX_WIDTH = 600  # FUNDERS_LOGO_MAX_WIDTH's default
@@ -244,7 +244,7 @@ def test_logos_are_cached_by_their_input(tmp_path, caplog):
 
     def build(name):
         caplog.clear()
-        out = build_site(content, tmp_path / name, cache_dir=cache)
+        out = build_site(content, tmp_path / name, cache_dir=cache, **LEAN)
         messages = [
             r.getMessage() for r in caplog.records if "logos:" in r.getMessage()
         ]
@@ -331,7 +331,7 @@ def test_tiers_group_and_order_funders(tmp_path):
         ],
     }
     (content / "data" / "funders.yml").write_text(yaml.safe_dump(data))
-    output = build_site(content, tmp_path / "out")
+    output = build_site(content, tmp_path / "out", **LEAN)
     tree = page_html(output, "funders/index.html")
     groups = [
         (
@@ -388,7 +388,7 @@ def test_a_bad_logo_is_reported_and_the_name_shown(
         "funders:\n  - name: Good Neighbor Fund\n    logo: funders/" + logo + "\n"
     )
     caplog.set_level(logging.WARNING)
-    output = build_site(content, tmp_path / "out")
+    output = build_site(content, tmp_path / "out", **LEAN)
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert any(
         "content/data/funders.yml:3: funders.0.logo: " in error and message in error
@@ -400,7 +400,7 @@ def test_a_bad_logo_is_reported_and_the_name_shown(
     assert [name.strip() for name in names] == ["Good Neighbor Fund"]
 
     with pytest.raises(StoryContentError, match=r"funders\.0\.logo"):
-        build_site(content, tmp_path / "strict", STORY_STRICT=True)
+        build_site(content, tmp_path / "strict", STORY_STRICT=True, **LEAN)
 
 
 def test_a_tiny_logo_is_used_with_a_warning(tmp_path, caplog):
@@ -412,7 +412,7 @@ def test_a_tiny_logo_is_used_with_a_warning(tmp_path, caplog):
         "funders:\n  - name: Tiny\n    logo: funders/tiny.png\n"
     )
     caplog.set_level(logging.WARNING)
-    build_site(content, tmp_path / "out", STORY_STRICT=True)  # a warning only
+    build_site(content, tmp_path / "out", STORY_STRICT=True, **LEAN)  # a warning only
     warnings = [r.getMessage() for r in caplog.records]
     assert any(
         "funders.yml:3: funders.0.logo: 'funders/tiny.png' is only 20 pixels high"
@@ -449,17 +449,17 @@ def test_a_broken_funders_file_names_line_field_and_fix(
     content = copy_content(tmp_path / "content")
     (content / "data" / "funders.yml").write_text(text)
     caplog.set_level(logging.ERROR)
-    build_site(content, tmp_path / "out")
+    build_site(content, tmp_path / "out", **LEAN)
     errors = "\n".join(r.getMessage() for r in caplog.records)
     assert message in errors
     with pytest.raises(StoryContentError):
-        build_site(content, tmp_path / "strict", STORY_STRICT=True)
+        build_site(content, tmp_path / "strict", STORY_STRICT=True, **LEAN)
 
 
 def test_logo_height_setting_is_checked(tmp_path):
     content = copy_content(tmp_path / "content")
     with pytest.raises(ValueError, match="FUNDERS_LOGO_HEIGHT"):
-        build_site(content, tmp_path / "out", FUNDERS_LOGO_HEIGHT="tall")
+        build_site(content, tmp_path / "out", FUNDERS_LOGO_HEIGHT="tall", **LEAN)
 
 
 def test_a_cmyk_logo_with_an_unusable_colour_profile_still_converts(tmp_path):

@@ -22,7 +22,7 @@ from portal.newstory import NewStoryError, create_story, new_id, story_slug
 from portal.schema import FIELD_HELP, Story
 from portal.timecode import format_timecode
 from tests.stories import AUDIO, assert_absent, output_files, write_story
-from tests.support import PROJECT_ROOT, build_site, copy_content
+from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content
 
 NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 TRANSCRIPT = """WEBVTT
@@ -176,7 +176,7 @@ def test_new_story_end_to_end(content, transcript, tmp_path):
     assert_absent(output, "we-grew-up", "Ten Miles Apart", "oss-2019-0042")
     # ...the drafts preview shows it, marked...
     preview = build_site(
-        content, tmp_path / "preview", STORY_NOW=NOW, STORY_PREVIEW=True
+        content, tmp_path / "preview", STORY_NOW=NOW, STORY_PREVIEW=True, **LEAN
     )
     page = (preview / "stories/we-grew-up-ten-miles-apart/index.html").read_text()
     assert "Not public." in page and "Ten Miles Apart" in page
@@ -202,7 +202,9 @@ def test_new_story_end_to_end(content, transcript, tmp_path):
     problems = check(content, tmp_path).problems
     # (The project's data files, copied in, may warn of their own things.)
     assert [p for p in problems if not p.path.startswith("content/data/")] == []
-    output = build_site(content, tmp_path / "prod", "publishconf.py", STORY_NOW=NOW)
+    output = build_site(
+        content, tmp_path / "prod", "publishconf.py", STORY_NOW=NOW, **LEAN
+    )
     page = (output / "stories/we-grew-up-ten-miles-apart/index.html").read_text()
     assert "We Grew Up: Ten Miles Apart" in page
     assert "Ada and Ben grew up ten miles apart." in page

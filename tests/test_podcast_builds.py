@@ -16,7 +16,7 @@ from portal import signals as portal_signals
 from portal.outputs import chapters_path, transcript_path
 from tests.podcast import DEV_BASE, NS, channel, item_by_guid, items
 from tests.stories import write_story
-from tests.support import build_site, copy_content
+from tests.support import LEAN, build_site, copy_content
 
 NOW = __import__("datetime").datetime(2024, 1, 1, 12, 0)
 
@@ -27,7 +27,7 @@ def content(tmp_path):
 
 
 def _build(content, out, **overrides):
-    return build_site(content, out, STORY_NOW=NOW, **overrides)
+    return build_site(content, out, **{**LEAN, "STORY_NOW": NOW, **overrides})
 
 
 def test_guid_stays_when_title_folder_and_audio_change(content, tmp_path):
@@ -135,6 +135,7 @@ def test_publish_build_uses_absolute_media_urls_and_ascii_hosts(content, tmp_pat
         SITE_ABSOLUTE_URL="https://bücher.example",
         STORY_MEDIA_URL="https://media.example.org/audio",
         STORY_MEDIA_OUTPUT_PATH=str(tmp_path / "media"),
+        **LEAN,
     )
     chan = channel(output)
     assert chan.findtext("link") == "https://xn--bcher-kva.example/"

@@ -16,7 +16,7 @@ from podcast_feed.urls import URLError, ascii_url, podcast_guid
 
 from portal.problems import StoryContentError
 from tests.stories import write_story
-from tests.support import build_site, copy_content
+from tests.support import LEAN, build_site, copy_content
 
 NOW = datetime.datetime(2024, 1, 1, 12, 0)
 
@@ -43,7 +43,7 @@ def _error(content, tmp_path) -> str:
     """What stops the production build (a development build goes on without
     a feed, logging the same problems: tests/test_publishing_truth.py)."""
     with pytest.raises(StoryContentError) as caught:
-        build_site(content, tmp_path / "out", "publishconf.py", STORY_NOW=NOW)
+        build_site(content, tmp_path / "out", "publishconf.py", STORY_NOW=NOW, **LEAN)
     return str(caught.value)
 
 
@@ -119,7 +119,7 @@ def test_broken_yaml_names_the_line(content, tmp_path):
 def test_a_missing_guid_is_a_warning_in_development(content, tmp_path, caplog):
     _edit(content, guid=None)
     with caplog.at_level(logging.WARNING):
-        output = build_site(content, tmp_path / "out", STORY_NOW=NOW)
+        output = build_site(content, tmp_path / "out", STORY_NOW=NOW, **LEAN)
     expected = podcast_guid("http://localhost:8000/podcast.xml")
     assert "guid: is missing" in caplog.text
     assert f"add the line 'guid: {expected}'" in caplog.text
@@ -141,6 +141,7 @@ def test_the_guid_is_kept_when_the_site_moves(content, tmp_path):
         tmp_path / "out",
         STORY_NOW=NOW,
         SITE_ABSOLUTE_URL="https://elsewhere.example.net",
+        **LEAN,
     )
     root = etree.fromstring((output / "podcast.xml").read_bytes())
     guid = root.findtext("channel/{https://podcastindex.org/namespace/1.0}guid")
@@ -152,7 +153,9 @@ def test_without_an_absolute_site_url_the_build_says_what_to_set(content, tmp_pa
     # Every plugin that needs absolute URLs (embeds, the feed) refuses to
     # build without one; whichever checks first names the setting and a value.
     with pytest.raises(ValueError) as caught:
-        build_site(content, tmp_path / "out", STORY_NOW=NOW, SITE_ABSOLUTE_URL="")
+        build_site(
+            content, tmp_path / "out", STORY_NOW=NOW, SITE_ABSOLUTE_URL="", **LEAN
+        )
     assert "SITE_ABSOLUTE_URL" in str(caught.value)
     assert "'http://localhost:8000' in pelicanconf.py" in str(caught.value)
 
@@ -160,7 +163,7 @@ def test_without_an_absolute_site_url_the_build_says_what_to_set(content, tmp_pa
 def test_a_serial_podcast_needs_episode_numbers(content, tmp_path):
     _edit(content, type="serial")
     with pytest.raises(ValueError) as caught:
-        build_site(content, tmp_path / "out", STORY_NOW=NOW)
+        build_site(content, tmp_path / "out", STORY_NOW=NOW, **LEAN)
     assert "content/stories/one-story/story.md: episode: is missing" in str(
         caught.value
     )

@@ -14,7 +14,7 @@ import pytest
 
 from portal import publishing
 from tests.stories import write_story
-from tests.support import PROJECT_ROOT, build_site, copy_content
+from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content
 
 
 def snapshot(folder: pathlib.Path) -> dict[str, str]:
@@ -150,7 +150,7 @@ def test_build_site_runs_again_in_the_same_process(tmp_path, caplog):
         write_story(content, f"{name}-story")
         write_story(content, "held", status="draft")
         caplog.clear()
-        outputs.append(build_site(content, tmp_path / name / "output"))
+        outputs.append(build_site(content, tmp_path / name / "output", **LEAN))
         held = [r for r in caplog.records if "held back" in r.getMessage()]
         assert len(held) == 1, f"build {name}: {[r.getMessage() for r in held]}"
 

@@ -18,7 +18,7 @@ import pytest
 from portal import checking
 from portal.problems import StoryContentError
 from tests.stories import write_story
-from tests.support import PROJECT_ROOT, build_site, copy_content
+from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content
 
 S = "content/stories"
 APPROVAL = {
@@ -233,7 +233,7 @@ def test_skipped_story_files_are_named_with_the_reason(tmp_path, capsys):
     assert result.published == 2  # good-story and two-files' story.md
 
     capsys.readouterr()
-    output = build_site(content, tmp_path / "output")
+    output = build_site(content, tmp_path / "output", **LEAN)
     printed = capsys.readouterr().out
     assert (output / "stories/two-files/index.html").is_file()
     assert "  skipped: content/stories/two-files/notes.md: a story folder" in printed
@@ -302,7 +302,7 @@ def test_a_development_build_reports_a_data_file_error_and_goes_on(
     content = copy_content(tmp_path / "content")
     write_story(content, "good-story")
     DATA_MISTAKES[mistake](content / "data")
-    output = build_site(content, tmp_path / "output")
+    output = build_site(content, tmp_path / "output", **LEAN)
     assert (output / "stories/good-story/index.html").is_file()
     errors = [r for r in caplog.records if r.levelname == "ERROR"]
     assert errors and all(r.exc_info is None for r in errors)

@@ -22,7 +22,7 @@ from portal import devserver, form_inbox
 from portal.problems import StoryContentError
 from tests.form_endpoint import form_endpoint
 from tests.stories import write_story
-from tests.support import build_site, copy_content
+from tests.support import LEAN, build_site, copy_content
 
 STORY_ID = "test-heard-it"
 PAGES = {"updates": "updates", "match": "be-matched", "partner": "partner"}
@@ -110,7 +110,7 @@ def build_forms_site(base: pathlib.Path, config: dict, **settings) -> pathlib.Pa
     (content / "data" / "forms.yml").write_text(
         yaml.safe_dump(config, sort_keys=False), encoding="utf-8"
     )
-    return build_site(content, base / "output", **settings)
+    return build_site(content, base / "output", **{**LEAN, **settings})
 
 
 @pytest.fixture(scope="module")
@@ -624,7 +624,7 @@ def test_a_site_without_forms_builds_and_links_no_forms(tmp_path):
         (content / "pages" / f"{name}.md").write_text(
             f"---\ntitle: {name}\nslug: {name}\n---\nText.\n"
         )
-    output = build_site(content, tmp_path / "out", STORY_STRICT=True)
+    output = build_site(content, tmp_path / "out", STORY_STRICT=True, **LEAN)
     story = (output / "stories" / "heard-it" / "index.html").read_text()
     assert "invite" not in story and "?story=" not in story
     home = lxml.html.fromstring((output / "index.html").read_bytes())

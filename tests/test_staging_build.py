@@ -20,7 +20,7 @@ import pytest
 from portal import site_address
 from tests.podcast import NS, channel, items
 from tests.stories import output_files, write_story
-from tests.support import CONTENT, build_site, copy_content
+from tests.support import CONTENT, LEAN, build_site, copy_content
 
 STAGING = "https://staging.example.org"
 PRODUCTION_HOST = "onesmallstep.example.org"
@@ -116,7 +116,7 @@ def test_only_the_production_address_makes_an_unblocked_feed(tmp_path):
     content = copy_content(tmp_path / "content")
     write_story(content, "one")
     output = build_site(
-        content, tmp_path / "out", "publishconf.py", BUILD_REPORT_SUMMARY=False
+        content, tmp_path / "out", "publishconf.py", BUILD_REPORT_SUMMARY=False, **LEAN
     )
     chan = channel(output)
     assert chan.findtext("link") == f"https://{PRODUCTION_HOST}/"

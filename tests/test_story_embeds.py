@@ -13,7 +13,7 @@ from pyld import jsonld
 
 from tests.listening import Elements, write_transcript_story
 from tests.stories import assert_absent
-from tests.support import build_site, copy_content
+from tests.support import LEAN, build_site, copy_content
 
 SITEURL = "https://stories.example.org"
 ISO_DURATION = re.compile(r"^PT(\d+H)?(\d+M)?\d+S$")
@@ -205,6 +205,7 @@ def test_share_image_is_1200_by_630_and_cached(site):
         cache_dir=base / "out.cache",
         SITEURL=SITEURL,
         SITE_ABSOLUTE_URL="",
+        **LEAN,
     )
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == before
     assert (again / "stories" / "talk" / path.name).read_bytes() == path.read_bytes()
@@ -220,6 +221,7 @@ def test_share_image_is_1200_by_630_and_cached(site):
             cache_dir=base / "out.cache",
             SITEURL=SITEURL,
             SITE_ABSOLUTE_URL="",
+            **LEAN,
         )
     finally:
         story.write_text(story.read_text().replace("a big step", "a <small> step"))
@@ -259,7 +261,7 @@ def test_held_back_story_has_no_embed(site):
 def test_development_urls_use_site_absolute_url(tmp_path):
     content = copy_content(tmp_path / "content")
     write_transcript_story(content, "talk")
-    output = build_site(content, tmp_path / "out")
+    output = build_site(content, tmp_path / "out", **LEAN)
     data = json.loads((output / "stories" / "talk" / "oembed.json").read_text())
     assert data["html"].startswith(
         '<iframe src="http://localhost:8000/stories/talk/embed/"'
@@ -277,4 +279,4 @@ def test_a_relative_site_address_is_refused(tmp_path):
     with pytest.raises(
         ValueError, match="SITE_ABSOLUTE_URL must be the site's absolute"
     ):
-        build_site(content, tmp_path / "out", SITE_ABSOLUTE_URL="/relative")
+        build_site(content, tmp_path / "out", SITE_ABSOLUTE_URL="/relative", **LEAN)

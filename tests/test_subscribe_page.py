@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from portal.problems import StoryContentError
-from tests.support import build_site, copy_content
+from tests.support import LEAN, build_site, copy_content
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -130,9 +130,7 @@ def test_directory_pages_are_shown_first_when_set(tmp_path):
         "  - name: Apple Podcasts\n"
         "    url: https://podcasts.apple.com/us/podcast/one-small-step/id1\n",
     )
-    output = build_site(
-        content, tmp_path / "out", PRECOMPRESS=False, SITE_SEARCH_INDEX=False
-    )
+    output = build_site(content, tmp_path / "out", **LEAN)
     html = (output / "podcast/index.html").read_text(encoding="utf-8")
     assert "Find it where you listen" in html
     assert 'href="https://podcasts.apple.com/us/podcast/one-small-step/id1"' in html
@@ -148,8 +146,8 @@ def test_a_directory_link_must_be_a_web_page(tmp_path, caplog):
         " must be the show's web page in the directory, starting https://"
     )
     # Development builds report it; production builds stop on it.
-    build_site(content, tmp_path / "dev", PRECOMPRESS=False, SITE_SEARCH_INDEX=False)
+    build_site(content, tmp_path / "dev", **LEAN)
     assert expected in caplog.text
     with pytest.raises(StoryContentError) as caught:
-        build_site(content, tmp_path / "out", STORY_STRICT=True, PRECOMPRESS=False)
+        build_site(content, tmp_path / "out", STORY_STRICT=True, **LEAN)
     assert expected in str(caught.value)

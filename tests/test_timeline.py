@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.listening import Elements, write_transcript_story
-from tests.support import build_site, copy_content
+from tests.support import LEAN, build_site, copy_content
 
 
 def _bars(page: Elements) -> list[dict]:
@@ -55,7 +55,7 @@ def page(tmp_path_factory):
     base = tmp_path_factory.mktemp("timeline")
     content = copy_content(base / "content")
     write_transcript_story(content, "talk")
-    output = build_site(content, base / "out")
+    output = build_site(content, base / "out", **LEAN)
     return Elements((output / "stories" / "talk" / "index.html").read_text())
 
 

@@ -18,7 +18,7 @@ from transcripts.transcript import Cue
 from transcripts.turns import Section, Turn
 
 from tests.listening import GOOD_VTT, write_transcript_story
-from tests.support import build_site, copy_content
+from tests.support import LEAN, build_site, copy_content
 
 PARSED = (Cue, Turn, Section, Bar, Timeline)
 NOT_DATA = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
@@ -37,7 +37,7 @@ def stories(tmp_path_factory):
 
     signals.article_generator_finalized.connect(keep)
     try:
-        output = build_site(content, base / "out")
+        output = build_site(content, base / "out", **LEAN)
     finally:
         signals.article_generator_finalized.disconnect(keep)
     return built, output

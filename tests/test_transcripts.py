@@ -18,7 +18,7 @@ from webvtt.models import Timestamp
 from portal.problems import StoryContentError
 from tests.listening import GOOD_VTT, Elements, line_of, write_transcript_story
 from tests.stories import assert_absent, output_files, write_story
-from tests.support import PROJECT_ROOT, build_site, copy_content
+from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content
 
 # ---- Reading -----------------------------------------------------------
 
@@ -227,7 +227,7 @@ def _strict_problems(tmp_path, vtt, **fields) -> tuple[list[str], int, str]:
     content = copy_content(tmp_path / "content")
     folder = write_transcript_story(content, "talk", vtt, **fields)
     with pytest.raises(StoryContentError) as error:
-        build_site(content, tmp_path / "out", "publishconf.py")
+        build_site(content, tmp_path / "out", "publishconf.py", **LEAN)
     story = folder / "story.md"
     return [str(p) for p in error.value.problems], line_of(story, "transcript:"), story
 
@@ -266,7 +266,7 @@ def test_facilitator_may_speak(tmp_path):
     content = copy_content(tmp_path / "content")
     vtt = BAD_SPEAKER.replace("Ben Carte>", "Mia Facilitator>")
     write_transcript_story(content, "talk", vtt, facilitator="Mia Facilitator")
-    output = build_site(content, tmp_path / "out", "publishconf.py")
+    output = build_site(content, tmp_path / "out", "publishconf.py", **LEAN)
     assert (output / "stories" / "talk" / "transcript.vtt").is_file()
 
 
@@ -287,7 +287,7 @@ def test_missing_transcript_file(tmp_path):
     folder = write_transcript_story(content, "talk")
     (folder / "transcript.vtt").unlink()
     with pytest.raises(StoryContentError) as error:
-        build_site(content, tmp_path / "out", "publishconf.py")
+        build_site(content, tmp_path / "out", "publishconf.py", **LEAN)
     (problem,) = error.value.problems
     assert problem.field == "transcript"
     assert problem.message == "'transcript.vtt' does not exist in the story folder"
