@@ -14,6 +14,8 @@ import atexit
 import os
 import pathlib
 import shutil
+import subprocess
+import sys
 import tempfile
 
 from pelican import Pelican
@@ -116,6 +118,23 @@ def build_site(
         # wait for this one forever.
         locks.release_cache(settings["CACHE_PATH"])
     return output
+
+
+def invoke(
+    *args: str, env: dict | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess:
+    """Run an invoke task as ``./dev TASK ARGS`` does (``python -m invoke``
+    in a subprocess, from the project's tasks.py); output captured as text,
+    the exit status left to the test. ``env`` adds to this environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", "--search-root", str(PROJECT_ROOT), *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
 
 
 def copy_content(

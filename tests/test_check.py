@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
 import pathlib
 import re
-import subprocess
-import sys
 
 import pytest
 from PIL import Image
@@ -21,7 +18,7 @@ from PIL import Image
 from portal import checking
 from portal.problems import Problem, Severity
 from tests.stories import write_story
-from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content
+from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content, invoke
 
 NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 APPROVAL = {
@@ -351,17 +348,6 @@ def _settings_for(tmp_path: pathlib.Path) -> pathlib.Path:
         encoding="utf-8",
     )
     return settings
-
-
-def invoke(*args, env=None, cwd=PROJECT_ROOT):
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "--search-root", str(PROJECT_ROOT), *args],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_the_command_exits_1_on_errors_with_github_annotations(tmp_path):

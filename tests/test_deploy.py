@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import os
 import shutil
 import socket
 import subprocess
@@ -28,7 +27,7 @@ from PIL import Image
 from portal import publishing
 from portal.deploy import DeployError, deploy, deploy_settings, github_pages, s3
 from tests.stories import write_story
-from tests.support import PROJECT_ROOT, build_site, copy_content
+from tests.support import PROJECT_ROOT, build_site, copy_content, invoke
 
 NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 MEDIA_URL = "https://media.example.org/audio"
@@ -490,19 +489,11 @@ def test_the_publish_command_builds_then_deploys_with_rsync(tmp_path):
     """`./dev publish --to rsync`, as an editor runs it, on the sample content."""
     target = tmp_path / "www"
     env = {
-        **os.environ,
         "OUTPUT_PATH": str(tmp_path / "output"),
         "DEPLOY_RSYNC_TARGET": str(target),
         "STORY_MEDIA_URL": "",
     }
-    run = subprocess.run(
-        [sys.executable, "-m", "invoke", "publish", "--to", "rsync"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = invoke("publish", "--to", "rsync", env=env)
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"Built the production site into {tmp_path / 'output'}." in run.stdout
     assert "Deploying to rsync..." in run.stdout
@@ -513,13 +504,7 @@ def test_the_publish_command_builds_then_deploys_with_rsync(tmp_path):
 
 
 def test_the_publish_command_names_a_wrong_target(tmp_path):
-    run = subprocess.run(
-        [sys.executable, "-m", "invoke", "deploy", "--to", "ftp"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = invoke("deploy", "--to", "ftp")
     assert run.returncode == 1
     assert run.stderr.strip() == (
         "Deploy failed: there is no deploy target 'ftp' - use one of: rsync, s3,"

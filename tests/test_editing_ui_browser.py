@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import shutil
 import socket
-import subprocess
-import sys
 import urllib.request
 
 import pytest
@@ -21,7 +19,7 @@ import yaml
 from portal import devserver, frontmatter, local_backend
 from portal.schema import FIELD_HELP
 from tests.stories import AUDIO, write_story
-from tests.support import PROJECT_ROOT, build_site, copy_content
+from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content, invoke
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +57,7 @@ def cms(tmp_path_factory):
         base / "output",
         EDITING_UI=True,
         EDITING_UI_LOCAL_BACKEND=local_backend.api_url(port),
-        PRECOMPRESS=False,
+        **LEAN,
     )
     with local_backend.running(project, port), devserver.running(output) as url:
         yield url, project
@@ -179,27 +177,14 @@ def test_editor_creates_a_story_that_passes_the_check(cms, strict_page, tmp_path
     assert "published" not in data and "approval" not in data
 
     # ./dev check passes on it (the check of publishconf.py, as CI runs it).
-    check = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "invoke",
-            "check",
-            "--content",
-            str(project / "content"),
-        ],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    check = invoke("check", "--content", str(project / "content"), timeout=300)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "we-almost-stayed-home/story.md" in check.stdout  # held back: a draft
     assert "No errors" in check.stdout or "0 errors" in check.stdout
 
     # The drafts preview shows it, marked "Not public".
     drafts = build_site(
-        project / "content", tmp_path / "drafts", STORY_PREVIEW=True, PRECOMPRESS=False
+        project / "content", tmp_path / "drafts", STORY_PREVIEW=True, **LEAN
     )
     story_page = (
         drafts / "stories" / "we-almost-stayed-home" / "index.html"

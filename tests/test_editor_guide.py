@@ -36,12 +36,10 @@ def test_the_guide_lists_the_topics_and_question_keys_in_use():
 
 def test_the_check_says_when_the_lists_are_stale_and_guide_rewrites_them(tmp_path):
     import shutil
-    import subprocess
-    import sys
 
     from portal import checking
     from tests.stories import write_story
-    from tests.support import PROJECT_ROOT, copy_content
+    from tests.support import PROJECT_ROOT, copy_content, invoke
 
     content = copy_content(tmp_path / "content")
     shutil.copy(GUIDE, content / "README.md")
@@ -59,13 +57,7 @@ def test_the_check_says_when_the_lists_are_stale_and_guide_rewrites_them(tmp_pat
         " are out of date - run `./dev guide` to write them again from the"
         " content, and commit"
     )
-    run = subprocess.run(
-        [sys.executable, "-m", "invoke", "guide", "--content", str(content)],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = invoke("guide", "--content", str(content))
     assert run.returncode == 0, run.stderr
     assert "Updated the topics and question keys" in run.stdout
     assert "`beekeeping` (1 story)" in (content / "README.md").read_text()

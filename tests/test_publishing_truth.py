@@ -18,7 +18,7 @@ import pytest
 from portal import checking
 from portal.problems import StoryContentError
 from tests.stories import write_story
-from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content
+from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content, invoke
 
 S = "content/stories"
 APPROVAL = {
@@ -28,22 +28,11 @@ APPROVAL = {
 }
 
 
-def invoke(*args, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "--search-root", str(PROJECT_ROOT), *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def test_publish_without_a_deploy_target_says_it_deployed_nothing(tmp_path):
     content = copy_content(tmp_path / "content")
     write_story(content, "good-story")
     output = tmp_path / "output"
-    env = {**os.environ, "DEPLOY_TARGETS": "", "STORY_MEDIA_URL": ""}
+    env = {"DEPLOY_TARGETS": "", "STORY_MEDIA_URL": ""}
     run = invoke("publish", "--content", str(content), "--output", str(output), env=env)
     assert run.returncode == 0, run.stdout + run.stderr
     assert (output / "stories/good-story/index.html").is_file()
