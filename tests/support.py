@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 
+import jinja2
 from pelican import Pelican
 from pelican.log import LimitFilter
 from pelican.settings import read_settings
@@ -56,6 +57,36 @@ def renditions_cache() -> str:
 # Tests of those two, and tests that an unpublished story leaves no trace in
 # any file, build with them on (the default).
 LEAN = {"PRECOMPRESS": False, "SITE_SEARCH_INDEX": False}
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the builds of one test process.
+
+    Every build makes new Jinja environments, which would compile every
+    template again (a second or so of each small build). Jinja stores each
+    template's source checksum with its code and compiles again when the
+    source differs (a test's own THEME); the environment's options, which
+    shape the compiled code, choose the store (``_compiled_templates``)."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_template_stores: dict[str, _CompiledTemplates] = {}
+
+
+def _compiled_templates(options: dict) -> _CompiledTemplates:
+    return _template_stores.setdefault(
+        repr(sorted(options.items())), _CompiledTemplates()
+    )
 
 
 def _reset_pelican_logging() -> None:
@@ -110,6 +141,12 @@ def build_site(
             **overrides,
         },
     )
+    jinja = dict(settings["JINJA_ENVIRONMENT"])
+    if "bytecode_cache" not in jinja:
+        settings["JINJA_ENVIRONMENT"] = {
+            **jinja,
+            "bytecode_cache": _compiled_templates(jinja),
+        }
     try:
         Pelican(settings).run()
     finally:
