@@ -48,6 +48,9 @@ NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 # one test below builds with search on to show the index has no trace either.
 CHEAP = {**LEAN, "STORY_NOW": NOW}
 S = "content/stories"
+# Every test here builds a site of its own (beside the shared baseline): on
+# one xdist worker they would be the run's long tail (tests/conftest.py).
+SPREAD_OVER_WORKERS = True
 IMG = "content/images"
 
 
