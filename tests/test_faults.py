@@ -160,7 +160,7 @@ def test_a_rebuild_made_aside_still_renders_and_writes_only_what_changed(
     """A fresh folder each build, yet the render cache and unchanged files
     carry over from the output it replaces (dates kept for deploys)."""
     output, cache = tmp_path / "output", tmp_path / "cache"
-    cheap = {"PRECOMPRESS": False, "SITE_SEARCH_INDEX": False}
+    cheap = {"PRECOMPRESS": False, "SITE_SEARCH_INDEX": False, "EDITING_UI": False}
     build(site, output, cache, **cheap)
     page = output / "stories/kept-story/index.html"
     before = os.stat(page)
@@ -331,7 +331,7 @@ def test_a_read_only_output_leaves_it_as_it_was_and_names_it(
     site, tmp_path, small_disk
 ):
     output, cache = small_disk / "output", tmp_path / "cache"
-    cheap = {"PRECOMPRESS": False, "SITE_SEARCH_INDEX": False}
+    cheap = {"PRECOMPRESS": False, "SITE_SEARCH_INDEX": False, "EDITING_UI": False}
     build(site, output, cache, **cheap)
     before = snapshot(output)
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
