@@ -307,6 +307,22 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
     }
     assert story_pages == {page, page + ".gz", page + ".br"}
 
+    # A fresh runner has no output/ at all, only the restored cache: the
+    # pages come from the cache, and only another edited story is rendered.
+    shutil.rmtree(output)
+    _fresh_checkout(content)
+    _restore_cache(tmp_path / "cache")
+    edited = stories[2]
+    with open(edited / "story.md", "a", encoding="utf-8") as handle:
+        handle.write("\nThey still meet for coffee.\n")
+    output, log = build()
+    rendered_pages = len(stories) * 2  # every story's page and embed page
+    assert log.reused == rendered_pages - 2  # all but the edited story's two
+    page = output / "stories" / edited.name / "index.html"
+    assert "They still meet for coffee." in page.read_text(encoding="utf-8")
+    for other in stories:
+        assert (output / "stories" / other.name / "index.html").is_file()
+
 
 def test_a_changed_template_renders_every_story_page_again(tmp_path, build):
     from tests.support import PROJECT_ROOT

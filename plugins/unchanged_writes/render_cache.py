@@ -14,18 +14,23 @@ The key of a story page is a hash of:
   URL, title, date, summary, topics, every front-matter field (participants,
   place, relationship...), and audio length;
 - the story itself: its rendered content, whether it is held back, and
-  every file in its folder (path, size, mtime: story.md, audio,
-  transcript, images).
+  every file in its folder by its bytes (story.md, audio, transcript,
+  images: content hashes, ``portal.file_hashes``).
 
 A template that shows anything else about other stories must add it to
 ``SITE_FIELDS`` (or switch the cache off with ``RENDER_CACHE = False``).
-The keys live in ``CACHE_PATH/render_cache.json`` with the size and mtime
-of the page they produced; a page changed or removed in the output since is
-rendered again.
+Every key is made of content, never of modification times, and the pages
+themselves are kept in the cache folder (``CACHE_PATH/render/*.html.gz``,
+with ``CACHE_PATH/render_cache.json`` naming each page's key), not looked
+for in the output: a fresh checkout with its cache folder restored (the
+content repository's publish workflow) renders only the stories that changed,
+whatever is or is not in ``output/``. Pages no story uses any more are removed
+when the build ends.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -33,11 +38,17 @@ import os
 
 import portal
 from portal.code_digest import tree_digest
-from portal.writing import previous_copy, write_if_changed
+from portal.file_hashes import FileHashes
+from portal.writing import write_atomically, write_if_changed
 
 logger = logging.getLogger(__name__)
 
 CACHE_FILE = "render_cache.json"
+PAGES_FOLDER = "render"
+HASHES_FILE = "render.hashes.json"
+# Pages are stored compressed: a 45-minute story's page is ~240 kB of HTML.
+# Level 1 is fast and still keeps a page to about a fifth.
+COMPRESS_LEVEL = 1
 
 
 def _site_fields(story) -> tuple:
@@ -106,16 +117,21 @@ class RenderCache:
         cache = settings.get("CACHE_PATH")
         self.enabled = bool(settings.get("RENDER_CACHE", True)) and bool(cache)
         self.path = os.path.join(cache, CACHE_FILE) if cache else None
-        self.previous: dict[str, list] = {}
-        self.current: dict[str, list] = {}
-        self.reused = 0
+        self.pages = os.path.join(cache, PAGES_FOLDER) if cache else None
+        self.hashes = FileHashes(os.path.join(cache, HASHES_FILE) if cache else None)
+        self.previous: dict[str, str] = {}  # page name -> key, last build
+        self.current: dict[str, str] = {}  # page name -> key, this build
         self._build_key: str | None = None
         self._keys: dict[int, str] = {}  # id(article) -> key, this build
         if self.enabled and os.path.exists(self.path):
             try:
                 with open(self.path, encoding="utf-8") as handle:
                     data = json.load(handle)
-                self.previous = dict(data["pages"])
+                self.previous = {
+                    name: key
+                    for name, key in data["pages"].items()
+                    if isinstance(key, str)
+                }
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 self.previous = {}  # unreadable: every page is rendered again
 
@@ -144,12 +160,13 @@ class RenderCache:
         return known
 
     def _key(self, article, context) -> str:
-        folder = article.story.folder or os.path.dirname(article.source_path)
-        files = []
-        for name in sorted(os.listdir(folder)):
-            stat = os.stat(os.path.join(folder, name))
-            files.append((name, stat.st_size, stat.st_mtime_ns))
-        # The metadata comes from story.md (its stamp is in ``files``) and the
+        folder = article.story.folder
+        files = [
+            (name, self.hashes.sha256(os.path.join(folder, name)))
+            for name in sorted(os.listdir(folder))
+            if os.path.isfile(os.path.join(folder, name))
+        ]
+        # The metadata comes from story.md (its hash is in ``files``) and the
         # settings (in the build key), so it needs no hashing of its own.
         return _hash(
             self._build(context),
@@ -158,46 +175,56 @@ class RenderCache:
             files,
         )
 
-    def _page_file(self, name: str) -> str:
-        """The page in the output; in a build made aside, until this build
-        writes it, the page in the output it replaces."""
-        path = os.path.join(self.output_path, name)
-        if not os.path.exists(path):
-            return previous_copy(path) or path
-        return path
+    def _stored(self, name: str, key: str) -> str:
+        # One story's key makes two pages (its page and its embed page).
+        return os.path.join(self.pages, _hash(name, key) + ".html.gz")
 
     def is_current(self, name: str, key: str) -> bool:
-        """Whether the page in the output was rendered from this very key."""
-        entry = self.previous.get(name)
-        if not entry or entry[0] != key:
-            return False
-        try:
-            stat = os.stat(self._page_file(name))
-        except OSError:
-            return False
-        return [stat.st_size, stat.st_mtime_ns] == entry[1:]
+        """Whether the page rendered from this very key is in the cache."""
+        return self.previous.get(name) == key and os.path.isfile(
+            self._stored(name, key)
+        )
 
     def stored_page(self, name: str, key: str) -> str | None:
-        """The page in the output if it was rendered from this very key."""
-        if not self.is_current(name, key):
+        """The page rendered from this very key, if the cache holds it."""
+        if self.previous.get(name) != key:
             return None
         try:
-            with open(self._page_file(name), encoding="utf-8") as handle:
+            with gzip.open(self._stored(name, key), "rt", encoding="utf-8") as handle:
                 return handle.read()
-        except (OSError, UnicodeDecodeError):
-            return None
+        except (OSError, EOFError, UnicodeDecodeError, ValueError):
+            return None  # missing or damaged: rendered again
 
     def remember(self, name: str, key: str) -> None:
-        stat = os.stat(os.path.join(self.output_path, name))
-        self.current[name] = [key, stat.st_size, stat.st_mtime_ns]
+        """Keep the page just written to the output under its key."""
+        self.current[name] = key
+        stored = self._stored(name, key)
+        if os.path.isfile(stored):
+            return
+        with open(os.path.join(self.output_path, name), "rb") as handle:
+            page = handle.read()
+        write_atomically(stored, gzip.compress(page, COMPRESS_LEVEL, mtime=0))
 
     def save(self) -> None:
         if not self.enabled:
             return
-        write_if_changed(
-            self.path,
-            json.dumps({"pages": self.current}),
-        )
+        write_if_changed(self.path, json.dumps({"pages": self.current}))
+        self.hashes.save()
+        # Pages of keys no page has any more (a story changed or removed).
+        kept = {
+            os.path.basename(self._stored(name, key))
+            for name, key in self.current.items()
+        }
+        try:
+            names = os.listdir(self.pages)
+        except FileNotFoundError:
+            return
+        for name in names:
+            if name not in kept:
+                try:
+                    os.remove(os.path.join(self.pages, name))
+                except FileNotFoundError:
+                    pass  # another build sharing the cache removed it
 
 
 class StoredTemplate:

@@ -9,8 +9,9 @@ inputs did not change keeps its modification time.
 
 Story pages go one step further (``render_cache.py``): a page whose inputs
 (the story's files and metadata, the theme, plugins, settings, and what it
-may show of other stories) have the same key as when it was written is not
-rendered at all; the page already in the output stands in for the render.
+may show of other stories, all by content) have the same key as a page the
+render cache keeps is not rendered at all: the kept page stands in for the
+render.
 
 It counts what it did (files ``written`` and ``unchanged``, story pages
 ``reused``) and logs the counts at the end of the build. Files
@@ -70,7 +71,7 @@ class UnchangedWriter(Writer):
 
     def write_file(self, name, template, context, *args, **kwargs):
         """Pelican's write_file; a story page whose key is unchanged is not
-        rendered again (``render_cache``): the page in the output stands in."""
+        rendered again (``render_cache``): the page kept for its key stands in."""
         article = kwargs.get("article")
         cache = self.render_cache
         if article is None or not cache.enabled or not name or args:
