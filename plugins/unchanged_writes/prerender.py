@@ -34,7 +34,8 @@ def _arguments(article, first: dict) -> dict:
     arguments = dict(first)
     arguments.update(
         article=article,
-        category=article.category,
+        # Pelican sets an article's category only when it has one.
+        category=getattr(article, "category", None),
         override_output=hasattr(article, "override_save_as"),
         url=article.url,
     )
