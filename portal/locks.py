@@ -71,3 +71,13 @@ def release_cache(cache_path: str | os.PathLike | None) -> None:
     lock = _held.get(path)
     if lock is not None and lock.is_locked:
         lock.release(force=True)
+
+
+def held_caches() -> list[str]:
+    """The cache folders whose lock this process holds now."""
+    suffix = os.sep + CACHE_LOCK_FILE
+    return sorted(
+        os.path.dirname(path)
+        for path, lock in _held.items()
+        if path.endswith(suffix) and lock.is_locked
+    )

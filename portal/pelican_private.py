@@ -22,6 +22,7 @@ from pelican import cache as pelican_cache
 from pelican.log import LimitFilter
 from pelican.plugins.sitemap import sitemap as pelican_sitemap
 from pelican.readers import _filter_discardable_metadata
+from pelican.writers import FileOverwriteFailedError, Writer
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +41,6 @@ USED = {
         "_cache_data_policy",
     ),
     "pelican.cache.FileStampDataCacher": ("_get_file_stamp",),
-    # Still outside this module: plugins/unchanged_writes/writer.py overrides
-    # Writer._open_w to compare a file before replacing it. It goes when the
-    # story pipeline writes story outputs itself (issue 14).
     "pelican.writers.Writer": ("_open_w", "_overridden_files", "_written_files"),
 }
 
@@ -177,3 +175,35 @@ def _save_cache(self) -> None:
                 pickle.dump(self._cache, handle)
     except (WriteError, pickle.PicklingError, TypeError) as error:
         logger.warning("Could not save the cache %s: %s", self._cache_path, error)
+
+
+class BufferingWriter(Writer):
+    """Pelican's Writer, but every file it writes goes to ``open_buffer``.
+
+    Pelican opens (and so empties) an output file before it renders into it;
+    a writer that wants to compare the new bytes with the old file first
+    needs the file object itself. Pelican's rules for writing one file twice
+    (``Writer._open_w``, 4.12) are kept, repeated here because calling it
+    would open the file."""
+
+    def open_buffer(self, filename: str, encoding: str):
+        """The file object Pelican writes ``filename`` into."""
+        raise NotImplementedError
+
+    def _open_w(self, filename, encoding, override=False):
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time '
+                    "(was previously overwritten)"
+                )
+            return open(os.devnull, "w", encoding=encoding)
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" as Pelican has already '
+                "written to it previously (set `override=True` if intended)"
+            )
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return self.open_buffer(filename, encoding)

@@ -36,7 +36,7 @@ import tempfile
 import filelock
 import pytest
 
-from portal import devserver
+from portal import devserver, locks
 from tests.support import CONTENT, PROJECT_ROOT, RENDITIONS_ENV, build_site
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -125,6 +125,19 @@ def pytest_collection_modifyitems(items):
             item.module, "SPREAD_OVER_WORKERS", False
         ):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+@pytest.fixture(autouse=True)
+def _no_cache_lock_left_held():
+    """A test that leaves a cache folder's lock held (a Pelican started and
+    never finished in this process) fails here, and the lock is let go:
+    otherwise the next build of that cache in the other xdist worker waits
+    for it forever and the run never ends."""
+    yield
+    left = locks.held_caches()
+    for cache in left:
+        locks.release_cache(cache)
+    assert not left, f"the test left the lock of these caches held: {left}"
 
 
 @pytest.fixture(scope="session")

@@ -19,10 +19,7 @@ from portal import pelican_private
 from tests.support import PROJECT_ROOT
 
 # Where private names may still appear, and why (see pelican_private.USED).
-ALLOWED = {
-    "portal/pelican_private.py",
-    "plugins/unchanged_writes/writer.py",
-}
+ALLOWED = {"portal/pelican_private.py"}
 PRIVATE_NAMES = sorted(
     {name for names in pelican_private.USED.values() for name in names}
 )

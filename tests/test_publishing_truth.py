@@ -298,15 +298,21 @@ def test_a_development_build_reports_a_data_file_error_and_goes_on(
     assert any("content/data/" in r.getMessage() for r in errors)
 
 
-def test_check_runs_every_generator_a_build_runs():
+def test_check_runs_every_generator_a_build_runs(tmp_path):
     """One code path: the check runs each generator's context as the build
     does, but for those that declare they check nothing (and report nothing)."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
-    from portal import pelican_private
+    from portal import locks, pelican_private
 
-    pelican = Pelican(read_settings(str(PROJECT_ROOT / "publishconf.py")))
+    settings = read_settings(
+        str(PROJECT_ROOT / "publishconf.py"), override={"CACHE_PATH": str(tmp_path)}
+    )
+    try:
+        pelican = Pelican(settings)  # takes the cache's lock (shared_cache)
+    finally:
+        locks.release_cache(settings["CACHE_PATH"])
     skipped = [
         cls
         for cls in pelican_private.generator_classes(pelican)

@@ -26,8 +26,8 @@ import logging
 import os
 
 from pelican import signals
-from pelican.writers import FileOverwriteFailedError, Writer
 
+from portal.pelican_private import BufferingWriter
 from portal.writing import reuse_previous_output, write_if_changed
 
 from .prerender import prerender
@@ -55,7 +55,7 @@ class _PendingFile(io.StringIO):
         super().close()
 
 
-class UnchangedWriter(Writer):
+class UnchangedWriter(BufferingWriter):
     def __init__(self, output_path, settings=None):
         global _current
         super().__init__(output_path, settings=settings)
@@ -94,27 +94,8 @@ class UnchangedWriter(Writer):
         if os.path.exists(os.path.join(self.output_path, name)):
             cache.remember(name, key)
 
-    def _open_w(self, filename, encoding, override=False):
-        """Pelican's rules for writing a file twice, then a buffer, not a file.
-
-        The checks are Pelican's own (``Writer._open_w``, 4.12), repeated here
-        because calling it would open, and so empty, the old file before it
-        can be compared."""
-        if filename in self._overridden_files:
-            if override:
-                raise FileOverwriteFailedError(
-                    f'Failed to overwrite "{filename}" a second time '
-                    "(was previously overwritten)"
-                )
-            return open(os.devnull, "w", encoding=encoding)
-        if filename in self._written_files and not override:
-            raise FileOverwriteFailedError(
-                f'Failed to overwrite "{filename}" as Pelican has already '
-                "written to it previously (set `override=True` if intended)"
-            )
-        if override:
-            self._overridden_files.add(filename)
-        self._written_files.add(filename)
+    def open_buffer(self, filename, encoding):
+        """Pelican writes into a buffer; its bytes are compared on close."""
         return _PendingFile(filename, encoding, self)
 
 
