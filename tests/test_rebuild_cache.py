@@ -140,6 +140,29 @@ def _touched(before: dict, after: dict) -> set[str]:
     }
 
 
+def _own_outputs(slug: str, names) -> list[str]:
+    """The story's own output files among ``names``: its folder, and the
+    search index's files (named by hash, they hold the changed page's words)."""
+    return [
+        name
+        for name in names
+        if name.startswith(f"stories/{slug}/") or name.startswith("pagefind/")
+    ]
+
+
+def _uncompressed(name: str) -> str:
+    """A pre-compressed copy's original (page.html for page.html.gz)."""
+    for suffix in (".gz", ".br"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _shows(path, slug: str) -> bool:
+    """Does this output file show (link to) the story ``slug``?"""
+    return f"/stories/{slug}/" in path.read_text(encoding="utf-8", errors="replace")
+
+
 def _published_stories(content, output) -> list:
     return sorted(
         path.parent
@@ -300,12 +323,18 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
     after = _snapshot(output)
     page = f"stories/{edited.name}/index.html"
     assert "They wrote to each other for years." in (output / page).read_text()
+    touched = _touched(before, after)
     story_pages = {
-        name
-        for name in _touched(before, after)
-        if name.startswith("stories/") and name.count("/") == 2
+        name for name in touched if name.startswith("stories/") and name.count("/") == 2
     }
     assert story_pages == {page, page + ".gz", page + ".br"}
+    # Everything else written again shows the edited story: its own files,
+    # the listings and feeds that list it, and the search index of its page.
+    assert touched, "the edited story's page was not written"
+    for name in touched - set(_own_outputs(edited.name, touched)):
+        assert _shows(output / _uncompressed(name), edited.name), (
+            f"{name} was written again, but it does not show {edited.name}"
+        )
 
     # A fresh runner has no output/ at all, only the restored cache: the
     # pages come from the cache, and only another edited story is rendered.
