@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from portal.timecode import TIMECODE_PATTERN, format_timecode, parse_timecode
+from portal.typography import curly
 
 RELATIONSHIPS = {
     "strangers": "Strangers matched by One Small Step",
@@ -38,13 +39,17 @@ RELATIONSHIPS = {
 STORY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
 
 
+# Text visitors read, with its typewriter quotes made curly (portal.typography).
+Prose = Annotated[str, AfterValidator(curly)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class Participant(_Strict):
     name: str = Field(min_length=1, max_length=128)
-    description: str = ""
+    description: Prose = ""
 
 
 class Location(_Strict):
@@ -65,7 +70,7 @@ class Location(_Strict):
 
 class Chapter(_Strict):
     start: float
-    title: str = Field(min_length=1, max_length=200)
+    title: Prose = Field(min_length=1, max_length=200)
     # Key of a question in content/data/questions.yml this chapter answers.
     question: str | None = None
 
@@ -86,7 +91,7 @@ class Quote(_Strict):
 
     start: float
     end: float
-    text: str = Field(min_length=1, max_length=300)
+    text: Prose = Field(min_length=1, max_length=300)
 
     @field_validator("start", "end", mode="before")
     @classmethod
@@ -196,8 +201,8 @@ Topic = Annotated[str, AfterValidator(_topic_has_address)]
 
 class Story(_Strict):
     id: str
-    title: str = Field(min_length=1, max_length=200)
-    summary: str = Field(default="", max_length=600)
+    title: Prose = Field(min_length=1, max_length=200)
+    summary: Prose = Field(default="", max_length=600)
     date: datetime.date | datetime.datetime
     published: datetime.date | datetime.datetime | None = None
     participants: list[Participant] = Field(min_length=2)
@@ -207,7 +212,7 @@ class Story(_Strict):
     audio: str = Field(min_length=1)
     transcript: str | None = None
     image: str | None = None
-    image_alt: str | None = None
+    image_alt: Prose | None = None
     topics: list[Topic] = []
     chapters: list[Chapter] = []
     quote: Quote | None = None
@@ -283,8 +288,8 @@ class Story(_Strict):
 
 
 class PageFrontMatter(_Strict):
-    title: str = Field(min_length=1, max_length=200)
-    summary: str = ""
+    title: Prose = Field(min_length=1, max_length=200)
+    summary: Prose = ""
     slug: str | None = None
     template: str | None = None
     # Pages with a menu position appear in the site navigation, in that order.

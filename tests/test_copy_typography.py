@@ -110,3 +110,35 @@ def test_markdown_pages_are_typeset_by_the_configured_smarty(markdown, html):
     )
     # smarty writes entities; the browser shows the characters.
     assert lxml.html.fromstring(rendered).text_content() == html
+
+
+def test_an_editors_straight_quotes_are_made_curly_but_names_stay_exact(tmp_path):
+    """Front matter is not Markdown: typed quotes are made typographic for
+    the page and the feed, while names (matched against the transcript's
+    voice tags) are left exactly as typed."""
+    from portal.typography import curly
+    from tests.stories import write_story
+    from tests.support import LEAN, build_site, copy_content
+
+    content = copy_content(tmp_path / "content")
+    write_story(
+        content,
+        "straight-quotes",
+        title='We don\'t "agree"',
+        summary='Ruth\'s neighbor asked, "Why?"...',
+        participants=[
+            {"name": "Pat O'Neil", "description": "a 'lifelong' farmer"},
+            {"name": "Ben Carter", "description": "union electrician"},
+        ],
+        chapters=[{"start": "0:00", "title": "What's home"}],
+    )
+    output = build_site(content, tmp_path / "output", **LEAN)
+    page = (output / "stories" / "straight-quotes" / "index.html").read_bytes()
+    text = " ".join(visible_text(page))
+    for typed in ('We don\'t "agree"', "Ruth's neighbor", "'lifelong'", "What's home"):
+        assert typed not in text
+        assert curly(typed) in text
+    assert "Ruth’s neighbor asked, “Why?”…" in text
+    assert "Pat O'Neil" in text and "Pat O’Neil" not in text
+    feed = (output / "podcast.xml").read_text(encoding="utf-8")
+    assert "<title>We don’t “agree”</title>" in feed
