@@ -363,13 +363,33 @@ def run_one(
     profile: bool,
     repeat: int,
     keep_outputs: bool = False,
+    save=lambda result: None,
 ) -> dict:
+    """Every build for ``count`` stories; ``save`` is given the results so
+    far after each build (a long run stopped early keeps what it measured)."""
     root = workdir / f"corpus-{count}"
     print(f"\n== {count} stories: writing the corpus in {root}", flush=True)
     started = time.perf_counter()
     info = corpus.write_corpus(root, count, audio)
     print(f"   corpus ready in {time.perf_counter() - started:.0f} s", flush=True)
     builds = {}
+    result = {
+        "stories": count,
+        "complete": False,
+        "repeat": repeat,
+        "commit": git_commit(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "hugo": hugo_version(),
+            "system": platform.platform(),
+        },
+        "corpus": info,
+        "settings": RUN_SETTINGS,
+        "builds": builds,
+        "output": {},
+        "feed": {},
+    }
     out = workdir / f"out-{count}"
     ours, cache = out / "ours", out / "ours-cache"
     bare, hugo_out = out / "bare-pelican", out / "hugo"
@@ -396,17 +416,33 @@ def run_one(
                 one["renditions_encoded"] = int(found.group(2))
         best = min(runs, key=lambda r: r["seconds"])
         best["runs_seconds"] = [r["seconds"] for r in runs]
+        best.pop("log_tail", None)
         builds[name] = best
         print(f"{best['runs_seconds']} s, {best['peak_rss_mb']} MB", flush=True)
+        result["date"] = datetime.datetime.now(datetime.UTC).isoformat(
+            timespec="seconds"
+        )
+        result["ratios"] = ratios(builds)
+        result["ratios_cpu"] = ratios(builds, "cpu_seconds")
+        save(result)
 
     def ours_command(content, output, cache_folder, profile=None):
         return our_command(content, output, cache_folder, profile, RUN_SETTINGS)
 
+    # The peers first: quick, and measured even if a long run is stopped.
+    run("bare_pelican", bare_pelican_command(root / "plain", bare), fresh(bare))
+    result["output"]["bare_pelican"] = output_stats(bare)
+    result["feed"]["bare_pelican"] = feed_stats(bare)
+    run("hugo", hugo_command(root / "hugo", hugo_out), fresh(hugo_out))
+    result["output"]["hugo"] = output_stats(hugo_out)
+    result["feed"]["hugo"] = feed_stats(hugo_out)
+    save(result)
+
     run("ours_cold", ours_command(root / "ours", ours, cache), fresh(ours, cache))
-    checks = check_listings(ours, count, "stories")
-    stats = output_stats(ours)
-    feed = feed_stats(ours)
-    cache_stats = folder_stats(cache)
+    result["checks"] = check_listings(ours, count, "stories")
+    result["output"]["ours"] = output_stats(ours)
+    result["feed"]["ours"] = feed_stats(ours)
+    cache_stats = result["cache_after_cold"] = folder_stats(cache)
     # The build report counts the stories whose rendition this build made;
     # stories sharing a master share one encoding: the files are the count.
     cache_stats["rendition_encodings"] = len(
@@ -415,6 +451,7 @@ def run_one(
     cache_stats["rendition_tagged_copies"] = len(
         list((cache / "audio_rendition" / "tagged").glob("*.mp3"))
     )
+    save(result)
     run("ours_rebuild_unchanged", ours_command(root / "ours", ours, cache))
     run(
         "ours_rebuild_one_edited",
@@ -442,10 +479,6 @@ def run_one(
     if not keep_outputs:  # the disk: the clone is a second site and cache
         for path in (clone_root, clone_out, clone_cache):
             shutil.rmtree(path, ignore_errors=True)
-    run("bare_pelican", bare_pelican_command(root / "plain", bare), fresh(bare))
-    bare_stats, bare_feed = output_stats(bare), feed_stats(bare)
-    run("hugo", hugo_command(root / "hugo", hugo_out), fresh(hugo_out))
-    hugo_stats, hugo_feed = output_stats(hugo_out), feed_stats(hugo_out)
 
     if profile:
         report = HERE / f"profile-{count}.txt"
@@ -459,51 +492,31 @@ def run_one(
     if not keep_outputs:
         shutil.rmtree(out, ignore_errors=True)
 
-    for build in builds.values():
-        build.pop("log_tail", None)
-        build.pop("log", None)
-    return {
-        "stories": count,
-        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "repeat": repeat,
-        "commit": git_commit(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "hugo": hugo_version(),
-            "system": platform.platform(),
-        },
-        "corpus": info,
-        "settings": RUN_SETTINGS,
-        "builds": builds,
-        "ratios": ratios(builds),
-        "ratios_cpu": ratios(builds, "cpu_seconds"),
-        "output": {"ours": stats, "bare_pelican": bare_stats, "hugo": hugo_stats},
-        "cache_after_cold": cache_stats,
-        "feed": {"ours": feed, "bare_pelican": bare_feed, "hugo": hugo_feed},
-        "checks": checks,
-    }
+    result["complete"] = True
+    return result
 
 
 def ratios(builds: dict, key: str = "seconds") -> dict | None:
     """The issue's ratios from wall-clock (``seconds``) or CPU times."""
-    try:
-        t = {name: build[key] for name, build in builds.items()}
-    except KeyError:
+    t = {name: build[key] for name, build in builds.items() if key in build}
+    if not t:
         return None
-    cold = t["ours_cold"]
+
+    def ratio(top: str, bottom: str, digits: int) -> float | None:
+        # None for a build not measured (stopped early, or an older run).
+        if top not in t or bottom not in t:
+            return None
+        return round(t[top] / t[bottom], digits)
+
     return {
-        "cold_vs_bare_pelican": round(cold / t["bare_pelican"], 2),
-        "cold_vs_hugo": round(cold / t["hugo"], 1),
-        "unchanged_vs_cold": round(t["ours_rebuild_unchanged"] / cold, 2),
-        "edit_vs_cold": round(t["ours_rebuild_one_edited"] / cold, 2),
-        "edit_vs_hugo": round(t["ours_rebuild_one_edited"] / t["hugo"], 1),
-        # Results from before the fresh-clone row was measured have no value.
-        "clone_vs_edit": round(
-            t["ours_fresh_clone_one_edited"] / t["ours_rebuild_one_edited"], 2
-        )
-        if "ours_fresh_clone_one_edited" in t
-        else None,
+        "cold_vs_bare_pelican": ratio("ours_cold", "bare_pelican", 2),
+        "cold_vs_hugo": ratio("ours_cold", "hugo", 1),
+        "unchanged_vs_cold": ratio("ours_rebuild_unchanged", "ours_cold", 2),
+        "edit_vs_cold": ratio("ours_rebuild_one_edited", "ours_cold", 2),
+        "edit_vs_hugo": ratio("ours_rebuild_one_edited", "hugo", 1),
+        "clone_vs_edit": ratio(
+            "ours_fresh_clone_one_edited", "ours_rebuild_one_edited", 2
+        ),
     }
 
 
@@ -550,20 +563,31 @@ def table(results: list[dict]) -> str:
     ]
     for r in results:
         peak = max(
-            b["peak_rss_mb"]
-            for name, b in r["builds"].items()
-            if name.startswith("ours") and "profiled" not in name
+            (
+                b["peak_rss_mb"]
+                for name, b in r["builds"].items()
+                if name.startswith("ours") and "profiled" not in name
+            ),
+            default=None,
         )
         for label, key in (("wall", "seconds"), ("CPU", "cpu_seconds")):
             q = ratios(r["builds"], key)
             if q is None:
                 continue
-            lines.append(
-                f"| {r['stories']:,} | {label} | {q['cold_vs_bare_pelican']} | "
-                f"{q['edit_vs_cold']} | {q['unchanged_vs_cold']} | "
-                f"{q['edit_vs_hugo']} | {q['cold_vs_hugo']} | "
-                f"{q['clone_vs_edit'] or 'not measured'} | {peak:.0f} MB |"
-            )
+            cells = [
+                "not measured" if q[name] is None else str(q[name])
+                for name in (
+                    "cold_vs_bare_pelican",
+                    "edit_vs_cold",
+                    "unchanged_vs_cold",
+                    "edit_vs_hugo",
+                    "cold_vs_hugo",
+                    "clone_vs_edit",
+                )
+            ]
+            peak_cell = "not measured" if peak is None else f"{peak:.0f} MB"
+            row = [f"{r['stories']:,}", label, *cells, peak_cell]
+            lines.append("| " + " | ".join(row) + " |")
     for r in results:
         encoded = [
             f"{label} {r['builds'][name]['renditions_encoded']:,} of "
@@ -588,7 +612,11 @@ def table(results: list[dict]) -> str:
                 f" {r['cache_after_cold'].get('rendition_tagged_copies', '?'):,}.",
             ]
     by_count = {r["stories"]: r for r in results}
-    if 1000 in by_count and 10000 in by_count:
+    if all(
+        name in by_count.get(size, {}).get("builds", {})
+        for size in (1000, 10000)
+        for name in ("ours_cold", "bare_pelican", "hugo")
+    ):
         growth = {
             name: by_count[10000]["builds"][name]["seconds"]
             / by_count[1000]["builds"][name]["seconds"]
@@ -608,9 +636,11 @@ def table(results: list[dict]) -> str:
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
+        if "ours" not in r["output"]:
+            continue  # stopped before our cold build
         o = r["output"]["ours"]
         feed = r["feed"]["ours"]
-        bare_feed = r["feed"]["bare_pelican"]
+        bare_feed = r["feed"].get("bare_pelican")
         c = r["checks"]
         feed_cell = f"{feed['mb']} MB, {feed['items']:,} items" if feed else "none"
         bare_cell = (
@@ -628,14 +658,23 @@ def table(results: list[dict]) -> str:
             f"{feed_cell} | {bare_cell} | {check_cell} |"
         )
     first = results[0]
+    runs = "; ".join(
+        f"{r['stories']:,} stories: commit {r['commit']}, finished {r['date']}"
+        + ("" if r.get("complete", True) else " (STOPPED EARLY: builds missing)")
+        for r in results
+    )
     lines += [
         "",
         f"Measured on {first['machine']['cpus']} CPUs, Python "
-        f"{first['machine']['python']}, Hugo {first['machine']['hugo']}, commit "
-        f"{first['commit']} ({first['date'][:10]}). Times are wall-clock; memory is "
-        "the build process's peak resident set.",
+        f"{first['machine']['python']}, Hugo {first['machine']['hugo']} ({runs}). "
+        "Times are wall-clock; memory is the largest process's peak resident set.",
     ]
     return "\n".join(lines)
+
+
+def save_results(result: dict) -> None:
+    path = HERE / f"results-{result['stories']}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
 
 def load_results() -> list[dict]:
@@ -722,9 +761,9 @@ def main(argv=None) -> int:
             args.profile and count == smallest,
             args.repeat,
             args.keep_outputs,
+            save_results,
         )
-        path = HERE / f"results-{count}.json"
-        path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        save_results(result)
         print(json.dumps(result["ratios"]), json.dumps(result["ratios_cpu"]))
         print(json.dumps(result["checks"]))
     results = load_results()
