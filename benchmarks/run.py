@@ -460,25 +460,34 @@ def run_one(
     )
     # The content repository's publish workflow: a fresh clone (every file
     # new, with a new mtime), the cache folder restored by actions/cache, no
-    # output at all, and one story edited.
-    clone_root = workdir / f"clone-{count}"
-    clone_out, clone_cache = out / "ours-clone", out / "ours-clone-cache"
+    # output at all, and one story edited. At the same paths as the builds
+    # above, as on a CI runner (its workspace and cache paths do not change
+    # between runs): the render cache's key holds the settings, PATH and
+    # CACHE_PATH among them, so a clone at another path renders every page.
+    kept = [
+        (path, path.with_name(path.name + ".kept"))
+        for path in (root / "ours", cache, ours)
+    ]
 
     def fresh_clone():
-        for path in (clone_root, clone_out, clone_cache):
+        for path, aside in kept:
+            if not aside.exists():
+                path.rename(aside)  # the first time: the originals aside
             shutil.rmtree(path, ignore_errors=True)
-        shutil.copytree(root / "ours", clone_root / "ours", copy_function=_clone_file)
-        shutil.copytree(cache, clone_cache, copy_function=_restored_cache_file)
-        corpus.edit_one_story(clone_root)
+        content_aside, cache_aside = kept[0][1], kept[1][1]
+        shutil.copytree(content_aside, root / "ours", copy_function=_clone_file)
+        shutil.copytree(cache_aside, cache, copy_function=_restored_cache_file)
+        corpus.edit_one_story(root)
 
     run(
         "ours_fresh_clone_one_edited",
-        ours_command(clone_root / "ours", clone_out, clone_cache),
+        ours_command(root / "ours", ours, cache),
         fresh_clone,
     )
-    if not keep_outputs:  # the disk: the clone is a second site and cache
-        for path in (clone_root, clone_out, clone_cache):
-            shutil.rmtree(path, ignore_errors=True)
+    # The clone is the corpus now (the same bytes, one story edited back);
+    # its output and cache stand for the originals (removed: the disk).
+    for _, aside in kept:
+        shutil.rmtree(aside, ignore_errors=True)
 
     if profile:
         report = HERE / f"profile-{count}.txt"
