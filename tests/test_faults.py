@@ -37,7 +37,7 @@ from portal import publishing, writing
 from portal.deploy import DeployError, deploy, deploy_settings
 from tests.pagefind_index import index_text
 from tests.stories import assert_absent, output_files, write_story
-from tests.support import PROJECT_ROOT, build_site, copy_content
+from tests.support import PROJECT_ROOT, build_site, copy_content, renditions_cache
 
 WORD = "zanzibarquill"  # only the story taken down holds it
 
@@ -47,13 +47,22 @@ def build(content, output, cache, settings="pelicanconf.py", **overrides):
 
     Without the editing UI, as tests.support.build_site builds: none of
     these tests is about it, and Brotli 11 on Decap CMS's 5 MB of
-    JavaScript was most of each cold build's time."""
+    JavaScript was most of each cold build's time. The podcast renditions
+    come from the run's shared rendition cache (tests.support), so each
+    fixture master is encoded once a run, not once a build; a test about
+    the rendition cache itself passes AUDIO_RENDITION_CACHE_PATH="" (the
+    cache folder's own)."""
     return publishing.build_aside(
         output,
         settings,
         content_path=content,
         project_root=PROJECT_ROOT,
-        overrides={"CACHE_PATH": str(cache), "EDITING_UI": False, **overrides},
+        overrides={
+            "CACHE_PATH": str(cache),
+            "EDITING_UI": False,
+            "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
+            **overrides,
+        },
     )
 
 
@@ -160,7 +169,12 @@ def test_a_rebuild_made_aside_still_renders_and_writes_only_what_changed(
     """A fresh folder each build, yet the render cache and unchanged files
     carry over from the output it replaces (dates kept for deploys)."""
     output, cache = tmp_path / "output", tmp_path / "cache"
-    cheap = {"PRECOMPRESS": False, "SITE_SEARCH_INDEX": False, "EDITING_UI": False}
+    cheap = {
+        "PRECOMPRESS": False,
+        "SITE_SEARCH_INDEX": False,
+        "EDITING_UI": False,
+        "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
+    }
     build(site, output, cache, **cheap)
     page = output / "stories/kept-story/index.html"
     before = os.stat(page)
@@ -370,11 +384,13 @@ def test_a_damaged_cache_is_a_miss_never_a_crash(site, tmp_path, damage):
     from portal.checking import check_content
 
     output, cache = tmp_path / "output", tmp_path / "cache"
-    build(site, output, cache)
+    own_renditions = {"AUDIO_RENDITION_CACHE_PATH": ""}  # damaged with the rest
+    build(site, output, cache, **own_renditions)
     damaged = _cache_files(cache)
     names = {p.relative_to(cache).as_posix() for p in damaged}
     assert {"ArticlesGenerator-Readers", "story_audio.json", "render_cache.json",
             "precompress.json"} <= names  # fmt: skip
+    assert any(name.startswith("audio_rendition/") for name in names)
     for path in damaged:
         data = path.read_bytes()
         path.write_bytes(
@@ -387,7 +403,7 @@ def test_a_damaged_cache_is_a_miss_never_a_crash(site, tmp_path, damage):
         overrides={"CACHE_PATH": str(cache)},
     )
     assert result.published == 2
-    build(site, output, cache)
+    build(site, output, cache, **own_renditions)
     fresh = build(site, tmp_path / "fresh", tmp_path / "fresh-cache")
     assert same_site_but_renditions(output, fresh)
 
