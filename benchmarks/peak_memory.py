@@ -81,7 +81,9 @@ def _memory(pid: int) -> tuple[int, int]:
 def measure(count: int, workdir: pathlib.Path) -> dict:
     content = workdir / f"corpus-{count}" / "ours"
     scratch = pathlib.Path(tempfile.mkdtemp(prefix=f"peak-{count}-", dir=workdir))
-    command = run.our_command(content, scratch / "out", scratch / "cache")
+    command = run.our_command(
+        content, scratch / "out", scratch / "cache", settings=run.RUN_SETTINGS
+    )
     command[1:3] = ["-c", RUNNER]  # [python, -m, pelican, ...] -> the runner
     started = time.perf_counter()
     log = scratch / "build.log"
