@@ -352,6 +352,14 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
     for other in stories:
         assert (output / "stories" / other.name / "index.html").is_file()
 
+    # A runner that checks out at another path (another machine, another
+    # repository name), with the cache restored there: nothing is rendered.
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(content, elsewhere / "content")
+    shutil.copytree(tmp_path / "cache", elsewhere / "cache")
+    output, log = Builder(elsewhere, build.caplog)()
+    assert log.reused == rendered_pages
+
 
 def test_a_changed_template_renders_every_story_page_again(tmp_path, build):
     from tests.support import PROJECT_ROOT

@@ -7,9 +7,10 @@ already in the output is handed to Pelican as the "rendered" text (so every
 signal, counter and check still runs) and the writer leaves the file alone.
 
 The key of a story page is a hash of:
-- the build: every file of the theme, the plugins and ``portal/`` (path,
-  size, mtime), every content file outside the story folders (pages, data,
-  images), and the settings (but where the output is written);
+- the build: every file of the theme, the plugins and ``portal/``, every
+  content file outside the story folders (pages, data, images), all by
+  their names and bytes, and the settings (but where the output is written,
+  and with the folders of this machine by name: ``MACHINE_FOLDERS``);
 - what a page may show about other stories: for every published story its
   URL, title, date, summary, topics, every front-matter field (participants,
   place, relationship...), and audio length;
@@ -88,6 +89,18 @@ WHERE_WRITTEN = {
     "STORY_MEDIA_OUTPUT_PATH",
     "UNCHANGED_WRITES_PREVIOUS_OUTPUT",
 }
+# Folders on this machine, named in the key by these names instead (in every
+# setting, those derived from them too, like a static folder in the cache):
+# the content, theme and code are in the key by what they hold, and caches
+# do not shape pages. A checkout at another path (another runner, another
+# repository name) with its cache folder restored renders nothing again.
+MACHINE_FOLDERS = (
+    "AUDIO_RENDITION_CACHE_PATH",
+    "CACHE_PATH",
+    "PATH",
+    "THEME",
+    "PROJECT_ROOT",
+)
 
 
 def _settings_text(settings) -> str:
@@ -99,7 +112,16 @@ def _settings_text(settings) -> str:
         for key, value in settings.items()
         if key.isupper() and key not in WHERE_WRITTEN
     }
-    return json.dumps(plain, sort_keys=True, default=name_of)
+    text = json.dumps(plain, sort_keys=True, default=name_of)
+    folders = {
+        os.path.abspath(settings[name]): name
+        for name in MACHINE_FOLDERS
+        if isinstance(settings.get(name), str) and settings[name]
+    }
+    # Longest first: a cache inside the project is named as the cache.
+    for folder in sorted(folders, key=len, reverse=True):
+        text = text.replace(json.dumps(folder)[1:-1], f"<{folders[folder]}>")
+    return text
 
 
 def _hash(*parts) -> str:
