@@ -20,7 +20,10 @@ import subprocess
 
 import corpus
 
-ENCODED = re.compile(r"(\d+) renditions?, (\d+) encoded in this build, (\d+) from")
+ENCODED = re.compile(
+    r"(\d+) renditions?, (\d+) encoded in this build"
+    r"(?: \(\d+ more from those encodings\))?, (\d+) from"
+)
 
 
 def _master(source: pathlib.Path, target: pathlib.Path, index: int) -> None:

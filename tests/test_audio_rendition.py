@@ -232,6 +232,33 @@ def test_a_second_build_encodes_nothing(tmp_path, capsys):
     assert {p.name: p.read_bytes() for p in second.rglob("*.mp3")} == published
 
 
+def test_stories_with_the_same_master_share_one_encoding(tmp_path, capsys):
+    """Two stories whose masters hold the same bytes: ffmpeg encodes once,
+    each story gets its own tagged file, and the report counts encodings."""
+    content = tmp_path / "content"
+    copy_content(content)
+    write_story(content, "one", audio_fixture="speech.wav", audio="speech.wav")
+    write_story(content, "two", audio_fixture="speech.wav", audio="speech.wav",
+                id="test-two-same-master")  # fmt: skip
+    renditions = tmp_path / "renditions"
+    output = build_site(
+        content,
+        tmp_path / "out",
+        cache_dir=tmp_path / "cache",
+        AUDIO_RENDITION_CACHE_PATH=str(renditions),
+        **LEAN,
+    )
+    report = capsys.readouterr().out
+    assert (
+        "2 renditions, 1 encoded in this build (1 more from those encodings), "
+        "0 from the cache."
+    ) in report
+    encoded = [p for p in (renditions / "encoded").iterdir() if p.suffix == ".mp3"]
+    assert len(encoded) == 1
+    assert len(list(output.rglob("one-*.mp3"))) == 1
+    assert len(list(output.rglob("two-*.mp3"))) == 1
+
+
 def test_a_title_edit_tags_again_without_encoding(tmp_path, capsys):
     content = tmp_path / "content"
     copy_content(content)

@@ -68,7 +68,10 @@ class Rendition:
     before: Loudness
     after: Loudness
     flags: tuple[str, ...]
-    encoded_now: bool  # made in this build (False: from the cache)
+    encoded_now: bool  # its master encoded in this build (False: from the cache)
+    # Another story's master with the same bytes was encoded in this build,
+    # and this story's rendition was made from that encoding.
+    shares_encoding: bool = False
 
 
 class RenditionBuildError(Exception):
@@ -294,7 +297,8 @@ def _make(stories, options, cache, pool, make_tags, make_art, using) -> list[Ren
                 before=measured.loudness,
                 after=Loudness(**encoded["after"]),
                 flags=tuple(measured.flags(options.loudness, options.far_from_target)),
-                encoded_now=key in todo,
+                encoded_now=todo.get(key) is story,
+                shares_encoding=key in todo and todo[key] is not story,
             )
         )
     return renditions

@@ -69,10 +69,14 @@ def rendition_lines(renditions: list, settings) -> list[str]:
     ``renditions`` are audio_rendition's ``Rendition`` records, ``settings``
     its RenditionSettings (read by attribute: no import of the plugin)."""
     encoded = sum(1 for r in renditions if r.encoded_now)
+    # Stories whose masters hold the same bytes share one encoding: count
+    # the encodings ffmpeg made, and say how many stories shared them.
+    shared = sum(1 for r in renditions if r.shares_encoding)
+    sharing = f" ({shared} more from those encodings)" if shared else ""
     lines = [
         f"Podcast audio ({settings.describe()}): "
         f"{plural(len(renditions), 'rendition')}, {encoded} encoded in this "
-        f"build, {len(renditions) - encoded} from the cache."
+        f"build{sharing}, {len(renditions) - encoded - shared} from the cache."
     ]
     for rendition in sorted(renditions, key=lambda r: r.source):
         folder = rendition.source.rsplit("/", 1)[0]
