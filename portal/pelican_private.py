@@ -2,8 +2,9 @@
 
 Pelican offers no public way to do a few things the portal needs: read and
 rewrite a page's HTML before its links are resolved, clear the log filter
-that drops repeated warnings, load and save its reader cache safely, or
-reset pelican-sitemap's per-process state between builds in one process.
+that drops repeated warnings, load and save its reader cache safely, reset
+pelican-sitemap's per-process state between builds in one process, or see
+a file's new bytes before the old file is replaced (``BufferingWriter``).
 Each is wrapped here, and only here, so a Pelican upgrade that renames one
 breaks this module and its test (``tests/test_pelican_private.py``) loudly
 instead of some plugin quietly.
