@@ -530,29 +530,3 @@ def test_reduced_motion_is_respected(browser, site_server, slug):
         assert set(page.evaluate("window.__behaviours")) == {"auto"}
     finally:
         context.close()
-
-
-def test_related_stories_play_in_place_and_pause_the_story(story):
-    """The cards under a story play where they are, as on the home page,
-    and only one of the page's players plays at a time."""
-    cards = story.locator(".related figure[data-player]")
-    assert cards.count() >= 1, "the story page shows no related story with a player"
-    story.wait_for_function(
-        "document.querySelectorAll('.related figure.is-enhanced').length >= 1"
-    )
-    story.click("[data-action='toggle']")  # the story's own player
-    wait_past(story, 0.3)
-    cards.first.locator("[data-action='toggle']").click()
-    story.wait_for_function(
-        "document.querySelector('.related figure[data-player] audio').currentTime > 0.3"
-    )
-    assert not playing(story)  # the story's own player paused
-    card_audio = cards.first.locator("audio")
-    assert card_audio.evaluate("a => a.preload") == "none"  # nothing fetched before
-    assert (
-        story.evaluate(
-            "[...document.querySelectorAll('figure[data-player] audio')]"
-            ".filter(a => !a.paused).length"
-        )
-        == 1
-    )
