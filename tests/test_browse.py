@@ -237,7 +237,7 @@ def test_question_index_links_to_the_second_each_answer_starts(site):
     parents = _all_pages_text(site, "questions/parents")
     assert f'href="{SITE}/stories/alpha/#t=0:02"' in parents
     assert f'href="{SITE}/stories/charlie/#t=0:01"' in parents
-    assert "Our parents" in parents and "Grandma&#39;s kitchen" in parents
+    assert "Our parents" in parents and "Grandma’s kitchen" in parents
     assert "Ada Lopez and Ben Carter" in parents
     # One answer a page here: the question's own page is paginated.
     assert (site / "questions/parents/page/2/index.html").is_file()
