@@ -11,6 +11,10 @@ wrong front matter, bad dates, duplicates, wrong transcripts, huge files):
 3. nothing else changes: that output is byte-identical, file for file, to a
    development build of the same content without the bad story.
 
+The bad stories are built together (one production build reports them all),
+and so are the bad pictures; each case's lines are checked in that build's
+report, and the report holds nothing but the cases' lines.
+
 Two inputs look bad but are not errors: a byte-order mark (the story
 builds) and a ``published`` date in the future (the story is scheduled: held
 back from every build, the production build passes).
@@ -48,9 +52,6 @@ NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 # one test below builds with search on to show the index has no trace either.
 CHEAP = {**LEAN, "STORY_NOW": NOW}
 S = "content/stories"
-# Every test here builds a site of its own (beside the shared baseline): on
-# one xdist worker they would be the run's long tail (tests/conftest.py).
-SPREAD_OVER_WORKERS = True
 IMG = "content/images"
 
 
@@ -917,24 +918,78 @@ CORPUS = [
 ]
 
 
+def batch_of(case: Case) -> str:
+    """Cases built together share a batch.
+
+    Bad stories are all reported by one production build, so they are built
+    together (one production and one development build for all of them, not
+    two each); bad pictures in content/images are found by a later step,
+    after the story errors stop the build, so they make a batch of their own;
+    a case with settings of its own is built alone."""
+    if case.settings:
+        return case.id
+    if all(line.startswith(f"{IMG}/") for line in case.problems):
+        return "pictures"
+    return "stories"
+
+
+class Batch(NamedTuple):
+    cases: list[Case]
+    error: StoryContentError  # what the production build stopped with
+    output: pathlib.Path  # the development build
+
+
+@pytest.fixture(scope="module")
+def built_in_batches(baseline, tmp_path_factory) -> dict[str, Batch]:
+    """Each batch's bad inputs added to the good content, built both ways."""
+    batches: dict[str, Batch] = {}
+    for name in dict.fromkeys(batch_of(case) for case in CORPUS):
+        cases = [case for case in CORPUS if batch_of(case) == name]
+        tmp = tmp_path_factory.mktemp(f"batch-{name}")
+
+        def make(content, cases=cases):
+            for case in cases:
+                case.make(content)
+
+        content = content_with(baseline.content, tmp, make)
+        with pytest.raises(StoryContentError) as caught:
+            build(content, tmp / "prod", "publishconf.py", **cases[0].settings)
+        output = build(content, tmp / "dev", **cases[0].settings)
+        batches[name] = Batch(cases, caught.value, output)
+    return batches
+
+
 @pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.id)
-def test_the_production_build_stops_with_the_exact_message(case, baseline, tmp_path):
-    content = content_with(baseline.content, tmp_path, case.make)
-    with pytest.raises(StoryContentError) as caught:
-        build(content, tmp_path / "prod", "publishconf.py", **case.settings)
-    # Every line the editor reads, and nothing else: one problem, one line.
-    assert [str(problem) for problem in caught.value.problems] == case.problems
-    printed = str(caught.value).splitlines()
+def test_the_production_build_stops_with_the_exact_message(case, built_in_batches):
+    error = built_in_batches[batch_of(case)].error
+    # Every line the editor reads about this input, in order.
+    got = [str(problem) for problem in error.problems]
+    assert [line for line in got if line in case.problems] == case.problems
+    printed = str(error).splitlines()
     for line in case.problems:
         assert f"  {line}" in printed
 
 
+BATCHES = sorted({batch_of(case) for case in CORPUS})
+
+
+@pytest.mark.parametrize("batch", BATCHES)
+def test_the_production_build_reports_nothing_else(batch, built_in_batches):
+    """One problem, one line: the batch's build stops on its cases' lines
+    and no other (the good stories beside them raise nothing)."""
+    cases, error, _ = built_in_batches[batch]
+    got = sorted(str(problem) for problem in error.problems)
+    assert got == sorted(line for case in cases for line in case.problems)
+
+
 @pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.id)
-def test_the_development_build_leaves_no_trace(case, baseline, tmp_path):
-    content = content_with(baseline.content, tmp_path, case.make)
-    output = build(content, tmp_path / "dev", **case.settings)
-    assert_absent(output, *case.words)
-    assert_same_site(output, baseline.output)
+def test_the_development_build_leaves_no_trace(case, built_in_batches):
+    assert_absent(built_in_batches[batch_of(case)].output, *case.words)
+
+
+@pytest.mark.parametrize("batch", BATCHES)
+def test_the_development_build_changes_nothing_else(batch, built_in_batches, baseline):
+    assert_same_site(built_in_batches[batch].output, baseline.output)
 
 
 def test_the_search_index_has_no_trace(baseline, tmp_path):
