@@ -7,6 +7,7 @@ import gzip
 import os
 import types
 
+import brotli
 from precompress.plugin import precompress
 
 PAGE = "<p>" + "a conversation between neighbours " * 40 + "</p>\n"
@@ -54,3 +55,25 @@ def test_copies_follow_the_bytes_and_the_settings(tmp_path):
     os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     _run(output, cache, PRECOMPRESS_GZIP_LEVEL=9)
     assert gzip.decompress(gz.read_bytes()).decode() == edited
+
+
+def test_small_theme_assets_get_brotlis_best_and_big_bundles_the_setting(tmp_path):
+    """Theme CSS and JS, sent with every page, are worth Brotli's slowest,
+    smallest copy; a multi-megabyte bundle (the editing UI's) is not."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    output.mkdir()
+    small = ("function play(turn) { return turn.start; }\n" * 200).encode()
+    big = b"".join(
+        f"var chunk{i} = {{name: 'part {i}', size: {i * 7 % 1000}}};\n".encode()
+        for i in range(20_000)
+    )
+    assert len(big) > 512 * 1024 > len(small)
+    (output / "player.js").write_bytes(small)
+    (output / "cms.js").write_bytes(big)
+    _run(output, cache, PRECOMPRESS_BROTLI_QUALITY=4)
+    assert (output / "player.js.br").read_bytes() == brotli.compress(
+        small, mode=brotli.MODE_TEXT, quality=11
+    )
+    assert (output / "cms.js.br").read_bytes() == brotli.compress(
+        big, mode=brotli.MODE_TEXT, quality=4
+    )

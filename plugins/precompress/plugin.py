@@ -24,7 +24,9 @@ Settings (defaults in ``settings()``):
   Brotli's maximum (11) is about 50 times slower than 6 for some 15% smaller
   files; at 10,000 stories it would take longer than the rest of the build
   (benchmarks/README.md). Theme CSS and JS, small and sent with every page,
-  get quality 11.
+  get quality 11; a bundle past ``BEST_QUALITY_MAX_BYTES`` (the editing UI's
+  5 MB Decap CMS, loaded by a few editors) gets the setting's quality: at 11
+  it alone took 16 s of every cold build.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ DEFAULTS = {
 }  # fmt: skip
 SUFFIXES = {"gzip": ".gz", "br": ".br"}
 ASSET_EXTENSIONS = (".css", ".js", ".mjs", ".svg")
+BEST_QUALITY_MAX_BYTES = 512 * 1024
 CACHE_FILE = "precompress.json"
 HASHES_FILE = "precompress.hashes.json"  # the text files' hashes, by stat
 
@@ -101,7 +104,7 @@ def compress(data: bytes, fmt: str, options: dict, path: str) -> bytes:
     import brotli
 
     quality = options["PRECOMPRESS_BROTLI_QUALITY"]
-    if path.endswith(ASSET_EXTENSIONS):
+    if path.endswith(ASSET_EXTENSIONS) and len(data) <= BEST_QUALITY_MAX_BYTES:
         quality = 11
     mode = brotli.MODE_TEXT
     return brotli.compress(data, mode=mode, quality=quality)
