@@ -591,6 +591,36 @@ def test_renaming_a_participant_updates_other_stories_cards(tmp_path):
     assert "Quentin Marsh" not in cards
 
 
+def test_replacing_a_picture_updates_other_stories_cards(tmp_path):
+    """A picture saved again under the same name gets new file names (they
+    carry its content's fingerprint): other stories' pages, unchanged
+    themselves, must name the new files on its card, not the removed ones."""
+    content = copy_content(tmp_path / "content")
+    folder = write_story(
+        content, "first-story", image="portrait.jpg", image_alt="Two neighbours"
+    )
+    Image.new("RGB", (1400, 1400), "teal").save(folder / "portrait.jpg", "JPEG")
+    write_story(content, "second-story")
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_site(content, output, cache_dir=cache, **CHEAP)
+    page = output / "stories/second-story/index.html"
+
+    def card_pictures() -> list[str]:
+        return re.findall(
+            r'src="[^"]*/(podcast-art-[0-9a-f]+-\d+\.jpg)"', page.read_text()
+        )
+
+    before = card_pictures()
+    assert before  # the first story's card shows its picture
+
+    Image.new("RGB", (1400, 1400), "orange").save(folder / "portrait.jpg", "JPEG")
+    build_site(content, output, cache_dir=cache, **CHEAP)
+    after = card_pictures()
+    assert after and after != before
+    for name in after:
+        assert (output / "stories/first-story" / name).is_file()
+
+
 # ---- Names and ids that reach URLs, headers and the page ---------------------
 
 CHEAP = {"PRECOMPRESS": False, "SITE_SEARCH_INDEX": False}

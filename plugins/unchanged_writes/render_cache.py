@@ -13,7 +13,7 @@ The key of a story page is a hash of:
   and with the folders of this machine by name: ``MACHINE_FOLDERS``);
 - what a page may show about other stories: for every published story its
   URL, title, date, summary, topics, every front-matter field (participants,
-  place, relationship...), and audio length;
+  place, relationship...), audio length, and its picture's file names;
 - the story itself: its rendered content, whether it is held back, and
   every file in its folder by its bytes (story.md, audio, transcript,
   images: content hashes, ``portal.file_hashes``).
@@ -55,6 +55,7 @@ COMPRESS_LEVEL = 1
 def _site_fields(story) -> tuple:
     audio = story.story.audio
     front = story.story.front
+    picture = story.story.picture
     return (
         story.url,
         story.title,
@@ -66,6 +67,10 @@ def _site_fields(story) -> tuple:
         front.model_dump_json() if front is not None else None,
         round(audio.duration, 3) if audio else None,
         story.story.held_back,
+        # Cards show the story's picture by file names that carry the
+        # picture's content fingerprint: a picture saved again under the
+        # same name gets new ones.
+        [art.path for art in picture.files] if picture else None,
     )
 
 
