@@ -19,6 +19,7 @@ import mutagen
 import pytest
 from mutagen.id3 import COMM
 
+from tests.stories import write_story
 from tests.support import build_site, copy_content
 
 
@@ -383,3 +384,31 @@ def test_a_changed_template_renders_every_story_page_again(tmp_path, build):
     output, log = build(THEME=str(theme))
     assert log.reused == 0
     assert all('data-marker="v2"' in page.read_text() for page in pages)
+
+
+def test_a_new_title_renders_again_only_the_pages_that_show_it(tmp_path, build):
+    """A story's page shows other stories only on its cards (related
+    conversations, more from its place): retitling one story renders again
+    its own page and the pages whose cards show it, and no other."""
+    content = copy_content(tmp_path / "content")
+    apart = {"location": None, "featured": False}
+    write_story(content, "garden-talk", topics=["gardens"], **apart)
+    write_story(content, "garden-walk", topics=["gardens"], **apart)
+    write_story(content, "river-talk", topics=["fishing"], **apart)
+    lean = {"SITE_SEARCH_INDEX": False}
+    output, log = build(**lean)
+    walk = output / "stories/garden-walk/index.html"
+    river = output / "stories/river-talk/index.html"
+    assert "Conversation garden-talk" in walk.read_text()  # its related card
+    assert "garden-talk" not in river.read_text()
+
+    story = content / "stories/garden-talk/story.md"
+    story.write_text(
+        story.read_text().replace("Conversation garden-talk", "Tending a garden")
+    )
+    output, log = build(**lean)
+    assert "Tending a garden" in walk.read_text()
+    # The retitled story's two pages (story and embed) and the page showing
+    # its card (two, one key) are rendered; the river story's two are not.
+    assert log.reused == 2
+    assert "Tending a garden" not in river.read_text()

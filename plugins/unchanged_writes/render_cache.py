@@ -11,15 +11,19 @@ The key of a story page is a hash of:
   content file outside the story folders (pages, data, images), all by
   their names and bytes, and the settings (but where the output is written,
   and with the folders of this machine by name: ``MACHINE_FOLDERS``);
-- what a page may show about other stories: for every published story its
+- what the page shows of other stories: the cards of the stories its
+  record names (``related_stories`` and ``more_from_place``), each by its
   URL, title, date, summary, topics, every front-matter field (participants,
-  place, relationship...), audio length, and its picture's file names;
+  place, relationship...), audio length and picture's file names
+  (``SITE_FIELDS``), and its place's name, address and count of stories;
 - the story itself: its rendered content, whether it is held back, and
   every file in its folder by its bytes (story.md, audio, transcript,
   images: content hashes, ``portal.file_hashes``).
 
-A template that shows anything else about other stories must add it to
-``SITE_FIELDS`` (or switch the cache off with ``RENDER_CACHE = False``).
+So an edit to one story's title renders again only its own page and the
+pages whose cards show it, not every story's. A template that shows
+anything else about other stories must add it to ``_shown_of_others`` (or
+switch the cache off with ``RENDER_CACHE = False``).
 Every key is made of content, never of modification times, and the pages
 themselves are kept in the cache folder (``CACHE_PATH/render/*.html.gz``,
 with ``CACHE_PATH/render_cache.json`` naming each page's key), not looked
@@ -75,6 +79,17 @@ def _site_fields(story) -> tuple:
 
 
 SITE_FIELDS = _site_fields
+
+
+def _shown_of_others(record) -> tuple:
+    """What a story's page shows of other stories (partials/related_stories.html):
+    their cards, and its place with the number of stories recorded there."""
+    place = record.place_state
+    return (
+        [SITE_FIELDS(other) for other in record.related_stories],
+        [SITE_FIELDS(other) for other in record.more_from_place],
+        (place.name, place.url, place.count) if place else None,
+    )
 
 
 def _content_digest(content: str, skip: tuple[str, ...]) -> str:
@@ -176,8 +191,7 @@ class RenderCache:
             # page's own key covers its story).
             stamps = [tree_digest(*roots)]
             stamps.append(_content_digest(content, story_roots))
-            site = [SITE_FIELDS(story) for story in context.get("articles", [])]
-            self._build_key = _hash(stamps, _settings_text(settings), site)
+            self._build_key = _hash(stamps, _settings_text(settings))
         return self._build_key
 
     def key(self, article, context) -> str:
@@ -200,6 +214,7 @@ class RenderCache:
             article.content,
             article.story.held_back,
             files,
+            _shown_of_others(article.story),
         )
 
     def _stored(self, name: str, key: str) -> str:
