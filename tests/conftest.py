@@ -99,32 +99,10 @@ def pytest_configure(config):
     config.add_cleanup(lambda: os.environ.pop(RENDITIONS_ENV, None))
 
 
-def _shares_a_module_fixture(item) -> bool:
-    """Whether the test uses a fixture made once for its module (or class),
-    like a site several tests assert on. (pytest has no public way to ask a
-    collected item for its fixtures' scopes; ``_fixtureinfo`` is the one.)"""
-    info = getattr(item, "_fixtureinfo", None)
-    definitions = getattr(info, "name2fixturedefs", {}) or {}
-    return any(
-        defs and defs[-1].scope in ("module", "class") for defs in definitions.values()
-    )
-
-
-# Before pytest-xdist reads the groups (its hook is registered later, so it
-# would otherwise run first).
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
-        # With ``--dist loadgroup`` (./dev test), the tests sharing a module's
-        # fixture run on one xdist worker, so it is made once, not on each;
-        # a module whose tests each build a site of their own as well sets
-        # SPREAD_OVER_WORKERS = True to be spread instead.
-        if _shares_a_module_fixture(item) and not getattr(
-            item.module, "SPREAD_OVER_WORKERS", False
-        ):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(autouse=True)
