@@ -363,6 +363,13 @@ def _story_hint(dotted: str) -> str:
     return FIELD_HELP.get(dotted, "")
 
 
+def _topics_hint(topics: list[str]) -> str:
+    hint = "Topics, separated by commas, like: faith, family"
+    if topics:
+        hint += ". In use: " + ", ".join(sorted(topics, key=str.lower))
+    return hint + "."
+
+
 def story_fields(choices: Choices) -> list[dict]:
     """The story form: every field of ``portal.schema.Story``, then the body."""
     question_options = [
@@ -377,11 +384,10 @@ def story_fields(choices: Choices) -> list[dict]:
                 for key, label in schema.RELATIONSHIPS.items()
             ]
         },
-        "topics": {
-            "widget": "select",
-            "multiple": True,
-            "options": sorted(choices.topics, key=str.lower),
-        },
+        # A list an editor types into (comma-separated), not a choice among
+        # the topics in use: a story may bring a new topic. The ones in use
+        # are named under the field, to be reused as they are written.
+        "topics": {"widget": "list", "hint": _topics_hint(choices.topics)},
         "chapters.question": {"widget": "select", "options": question_options},
         "participants": {"label_singular": "participant", "summary": "{{fields.name}}"},
         "chapters": {
