@@ -62,7 +62,7 @@ def prerender(writer, template, context, first: dict) -> set[str]:
     for article in context.get("articles", []):
         if article.template != template_name or not article.save_as:
             continue
-        if not cache.is_current(article.save_as, cache.key(article, context)):
+        if not cache.is_current(article.save_as, cache.key(article)):
             pending.append(article)
     if count <= 1 or len(pending) < MIN_ITEMS:
         return set()

@@ -177,7 +177,7 @@ class RenderCache:
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 self.previous = {}  # unreadable: every page is rendered again
 
-    def _build(self, context) -> str:
+    def _build(self) -> str:
         if self._build_key is None:
             settings = self.settings
             content = settings["PATH"]
@@ -194,13 +194,13 @@ class RenderCache:
             self._build_key = _hash(stamps, _settings_text(settings))
         return self._build_key
 
-    def key(self, article, context) -> str:
+    def key(self, article) -> str:
         known = self._keys.get(id(article))
         if known is None:
-            known = self._keys[id(article)] = self._key(article, context)
+            known = self._keys[id(article)] = self._key(article)
         return known
 
-    def _key(self, article, context) -> str:
+    def _key(self, article) -> str:
         folder = article.story.folder
         files = [
             (name, self.hashes.sha256(os.path.join(folder, name)))
@@ -210,7 +210,7 @@ class RenderCache:
         # The metadata comes from story.md (its hash is in ``files``) and the
         # settings (in the build key), so it needs no hashing of its own.
         return _hash(
-            self._build(context),
+            self._build(),
             article.content,
             article.story.held_back,
             files,

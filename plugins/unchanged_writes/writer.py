@@ -79,7 +79,7 @@ class UnchangedWriter(BufferingWriter):
         if self.prerendered is None:
             self.prerendered = set()  # before forking: workers must not recurse
             self.prerendered = prerender(self, template, context, kwargs)
-        key = cache.key(article, context)
+        key = cache.key(article)
         stored = cache.stored_page(name, key)
         ahead = name in self.prerendered
         if stored is not None:
