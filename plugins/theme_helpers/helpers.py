@@ -11,6 +11,8 @@ from pelican import signals
 from portal.sizes import human_size
 from portal.timecode import format_timecode, iso8601_duration, whole_seconds
 
+from . import cards
+
 
 def duration_words(seconds: float) -> str:
     """ "45 min", "1 hr 5 min", "38 sec": how people say a length.
@@ -78,11 +80,17 @@ FILTERS = {
 }
 
 
+GLOBALS = {"story_card": cards.story_card}
+
+
 def add_filters(generator):
     env = getattr(generator, "env", None)
     if env is not None:
         env.filters.update(FILTERS)
+        env.globals.update(GLOBALS)
 
 
 def register():
     signals.generator_init.connect(add_filters)
+    signals.initialized.connect(cards.forget)
+    signals.finalized.connect(cards.forget)
