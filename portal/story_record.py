@@ -81,8 +81,9 @@ class StoryRecord:
 
     # ---- Transcript and chapters (transcripts) -----------------------------
     # The transcript's cues, its turns grouped in sections, and the "who
-    # speaks when" timeline: loaded from the transcript cache when used
-    # (plugins.transcripts.stored.Loaded); None/empty without a transcript.
+    # speaks when" timeline: loaded from the transcript's entry in the cache
+    # when used (plugins.transcripts.store.Loaded); None/empty without a
+    # transcript.
     transcript: Any = None
     transcript_sections: Any = dataclasses.field(default_factory=list)
     transcript_timeline: Any = None
@@ -91,6 +92,13 @@ class StoryRecord:
     # transcript or audio), every start inside the audio.
     chapters: list[dict] = dataclasses.field(default_factory=list)
     chapter_source: str | None = None
+    # What other pages show of the transcript, kept small so they load
+    # none of it: the timeline as the share card draws it
+    # (plugins.transcripts.answers.Outline, None without a timeline), and
+    # the first thing said in answer in each chapter that names a guide
+    # question ((start, end) -> answers.Quote), for the question index.
+    transcript_outline: Any = None
+    chapter_answers: dict = dataclasses.field(default_factory=dict)
     # Output paths (site-relative) of the transcript files by format
     # ("vtt", "srt", "json") and of chapters.json; None when there are none.
     transcript_outputs: dict[str, str] | None = None

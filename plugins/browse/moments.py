@@ -17,15 +17,6 @@ from .groups import Group
 
 logger = logging.getLogger(__name__)
 
-QUOTE_LENGTH = 180
-
-
-@dataclasses.dataclass
-class Quote:
-    speaker: str
-    text: str
-    turn: int | None
-
 
 @dataclasses.dataclass
 class Moment:
@@ -35,7 +26,8 @@ class Moment:
     start: float
     end: float | None
     question: str
-    quote: Quote | None
+    # The first thing said in answer (transcripts/answers.py: Quote), or None.
+    quote: object | None
 
     @property
     def timecode(self) -> str:
@@ -85,40 +77,6 @@ def chapters_of(story) -> list[dict]:
     return out
 
 
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) <= QUOTE_LENGTH:
-        return text
-    cut = text[:QUOTE_LENGTH].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
-
-
-def answer_quote(story, start: float, end: float | None) -> Quote | None:
-    """The first thing said in answer inside [start, end).
-
-    The chapter usually opens with the question being asked; the answer is
-    the first turn that is not itself a question."""
-    cues = story.story.transcript or []
-    inside = [
-        cue
-        for cue in cues
-        if cue.start >= start - 0.01 and (end is None or cue.start < end)
-    ]
-    if not inside:
-        return None
-    chosen = next(
-        (cue for cue in inside if not cue.text.rstrip().endswith("?")), inside[0]
-    )
-    # Join the rest of that speaker's turn so the quote is a whole thought.
-    turn = getattr(chosen, "turn", None)
-    text = " ".join(
-        cue.text
-        for cue in inside
-        if cue is chosen or (turn and getattr(cue, "turn", None) == turn)
-    )
-    return Quote(chosen.speaker or "", _clip(text), turn or None)
-
-
 def question_index(stories, questions, urls: dict) -> list[QuestionGroup]:
     """One group a guide question, in the guide's order, with its moments."""
     keys = {question.key for question in questions}
@@ -149,7 +107,7 @@ def question_index(stories, questions, urls: dict) -> list[QuestionGroup]:
                     start=start,
                     end=end,
                     question=key,
-                    quote=answer_quote(story, start, end),
+                    quote=story.story.chapter_answers.get((start, end)),
                 )
             )
     return [

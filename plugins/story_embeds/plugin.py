@@ -71,23 +71,9 @@ def share_card(story, settings, colours: palette.Palette | None = None) -> Share
     bits = [meta.relationship_label]
     if meta.location:
         bits.append(meta.location.name)
-    timeline = story.story.transcript_timeline
-    bars, lanes = (), 0
-    if timeline:
-        # Read once: the story's timeline is loaded on use (transcripts/stored.py)
-        # and each attribute of the stand-in looks it up.
-        duration, all_lanes = timeline.duration, timeline.lanes
-        lane_of = {lane.speaker: index for index, lane in enumerate(all_lanes)}
-        bars = tuple(
-            (
-                round(bar.start / duration, 4),
-                round(bar.end / duration, 4),
-                lane_of[bar.speaker],
-                bar.voice,
-            )
-            for bar in timeline.bars
-        )
-        lanes = len(all_lanes)
+    # The timeline as the card draws it, made with the transcript's entry
+    # (transcripts/answers.py): the transcript itself is not loaded.
+    outline = story.story.transcript_outline
     campaign = settings.get("CAMPAIGN", {})
     return ShareCard(
         title=story.title,
@@ -95,8 +81,8 @@ def share_card(story, settings, colours: palette.Palette | None = None) -> Share
         line=" · ".join(bits),
         campaign=settings.get("SITENAME", ""),
         organization=campaign.get("organization", ""),
-        bars=bars,
-        lanes=lanes,
+        bars=outline.bars if outline else (),
+        lanes=outline.lanes if outline else 0,
         picture=story.story.picture.small.file if story.story.picture else "",
         colours=colours,
     )

@@ -45,15 +45,12 @@ from portal.questions import load_questions
 from portal.writing import reuse, write_if_changed
 
 from . import chapters as chapter_sources
-from . import formats
-from .cache import TranscriptCache
-from .checks import transcript_findings
-from .stored import CUES, SECTIONS, TIMELINE, Loaded, StoredTranscript, forget
-from .transcript import TranscriptError, read_transcript
+from . import formats, store
+from .transcript import TranscriptError
 
 logger = logging.getLogger(__name__)
 WRITTEN_MANIFEST = "written.json"
-_cache: TranscriptCache | None = None  # the running build's (check_stories)
+_store: store.TranscriptStore | None = None  # the running build's (check_stories)
 
 
 def question_wording(content_path: str) -> dict[str, str]:
@@ -69,38 +66,53 @@ def _line(story, *field) -> int | None:
     return line_of(story.story.lines, field)
 
 
+def _inputs(story) -> store.Inputs:
+    """What the story's transcript entry is made from (raises
+    ``StoryPathError`` for a transcript named outside the story folder)."""
+    meta, audio = story.story.front, story.story.audio
+    participants = tuple(meta.participant_names)
+    return store.Inputs(
+        path=story_file(story.story.folder, meta.transcript),
+        name=os.path.basename(meta.transcript),
+        speakers=participants + ((meta.facilitator,) if meta.facilitator else ()),
+        participants=participants,
+        duration=audio.duration,
+        audio_name=audio.filename,
+        front_chapters=tuple(
+            store.ChapterMark(float(c.start), str(c.title), c.question)
+            for c in meta.chapters
+        ),
+        audio_chapters=tuple(
+            store.ChapterMark(float(c.start), str(c.title)) for c in audio.chapters
+        ),
+    )
+
+
 def check_stories(generator, stories, report):
-    global _cache
-    _cache = TranscriptCache(generator.settings.get("CACHE_PATH"))
-    files = []
+    global _store
+    _store = store.TranscriptStore(generator.settings.get("CACHE_PATH"))
+    inputs = {}
     for story in stories:
         if story.story.front.transcript:
             try:
-                path = story_file(story.story.folder, story.story.front.transcript)
+                inputs[id(story)] = _inputs(story)
             except StoryPathError:
-                continue
-            files.append((path, os.path.basename(story.story.front.transcript)))
-    _cache.prefetch(files, parallel.workers(generator.settings))
+                continue  # reported by check_story
+    _store.prefetch(list(inputs.values()), parallel.workers(generator.settings))
     generator.context["chapter_questions"] = question_wording(
         generator.settings["PATH"]
     )
     for story in stories:
         check_story(story, report)
-    _cache.save()
+    _store.finish()
 
 
 def check_story(story, report) -> None:
     meta = story.story.front
     audio = story.story.audio
-    participants = meta.participant_names
-    speakers = participants + ([meta.facilitator] if meta.facilitator else [])
-    transcript = None
-    if meta.transcript:
-        transcript = _read(story, report)
-    if transcript is not None:
-        for finding in transcript_findings(
-            transcript, speakers, audio.duration, audio.filename, participants
-        ):
+    stored = _entry(story, report) if meta.transcript else None
+    if stored is not None:
+        for finding in stored.checked.findings:
             report(
                 Problem(
                     story.story.source,
@@ -111,66 +123,55 @@ def check_story(story, report) -> None:
                     Severity.WARNING if finding.warning else Severity.ERROR,
                 )
             )
-    choice = chapter_sources.choose_chapters(
-        meta.chapters,
-        transcript.chapters if transcript else [],
-        audio.chapters,
-        audio.duration,
-    )
+        choice = stored.checked.choice
+    else:
+        choice = chapter_sources.choose_chapters(
+            meta.chapters, [], audio.chapters, audio.duration
+        )
     for late in choice.late:
         # Front-matter chapters past the end are content_checks' to report;
         # here they are only left out of the page and chapters.json.
         if late.source != chapter_sources.FRONT_MATTER:
             _report_late_chapter(story, late, report)
 
-    cues = transcript.cues if transcript else None
-    story.story.chapters = choice.chapters
-    story.story.chapter_source = choice.source
-    story.story.transcript = None
-    story.story.transcript_sections = []
-    story.story.transcript_timeline = None
-    if cues:
-        # The cues, sections and timeline go to disk, not on the story: at
-        # 10,000 stories they would not fit in memory (stored.py). The
-        # story's attributes load them while a page or file is made.
-        stored = StoredTranscript.store(
-            _cache,
-            story_file(story.story.folder, meta.transcript),
-            os.path.basename(meta.transcript),
-            cues,
-            choice.chapters,
-            participants,
-            audio.duration,
-        )
-        story.story.transcript = Loaded(stored, CUES)
-        story.story.transcript_sections = Loaded(stored, SECTIONS)
+    record = story.story
+    record.chapters = choice.chapters
+    record.chapter_source = choice.source
+    record.transcript = None
+    record.transcript_sections = []
+    record.transcript_timeline = None
+    record.transcript_outline = None
+    record.chapter_answers = {}
+    record.transcript_outputs = None
+    if stored is not None and stored.checked.has_cues:
+        # The cues, sections and timeline stay in the entry, not on the
+        # story: at 10,000 stories they would not fit in memory (store.py).
+        # The story's fields load them while a page or file is made.
+        record.transcript = store.Loaded(stored, store.CUES)
+        record.transcript_sections = store.Loaded(stored, store.SECTIONS)
         if audio.duration > 0:  # build_timeline draws nothing without a length
-            story.story.transcript_timeline = Loaded(stored, TIMELINE)
-    if cues:
-        story.story.transcript_outputs = {
+            record.transcript_timeline = store.Loaded(stored, store.TIMELINE)
+        record.transcript_outline = stored.checked.outline
+        record.chapter_answers = stored.checked.answers
+        record.transcript_outputs = {
             fmt: outputs.transcript_path(story, fmt) for fmt in ("vtt", "srt", "json")
         }
-    else:
-        story.story.transcript_outputs = None
-    story.story.chapters_path = (
-        outputs.chapters_path(story) if choice.chapters else None
-    )
+    record.chapters_path = outputs.chapters_path(story) if choice.chapters else None
 
 
-def _read(story, report):
-    name = story.story.front.transcript
+def _entry(story, report) -> store.Stored | None:
+    """The story's transcript entry; None (reported) when it cannot be read."""
     try:
-        path = story_file(story.story.folder, name)
-        if _cache is None:
-            return read_transcript(path, os.path.basename(name))
-        return _cache.read(path, os.path.basename(name))
+        inputs = _inputs(story)
+        if _store is None:
+            return store.TranscriptStore(None).checked(inputs)
+        return _store.checked(inputs)
     except (StoryPathError, TranscriptError) as error:
-        problem = getattr(error, "problem", str(error))
         report(
             Problem(
                 story.story.source,
                 "transcript",
-                problem,
+                error.problem,
                 error.fix,
                 _line(story, "transcript"),
             )
@@ -271,8 +272,8 @@ class TranscriptFilesGenerator:
 
 
 def forget_loaded(pelican) -> None:
-    """The build is over: drop the transcripts still loaded (stored.py)."""
-    forget()
+    """The build is over: drop the transcripts still loaded (store.py)."""
+    store.forget()
 
 
 def get_generators(pelican):
