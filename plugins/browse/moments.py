@@ -57,8 +57,9 @@ class QuestionGroup(Group):
 def chapters_of(story) -> list[dict]:
     """The chapters the story page shows, in page order.
 
-    The transcripts plugin merges front matter, transcript and audio
-    chapters into ``chapter_list``; without it, the front matter's."""
+    The transcripts plugin chooses them from the front matter, the
+    transcript or the audio (the record's ``chapters``); without them, the
+    front matter's."""
     merged = story.story.chapters
     if merged:
         return [dict(chapter) for chapter in merged]

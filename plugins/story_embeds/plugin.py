@@ -114,8 +114,7 @@ class StoryEmbedsGenerator(Generator):
         ]
         # A cold build draws every card: on every core, before the loop below
         # finds them cached (benchmarks/README.md). In batches: a card holds
-        # a bar for every cue, too much to hold for 10,000 stories at once,
-        # and each story's transcript is loaded once (transcripts/stored.py).
+        # a bar for every cue, too much to hold for 10,000 stories at once.
         workers = parallel.workers(self.settings)
         colours = palette.campaign_colours(self.settings).subset(CARD_COLOURS)
         for first in range(0, len(stories), CARD_BATCH):

@@ -1,17 +1,19 @@
 """Transcripts and chapters of stories: checked, shown, and published as files.
 
 While the approval gate inspects stories (``portal.signals.story_parts``),
-every story with audio gets:
+every story with audio gets, on its record (``article.story``):
 
 - ``transcript``: its cues (``transcript.Cue``: number, start, end, speaker,
   text, turn) or None when it has no transcript;
-- ``chapter_list``: ``[{start, end, title, question}]`` from the front
+- ``chapters``: ``[{start, end, title, question}]`` from the front
   matter, else the transcript's NOTE chapters, else the audio's chapters;
 - ``transcript_sections`` (chapters holding speaker turns) and
   ``transcript_timeline`` (the conversation timeline), for the story page;
-  these three are ``stored.Loaded`` stand-ins: the parsed transcript is kept
-  on disk, not on the story, and read while a page or file uses it
-  (``stored.py``: 10,000 stories' transcripts do not fit in memory);
+  these three are ``store.Loaded`` stand-ins: the parsed transcript stays in
+  its entry in the cache, not on the story, and is read while a page or file
+  uses it (``store.py``: 10,000 stories' transcripts do not fit in memory);
+- ``transcript_outline`` and ``chapter_answers``: what the share card and
+  the question index show of it (``answers.py``), small, on the record;
 - ``transcript_outputs`` = ``{"vtt", "srt", "json"}`` site-relative paths
   and ``chapters_path``, set only when those files will be written.
 

@@ -33,7 +33,7 @@ class Bar:
     turn: int
     cue: int
 
-    __reduce__ = by_fields  # quick to read back (stored.py)
+    __reduce__ = by_fields  # quick to read back (store.py)
 
 
 # slots: one object per cue or turn, millions at 10,000 stories

@@ -43,7 +43,7 @@ def by_fields(self):
     """``__reduce__`` of the slots dataclasses: the class and its fields in
     order, read back with one ``__init__`` call. About twice as fast to
     unpickle as dataclasses' own slots ``__setstate__``, and every story's
-    transcript is read back from disk a few times a build (stored.py)."""
+    transcript is read back from disk a few times a build (store.py)."""
     return (type(self), tuple(getattr(self, name) for name in self.__slots__))
 
 

@@ -22,7 +22,7 @@ class Turn:
     end: float
     cues: list[Cue]
 
-    __reduce__ = by_fields  # quick to read back (stored.py)
+    __reduce__ = by_fields  # quick to read back (store.py)
 
 
 # slots: one object per cue or turn, millions at 10,000 stories
