@@ -99,6 +99,21 @@ def reset_sitemap(page_queue: list) -> None:
     generator.page_queue = page_queue
 
 
+# A digest of the code that reads content files (set by the story_reader
+# plugin when a build starts), mixed into each file's stamp in Pelican's
+# reader cache: what was read by other code is read again.
+_reading_code = b""
+
+
+def key_reads_by_code(digest: str) -> None:
+    """Key Pelican's reader cache by the reading code as well as each file's
+    bytes: after an upgrade of that code (a new field, a new check) every
+    file is read again, and an unchanged story.md cannot keep what the old
+    code made of it."""
+    global _reading_code
+    _reading_code = digest.encode("utf-8")
+
+
 def make_reader_cache_safe() -> None:
     """Pelican's reader cache, safe to share and to interrupt (once a process).
 
@@ -133,8 +148,9 @@ def make_reader_cache_safe() -> None:
 
 def _file_stamp(self, filename):
     """Pelican's stamp of a content file, but never by reading a special file
-    (a FIFO blocks, a device never ends: the reader refuses both) and, for a
-    hash, a block at a time (Pelican reads the whole file into memory)."""
+    (a FIFO blocks, a device never ends: the reader refuses both), for a
+    hash, a block at a time (Pelican reads the whole file into memory), and
+    with the reading code's digest in the hash (``key_reads_by_code``)."""
     from portal.paths import special_kind
 
     if special_kind(filename):
@@ -152,6 +168,7 @@ def _file_stamp(self, filename):
         digest = hashlib.new(method)
     except (ValueError, TypeError):
         return ""
+    digest.update(_reading_code + b"\0")
     try:
         with open(filename, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):

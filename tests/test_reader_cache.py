@@ -1,10 +1,10 @@
-"""Pelican's cache of read stories: keyed by content, dropped on new code.
+"""Pelican's cache of read stories: keyed by content and by the reading code.
 
 The cache is keyed by each file's bytes (``CHECK_MODIFIED_METHOD``), so a
 fresh checkout, whose files all have new modification times, reads nothing
-again; and it is thrown away when the reading code changes, since an upgrade
-of the portal (a new field, a new check) would otherwise keep what the old
-code read from every unchanged story.md."""
+again; and by the reading code (``portal.pelican_private.key_reads_by_code``),
+since an upgrade of the portal (a new field, a new check) would otherwise
+keep what the old code read from every unchanged story.md."""
 
 from __future__ import annotations
 
@@ -25,11 +25,10 @@ FRESH_PAGES = {"RENDER_CACHE": False, "PRECOMPRESS": False, "SITE_SEARCH_INDEX":
 def upgraded_reader(monkeypatch):
     """Make the reader's code look changed (or not), and make every fresh
     read visible: the body it returns ends with "Read again." in a paragraph."""
-    import story_reader.code_stamp as code_stamp
     import story_reader.reader as reader_module
 
     def use(digest: str):
-        monkeypatch.setattr(code_stamp, "code_digest", lambda: digest)
+        monkeypatch.setattr(reader_module, "code_digest", lambda: digest)
 
     def reread():
         original = reader_module.FrontMatterMarkdownReader.read

@@ -23,7 +23,9 @@ from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime
 from slugify import slugify
 
-from portal import frontmatter, paths, skipped
+import portal
+from portal import frontmatter, paths, pelican_private, skipped
+from portal.code_digest import tree_digest
 from portal.problems import Problem, StoryContentError, record_problems
 from portal.schema import PageFrontMatter, Story, describe_errors
 from portal.sizes import human_size
@@ -364,11 +366,25 @@ def check_pages(generator):
         raise StoryContentError(problems)
 
 
+def code_digest() -> str:
+    """A hash of the reading code's source files (this plugin and
+    ``portal/``: schema, front matter, problems), by content: checkouts and
+    copies change modification times, not the code."""
+    return tree_digest(
+        os.path.dirname(os.path.abspath(__file__)),
+        os.path.dirname(os.path.abspath(portal.__file__)),
+        suffixes=(".py",),
+    )
+
+
+def key_reads_by_code(pelican) -> None:
+    pelican_private.key_reads_by_code(code_digest())
+
+
 def register():
-    from .code_stamp import forget_stale_reads
     from .prefetch import prefetch
 
-    signals.initialized.connect(forget_stale_reads)
+    signals.initialized.connect(key_reads_by_code)
     signals.readers_init.connect(add_reader)
     signals.article_generator_init.connect(prefetch)
     signals.article_generator_finalized.connect(report_skipped)
