@@ -164,11 +164,17 @@ def test_the_workflow_checks_pull_requests_and_publishes_main():
         assert stories["with"]["lfs"] is True
         portal = step(job, "Get the portal's code")
         assert portal["with"]["path"] == ".portal"
-        # The build cache (keyed by content inside) is kept between runs,
-        # restored after the portal's checkout, which would empty it.
+        # The build cache (keyed by content inside) and the last published
+        # site (built beside, its unchanged files linked) are kept between
+        # runs, restored after the portal's checkout, which would empty them;
+        # the same folders in both jobs (actions/cache matches on them).
         cache = step(job, "Keep the build cache between runs")
         assert cache["uses"].startswith("actions/cache@")
-        assert cache["with"]["path"] == ".portal/cache"
+        assert cache["with"]["path"].split() == [
+            ".portal/cache",
+            "public",
+            ".portal/output-media",
+        ]
         assert "github.run_id" in cache["with"]["key"]
         assert "stories-cache-publish-" in cache["with"]["restore-keys"]
         assert job["steps"].index(cache) > job["steps"].index(portal)
@@ -179,6 +185,9 @@ def test_the_workflow_checks_pull_requests_and_publishes_main():
     assert build["run"] == (
         "python -m invoke --search-root .portal publish --content content"
     )
+    # The site is built where the cache step keeps it (the audio's own
+    # folder is STORY_MEDIA_OUTPUT_PATH's default, .portal/output-media).
+    assert build["env"]["OUTPUT_PATH"] == "${{ github.workspace }}/public"
     # Secrets reach only the step that deploys, through the environment.
     assert (
         build["env"]["AWS_SECRET_ACCESS_KEY"] == "${{ secrets.AWS_SECRET_ACCESS_KEY }}"
