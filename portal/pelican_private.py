@@ -99,17 +99,18 @@ def reset_sitemap(page_queue: list) -> None:
     generator.page_queue = page_queue
 
 
-# A digest of the code that reads content files (set by the story_reader
-# plugin when a build starts), mixed into each file's stamp in Pelican's
-# reader cache: what was read by other code is read again.
+# A digest of the code that reads content files and of the settings it
+# reads with (set by the story_reader plugin when a build starts), mixed
+# into each file's stamp in Pelican's reader cache: what was read by other
+# code, or with other settings, is read again.
 _reading_code = b""
 
 
 def key_reads_by_code(digest: str) -> None:
-    """Key Pelican's reader cache by the reading code as well as each file's
-    bytes: after an upgrade of that code (a new field, a new check) every
-    file is read again, and an unchanged story.md cannot keep what the old
-    code made of it."""
+    """Key Pelican's reader cache by the reading code (and its settings) as
+    well as each file's bytes: after an upgrade of that code (a new field, a
+    new check) or a change of how Markdown is rendered, every file is read
+    again, and an unchanged story.md cannot keep what was made of it before."""
     global _reading_code
     _reading_code = digest.encode("utf-8")
 

@@ -98,3 +98,19 @@ def test_a_fresh_checkout_with_the_cache_reads_only_what_changed(
     edited_page = (output / "stories/edited-story/index.html").read_text()
     assert "After the edit." in edited_page
     assert "Read again." in edited_page
+
+
+def test_reads_are_fresh_after_markdown_settings_change(tmp_path):
+    """How Markdown is rendered is a setting: a story.md read with other
+    settings is read again, not served from the cache."""
+    content = tmp_path / "content"
+    write_story(content, "cached-story", body='She said "maybe" -- then laughed.')
+    cache = tmp_path / "cache"
+    output = build_site(content, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
+    assert "“maybe” – then laughed" in _story_page(output)  # smarty's quotes
+
+    plain = {"output_format": "html5", "extension_configs": {}}
+    output = build_site(
+        content, tmp_path / "out", cache_dir=cache, MARKDOWN=plain, **FRESH_PAGES
+    )
+    assert 'She said "maybe" -- then laughed.' in _story_page(output)

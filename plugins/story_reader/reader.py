@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import hashlib
+import json
 import logging
 import os
 import re
@@ -377,8 +379,21 @@ def code_digest() -> str:
     )
 
 
+# The settings what a file is read into depends on: the content folder
+# (messages name files from it; which files are stories), and how Markdown
+# is rendered.
+READING_SETTINGS = ("PATH", "ARTICLE_PATHS", "MARKDOWN")
+
+
+def reading_digest(settings) -> str:
+    """The reading code and the settings it reads with, by content."""
+    used = {name: settings.get(name) for name in READING_SETTINGS}
+    text = json.dumps(used, sort_keys=True, default=str)
+    return code_digest() + ":" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def key_reads_by_code(pelican) -> None:
-    pelican_private.key_reads_by_code(code_digest())
+    pelican_private.key_reads_by_code(reading_digest(pelican.settings))
 
 
 def register():
