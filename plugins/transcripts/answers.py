@@ -8,25 +8,37 @@ loads the story's whole transcript."""
 from __future__ import annotations
 
 import dataclasses
+import struct
 
 QUOTE_LENGTH = 180
+# One bar of an outline: start and end (fractions of the audio, as Python
+# floats, exactly), lane and voice (small numbers: one a speaker).
+_BAR = struct.Struct("<ddBB")
 
 
 @dataclasses.dataclass(frozen=True)
 class Outline:
     """The timeline for the share card: (start fraction, end fraction, lane,
-    voice) of each bar, and the number of lanes (speakers)."""
+    voice) of each bar, and the number of lanes (speakers).
 
-    bars: tuple[tuple[float, float, int, int], ...]
+    Every published story's record holds its outline for the whole build, so
+    the bars are kept packed: 18 bytes a bar, not some 150 of tuples and
+    floats (a 300-cue story's outline is 5 KB, 10,000 stories' 54 MB)."""
+
+    packed: bytes
     lanes: int
+
+    @property
+    def bars(self) -> tuple[tuple[float, float, int, int], ...]:
+        return tuple(_BAR.iter_unpack(self.packed))
 
 
 def outline(timeline) -> Outline:
     duration = timeline.duration
     lane_of = {lane.speaker: index for index, lane in enumerate(timeline.lanes)}
     return Outline(
-        bars=tuple(
-            (
+        packed=b"".join(
+            _BAR.pack(
                 round(bar.start / duration, 4),
                 round(bar.end / duration, 4),
                 lane_of[bar.speaker],
