@@ -225,7 +225,8 @@ class TranscriptFilesGenerator:
             cues = story.story.transcript
             paths = story.story.transcript_outputs
             if cues and paths:
-                key = getattr(getattr(cues, "stored", None), "key", None)
+                # The entry the cues come from (None without a cache folder).
+                key = cues.stored.key
                 files = [paths[kind] for kind in ("vtt", "srt", "json")]
                 if key is not None:
                     current[paths["vtt"]] = key
