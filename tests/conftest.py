@@ -8,7 +8,9 @@ Sites
   folder's Path. Read it, never change it.
 - ``site_server`` (session): ``sample_site`` served by ``portal.devserver``
   (with HTTP Range) on a free port in a thread; the base URL, no final slash.
-- To build a site of your own, use ``tests.support.build_site``.
+- To build a site of your own, use ``tests.support.build_site``; for a
+  module fixture whose tests only read the site it builds, build it once
+  for all workers with ``tests.support.built_once``.
 
 Browser
 - ``browser`` (session): Debian's Chromium driven by Playwright (sync API).
@@ -33,11 +35,10 @@ import pathlib
 import shutil
 import tempfile
 
-import filelock
 import pytest
 
 from portal import devserver, locks
-from tests.support import CONTENT, PROJECT_ROOT, RENDITIONS_ENV, build_site
+from tests.support import CONTENT, PROJECT_ROOT, RENDITIONS_ENV, build_site, built_once
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -125,26 +126,21 @@ def project_root() -> pathlib.Path:
 
 
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory, request) -> pathlib.Path:
+def sample_site(request) -> pathlib.Path:
     """The committed sample content built once a run (pelicanconf.py).
 
     Under pytest-xdist the first worker to ask builds it in the run's own
     temporary folder (the parent of each worker's) while holding a lock;
-    the others wait for it and share it. Tests only read it.
+    the others wait for it and share it (``tests.support.built_once``).
+    Tests only read it.
 
     Stories in content/ change as editors work: assert on the site's shape,
     not on particular sample stories."""
-    shared = tmp_path_factory.getbasetemp()
-    if hasattr(request.config, "workerinput"):
-        shared = shared.parent
-    base = shared / "sample-site"
-    built = base / "built"  # written last: the build finished
-    with filelock.FileLock(str(shared / "sample-site.lock")):
-        if not built.exists():
-            shutil.rmtree(base, ignore_errors=True)
-            build_site(CONTENT, base / "output", cache_dir=base / "cache")
-            built.touch()
-    return base / "output"
+
+    def build(base: pathlib.Path) -> pathlib.Path:
+        return build_site(CONTENT, base / "output", cache_dir=base / "cache")
+
+    return built_once(request, build)
 
 
 @pytest.fixture(scope="session")

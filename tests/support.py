@@ -13,11 +13,16 @@ from __future__ import annotations
 import atexit
 import os
 import pathlib
+import pickle
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
+from typing import TypeVar
 
+import filelock
 import jinja2
 from pelican import Pelican
 from pelican.log import LimitFilter
@@ -155,6 +160,62 @@ def build_site(
         # wait for this one forever.
         locks.release_cache(settings["CACHE_PATH"])
     return output
+
+
+T = TypeVar("T")  # what a build shared by the workers returns
+
+
+def run_folder(request) -> pathlib.Path:
+    """The test run's own temporary folder, the same for every xdist worker
+    (the parent of each worker's basetemp; without xdist, the basetemp)."""
+    basetemp = request.getfixturevalue("tmp_path_factory").getbasetemp()
+    return basetemp.parent if hasattr(request.config, "workerinput") else basetemp
+
+
+def built_once(request, build: Callable[[pathlib.Path], T]) -> T:
+    """What ``build(folder)`` returns, built once a test run for all workers.
+
+    For a module- or session-scoped fixture whose tests only *read* what it
+    builds (a site, say)::
+
+        @pytest.fixture(scope="module")
+        def green_site(request):
+            def build(base):
+                content = copy_content(base / "content")
+                return build_site(content, base / "out", ...)
+
+            return built_once(request, build)
+
+    pytest-xdist runs a module's tests on one worker, but an idle worker
+    takes tests from the end of the other's queue (``--dist worksteal``), and
+    would then build the module's site a second time. Here the first worker
+    to ask builds it into a folder of the run's temporary folder, named after
+    the fixture, while holding a file lock; the value (pickled) is written
+    last, as the sign the build finished; any other worker waits for the
+    lock and gets the same value. A build that raised leaves no value: the
+    next worker to ask builds again (and fails the same way).
+
+    So ``build`` must depend on nothing of its worker (a server's port, a
+    monkeypatch), return something picklable (paths, strings; not live
+    objects or exceptions), and its tests must never change what it built:
+    a test that does copies it into its own ``tmp_path`` first. A fixture
+    that yields a running server, a process or a browser stays per worker.
+    """
+    node = request.node.nodeid or "session"
+    param = f"[{request.param}]" if hasattr(request, "param") else ""
+    name = re.sub(r"[^\w.-]+", "_", f"{node}::{request.fixturename}{param}")
+    shared = run_folder(request) / "built-once"
+    folder, value = shared / name, shared / f"{name}.value"
+    shared.mkdir(exist_ok=True)
+    with filelock.FileLock(str(shared / f"{name}.lock")):
+        if not value.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            made = pickle.dumps(build(folder))
+            partial = value.with_name(value.name + ".partial")
+            partial.write_bytes(made)
+            partial.replace(value)
+    return pickle.loads(value.read_bytes())
 
 
 def invoke(

@@ -23,7 +23,7 @@ from mutagen.mp4 import MP4
 from portal.timecode import whole_seconds
 from tests.podcast import DEV_BASE, NS, item_by_guid, items, local_file
 from tests.stories import AUDIO, write_story
-from tests.support import CONTENT, LEAN, build_site, copy_content
+from tests.support import CONTENT, LEAN, build_site, built_once, copy_content
 
 TARGET_LUFS = -16.0
 CEILING_DBTP = -1.0
@@ -384,19 +384,24 @@ def test_a_prune_keeps_what_a_build_sharing_the_cache_marked(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def m4a_site(tmp_path_factory):
-    base = tmp_path_factory.mktemp("m4a")
-    content = base / "content"
-    copy_content(content)
-    chapters = [{"start": "0:00", "title": "Hello"}, {"start": "0:02", "title": "Bye"}]
-    write_story(
-        content, "chaptered", audio_fixture="speech.flac", audio="speech.flac",
-        chapters=chapters,
-    )  # fmt: skip
-    return build_site(
-        content, base / "out", AUDIO_RENDITION_FORMAT="m4a",
-        AUDIO_RENDITION_PUBLISH_MASTER=True, **LEAN,
-    )  # fmt: skip
+def m4a_site(request):
+    def build(base):
+        content = base / "content"
+        copy_content(content)
+        chapters = [
+            {"start": "0:00", "title": "Hello"},
+            {"start": "0:02", "title": "Bye"},
+        ]
+        write_story(
+            content, "chaptered", audio_fixture="speech.flac", audio="speech.flac",
+            chapters=chapters,
+        )  # fmt: skip
+        return build_site(
+            content, base / "out", AUDIO_RENDITION_FORMAT="m4a",
+            AUDIO_RENDITION_PUBLISH_MASTER=True, **LEAN,
+        )  # fmt: skip
+
+    return built_once(request, build)
 
 
 def test_m4a_setting_makes_aac_in_m4a_with_tags_and_chapters(m4a_site):

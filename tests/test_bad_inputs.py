@@ -45,7 +45,7 @@ from portal.problems import StoryContentError
 from tests.listening import write_transcript_story
 from tests.pagefind_index import index_text
 from tests.stories import AUDIO, assert_absent, output_files, story_fields, write_story
-from tests.support import LEAN, build_site, copy_content
+from tests.support import LEAN, build_site, built_once, copy_content
 
 NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 # Search indexing and pre-compressed copies only repeat what the pages hold;
@@ -75,12 +75,16 @@ class Baseline(NamedTuple):
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory) -> Baseline:
-    """The good content, built once for every case to be compared with."""
-    base = tmp_path_factory.mktemp("baseline")
-    content = copy_content(base / "content")
-    write_good_stories(content)
-    return Baseline(content, build(content, base / "output"))
+def baseline(request) -> Baseline:
+    """The good content, built once for every case to be compared with
+    (shared by the workers: tests copy the content before adding to it)."""
+
+    def build_baseline(base):
+        content = copy_content(base / "content")
+        write_good_stories(content)
+        return Baseline(content, build(content, base / "output"))
+
+    return built_once(request, build_baseline)
 
 
 def content_with(
@@ -935,37 +939,52 @@ def batch_of(case: Case) -> str:
 
 class Batch(NamedTuple):
     cases: list[Case]
-    error: StoryContentError  # what the production build stopped with
+    # What the production build stopped with (StoryContentError): each
+    # problem's line, and the whole message as printed.
+    problems: list[str]
+    report: str
     output: pathlib.Path  # the development build
 
 
+def cases_of(batch: str) -> list[Case]:
+    return [case for case in CORPUS if batch_of(case) == batch]
+
+
 @pytest.fixture(scope="module")
-def built_in_batches(baseline, tmp_path_factory) -> dict[str, Batch]:
+def built_in_batches(baseline, request) -> dict[str, Batch]:
     """Each batch's bad inputs added to the good content, built both ways."""
-    batches: dict[str, Batch] = {}
-    for name in dict.fromkeys(batch_of(case) for case in CORPUS):
-        cases = [case for case in CORPUS if batch_of(case) == name]
-        tmp = tmp_path_factory.mktemp(f"batch-{name}")
 
-        def make(content, cases=cases):
-            for case in cases:
-                case.make(content)
+    def build_batches(base):
+        built = {}
+        for name in dict.fromkeys(batch_of(case) for case in CORPUS):
+            cases = cases_of(name)
+            tmp = base / f"batch-{name}"
 
-        content = content_with(baseline.content, tmp, make)
-        with pytest.raises(StoryContentError) as caught:
-            build(content, tmp / "prod", "publishconf.py", **cases[0].settings)
-        output = build(content, tmp / "dev", **cases[0].settings)
-        batches[name] = Batch(cases, caught.value, output)
-    return batches
+            def make(content, cases=cases):
+                for case in cases:
+                    case.make(content)
+
+            content = content_with(baseline.content, tmp, make)
+            with pytest.raises(StoryContentError) as caught:
+                build(content, tmp / "prod", "publishconf.py", **cases[0].settings)
+            output = build(content, tmp / "dev", **cases[0].settings)
+            problems = [str(problem) for problem in caught.value.problems]
+            built[name] = (problems, str(caught.value), output)
+        return built
+
+    return {
+        name: Batch(cases_of(name), *made)
+        for name, made in built_once(request, build_batches).items()
+    }
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.id)
 def test_the_production_build_stops_with_the_exact_message(case, built_in_batches):
-    error = built_in_batches[batch_of(case)].error
+    batch = built_in_batches[batch_of(case)]
     # Every line the editor reads about this input, in order.
-    got = [str(problem) for problem in error.problems]
+    got = batch.problems
     assert [line for line in got if line in case.problems] == case.problems
-    printed = str(error).splitlines()
+    printed = batch.report.splitlines()
     for line in case.problems:
         assert f"  {line}" in printed
 
@@ -977,8 +996,8 @@ BATCHES = sorted({batch_of(case) for case in CORPUS})
 def test_the_production_build_reports_nothing_else(batch, built_in_batches):
     """One problem, one line: the batch's build stops on its cases' lines
     and no other (the good stories beside them raise nothing)."""
-    cases, error, _ = built_in_batches[batch]
-    got = sorted(str(problem) for problem in error.problems)
+    cases, problems, _, _ = built_in_batches[batch]
+    got = sorted(problems)
     assert got == sorted(line for case in cases for line in case.problems)
 
 

@@ -14,7 +14,7 @@ import pytest
 from portal.problems import StoryContentError
 from tests.pagefind_index import index_text, indexed_pages
 from tests.stories import assert_absent, output_files, write_story
-from tests.support import LEAN, build_site, copy_content
+from tests.support import LEAN, build_site, built_once, copy_content
 
 SITE = "https://oss.example.org"
 
@@ -113,19 +113,21 @@ HELD_BACK_TRACES = [
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    base = tmp_path_factory.mktemp("browse")
-    content = copy_content(base / "content")
-    for slug, fields in {**STORIES, **HELD_BACK}.items():
-        write_story(content, slug, **fields)
-    return build_site(
-        content,
-        base / "output",
-        settings_file="publishconf.py",
-        SITEURL=SITE,
-        DEFAULT_PAGINATION=2,
-        BROWSE_QUESTION_PAGINATION=1,
-    )
+def site(request):
+    def build(base):
+        content = copy_content(base / "content")
+        for slug, fields in {**STORIES, **HELD_BACK}.items():
+            write_story(content, slug, **fields)
+        return build_site(
+            content,
+            base / "output",
+            settings_file="publishconf.py",
+            SITEURL=SITE,
+            DEFAULT_PAGINATION=2,
+            BROWSE_QUESTION_PAGINATION=1,
+        )
+
+    return built_once(request, build)
 
 
 CARD = re.compile(r'class="story-card__title"><a href="([^"]+)"')

@@ -19,7 +19,7 @@ from PIL import Image
 from portal import devserver, palette
 from tests.listening import write_transcript_story
 from tests.podcast import NS, channel, local_file
-from tests.support import build_site, copy_content
+from tests.support import build_site, built_once, copy_content
 
 GREEN = "#0b6e4f"  # the campaign's new accent
 # Where the accent is drawn: the brand mark's first circle, clear of the
@@ -35,12 +35,15 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 
 
 @pytest.fixture(scope="module")
-def green_site(tmp_path_factory):
+def green_site(request):
     """One story with a transcript, built with the accent changed."""
-    base = tmp_path_factory.mktemp("green")
-    content = copy_content(base / "content")
-    write_transcript_story(content, "talk", title="Ada and Ben")
-    return build_site(content, base / "out", CAMPAIGN_COLOURS={"accent": GREEN})
+
+    def build(base):
+        content = copy_content(base / "content")
+        write_transcript_story(content, "talk", title="Ada and Ben")
+        return build_site(content, base / "out", CAMPAIGN_COLOURS={"accent": GREEN})
+
+    return built_once(request, build)
 
 
 def _linked_palette(output, page="index.html") -> str:

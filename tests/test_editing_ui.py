@@ -19,7 +19,7 @@ from portal import checking, schema
 from portal.questions import load_questions
 from portal.schema import FIELD_HELP, FIELD_LABELS, PART_HELP, PART_LABELS, Story
 from tests.stories import write_story
-from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content
+from tests.support import LEAN, PROJECT_ROOT, build_site, built_once, copy_content
 
 DECAP = PROJECT_ROOT / "node_modules" / "decap-cms" / "dist" / "decap-cms.js"
 needs_decap = pytest.mark.skipif(
@@ -28,32 +28,35 @@ needs_decap = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def admin_site(tmp_path_factory):
+def admin_site(request):
     """A production build (publishconf.py) with the editing UI turned on."""
     if not DECAP.is_file():
         from tests.conftest import skip_or_fail
 
         skip_or_fail("Decap CMS is not installed (npm ci)")
-    base = tmp_path_factory.mktemp("admin-site")
-    content = copy_content(base / "content")
-    write_story(content, "public-one", topics=["faith", "work"])
-    write_story(
-        content,
-        "still-a-draft",
-        status="draft",
-        approval=None,
-        topics=["secret-draft-topic"],
-    )
-    output = build_site(
-        content,
-        base / "output",
-        settings_file="publishconf.py",
-        EDITING_UI=True,
-        EDITING_UI_GITHUB_REPO="storycorps/oss-stories",
-        EDITING_UI_AUTH_URL="https://auth.example.org",
-        **LEAN,
-    )
-    return output, content
+
+    def build(base):
+        content = copy_content(base / "content")
+        write_story(content, "public-one", topics=["faith", "work"])
+        write_story(
+            content,
+            "still-a-draft",
+            status="draft",
+            approval=None,
+            topics=["secret-draft-topic"],
+        )
+        output = build_site(
+            content,
+            base / "output",
+            settings_file="publishconf.py",
+            EDITING_UI=True,
+            EDITING_UI_GITHUB_REPO="storycorps/oss-stories",
+            EDITING_UI_AUTH_URL="https://auth.example.org",
+            **LEAN,
+        )
+        return output, content
+
+    return built_once(request, build)
 
 
 def _config(output) -> dict:

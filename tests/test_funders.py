@@ -18,7 +18,7 @@ import yaml
 from PIL import Image, ImageDraw
 
 from portal.problems import StoryContentError
-from tests.support import LEAN, build_site, copy_content
+from tests.support import LEAN, build_site, built_once, copy_content
 
 HEIGHT = 120  # FUNDERS_LOGO_HEIGHT's default
 MAX_WIDTH = 600  # FUNDERS_LOGO_MAX_WIDTH's default
@@ -93,19 +93,23 @@ def write_logos(folder: pathlib.Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def logo_site(tmp_path_factory):
+def logo_site(request):
     """A site whose funders all have logos of different kinds."""
-    base = tmp_path_factory.mktemp("funders")
-    content = copy_content(base / "content")
-    logos = write_logos(content / "data" / "funders")
-    funders = [
-        {"name": name, "url": f"https://example.org/{index}", "logo": logo}
-        for index, (name, logo) in enumerate(logos.items())
-    ]
-    funders.append({"name": "Names Only Foundation"})
-    (content / "data" / "funders.yml").write_text(yaml.safe_dump({"funders": funders}))
-    output = build_site(content, base / "output", cache_dir=base / "cache")
-    return output, logos
+
+    def build(base):
+        content = copy_content(base / "content")
+        logos = write_logos(content / "data" / "funders")
+        funders = [
+            {"name": name, "url": f"https://example.org/{index}", "logo": logo}
+            for index, (name, logo) in enumerate(logos.items())
+        ]
+        funders.append({"name": "Names Only Foundation"})
+        funders_yml = content / "data" / "funders.yml"
+        funders_yml.write_text(yaml.safe_dump({"funders": funders}))
+        output = build_site(content, base / "output", cache_dir=base / "cache")
+        return output, logos
+
+    return built_once(request, build)
 
 
 def credits(output: pathlib.Path, page: str, selector: str) -> dict[str, dict]:

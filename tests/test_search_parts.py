@@ -14,7 +14,7 @@ import pytest
 
 from portal import devserver
 from tests.pagefind_index import indexed_pages
-from tests.support import CONTENT, build_site, copy_content
+from tests.support import CONTENT, build_site, built_once, copy_content
 from tests.test_search_browser import (
     HELD_BACK_WORDS,
     UNIQUE_WORDS,
@@ -26,15 +26,17 @@ PER_PART = 2
 
 
 @pytest.fixture(scope="module")
-def parted_site(tmp_path_factory):
-    base = tmp_path_factory.mktemp("parted-site")
-    return build_site(
-        CONTENT,
-        base / "output",
-        cache_dir=base / "cache",
-        SITE_SEARCH_PART_PAGES=PER_PART,
-        PRECOMPRESS=False,
-    )
+def parted_site(request):
+    def build(base):
+        return build_site(
+            CONTENT,
+            base / "output",
+            cache_dir=base / "cache",
+            SITE_SEARCH_PART_PAGES=PER_PART,
+            PRECOMPRESS=False,
+        )
+
+    return built_once(request, build)
 
 
 @pytest.fixture(scope="module")

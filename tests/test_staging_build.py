@@ -20,7 +20,7 @@ import pytest
 from portal import site_address
 from tests.podcast import NS, channel, items
 from tests.stories import output_files, write_story
-from tests.support import CONTENT, LEAN, build_site, copy_content
+from tests.support import CONTENT, LEAN, build_site, built_once, copy_content
 
 STAGING = "https://staging.example.org"
 PRODUCTION_HOST = "onesmallstep.example.org"
@@ -42,16 +42,18 @@ IDENTIFIERS = (
 
 
 @pytest.fixture(scope="module")
-def staging_site(tmp_path_factory):
-    base = tmp_path_factory.mktemp("staging")
-    return build_site(
-        CONTENT,
-        base / "out",
-        "publishconf.py",
-        cache_dir=base / "cache",
-        SITEURL=STAGING,
-        BUILD_REPORT_SUMMARY=False,
-    )
+def staging_site(request):
+    def build(base):
+        return build_site(
+            CONTENT,
+            base / "out",
+            "publishconf.py",
+            cache_dir=base / "cache",
+            SITEURL=STAGING,
+            BUILD_REPORT_SUMMARY=False,
+        )
+
+    return built_once(request, build)
 
 
 def test_no_absolute_url_of_ours_points_anywhere_but_staging(staging_site):

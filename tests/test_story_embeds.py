@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import extruct
 import pytest
@@ -13,7 +14,7 @@ from pyld import jsonld
 
 from tests.listening import Elements, write_transcript_story
 from tests.stories import assert_absent
-from tests.support import LEAN, build_site, copy_content
+from tests.support import LEAN, build_site, built_once, copy_content
 
 SITEURL = "https://stories.example.org"
 ISO_DURATION = re.compile(r"^PT(\d+H)?(\d+M)?\d+S$")
@@ -25,22 +26,32 @@ SHOWN_TITLE = "Ada & Ben: “a <small> step”"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """A production build (absolute https URLs) with one cleared story."""
-    base = tmp_path_factory.mktemp("embeds")
-    content = copy_content(base / "content")
-    write_transcript_story(
-        content,
-        "talk",
-        title=TYPED_TITLE,
-        summary="Two neighbours talk about the town they share.",
-        topics=["family", "faith"],
-    )
-    write_transcript_story(content, "held", status="draft", title="Held talk")
-    output = build_site(
-        content, base / "out", "publishconf.py", SITEURL=SITEURL, SITE_ABSOLUTE_URL=""
-    )
-    return output, content, base
+def site(request):
+    """A production build (absolute https URLs) with one cleared story:
+    (output, content, cache). Shared by the workers: read it, never change it."""
+
+    def build(base):
+        content = copy_content(base / "content")
+        write_transcript_story(
+            content,
+            "talk",
+            title=TYPED_TITLE,
+            summary="Two neighbours talk about the town they share.",
+            topics=["family", "faith"],
+        )
+        write_transcript_story(content, "held", status="draft", title="Held talk")
+        cache = base / "cache"
+        output = build_site(
+            content,
+            base / "out",
+            "publishconf.py",
+            cache_dir=cache,
+            SITEURL=SITEURL,
+            SITE_ABSOLUTE_URL="",
+        )
+        return output, content, cache
+
+    return built_once(request, build)
 
 
 def _page(output):
@@ -192,22 +203,26 @@ def test_json_ld_cannot_close_its_script(site):
     assert json.loads(block)["name"] == SHOWN_TITLE
 
 
-def test_share_image_is_1200_by_630_and_cached(site):
-    output, content, base = site
+def test_share_image_is_1200_by_630_and_cached(site, tmp_path):
+    output, shared_content, shared_cache = site
     (path,) = (output / "stories" / "talk").glob("share-*.png")
     with Image.open(path) as image:
         assert image.format == "PNG"
         assert image.size == (1200, 630)
-    cache = base / "out.cache" / "story_embeds"
+    # The site's content and the cache its build left, copied: the other
+    # tests (and xdist worker) read the originals while this one changes them.
+    content = shutil.copytree(shared_content, tmp_path / "content")
+    cache_dir = shutil.copytree(shared_cache, tmp_path / "cache")
+    cache = cache_dir / "story_embeds"
     before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
     assert f"{path.stem.removeprefix('share-')}" in "".join(before)
 
     # The same inputs again: nothing is drawn, the cached file is reused.
     again = build_site(
         content,
-        base / "again",
+        tmp_path / "again",
         "publishconf.py",
-        cache_dir=base / "out.cache",
+        cache_dir=cache_dir,
         SITEURL=SITEURL,
         SITE_ABSOLUTE_URL="",
         **LEAN,
@@ -218,18 +233,15 @@ def test_share_image_is_1200_by_630_and_cached(site):
     # A new title is a new picture, under a new name.
     story = content / "stories" / "talk" / "story.md"
     story.write_text(story.read_text().replace("a <small> step", "a big step"))
-    try:
-        changed = build_site(
-            content,
-            base / "changed",
-            "publishconf.py",
-            cache_dir=base / "out.cache",
-            SITEURL=SITEURL,
-            SITE_ABSOLUTE_URL="",
-            **LEAN,
-        )
-    finally:
-        story.write_text(story.read_text().replace("a big step", "a <small> step"))
+    changed = build_site(
+        content,
+        tmp_path / "changed",
+        "publishconf.py",
+        cache_dir=cache_dir,
+        SITEURL=SITEURL,
+        SITE_ABSOLUTE_URL="",
+        **LEAN,
+    )
     assert len(list(cache.iterdir())) == len(before) + 1
     (new,) = (changed / "stories" / "talk").glob("share-*.png")
     assert new.name != path.name

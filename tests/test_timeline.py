@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.listening import Elements, write_transcript_story
-from tests.support import LEAN, build_site, copy_content
+from tests.support import LEAN, build_site, built_once, copy_content
 
 
 def _bars(page: Elements) -> list[dict]:
@@ -51,11 +51,13 @@ def test_every_sample_story_timeline_matches_its_cues(sample_site):
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    base = tmp_path_factory.mktemp("timeline")
-    content = copy_content(base / "content")
-    write_transcript_story(content, "talk")
-    output = build_site(content, base / "out", **LEAN)
+def page(request):
+    def build(base):
+        content = copy_content(base / "content")
+        write_transcript_story(content, "talk")
+        return build_site(content, base / "out", **LEAN)
+
+    output = built_once(request, build)
     return Elements((output / "stories" / "talk" / "index.html").read_text())
 
 

@@ -18,7 +18,7 @@ from webvtt.models import Timestamp
 from portal.problems import StoryContentError
 from tests.listening import GOOD_VTT, Elements, line_of, write_transcript_story
 from tests.stories import assert_absent, output_files, write_story
-from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content
+from tests.support import LEAN, PROJECT_ROOT, build_site, built_once, copy_content
 
 # ---- Reading -----------------------------------------------------------
 
@@ -305,26 +305,28 @@ def test_development_build_holds_back_a_story_with_a_bad_transcript(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    base = tmp_path_factory.mktemp("transcripts")
-    content = copy_content(base / "content")
-    write_transcript_story(content, "notes")  # NOTE chapters, mp3 without chapters
-    write_transcript_story(
-        content,
-        "embedded",
-        GOOD_VTT.replace("chapter:", "topic:"),  # no NOTE chapters
-        audio_fixture="chapters.mp3",
-    )
-    write_transcript_story(
-        content,
-        "front",
-        transcript_name="captions.vtt",
-        audio_fixture="chapters.mp3",
-        chapters=[{"start": "0:00", "title": "Hello", "question": "kindness"}],
-    )
-    write_transcript_story(content, "held", status="draft", title="Held talk")
-    write_story(content, "silent", title="Without a transcript")
-    return build_site(content, base / "out"), content
+def built(request):
+    def build(base):
+        content = copy_content(base / "content")
+        write_transcript_story(content, "notes")  # NOTE chapters, no mp3 chapters
+        write_transcript_story(
+            content,
+            "embedded",
+            GOOD_VTT.replace("chapter:", "topic:"),  # no NOTE chapters
+            audio_fixture="chapters.mp3",
+        )
+        write_transcript_story(
+            content,
+            "front",
+            transcript_name="captions.vtt",
+            audio_fixture="chapters.mp3",
+            chapters=[{"start": "0:00", "title": "Hello", "question": "kindness"}],
+        )
+        write_transcript_story(content, "held", status="draft", title="Held talk")
+        write_story(content, "silent", title="Without a transcript")
+        return build_site(content, base / "out"), content
+
+    return built_once(request, build)
 
 
 def test_transcript_files_for_published_stories(built):
