@@ -18,7 +18,14 @@ from PIL import Image
 from portal import checking
 from portal.problems import Problem, Severity
 from tests.stories import write_story
-from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content, invoke
+from tests.support import (
+    LEAN,
+    PROJECT_ROOT,
+    build_site,
+    built_once,
+    copy_content,
+    invoke,
+)
 
 NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 APPROVAL = {
@@ -126,11 +133,13 @@ def run_check(content: pathlib.Path, tmp: pathlib.Path) -> checking.CheckResult:
 
 
 @pytest.fixture(scope="module")
-def broken(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("check")
-    content = copy_content(tmp / "content")
-    make_broken_content(content)
-    return tmp, content, run_check(content, tmp)
+def broken(request):
+    def check(tmp):
+        content = copy_content(tmp / "content")
+        make_broken_content(content)
+        return tmp, content, run_check(content, tmp)
+
+    return built_once(request, check)
 
 
 S = "content/stories"
