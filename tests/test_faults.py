@@ -37,7 +37,13 @@ from portal import publishing, writing
 from portal.deploy import DeployError, deploy, deploy_settings
 from tests.pagefind_index import index_text
 from tests.stories import assert_absent, output_files, write_story
-from tests.support import PROJECT_ROOT, build_site, copy_content, renditions_cache
+from tests.support import (
+    LEAN,
+    PROJECT_ROOT,
+    build_site,
+    copy_content,
+    renditions_cache,
+)
 
 WORD = "zanzibarquill"  # only the story taken down holds it
 
@@ -196,7 +202,9 @@ def test_a_rebuild_made_aside_still_renders_and_writes_only_what_changed(
 
 
 def test_deploy_refuses_an_output_its_build_did_not_finish(site, tmp_path):
-    output = build(site, tmp_path / "output", tmp_path / "cache", "publishconf.py")
+    output = build(
+        site, tmp_path / "output", tmp_path / "cache", "publishconf.py", **LEAN
+    )
     target = tmp_path / "www"
     rsync = deploy_settings({"DEPLOY_RSYNC_TARGET": str(target)})
     publishing.read_manifest(output)  # complete
@@ -231,12 +239,12 @@ def test_static_files_only_held_back_stories_use_stay_out(tmp_path):
         body="![Draft](/images/draft-only.png) ![Shared]({static}/images/shared.png)",
     )
     for settings in ("pelicanconf.py", "publishconf.py"):
-        output = build_site(content, tmp_path / settings, settings)
+        output = build_site(content, tmp_path / settings, settings, **LEAN)
         assert (output / "images/shared.png").is_file()
         assert (output / "images/public-only.png").is_file()
         assert not (output / "images/draft-only.png").exists(), settings
     # The drafts preview shows the draft, with its picture.
-    preview = build_site(content, tmp_path / "preview", STORY_PREVIEW=True)
+    preview = build_site(content, tmp_path / "preview", STORY_PREVIEW=True, **LEAN)
     assert (preview / "images/draft-only.png").is_file()
 
 
@@ -264,13 +272,13 @@ def _fake_python(tmp_path, script: str) -> str:
 
 def test_a_failed_build_leaves_the_output_as_it_was(site, tmp_path):
     output, cache = tmp_path / "output", tmp_path / "cache"
-    build(site, output, cache)
+    build(site, output, cache, **LEAN)
     before = snapshot(output)
 
     # A production build (`./dev preview`) with a content error.
     write_story(site, "broken", audio_fixture=None, audio="gone.mp3")
     with pytest.raises(publishing.PublishError, match="left as it was"):
-        build(site, output, cache, "publishconf.py")
+        build(site, output, cache, "publishconf.py", **LEAN)
     assert snapshot(output) == before
 
     # A build killed midway, having written half a page.
@@ -291,7 +299,7 @@ def test_folders_killed_builds_left_are_removed(site, tmp_path):
     for name in ("output-publish-abc123", "output-old-xyz"):
         (tmp_path / name / "stories").mkdir(parents=True)
     (tmp_path / "output-drafts").mkdir()  # another output: kept
-    build(site, output, tmp_path / "cache")
+    build(site, output, tmp_path / "cache", **LEAN)
     assert leftovers(tmp_path) == []
     assert (tmp_path / "output-drafts").is_dir()
 
