@@ -11,7 +11,7 @@ from pelican import signals
 from portal.sizes import human_size
 from portal.timecode import format_timecode, iso8601_duration, whole_seconds
 
-from . import cards
+from . import fragments
 
 
 def duration_words(seconds: float) -> str:
@@ -80,7 +80,10 @@ FILTERS = {
 }
 
 
-GLOBALS = {"story_card": cards.story_card}
+GLOBALS = {
+    "story_card": fragments.story_card,
+    "campaign_footer": fragments.campaign_footer,
+}
 
 
 def add_filters(generator):
@@ -92,5 +95,5 @@ def add_filters(generator):
 
 def register():
     signals.generator_init.connect(add_filters)
-    signals.initialized.connect(cards.forget)
-    signals.finalized.connect(cards.forget)
+    signals.initialized.connect(fragments.forget)
+    signals.finalized.connect(fragments.forget)
