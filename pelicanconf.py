@@ -19,6 +19,10 @@ RELATIVE_URLS = True
 PATH = os.path.join(PROJECT_ROOT, "content")
 OUTPUT_PATH = os.path.join(PROJECT_ROOT, "output")
 CACHE_PATH = os.path.join(PROJECT_ROOT, "cache")
+# The podcast renditions (the largest part of the cache) in a folder of their
+# own when the environment names one: shared by several checkouts, or on a
+# larger disk. Empty: CACHE_PATH/audio_rendition.
+AUDIO_RENDITION_CACHE_PATH = os.environ.get("AUDIO_RENDITION_CACHE_PATH", "")
 THEME = os.path.join(PROJECT_ROOT, "theme")
 TIMEZONE = "America/New_York"
 DEFAULT_LANG = "en"

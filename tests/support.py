@@ -223,11 +223,17 @@ def invoke(
 ) -> subprocess.CompletedProcess:
     """Run an invoke task as ``./dev TASK ARGS`` does (``python -m invoke``
     in a subprocess, from the project's tasks.py); output captured as text,
-    the exit status left to the test. ``env`` adds to this environment."""
+    the exit status left to the test. ``env`` adds to this environment.
+
+    Its builds take their renditions from the run's shared rendition cache
+    (the settings read ``AUDIO_RENDITION_CACHE_PATH`` from the environment),
+    as in-process builds do: a fresh clone's project cache would otherwise
+    encode every sample story again."""
+    shared = {"AUDIO_RENDITION_CACHE_PATH": renditions_cache()}
     return subprocess.run(
         [sys.executable, "-m", "invoke", "--search-root", str(PROJECT_ROOT), *args],
         cwd=PROJECT_ROOT,
-        env={**os.environ, **(env or {})},
+        env={**shared, **os.environ, **(env or {})},
         capture_output=True,
         text=True,
         check=False,
