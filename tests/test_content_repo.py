@@ -23,7 +23,13 @@ from portal import checking
 from portal.problems import StoryContentError
 from tests.conftest import skip_or_fail
 from tests.stories import write_story
-from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content
+from tests.support import (
+    LEAN,
+    PROJECT_ROOT,
+    build_site,
+    copy_content,
+    renditions_cache,
+)
 
 TEMPLATE = PROJECT_ROOT / "templates" / "content-repo"
 WORKFLOW = TEMPLATE / ".github" / "workflows" / "content.yml"
@@ -205,7 +211,12 @@ def workspace(tmp_path):
     # The folder of this Python (the virtualenv's bin/, which has `python`).
     bin_dir = pathlib.Path(sys.executable).parent
     assert (bin_dir / "python").exists()
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        # Renditions from the run's shared cache, as every test build's.
+        "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
+    }
     return root, env
 
 
