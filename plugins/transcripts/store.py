@@ -57,7 +57,8 @@ LEFTOVERS = ("pages",)
 RECENT = 2  # views kept loaded (the page being rendered, and one more)
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
-CUES, SECTIONS, TIMELINE = 0, 1, 2
+CUES, SECTIONS, TIMELINE = 0, 1, 2  # the parts of a view
+CHECKED, VIEW = 0, 1  # the parts of an entry after its key
 
 
 class ChapterMark(NamedTuple):
@@ -176,7 +177,7 @@ class TranscriptStore:
             checked, view = make_entry(inputs)
             return Stored(self, inputs, None, checked, view)
         self.used.add(key)
-        checked = self._read_checked(key)
+        checked = self._read_part(key, CHECKED)
         if checked is None:
             logger.debug("[transcripts] parsing %s (not in the cache)", inputs.path)
             checked, view = make_entry(inputs)
@@ -217,26 +218,23 @@ class TranscriptStore:
         self.hashes.save()
         for path in glob.glob(os.path.join(self.folder, "*.pickle")):
             if os.path.basename(path)[: -len(".pickle")] not in self.used:
-                os.remove(path)
+                try:
+                    os.remove(path)
+                except FileNotFoundError:
+                    pass  # another build sharing the cache removed it
         for name in LEFTOVERS:
             shutil.rmtree(os.path.join(self.folder, name), ignore_errors=True)
 
-    def _read_checked(self, key: str) -> Checked | None:
-        # Damage (a cut or foreign file) is a miss: the entry is made again.
+    def _read_part(self, key: str, part: int):
+        """Part ``part`` of the entry (CHECKED or VIEW), reading no further;
+        None when it is missing or damaged (a cut or foreign file): a miss,
+        and the entry is made again."""
         try:
             with open(self._file(key), "rb") as handle:
                 if pickle.load(handle) != key:
                     return None
-                return pickle.load(handle)
-        except Exception:
-            return None
-
-    def read_view(self, key: str) -> tuple | None:
-        try:
-            with open(self._file(key), "rb") as handle:
-                if pickle.load(handle) != key:
-                    return None
-                pickle.load(handle)  # the checked part
+                for _ in range(part):
+                    pickle.load(handle)
                 return pickle.load(handle)
         except Exception:
             return None
@@ -285,7 +283,7 @@ class Stored:
             return self.held
         view = _recent.get(self.key)
         if view is None:
-            view = self.store.read_view(self.key)
+            view = self.store._read_part(self.key, VIEW)
             if view is None:  # removed or damaged since the checks: make it again
                 checked, view = make_entry(self.inputs)
                 self.store._save(self.key, checked, view)
