@@ -55,6 +55,9 @@ PLUGINS = [
     "pelican.plugins.sitemap",
     "robots",
     "story_embeds",
+    # Makes every published story's own outputs (its page, and the files
+    # story_embeds and transcripts make through it).
+    "story_pipeline",
     # Before security_headers and precompress, which see what it writes.
     "editing_ui",
     "security_headers",

@@ -17,6 +17,9 @@ TRANSCRIPT_FORMATS = {
 }
 CHAPTERS_FILE = "chapters.json"
 CHAPTERS_MIME = "application/json+chapters"
+# The context key naming the story pages story_pipeline makes: the writer of
+# Pelican's own loop over articles leaves them to it (unchanged_writes).
+PIPELINE_PAGES = "story_pipeline_pages"
 
 
 def story_folder(story) -> str:

@@ -196,6 +196,21 @@ def _save_cache(self) -> None:
         logger.warning("Could not save the cache %s: %s", self._cache_path, error)
 
 
+def article_page_arguments(article, settings) -> dict:
+    """The keyword arguments Pelican's ``ArticlesGenerator.generate_articles``
+    (4.12, through ``generate_pages``) passes the writer for ``article``'s
+    page, for a page written outside that loop (story_pipeline)."""
+    return {
+        "relative_urls": settings["RELATIVE_URLS"],
+        "article": article,
+        # Pelican sets an article's category only when it has one.
+        "category": getattr(article, "category", None),
+        "override_output": hasattr(article, "override_save_as"),
+        "url": article.url,
+        "blog": True,
+    }
+
+
 class BufferingWriter(Writer):
     """Pelican's Writer, but every file it writes goes to ``open_buffer``.
 

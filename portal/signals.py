@@ -29,3 +29,10 @@ stories_gated = signal("portal.stories_gated")
 # with ``renditions`` (a list of audio_rendition.plugin.Rendition) and
 # ``settings`` (its RenditionSettings); the build report lists them.
 renditions_made = signal("portal.renditions_made")
+# Sent by story_pipeline, in the process (often a worker) that makes one
+# published story's outputs, with ``story`` (its Article) and ``out`` (a
+# story_pipeline.outputs.StoryOutputs: ``page()``, ``text()``, ``copy()``).
+# A plugin writes a story's own files through ``out`` and nowhere else:
+# then a story nothing changed in is not visited at all, and its files come
+# from the cache (plugins/story_pipeline/README.md).
+story_outputs = signal("portal.story_outputs")

@@ -28,9 +28,7 @@ def test_a_parallel_cold_build_makes_the_same_site_as_a_serial_one(tmp_path, cap
     spread = build_site(content, tmp_path / "spread", BUILD_WORKERS=2)
     assert f"[story_reader] read {COUNT} files in 2 processes" in caplog.text
     assert f"[story_audio] read {COUNT} files in 2 processes" in caplog.text
-    assert (
-        f"[unchanged_writes] rendered {COUNT} story pages in 2 processes" in caplog.text
-    )
+    assert f"[story_pipeline] made {COUNT} stories in 2 processes" in caplog.text
 
     # Pagefind's index files are named by hashes that vary from run to run;
     # the pages it indexes are compared like every other file.

@@ -16,9 +16,9 @@ import pytest
 from tests.stories import write_story
 from tests.support import build_site
 
-# Pages rendered on every build (the render cache would reuse the page, since
+# Pages rendered on every build (the story pipeline would keep the page, since
 # only the code's digest is faked here), without the slow extras.
-FRESH_PAGES = {"RENDER_CACHE": False, "PRECOMPRESS": False, "SITE_SEARCH_INDEX": False}
+FRESH_PAGES = {"STORY_PIPELINE_CACHE": False, "PRECOMPRESS": False, "SITE_SEARCH_INDEX": False}
 
 
 @pytest.fixture

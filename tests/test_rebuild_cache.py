@@ -29,10 +29,10 @@ class BuildLog:
 
     audio_examined: int  # audio files opened with mutagen
     transcripts_parsed: list[str]  # transcript files parsed
-    transcripts_made: int  # stories whose VTT, SRT and JSON were made
+    stories_made: int  # stories whose outputs (page, embed, transcripts...) were made
+    stories_kept: int  # stories whose outputs came from the cache, not made
     written: int  # output files written (the rest kept their bytes and mtime)
     unchanged: int
-    reused: int  # story pages not rendered again
     compressed: int
     art_made: list[str]  # podcast art and pictures made (not in the cache)
     cards_drawn: list[str]  # share cards drawn (not in the cache)
@@ -45,20 +45,17 @@ class BuildLog:
             [match] = [m for m in found if m]
             return int(match.group(group))
 
-        writes = (
-            r"\[unchanged_writes\] (\d+) files written, (\d+) unchanged.*?(\d+) story"
-        )
+        writes = r"\[unchanged_writes\] (\d+) files written, (\d+) unchanged"
+        stories = r"\[story_pipeline\] made the outputs of (\d+) stor.*?of (\d+) "
         return cls(
             audio_examined=number(r"\[story_audio\] (\d+) audio files? examined"),
             transcripts_parsed=[
                 m for m in messages if m.startswith("[transcripts] parsing ")
             ],
-            transcripts_made=number(
-                r"\[transcripts\] made the transcript files of (\d+) stor"
-            ),
+            stories_made=number(stories, 1),
+            stories_kept=number(stories, 2),
             written=number(writes, 1),
             unchanged=number(writes, 2),
-            reused=number(writes, 3),
             compressed=number(r"\[precompress\] (\d+) files compressed"),
             art_made=[m for m in messages if m.startswith("[artwork] making ")],
             cards_drawn=[
@@ -179,7 +176,8 @@ def test_rebuilds_redo_only_what_changed(tmp_path, build):
     assert len(stories) >= 5
     assert log.audio_examined >= 5  # every story's audio read once
     assert len(log.transcripts_parsed) >= 5  # and every transcript parsed
-    assert log.transcripts_made >= 5  # and written as VTT, SRT, JSON
+    # Every story's outputs made: page, embed page, VTT, SRT, JSON...
+    assert log.stories_made == len(stories) and log.stories_kept == 0
     assert build.markdown_reads >= len(stories)
     assert log.written > 10 and log.unchanged == 0
     assert log.compressed > 10
@@ -189,13 +187,10 @@ def test_rebuilds_redo_only_what_changed(tmp_path, build):
     output, log = build()
     assert log.audio_examined == 0
     assert log.transcripts_parsed == []
-    assert log.transcripts_made == 0
     assert build.markdown_reads == 0
     assert log.written == 0 and log.unchanged > 10
-    # No story page (nor its embed page) rendered again.
-    reused = log.reused
-    assert reused >= len(stories) and reused % len(stories) == 0
-    per_story = reused // len(stories)
+    # No story's page, embed page or transcript files made again.
+    assert log.stories_made == 0 and log.stories_kept == len(stories)
     assert log.compressed == 0
     assert _touched(before, _snapshot(output)) == set()
 
@@ -207,7 +202,7 @@ def test_rebuilds_redo_only_what_changed(tmp_path, build):
     output, log = build()
     assert build.markdown_reads == 1
     assert log.audio_examined == 0
-    assert log.reused == reused - per_story
+    assert log.stories_made == 1
     after = _snapshot(output)
     changed = {name for name in after if after[name] != before.get(name)}
     page = f"stories/{edited.name}/index.html"
@@ -263,7 +258,7 @@ def test_rebuilds_redo_only_what_changed(tmp_path, build):
     assert log.transcripts_parsed == [
         f"[transcripts] parsing {corrected} (not in the cache)"
     ]
-    assert log.transcripts_made == 1
+    assert log.stories_made == 1
     vtt = output / "stories" / stories[-1].name / "transcript.vtt"
     assert "(corrected)" in vtt.read_text(encoding="utf-8")
 
@@ -305,7 +300,7 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
     output, log = build()
     assert log.audio_examined == 0
     assert log.transcripts_parsed == []
-    assert log.transcripts_made == 0
+    assert log.stories_made == 0
     assert log.art_made == [] and log.cards_drawn == []
     assert log.index_kept
     assert build.markdown_reads == 0  # Pelican's reader cache: by SHA-256
@@ -346,8 +341,8 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
     with open(edited / "story.md", "a", encoding="utf-8") as handle:
         handle.write("\nThey still meet for coffee.\n")
     output, log = build()
-    rendered_pages = len(stories) * 2  # every story's page and embed page
-    assert log.reused == rendered_pages - 2  # all but the edited story's two
+    assert log.stories_made == 1  # the cache has every other story's files
+    assert log.stories_kept == len(stories) - 1
     page = output / "stories" / edited.name / "index.html"
     assert "They still meet for coffee." in page.read_text(encoding="utf-8")
     for other in stories:
@@ -359,7 +354,7 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
     shutil.copytree(content, elsewhere / "content")
     shutil.copytree(tmp_path / "cache", elsewhere / "cache")
     output, log = Builder(elsewhere, build.caplog)()
-    assert log.reused == rendered_pages
+    assert log.stories_made == 0 and log.stories_kept == len(stories)
 
 
 def test_a_changed_template_renders_every_story_page_again(tmp_path, build):
@@ -376,7 +371,7 @@ def test_a_changed_template_renders_every_story_page_again(tmp_path, build):
     pages = sorted((output / "stories").glob("*/index.html"))
     assert len(pages) >= 5
     output, log = build(THEME=str(theme), **no_search)
-    assert log.reused >= len(pages)  # story and embed pages
+    assert log.stories_made == 0 and log.stories_kept == len(pages)
 
     article = theme / "templates" / "article.html"
     article.write_text(
@@ -385,7 +380,7 @@ def test_a_changed_template_renders_every_story_page_again(tmp_path, build):
         )
     )
     output, log = build(THEME=str(theme), **no_search)
-    assert log.reused == 0
+    assert log.stories_made == len(pages) and log.stories_kept == 0
     assert all('data-marker="v2"' in page.read_text() for page in pages)
 
 
@@ -411,7 +406,7 @@ def test_a_new_title_renders_again_only_the_pages_that_show_it(tmp_path, build):
     )
     output, log = build(**lean)
     assert "Tending a garden" in walk.read_text()
-    # The retitled story's two pages (story and embed) and the page showing
-    # its card (two, one key) are rendered; the river story's two are not.
-    assert log.reused == 2
+    # The retitled story and the story whose page shows its card are made
+    # again; the river story is not.
+    assert (log.stories_made, log.stories_kept) == (2, 1)
     assert "Tending a garden" not in river.read_text()

@@ -1,6 +1,7 @@
 """Sharing and embedding cleared stories: embed page, oEmbed, share image.
 
-For each cleared story it writes:
+For each cleared story it makes (through the story pipeline's
+``story_outputs``, plugins/story_pipeline):
 - ``stories/<slug>/embed/index.html``: a minimal player page other sites put
   in an iframe (template ``embed.html``);
 - ``stories/<slug>/oembed.json``: an oEmbed 1.0 "rich" response, found from
@@ -23,15 +24,14 @@ import functools
 import json
 import logging
 import os
-import shutil
 
 from pelican import signals
 from pelican.generators import Generator
 
 from portal import palette, parallel
+from portal import signals as portal_signals
 from portal.outputs import absolute_url, story_folder
 from portal.site_address import absolute_site_url
-from portal.writing import write_if_changed
 
 from . import metadata
 from .share_image import CARD_COLOURS, HEIGHT, WIDTH, ShareCard, ShareImages
@@ -89,7 +89,7 @@ def share_card(story, settings, colours: palette.Palette | None = None) -> Share
 
 
 class StoryEmbedsGenerator(Generator):
-    """Sets ``article.story.sharing``; writes embed pages, oEmbed and images."""
+    """Sets ``article.story.sharing`` and draws the share cards."""
 
     # It draws share cards and finds no problem in content: `invoke check`
     # (portal.checking), which runs every other generator, skips it.
@@ -102,7 +102,6 @@ class StoryEmbedsGenerator(Generator):
             self.output_path, ".cache"
         )
         self.images = ShareImages(os.path.join(cache, CACHE_FOLDER))
-        self.stories = []
 
     def generate_context(self):
         self.options = settings(self.settings)
@@ -123,7 +122,6 @@ class StoryEmbedsGenerator(Generator):
             self.images.prefetch(cards, workers)
             for story, card in zip(batch, cards, strict=True):
                 story.story.sharing = self._sharing(story, site, card)
-                self.stories.append(story)
 
     def _sharing(self, story, site, card):
         folder = story_folder(story)
@@ -176,43 +174,27 @@ class StoryEmbedsGenerator(Generator):
         )
         return sharing
 
-    def generate_output(self, writer):
-        template = self.get_template("embed")
-        site = self.options["SITE_ABSOLUTE_URL"]
-        for story in self.stories:
-            sharing = story.story.sharing
-            writer.write_file(
-                sharing.embed_path + "index.html",
-                template,
-                self.context,
-                relative_urls=self.settings.get("RELATIVE_URLS", False),
-                article=story,
-                story=story,
-                page_name="embed",
-            )
-            response = metadata.oembed(
-                story, sharing, self.settings.get("SITENAME", ""), site
-            )
-            self._write(
-                sharing.oembed_path,
-                json.dumps(response, ensure_ascii=False, indent=2) + "\n",
-            )
-            target = os.path.join(self.output_path, *sharing.image_path.split("/"))
-            if not _same_file(story.story.share_image_file, target):
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                shutil.copyfile(story.story.share_image_file, target)
 
-    def _write(self, relative: str, text: str) -> None:
-        target = os.path.join(self.output_path, *relative.split("/"))
-        # Unchanged files keep their mtime on rebuilds (benchmarks/).
-        write_if_changed(target, text)
-
-
-def _same_file(source: str, target: str) -> bool:
-    try:
-        return os.path.getsize(source) == os.path.getsize(target)
-    except FileNotFoundError:
-        return False
+def write_story_files(generator, story, out) -> None:
+    """A cleared story's embed page, oEmbed and share card (story_pipeline)."""
+    sharing = story.story.sharing
+    if sharing is None:
+        return  # no audio or front matter: nothing to embed
+    site = absolute_site_url(generator.settings)
+    site_name = generator.settings.get("SITENAME", "")
+    out.page(
+        sharing.embed_path + "index.html",
+        "embed",
+        relative_urls=generator.settings.get("RELATIVE_URLS", False),
+        article=story,
+        story=story,
+        page_name="embed",
+    )
+    response = metadata.oembed(story, sharing, site_name, site)
+    out.text(
+        sharing.oembed_path, json.dumps(response, ensure_ascii=False, indent=2) + "\n"
+    )
+    out.copy(sharing.image_path, story.story.share_image_file)
 
 
 def get_generators(pelican):
@@ -221,3 +203,4 @@ def get_generators(pelican):
 
 def register():
     signals.get_generators.connect(get_generators)
+    portal_signals.story_outputs.connect(write_story_files)

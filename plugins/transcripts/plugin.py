@@ -21,8 +21,8 @@ A transcript whose speakers are not the story's people, whose cues overlap
 or run past the end of the audio, is a content error reported against the
 story. Chapters that start after the audio ends are left out (front-matter
 ones are reported by the content_checks plugin, embedded ones warned about).
-Files are written for cleared stories only (the gate has removed the others
-by then).
+Files are written for cleared stories only, by the story pipeline
+(``write_story_files``, plugins/story_pipeline).
 
 The wording of the guide questions chapters name (``question: key``) is
 put in the context as ``chapter_questions`` (key -> question), read from
@@ -31,7 +31,6 @@ put in the context as ``chapter_questions`` (key -> question), read from
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 
@@ -39,19 +38,16 @@ from pelican import signals
 
 from portal import outputs, parallel
 from portal import signals as portal_signals
-from portal.checking import plural
 from portal.frontmatter import line_of
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem, Severity
 from portal.questions import load_questions
-from portal.writing import reuse, write_if_changed
 
 from . import chapters as chapter_sources
 from . import formats, store
 from .transcript import TranscriptError
 
 logger = logging.getLogger(__name__)
-WRITTEN_MANIFEST = "written.json"
 _store: store.TranscriptStore | None = None  # the running build's (check_stories)
 
 
@@ -200,78 +196,18 @@ def _report_late_chapter(story, late, report) -> None:
     )
 
 
-class TranscriptFilesGenerator:
-    """Writes the transcript and chapters files of cleared stories."""
-
-    def __init__(self, context, settings, path, theme, output_path, *args, **kwargs):
-        self.context = context
-        self.output_path = output_path
-        cache = settings.get("CACHE_PATH")
-        # Which stored transcript (its key) each story's files were last
-        # made from: formatting 300 cues three ways through webvtt-py is a
-        # sixth of a cold build, and needless when nothing changed.
-        self.manifest_path = (
-            os.path.join(cache, "transcripts", WRITTEN_MANIFEST) if cache else None
-        )
-
-    def generate_context(self):
-        pass
-
-    def generate_output(self, writer):
-        previous = self._load_manifest()
-        current = {}
-        written = 0
-        for story in self.context.get("articles", []):
-            cues = story.story.transcript
-            paths = story.story.transcript_outputs
-            if cues and paths:
-                # The entry the cues come from (None without a cache folder).
-                key = cues.stored.key
-                files = [paths[kind] for kind in ("vtt", "srt", "json")]
-                if key is not None:
-                    current[paths["vtt"]] = key
-                if (
-                    key is None
-                    or previous.get(paths["vtt"]) != key
-                    # In a build made aside, linked from the output it replaces.
-                    or not all(reuse(self._target(name)) for name in files)
-                ):
-                    self._write(paths["vtt"], formats.to_vtt(cues))
-                    self._write(paths["srt"], formats.to_srt(cues))
-                    self._write(paths["json"], formats.to_json(cues))
-                    written += 1
-            if story.story.chapters_path:
-                self._write(
-                    story.story.chapters_path,
-                    formats.chapters_json(story.story.chapters),
-                )
-        self._save_manifest(current)
-        logger.info(
-            "[transcripts] made the transcript files of %s again",
-            plural(written, "story", "stories"),
-        )
-
-    def _load_manifest(self) -> dict:
-        if not self.manifest_path:
-            return {}
-        try:
-            with open(self.manifest_path, encoding="utf-8") as handle:
-                manifest = json.load(handle)
-        except (OSError, ValueError):
-            return {}  # unreadable: every transcript file is written again
-        return manifest if isinstance(manifest, dict) else {}
-
-    def _save_manifest(self, manifest: dict) -> None:
-        if self.manifest_path:
-            os.makedirs(os.path.dirname(self.manifest_path), exist_ok=True)
-            write_if_changed(self.manifest_path, json.dumps(manifest, sort_keys=True))
-
-    def _target(self, relative: str) -> str:
-        return os.path.join(self.output_path, *relative.split("/"))
-
-    def _write(self, relative: str, text: str) -> None:
-        # Unchanged: keeps its date, so caches stay valid.
-        write_if_changed(self._target(relative), text)
+def write_story_files(generator, story, out) -> None:
+    """A cleared story's transcript files (WebVTT, SRT, JSON) and chapters
+    file (story_pipeline: made only when the story changed)."""
+    record = story.story
+    if record.transcript and record.transcript_outputs:
+        paths = record.transcript_outputs
+        cues = record.transcript
+        out.text(paths["vtt"], formats.to_vtt(cues))
+        out.text(paths["srt"], formats.to_srt(cues))
+        out.text(paths["json"], formats.to_json(cues))
+    if record.chapters_path:
+        out.text(record.chapters_path, formats.chapters_json(record.chapters))
 
 
 def forget_loaded(pelican) -> None:
@@ -279,11 +215,7 @@ def forget_loaded(pelican) -> None:
     store.forget()
 
 
-def get_generators(pelican):
-    return TranscriptFilesGenerator
-
-
 def register():
     portal_signals.story_parts.connect(check_stories)
     signals.finalized.connect(forget_loaded)
-    signals.get_generators.connect(get_generators)
+    portal_signals.story_outputs.connect(write_story_files)

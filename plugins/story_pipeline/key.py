@@ -1,0 +1,164 @@
+"""The key of a story's outputs: a hash of everything that shapes them.
+
+A story's outputs (its page, embed page, oEmbed, share card, transcript and
+chapters files) are made again only when this key changes. It is a hash of:
+- the build: every file of the theme, the plugins and ``portal/``, every
+  content file outside the story folders (pages, data, images), all by
+  their names and bytes, and the settings (but where the output is written,
+  and with the folders of this machine by name: ``MACHINE_FOLDERS``);
+- what the story's page shows of other stories: the cards of the stories its
+  record names (``related_stories`` and ``more_from_place``), each by its
+  URL, title, date, summary, topics, every front-matter field, audio length
+  and picture's file names (``card_fields``), and its place's name, address
+  and count of stories;
+- the story itself: its rendered content, whether it is held back, and
+  every file in its folder by its bytes (story.md, audio, transcript,
+  images: content hashes, ``portal.file_hashes``).
+
+So an edit to one story's title makes again only its own outputs and those
+of the stories whose cards show it. A template that shows anything else
+about other stories must add it to ``_shown_of_others`` (or switch the
+cache off with ``STORY_PIPELINE_CACHE = False``). No part of a key is a
+modification time or a version number: a fresh checkout at another path,
+with its cache folder restored, finds every unchanged story's key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+import portal
+from portal.code_digest import tree_digest
+from portal.file_hashes import FileHashes
+
+# Where a build writes does not shape what it writes (links are relative or
+# from SITEURL); a build made aside writes to a new folder every time.
+WHERE_WRITTEN = {
+    "OUTPUT_PATH",
+    "STORY_MEDIA_OUTPUT_PATH",
+    "UNCHANGED_WRITES_PREVIOUS_OUTPUT",
+}
+# Folders on this machine, named in the key by these names instead (in every
+# setting, those derived from them too, like a static folder in the cache):
+# the content, theme and code are in the key by what they hold, and caches
+# do not shape outputs. A checkout at another path (another runner, another
+# repository name) with its cache folder restored makes nothing again.
+MACHINE_FOLDERS = (
+    "AUDIO_RENDITION_CACHE_PATH",
+    "CACHE_PATH",
+    "PATH",
+    "THEME",
+    "PROJECT_ROOT",
+)
+
+
+def card_fields(story) -> tuple:
+    """What a card of ``story`` shows on another story's page."""
+    record = story.story
+    audio, front, picture = record.audio, record.front, record.picture
+    return (
+        story.url,
+        story.title,
+        str(story.date),
+        str(story.summary),
+        [str(tag) for tag in story.tags],
+        # Every front-matter field: cards show the participants, the place,
+        # the relationship and the summary.
+        front.model_dump_json() if front is not None else None,
+        round(audio.duration, 3) if audio else None,
+        record.held_back,
+        # Cards show the picture by file names that carry its content
+        # fingerprint: a picture saved again under the same name gets new ones.
+        [art.path for art in picture.files] if picture else None,
+    )
+
+
+def _shown_of_others(record) -> tuple:
+    """What a story's page shows of other stories (partials/related_stories.html):
+    their cards, and its place with the number of stories recorded there."""
+    place = record.place_state
+    return (
+        [card_fields(other) for other in record.related_stories],
+        [card_fields(other) for other in record.more_from_place],
+        (place.name, place.url, place.count) if place else None,
+    )
+
+
+def _settings_text(settings) -> str:
+    def name_of(value):
+        return getattr(value, "__qualname__", type(value).__name__)
+
+    plain = {
+        key: value
+        for key, value in settings.items()
+        if key.isupper() and key not in WHERE_WRITTEN
+    }
+    text = json.dumps(plain, sort_keys=True, default=name_of)
+    folders = {
+        os.path.abspath(settings[name]): name
+        for name in MACHINE_FOLDERS
+        if isinstance(settings.get(name), str) and settings[name]
+    }
+    # Longest first: a cache inside the project is named as the cache.
+    for folder in sorted(folders, key=len, reverse=True):
+        text = text.replace(json.dumps(folder)[1:-1], f"<{folders[folder]}>")
+    return text
+
+
+def _hash(*parts) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(json.dumps(part, default=str).encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class StoryKeys:
+    """Each story's key in this build (``key(story)``)."""
+
+    def __init__(self, settings, hashes: FileHashes):
+        self.settings = settings
+        self.hashes = hashes
+        self._build: str | None = None
+
+    def build(self) -> str:
+        """What every story's outputs share: code, theme, settings, and the
+        content outside the story folders."""
+        if self._build is None:
+            settings = self.settings
+            content = settings["PATH"]
+            story_roots = {
+                os.path.join(content, path) for path in settings["ARTICLE_PATHS"]
+            }
+            roots = [settings["THEME"], os.path.dirname(portal.__file__)]
+            roots += list(settings.get("PLUGIN_PATHS", []))
+            others = [
+                os.path.join(content, name)
+                for name in sorted(os.listdir(content))
+                if not name.startswith(".")
+                and os.path.join(content, name) not in story_roots
+            ]
+            self._build = _hash(
+                [tree_digest(*roots), tree_digest(*others)], _settings_text(settings)
+            )
+        return self._build
+
+    def key(self, story) -> str:
+        record = story.story
+        folder = record.folder
+        files = [
+            (name, self.hashes.sha256(os.path.join(folder, name)))
+            for name in sorted(os.listdir(folder))
+            if os.path.isfile(os.path.join(folder, name))
+        ]
+        # The metadata comes from story.md (its hash is in ``files``) and the
+        # settings (in the build's part), so it needs no hashing of its own.
+        return _hash(
+            self.build(),
+            story.content,
+            record.held_back,
+            files,
+            _shown_of_others(record),
+        )

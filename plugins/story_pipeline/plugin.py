@@ -1,0 +1,169 @@
+"""Every published story's own outputs, made in one place, in one pool.
+
+A story's page, and every file that is the story's alone (embed page,
+oEmbed, share card, transcript and chapters files: each plugin's receiver
+of ``portal.signals.story_outputs``), are made here, once every generator's
+context is final. Pelican's loop over articles leaves story pages to this
+(the writer skips the pages named in the context's ``PIPELINE_PAGES``).
+
+For each story, its key (``key.py``: its files by content, what its page
+shows of other stories, the code, theme and settings) is looked up in the
+cache (``store.py``):
+- the same key: the story is not read, rendered or written; its files are
+  linked into the output from the cache;
+- otherwise: it is made (in worker processes on every core when there are
+  many, ``portal.parallel``), and its files kept in the cache under the key.
+
+A story a worker could not make is made again in the build process, where
+its error is raised as Pelican raises any template error.
+
+Settings: ``STORY_PIPELINE_CACHE`` (default True; False makes every story
+again, as does a build without ``CACHE_PATH``); ``BUILD_WORKERS``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import traceback
+
+from pelican import signals
+from pelican.generators import Generator
+
+from portal import parallel
+from portal import signals as portal_signals
+from portal.checking import plural
+from portal.file_hashes import FileHashes
+from portal.outputs import PIPELINE_PAGES
+from portal.pelican_private import article_page_arguments
+
+from .key import StoryKeys
+from .outputs import StoryOutputs
+from .store import FOLDER, OutputStore
+
+logger = logging.getLogger(__name__)
+
+HASHES_FILE = "hashes.json"
+
+# What the forked workers see (inherited when they fork).
+_job: dict = {}
+
+
+class StoryPipeline(Generator):
+    """Makes the published stories' own outputs (see the module's doc)."""
+
+    # It finds no problem in content: `invoke check` skips it.
+    checks_content = False
+
+    def generate_context(self):
+        # The articles are final: the gate has decided what is published.
+        self.stories = [
+            story for story in self.context.get("articles", []) if story.save_as
+        ]
+        self.context[PIPELINE_PAGES] = frozenset(
+            story.save_as for story in self.stories
+        )
+
+    def generate_output(self, writer):
+        cache = self.settings.get("CACHE_PATH") or None
+        if not self.settings.get("STORY_PIPELINE_CACHE", True):
+            cache = None
+        store = OutputStore(cache)
+        hashes = FileHashes(os.path.join(cache, FOLDER, HASHES_FILE) if cache else None)
+        keys = StoryKeys(self.settings, hashes)
+        todo = []
+        kept = []
+        for story in self.stories:
+            key = keys.key(story) if store.enabled else None
+            if key is None or not store.place(story.save_as, key, self.output_path):
+                todo.append((story, key))
+            else:
+                kept.append(story)
+        context = {k: v for k, v in self.context.items() if k != PIPELINE_PAGES}
+        made_apart = self._make_all(writer, context, todo, store)
+        # Pages written in this process told Pelican's content_written
+        # themselves; the others are told here, as the sitemap and the
+        # build's progress count pages.
+        announced = [
+            (story, [kept.path for kept in store.current[story.save_as].files])
+            for story in kept
+        ]
+        for story, paths in announced + made_apart:
+            for path in paths:
+                if path.endswith(".html"):
+                    signals.content_written.send(
+                        os.path.join(self.output_path, *path.split("/")),
+                        context={"article": story},
+                    )
+        store.save()
+        hashes.save()
+        logger.info(
+            "[story_pipeline] made the outputs of %s; kept those of %d "
+            "(nothing that shapes them changed)",
+            plural(len(todo), "story", "stories"),
+            len(self.stories) - len(todo),
+        )
+
+    def _make_all(self, writer, context, todo, store) -> list:
+        """Make the stories of ``todo``; those made in worker processes, each
+        with the paths of its files."""
+
+        def make(index: int):
+            story, key = todo[index]
+            outputs = StoryOutputs(writer, context, self.get_template, self.output_path)
+            outputs.page(
+                story.save_as,
+                story.template,
+                **article_page_arguments(story, self.settings),
+            )
+            portal_signals.story_outputs.send(self, story=story, out=outputs)
+            entry = None
+            if key is not None:
+                entry = store.keep(story.save_as, key, self.output_path, outputs.paths)
+            return outputs.paths, entry
+
+        count = parallel.workers(self.settings)
+        if count <= 1 or len(todo) < parallel.MIN_ITEMS:
+            for index in range(len(todo)):
+                make(index)
+            return []
+        _job["make"] = make
+        try:
+            results = parallel.map_in_processes(
+                _make_in_worker, range(len(todo)), count
+            )
+        finally:
+            _job.clear()
+        made_apart = []
+        for index, (made, failure) in enumerate(results):
+            story = todo[index][0]
+            if failure is not None:
+                logger.debug("[story_pipeline] %s failed in a worker:\n%s",
+                             story.save_as, failure)  # fmt: skip
+                make(index)  # again here, where its error is raised
+            else:
+                paths, entry = made
+                if entry is not None:  # kept in the cache by the worker
+                    store.current[story.save_as] = entry
+                made_apart.append((story, paths))
+        logger.info(
+            "[story_pipeline] made %s in %d processes",
+            plural(len(todo), "story", "stories"),
+            count,
+        )
+        return made_apart
+
+
+def _make_in_worker(index: int):
+    try:
+        return _job["make"](index), None
+    except Exception:
+        return None, traceback.format_exc(limit=5)
+
+
+def get_generators(pelican):
+    return StoryPipeline
+
+
+def register():
+    signals.get_generators.connect(get_generators)

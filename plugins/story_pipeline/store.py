@@ -1,0 +1,187 @@
+"""The story outputs the cache keeps: each story's files, by content.
+
+``CACHE_PATH/story_outputs/`` holds:
+- ``manifest.json``: for each story (by its page's name), the key its
+  outputs were made from (``key.py``) and the files they are, each by its
+  path in the output, SHA-256 and size;
+- ``files/<sha256>``: each of those files' bytes, once however many stories
+  or builds share them.
+
+A story whose key is the one kept is not made again: its files are linked
+from here into the output (a hard link: no bytes copied, and the file keeps
+the modification time it got when it was made, so rsync, CDN uploads and
+pre-compression skip it). A fresh clone with only this folder restored
+(the content repository's publish) gets every unchanged story's files
+without rendering anything. Files no story names any more are removed when
+the build ends.
+
+A kept file whose size is not the manifest's (cut off, overwritten) is a
+miss: the story is made again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+
+from portal.file_hashes import sha256_of
+from portal.writing import atomic_path, write_if_changed
+
+logger = logging.getLogger(__name__)
+
+FOLDER = "story_outputs"
+MANIFEST = "manifest.json"
+FILES = "files"
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One output file of a story, as the cache keeps it."""
+
+    path: str  # in the output, "stories/<slug>/index.html"
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A story's outputs as last made: the key and the files."""
+
+    key: str
+    files: tuple[Kept, ...]
+
+    def to_json(self) -> dict:
+        return {
+            "key": self.key,
+            "files": [[kept.path, kept.sha256, kept.size] for kept in self.files],
+        }
+
+    @classmethod
+    def from_json(cls, data) -> Entry:
+        return cls(
+            str(data["key"]),
+            tuple(Kept(str(p), str(s), int(n)) for p, s, n in data["files"]),
+        )
+
+
+class OutputStore:
+    def __init__(self, cache_path: str | None):
+        self.folder = os.path.join(cache_path, FOLDER) if cache_path else None
+        self.previous: dict[str, Entry] = {}  # page name -> entry, last build
+        self.current: dict[str, Entry] = {}  # page name -> entry, this build
+        if self.folder:
+            self.previous = self._load()
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def _load(self) -> dict[str, Entry]:
+        try:
+            with open(os.path.join(self.folder, MANIFEST), encoding="utf-8") as handle:
+                data = json.load(handle)
+            return {name: Entry.from_json(entry) for name, entry in data.items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}  # unreadable: every story is made again
+
+    def _file(self, sha256: str) -> str:
+        return os.path.join(self.folder, FILES, sha256)
+
+    def place(self, name: str, key: str, output: str) -> bool:
+        """Put the files of the story whose page is ``name`` into ``output``
+        if they were made from ``key`` and the cache still has them all."""
+        entry = self.previous.get(name)
+        if entry is None or entry.key != key:
+            return False
+        for kept in entry.files:
+            try:
+                if os.path.getsize(self._file(kept.sha256)) != kept.size:
+                    return False
+            except OSError:
+                return False
+        for kept in entry.files:
+            _link_into(self._file(kept.sha256), _target(output, kept.path))
+        self.current[name] = entry
+        return True
+
+    def keep(self, name: str, key: str, output: str, paths: list[str]) -> Entry:
+        """Keep the files just made for the story whose page is ``name``.
+
+        Runs in the worker that made them: each file is linked into the
+        cache under its hash (its bytes are never copied)."""
+        files = []
+        for path in paths:
+            target = _target(output, path)
+            sha256 = sha256_of(target)
+            size = os.path.getsize(target)
+            stored = self._file(sha256)
+            try:
+                whole = os.path.getsize(stored) == size
+            except FileNotFoundError:
+                whole = False
+            if not whole:  # not kept yet, or cut off: kept (again) whole
+                os.makedirs(os.path.dirname(stored), exist_ok=True)
+                with atomic_path(stored) as temporary:
+                    os.remove(temporary)
+                    _link_or_copy(target, temporary)
+            files.append(Kept(path, sha256, size))
+        entry = Entry(key, tuple(files))
+        self.current[name] = entry
+        return entry
+
+    def save(self) -> None:
+        """Write the manifest; remove the files no story names any more."""
+        if not self.folder:
+            return
+        manifest = {name: entry.to_json() for name, entry in self.current.items()}
+        write_if_changed(
+            os.path.join(self.folder, MANIFEST), json.dumps(manifest, sort_keys=True)
+        )
+        named = {kept.sha256 for entry in self.current.values() for kept in entry.files}
+        try:
+            stored = os.listdir(os.path.join(self.folder, FILES))
+        except FileNotFoundError:
+            return
+        for sha256 in stored:
+            if sha256 not in named:
+                # Another build sharing the cache may have removed it first.
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(self._file(sha256))
+
+
+def _target(output: str, path: str) -> str:
+    return os.path.join(output, *path.split("/"))
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link where the file system allows one (the cache and the output
+    on one disk), a copy where it does not; ``target`` must not exist."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _link_into(stored: str, target: str) -> None:
+    """``target`` holds ``stored``'s bytes when this returns; a file already
+    there with those bytes is left alone (it keeps its modification time)."""
+    try:
+        if os.path.samefile(stored, target):
+            return
+        if os.path.getsize(stored) == os.path.getsize(target):
+            with open(stored, "rb") as kept, open(target, "rb") as there:
+                if kept.read() == there.read():
+                    return
+    except FileNotFoundError:
+        pass
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    # Linked under a temporary name, then renamed over the old file: a
+    # server never sees the file missing, and nothing is written through
+    # an old link into another file.
+    with atomic_path(target) as temporary:
+        os.remove(temporary)
+        _link_or_copy(stored, temporary)
