@@ -20,6 +20,9 @@ CHAPTERS_MIME = "application/json+chapters"
 # The context key naming the story pages story_pipeline makes: the writer of
 # Pelican's own loop over articles leaves them to it (unchanged_writes).
 PIPELINE_PAGES = "story_pipeline_pages"
+# The context key of the cache of the other pages (story_pipeline/pages.py):
+# the writer asks it before rendering a page, and gives it what it wrote.
+PAGE_CACHE = "story_pipeline_page_cache"
 
 
 def story_folder(story) -> str:

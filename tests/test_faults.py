@@ -396,8 +396,8 @@ def test_a_damaged_cache_is_a_miss_never_a_crash(site, tmp_path, damage):
     build(site, output, cache, **own_renditions)
     damaged = _cache_files(cache)
     names = {p.relative_to(cache).as_posix() for p in damaged}
-    assert {"ArticlesGenerator-Readers", "story_audio.json", "story_outputs/manifest.json",
-            "precompress.json"} <= names  # fmt: skip
+    assert {"ArticlesGenerator-Readers", "story_audio.json", "precompress.json",
+            "story_outputs/manifest.json"} <= names  # fmt: skip
     assert any(name.startswith("audio_rendition/") for name in names)
     for path in damaged:
         data = path.read_bytes()

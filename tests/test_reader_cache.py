@@ -18,7 +18,11 @@ from tests.support import build_site
 
 # Pages rendered on every build (the story pipeline would keep the page, since
 # only the code's digest is faked here), without the slow extras.
-FRESH_PAGES = {"STORY_PIPELINE_CACHE": False, "PRECOMPRESS": False, "SITE_SEARCH_INDEX": False}
+FRESH_PAGES = {
+    "STORY_PIPELINE_CACHE": False,
+    "PRECOMPRESS": False,
+    "SITE_SEARCH_INDEX": False,
+}
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ class BuildLog:
     stories_kept: int  # stories whose outputs came from the cache, not made
     written: int  # output files written (the rest kept their bytes and mtime)
     unchanged: int
+    pages_kept: int  # other pages' files linked from the cache, not rendered
     compressed: int
     art_made: list[str]  # podcast art and pictures made (not in the cache)
     cards_drawn: list[str]  # share cards drawn (not in the cache)
@@ -45,7 +46,10 @@ class BuildLog:
             [match] = [m for m in found if m]
             return int(match.group(group))
 
-        writes = r"\[unchanged_writes\] (\d+) files written, (\d+) unchanged"
+        writes = (
+            r"\[unchanged_writes\] (\d+) files written, (\d+) unchanged"
+            r".*?; (\d+) pages kept"
+        )
         stories = r"\[story_pipeline\] made the outputs of (\d+) stor.*?of (\d+) "
         return cls(
             audio_examined=number(r"\[story_audio\] (\d+) audio files? examined"),
@@ -56,6 +60,7 @@ class BuildLog:
             stories_kept=number(stories, 2),
             written=number(writes, 1),
             unchanged=number(writes, 2),
+            pages_kept=number(writes, 3),
             compressed=number(r"\[precompress\] (\d+) files compressed"),
             art_made=[m for m in messages if m.startswith("[artwork] making ")],
             cards_drawn=[
@@ -188,7 +193,9 @@ def test_rebuilds_redo_only_what_changed(tmp_path, build):
     assert log.audio_examined == 0
     assert log.transcripts_parsed == []
     assert build.markdown_reads == 0
-    assert log.written == 0 and log.unchanged > 10
+    # Nothing in the site changed: no page rendered at all, every listing
+    # and campaign page linked from the cache.
+    assert log.written == 0 and log.unchanged == 0 and log.pages_kept > 10
     # No story's page, embed page or transcript files made again.
     assert log.stories_made == 0 and log.stories_kept == len(stories)
     assert log.compressed == 0
@@ -410,3 +417,8 @@ def test_a_new_title_renders_again_only_the_pages_that_show_it(tmp_path, build):
     # again; the river story is not.
     assert (log.stories_made, log.stories_kept) == (2, 1)
     assert "Tending a garden" not in river.read_text()
+    # The pages that list it are rendered again (the site changed), and
+    # show the new title.
+    assert log.pages_kept == 0
+    for listing in ("stories/index.html", "topics/gardens/index.html"):
+        assert "Tending a garden" in (output / listing).read_text(), listing

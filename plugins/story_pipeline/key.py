@@ -75,17 +75,6 @@ def card_fields(story) -> tuple:
     )
 
 
-def _shown_of_others(record) -> tuple:
-    """What a story's page shows of other stories (partials/related_stories.html):
-    their cards, and its place with the number of stories recorded there."""
-    place = record.place_state
-    return (
-        [card_fields(other) for other in record.related_stories],
-        [card_fields(other) for other in record.more_from_place],
-        (place.name, place.url, place.count) if place else None,
-    )
-
-
 def _settings_text(settings) -> str:
     def name_of(value):
         return getattr(value, "__qualname__", type(value).__name__)
@@ -107,7 +96,8 @@ def _settings_text(settings) -> str:
     return text
 
 
-def _hash(*parts) -> str:
+def content_hash(*parts) -> str:
+    """A short hash of ``parts`` (anything ``json`` writes, else ``str``)."""
     digest = hashlib.blake2b(digest_size=16)
     for part in parts:
         digest.update(json.dumps(part, default=str).encode("utf-8"))
@@ -122,6 +112,7 @@ class StoryKeys:
         self.settings = settings
         self.hashes = hashes
         self._build: str | None = None
+        self._cards: dict[int, tuple] = {}  # id(story) -> card_fields, this build
 
     def build(self) -> str:
         """What every story's outputs share: code, theme, settings, and the
@@ -140,7 +131,7 @@ class StoryKeys:
                 if not name.startswith(".")
                 and os.path.join(content, name) not in story_roots
             ]
-            self._build = _hash(
+            self._build = content_hash(
                 [tree_digest(*roots), tree_digest(*others)], _settings_text(settings)
             )
         return self._build
@@ -155,10 +146,32 @@ class StoryKeys:
         ]
         # The metadata comes from story.md (its hash is in ``files``) and the
         # settings (in the build's part), so it needs no hashing of its own.
-        return _hash(
+        return content_hash(
             self.build(),
             story.content,
             record.held_back,
             files,
-            _shown_of_others(record),
+            self._shown_of_others(record),
+        )
+
+    def site(self, keys: dict[str, str]) -> str:
+        """The whole site's key: the build's, and every published story's
+        (``keys``: page name -> key)."""
+        return content_hash(self.build(), sorted(keys.items()))
+
+    def _card(self, story) -> tuple:
+        # A story is on the cards of many others: its fields, once a build.
+        known = self._cards.get(id(story))
+        if known is None:
+            known = self._cards[id(story)] = card_fields(story)
+        return known
+
+    def _shown_of_others(self, record) -> tuple:
+        """What a story's page shows of other stories (partials/related_stories.html):
+        their cards, and its place with the number of stories recorded there."""
+        place = record.place_state
+        return (
+            [self._card(other) for other in record.related_stories],
+            [self._card(other) for other in record.more_from_place],
+            (place.name, place.url, place.count) if place else None,
         )

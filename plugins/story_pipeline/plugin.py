@@ -34,13 +34,15 @@ from portal import parallel
 from portal import signals as portal_signals
 from portal.checking import plural
 from portal.file_hashes import FileHashes
-from portal.outputs import PIPELINE_PAGES
+from portal.outputs import PAGE_CACHE, PIPELINE_PAGES
 from portal.pelican_private import article_page_arguments
 
 from .key import StoryKeys
 from .outputs import StoryOutputs
+from .pages import PageCache
 from .store import FOLDER, OutputStore
 
+STORIES = "stories"  # the store's section of story outputs
 logger = logging.getLogger(__name__)
 
 HASHES_FILE = "hashes.json"
@@ -55,6 +57,13 @@ class StoryPipeline(Generator):
     # It finds no problem in content: `invoke check` skips it.
     checks_content = False
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stories = []
+        self.keys: dict[str, str | None] = {}  # page name -> key
+        self.store = OutputStore(None)
+        self.hashes = FileHashes(None)
+
     def generate_context(self):
         # The articles are final: the gate has decided what is published.
         self.stories = [
@@ -64,28 +73,44 @@ class StoryPipeline(Generator):
             story.save_as for story in self.stories
         )
 
-    def generate_output(self, writer):
+    def key_stories(self) -> None:
+        """Every story's key, once every generator's context is final (the
+        related stories, the sharing facts); the site's, for the other pages."""
         cache = self.settings.get("CACHE_PATH") or None
         if not self.settings.get("STORY_PIPELINE_CACHE", True):
             cache = None
-        store = OutputStore(cache)
-        hashes = FileHashes(os.path.join(cache, FOLDER, HASHES_FILE) if cache else None)
-        keys = StoryKeys(self.settings, hashes)
+        self.store = OutputStore(cache)
+        if not self.store.enabled:
+            self.keys = dict.fromkeys(story.save_as for story in self.stories)
+            return
+        self.hashes = FileHashes(os.path.join(cache, FOLDER, HASHES_FILE))
+        keys = StoryKeys(self.settings, self.hashes)
+        self.keys = {story.save_as: keys.key(story) for story in self.stories}
+        self.context[PAGE_CACHE] = PageCache(self.store, keys.site(self.keys))
+
+    def generate_output(self, writer):
+        store = self.store
         todo = []
         kept = []
         for story in self.stories:
-            key = keys.key(story) if store.enabled else None
-            if key is None or not store.place(story.save_as, key, self.output_path):
-                todo.append((story, key))
-            else:
+            key = self.keys[story.save_as]
+            if key is not None and store.place(
+                STORIES, story.save_as, key, self.output_path
+            ):
                 kept.append(story)
-        context = {k: v for k, v in self.context.items() if k != PIPELINE_PAGES}
+            else:
+                todo.append((story, key))
+        context = {
+            name: value
+            for name, value in self.context.items()
+            if name not in (PIPELINE_PAGES, PAGE_CACHE)
+        }
         made_apart = self._make_all(writer, context, todo, store)
         # Pages written in this process told Pelican's content_written
         # themselves; the others are told here, as the sitemap and the
         # build's progress count pages.
         announced = [
-            (story, [kept.path for kept in store.current[story.save_as].files])
+            (story, [kept.path for kept in store.current[STORIES][story.save_as].files])
             for story in kept
         ]
         for story, paths in announced + made_apart:
@@ -95,14 +120,17 @@ class StoryPipeline(Generator):
                         os.path.join(self.output_path, *path.split("/")),
                         context={"article": story},
                     )
-        store.save()
-        hashes.save()
         logger.info(
             "[story_pipeline] made the outputs of %s; kept those of %d "
             "(nothing that shapes them changed)",
             plural(len(todo), "story", "stories"),
             len(self.stories) - len(todo),
         )
+
+    def finish(self) -> None:
+        """Save what the build kept (after every page is written)."""
+        self.store.save()
+        self.hashes.save()
 
     def _make_all(self, writer, context, todo, store) -> list:
         """Make the stories of ``todo``; those made in worker processes, each
@@ -119,7 +147,9 @@ class StoryPipeline(Generator):
             portal_signals.story_outputs.send(self, story=story, out=outputs)
             entry = None
             if key is not None:
-                entry = store.keep(story.save_as, key, self.output_path, outputs.paths)
+                entry = store.keep(
+                    STORIES, story.save_as, key, self.output_path, outputs.paths
+                )
             return outputs.paths, entry
 
         count = parallel.workers(self.settings)
@@ -144,7 +174,7 @@ class StoryPipeline(Generator):
             else:
                 paths, entry = made
                 if entry is not None:  # kept in the cache by the worker
-                    store.current[story.save_as] = entry
+                    store.current[STORIES][story.save_as] = entry
                 made_apart.append((story, paths))
         logger.info(
             "[story_pipeline] made %s in %d processes",
@@ -161,9 +191,29 @@ def _make_in_worker(index: int):
         return None, traceback.format_exc(limit=5)
 
 
+# The running build's pipeline (one build at a time in a process).
+_current: StoryPipeline | None = None
+
+
+def key_stories(generators) -> None:
+    global _current
+    _current = next((g for g in generators if isinstance(g, StoryPipeline)), None)
+    if _current is not None:
+        _current.key_stories()
+
+
+def finish(pelican) -> None:
+    global _current
+    if _current is not None:
+        _current.finish()
+    _current = None
+
+
 def get_generators(pelican):
     return StoryPipeline
 
 
 def register():
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(key_stories)
+    signals.finalized.connect(finish)

@@ -1,19 +1,20 @@
-"""The story outputs the cache keeps: each story's files, by content.
+"""The outputs the cache keeps: each story's files and each page's, by content.
 
 ``CACHE_PATH/story_outputs/`` holds:
-- ``manifest.json``: for each story (by its page's name), the key its
-  outputs were made from (``key.py``) and the files they are, each by its
-  path in the output, SHA-256 and size;
-- ``files/<sha256>``: each of those files' bytes, once however many stories
-  or builds share them.
+- ``manifest.json``: in two sections, ``stories`` (by each story's page
+  name) and ``pages`` (the other pages, by the name Pelican's writer was
+  asked for), the key the files were made from (``key.py``) and the files
+  they are, each by its path in the output, SHA-256 and size;
+- ``files/<sha256>``: each of those files' bytes, once however many stories,
+  pages or builds share them.
 
-A story whose key is the one kept is not made again: its files are linked
-from here into the output (a hard link: no bytes copied, and the file keeps
-the modification time it got when it was made, so rsync, CDN uploads and
-pre-compression skip it). A fresh clone with only this folder restored
-(the content repository's publish) gets every unchanged story's files
-without rendering anything. Files no story names any more are removed when
-the build ends.
+What is kept under the key it is asked for is not made again: its files
+are linked from here into the output (a hard link: no bytes copied, and the
+file keeps the modification time it got when it was made, so rsync, CDN
+uploads and pre-compression skip it). A fresh clone with only this folder
+restored (the content repository's publish) gets every unchanged story's
+files without rendering anything. Files nothing names any more are removed
+when the build ends.
 
 A kept file whose size is not the manifest's (cut off, overwritten) is a
 miss: the story is made again.
@@ -68,51 +69,63 @@ class Entry:
         )
 
 
+SECTIONS = ("stories", "pages")
+
+
 class OutputStore:
     def __init__(self, cache_path: str | None):
         self.folder = os.path.join(cache_path, FOLDER) if cache_path else None
-        self.previous: dict[str, Entry] = {}  # page name -> entry, last build
-        self.current: dict[str, Entry] = {}  # page name -> entry, this build
+        # section -> name -> entry, as the last build left it and this one
+        self.previous: dict[str, dict[str, Entry]] = {name: {} for name in SECTIONS}
+        self.current: dict[str, dict[str, Entry]] = {name: {} for name in SECTIONS}
         if self.folder:
-            self.previous = self._load()
+            self.previous.update(self._load())
 
     @property
     def enabled(self) -> bool:
         return self.folder is not None
 
-    def _load(self) -> dict[str, Entry]:
+    def _load(self) -> dict[str, dict[str, Entry]]:
         try:
             with open(os.path.join(self.folder, MANIFEST), encoding="utf-8") as handle:
                 data = json.load(handle)
-            return {name: Entry.from_json(entry) for name, entry in data.items()}
+            return {
+                section: {
+                    name: Entry.from_json(entry)
+                    for name, entry in data[section].items()
+                }
+                for section in SECTIONS
+            }
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return {}  # unreadable: every story is made again
+            return {}  # unreadable: everything is made again
 
     def _file(self, sha256: str) -> str:
         return os.path.join(self.folder, FILES, sha256)
 
-    def place(self, name: str, key: str, output: str) -> bool:
-        """Put the files of the story whose page is ``name`` into ``output``
-        if they were made from ``key`` and the cache still has them all."""
-        entry = self.previous.get(name)
+    def place(self, section: str, name: str, key: str, output: str) -> Entry | None:
+        """Put the files kept for ``name`` into ``output`` if they were made
+        from ``key`` and the cache still has them all; their entry."""
+        entry = self.previous[section].get(name)
         if entry is None or entry.key != key:
-            return False
+            return None
         for kept in entry.files:
             try:
                 if os.path.getsize(self._file(kept.sha256)) != kept.size:
-                    return False
+                    return None
             except OSError:
-                return False
+                return None
         for kept in entry.files:
             _link_into(self._file(kept.sha256), _target(output, kept.path))
-        self.current[name] = entry
-        return True
+        self.current[section][name] = entry
+        return entry
 
-    def keep(self, name: str, key: str, output: str, paths: list[str]) -> Entry:
-        """Keep the files just made for the story whose page is ``name``.
+    def keep(
+        self, section: str, name: str, key: str, output: str, paths: list[str]
+    ) -> Entry:
+        """Keep the files just made for ``name`` (paths in ``output``).
 
-        Runs in the worker that made them: each file is linked into the
-        cache under its hash (its bytes are never copied)."""
+        May run in a worker process: each file is linked into the cache
+        under its hash (its bytes are never copied)."""
         files = []
         for path in paths:
             target = _target(output, path)
@@ -130,18 +143,26 @@ class OutputStore:
                     _link_or_copy(target, temporary)
             files.append(Kept(path, sha256, size))
         entry = Entry(key, tuple(files))
-        self.current[name] = entry
+        self.current[section][name] = entry
         return entry
 
     def save(self) -> None:
         """Write the manifest; remove the files no story names any more."""
         if not self.folder:
             return
-        manifest = {name: entry.to_json() for name, entry in self.current.items()}
+        manifest = {
+            section: {name: entry.to_json() for name, entry in entries.items()}
+            for section, entries in self.current.items()
+        }
         write_if_changed(
             os.path.join(self.folder, MANIFEST), json.dumps(manifest, sort_keys=True)
         )
-        named = {kept.sha256 for entry in self.current.values() for kept in entry.files}
+        named = {
+            kept.sha256
+            for entries in self.current.values()
+            for entry in entries.values()
+            for kept in entry.files
+        }
         try:
             stored = os.listdir(os.path.join(self.folder, FILES))
         except FileNotFoundError:

@@ -9,7 +9,10 @@ inputs did not change keeps its modification time.
 
 Story pages are not written here: the story pipeline makes them with the
 rest of each story's own files (plugins/story_pipeline), and this writer
-leaves the pages the context names in ``PIPELINE_PAGES`` to it.
+leaves the pages the context names in ``PIPELINE_PAGES`` to it. Every other
+page is first asked of the context's ``PAGE_CACHE`` (the pipeline's cache of
+pages, keyed by everything in the site): a page it holds is linked from
+there, not rendered.
 
 It counts what it did (files ``written`` and ``unchanged``) and logs the
 counts at the end of the build. Files other plugins write themselves can
@@ -20,10 +23,11 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 
 from pelican import signals
 
-from portal.outputs import PIPELINE_PAGES
+from portal.outputs import PAGE_CACHE, PIPELINE_PAGES
 from portal.pelican_private import BufferingWriter
 from portal.writing import reuse_previous_output, write_if_changed
 
@@ -46,6 +50,7 @@ class _PendingFile(io.StringIO):
             data = self.getvalue().encode(self._encoding)
             outcome = "written" if write_if_changed(self._path, data) else "unchanged"
             setattr(self._writer, outcome, getattr(self._writer, outcome) + 1)
+            self._writer.made.append(self._path)
         super().close()
 
 
@@ -57,16 +62,38 @@ class UnchangedWriter(BufferingWriter):
         # (same bytes).
         self.written = 0
         self.unchanged = 0
+        self.kept = 0  # pages linked from the page cache, not rendered
+        self.made: list[str] = []  # the files the running write_file wrote
         _current = self
 
     def write_file(self, name, template, context, *args, **kwargs):
         """Pelican's write_file, but a story page the story pipeline makes
-        (named in the context) is left to it."""
-        if kwargs.get("article") is not None and name in context.get(
-            PIPELINE_PAGES, ()
-        ):
+        (named in the context) is left to it, and a page the page cache holds
+        is linked from there."""
+        article = kwargs.get("article")
+        if article is not None and name in context.get(PIPELINE_PAGES, ()):
             return None
-        return super().write_file(name, template, context, *args, **kwargs)
+        cache = context.get(PAGE_CACHE)
+        if cache is None or article is not None or args or not name:
+            return super().write_file(name, template, context, *args, **kwargs)
+        kept = cache.place(name, self.output_path)
+        if kept is not None:
+            self.kept += len(kept)
+            # As Pelican's writer tells of each file (the sitemap lists them).
+            for path in kept:
+                signals.content_written.send(
+                    os.path.join(self.output_path, *path.split("/")),
+                    context={"page": kwargs.get("page")},
+                )
+            return None
+        self.made = []
+        result = super().write_file(name, template, context, **kwargs)
+        cache.keep(
+            name,
+            self.output_path,
+            [os.path.relpath(path, self.output_path) for path in self.made],
+        )
+        return result
 
     def open_buffer(self, filename, encoding):
         """Pelican writes into a buffer; its bytes are compared on close."""
@@ -91,9 +118,11 @@ def finish(pelican):
     if _current is None:
         return
     logger.info(
-        "[unchanged_writes] %d files written, %d unchanged and left alone",
+        "[unchanged_writes] %d files written, %d unchanged and left alone; "
+        "%d pages kept from the cache (nothing in the site changed)",
         _current.written,
         _current.unchanged,
+        _current.kept,
     )
     _current = None
 
