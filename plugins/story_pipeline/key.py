@@ -4,8 +4,10 @@ A story's outputs (its page, embed page, oEmbed, share card, transcript and
 chapters files) are made again only when this key changes. It is a hash of:
 - the build: every file of the theme, the plugins and ``portal/``, every
   content file outside the story folders (pages, data, images), all by
-  their names and bytes, and the settings (but where the output is written,
-  and with the folders of this machine by name: ``MACHINE_FOLDERS``);
+  their names and bytes, the installed packages by name and version
+  (Pelican, Jinja2, Markdown... render the pages too), and the settings
+  (but where the output is written, and with the folders of this machine by
+  name: ``MACHINE_FOLDERS``);
 - what the story's page shows of other stories: the cards of the stories its
   record names (``related_stories`` and ``more_from_place``), each by its
   URL, title, date, summary, topics, every front-matter field, audio length
@@ -26,6 +28,7 @@ with its cache folder restored, finds every unchanged story's key.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 
@@ -96,6 +99,13 @@ def _settings_text(settings) -> str:
     return text
 
 
+def _installed_packages() -> list[tuple[str, str]]:
+    return sorted(
+        (dist.metadata["Name"] or "", dist.version)
+        for dist in importlib.metadata.distributions()
+    )
+
+
 def content_hash(*parts) -> str:
     """A short hash of ``parts`` (anything ``json`` writes, else ``str``)."""
     digest = hashlib.blake2b(digest_size=16)
@@ -132,7 +142,9 @@ class StoryKeys:
                 and os.path.join(content, name) not in story_roots
             ]
             self._build = content_hash(
-                [tree_digest(*roots), tree_digest(*others)], _settings_text(settings)
+                [tree_digest(*roots), tree_digest(*others)],
+                _installed_packages(),
+                _settings_text(settings),
             )
         return self._build
 
