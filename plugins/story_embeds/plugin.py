@@ -28,10 +28,11 @@ import os
 from pelican import signals
 from pelican.generators import Generator
 
-from portal import palette, parallel
+from portal import palette
 from portal import signals as portal_signals
 from portal.outputs import absolute_url, story_folder
 from portal.site_address import absolute_site_url
+from portal.writing import whole_image
 
 from . import metadata
 from .share_image import CARD_COLOURS, HEIGHT, WIDTH, ShareCard, ShareImages
@@ -43,7 +44,6 @@ DEFAULTS = {
     "STORY_EMBEDS_HEIGHT": 260,
 }
 CACHE_FOLDER = "story_embeds"
-CARD_BATCH = 512  # share cards made, drawn and used at a time
 
 
 def settings(pelican_settings) -> dict:
@@ -111,23 +111,18 @@ class StoryEmbedsGenerator(Generator):
             for story in self.context.get("articles", [])
             if story.story.audio is not None and story.story.front is not None
         ]
-        # A cold build draws every card: on every core, before the loop below
-        # finds them cached (benchmarks/README.md). In batches: a card holds
-        # a bar for every cue, too much to hold for 10,000 stories at once.
-        workers = parallel.workers(self.settings)
+        # The card's name (a digest of what it shows) is known here; it is
+        # drawn when the story's outputs are made (``write_story_files``, in
+        # the story pipeline's workers), and only when not in the cache.
         colours = palette.campaign_colours(self.settings).subset(CARD_COLOURS)
-        for first in range(0, len(stories), CARD_BATCH):
-            batch = stories[first : first + CARD_BATCH]
-            cards = [share_card(story, self.settings, colours) for story in batch]
-            self.images.prefetch(cards, workers)
-            for story, card in zip(batch, cards, strict=True):
-                story.story.sharing = self._sharing(story, site, card)
+        for story in stories:
+            card = share_card(story, self.settings, colours)
+            story.story.sharing = self._sharing(story, site, card)
 
     def _sharing(self, story, site, card):
         folder = story_folder(story)
-        image_file = self.images.png(card)
         image_path = f"{folder}share-{card.key[:12]}.png"
-        story.story.share_image_file = image_file
+        story.story.share_image_file = self.images.path(card)
         page_url = absolute_url(site, story.url)
         embed_path = f"{folder}embed/"
         embed_url = absolute_url(site, embed_path)
@@ -194,7 +189,12 @@ def write_story_files(generator, story, out) -> None:
     out.text(
         sharing.oembed_path, json.dumps(response, ensure_ascii=False, indent=2) + "\n"
     )
-    out.copy(sharing.image_path, story.story.share_image_file)
+    card_file = story.story.share_image_file
+    if not whole_image(card_file):  # not drawn yet: drawn into the cache
+        ShareImages(os.path.dirname(card_file)).png(
+            share_card(story, generator.settings)
+        )
+    out.copy(sharing.image_path, card_file)
 
 
 def get_generators(pelican):

@@ -21,7 +21,7 @@ import os
 
 from PIL import Image, ImageDraw, ImageFont
 
-from portal import palette, parallel
+from portal import palette
 from portal.code_digest import tree_digest
 from portal.file_hashes import sha256_of
 from portal.writing import atomic_file, whole_image
@@ -339,15 +339,6 @@ def _hatch(pen, box, ground, step: int = 7) -> None:
         )
 
 
-def _draw_into_cache(job) -> bool:
-    card, folder = job
-    try:
-        ShareImages(folder).png(card)
-    except Exception:  # drawn again, and reported, in the build process
-        return False
-    return True
-
-
 class ShareImages:
     """PNG files of share cards, cached in ``folder`` by the card's key."""
 
@@ -356,23 +347,6 @@ class ShareImages:
 
     def path(self, card: ShareCard) -> str:
         return os.path.join(self.folder, f"{card.key}.png")
-
-    def prefetch(self, cards: list[ShareCard], workers: int) -> None:
-        """Draw the cards not cached yet on every core (``portal.parallel``).
-
-        Each worker saves its PNG into the cache folder; ``png`` then finds
-        them there. Cards a worker failed to draw are drawn by ``png``."""
-        missing = {card.key: card for card in cards if not whole_image(self.path(card))}
-        if workers <= 1 or len(missing) < parallel.MIN_ITEMS:
-            return
-        drawn = parallel.map_in_processes(
-            _draw_into_cache,
-            [(card, self.folder) for card in missing.values()],
-            workers,
-        )
-        logger.info(
-            "[story_embeds] drew %d share cards in %d processes", sum(drawn), workers
-        )
 
     def png(self, card: ShareCard) -> str:
         """The path of the card's PNG, drawn only when not cached."""
