@@ -93,7 +93,7 @@ class StoryPipeline(Generator):
         todo = []
         kept = []
         for story in self.stories:
-            key = self.keys[story.save_as]
+            key = self.keys.get(story.save_as)  # None: not keyed, made
             if key is not None and store.place(
                 STORIES, story.save_as, key, self.output_path
             ):
