@@ -422,3 +422,36 @@ def test_a_new_title_renders_again_only_the_pages_that_show_it(tmp_path, build):
     assert log.pages_kept == 0
     for listing in ("stories/index.html", "topics/gardens/index.html"):
         assert "Tending a garden" in (output / listing).read_text(), listing
+
+
+def test_pages_come_from_the_cache_until_anything_in_the_site_changes(tmp_path, build):
+    """Listings and campaign pages are kept under the site's key (every
+    story's, the code, theme, settings and the content outside the stories):
+    a rebuild with nothing changed renders none of them, and an edited
+    campaign page or a changed setting renders them all again."""
+    content = copy_content(tmp_path / "content")
+    write_story(content, "garden-talk", topics=["gardens"])
+    lean = {"SITE_SEARCH_INDEX": False}
+    output, log = build(**lean)
+    assert log.pages_kept == 0 and log.written > 10
+    home = (output / "index.html").read_bytes()
+
+    output, log = build(**lean)
+    assert log.pages_kept > 10
+    assert (log.written, log.unchanged) == (0, 0)  # not one page rendered
+    assert (output / "index.html").read_bytes() == home
+
+    about = content / "pages" / "about.md"
+    about.write_text(about.read_text() + "\nWe added this line for the test.\n")
+    output, log = build(**lean)
+    assert log.pages_kept == 0
+    assert "We added this line for the test." in (
+        output / "about" / "index.html"
+    ).read_text(encoding="utf-8")
+
+    output, log = build(SITENAME="A Renamed Campaign", **lean)
+    assert log.pages_kept == 0
+    assert "A Renamed Campaign" in (output / "index.html").read_text(encoding="utf-8")
+    assert "A Renamed Campaign" in (output / "stories" / "index.html").read_text(
+        encoding="utf-8"
+    )
