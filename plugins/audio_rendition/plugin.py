@@ -199,13 +199,17 @@ class AudioRenditionGenerator:
             _remove_earlier_renditions(slug, target)
 
 
+# A rendition's name: the story's slug, the tagged copy's key, the format.
+_RENDITION_NAME = re.compile(r"(.+)-[0-9a-f]{12}\.(mp3|m4a)")
+
+
 def _remove_earlier_renditions(slug: str, target: str) -> None:
     """The story's renditions of earlier builds (other tags, other settings)
     in an output folder that is not emptied between builds (development)."""
     folder, current = os.path.split(target)
-    earlier = re.compile(re.escape(slug) + r"-[0-9a-f]{12}\.(mp3|m4a)")
     for name in os.listdir(folder):
-        if name != current and earlier.fullmatch(name):
+        found = _RENDITION_NAME.fullmatch(name)
+        if name != current and found and found.group(1) == slug:
             os.remove(os.path.join(folder, name))
 
 
