@@ -16,6 +16,8 @@ import textwrap
 import time
 import urllib.request
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from tests.support import PROJECT_ROOT
 
 SERVER = textwrap.dedent(
@@ -101,11 +103,19 @@ def test_the_page_reloads_after_a_save(sample_site, strict_page, tmp_path):
         assert page.locator('meta[name="rebuilt"]').count() == 0
         time.sleep(1)  # the client says hello before the first change
 
-        # The rebuild after the save is a whole (cached) build: on a busy
-        # 2-core CI runner it can take longer than 20 s.
-        with page.expect_navigation(timeout=90_000):
-            watched.write_text("after: saved by the editor\n")
-        assert page.locator('meta[name="rebuilt"]').get_attribute("content") == "1"
+        # On a busy machine the server's watcher may take its first look at
+        # the file after the save (so it sees no change), or the client may
+        # say hello after the reload went out: the editor then saves again.
+        for attempt in range(1, 4):
+            try:
+                with page.expect_navigation(timeout=30_000):
+                    watched.write_text(f"after: saved by the editor ({attempt})\n")
+                break
+            except PlaywrightTimeoutError:
+                if attempt == 3:
+                    raise
+        rebuilt = page.locator('meta[name="rebuilt"]').first.get_attribute("content")
+        assert int(rebuilt) >= 1
         assert blocked == []
     finally:
         process.terminate()
