@@ -110,7 +110,7 @@ class StoryPipeline(Generator):
         # themselves; the others are told here, as the sitemap and the
         # build's progress count pages.
         announced = [
-            (story, [kept.path for kept in store.current[STORIES][story.save_as].files])
+            (story, [file.path for file in store.current[STORIES][story.save_as].files])
             for story in kept
         ]
         for story, paths in announced + made_apart:
