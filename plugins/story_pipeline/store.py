@@ -24,15 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import shutil
 from dataclasses import dataclass
 
 from portal.file_hashes import sha256_of
 from portal.writing import atomic_path, write_if_changed
-
-logger = logging.getLogger(__name__)
 
 FOLDER = "story_outputs"
 MANIFEST = "manifest.json"
