@@ -99,6 +99,7 @@ def build_aside(
     settings_file: str,
     overrides: dict | None = None,
     media: Path | None = None,
+    force: bool = False,
 ) -> bool:
     """Build into a fresh folder beside ``output`` and swap it in only if the
     build succeeds (``portal.publishing.build_aside``): a failed build leaves
@@ -113,6 +114,7 @@ def build_aside(
             overrides=overrides,
             extra_args=_remainder(),
             media_output_path=media,
+            force=force,
         )
     except publishing.PublishError as error:
         print(f"Build failed: {error}.", file=sys.stderr, flush=True)
@@ -120,11 +122,20 @@ def build_aside(
     return True
 
 
-@task(help={"drafts": "preview held-back stories too, into output-drafts/"})
-def build(c, drafts=False):
+FORCE_HELP = "build even when nothing changed since the output in place was built"
+
+
+@task(
+    help={
+        "drafts": "preview held-back stories too, into output-drafts/",
+        "force": FORCE_HELP,
+    }
+)
+def build(c, drafts=False, force=False):
     """Build the development site (pelicanconf.py) into the output folder."""
     output = PREVIEW_PATH if drafts else _deploy_path()
-    if not build_aside(output, CONFIG["settings_base"], _build_overrides(drafts)):
+    overrides = _build_overrides(drafts)
+    if not build_aside(output, CONFIG["settings_base"], overrides, force=force):
         sys.exit(1)
     if drafts:
         print(PREVIEW_NOTICE.format(folder=PREVIEW_PATH.name))
@@ -161,12 +172,13 @@ def reserve(c, port=CONFIG["port"], bind=CONFIG["host"]):
     serve(c, port=port, bind=bind)
 
 
-@task
-def preview(c):
+@task(help={"force": FORCE_HELP})
+def preview(c, force=False):
     """Build the production site (publishconf.py) into the output folder."""
     settings = _publish_settings()
     output = Path(settings["OUTPUT_PATH"])
-    if not build_aside(output, CONFIG["settings_publish"], media=_media_path(settings)):
+    media = _media_path(settings)
+    if not build_aside(output, CONFIG["settings_publish"], media=media, force=force):
         sys.exit(1)
 
 
@@ -283,9 +295,10 @@ def _deploy(settings: dict, output: Path, targets: str | None) -> tuple[str, ...
         "to": "deploy targets after the build: rsync, s3, github-pages "
         "(comma-separated; default: DEPLOY_TARGETS)",
         "content": "the content folder to publish (default: content/)",
+        "force": FORCE_HELP,
     }
 )
-def publish(c, output=None, to=None, content=None):
+def publish(c, output=None, to=None, content=None, force=False):
     """Build the production site, swap it in if the build succeeds, deploy.
 
     The build goes to a fresh folder next to the output; a failed build
@@ -300,13 +313,14 @@ def publish(c, output=None, to=None, content=None):
             project_root=ROOT,
             extra_args=_remainder(),
             media_output_path=_media_path(settings),
+            force=force,
         )
     except publishing.PublishError as error:
         sys.exit(
             f"Publish failed: {error}. Nothing was deployed. Run `./dev check` to "
             "see every problem with its fix."
         )
-    print(f"Built the production site into {published}.", flush=True)
+    print(f"The production site is in {published}.", flush=True)
     deployed = _deploy(settings, published, to)
     if deployed:
         print(f"Published: deployed to {', '.join(deployed)}.")

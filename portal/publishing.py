@@ -38,7 +38,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from portal import locks
+from portal import build_inputs, locks
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -47,6 +47,8 @@ _RENAME_EXCHANGE = 2
 # The manifest every output built aside ends with; never deployed.
 MANIFEST_FILE = ".build-manifest.json"
 MANIFEST_VERSION = 1
+# Where the build says until when its output is right; read, then removed.
+CLOCK_FILE = ".build-clock.json"
 # Folders a build works in beside the output; a killed build leaves them.
 STAGING_MARKS = ("-publish-", "-old-")
 
@@ -137,6 +139,7 @@ def build_aside(
     python: str = sys.executable,
     env: Mapping[str, str] | None = None,
     media_output_path: str | os.PathLike | None = None,
+    force: bool = False,
 ) -> Path:
     """Build with ``settings_file`` and swap the result in at ``output_path``.
 
@@ -148,6 +151,9 @@ def build_aside(
     site, so audio of stories taken down does not linger there.
     Two builds of the same output take turns (a lock beside it); folders a
     killed build left beside the output are removed first.
+    When nothing the build is made from changed since the output in place
+    was built (``portal.build_inputs``) and that output is whole, no build
+    runs and the output is left as it is; ``force`` builds anyway.
     Raises PublishError if the build fails; the previous output (and media)
     is then left byte for byte as it was."""
     root = Path(project_root or os.getcwd()).resolve()
@@ -184,6 +190,7 @@ def build_aside(
             extra_args=extra_args,
             python=python,
             env=env,
+            force=force,
         )
     finally:
         lock.release()
@@ -227,7 +234,19 @@ def _build_locked(
     extra_args: Sequence[str],
     python: str,
     env,
+    force: bool,
 ) -> Path:
+    inputs = _inputs_key(
+        root, settings_file, content_path, overrides, extra_args, python, env
+    )
+    if not force and _unchanged(output, media, inputs):
+        print(
+            f"Nothing changed since the last build of {output} (the same content, "
+            "code, theme, settings and tools): it was left as it was. "
+            "`--force` builds it again.",
+            flush=True,
+        )
+        return output
     staging = _staging(output)
     media_staging = None
     if media is not None:
@@ -236,6 +255,8 @@ def _build_locked(
     if output.is_dir():
         # Unchanged files are linked from the output being replaced.
         overrides.setdefault("UNCHANGED_WRITES_PREVIOUS_OUTPUT", str(output))
+    clock_file = staging / CLOCK_FILE
+    overrides[build_inputs.CLOCK_SETTING] = str(clock_file)
     command = pelican_command(
         settings_file,
         staging,
@@ -256,8 +277,16 @@ def _build_locked(
                 f"the build wrote no index.html; {output} was left as it was"
             )
         settings = _settings_read(root, settings_file, content_path, overrides, env)
+        # What the build said of its clock; without it, the next build runs.
+        clock = build_inputs.read_clock(clock_file) if clock_file.is_file() else None
+        clock_file.unlink(missing_ok=True)
         try:
-            write_manifest(staging, production=is_production(settings))
+            write_manifest(
+                staging,
+                production=is_production(settings),
+                inputs=inputs if clock is not None else None,
+                clock=clock,
+            )
         except OSError as error:
             raise PublishError(
                 f"cannot write {staging / MANIFEST_FILE}: {error.strerror}; "
@@ -273,15 +302,50 @@ def _build_locked(
     return output
 
 
-def _settings_read(root: Path, settings_file, content_path, overrides, env) -> dict:
-    """The settings the build ran with, read as Pelican read them."""
+def _inputs_key(
+    root: Path, settings_file, content_path, overrides, extra_args, python, env
+) -> str | None:
+    """The key of what this build is made from (``portal.build_inputs``);
+    None when it cannot be told here: another Python (its packages are not
+    this one's) or settings that cannot be read (the build says why)."""
+    if os.path.realpath(python) != os.path.realpath(sys.executable):
+        return None
+    try:
+        settings = _settings_read(
+            root, settings_file, content_path, overrides, env, every=True
+        )
+        return build_inputs.site_key(settings, root / settings_file, extra_args)
+    except Exception:
+        return None
+
+
+def _unchanged(output: Path, media: Path | None, inputs: str | None) -> bool:
+    """Is ``output`` whole, built from ``inputs``, and still right now?"""
+    if inputs is None or (media is not None and not media.is_dir()):
+        return False
+    try:
+        manifest = read_manifest(output, production=False)
+    except ManifestError:
+        return False
+    return manifest.get("inputs") == inputs and build_inputs.still_right(
+        manifest.get("clock") or {}
+    )
+
+
+def _settings_read(
+    root: Path, settings_file, content_path, overrides, env, every: bool = False
+) -> dict:
+    """The settings the build ran with, read as Pelican read them: with
+    the overrides that decide what kind of build it is, or ``every`` one."""
     from pelican.settings import read_settings
 
     override = {
         key: value
         for key, value in overrides.items()
-        if key in ("STORY_PREVIEW", "STORY_STRICT", "SITEURL", "RELATIVE_URLS")
+        if every or key in ("STORY_PREVIEW", "STORY_STRICT", "SITEURL", "RELATIVE_URLS")
     }
+    if every and content_path is not None:
+        override["PATH"] = os.path.abspath(root / content_path)
     saved = dict(os.environ)
     try:
         if env is not None:
@@ -316,15 +380,24 @@ def _files(folder: Path) -> dict[str, int]:
     return found
 
 
-def write_manifest(folder: Path, *, production: bool) -> None:
+def write_manifest(
+    folder: Path,
+    *,
+    production: bool,
+    inputs: str | None = None,
+    clock: dict | None = None,
+) -> None:
     """List every file of a finished build; written last, so its presence
-    says the build finished."""
+    says the build finished. ``inputs``: the key of what it was made from;
+    ``clock``: until when it is right (``portal.build_inputs``)."""
     from portal.writing import write_atomically
 
     manifest = {
         "version": MANIFEST_VERSION,
         "production": production,
         "files": _files(folder),
+        "inputs": inputs,
+        "clock": clock,
     }
     write_atomically(folder / MANIFEST_FILE, json.dumps(manifest, sort_keys=True))
 

@@ -495,7 +495,7 @@ def test_the_publish_command_builds_then_deploys_with_rsync(tmp_path):
     }
     run = invoke("publish", "--to", "rsync", env=env)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert f"Built the production site into {tmp_path / 'output'}." in run.stdout
+    assert f"The production site is in {tmp_path / 'output'}." in run.stdout
     assert "Deploying to rsync..." in run.stdout
     assert "Published: deployed to rsync." in run.stdout
     assert f"rsync: the site is at {target}" in run.stdout

@@ -36,7 +36,7 @@ def test_publish_without_a_deploy_target_says_it_deployed_nothing(tmp_path):
     run = invoke("publish", "--content", str(content), "--output", str(output), env=env)
     assert run.returncode == 0, run.stdout + run.stderr
     assert (output / "stories/good-story/index.html").is_file()
-    assert f"Built the production site into {output}." in run.stdout
+    assert f"The production site is in {output}." in run.stdout
     assert "Deployed nothing: no deploy target is set." in run.stdout
     assert "Published" not in run.stdout
 

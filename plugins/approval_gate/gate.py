@@ -33,7 +33,7 @@ import zoneinfo
 
 from pelican import signals
 
-from portal import links
+from portal import build_inputs, links
 from portal import signals as portal_signals
 from portal.pelican_private import raw_html, replace_raw_html
 from portal.problems import (
@@ -100,6 +100,23 @@ def _date_problems(story, settings) -> list[Problem]:
             )
         )
     return problems
+
+
+def _note_dates_to_come(stories, settings) -> None:
+    """This build's output is wrong once a story's scheduled day, or its
+    recording date (an error until then), has come: say when
+    (``portal.build_inputs``). A fixed ``STORY_NOW`` never moves."""
+    if settings.get("STORY_NOW") is not None:
+        return
+    zone = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    now = _now(settings)
+    for story in stories:
+        front = story.story.front
+        for field, value in (("published", front.published), ("date", front.date)):
+            if value is not None and _aware(value, zone) > now:
+                build_inputs.note_change_at(
+                    _aware(value, zone), f"{story.story.source}: {field} {value}"
+                )
 
 
 def _duplicate_problems(stories, settings) -> list[Problem]:
@@ -255,6 +272,7 @@ def gate(generator):
     for story in readable:
         for problem in _date_problems(story, settings):
             report(problem)
+    _note_dates_to_come(readable, settings)
     for problem in _duplicate_problems(readable, settings):
         report(problem)
     portal_signals.story_media.send(generator, stories=readable, report=report)

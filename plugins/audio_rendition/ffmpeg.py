@@ -6,6 +6,7 @@ import functools
 import shutil
 import subprocess
 
+from portal.build_inputs import ffmpeg_version
 from portal.problems import FixableError
 
 # The last lines of ffmpeg's own message are what says why it failed.
@@ -27,17 +28,11 @@ def executable() -> str:
     return path
 
 
-@functools.lru_cache(maxsize=1)
 def version() -> str:
     """ffmpeg's version line: a new ffmpeg may encode differently, so it is
-    part of every rendition's cache key."""
-    result = subprocess.run(
-        [executable(), "-hide_banner", "-version"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result.stdout.splitlines()[0] if result.stdout else "unknown"
+    part of every rendition's cache key (and of the whole build's)."""
+    executable()  # missing: say how to install it
+    return ffmpeg_version()
 
 
 def run(arguments: list[str], what: str) -> str:

@@ -26,6 +26,7 @@ import time
 from pelican import log as pelican_log
 from pelican import signals
 
+from portal import build_inputs
 from portal import signals as portal_signals
 from portal.problems import FixableError
 from portal.writing import os_error_problem
@@ -192,6 +193,10 @@ def finish(pelican):
     )
 
 
+def _write_clock(pelican) -> None:
+    build_inputs.write_clock(pelican.settings)
+
+
 def _no_traceback_for_fixable(record: logging.LogRecord) -> bool:
     """A build stopped by something a person can put right (a full disk, a
     folder it may not write: ``FixableError``) says what and how to fix it;
@@ -222,4 +227,6 @@ def register():
     signals.article_generator_finalized.connect(stories_read)
     portal_signals.renditions_made.connect(renditions_made)
     signals.content_written.connect(written)
+    # When the output stops being right, for the build made aside.
+    signals.finalized.connect(_write_clock)
     signals.finalized.connect(finish)

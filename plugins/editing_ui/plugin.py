@@ -44,6 +44,7 @@ from pathlib import Path
 import yaml
 from pelican import signals
 
+from portal import build_inputs
 from portal.writing import write_if_changed
 
 from . import decap_config
@@ -149,7 +150,12 @@ def _choices(pelican, articles) -> decap_config.Choices:
     # Topics of the stories this build shows (never those held back from it).
     topics = sorted({str(tag) for article in articles for tag in article.tags or ()})
     zone = zoneinfo.ZoneInfo(pelican.settings.get("TIMEZONE") or "UTC")
-    year = datetime.datetime.now(zone).year
+    now = datetime.datetime.now(zone)
+    year = now.year
+    # The next story's ID carries the year: right until the next one.
+    build_inputs.note_change_at(
+        datetime.datetime(year + 1, 1, 1, tzinfo=zone), "new story IDs carry the year"
+    )
     stories = Path(content) / "stories"
     next_id = new_id(stories, year) if stories.is_dir() else f"oss-{year}-0001"
     return decap_config.Choices(questions=questions, topics=topics, next_id=next_id)

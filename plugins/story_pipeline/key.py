@@ -7,7 +7,7 @@ chapters files) are made again only when this key changes. It is a hash of:
   their names and bytes, the installed packages by name and version
   (Pelican, Jinja2, Markdown... render the pages too), and the settings
   (but where the output is written, and with the folders of this machine by
-  name: ``MACHINE_FOLDERS``);
+  name: ``portal.build_inputs.MACHINE_FOLDERS``);
 - what the story's page shows of other stories: the cards of the stories its
   record names (``related_stories`` and ``more_from_place``), each by its
   URL, title, date, summary, topics, every front-matter field, audio length
@@ -27,34 +27,12 @@ with its cache folder restored, finds every unchanged story's key.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
-import json
 import os
 
 import portal
+from portal.build_inputs import content_hash, installed_packages, settings_text
 from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
-
-# Where a build writes does not shape what it writes (links are relative or
-# from SITEURL); a build made aside writes to a new folder every time.
-WHERE_WRITTEN = {
-    "OUTPUT_PATH",
-    "STORY_MEDIA_OUTPUT_PATH",
-    "UNCHANGED_WRITES_PREVIOUS_OUTPUT",
-}
-# Folders on this machine, named in the key by these names instead (in every
-# setting, those derived from them too, like a static folder in the cache):
-# the content, theme and code are in the key by what they hold, and caches
-# do not shape outputs. A checkout at another path (another runner, another
-# repository name) with its cache folder restored makes nothing again.
-MACHINE_FOLDERS = (
-    "AUDIO_RENDITION_CACHE_PATH",
-    "CACHE_PATH",
-    "PATH",
-    "THEME",
-    "PROJECT_ROOT",
-)
 
 
 def card_fields(story) -> tuple:
@@ -76,43 +54,6 @@ def card_fields(story) -> tuple:
         # fingerprint: a picture saved again under the same name gets new ones.
         [art.path for art in picture.files] if picture else None,
     )
-
-
-def _settings_text(settings) -> str:
-    def name_of(value):
-        return getattr(value, "__qualname__", type(value).__name__)
-
-    plain = {
-        key: value
-        for key, value in settings.items()
-        if key.isupper() and key not in WHERE_WRITTEN
-    }
-    text = json.dumps(plain, sort_keys=True, default=name_of)
-    folders = {
-        os.path.abspath(settings[name]): name
-        for name in MACHINE_FOLDERS
-        if isinstance(settings.get(name), str) and settings[name]
-    }
-    # Longest first: a cache inside the project is named as the cache.
-    for folder in sorted(folders, key=len, reverse=True):
-        text = text.replace(json.dumps(folder)[1:-1], f"<{folders[folder]}>")
-    return text
-
-
-def _installed_packages() -> list[tuple[str, str]]:
-    return sorted(
-        (dist.metadata["Name"] or "", dist.version)
-        for dist in importlib.metadata.distributions()
-    )
-
-
-def content_hash(*parts) -> str:
-    """A short hash of ``parts`` (anything ``json`` writes, else ``str``)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(json.dumps(part, default=str).encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 class StoryKeys:
@@ -143,8 +84,8 @@ class StoryKeys:
             ]
             self._build = content_hash(
                 [tree_digest(*roots), tree_digest(*others)],
-                _installed_packages(),
-                _settings_text(settings),
+                installed_packages(),
+                settings_text(settings),
             )
         return self._build
 

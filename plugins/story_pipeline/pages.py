@@ -15,7 +15,8 @@ files each page became afterwards (a paginated listing is several).
 
 from __future__ import annotations
 
-from .key import content_hash
+from portal.build_inputs import content_hash
+
 from .store import OutputStore
 
 SECTION = "pages"

@@ -1,0 +1,257 @@
+"""Everything a whole build is made from, as one key; and until when it holds.
+
+A build whose inputs are those of the output in place would make that
+output again, byte for byte: ``portal.publishing.build_aside`` then leaves
+the output as it is and runs no build at all (``./dev build --force`` runs
+one anyway). The key (``site_key``) is a hash of:
+
+- every file under the content folder, the theme, the plugins,
+  ``portal/`` and the settings files beside the settings file, by name and
+  bytes (content hashes, remembered by stat in the cache folder:
+  ``portal.file_hashes``), and the folders the settings name for files the
+  build copies (``INPUT_FOLDER_SETTINGS``: Decap's bundle);
+- the settings as Pelican reads them (``settings_text``: environment
+  variables the settings files read are in them), and the command line's
+  other arguments;
+- the tools: the Python and every installed package by version, ffmpeg's
+  version line (the audio renditions).
+
+One input is not a file: the clock. A story scheduled for tomorrow appears
+tomorrow with nothing else changed, and the editing UI's next story ID
+carries the year. So each build says when its output stops being right
+(``note_change_at``, written to the file the setting ``BUILD_CLOCK_FILE``
+names by ``write_clock``), the manifest keeps it, and a build after that
+moment runs whatever the key says.
+
+No part of the key is a modification time: a fresh checkout with the same
+files has the same key.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from portal.file_hashes import FileHashes
+from portal.writing import write_atomically
+
+# The setting naming where a build writes when its output stops being right.
+CLOCK_SETTING = "BUILD_CLOCK_FILE"
+# Where a build writes does not shape what it writes (links are relative or
+# from SITEURL); a build made aside writes to a new folder every time.
+WHERE_WRITTEN = frozenset(
+    {
+        "OUTPUT_PATH",
+        "STORY_MEDIA_OUTPUT_PATH",
+        "UNCHANGED_WRITES_PREVIOUS_OUTPUT",
+        CLOCK_SETTING,
+    }
+)
+# Folders on this machine, named in the settings' text by these names
+# instead (in every setting, those derived from them too, like a static
+# folder in the cache): the content, theme and code are in keys by what they
+# hold, and caches do not shape outputs. A checkout at another path (another
+# runner, another repository name) with its cache folder restored finds
+# every key it had.
+MACHINE_FOLDERS = (
+    "AUDIO_RENDITION_CACHE_PATH",
+    "CACHE_PATH",
+    "PATH",
+    "THEME",
+    "PROJECT_ROOT",
+)
+# Settings naming a file or folder outside the content, theme and code whose
+# bytes the build copies into the output.
+INPUT_FOLDER_SETTINGS = ("EDITING_UI_DECAP_DIST",)
+# The memo of content hashes, in the cache folder.
+HASHES_FILE = "build_inputs_hashes.json"
+
+
+def settings_text(settings) -> str:
+    """The settings as text: every upper-case setting but where the build
+    writes, with this machine's folders named (``MACHINE_FOLDERS``)."""
+
+    def name_of(value):
+        return getattr(value, "__qualname__", type(value).__name__)
+
+    plain = {
+        key: value
+        for key, value in settings.items()
+        if key.isupper() and key not in WHERE_WRITTEN
+    }
+    text = json.dumps(plain, sort_keys=True, default=name_of)
+    folders = {
+        os.path.abspath(settings[name]): name
+        for name in MACHINE_FOLDERS
+        if isinstance(settings.get(name), str) and settings[name]
+    }
+    # Longest first: a cache inside the project is named as the cache.
+    for folder in sorted(folders, key=len, reverse=True):
+        text = text.replace(json.dumps(folder)[1:-1], f"<{folders[folder]}>")
+    return text
+
+
+def installed_packages() -> list[tuple[str, str]]:
+    """Every installed distribution's name and version, sorted."""
+    return sorted(
+        (dist.metadata["Name"] or "", dist.version)
+        for dist in importlib.metadata.distributions()
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def ffmpeg_version() -> str:
+    """ffmpeg's version line (a new ffmpeg may encode differently); "" when
+    ffmpeg is missing (the build then says how to install it)."""
+    path = shutil.which("ffmpeg")
+    if path is None:
+        return ""
+    result = subprocess.run(
+        [path, "-hide_banner", "-version"], capture_output=True, text=True, check=False
+    )
+    return result.stdout.splitlines()[0] if result.stdout else "unknown"
+
+
+def content_hash(*parts) -> str:
+    """A short hash of ``parts`` (anything ``json`` writes, else ``str``)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(json.dumps(part, default=str).encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _tree(root: str, hashes: FileHashes) -> list[tuple[str, str]]:
+    """Every file under ``root`` (a folder or one file): its path under
+    ``root`` and its SHA-256. Hidden folders, ``__pycache__`` and compiled
+    files are not inputs."""
+    if os.path.isfile(root):
+        return [("", hashes.sha256(root))]
+    found = []
+    for folder, folders, names in os.walk(root):
+        folders[:] = sorted(
+            name
+            for name in folders
+            if not name.startswith(".") and name != "__pycache__"
+        )
+        for name in sorted(names):
+            if name.endswith(".pyc"):
+                continue
+            path = os.path.join(folder, name)
+            if os.path.isfile(path):  # not a FIFO or a device
+                found.append((os.path.relpath(path, root), hashes.sha256(path)))
+    return found
+
+
+def input_roots(settings, settings_file: str | os.PathLike) -> list[str]:
+    """The files and folders whose bytes make the site."""
+    settings_folder = os.path.dirname(os.path.abspath(settings_file))
+    roots = [settings["PATH"], settings["THEME"], os.path.dirname(__file__)]
+    roots += list(settings.get("PLUGIN_PATHS", []))
+    roots += sorted(
+        os.path.join(settings_folder, name)
+        for name in os.listdir(settings_folder)
+        if name.endswith(".py")
+    )
+    roots += [
+        settings[name]
+        for name in INPUT_FOLDER_SETTINGS
+        if isinstance(settings.get(name), str) and os.path.exists(settings[name])
+    ]
+    return [os.path.abspath(root) for root in roots]
+
+
+def site_key(
+    settings, settings_file: str | os.PathLike, extra_args=(), hashes=None
+) -> str:
+    """The key of everything the build of ``settings`` is made from."""
+    if hashes is None:
+        cache = settings.get("CACHE_PATH")
+        hashes = FileHashes(os.path.join(cache, HASHES_FILE) if cache else None)
+    trees = [
+        (
+            _named(root, settings, settings_file),
+            content_hash(_tree(root, hashes)),
+        )
+        for root in input_roots(settings, settings_file)
+    ]
+    key = content_hash(
+        trees,
+        settings_text(settings),
+        list(extra_args),
+        sys.version,
+        installed_packages(),
+        ffmpeg_version(),
+    )
+    try:
+        hashes.save()
+    except OSError:
+        pass  # a read-only cache folder: the files are hashed again next time
+    return key
+
+
+def _named(root: str, settings, settings_file) -> str:
+    """``root`` by a name that does not hold this machine's folders."""
+    project = os.path.dirname(os.path.abspath(settings_file))
+    for name in ("PATH", "THEME"):
+        if root == os.path.abspath(settings[name]):
+            return f"<{name}>"
+    if os.path.commonpath([project, root]) == project:
+        return os.path.relpath(root, project)
+    return os.path.basename(root)
+
+
+# The moments this build's output stops being right, and why (this process).
+_changes: list[tuple[datetime.datetime, str]] = []
+
+
+def note_change_at(when: datetime.datetime, why: str) -> None:
+    """The output this build makes is wrong from ``when`` on (a timezone-aware
+    moment), for the reason ``why``: a scheduled story appears, say."""
+    _changes.append((when, why))
+
+
+def write_clock(settings) -> None:
+    """Write the earliest noted change to the file ``BUILD_CLOCK_FILE``
+    names (nothing when it names none); forget the notes."""
+    path = settings.get(CLOCK_SETTING)
+    changes = sorted(_changes, key=lambda change: change[0])
+    _changes.clear()
+    if not path:
+        return
+    first = changes[0] if changes else None
+    clock = {
+        "valid_until": first[0].isoformat() if first else None,
+        "why": first[1] if first else None,
+    }
+    write_atomically(path, json.dumps(clock))
+
+
+def read_clock(path: str | os.PathLike) -> dict:
+    """What a build wrote with ``write_clock``; {} when it wrote nothing."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            clock = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return clock if isinstance(clock, dict) else {}
+
+
+def still_right(clock: dict, now: datetime.datetime | None = None) -> bool:
+    """Is an output whose build wrote ``clock`` still right ``now``?"""
+    until = clock.get("valid_until")
+    if until is None:
+        return True
+    try:
+        moment = datetime.datetime.fromisoformat(until)
+    except (TypeError, ValueError):
+        return False
+    now = now or datetime.datetime.now(datetime.UTC)
+    return now < moment

@@ -1,0 +1,159 @@
+"""A build whose inputs did not change runs no build, and says so.
+
+`./dev build`, `preview` and `publish` build aside (``portal.publishing``):
+when the content, code, theme, settings and tools are those the output in
+place was built from, and that output is whole and still right today, no
+Pelican runs and the output is left as it is. Anything else builds: an
+edited story, a setting, a damaged output, `--force`, or the day a
+scheduled story comes out. These builds are real ``python -m pelican`` runs
+on a copy of the project's content."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import pathlib
+import zoneinfo
+
+import pytest
+from pelican.settings import read_settings
+
+from portal import build_inputs, publishing
+from tests.stories import write_story
+from tests.support import LEAN, PROJECT_ROOT, copy_content, renditions_cache
+
+SKIPPED = "Nothing changed since the last build of"
+BUILT = "Done: Processed"  # Pelican's last line, printed only when it ran
+
+
+def build(content, output, cache, force=False, **overrides):
+    return publishing.build_aside(
+        output,
+        "pelicanconf.py",
+        content_path=content,
+        project_root=PROJECT_ROOT,
+        overrides={
+            "CACHE_PATH": str(cache),
+            "EDITING_UI": False,
+            "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
+            **LEAN,
+            **overrides,
+        },
+        force=force,
+    )
+
+
+def said(capfd) -> str:
+    return " ".join(capfd.readouterr().out.split())
+
+
+@pytest.fixture
+def content(tmp_path):
+    content = copy_content(tmp_path / "content")
+    write_story(content, "kept-story", title="The first telling")
+    return content
+
+
+def test_a_build_with_nothing_changed_leaves_the_output_as_it_is(
+    content, tmp_path, capfd
+):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    page = output / "stories/kept-story/index.html"
+    build(content, output, cache)
+    assert BUILT in said(capfd)
+    manifest = json.loads((output / publishing.MANIFEST_FILE).read_text())
+    assert manifest["inputs"]
+    folder = os.stat(output).st_ino  # every build swaps in a new folder
+
+    build(content, output, cache)
+    out = said(capfd)
+    assert SKIPPED in out and BUILT not in out
+    assert os.stat(output).st_ino == folder
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("output")] == [
+        "output"
+    ]
+
+    # An edited story builds, and the page shows the edit.
+    story = content / "stories/kept-story/story.md"
+    story.write_text(story.read_text().replace("The first telling", "Told again"))
+    build(content, output, cache)
+    assert BUILT in said(capfd)
+    assert "Told again" in page.read_text()
+
+    # A file missing from the output (a damaged deploy folder) builds it again.
+    feed = output / "podcast.xml"
+    assert feed.is_file()
+    feed.unlink()
+    build(content, output, cache)
+    assert BUILT in said(capfd)
+    assert feed.is_file()
+
+    # Another setting builds; so does --force with nothing changed.
+    build(content, output, cache, SITENAME="Another name")
+    assert BUILT in said(capfd)
+    assert "Another name" in page.read_text()
+    build(content, output, cache, SITENAME="Another name")
+    assert SKIPPED in said(capfd)
+    build(content, output, cache, force=True, SITENAME="Another name")
+    assert BUILT in said(capfd)
+
+
+def test_the_day_a_scheduled_story_comes_out_builds_again(content, tmp_path, capfd):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    zone = zoneinfo.ZoneInfo("America/New_York")  # pelicanconf's TIMEZONE
+    tomorrow = datetime.datetime.now(zone).date() + datetime.timedelta(days=1)
+    write_story(content, "coming-soon", published=tomorrow)
+    build(content, output, cache)
+    assert BUILT in said(capfd)
+    assert not (output / "stories/coming-soon").exists()
+    manifest_file = output / publishing.MANIFEST_FILE
+    clock = json.loads(manifest_file.read_text())["clock"]
+    assert clock["valid_until"] == datetime.datetime(
+        tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=zone
+    ).isoformat()
+    assert "coming-soon/story.md" in clock["why"]
+
+    build(content, output, cache)
+    assert SKIPPED in said(capfd)
+
+    # Time passes (the manifest is told so: the clock cannot be moved).
+    manifest = json.loads(manifest_file.read_text())
+    manifest["clock"]["valid_until"] = "2020-01-01T00:00:00-05:00"
+    manifest_file.write_text(json.dumps(manifest))
+    build(content, output, cache)
+    assert BUILT in said(capfd)
+
+
+def _key(content: pathlib.Path, cache: pathlib.Path) -> str:
+    settings = read_settings(
+        str(PROJECT_ROOT / "pelicanconf.py"),
+        override={"PATH": str(content), "CACHE_PATH": str(cache)},
+    )
+    return build_inputs.site_key(settings, PROJECT_ROOT / "pelicanconf.py")
+
+
+def test_the_key_holds_what_files_hold_not_where_or_when(content, tmp_path):
+    elsewhere = tmp_path / "checkout" / "content"
+    elsewhere.parent.mkdir()
+    copy_content(elsewhere)
+    write_story(elsewhere, "kept-story", title="The first telling")
+    for path in elsewhere.rglob("*"):
+        os.utime(path, (1_000_000_000, 1_000_000_000))  # a fresh checkout's times
+    key = _key(content, tmp_path / "cache")
+    assert _key(elsewhere, tmp_path / "another-cache") == key
+
+    story = elsewhere / "stories/kept-story/story.md"
+    story.write_bytes(story.read_bytes().replace(b"first", b"other"))
+    assert _key(elsewhere, tmp_path / "another-cache") != key
+
+
+def test_an_output_is_right_until_the_moment_its_build_named():
+    now = datetime.datetime(2026, 12, 3, 12, tzinfo=datetime.UTC)
+    assert build_inputs.still_right({}, now)
+    assert build_inputs.still_right({"valid_until": None}, now)
+    assert build_inputs.still_right({"valid_until": "2026-12-04T00:00:00-05:00"}, now)
+    assert not build_inputs.still_right(
+        {"valid_until": "2026-12-03T07:00:00-05:00"}, now
+    )
+    assert not build_inputs.still_right({"valid_until": "not a moment"}, now)
