@@ -74,6 +74,8 @@ RESULTS_FILE = re.compile(r"results-(\d+)\.json")
 # lowest bit rate allowed, so that one per story fits on this machine's disk.
 RUN_SETTINGS = {"AUDIO_RENDITION_BITRATE": 32}
 # What the build report says of the renditions (plugins/audio_rendition).
+# What a build made aside says when nothing it is made from changed.
+NO_BUILD = "Nothing changed since the last build of"
 RENDITIONS_LINE = re.compile(r"(\d+) renditions?, (\d+) encoded in this build")
 
 
@@ -112,6 +114,29 @@ def measure(command: list[str], cwd: pathlib.Path | None = None) -> dict:
         "log_tail": output.decode("utf-8", "replace")[-400:],
         "log": text,  # the whole output, for callers that read it; not saved
     }
+
+
+def publish_command(
+    content: pathlib.Path, output: pathlib.Path, cache: pathlib.Path
+) -> list[str]:
+    """The production build as `./dev publish` makes it: built aside
+    (``portal.publishing.build_aside``) and swapped in; no build at all when
+    nothing it is made from changed since ``output`` was built."""
+    arguments = {
+        "output": str(output),
+        "content": str(content),
+        "root": str(PROJECT_ROOT),
+        "overrides": {"SITEURL": SITEURL, "CACHE_PATH": str(cache), **RUN_SETTINGS},
+    }
+    code = (
+        "import json, sys\n"
+        "from portal import publishing\n"
+        "a = json.loads(sys.argv[1])\n"
+        "publishing.build_aside(a['output'], 'publishconf.py', "
+        "content_path=a['content'], project_root=a['root'], "
+        "overrides=a['overrides'])\n"
+    )
+    return [sys.executable, "-c", code, json.dumps(arguments)]
 
 
 def our_command(
@@ -410,6 +435,8 @@ def run_one(
             prepare()
             runs.append(measure(command))
         for one in runs:
+            if NO_BUILD in one["log"]:  # built aside, found nothing changed
+                one["no_build"] = True
             found = RENDITIONS_LINE.search(one.pop("log", ""))
             if found:  # ours: renditions in the site, encoded by this build
                 one["renditions"] = int(found.group(1))
@@ -458,6 +485,12 @@ def run_one(
         ours_command(root / "ours", ours, cache),
         lambda: corpus.edit_one_story(root),
     )
+    # `./dev publish` and the content repository's workflow build aside. The
+    # first such build finds no manifest beside the output built in place,
+    # so it builds (linking every unchanged file from that output); the
+    # second finds the manifest's key of its inputs and builds nothing.
+    run("ours_publish_first", publish_command(root / "ours", ours, cache), times=1)
+    run("ours_publish_unchanged", publish_command(root / "ours", ours, cache))
     # The content repository's publish workflow: a fresh clone (every file
     # new, with a new mtime), the cache folder restored by actions/cache, no
     # output at all, and one story edited. At the same paths as the builds
@@ -560,10 +593,11 @@ def table(results: list[dict]) -> str:
     results = sorted(results, key=lambda r: r["stories"])
     lines = [
         "| Stories | Ours, cold | Ours, rebuild (nothing changed) | "
-        "Ours, rebuild (one story edited) | Ours, fresh clone (cache restored, one "
+        "Ours, rebuild (one story edited) | Ours, published aside, nothing changed "
+        "| Ours, fresh clone (cache restored, one "
         "story edited) | Ours, fresh clone (cache and last site restored, one story "
         "edited) | Bare Pelican | Hugo |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         b = r["builds"]
@@ -572,6 +606,7 @@ def table(results: list[dict]) -> str:
             "ours_cold",
             "ours_rebuild_unchanged",
             "ours_rebuild_one_edited",
+            "ours_publish_unchanged",
             "ours_fresh_clone_one_edited",
             "ours_fresh_clone_site_restored",
             "bare_pelican",
@@ -585,6 +620,7 @@ def table(results: list[dict]) -> str:
                 f"({_fmt_seconds(b[name].get('cpu_seconds', 0))} CPU, load "
                 f"{b[name].get('load_before', '?')}) / "
                 f"{b[name]['peak_rss_mb']:.0f} MB"
+                + (", no build" if b[name].get("no_build") else "")
             )
         lines.append("| " + " | ".join(cells) + " |")
     lines += [

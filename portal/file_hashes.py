@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 # A file changed less than this before it was hashed is hashed again next time.
 RACY_NS = 2_000_000_000
 
-# realpath -> (stat memo, sha256 hex), for every FileHashes in this process.
+# absolute path -> (stat memo, sha256 hex), for every FileHashes in this process.
 _known: dict[str, tuple[tuple[int, ...], str]] = {}
 _lock = threading.Lock()
 
@@ -49,6 +49,17 @@ def sha256_of(path: str | os.PathLike) -> str:
 
 def _memo(stat: os.stat_result) -> tuple[int, ...]:
     return (stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def _absolute(path: str | os.PathLike) -> str:
+    """``path`` made absolute. Links are not resolved (a tenth of a
+    look-up's time): the stat memo follows them, and a file reached by two
+    paths is only hashed twice. A ``..`` after a link is resolved the way
+    the system would."""
+    path = os.fspath(path)
+    if ".." in path:
+        return os.path.realpath(path)
+    return os.path.abspath(path)
 
 
 class FileHashes:
@@ -75,7 +86,7 @@ class FileHashes:
 
     def sha256(self, path: str | os.PathLike) -> str:
         """SHA-256 (hex) of the bytes of the file at ``path``."""
-        real = os.path.realpath(path)
+        real = _absolute(path)
         stat = os.stat(real)
         memo = _memo(stat)
         with _lock:
