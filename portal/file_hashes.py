@@ -62,6 +62,16 @@ def _absolute(path: str | os.PathLike) -> str:
     return os.path.abspath(path)
 
 
+def remember(path: str | os.PathLike, sha256: str) -> None:
+    """``path`` holds the bytes whose SHA-256 is ``sha256`` (known without
+    reading it: a file linked from a cache that keeps files by their hash).
+    Remembered in this process while the file's stat stays the same."""
+    real = _absolute(path)
+    memo = _memo(os.stat(real))
+    with _lock:
+        _known[real] = (memo, sha256)
+
+
 class FileHashes:
     """Content hashes of files, remembered in ``memo_file`` (JSON) between
     builds; with no memo file, within this process only."""

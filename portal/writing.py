@@ -203,6 +203,36 @@ def reuse(path: str | os.PathLike) -> bool:
     return os.path.isfile(previous) and _link(previous, path)
 
 
+def link_or_copy(source: str, target: str) -> None:
+    """A hard link where the file system allows one (the cache and the output
+    on one disk), a copy where it does not; ``target`` must not exist."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def link_into(stored: str, target: str) -> None:
+    """``target`` holds ``stored``'s bytes when this returns; a file already
+    there with those bytes is left alone (it keeps its modification time)."""
+    try:
+        if os.path.samefile(stored, target):
+            return
+        if os.path.getsize(stored) == os.path.getsize(target):
+            with open(stored, "rb") as kept, open(target, "rb") as there:
+                if kept.read() == there.read():
+                    return
+    except FileNotFoundError:
+        pass
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    # Linked under a temporary name, then renamed over the old file: a
+    # server never sees the file missing, and nothing is written through
+    # an old link into another file.
+    with atomic_path(target) as temporary:
+        os.remove(temporary)
+        link_or_copy(stored, temporary)
+
+
 # How each kind of image file ends: a cached picture cut off, or overwritten
 # with anything else, is a cache miss, found by reading a few bytes.
 _IMAGE_ENDINGS = {

@@ -77,3 +77,38 @@ def test_small_theme_assets_get_brotlis_best_and_big_bundles_the_setting(tmp_pat
     assert (output / "cms.js.br").read_bytes() == brotli.compress(
         big, mode=brotli.MODE_TEXT, quality=4
     )
+
+
+def test_a_fresh_output_links_its_copies_from_the_cache(tmp_path, caplog):
+    """A build made aside (a new folder each time) or a fresh clone with the
+    cache folder restored compresses only the files it has not seen."""
+    cache = tmp_path / "cache"
+    first, second = tmp_path / "first", tmp_path / "second"
+    for output in (first, second):
+        output.mkdir()
+        (output / "index.html").write_text(PAGE)
+    (second / "new.html").write_text(PAGE.replace("neighbours", "strangers"))
+    _run(first, cache)
+    with caplog.at_level("INFO"):
+        _run(second, cache)
+    assert "1 files compressed (gzip+br), 1 unchanged" in caplog.text
+    for suffix in (".gz", ".br"):
+        assert os.path.samefile(
+            first / f"index.html{suffix}", second / f"index.html{suffix}"
+        )
+    assert gzip.decompress((second / "new.html.gz").read_bytes()).decode() == (
+        PAGE.replace("neighbours", "strangers")
+    )
+
+    # A copy the cache lost (a damaged cache) is made again, not linked.
+    for stored in (cache / "precompressed").iterdir():
+        stored.unlink()
+    (second / "index.html.gz").unlink()
+    _run(second, cache)
+    assert gzip.decompress((second / "index.html.gz").read_bytes()).decode() == PAGE
+
+    # Copies no file of the last build has leave the cache.
+    (second / "new.html").unlink()
+    _run(second, cache)
+    assert len(list((cache / "precompressed").iterdir())) == 2  # index.html's
+    assert not (second / "new.html.gz").exists()

@@ -5,14 +5,20 @@ Caddy ``precompressed``, Netlify, most CDNs) send these instead of
 compressing on every request. After the build (Pelican's ``finalized``
 signal) every text file in the output gets a gzip and a Brotli copy.
 
-Only what changed is compressed again: the content hash of every file that
-was compressed is kept in ``CACHE_PATH/precompress.json``, with a digest of
-this plugin's code and settings (other code or settings compress all again).
-A file's hash is remembered while its stat is the same
-(``portal.file_hashes``), so a page a rebuild left untouched costs a stat,
-and one rewritten with the same bytes a read and a hash. Copies
-whose file is gone are removed; a copy that would not be smaller than the
-file is not kept (the host then sends the file itself).
+Only what changed is compressed again. The copies are kept in the cache by
+the content hash of the file they compress (``CACHE_PATH/precompressed/
+<sha256>.gz`` and ``.br``, and ``CACHE_PATH/precompress.json``: which copies
+each hash has, with a digest of this plugin's code and settings; other code
+or settings compress all again), and hard-linked into the output. So a file
+with the bytes of one compressed before, in this output or another (a build
+made aside in a fresh folder, a fresh clone with the cache folder restored),
+costs a link: a page a rebuild left untouched costs a stat (its hash is
+remembered while its stat is the same: ``portal.file_hashes``; files the
+story pipeline linked from its cache come with theirs), and a copy keeps its
+modification time while its file's bytes do not change. Copies whose file
+is gone are removed from the output, and copies no file of this build has
+from the cache; a copy that would not be smaller than the file is not kept
+(the host then sends the file itself).
 
 Settings (defaults in ``settings()``):
 - ``PRECOMPRESS`` (True): False writes no copies.
@@ -32,6 +38,7 @@ Settings (defaults in ``settings()``):
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import gzip
 import hashlib
 import json
@@ -42,7 +49,7 @@ from pelican import signals
 
 from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
-from portal.writing import reuse, write_if_changed
+from portal.writing import link_into, write_atomically, write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +68,7 @@ SUFFIXES = {"gzip": ".gz", "br": ".br"}
 ASSET_EXTENSIONS = (".css", ".js", ".mjs", ".svg")
 BEST_QUALITY_MAX_BYTES = 512 * 1024
 CACHE_FILE = "precompress.json"
+STORE_FOLDER = "precompressed"  # the copies, by the hash of what they compress
 HASHES_FILE = "precompress.hashes.json"  # the text files' hashes, by stat
 
 
@@ -116,7 +124,9 @@ def _stamp(options: dict) -> str:
     return hashlib.sha256(f"{_code()}\0{settings_text}".encode()).hexdigest()
 
 
-def _load_manifest(path: str | None, options: dict) -> dict[str, str]:
+def _load_index(path: str | None, options: dict) -> dict[str, dict[str, int]]:
+    """Which copies the cache has, by the hash of the file they compress:
+    each format's size (a copy cut off or overwritten is a miss)."""
     if not path or not os.path.exists(path):
         return {}
     try:
@@ -126,7 +136,7 @@ def _load_manifest(path: str | None, options: dict) -> dict[str, str]:
         return {}  # unreadable: every file is compressed again
     if not isinstance(data, dict) or data.get("code") != _stamp(options):
         return {}
-    files = data.get("files")
+    files = data.get("copies")
     return files if isinstance(files, dict) else {}
 
 
@@ -139,30 +149,97 @@ def _text_files(output: str, extensions: tuple[str, ...]) -> list[str]:
     return found
 
 
-def _one_file(
-    path: str, known: str | None, options: dict, hashes: FileHashes
-) -> tuple[str, str, bool]:
-    """Compress one file if it changed; (path, its hash, compressed?)."""
-    copies = [path + SUFFIXES[fmt] for fmt in options["PRECOMPRESS_FORMATS"]]
-    # In a build made aside, the copies of an unchanged file are linked from
-    # the output it replaces (``portal.writing.reuse``).
-    if hashes.sha256(path) == known and (
-        os.path.getsize(path) < options["PRECOMPRESS_MIN_SIZE"]
-        or all(reuse(c) for c in copies)
-    ):
-        return path, known, False
-    with open(path, "rb") as handle:
-        data = handle.read()
-    digest = hashlib.sha256(data).hexdigest()  # of the very bytes compressed
-    small = len(data) < options["PRECOMPRESS_MIN_SIZE"]
-    for fmt, copy in zip(options["PRECOMPRESS_FORMATS"], copies, strict=True):
-        packed = None if small else compress(data, fmt, options, path)
-        if packed is None or len(packed) >= len(data):
-            if os.path.exists(copy):
-                os.unlink(copy)
-            continue
-        write_if_changed(copy, packed)
-    return path, digest, True
+class _Copies:
+    """The compressed copies of one build's text files, from the cache's
+    store when it has them (``store``: its folder; None keeps none)."""
+
+    def __init__(self, options: dict, hashes: FileHashes, store: str | None, index):
+        self.options = options
+        self.formats = options["PRECOMPRESS_FORMATS"]
+        self.hashes = hashes
+        self.store = store
+        self.index = index
+
+    def _blob(self, sha256: str, fmt: str) -> str:
+        return os.path.join(self.store, sha256 + SUFFIXES[fmt])
+
+    def _kept(self, sha256: str) -> dict[str, int] | None:
+        kept = self.index.get(sha256)
+        if self.store is None or not isinstance(kept, dict):
+            return None
+        for fmt, size in kept.items():
+            try:
+                if (
+                    fmt not in self.formats
+                    or os.path.getsize(self._blob(sha256, fmt)) != size
+                ):
+                    return None
+            except OSError:
+                return None
+        return kept
+
+    def one_file(self, path: str) -> tuple[str, dict[str, int], bool]:
+        """Give ``path`` its copies: (its hash, the size of each copy it has,
+        whether it was compressed in this build)."""
+        sha256 = self.hashes.sha256(path)
+        kept = self._kept(sha256)
+        if kept is not None:
+            for fmt in self.formats:
+                copy = path + SUFFIXES[fmt]
+                if fmt in kept:
+                    link_into(self._blob(sha256, fmt), copy)
+                elif os.path.lexists(copy):
+                    os.unlink(copy)
+            return sha256, kept, False
+        with open(path, "rb") as handle:
+            data = handle.read()
+        sha256 = hashlib.sha256(data).hexdigest()  # of the very bytes compressed
+        small = len(data) < self.options["PRECOMPRESS_MIN_SIZE"]
+        made = {}
+        for fmt in self.formats:
+            copy = path + SUFFIXES[fmt]
+            packed = None if small else compress(data, fmt, self.options, path)
+            if packed is None or len(packed) >= len(data):
+                if os.path.lexists(copy):
+                    os.unlink(copy)
+                continue
+            if self.store is None:
+                write_if_changed(copy, packed)
+            else:
+                blob = self._blob(sha256, fmt)
+                if not _holds_bytes(blob, packed):
+                    write_atomically(blob, packed)
+                link_into(blob, copy)
+            made[fmt] = len(packed)
+        return sha256, made, True
+
+    def prune(self, used: dict[str, dict[str, int]]) -> None:
+        """Remove the stored copies no file of this build has."""
+        if self.store is None:
+            return
+        wanted = {
+            sha256 + SUFFIXES[fmt]
+            for sha256, formats in used.items()
+            for fmt in formats
+        }
+        with os.scandir(self.store) as entries:
+            for entry in entries:
+                if entry.name not in wanted and entry.name.endswith(
+                    tuple(SUFFIXES.values())
+                ):
+                    # Another build sharing the cache may have removed it first.
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+
+
+def _holds_bytes(path: str, data: bytes) -> bool:
+    try:
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False
 
 
 def _remove_orphans(output: str, options: dict, sources: set[str]) -> int:
@@ -187,32 +264,29 @@ def precompress(pelican) -> None:
         return
     output = pelican.output_path
     cache_path = pelican.settings.get("CACHE_PATH")
-    manifest_path = os.path.join(cache_path, CACHE_FILE) if cache_path else None
-    manifest = _load_manifest(manifest_path, options)
+    index_path = os.path.join(cache_path, CACHE_FILE) if cache_path else None
+    store = os.path.join(cache_path, STORE_FOLDER) if cache_path else None
+    if store:
+        os.makedirs(store, exist_ok=True)
     hashes = FileHashes(os.path.join(cache_path, HASHES_FILE) if cache_path else None)
+    copies = _Copies(options, hashes, store, _load_index(index_path, options))
     files = _text_files(output, options["PRECOMPRESS_EXTENSIONS"])
-    relative = {path: os.path.relpath(path, output) for path in files}
     compressed = 0
-    fresh: dict[str, str] = {}
+    used: dict[str, dict[str, int]] = {}
     # zlib and brotli release the GIL while they compress: threads use every
     # core without copying pages between processes.
     workers = min(4, os.cpu_count() or 1)
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        jobs = [
-            pool.submit(_one_file, path, manifest.get(relative[path]), options, hashes)
-            for path in files
-        ]
-        for job in jobs:
-            path, digest, did = job.result()
-            fresh[relative[path]] = digest
+        for sha256, formats, did in pool.map(copies.one_file, files, chunksize=64):
+            used[sha256] = formats
             compressed += did
     removed = _remove_orphans(output, options, set(files))
-    if manifest_path:
-        os.makedirs(cache_path, exist_ok=True)
+    if index_path:
         write_if_changed(
-            manifest_path,
-            json.dumps({"code": _stamp(options), "files": fresh}, sort_keys=True),
+            index_path,
+            json.dumps({"code": _stamp(options), "copies": used}, sort_keys=True),
         )
+        copies.prune(used)
         hashes.save()
     logger.info(
         "[precompress] %d files compressed (%s), %d unchanged, %d stale copies removed",

@@ -25,11 +25,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 from dataclasses import dataclass
 
-from portal.file_hashes import sha256_of
-from portal.writing import atomic_path, write_if_changed
+from portal.file_hashes import remember, sha256_of
+from portal.writing import atomic_path, link_into, link_or_copy, write_if_changed
 
 FOLDER = "story_outputs"
 MANIFEST = "manifest.json"
@@ -112,7 +111,9 @@ class OutputStore:
             except OSError:
                 return None
         for kept in entry.files:
-            _link_into(self._file(kept.sha256), _target(output, kept.path))
+            target = _target(output, kept.path)
+            link_into(self._file(kept.sha256), target)
+            remember(target, kept.sha256)
         self.current[section][name] = entry
         return entry
 
@@ -137,7 +138,8 @@ class OutputStore:
                 os.makedirs(os.path.dirname(stored), exist_ok=True)
                 with atomic_path(stored) as temporary:
                     os.remove(temporary)
-                    _link_or_copy(target, temporary)
+                    link_or_copy(target, temporary)
+            remember(target, sha256)
             files.append(Kept(path, sha256, size))
         entry = Entry(key, tuple(files))
         self.current[section][name] = entry
@@ -173,33 +175,3 @@ class OutputStore:
 
 def _target(output: str, path: str) -> str:
     return os.path.join(output, *path.split("/"))
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    """A hard link where the file system allows one (the cache and the output
-    on one disk), a copy where it does not; ``target`` must not exist."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
-def _link_into(stored: str, target: str) -> None:
-    """``target`` holds ``stored``'s bytes when this returns; a file already
-    there with those bytes is left alone (it keeps its modification time)."""
-    try:
-        if os.path.samefile(stored, target):
-            return
-        if os.path.getsize(stored) == os.path.getsize(target):
-            with open(stored, "rb") as kept, open(target, "rb") as there:
-                if kept.read() == there.read():
-                    return
-    except FileNotFoundError:
-        pass
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    # Linked under a temporary name, then renamed over the old file: a
-    # server never sees the file missing, and nothing is written through
-    # an old link into another file.
-    with atomic_path(target) as temporary:
-        os.remove(temporary)
-        _link_or_copy(stored, temporary)
