@@ -201,3 +201,24 @@ def test_a_rebuild_indexes_again_only_the_parts_that_changed(tmp_path):
     ]
     assert len(vocabulary) == len(first)
     assert all("zeppelin" in p["content"] for p in vocabulary)
+
+    # A fresh output with the cache folder restored (a build made aside, a
+    # fresh clone in the publish workflow): every part comes from the cache.
+    fresh = tmp_path / "fresh"
+    _build(content, fresh, cache)
+    assert _part_dates(fresh) == third
+    for name in third:
+        entry = f"pagefind/{name}/pagefind-entry.json"
+        assert (fresh / entry).samefile(output / entry)
+
+    # A part the cache holds damaged (a file cut off) is indexed again.
+    store = cache / "site_search_parts"
+    damaged = next(store.glob("*/pagefind-entry.json"))
+    damaged.write_bytes(damaged.read_bytes()[:10])
+    again = tmp_path / "again"
+    _build(content, again, cache)
+    entries = [
+        json.loads(p.read_text()) for p in again.glob("pagefind/*/pagefind-entry.json")
+    ]
+    assert len(entries) == len(third)
+    assert all(json.loads(p.read_text()) for p in store.glob("*/pagefind-entry.json"))

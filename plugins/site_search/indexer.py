@@ -73,12 +73,16 @@ def build_index(
     workers: int = 1,
     state_file: str | None = None,
     hashes: FileHashes | None = None,
+    store: str | None = None,
 ) -> int:
     """Index ``site`` (the output folder); the number of pages indexed.
 
     ``state_file`` (in the cache) lets a rebuild of a site indexed in parts
-    index again only the parts whose pages changed; ``hashes`` remembers the
-    pages' content hashes between builds."""
+    index again only the parts whose pages changed; ``store`` (a folder in
+    the cache) keeps each part's bundle under the key of what it indexed, so
+    a part indexed before, for this output or another (a build made aside,
+    a fresh clone with the cache restored), is linked rather than indexed;
+    ``hashes`` remembers the pages' content hashes between builds."""
     bundle = os.path.join(site, options["SITE_SEARCH_BUNDLE"])
     pages = parts.indexed_pages(site, os.path.normpath(bundle))
     if len(pages) <= options["SITE_SEARCH_PART_PAGES"]:
@@ -90,7 +94,7 @@ def build_index(
     else:
         hashes = hashes or FileHashes(None)
         count, manifest = _build_in_parts(
-            site, bundle, pages, options, workers, state_file, hashes
+            site, bundle, pages, options, workers, state_file, hashes, store
         )
     write_if_changed(os.path.join(bundle, parts.PARTS_FILE), json.dumps(manifest))
     logger.info(
@@ -110,41 +114,63 @@ def _build_in_parts(
     workers: int,
     state_file: str | None,
     hashes: FileHashes,
+    store: str | None,
 ) -> tuple[int, dict]:
     """One Pagefind run for each part that needs it (see ``parts.py``)."""
     groups = parts.split(pages, options["SITE_SEARCH_PART_PAGES"])
     folders = [parts.part_folder(index) for index in range(len(groups))]
     previous = _load(state_file)
-    if previous and not all(
-        os.path.isfile(os.path.join(bundle, folder, "pagefind.js"))
-        for folder in folders
-    ):
-        previous = None
     code = index_code(options)
     redo, words = parts.plan(site, groups, previous, workers, hashes, code)
-    if len(redo) == len(groups):
-        shutil.rmtree(bundle, ignore_errors=True)
     _forget(state_file)  # until every part is written again
     vocabulary_html = parts.vocabulary_page(words)
+    stamps = parts.stamps(site, pages, hashes)
+    keys = [parts.part_key(code, vocabulary_html, group, stamps) for group in groups]
+    kept = [
+        index
+        for index, key in enumerate(keys)
+        if store and parts.is_kept(os.path.join(store, key))
+    ]
+    if not store:  # no cache: the parts of the output in place, if they hold
+        kept = [
+            index
+            for index in range(len(groups))
+            if index not in redo
+            and os.path.isfile(os.path.join(bundle, folders[index], "pagefind.js"))
+        ]
+    indexed = [index for index in range(len(groups)) if index not in kept]
+    if store:  # the bundle will hold this build's parts and nothing else
+        shutil.rmtree(bundle, ignore_errors=True)
     # Staging copies are hard links, so they live beside the output (the
     # same file system), and go when indexing ends, whatever happens.
     scratch = tempfile.mkdtemp(
         prefix=".site-search-", dir=os.path.dirname(os.path.abspath(site))
     )
     try:
-        for index in redo:
+        for index in indexed:
             staging = os.path.join(scratch, str(index))
             parts.stage(site, groups[index], staging, vocabulary_html)
             output = os.path.join(bundle, folders[index])
             shutil.rmtree(output, ignore_errors=True)
-            _run_pagefind(pagefind_command(staging, options, output=output), site)
+            if store:
+                made = os.path.join(scratch, f"{index}-bundle")
+                _run_pagefind(pagefind_command(staging, options, output=made), site)
+                parts.keep(made, os.path.join(store, keys[index]))
+            else:
+                _run_pagefind(pagefind_command(staging, options, output=output), site)
             shutil.rmtree(staging)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    if store:
+        for index, key in enumerate(keys):
+            parts.link_tree(
+                os.path.join(store, key), os.path.join(bundle, folders[index])
+            )
+        parts.prune(store, set(keys))
     if state_file:
         state = parts.state(site, groups, words, hashes, code)
         write_atomically(state_file, json.dumps(state))
-    logger.info("[site_search] %d of %d parts indexed again", len(redo), len(groups))
+    logger.info("[site_search] %d of %d parts indexed again", len(indexed), len(groups))
     manifest = {"main": f"{folders[0]}/", "merge": [f"{f}/" for f in folders[1:]]}
     return len(pages), manifest
 

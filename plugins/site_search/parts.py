@@ -23,13 +23,17 @@ search page always excludes (``VOCABULARY_FILTER``)."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import html
+import json
 import os
 import re
 import shutil
 
 from portal.file_hashes import FileHashes
 from portal.parallel import MIN_ITEMS, map_in_processes
+from portal.writing import link_or_copy, write_atomically
 
 INDEXED_MARKER = b"data-pagefind-body"
 # The hidden page's folder in each part's staging copy (never in the site).
@@ -190,6 +194,78 @@ def stage(site: str, pages: list[str], staging: str, vocabulary_html: str) -> No
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "index.html"), "w", encoding="utf-8") as handle:
         handle.write(vocabulary_html)
+
+
+def part_key(
+    code: str, vocabulary_html: str, pages: list[str], stamps: dict[str, str]
+) -> str:
+    """What a part's bundle is made from: the code and settings that index
+    (``indexer.index_code``), the site's vocabulary, and its pages' paths and
+    bytes (their SHA-256)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(code.encode() + b"\0")
+    digest.update(hashlib.sha256(vocabulary_html.encode()).digest())
+    for page in pages:
+        digest.update(f"{page}\0{stamps[page]}\n".encode())
+    return digest.hexdigest()
+
+
+def _files_of(folder: str) -> dict[str, int]:
+    found = {}
+    for path, _folders, names in os.walk(folder):
+        for name in names:
+            full = os.path.join(path, name)
+            found[os.path.relpath(full, folder)] = os.path.getsize(full)
+    return found
+
+
+def keep(made: str, stored: str) -> None:
+    """Put the bundle Pagefind just ``made`` in the cache at ``stored``,
+    with the list of its files and their sizes beside it
+    (``<stored>.json``): whole or not at all, renamed in, or left to
+    another build that put the same part there first."""
+    os.makedirs(os.path.dirname(stored), exist_ok=True)
+    files = _files_of(made)
+    if os.path.lexists(stored) and not is_kept(stored):
+        shutil.rmtree(stored, ignore_errors=True)  # damaged: made again
+    try:
+        os.rename(made, stored)
+    except OSError:
+        if not is_kept(stored):
+            raise
+        return
+    write_atomically(stored + ".json", json.dumps(files, sort_keys=True))
+
+
+def is_kept(stored: str) -> bool:
+    """Does the cache hold the whole part at ``stored``? A file missing, cut
+    off or overwritten with other bytes of another size is a miss."""
+    try:
+        with open(stored + ".json", encoding="utf-8") as handle:
+            files = json.load(handle)
+        return isinstance(files, dict) and bool(files) and _files_of(stored) == files
+    except (OSError, ValueError):
+        return False
+
+
+def link_tree(stored: str, target: str) -> None:
+    """A part's bundle, hard-linked from the cache (copied where the cache
+    is on another file system)."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(stored, target, copy_function=link_or_copy)
+
+
+def prune(store: str, keys: set[str]) -> None:
+    """Remove the parts this build did not use from the cache."""
+    with os.scandir(store) as entries:
+        for entry in entries:
+            if entry.name.removesuffix(".json") in keys:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
 
 
 def part_folder(index: int) -> str:

@@ -20,6 +20,7 @@ from .settings import settings as search_settings
 
 logger = logging.getLogger(__name__)
 HASHES_FILE = "site_search.hashes.json"  # in CACHE_PATH: the pages' hashes
+PARTS_STORE = "site_search_parts"  # in CACHE_PATH: each part's bundle, by key
 
 
 class SearchPageGenerator(Generator):
@@ -95,7 +96,8 @@ def index_site(pelican):
             return
     # No index is a broken search page: SearchIndexError stops the build.
     parts_state = os.path.join(cache, "site_search.parts.json") if cache else None
-    build_index(output, options, workers(pelican.settings), parts_state, hashes)
+    store = os.path.join(cache, PARTS_STORE) if cache else None
+    build_index(output, options, workers(pelican.settings), parts_state, hashes, store)
     hashes.save()
     if stamp_file:
         write_atomically(stamp_file, stamp)
