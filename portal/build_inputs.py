@@ -218,9 +218,10 @@ def note_change_at(when: datetime.datetime, why: str) -> None:
     _changes.append((when, why))
 
 
-def write_clock(settings) -> None:
-    """Write the earliest noted change to the file ``BUILD_CLOCK_FILE``
-    names (nothing when it names none); forget the notes."""
+def write_clock(settings, report: list[str] = ()) -> None:
+    """Write the earliest noted change, and the build's ``report`` (its
+    summary's lines), to the file ``BUILD_CLOCK_FILE`` names (nothing when
+    it names none); forget the notes."""
     path = settings.get(CLOCK_SETTING)
     changes = sorted(_changes, key=lambda change: change[0])
     _changes.clear()
@@ -230,6 +231,7 @@ def write_clock(settings) -> None:
     clock = {
         "valid_until": first[0].isoformat() if first else None,
         "why": first[1] if first else None,
+        "report": list(report),
     }
     write_atomically(path, json.dumps(clock))
 

@@ -239,11 +239,14 @@ def _build_locked(
     inputs = _inputs_key(
         root, settings_file, content_path, overrides, extra_args, python, env
     )
-    if not force and _unchanged(output, media, inputs):
+    last = None if force else _unchanged(output, media, inputs)
+    if last is not None:
+        report = (last.get("clock") or {}).get("report") or []
         print(
             f"Nothing changed since the last build of {output} (the same content, "
             "code, theme, settings and tools): it was left as it was. "
-            "`--force` builds it again.",
+            "`--force` builds it again."
+            + ("\nThat build's report:\n" + "\n".join(report) if report else ""),
             flush=True,
         )
         return output
@@ -319,17 +322,18 @@ def _inputs_key(
         return None
 
 
-def _unchanged(output: Path, media: Path | None, inputs: str | None) -> bool:
-    """Is ``output`` whole, built from ``inputs``, and still right now?"""
+def _unchanged(output: Path, media: Path | None, inputs: str | None) -> dict | None:
+    """The manifest of ``output`` if it is whole, built from ``inputs`` and
+    still right now; else None."""
     if inputs is None or (media is not None and not media.is_dir()):
-        return False
+        return None
     try:
         manifest = read_manifest(output, production=False)
     except ManifestError:
-        return False
-    return manifest.get("inputs") == inputs and build_inputs.still_right(
-        manifest.get("clock") or {}
-    )
+        return None
+    if manifest.get("inputs") != inputs:
+        return None
+    return manifest if build_inputs.still_right(manifest.get("clock") or {}) else None
 
 
 def _settings_read(

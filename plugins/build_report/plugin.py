@@ -165,13 +165,18 @@ def written(path, context=None):
 
 
 def finish(pelican):
-    global _current
     build = _current
-    if build is None:
-        return
+    lines = _summary(pelican, build) if build is not None else []
+    # For a build made aside: until when its output is right, and this
+    # report, which a later build that finds nothing changed shows again.
+    build_inputs.write_clock(pelican.settings, report=lines)
+
+
+def _summary(pelican, build) -> list[str]:
+    """Print the build's closing summary; its lines."""
     _finish_previous()
     if not build.options["BUILD_REPORT_SUMMARY"]:
-        return
+        return []
     media = None
     if pelican.settings.get("STORY_MEDIA_URL"):
         media = folder_size(pelican.settings.get("STORY_MEDIA_OUTPUT_PATH"))
@@ -191,10 +196,7 @@ def finish(pelican):
     pelican_log.console.print(
         "\n".join(lines), markup=False, highlight=False, soft_wrap=True
     )
-
-
-def _write_clock(pelican) -> None:
-    build_inputs.write_clock(pelican.settings)
+    return lines
 
 
 def _no_traceback_for_fixable(record: logging.LogRecord) -> bool:
@@ -227,6 +229,4 @@ def register():
     signals.article_generator_finalized.connect(stories_read)
     portal_signals.renditions_made.connect(renditions_made)
     signals.content_written.connect(written)
-    # When the output stops being right, for the build made aside.
-    signals.finalized.connect(_write_clock)
     signals.finalized.connect(finish)
