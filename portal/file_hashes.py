@@ -62,6 +62,33 @@ def _absolute(path: str | os.PathLike) -> str:
     return os.path.abspath(path)
 
 
+def seed(memo_file: str | os.PathLike) -> int:
+    """Take in another process's memo (``FileHashes.save``'s file): the
+    command that starts a build hashed the content to know whether to build
+    at all (``portal.build_inputs``); the build then reads no file again to
+    hash it. Each entry is used only while the file's stat is the one it
+    names. The number of entries taken in."""
+    try:
+        with open(memo_file, encoding="utf-8") as handle:
+            loaded = json.load(handle)
+    except (OSError, ValueError):
+        return 0
+    if not isinstance(loaded, dict):
+        return 0
+    taken = {}
+    for path, entry in loaded.items():
+        try:
+            stat_memo, digest = tuple(entry[0]), entry[1]
+        except (TypeError, IndexError, KeyError):
+            continue
+        if isinstance(digest, str):
+            taken[path] = (stat_memo, digest)
+    with _lock:
+        for path, known in taken.items():
+            _known.setdefault(path, known)
+    return len(taken)
+
+
 def remember(path: str | os.PathLike, sha256: str) -> None:
     """``path`` holds the bytes whose SHA-256 is ``sha256`` (known without
     reading it: a file linked from a cache that keeps files by their hash).

@@ -103,3 +103,24 @@ def test_an_unreadable_memo_is_ignored_with_a_warning(tmp_path, caplog):
     path.write_bytes(b"one")
     assert FileHashes(memo).sha256(path) == hashlib.sha256(b"one").hexdigest()
     assert "unreadable file hashes" in caplog.text
+
+
+def test_a_seeded_memo_serves_every_hasher_while_the_stat_holds(
+    tmp_path, remember_at_once
+):
+    """The command starting a build hashes the content (to know whether to
+    build); the build takes its memo in and reads no file again to hash it."""
+    path = tmp_path / "a.mp3"
+    path.write_bytes(b"one")
+    memo = tmp_path / "build_inputs_hashes.json"
+    hashes = FileHashes(memo)
+    hashes.sha256(path)
+    hashes.save()
+    [(real, (stat, _))] = json.loads(memo.read_text()).items()
+    memo.write_text(json.dumps({real: [stat, "stand-in"]}))
+    file_hashes._known.clear()
+    assert file_hashes.seed(memo) == 1
+    assert FileHashes(tmp_path / "another-memo.json").sha256(path) == "stand-in"
+    path.write_bytes(b"two")  # the stat changes: the seed no longer holds
+    assert FileHashes(None).sha256(path) == hashlib.sha256(b"two").hexdigest()
+    assert file_hashes.seed(tmp_path / "missing.json") == 0

@@ -4,6 +4,10 @@
   folder's lock is taken (``portal.locks``), and released when the build
   ends (``finalized``) or the process does: a second command sharing
   ``cache/`` (livereload and ``./dev check``, two builds) waits for it.
+- The content hashes the command that started the build took (to know
+  whether to build at all: ``portal.build_inputs``) are taken in
+  (``portal.file_hashes.seed``): a fresh clone reads each audio master
+  once to hash it, not once there and once in the build.
 - Pelican's own reader cache is loaded and saved safely
   (``portal.pelican_private.make_reader_cache_safe``): an unreadable entry
   is a miss, never a crash; a write is whole or not at all.
@@ -14,9 +18,11 @@ the cache.
 
 from __future__ import annotations
 
+import os
+
 from pelican import signals
 
-from portal import locks, pelican_private
+from portal import build_inputs, file_hashes, locks, pelican_private
 
 
 def take_cache(pelican) -> None:
@@ -25,6 +31,9 @@ def take_cache(pelican) -> None:
     # the cache too): connected now, after all of them, it runs last.
     signals.finalized.disconnect(release_cache)
     signals.finalized.connect(release_cache)
+    cache = pelican.settings.get("CACHE_PATH")
+    if cache:
+        file_hashes.seed(os.path.join(cache, build_inputs.HASHES_FILE))
 
 
 def release_cache(pelican) -> None:
