@@ -140,13 +140,18 @@ def _load_index(path: str | None, options: dict) -> dict[str, dict[str, int]]:
     return files if isinstance(files, dict) else {}
 
 
-def _text_files(output: str, extensions: tuple[str, ...]) -> list[str]:
-    found = []
+def _walk(output: str, options: dict) -> tuple[list[str], list[str]]:
+    """The output's text files, and the compressed copies already there."""
+    extensions = options["PRECOMPRESS_EXTENSIONS"]
+    suffixes = tuple(SUFFIXES.values())
+    texts, copies = [], []
     for folder, _, names in os.walk(output):
         for name in names:
             if name.lower().endswith(extensions):
-                found.append(os.path.join(folder, name))
-    return found
+                texts.append(os.path.join(folder, name))
+            elif name.endswith(suffixes):
+                copies.append(os.path.join(folder, name))
+    return texts, copies
 
 
 class _Copies:
@@ -163,20 +168,22 @@ class _Copies:
     def _blob(self, sha256: str, fmt: str) -> str:
         return os.path.join(self.store, sha256 + SUFFIXES[fmt])
 
-    def _kept(self, sha256: str) -> dict[str, int] | None:
+    def _kept(self, sha256: str) -> dict[str, os.stat_result] | None:
+        """The stored copies of the file whose hash is ``sha256`` (each
+        format's stat), if the cache has them whole."""
         kept = self.index.get(sha256)
         if self.store is None or not isinstance(kept, dict):
             return None
+        found = {}
         for fmt, size in kept.items():
             try:
-                if (
-                    fmt not in self.formats
-                    or os.path.getsize(self._blob(sha256, fmt)) != size
-                ):
-                    return None
+                stat = os.stat(self._blob(sha256, fmt))
             except OSError:
                 return None
-        return kept
+            if fmt not in self.formats or stat.st_size != size:
+                return None
+            found[fmt] = stat
+        return found
 
     def one_file(self, path: str) -> tuple[str, dict[str, int], bool]:
         """Give ``path`` its copies: (its hash, the size of each copy it has,
@@ -187,10 +194,11 @@ class _Copies:
             for fmt in self.formats:
                 copy = path + SUFFIXES[fmt]
                 if fmt in kept:
-                    link_into(self._blob(sha256, fmt), copy)
+                    if not _same_file(copy, kept[fmt]):
+                        link_into(self._blob(sha256, fmt), copy)
                 elif os.path.lexists(copy):
                     os.unlink(copy)
-            return sha256, kept, False
+            return sha256, {fmt: stat.st_size for fmt, stat in kept.items()}, False
         with open(path, "rb") as handle:
             data = handle.read()
         sha256 = hashlib.sha256(data).hexdigest()  # of the very bytes compressed
@@ -232,6 +240,15 @@ class _Copies:
                         os.unlink(entry.path)
 
 
+def _same_file(path: str, stat: os.stat_result) -> bool:
+    """Is ``path`` the file ``stat`` was taken of (a link to it)?"""
+    try:
+        there = os.stat(path)
+    except OSError:
+        return False
+    return (there.st_ino, there.st_dev) == (stat.st_ino, stat.st_dev)
+
+
 def _holds_bytes(path: str, data: bytes) -> bool:
     try:
         if os.path.getsize(path) != len(data):
@@ -242,19 +259,17 @@ def _holds_bytes(path: str, data: bytes) -> bool:
         return False
 
 
-def _remove_orphans(output: str, options: dict, sources: set[str]) -> int:
+def _remove_orphans(options: dict, copies: list[str], sources: set[str]) -> int:
+    """Remove the copies whose file is gone; how many."""
     removed = 0
-    suffixes = tuple(SUFFIXES.values())
-    for folder, _, names in os.walk(output):
-        for name in names:
-            if not name.endswith(suffixes):
-                continue
-            source = os.path.join(folder, name[: -len(os.path.splitext(name)[1])])
-            if source.lower().endswith(options["PRECOMPRESS_EXTENSIONS"]) and (
-                source not in sources
-            ):
-                os.unlink(os.path.join(folder, name))
-                removed += 1
+    for copy in copies:
+        source = os.path.splitext(copy)[0]
+        if source.lower().endswith(options["PRECOMPRESS_EXTENSIONS"]) and (
+            source not in sources
+        ):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(copy)
+            removed += 1
     return removed
 
 
@@ -270,7 +285,7 @@ def precompress(pelican) -> None:
         os.makedirs(store, exist_ok=True)
     hashes = FileHashes(os.path.join(cache_path, HASHES_FILE) if cache_path else None)
     copies = _Copies(options, hashes, store, _load_index(index_path, options))
-    files = _text_files(output, options["PRECOMPRESS_EXTENSIONS"])
+    files, copies_there = _walk(output, options)
     compressed = 0
     used: dict[str, dict[str, int]] = {}
     # zlib and brotli release the GIL while they compress: threads use every
@@ -280,7 +295,7 @@ def precompress(pelican) -> None:
         for sha256, formats, did in pool.map(copies.one_file, files, chunksize=64):
             used[sha256] = formats
             compressed += did
-    removed = _remove_orphans(output, options, set(files))
+    removed = _remove_orphans(options, copies_there, set(files))
     if index_path:
         write_if_changed(
             index_path,
