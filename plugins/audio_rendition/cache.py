@@ -53,6 +53,7 @@ logger = logging.getLogger(__name__)
 
 HASHES_FILE = "hashes.json"
 USES_FILE = "uses.json"
+TAG_KEYS_FILE = "tag_keys.json"  # each tagged copy's key, by what made it
 LOCK_FILE = ".lock"
 # The folders of cache files a story uses; anything else is left alone.
 KINDS = ("encoded", "tagged", "art")
@@ -96,6 +97,16 @@ class RenditionCache:
     def __init__(self, folder: str):
         self.folder = folder
         self._hashes = FileHashes(os.path.join(folder, HASHES_FILE))
+        self._tag_keys = self._read_tag_keys()
+        self._tag_keys_used: dict[str, str] = {}
+
+    def _read_tag_keys(self) -> dict:
+        try:
+            with open(os.path.join(self.folder, TAG_KEYS_FILE), encoding="utf-8") as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return {}  # unreadable: every key is worked out again
+        return data if isinstance(data, dict) else {}
 
     # Masters' content hashes ------------------------------------------------
 
@@ -103,8 +114,24 @@ class RenditionCache:
         """SHA-256 of the file's bytes (remembered while its stat is the same)."""
         return self._hashes.sha256(path)
 
+    def tag_key(self, parts, compute, remembered: bool = True) -> str:
+        """The key ``compute()`` gives for ``parts``, remembered in
+        ``TAG_KEYS_FILE`` while no part changes (each part names its inputs
+        by content: a master's encoding key, the tags, the art's file);
+        ``remembered`` False works it out again (an art file made anew)."""
+        memo = digest("tag-key", parts)
+        key = self._tag_keys.get(memo) if remembered else None
+        if not isinstance(key, str):
+            key = compute()
+        self._tag_keys_used[memo] = key
+        return key
+
     def save(self) -> None:
         self._hashes.save()
+        if self._tag_keys_used != self._tag_keys:
+            self._write_json(
+                os.path.join(self.folder, TAG_KEYS_FILE), self._tag_keys_used
+            )
 
     # Encoded and tagged files -------------------------------------------
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+from collections.abc import Callable
 
 from PIL import Image
 
-from portal.writing import write_atomically
+from portal.writing import whole_image, write_atomically
 
 from .cache import digest
 
@@ -19,26 +20,31 @@ JPEG_QUALITY = 85
 
 @dataclasses.dataclass(frozen=True)
 class EmbeddedArt:
-    data: bytes  # JPEG
-    path: str  # where the cache keeps it
+    path: str  # where the cache keeps the JPEG; its name holds its source's hash
+    made: bool = False  # made by this build (not found in the cache)
+
+    @property
+    def data(self) -> bytes:
+        with open(self.path, "rb") as handle:
+            return handle.read()
 
 
-def embedded_art(source: str | None, size: int, folder: str) -> EmbeddedArt | None:
-    """JPEG at most ``size`` pixels square, made once per source."""
+def embedded_art(
+    source: str | None, size: int, folder: str, source_hash: Callable[[str], str]
+) -> EmbeddedArt | None:
+    """JPEG at most ``size`` pixels square, made once per source (by its
+    content hash, ``source_hash``: read only when the JPEG is not made yet)."""
     if not source or not os.path.isfile(source):
         return None
-    with open(source, "rb") as handle:
-        raw = handle.read()
-    path = os.path.join(folder, "art", digest("art", raw, str(size)) + ".jpg")
-    if os.path.isfile(path):
-        with open(path, "rb") as handle:
-            return EmbeddedArt(handle.read(), path)
-    with Image.open(io.BytesIO(raw)) as image:
+    name = digest("art-source", source_hash(source), str(size)) + ".jpg"
+    path = os.path.join(folder, "art", name)
+    if whole_image(path):
+        return EmbeddedArt(path)
+    with Image.open(source) as image:
         image = image.convert("RGB")
         if max(image.size) > size:
             image = image.resize((size, size), Image.Resampling.LANCZOS)
         out = io.BytesIO()
         image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    data = out.getvalue()
-    write_atomically(path, data)
-    return EmbeddedArt(data, path)
+    write_atomically(path, out.getvalue())
+    return EmbeddedArt(path, made=True)

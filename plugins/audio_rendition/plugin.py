@@ -106,7 +106,7 @@ class AudioRenditionGenerator:
         ]
         if not stories:
             return
-        cache = cache_module.RenditionCache(options.cache_path)
+        cache = self._cache = cache_module.RenditionCache(options.cache_path)
         with concurrent.futures.ThreadPoolExecutor(
             parallel.workers(self.settings)
         ) as pool:
@@ -171,7 +171,10 @@ class AudioRenditionGenerator:
     def _art(self, story, options) -> EmbeddedArt | None:
         art = story.story.feed_art or self.context.get("show_cover")
         return embedded_art(
-            art.file if art else None, options.artwork_size, options.cache_path
+            art.file if art else None,
+            options.artwork_size,
+            options.cache_path,
+            self._cache.master_hash,
         )
 
     def _publish(self, stories, options) -> None:
@@ -269,11 +272,18 @@ def _make(stories, options, cache, pool, make_tags, make_art, using) -> list[Ren
     for key, story in zip(keys, stories, strict=True):
         story_tags = make_tags(story)
         art = make_art(story, options)
-        data = art.data if art else b""
-        tag_key = cache_module.digest(
-            "tagged", key, story_tags.to_json(), data, tag_code
+        tags_json = story_tags.to_json()
+        # The tag key holds the art's JPEG bytes; the JPEG's name holds its
+        # source's hash, so the key is remembered by name and the JPEG read
+        # only when the key is new.
+        tag_key = cache.tag_key(
+            (key, tags_json, cache.relative(art.path) if art else "", tag_code),
+            lambda art=art, tags_json=tags_json, key=key: cache_module.digest(
+                "tagged", key, tags_json, art.data if art else b"", tag_code
+            ),
+            remembered=not (art and art.made),
         )
-        jobs.append((key, tag_key, story_tags, data))
+        jobs.append((key, tag_key, story_tags, art))
         tagged.append(
             _cache_files(cache, "tagged", tag_key, extension)
             + ([cache.relative(art.path)] if art else [])
@@ -350,7 +360,7 @@ def _tag(cache, options, key: str, tag_key: str, story_tags, art) -> None:
         cache.path("encoded", key, extension),
         target,
         story_tags,
-        art,
+        art.data if art else b"",
         options.format,
         encoded["duration"],
     )
