@@ -19,6 +19,9 @@ here:
   bytes it would write again, instead of writing them: they keep their
   modification time, and the fresh folder holds only what this build made
   (a story taken down leaves nothing behind).
+- ``link_into``: put a file a cache keeps by its content hash into the output
+  as a hard link (a copy across file systems), atomically, leaving a file
+  that already holds those bytes alone.
 """
 
 from __future__ import annotations
