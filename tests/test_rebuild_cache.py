@@ -166,6 +166,13 @@ def _shows(path, slug: str) -> bool:
     return f"/stories/{slug}/" in path.read_text(encoding="utf-8", errors="replace")
 
 
+def _html_pages(output) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(output)): path.read_bytes()
+        for path in output.rglob("*.html")
+    }
+
+
 def _published_stories(content, output) -> list:
     return sorted(
         path.parent
@@ -425,9 +432,10 @@ def test_a_new_title_renders_again_only_the_pages_that_show_it(tmp_path, build):
 
 
 def test_pages_come_from_the_cache_until_anything_in_the_site_changes(tmp_path, build):
-    """Listings and campaign pages are kept under the site's key (every
-    story's, the code, theme, settings and the content outside the stories):
-    a rebuild with nothing changed renders none of them, and an edited
+    """Listings and campaign pages are kept under the site's key (what they
+    may show of every story, the code, theme, settings and the content
+    outside the stories): a rebuild with nothing changed, or with only a
+    story's introduction edited, renders none of them, and an edited
     campaign page or a changed setting renders them all again."""
     content = copy_content(tmp_path / "content")
     write_story(content, "garden-talk", topics=["gardens"])
@@ -440,6 +448,19 @@ def test_pages_come_from_the_cache_until_anything_in_the_site_changes(tmp_path, 
     assert log.pages_kept > 10
     assert (log.written, log.unchanged) == (0, 0)  # not one page rendered
     assert (output / "index.html").read_bytes() == home
+
+    # A story's introduction edited: only its own page shows it. Every other
+    # page comes from the cache, the same as a build without the cache.
+    story = content / "stories" / "garden-talk" / "story.md"
+    story.write_text(story.read_text() + "\nThey met again in the spring.\n")
+    output, log = build(**lean)
+    assert log.pages_kept > 10 and log.stories_made == 1
+    page = output / "stories" / "garden-talk" / "index.html"
+    assert "They met again in the spring." in page.read_text(encoding="utf-8")
+    fresh = build_site(
+        content, tmp_path / "fresh", cache_dir=tmp_path / "fresh-cache", **lean
+    )
+    assert _html_pages(output) == _html_pages(fresh)
 
     about = content / "pages" / "about.md"
     about.write_text(about.read_text() + "\nWe added this line for the test.\n")

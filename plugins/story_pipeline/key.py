@@ -107,10 +107,38 @@ class StoryKeys:
             self._shown_of_others(record),
         )
 
-    def site(self, keys: dict[str, str]) -> str:
-        """The whole site's key: the build's, and every published story's
-        (``keys``: page name -> key)."""
-        return content_hash(self.build(), sorted(keys.items()))
+    def site(self, stories) -> str:
+        """The key of the other pages (listings, topic, place and question
+        pages, campaign pages): the build's, and what they may show of each
+        published story (``shown_on_pages``)."""
+        return content_hash(
+            self.build(), sorted(self.shown_on_pages(story) for story in stories)
+        )
+
+    def shown_on_pages(self, story) -> tuple:
+        """What pages other than its own may show of a story: its card, its
+        player's audio, every front-matter field, and what its folder's
+        files other than ``story.md`` hold (audio, transcript, chapters,
+        pictures: the moments, answers and quotes drawn from them). Not the
+        Markdown body of ``story.md``: only the story's own page (and the
+        feed and search index, which are not pages) shows it, so an edit to
+        a story's introduction renders no listing again. A template of
+        another page that shows the body must add it here."""
+        record = story.story
+        folder = record.folder
+        source = os.path.basename(record.source)
+        files = [
+            (name, self.hashes.sha256(os.path.join(folder, name)))
+            for name in sorted(os.listdir(folder))
+            if name != source and os.path.isfile(os.path.join(folder, name))
+        ]
+        return (
+            story.save_as,
+            self._card(story),
+            record.audio_url,
+            record.front.model_dump_json() if record.front is not None else None,
+            files,
+        )
 
     def _card(self, story) -> tuple:
         # A story is on the cards of many others: its fields, once a build.

@@ -1,12 +1,16 @@
-"""The other pages, not rendered again when nothing in the site changed.
+"""The other pages, not rendered again when nothing they show changed.
 
 Listings, topic, place and question pages, campaign pages: each shows many
 stories, or none. Their inputs are the whole site: the code, theme,
 settings and content outside the story folders (the build's part of every
-story key, ``key.py``) and every published story (its key). So a page is
-kept under a key made of the site's key and its name: a rebuild in which no
-input changed finds every page in the cache (``store.py``, section
-``pages``) and renders none; any change renders them all, as Pelican would.
+story key, ``key.py``) and what they may show of every published story
+(``StoryKeys.shown_on_pages``: its card, its player's audio, its front
+matter and its folder's files, but not its Markdown body, which only its
+own page shows). So a page is kept under a key made of the site's key and
+its name: a rebuild in which none of that changed (nothing at all, or only
+a story's introduction) finds every page in the cache (``store.py``,
+section ``pages``) and renders none; any other change renders them all, as
+Pelican would.
 
 Pelican's writer asks this (``unchanged_writes``, through the context's
 ``portal.outputs.PAGE_CACHE``) before it renders a page, and hands it the

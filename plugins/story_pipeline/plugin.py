@@ -86,7 +86,7 @@ class StoryPipeline(Generator):
         self.hashes = FileHashes(os.path.join(cache, FOLDER, HASHES_FILE))
         keys = StoryKeys(self.settings, self.hashes)
         self.keys = {story.save_as: keys.key(story) for story in self.stories}
-        self.context[PAGE_CACHE] = PageCache(self.store, keys.site(self.keys))
+        self.context[PAGE_CACHE] = PageCache(self.store, keys.site(self.stories))
 
     def generate_output(self, writer):
         store = self.store
