@@ -13,6 +13,10 @@ search entries) can survive it; files whose bytes did not change are
 hard-linked from the previous output (``portal.writing``), so they keep
 their modification time and deploys send only what changed.
 
+When nothing the build is made from changed (``portal.build_inputs``: the
+key of the inputs, kept beside the output with until when it holds and the
+build's report, ``LAST_BUILD_FILE``) and the output is whole, no build runs.
+
 The last file written into the new folder is its manifest
 (``MANIFEST_FILE``): every file with its size, and whether a production
 build made it. ``read_manifest()`` checks an output against it; deploys
@@ -39,6 +43,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from portal import build_inputs, locks
+from portal.writing import write_atomically
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -47,8 +52,10 @@ _RENAME_EXCHANGE = 2
 # The manifest every output built aside ends with; never deployed.
 MANIFEST_FILE = ".build-manifest.json"
 MANIFEST_VERSION = 1
-# Where the build says until when its output is right; read, then removed.
-CLOCK_FILE = ".build-clock.json"
+# Beside the output, never in it: what the last build that swapped it in was
+# made from, until when it is right, and its report (which names held-back
+# stories, so it must not be in the output). ``{name}``: the output's name.
+LAST_BUILD_FILE = ".{name}.last-build.json"
 # Folders a build works in beside the output; a killed build leaves them.
 STAGING_MARKS = ("-publish-", "-old-")
 
@@ -208,6 +215,10 @@ def remove_leftovers(output: Path) -> list[Path]:
         if path.is_dir() and not path.is_symlink() and rest.startswith(STAGING_MARKS):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
+    # Where a killed build was to say until when its output is right.
+    for path in output.parent.glob(f".{output.name}-publish-*.clock.json"):
+        path.unlink(missing_ok=True)
+        removed.append(path)
     return removed
 
 
@@ -258,7 +269,8 @@ def _build_locked(
     if output.is_dir():
         # Unchanged files are linked from the output being replaced.
         overrides.setdefault("UNCHANGED_WRITES_PREVIOUS_OUTPUT", str(output))
-    clock_file = staging / CLOCK_FILE
+    # Where the build says until when its output is right (beside it).
+    clock_file = staging.with_name(f".{staging.name}.clock.json")
     overrides[build_inputs.CLOCK_SETTING] = str(clock_file)
     command = pelican_command(
         settings_file,
@@ -282,27 +294,35 @@ def _build_locked(
         settings = _settings_read(root, settings_file, content_path, overrides, env)
         # What the build said of its clock; without it, the next build runs.
         clock = build_inputs.read_clock(clock_file) if clock_file.is_file() else None
-        clock_file.unlink(missing_ok=True)
         try:
-            write_manifest(
-                staging,
-                production=is_production(settings),
-                inputs=inputs if clock is not None else None,
-                clock=clock,
-            )
+            write_manifest(staging, production=is_production(settings))
         except OSError as error:
             raise PublishError(
                 f"cannot write {staging / MANIFEST_FILE}: {error.strerror}; "
                 f"{output} was left as it was"
             ) from error
+        # Gone while the outputs change places: a build stopped midway
+        # leaves none, and the next one builds.
+        last_build = _last_build_file(output)
+        last_build.unlink(missing_ok=True)
         if media is not None:
             swap_into_place(media_staging, media)
         swap_into_place(staging, output)
+        if clock is not None and inputs is not None:
+            with contextlib.suppress(OSError):  # then the next build builds
+                write_atomically(
+                    last_build, json.dumps({"inputs": inputs, "clock": clock})
+                )
     finally:
         for folder in (staging, media_staging):
             if folder is not None and folder.exists():
                 shutil.rmtree(folder, ignore_errors=True)
+        clock_file.unlink(missing_ok=True)
     return output
+
+
+def _last_build_file(output: Path) -> Path:
+    return output.with_name(LAST_BUILD_FILE.format(name=output.name))
 
 
 def _inputs_key(
@@ -323,17 +343,24 @@ def _inputs_key(
 
 
 def _unchanged(output: Path, media: Path | None, inputs: str | None) -> dict | None:
-    """The manifest of ``output`` if it is whole, built from ``inputs`` and
-    still right now; else None."""
+    """What the last build of ``output`` left beside it (``LAST_BUILD_FILE``)
+    if that build was made from ``inputs``, is still right now and its
+    output is whole; else None."""
     if inputs is None or (media is not None and not media.is_dir()):
         return None
     try:
-        manifest = read_manifest(output, production=False)
+        last = json.loads(_last_build_file(output).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(last, dict) or last.get("inputs") != inputs:
+        return None
+    if not build_inputs.still_right(last.get("clock") or {}):
+        return None
+    try:
+        read_manifest(output, production=False)
     except ManifestError:
         return None
-    if manifest.get("inputs") != inputs:
-        return None
-    return manifest if build_inputs.still_right(manifest.get("clock") or {}) else None
+    return last
 
 
 def _settings_read(
@@ -388,20 +415,13 @@ def write_manifest(
     folder: Path,
     *,
     production: bool,
-    inputs: str | None = None,
-    clock: dict | None = None,
 ) -> None:
     """List every file of a finished build; written last, so its presence
-    says the build finished. ``inputs``: the key of what it was made from;
-    ``clock``: until when it is right (``portal.build_inputs``)."""
-    from portal.writing import write_atomically
-
+    says the build finished."""
     manifest = {
         "version": MANIFEST_VERSION,
         "production": production,
         "files": _files(folder),
-        "inputs": inputs,
-        "clock": clock,
     }
     write_atomically(folder / MANIFEST_FILE, json.dumps(manifest, sort_keys=True))
 

@@ -226,8 +226,14 @@ def link_into(stored: str, target: str) -> None:
                 if kept.read() == there.read():
                     return
     except FileNotFoundError:
-        pass
-    os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:  # nothing there yet (a fresh output): one link, no rename
+            os.link(stored, target)
+            return
+        except FileExistsError:
+            pass  # written meanwhile: replaced below
+        except OSError:
+            pass  # no hard links here: copied below
     # Linked under a temporary name, then renamed over the old file: a
     # server never sees the file missing, and nothing is written through
     # an old link into another file.

@@ -44,6 +44,11 @@ def build(content, output, cache, force=False, **overrides):
     )
 
 
+def last_build(output: pathlib.Path) -> pathlib.Path:
+    """What the last build of ``output`` left beside it."""
+    return output.with_name(f".{output.name}.last-build.json")
+
+
 def said(capfd) -> str:
     return " ".join(capfd.readouterr().out.split())
 
@@ -62,8 +67,8 @@ def test_a_build_with_nothing_changed_leaves_the_output_as_it_is(
     page = output / "stories/kept-story/index.html"
     build(content, output, cache)
     assert BUILT in said(capfd)
-    manifest = json.loads((output / publishing.MANIFEST_FILE).read_text())
-    assert manifest["inputs"]
+    last = json.loads(last_build(output).read_text())
+    assert last["inputs"]
     folder = os.stat(output).st_ino  # every build swaps in a new folder
 
     build(content, output, cache)
@@ -109,8 +114,8 @@ def test_the_day_a_scheduled_story_comes_out_builds_again(content, tmp_path, cap
     build(content, output, cache)
     assert BUILT in said(capfd)
     assert not (output / "stories/coming-soon").exists()
-    manifest_file = output / publishing.MANIFEST_FILE
-    clock = json.loads(manifest_file.read_text())["clock"]
+    last_file = last_build(output)
+    clock = json.loads(last_file.read_text())["clock"]
     midnight = datetime.datetime(tomorrow.year, tomorrow.month, tomorrow.day)
     assert clock["valid_until"] == midnight.replace(tzinfo=zone).isoformat()
     assert "coming-soon/story.md" in clock["why"]
@@ -118,10 +123,14 @@ def test_the_day_a_scheduled_story_comes_out_builds_again(content, tmp_path, cap
     build(content, output, cache)
     assert SKIPPED in said(capfd)
 
-    # Time passes (the manifest is told so: the clock cannot be moved).
-    manifest = json.loads(manifest_file.read_text())
-    manifest["clock"]["valid_until"] = "2020-01-01T00:00:00-05:00"
-    manifest_file.write_text(json.dumps(manifest))
+    # What says so is beside the output, never in it: it names the story
+    # held back, and nothing of a story not yet public may be in the output.
+    assert "coming-soon" not in (output / publishing.MANIFEST_FILE).read_text()
+
+    # Time passes (the last build's file is told so: the clock cannot move).
+    last = json.loads(last_file.read_text())
+    last["clock"]["valid_until"] = "2020-01-01T00:00:00-05:00"
+    last_file.write_text(json.dumps(last))
     build(content, output, cache)
     assert BUILT in said(capfd)
 

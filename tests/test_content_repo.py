@@ -179,6 +179,7 @@ def test_the_workflow_checks_pull_requests_and_publishes_main():
         assert cache["with"]["path"].split() == [
             ".portal/cache",
             "public",
+            ".public.last-build.json",  # what public/ was built from
             ".portal/output-media",
         ]
         assert "github.run_id" in cache["with"]["key"]
