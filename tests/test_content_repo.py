@@ -159,6 +159,9 @@ def test_the_workflow_checks_pull_requests_and_publishes_main():
     triggers = flow[True]  # YAML 1.1 reads the key `on` as True
     assert "pull_request" in triggers
     assert triggers["push"]["branches"] == ["main"]
+    # Daily, so a story scheduled for a day appears on it (a run with nothing
+    # due and nothing changed builds nothing: portal/build_inputs.py).
+    assert [entry["cron"] for entry in triggers["schedule"]] == ["17 10 * * *"]
     check, publish = flow["jobs"]["check"], flow["jobs"]["publish"]
     assert "if" not in check  # every pull request and every push is checked
     assert publish["needs"] == "check"
