@@ -170,10 +170,10 @@ def write_if_changed(path: str | os.PathLike, data: bytes | str) -> bool:
     path = os.fspath(path)
     if isinstance(data, str):
         data = data.encode("utf-8")
-    if _holds(path, data):
+    if holds(path, data):
         return False
     previous = previous_copy(path)
-    if previous and _holds(previous, data) and _link(previous, path):
+    if previous and holds(previous, data) and _link(previous, path):
         return False
     write_atomically(path, data)
     return True
@@ -274,7 +274,8 @@ def whole_image(path: str | os.PathLike) -> bool:
         return False
 
 
-def _holds(path: str, data: bytes) -> bool:
+def holds(path: str | os.PathLike, data: bytes) -> bool:
+    """Does the file at ``path`` hold exactly ``data``?"""
     try:
         if os.path.getsize(path) != len(data):
             return False

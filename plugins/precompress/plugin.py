@@ -49,7 +49,7 @@ from pelican import signals
 
 from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
-from portal.writing import link_into, write_atomically, write_if_changed
+from portal.writing import holds, link_into, write_atomically, write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -215,7 +215,7 @@ class _Copies:
                 write_if_changed(copy, packed)
             else:
                 blob = self._blob(sha256, fmt)
-                if not _holds_bytes(blob, packed):
+                if not holds(blob, packed):
                     write_atomically(blob, packed)
                 link_into(blob, copy)
             made[fmt] = len(packed)
@@ -247,16 +247,6 @@ def _same_file(path: str, stat: os.stat_result) -> bool:
     except OSError:
         return False
     return (there.st_ino, there.st_dev) == (stat.st_ino, stat.st_dev)
-
-
-def _holds_bytes(path: str, data: bytes) -> bool:
-    try:
-        if os.path.getsize(path) != len(data):
-            return False
-        with open(path, "rb") as handle:
-            return handle.read() == data
-    except OSError:
-        return False
 
 
 def _remove_orphans(options: dict, copies: list[str], sources: set[str]) -> int:
