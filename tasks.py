@@ -79,8 +79,10 @@ def clean(c):
     ):
         if path.is_dir():
             shutil.rmtree(path)
-        # Folders a killed build left beside it.
+        # Folders a killed build left beside it, and what its last build was
+        # made from (the next build then builds).
         publishing.remove_leftovers(path)
+        publishing.forget_last_build(path)
     _deploy_path().mkdir(parents=True, exist_ok=True)
 
 

@@ -325,6 +325,11 @@ def _last_build_file(output: Path) -> Path:
     return output.with_name(LAST_BUILD_FILE.format(name=output.name))
 
 
+def forget_last_build(output: str | os.PathLike) -> None:
+    """Remove what the last build of ``output`` left beside it."""
+    _last_build_file(Path(output)).unlink(missing_ok=True)
+
+
 def _inputs_key(
     root: Path, settings_file, content_path, overrides, extra_args, python, env
 ) -> str | None:

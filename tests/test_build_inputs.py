@@ -105,6 +105,12 @@ def test_a_build_with_nothing_changed_leaves_the_output_as_it_is(
     build(content, output, cache, force=True, SITENAME="Another name")
     assert BUILT in said(capfd)
 
+    # `./dev clean` forgets what the last build was made from: the next builds.
+    publishing.forget_last_build(output)
+    assert not last_build(output).exists()
+    build(content, output, cache, SITENAME="Another name")
+    assert BUILT in said(capfd)
+
 
 def test_the_day_a_scheduled_story_comes_out_builds_again(content, tmp_path, capfd):
     output, cache = tmp_path / "output", tmp_path / "cache"
