@@ -126,12 +126,13 @@ def _build_in_parts(
     vocabulary_html = parts.vocabulary_page(words)
     stamps = parts.stamps(site, pages, hashes)
     keys = [parts.part_key(code, vocabulary_html, group, stamps) for group in groups]
-    kept = [
-        index
-        for index, key in enumerate(keys)
-        if store and parts.is_kept(os.path.join(store, key))
-    ]
-    if not store:  # no cache: the parts of the output in place, if they hold
+    if store:  # the parts the cache holds, for this output or another
+        kept = [
+            index
+            for index, key in enumerate(keys)
+            if parts.is_kept(os.path.join(store, key))
+        ]
+    else:  # no cache: the parts of the output in place, if they hold
         kept = [
             index
             for index in range(len(groups))
@@ -168,7 +169,7 @@ def _build_in_parts(
             )
         parts.prune(store, set(keys))
     if state_file:
-        state = parts.state(site, groups, words, hashes, code)
+        state = parts.state(groups, words, stamps, code)
         write_atomically(state_file, json.dumps(state))
     logger.info("[site_search] %d of %d parts indexed again", len(indexed), len(groups))
     manifest = {"main": f"{folders[0]}/", "merge": [f"{f}/" for f in folders[1:]]}

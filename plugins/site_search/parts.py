@@ -158,13 +158,14 @@ def plan(
 
 
 def state(
-    site: str, groups: list[list[str]], words: set[str], hashes: FileHashes, code: str
+    groups: list[list[str]], words: set[str], stamps: dict[str, str], code: str
 ) -> dict:
-    pages = [page for group in groups for page in group]
+    """What ``plan`` reads back next build: the code, the parts, each page's
+    hash (``stamps``) and the vocabulary."""
     return {
         "code": code,
         "groups": groups,
-        "stamps": stamps(site, pages, hashes),
+        "stamps": stamps,
         "vocabulary": sorted(words),
     }
 
