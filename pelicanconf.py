@@ -63,7 +63,6 @@ PLUGINS = [
     "security_headers",
     # Speed and weight (benchmarks/README.md): keep these last, in this
     # order; precompress must see every file the others wrote.
-    "frozen_urls",
     "unchanged_writes",
     "asset_fingerprint",
     "precompress",

@@ -26,13 +26,9 @@ PAGE_CACHE = "story_pipeline_page_cache"
 
 
 def story_folder(story) -> str:
-    """``stories/<slug>/``: the folder of a story's page and files.
-
-    Its address as a public story (``ARTICLE_URL``), whatever its status
-    when asked: a draft the preview shows is asked before the gate makes it
-    public for the preview, and Pelican's draft address (``drafts/<slug>``)
-    would put every draft's transcript and chapters in one shared folder."""
-    url = story.settings["ARTICLE_URL"].format(**story.url_format)
+    """``stories/<slug>/``: the folder of a story's page and files, from its
+    public address (the record's ``url``), whatever its status when asked."""
+    url = story.story.url
     return url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
 
 

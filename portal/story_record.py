@@ -68,6 +68,13 @@ class StoryRecord:
     # Problems found reading story.md; later stages report theirs to the gate.
     problems: list[Problem] = dataclasses.field(default_factory=list)
 
+    # ---- Its address (story_reader, when Pelican makes the article) --------
+    # The page's site-relative URL as a public story ("stories/<slug>/", from
+    # ARTICLE_URL), worked out once: whatever the story's status, so that a
+    # draft the preview shows gets its files in its own folder. Once the gate
+    # publishes the story, Pelican's ``article.url`` returns it too.
+    url: str | None = None
+
     # ---- The audio (story_audio, then audio_rendition) ---------------------
     # What listeners get: the rendition once audio_rendition made it, until
     # then the editors' master (plugins.story_audio.audio.AudioInfo).

@@ -62,7 +62,7 @@ def test_nothing_but_the_record_is_hung_on_a_story(built):
     for story in stories:
         added = set(vars(story)) - _pelican_attributes(story)
         # Two flags other Pelican code reads: pelican-sitemap's ``private``
-        # and Pelican's own ``override_url`` (plugins/frozen_urls).
+        # and Pelican's own ``override_url`` (the gate sets it: the record's url).
         assert added <= {"private", "override_url"}, (story.slug, sorted(added))
         assert isinstance(story.story, StoryRecord)
         assert is_story(story)
@@ -73,6 +73,9 @@ def test_the_record_holds_every_stage(built):
     public = gated["published"][0].story
     assert public.front.title == "Talk in public"
     assert public.source == "content/stories/public/story.md"
+    # Its address, worked out once, is what Pelican gives as the page's URL.
+    assert public.url == "stories/public/"
+    assert gated["published"][0].url == public.url
     assert public.audio.duration > 1  # the rendition listeners get
     assert public.master.filename == "speech.mp3"  # the editors' master
     assert public.audio_url.startswith("stories/public/")

@@ -317,8 +317,14 @@ def gate(generator):
         _keep_for_preview(generator, previewable)
         removed = [s for s in held_back if s not in previewable]
     else:
+        previewable = []
         removed = list(held_back)
     _remove(generator, removed, keep=published)
+    # Every listing, topic page, feed item and sitemap entry asks for the
+    # story's URL, which Pelican would format again each time: it returns an
+    # ``override_url`` first, so each public story's is its record's.
+    for story in published + previewable:
+        story.override_url = story.story.url
 
     # Where held-back stories were, with why: links there become plain text.
     held_paths = {

@@ -31,7 +31,7 @@ from portal.code_digest import tree_digest
 from portal.problems import Problem, StoryContentError, record_problems
 from portal.schema import PageFrontMatter, Story, describe_errors
 from portal.sizes import human_size
-from portal.story_record import StoryRecord
+from portal.story_record import StoryRecord, is_story
 
 logger = logging.getLogger(__name__)
 
@@ -396,11 +396,20 @@ def key_reads_by_code(pelican) -> None:
     pelican_private.key_reads_by_code(reading_digest(pelican.settings))
 
 
+def note_address(content) -> None:
+    """The story's public address, on its record, as Pelican makes the
+    article (``content_object_init``): worked out once a build."""
+    if is_story(content):
+        url_setting = content.settings["ARTICLE_URL"]
+        content.story.url = url_setting.format(**content.url_format)
+
+
 def register():
     from .prefetch import prefetch
 
     signals.initialized.connect(key_reads_by_code)
     signals.readers_init.connect(add_reader)
+    signals.content_object_init.connect(note_address)
     signals.article_generator_init.connect(prefetch)
     signals.article_generator_finalized.connect(report_skipped)
     signals.page_generator_finalized.connect(check_pages)
