@@ -9,26 +9,49 @@ from tests.stories import output_files, write_story
 from tests.support import build_site
 
 COUNT = parallel.MIN_ITEMS + 6  # enough stories for the worker processes
+TRANSCRIPT = """WEBVTT
+
+00:00:00.000 --> 00:00:01.000
+<v Ada Lopez>Thank you for sitting down with me.
+
+00:00:01.000 --> 00:00:02.000
+<v Ben Carter>I almost did not come to number {number}.
+"""
 
 
 def test_a_parallel_cold_build_makes_the_same_site_as_a_serial_one(tmp_path, caplog):
     content = tmp_path / "content"
     for number in range(COUNT):
-        write_story(
+        folder = write_story(
             content,
             f"story-{number:03d}",
             body=f"Conversation number {number}, with *Markdown*.",
             featured=number < 3,
             topics=["family", f"topic-{number % 5}"],
+            transcript=TRANSCRIPT.format(number=number),
         )
+        story = folder / "story.md"
+        text = story.read_text()
+        named = text.replace("\naudio:", "\ntranscript: transcript.vtt\naudio:")
+        story.write_text(named)
+    # Broken parts, reported the same however the stories were read: a
+    # transcript that is not WebVTT, and a master that is missing.
+    (content / "stories" / "story-001" / "transcript.vtt").write_text("Not WebVTT")
+    (content / "stories" / "story-002" / "speech.mp3").unlink()
     caplog.set_level(logging.INFO)
     serial = build_site(content, tmp_path / "serial", BUILD_WORKERS=1)
     assert "processes" not in caplog.text
     caplog.clear()
     spread = build_site(content, tmp_path / "spread", BUILD_WORKERS=2)
-    assert f"[story_reader] read {COUNT} files in 2 processes" in caplog.text
-    assert f"[story_audio] read {COUNT} files in 2 processes" in caplog.text
-    assert f"[story_pipeline] made {COUNT} stories in 2 processes" in caplog.text
+    # One pool reads each story's three parts (story.md, audio, transcript).
+    assert (
+        f"[story_pipeline] read {COUNT} stories in 2 processes: {COUNT} story "
+        f"files, {COUNT - 1} audio files, {COUNT - 2} transcripts"
+    ) in caplog.text
+    for held_back in ("story-001", "story-002"):
+        assert not (spread / "stories" / held_back).exists()
+        assert not (serial / "stories" / held_back).exists()
+    assert f"[story_pipeline] made {COUNT - 2} stories in 2 processes" in caplog.text
 
     # Pagefind's index files are named by hashes that vary from run to run;
     # the pages it indexes are compared like every other file.

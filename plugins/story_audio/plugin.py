@@ -10,14 +10,13 @@ Settings (defaults in ``settings()``):
 
 from __future__ import annotations
 
-import concurrent.futures
-import functools
 import hashlib
 import json
 import logging
 import os
 
-from portal import parallel
+from pelican import signals
+
 from portal import signals as portal_signals
 from portal.checking import plural
 from portal.code_digest import tree_digest
@@ -108,35 +107,17 @@ class AudioCache:
         self.entries[key] = self.used[key] = {"info": info.to_json()}
         return info
 
-    def prefetch(self, paths: list[str], workers: int) -> None:
-        """Read the files this cache does not hold yet on every core.
+    def known(self, path: str) -> tuple[str | None, bool]:
+        """``(key, held)``: the file's key (None when it cannot be hashed:
+        ``info`` reports why) and whether this cache holds its facts."""
+        key = self._key_if_readable(path)
+        return key, key is not None and _cached_info(self.entries.get(key)) is not None
 
-        A cold build of thousands of stories spends seconds in mutagen; the
-        files are independent, so ``portal.parallel`` reads them in worker
-        processes and ``info`` then finds them here. A file a worker cannot
-        read is left for ``info``, which raises the editor-facing error."""
-        if workers <= 1:
-            return
-        # Hashing a new file reads all of it (every file in a fresh
-        # checkout): hashlib lets go of the GIL, so threads share the cores.
-        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-            keys = list(pool.map(self._key_if_readable, paths))
-        todo = {
-            path: key
-            for path, key in zip(paths, keys, strict=True)
-            if key is not None and _cached_info(self.entries.get(key)) is None
-        }
-        if len(todo) < parallel.MIN_ITEMS:
-            return
-        read = functools.partial(_read_for_cache, cover_dir=self.cover_dir)
-        done = 0
-        for path, entry in parallel.map_in_processes(read, list(todo), workers):
-            if entry is not None:
-                logger.debug("[story_audio] reading %s (not in the cache)", path)
-                self.entries[todo[path]] = entry
-                self.opened.add(path)
-                done += 1
-        logger.info("[story_audio] read %d files in %d processes", done, workers)
+    def take(self, path: str, key: str, entry: dict) -> None:
+        """Facts read from ``path`` in another process (``read_entry``)."""
+        logger.debug("[story_audio] reading %s (not in the cache)", path)
+        self.entries[key] = entry
+        self.opened.add(path)
 
     def save(self) -> None:
         """Keep the entries of this build's files (a replaced file's old
@@ -158,13 +139,40 @@ def _cached_info(entry) -> AudioInfo | None:
         return None
 
 
-def _read_for_cache(path: str, cover_dir: str | None):
-    """(path, cache entry) from a worker process; (path, None) on any error."""
+def read_entry(cache: AudioCache, path: str) -> dict | None:
+    """The cache entry of the file at ``path``, read in a worker process
+    (``AudioCache.take`` takes it in); None on any error, which ``info``
+    then meets again and reports."""
     try:
-        info = read_audio(path, cover_dir)
+        return {"info": read_audio(path, cache.cover_dir).to_json()}
     except Exception:
-        return path, None
-    return path, {"info": info.to_json()}
+        return None
+
+
+def too_large(path: str, pelican_settings) -> bool:
+    """Is the file over ``STORY_AUDIO_MAX_BYTES`` (refused, not read)?"""
+    return os.path.getsize(path) > settings(pelican_settings)["STORY_AUDIO_MAX_BYTES"]
+
+
+# The running build's cache: the story pipeline's read stage fills it
+# before the gate asks for the stories' audio (plugins/story_pipeline/read.py).
+_cache: AudioCache | None = None
+
+
+def build_cache(pelican_settings) -> AudioCache:
+    """This build's ``AudioCache`` (one per build, however many ask)."""
+    global _cache
+    if _cache is None:
+        use = settings(pelican_settings)["STORY_AUDIO_CACHE"]
+        _cache = AudioCache(pelican_settings["CACHE_PATH"] if use else None)
+    return _cache
+
+
+def forget_cache(*_args) -> None:
+    """A new build starts with the cache as saved (a build that failed
+    before saving leaves nothing behind in this process)."""
+    global _cache
+    _cache = None
 
 
 def cover_path(generator, info: AudioInfo) -> str | None:
@@ -179,23 +187,11 @@ def cover_path(generator, info: AudioInfo) -> str | None:
 
 def read_story_audio(generator, stories, report):
     options = settings(generator.settings)
-    cache = AudioCache(
-        generator.settings["CACHE_PATH"] if options["STORY_AUDIO_CACHE"] else None
-    )
-    paths = []
-    for story in stories:
-        try:
-            paths.append(story_file(story.story.folder, story.story.front.audio))
-        except StoryPathError:
-            pass  # reported below
-    cache.prefetch(paths, parallel.workers(generator.settings))
+    cache = build_cache(generator.settings)
     for story in stories:
         try:
             path = story_file(story.story.folder, story.story.front.audio)
-            if (
-                os.path.isfile(path)
-                and os.path.getsize(path) > options["STORY_AUDIO_MAX_BYTES"]
-            ):
+            if os.path.isfile(path) and too_large(path, generator.settings):
                 raise AudioError(
                     f"'{story.story.front.audio}' is larger than "
                     f"{options['STORY_AUDIO_MAX_BYTES'] // (1024 * 1024)} MB",
@@ -214,6 +210,7 @@ def read_story_audio(generator, stories, report):
                 )
             )
     cache.save()
+    forget_cache()
     logger.info(
         "[story_audio] %s examined, %d known from the cache",
         plural(len(cache.opened), "audio file"),
@@ -222,4 +219,5 @@ def read_story_audio(generator, stories, report):
 
 
 def register():
+    signals.initialized.connect(forget_cache)
     portal_signals.story_media.connect(read_story_audio)

@@ -40,6 +40,7 @@ from portal.pelican_private import article_page_arguments
 from .key import StoryKeys
 from .outputs import StoryOutputs
 from .pages import PageCache
+from .read import read_ahead
 from .store import FOLDER, OutputStore
 
 STORIES = "stories"  # the store's section of story outputs
@@ -214,6 +215,7 @@ def get_generators(pelican):
 
 
 def register():
+    signals.article_generator_init.connect(read_ahead)
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(key_stories)
     signals.finalized.connect(finish)

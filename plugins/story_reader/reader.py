@@ -405,11 +405,8 @@ def note_address(content) -> None:
 
 
 def register():
-    from .prefetch import prefetch
-
     signals.initialized.connect(key_reads_by_code)
     signals.readers_init.connect(add_reader)
     signals.content_object_init.connect(note_address)
-    signals.article_generator_init.connect(prefetch)
     signals.article_generator_finalized.connect(report_skipped)
     signals.page_generator_finalized.connect(check_pages)

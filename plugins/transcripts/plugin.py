@@ -36,7 +36,7 @@ import os
 
 from pelican import signals
 
-from portal import outputs, parallel
+from portal import outputs
 from portal import signals as portal_signals
 from portal.frontmatter import line_of
 from portal.paths import StoryPathError, story_file
@@ -48,7 +48,6 @@ from . import formats, store
 from .transcript import TranscriptError
 
 logger = logging.getLogger(__name__)
-_store: store.TranscriptStore | None = None  # the running build's (check_stories)
 
 
 def question_wording(content_path: str) -> dict[str, str]:
@@ -64,13 +63,14 @@ def _line(story, *field) -> int | None:
     return line_of(story.story.lines, field)
 
 
-def _inputs(story) -> store.Inputs:
-    """What the story's transcript entry is made from (raises
-    ``StoryPathError`` for a transcript named outside the story folder)."""
-    meta, audio = story.story.front, story.story.audio
+def transcript_inputs(record) -> store.Inputs:
+    """What the transcript entry of the story whose record is ``record``
+    (its audio read) is made from. Raises ``StoryPathError`` for a
+    transcript named outside the story folder."""
+    meta, audio = record.front, record.audio
     participants = tuple(meta.participant_names)
     return store.Inputs(
-        path=story_file(story.story.folder, meta.transcript),
+        path=story_file(record.folder, meta.transcript),
         name=os.path.basename(meta.transcript),
         speakers=participants + ((meta.facilitator,) if meta.facilitator else ()),
         participants=participants,
@@ -86,17 +86,26 @@ def _inputs(story) -> store.Inputs:
     )
 
 
-def check_stories(generator, stories, report):
+# The running build's store: the story pipeline's read stage makes the
+# entries a cold build lacks before the gate asks (plugins/story_pipeline/read.py).
+_store: store.TranscriptStore | None = None
+
+
+def build_store(settings) -> store.TranscriptStore:
+    """This build's ``TranscriptStore`` (one per build, however many ask)."""
     global _store
-    _store = store.TranscriptStore(generator.settings.get("CACHE_PATH"))
-    inputs = {}
-    for story in stories:
-        if story.story.front.transcript:
-            try:
-                inputs[id(story)] = _inputs(story)
-            except StoryPathError:
-                continue  # reported by check_story
-    _store.prefetch(list(inputs.values()), parallel.workers(generator.settings))
+    if _store is None:
+        _store = store.TranscriptStore(settings.get("CACHE_PATH"))
+    return _store
+
+
+def forget_store(*_args) -> None:
+    global _store
+    _store = None
+
+
+def check_stories(generator, stories, report):
+    build_store(generator.settings)
     generator.context["chapter_questions"] = question_wording(
         generator.settings["PATH"]
     )
@@ -160,7 +169,7 @@ def check_story(story, report) -> None:
 def _entry(story, report) -> store.Stored | None:
     """The story's transcript entry; None (reported) when it cannot be read."""
     try:
-        inputs = _inputs(story)
+        inputs = transcript_inputs(story.story)
         if _store is None:
             return store.TranscriptStore(None).checked(inputs)
         return _store.checked(inputs)
@@ -216,6 +225,7 @@ def forget_loaded(pelican) -> None:
 
 
 def register():
+    signals.initialized.connect(forget_store)
     portal_signals.story_parts.connect(check_stories)
     signals.finalized.connect(forget_loaded)
     portal_signals.story_outputs.connect(write_story_files)

@@ -36,7 +36,6 @@ import pickle
 import shutil
 from typing import NamedTuple
 
-from portal import parallel
 from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
 from portal.writing import atomic_file
@@ -184,31 +183,25 @@ class TranscriptStore:
             self._save(key, checked, view)
         return Stored(self, inputs, key, checked, None)
 
-    def prefetch(self, items: list[Inputs], workers: int) -> None:
-        """Make the entries not saved yet on every core (a cold build)."""
-        if not self.folder or workers <= 1:
-            return
-        missing = []
-        for inputs in items:
-            try:
-                key = self.key(inputs)
-            except OSError:
-                continue  # read, and reported, in the build process
-            if not os.path.exists(self._file(key)):
-                missing.append((key, inputs))
-        if len(missing) < parallel.MIN_ITEMS:
-            return
-        made = parallel.map_in_processes(self._make_one, missing, workers)
-        for (_key, inputs), saved in zip(missing, made, strict=True):
-            if saved:
-                logger.debug("[transcripts] parsing %s (not in the cache)", inputs.path)
-
-    def _make_one(self, item: tuple[str, Inputs]) -> bool:
-        key, inputs = item
+    def holds(self, inputs: Inputs) -> bool:
+        """Is the entry saved already? True, too, when there is no cache or
+        the file cannot be hashed: nothing to make ahead (``checked`` reads
+        it, and reports why it cannot)."""
+        if not self.folder:
+            return True
         try:
-            self._save(key, *make_entry(inputs))
+            return os.path.exists(self._file(self.key(inputs)))
+        except OSError:
+            return True
+
+    def make(self, inputs: Inputs) -> bool:
+        """Make and save the entry (in a worker process); False on any error,
+        which ``checked`` then meets again and reports."""
+        try:
+            self._save(self.key(inputs), *make_entry(inputs))
         except Exception:
-            return False  # read again, and reported, in the build process
+            return False
+        logger.debug("[transcripts] parsing %s (not in the cache)", inputs.path)
         return True
 
     def finish(self) -> None:
