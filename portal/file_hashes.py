@@ -108,7 +108,12 @@ class FileHashes:
     def __init__(self, memo_file: str | os.PathLike | None):
         self.memo_file = os.fspath(memo_file) if memo_file else None
         self._used: dict[str, tuple[tuple[int, ...], str]] = {}
+        # The memo file's entries not looked up yet. Each is dropped once
+        # looked up (then it is in ``_used``): a memo of every file of a
+        # large site is tens of MB as Python objects, and held twice it
+        # would be a good part of a build's memory.
         self._loaded: dict[str, list] = {}
+        self._changed = False  # the memo to save differs from the file's
         if self.memo_file:
             try:
                 with open(self.memo_file, encoding="utf-8") as handle:
@@ -130,8 +135,9 @@ class FileHashes:
         memo = _memo(stat)
         with _lock:
             known = _known.get(real)
+        stored = self._loaded.pop(real, None)
         if known is None or known[0] != memo:
-            known = self._from_memo_file(real, memo)
+            known = self._from_memo_entry(real, memo, stored)
         if known is None:
             before = time.time_ns()
             digest = sha256_of(real)
@@ -140,12 +146,18 @@ class FileHashes:
                 with _lock:
                     _known[real] = known
             else:
-                return digest  # changed a moment ago: not remembered
+                self._changed = True  # not remembered: it leaves the memo
+                return digest  # changed a moment ago
+        previous = self._used.get(real)
+        if previous is None:
+            self._changed = self._changed or not _same(stored, known)
+        elif previous != known:
+            self._changed = True
         self._used[real] = known
         return known[1]
 
-    def _from_memo_file(self, real: str, memo: tuple[int, ...]):
-        entry = self._loaded.get(real)
+    def _from_memo_entry(self, real: str, memo: tuple[int, ...], entry):
+        """The memo file's entry for ``real``, if it names this stat."""
         try:
             stat_memo, digest = tuple(entry[0]), entry[1]
         except (TypeError, IndexError, KeyError):
@@ -157,11 +169,21 @@ class FileHashes:
         return memo, digest
 
     def save(self) -> None:
-        """Write the memo: the files looked up since this was made."""
+        """Write the memo: the files looked up since this was made (the
+        file is left as it is when those are the entries it holds)."""
         if not self.memo_file:
             return
-        memo = {path: [list(stat), sha] for path, (stat, sha) in self._used.items()}
-        if memo == self._loaded:
+        if not self._changed and not self._loaded:
             return
+        memo = {path: [list(stat), sha] for path, (stat, sha) in self._used.items()}
         write_atomically(self.memo_file, json.dumps(memo, sort_keys=True))
-        self._loaded = memo
+        self._loaded = {}
+        self._changed = False
+
+
+def _same(entry, known: tuple[tuple[int, ...], str]) -> bool:
+    """Does a memo file's entry say what ``known`` says?"""
+    try:
+        return tuple(entry[0]) == known[0] and entry[1] == known[1]
+    except (TypeError, IndexError, KeyError):
+        return False

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -58,9 +59,10 @@ class StoryRecord:
     # The validated front matter (portal.schema.Story); None when it did not
     # validate (the problems say why, and the gate holds the story back).
     front: Story | None
-    # Front-matter field path ("participants.0.name") -> line in story.md,
-    # for messages that point editors at the line.
-    lines: dict[str, int] = dataclasses.field(default_factory=dict)
+    # Front-matter field path (("participants", 0, "name")) -> line in
+    # story.md, for messages that point editors at the line
+    # (portal.frontmatter.FieldLines: the paths shared between stories).
+    lines: Mapping[tuple, int] = dataclasses.field(default_factory=dict)
     # What front matter that failed validation says about going public
     # ({"status", "approval", "published"}), so the gate can tell a story
     # meant to be public from a draft; None when story.md could not be read.

@@ -94,6 +94,23 @@ def test_the_memo_holds_only_the_files_of_the_last_build(tmp_path, remember_at_o
     again.sha256(kept)
     again.save()
     assert list(json.loads(memo.read_text())) == [os.path.realpath(kept)]
+    # The same files looked up again, twice over: the memo is left as it is.
+    written = memo.stat()
+    third = FileHashes(memo)
+    third.sha256(kept)
+    third.sha256(kept)
+    third.save()
+    assert (memo.stat().st_ino, memo.stat().st_mtime_ns) == (
+        written.st_ino,
+        written.st_mtime_ns,
+    )
+    # The file changed: its new hash replaces the old in the memo.
+    kept.write_bytes(b"kept, then edited")
+    fourth = FileHashes(memo)
+    assert fourth.sha256(kept) == hashlib.sha256(b"kept, then edited").hexdigest()
+    fourth.save()
+    [[_, saved]] = json.loads(memo.read_text()).values()
+    assert saved == hashlib.sha256(b"kept, then edited").hexdigest()
 
 
 def test_an_unreadable_memo_is_ignored_with_a_warning(tmp_path, caplog):

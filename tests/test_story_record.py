@@ -106,3 +106,21 @@ def test_campaign_pages_are_not_stories(built):
     gated, _ = built
     assert gated["pages"]
     assert not any(is_story(page) for page in gated["pages"])
+
+
+def test_stories_of_one_shape_share_their_field_paths(built):
+    """Every record keeps the line of each front-matter field for messages;
+    the paths themselves are kept once for stories of the same shape, also
+    when read back from Pelican's reader cache."""
+    gated, _ = built
+    public = gated["published"][0].story
+    draft = next(iter(gated["held_back"])).story
+    assert public.lines[("title",)] == 3
+    assert public.lines.get(("participants", 1, "name")) == draft.lines.get(
+        ("participants", 1, "name")
+    )
+    assert ("transcript",) in public.lines and ("transcript",) not in draft.lines
+    cached = pickle.loads(pickle.dumps(public))
+    assert dict(cached.lines) == dict(public.lines)
+    again = pickle.loads(pickle.dumps(public))
+    assert again.lines._index is cached.lines._index

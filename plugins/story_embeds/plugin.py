@@ -81,8 +81,7 @@ def share_card(story, settings, colours: palette.Palette | None = None) -> Share
         line=" · ".join(bits),
         campaign=settings.get("SITENAME", ""),
         organization=campaign.get("organization", ""),
-        bars=outline.bars if outline else (),
-        lanes=outline.lanes if outline else 0,
+        outline=outline,
         picture=story.story.picture.small.file if story.story.picture else "",
         colours=colours,
     )

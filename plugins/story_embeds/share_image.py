@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -64,14 +65,23 @@ class ShareCard:
     line: str  # "Colleagues · Dayton, Ohio"
     campaign: str  # "One Small Step"
     organization: str  # "StoryCorps"
-    # (start fraction, end fraction, lane, voice) of each cue, or empty
-    bars: tuple[tuple[float, float, int, int], ...] = ()
-    lanes: int = 0
+    # Who spoke when: the transcript's outline (transcripts.answers.Outline,
+    # its bars packed), or None without a transcript.
+    outline: Any = None
     # The story's picture (a square JPEG made by the artwork plugin, named by
     # a digest of its source, so the key changes with it), or empty.
     picture: str = ""
     # The campaign's colours (only those in CARD_COLOURS: the key holds them).
     colours: palette.Palette = DEFAULT_COLOURS
+
+    @property
+    def bars(self) -> tuple[tuple[float, float, int, int], ...]:
+        """(start fraction, end fraction, lane, voice) of each cue, or empty."""
+        return self.outline.bars if self.outline else ()
+
+    @property
+    def lanes(self) -> int:
+        return self.outline.lanes if self.outline else 0
 
     @functools.cached_property
     def key(self) -> str:
@@ -85,6 +95,13 @@ class ShareCard:
         # The picture by its file name (a digest of its source), not where
         # the cache folder happens to be.
         fields["picture"] = os.path.basename(self.picture)
+        # The timeline by its packed bars' hash: a few hundred bars written
+        # out as JSON were most of the time every build spent on the keys.
+        fields["outline"] = (
+            [hashlib.sha256(self.outline.packed).hexdigest(), self.outline.lanes]
+            if self.outline
+            else None
+        )
         fields["colours"] = [list(pair) for pair in self.colours.colours]
         data = json.dumps([DRAWING_CODE, fields, _font_identity()], sort_keys=True)
         return hashlib.sha256(data.encode("utf-8")).hexdigest()

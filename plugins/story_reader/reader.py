@@ -173,7 +173,7 @@ class FrontMatterMarkdownReader(MarkdownReader):
             folder=os.path.dirname(os.path.abspath(source_path)),
             slug=folder,
             front=story,
-            lines=dict(matter.lines) if matter else {},
+            lines=frontmatter.FieldLines(matter.lines if matter else None),
             declared=_declared(matter) if story is None else None,
             problems=problems,
         )
