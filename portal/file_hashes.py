@@ -94,11 +94,9 @@ def remember(path: str | os.PathLike, sha256: str) -> None:
     reading it: a file linked from a cache that keeps files by their hash).
     Remembered in this process while the file's stat stays the same."""
     real = _absolute(path)
-    stat = os.stat(real)
-    if max(stat.st_mtime_ns, stat.st_ctime_ns) >= time.time_ns() - RACY_NS:
-        return  # changed a moment ago: it could change again unseen
+    memo = _memo(os.stat(real))
     with _lock:
-        _known[real] = (_memo(stat), sha256)
+        _known[real] = (memo, sha256)
 
 
 class FileHashes:
