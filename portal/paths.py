@@ -8,6 +8,7 @@ whoever opens it forever, a device never ends; both are refused by what
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import unicodedata
@@ -27,9 +28,16 @@ def story_file(story_dir: str, name: str) -> str:
     parts = name.replace("\\", "/").split("/")
     if ".." in parts:
         raise StoryPathError(f"'{name}' points outside the story folder", fix)
-    folder = os.path.realpath(story_dir)
+    folder = _real_folder(story_dir)
     path = os.path.join(folder, *parts)
-    real = os.path.realpath(path)
+    # A file right in the folder that is no link is where it says: one
+    # lstat, where realpath takes one a folder of the path (every story asks
+    # for its files several times a build).
+    real = (
+        path
+        if len(parts) == 1 and not os.path.islink(path)
+        else (os.path.realpath(path))
+    )
     if os.path.commonpath([folder, real]) != folder:
         raise StoryPathError(
             f"'{name}' is a link to a file outside the story folder", fix
@@ -43,6 +51,13 @@ def story_file(story_dir: str, name: str) -> str:
         )
     ordinary_file(real, name)
     return path
+
+
+@functools.lru_cache(maxsize=65536)
+def _real_folder(story_dir: str) -> str:
+    """The story folder with every link resolved, worked out once a process:
+    its stories ask for it for each file, in several plugins."""
+    return os.path.realpath(story_dir)
 
 
 def special_kind(path: str | os.PathLike) -> str | None:
