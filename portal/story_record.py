@@ -104,8 +104,9 @@ class StoryRecord:
     chapters: list[dict] = dataclasses.field(default_factory=list)
     chapter_source: str | None = None
     # What other pages show of the transcript, kept small so they load
-    # none of it: the timeline as the share card draws it
-    # (plugins.transcripts.answers.Outline, None without a timeline), and
+    # none of it: the timeline as the share card draws it (its digest and
+    # lanes, the bars read when the card is drawn:
+    # plugins.transcripts.store.OutlineRef; None without a timeline), and
     # the first thing said in answer in each chapter that names a guide
     # question ((start, end) -> answers.Quote), for the question index.
     transcript_outline: Any = None

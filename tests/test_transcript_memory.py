@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import hashlib
 import os
 import types
 
@@ -142,8 +143,12 @@ def test_cards_and_the_question_index_load_no_transcript(stories):
     built, output = stories
     assert built["loaded before output"] == [0]
     # They are there all the same: the card's bars, the index's quote.
-    assert built["one"].story.transcript_outline.lanes == 2
-    assert len(built["one"].story.transcript_outline.bars) == 4
+    outline = built["one"].story.transcript_outline
+    assert outline.lanes == 2
+    # The build holds the outline's digest; its bars are read when drawn.
+    assert isinstance(outline, store.OutlineRef)
+    assert len(outline.bars) == 4
+    assert outline.digest == hashlib.sha256(outline.packed).hexdigest()
     quote = built["one"].story.chapter_answers[(0.0, 2.0)]
     assert (quote.speaker, quote.turn) == ("Ada Lopez", 1)
     assert quote.text == "I grew up in Tulsa. And my mother & father taught."

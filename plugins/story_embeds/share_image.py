@@ -66,7 +66,8 @@ class ShareCard:
     campaign: str  # "One Small Step"
     organization: str  # "StoryCorps"
     # Who spoke when: the transcript's outline (transcripts.answers.Outline,
-    # its bars packed), or None without a transcript.
+    # or the build's stand-in for it, transcripts.store.OutlineRef: each has
+    # its digest, lanes and bars), or None without a transcript.
     outline: Any = None
     # The story's picture (a square JPEG made by the artwork plugin, named by
     # a digest of its source, so the key changes with it), or empty.
@@ -74,9 +75,10 @@ class ShareCard:
     # The campaign's colours (only those in CARD_COLOURS: the key holds them).
     colours: palette.Palette = DEFAULT_COLOURS
 
-    @property
+    @functools.cached_property
     def bars(self) -> tuple[tuple[float, float, int, int], ...]:
-        """(start fraction, end fraction, lane, voice) of each cue, or empty."""
+        """(start fraction, end fraction, lane, voice) of each cue, or empty
+        (read once a card: the stand-in reads them from the cache)."""
         return self.outline.bars if self.outline else ()
 
     @property
@@ -95,12 +97,11 @@ class ShareCard:
         # The picture by its file name (a digest of its source), not where
         # the cache folder happens to be.
         fields["picture"] = os.path.basename(self.picture)
-        # The timeline by its packed bars' hash: a few hundred bars written
-        # out as JSON were most of the time every build spent on the keys.
+        # The timeline by its bars' digest: a few hundred bars written out
+        # as JSON were most of the time every build spent on the keys, and
+        # the bars themselves are read only to draw the card.
         fields["outline"] = (
-            [hashlib.sha256(self.outline.packed).hexdigest(), self.outline.lanes]
-            if self.outline
-            else None
+            [self.outline.digest, self.outline.lanes] if self.outline else None
         )
         fields["colours"] = [list(pair) for pair in self.colours.colours]
         data = json.dumps([DRAWING_CODE, fields, _font_identity()], sort_keys=True)

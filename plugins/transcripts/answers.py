@@ -8,6 +8,7 @@ loads the story's whole transcript."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import struct
 
 QUOTE_LENGTH = 180
@@ -21,9 +22,10 @@ class Outline:
     """The timeline for the share card: (start fraction, end fraction, lane,
     voice) of each bar, and the number of lanes (speakers).
 
-    Every published story's record holds its outline for the whole build, so
-    the bars are kept packed: 18 bytes a bar, not some 150 of tuples and
-    floats (a 300-cue story's outline is 5 KB, 10,000 stories' 54 MB)."""
+    The bars are kept packed: 18 bytes a bar, not some 150 of tuples and
+    floats (a 300-cue story's outline is 5 KB). A build holds only each
+    outline's digest and lanes (``store.OutlineRef``); the bars are read
+    when a card is drawn."""
 
     packed: bytes
     lanes: int
@@ -31,6 +33,11 @@ class Outline:
     @property
     def bars(self) -> tuple[tuple[float, float, int, int], ...]:
         return tuple(_BAR.iter_unpack(self.packed))
+
+    @property
+    def digest(self) -> str:
+        """The bars' SHA-256: the share card's key holds it."""
+        return hashlib.sha256(self.packed).hexdigest()
 
 
 def outline(timeline) -> Outline:

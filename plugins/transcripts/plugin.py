@@ -13,7 +13,8 @@ every story with audio gets, on its record (``article.story``):
   its entry in the cache, not on the story, and is read while a page or file
   uses it (``store.py``: 10,000 stories' transcripts do not fit in memory);
 - ``transcript_outline`` and ``chapter_answers``: what the share card and
-  the question index show of it (``answers.py``), small, on the record;
+  the question index show of it (``answers.py``), small, on the record (the
+  outline as ``store.OutlineRef``: its bars are read when a card is drawn);
 - ``transcript_outputs`` = ``{"vtt", "srt", "json"}`` site-relative paths
   and ``chapters_path``, set only when those files will be written.
 
