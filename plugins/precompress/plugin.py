@@ -198,7 +198,9 @@ class _Copies:
                         link_into(self._blob(sha256, fmt), copy)
                 elif os.path.lexists(copy):
                     os.unlink(copy)
-            return sha256, {fmt: stat.st_size for fmt, stat in kept.items()}, False
+            # The index's own entry (the sizes just checked), not a copy of
+            # it: one for each of a large site's text files adds up.
+            return sha256, self.index[sha256], False
         with open(path, "rb") as handle:
             data = handle.read()
         sha256 = hashlib.sha256(data).hexdigest()  # of the very bytes compressed

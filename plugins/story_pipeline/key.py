@@ -111,9 +111,14 @@ class StoryKeys:
         """The key of the other pages (listings, topic, place and question
         pages, campaign pages): the build's, and what they may show of each
         published story (``shown_on_pages``)."""
-        return content_hash(
-            self.build(), sorted(self.shown_on_pages(story) for story in stories)
+        # Each story's part hashed on its own, then the hashes in the order
+        # of the stories' pages: one JSON text of every story's front matter
+        # was 70 MB at 10,000 stories, held at once.
+        shown = sorted(
+            (story.save_as, content_hash(self.shown_on_pages(story)))
+            for story in stories
         )
+        return content_hash(self.build(), shown)
 
     def shown_on_pages(self, story) -> tuple:
         """What pages other than its own may show of a story: its card, its
