@@ -130,6 +130,7 @@ def make_reader_cache_safe() -> None:
 
     @functools.wraps(original_init)
     def __init__(self, settings, cache_name, caching_policy, load_policy):
+        self._portal_changed = False  # an entry was added: save the cache
         try:
             original_init(self, settings, cache_name, caching_policy, load_policy)
         except Exception as error:
@@ -141,7 +142,15 @@ def make_reader_cache_safe() -> None:
             )
             self._cache = {}
 
+    original_cache_data = cacher.cache_data
+
+    @functools.wraps(original_cache_data)
+    def cache_data(self, filename, data):
+        self._portal_changed = True
+        return original_cache_data(self, filename, data)
+
     cacher.__init__ = __init__
+    cacher.cache_data = cache_data
     cacher.save_cache = _save_cache
     cacher._portal_safe = True
     pelican_cache.FileStampDataCacher._get_file_stamp = _file_stamp
@@ -184,6 +193,11 @@ def _save_cache(self) -> None:
     from portal.writing import WriteError, atomic_file
 
     if not self._cache_data_policy:
+        return
+    if not self._portal_changed and os.path.exists(self._cache_path):
+        # Nothing read this build: the file holds it all already. Pickling
+        # every story's entry again cost a rebuild of 10,000 stories
+        # seconds and some 70 MB of memory, for the same bytes.
         return
     try:
         with atomic_file(self._cache_path, "wb") as handle:

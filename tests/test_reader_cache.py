@@ -8,6 +8,7 @@ keep what the old code read from every unchanged story.md."""
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 
@@ -118,3 +119,28 @@ def test_reads_are_fresh_after_markdown_settings_change(tmp_path):
         content, tmp_path / "out", cache_dir=cache, MARKDOWN=plain, **FRESH_PAGES
     )
     assert 'She said "maybe" -- then laughed.' in _story_page(output)
+
+
+def test_the_cache_file_is_written_only_when_a_story_was_read(tmp_path):
+    """A build that read nothing leaves the cache file as it was (pickling
+    every story's entry again gives the same bytes); one that read a story
+    saves it, and the next build serves that story from it."""
+    content = tmp_path / "content"
+    write_story(content, "kept-story", body="Kept as it was.")
+    write_story(content, "edited-story", body="Before the edit.")
+    cache = tmp_path / "cache"
+    build_site(content, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
+    saved = cache / "ArticlesGenerator-Readers"
+    first = saved.stat()
+
+    build_site(content, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
+    assert (saved.stat().st_ino, saved.stat().st_mtime_ns) == (
+        first.st_ino,
+        first.st_mtime_ns,
+    )
+
+    edited = content / "stories/edited-story/story.md"
+    edited.write_text(edited.read_text().replace("Before", "After"), encoding="utf-8")
+    build_site(content, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
+    assert saved.stat().st_ino != first.st_ino  # written anew, whole
+    assert b"After the edit." in gzip.decompress(saved.read_bytes())
