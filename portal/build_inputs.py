@@ -54,6 +54,23 @@ WHERE_WRITTEN = frozenset(
         CLOCK_SETTING,
     }
 )
+# How a build goes about its work, not what it makes: whether it empties the
+# output first (a build in place does not, `./dev publish` builds into an
+# empty folder), how many processes it uses, how Pelican caches what it read.
+# A build with other values of these makes the same files, so it finds every
+# key the last one left in the cache.
+HOW_BUILT = frozenset(
+    {
+        "DELETE_OUTPUT_DIRECTORY",
+        "OUTPUT_RETENTION",
+        "BUILD_WORKERS",
+        "CACHE_CONTENT",
+        "LOAD_CONTENT_CACHE",
+        "CONTENT_CACHING_LAYER",
+        "GZIP_CACHE",
+        "CHECK_MODIFIED_METHOD",
+    }
+)
 # Folders on this machine, named in the settings' text by these names
 # instead (in every setting, those derived from them too, like a static
 # folder in the cache): the content, theme and code are in keys by what they
@@ -76,7 +93,8 @@ HASHES_FILE = "build_inputs_hashes.json"
 
 def settings_text(settings) -> str:
     """The settings as text: every upper-case setting but where the build
-    writes, with this machine's folders named (``MACHINE_FOLDERS``)."""
+    writes and how it goes about it (``HOW_BUILT``), with this machine's
+    folders named (``MACHINE_FOLDERS``)."""
 
     def name_of(value):
         return getattr(value, "__qualname__", type(value).__name__)
@@ -84,7 +102,7 @@ def settings_text(settings) -> str:
     plain = {
         key: value
         for key, value in settings.items()
-        if key.isupper() and key not in WHERE_WRITTEN
+        if key.isupper() and key not in WHERE_WRITTEN and key not in HOW_BUILT
     }
     text = json.dumps(plain, sort_keys=True, default=name_of)
     folders = {

@@ -27,7 +27,7 @@ SKIPPED = "Nothing changed since the last build of"
 BUILT = "Done: Processed"  # Pelican's last line, printed only when it ran
 
 
-def build(content, output, cache, force=False, **overrides):
+def build(content, output, cache, force=False, extra_args=(), **overrides):
     return publishing.build_aside(
         output,
         "pelicanconf.py",
@@ -41,6 +41,7 @@ def build(content, output, cache, force=False, **overrides):
             **overrides,
         },
         force=force,
+        extra_args=extra_args,
     )
 
 
@@ -173,3 +174,19 @@ def test_an_output_is_right_until_the_moment_its_build_named():
         {"valid_until": "2026-12-03T07:00:00-05:00"}, now
     )
     assert not build_inputs.still_right({"valid_until": "not a moment"}, now)
+
+
+def test_how_a_build_works_does_not_key_what_it_makes(content, tmp_path, capfd):
+    """Emptying the output first or not, and the number of processes, change
+    no file of the site: a build that differs only in those makes no story
+    again (a build in place, then `./dev publish`, share one cache)."""
+    output, cache = tmp_path / "public", tmp_path / "cache"
+    told = ["--verbose"]  # the story pipeline's count is an INFO line
+    build(content, output, cache, False, told, DELETE_OUTPUT_DIRECTORY=False)
+    assert "made the outputs of 1 story" in said(capfd)
+    build(content, output, cache, True, told, DELETE_OUTPUT_DIRECTORY=True)
+    assert "made the outputs of 0 stories; kept those of 1" in said(capfd)
+    build(content, output, cache, True, told, BUILD_WORKERS=1)
+    assert "made the outputs of 0 stories; kept those of 1" in said(capfd)
+    build(content, output, cache, True, told, SITEURL="https://elsewhere.example")
+    assert "made the outputs of 1 story" in said(capfd)
