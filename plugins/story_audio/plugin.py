@@ -67,6 +67,9 @@ class AudioCache:
             os.path.join(cache_path, HASHES_FILE) if cache_path else None
         )
         self.entries: dict[str, dict] = {}
+        # Each entry's facts, parsed once a build: the read stage asks for
+        # them before the gate does, and stories may share a master.
+        self._parsed: dict[str, AudioInfo] = {}
         self.used: dict[str, dict] = {}  # the entries of this build's files
         # For the log: the files looked up, and those read with mutagen.
         self.looked_up: set[str] = set()
@@ -97,7 +100,7 @@ class AudioCache:
             return read_audio(path)  # raises the editor-facing error
         key = self.key(path)
         self.looked_up.add(path)
-        cached = _cached_info(self.entries.get(key))
+        cached = self._held(key)
         if cached is not None:
             self.used[key] = self.entries[key]
             return cached
@@ -111,12 +114,21 @@ class AudioCache:
         """``(key, held)``: the file's key (None when it cannot be hashed:
         ``info`` reports why) and whether this cache holds its facts."""
         key = self._key_if_readable(path)
-        return key, key is not None and _cached_info(self.entries.get(key)) is not None
+        return key, key is not None and self._held(key) is not None
+
+    def _held(self, key: str) -> AudioInfo | None:
+        info = self._parsed.get(key)
+        if info is None:
+            info = _cached_info(self.entries.get(key))
+            if info is not None:
+                self._parsed[key] = info
+        return info
 
     def take(self, path: str, key: str, entry: dict) -> None:
         """Facts read from ``path`` in another process (``read_entry``)."""
         logger.debug("[story_audio] reading %s (not in the cache)", path)
         self.entries[key] = entry
+        self._parsed.pop(key, None)
         self.opened.add(path)
 
     def save(self) -> None:
