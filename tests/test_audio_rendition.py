@@ -506,3 +506,24 @@ def test_flags_a_master_far_from_the_target(tmp_path):
 
 def test_a_clean_master_has_no_flags():
     assert _flags(AUDIO / "speech.wav") == []
+
+
+def test_the_tags_key_holds_every_tag():
+    """The tagged copy's key hashes ``Tags.to_json()``, written out by hand
+    for speed: a tag it left out would not make the copy again when only
+    that tag changed."""
+    import dataclasses
+
+    from audio_rendition.tags import Chapter, Tags
+
+    tags = Tags(
+        title="A title",
+        participants=("Ada", "Ben"),
+        show="The show",
+        recorded="2026-01-02",
+        released="2026-02-03",
+        page_url="https://example.org/stories/a/",
+        chapters=(Chapter(0.0, 12.5, "Start", "https://example.org/stories/a/#c1"),),
+    )
+    assert tags.to_json() == dataclasses.asdict(tags)
+    assert json.dumps(tags.to_json()) == json.dumps(dataclasses.asdict(tags))

@@ -99,6 +99,9 @@ class RenditionCache:
         self._hashes = FileHashes(os.path.join(folder, HASHES_FILE))
         self._tag_keys = self._read_tag_keys()
         self._tag_keys_used: dict[str, str] = {}
+        # Facts found this build: stories that share a master ask for its
+        # encoding's, and each story's are asked for twice.
+        self._facts: dict[tuple[str, str, str], dict] = {}
 
     def _read_tag_keys(self) -> dict:
         try:
@@ -140,6 +143,9 @@ class RenditionCache:
 
     def facts(self, kind: str, key: str, extension: str) -> dict | None:
         """The facts stored with a file, or None when either is missing."""
+        found = self._facts.get((kind, key, extension))
+        if found is not None:
+            return found
         audio = self.path(kind, key, extension)
         try:
             with open(self.path(kind, key, ".json"), encoding="utf-8") as handle:
@@ -148,11 +154,13 @@ class RenditionCache:
             return None
         if not os.path.isfile(audio) or os.path.getsize(audio) != data.get("size"):
             return None
+        self._facts[kind, key, extension] = data
         return data
 
     def store_facts(self, kind: str, key: str, extension: str, data: dict) -> None:
         data = dict(data, size=os.path.getsize(self.path(kind, key, extension)))
         self._write_json(self.path(kind, key, ".json"), data)
+        self._facts[kind, key, extension] = data
 
     def relative(self, path: str) -> str:
         """A cache file's name as ``uses.json`` keeps it (``tagged/<key>.mp3``)."""

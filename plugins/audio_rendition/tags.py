@@ -59,7 +59,20 @@ class Tags:
     chapters: tuple[Chapter, ...]
 
     def to_json(self) -> dict:
-        return dataclasses.asdict(self)
+        # What dataclasses.asdict gives, made directly: asdict deep-copies
+        # field by field, seconds of every build at 10,000 stories.
+        return {
+            "title": self.title,
+            "participants": self.participants,
+            "show": self.show,
+            "recorded": self.recorded,
+            "released": self.released,
+            "page_url": self.page_url,
+            "chapters": tuple(
+                {"start": c.start, "end": c.end, "title": c.title, "url": c.url}
+                for c in self.chapters
+            ),
+        }
 
 
 def chapter_id(index: int) -> str:

@@ -80,19 +80,12 @@ class BrowseGenerator(Generator):
                 for story in city.stories:
                     by_place[id(story)] = (state, city)
         best = related.related_stories(self.stories, self.options["BROWSE_RELATED_MAX"])
+        most = self.options["BROWSE_PLACE_MAX"]
         for story in self.stories:
             story.story.related_stories = best[id(story)]
             state, city = by_place.get(id(story), (None, None))
             story.story.place_state, story.story.place_city = state, city
-            # Neighbours not already shown as related: the same city first.
-            shown = {id(other) for other in story.story.related_stories} | {id(story)}
-            nearby = (city.stories if city else []) + (state.stories if state else [])
-            more, seen = [], set(shown)
-            for other in nearby:
-                if id(other) not in seen:
-                    seen.add(id(other))
-                    more.append(other)
-            story.story.more_from_place = more[: self.options["BROWSE_PLACE_MAX"]]
+            story.story.more_from_place = _more_from_place(story, city, state, most)
 
     def generate_output(self, writer):
         urls = self.urls
@@ -185,3 +178,19 @@ class BrowseGenerator(Generator):
 def _recorded(story):
     recorded = story.story.recorded or story.date
     return (recorded.year, recorded.month, recorded.day)
+
+
+def _more_from_place(story, city, state, most: int) -> list:
+    """Up to ``most`` neighbours not already shown as related, the same city
+    first. It stops at ``most``: a state's list holds hundreds of stories in
+    a large archive, and walking it for every story made this quadratic."""
+    seen = {id(other) for other in story.story.related_stories} | {id(story)}
+    more = []
+    for group in (city, state):
+        for other in group.stories if group else ():
+            if len(more) >= most:
+                return more
+            if id(other) not in seen:
+                seen.add(id(other))
+                more.append(other)
+    return more

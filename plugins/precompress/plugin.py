@@ -185,10 +185,27 @@ class _Copies:
             found[fmt] = stat
         return found
 
-    def one_file(self, path: str) -> tuple[str, dict[str, int], bool]:
-        """Give ``path`` its copies: (its hash, the size of each copy it has,
-        whether it was compressed in this build)."""
+    def in_place(self, path: str) -> tuple[str, dict[str, int] | None]:
+        """``path``'s hash, and the size of each copy it has if its copies
+        are in place already (as a rebuild leaves almost every file)."""
         sha256 = self.hashes.sha256(path)
+        kept = self._kept(sha256)
+        if kept is None:
+            return sha256, None
+        for fmt in self.formats:
+            copy = path + SUFFIXES[fmt]
+            if fmt in kept:
+                if not _same_file(copy, kept[fmt]):
+                    return sha256, None
+            elif os.path.lexists(copy):
+                return sha256, None
+        # The index's own entry (the sizes just checked), not a copy of it:
+        # one for each of a large site's text files adds up.
+        return sha256, self.index[sha256]
+
+    def one_file(self, path: str, sha256: str) -> tuple[str, dict[str, int], bool]:
+        """Give ``path`` (whose hash is ``sha256``) its copies: (its hash,
+        the size of each copy it has, whether it was compressed here)."""
         kept = self._kept(sha256)
         if kept is not None:
             for fmt in self.formats:
@@ -198,8 +215,6 @@ class _Copies:
                         link_into(self._blob(sha256, fmt), copy)
                 elif os.path.lexists(copy):
                     os.unlink(copy)
-            # The index's own entry (the sizes just checked), not a copy of
-            # it: one for each of a large site's text files adds up.
             return sha256, self.index[sha256], False
         with open(path, "rb") as handle:
             data = handle.read()
@@ -280,11 +295,20 @@ def precompress(pelican) -> None:
     files, copies_there = _walk(output, options)
     compressed = 0
     used: dict[str, dict[str, int]] = {}
+    # Files whose copies are in place are found here, a few stats each: a
+    # task for each of a large site's files cost more than the stats.
+    todo = []
+    for path in files:
+        sha256, formats = copies.in_place(path)
+        if formats is None:
+            todo.append((path, sha256))
+        else:
+            used[sha256] = formats
     # zlib and brotli release the GIL while they compress: threads use every
     # core without copying pages between processes.
     workers = min(4, os.cpu_count() or 1)
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        for sha256, formats, did in pool.map(copies.one_file, files, chunksize=64):
+        for sha256, formats, did in pool.map(lambda job: copies.one_file(*job), todo):
             used[sha256] = formats
             compressed += did
     removed = _remove_orphans(options, copies_there, set(files))
