@@ -19,13 +19,23 @@ def folder_size(path: str | os.PathLike | None) -> FolderSize:
     size = FolderSize()
     if not path or not os.path.isdir(path):
         return size
-    for folder, _, names in os.walk(path):
-        for name in names:
-            try:
-                size.bytes += os.path.getsize(os.path.join(folder, name))
-            except OSError:
-                continue  # removed while we counted
-            size.files += 1
+    folders = [os.fspath(path)]
+    while folders:
+        try:
+            entries = os.scandir(folders.pop())
+        except OSError:
+            continue  # removed while we counted
+        with entries:
+            for entry in entries:
+                try:
+                    if entry.is_dir():  # a link to a folder is not followed
+                        if not entry.is_symlink():
+                            folders.append(entry.path)
+                        continue
+                    size.bytes += entry.stat().st_size
+                except OSError:
+                    continue  # removed while we counted
+                size.files += 1
     return size
 
 

@@ -53,12 +53,13 @@ def _pages_stamp(output: str, bundle: str, hashes: FileHashes, code: str) -> str
     digest = hashlib.blake2b(code.encode(), digest_size=16)
     for folder, folders, names in os.walk(output):
         folders[:] = sorted(f for f in folders if os.path.join(folder, f) != bundle)
+        # Relative: a build made aside writes to a new folder each time.
+        prefix = os.path.relpath(folder, output)
+        prefix = "" if prefix == "." else prefix + os.sep
         for name in sorted(names):
             if name.endswith(".html"):
                 path = os.path.join(folder, name)
-                # Relative: a build made aside writes to a new folder each time.
-                relative = os.path.relpath(path, output)
-                digest.update(f"{relative}\0{hashes.sha256(path)}\n".encode())
+                digest.update(f"{prefix}{name}\0{hashes.sha256(path)}\n".encode())
     return digest.hexdigest()
 
 

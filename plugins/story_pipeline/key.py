@@ -64,6 +64,7 @@ class StoryKeys:
         self.hashes = hashes
         self._build: str | None = None
         self._cards: dict[int, tuple] = {}  # id(story) -> card_fields, this build
+        self._folders: dict[str, list[tuple[str, str]]] = {}  # folder -> _files
 
     def build(self) -> str:
         """What every story's outputs share: code, theme, settings, and the
@@ -89,14 +90,23 @@ class StoryKeys:
             )
         return self._build
 
+    def _files(self, record) -> list[tuple[str, str]]:
+        """Every file of the story's folder by name and content hash, read
+        once a build (the story's key and the site's both hold them)."""
+        known = self._folders.get(record.folder)
+        if known is None:
+            known = []
+            with os.scandir(record.folder) as entries:
+                for entry in entries:
+                    if entry.is_file():
+                        known.append((entry.name, self.hashes.sha256(entry.path)))
+            known.sort()
+            self._folders[record.folder] = known
+        return known
+
     def key(self, story) -> str:
         record = story.story
-        folder = record.folder
-        files = [
-            (name, self.hashes.sha256(os.path.join(folder, name)))
-            for name in sorted(os.listdir(folder))
-            if os.path.isfile(os.path.join(folder, name))
-        ]
+        files = self._files(record)
         # The metadata comes from story.md (its hash is in ``files``) and the
         # settings (in the build's part), so it needs no hashing of its own.
         return content_hash(
@@ -130,13 +140,8 @@ class StoryKeys:
         a story's introduction renders no listing again. A template of
         another page that shows the body must add it here."""
         record = story.story
-        folder = record.folder
         source = os.path.basename(record.source)
-        files = [
-            (name, self.hashes.sha256(os.path.join(folder, name)))
-            for name in sorted(os.listdir(folder))
-            if name != source and os.path.isfile(os.path.join(folder, name))
-        ]
+        files = [(name, sha) for name, sha in self._files(record) if name != source]
         return (
             story.save_as,
             self._card(story),
