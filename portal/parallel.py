@@ -18,10 +18,11 @@ Setting: ``BUILD_WORKERS`` (default: the number of CPUs).
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
+
+from portal import heap
 
 # Below this many items, starting processes costs more than it saves.
 MIN_ITEMS = 64
@@ -57,16 +58,13 @@ def map_in_processes(task: Callable, items: Iterable, count: int) -> list:
         return [task(item) for item in items]
     global _task
     _task = task
-    # Forked workers share the build's memory until they write to it, and a
-    # garbage collection in a worker writes to every object it inherited
-    # (their GC headers), copying the whole heap into each worker. Frozen
-    # objects are left out of collections (gc.freeze's purpose).
-    gc.freeze()
+    # Forked workers share the build's memory until they write to it; a
+    # collection in a worker would write to all of it (portal.heap).
     try:
-        context = multiprocessing.get_context("fork")
-        chunk = max(1, min(64, len(items) // (count * 8)))
-        with context.Pool(count) as pool:
-            return pool.map(_run, items, chunksize=chunk)
+        with heap.frozen_for_fork():
+            context = multiprocessing.get_context("fork")
+            chunk = max(1, min(64, len(items) // (count * 8)))
+            with context.Pool(count) as pool:
+                return pool.map(_run, items, chunksize=chunk)
     finally:
         _task = None
-        gc.unfreeze()

@@ -30,7 +30,7 @@ import traceback
 from pelican import signals
 from pelican.generators import Generator
 
-from portal import parallel
+from portal import heap, parallel
 from portal import signals as portal_signals
 from portal.checking import plural
 from portal.file_hashes import FileHashes
@@ -214,7 +214,18 @@ def get_generators(pelican):
     return StoryPipeline
 
 
+def _freeze(*_args) -> None:
+    heap.freeze()
+
+
 def register():
+    # What the build holds once its stories are read, and once every
+    # generator's context is final, is left out of garbage collection until
+    # the next build starts (portal.heap): a quarter of a rebuild's CPU time
+    # at 10,000 stories went to walking it.
+    signals.initialized.connect(heap.release)
+    signals.article_generator_finalized.connect(_freeze)
+    signals.all_generators_finalized.connect(_freeze)
     signals.article_generator_init.connect(read_ahead)
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(key_stories)
