@@ -128,14 +128,24 @@ class FileHashes:
 
     def sha256(self, path: str | os.PathLike) -> str:
         """SHA-256 (hex) of the bytes of the file at ``path``."""
+        return self._look_up(path, read=True)
+
+    def remembered(self, path: str | os.PathLike) -> str | None:
+        """``sha256(path)`` when it is remembered for the file's stat as it
+        is now; None when finding it would mean reading the file."""
+        return self._look_up(path, read=False)
+
+    def _look_up(self, path: str | os.PathLike, read: bool) -> str | None:
         real = _absolute(path)
         stat = os.stat(real)
         memo = _memo(stat)
         with _lock:
             known = _known.get(real)
-        stored = self._loaded.pop(real, None)
         if known is None or known[0] != memo:
-            known = self._from_memo_entry(real, memo, stored)
+            known = self._from_memo_entry(real, memo, self._loaded.get(real))
+        if known is None and not read:
+            return None
+        stored = self._loaded.pop(real, None)
         if known is None:
             before = time.time_ns()
             digest = sha256_of(real)

@@ -67,6 +67,37 @@ def test_a_rewritten_file_is_hashed_again_even_with_its_old_size_and_mtime(
     )
 
 
+def test_remembered_answers_from_the_memo_and_never_reads_the_file(
+    tmp_path, remember_at_once, monkeypatch
+):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"one")
+    memo = tmp_path / "memo.json"
+    read = []
+    hash_bytes = file_hashes.sha256_of
+    monkeypatch.setattr(
+        file_hashes, "sha256_of", lambda p: read.append(p) or hash_bytes(p)
+    )
+    one = hashlib.sha256(b"one").hexdigest()
+    hashes = FileHashes(memo)
+    assert hashes.remembered(path) is None
+    assert read == []
+    assert hashes.sha256(path) == one
+    assert hashes.remembered(path) == one
+    assert len(read) == 1
+    hashes.save()
+    # Another process: the memo file answers, and what it answered is kept.
+    file_hashes._known.clear()
+    again = FileHashes(memo)
+    assert again.remembered(path) == one
+    again.save()
+    assert os.path.realpath(path) in json.loads(memo.read_text())
+    # A changed file is not remembered, and still not read.
+    path.write_bytes(b"two!")
+    assert FileHashes(memo).remembered(path) is None
+    assert len(read) == 1
+
+
 def test_a_file_changed_a_moment_ago_is_not_remembered(tmp_path):
     path = tmp_path / "a.txt"
     path.write_bytes(b"one")

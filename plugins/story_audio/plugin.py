@@ -50,6 +50,12 @@ def settings(pelican_settings) -> dict:
     return out
 
 
+def _key(sha256: str, path: str) -> str:
+    digest = hashlib.sha256(sha256.encode())
+    digest.update(b"\0" + os.path.basename(path).encode("utf-8"))
+    return digest.hexdigest()
+
+
 class AudioCache:
     """An audio file's facts, saved as JSON in Pelican's CACHE_PATH and found
     by what the file holds: its bytes' SHA-256 and its name (the name's
@@ -85,9 +91,7 @@ class AudioCache:
 
     def key(self, path: str) -> str:
         """What the facts of the file at ``path`` depend on: its bytes and name."""
-        digest = hashlib.sha256(self.hashes.sha256(path).encode())
-        digest.update(b"\0" + os.path.basename(path).encode("utf-8"))
-        return digest.hexdigest()
+        return _key(self.hashes.sha256(path), path)
 
     def _key_if_readable(self, path: str) -> str | None:
         try:
@@ -115,6 +119,19 @@ class AudioCache:
         ``info`` reports why) and whether this cache holds its facts."""
         key = self._key_if_readable(path)
         return key, key is not None and self._held(key) is not None
+
+    def known_if_remembered(self, path: str) -> tuple[str, bool] | None:
+        """``known(path)`` when the file's hash is remembered for its stat
+        (no byte of it read); None when answering means reading the file,
+        or when it cannot be looked at (``known`` then says so)."""
+        try:
+            sha256 = self.hashes.remembered(path)
+        except OSError:
+            return None
+        if sha256 is None:
+            return None
+        key = _key(sha256, path)
+        return key, self._held(key) is not None
 
     def _held(self, key: str) -> AudioInfo | None:
         info = self._parsed.get(key)

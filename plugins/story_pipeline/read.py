@@ -154,8 +154,16 @@ def _not_held(folders, audio, store, settings, count) -> list[_Folder]:
         path = _audio_path(record, settings) if record is not None else None
         if path is not None:
             known.append((folder, record, path))
-    with concurrent.futures.ThreadPoolExecutor(count) as pool:
-        looked_up = list(pool.map(audio.known, [path for _, _, path in known]))
+    # Most masters' hashes are remembered: answered here, a stat each (a
+    # task each in the threads cost seconds at 10,000 stories). Only the
+    # masters to read and hash go to the threads.
+    looked_up = [audio.known_if_remembered(path) for _, _, path in known]
+    to_hash = [index for index, answer in enumerate(looked_up) if answer is None]
+    if to_hash:
+        with concurrent.futures.ThreadPoolExecutor(count) as pool:
+            hashed = pool.map(audio.known, [known[index][2] for index in to_hash])
+            for index, answer in zip(to_hash, hashed, strict=True):
+                looked_up[index] = answer
     for (folder, record, path), (key, held) in zip(known, looked_up, strict=True):
         if key is None:
             continue  # unreadable: story_audio reports it
