@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from site_search import parts
 
 from portal import devserver
+from portal.file_hashes import FileHashes
 from tests.pagefind_index import indexed_pages
 from tests.support import CONTENT, build_site, built_once, copy_content
 from tests.test_search_browser import (
@@ -148,6 +150,10 @@ def test_a_rebuild_indexes_again_only_the_parts_that_changed(tmp_path):
     _build(content, output, cache)
     first = _part_dates(output)
     assert len(first) >= 6
+    # Which pages' bytes carry the marker, kept for the next build: every
+    # indexed page's among them.
+    state = json.loads((cache / "site_search.parts.json").read_text())
+    assert sum(state["markers"].values()) == sum(map(len, state["groups"]))
 
     # Nothing changed: no part is indexed again.
     _build(content, output, cache)
@@ -222,3 +228,32 @@ def test_a_rebuild_indexes_again_only_the_parts_that_changed(tmp_path):
     ]
     assert len(entries) == len(third)
     assert all(json.loads(p.read_text()) for p in store.glob("*/pagefind-entry.json"))
+
+
+def test_pages_seen_before_are_not_read_again_for_the_marker(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    (site / "story").mkdir(parents=True)
+    (site / "story" / "index.html").write_text("<main data-pagefind-body>Hi</main>")
+    (site / "embed.html").write_text("<p>A player, not indexed</p>")
+    bundle = str(site / "pagefind")
+    hashes = FileHashes(None)
+    pages, markers = parts.indexed_pages(str(site), bundle, hashes)
+    assert pages == ["story/index.html"]
+    assert sorted(markers.values()) == [False, True]
+
+    read = []
+    has_marker = parts._has_marker
+    monkeypatch.setattr(
+        parts, "_has_marker", lambda path: read.append(path) or has_marker(path)
+    )
+    assert parts.indexed_pages(str(site), bundle, hashes, markers) == (
+        pages,
+        markers,
+    )
+    assert read == []
+
+    # New bytes are read: the embed page now carries the marker.
+    (site / "embed.html").write_text("<main data-pagefind-body>Now</main>")
+    again, _ = parts.indexed_pages(str(site), bundle, hashes, markers)
+    assert sorted(again) == ["embed.html", "story/index.html"]
+    assert read == [str(site / "embed.html")]

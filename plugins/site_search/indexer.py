@@ -84,7 +84,10 @@ def build_index(
     a fresh clone with the cache restored), is linked rather than indexed;
     ``hashes`` remembers the pages' content hashes between builds."""
     bundle = os.path.join(site, options["SITE_SEARCH_BUNDLE"])
-    pages = parts.indexed_pages(site, os.path.normpath(bundle))
+    previous = _load(state_file)
+    pages, markers = parts.indexed_pages(
+        site, os.path.normpath(bundle), hashes, _markers(previous, options)
+    )
     if len(pages) <= options["SITE_SEARCH_PART_PAGES"]:
         # A bundle left from an earlier build would keep pages that are gone.
         shutil.rmtree(bundle, ignore_errors=True)
@@ -94,7 +97,16 @@ def build_index(
     else:
         hashes = hashes or FileHashes(None)
         count, manifest = _build_in_parts(
-            site, bundle, pages, options, workers, state_file, hashes, store
+            site,
+            bundle,
+            pages,
+            options,
+            workers,
+            state_file,
+            hashes,
+            store,
+            previous,
+            markers,
         )
     write_if_changed(os.path.join(bundle, parts.PARTS_FILE), json.dumps(manifest))
     logger.info(
@@ -115,11 +127,13 @@ def _build_in_parts(
     state_file: str | None,
     hashes: FileHashes,
     store: str | None,
+    previous: dict | None,
+    markers: dict[str, bool],
 ) -> tuple[int, dict]:
-    """One Pagefind run for each part that needs it (see ``parts.py``)."""
+    """One Pagefind run for each part that needs it (see ``parts.py``);
+    ``previous`` is the last build's state."""
     groups = parts.split(pages, options["SITE_SEARCH_PART_PAGES"])
     folders = [parts.part_folder(index) for index in range(len(groups))]
-    previous = _load(state_file)
     code = index_code(options)
     redo, words = parts.plan(site, groups, previous, workers, hashes, code)
     _forget(state_file)  # until every part is written again
@@ -169,7 +183,7 @@ def _build_in_parts(
             )
         parts.prune(store, set(keys))
     if state_file:
-        state = parts.state(groups, words, stamps, code)
+        state = parts.state(groups, words, stamps, code, markers)
         write_atomically(state_file, json.dumps(state))
     logger.info("[site_search] %d of %d parts indexed again", len(indexed), len(groups))
     manifest = {"main": f"{folders[0]}/", "merge": [f"{f}/" for f in folders[1:]]}
@@ -190,6 +204,15 @@ def _load(state_file: str | None) -> dict | None:
     ):
         return None
     return state
+
+
+def _markers(previous: dict | None, options: dict) -> dict[str, bool] | None:
+    """The last build's answers to "does a page with these bytes have the
+    marker?", if they were made by this code and settings."""
+    if not previous or previous.get("code") != index_code(options):
+        return None
+    markers = previous.get("markers")
+    return markers if isinstance(markers, dict) else None
 
 
 def _forget(state_file: str | None) -> None:

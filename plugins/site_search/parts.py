@@ -53,18 +53,40 @@ _EDGE_PUNCTUATION = (
 )
 
 
-def indexed_pages(site: str, bundle: str) -> list[str]:
+def indexed_pages(
+    site: str,
+    bundle: str,
+    hashes: FileHashes | None = None,
+    known: dict[str, bool] | None = None,
+) -> tuple[list[str], dict[str, bool]]:
     """Every HTML page Pagefind would index (it has ``data-pagefind-body``),
-    as paths relative to ``site``, in a stable order."""
+    as paths relative to ``site``, in a stable order; and, with ``hashes``,
+    whether each page's bytes (by SHA-256) have the marker.
+
+    ``known`` is that answer from the last build: a page whose bytes it
+    names is not read again (a rebuild of 10,000 stories read the head of
+    some 30,000 pages for it). A page's hash is remembered while its stat
+    holds (``portal.file_hashes``), so this is a stat a page."""
     found = []
+    markers: dict[str, bool] = {}
+    known = known or {}
     for folder, folders, names in os.walk(site):
         folders[:] = sorted(f for f in folders if os.path.join(folder, f) != bundle)
         for name in sorted(names):
-            if name.endswith(".html"):
-                path = os.path.join(folder, name)
-                if _has_marker(path):
-                    found.append(os.path.relpath(path, site))
-    return found
+            if not name.endswith(".html"):
+                continue
+            path = os.path.join(folder, name)
+            if hashes is None:
+                marked = _has_marker(path)
+            else:
+                digest = hashes.sha256(path)
+                marked = known.get(digest)
+                if marked is None:
+                    marked = _has_marker(path)
+                markers[digest] = marked
+            if marked:
+                found.append(os.path.relpath(path, site))
+    return found, markers
 
 
 def _has_marker(path: str, chunk: int = 65536) -> bool:
@@ -158,15 +180,21 @@ def plan(
 
 
 def state(
-    groups: list[list[str]], words: set[str], stamps: dict[str, str], code: str
+    groups: list[list[str]],
+    words: set[str],
+    stamps: dict[str, str],
+    code: str,
+    markers: dict[str, bool] | None = None,
 ) -> dict:
-    """What ``plan`` reads back next build: the code, the parts, each page's
-    hash (``stamps``) and the vocabulary."""
+    """What the next build reads back: the code, the parts, each page's
+    hash (``stamps``) and the vocabulary (for ``plan``), and which pages'
+    bytes have the marker (for ``indexed_pages``)."""
     return {
         "code": code,
         "groups": groups,
         "stamps": stamps,
         "vocabulary": sorted(words),
+        "markers": markers or {},
     }
 
 
