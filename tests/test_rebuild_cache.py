@@ -398,6 +398,32 @@ def test_a_changed_template_renders_every_story_page_again(tmp_path, build):
     assert all('data-marker="v2"' in page.read_text() for page in pages)
 
 
+def test_a_new_ffmpeg_makes_again_the_pages_that_play_its_audio(
+    tmp_path, build, monkeypatch
+):
+    """Another ffmpeg (a runner's system updated) encodes every rendition
+    again, with no file of any story changed: each published rendition gets
+    a new name and the earlier one is removed, so every story's page must be
+    made again to play the new one (it was kept, playing a removed file)."""
+    import audio_rendition.ffmpeg as ffmpeg_module
+
+    content = copy_content(tmp_path / "content")
+    write_story(content, "porch-talk", location=None, featured=False)
+    lean = {"SITE_SEARCH_INDEX": False}
+    output, log = build(**lean)
+    page = output / "stories/porch-talk/index.html"
+    [first] = set(re.findall(r"porch-talk-[0-9a-f]+\.mp3", page.read_text()))
+
+    version = ffmpeg_module.version()
+    monkeypatch.setattr(ffmpeg_module, "version", lambda: version + " (updated)")
+    output, log = build(**lean)
+    assert log.stories_made == 1
+    [now] = set(re.findall(r"porch-talk-[0-9a-f]+\.mp3", page.read_text()))
+    assert now != first
+    assert (output / "stories/porch-talk" / now).is_file()
+    assert not (output / "stories/porch-talk" / first).exists()
+
+
 def test_a_new_title_renders_again_only_the_pages_that_show_it(tmp_path, build):
     """A story's page shows other stories only on its cards (related
     conversations, more from its place): retitling one story renders again

@@ -15,7 +15,10 @@ chapters files) are made again only when this key changes. It is a hash of:
   and count of stories;
 - the story itself: its rendered content, whether it is held back, and
   every file in its folder by its bytes (story.md, audio, transcript,
-  images: content hashes, ``portal.file_hashes``).
+  images: content hashes, ``portal.file_hashes``);
+- the audio listeners get (``audio_facts``): the rendition's size, length
+  and format, which its page prints, and which a new ffmpeg can change
+  with no file of the story changed (the renditions' cache encodes again).
 
 So an edit to one story's title makes again only its own outputs and those
 of the stories whose cards show it. A template that shows anything else
@@ -53,6 +56,21 @@ def card_fields(story) -> tuple:
         # Cards show the picture by file names that carry its content
         # fingerprint: a picture saved again under the same name gets new ones.
         [art.path for art in picture.files] if picture else None,
+    )
+
+
+def audio_facts(audio) -> tuple | None:
+    """What the pages print of the audio listeners get (the player's size
+    and format, the length): the rendition's, made by ffmpeg."""
+    if audio is None:
+        return None
+    return (
+        audio.filename,
+        audio.size,
+        audio.mime_type,
+        audio.container,
+        audio.duration,
+        audio.bitrate,
     )
 
 
@@ -114,6 +132,7 @@ class StoryKeys:
             story.content,
             record.held_back,
             files,
+            audio_facts(record.audio),
             self._shown_of_others(record),
         )
 
@@ -146,6 +165,7 @@ class StoryKeys:
             story.save_as,
             self._card(story),
             record.audio_url,
+            audio_facts(record.audio),
             record.front.model_dump_json() if record.front is not None else None,
             files,
         )
