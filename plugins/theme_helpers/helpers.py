@@ -50,7 +50,6 @@ def join_names(names) -> str:
 _KEEP_WHITESPACE = re.compile(
     r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL
 )
-_INDENT = re.compile(r"[ \t]*\n[ \t]*")
 
 
 def dedent_html(html) -> markupsafe.Markup:
@@ -63,10 +62,22 @@ def dedent_html(html) -> markupsafe.Markup:
     for index, part in enumerate(parts):
         kind = index % 3  # text, a kept element, its tag name (dropped)
         if kind == 0:
-            out.append(_INDENT.sub("\n", part))
+            out.append(_without_indentation(part))
         elif kind == 1:
             out.append(part)
     return markupsafe.Markup("".join(out))
+
+
+def _without_indentation(text: str) -> str:
+    """``text`` with the spaces and tabs around each line break taken out.
+    Line by line with ``str.strip``: a regular expression tried a match at
+    every character of a 250 KB story page (5 times slower)."""
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    first, *middle, last = lines
+    middle = [line.strip(" \t") for line in middle]
+    return "\n".join([first.rstrip(" \t"), *middle, last.lstrip(" \t")])
 
 
 FILTERS = {
