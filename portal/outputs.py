@@ -23,6 +23,9 @@ PIPELINE_PAGES = "story_pipeline_pages"
 # The context key of the cache of the other pages (story_pipeline/pages.py):
 # the writer asks it before rendering a page, and gives it what it wrote.
 PAGE_CACHE = "story_pipeline_page_cache"
+# The context key of what plugins work out from a story, kept under the
+# story's key (story_pipeline/memo.py: the feed's episodes).
+STORY_MEMO = "story_pipeline_memo"
 
 
 def story_folder(story) -> str:

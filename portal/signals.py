@@ -17,7 +17,7 @@ from blinker import signal
 # 1. Read what the story's files hold: the audio's facts (record.audio).
 story_media = signal("portal.story_media")
 # 2. Make the parts that need the audio: transcript and chapters
-#    (record.transcript, record.chapters), pictures (record.picture). Sent
+#    (record.transcript_entry, record.chapters), pictures (record.picture). Sent
 #    with the stories whose audio could be read.
 story_parts = signal("portal.story_parts")
 # 3. Check stories against everything read and made: chapters' questions,
@@ -31,7 +31,8 @@ stories_gated = signal("portal.stories_gated")
 renditions_made = signal("portal.renditions_made")
 # Sent by story_pipeline, in the process (often a worker) that makes one
 # published story's outputs, with ``story`` (its Article) and ``out`` (a
-# story_pipeline.outputs.StoryOutputs: ``page()``, ``text()``, ``copy()``).
+# story_pipeline.outputs.StoryOutputs: ``page()``, ``text()``, ``copy()``,
+# and ``transcript``, the story's parsed transcript, read once for them all).
 # A plugin writes a story's own files through ``out`` and nowhere else:
 # then a story nothing changed in is not visited at all, and its files come
 # from the cache (plugins/story_pipeline/README.md).

@@ -91,22 +91,21 @@ class StoryRecord:
     master_url: str | None = None
 
     # ---- Transcript and chapters (transcripts) -----------------------------
-    # The transcript's cues, its turns grouped in sections, and the "who
-    # speaks when" timeline: loaded from the transcript's entry in the cache
-    # when used (plugins.transcripts.store.Loaded); None/empty without a
-    # transcript.
-    transcript: Any = None
-    transcript_sections: Any = dataclasses.field(default_factory=list)
-    transcript_timeline: Any = None
+    # The transcript's entry in the cache (plugins.transcripts.store.
+    # TranscriptEntry); None without a transcript that has cues. Its parsed
+    # cues, turns in sections and "who speaks when" timeline are not held
+    # here: the story pipeline reads them (``transcript_entry.view()``)
+    # while it makes the story's page and files, and hands them over.
+    transcript_entry: Any = None
     # The chapters shown and published ({"start", "title", "question"...}),
     # from the first source that has them (chapter_source: front matter,
     # transcript or audio), every start inside the audio.
     chapters: list[dict] = dataclasses.field(default_factory=list)
     chapter_source: str | None = None
     # What other pages show of the transcript, kept small so they load
-    # none of it: the timeline as the share card draws it (its digest and
-    # lanes, the bars read when the card is drawn:
-    # plugins.transcripts.store.OutlineRef; None without a timeline), and
+    # none of it: the share card's timeline by its digest and lanes
+    # (plugins.transcripts.answers.OutlineSummary: the bars are drawn from
+    # the loaded transcript; None without a timeline), and
     # the first thing said in answer in each chapter that names a guide
     # question ((start, end) -> answers.Quote), for the question index.
     transcript_outline: Any = None

@@ -38,6 +38,7 @@ class BuildLog:
     art_made: list[str]  # podcast art and pictures made (not in the cache)
     cards_drawn: list[str]  # share cards drawn (not in the cache)
     index_kept: bool  # the search index kept: Pagefind not run
+    episodes_made: int  # the feed's episodes made (the others kept)
 
     @classmethod
     def of(cls, messages: list[str]) -> BuildLog:
@@ -67,6 +68,7 @@ class BuildLog:
                 m for m in messages if m.startswith("[story_embeds] drawing ")
             ],
             index_kept="[site_search] no page changed: the index is kept" in messages,
+            episodes_made=number(r"\[podcast_feed\] wrote .* episodes \((\d+) made"),
         )
 
 
@@ -193,6 +195,8 @@ def test_rebuilds_redo_only_what_changed(tmp_path, build):
     assert build.markdown_reads >= len(stories)
     assert log.written > 10 and log.unchanged == 0
     assert log.compressed > 10
+    assert log.episodes_made == len(stories)
+    feed = (output / "podcast.xml").read_bytes()
     before = _snapshot(output)
 
     # Nothing changed: no Markdown or audio read, no file written or compressed.
@@ -206,6 +210,9 @@ def test_rebuilds_redo_only_what_changed(tmp_path, build):
     # No story's page, embed page or transcript files made again.
     assert log.stories_made == 0 and log.stories_kept == len(stories)
     assert log.compressed == 0
+    # The feed's episodes kept, and the feed the same to the byte.
+    assert log.episodes_made == 0
+    assert (output / "podcast.xml").read_bytes() == feed
     assert _touched(before, _snapshot(output)) == set()
 
     # One story's Markdown edited: that file alone is read again, its page
@@ -230,6 +237,9 @@ def test_rebuilds_redo_only_what_changed(tmp_path, build):
     }
     assert not other_story_pages
     assert "They met again a year later." in (output / page).read_text()
+    # Its episode alone made again: the feed's show notes have the new words.
+    assert log.episodes_made == 1
+    assert "They met again a year later." in (output / "podcast.xml").read_text()
     before = after
 
     # One story's audio exported again with a new tag (story.md untouched):
@@ -243,6 +253,7 @@ def test_rebuilds_redo_only_what_changed(tmp_path, build):
     assert audio.stat().st_size > old_size
     output, log = build()
     assert log.audio_examined == 1
+    assert log.episodes_made == 1  # its enclosure is a new file
     assert build.markdown_reads == 0
     assert log.transcripts_parsed == []
     after = _snapshot(output)
@@ -316,7 +327,7 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
     assert log.transcripts_parsed == []
     assert log.stories_made == 0
     assert log.art_made == [] and log.cards_drawn == []
-    assert log.index_kept
+    assert log.index_kept and log.episodes_made == 0
     assert build.markdown_reads == 0  # Pelican's reader cache: by SHA-256
     assert log.written == 0 and log.compressed == 0
     assert _touched(before, _snapshot(output)) == set()
@@ -357,6 +368,7 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
     output, log = build()
     assert log.stories_made == 1  # the cache has every other story's files
     assert log.stories_kept == len(stories) - 1
+    assert log.episodes_made == 1  # and every other story's episode
     page = output / "stories" / edited.name / "index.html"
     assert "They still meet for coffee." in page.read_text(encoding="utf-8")
     for other in stories:

@@ -80,7 +80,8 @@ def test_the_record_holds_every_stage(built):
     assert public.master.filename == "speech.mp3"  # the editors' master
     assert public.audio_url.startswith("stories/public/")
     assert public.held_back is None
-    assert public.transcript_sections[0].turns[0].speaker == "Ada Lopez"
+    transcript = public.transcript_entry.view()
+    assert transcript.sections[0].turns[0].speaker == "Ada Lopez"
     assert public.transcript_outputs["vtt"] == "stories/public/transcript.vtt"
     assert public.sharing.page_url.endswith("/stories/public/")
     draft = next(iter(gated["held_back"])).story
@@ -92,12 +93,12 @@ def test_the_record_holds_every_stage(built):
 def test_the_reader_cache_keeps_only_what_story_md_says(built):
     gated, _ = built
     record = gated["published"][0].story
-    assert record.audio is not None and record.transcript
+    assert record.audio is not None and record.transcript_entry
     cached = pickle.loads(pickle.dumps(record))
     for name in READ_FIELDS:
         assert getattr(cached, name) == getattr(record, name)
     # Every later part is made again by the next build, from its files.
-    assert cached.audio is None and cached.transcript is None
+    assert cached.audio is None and cached.transcript_entry is None
     assert cached.held_back is None and cached.sharing is None
     assert cached.chapters == [] and cached.related_stories == []
 

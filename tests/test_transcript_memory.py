@@ -1,6 +1,7 @@
 """Built stories keep no parsed transcript in memory (benchmarks/README.md,
-"Peak memory"): cues, sections and timeline are on disk and loaded while a
-page or file uses them (plugins/transcripts/store.py)."""
+"Peak memory"): cues, sections and timeline are on disk, in the story's
+transcript entry, and the story pipeline reads them once while it makes
+that story's page and files (plugins/transcripts/store.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import types
 import pytest
 from pelican import signals
 from transcripts import store
-from transcripts.store import Loaded
 from transcripts.timeline import Bar, Timeline
 from transcripts.transcript import Cue
 from transcripts.turns import Section, Turn
@@ -34,22 +34,32 @@ def stories(tmp_path_factory):
         vtt = GOOD_VTT.replace("Tell me more.", f"Tell me more, {slug}.")
         write_transcript_story(content, slug, vtt, title=f"Talk {slug}")
     built = {}
-    loaded_before_output = []
+    views_read = []  # (the story's transcript file, every context made?)
+    contexts_made = []
+    read_view = store.TranscriptEntry.view
+
+    def view(entry):  # a spy: who reads a transcript, and when
+        views_read.append((os.path.basename(os.path.dirname(entry.inputs.path)),
+                           bool(contexts_made)))  # fmt: skip
+        return read_view(entry)
 
     def keep(generator):  # every article, after the gate and the checks
         built.update({story.slug: story for story in generator.articles})
 
-    def count_loaded(generators):  # every context made, no page written yet
-        loaded_before_output.append(store.loaded_count())
+    def made(generators):  # every context made, no page written yet
+        contexts_made.append(True)
 
     signals.article_generator_finalized.connect(keep)
-    signals.all_generators_finalized.connect(count_loaded)
+    signals.all_generators_finalized.connect(made)
+    store.TranscriptEntry.view = view
     try:
-        output = build_site(content, base / "out", **LEAN)
+        # One process: the spy sees the pages made (workers would fork).
+        output = build_site(content, base / "out", BUILD_WORKERS=1, **LEAN)
     finally:
+        store.TranscriptEntry.view = read_view
         signals.article_generator_finalized.disconnect(keep)
-        signals.all_generators_finalized.disconnect(count_loaded)
-    built["loaded before output"] = loaded_before_output
+        signals.all_generators_finalized.disconnect(made)
+    built["views read"] = views_read
     return built, output
 
 
@@ -65,10 +75,7 @@ def _parsed_objects_reachable(roots) -> list:
         if isinstance(item, PARSED):
             found.append(item)
             continue
-        if isinstance(item, Loaded):  # its slots, without loading it
-            todo.append(item.stored)
-            continue
-        if isinstance(item, store.Stored):
+        if isinstance(item, store.TranscriptEntry):
             todo += [getattr(item, name) for name in item.__slots__]
             continue
         todo += gc.get_referents(item)
@@ -78,14 +85,11 @@ def _parsed_objects_reachable(roots) -> list:
 def test_built_stories_hold_no_parsed_transcript(stories):
     built, output = stories
     assert (output / "stories" / "one" / "index.html").exists()
-    # Every page is written and the build is over: nothing is loaded.
-    assert store.loaded_count() == 0
     for slug in ("one", "two", "three", "four"):
         story = built[slug]
-        assert isinstance(story.story.transcript, Loaded)
-        assert isinstance(story.story.transcript_sections, Loaded)
-        assert isinstance(story.story.transcript_timeline, Loaded)
-        assert story.story.transcript.stored.held is None  # on disk, not on the story
+        entry = story.story.transcript_entry
+        assert isinstance(entry, store.TranscriptEntry)
+        assert entry.held is None  # on disk, not on the story
         public = [
             value for name, value in vars(story).items() if not name.startswith("_")
         ]
@@ -95,60 +99,56 @@ def test_built_stories_hold_no_parsed_transcript(stories):
     assert "json_ld" not in {f.name for f in dataclasses.fields(sharing)}
 
 
-def test_a_story_loads_its_transcript_when_used_and_few_stay_loaded(stories):
-    built, _ = stories
-    store.forget()
-    story = built["one"]
-    assert story.story.transcript  # true without reading anything
-    assert store.loaded_count() == 0
-    assert [(c.number, c.speaker, c.turn) for c in story.story.transcript] == [
+def test_each_story_reads_its_transcript_once_to_make_its_page_and_files(stories):
+    built, output = stories
+    # Once a story, for its page, transcript files and share card together,
+    # and only once every context is made.
+    ours = ("four", "one", "three", "two")
+    read = sorted(read for read in built["views read"] if read[0] in ours)
+    assert read == [(slug, True) for slug in ours]
+    page = (output / "stories" / "one" / "index.html").read_text()
+    assert page.count('class="turn ') == 3  # the sections, on the page
+    assert page.count('class="timeline__bar ') == 4  # the timeline
+    vtt = (output / "stories" / "one" / "transcript.vtt").read_text()
+    assert "Tell me more, one." in vtt
+    # What was read is the entry's view: the cues with their turns.
+    view = built["one"].story.transcript_entry.view()
+    assert [(c.number, c.speaker, c.turn) for c in view.cues] == [
         (1, "Ada Lopez", 1),
         (2, "Ada Lopez", 1),
         (3, "Ben Carter", 2),
         (4, "Ada Lopez", 3),
     ]
-    assert store.loaded_count() == 1
-    # One file read for all three: with it gone, the sections and timeline
-    # still come (a view made again would write the file again).
-    saved = story.story.transcript.stored.file
-    os.remove(saved)
-    assert [len(s.turns) for s in story.story.transcript_sections] == [1, 2]
-    assert [lane.speaker for lane in story.story.transcript_timeline.lanes] == [
-        "Ada Lopez",
-        "Ben Carter",
-    ]
-    assert not os.path.exists(saved)
-    # (It finds them.)
-    assert _parsed_objects_reachable([story.story.transcript.value()])
-    for slug in ("two", "three", "four"):
-        assert len(built[slug].story.transcript) == 4
-    assert store.loaded_count() == store.RECENT  # the most recent only
-    store.forget()
+    assert [len(s.turns) for s in view.sections] == [1, 2]
+    assert [lane.speaker for lane in view.timeline.lanes] == ["Ada Lopez", "Ben Carter"]
+    assert _parsed_objects_reachable([view])
 
 
 def test_a_removed_stored_transcript_is_made_again(stories):
     built, _ = stories
-    store.forget()
-    holder = built["two"].story.transcript.stored
-    os.remove(holder.file)
-    assert [c.turn for c in built["two"].story.transcript] == [1, 1, 2, 3]
-    assert os.path.exists(holder.file)
-    store.forget()
+    entry = built["two"].story.transcript_entry
+    os.remove(entry.file)
+    assert [c.turn for c in entry.view().cues] == [1, 1, 2, 3]
+    assert os.path.exists(entry.file)
 
 
 def test_cards_and_the_question_index_load_no_transcript(stories):
-    """The share cards' timelines and the question index's quotes are made
-    with each transcript's entry (transcripts/answers.py): making every
-    page's context loads no story's transcript."""
+    """The share cards' keys and the question index's quotes are made with
+    each transcript's entry (transcripts/answers.py): making every page's
+    context reads no story's transcript (the fixture's spy), and the build
+    holds only the outline's digest and lanes."""
     built, output = stories
-    assert built["loaded before output"] == [0]
-    # They are there all the same: the card's bars, the index's quote.
+    assert all(after_contexts for _, after_contexts in built["views read"])
     outline = built["one"].story.transcript_outline
-    assert outline.lanes == 2
-    # The build holds the outline's digest; its bars are read when drawn.
-    assert isinstance(outline, store.OutlineRef)
-    assert len(outline.bars) == 4
-    assert outline.digest == hashlib.sha256(outline.packed).hexdigest()
+    assert outline == store.answers.OutlineSummary(outline.digest, 2)
+    # The card is drawn from the loaded transcript's bars, which the digest
+    # names.
+    drawn = built["one"].story.transcript_entry.view().outline
+    assert len(drawn.bars) == 4
+    assert drawn.summary == outline
+    assert outline.digest == hashlib.sha256(drawn.packed).hexdigest()
+    card = built["one"].story.sharing.image_path
+    assert (output / card).read_bytes().startswith(b"\x89PNG")
     quote = built["one"].story.chapter_answers[(0.0, 2.0)]
     assert (quote.speaker, quote.turn) == ("Ada Lopez", 1)
     assert quote.text == "I grew up in Tulsa. And my mother & father taught."

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import partial
 
 from pelican import signals
 from pelican.generators import Generator
 
+from portal.outputs import STORY_MEMO
 from portal.problems import Problem, report_problems
 from portal.writing import write_if_changed
 
@@ -85,7 +87,22 @@ class PodcastFeedGenerator(Generator):
             )
         stories = published_stories(self.context)
         limit = settings_module.max_episodes(self.settings)
-        episodes = [episode_module.from_article(story, config) for story in stories]
+        # An episode is made from its story alone (and the code and settings):
+        # one whose story's key did not change is taken from the pipeline's
+        # cache (story_pipeline/memo.py), with no show notes cleaned again.
+        memo = self.context.get(STORY_MEMO)
+        made = []  # the stories whose episode this build made
+
+        def make(story):
+            made.append(story)
+            return episode_module.from_article(story, config)
+
+        episodes = [
+            memo.value("episodes", story, partial(make, story))
+            if memo is not None
+            else make(story)
+            for story in stories
+        ]
         if limit is not None:
             episodes = feed_module.ordered(episodes)[:limit]
         xml = feed_module.build(
@@ -101,9 +118,11 @@ class PodcastFeedGenerator(Generator):
                 "accept a podcast only once it has one"
             )
         logger.info(
-            "[podcast_feed] wrote %s with %d episodes",
+            "[podcast_feed] wrote %s with %d episodes (%d made; the others kept, "
+            "their stories unchanged)",
             config.feed_save_as,
             len(episodes),
+            len(made),
         )
         self._subscribe_page(writer, cover, len(episodes), stories)
 

@@ -62,18 +62,23 @@ def settings(pelican_settings) -> dict:
     return out
 
 
-def share_card(story, settings, colours: palette.Palette | None = None) -> ShareCard:
+def share_card(
+    story, settings, colours: palette.Palette | None = None, outline=None
+) -> ShareCard:
     """What ``story``'s share card shows; ``colours``: the card's colours
-    from the campaign's palette (read from ``settings`` when not given)."""
+    from the campaign's palette (read from ``settings`` when not given);
+    ``outline``: the timeline with its bars, to draw the card (without it,
+    the record's summary of it: enough for the card's key)."""
     if colours is None:
         colours = palette.campaign_colours(settings).subset(CARD_COLOURS)
     meta = story.story.front
     bits = [meta.relationship_label]
     if meta.location:
         bits.append(meta.location.name)
-    # The timeline as the card draws it, made with the transcript's entry
-    # (transcripts/answers.py): the transcript itself is not loaded.
-    outline = story.story.transcript_outline
+    # The timeline as the card draws it (transcripts/answers.py): without the
+    # bars, its digest and lanes, so the transcript is loaded only to draw.
+    if outline is None:
+        outline = story.story.transcript_outline
     campaign = settings.get("CAMPAIGN", {})
     return ShareCard(
         title=story.title,
@@ -190,8 +195,10 @@ def write_story_files(generator, story, out) -> None:
     )
     card_file = story.story.share_image_file
     if not whole_image(card_file):  # not drawn yet: drawn into the cache
+        transcript = out.transcript
+        outline = transcript.outline if transcript is not None else None
         ShareImages(os.path.dirname(card_file)).png(
-            share_card(story, generator.settings)
+            share_card(story, generator.settings, outline=outline)
         )
     out.copy(sharing.image_path, card_file)
 

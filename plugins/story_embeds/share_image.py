@@ -66,8 +66,8 @@ class ShareCard:
     campaign: str  # "One Small Step"
     organization: str  # "StoryCorps"
     # Who spoke when: the transcript's outline (transcripts.answers.Outline,
-    # or the build's stand-in for it, transcripts.store.OutlineRef: each has
-    # its digest, lanes and bars), or None without a transcript.
+    # with its bars, to draw; or its OutlineSummary, digest and lanes only,
+    # enough for the key), or None without a transcript.
     outline: Any = None
     # The story's picture (a square JPEG made by the artwork plugin, named by
     # a digest of its source, so the key changes with it), or empty.
@@ -78,7 +78,7 @@ class ShareCard:
     @functools.cached_property
     def bars(self) -> tuple[tuple[float, float, int, int], ...]:
         """(start fraction, end fraction, lane, voice) of each cue, or empty
-        (read once a card: the stand-in reads them from the cache)."""
+        (unpacked once a card)."""
         return self.outline.bars if self.outline else ()
 
     @property

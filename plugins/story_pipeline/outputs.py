@@ -1,7 +1,9 @@
 """What a plugin writes a story's own files through (``StoryOutputs``).
 
 The pipeline hands one to every receiver of ``portal.signals.story_outputs``
-for each story it makes. Each file is written only when its bytes change
+for each story it makes, with the story's parsed transcript (``transcript``:
+``transcripts.store.TranscriptView``, or None), read once for all of them
+and dropped once they are made. Each file is written only when its bytes change
 (``portal.writing``) and named, so that the pipeline keeps exactly the
 story's files in its cache (``store.py``).
 """
@@ -14,7 +16,10 @@ from portal.writing import copy_if_changed, write_if_changed
 
 
 class StoryOutputs:
-    def __init__(self, writer, context: dict, templates, output_path: str):
+    def __init__(
+        self, writer, context: dict, templates, output_path: str, transcript=None
+    ):
+        self.transcript = transcript  # the story's TranscriptView, or None
         self._writer = writer
         self._context = context
         self._templates = templates  # template name -> Jinja template

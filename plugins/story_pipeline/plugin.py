@@ -34,10 +34,11 @@ from portal import heap, parallel
 from portal import signals as portal_signals
 from portal.checking import plural
 from portal.file_hashes import FileHashes
-from portal.outputs import PAGE_CACHE, PIPELINE_PAGES
+from portal.outputs import PAGE_CACHE, PIPELINE_PAGES, STORY_MEMO
 from portal.pelican_private import article_page_arguments
 
 from .key import StoryKeys
+from .memo import StoryMemo
 from .outputs import StoryOutputs
 from .pages import PageCache
 from .read import read_ahead
@@ -64,6 +65,7 @@ class StoryPipeline(Generator):
         self.keys: dict[str, str | None] = {}  # page name -> key
         self.store = OutputStore(None)
         self.hashes = FileHashes(None)
+        self.memo = StoryMemo(None, {})
 
     def generate_context(self):
         # The articles are final: the gate has decided what is published.
@@ -83,11 +85,14 @@ class StoryPipeline(Generator):
         self.store = OutputStore(cache)
         if not self.store.enabled:
             self.keys = dict.fromkeys(story.save_as for story in self.stories)
+            self.context[STORY_MEMO] = self.memo
             return
         self.hashes = FileHashes(os.path.join(cache, FOLDER, HASHES_FILE))
         keys = StoryKeys(self.settings, self.hashes)
         self.keys = {story.save_as: keys.key(story) for story in self.stories}
         self.context[PAGE_CACHE] = PageCache(self.store, keys.site(self.stories))
+        self.memo = StoryMemo(os.path.join(cache, FOLDER), self.keys)
+        self.context[STORY_MEMO] = self.memo
 
     def generate_output(self, writer):
         store = self.store
@@ -104,7 +109,7 @@ class StoryPipeline(Generator):
         context = {
             name: value
             for name, value in self.context.items()
-            if name not in (PIPELINE_PAGES, PAGE_CACHE)
+            if name not in (PIPELINE_PAGES, PAGE_CACHE, STORY_MEMO)
         }
         made_apart = self._make_all(writer, context, todo, store)
         # Pages written in this process told Pelican's content_written
@@ -132,6 +137,7 @@ class StoryPipeline(Generator):
         """Save what the build kept (after every page is written)."""
         self.store.save()
         self.hashes.save()
+        self.memo.save()
 
     def _make_all(self, writer, context, todo, store) -> list:
         """Make the stories of ``todo``; those made in worker processes, each
@@ -139,19 +145,25 @@ class StoryPipeline(Generator):
 
         def make(index: int):
             story, key = todo[index]
-            outputs = StoryOutputs(writer, context, self.get_template, self.output_path)
+            # The story's transcript, read once for its page and files.
+            entry = story.story.transcript_entry
+            transcript = entry.view() if entry is not None else None
+            outputs = StoryOutputs(
+                writer, context, self.get_template, self.output_path, transcript
+            )
             outputs.page(
                 story.save_as,
                 story.template,
+                transcript=transcript,
                 **article_page_arguments(story, self.settings),
             )
             portal_signals.story_outputs.send(self, story=story, out=outputs)
-            entry = None
+            kept = None
             if key is not None:
-                entry = store.keep(
+                kept = store.keep(
                     STORIES, story.save_as, key, self.output_path, outputs.paths
                 )
-            return outputs.paths, entry
+            return outputs.paths, kept
 
         count = parallel.workers(self.settings)
         if count <= 1 or len(todo) < parallel.MIN_ITEMS:

@@ -24,8 +24,8 @@ class Outline:
 
     The bars are kept packed: 18 bytes a bar, not some 150 of tuples and
     floats (a 300-cue story's outline is 5 KB). A build holds only each
-    outline's digest and lanes (``store.OutlineRef``); the bars are read
-    when a card is drawn."""
+    outline's ``summary``; the bars are made from the story's transcript
+    when its card is drawn (``store.TranscriptView.outline``)."""
 
     packed: bytes
     lanes: int
@@ -38,6 +38,19 @@ class Outline:
     def digest(self) -> str:
         """The bars' SHA-256: the share card's key holds it."""
         return hashlib.sha256(self.packed).hexdigest()
+
+    @property
+    def summary(self) -> OutlineSummary:
+        return OutlineSummary(self.digest, self.lanes)
+
+
+@dataclasses.dataclass(frozen=True)
+class OutlineSummary:
+    """What the build holds of a story's outline: the bars' digest, which
+    the share card's key holds, and the number of lanes."""
+
+    digest: str
+    lanes: int
 
 
 def outline(timeline) -> Outline:

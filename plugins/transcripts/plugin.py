@@ -3,18 +3,17 @@
 While the approval gate inspects stories (``portal.signals.story_parts``),
 every story with audio gets, on its record (``article.story``):
 
-- ``transcript``: its cues (``transcript.Cue``: number, start, end, speaker,
-  text, turn) or None when it has no transcript;
+- ``transcript_entry``: its transcript's entry (``store.TranscriptEntry``),
+  or None when it has no transcript with cues. The parsed transcript (cues,
+  sections, timeline: ``store.TranscriptView``) stays in the entry in the
+  cache, not on the story: the story pipeline reads it with
+  ``transcript_entry.view()`` while it makes that story's page and files,
+  and hands it to them (10,000 stories' transcripts do not fit in memory);
 - ``chapters``: ``[{start, end, title, question}]`` from the front
   matter, else the transcript's NOTE chapters, else the audio's chapters;
-- ``transcript_sections`` (chapters holding speaker turns) and
-  ``transcript_timeline`` (the conversation timeline), for the story page;
-  these three are ``store.Loaded`` stand-ins: the parsed transcript stays in
-  its entry in the cache, not on the story, and is read while a page or file
-  uses it (``store.py``: 10,000 stories' transcripts do not fit in memory);
 - ``transcript_outline`` and ``chapter_answers``: what the share card and
   the question index show of it (``answers.py``), small, on the record (the
-  outline as ``store.OutlineRef``: its bars are read when a card is drawn);
+  outline by its digest and lanes: the card's bars are drawn from the view);
 - ``transcript_outputs`` = ``{"vtt", "srt", "json"}`` site-relative paths
   and ``chapters_path``, set only when those files will be written.
 
@@ -145,20 +144,14 @@ def check_story(story, report) -> None:
     record = story.story
     record.chapters = choice.chapters
     record.chapter_source = choice.source
-    record.transcript = None
-    record.transcript_sections = []
-    record.transcript_timeline = None
+    record.transcript_entry = None
     record.transcript_outline = None
     record.chapter_answers = {}
     record.transcript_outputs = None
     if stored is not None and stored.checked.has_cues:
         # The cues, sections and timeline stay in the entry, not on the
         # story: at 10,000 stories they would not fit in memory (store.py).
-        # The story's fields load them while a page or file is made.
-        record.transcript = store.Loaded(stored, store.CUES)
-        record.transcript_sections = store.Loaded(stored, store.SECTIONS)
-        if audio.duration > 0:  # build_timeline draws nothing without a length
-            record.transcript_timeline = store.Loaded(stored, store.TIMELINE)
+        record.transcript_entry = stored
         record.transcript_outline = stored.checked.outline
         record.chapter_answers = stored.checked.answers
         record.transcript_outputs = {
@@ -167,7 +160,7 @@ def check_story(story, report) -> None:
     record.chapters_path = outputs.chapters_path(story) if choice.chapters else None
 
 
-def _entry(story, report) -> store.Stored | None:
+def _entry(story, report) -> store.TranscriptEntry | None:
     """The story's transcript entry; None (reported) when it cannot be read."""
     try:
         inputs = transcript_inputs(story.story)
@@ -208,11 +201,12 @@ def _report_late_chapter(story, late, report) -> None:
 
 def write_story_files(generator, story, out) -> None:
     """A cleared story's transcript files (WebVTT, SRT, JSON) and chapters
-    file (story_pipeline: made only when the story changed)."""
+    file (story_pipeline: made only when the story changed, with its
+    transcript loaded as ``out.transcript``)."""
     record = story.story
-    if record.transcript and record.transcript_outputs:
+    if out.transcript is not None and record.transcript_outputs:
         paths = record.transcript_outputs
-        cues = record.transcript
+        cues = out.transcript.cues
         out.text(paths["vtt"], formats.to_vtt(cues))
         out.text(paths["srt"], formats.to_srt(cues))
         out.text(paths["json"], formats.to_json(cues))
@@ -220,13 +214,7 @@ def write_story_files(generator, story, out) -> None:
         out.text(record.chapters_path, formats.chapters_json(record.chapters))
 
 
-def forget_loaded(pelican) -> None:
-    """The build is over: drop the transcripts still loaded (store.py)."""
-    store.forget()
-
-
 def register():
     signals.initialized.connect(forget_store)
     portal_signals.story_parts.connect(check_stories)
-    signals.finalized.connect(forget_loaded)
     portal_signals.story_outputs.connect(write_story_files)

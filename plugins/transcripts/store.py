@@ -14,10 +14,12 @@ speakers and participants, the audio's length and name, the front matter's
 and the audio's chapters, and this package's code. So an entry is never
 stale: anything that would change it changes its name. A build with nothing
 changed reads the small first part of each entry (the findings, chapters,
-outline and answers) and parses, checks or lays out no transcript. The
-view (some 250 KB of objects a story) is read only while a page or file
-uses it (``Loaded``): at 10,000 stories the views do not fit in memory
-together. Entries no story of the build used are removed at its end.
+the outline's digest and answers) and parses, checks or lays out no
+transcript. The view (some 250 KB of objects a story: ``TranscriptView``)
+is read by the story pipeline while it makes that story's page and files
+(``TranscriptEntry.view``), one story at a time: at 10,000 stories the
+views do not fit in memory together. Entries no story of the build used
+are removed at its end.
 
 A file that cannot be read is never kept: it is read, and reported, every
 time. Without a cache folder the view stays on the story.
@@ -25,7 +27,6 @@ time. Without a cache folder the view stays on the story.
 
 from __future__ import annotations
 
-import collections
 import dataclasses
 import glob
 import hashlib
@@ -34,7 +35,7 @@ import logging
 import os
 import pickle
 import shutil
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
@@ -53,7 +54,6 @@ FOLDER = "transcripts"
 HASHES_FILE = "hashes.json"  # the transcript files' hashes, by stat
 # Folders and files of earlier layouts of this cache, removed when found.
 LEFTOVERS = ("pages",)
-RECENT = 2  # views kept loaded (the page being rendered, and one more)
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 CUES, SECTIONS, TIMELINE = 0, 1, 2  # the parts of a view
@@ -89,7 +89,9 @@ class Checked:
     findings: list[Finding]
     choice: ChapterChoice
     has_cues: bool
-    outline: answers.Outline | None  # None without a timeline
+    # The share card's timeline by its digest and lanes (its bars are drawn
+    # from the view: ``TranscriptView.outline``); None without a timeline.
+    outline: answers.OutlineSummary | None
     answers: dict  # (chapter start, end) -> answers.Quote
 
 
@@ -124,7 +126,7 @@ def make_entry(inputs: Inputs) -> tuple[Checked, tuple]:
         findings=findings,
         choice=choice,
         has_cues=bool(cues),
-        outline=answers.outline(timeline) if cues and timeline else None,
+        outline=answers.outline(timeline).summary if cues and timeline else None,
         answers=answers.chapter_answers(cues, choice.chapters),
     )
     return checked, view
@@ -165,7 +167,7 @@ class TranscriptStore:
     def _file(self, key: str) -> str:
         return os.path.join(self.folder, key + ".pickle")
 
-    def checked(self, inputs: Inputs) -> Stored:
+    def checked(self, inputs: Inputs) -> TranscriptEntry:
         """The story's entry: read, or made and saved. Raises
         ``TranscriptError`` (and saves nothing) for an unreadable file."""
         try:
@@ -174,17 +176,14 @@ class TranscriptStore:
             key = None  # not hashable: read below, which reports why
         if key is None:
             checked, view = make_entry(inputs)
-            return Stored(self, inputs, None, checked, view)
+            return TranscriptEntry(self, inputs, None, checked, view)
         self.used.add(key)
         checked = self._read_part(key, CHECKED)
         if checked is None:
             logger.debug("[transcripts] parsing %s (not in the cache)", inputs.path)
             checked, view = make_entry(inputs)
             self._save(key, checked, view)
-        stored = Stored(self, inputs, key, checked, None)
-        if checked.outline is not None:
-            checked.outline = OutlineRef(checked.outline, stored)
-        return stored
+        return TranscriptEntry(self, inputs, key, checked, None)
 
     def holds(self, inputs: Inputs) -> bool:
         """Is the entry saved already? True, too, when there is no cache or
@@ -244,20 +243,24 @@ class TranscriptStore:
             pickle.dump(view, handle, pickle.HIGHEST_PROTOCOL)
 
 
-# (entry key) -> view, most recently used last.
-_recent: collections.OrderedDict[str, tuple] = collections.OrderedDict()
+class TranscriptView(NamedTuple):
+    """A story's parsed transcript, as its page and files use it. Loaded
+    for one story at a time, by the story pipeline while it makes that
+    story's outputs (``TranscriptEntry.view``), and dropped when they are
+    made: 10,000 stories' views do not fit in memory together."""
+
+    cues: list  # transcript.Cue, each with its turn
+    sections: list  # turns.Section: chapters holding speaker turns
+    timeline: Any  # timeline.Timeline, or None when the audio has no length
+
+    @property
+    def outline(self) -> answers.Outline | None:
+        """The share card's drawing of the timeline (the entry keeps only
+        its digest and lanes: ``Checked.outline``)."""
+        return answers.outline(self.timeline) if self.cues and self.timeline else None
 
 
-def forget() -> None:
-    """Drop every loaded view (the end of a build)."""
-    _recent.clear()
-
-
-def loaded_count() -> int:
-    return len(_recent)
-
-
-class Stored:
+class TranscriptEntry:
     """One story's entry: its checked part, and where its view is."""
 
     __slots__ = ("checked", "held", "inputs", "key", "store")
@@ -273,98 +276,19 @@ class Stored:
     def file(self) -> str | None:
         return self.store._file(self.key) if self.key else None
 
-    def view(self) -> tuple:
-        """(cues, sections, timeline), read from the entry if not loaded."""
-        if self.held is not None:
-            return self.held
-        view = _recent.get(self.key)
+    def view(self) -> TranscriptView:
+        """The parsed transcript, read from the entry (or made again when
+        the entry was removed or damaged since the checks)."""
+        view = self.held
         if view is None:
             view = self.store._read_part(self.key, VIEW)
-            if view is None:  # removed or damaged since the checks: make it again
+            if view is None:
                 checked, view = make_entry(self.inputs)
                 self.store._save(self.key, checked, view)
-            _recent[self.key] = view
-            while len(_recent) > RECENT:
-                _recent.popitem(last=False)
-        else:
-            _recent.move_to_end(self.key)
-        return view
-
-
-class OutlineRef:
-    """Stands in for a transcript's outline (the share card's timeline) for
-    the whole build: its digest and lanes, which the card's key holds. The
-    bars (some 5 KB a story) are read from the entry when a card is drawn:
-    held for 10,000 stories they were 55 MB of the build's memory."""
-
-    __slots__ = ("digest", "lanes", "stored")
-
-    def __init__(self, outline: answers.Outline, stored: Stored):
-        self.digest = outline.digest
-        self.lanes = outline.lanes
-        self.stored = stored
-
-    def outline(self) -> answers.Outline:
-        stored = self.stored
-        checked = stored.store._read_part(stored.key, CHECKED)
-        if checked is None:  # removed or damaged since the checks
-            checked, view = make_entry(stored.inputs)
-            stored.store._save(stored.key, checked, view)
-        return checked.outline
-
-    @property
-    def packed(self) -> bytes:
-        return self.outline().packed
-
-    @property
-    def bars(self) -> tuple[tuple[float, float, int, int], ...]:
-        return self.outline().bars
+        cues, turn_sections, timeline = view
+        if self.inputs.duration <= 0:
+            timeline = None  # build_timeline draws nothing without a length
+        return TranscriptView(cues, turn_sections, timeline)
 
     def __repr__(self) -> str:
-        return f"<OutlineRef {self.digest[:12]} of {self.stored.inputs.path}>"
-
-
-class Loaded:
-    """Stands in for one part of a story's view; loads it when used.
-
-    Set only when the story has cues (and a timeline), so it is always
-    true, and ``if story.story.transcript`` reads nothing."""
-
-    __slots__ = ("part", "stored")
-
-    def __init__(self, stored: Stored, part: int):
-        self.stored = stored
-        self.part = part
-
-    def value(self):
-        return self.stored.view()[self.part]
-
-    def __bool__(self) -> bool:
-        return True
-
-    def __len__(self) -> int:
-        return len(self.value())
-
-    def __iter__(self):
-        return iter(self.value())
-
-    def __getitem__(self, index):
-        return self.value()[index]
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, Loaded):
-            other = other.value()
-        return self.value() == other
-
-    __hash__ = None
-
-    def __getattr__(self, name: str):
-        # Only reached for names not defined here (the timeline's lanes,
-        # bars, summary...); private names never load (copy, pickle probes).
-        if name.startswith("_") or name in Loaded.__slots__:
-            raise AttributeError(name)
-        return getattr(self.value(), name)
-
-    def __repr__(self) -> str:
-        part = ("cues", "sections", "timeline")[self.part]
-        return f"<Loaded {part} of {self.stored.inputs.path}>"
+        return f"<TranscriptEntry {self.inputs.path}>"
