@@ -259,3 +259,32 @@ class BufferingWriter(Writer):
             self._overridden_files.add(filename)
         self._written_files.add(filename)
         return self.open_buffer(filename, encoding)
+
+
+class _Listed(list):
+    """A list of articles whose ``in`` is a set lookup (articles compare by
+    identity: Pelican's ``Content`` defines no ``__eq__``)."""
+
+    def __init__(self, articles):
+        super().__init__(articles)
+        self._ids = frozenset(map(id, self))
+
+    def __contains__(self, article) -> bool:
+        return id(article) in self._ids
+
+
+def quick_listing_membership(generator) -> None:
+    """Let Pelican's tag, category and author pages find their articles in
+    a set, not a list (``article_generator_finalized``).
+
+    ``ArticlesGenerator.generate_tags`` (and ``_categories``, ``_authors``;
+    4.12) keeps, for each tag, the site's articles that are ``in`` the tag's
+    list: a scan of that list for every article of the site. At 10,000
+    stories and 15 topics that was 2.5 s of every build, rebuilds with
+    nothing changed too. The lists are Pelican's own, left in place as
+    lists; only their ``in`` changes, and gives the same answers."""
+    for tag, articles in list(generator.tags.items()):
+        generator.tags[tag] = _Listed(articles)
+    for pairs in (generator.categories, generator.authors):
+        if isinstance(pairs, list):  # Pelican sorts them into lists of pairs
+            pairs[:] = [(name, _Listed(articles)) for name, articles in pairs]

@@ -133,6 +133,10 @@ class StoryRecord:
     # (plugins.story_embeds.metadata.Sharing), and the card's file on disk.
     sharing: Any = None
     share_image_file: str | None = None
+    # Where the story's page is written in the output (Pelican's save_as,
+    # "stories/<slug>/index.html"), read once by story_pipeline for each
+    # published story: Pelican formats it again on every read.
+    save_as: str | None = None
     # Stories to listen to next, and from the same place.
     related_stories: list = dataclasses.field(default_factory=list)
     more_from_place: list = dataclasses.field(default_factory=list)

@@ -94,3 +94,31 @@ def test_no_private_pelican_name_outside_the_adapter():
         "Pelican private names outside portal/pelican_private.py:\n"
         + "\n".join(offenders)
     )
+
+
+def test_listing_membership_answers_as_pelicans_lists_do():
+    """``quick_listing_membership`` answers ``in`` by identity: right only
+    while Pelican's articles compare by identity (no ``__eq__`` of their own)."""
+    import types
+
+    from pelican.contents import Article, Content
+
+    from portal.pelican_private import quick_listing_membership
+
+    assert Content.__eq__ is object.__eq__ and Article.__eq__ is object.__eq__
+    stories = [object() for _ in range(5)]
+    lookalike = object()
+    generator = types.SimpleNamespace(
+        tags={"a": stories[:2], "b": stories[2:]},
+        categories=[("c", stories[1:3])],
+        authors=[("d", [])],
+    )
+    quick_listing_membership(generator)
+    for name, articles in [*generator.tags.items(), *generator.categories]:
+        assert isinstance(articles, list)
+        plain = list(articles)
+        for story in [*stories, lookalike]:
+            assert (story in articles) == (story in plain), name
+    assert generator.tags["a"] == stories[:2]
+    assert generator.categories == [("c", stories[1:3])]
+    assert generator.authors == [("d", [])]

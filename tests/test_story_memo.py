@@ -10,7 +10,8 @@ from story_pipeline.memo import StoryMemo
 
 
 def _story(name: str):
-    return types.SimpleNamespace(save_as=f"stories/{name}/index.html")
+    record = types.SimpleNamespace(save_as=f"stories/{name}/index.html")
+    return types.SimpleNamespace(story=record)
 
 
 class Maker:

@@ -144,7 +144,7 @@ class StoryKeys:
         # of the stories' pages: one JSON text of every story's front matter
         # was 70 MB at 10,000 stories, held at once.
         shown = sorted(
-            (story.save_as, content_hash(self.shown_on_pages(story)))
+            (story.story.save_as, content_hash(self.shown_on_pages(story)))
             for story in stories
         )
         return content_hash(self.build(), shown)
@@ -162,7 +162,7 @@ class StoryKeys:
         source = os.path.basename(record.source)
         files = [(name, sha) for name, sha in self._files(record) if name != source]
         return (
-            story.save_as,
+            story.story.save_as,
             self._card(story),
             record.audio_url,
             audio_facts(record.audio),

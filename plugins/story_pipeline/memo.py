@@ -43,7 +43,7 @@ class StoryMemo:
     def value(self, kind: str, story, make: Callable[[], Any]) -> Any:
         """``make()``, or what it returned in a build where ``story`` had the
         key it has now."""
-        key = self._keys.get(story.save_as) if self._folder else None
+        key = self._keys.get(story.story.save_as) if self._folder else None
         if key is None:
             return make()
         current = self._current.setdefault(kind, {})

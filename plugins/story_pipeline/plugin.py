@@ -35,7 +35,10 @@ from portal import signals as portal_signals
 from portal.checking import plural
 from portal.file_hashes import FileHashes
 from portal.outputs import PAGE_CACHE, PIPELINE_PAGES, STORY_MEMO
-from portal.pelican_private import article_page_arguments
+from portal.pelican_private import (
+    article_page_arguments,
+    quick_listing_membership,
+)
 
 from .key import StoryKeys
 from .memo import StoryMemo
@@ -69,11 +72,13 @@ class StoryPipeline(Generator):
 
     def generate_context(self):
         # The articles are final: the gate has decided what is published.
-        self.stories = [
-            story for story in self.context.get("articles", []) if story.save_as
-        ]
+        self.stories = []
+        for story in self.context.get("articles", []):
+            story.story.save_as = story.save_as
+            if story.story.save_as:
+                self.stories.append(story)
         self.context[PIPELINE_PAGES] = frozenset(
-            story.save_as for story in self.stories
+            story.story.save_as for story in self.stories
         )
 
     def key_stories(self) -> None:
@@ -84,12 +89,12 @@ class StoryPipeline(Generator):
             cache = None
         self.store = OutputStore(cache)
         if not self.store.enabled:
-            self.keys = dict.fromkeys(story.save_as for story in self.stories)
+            self.keys = dict.fromkeys(story.story.save_as for story in self.stories)
             self.context[STORY_MEMO] = self.memo
             return
         self.hashes = FileHashes(os.path.join(cache, FOLDER, HASHES_FILE))
         keys = StoryKeys(self.settings, self.hashes)
-        self.keys = {story.save_as: keys.key(story) for story in self.stories}
+        self.keys = {story.story.save_as: keys.key(story) for story in self.stories}
         self.context[PAGE_CACHE] = PageCache(self.store, keys.site(self.stories))
         self.memo = StoryMemo(os.path.join(cache, FOLDER), self.keys)
         self.context[STORY_MEMO] = self.memo
@@ -99,9 +104,9 @@ class StoryPipeline(Generator):
         todo = []
         kept = []
         for story in self.stories:
-            key = self.keys.get(story.save_as)  # None: not keyed, made
+            key = self.keys.get(story.story.save_as)  # None: not keyed, made
             if key is not None and store.place(
-                STORIES, story.save_as, key, self.output_path
+                STORIES, story.story.save_as, key, self.output_path
             ):
                 kept.append(story)
             else:
@@ -115,8 +120,9 @@ class StoryPipeline(Generator):
         # Pages written in this process told Pelican's content_written
         # themselves; the others are told here, as the sitemap and the
         # build's progress count pages.
+        entries = store.current[STORIES]
         announced = [
-            (story, [file.path for file in store.current[STORIES][story.save_as].files])
+            (story, [file.path for file in entries[story.story.save_as].files])
             for story in kept
         ]
         for story, paths in announced + made_apart:
@@ -152,7 +158,7 @@ class StoryPipeline(Generator):
                 writer, context, self.get_template, self.output_path, transcript
             )
             outputs.page(
-                story.save_as,
+                story.story.save_as,
                 story.template,
                 transcript=transcript,
                 **article_page_arguments(story, self.settings),
@@ -161,7 +167,7 @@ class StoryPipeline(Generator):
             kept = None
             if key is not None:
                 kept = store.keep(
-                    STORIES, story.save_as, key, self.output_path, outputs.paths
+                    STORIES, story.story.save_as, key, self.output_path, outputs.paths
                 )
             return outputs.paths, kept
 
@@ -182,12 +188,12 @@ class StoryPipeline(Generator):
             story = todo[index][0]
             if failure is not None:
                 logger.debug("[story_pipeline] %s failed in a worker:\n%s",
-                             story.save_as, failure)  # fmt: skip
+                             story.story.save_as, failure)  # fmt: skip
                 make(index)  # again here, where its error is raised
             else:
                 paths, entry = made
                 if entry is not None:  # kept in the cache by the worker
-                    store.current[STORIES][story.save_as] = entry
+                    store.current[STORIES][story.story.save_as] = entry
                 made_apart.append((story, paths))
         logger.info(
             "[story_pipeline] made %s in %d processes",
@@ -237,6 +243,8 @@ def register():
     # at 10,000 stories went to walking it.
     signals.initialized.connect(heap.release)
     signals.article_generator_finalized.connect(_freeze)
+    # Pelican's topic pages scan a list for each story (pelican_private).
+    signals.article_generator_finalized.connect(quick_listing_membership)
     signals.all_generators_finalized.connect(_freeze)
     signals.article_generator_init.connect(read_ahead)
     signals.get_generators.connect(get_generators)
