@@ -35,20 +35,43 @@ def related_stories(stories, limit: int) -> dict[int, list]:
         if place is not None:
             by_state[place.state_slug].append(story)
     by_id = {id(story): story for story in stories}
+    # Each topic's and each place's candidates, once: a story's scores are
+    # then counted by Counter.update (in C), not one addition at a time
+    # (some 300 a story: seconds at 10,000 stories).
+    topic_candidates = {
+        topic: [id(other) for other in tagged[:CANDIDATES_PER_TOPIC]]
+        for topic, tagged in by_topic.items()
+    }
+    place_candidates: dict[tuple, tuple[list, list]] = {}
+
+    def near(place) -> tuple[list, list]:
+        """(the state's candidates, those of them in the same city)."""
+        where = (place.state_slug, place.city_slug)
+        found = place_candidates.get(where)
+        if found is None:
+            state = [id(o) for o in by_state[place.state_slug][:CANDIDATES_PER_TOPIC]]
+            city = (
+                [key for key in state if places[key].city_slug == place.city_slug]
+                if place.city
+                else []
+            )
+            found = place_candidates[where] = (state, city)
+        return found
 
     out = {}
     for story in stories:
         scores: collections.Counter = collections.Counter()
         for topic in _topics(story):
-            for other in by_topic[topic][:CANDIDATES_PER_TOPIC]:
-                scores[id(other)] += TOPIC_WEIGHT
+            for _ in range(TOPIC_WEIGHT):
+                scores.update(topic_candidates[topic])
         place = places[id(story)]
         if place is not None:
-            for other in by_state[place.state_slug][:CANDIDATES_PER_TOPIC]:
-                same_city = (
-                    place.city and places[id(other)].city_slug == place.city_slug
-                )
-                scores[id(other)] += SAME_CITY if same_city else SAME_STATE
+            state, city = near(place)
+            # A same-city story scores SAME_CITY, any other SAME_STATE.
+            for _ in range(SAME_STATE):
+                scores.update(state)
+            for _ in range(SAME_CITY - SAME_STATE):
+                scores.update(city)
         scores.pop(id(story), None)
         # The best few only: nsmallest keeps ``limit`` of them, where a sort
         # ordered every candidate (hundreds a story in a large archive).
