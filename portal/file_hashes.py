@@ -38,6 +38,12 @@ RACY_NS = 2_000_000_000
 
 # absolute path -> (stat memo, sha256 hex), for every FileHashes in this process.
 _known: dict[str, tuple[tuple[int, ...], str]] = {}
+# absolute path -> stat memo, of the files whose hash a caller gives again in
+# every build (``remember(..., every_build=True)``): memo files leave them
+# out. The story pipeline links some 100,000 files from its cache into a
+# 10,000-story site, and a memo that held them all was read and written
+# again by every build.
+_given: dict[str, tuple[int, ...]] = {}
 _lock = threading.Lock()
 
 
@@ -89,14 +95,18 @@ def seed(memo_file: str | os.PathLike) -> int:
     return len(taken)
 
 
-def remember(path: str | os.PathLike, sha256: str) -> None:
+def remember(path: str | os.PathLike, sha256: str, every_build: bool = False) -> None:
     """``path`` holds the bytes whose SHA-256 is ``sha256`` (known without
     reading it: a file linked from a cache that keeps files by their hash).
-    Remembered in this process while the file's stat stays the same."""
+    Remembered in this process while the file's stat stays the same;
+    ``every_build``: the caller says so again in every build, before anyone
+    looks the file up, so no memo file keeps it."""
     real = _absolute(path)
     memo = _memo(os.stat(real))
     with _lock:
         _known[real] = (memo, sha256)
+        if every_build:
+            _given[real] = memo
 
 
 class FileHashes:
@@ -156,6 +166,12 @@ class FileHashes:
             else:
                 self._changed = True  # not remembered: it leaves the memo
                 return digest  # changed a moment ago
+        with _lock:
+            given = _given.get(real) == known[0]
+        if given:  # told by every build: not this memo's to keep
+            self._changed = self._changed or stored is not None
+            self._used.pop(real, None)
+            return known[1]
         previous = self._used.get(real)
         if previous is None:
             self._changed = self._changed or not _same(stored, known)

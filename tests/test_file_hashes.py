@@ -172,3 +172,33 @@ def test_a_seeded_memo_serves_every_hasher_while_the_stat_holds(
     path.write_bytes(b"two")  # the stat changes: the seed no longer holds
     assert FileHashes(None).sha256(path) == hashlib.sha256(b"two").hexdigest()
     assert file_hashes.seed(tmp_path / "missing.json") == 0
+
+
+def test_files_given_again_by_every_build_stay_out_of_memo_files(
+    tmp_path, remember_at_once
+):
+    """The story pipeline tells every build the hash of each file it links
+    from its cache: memo files do not keep those (they would hold most of a
+    large site), but answer from what it told, without reading the file."""
+    linked, written = tmp_path / "linked.html", tmp_path / "written.html"
+    linked.write_bytes(b"linked from the cache")
+    written.write_bytes(b"written by the build")
+    told = "0" * 64  # not its bytes' hash: shows the file was not read
+    memo = tmp_path / "memo.json"
+    hashes = FileHashes(memo)
+    hashes.sha256(linked)  # a memo made before the pipeline linked it
+    hashes.save()
+    assert os.path.realpath(linked) in json.loads(memo.read_text())
+
+    file_hashes.remember(linked, told, every_build=True)
+    hashes = FileHashes(memo)
+    assert hashes.sha256(linked) == told
+    assert hashes.sha256(written) == hashlib.sha256(b"written by the build").hexdigest()
+    hashes.save()
+    assert list(json.loads(memo.read_text())) == [os.path.realpath(written)]
+    # Once the file changes, what was told no longer holds.
+    linked.write_bytes(b"rewritten in place")
+    again = FileHashes(memo)
+    assert again.sha256(linked) == hashlib.sha256(b"rewritten in place").hexdigest()
+    again.save()
+    assert os.path.realpath(linked) in json.loads(memo.read_text())

@@ -113,7 +113,8 @@ class OutputStore:
         for kept in entry.files:
             target = _target(output, kept.path)
             link_into(self._file(kept.sha256), target)
-            remember(target, kept.sha256)
+            # Linked again by every build: no memo file needs to keep it.
+            remember(target, kept.sha256, every_build=True)
         self.current[section][name] = entry
         return entry
 
@@ -139,7 +140,7 @@ class OutputStore:
                 with atomic_path(stored) as temporary:
                     os.remove(temporary)
                     link_or_copy(target, temporary)
-            remember(target, sha256)
+            remember(target, sha256, every_build=True)
             files.append(Kept(path, sha256, size))
         entry = Entry(key, tuple(files))
         self.current[section][name] = entry
