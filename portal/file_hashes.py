@@ -95,14 +95,20 @@ def seed(memo_file: str | os.PathLike) -> int:
     return len(taken)
 
 
-def remember(path: str | os.PathLike, sha256: str, every_build: bool = False) -> None:
+def remember(
+    path: str | os.PathLike,
+    sha256: str,
+    every_build: bool = False,
+    stat: os.stat_result | None = None,
+) -> None:
     """``path`` holds the bytes whose SHA-256 is ``sha256`` (known without
     reading it: a file linked from a cache that keeps files by their hash).
     Remembered in this process while the file's stat stays the same;
     ``every_build``: the caller says so again in every build, before anyone
-    looks the file up, so no memo file keeps it."""
+    looks the file up, so no memo file keeps it; ``stat``: the file's, when
+    the caller has just taken it."""
     real = _absolute(path)
-    memo = _memo(os.stat(real))
+    memo = _memo(stat if stat is not None else os.stat(real))
     with _lock:
         _known[real] = (memo, sha256)
         if every_build:

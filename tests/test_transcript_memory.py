@@ -8,7 +8,9 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import logging
 import os
+import shutil
 import types
 
 import pytest
@@ -176,3 +178,46 @@ def test_the_cache_keeps_one_entry_a_transcript(tmp_path):
     assert len(after & entries) == 1  # the unchanged story's entry stays
     page = (output / "stories" / "edited" / "index.html").read_text()
     assert "Tell me more, please." in page
+
+
+def test_a_rebuild_reads_the_checked_parts_from_one_index(tmp_path, caplog):
+    """The checked part of every entry the last build used is in one file
+    (``checked.index``): a rebuild opens no entry for it. A damaged index
+    costs the entries' heads, never a transcript parsed again."""
+    content = copy_content(tmp_path / "content")
+    for slug in ("first", "second"):
+        vtt = GOOD_VTT.replace("Tulsa", f"Tulsa ({slug})")
+        write_transcript_story(content, slug, vtt, title=f"Talk {slug}")
+    cache = tmp_path / "cache"
+    build_site(content, tmp_path / "out", cache_dir=cache, **LEAN)
+    index = cache / "transcripts" / store.CHECKED_FILE
+    assert index.is_file()
+    entries = sorted((cache / "transcripts").glob("*.pickle"))
+    assert len(entries) >= 2
+
+    def parsed() -> list[str]:
+        return [
+            r.getMessage()
+            for r in caplog.records
+            if r.getMessage().startswith("[transcripts] parsing ")
+        ]
+
+    caplog.set_level(logging.DEBUG, logger="transcripts")
+    # Every entry's head cut off: the index alone serves the checks.
+    for entry in entries:
+        entry.write_bytes(b"not a pickle")
+    caplog.clear()
+    output = build_site(content, tmp_path / "out", cache_dir=cache, **LEAN)
+    assert parsed() == []
+    page = (output / "questions" / "parents" / "index.html").read_text()
+    assert "I grew up in Tulsa (first)." in page
+
+    # The index damaged, the entries whole again: their heads serve, and the
+    # index is written again.
+    shutil.rmtree(cache / "transcripts")
+    build_site(content, tmp_path / "out", cache_dir=cache, **LEAN)
+    index.write_bytes(index.read_bytes()[:20])
+    caplog.clear()
+    build_site(content, tmp_path / "out", cache_dir=cache, **LEAN)
+    assert parsed() == []
+    assert len(index.read_bytes()) > 20

@@ -14,12 +14,13 @@ speakers and participants, the audio's length and name, the front matter's
 and the audio's chapters, and this package's code. So an entry is never
 stale: anything that would change it changes its name. A build with nothing
 changed reads the small first part of each entry (the findings, chapters,
-the outline's digest and answers) and parses, checks or lays out no
-transcript. The view (some 250 KB of objects a story: ``TranscriptView``)
-is read by the story pipeline while it makes that story's page and files
-(``TranscriptEntry.view``), one story at a time: at 10,000 stories the
-views do not fit in memory together. Entries no story of the build used
-are removed at its end.
+the outline's digest and answers), all of them from one file
+(``checked.index``: the checked parts of the entries the last build used),
+and parses, checks or lays out no transcript. The view (some 250 KB of
+objects a story: ``TranscriptView``) is read by the story pipeline while it
+makes that story's page and files (``TranscriptEntry.view``), one story at a
+time: at 10,000 stories the views do not fit in memory together. Entries
+no story of the build used are removed at its end.
 
 A file that cannot be read is never kept: it is read, and reported, every
 time. Without a cache folder the view stays on the story.
@@ -52,6 +53,10 @@ logger = logging.getLogger(__name__)
 
 FOLDER = "transcripts"
 HASHES_FILE = "hashes.json"  # the transcript files' hashes, by stat
+# The checked parts of the entries the last build used, in one file: a
+# build reads it, not the head of every entry (10,000 files at 10,000
+# stories). Not a ``.pickle``: entries are the folder's ``*.pickle``.
+CHECKED_FILE = "checked.index"
 # Folders and files of earlier layouts of this cache, removed when found.
 LEFTOVERS = ("pages",)
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -143,6 +148,8 @@ class TranscriptStore:
         )
         self.used: set[str] = set()
         self._keys: dict[Inputs, str] = {}
+        self._index: dict[str, Checked] | None = None  # key -> checked part
+        self._index_read: frozenset[str] = frozenset()  # the keys the file held
 
     def key(self, inputs: Inputs) -> str:
         """The entry's name: a hash of every input, the file by content
@@ -178,11 +185,15 @@ class TranscriptStore:
             checked, view = make_entry(inputs)
             return TranscriptEntry(self, inputs, None, checked, view)
         self.used.add(key)
-        checked = self._read_part(key, CHECKED)
+        index = self._checked_index()
+        checked = index.get(key)
+        if checked is None:  # not in the index: the entry's head, or made
+            checked = self._read_part(key, CHECKED)
         if checked is None:
             logger.debug("[transcripts] parsing %s (not in the cache)", inputs.path)
             checked, view = make_entry(inputs)
             self._save(key, checked, view)
+        index[key] = checked
         return TranscriptEntry(self, inputs, key, checked, None)
 
     def holds(self, inputs: Inputs) -> bool:
@@ -192,9 +203,10 @@ class TranscriptStore:
         if not self.folder:
             return True
         try:
-            return os.path.exists(self._file(self.key(inputs)))
+            key = self.key(inputs)
         except OSError:
             return True
+        return key in self._checked_index() or os.path.exists(self._file(key))
 
     def make(self, inputs: Inputs) -> bool:
         """Make and save the entry (in a worker process); False on any error,
@@ -211,6 +223,7 @@ class TranscriptStore:
         if not self.folder:
             return
         self.hashes.save()
+        self._save_index()
         for path in glob.glob(os.path.join(self.folder, "*.pickle")):
             if os.path.basename(path)[: -len(".pickle")] not in self.used:
                 try:
@@ -219,6 +232,37 @@ class TranscriptStore:
                     pass  # another build sharing the cache removed it
         for name in LEFTOVERS:
             shutil.rmtree(os.path.join(self.folder, name), ignore_errors=True)
+
+    def _checked_index(self) -> dict[str, Checked]:
+        """The checked parts the last build kept (read once a build); a file
+        that cannot be read is an empty index: each entry's head is read."""
+        if self._index is None:
+            self._index = {}
+            try:
+                with open(os.path.join(self.folder, CHECKED_FILE), "rb") as handle:
+                    if pickle.load(handle) == self.code:
+                        index = pickle.load(handle)
+                        if isinstance(index, dict):
+                            self._index = index
+            except FileNotFoundError:
+                pass
+            except Exception as error:  # cut off, or not ours
+                logger.debug("[transcripts] %s not read: %s", CHECKED_FILE, error)
+            self._index_read = frozenset(self._index)
+        return self._index
+
+    def _save_index(self) -> None:
+        """Keep the checked parts of the entries this build used (the file
+        is left as it is when it holds those)."""
+        if self._index is None:
+            return
+        kept = {key: self._index[key] for key in self.used if key in self._index}
+        if kept.keys() == self._index_read:
+            return
+        with atomic_file(os.path.join(self.folder, CHECKED_FILE)) as handle:
+            pickle.dump(self.code, handle, pickle.HIGHEST_PROTOCOL)
+            pickle.dump(kept, handle, pickle.HIGHEST_PROTOCOL)
+        self._index_read = frozenset(kept)
 
     def _read_part(self, key: str, part: int):
         """Part ``part`` of the entry (CHECKED or VIEW), reading no further;
