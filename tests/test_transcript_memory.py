@@ -158,15 +158,22 @@ def test_cards_and_the_question_index_load_no_transcript(stories):
     assert "I grew up in Tulsa. And my mother &amp; father taught." in page
 
 
-def test_the_cache_keeps_one_entry_a_transcript(tmp_path):
-    """An entry is named by what it was made from; one no story uses any
-    more (the transcript was edited) is removed at the end of the build."""
+def _built_with_two_transcripts(tmp_path, slugs: tuple[str, str]):
+    """Sample content with two stories whose transcripts differ (one cache
+    entry each), built once with a cache; (content, cache)."""
     content = copy_content(tmp_path / "content")
-    for slug in ("kept", "edited"):
+    for slug in slugs:
         vtt = GOOD_VTT.replace("Tulsa", f"Tulsa ({slug})")
         write_transcript_story(content, slug, vtt, title=f"Talk {slug}")
     cache = tmp_path / "cache"
     build_site(content, tmp_path / "out", cache_dir=cache, **LEAN)
+    return content, cache
+
+
+def test_the_cache_keeps_one_entry_a_transcript(tmp_path):
+    """An entry is named by what it was made from; one no story uses any
+    more (the transcript was edited) is removed at the end of the build."""
+    content, cache = _built_with_two_transcripts(tmp_path, ("kept", "edited"))
     entries = {path.name for path in (cache / "transcripts").glob("*.pickle")}
     assert len(entries) == 2
 
@@ -184,12 +191,7 @@ def test_a_rebuild_reads_the_checked_parts_from_one_index(tmp_path, caplog):
     """The checked part of every entry the last build used is in one file
     (``checked.index``): a rebuild opens no entry for it. A damaged index
     costs the entries' heads, never a transcript parsed again."""
-    content = copy_content(tmp_path / "content")
-    for slug in ("first", "second"):
-        vtt = GOOD_VTT.replace("Tulsa", f"Tulsa ({slug})")
-        write_transcript_story(content, slug, vtt, title=f"Talk {slug}")
-    cache = tmp_path / "cache"
-    build_site(content, tmp_path / "out", cache_dir=cache, **LEAN)
+    content, cache = _built_with_two_transcripts(tmp_path, ("first", "second"))
     index = cache / "transcripts" / store.CHECKED_FILE
     assert index.is_file()
     entries = sorted((cache / "transcripts").glob("*.pickle"))
