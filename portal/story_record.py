@@ -24,8 +24,10 @@ hung on the article, nothing is probed for with ``getattr``):
    with the rendition listeners get (the master moves to ``master``),
    ``story_assets`` and ``transcripts`` name the published files,
    ``story_embeds`` the sharing facts, ``browse`` the related stories.
-4. ``story_pipeline`` makes the story's page and files from the record (or
-   links them from its cache when nothing that shapes them changed).
+4. ``story_pipeline`` notes where the story's page goes (``save_as``) and
+   makes the story's page and files from the record (or links them from its
+   cache when nothing that shapes them changed), reading the transcript once
+   through ``transcript_entry``.
 
 A field a stage has not filled yet holds its empty value (None or an empty
 list): a story held back before its audio was read has ``audio`` None.
