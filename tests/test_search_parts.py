@@ -132,6 +132,16 @@ def _part_dates(output) -> dict[str, int]:
     }
 
 
+def _files_changed_at(output) -> dict[str, tuple[int, bytes]]:
+    """Each page's and search file's ctime and bytes."""
+    files = [*output.rglob("*.html"), *output.glob("pagefind/*/*.*")]
+    return {
+        str(path): (path.stat().st_ctime_ns, path.read_bytes())
+        for path in files
+        if path.is_file()
+    }
+
+
 def _build(content, output, cache, **settings):
     return build_site(
         content,
@@ -185,10 +195,24 @@ def test_a_rebuild_indexes_again_only_the_parts_that_changed(tmp_path):
     story.write_text(
         story.read_text(encoding="utf-8") + f"\n{sentence}.\n", encoding="utf-8"
     )
+    before = _files_changed_at(output)
     _build(content, output, cache)
     second = _part_dates(output)
     again = sorted(name for name in first if second[name] != first[name])
     assert len(again) == 1, again
+    # Indexing touched no file it did not write: the other parts' files
+    # are not linked again, nor the pages staged for Pagefind (either would
+    # change their ctime, and every content hash remembered for them).
+    after = _files_changed_at(output)
+    touched = {
+        path
+        for path, (changed, data) in before.items()
+        if path in after
+        and after[path] != (changed, data)
+        and after[path][1] == data
+        and f"/pagefind/{again[0]}/" not in path
+    }
+    assert not touched, sorted(touched)[:5]
     home = indexed_pages(output, bundle=f"pagefind/{again[0]}")
     assert "/stories/common-ground/" in {p["url"] for p in home}
     assert sentence in json.dumps(home).lower()

@@ -155,9 +155,9 @@ def _build_in_parts(
         ]
     indexed = [index for index in range(len(groups)) if index not in kept]
     if store:  # the bundle will hold this build's parts and nothing else
-        shutil.rmtree(bundle, ignore_errors=True)
-    # Staging copies are hard links, so they live beside the output (the
-    # same file system), and go when indexing ends, whatever happens.
+        parts.remove_others(bundle, {*folders, parts.PARTS_FILE})
+    # Staging folders (links to the pages) and the bundles Pagefind makes
+    # live beside the output, and go when indexing ends, whatever happens.
     scratch = tempfile.mkdtemp(
         prefix=".site-search-", dir=os.path.dirname(os.path.abspath(site))
     )

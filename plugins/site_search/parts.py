@@ -210,14 +210,19 @@ def vocabulary_page(words: set[str]) -> str:
 
 
 def stage(site: str, pages: list[str], staging: str, vocabulary_html: str) -> None:
-    """A folder Pagefind can index as the site: ``pages`` hard-linked at
-    their own paths (same URLs), plus the hidden vocabulary page."""
+    """A folder Pagefind can index as the site: ``pages`` linked at their
+    own paths (same URLs), plus the hidden vocabulary page.
+
+    Symbolic links, not hard ones: adding and removing a hard link changes
+    the page's ctime, and every hash remembered for the page
+    (``portal.file_hashes``) would then read its 250 KB again."""
+    site = os.path.abspath(site)
     for page in pages:
         target = os.path.join(staging, page)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         try:
-            os.link(os.path.join(site, page), target)
-        except OSError:  # another file system, or no hard links
+            os.symlink(os.path.join(site, page), target)
+        except OSError:  # a file system without symbolic links
             shutil.copy2(os.path.join(site, page), target)
     folder = os.path.join(staging, VOCABULARY_FOLDER)
     os.makedirs(folder, exist_ok=True)
@@ -279,9 +284,51 @@ def is_kept(stored: str) -> bool:
 
 def link_tree(stored: str, target: str) -> None:
     """A part's bundle, hard-linked from the cache (copied where the cache
-    is on another file system)."""
+    is on another file system). A ``target`` that holds links to exactly
+    the stored files (a rebuild in place) is left alone: linking again
+    would change each file's ctime, and the hashes remembered for them."""
+    if _inodes(target) == _inodes(stored):
+        return
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(stored, target, copy_function=link_or_copy)
+
+
+def _inodes(folder: str) -> dict[str, int] | None:
+    """Each file's inode under ``folder`` by its relative path, from the
+    folder listings alone (no file is opened or stat'ed); None if there is
+    no such folder."""
+    found: dict[str, int] = {}
+    pending = [""]
+    try:
+        while pending:
+            relative = pending.pop()
+            with os.scandir(os.path.join(folder, relative)) as entries:
+                for entry in entries:
+                    name = os.path.join(relative, entry.name)
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(name)
+                    else:
+                        found[name] = entry.inode()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return found
+
+
+def remove_others(bundle: str, keep: set[str]) -> None:
+    """Remove everything in ``bundle`` but the names in ``keep``: parts of
+    an earlier build with more parts, a single index from before."""
+    try:
+        entries = list(os.scandir(bundle))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.name in keep:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
 
 
 def prune(store: str, keys: set[str]) -> None:
