@@ -74,6 +74,7 @@ def build_index(
     state_file: str | None = None,
     hashes: FileHashes | None = None,
     store: str | None = None,
+    pages: list[str] | None = None,
 ) -> int:
     """Index ``site`` (the output folder); the number of pages indexed.
 
@@ -82,11 +83,12 @@ def build_index(
     the cache) keeps each part's bundle under the key of what it indexed, so
     a part indexed before, for this output or another (a build made aside,
     a fresh clone with the cache restored), is linked rather than indexed;
-    ``hashes`` remembers the pages' content hashes between builds."""
+    ``hashes`` remembers the pages' content hashes between builds;
+    ``pages``: the site's ``parts.html_pages``, if the caller has them."""
     bundle = os.path.join(site, options["SITE_SEARCH_BUNDLE"])
     previous = _load(state_file)
     pages, markers = parts.indexed_pages(
-        site, os.path.normpath(bundle), hashes, _markers(previous, options)
+        site, os.path.normpath(bundle), hashes, _markers(previous, options), pages
     )
     if len(pages) <= options["SITE_SEARCH_PART_PAGES"]:
         # A bundle left from an earlier build would keep pages that are gone.

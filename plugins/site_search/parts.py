@@ -53,15 +53,32 @@ _EDGE_PUNCTUATION = (
 )
 
 
+def html_pages(site: str, bundle: str) -> list[str]:
+    """Every HTML page under ``site`` but in the search ``bundle``, as paths
+    relative to ``site``, in a stable order (folders and names sorted)."""
+    found = []
+    bundle = os.path.normpath(bundle)
+    for folder, folders, names in os.walk(site):
+        folders[:] = sorted(f for f in folders if os.path.join(folder, f) != bundle)
+        # The folder's relative path once, not each page's (``relpath`` on
+        # each of a large site's pages took seconds).
+        prefix = os.path.relpath(folder, site)
+        prefix = "" if prefix == "." else prefix + os.sep
+        found.extend(prefix + name for name in sorted(names) if name.endswith(".html"))
+    return found
+
+
 def indexed_pages(
     site: str,
     bundle: str,
     hashes: FileHashes | None = None,
     known: dict[str, bool] | None = None,
+    pages: list[str] | None = None,
 ) -> tuple[list[str], dict[str, bool]]:
     """Every HTML page Pagefind would index (it has ``data-pagefind-body``),
     as paths relative to ``site``, in a stable order; and, with ``hashes``,
-    whether each page's bytes (by SHA-256) have the marker.
+    whether each page's bytes (by SHA-256) have the marker. ``pages``: the
+    site's ``html_pages``, when the caller has listed them already.
 
     ``known`` is that answer from the last build: a page whose bytes it
     names is not read again (a rebuild of 10,000 stories read the head of
@@ -70,22 +87,18 @@ def indexed_pages(
     found = []
     markers: dict[str, bool] = {}
     known = known or {}
-    for folder, folders, names in os.walk(site):
-        folders[:] = sorted(f for f in folders if os.path.join(folder, f) != bundle)
-        for name in sorted(names):
-            if not name.endswith(".html"):
-                continue
-            path = os.path.join(folder, name)
-            if hashes is None:
+    for page in html_pages(site, bundle) if pages is None else pages:
+        path = os.path.join(site, page)
+        if hashes is None:
+            marked = _has_marker(path)
+        else:
+            digest = hashes.sha256(path)
+            marked = known.get(digest)
+            if marked is None:
                 marked = _has_marker(path)
-            else:
-                digest = hashes.sha256(path)
-                marked = known.get(digest)
-                if marked is None:
-                    marked = _has_marker(path)
-                markers[digest] = marked
-            if marked:
-                found.append(os.path.relpath(path, site))
+            markers[digest] = marked
+        if marked:
+            found.append(page)
     return found, markers
 
 

@@ -15,7 +15,7 @@ from portal.parallel import workers
 from portal.writing import reuse, write_atomically
 
 from .indexer import build_index, index_code
-from .parts import PARTS_FILE
+from .parts import PARTS_FILE, html_pages
 from .settings import settings as search_settings
 
 logger = logging.getLogger(__name__)
@@ -47,19 +47,14 @@ def get_generators(pelican):
     return SearchPageGenerator
 
 
-def _pages_stamp(output: str, bundle: str, hashes: FileHashes, code: str) -> str:
-    """Every HTML page's path and bytes (its SHA-256), and what else shapes
-    the index (``code``: see ``indexer.index_code``), as one digest."""
+def _pages_stamp(output: str, pages: list[str], hashes: FileHashes, code: str) -> str:
+    """Every HTML page's path (relative: a build made aside writes to a new
+    folder each time) and bytes (its SHA-256), and what else shapes the
+    index (``code``: see ``indexer.index_code``), as one digest."""
     digest = hashlib.blake2b(code.encode(), digest_size=16)
-    for folder, folders, names in os.walk(output):
-        folders[:] = sorted(f for f in folders if os.path.join(folder, f) != bundle)
-        # Relative: a build made aside writes to a new folder each time.
-        prefix = os.path.relpath(folder, output)
-        prefix = "" if prefix == "." else prefix + os.sep
-        for name in sorted(names):
-            if name.endswith(".html"):
-                path = os.path.join(folder, name)
-                digest.update(f"{prefix}{name}\0{hashes.sha256(path)}\n".encode())
+    for page in pages:
+        sha256 = hashes.sha256(os.path.join(output, page))
+        digest.update(f"{page}\0{sha256}\n".encode())
     return digest.hexdigest()
 
 
@@ -80,7 +75,8 @@ def index_site(pelican):
     # and kept only if no page changed.
     hashes = FileHashes(os.path.join(cache, HASHES_FILE) if cache else None)
     reuse(bundle)
-    stamp = _pages_stamp(output, bundle, hashes, index_code(options))
+    pages = html_pages(output, bundle)
+    stamp = _pages_stamp(output, pages, hashes, index_code(options))
     if (
         stamp_file
         and os.path.isfile(os.path.join(bundle, PARTS_FILE))
@@ -98,7 +94,9 @@ def index_site(pelican):
     # No index is a broken search page: SearchIndexError stops the build.
     parts_state = os.path.join(cache, "site_search.parts.json") if cache else None
     store = os.path.join(cache, PARTS_STORE) if cache else None
-    build_index(output, options, workers(pelican.settings), parts_state, hashes, store)
+    build_index(
+        output, options, workers(pelican.settings), parts_state, hashes, store, pages
+    )
     hashes.save()
     if stamp_file:
         write_atomically(stamp_file, stamp)
