@@ -13,7 +13,6 @@ instead of some plugin quietly.
 from __future__ import annotations
 
 import functools
-import gzip
 import hashlib
 import logging
 import os
@@ -24,6 +23,8 @@ from pelican.log import LimitFilter
 from pelican.plugins.sitemap import sitemap as pelican_sitemap
 from pelican.readers import _filter_discardable_metadata
 from pelican.writers import FileOverwriteFailedError, Writer
+
+from portal.sharded_pickle import ShardedPickle, UnreadableStore
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,6 @@ USED = {
     "pelican.Pelican": ("_get_generator_classes",),
     "pelican.cache.FileDataCacher": (
         "_cache_path",
-        "_cache_open",
         "_cache",
         "_cache_data_policy",
     ),
@@ -116,13 +116,17 @@ def key_reads_by_code(digest: str) -> None:
 
 
 def make_reader_cache_safe() -> None:
-    """Pelican's reader cache, safe to share and to interrupt (once a process).
+    """Pelican's reader cache, safe to share and to interrupt, and quick to
+    save after one change (once a process).
 
     Pelican writes the cache in place, so a build killed while writing left a
     truncated file, and loading catches only some errors: every later build
     crashed with ``EOFError: Ran out of input``. Here loading any unreadable
     cache is a miss (an empty cache, with a warning), and saving writes a
-    temporary file and renames it (``portal.writing``)."""
+    temporary file and renames it (``portal.writing``). Pelican pickles the
+    whole cache on every save; here it is kept in shards
+    (``portal.sharded_pickle``), and a save pickles again only the shards
+    with an entry read this build."""
     cacher = pelican_cache.FileDataCacher
     if getattr(cacher, "_portal_safe", False):
         return
@@ -130,23 +134,29 @@ def make_reader_cache_safe() -> None:
 
     @functools.wraps(original_init)
     def __init__(self, settings, cache_name, caching_policy, load_policy):
-        self._portal_changed = False  # an entry was added: save the cache
+        # Pelican's loading is left out (load_policy False): the file is
+        # the shards' format, which this module reads.
+        original_init(self, settings, cache_name, caching_policy, False)
+        self._portal_shards = ShardedPickle(bool(settings.get("GZIP_CACHE")))
+        if not load_policy:
+            return
         try:
-            original_init(self, settings, cache_name, caching_policy, load_policy)
-        except Exception as error:
+            self._cache = self._portal_shards.load(self._cache_path)
+        except FileNotFoundError:
+            pass  # the first build with this cache folder
+        except (OSError, UnreadableStore) as error:
             logger.warning(
-                "Ignoring the unreadable cache %s (%s: %s); it is made again",
-                getattr(self, "_cache_path", cache_name),
-                type(error).__name__,
+                "Ignoring the unreadable cache %s (%s); it is made again",
+                self._cache_path,
                 error,
             )
-            self._cache = {}
+            self._portal_shards = ShardedPickle(bool(settings.get("GZIP_CACHE")))
 
     original_cache_data = cacher.cache_data
 
     @functools.wraps(original_cache_data)
     def cache_data(self, filename, data):
-        self._portal_changed = True
+        self._portal_shards.changed(filename)
         return original_cache_data(self, filename, data)
 
     cacher.__init__ = __init__
@@ -189,28 +199,18 @@ def _file_stamp(self, filename):
 
 
 def _save_cache(self) -> None:
-    """Pelican's ``save_cache``, written whole or not at all."""
-    from portal.writing import WriteError, atomic_file
+    """Pelican's ``save_cache``: the shards with a new entry pickled again,
+    written whole or not at all. A build that read nothing leaves the file
+    as it is."""
+    from portal.writing import WriteError
 
     if not self._cache_data_policy:
         return
-    if not self._portal_changed and os.path.exists(self._cache_path):
-        # Nothing read this build: the file holds it all already. Pickling
-        # every story's entry again cost a rebuild of 10,000 stories
-        # seconds and some 70 MB of memory, for the same bytes.
+    if not self._portal_shards.has_changes and os.path.exists(self._cache_path):
         return
     try:
-        with atomic_file(self._cache_path, "wb") as handle:
-            if self._cache_open is gzip.open:
-                # Level 1, not gzip's 9: the pickle of 10,000 stories took
-                # a second at 9, on every build that read one story.
-                with gzip.GzipFile(
-                    fileobj=handle, mode="wb", compresslevel=1
-                ) as packed:
-                    pickle.dump(self._cache, packed)
-            else:
-                pickle.dump(self._cache, handle)
-    except (WriteError, pickle.PicklingError, TypeError) as error:
+        self._portal_shards.save(self._cache_path, self._cache)
+    except (WriteError, OSError, pickle.PicklingError, TypeError) as error:
         logger.warning("Could not save the cache %s: %s", self._cache_path, error)
 
 

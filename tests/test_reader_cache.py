@@ -8,12 +8,14 @@ keep what the old code read from every unchanged story.md."""
 
 from __future__ import annotations
 
-import gzip
 import os
+import pickle
 import shutil
+import zlib
 
 import pytest
 
+from portal.sharded_pickle import shard_of
 from tests.stories import write_story
 from tests.support import build_site
 
@@ -121,13 +123,23 @@ def test_reads_are_fresh_after_markdown_settings_change(tmp_path):
     assert 'She said "maybe" -- then laughed.' in _story_page(output)
 
 
+def _shards(saved) -> dict[int, bytes]:
+    """The reader cache file's shards, each as its bytes."""
+    with open(saved, "rb") as handle:
+        return pickle.load(handle)["shards"]
+
+
 def test_the_cache_file_is_written_only_when_a_story_was_read(tmp_path):
     """A build that read nothing leaves the cache file as it was (pickling
     every story's entry again gives the same bytes); one that read a story
-    saves it, and the next build serves that story from it."""
+    saves it, pickling again only that story's shard, and the next build
+    serves that story from it."""
     content = tmp_path / "content"
     write_story(content, "kept-story", body="Kept as it was.")
     write_story(content, "edited-story", body="Before the edit.")
+    # Enough stories that most shards hold one the edit does not touch.
+    for number in range(12):
+        write_story(content, f"other-story-{number}", body="Another one.")
     cache = tmp_path / "cache"
     build_site(content, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
     saved = cache / "ArticlesGenerator-Readers"
@@ -139,8 +151,13 @@ def test_the_cache_file_is_written_only_when_a_story_was_read(tmp_path):
         first.st_mtime_ns,
     )
 
+    before = _shards(saved)
     edited = content / "stories/edited-story/story.md"
     edited.write_text(edited.read_text().replace("Before", "After"), encoding="utf-8")
     build_site(content, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
     assert saved.stat().st_ino != first.st_ino  # written anew, whole
-    assert b"After the edit." in gzip.decompress(saved.read_bytes())
+    after = _shards(saved)
+    edited_shard = shard_of(str(edited))
+    assert b"After the edit." in zlib.decompress(after[edited_shard])
+    assert after.keys() == before.keys()
+    assert {shard for shard in after if after[shard] != before[shard]} == {edited_shard}
