@@ -42,6 +42,17 @@ def test_copies_follow_the_bytes_and_the_settings(tmp_path):
     _run(output, cache)
     assert (_stamp(gz), _stamp(br)) == made
 
+    # A copy replaced by another file (damaged by a deploy tool): the
+    # stored copy is linked back; the other copy stays as it is.
+    swapped = output / "swapped.tmp"
+    swapped.write_bytes(b"not the copy")
+    os.replace(swapped, gz)
+    _run(output, cache)
+    assert gzip.decompress(gz.read_bytes()).decode() == PAGE
+    assert any(gz.samefile(blob) for blob in (cache / "precompressed").iterdir())
+    assert _stamp(br) == made[1]
+    made = _stamp(gz), _stamp(br)
+
     # A setting that shapes the copies: they are made again.
     _run(output, cache, PRECOMPRESS_GZIP_LEVEL=9)
     assert _stamp(gz) != made[0]

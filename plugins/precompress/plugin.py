@@ -140,17 +140,25 @@ def _load_index(path: str | None, options: dict) -> dict[str, dict[str, int]]:
     return files if isinstance(files, dict) else {}
 
 
-def _walk(output: str, options: dict) -> tuple[list[str], list[str]]:
-    """The output's text files, and the compressed copies already there."""
+def _walk(output: str, options: dict) -> tuple[list[str], dict[str, int]]:
+    """The output's text files, and the compressed copies already there
+    with their inodes (from the folder listings: no file is stat'ed)."""
     extensions = options["PRECOMPRESS_EXTENSIONS"]
     suffixes = tuple(SUFFIXES.values())
-    texts, copies = [], []
-    for folder, _, names in os.walk(output):
-        for name in names:
-            if name.lower().endswith(extensions):
-                texts.append(os.path.join(folder, name))
-            elif name.endswith(suffixes):
-                copies.append(os.path.join(folder, name))
+    texts: list[str] = []
+    copies: dict[str, int] = {}
+    folders = [output]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                name = entry.name
+                if entry.is_dir():  # a link to a folder is not followed
+                    if not entry.is_symlink():
+                        folders.append(entry.path)
+                elif name.lower().endswith(extensions):
+                    texts.append(entry.path)
+                elif name.endswith(suffixes):
+                    copies[entry.path] = entry.inode()
     return texts, copies
 
 
@@ -185,19 +193,24 @@ class _Copies:
             found[fmt] = stat
         return found
 
-    def in_place(self, path: str) -> tuple[str, dict[str, int] | None]:
+    def in_place(
+        self, path: str, there: dict[str, int], device: int
+    ) -> tuple[str, dict[str, int] | None]:
         """``path``'s hash, and the size of each copy it has if its copies
-        are in place already (as a rebuild leaves almost every file)."""
+        are in place already (as a rebuild leaves almost every file).
+        ``there``: the copies in the output and their inodes (``_walk``);
+        ``device``: the output's file system."""
         sha256 = self.hashes.sha256(path)
         kept = self._kept(sha256)
         if kept is None:
             return sha256, None
         for fmt in self.formats:
-            copy = path + SUFFIXES[fmt]
+            inode = there.get(path + SUFFIXES[fmt])
             if fmt in kept:
-                if not _same_file(copy, kept[fmt]):
-                    return sha256, None
-            elif os.path.lexists(copy):
+                stored = kept[fmt]
+                if (inode, device) != (stored.st_ino, stored.st_dev):
+                    return sha256, None  # not a link to the stored copy
+            elif inode is not None:
                 return sha256, None
         # The index's own entry (the sizes just checked), not a copy of it:
         # one for each of a large site's text files adds up.
@@ -266,7 +279,7 @@ def _same_file(path: str, stat: os.stat_result) -> bool:
     return (there.st_ino, there.st_dev) == (stat.st_ino, stat.st_dev)
 
 
-def _remove_orphans(options: dict, copies: list[str], sources: set[str]) -> int:
+def _remove_orphans(options: dict, copies, sources: set[str]) -> int:
     """Remove the copies whose file is gone; how many."""
     removed = 0
     for copy in copies:
@@ -293,13 +306,14 @@ def precompress(pelican) -> None:
     hashes = FileHashes(os.path.join(cache_path, HASHES_FILE) if cache_path else None)
     copies = _Copies(options, hashes, store, _load_index(index_path, options))
     files, copies_there = _walk(output, options)
+    device = os.stat(output).st_dev
     compressed = 0
     used: dict[str, dict[str, int]] = {}
     # Files whose copies are in place are found here, a few stats each: a
     # task for each of a large site's files cost more than the stats.
     todo = []
     for path in files:
-        sha256, formats = copies.in_place(path)
+        sha256, formats = copies.in_place(path, copies_there, device)
         if formats is None:
             todo.append((path, sha256))
         else:
