@@ -108,6 +108,11 @@ DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""
 FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = TAG_FEED_ATOM = None
 
+# Stories are not translated, and two stories with one address are an error
+# the approval gate reports. Pelican's search for translations by slug
+# compares every story with every other one (a second at 10,000 stories).
+ARTICLE_TRANSLATION_ID = None
+
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
