@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import pickle
+import zlib
 
 from portal import parallel
 from tests.stories import output_files, write_story
@@ -42,7 +44,9 @@ def test_a_parallel_cold_build_makes_the_same_site_as_a_serial_one(tmp_path, cap
     serial = build_site(content, tmp_path / "serial", BUILD_WORKERS=1)
     assert "processes" not in caplog.text
     caplog.clear()
-    spread = build_site(content, tmp_path / "spread", BUILD_WORKERS=2)
+    spread = build_site(
+        content, tmp_path / "spread", cache_dir=tmp_path / "cache", BUILD_WORKERS=2
+    )
     # One pool reads each story's three parts (story.md, audio, transcript).
     assert (
         f"[story_pipeline] read {COUNT} stories in 2 processes: {COUNT} story "
@@ -65,3 +69,15 @@ def test_a_parallel_cold_build_makes_the_same_site_as_a_serial_one(tmp_path, cap
         name for name in serial_files if serial_files[name] != spread_files[name]
     ]
     assert different == []
+
+    # Each story read in a worker came back with its own copy of the
+    # settings (in its tags); the cache keeps one a shard, this build's.
+    with open(tmp_path / "cache" / "ArticlesGenerator-Readers", "rb") as handle:
+        shards = pickle.load(handle)["shards"].values()
+    copies = []
+    for packed in shards:
+        entries = pickle.loads(zlib.decompress(packed)).values()
+        tags = [tag for _, (_, metadata) in entries for tag in metadata["tags"]]
+        copies.append((len(entries), len({id(tag.settings) for tag in tags})))
+    assert max(stories for stories, _ in copies) > 1
+    assert {settings for _, settings in copies} == {1}

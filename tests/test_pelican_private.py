@@ -14,6 +14,7 @@ from pelican.contents import Article
 from pelican.log import LimitFilter
 from pelican.readers import Readers
 from pelican.settings import read_settings
+from pelican.urlwrappers import Tag
 
 from portal import pelican_private
 from tests.support import PROJECT_ROOT
@@ -77,6 +78,27 @@ def test_the_wrappers_work_on_real_objects(tmp_path):
     generator = pelican_private.sitemap_generator()
     assert generator.page_queue is queue
     assert generator._main_pelican is None
+
+
+def test_a_cached_entry_takes_the_settings_of_the_build_that_loads_it(tmp_path):
+    """Tags read from the reader cache hold this build's settings (one
+    object for every story), not those of the build that read the file."""
+    pelican_private.make_reader_cache_safe()
+    story = tmp_path / "story.md"
+    story.write_text("---\ntitle: T\n---\nHello\n")
+    before = read_settings(
+        str(PROJECT_ROOT / "pelicanconf.py"),
+        override={"CACHE_PATH": str(tmp_path), "TAG_URL": "old/{slug}/"},
+    )
+    readers = Readers(before, cache_name="test")
+    readers.cache_data(str(story), ("<p>Hello</p>", {"tags": [Tag("family", {})]}))
+    readers.save_cache()
+
+    now = {**before, "TAG_URL": "topics/{slug}/"}
+    content, metadata = Readers(now, cache_name="test").get_cached_data(str(story))
+    assert content == "<p>Hello</p>"
+    assert metadata["tags"][0].settings is now
+    assert metadata["tags"][0].url == "topics/family/"
 
 
 def test_no_private_pelican_name_outside_the_adapter():

@@ -39,7 +39,11 @@ from transcripts import plugin as transcripts
 from portal import file_hashes, parallel
 from portal.checking import plural
 from portal.paths import StoryPathError, story_file
-from portal.pelican_private import cacheable_metadata, reader_cache_enabled
+from portal.pelican_private import (
+    cacheable_metadata,
+    reader_cache_enabled,
+    share_settings,
+)
 from portal.story_record import StoryRecord
 
 logger = logging.getLogger(__name__)
@@ -106,6 +110,7 @@ def read_ahead(generator) -> None:
     read = audio_read = transcripts_made = 0
     for folder, result in zip(todo, results, strict=True):
         if result.read is not None and keeps_reads:
+            share_settings(result.read, readers.settings)
             readers.cache_data(folder.path, result.read)
             read += 1
         if result.audio_entry is not None:
