@@ -129,6 +129,9 @@ class StoryKeys:
         # settings (in the build's part), so it needs no hashing of its own.
         return content_hash(
             self.build(),
+            # Its address: the outputs and the values kept under the key
+            # (``memo.py``: the feed's episode) print it.
+            record.save_as,
             story.content,
             record.held_back,
             files,
