@@ -4,6 +4,7 @@ cache keeps only what story.md says."""
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 
 import pytest
@@ -125,3 +126,28 @@ def test_stories_of_one_shape_share_their_field_paths(built):
     assert dict(cached.lines) == dict(public.lines)
     again = pickle.loads(pickle.dumps(public))
     assert again.lines._index is cached.lines._index
+
+
+@pytest.mark.parametrize(
+    "article_url",
+    ["stories/{slug}/", "talks/{slug}.html", "{date:%Y}/{slug}/", "{category}/{slug}/"],
+)
+def test_the_record_holds_the_address_pelican_gives_the_story(built, article_url):
+    """The record's URL is Pelican's ``article.url`` for the story, whichever
+    fields ``ARTICLE_URL`` formats in (``story_reader.note_address``)."""
+    from story_reader.reader import note_address
+
+    story = built[0]["published"][0]
+    settings = {**story.settings, "ARTICLE_URL": article_url}
+    # A copy of the record: the fixture's stays as the build left it.
+    record = dataclasses.replace(story.story)
+    article = Article(
+        story._content,
+        metadata={**story.metadata, "story": record},
+        settings=settings,
+        source_path=story.source_path,
+        context={},
+    )
+    note_address(article)
+    assert article.story.url == article.url
+    assert article.story.slug in article.url

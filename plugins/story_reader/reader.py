@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import hashlib
 import json
 import logging
 import os
 import re
+import string
 import unicodedata
 
 import markupsafe
@@ -396,12 +398,25 @@ def key_reads_by_code(pelican) -> None:
     pelican_private.key_reads_by_code(reading_digest(pelican.settings))
 
 
+@functools.cache
+def _fields(pattern: str) -> frozenset[str]:
+    """The names a URL setting such as ``stories/{slug}/`` formats in."""
+    parsed = string.Formatter().parse(pattern)
+    return frozenset(name for _, name, _, _ in parsed if name)
+
+
 def note_address(content) -> None:
     """The story's public address, on its record, as Pelican makes the
     article (``content_object_init``): worked out once a build."""
     if is_story(content):
         url_setting = content.settings["ARTICLE_URL"]
-        content.story.url = url_setting.format(**content.url_format)
+        if _fields(url_setting) <= {"slug"}:
+            # Pelican's ``url_format`` copies the metadata and works out
+            # every field a URL may use: a second at 10,000 stories, for
+            # the one this setting names.
+            content.story.url = url_setting.format(slug=content.slug)
+        else:
+            content.story.url = url_setting.format(**content.url_format)
 
 
 def register():
