@@ -232,6 +232,37 @@ def test_a_second_build_encodes_nothing(tmp_path, capsys):
     assert {p.name: p.read_bytes() for p in second.rglob("*.mp3")} == published
 
 
+def test_a_rebuild_takes_the_files_facts_from_one_file(tmp_path, capsys):
+    """The facts of every file a build used are kept in ``facts.json``: a
+    rebuild reads them from there (not a small file each), and trusts them
+    only while the file is there with the size they name."""
+    content = tmp_path / "content"
+    copy_content(content)
+    write_story(content, "one", audio_fixture="speech.wav", audio="speech.wav")
+    renditions = tmp_path / "renditions"
+    options = dict(
+        cache_dir=tmp_path / "cache", AUDIO_RENDITION_CACHE_PATH=str(renditions)
+    )
+    first = build_site(content, tmp_path / "out", **options, **LEAN)
+    published = {p.name: p.read_bytes() for p in first.rglob("*.mp3")}
+    kept = json.loads((renditions / "facts.json").read_text())
+    assert sorted(name.split("/")[0] for name in kept) == ["encoded", "tagged"]
+
+    # Each file's own facts unreadable: the rebuild does not need them.
+    for facts in renditions.glob("*/*.json"):
+        facts.write_text("not JSON")
+    before = _snapshot(renditions)
+    build_site(content, tmp_path / "out", **options, **LEAN)
+    assert "0 encoded in this build, 1 from the cache" in capsys.readouterr().out
+    assert _snapshot(renditions) == before
+
+    # The tagged copy cut off: its facts no longer hold, it is made again.
+    [tagged] = (renditions / "tagged").glob("*.mp3")
+    tagged.write_bytes(tagged.read_bytes()[:1000])
+    again = build_site(content, tmp_path / "out", **options, **LEAN)
+    assert {p.name: p.read_bytes() for p in again.rglob("*.mp3")} == published
+
+
 def test_stories_with_the_same_master_share_one_encoding(tmp_path, capsys):
     """Two stories whose masters hold the same bytes: ffmpeg encodes once,
     each story gets its own tagged file, and the report counts encodings."""

@@ -237,13 +237,48 @@ def _make(stories, options, cache, pool, make_tags, make_art, using) -> list[Ren
     ``using``: each story's user of the cache and this build's uses, which
     ``_mark`` fills in."""
     extension = options.extension
-    hashes = list(pool.map(cache.master_hash, [s.story.audio_path for s in stories]))
+    # Most masters' hashes are remembered (a stat each, answered here); only
+    # the masters to read go to the threads: a task each for 10,000 stories
+    # cost a second.
+    paths = [story.story.audio_path for story in stories]
+    hashes = [cache.remembered_hash(path) for path in paths]
+    unknown = [index for index, value in enumerate(hashes) if value is None]
+    for index, value in zip(
+        unknown, pool.map(cache.master_hash, [paths[i] for i in unknown]), strict=True
+    ):
+        hashes[index] = value
     code = cache_module.encoding_code()
     keys = [
         cache_module.digest("encoded", value, options.encoding, code)
         for value in hashes
     ]
-    _mark(cache, using, [_cache_files(cache, "encoded", k, extension) for k in keys])
+
+    tag_code = cache_module.tagging_code()
+    jobs = []
+    files = []
+    for key, story in zip(keys, stories, strict=True):
+        story_tags = make_tags(story)
+        art = make_art(story, options)
+        tags_json = story_tags.to_json()
+        # The tag key holds the art's JPEG bytes; the JPEG's name holds its
+        # source's hash, so the key is remembered by name and the JPEG read
+        # only when the key is new.
+        tag_key = cache.tag_key(
+            (key, tags_json, cache.relative(art.path) if art else "", tag_code),
+            lambda art=art, tags_json=tags_json, key=key: cache_module.digest(
+                "tagged", key, tags_json, art.data if art else b"", tag_code
+            ),
+            remembered=not (art and art.made),
+        )
+        jobs.append((key, tag_key, story_tags, art))
+        files.append(
+            _cache_files(cache, "encoded", key, extension)
+            + _cache_files(cache, "tagged", tag_key, extension)
+            + ([cache.relative(art.path)] if art else [])
+        )
+    # Every file the stories use is marked before any is looked up or made.
+    _mark(cache, using, files)
+
     # One encoding a distinct master, only those the cache does not hold.
     todo = {}
     for key, story in zip(keys, stories, strict=True):
@@ -265,31 +300,9 @@ def _make(stories, options, cache, pool, make_tags, make_art, using) -> list[Ren
             )
     if failures:
         raise RenditionBuildError(failures)
-
-    tag_code = cache_module.tagging_code()
-    jobs = []
-    tagged = []
-    for key, story in zip(keys, stories, strict=True):
-        story_tags = make_tags(story)
-        art = make_art(story, options)
-        tags_json = story_tags.to_json()
-        # The tag key holds the art's JPEG bytes; the JPEG's name holds its
-        # source's hash, so the key is remembered by name and the JPEG read
-        # only when the key is new.
-        tag_key = cache.tag_key(
-            (key, tags_json, cache.relative(art.path) if art else "", tag_code),
-            lambda art=art, tags_json=tags_json, key=key: cache_module.digest(
-                "tagged", key, tags_json, art.data if art else b"", tag_code
-            ),
-            remembered=not (art and art.made),
-        )
-        jobs.append((key, tag_key, story_tags, art))
-        tagged.append(
-            _cache_files(cache, "tagged", tag_key, extension)
-            + ([cache.relative(art.path)] if art else [])
-        )
-    _mark(cache, using, tagged)
-    list(pool.map(lambda job: _tag(cache, options, *job), jobs))
+    # Only the copies the cache lacks go to the threads.
+    untagged = [job for job in jobs if cache.facts("tagged", job[1], extension) is None]
+    list(pool.map(lambda job: _tag(cache, options, *job), untagged))
 
     renditions = []
     for story, (key, tag_key, _, _) in zip(stories, jobs, strict=True):
