@@ -25,6 +25,7 @@ from pelican.readers import _filter_discardable_metadata
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from portal.file_hashes import FileHashes
 from portal.sharded_pickle import ShardedPickle, UnreadableStore
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def cacheable_metadata(metadata: dict) -> dict:
     return _filter_discardable_metadata(metadata)
 
 
-def share_settings(entry, settings: dict) -> None:
+def share_settings(entry, settings: dict | None) -> None:
     """Point the tags, category and authors of a reader cache entry,
     ``(content, metadata)``, at this build's ``settings``.
 
@@ -156,6 +157,7 @@ def make_reader_cache_safe() -> None:
         # Pelican's loading is left out (load_policy False): the file is
         # the shards' format, which this module reads.
         original_init(self, settings, cache_name, caching_policy, False)
+        self._portal_hashes = None  # made when a file's stamp is first asked
         self._portal_shards = ShardedPickle(bool(settings.get("GZIP_CACHE")))
         if not load_policy:
             return
@@ -191,8 +193,9 @@ def make_reader_cache_safe() -> None:
 def _file_stamp(self, filename):
     """Pelican's stamp of a content file, but never by reading a special file
     (a FIFO blocks, a device never ends: the reader refuses both), for a
-    hash, a block at a time (Pelican reads the whole file into memory), and
-    with the reading code's digest in the hash (``key_reads_by_code``)."""
+    SHA-256 remembered while the file's stat holds (``portal.file_hashes``:
+    a rebuild of 10,000 stories read every story.md again for it), and with
+    the reading code's digest in the stamp (``key_reads_by_code``)."""
     from portal.paths import special_kind
 
     if special_kind(filename):
@@ -206,6 +209,12 @@ def _file_stamp(self, filename):
             return os.path.getmtime(filename)
         except OSError:
             return ""
+    if method == "sha256":
+        try:
+            content = _reader_hashes(self).sha256(filename).encode("ascii")
+        except OSError:
+            return ""
+        return hashlib.sha256(_reading_code + b"\0" + content).digest()
     try:
         digest = hashlib.new(method)
     except (ValueError, TypeError):
@@ -220,6 +229,15 @@ def _file_stamp(self, filename):
     return digest.digest()
 
 
+def _reader_hashes(cacher) -> FileHashes:
+    """The content files' hashes, remembered beside the reader cache."""
+    hashes = cacher._portal_hashes
+    if hashes is None:
+        memo = cacher._cache_path + ".hashes.json" if cacher._cache_path else None
+        hashes = cacher._portal_hashes = FileHashes(memo)
+    return hashes
+
+
 def _save_cache(self) -> None:
     """Pelican's ``save_cache``: the shards with a new entry pickled again,
     written whole or not at all. A build that read nothing leaves the file
@@ -228,6 +246,8 @@ def _save_cache(self) -> None:
 
     if not self._cache_data_policy:
         return
+    if self._portal_hashes is not None:
+        self._portal_hashes.save()
     if not self._portal_shards.has_changes and os.path.exists(self._cache_path):
         return
     try:

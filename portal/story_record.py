@@ -45,7 +45,16 @@ if TYPE_CHECKING:
     from portal.schema import Story
 
 # The fields made from story.md alone: what Pelican's reader cache keeps.
-READ_FIELDS = ("source", "folder", "slug", "front", "lines", "declared", "problems")
+READ_FIELDS = (
+    "source",
+    "folder",
+    "slug",
+    "front",
+    "lines",
+    "declared",
+    "problems",
+    "change_marks",
+)
 
 
 @dataclasses.dataclass(eq=False)
@@ -71,6 +80,9 @@ class StoryRecord:
     declared: dict | None = None
     # Problems found reading story.md; later stages report theirs to the gate.
     problems: list[Problem] = dataclasses.field(default_factory=list)
+    # The CHANGE marks new-story left in story.md: (line, front-matter field
+    # or None for the introduction) (portal.change_marks).
+    change_marks: tuple[tuple[int, str | None], ...] = ()
 
     # ---- Its address (story_reader, when Pelican makes the article) --------
     # The page's site-relative URL as a public story ("stories/<slug>/", from

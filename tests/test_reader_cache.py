@@ -8,6 +8,7 @@ keep what the old code read from every unchanged story.md."""
 
 from __future__ import annotations
 
+import builtins
 import os
 import pickle
 import shutil
@@ -15,6 +16,7 @@ import zlib
 
 import pytest
 
+from portal import file_hashes
 from portal.sharded_pickle import shard_of
 from tests.stories import write_story
 from tests.support import build_site
@@ -161,3 +163,31 @@ def test_the_cache_file_is_written_only_when_a_story_was_read(tmp_path):
     assert b"After the edit." in zlib.decompress(after[edited_shard])
     assert after.keys() == before.keys()
     assert {shard for shard in after if after[shard] != before[shard]} == {edited_shard}
+
+
+def test_an_unchanged_rebuild_opens_no_story_file(tmp_path, monkeypatch):
+    """Each story.md's stamp in the reader cache is its SHA-256, remembered
+    while the file's stat holds, and its CHANGE marks are found as it is
+    read: a rebuild with nothing changed opens none of them (twice 10,000
+    reads a build at 10,000 stories)."""
+    content = tmp_path / "content"
+    write_story(content, "one-story", body="Kept as it was.")
+    write_story(content, "another-story", body="Kept too.")
+    cache = tmp_path / "cache"
+    build_site(content, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
+    # A file written less than two seconds before it was hashed is hashed
+    # again next time (portal.file_hashes); these were written just now.
+    monkeypatch.setattr(file_hashes, "RACY_NS", 0)
+    build_site(content, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
+
+    opened = []
+    real_open = builtins.open
+
+    def spy(file, *args, **kwargs):
+        if str(file).endswith("story.md"):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", spy)
+    build_site(content, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
+    assert opened == []

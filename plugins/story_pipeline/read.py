@@ -198,6 +198,11 @@ def _read_in_worker(index: int) -> _Read:
         _read_story(_job["todo"][index], result)
     except Exception:
         pass
+    if result.read is not None:
+        # The tags hold the settings: sent back, each story would bring a
+        # copy of them, all held at once (the build process points them at
+        # its own: ``share_settings``).
+        share_settings(result.read, None)
     return result
 
 

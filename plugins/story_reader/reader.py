@@ -29,6 +29,7 @@ from slugify import slugify
 
 import portal
 from portal import frontmatter, paths, pelican_private, skipped
+from portal.change_marks import change_marks
 from portal.code_digest import tree_digest
 from portal.problems import Problem, StoryContentError, record_problems
 from portal.schema import PageFrontMatter, Story, describe_errors
@@ -119,6 +120,8 @@ class FrontMatterMarkdownReader(MarkdownReader):
         content = sanitize_html(self._render(body), prefix) if body.strip() else ""
         if kind == "story":
             metadata = self._story_metadata(relative, source_path, matter, problems)
+            if text is not None:
+                metadata["story"].change_marks = change_marks(text)
         else:
             metadata = self._page_metadata(relative, matter, problems)
         return content, metadata
