@@ -514,3 +514,33 @@ def test_pages_come_from_the_cache_until_anything_in_the_site_changes(tmp_path, 
     assert "A Renamed Campaign" in (output / "stories" / "index.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_files_read_in_another_order_give_the_same_site(tmp_path, build, monkeypatch):
+    """Pelican lists the content files in the order of a set, which changes
+    from one process to the next: stories of one date must still come out
+    in one order (listings, related stories, each page's key), so a rebuild
+    with nothing changed makes nothing again."""
+    from pelican.generators import ArticlesGenerator
+
+    content = copy_content(tmp_path / "content")
+    for number in range(8):
+        write_story(
+            content,
+            f"same-day-{number}",
+            id=f"test-same-day-{number}",
+            date="2024-05-01",
+            topics=["family", "faith"],
+        )
+    output, log = build()
+    before = _snapshot(output)
+    listed = ArticlesGenerator.get_files
+
+    def another_order(self, *args, **kwargs):
+        return sorted(listed(self, *args, **kwargs), reverse=True)
+
+    monkeypatch.setattr(ArticlesGenerator, "get_files", another_order)
+    output, log = build()
+    assert log.stories_made == 0
+    assert log.index_kept
+    assert _touched(before, _snapshot(output)) == set()

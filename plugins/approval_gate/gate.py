@@ -32,6 +32,7 @@ import unicodedata
 import zoneinfo
 
 from pelican import signals
+from pelican.utils import order_content
 
 from portal import build_inputs, links
 from portal import signals as portal_signals
@@ -73,6 +74,24 @@ def _aware(value, zone) -> datetime.datetime:
     if isinstance(value, datetime.datetime):
         return value if value.tzinfo else value.replace(tzinfo=zone)
     return datetime.datetime(value.year, value.month, value.day, tzinfo=zone)
+
+
+def _in_a_stable_order(generator) -> None:
+    """Pelican's article lists in the same order in every build.
+
+    Pelican reads the files in the order of a set, which changes from one
+    run to the next, and sorts by ``ARTICLE_ORDER_BY`` alone: stories of one
+    date would fall in another order each build, and with them every
+    listing, related story and page key. Pelican's search for translations
+    sorted them by slug first; there is none here (``ARTICLE_TRANSLATION_ID``
+    is None), so they are sorted by their file first, then as the setting
+    says (the sort is stable)."""
+    order_by = generator.settings["ARTICLE_ORDER_BY"]
+    for name in ARTICLE_LISTS:
+        articles = getattr(generator, name, None)
+        if articles:
+            articles.sort(key=lambda article: article.source_path or "")
+            setattr(generator, name, order_content(articles, order_by))
 
 
 def _stories(generator) -> list:
@@ -256,6 +275,7 @@ def gate(generator):
     if strict and preview:
         raise ValueError("STORY_PREVIEW cannot be used with STORY_STRICT (production)")
 
+    _in_a_stable_order(generator)
     stories = _stories(generator)
     problems: dict[int, list[Problem]] = {
         id(s): list(s.story.problems) for s in stories
