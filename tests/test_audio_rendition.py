@@ -232,10 +232,9 @@ def test_a_second_build_encodes_nothing(tmp_path, capsys):
     assert {p.name: p.read_bytes() for p in second.rglob("*.mp3")} == published
 
 
-def test_a_rebuild_takes_the_files_facts_from_one_file(tmp_path, capsys):
-    """The facts of every file a build used are kept in ``facts.json``: a
-    rebuild reads them from there (not a small file each), and trusts them
-    only while the file is there with the size they name."""
+def _one_story_site(tmp_path):
+    """The sample content with one story, its rendition cache, and the
+    build options that use that cache."""
     content = tmp_path / "content"
     copy_content(content)
     write_story(content, "one", audio_fixture="speech.wav", audio="speech.wav")
@@ -243,6 +242,14 @@ def test_a_rebuild_takes_the_files_facts_from_one_file(tmp_path, capsys):
     options = dict(
         cache_dir=tmp_path / "cache", AUDIO_RENDITION_CACHE_PATH=str(renditions)
     )
+    return content, renditions, options
+
+
+def test_a_rebuild_takes_the_files_facts_from_one_file(tmp_path, capsys):
+    """The facts of every file a build used are kept in ``facts.json``: a
+    rebuild reads them from there (not a small file each), and trusts them
+    only while the file is there with the size they name."""
+    content, renditions, options = _one_story_site(tmp_path)
     first = build_site(content, tmp_path / "out", **options, **LEAN)
     published = {p.name: p.read_bytes() for p in first.rglob("*.mp3")}
     kept = json.loads((renditions / "facts.json").read_text())
@@ -291,13 +298,7 @@ def test_stories_with_the_same_master_share_one_encoding(tmp_path, capsys):
 
 
 def test_a_title_edit_tags_again_without_encoding(tmp_path, capsys):
-    content = tmp_path / "content"
-    copy_content(content)
-    write_story(content, "one", audio_fixture="speech.wav", audio="speech.wav")
-    renditions = tmp_path / "renditions"
-    options = dict(
-        cache_dir=tmp_path / "cache", AUDIO_RENDITION_CACHE_PATH=str(renditions)
-    )
+    content, _, options = _one_story_site(tmp_path)
     first = build_site(content, tmp_path / "out", **options, **LEAN)
     capsys.readouterr()
     [old] = first.rglob("one-*.mp3")

@@ -330,31 +330,29 @@ def _inodes(folder: str) -> dict[str, int] | None:
 def remove_others(bundle: str, keep: set[str]) -> None:
     """Remove everything in ``bundle`` but the names in ``keep``: parts of
     an earlier build with more parts, a single index from before."""
+    _remove_entries(bundle, lambda name: name in keep)
+
+
+def prune(store: str, keys: set[str]) -> None:
+    """Remove the parts this build did not use from the cache."""
+    _remove_entries(store, lambda name: name.removesuffix(".json") in keys)
+
+
+def _remove_entries(folder: str, kept) -> None:
+    """Remove each file and folder in ``folder`` whose name ``kept`` refuses
+    (another build sharing the cache may have removed it first)."""
     try:
-        entries = list(os.scandir(bundle))
+        entries = list(os.scandir(folder))
     except FileNotFoundError:
         return
     for entry in entries:
-        if entry.name in keep:
+        if kept(entry.name):
             continue
         if entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
         else:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(entry.path)
-
-
-def prune(store: str, keys: set[str]) -> None:
-    """Remove the parts this build did not use from the cache."""
-    with os.scandir(store) as entries:
-        for entry in entries:
-            if entry.name.removesuffix(".json") in keys:
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
-            else:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(entry.path)
 
 
 def part_folder(index: int) -> str:
