@@ -26,7 +26,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from portal.file_hashes import FileHashes
-from portal.sharded_pickle import ShardedPickle, UnreadableStore
+from portal.sharded_pickle import EarlierFormat, ShardedPickle, UnreadableStore
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +168,13 @@ def make_reader_cache_safe() -> None:
                     share_settings(stamped[1], self.settings)
         except FileNotFoundError:
             pass  # the first build with this cache folder
+        except EarlierFormat as error:
+            logger.info(
+                "The cache %s is from an earlier version (%s); every file is"
+                " read again",
+                self._cache_path,
+                error,
+            )
         except (OSError, UnreadableStore) as error:
             logger.warning(
                 "Ignoring the unreadable cache %s (%s); it is made again",

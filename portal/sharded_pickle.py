@@ -27,6 +27,16 @@ class UnreadableStore(ValueError):
     """The file is not a store this module wrote (or it is damaged)."""
 
 
+class EarlierFormat(UnreadableStore):
+    """The file is whole, but in another format: Pelican's own (one gzipped
+    pickle, as this project kept its reader cache before) or an earlier
+    version of this one."""
+
+
+# A gzip file's first bytes: Pelican's own cache format.
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
 def shard_of(key) -> int:
     """The shard ``key`` lives in: the same in every process (Python's own
     ``hash`` of a string changes from one run to the next)."""
@@ -47,16 +57,17 @@ class ShardedPickle:
         """Every entry of the file at ``path``. Raises ``OSError`` when it
         cannot be read and ``UnreadableStore`` when it is not whole."""
         with open(path, "rb") as handle:
+            if handle.read(2) == _GZIP_MAGIC:
+                raise EarlierFormat("a gzipped pickle, Pelican's own format")
+            handle.seek(0)
             try:
                 saved = pickle.load(handle)
             except Exception as error:  # a cut-off pickle raises anything
                 raise UnreadableStore(f"{type(error).__name__}: {error}") from error
-        if not (
-            isinstance(saved, dict)
-            and saved.get("format") == FORMAT
-            and isinstance(saved.get("shards"), dict)
-        ):
-            raise UnreadableStore("not a sharded pickle of this version")
+        if not isinstance(saved, dict) or saved.get("format") != FORMAT:
+            raise EarlierFormat("not a sharded pickle of this version")
+        if not isinstance(saved.get("shards"), dict):
+            raise UnreadableStore("no shards")
         compressed = bool(saved.get("compressed"))
         entries: dict = {}
         for shard, packed in saved["shards"].items():
