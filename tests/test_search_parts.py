@@ -8,10 +8,12 @@ back to shorter words: "thermos" would find every page with "the")."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 
 import pytest
-from site_search import parts
+from site_search import indexer, parts, settings
 
 from portal import devserver
 from portal.file_hashes import FileHashes
@@ -281,3 +283,36 @@ def test_pages_seen_before_are_not_read_again_for_the_marker(tmp_path, monkeypat
     again, _ = parts.indexed_pages(str(site), bundle, hashes, markers)
     assert sorted(again) == ["embed.html", "story/index.html"]
     assert read == [str(site / "embed.html")]
+
+
+def test_parts_are_kept_in_a_cache_on_another_file_system(tmp_path, monkeypatch):
+    """The publish workflow may restore the cache onto another volume than
+    the output's: keeping a part must never rename across the two."""
+    disks = tmp_path / "output-disk", tmp_path / "cache-disk"
+    site, store = disks[0] / "site", disks[1] / "site_search_parts"
+    for number in range(3):
+        page = site / f"story-{number}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            f"<html><body><main data-pagefind-body><p>Story {number} "
+            f"word{number}</p></main></body></html>"
+        )
+
+    def disk_of(path):
+        return next(d for d in disks if str(path).startswith(str(d)))
+
+    def rename_on_one_disk(source, target, real=os.rename):
+        if disk_of(source) != disk_of(target):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return real(source, target)
+
+    monkeypatch.setattr(os, "rename", rename_on_one_disk)
+    options = settings.settings({"SITE_SEARCH_PART_PAGES": 2})
+    count = indexer.build_index(str(site), options, store=str(store))
+    assert count == 3
+    assert sorted(p.name for p in (site / "pagefind").glob("part-*")) == [
+        "part-1",
+        "part-2",
+    ]
+    # Only the kept parts (and their file lists) are left in the store.
+    assert sorted(p.suffix for p in store.iterdir()) == ["", "", ".json", ".json"]

@@ -158,8 +158,8 @@ def _build_in_parts(
     indexed = [index for index in range(len(groups)) if index not in kept]
     if store:  # the bundle will hold this build's parts and nothing else
         parts.remove_others(bundle, {*folders, parts.PARTS_FILE})
-    # Staging folders (links to the pages) and the bundles Pagefind makes
-    # live beside the output, and go when indexing ends, whatever happens.
+    # Staging folders (links to the pages) live beside the output, and go
+    # when indexing ends, whatever happens.
     scratch = tempfile.mkdtemp(
         prefix=".site-search-", dir=os.path.dirname(os.path.abspath(site))
     )
@@ -170,9 +170,16 @@ def _build_in_parts(
             output = os.path.join(bundle, folders[index])
             shutil.rmtree(output, ignore_errors=True)
             if store:
-                made = os.path.join(scratch, f"{index}-bundle")
-                _run_pagefind(pagefind_command(staging, options, output=made), site)
-                parts.keep(made, os.path.join(store, keys[index]))
+                # Made inside the store, so that keeping it is a rename on
+                # one file system (the cache may sit on another than the
+                # output's, e.g. a mounted volume in CI).
+                os.makedirs(store, exist_ok=True)
+                made = tempfile.mkdtemp(prefix=parts.MAKING, dir=store)
+                try:
+                    _run_pagefind(pagefind_command(staging, options, output=made), site)
+                    parts.keep(made, os.path.join(store, keys[index]))
+                finally:
+                    shutil.rmtree(made, ignore_errors=True)
             else:
                 _run_pagefind(pagefind_command(staging, options, output=output), site)
             shutil.rmtree(staging)

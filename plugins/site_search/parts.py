@@ -40,6 +40,9 @@ INDEXED_MARKER = b"data-pagefind-body"
 VOCABULARY_FOLDER = "_site-search-vocabulary"
 VOCABULARY_FILTER = ("kind", "vocabulary")
 PARTS_FILE = "parts.json"
+# The folders in the cache's store where Pagefind writes a part's bundle
+# before it is kept under its key.
+MAKING = ".making-"
 
 _TAG = re.compile(r"<[^>]*>")
 # Never indexed: code, styles, form fields' text.
