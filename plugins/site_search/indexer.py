@@ -25,7 +25,7 @@ from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
 from portal.writing import write_atomically, write_if_changed
 
-from . import parts
+from . import parts, vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -137,9 +137,10 @@ def _build_in_parts(
     groups = parts.split(pages, options["SITE_SEARCH_PART_PAGES"])
     folders = [parts.part_folder(index) for index in range(len(groups))]
     code = index_code(options)
-    redo, words = parts.plan(site, groups, previous, workers, hashes, code)
+    exclude = tuple(options["SITE_SEARCH_EXCLUDE_SELECTORS"])
+    redo, words = parts.plan(site, groups, previous, workers, hashes, code, exclude)
     _forget(state_file)  # until every part is written again
-    vocabulary_html = parts.vocabulary_page(words)
+    vocabulary_html = vocabulary.page(words)
     stamps = parts.stamps(site, pages, hashes)
     keys = [parts.part_key(code, vocabulary_html, group, stamps) for group in groups]
     if store:  # the parts the cache holds, for this output or another

@@ -19,41 +19,26 @@ without the word would return loose matches a single index never shows.
 Every part therefore also indexes one hidden page holding the whole site's
 vocabulary: each part then knows every word, and falls back only where one
 index would. That page carries the filter ``kind: vocabulary``, which the
-search page always excludes (``VOCABULARY_FILTER``)."""
+search page always excludes (``vocabulary.FILTER``)."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import html
 import json
 import os
-import re
 import shutil
 
 from portal.file_hashes import FileHashes
-from portal.parallel import MIN_ITEMS, map_in_processes
 from portal.writing import link_or_copy, write_atomically
 
+from . import vocabulary
+
 INDEXED_MARKER = b"data-pagefind-body"
-# The hidden page's folder in each part's staging copy (never in the site).
-VOCABULARY_FOLDER = "_site-search-vocabulary"
-VOCABULARY_FILTER = ("kind", "vocabulary")
 PARTS_FILE = "parts.json"
 # The folders in the cache's store where Pagefind writes a part's bundle
 # before it is kept under its key.
 MAKING = ".making-"
-
-_TAG = re.compile(r"<[^>]*>")
-# Never indexed: code, styles, form fields' text.
-_NOT_TEXT = re.compile(
-    r"<(script|style|textarea|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL
-)
-# Pagefind trims these from the ends of a word before indexing it.
-_EDGE_PUNCTUATION = (
-    "".join(chr(code) for code in range(0x21, 0x7F) if not chr(code).isalnum())
-    + "“”‘’«»…–—"
-)
 
 
 def html_pages(site: str, bundle: str) -> list[str]:
@@ -129,45 +114,6 @@ def stamps(site: str, pages: list[str], hashes: FileHashes) -> dict[str, str]:
     return {page: hashes.sha256(os.path.join(site, page)) for page in pages}
 
 
-def _words_of(path: str) -> set[str]:
-    """The words of one page's text (a superset of what Pagefind indexes:
-    a word too many only matches the hidden page, which is filtered out).
-
-    Tags are read both as word breaks and as nothing, since Pagefind joins
-    the text around inline elements (``<em>a</em>b`` is one word) and not
-    around blocks; a word missing here would bring the loose matches back."""
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        text = handle.read()
-    # Pagefind indexes only inside the element marked data-pagefind-body.
-    text = _NOT_TEXT.sub(" ", text[text.find(INDEXED_MARKER.decode()) :])
-    text = text[text.find(">") + 1 :]
-    pieces = _TAG.split(text)
-    tokens = set(html.unescape(" ".join(pieces)).lower().split())
-    tokens |= set(html.unescape("".join(pieces)).lower().split())
-    words = {token.strip(_EDGE_PUNCTUATION) for token in tokens}
-    words.discard("")
-    return words
-
-
-def _words_of_batch(paths: list[str]) -> set[str]:
-    words: set[str] = set()
-    for path in paths:
-        words |= _words_of(path)
-    return words
-
-
-def vocabulary(site: str, pages: list[str], workers: int) -> set[str]:
-    """Every word on ``pages`` (read on every core)."""
-    paths = [os.path.join(site, page) for page in pages]
-    # Each worker returns the words of a batch of pages, not of each page:
-    # 10,000 pages' sets of words, all held at once, were 1.2 GB.
-    batches = split(paths, max(1, len(paths) // MIN_ITEMS)) if paths else []
-    words: set[str] = set()
-    for found in map_in_processes(_words_of_batch, batches, workers):
-        words |= found
-    return words
-
-
 def plan(
     site: str,
     groups: list[list[str]],
@@ -175,6 +121,7 @@ def plan(
     workers: int,
     hashes: FileHashes,
     code: str,
+    exclude: tuple[str, ...] = (),
 ) -> tuple[list[int], set[str]]:
     """Which parts (0-based) to index, and the vocabulary they must hold.
 
@@ -183,16 +130,22 @@ def plan(
     parts stay valid when they were made by the same ``code`` (see
     ``indexer.index_code``), the pages fall into the same parts and the
     changed pages bring no new word (the old vocabulary, a superset of the
-    words on the pages, still holds)."""
+    words on the pages, still holds). ``exclude``: the CSS selectors
+    Pagefind leaves out (``vocabulary.words_of``)."""
     pages = [page for group in groups for page in group]
     current = stamps(site, pages, hashes)
     if previous and previous.get("code") == code and previous.get("groups") == groups:
         known = set(previous["vocabulary"])
         changed = {p for p in pages if previous["stamps"].get(p) != current[p]}
-        if vocabulary(site, sorted(changed), workers) <= known:
+        if _words(site, sorted(changed), exclude, workers) <= known:
             redo = [i for i, group in enumerate(groups) if changed & set(group)]
             return redo, known
-    return list(range(len(groups))), vocabulary(site, pages, workers)
+    return list(range(len(groups))), _words(site, pages, exclude, workers)
+
+
+def _words(site, pages, exclude, workers) -> set[str]:
+    paths = [os.path.join(site, page) for page in pages]
+    return vocabulary.vocabulary(paths, exclude, workers)
 
 
 def state(
@@ -214,17 +167,6 @@ def state(
     }
 
 
-def vocabulary_page(words: set[str]) -> str:
-    name, value = VOCABULARY_FILTER
-    body = "\n".join(html.escape(word) for word in sorted(words))
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        "<title>Vocabulary</title></head>"
-        f'<body data-pagefind-body data-pagefind-filter="{name}:{value}">'
-        f"<p>{body}</p></body></html>\n"
-    )
-
-
 def stage(site: str, pages: list[str], staging: str, vocabulary_html: str) -> None:
     """A folder Pagefind can index as the site: ``pages`` linked at their
     own paths (same URLs), plus the hidden vocabulary page.
@@ -240,7 +182,7 @@ def stage(site: str, pages: list[str], staging: str, vocabulary_html: str) -> No
             os.symlink(os.path.join(site, page), target)
         except OSError:  # a file system without symbolic links
             shutil.copy2(os.path.join(site, page), target)
-    folder = os.path.join(staging, VOCABULARY_FOLDER)
+    folder = os.path.join(staging, vocabulary.FOLDER)
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "index.html"), "w", encoding="utf-8") as handle:
         handle.write(vocabulary_html)

@@ -1,0 +1,99 @@
+"""The site's vocabulary: the words Pagefind indexes on the site's pages.
+
+Each part of an index in parts holds a hidden page with every word of the
+site (``parts.py`` says why), and a rebuild runs Pagefind for every part
+when a changed page brings a word the vocabulary lacks. So the words are
+read as Pagefind reads a page (its ``fossick/parser.rs``): only the text
+inside the element marked ``data-pagefind-body``, without the elements it
+leaves out (its built-in list, ``data-pagefind-ignore`` and the
+``SITE_SEARCH_EXCLUDE_SELECTORS``). Attributes are not text: a story's
+audio address in its player, which changes with the audio, is no word of
+the index, and must not make a rebuild index every part again.
+
+The words may be more than Pagefind indexes (one too many only matches the
+hidden page, which the search page filters out) but never fewer: the text
+is read both with tags as word breaks and as nothing, since Pagefind joins
+the text around inline elements (``<em>a</em>b`` is one word)."""
+
+from __future__ import annotations
+
+import html
+
+from selectolax.lexbor import LexborHTMLParser
+
+from portal.parallel import MIN_ITEMS, map_in_processes
+
+# The hidden page's folder in each part's staging copy (never in the site).
+FOLDER = "_site-search-vocabulary"
+FILTER = ("kind", "vocabulary")
+BODY = "data-pagefind-body"
+# What Pagefind always leaves out of the text (REMOVE_SELECTORS in its
+# parser), besides elements marked data-pagefind-ignore.
+_LEFT_OUT = (
+    "head, style, script, noscript, label, form, svg, footer, nav, iframe, "
+    "template, [data-pagefind-ignore]"
+)
+# Between two text nodes: a word break in one reading, nothing in the other.
+_BREAK = "\0"
+# Pagefind trims these from the ends of a word before indexing it.
+_EDGE_PUNCTUATION = (
+    "".join(chr(code) for code in range(0x21, 0x7F) if not chr(code).isalnum())
+    + "“”‘’«»…–—"
+)
+
+
+def words_of(path: str, exclude: tuple[str, ...] = ()) -> set[str]:
+    """The words Pagefind may index on the page at ``path``; ``exclude``:
+    the CSS selectors it is told to leave out."""
+    with open(path, "rb") as handle:
+        tree = LexborHTMLParser(handle.read())
+    # Latest first: an element inside another that is left out goes before
+    # it (destroying the outer one first would free the inner one).
+    for element in reversed(tree.css(", ".join((_LEFT_OUT, *exclude)))):
+        element.decompose()
+    pieces: list[str] = []
+    for body in tree.css(f"[{BODY}]"):
+        for element in body.css("[data-pagefind-index-attrs]"):
+            for name in element.attributes["data-pagefind-index-attrs"].split(","):
+                pieces.append(element.attributes.get(name.strip()) or "")
+        pieces.append(body.text(deep=True, separator=_BREAK, strip=False))
+    text = _BREAK.join(pieces).lower()
+    tokens = set(text.replace(_BREAK, " ").split())
+    tokens |= set(text.replace(_BREAK, "").split())
+    words = {token.strip(_EDGE_PUNCTUATION) for token in tokens}
+    words.discard("")
+    return words
+
+
+def _words_of_batch(job: tuple[list[str], tuple[str, ...]]) -> set[str]:
+    paths, exclude = job
+    words: set[str] = set()
+    for path in paths:
+        words |= words_of(path, exclude)
+    return words
+
+
+def vocabulary(paths: list[str], exclude: tuple[str, ...], workers: int) -> set[str]:
+    """Every word on the pages at ``paths`` (read on every core)."""
+    # Each worker returns the words of a batch of pages, not of each page:
+    # 10,000 pages' sets of words, all held at once, were 1.2 GB.
+    size = max(1, len(paths) // MIN_ITEMS)
+    batches = [
+        (paths[start : start + size], exclude) for start in range(0, len(paths), size)
+    ]
+    words: set[str] = set()
+    for found in map_in_processes(_words_of_batch, batches, workers):
+        words |= found
+    return words
+
+
+def page(words: set[str]) -> str:
+    """The hidden page that teaches a part every word of the site."""
+    name, value = FILTER
+    body = "\n".join(html.escape(word) for word in sorted(words))
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Vocabulary</title></head>"
+        f'<body {BODY} data-pagefind-filter="{name}:{value}">'
+        f"<p>{body}</p></body></html>\n"
+    )
