@@ -53,6 +53,14 @@ def story_file(story_dir: str, name: str) -> str:
     return path
 
 
+def real_path(path: str) -> str:
+    """``os.path.realpath(path)``, its folder's links resolved once a
+    process (``_real_folder``): one lstat for a file that is no link."""
+    folder, name = os.path.split(os.path.abspath(path))
+    real = os.path.join(_real_folder(folder), name)
+    return os.path.realpath(real) if os.path.islink(real) else real
+
+
 @functools.lru_cache(maxsize=65536)
 def _real_folder(story_dir: str) -> str:
     """The story folder with every link resolved, worked out once a process:

@@ -195,6 +195,10 @@ class RenditionCache:
         self._write_json(self.path(kind, key, ".json"), data)
         self._facts[kind, key, extension] = data
 
+    def name(self, kind: str, key: str, extension: str) -> str:
+        """The name ``uses.json`` keeps for ``path(kind, key, extension)``."""
+        return f"{kind}/{key}{extension}"
+
     def relative(self, path: str) -> str:
         """A cache file's name as ``uses.json`` keeps it (``tagged/<key>.mp3``)."""
         return os.path.relpath(path, self.folder).replace(os.sep, "/")

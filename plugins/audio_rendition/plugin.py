@@ -36,6 +36,7 @@ from story_audio.audio import AudioInfo, read_audio
 from portal import media, parallel, site_address
 from portal import signals as portal_signals
 from portal.outputs import absolute_url, story_folder
+from portal.paths import real_path
 from portal.problems import Problem, Severity
 
 from . import cache as cache_module
@@ -95,6 +96,7 @@ class AudioRenditionGenerator:
         self.output_path = output_path
         self.copies: list[tuple[str, str]] = []
         self.renditions: list[tuple[str, str]] = []  # (slug, published file)
+        self._arts: dict[str | None, EmbeddedArt | None] = {}  # by source file
 
     def generate_context(self):
         options = settings(self.settings)
@@ -164,18 +166,22 @@ class AudioRenditionGenerator:
     def _user(self, story) -> tuple[str, str]:
         """Who uses cache files, as ``uses.json`` keys it: a story (its
         source) built for a site (its address: the tags hold it)."""
-        source = os.path.realpath(story.source_path)
+        source = real_path(story.source_path)
         site = site_address.absolute_site_url(self.settings)
         return f"{site} {source}", source
 
     def _art(self, story, options) -> EmbeddedArt | None:
         art = story.story.feed_art or self.context.get("show_cover")
-        return embedded_art(
-            art.file if art else None,
-            options.artwork_size,
-            options.cache_path,
-            self._cache.master_hash,
-        )
+        source = art.file if art else None
+        # Most stories embed the show's cover: looked up once a build.
+        if source not in self._arts:
+            self._arts[source] = embedded_art(
+                source,
+                options.artwork_size,
+                options.cache_path,
+                self._cache.master_hash,
+            )
+        return self._arts[source]
 
     def _publish(self, stories, options) -> None:
         where = media.settings(self.settings)
@@ -218,7 +224,7 @@ def _remove_earlier_renditions(slug: str, target: str) -> None:
 
 def _cache_files(cache, kind: str, key: str, extension: str) -> list[str]:
     """The cache's names of an entry: the audio and its facts."""
-    return [cache.relative(cache.path(kind, key, ext)) for ext in (extension, ".json")]
+    return [cache.name(kind, key, ext) for ext in (extension, ".json")]
 
 
 def _mark(cache, using, files: list[list[str]]) -> None:
@@ -256,15 +262,21 @@ def _make(stories, options, cache, pool, make_tags, make_art, using) -> list[Ren
     tag_code = cache_module.tagging_code()
     jobs = []
     files = []
+    art_names: dict[str, str] = {}  # cache.relative of each art file
     for key, story in zip(keys, stories, strict=True):
         story_tags = make_tags(story)
         art = make_art(story, options)
+        art_name = ""
+        if art:
+            art_name = art_names.get(art.path) or art_names.setdefault(
+                art.path, cache.relative(art.path)
+            )
         tags_json = story_tags.to_json()
         # The tag key holds the art's JPEG bytes; the JPEG's name holds its
         # source's hash, so the key is remembered by name and the JPEG read
         # only when the key is new.
         tag_key = cache.tag_key(
-            (key, tags_json, cache.relative(art.path) if art else "", tag_code),
+            (key, tags_json, art_name, tag_code),
             lambda art=art, tags_json=tags_json, key=key: cache_module.digest(
                 "tagged", key, tags_json, art.data if art else b"", tag_code
             ),
@@ -274,7 +286,7 @@ def _make(stories, options, cache, pool, make_tags, make_art, using) -> list[Ren
         files.append(
             _cache_files(cache, "encoded", key, extension)
             + _cache_files(cache, "tagged", tag_key, extension)
-            + ([cache.relative(art.path)] if art else [])
+            + ([art_name] if art else [])
         )
     # Every file the stories use is marked before any is looked up or made.
     _mark(cache, using, files)

@@ -29,6 +29,7 @@ import urllib.parse
 
 from pelican import signals
 
+from portal.site_pages import html_pages
 from portal.writing import write_if_changed
 
 logger = logging.getLogger(__name__)
@@ -115,20 +116,13 @@ def add_policy(pelican) -> None:
 def _page_paths(output_path: str) -> list[str]:
     """URL paths of every HTML page in the output, sorted."""
     paths = []
-    for folder, _dirs, files in os.walk(output_path):
-        # The folder's relative path once, not each file's (``relpath`` on
-        # every one of a large site's files took seconds).
-        prefix = os.path.relpath(folder, output_path).replace(os.sep, "/") + "/"
-        prefix = "" if prefix == "./" else prefix
-        for name in files:
-            if not name.endswith(".html"):
-                continue
-            # Percent-encoded: a line break or space in a file name must
-            # not end the rule's line (a header of its own) or split it.
-            relative = urllib.parse.quote(prefix + name)
-            paths.append(relative)
-            if name == "index.html":
-                paths.append(relative[: -len("index.html")])
+    for page in html_pages(output_path):
+        # Percent-encoded: a line break or space in a file name must not
+        # end the rule's line (a header of its own) or split it.
+        relative = urllib.parse.quote(page)
+        paths.append(relative)
+        if page == "index.html" or page.endswith("/index.html"):
+            paths.append(relative[: -len("index.html")])
     return sorted(paths)
 
 

@@ -29,6 +29,7 @@ import json
 import os
 import shutil
 
+from portal import site_pages
 from portal.file_hashes import FileHashes
 from portal.writing import link_or_copy, write_atomically
 
@@ -44,16 +45,7 @@ MAKING = ".making-"
 def html_pages(site: str, bundle: str) -> list[str]:
     """Every HTML page under ``site`` but in the search ``bundle``, as paths
     relative to ``site``, in a stable order (folders and names sorted)."""
-    found = []
-    bundle = os.path.normpath(bundle)
-    for folder, folders, names in os.walk(site):
-        folders[:] = sorted(f for f in folders if os.path.join(folder, f) != bundle)
-        # The folder's relative path once, not each page's (``relpath`` on
-        # each of a large site's pages took seconds).
-        prefix = os.path.relpath(folder, site)
-        prefix = "" if prefix == "." else prefix + os.sep
-        found.extend(prefix + name for name in sorted(names) if name.endswith(".html"))
-    return found
+    return site_pages.html_pages(site, skip=bundle)
 
 
 def indexed_pages(
