@@ -316,3 +316,26 @@ def test_parts_are_kept_in_a_cache_on_another_file_system(tmp_path, monkeypatch)
     ]
     # Only the kept parts (and their file lists) are left in the store.
     assert sorted(p.suffix for p in store.iterdir()) == ["", "", ".json", ".json"]
+
+
+def test_a_part_in_place_with_its_compressed_copies_is_not_linked_again(tmp_path):
+    stored, target = tmp_path / "store" / "key", tmp_path / "site" / "part-1"
+    (stored / "fragment").mkdir(parents=True)
+    (stored / "pagefind.js").write_text("js")
+    (stored / "fragment" / "a.pf_fragment").write_bytes(b"a")
+    parts.link_tree(str(stored), str(target))
+    assert (target / "pagefind.js").samefile(stored / "pagefind.js")
+    # plugins/precompress adds copies beside the bundle's text files.
+    (target / "pagefind.js.gz").write_bytes(b"gz")
+    linked = {path: path.stat().st_ino for path in target.rglob("*") if path.is_file()}
+    parts.link_tree(str(stored), str(target))
+    assert {p: p.stat().st_ino for p in target.rglob("*") if p.is_file()} == linked
+
+    # A file that is no copy of a stored one (a part of another build):
+    # the part is linked again, without it.
+    (target / "fragment" / "old.pf_fragment").write_bytes(b"old")
+    parts.link_tree(str(stored), str(target))
+    assert not (target / "fragment" / "old.pf_fragment").exists()
+    assert (target / "fragment" / "a.pf_fragment").samefile(
+        stored / "fragment" / "a.pf_fragment"
+    )

@@ -236,11 +236,22 @@ def link_tree(stored: str, target: str) -> None:
     """A part's bundle, hard-linked from the cache (copied where the cache
     is on another file system). A ``target`` that holds links to exactly
     the stored files (a rebuild in place) is left alone: linking again
-    would change each file's ctime, and the hashes remembered for them."""
-    if _inodes(target) == _inodes(stored):
+    would change each file's ctime, and the hashes remembered for them.
+    Files beside them named after one of them (``pagefind.js.gz``: what
+    plugins/precompress adds) do not count."""
+    there, kept = _inodes(target), _inodes(stored)
+    if there is not None and kept is not None and _holds(there, kept):
         return
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(stored, target, copy_function=link_or_copy)
+
+
+def _holds(there: dict[str, int], kept: dict[str, int]) -> bool:
+    """Does a folder whose files are ``there`` hold links to exactly the
+    ``kept`` files, and besides them only copies named after them?"""
+    return all(there.get(name) == inode for name, inode in kept.items()) and all(
+        name in kept or os.path.splitext(name)[0] in kept for name in there
+    )
 
 
 def _inodes(folder: str) -> dict[str, int] | None:
