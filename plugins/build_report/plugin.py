@@ -26,7 +26,7 @@ import time
 from pelican import log as pelican_log
 from pelican import signals
 
-from portal import build_inputs
+from portal import background, build_inputs
 from portal import signals as portal_signals
 from portal.problems import FixableError
 from portal.writing import os_error_problem
@@ -165,6 +165,9 @@ def written(path, context=None):
 
 
 def finish(pelican):
+    # The output is whole only once the work other plugins let run beside
+    # the build has ended (the search's index); its error stops the build.
+    background.wait()
     build = _current
     lines = _summary(pelican, build) if build is not None else []
     # For a build made aside: until when its output is right, and this

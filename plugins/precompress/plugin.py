@@ -47,6 +47,7 @@ import os
 
 from pelican import signals
 
+from portal import background
 from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
 from portal.writing import holds, link_into, write_atomically, write_if_changed
@@ -140,20 +141,23 @@ def _load_index(path: str | None, options: dict) -> dict[str, dict[str, int]]:
     return files if isinstance(files, dict) else {}
 
 
-def _walk(output: str, options: dict) -> tuple[list[str], dict[str, int]]:
+def _walk(
+    output: str, options: dict, skip: tuple[str, ...] = ()
+) -> tuple[list[str], dict[str, int]]:
     """The output's text files, and the compressed copies already there
-    with their inodes (from the folder listings: no file is stat'ed)."""
+    with their inodes (from the folder listings: no file is stat'ed), but
+    in the folders ``skip``."""
     extensions = options["PRECOMPRESS_EXTENSIONS"]
     suffixes = tuple(SUFFIXES.values())
     texts: list[str] = []
     copies: dict[str, int] = {}
-    folders = [output]
+    folders = [os.path.normpath(output)]
     while folders:
         with os.scandir(folders.pop()) as entries:
             for entry in entries:
                 name = entry.name
                 if entry.is_dir():  # a link to a folder is not followed
-                    if not entry.is_symlink():
+                    if not entry.is_symlink() and entry.path not in skip:
                         folders.append(entry.path)
                 elif name.lower().endswith(extensions):
                     texts.append(entry.path)
@@ -293,6 +297,37 @@ def _remove_orphans(options: dict, copies, sources: set[str]) -> int:
     return removed
 
 
+def _give_copies(
+    copies: _Copies,
+    files: list[str],
+    there: dict[str, int],
+    device: int,
+    used: dict[str, dict[str, int]],
+) -> int:
+    """Give each of ``files`` its compressed copies (``there``: the copies
+    in the output, from ``_walk``; ``device``: the output's file system),
+    noting in ``used`` each file's hash and the size of its copies; how
+    many files were compressed here."""
+    # Files whose copies are in place are found here, a few stats each: a
+    # task for each of a large site's files cost more than the stats.
+    todo = []
+    for path in files:
+        sha256, formats = copies.in_place(path, there, device)
+        if formats is None:
+            todo.append((path, sha256))
+        else:
+            used[sha256] = formats
+    # zlib and brotli release the GIL while they compress: threads use every
+    # core without copying pages between processes.
+    compressed = 0
+    workers = min(4, os.cpu_count() or 1)
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        for sha256, formats, did in pool.map(lambda job: copies.one_file(*job), todo):
+            used[sha256] = formats
+            compressed += did
+    return compressed
+
+
 def precompress(pelican) -> None:
     options = settings(pelican.settings)
     if not options["PRECOMPRESS"]:
@@ -305,26 +340,20 @@ def precompress(pelican) -> None:
         os.makedirs(store, exist_ok=True)
     hashes = FileHashes(os.path.join(cache_path, HASHES_FILE) if cache_path else None)
     copies = _Copies(options, hashes, store, _load_index(index_path, options))
-    files, copies_there = _walk(output, options)
-    device = os.stat(output).st_dev
-    compressed = 0
+    # Folders another plugin is still writing (the search's bundle: see
+    # portal.background) are done last, once it has finished.
+    pending = tuple(background.folders())
+    files, copies_there = _walk(output, options, skip=pending)
     used: dict[str, dict[str, int]] = {}
-    # Files whose copies are in place are found here, a few stats each: a
-    # task for each of a large site's files cost more than the stats.
-    todo = []
-    for path in files:
-        sha256, formats = copies.in_place(path, copies_there, device)
-        if formats is None:
-            todo.append((path, sha256))
-        else:
-            used[sha256] = formats
-    # zlib and brotli release the GIL while they compress: threads use every
-    # core without copying pages between processes.
-    workers = min(4, os.cpu_count() or 1)
-    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        for sha256, formats, did in pool.map(lambda job: copies.one_file(*job), todo):
-            used[sha256] = formats
-            compressed += did
+    device = os.stat(output).st_dev
+    compressed = _give_copies(copies, files, copies_there, device, used)
+    background.wait()
+    for folder in pending:
+        if os.path.isdir(folder):
+            more, more_copies = _walk(folder, options)
+            compressed += _give_copies(copies, more, more_copies, device, used)
+            files += more
+            copies_there.update(more_copies)
     removed = _remove_orphans(options, copies_there, set(files))
     if index_path:
         write_if_changed(

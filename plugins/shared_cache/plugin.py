@@ -18,14 +18,20 @@ the cache.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from pelican import signals
 
-from portal import build_inputs, file_hashes, locks, pelican_private
+from portal import background, build_inputs, file_hashes, locks, pelican_private
 
 
 def take_cache(pelican) -> None:
+    # Work an earlier build in this process started beside it and never
+    # waited for (it failed first) ends before this one starts; its error
+    # was that build's.
+    with contextlib.suppress(Exception):
+        background.wait()
     locks.hold_cache(pelican.settings.get("CACHE_PATH"))
     # Released after every other plugin's end-of-build work (which writes to
     # the cache too): connected now, after all of them, it runs last.
@@ -37,7 +43,10 @@ def take_cache(pelican) -> None:
 
 
 def release_cache(pelican) -> None:
-    locks.release_cache(pelican.settings.get("CACHE_PATH"))
+    try:
+        background.wait()  # it writes to the cache too
+    finally:
+        locks.release_cache(pelican.settings.get("CACHE_PATH"))
 
 
 def register():

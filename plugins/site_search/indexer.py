@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 
 import pagefind_bin
 
@@ -85,31 +86,61 @@ def build_index(
     a fresh clone with the cache restored), is linked rather than indexed;
     ``hashes`` remembers the pages' content hashes between builds;
     ``pages``: the site's ``parts.html_pages``, if the caller has them."""
+    return plan_index(site, options, workers, state_file, hashes, store, pages)()
+
+
+def plan_index(
+    site: str,
+    options: dict,
+    workers: int = 1,
+    state_file: str | None = None,
+    hashes: FileHashes | None = None,
+    store: str | None = None,
+    pages: list[str] | None = None,
+) -> Callable[[], int]:
+    """``build_index`` in two steps. This one, in the build process, finds
+    the pages and the parts to index again (its workers are processes it
+    forks). The one it returns runs Pagefind and puts the index in place,
+    with no Python work of the build's, so it can run in a thread beside
+    the rest of the build (``portal.background``); it returns the number
+    of pages indexed."""
     bundle = os.path.join(site, options["SITE_SEARCH_BUNDLE"])
     previous = _load(state_file)
     pages, markers = parts.indexed_pages(
         site, os.path.normpath(bundle), hashes, _markers(previous, options), pages
     )
     if len(pages) <= options["SITE_SEARCH_PART_PAGES"]:
-        # A bundle left from an earlier build would keep pages that are gone.
-        shutil.rmtree(bundle, ignore_errors=True)
-        count = _run_pagefind(pagefind_command(site, options), site)
-        manifest = {"main": "", "merge": []}
-        _forget(state_file)
-    else:
-        hashes = hashes or FileHashes(None)
-        count, manifest = _build_in_parts(
-            site,
-            bundle,
-            pages,
-            options,
-            workers,
-            state_file,
-            hashes,
-            store,
-            previous,
-            markers,
-        )
+
+        def index_whole() -> int:
+            # A bundle left from an earlier build would keep pages that are gone.
+            shutil.rmtree(bundle, ignore_errors=True)
+            count = _run_pagefind(pagefind_command(site, options), site)
+            _forget(state_file)
+            _write_manifest(bundle, count, {"main": "", "merge": []})
+            return count
+
+        return index_whole
+    index_parts = _plan_parts(
+        site,
+        bundle,
+        pages,
+        options,
+        workers,
+        state_file,
+        hashes or FileHashes(None),
+        store,
+        previous,
+        markers,
+    )
+
+    def index_in_parts() -> int:
+        _write_manifest(bundle, len(pages), index_parts())
+        return len(pages)
+
+    return index_in_parts
+
+
+def _write_manifest(bundle: str, count: int, manifest: dict) -> None:
     write_if_changed(os.path.join(bundle, parts.PARTS_FILE), json.dumps(manifest))
     logger.info(
         "[site_search] Pagefind indexed %d pages into %s (%d parts)",
@@ -117,10 +148,9 @@ def build_index(
         bundle,
         len(manifest["merge"]) + 1,
     )
-    return count
 
 
-def _build_in_parts(
+def _plan_parts(
     site: str,
     bundle: str,
     pages: list[str],
@@ -131,9 +161,10 @@ def _build_in_parts(
     store: str | None,
     previous: dict | None,
     markers: dict[str, bool],
-) -> tuple[int, dict]:
-    """One Pagefind run for each part that needs it (see ``parts.py``);
-    ``previous`` is the last build's state."""
+) -> Callable[[], dict]:
+    """Which parts to index again (see ``parts.py``; ``previous`` is the
+    last build's state), and the step that runs Pagefind for each of them
+    and returns the bundle's manifest."""
     groups = parts.split(pages, options["SITE_SEARCH_PART_PAGES"])
     folders = [parts.part_folder(index) for index in range(len(groups))]
     code = index_code(options)
@@ -159,45 +190,58 @@ def _build_in_parts(
     indexed = [index for index in range(len(groups)) if index not in kept]
     if store:  # the bundle will hold this build's parts and nothing else
         parts.remove_others(bundle, {*folders, parts.PARTS_FILE})
-    # Staging folders (links to the pages) live beside the output, and go
-    # when indexing ends, whatever happens.
-    scratch = tempfile.mkdtemp(
-        prefix=".site-search-", dir=os.path.dirname(os.path.abspath(site))
-    )
+
+    def index_parts() -> dict:
+        # Staging folders (links to the pages) live beside the output, and
+        # go when indexing ends, whatever happens.
+        scratch = tempfile.mkdtemp(
+            prefix=".site-search-", dir=os.path.dirname(os.path.abspath(site))
+        )
+        try:
+            for index in indexed:
+                staging = os.path.join(scratch, str(index))
+                parts.stage(site, groups[index], staging, vocabulary_html)
+                output = os.path.join(bundle, folders[index])
+                shutil.rmtree(output, ignore_errors=True)
+                if store:
+                    _index_into_store(staging, options, site, store, keys[index])
+                else:
+                    command = pagefind_command(staging, options, output=output)
+                    _run_pagefind(command, site)
+                shutil.rmtree(staging)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        if store:
+            for index, key in enumerate(keys):
+                parts.link_tree(
+                    os.path.join(store, key), os.path.join(bundle, folders[index])
+                )
+            parts.prune(store, set(keys))
+        if state_file:
+            state = parts.state(groups, words, stamps, code, markers)
+            write_atomically(state_file, json.dumps(state))
+        logger.info(
+            "[site_search] %d of %d parts indexed again", len(indexed), len(groups)
+        )
+        return {"main": f"{folders[0]}/", "merge": [f"{f}/" for f in folders[1:]]}
+
+    return index_parts
+
+
+def _index_into_store(
+    staging: str, options: dict, site: str, store: str, key: str
+) -> None:
+    """Index the part staged in ``staging`` into the cache's ``store``.
+    Made inside the store, so that keeping it is a rename on one file
+    system (the cache may sit on another than the output's, e.g. a mounted
+    volume in CI)."""
+    os.makedirs(store, exist_ok=True)
+    made = tempfile.mkdtemp(prefix=parts.MAKING, dir=store)
     try:
-        for index in indexed:
-            staging = os.path.join(scratch, str(index))
-            parts.stage(site, groups[index], staging, vocabulary_html)
-            output = os.path.join(bundle, folders[index])
-            shutil.rmtree(output, ignore_errors=True)
-            if store:
-                # Made inside the store, so that keeping it is a rename on
-                # one file system (the cache may sit on another than the
-                # output's, e.g. a mounted volume in CI).
-                os.makedirs(store, exist_ok=True)
-                made = tempfile.mkdtemp(prefix=parts.MAKING, dir=store)
-                try:
-                    _run_pagefind(pagefind_command(staging, options, output=made), site)
-                    parts.keep(made, os.path.join(store, keys[index]))
-                finally:
-                    shutil.rmtree(made, ignore_errors=True)
-            else:
-                _run_pagefind(pagefind_command(staging, options, output=output), site)
-            shutil.rmtree(staging)
+        _run_pagefind(pagefind_command(staging, options, output=made), site)
+        parts.keep(made, os.path.join(store, key))
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    if store:
-        for index, key in enumerate(keys):
-            parts.link_tree(
-                os.path.join(store, key), os.path.join(bundle, folders[index])
-            )
-        parts.prune(store, set(keys))
-    if state_file:
-        state = parts.state(groups, words, stamps, code, markers)
-        write_atomically(state_file, json.dumps(state))
-    logger.info("[site_search] %d of %d parts indexed again", len(indexed), len(groups))
-    manifest = {"main": f"{folders[0]}/", "merge": [f"{f}/" for f in folders[1:]]}
-    return len(pages), manifest
+        shutil.rmtree(made, ignore_errors=True)
 
 
 def _load(state_file: str | None) -> dict | None:

@@ -10,11 +10,12 @@ import os
 from pelican import signals
 from pelican.generators import Generator
 
+from portal import background
 from portal.file_hashes import FileHashes
 from portal.parallel import workers
 from portal.writing import reuse, write_atomically
 
-from .indexer import build_index, index_code
+from .indexer import index_code, plan_index
 from .parts import PARTS_FILE, html_pages
 from .settings import settings as search_settings
 
@@ -94,14 +95,34 @@ def index_site(pelican):
     # No index is a broken search page: SearchIndexError stops the build.
     parts_state = os.path.join(cache, "site_search.parts.json") if cache else None
     store = os.path.join(cache, PARTS_STORE) if cache else None
-    build_index(
+    index = plan_index(
         output, options, workers(pelican.settings), parts_state, hashes, store, pages
     )
-    hashes.save()
-    if stamp_file:
-        write_atomically(stamp_file, stamp)
+
+    def run_pagefind() -> None:
+        index()
+        hashes.save()
+        if stamp_file:
+            write_atomically(stamp_file, stamp)
+
+    # Pagefind runs for seconds beside the rest of the build; precompress,
+    # the build report and the cache's lock wait for it (portal.background).
+    background.start(bundle, run_pagefind)
+
+
+def wait_for_index(pelican) -> None:
+    background.wait()
+
+
+def _wait_last(pelican) -> None:
+    # Connected as the build starts, after every plugin's own receivers: the
+    # build ends with the index whole, whichever plugins wait for it before
+    # (plugins/shared_cache, precompress, build_report).
+    signals.finalized.disconnect(wait_for_index)
+    signals.finalized.connect(wait_for_index)
 
 
 def register():
     signals.get_generators.connect(get_generators)
+    signals.initialized.connect(_wait_last)
     signals.finalized.connect(index_site)
