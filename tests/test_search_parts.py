@@ -308,7 +308,7 @@ def test_parts_are_kept_in_a_cache_on_another_file_system(tmp_path, monkeypatch)
 
     monkeypatch.setattr(os, "rename", rename_on_one_disk)
     options = settings.settings({"SITE_SEARCH_PART_PAGES": 2})
-    count = indexer.build_index(str(site), options, store=str(store))
+    count = indexer.plan_index(str(site), options, store=str(store))()
     assert count == 3
     assert sorted(p.name for p in (site / "pagefind").glob("part-*")) == [
         "part-1",

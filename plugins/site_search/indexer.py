@@ -68,27 +68,6 @@ def pagefind_command(site: str, options: dict, output: str | None = None) -> lis
     return command
 
 
-def build_index(
-    site: str,
-    options: dict,
-    workers: int = 1,
-    state_file: str | None = None,
-    hashes: FileHashes | None = None,
-    store: str | None = None,
-    pages: list[str] | None = None,
-) -> int:
-    """Index ``site`` (the output folder); the number of pages indexed.
-
-    ``state_file`` (in the cache) lets a rebuild of a site indexed in parts
-    index again only the parts whose pages changed; ``store`` (a folder in
-    the cache) keeps each part's bundle under the key of what it indexed, so
-    a part indexed before, for this output or another (a build made aside,
-    a fresh clone with the cache restored), is linked rather than indexed;
-    ``hashes`` remembers the pages' content hashes between builds;
-    ``pages``: the site's ``parts.html_pages``, if the caller has them."""
-    return plan_index(site, options, workers, state_file, hashes, store, pages)()
-
-
 def plan_index(
     site: str,
     options: dict,
@@ -98,12 +77,20 @@ def plan_index(
     store: str | None = None,
     pages: list[str] | None = None,
 ) -> Callable[[], int]:
-    """``build_index`` in two steps. This one, in the build process, finds
-    the pages and the parts to index again (its workers are processes it
-    forks). The one it returns runs Pagefind and puts the index in place,
-    with no Python work of the build's, so it can run in a thread beside
-    the rest of the build (``portal.background``); it returns the number
-    of pages indexed."""
+    """Index ``site`` (the output folder), in two steps. This one, in the
+    build process, finds the pages and the parts to index again (its
+    workers are processes it forks). The one it returns runs Pagefind and
+    puts the index in place, with no Python work of the build's, so it can
+    run in a thread beside the rest of the build (``portal.background``);
+    it returns the number of pages indexed.
+
+    ``state_file`` (in the cache) lets a rebuild of a site indexed in parts
+    index again only the parts whose pages changed; ``store`` (a folder in
+    the cache) keeps each part's bundle under the key of what it indexed, so
+    a part indexed before, for this output or another (a build made aside,
+    a fresh clone with the cache restored), is linked rather than indexed;
+    ``hashes`` remembers the pages' content hashes between builds;
+    ``pages``: the site's ``parts.html_pages``, if the caller has them."""
     bundle = os.path.join(site, options["SITE_SEARCH_BUNDLE"])
     previous = _load(state_file)
     pages, markers = parts.indexed_pages(
