@@ -59,6 +59,10 @@ def test_browse_settings_are_checked(override, message):
         ({"SITE_SEARCH_LANGUAGE": "English"}, "ISO 639-1"),
         ({"SITE_SEARCH_INDEX": "yes"}, "True or False"),
         ({"SITE_SEARCH_EXCLUDE_SELECTORS": ".a"}, "list of CSS selectors"),
+        (
+            {"SITE_SEARCH_EXCLUDE_SELECTORS": [".player", ".a[["]},
+            r"SITE_SEARCH_EXCLUDE_SELECTORS: '\.a\[\[' is not a CSS selector",
+        ),
     ],
 )
 def test_search_settings_are_checked(override, message):

@@ -3,9 +3,11 @@ Pagefind indexes on a page, and none of what it leaves out."""
 
 from __future__ import annotations
 
+import pytest
 from site_search import settings, vocabulary
 
 from tests.pagefind_index import indexed_pages
+from tests.support import build_site, copy_content
 
 EXCLUDE = tuple(settings.DEFAULTS["SITE_SEARCH_EXCLUDE_SELECTORS"])
 
@@ -71,3 +73,21 @@ def test_every_word_pagefind_indexed_on_the_sample_site_is_known(sample_site):
         assert indexed <= known, (page["url"], sorted(indexed - known)[:10])
         checked += 1
     assert checked >= 10  # the stories and the campaign pages
+
+
+def test_a_selector_that_is_no_css_stops_the_build_before_any_work(tmp_path):
+    content = copy_content(tmp_path / "content")
+    with pytest.raises(ValueError, match=r"'\.a\[\[' is not a CSS selector"):
+        build_site(content, tmp_path / "output", SITE_SEARCH_EXCLUDE_SELECTORS=[".a[["])
+    assert not (tmp_path / "output" / "index.html").exists()
+
+
+def test_an_attribute_named_to_index_is_read_even_when_empty(tmp_path):
+    path = tmp_path / "index.html"
+    path.write_text(
+        "<main data-pagefind-body><p data-pagefind-index-attrs>one</p>"
+        '<img data-pagefind-index-attrs="alt, title" alt="two" title="three">'
+        "</main>",
+        encoding="utf-8",
+    )
+    assert {"one", "two", "three"} <= vocabulary.words_of(str(path))

@@ -114,7 +114,8 @@ def wait_for_index(pelican) -> None:
     background.wait()
 
 
-def _wait_last(pelican) -> None:
+def _start(pelican) -> None:
+    search_settings(pelican.settings)  # a wrong setting stops the build now
     # Connected as the build starts, after every plugin's own receivers: the
     # build ends with the index whole, whichever plugins wait for it before
     # (plugins/shared_cache, precompress, build_report).
@@ -124,5 +125,5 @@ def _wait_last(pelican) -> None:
 
 def register():
     signals.get_generators.connect(get_generators)
-    signals.initialized.connect(_wait_last)
+    signals.initialized.connect(_start)
     signals.finalized.connect(index_site)

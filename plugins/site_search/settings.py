@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
+
 DEFAULTS = {
     # Run Pagefind over the output when the build has finished.
     "SITE_SEARCH_INDEX": True,
@@ -34,6 +36,8 @@ DEFAULTS = {
     ],
 }
 
+# Selectors are parsed against it: a wrong one is found as the build starts.
+_EMPTY_PAGE = LexborHTMLParser("<p></p>")
 _FOLDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*/$")
 
 
@@ -78,4 +82,12 @@ def settings(pelican_settings) -> dict:
             "SITE_SEARCH_EXCLUDE_SELECTORS must be a list of CSS selectors, "
             f"not {selectors!r}"
         )
+    for selector in selectors:
+        try:
+            _EMPTY_PAGE.css(selector)
+        except SelectolaxError:
+            raise ValueError(
+                f"SITE_SEARCH_EXCLUDE_SELECTORS: {selector!r} is not a CSS selector "
+                "- write it as in a style sheet, like '.player' or 'aside .note'"
+            ) from None
     return out

@@ -54,7 +54,8 @@ def words_of(path: str, exclude: tuple[str, ...] = ()) -> set[str]:
     pieces: list[str] = []
     for body in tree.css(f"[{BODY}]"):
         for element in body.css("[data-pagefind-index-attrs]"):
-            for name in element.attributes["data-pagefind-index-attrs"].split(","):
+            names = element.attributes.get("data-pagefind-index-attrs") or ""
+            for name in names.split(","):
                 pieces.append(element.attributes.get(name.strip()) or "")
         pieces.append(body.text(deep=True, separator=_BREAK, strip=False))
     text = _BREAK.join(pieces).lower()
