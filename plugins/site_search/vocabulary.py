@@ -47,8 +47,9 @@ def words_of(path: str, exclude: tuple[str, ...] = ()) -> set[str]:
     the CSS selectors it is told to leave out."""
     with open(path, "rb") as handle:
         tree = LexborHTMLParser(handle.read())
-    # Latest first: an element inside another that is left out goes before
-    # it (destroying the outer one first would free the inner one).
+    # Latest first (``css`` lists them in document order, whatever the
+    # order of the selectors): an element inside another that is left out
+    # goes before it (destroying the outer one first would free the inner).
     for element in reversed(tree.css(", ".join((_LEFT_OUT, *exclude)))):
         element.decompose()
     pieces: list[str] = []
