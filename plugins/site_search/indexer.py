@@ -90,7 +90,7 @@ def plan_index(
     a part indexed before, for this output or another (a build made aside,
     a fresh clone with the cache restored), is linked rather than indexed;
     ``hashes`` remembers the pages' content hashes between builds;
-    ``pages``: the site's ``parts.html_pages``, if the caller has them."""
+    ``pages``: the site's ``portal.site_pages.html_pages``, if known."""
     bundle = os.path.join(site, options["SITE_SEARCH_BUNDLE"])
     previous = _load(state_file)
     pages, markers = parts.indexed_pages(

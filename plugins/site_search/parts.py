@@ -42,12 +42,6 @@ PARTS_FILE = "parts.json"
 MAKING = ".making-"
 
 
-def html_pages(site: str, bundle: str) -> list[str]:
-    """Every HTML page under ``site`` but in the search ``bundle``, as paths
-    relative to ``site``, in a stable order (folders and names sorted)."""
-    return site_pages.html_pages(site, skip=bundle)
-
-
 def indexed_pages(
     site: str,
     bundle: str,
@@ -58,7 +52,7 @@ def indexed_pages(
     """Every HTML page Pagefind would index (it has ``data-pagefind-body``),
     as paths relative to ``site``, in a stable order; and, with ``hashes``,
     whether each page's bytes (by SHA-256) have the marker. ``pages``: the
-    site's ``html_pages``, when the caller has listed them already.
+    site's ``portal.site_pages.html_pages``, when the caller has them.
 
     ``known`` is that answer from the last build: a page whose bytes it
     names is not read again (a rebuild of 10,000 stories read the head of
@@ -67,7 +61,9 @@ def indexed_pages(
     found = []
     markers: dict[str, bool] = {}
     known = known or {}
-    for page in html_pages(site, bundle) if pages is None else pages:
+    if pages is None:
+        pages = site_pages.html_pages(site, skip=bundle)
+    for page in pages:
         path = os.path.join(site, page)
         if hashes is None:
             marked = _has_marker(path)

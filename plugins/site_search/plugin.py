@@ -13,10 +13,11 @@ from pelican.generators import Generator
 from portal import background
 from portal.file_hashes import FileHashes
 from portal.parallel import workers
+from portal.site_pages import html_pages
 from portal.writing import reuse, write_atomically
 
 from .indexer import index_code, plan_index
-from .parts import PARTS_FILE, html_pages
+from .parts import PARTS_FILE
 from .settings import settings as search_settings
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ def index_site(pelican):
     # and kept only if no page changed.
     hashes = FileHashes(os.path.join(cache, HASHES_FILE) if cache else None)
     reuse(bundle)
-    pages = html_pages(output, bundle)
+    pages = html_pages(output, skip=bundle)
     stamp = _pages_stamp(output, pages, hashes, index_code(options))
     if (
         stamp_file
