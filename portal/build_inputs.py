@@ -39,6 +39,7 @@ import shutil
 import subprocess
 import sys
 
+from portal import git_hashes
 from portal.file_hashes import FileHashes
 from portal.writing import write_atomically
 
@@ -198,9 +199,11 @@ def site_key(
     settings, settings_file: str | os.PathLike, extra_args=(), hashes=None
 ) -> str:
     """The key of everything the build of ``settings`` is made from."""
+    cache = settings.get("CACHE_PATH")
     if hashes is None:
-        cache = settings.get("CACHE_PATH")
         hashes = FileHashes(os.path.join(cache, HASHES_FILE) if cache else None)
+    if cache:
+        git_hashes.keep_table(os.path.join(cache, git_hashes.TABLE_FILE))
     trees = [
         (
             _named(root, settings, settings_file),
@@ -220,6 +223,7 @@ def site_key(
         hashes.save()
     except OSError:
         pass  # a read-only cache folder: the files are hashed again next time
+    git_hashes.save_table()
     return key
 
 

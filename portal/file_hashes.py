@@ -9,7 +9,8 @@ ctime. A file whose stat is identical in all four is the file that was
 hashed (ctime cannot be set back by copying tools, and any write changes
 it); anything else is hashed again. The stat is only a memo of the hash,
 never a key: a fresh checkout hashes each file once and then finds every
-entry its content has in the caches.
+entry its content has in the caches. In a git work tree, not even that:
+git knows what its files hold (``portal.git_hashes``).
 
 One rule for racing writes, as git has: a file changed in the same clock
 tick as it was hashed could change again without its stat showing it, so a
@@ -29,6 +30,7 @@ import os
 import threading
 import time
 
+from portal import git_hashes
 from portal.writing import write_atomically
 
 logger = logging.getLogger(__name__)
@@ -159,6 +161,13 @@ class FileHashes:
             known = _known.get(real)
         if known is None or known[0] != memo:
             known = self._from_memo_entry(real, memo, self._loaded.get(real))
+        if known is None:
+            # A fresh clone's file: git may know what it holds.
+            digest = git_hashes.known(real, memo, stat.st_size, _memo)
+            if digest is not None:
+                known = (memo, digest)
+                with _lock:
+                    _known[real] = known
         if known is None and not read:
             return None
         stored = self._loaded.pop(real, None)
@@ -169,6 +178,7 @@ class FileHashes:
             if max(stat.st_mtime_ns, stat.st_ctime_ns) < before - RACY_NS:
                 with _lock:
                     _known[real] = known
+                git_hashes.learn(real, memo, digest)
             else:
                 self._changed = True  # not remembered: it leaves the memo
                 return digest  # changed a moment ago

@@ -8,6 +8,9 @@
   whether to build at all: ``portal.build_inputs``) are taken in
   (``portal.file_hashes.seed``): a fresh clone reads each audio master
   once to hash it, not once there and once in the build.
+- The table of what git's blobs hash to (``portal.git_hashes``) is kept
+  in the cache folder: a fresh clone reads no file some earlier build
+  hashed, and no audio master kept in Git LFS.
 - Pelican's own reader cache is loaded and saved safely
   (``portal.pelican_private.make_reader_cache_safe``): an unreadable entry
   is a miss, never a crash; a write is whole or not at all.
@@ -23,7 +26,14 @@ import os
 
 from pelican import signals
 
-from portal import background, build_inputs, file_hashes, locks, pelican_private
+from portal import (
+    background,
+    build_inputs,
+    file_hashes,
+    git_hashes,
+    locks,
+    pelican_private,
+)
 
 
 def take_cache(pelican) -> None:
@@ -40,11 +50,13 @@ def take_cache(pelican) -> None:
     cache = pelican.settings.get("CACHE_PATH")
     if cache:
         file_hashes.seed(os.path.join(cache, build_inputs.HASHES_FILE))
+        git_hashes.keep_table(os.path.join(cache, git_hashes.TABLE_FILE))
 
 
 def release_cache(pelican) -> None:
     try:
         background.wait()  # it writes to the cache too
+        git_hashes.save_table()
     finally:
         locks.release_cache(pelican.settings.get("CACHE_PATH"))
 
