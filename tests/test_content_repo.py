@@ -9,6 +9,7 @@ as the workflow lays it out (the stories, and the portal in .portal/)."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import pathlib
 import re
@@ -19,7 +20,7 @@ import sys
 import pytest
 import yaml
 
-from portal import checking
+from portal import checking, file_hashes, git_hashes
 from portal.problems import StoryContentError
 from tests.conftest import skip_or_fail
 from tests.stories import write_story
@@ -170,7 +171,16 @@ def test_the_workflow_checks_pull_requests_and_publishes_main():
     for job in (check, publish):
         stories = job["steps"][0]
         assert stories["uses"].startswith("actions/checkout@")
-        assert stories["with"]["lfs"] is True
+        # The audio: the LFS objects kept between runs, then what they lack
+        # fetched (the steps run for real below).
+        listed = step(job, "List the audio the stories need")
+        kept = step(job, "Keep the audio between runs")
+        fetched = step(job, "Get the audio (Git LFS)")
+        assert kept["uses"].startswith("actions/cache@")
+        assert kept["with"]["path"] == ".git/lfs/objects"
+        assert "hashFiles('.lfs-objects')" in kept["with"]["key"]
+        steps = job["steps"]
+        assert steps.index(listed) < steps.index(kept) < steps.index(fetched)
         portal = step(job, "Get the portal's code")
         assert portal["with"]["path"] == ".portal"
         # The build cache (keyed by content inside) and the last published
@@ -235,6 +245,60 @@ def run_step(job: str, name: str, workspace, extra_env: dict):
         text=True,
         check=False,
     )
+
+
+def test_the_workflow_keeps_the_audio_and_fetches_only_what_it_lacks(
+    tmp_path, monkeypatch
+):
+    """The workflow's audio steps, run for real in a checkout without the
+    audio (``actions/checkout`` without ``lfs``): the audio is fetched, git's
+    index vouches for it (a build reads no master to hash it), and a later
+    run with the kept objects restored needs nothing from the LFS server."""
+    if subprocess.run(["git", "lfs", "version"], capture_output=True).returncode:
+        skip_or_fail("Git LFS is not installed")
+    repo = new_repository(tmp_path / "origin")
+    git("lfs", "install", "--local", cwd=repo)
+    content = copy_content(repo / "content")
+    write_story(content, "one-story")
+    git("add", ".", cwd=repo)
+    git("commit", "--quiet", "-m", "A story", cwd=repo)
+    master = "content/stories/one-story/speech.mp3"
+    oid = hashlib.sha256((repo / master).read_bytes()).hexdigest()
+    env = {**os.environ, "GIT_LFS_SKIP_SMUDGE": "1"}
+
+    def checkout(where):
+        git("clone", "--quiet", str(repo), str(where), cwd=tmp_path, env=env)
+        # What the checkout leaves for the next steps: pointers, and git-lfs
+        # set up (the runner's git has it installed globally).
+        git("lfs", "install", "--local", cwd=where)
+        assert (where / master).read_bytes().startswith(b"version https://git-lfs")
+        return where
+
+    first = checkout(tmp_path / "first")
+    for name in ("List the audio the stories need", "Get the audio (Git LFS)"):
+        result = run_step("publish", name, (first, os.environ), {})
+        assert result.returncode == 0, result.stderr
+    assert (first / ".lfs-objects").read_text().split() == [oid]
+    assert (first / master).read_bytes() == (repo / master).read_bytes()
+    assert git("diff-files", "--name-only", cwd=first) == ""
+    # The build's view: the master's SHA-256 without reading it.
+    monkeypatch.setattr(git_hashes, "ASK_AFTER", 0)
+    monkeypatch.setattr(file_hashes, "sha256_of", pytest.fail)
+    git_hashes.forget()
+    try:
+        assert file_hashes.FileHashes(None).sha256(first / master) == oid
+    finally:
+        git_hashes.forget()
+
+    # The next run restores the kept objects: the LFS server is not needed.
+    second = checkout(tmp_path / "second")
+    shutil.copytree(
+        first / ".git/lfs/objects", second / ".git/lfs/objects", dirs_exist_ok=True
+    )
+    shutil.rmtree(repo / ".git/lfs/objects")
+    result = run_step("publish", "Get the audio (Git LFS)", (second, os.environ), {})
+    assert result.returncode == 0, result.stderr
+    assert (second / master).read_bytes() == (first / master).read_bytes()
 
 
 def test_the_check_step_annotates_a_pull_request(workspace):
