@@ -215,9 +215,20 @@ def link_or_copy(source: str, target: str) -> None:
         shutil.copyfile(source, target)
 
 
-def link_into(stored: str, target: str) -> None:
+def link_into(stored: str, target: str, absent: bool = False) -> None:
     """``target`` holds ``stored``'s bytes when this returns; a file already
-    there with those bytes is left alone (it keeps its modification time)."""
+    there with those bytes is left alone (it keeps its modification time).
+    ``absent``: the caller just found no file at ``target`` (a fresh
+    output), so a link is tried first, with no look at what is there."""
+    if absent:
+        try:
+            os.link(stored, target)
+            return
+        except FileNotFoundError:
+            if os.path.isdir(os.path.dirname(target)):
+                raise  # ``stored`` is gone
+        except OSError:
+            pass  # there now, or no hard links here: the careful way below
     try:
         if os.path.samefile(stored, target):
             return

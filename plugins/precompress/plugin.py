@@ -199,36 +199,40 @@ class _Copies:
 
     def in_place(
         self, path: str, there: dict[str, int], device: int
-    ) -> tuple[str, dict[str, int] | None]:
-        """``path``'s hash, and the size of each copy it has if its copies
-        are in place already (as a rebuild leaves almost every file).
-        ``there``: the copies in the output and their inodes (``_walk``);
-        ``device``: the output's file system."""
+    ) -> tuple[str, dict | None, dict[str, int] | None]:
+        """``path``'s hash, its stored copies (``_kept``), and the size of
+        each copy it has if its copies are in place already (as a rebuild
+        leaves almost every file). ``there``: the copies in the output and
+        their inodes (``_walk``); ``device``: the output's file system."""
         sha256 = self.hashes.sha256(path)
         kept = self._kept(sha256)
         if kept is None:
-            return sha256, None
+            return sha256, None, None
         for fmt in self.formats:
             inode = there.get(path + SUFFIXES[fmt])
             if fmt in kept:
                 stored = kept[fmt]
                 if (inode, device) != (stored.st_ino, stored.st_dev):
-                    return sha256, None  # not a link to the stored copy
+                    return sha256, kept, None  # not a link to the stored copy
             elif inode is not None:
-                return sha256, None
+                return sha256, kept, None
         # The index's own entry (the sizes just checked), not a copy of it:
         # one for each of a large site's text files adds up.
-        return sha256, self.index[sha256]
+        return sha256, kept, self.index[sha256]
 
-    def one_file(self, path: str, sha256: str) -> tuple[str, dict[str, int], bool]:
-        """Give ``path`` (whose hash is ``sha256``) its copies: (its hash,
-        the size of each copy it has, whether it was compressed here)."""
-        kept = self._kept(sha256)
+    def one_file(
+        self, path: str, sha256: str, kept: dict | None, there: dict[str, int]
+    ) -> tuple[str, dict[str, int], bool]:
+        """Give ``path`` (whose hash is ``sha256``, whose stored copies
+        ``in_place`` found) its copies: (its hash, the size of each copy it
+        has, whether it was compressed here). ``there``: as for ``in_place``."""
         if kept is not None:
             for fmt in self.formats:
                 copy = path + SUFFIXES[fmt]
                 if fmt in kept:
-                    if not _same_file(copy, kept[fmt]):
+                    if copy not in there:  # none when listed (a fresh output)
+                        link_into(self._blob(sha256, fmt), copy, absent=True)
+                    elif not _same_file(copy, kept[fmt]):
                         link_into(self._blob(sha256, fmt), copy)
                 elif os.path.lexists(copy):
                     os.unlink(copy)
@@ -312,9 +316,9 @@ def _give_copies(
     # task for each of a large site's files cost more than the stats.
     todo = []
     for path in files:
-        sha256, formats = copies.in_place(path, there, device)
+        sha256, kept, formats = copies.in_place(path, there, device)
         if formats is None:
-            todo.append((path, sha256))
+            todo.append((path, sha256, kept, there))
         else:
             used[sha256] = formats
     # zlib and brotli release the GIL while they compress: threads use every

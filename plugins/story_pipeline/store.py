@@ -122,7 +122,7 @@ class OutputStore:
             except FileNotFoundError:
                 there = None
             if there is None or not os.path.samestat(stat, there):
-                link_into(self._file(kept.sha256), target)
+                link_into(self._file(kept.sha256), target, absent=there is None)
                 there = None
             # Linked again by every build: no memo file needs to keep it.
             remember(target, kept.sha256, every_build=True, stat=there)
