@@ -121,8 +121,11 @@ class FileHashes:
     """Content hashes of files, remembered in ``memo_file`` (JSON) between
     builds; with no memo file, within this process only."""
 
-    def __init__(self, memo_file: str | os.PathLike | None):
+    def __init__(self, memo_file: str | os.PathLike | None, outputs: bool = False):
         self.memo_file = os.fspath(memo_file) if memo_file else None
+        # A build's own output: never in git, so git is not asked about it
+        # (hundreds of new pages would have it asked on every edit).
+        self.ask_git = not outputs
         self._used: dict[str, tuple[tuple[int, ...], str]] = {}
         # The memo file's entries not looked up yet. Each is dropped once
         # looked up (then it is in ``_used``): a memo of every file of a
@@ -161,7 +164,7 @@ class FileHashes:
             known = _known.get(real)
         if known is None or known[0] != memo:
             known = self._from_memo_entry(real, memo, self._loaded.get(real))
-        if known is None:
+        if known is None and self.ask_git:
             # A fresh clone's file: git may know what it holds.
             digest = git_hashes.known(real, memo, stat.st_size, _memo)
             if digest is not None:
@@ -178,7 +181,8 @@ class FileHashes:
             if max(stat.st_mtime_ns, stat.st_ctime_ns) < before - RACY_NS:
                 with _lock:
                     _known[real] = known
-                git_hashes.learn(real, memo, digest)
+                if self.ask_git:
+                    git_hashes.learn(real, memo, digest)
             else:
                 self._changed = True  # not remembered: it leaves the memo
                 return digest  # changed a moment ago

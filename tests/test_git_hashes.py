@@ -293,3 +293,17 @@ def test_a_fresh_clone_with_the_cache_restored_reads_no_file_to_hash_it(
         path for path in map(pathlib.Path, opened) if path.is_relative_to(third)
     }
     assert masters_read == {replaced}  # and its new renditions were made
+
+
+def test_git_is_not_asked_about_a_builds_own_output(tmp_path, git_runs, reads):
+    """Output files are never in git (a content repository ignores public/):
+    the hashes precompress and the search take of them do not ask."""
+    work = tmp_path / "work"
+    work.mkdir()
+    git("init", "--quiet", cwd=work)
+    page = work / "public" / "index.html"
+    page.parent.mkdir()
+    page.write_bytes(b"<p>" * git_hashes.LARGE)
+    hashes = file_hashes.FileHashes(None, outputs=True)
+    assert hashes.sha256(page) == sha256(page)
+    assert git_runs == [] and names(reads) == ["index.html"]

@@ -342,7 +342,9 @@ def precompress(pelican) -> None:
     store = os.path.join(cache_path, STORE_FOLDER) if cache_path else None
     if store:
         os.makedirs(store, exist_ok=True)
-    hashes = FileHashes(os.path.join(cache_path, HASHES_FILE) if cache_path else None)
+    hashes = FileHashes(
+        os.path.join(cache_path, HASHES_FILE) if cache_path else None, outputs=True
+    )
     copies = _Copies(options, hashes, store, _load_index(index_path, options))
     # Folders another plugin is still writing (the search's bundle: see
     # portal.background) are done last, once it has finished.

@@ -114,7 +114,7 @@ def plan_index(
         options,
         workers,
         state_file,
-        hashes or FileHashes(None),
+        hashes or FileHashes(None, outputs=True),
         store,
         previous,
         markers,

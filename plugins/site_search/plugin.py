@@ -75,7 +75,9 @@ def index_site(pelican):
     # untouched (unchanged_writes) are not read. A build made aside starts
     # without the index: the one of the output it replaces is linked in,
     # and kept only if no page changed.
-    hashes = FileHashes(os.path.join(cache, HASHES_FILE) if cache else None)
+    hashes = FileHashes(
+        os.path.join(cache, HASHES_FILE) if cache else None, outputs=True
+    )
     reuse(bundle)
     pages = html_pages(output, skip=bundle)
     stamp = _pages_stamp(output, pages, hashes, index_code(options))
