@@ -11,7 +11,9 @@ thousand stories. But git knows what each file of its checkout holds:
 - any other file is a git blob, named by git's hash of its bytes. The
   SHA-256 of each blob once hashed is kept in a table in the cache folder
   (``TABLE_FILE``), by blob: a clone finds there every file an earlier
-  build hashed, at whatever path.
+  build hashed, at whatever path. With the file's size: a checkout that
+  writes a blob's bytes otherwise (line endings converted, a filter) gives
+  another size, and the file is read.
 
 Git's word is taken only for a file it says is unmodified (``git
 diff-files``: the stat its index recorded at checkout, with git's own care
@@ -79,10 +81,11 @@ _lock = threading.Lock()
 
 @dataclasses.dataclass
 class _Table:
-    """blob -> SHA-256 of its bytes, kept in ``path``."""
+    """blob -> (SHA-256, size) of the file it was checked out as, kept in
+    ``path``."""
 
     path: str | None = None
-    blobs: dict[str, str] | None = None  # loaded when git is first asked
+    blobs: dict[str, tuple[str, int]] | None = None  # loaded when git is first asked
     changed: bool = False
 
 
@@ -104,7 +107,9 @@ def save_table() -> None:
         if not (_table.path and _table.changed and _table.blobs is not None):
             return
         in_use = {tracked.blob for tree in _trees.values() for tracked in tree.values()}
-        kept = {blob: sha for blob, sha in _table.blobs.items() if blob in in_use}
+        kept = {
+            blob: list(known) for blob, known in _table.blobs.items() if blob in in_use
+        }
         _table.changed = False
     try:
         write_atomically(_table.path, json.dumps(kept, sort_keys=True))
@@ -135,7 +140,8 @@ def known(real: str, memo: tuple[int, ...], size: int, memo_of) -> str | None:
             return None
         if tracked.sha256 is not None:
             return tracked.sha256
-        return _table.blobs.get(tracked.blob)
+        sha256, checked_out_size = _table.blobs.get(tracked.blob, (None, None))
+        return sha256 if checked_out_size == size else None
 
 
 def learn(real: str, memo: tuple[int, ...], sha256: str) -> None:
@@ -168,8 +174,9 @@ def _learn(tree: dict[str, _Tracked], real: str, memo, sha256: str) -> None:
     tracked = tree.get(real)
     if tracked is None or tracked.memo != memo or tracked.sha256 is not None:
         return
-    if _table.blobs.get(tracked.blob) != sha256:
-        _table.blobs[tracked.blob] = sha256
+    known = (sha256, memo[0])  # the memo's first field is the size
+    if _table.blobs.get(tracked.blob) != known:
+        _table.blobs[tracked.blob] = known
         _table.changed = True
 
 
@@ -185,11 +192,14 @@ def _load_table() -> None:
     except (OSError, ValueError):
         return  # none yet, or unreadable: every file is hashed again
     if isinstance(loaded, dict):
-        _table.blobs = {
-            blob: sha
-            for blob, sha in loaded.items()
-            if isinstance(blob, str) and isinstance(sha, str)
-        }
+        for blob, known in loaded.items():
+            if (
+                isinstance(known, list)
+                and len(known) == 2
+                and isinstance(known[0], str)
+                and isinstance(known[1], int)
+            ):
+                _table.blobs[blob] = (known[0], known[1])
 
 
 def _top(folder: str) -> str | None:

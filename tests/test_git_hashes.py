@@ -132,7 +132,8 @@ def test_a_blob_hashed_once_is_not_read_in_the_next_clone(
     assert names(reads) == ["story.md"]
     git_hashes.save_table()
     blob = git("rev-parse", f"HEAD:{STORY}", cwd=origin).strip()
-    assert json.loads(table.read_text()) == {blob: sha256(first / STORY)}
+    size = (first / STORY).stat().st_size
+    assert json.loads(table.read_text()) == {blob: [sha256(first / STORY), size]}
 
     git_hashes.forget()  # a new process, on a new runner
     git_hashes.keep_table(table)
@@ -145,6 +146,32 @@ def test_a_blob_hashed_once_is_not_read_in_the_next_clone(
     (second / STORY).write_text("---\ntitle: One, again\n---\n", encoding="utf-8")
     assert file_hashes.FileHashes(None).sha256(second / STORY) == sha256(second / STORY)
     assert names(reads) == ["story.md", "story.md"]
+
+
+def test_a_blob_checked_out_as_other_bytes_is_read(
+    origin, tmp_path, reads, ask_git_at_once
+):
+    """The table names a blob's bytes as a checkout wrote them: a checkout
+    that converts line endings writes the same blob as other bytes. (The
+    template keeps story files' endings as they are: a plain text file.)"""
+    (origin / "notes.txt").write_text("one\ntwo\n", encoding="utf-8")
+    git("add", "notes.txt", cwd=origin)
+    git("commit", "--quiet", "-m", "Notes", cwd=origin)
+    table = tmp_path / git_hashes.TABLE_FILE
+    git_hashes.keep_table(table)
+    first = clone(origin, tmp_path / "first")
+    file_hashes.FileHashes(None).sha256(first / "notes.txt")
+    git_hashes.save_table()
+    git_hashes.forget()
+    git_hashes.keep_table(table)
+
+    crlf = tmp_path / "crlf"
+    converting = ("-c", "core.autocrlf=true")
+    git("clone", "--quiet", *converting, str(origin), str(crlf), cwd=tmp_path)
+    assert (crlf / "notes.txt").read_bytes() == b"one\r\ntwo\r\n"
+    hashes = file_hashes.FileHashes(None)
+    assert hashes.sha256(crlf / "notes.txt") == sha256(crlf / "notes.txt")
+    assert names(reads) == ["notes.txt", "notes.txt"]
 
 
 def test_a_master_changed_in_the_work_tree_is_read(
