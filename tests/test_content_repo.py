@@ -63,6 +63,15 @@ def new_repository(folder: pathlib.Path) -> pathlib.Path:
     return folder
 
 
+def lfs_repository(folder: pathlib.Path) -> pathlib.Path:
+    """A new content repository at ``folder`` that stores audio in Git LFS."""
+    if subprocess.run(["git", "lfs", "version"], capture_output=True).returncode:
+        skip_or_fail("Git LFS is not installed")
+    new_repository(folder)
+    git("lfs", "install", "--local", cwd=folder)
+    return folder
+
+
 def test_the_template_stores_every_audio_format_in_lfs(tmp_path):
     repo = new_repository(tmp_path / "repo")
     names = [f"stories/a/conversation.{ext}" for ext in AUDIO_EXTENSIONS]
@@ -91,10 +100,7 @@ def test_this_repository_keeps_its_sample_audio_out_of_lfs():
 @pytest.fixture
 def lfs_clone(tmp_path):
     """A content repository with a story in LFS, cloned without the audio."""
-    if subprocess.run(["git", "lfs", "version"], capture_output=True).returncode:
-        skip_or_fail("Git LFS is not installed")
-    repo = new_repository(tmp_path / "origin")
-    git("lfs", "install", "--local", cwd=repo)
+    repo = lfs_repository(tmp_path / "origin")
     content = copy_content(repo / "content")
     write_story(content, "good-story")
     write_story(content, "lfs-story")
@@ -254,10 +260,7 @@ def test_the_workflow_keeps_the_audio_and_fetches_only_what_it_lacks(
     audio (``actions/checkout`` without ``lfs``): the audio is fetched, git's
     index vouches for it (a build reads no master to hash it), and a later
     run with the kept objects restored needs nothing from the LFS server."""
-    if subprocess.run(["git", "lfs", "version"], capture_output=True).returncode:
-        skip_or_fail("Git LFS is not installed")
-    repo = new_repository(tmp_path / "origin")
-    git("lfs", "install", "--local", cwd=repo)
+    repo = lfs_repository(tmp_path / "origin")
     content = copy_content(repo / "content")
     write_story(content, "one-story")
     git("add", ".", cwd=repo)

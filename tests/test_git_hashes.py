@@ -15,15 +15,13 @@ import json
 import os
 import pathlib
 import shutil
-import subprocess
 import sys
 
 import pytest
 
 from portal import file_hashes, git_hashes
-from tests.conftest import skip_or_fail
 from tests.support import PROJECT_ROOT, build_site, copy_content
-from tests.test_content_repo import git, new_repository
+from tests.test_content_repo import git, lfs_repository
 
 SAMPLE_AUDIO = PROJECT_ROOT / "content/stories/common-ground/conversation.ogg"
 STORY = "content/stories/one/story.md"
@@ -48,10 +46,7 @@ def ask_git_at_once(monkeypatch):
 @pytest.fixture
 def origin(tmp_path) -> pathlib.Path:
     """A content repository whose story's audio is stored in Git LFS."""
-    if subprocess.run(["git", "lfs", "version"], capture_output=True).returncode:
-        skip_or_fail("Git LFS is not installed")
-    repo = new_repository(tmp_path / "origin")
-    git("lfs", "install", "--local", cwd=repo)
+    repo = lfs_repository(tmp_path / "origin")
     (repo / MASTER).parent.mkdir(parents=True)
     shutil.copy(SAMPLE_AUDIO, repo / MASTER)
     (repo / STORY).write_text("---\ntitle: One\n---\n", encoding="utf-8")
@@ -279,10 +274,7 @@ def test_a_fresh_clone_with_the_cache_restored_reads_no_file_to_hash_it(
     the LFS pointers, and in the cache's table of blobs): no file of the
     clone is read to hash it, and no master is opened at all. (The sample's
     recordings are small; a real master is large, and git is asked at once.)"""
-    if subprocess.run(["git", "lfs", "version"], capture_output=True).returncode:
-        skip_or_fail("Git LFS is not installed")
-    repo = new_repository(tmp_path / "origin")
-    git("lfs", "install", "--local", cwd=repo)
+    repo = lfs_repository(tmp_path / "origin")
     copy_content(repo / "content", stories=True)
     git("add", ".", cwd=repo)
     git("commit", "--quiet", "-m", "The stories", cwd=repo)

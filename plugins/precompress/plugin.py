@@ -199,33 +199,37 @@ class _Copies:
 
     def in_place(
         self, path: str, there: dict[str, int], device: int
-    ) -> tuple[str, dict | None, dict[str, int] | None]:
-        """``path``'s hash, its stored copies (``_kept``), and the size of
-        each copy it has if its copies are in place already (as a rebuild
-        leaves almost every file). ``there``: the copies in the output and
-        their inodes (``_walk``); ``device``: the output's file system."""
+    ) -> tuple[str, dict[str, int] | None]:
+        """``path``'s hash, and the size of each copy it has if its copies
+        are in place already (as a rebuild leaves almost every file).
+        ``there``: the copies in the output and their inodes (``_walk``);
+        ``device``: the output's file system."""
         sha256 = self.hashes.sha256(path)
         kept = self._kept(sha256)
         if kept is None:
-            return sha256, None, None
+            return sha256, None
         for fmt in self.formats:
             inode = there.get(path + SUFFIXES[fmt])
             if fmt in kept:
                 stored = kept[fmt]
                 if (inode, device) != (stored.st_ino, stored.st_dev):
-                    return sha256, kept, None  # not a link to the stored copy
+                    return sha256, None  # not a link to the stored copy
             elif inode is not None:
-                return sha256, kept, None
+                return sha256, None
         # The index's own entry (the sizes just checked), not a copy of it:
         # one for each of a large site's text files adds up.
-        return sha256, kept, self.index[sha256]
+        return sha256, self.index[sha256]
 
     def one_file(
-        self, path: str, sha256: str, kept: dict | None, there: dict[str, int]
+        self, path: str, sha256: str, there: dict[str, int]
     ) -> tuple[str, dict[str, int], bool]:
-        """Give ``path`` (whose hash is ``sha256``, whose stored copies
-        ``in_place`` found) its copies: (its hash, the size of each copy it
-        has, whether it was compressed here). ``there``: as for ``in_place``."""
+        """Give ``path`` (whose hash is ``sha256``) its copies: (its hash,
+        the size of each copy it has, whether it was compressed here).
+        ``there``: as for ``in_place``."""
+        # Looked up again here, not kept from ``in_place``: a fresh output's
+        # 130,000 files each holding its copies' stats until its turn came
+        # were 100 MB at 10,000 stories.
+        kept = self._kept(sha256)
         if kept is not None:
             for fmt in self.formats:
                 copy = path + SUFFIXES[fmt]
@@ -316,9 +320,9 @@ def _give_copies(
     # task for each of a large site's files cost more than the stats.
     todo = []
     for path in files:
-        sha256, kept, formats = copies.in_place(path, there, device)
+        sha256, formats = copies.in_place(path, there, device)
         if formats is None:
-            todo.append((path, sha256, kept, there))
+            todo.append((path, sha256, there))
         else:
             used[sha256] = formats
     # zlib and brotli release the GIL while they compress: threads use every
