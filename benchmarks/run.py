@@ -623,7 +623,7 @@ def table(results: list[dict]) -> str:
         "Ours, rebuild (one story edited) | Ours, published aside, nothing changed "
         "| Ours, git clone (audio in Git LFS, cache restored, one story edited) "
         "| Ours, fresh copy (cache restored, one "
-        "story edited) | Ours, fresh clone (cache and last site restored, one story "
+        "story edited) | Ours, fresh copy (cache and last site restored, one story "
         "edited) | Bare Pelican | Hugo |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
