@@ -382,6 +382,27 @@ def _restored_cache_file(source: str, target: str) -> None:
         shutil.copyfile(source, target)
 
 
+def put_back_originals(root: pathlib.Path, out: pathlib.Path) -> list[str]:
+    """Undo a run stopped during the clone rows: they set the corpus, our
+    output and our cache aside (``*.kept``) and put a clone, maybe half
+    made, in their place (and a git repository beside the corpus). The
+    originals go back; the names of those put back."""
+    put_back = []
+    for path in (root / "ours", out / "ours-cache", out / "ours"):
+        aside = path.with_name(path.name + ".kept")
+        if aside.exists():
+            shutil.rmtree(path, ignore_errors=True)
+            aside.rename(path)
+            put_back.append(path.name)
+    for leftover in (
+        root / "ours.git",
+        root / "ours.git.making",
+        out / "ours-previous",
+    ):
+        shutil.rmtree(leftover, ignore_errors=True)
+    return put_back
+
+
 def run_one(
     count: int,
     workdir: pathlib.Path,
@@ -394,6 +415,7 @@ def run_one(
     """Every build for ``count`` stories; ``save`` is given the results so
     far after each build (a long run stopped early keeps what it measured)."""
     root = workdir / f"corpus-{count}"
+    put_back_originals(root, workdir / f"out-{count}")
     print(f"\n== {count} stories: writing the corpus in {root}", flush=True)
     started = time.perf_counter()
     info = corpus.write_corpus(root, count, audio)
