@@ -322,7 +322,7 @@ def _give_copies(
     for path in files:
         sha256, formats = copies.in_place(path, there, device)
         if formats is None:
-            todo.append((path, sha256, there))
+            todo.append((path, sha256))
         else:
             used[sha256] = formats
     # zlib and brotli release the GIL while they compress: threads use every
@@ -330,7 +330,9 @@ def _give_copies(
     compressed = 0
     workers = min(4, os.cpu_count() or 1)
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        for sha256, formats, did in pool.map(lambda job: copies.one_file(*job), todo):
+        for sha256, formats, did in pool.map(
+            lambda job: copies.one_file(*job, there), todo
+        ):
             used[sha256] = formats
             compressed += did
     return compressed
