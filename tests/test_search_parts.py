@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 
 import pytest
 from site_search import indexer, parts, settings
@@ -53,11 +54,15 @@ def test_the_index_is_written_in_parts_of_at_most_the_setting(parted_site):
     bundle = parted_site / "pagefind"
     manifest = json.loads((bundle / "parts.json").read_text())
     parts = [manifest["main"], *manifest["merge"]]
-    assert parts == [f"part-{n}/" for n in range(1, len(parts) + 1)]
+    # Each part's folder is named by what it indexed (a kept part keeps its
+    # place); none is behind in a first build.
+    assert all(re.fullmatch(r"part-[0-9a-f]{16}/", part) for part in parts)
+    assert sorted(p.name + "/" for p in bundle.iterdir() if p.is_dir()) == sorted(parts)
+    assert "behind" not in manifest and "words" not in manifest
     assert len(parts) >= 6
     pages = indexed_pages(parted_site)
     real = [p for p in pages if p["url"] != "/_site-search-vocabulary/"]
-    assert len(real) > PER_PART * (len(parts) - 1)  # stories and campaign pages
+    assert len(real) >= len(parts)  # stories and campaign pages
     for folder in parts:
         fragments = list((bundle / folder / "fragment").glob("*.pf_fragment"))
         # Each part: its pages and the hidden vocabulary page.
@@ -126,6 +131,10 @@ def test_counts_and_filters_match_a_single_index(page, parted_server, site_serve
     assert result_count(page) == 3
 
 
+def _manifest(output) -> dict:
+    return json.loads((output / "pagefind" / "parts.json").read_text())
+
+
 def _part_dates(output) -> dict[str, int]:
     bundle = output / "pagefind"
     return {
@@ -165,7 +174,9 @@ def test_a_rebuild_indexes_again_only_the_parts_that_changed(tmp_path):
     # Which pages' bytes carry the marker, kept for the next build: every
     # indexed page's among them.
     state = json.loads((cache / "site_search.parts.json").read_text())
-    assert sum(state["markers"].values()) == sum(map(len, state["groups"]))
+    assert sum(state["markers"].values()) == sum(
+        len(part["pages"]) for part in state["parts"]
+    )
 
     # Nothing changed: no part is indexed again.
     _build(content, output, cache)
@@ -180,7 +191,7 @@ def test_a_rebuild_indexes_again_only_the_parts_that_changed(tmp_path):
 
     # Settings that shape the index changed: every part is indexed again.
     _build(content, output, cache, SITE_SEARCH_EXCLUDE_SELECTORS=[".no-such-thing"])
-    assert all(date != first[name] for name, date in _part_dates(output).items())
+    assert not set(_part_dates(output)) & set(first)
     _build(content, output, cache)
     first = _part_dates(output)
 
@@ -200,8 +211,9 @@ def test_a_rebuild_indexes_again_only_the_parts_that_changed(tmp_path):
     before = _files_changed_at(output)
     _build(content, output, cache)
     second = _part_dates(output)
-    again = sorted(name for name in first if second[name] != first[name])
-    assert len(again) == 1, again
+    again = sorted(set(second) - set(first))
+    assert len(again) == 1 and len(second) == len(first), again
+    assert all(second[name] == first[name] for name in set(first) & set(second))
     # Indexing touched no file it did not write: the other parts' files
     # are not linked again, nor the pages staged for Pagefind (either would
     # change their ctime, and every content hash remembered for them).
@@ -218,21 +230,38 @@ def test_a_rebuild_indexes_again_only_the_parts_that_changed(tmp_path):
     home = indexed_pages(output, bundle=f"pagefind/{again[0]}")
     assert "/stories/common-ground/" in {p["url"] for p in home}
     assert sentence in json.dumps(home).lower()
+    assert "behind" not in _manifest(output)
 
-    # A word the site never had: every part must learn it, so all are
-    # indexed again, and it finds its story alone.
+    # A word the site never had: only its story's part is indexed again.
+    # The others keep the vocabulary they had and are listed as behind,
+    # with how many words they know; the whole vocabulary is an index of
+    # its own, for the search page (test_parts_behind_search_as_one_index).
     story.write_text(
         story.read_text(encoding="utf-8") + "\nThey found a zeppelin.\n",
         encoding="utf-8",
     )
     _build(content, output, cache)
     third = _part_dates(output)
-    assert all(third[name] != second[name] for name in first)
+    again = sorted(set(third) - set(second))
+    assert len(again) == 1 and len(third) == len(second), again
+    manifest = _manifest(output)
+    assert manifest["main"] == f"{again[0]}/"
+    total = len(known) + 1
+    assert manifest["behind"] == {
+        f"{name}/": total - 1 for name in third if name != again[0]
+    }
+    words = indexed_pages(output, bundle=manifest["words"].join(["pagefind/", ""]))
+    assert [p["word_count"] for p in words] == [total]
+    assert words[0]["content"].split()[-1].rstrip(".") == "zeppelin"
     vocabulary = [
         p for p in indexed_pages(output) if p["url"] == "/_site-search-vocabulary/"
     ]
-    assert len(vocabulary) == len(first)
-    assert all("zeppelin" in p["content"] for p in vocabulary)
+    assert sum("zeppelin" in p["content"] for p in vocabulary) == 2  # part, words
+
+    # Nothing changed again: the parts behind stay as they are.
+    _build(content, output, cache)
+    assert _part_dates(output) == third
+    assert _manifest(output) == manifest
 
     # A fresh output with the cache folder restored (a build made aside, a
     # fresh clone in the publish workflow): every part comes from the cache.
@@ -250,10 +279,71 @@ def test_a_rebuild_indexes_again_only_the_parts_that_changed(tmp_path):
     again = tmp_path / "again"
     _build(content, again, cache)
     entries = [
-        json.loads(p.read_text()) for p in again.glob("pagefind/*/pagefind-entry.json")
+        json.loads(p.read_text())
+        for p in again.glob("pagefind/part-*/pagefind-entry.json")
     ]
     assert len(entries) == len(third)
     assert all(json.loads(p.read_text()) for p in store.glob("*/pagefind-entry.json"))
+
+
+@pytest.fixture(scope="module")
+def grown_servers(tmp_path_factory):
+    """The parted sample site after one story gained a word the site never
+    had ("thermostat", whose stem starts with that of "thermos", a word of
+    another story): indexed in parts, most of them behind; and the same
+    content in one index, to compare with."""
+    base = tmp_path_factory.mktemp("grown")
+    content = copy_content(base / "content", stories=True)
+    output, cache = base / "output", base / "cache"
+    _build(content, output, cache)
+    story = content / "stories" / "common-ground" / "story.md"
+    story.write_text(
+        story.read_text(encoding="utf-8")
+        + "\nThey argued about the thermostat, then agreed.\n",
+        encoding="utf-8",
+    )
+    _build(content, output, cache)
+    single = build_site(content, base / "single", cache_dir=cache, PRECOMPRESS=False)
+    with devserver.running(output) as parted, devserver.running(single) as one:
+        yield output, parted, one
+
+
+def _found(page, base: str, words: str) -> tuple[int, list[str]]:
+    """How many results, and which when they fit on the first page (parts
+    rank a little differently from one index: each scores its own pages)."""
+    results = search(page, base, words)
+    links = [r.query_selector(".search-result__title a") for r in results]
+    count = result_count(page)
+    shown = sorted(link.get_attribute("href") for link in links)
+    return count, shown if count <= len(shown) else []
+
+
+def test_parts_behind_search_as_one_index(page, grown_servers):
+    output, parted, single = grown_servers
+    manifest = _manifest(output)
+    # The story with "thermos" is in a part that is behind: it was not
+    # indexed again, and never learned "thermostat".
+    behind = [
+        name
+        for name in manifest["behind"]
+        if "/stories/i-try-to-not-bring-up-politics/"
+        in {p["url"] for p in indexed_pages(output, f"pagefind/{name}")}
+    ]
+    assert behind, "the thermos story's part was indexed again"
+    # Left alone, that part falls back from "thermostat" to "thermo" and
+    # finds the thermos story; the search page leaves its answer out.
+    for words in ("thermostat", "thermost", "Thermostat agreed"):
+        assert _found(page, parted, words) == _found(page, single, words)
+        assert _found(page, parted, words)[0] == 1, words
+    # A term that also finds words the part knows is answered by it.
+    for words in ("thermos", "therm", "family", "the", "elk hunting"):
+        assert _found(page, parted, words) == _found(page, single, words), words
+    assert _found(page, parted, "thermos")[0] == 2
+    # Filters and their counts too.
+    search(page, parted, "thermostat")
+    page.wait_for_selector("input[name=topic][value=guns]")
+    count = page.text_content("input[name=topic][value=guns] ~ .search-filter__count")
+    assert count == "1"
 
 
 def test_pages_seen_before_are_not_read_again_for_the_marker(tmp_path, monkeypatch):
@@ -310,12 +400,11 @@ def test_parts_are_kept_in_a_cache_on_another_file_system(tmp_path, monkeypatch)
     options = settings.settings({"SITE_SEARCH_PART_PAGES": 2})
     count = indexer.plan_index(str(site), options, store=str(store))()
     assert count == 3
-    assert sorted(p.name for p in (site / "pagefind").glob("part-*")) == [
-        "part-1",
-        "part-2",
-    ]
+    pages = [f"story-{number}/index.html" for number in range(3)]
+    made = len(parts.split(pages, 2))
+    assert len(list((site / "pagefind").glob("part-*"))) == made >= 2
     # Only the kept parts (and their file lists) are left in the store.
-    assert sorted(p.suffix for p in store.iterdir()) == ["", "", ".json", ".json"]
+    assert sorted(p.suffix for p in store.iterdir()) == [""] * made + [".json"] * made
 
 
 def test_a_part_in_place_with_its_compressed_copies_is_not_linked_again(tmp_path):
@@ -339,3 +428,28 @@ def test_a_part_in_place_with_its_compressed_copies_is_not_linked_again(tmp_path
     assert (target / "fragment" / "a.pf_fragment").samefile(
         stored / "fragment" / "a.pf_fragment"
     )
+
+
+def test_a_page_added_or_removed_changes_its_own_part_not_the_ones_after():
+    pages = [f"stories/conversation-{number:05}/index.html" for number in range(5000)]
+    groups = parts.split(pages, 500)
+    assert all(len(group) <= 500 for group in groups)
+    assert [page for group in groups for page in group] == pages
+    assert 10 < len(groups) < 17  # about three quarters full on average
+    for added in ("stories/a-new-story/index.html", "stories/conversation-02500a/x"):
+        grown = parts.split(sorted([*pages, added]), 500)
+        assert len({*map(tuple, grown)} - {*map(tuple, groups)}) <= 2
+    shrunk = parts.split(pages[:1234] + pages[1235:], 500)
+    assert len({*map(tuple, shrunk)} - {*map(tuple, groups)}) <= 2
+    assert parts.split(pages, 500) == groups  # the same pages, the same parts
+
+
+def test_parts_behind_catch_up_past_the_most_vocabularies_kept():
+    total = 100
+    # Five vocabularies of the past: the parts of the two held by the
+    # fewest parts catch up.
+    known = [10, 10, 10, 20, 20, 30, 40, 40, 50, 100]
+    assert parts._catching_up(known, total) == [5, 8]
+    # None up to date (the search page loads one first): the fewest catch up.
+    assert parts._catching_up([10, 10, 20], total) == [2]
+    assert parts._catching_up([100, 10], total) == []

@@ -153,30 +153,34 @@ def _plan_parts(
     last build's state), and the step that runs Pagefind for each of them
     and returns the bundle's manifest."""
     groups = parts.split(pages, options["SITE_SEARCH_PART_PAGES"])
-    folders = [parts.part_folder(index) for index in range(len(groups))]
     code = index_code(options)
     exclude = tuple(options["SITE_SEARCH_EXCLUDE_SELECTORS"])
-    redo, words = parts.plan(site, groups, previous, workers, hashes, code, exclude)
+    made = parts.plan(site, groups, previous, workers, hashes, code, exclude)
     _forget(state_file)  # until every part is written again
-    vocabulary_html = vocabulary.page(words)
     stamps = parts.stamps(site, pages, hashes)
-    keys = [parts.part_key(code, vocabulary_html, group, stamps) for group in groups]
+    every_word = vocabulary.page(made.words)
+
+    def key_of(index: int) -> str:
+        known = vocabulary.page(made.words[: made.known[index]])
+        return parts.part_key(code, known, groups[index], stamps)
+
+    keys = [key_of(index) for index in range(len(groups))]
+    words_key = parts.part_key(code, every_word, [], {})
     if store:  # the parts the cache holds, for this output or another
-        kept = [
+        kept = {
             index
             for index, key in enumerate(keys)
             if parts.is_kept(os.path.join(store, key))
-        ]
+        }
     else:  # no cache: the parts of the output in place, if they hold
-        kept = [
+        kept = {
             index
-            for index in range(len(groups))
-            if index not in redo
-            and os.path.isfile(os.path.join(bundle, folders[index], "pagefind.js"))
-        ]
-    indexed = [index for index in range(len(groups)) if index not in kept]
-    if store:  # the bundle will hold this build's parts and nothing else
-        parts.remove_others(bundle, {*folders, parts.PARTS_FILE})
+            for index, key in enumerate(keys)
+            if index not in made.redo
+            and os.path.isfile(
+                os.path.join(bundle, parts.part_folder(key), "pagefind.js")
+            )
+        }
 
     def index_parts() -> dict:
         # Staging folders (links to the pages) live beside the output, and
@@ -185,32 +189,78 @@ def _plan_parts(
             prefix=".site-search-", dir=os.path.dirname(os.path.abspath(site))
         )
         try:
+            behind = made.behind()
+            if behind:
+                # The whole vocabulary as an index of its own, for the
+                # search page to tell which parts are behind for a term.
+                if not _is_made(words_key, parts.words_folder(words_key)):
+                    _index_part(scratch, site, [], every_word, words_key)
+                if _word_count(bundle, words_key) != len(made.words):
+                    # Pagefind did not read the hidden page a word a
+                    # place: the search page could not tell; all catch up.
+                    logger.warning(
+                        "[site_search] the vocabulary's words are not one a "
+                        "place in Pagefind's index: every part is indexed again"
+                    )
+                    made.known[:] = [len(made.words)] * len(groups)
+                    for index in behind:
+                        keys[index] = key_of(index)
+                        kept.discard(index)
+                    behind = {}
+            indexed = [index for index in range(len(groups)) if index not in kept]
             for index in indexed:
-                staging = os.path.join(scratch, str(index))
-                parts.stage(site, groups[index], staging, vocabulary_html)
-                output = os.path.join(bundle, folders[index])
-                shutil.rmtree(output, ignore_errors=True)
-                if store:
-                    _index_into_store(staging, options, site, store, keys[index])
-                else:
-                    command = pagefind_command(staging, options, output=output)
-                    _run_pagefind(command, site)
-                shutil.rmtree(staging)
+                html = vocabulary.page(made.words[: made.known[index]])
+                _index_part(scratch, site, groups[index], html, keys[index])
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        if store:
-            for index, key in enumerate(keys):
+        folders = [parts.part_folder(key) for key in keys]
+        words_folder = parts.words_folder(words_key) if behind else None
+        used = {*folders, parts.PARTS_FILE, *([words_folder] if behind else [])}
+        if store:  # the bundle holds this build's parts and nothing else
+            parts.remove_others(bundle, used)
+            for key, folder in zip(keys, folders, strict=True):
+                parts.link_tree(os.path.join(store, key), os.path.join(bundle, folder))
+            if behind:
                 parts.link_tree(
-                    os.path.join(store, key), os.path.join(bundle, folders[index])
+                    os.path.join(store, words_key), os.path.join(bundle, words_folder)
                 )
-            parts.prune(store, set(keys))
+            parts.prune(store, {*keys, *([words_key] if behind else [])})
+        else:
+            parts.remove_others(bundle, used)
         if state_file:
-            state = parts.state(groups, words, stamps, code, markers)
+            state = parts.state(groups, made, stamps, code, markers)
             write_atomically(state_file, json.dumps(state))
         logger.info(
             "[site_search] %d of %d parts indexed again", len(indexed), len(groups)
         )
-        return {"main": f"{folders[0]}/", "merge": [f"{f}/" for f in folders[1:]]}
+        return parts.manifest(folders, made, words_folder)
+
+    def _index_part(scratch, site, group, html, key) -> None:
+        staging = tempfile.mkdtemp(dir=scratch)
+        parts.stage(site, group, staging, html)
+        if store:
+            _index_into_store(staging, options, site, store, key)
+        else:
+            output = os.path.join(
+                bundle,
+                parts.part_folder(key) if group else parts.words_folder(key),
+            )
+            shutil.rmtree(output, ignore_errors=True)
+            _run_pagefind(pagefind_command(staging, options, output=output), site)
+        shutil.rmtree(staging)
+
+    def _is_made(key: str, folder: str) -> bool:
+        if store:
+            return parts.is_kept(os.path.join(store, key))
+        return os.path.isfile(os.path.join(bundle, folder, "pagefind.js"))
+
+    def _word_count(bundle_folder: str, key: str) -> int:
+        folder = (
+            os.path.join(store, key)
+            if store
+            else os.path.join(bundle_folder, parts.words_folder(key))
+        )
+        return parts.word_count(folder)
 
     return index_parts
 
@@ -239,9 +289,16 @@ def _load(state_file: str | None) -> dict | None:
             state = json.load(handle)
     except (OSError, ValueError):
         return None  # unreadable: every part is indexed again
-    shapes = {"groups": list, "stamps": dict, "vocabulary": list}
+    shapes = {"parts": list, "stamps": dict, "words": list}
     if not isinstance(state, dict) or not all(
         isinstance(state.get(key), kind) for key, kind in shapes.items()
+    ):
+        return None
+    if not all(
+        isinstance(part, dict)
+        and isinstance(part.get("pages"), list)
+        and isinstance(part.get("known"), int)
+        for part in state["parts"]
     ):
         return None
     return state

@@ -3,27 +3,44 @@
 Pagefind holds everything it indexes in memory until it writes the index:
 about 1 MB for every story page (each carries its 7,000-word transcript),
 10.6 GB measured at 10,000 stories (benchmarks/README.md). Past
-``SITE_SEARCH_PART_PAGES`` indexed pages, the pages are indexed in even
-parts of at most that many, one Pagefind run a part. Each part is a bundle
-of its own (``pagefind/part-1/``, ``part-2/``...), ``pagefind/parts.json``
-names the main one and the others, and the search page merges them in the
-browser (Pagefind's ``mergeIndex``). A rebuild runs Pagefind again only for
-the parts whose pages' bytes changed (``plan``), unless a change brings a word the
-site did not have (every part's vocabulary page must then know it) or moves
-pages between parts.
+``SITE_SEARCH_PART_PAGES`` indexed pages, the pages are indexed in parts
+of at most that many (``split``), one Pagefind run a part. Each part is a
+bundle of its own (``pagefind/part-<key>/``, named by what it indexed),
+``pagefind/parts.json`` names the main one and the others, and the search
+page merges them in the browser (Pagefind's ``mergeIndex``). A rebuild
+runs Pagefind again only for the parts whose pages changed (``plan``).
 
 One difference between one index and several has to be undone. When a word
 searched for is missing from an index, Pagefind falls back to the longest
 word it has that starts the search term ("thermos" finds "the"), so a part
 without the word would return loose matches a single index never shows.
-Every part therefore also indexes one hidden page holding the whole site's
+Every part therefore also indexes one hidden page holding the site's
 vocabulary: each part then knows every word, and falls back only where one
 index would. That page carries the filter ``kind: vocabulary``, which the
-search page always excludes (``vocabulary.FILTER``)."""
+search page always excludes (``vocabulary.FILTER``).
+
+A new story brings new words (names, places). Teaching them to every part
+would index the whole site again (two minutes at 10,000 stories) to
+publish one story. Instead the vocabulary only grows, new words at its
+end, and a part not indexed again keeps the hidden page it had: it knows
+the first N words. The search page learns from ``parts.json`` which parts
+are behind and how many words they know, and loads the whole vocabulary
+as an index of its own (``words-<key>/``: the hidden page alone). For each
+term searched it asks that index which words the term finds (Pagefind
+gives their positions on the page, one a word): if every one is past a
+part's N, the term matches only words that part has never seen, so the
+part has no page for it, and its results (loose matches) are left out
+(a filter ``words: N`` each such part carries, ``mergeFilter``). A term
+that also finds words the part knows finds the same ones in it as in one
+index. Parts behind catch up when their pages change, or when more than
+``MOST_BEHIND`` vocabularies are in use."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import glob
+import gzip
 import hashlib
 import json
 import os
@@ -91,15 +108,65 @@ def _has_marker(path: str, chunk: int = 65536) -> bool:
 
 
 def split(pages: list[str], per_part: int) -> list[list[str]]:
-    """``pages`` in consecutive parts of at most ``per_part``, as even as can be."""
-    count = -(-len(pages) // per_part)
-    size = -(-len(pages) // count) if count else 0
-    return [pages[start : start + size] for start in range(0, len(pages), size or 1)]
+    """``pages`` (in path order) in consecutive parts of at most ``per_part``.
+
+    Where a part ends is chosen by the pages themselves (content-defined
+    chunking, as rsync and backup tools cut files): after a page whose
+    path hashes to a multiple of ``spread``, once the part has ``least``
+    pages, or at ``per_part``. A story added or removed then changes its
+    own part (and rarely the next), not every part after it, as even parts
+    counted from the start would: each moved page made a part be indexed
+    again. Parts average about three quarters of ``per_part``."""
+    least = max(1, per_part * 3 // 5)
+    spread = max(2, per_part // 5)
+    groups: list[list[str]] = []
+    current: list[str] = []
+    for page in pages:
+        current.append(page)
+        if len(current) >= per_part or (
+            len(current) >= least and _cuts_after(page, spread)
+        ):
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _cuts_after(page: str, spread: int) -> bool:
+    digest = hashlib.blake2b(page.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % spread == 0
 
 
 def stamps(site: str, pages: list[str], hashes: FileHashes) -> dict[str, str]:
     """Each page's content hash (SHA-256 of its bytes)."""
     return {page: hashes.sha256(os.path.join(site, page)) for page in pages}
+
+
+@dataclasses.dataclass
+class Plan:
+    """What a build indexes: ``redo``, the parts (0-based) Pagefind runs
+    for; ``words``, the site's vocabulary in the order its hidden page
+    lists it; ``known``, for each part, how many of those words (the first
+    ones) its hidden page holds. A part indexed before new words came holds
+    fewer than all: it is "behind" (see the module's docstring)."""
+
+    redo: list[int]
+    words: list[str]
+    known: list[int]
+
+    def behind(self) -> dict[int, int]:
+        """The parts behind, and how many words each knows."""
+        return {
+            index: known
+            for index, known in enumerate(self.known)
+            if known < len(self.words)
+        }
+
+
+# At most this many vocabularies of the past are still searched (each is a
+# filter the search page may exclude); parts behind older ones catch up.
+MOST_BEHIND = 3
 
 
 def plan(
@@ -110,25 +177,54 @@ def plan(
     hashes: FileHashes,
     code: str,
     exclude: tuple[str, ...] = (),
-) -> tuple[list[int], set[str]]:
-    """Which parts (0-based) to index, and the vocabulary they must hold.
+) -> Plan:
+    """Which parts to index, and the vocabulary each must hold.
 
     ``previous`` is the state the last indexing saved (``state``): the code
-    and settings it indexed with, its parts, page hashes and vocabulary. Its
-    parts stay valid when they were made by the same ``code`` (see
-    ``indexer.index_code``), the pages fall into the same parts and the
-    changed pages bring no new word (the old vocabulary, a superset of the
-    words on the pages, still holds). ``exclude``: the CSS selectors
-    Pagefind leaves out (``vocabulary.words_of``)."""
+    and settings it indexed with, its parts, page hashes and vocabulary. A
+    part stays valid when it was made by the same ``code`` (see
+    ``indexer.index_code``) and holds the same pages with the same bytes.
+    Words the changed pages bring are added at the end of the vocabulary:
+    the parts indexed now hold all of it, the parts kept hold what they
+    held. ``exclude``: the CSS selectors Pagefind leaves out
+    (``vocabulary.words_of``)."""
     pages = [page for group in groups for page in group]
     current = stamps(site, pages, hashes)
-    if previous and previous.get("code") == code and previous.get("groups") == groups:
-        known = set(previous["vocabulary"])
-        changed = {p for p in pages if previous["stamps"].get(p) != current[p]}
-        if _words(site, sorted(changed), exclude, workers) <= known:
-            redo = [i for i, group in enumerate(groups) if changed & set(group)]
-            return redo, known
-    return list(range(len(groups))), _words(site, pages, exclude, workers)
+    if not previous or previous.get("code") != code:
+        words = sorted(_words(site, pages, exclude, workers))
+        return Plan(list(range(len(groups))), words, [len(words)] * len(groups))
+    words = list(previous["words"])
+    changed = {page for page in pages if previous["stamps"].get(page) != current[page]}
+    words += sorted(_words(site, sorted(changed), exclude, workers) - set(words))
+    held = {tuple(part["pages"]): part["known"] for part in previous["parts"]}
+    known = [
+        len(words) if changed & set(group) else held.get(tuple(group), len(words))
+        for group in groups
+    ]
+    redo = [
+        index
+        for index, group in enumerate(groups)
+        if changed & set(group) or tuple(group) not in held
+    ]
+    for index in _catching_up(known, len(words)):
+        known[index] = len(words)
+        redo.append(index)
+    return Plan(sorted(redo), words, known)
+
+
+def _catching_up(known: list[int], total: int) -> list[int]:
+    """Parts to index again with the whole vocabulary: those behind past
+    the ``MOST_BEHIND`` vocabularies most parts hold, and one part when
+    none is up to date (the search page loads an up-to-date part first)."""
+    behind: dict[int, list[int]] = {}
+    for index, count in enumerate(known):
+        if count < total:
+            behind.setdefault(count, []).append(index)
+    ranked = sorted(behind.values(), key=lambda indices: (-len(indices), indices))
+    catching = [index for indices in ranked[MOST_BEHIND:] for index in indices]
+    if total not in known and not catching:
+        catching.append(min(ranked, key=len)[0])
+    return sorted(catching)
 
 
 def _words(site, pages, exclude, workers) -> set[str]:
@@ -138,19 +234,23 @@ def _words(site, pages, exclude, workers) -> set[str]:
 
 def state(
     groups: list[list[str]],
-    words: set[str],
+    made: Plan,
     stamps: dict[str, str],
     code: str,
     markers: dict[str, bool] | None = None,
 ) -> dict:
-    """What the next build reads back: the code, the parts, each page's
-    hash (``stamps``) and the vocabulary (for ``plan``), and which pages'
-    bytes have the marker (for ``indexed_pages``)."""
+    """What the next build reads back: the code, the parts and how much of
+    the vocabulary each holds, each page's hash (``stamps``) and the
+    vocabulary in its order (for ``plan``), and which pages' bytes have the
+    marker (for ``indexed_pages``)."""
     return {
         "code": code,
-        "groups": groups,
+        "parts": [
+            {"pages": group, "known": known}
+            for group, known in zip(groups, made.known, strict=True)
+        ],
         "stamps": stamps,
-        "vocabulary": sorted(words),
+        "words": made.words,
         "markers": markers or {},
     }
 
@@ -299,6 +399,40 @@ def _remove_entries(folder: str, kept) -> None:
                 os.unlink(entry.path)
 
 
-def part_folder(index: int) -> str:
-    """The folder of part ``index`` (0-based) inside the bundle."""
-    return f"part-{index + 1}"
+def part_folder(key: str) -> str:
+    """The folder of the part made under ``key`` inside the bundle: named by
+    what it indexed, so a part kept keeps its place (and its links)."""
+    return f"part-{key[:16]}"
+
+
+def words_folder(key: str) -> str:
+    """The folder of the index of the whole vocabulary (its hidden page)."""
+    return f"words-{key[:16]}"
+
+
+def word_count(folder: str) -> int:
+    """How many words Pagefind counted on the one page of the bundle in
+    ``folder`` (its fragment: gzipped JSON after a signature)."""
+    fragments = glob.glob(os.path.join(folder, "fragment", "*.pf_fragment"))
+    if len(fragments) != 1:
+        return -1
+    with open(fragments[0], "rb") as handle:
+        data = gzip.decompress(handle.read())
+    return json.loads(data[data.index(b"{") :]).get("word_count", -1)
+
+
+def manifest(folders: list[str], made: Plan, words: str | None) -> dict:
+    """``parts.json``: the part the search page loads (one up to date), the
+    ones it merges, and for the parts behind, how many words each knows and
+    the index of the whole vocabulary (``words``)."""
+    total = len(made.words)
+    main = next(i for i, known in enumerate(made.known) if known == total)
+    found = {
+        "main": f"{folders[main]}/",
+        "merge": [f"{folder}/" for i, folder in enumerate(folders) if i != main],
+    }
+    behind = made.behind()
+    if behind and words:
+        found["words"] = f"{words}/"
+        found["behind"] = {f"{folders[i]}/": known for i, known in behind.items()}
+    return found

@@ -89,10 +89,12 @@ def vocabulary(paths: list[str], exclude: tuple[str, ...], workers: int) -> set[
     return words
 
 
-def page(words: set[str]) -> str:
-    """The hidden page that teaches a part every word of the site."""
+def page(words: list[str]) -> str:
+    """The hidden page that teaches a part every word of the site, one a
+    line in the order given (the search page reads a word's place on the
+    page as its place in this list: ``parts.py``)."""
     name, value = FILTER
-    body = "\n".join(html.escape(word) for word in sorted(words))
+    body = "\n".join(html.escape(word) for word in words)
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         "<title>Vocabulary</title></head>"

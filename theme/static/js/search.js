@@ -85,11 +85,39 @@
   }
 
   /* A site indexed in parts (plugins/site_search/parts.py) has in every
-     part a hidden page holding the site's vocabulary: never a result. */
-  function searchFilters() {
+     part a hidden page holding the site's vocabulary: never a result. And
+     the parts indexed before some words came (leftOut) are left out. */
+  function searchFilters(behind) {
     var filters = pagefindFilters();
-    filters.not = { kind: "vocabulary" };
+    var hidden = [{ kind: "vocabulary" }].concat(behind.map(function (known) {
+      return { words: String(known) };
+    }));
+    filters.not = hidden.length === 1 ? hidden[0] : { any: hidden };
     return filters;
+  }
+
+  /* The parts of the index that are behind (parts.json's "behind": how
+     many of the site's words each knows) have no page with a word they do
+     not know, but would answer a term that finds only such words with
+     loose matches (Pagefind falls back to a shorter word). The index of
+     the whole vocabulary says which words a term finds, by their places
+     on its one page (the words' order): a part that knows none of them is
+     left out. Resolves to the word counts of the parts to leave out. */
+  var vocabulary = null;
+  var behindCounts = [];
+
+  function leftOut(term) {
+    if (!vocabulary || !term || /^\s*".+"\s*$/.test(term)) return Promise.resolve([]);
+    return Promise.all(term.split(/\s+/).map(function (word) {
+      return vocabulary.search(word).then(function (found) {
+        var places = found.results.length ? found.results[0].words : [];
+        return places.length ? Math.min.apply(null, places) : -1;
+      });
+    })).then(function (firsts) {
+      return behindCounts.filter(function (known) {
+        return firsts.some(function (first) { return first >= known; });
+      });
+    });
   }
 
   function hasFilters() {
@@ -331,7 +359,10 @@
       return pagefind.filters().then(updateCounts);
     }
     status.textContent = "Searching…";
-    return pagefind.search(term || null, { filters: searchFilters() }).then(function (search) {
+    return leftOut(term).then(function (behind) {
+      if (number !== searchNumber) return null;
+      return pagefind.search(term || null, { filters: searchFilters(behind) });
+    }).then(function (search) {
       if (number !== searchNumber || !search) return;
       results = search.results;
       shown = 0;
@@ -389,11 +420,21 @@
   }
 
   function mergeParts(bundle, manifest) {
-    return Promise.all((manifest.merge || []).map(function (part) {
-      return pagefind.mergeIndex(new URL(part, bundle).href, {
-        baseUrl: siteRootPath(),
-        excerptLength: 24,
+    var behind = manifest.behind || {};
+    if (manifest.words) {
+      // On the page's own thread: Pagefind's shared worker, asked for two
+      // indexes at once, could fail ("unreachable"); this one is tiny.
+      vocabulary = pagefind.createInstance({
+        basePath: new URL(manifest.words, bundle).href,
+        noWorker: true,
       });
+      behindCounts = Object.keys(behind).map(function (part) { return behind[part]; })
+        .filter(function (known, index, all) { return all.indexOf(known) === index; });
+    }
+    return Promise.all((manifest.merge || []).map(function (part) {
+      var options = { baseUrl: siteRootPath(), excerptLength: 24 };
+      if (part in behind) options.mergeFilter = { words: String(behind[part]) };
+      return pagefind.mergeIndex(new URL(part, bundle).href, options);
     }));
   }
 
