@@ -432,10 +432,14 @@ def _vtt(turns, times) -> str:
 
 
 def _story(
-    index: int, rng: random.Random, question_keys: list[str], audio_name: str
+    index: int,
+    rng: random.Random,
+    question_keys: list[str],
+    audio_name: str,
+    people: tuple[str, str] | None = None,
 ) -> dict:
     first = rng.sample(FIRST_NAMES, 2)
-    names = (
+    names = people or (
         f"{first[0]} {rng.choice(LAST_NAMES)}",
         f"{first[1]} {rng.choice(LAST_NAMES)}",
     )
@@ -626,6 +630,45 @@ def edit_one_story(root: pathlib.Path, index: int = 1) -> pathlib.Path:
     text = text.removesuffix(added) if text.endswith(added) else text + added
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# What a new story brings that the corpus never had: its people's names, a
+# place and a few words of their own (the benchmark's names and sentences
+# come from fixed lists; a real campaign's next story is rarely so tame).
+NEW_STORY_WORDS = (
+    "Thaddeus Quillfeather and Marisol Vantongeren met at a zydeco festival in "
+    "Opelousas, argued about snowmobiles and sourdough, and shared a thermostat."
+)
+
+
+def add_new_story(root: pathlib.Path, count: int, audio: list[pathlib.Path]) -> str:
+    """An editor publishes a new story (number ``count + 1``), with words no
+    other story has: the trigger of the "new story" rebuild. Its slug."""
+    index = count + 1
+    questions = yaml.safe_load((CONTENT / "data" / "questions.yml").read_text())
+    master = audio[index % len(audio)]
+    story = _story(
+        index,
+        random.Random(index),
+        [q["key"] for q in questions],
+        "conversation" + master.suffix,
+        ("Thaddeus Quillfeather", "Marisol Vantongeren"),
+    )
+    front = story["front"]
+    folder = root / "ours" / "stories" / slug_of(index)
+    folder.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
+    body = f"{NEW_STORY_WORDS}\n\n{story['body']}"
+    (folder / "story.md").write_text(f"---\n{text}---\n{body}\n", encoding="utf-8")
+    vtt = _vtt(story["turns"], story["times"])
+    (folder / "transcript.vtt").write_text(vtt, encoding="utf-8")
+    _link(master, folder / front["audio"])
+    return slug_of(index)
+
+
+def take_down_new_story(root: pathlib.Path, count: int) -> None:
+    """The new story is taken down again (its folder removed)."""
+    shutil.rmtree(root / "ours" / "stories" / slug_of(count + 1), ignore_errors=True)
 
 
 if __name__ == "__main__":  # python benchmarks/corpus.py ROOT N

@@ -1,0 +1,51 @@
+"""The benchmark's "new story" rows (benchmarks/corpus.py): the story they
+publish must be one the site accepts, with words no other story has, or
+the row measures a story held back, or an edit."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from portal.checking import check_content
+from tests.support import PROJECT_ROOT
+
+sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
+
+import corpus
+
+
+def _words(folder) -> set[str]:
+    text = " ".join(
+        path.read_text()
+        for path in folder.rglob("*.*")
+        if path.suffix in {".md", ".vtt"}
+    )
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+def test_the_new_story_is_published_and_brings_words_no_story_had(tmp_path):
+    root = tmp_path / "corpus"
+    audio = corpus.make_audio(tmp_path / "audio")[:1]
+    corpus.write_corpus(root, 2, audio)
+    stories = root / "ours" / "stories"
+    before = _words(stories)
+    slug = corpus.add_new_story(root, 2, audio)
+    assert slug == "conversation-00003"
+    new = _words(stories / slug) - before
+    assert {"quillfeather", "vantongeren", "opelousas", "zydeco"} <= new
+    assert (stories / slug / f"conversation{audio[0].suffix}").samefile(audio[0])
+
+    result = check_content(
+        PROJECT_ROOT / "publishconf.py",
+        content_path=root / "ours",
+        overrides={"CACHE_PATH": str(tmp_path / "cache")},
+    )
+    assert result.published == 3, [p.message for p in result.problems]
+    assert not result.held_back and not result.blocked
+
+    corpus.take_down_new_story(root, 2)
+    assert sorted(p.name for p in stories.iterdir()) == [
+        "conversation-00001",
+        "conversation-00002",
+    ]
