@@ -453,3 +453,57 @@ def test_parts_behind_catch_up_past_the_most_vocabularies_kept():
     # None up to date (the search page loads one first): the fewest catch up.
     assert parts._catching_up([10, 10, 20], total) == [2]
     assert parts._catching_up([100, 10], total) == []
+
+
+def test_a_page_changed_outside_what_pagefind_reads_keeps_its_part(tmp_path):
+    """A story page's "related stories" (below its indexed article) change
+    with each new story near it: its part must not be indexed again."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    pages = {}
+    for number in range(4):
+        pages[number] = site / f"story-{number}" / "index.html"
+        pages[number].parent.mkdir(parents=True)
+
+    def write(number, body, related="none yet"):
+        pages[number].write_text(
+            f"<html><body><article data-pagefind-body><h1>Story {number}</h1>"
+            f"<p>{body}</p></article><div class='related'>{related}</div>"
+            "</body></html>"
+        )
+
+    for number in range(4):
+        write(number, f"word{number}")
+    options = settings.settings({"SITE_SEARCH_PART_PAGES": 2})
+
+    def index():
+        hashes = FileHashes(str(cache / "hashes.json"), outputs=True)
+        indexer.plan_index(
+            str(site),
+            options,
+            state_file=str(cache / "state.json"),
+            hashes=hashes,
+            store=str(cache / "store"),
+        )()
+        hashes.save()
+        return _part_dates(site)
+
+    first = index()
+    write(1, "word1", related="Story 0")
+    assert index() == first
+    # A new story, with a new word, shows under story 1: only the new
+    # story's part is indexed again; story 1's stays as it was (behind).
+    pages[4] = site / "story-4" / "index.html"
+    pages[4].parent.mkdir()
+    write(4, "zeppelin")
+    write(1, "word1", related="Story 4: zeppelin")
+    second = index()
+    holding = {
+        name: {p["url"] for p in indexed_pages(site, f"pagefind/{name}")}
+        for name in second
+    }
+    home = next(name for name, urls in holding.items() if "/story-1/" in urls)
+    assert home in first and second[home] == first[home]
+    assert f"{home}/" in _manifest(site)["behind"]
+    write(1, "word1 and more")
+    third = index()
+    assert len(set(third) - set(second)) == 1 and home not in third

@@ -162,7 +162,7 @@ def _plan_parts(
 
     def key_of(index: int) -> str:
         known = vocabulary.page(made.words[: made.known[index]])
-        return parts.part_key(code, known, groups[index], stamps)
+        return parts.part_key(code, known, groups[index], made.indexed)
 
     keys = [key_of(index) for index in range(len(groups))]
     words_key = parts.part_key(code, every_word, [], {})
@@ -289,7 +289,7 @@ def _load(state_file: str | None) -> dict | None:
             state = json.load(handle)
     except (OSError, ValueError):
         return None  # unreadable: every part is indexed again
-    shapes = {"parts": list, "stamps": dict, "words": list}
+    shapes = {"parts": list, "stamps": dict, "indexed": dict, "words": list}
     if not isinstance(state, dict) or not all(
         isinstance(state.get(key), kind) for key, kind in shapes.items()
     ):

@@ -154,6 +154,9 @@ class Plan:
     redo: list[int]
     words: list[str]
     known: list[int]
+    # Each page's digest of what Pagefind reads on it (``vocabulary.read``):
+    # a part's key, and what tells a page changed for the index.
+    indexed: dict[str, str]
 
     def behind(self) -> dict[int, int]:
         """The parts behind, and how many words each knows."""
@@ -191,11 +194,20 @@ def plan(
     pages = [page for group in groups for page in group]
     current = stamps(site, pages, hashes)
     if not previous or previous.get("code") != code:
-        words = sorted(_words(site, pages, exclude, workers))
-        return Plan(list(range(len(groups))), words, [len(words)] * len(groups))
+        found, indexed = _read(site, pages, exclude, workers)
+        words = sorted(found)
+        return Plan(
+            list(range(len(groups))), words, [len(words)] * len(groups), indexed
+        )
+    # Only pages with new bytes are read; of those, only the ones where
+    # what Pagefind reads changed count (``vocabulary.read``).
+    renewed = sorted(p for p in pages if previous["stamps"].get(p) != current[p])
+    found, read = _read(site, renewed, exclude, workers)
+    was = previous["indexed"]
+    indexed = {page: read.get(page) or was[page] for page in pages}
+    changed = {page for page in renewed if was.get(page) != read[page]}
     words = list(previous["words"])
-    changed = {page for page in pages if previous["stamps"].get(page) != current[page]}
-    words += sorted(_words(site, sorted(changed), exclude, workers) - set(words))
+    words += sorted(found - set(words))
     held = {tuple(part["pages"]): part["known"] for part in previous["parts"]}
     known = [
         len(words) if changed & set(group) else held.get(tuple(group), len(words))
@@ -209,7 +221,7 @@ def plan(
     for index in _catching_up(known, len(words)):
         known[index] = len(words)
         redo.append(index)
-    return Plan(sorted(redo), words, known)
+    return Plan(sorted(redo), words, known, indexed)
 
 
 def _catching_up(known: list[int], total: int) -> list[int]:
@@ -227,9 +239,12 @@ def _catching_up(known: list[int], total: int) -> list[int]:
     return sorted(catching)
 
 
-def _words(site, pages, exclude, workers) -> set[str]:
-    paths = [os.path.join(site, page) for page in pages]
-    return vocabulary.vocabulary(paths, exclude, workers)
+def _read(site, pages, exclude, workers) -> tuple[set[str], dict[str, str]]:
+    """The words of ``pages`` and each one's digest of what Pagefind reads."""
+    words, digests = vocabulary.vocabulary(
+        [os.path.join(site, page) for page in pages], exclude, workers
+    )
+    return words, {page: digests[os.path.join(site, page)] for page in pages}
 
 
 def state(
@@ -250,6 +265,7 @@ def state(
             for group, known in zip(groups, made.known, strict=True)
         ],
         "stamps": stamps,
+        "indexed": made.indexed,
         "words": made.words,
         "markers": markers or {},
     }
@@ -277,16 +293,16 @@ def stage(site: str, pages: list[str], staging: str, vocabulary_html: str) -> No
 
 
 def part_key(
-    code: str, vocabulary_html: str, pages: list[str], stamps: dict[str, str]
+    code: str, vocabulary_html: str, pages: list[str], indexed: dict[str, str]
 ) -> str:
     """What a part's bundle is made from: the code and settings that index
-    (``indexer.index_code``), the site's vocabulary, and its pages' paths and
-    bytes (their SHA-256)."""
+    (``indexer.index_code``), the vocabulary it holds, and its pages' paths
+    and what Pagefind reads on them (``Plan.indexed``)."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(code.encode() + b"\0")
     digest.update(hashlib.sha256(vocabulary_html.encode()).digest())
     for page in pages:
-        digest.update(f"{page}\0{stamps[page]}\n".encode())
+        digest.update(f"{page}\0{indexed[page]}\n".encode())
     return digest.hexdigest()
 
 

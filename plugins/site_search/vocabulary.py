@@ -17,6 +17,7 @@ the text around inline elements (``<em>a</em>b`` is one word)."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 
 from selectolax.lexbor import LexborHTMLParser
@@ -42,11 +43,32 @@ _EDGE_PUNCTUATION = (
 )
 
 
+# Elements Pagefind reads metadata, filters and sort keys from, wherever
+# they are on the page.
+_MARKED = (
+    "[data-pagefind-filter], [data-pagefind-meta], [data-pagefind-sort], "
+    "[data-pagefind-default-meta]"
+)
+
+
 def words_of(path: str, exclude: tuple[str, ...] = ()) -> set[str]:
     """The words Pagefind may index on the page at ``path``; ``exclude``:
     the CSS selectors it is told to leave out."""
+    return read(path, exclude)[0]
+
+
+def read(path: str, exclude: tuple[str, ...] = ()) -> tuple[set[str], str]:
+    """The page's words (``words_of``), and a digest of everything Pagefind
+    reads there: the indexed element whole (its text, ids, images...) and
+    every element it takes metadata, filters or sort keys from. A page
+    whose bytes change elsewhere (a story page's "related stories", below
+    its indexed article, changes with every new story near it) indexes as
+    it did, and its part need not be indexed again."""
     with open(path, "rb") as handle:
         tree = LexborHTMLParser(handle.read())
+    digest = hashlib.sha256()
+    for element in tree.css(f"[{BODY}], {_MARKED}"):
+        digest.update(element.html.encode() + b"\0")
     # Latest first (``css`` lists them in document order, whatever the
     # order of the selectors): an element inside another that is left out
     # goes before it (destroying the outer one first would free the inner).
@@ -64,19 +86,26 @@ def words_of(path: str, exclude: tuple[str, ...] = ()) -> set[str]:
     tokens |= set(text.replace(_BREAK, "").split())
     words = {token.strip(_EDGE_PUNCTUATION) for token in tokens}
     words.discard("")
-    return words
+    return words, digest.hexdigest()
 
 
-def _words_of_batch(job: tuple[list[str], tuple[str, ...]]) -> set[str]:
+def _read_batch(
+    job: tuple[list[str], tuple[str, ...]],
+) -> tuple[set[str], dict[str, str]]:
     paths, exclude = job
     words: set[str] = set()
+    digests: dict[str, str] = {}
     for path in paths:
-        words |= words_of(path, exclude)
-    return words
+        found, digests[path] = read(path, exclude)
+        words |= found
+    return words, digests
 
 
-def vocabulary(paths: list[str], exclude: tuple[str, ...], workers: int) -> set[str]:
-    """Every word on the pages at ``paths`` (read on every core)."""
+def vocabulary(
+    paths: list[str], exclude: tuple[str, ...], workers: int
+) -> tuple[set[str], dict[str, str]]:
+    """Every word on the pages at ``paths``, and each page's digest of what
+    Pagefind reads (``read``), by path (read on every core)."""
     # Each worker returns the words of a batch of pages, not of each page:
     # 10,000 pages' sets of words, all held at once, were 1.2 GB.
     size = max(1, len(paths) // MIN_ITEMS)
@@ -84,9 +113,11 @@ def vocabulary(paths: list[str], exclude: tuple[str, ...], workers: int) -> set[
         (paths[start : start + size], exclude) for start in range(0, len(paths), size)
     ]
     words: set[str] = set()
-    for found in map_in_processes(_words_of_batch, batches, workers):
+    digests: dict[str, str] = {}
+    for found, read_digests in map_in_processes(_read_batch, batches, workers):
         words |= found
-    return words
+        digests.update(read_digests)
+    return words, digests
 
 
 def page(words: list[str]) -> str:
