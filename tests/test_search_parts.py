@@ -507,3 +507,42 @@ def test_a_page_changed_outside_what_pagefind_reads_keeps_its_part(tmp_path):
     write(1, "word1 and more")
     third = index()
     assert len(set(third) - set(second)) == 1 and home not in third
+
+
+def test_parts_catch_up_when_pagefind_counts_the_vocabulary_otherwise(
+    tmp_path, monkeypatch, caplog
+):
+    """The search page reads a word's place on the vocabulary's page as its
+    place in the list: if Pagefind counted the page otherwise, no part may
+    be left behind."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    for number in range(4):
+        page = site / f"story-{number}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f"<main data-pagefind-body><p>word{number}</p></main>")
+    options = settings.settings({"SITE_SEARCH_PART_PAGES": 2})
+
+    def index():
+        indexer.plan_index(
+            str(site),
+            options,
+            state_file=str(cache / "state.json"),
+            hashes=FileHashes(None, outputs=True),
+            store=str(cache / "store"),
+        )()
+        return _part_dates(site)
+
+    first = index()
+    (site / "story-3" / "index.html").write_text(
+        "<main data-pagefind-body><p>word3 zeppelin</p></main>"
+    )
+    monkeypatch.setattr(parts, "word_count", lambda folder: -1)
+    second = index()
+    assert not set(second) & set(first)  # every part indexed again
+    assert "behind" not in _manifest(site) and "words" not in _manifest(site)
+    vocabulary = [
+        p for p in indexed_pages(site) if p["url"] == "/_site-search-vocabulary/"
+    ]
+    assert len(vocabulary) == len(second)
+    assert all("zeppelin" in p["content"] for p in vocabulary)
+    assert "the parts behind are indexed again" in caplog.text

@@ -166,21 +166,20 @@ def _plan_parts(
 
     keys = [key_of(index) for index in range(len(groups))]
     words_key = parts.part_key(code, every_word, [], {})
-    if store:  # the parts the cache holds, for this output or another
-        kept = {
-            index
-            for index, key in enumerate(keys)
-            if parts.is_kept(os.path.join(store, key))
-        }
-    else:  # no cache: the parts of the output in place, if they hold
-        kept = {
-            index
-            for index, key in enumerate(keys)
-            if index not in made.redo
-            and os.path.isfile(
-                os.path.join(bundle, parts.part_folder(key), "pagefind.js")
-            )
-        }
+
+    def is_made(key: str, folder: str) -> bool:
+        """Is the bundle made under ``key`` at hand: in the cache's store
+        (for this output or another), or, with no cache, in the output?"""
+        if store:
+            return parts.is_kept(os.path.join(store, key))
+        return os.path.isfile(os.path.join(bundle, folder, "pagefind.js"))
+
+    # With no cache, a part in place is trusted only when its pages are.
+    kept = {
+        index
+        for index, key in enumerate(keys)
+        if (store or index not in made.redo) and is_made(key, parts.part_folder(key))
+    }
 
     def index_parts() -> dict:
         # Staging folders (links to the pages) live beside the output, and
@@ -193,14 +192,19 @@ def _plan_parts(
             if behind:
                 # The whole vocabulary as an index of its own, for the
                 # search page to tell which parts are behind for a term.
-                if not _is_made(words_key, parts.words_folder(words_key)):
+                words_folder = parts.words_folder(words_key)
+                if not is_made(words_key, words_folder):
                     _index_part(scratch, site, [], every_word, words_key)
-                if _word_count(bundle, words_key) != len(made.words):
+                made_in = os.path.join(store, words_key) if store else None
+                found = parts.word_count(made_in or os.path.join(bundle, words_folder))
+                if found != len(made.words):
                     # Pagefind did not read the hidden page a word a
                     # place: the search page could not tell; all catch up.
                     logger.warning(
-                        "[site_search] the vocabulary's words are not one a "
-                        "place in Pagefind's index: every part is indexed again"
+                        "[site_search] the vocabulary's index counts %d words "
+                        "for %d: the parts behind are indexed again with all",
+                        found,
+                        len(made.words),
                     )
                     made.known[:] = [len(made.words)] * len(groups)
                     for index in behind:
@@ -248,19 +252,6 @@ def _plan_parts(
             shutil.rmtree(output, ignore_errors=True)
             _run_pagefind(pagefind_command(staging, options, output=output), site)
         shutil.rmtree(staging)
-
-    def _is_made(key: str, folder: str) -> bool:
-        if store:
-            return parts.is_kept(os.path.join(store, key))
-        return os.path.isfile(os.path.join(bundle, folder, "pagefind.js"))
-
-    def _word_count(bundle_folder: str, key: str) -> int:
-        folder = (
-            os.path.join(store, key)
-            if store
-            else os.path.join(bundle_folder, parts.words_folder(key))
-        )
-        return parts.word_count(folder)
 
     return index_parts
 
