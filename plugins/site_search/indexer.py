@@ -219,9 +219,10 @@ def _plan_parts(
             shutil.rmtree(scratch, ignore_errors=True)
         folders = [parts.part_folder(key) for key in keys]
         words_folder = parts.words_folder(words_key) if behind else None
+        # The bundle holds this build's parts and nothing else.
         used = {*folders, parts.PARTS_FILE, *([words_folder] if behind else [])}
-        if store:  # the bundle holds this build's parts and nothing else
-            parts.remove_others(bundle, used)
+        parts.remove_others(bundle, used)
+        if store:
             for key, folder in zip(keys, folders, strict=True):
                 parts.link_tree(os.path.join(store, key), os.path.join(bundle, folder))
             if behind:
@@ -229,8 +230,6 @@ def _plan_parts(
                     os.path.join(store, words_key), os.path.join(bundle, words_folder)
                 )
             parts.prune(store, {*keys, *([words_key] if behind else [])})
-        else:
-            parts.remove_others(bundle, used)
         if state_file:
             state = parts.state(groups, made, stamps, code, markers)
             write_atomically(state_file, json.dumps(state))
