@@ -12,6 +12,7 @@ import uuid
 import zoneinfo
 
 import feedparser
+import lxml.etree
 import lxml.html
 import mutagen
 import podcastparser
@@ -114,6 +115,20 @@ def test_feedparser_reads_the_same_episodes(sample_site):
         )
         published = email.utils.parsedate_to_datetime(entry.published)
         assert published == datetime.datetime.combine(story.date, datetime.time(), ZONE)
+
+
+def test_the_feed_is_one_document_as_lxml_writes_it(sample_site):
+    """Each episode's item is written on its own and placed in the channel
+    (plugins/podcast_feed/feed.py): the whole is byte for byte what lxml
+    writes for the same tree, indentation and CDATA included."""
+    raw = (sample_site / "podcast.xml").read_bytes()
+    parser = lxml.etree.XMLParser(remove_blank_text=True, strip_cdata=False)
+    tree = lxml.etree.fromstring(raw, parser).getroottree()
+    assert len(tree.findall("channel/item")) == len(APPROVED)
+    written = lxml.etree.tostring(
+        tree, pretty_print=True, encoding="UTF-8", xml_declaration=True
+    )
+    assert raw == written
 
 
 def test_channel_declares_the_namespaces_and_links(sample_site):

@@ -88,31 +88,32 @@ class PodcastFeedGenerator(Generator):
         stories = published_stories(self.context)
         limit = settings_module.max_episodes(self.settings)
         # An episode is made from its story alone (and the code and settings):
-        # one whose story's key did not change is taken from the pipeline's
-        # cache (story_pipeline/memo.py), with no show notes cleaned again.
+        # one whose story's key did not change keeps its item from the last
+        # build (story_pipeline/memo.py): no show notes cleaned again, no XML
+        # written again.
         memo = self.context.get(STORY_MEMO)
-        made = []  # the stories whose episode this build made
+        made = []  # the stories whose item this build made
 
         def make(story):
             made.append(story)
-            return episode_module.from_article(story, config)
+            return feed_module.item(episode_module.from_article(story, config))
 
-        episodes = [
-            memo.value("episodes", story, partial(make, story))
+        items = [
+            memo.value("feed_items", story, partial(make, story))
             if memo is not None
             else make(story)
             for story in stories
         ]
         if limit is not None:
-            episodes = feed_module.ordered(episodes)[:limit]
+            items = feed_module.ordered(items)[:limit]
         xml = feed_module.build(
-            config, episodes, config.absolute(cover.path), (cover.width, cover.height)
+            config, items, config.absolute(cover.path), (cover.width, cover.height)
         )
         target = os.path.join(self.output_path, config.feed_save_as)
         # Unchanged feed, untouched file: rebuilds keep its mtime (and its
         # pre-compressed copies) when no episode changed (benchmarks/).
         write_if_changed(target, xml)
-        if not episodes:
+        if not items:
             logger.warning(
                 "[podcast_feed] the feed has no episodes yet; Apple and Spotify "
                 "accept a podcast only once it has one"
@@ -121,10 +122,10 @@ class PodcastFeedGenerator(Generator):
             "[podcast_feed] wrote %s with %d episodes (%d made; the others kept, "
             "their stories unchanged)",
             config.feed_save_as,
-            len(episodes),
+            len(items),
             len(made),
         )
-        self._subscribe_page(writer, cover, len(episodes), stories)
+        self._subscribe_page(writer, cover, len(items), stories)
 
     def _subscribe_page(self, writer, cover, episode_count: int, stories) -> None:
         config = self.config
