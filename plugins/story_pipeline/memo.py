@@ -1,14 +1,14 @@
 """What a plugin works out from one story, kept under the story's key.
 
-Some work on a story is not a file of its own: the feed's episode (its
-show notes cleaned, its people, its enclosures), made for every published
-story whenever the feed is written. Its inputs are the story's (its files,
+Some work on a story is not a file of its own: the feed's item (its show
+notes cleaned, its people, its enclosures, written as XML), made for every
+published story whenever the feed is written. Its inputs are the story's (its files,
 front matter, rendered content), the code, the theme and the settings: all
 in the story's key (``key.py``). So a value made from a story is kept under
 that key, and a build in which the key did not change takes it from here:
 
     memo = context[portal.outputs.STORY_MEMO]
-    episode = memo.value("episodes", story, lambda: make_episode(story))
+    item = memo.value("feed_items", story, lambda: make_item(story))
 
 Each kind is one file, ``CACHE_PATH/story_outputs/<kind>.pickle``, holding
 the values this build used (others are dropped when it is saved). A file
