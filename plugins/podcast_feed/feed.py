@@ -63,8 +63,9 @@ def item(episode: Episode) -> Item:
     fg.description("-")
     _add(fg, episode)
     whole = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    # The item comes last in its channel: its end is the last "</item>" (an
-    # item's text is escaped or in CDATA, which feedgen ends before it).
+    # The item is the channel's last child: its end is the last "</item>",
+    # whatever its show notes hold (only the channel's and the feed's ends
+    # follow it). Its start is the first: the channel's own text is escaped.
     start = whole.index(ITEM_START)
     end = whole.rindex(ITEM_END) + len(ITEM_END)
     return Item(
