@@ -184,6 +184,79 @@ def test_one_listing_sorted_by_the_date_its_cards_show(site):
     assert not (site / "browse/recorded/page").exists()
 
 
+LEDE = re.compile(r'<p class="lede">([^<]*)</p>')
+DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)">')
+
+
+def test_a_listing_gives_its_count_on_its_first_page_only(site):
+    """Later pages say which page they are, not how many there are in all: a
+    story published changes a listing's later pages only when their own
+    stories move (at 10,000 stories, thousands of pages did for a count)."""
+
+    def texts(page):
+        html = (site / page / "index.html").read_text()
+        return LEDE.search(html).group(1), DESCRIPTION.search(html).group(1)
+
+    lede, _ = texts("stories")
+    assert lede.startswith("4 conversations between people")
+    lede, _ = texts("stories/page/2")
+    assert lede.startswith("Conversations between people on different sides")
+    lede, description = texts("places/oklahoma")
+    assert lede == "3 conversations, newest first."
+    assert description.startswith("3 One Small Step conversations")
+    lede, description = texts("places/oklahoma/page/2")
+    assert lede == "Conversations, newest first."
+    assert description == "One Small Step conversations: Recorded in Oklahoma, page 2."
+    lede, description = texts("questions/parents")
+    assert lede.startswith("2 answers from the conversations.")
+    assert description.startswith("2 One Small Step conversations answer:")
+    lede, description = texts("questions/parents/page/2")
+    assert lede.startswith("Answers from the conversations.")
+    assert description.endswith("(page 2)") and not re.search(r"\d+ One", description)
+
+
+def test_a_story_at_the_end_of_a_listing_leaves_its_earlier_pages_alone(tmp_path):
+    """Published after the others by recording date, a story joins the last
+    page of the oldest-first listing; the pages before it keep their bytes
+    and are not written again (only the first page's count changes)."""
+    content = copy_content(tmp_path / "content")
+    stories = {
+        **STORIES,
+        "golf": dict(
+            title="Golf by the river",
+            date=datetime.date(2021, 6, 1),
+            location="Tulsa, Oklahoma",
+            topics=["family"],
+            relationship="strangers",
+        ),
+    }
+    for slug, fields in stories.items():
+        write_story(content, slug, **fields)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    settings = dict(DEFAULT_PAGINATION=2, **LEAN)
+    build_site(content, output, cache_dir=cache, **settings)
+    second = output / "browse/oldest/page/2/index.html"
+    before = second.read_bytes(), second.stat().st_mtime_ns
+    first = (output / "browse/oldest/index.html").read_text()
+    assert LEDE.search(first).group(1).startswith("5 conversations")
+
+    write_story(
+        content,
+        "hotel",
+        title="Hotel lobby at dawn",
+        date=datetime.date(2022, 6, 1),
+        location="Austin, Texas",
+        topics=["work"],
+        relationship="strangers",
+    )
+    build_site(content, output, cache_dir=cache, **settings)
+    assert _paged(output, "browse/oldest")[-2:] == ["golf", "hotel"]
+    assert not (output / "browse/oldest/page/4").exists()  # still three pages
+    assert (second.read_bytes(), second.stat().st_mtime_ns) == before
+    first = (output / "browse/oldest/index.html").read_text()
+    assert LEDE.search(first).group(1).startswith("6 conversations")
+
+
 def test_search_page_offers_topics_questions_and_places_as_links(site):
     page = (site / "search/index.html").read_text()
     offered = page[page.index("data-search-suggestions") :]
