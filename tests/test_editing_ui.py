@@ -18,6 +18,7 @@ from pelican.settings import read_settings
 from portal import checking, schema
 from portal.questions import load_questions
 from portal.schema import FIELD_HELP, FIELD_LABELS, PART_HELP, PART_LABELS, Story
+from tests import host_headers
 from tests.stories import write_story
 from tests.support import LEAN, PROJECT_ROOT, build_site, built_once, copy_content
 
@@ -316,6 +317,26 @@ def test_admin_is_served_from_the_site_with_its_own_policy(admin_site):
     assert "script-src 'self' 'wasm-unsafe-eval';" in home
     assert "frame-ancestors 'self'" in home
     assert "/admin/" not in rules and "/admin/index.html" not in rules
+    # As the hosts apply it: each page one policy, the admin's or the site's.
+    file_rules = host_headers.rules(headers)
+    assert len(file_rules) <= host_headers.CLOUDFLARE_MOST_RULES
+    site_policy = home.rsplit("; frame-ancestors", 1)[0]
+    pages = sorted(output.rglob("*.html"))
+    assert any(page.parent.name == "admin" for page in pages)
+    for page in pages:
+        relative = page.relative_to(output).as_posix()
+        if relative.startswith("admin/"):
+            expected = [admin_policy]
+        elif relative.endswith("/embed/index.html"):
+            expected = [f"{site_policy}; frame-ancestors *"]
+        else:
+            expected = [f"{site_policy}; frame-ancestors 'self'"]
+        for url in host_headers.page_urls(output, page):
+            for host in host_headers.HOSTS:
+                # The same policy twice (Netlify's /stories/:slug/ matches
+                # /stories/index.html too) is enforced as one.
+                found = set(host_headers.policies_for(file_rules, url, host))
+                assert sorted(found) == expected, (host, url)
 
 
 @needs_decap

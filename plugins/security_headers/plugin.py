@@ -9,10 +9,11 @@ The policy is built once per build from the settings and forms.yml, then
 
 ``frame-ancestors`` only works in a header, and both hosts *combine* the
 headers of every rule a path matches (two CSP headers = both enforced). So
-the ``/*`` rule carries the main policy without frame-ancestors, and each
-page the build wrote gets a second policy holding only its frame-ancestors:
-``'self'`` for every page, ``*`` for the embeddable players under
-``/stories/<slug>/embed/``.
+the ``/*`` rule carries the main policy without frame-ancestors, and the
+pages get a second policy holding only their frame-ancestors: ``'self'``
+for every page, ``*`` for the embeddable players under
+``/stories/<slug>/embed/``, by patterns that do not grow with the stories
+(``_page_patterns``).
 
 Settings (defaults in ``settings()``):
 - ``SECURITY_HEADERS_SAVE_AS``: where the headers file goes ("_headers";
@@ -24,12 +25,10 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import urllib.parse
 
 from pelican import signals
 
-from portal.site_pages import html_pages
 from portal.writing import write_if_changed
 
 logger = logging.getLogger(__name__)
@@ -47,8 +46,10 @@ REFERRER_POLICIES = {
     "strict-origin",
     "strict-origin-when-cross-origin",
 }
-# Pages other sites may show in an iframe (the story_embeds player).
-EMBED_PAGE = re.compile(r"^stories/[^/]+/embed/")
+# Pages other sites may show in an iframe: the story_embeds player, in
+# stories/<slug>/embed/.
+EMBEDS_IN = "stories"
+EMBED_FOLDER = "embed"
 
 
 def settings(pelican_settings) -> dict:
@@ -113,17 +114,79 @@ def add_policy(pelican) -> None:
     pelican.settings["SECURITY_CSP_META"] = content_security_policy(pelican.settings)
 
 
-def _page_paths(output_path: str) -> list[str]:
-    """URL paths of every HTML page in the output, sorted."""
-    paths = []
-    for page in html_pages(output_path):
-        # Percent-encoded: a line break or space in a file name must not
-        # end the rule's line (a header of its own) or split it.
-        relative = urllib.parse.quote(page)
-        paths.append(relative)
-        if page == "index.html" or page.endswith("/index.html"):
-            paths.append(relative[: -len("index.html")])
-    return sorted(paths)
+def _quoted(path: str) -> str:
+    # Percent-encoded: a line break or space in a file name must not end the
+    # rule's line (a header of its own) or split it.
+    return urllib.parse.quote(path)
+
+
+def _page_patterns(output_path: str, own: dict[str, str]) -> list[tuple[str, bool]]:
+    """URL patterns that cover every HTML page of the output outside the
+    folders with a policy of their own, each page by one pattern, with
+    whether other sites may frame the pages it covers (the embed players).
+
+    As many patterns as the output has folders at its top, not pages: hosts
+    cap the rules of a ``_headers`` file (Cloudflare Pages: 100), and 10,000
+    stories were 60,000 rules. A folder is one splat rule (``/guide/*``);
+    the story folders are two placeholder rules (``/stories/:slug/``), and
+    their players two more. Only folders that hold an embed player's or an
+    own policy's folder are listed, one level each."""
+    own_folders = {folder.strip("/") for folder in own}
+    patterns: list[tuple[str, bool]] = []
+
+    def page(relative: str) -> None:
+        patterns.append((_quoted(relative), False))
+        if relative == "index.html" or relative.endswith("/index.html"):
+            patterns.append((_quoted(relative[: -len("index.html")]), False))
+
+    def holds_own(folder: str) -> bool:
+        return any(name.startswith(folder + "/") for name in own_folders)
+
+    def cover(folder: str) -> None:
+        """Patterns for the folder ``folder`` (relative; "" for the output)."""
+        try:
+            entries = sorted(os.scandir(os.path.join(output_path, folder)),
+                             key=lambda entry: entry.name)  # fmt: skip
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        prefix = f"{folder}/" if folder else ""
+        for entry in entries:
+            relative = prefix + entry.name
+            if not entry.is_dir():
+                if entry.name.endswith(".html"):
+                    page(relative)
+            elif entry.is_symlink() or relative in own_folders:
+                continue
+            elif relative == EMBEDS_IN:
+                embeds(relative)
+            elif holds_own(relative):
+                cover(relative)
+            else:
+                patterns.append((_quoted(relative) + "/*", False))
+
+    def embeds(folder: str) -> None:
+        """The folder of the story folders: each with its page and player."""
+        stories = False
+        with os.scandir(os.path.join(output_path, folder)) as entries:
+            for entry in sorted(entries, key=lambda entry: entry.name):
+                relative = f"{folder}/{entry.name}"
+                if not entry.is_dir():
+                    if entry.name.endswith(".html"):
+                        page(relative)
+                elif entry.is_symlink():
+                    continue
+                elif os.path.isdir(os.path.join(entry.path, EMBED_FOLDER)):
+                    stories = True  # a story's folder: the rules below
+                else:  # a listing's later pages (stories/page/2/)
+                    patterns.append((_quoted(relative) + "/*", False))
+        if stories:
+            story = f"{folder}/:slug/"
+            player = f"{story}{EMBED_FOLDER}/"
+            patterns.extend([(story, False), (story + "index.html", False)])
+            patterns.extend([(player, True), (player + "index.html", True)])
+
+    cover("")
+    return patterns
 
 
 def headers_file(pelican_settings, output_path: str) -> str:
@@ -133,7 +196,7 @@ def headers_file(pelican_settings, output_path: str) -> str:
     )
     # Folders with a policy of their own (the editing UI: {"admin/": ...}).
     # Hosts enforce every policy a path matches, so the site's policy then
-    # goes on each page outside them instead of on /*.
+    # goes on each rule outside them instead of on /*.
     own = dict(pelican_settings.get("SECURITY_HEADERS_OWN_POLICIES") or {})
     lines = [
         "# Written by plugins/security_headers; do not edit.",
@@ -147,13 +210,11 @@ def headers_file(pelican_settings, output_path: str) -> str:
             f"/{folder.strip('/')}/*",
             f"  Content-Security-Policy: {folder_policy}; frame-ancestors 'none'",
         ]
-    for path in _page_paths(output_path):
-        if any(path.startswith(folder.strip("/") + "/") for folder in own):
-            continue
-        ancestors = "*" if EMBED_PAGE.match(path) else "'self'"
+    for pattern, framed in _page_patterns(output_path, own):
+        ancestors = "*" if framed else "'self'"
         page_policy = f"{policy}; " if own else ""
         lines += [
-            f"/{path}",
+            f"/{pattern}",
             f"  Content-Security-Policy: {page_policy}frame-ancestors {ancestors}",
         ]
     return "\n".join(lines) + "\n"
