@@ -197,6 +197,15 @@ def test_a_listing_gives_its_count_on_its_first_page_only(site):
         html = (site / page / "index.html").read_text()
         return LEDE.search(html).group(1), DESCRIPTION.search(html).group(1)
 
+    def title(page):
+        html = (site / page / "index.html").read_text()
+        return re.search(r"<title>([^<]*) · ", html).group(1)
+
+    assert title("places/oklahoma") == "Recorded in Oklahoma"
+    assert title("places/oklahoma/page/2") == "Recorded in Oklahoma, page 2"
+    assert title("questions/parents/page/2").endswith(", page 2")
+    assert not title("questions/parents").endswith(", page 2")
+
     lede, _ = texts("stories")
     assert lede.startswith("4 conversations between people")
     lede, _ = texts("stories/page/2")
