@@ -120,6 +120,24 @@ def _quoted(path: str) -> str:
     return urllib.parse.quote(path)
 
 
+def _holds_pages(folder: str) -> bool:
+    """Is there an HTML page anywhere in ``folder``? (Links to folders are
+    not followed; the walk ends at the first page.)"""
+    pending = [folder]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir():
+                        if not entry.is_symlink():
+                            pending.append(entry.path)
+                    elif entry.name.endswith(".html"):
+                        return True
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # removed while listed
+    return False
+
+
 def _page_patterns(output_path: str, own: dict[str, str]) -> list[tuple[str, bool]]:
     """URL patterns that cover every HTML page of the output outside the
     folders with a policy of their own, each page by one pattern, with
@@ -130,7 +148,10 @@ def _page_patterns(output_path: str, own: dict[str, str]) -> list[tuple[str, boo
     stories were 60,000 rules. A folder is one splat rule (``/guide/*``);
     the story folders are two placeholder rules (``/stories/:slug/``), and
     their players two more. Only folders that hold an embed player's or an
-    own policy's folder are listed, one level each."""
+    own policy's folder are listed, one level each; a folder with no page
+    (the theme's files, the search's bundle, which Pagefind may still be
+    writing) gets no rule, so the file does not change with what is
+    written beside the build."""
     own_folders = {folder.strip("/") for folder in own}
     patterns: list[tuple[str, bool]] = []
 
@@ -161,7 +182,7 @@ def _page_patterns(output_path: str, own: dict[str, str]) -> list[tuple[str, boo
                 embeds(relative)
             elif holds_own(relative):
                 cover(relative)
-            else:
+            elif _holds_pages(entry.path):
                 patterns.append((_quoted(relative) + "/*", False))
 
     def embeds(folder: str) -> None:
@@ -177,7 +198,7 @@ def _page_patterns(output_path: str, own: dict[str, str]) -> list[tuple[str, boo
                     continue
                 elif os.path.isdir(os.path.join(entry.path, EMBED_FOLDER)):
                     stories = True  # a story's folder: the rules below
-                else:  # a listing's later pages (stories/page/2/)
+                elif _holds_pages(entry.path):  # a listing's (stories/page/2/)
                     patterns.append((_quoted(relative) + "/*", False))
         if stories:
             story = f"{folder}/:slug/"
