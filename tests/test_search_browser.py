@@ -162,6 +162,24 @@ def test_held_back_words_are_not_in_the_index_files(sample_site):
     assert "/stories/what-my-father-taught-me/" not in urls
 
 
+def test_the_invitation_on_every_story_page_is_not_indexed(sample_site):
+    """The invitation to take part says the same on every story page: in the
+    index, a search for "partner" or "email" found every story."""
+    story = (sample_site / "stories" / "common-ground" / "index.html").read_text()
+    assert "Be matched with a partner" in story
+    stories = [
+        page
+        for page in indexed_pages(sample_site)
+        if page["url"].startswith("/stories/")
+    ]
+    assert len(stories) >= 5
+    for page in stories:
+        assert "took one small step" not in page["content"], page["url"]
+        assert "Be matched with a partner" not in page["content"], page["url"]
+        # What the page says of the conversation itself stays.
+        assert "About this conversation" in page["content"], page["url"]
+
+
 def test_results_show_participants_and_a_snippet(page, site_server):
     results = search(page, site_server, "hunting guide")
     assert results

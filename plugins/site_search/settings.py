@@ -21,9 +21,12 @@ DEFAULTS = {
     # Page furniture, not words of the story: the player and its download
     # link, the listening card (timeline, shortcuts), the share box, the
     # chapter list and the guide's questions (results quote what was said),
-    # and the "Play from" words of each time link. The times themselves stay:
-    # a turn's heading ("Naomi Castellanos 0:13") names its moment in results.
+    # the invitation to take part (the same words on every story page: a
+    # search for "partner" or "email" found every story), and the "Play
+    # from" words of each time link. The times themselves stay: a turn's
+    # heading ("Naomi Castellanos 0:13") names its moment in results.
     "SITE_SEARCH_EXCLUDE_SELECTORS": [
+        ".invite",
         ".player",
         ".listen",
         ".shortcuts",
