@@ -70,17 +70,11 @@ def test_every_page_carries_the_policy_in_a_meta_tag(sample_site):
 
 
 def parse_headers(text: str) -> dict[str, list[str]]:
-    rules: dict[str, list[str]] = {}
-    current = None
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith(" "):
-            rules[current].append(line.strip())
-        else:
-            current = line
-            rules[current] = []
-    return rules
+    """Each rule's headers as "Name: value" lines, by its pattern."""
+    return {
+        pattern: [f"{name}: {value}" for name, value in headers]
+        for pattern, headers in host_headers.rules(text)
+    }
 
 
 def test_headers_file_policy_referrer_and_framing(sample_site):

@@ -354,14 +354,4 @@ def _form_words(text: str, value: str) -> str:
 
 
 def _rules(text: str) -> dict[str, dict[str, str]]:
-    rules: dict[str, dict[str, str]] = {}
-    current = None
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        if not line.startswith(" "):
-            current = rules.setdefault(line.strip(), {})
-        else:
-            name, value = line.strip().split(": ", 1)
-            current[name] = value
-    return rules
+    return {pattern: dict(headers) for pattern, headers in host_headers.rules(text)}
