@@ -483,7 +483,7 @@ def test_page_works_without_javascript(browser, site_server, slug):
         assert re.fullmatch(
             r"Play from \d+:\d\d", page.locator(".turn__time").first.text_content()
         )
-        assert page.locator("[data-timeline] svg rect.timeline__bar").count() >= 3
+        assert page.locator("[data-timeline] svg .timeline__bars rect").count() >= 3
         # The native controls play the audio.
         box = audio.bounding_box()
         page.mouse.click(box["x"] + 20, box["y"] + box["height"] / 2)

@@ -110,7 +110,7 @@ def test_open_graph_and_twitter_card(site):
     assert og["og:image"].startswith(f"{SITEURL}/stories/talk/share-")
     assert og["og:image:secure_url"] == og["og:image"]
     assert (og["og:image:width"], og["og:image:height"]) == ("1200", "630")
-    assert og["og:image:type"] == "image/png"
+    assert og["og:image:type"] == "image/jpeg"
     assert og["og:image:alt"]
     # The rendition listeners get (audio_rendition), never the master.
     assert re.fullmatch(
@@ -205,9 +205,9 @@ def test_json_ld_cannot_close_its_script(site):
 
 def test_share_image_is_1200_by_630_and_cached(site, tmp_path):
     output, shared_content, shared_cache = site
-    (path,) = (output / "stories" / "talk").glob("share-*.png")
+    (path,) = (output / "stories" / "talk").glob("share-*.jpg")
     with Image.open(path) as image:
-        assert image.format == "PNG"
+        assert image.format == "JPEG"
         assert image.size == (1200, 630)
     # The site's content and the cache its build left, copied: the other
     # tests (and xdist worker) read the originals while this one changes them.
@@ -243,7 +243,7 @@ def test_share_image_is_1200_by_630_and_cached(site, tmp_path):
         **LEAN,
     )
     assert len(list(cache.iterdir())) == len(before) + 1
-    (new,) = (changed / "stories" / "talk").glob("share-*.png")
+    (new,) = (changed / "stories" / "talk").glob("share-*.jpg")
     assert new.name != path.name
 
 

@@ -10,12 +10,25 @@ from tests.listening import Elements, write_transcript_story
 from tests.support import LEAN, build_site, built_once, copy_content
 
 
-def _bars(page: Elements) -> list[dict]:
-    return [
-        e["attrs"]
-        for e in page.all("rect")
-        if "timeline__bar" in e["attrs"].get("class", "")
+def _voices(page: Elements) -> list[tuple[dict, str, list[dict]]]:
+    """Each voice's group on the timeline: (its attributes, the name its
+    tooltip gives, its bars' attributes)."""
+    groups = [
+        e for e in page.all("g") if "timeline__bars" in e["attrs"].get("class", "")
     ]
+    voices = []
+    for group in groups:
+        inside = [e for e in page.found if group["attrs"] in e["parent_attrs"][-1:]]
+        (title,) = [e for e in inside if e["tag"] == "title"]
+        bars = [e["attrs"] for e in inside if e["tag"] == "rect"]
+        voices.append((group["attrs"], title["text"], bars))
+    return voices
+
+
+def _span(bar: dict) -> tuple[float, float]:
+    """Where a bar starts and ends, in percent of the timeline's width."""
+    x = float(bar["x"].removesuffix("%"))
+    return x, x + float(bar["width"].removesuffix("%"))
 
 
 def _duration(page: Elements) -> float:
@@ -32,20 +45,24 @@ def test_every_sample_story_timeline_matches_its_cues(sample_site):
         segments = json.loads(transcript.read_text())["segments"]
         page = Elements((folder / "index.html").read_text())
         duration = _duration(page)
-        bars = _bars(page)
-        assert len(bars) == len(segments), folder.name
-        lanes = {}
-        for bar, cue in zip(bars, segments, strict=True):
-            assert float(bar["data-start"]) == pytest.approx(cue["startTime"], abs=5e-4)
-            assert float(bar["data-end"]) == pytest.approx(cue["endTime"], abs=5e-4)
-            assert bar["data-speaker"] == cue["speaker"]
-            x = float(bar["x"].removesuffix("%"))
-            width = float(bar["width"].removesuffix("%"))
-            assert x == pytest.approx(cue["startTime"] / duration * 100, abs=5e-3)
-            assert x + width == pytest.approx(cue["endTime"] / duration * 100, abs=5e-3)
-            # One lane (row) a speaker.
-            assert lanes.setdefault(cue["speaker"], bar["y"]) == bar["y"]
-        assert len(set(lanes.values())) == len(lanes)
+        voices = _voices(page)
+        # A group a speaker, each on a lane (row) of its own, holding a bar
+        # for each of the speaker's cues, in time order.
+        assert sorted(name for _, name, _ in voices) == sorted(
+            {cue["speaker"] for cue in segments}
+        ), folder.name
+        assert len({group["transform"] for group, _, _ in voices}) == len(voices)
+        for _, name, bars in voices:
+            cues = [cue for cue in segments if cue["speaker"] == name]
+            assert len(bars) == len(cues), (folder.name, name)
+            for bar, cue in zip(bars, cues, strict=True):
+                start, end = _span(bar)
+                assert start == pytest.approx(
+                    cue["startTime"] / duration * 100, abs=5e-3
+                )
+                assert end == pytest.approx(cue["endTime"] / duration * 100, abs=5e-3)
+                # Only where it is: the transcript holds the times and names.
+                assert set(bar) == {"x", "width", "height"}
         checked += 1
     assert checked >= 3
 
@@ -64,22 +81,24 @@ def page(request):
 def test_bars_lanes_colours_and_chapter_marks(page):
     duration = _duration(page)
     assert duration == pytest.approx(3.944, abs=1e-3)
-    bars = _bars(page)
-    expected = [
-        (0.0, 1.0, "Ada Lopez", "voice-1", "1"),
-        (1.0, 1.8, "Ada Lopez", "voice-1", "1"),
-        (2.0, 3.0, "Ben Carter", "voice-2", "2"),
-        (3.1, 3.8, "Ada Lopez", "voice-1", "3"),
+    voices = _voices(page)
+    expected = {
+        "Ada Lopez": ("voice-1", [(0.0, 1.0), (1.0, 1.8), (3.1, 3.8)]),
+        "Ben Carter": ("voice-2", [(2.0, 3.0)]),
+    }
+    assert [name for _, name, _ in voices] == list(expected)
+    for group, name, bars in voices:
+        voice, spans = expected[name]
+        assert voice in group["class"].split()
+        assert [_span(bar) for bar in bars] == [
+            pytest.approx((start / duration * 100, end / duration * 100), abs=5e-3)
+            for start, end in spans
+        ]
+    # Each voice on its own lane, below the chapter numbers.
+    assert [group["transform"] for group, _, _ in voices] == [
+        "translate(0 16)",
+        "translate(0 34)",
     ]
-    for bar, (start, end, speaker, voice, turn) in zip(bars, expected, strict=True):
-        assert float(bar["x"].rstrip("%")) == pytest.approx(
-            start / duration * 100, abs=5e-3
-        )
-        assert float(bar["width"].rstrip("%")) == pytest.approx(
-            (end - start) / duration * 100, abs=5e-3
-        )
-        assert (bar["data-speaker"], bar["data-turn"]) == (speaker, turn)
-        assert voice in bar["class"].split()
     marks = [
         e["attrs"]
         for e in page.all("line")

@@ -126,7 +126,7 @@ def test_voices_on_the_page_differ_in_shape_not_only_colour(page, site_server, s
     assert speakers[0][1] == "50%" and speakers[1][2].startswith("repeating-linear")
     # The second voice's bars on the timeline are hatched.
     fills = page.evaluate(
-        """() => ['.timeline__bar.voice-1', '.timeline__bar.voice-2']
+        """() => ['.timeline__bars.voice-1 rect', '.timeline__bars.voice-2 rect']
             .map(s => getComputedStyle(document.querySelector(s)).fill)"""
     )
     assert "url(" not in fills[0] and "voice-hatch" in fills[1]

@@ -27,10 +27,11 @@ class Sharing:
     embed_url: str
     oembed_path: str  # site-relative: stories/<slug>/oembed.json
     oembed_url: str
-    image_path: str  # site-relative: stories/<slug>/share-<key>.png
+    image_path: str  # site-relative: stories/<slug>/share-<key>.jpg
     image_url: str
     image_width: int
     image_height: int
+    image_type: str  # its media type, for og:image:type
     image_alt: str
     audio_url: str
     description: str

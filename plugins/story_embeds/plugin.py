@@ -6,7 +6,7 @@ For each cleared story it makes (through the story pipeline's
   in an iframe (template ``embed.html``);
 - ``stories/<slug>/oembed.json``: an oEmbed 1.0 "rich" response, found from
   the story page through ``<link rel="alternate" type="application/json+oembed">``;
-- ``stories/<slug>/share-<key>.png``: the 1200x630 Open Graph / card image;
+- ``stories/<slug>/share-<key>.jpg``: the 1200x630 Open Graph / card image;
 and sets ``article.story.sharing`` (``metadata.Sharing``: absolute URLs, the embed
 code and the JSON-LD) for the story page's Open Graph, Twitter card and
 JSON-LD (``partials/share_meta.html``).
@@ -35,7 +35,15 @@ from portal.site_address import absolute_site_url
 from portal.writing import whole_image
 
 from . import metadata
-from .share_image import CARD_COLOURS, HEIGHT, WIDTH, ShareCard, ShareImages
+from .share_image import (
+    CARD_COLOURS,
+    HEIGHT,
+    MEDIA_TYPE,
+    SUFFIX,
+    WIDTH,
+    ShareCard,
+    ShareImages,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +133,7 @@ class StoryEmbedsGenerator(Generator):
 
     def _sharing(self, story, site, card):
         folder = story_folder(story)
-        image_path = f"{folder}share-{card.key[:12]}.png"
+        image_path = f"{folder}share-{card.key[:12]}{SUFFIX}"
         story.story.share_image_file = self.images.path(card)
         page_url = absolute_url(site, story.url)
         embed_path = f"{folder}embed/"
@@ -148,6 +156,7 @@ class StoryEmbedsGenerator(Generator):
             image_url=absolute_url(site, image_path),
             image_width=WIDTH,
             image_height=HEIGHT,
+            image_type=MEDIA_TYPE,
             image_alt=(
                 f"{story.title}: a conversation between "
                 f"{' and '.join(meta.participant_names)}"
@@ -197,7 +206,7 @@ def write_story_files(generator, story, out) -> None:
     if not whole_image(card_file):  # not drawn yet: drawn into the cache
         transcript = out.transcript
         outline = transcript.outline if transcript is not None else None
-        ShareImages(os.path.dirname(card_file)).png(
+        ShareImages(os.path.dirname(card_file)).picture(
             share_card(story, generator.settings, outline=outline)
         )
     out.copy(sharing.image_path, card_file)

@@ -81,6 +81,15 @@ class Timeline:
     shares: list[Share]
 
     @property
+    def voices(self) -> list[tuple[Lane, list[Bar]]]:
+        """Each lane with its bars, in time order: the page draws a group a
+        voice, so that a bar needs no colour or name of its own."""
+        bars_of: dict[str, list[Bar]] = {lane.speaker: [] for lane in self.lanes}
+        for bar in self.bars:
+            bars_of[bar.speaker].append(bar)
+        return [(lane, bars_of[lane.speaker]) for lane in self.lanes]
+
+    @property
     def summary(self) -> str:
         """One sentence for people who cannot see the drawing."""
         parts = [f"{share.speaker} {share.percent}%" for share in self.shares]
