@@ -82,15 +82,15 @@ def _story_page_weights(site):
 
 
 # The budget is not met today (benchmarks/README.md, "Lean pages"):
-# a story page loads site.css and listening.css (21.8 KB minified) and
-# player.js (21.9 KB minified), 43.7 KB before any HTML, and its own HTML is
-# 29-34 KB without the transcript's text (player controls and icons, the
-# timeline SVG with a bar per cue, the transcript's turn and cue markup,
-# share metadata and JSON-LD, header and footer). strict: once pages fit,
-# this XPASSes and fails, so the marker must go and the budget is guarded
-# from then on.
+# a story page loads palette.css, site.css and listening.css (28.6 KB
+# minified) and player.js (24.6 KB minified), 53.2 KB before any HTML, and
+# its own HTML is 34-38 KB without the transcript's text (player controls and
+# icons, the timeline SVG with a bar a cue, the transcript's turn and cue
+# markup, share metadata and JSON-LD, header and footer). strict: once pages
+# fit, this XPASSes and fails, so the marker must go and the budget is
+# guarded from then on.
 @pytest.mark.xfail(
-    strict=True, reason="story pages weigh ~73-78 KB without transcript text"
+    strict=True, reason="story pages weigh ~87-91 KB without transcript text"
 )
 def test_story_pages_weigh_under_30_kb_without_transcript_text(sample_site):
     weights = list(_story_page_weights(sample_site))
