@@ -460,11 +460,16 @@ def test_media_session_describes_the_story(story):
     metadata = story.evaluate(
         "({title: navigator.mediaSession.metadata.title,"
         " artist: navigator.mediaSession.metadata.artist,"
-        " artwork: navigator.mediaSession.metadata.artwork.length})"
+        " artwork: navigator.mediaSession.metadata.artwork.map("
+        "  a => [a.src, a.sizes, a.type])})"
     )
     assert metadata["title"] == story.text_content("h1.story__title")
     assert " and " in metadata["artist"]
-    assert metadata["artwork"] == 1
+    # The story's share card, and no media type that could contradict it.
+    ((src, sizes, kind),) = metadata["artwork"]
+    card = story.get_attribute("meta[property='og:image']", "content")
+    assert src.rsplit("/", 1)[-1] == card.rsplit("/", 1)[-1]
+    assert src.endswith(".jpg") and sizes == "1200x630" and kind == ""
 
 
 def test_page_works_without_javascript(browser, site_server, slug):

@@ -487,8 +487,10 @@
         title: this.figure.getAttribute("data-title") || document.title,
         artist: this.figure.getAttribute("data-artist") || "",
         album: this.figure.getAttribute("data-album") || "",
+        // The share card, with no media type given: its own bytes say what
+        // it is (a type that is wrong makes some systems drop the picture).
         artwork: artwork
-          ? [{ src: new URL(artwork, document.baseURI).href, sizes: "1200x630", type: "image/png" }]
+          ? [{ src: new URL(artwork, document.baseURI).href, sizes: "1200x630" }]
           : []
       });
       session.playbackState = "playing";
