@@ -360,8 +360,8 @@ def _hatch(pen, box, ground, step: int = 7) -> None:
 # JPEG, not PNG: the card's background is a gradient, which PNG holds poorly.
 # At quality 90 without chroma subsampling (which smears the coloured text's
 # edges), a card is 129 KB and 3.5 ms to encode, against PNG's 148 KB and
-# 18 ms at compress_level 3 (a tenth of a cold build's share card time at
-# 10,000 stories; benchmarks/README.md).
+# 18 ms at compress_level 3: 180 s of CPU in a cold build of 10,000 stories
+# (benchmarks/README.md).
 SUFFIX = ".jpg"
 MEDIA_TYPE = "image/jpeg"
 

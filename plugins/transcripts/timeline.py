@@ -25,13 +25,10 @@ TOP = 16  # room above the lanes for chapter numbers
 class Bar:
     x: float
     width: float
-    y: float
-    start: float
+    start: float  # start, end, speaker and voice: the share card's outline
     end: float
     speaker: str
     voice: int
-    turn: int
-    cue: int
 
     __reduce__ = by_fields  # quick to read back (store.py)
 
@@ -115,7 +112,6 @@ def build_timeline(
         Lane(name, slots.get(name, 0), TOP + index * (LANE_HEIGHT + LANE_GAP))
         for index, name in enumerate(order)
     ]
-    lane_y = {lane.speaker: lane.y for lane in lanes}
     bars = []
     for cue in cues:
         x = _x(cue.start, duration)
@@ -123,13 +119,10 @@ def build_timeline(
             Bar(
                 x=x,
                 width=round(_x(cue.end, duration) - x, 3),
-                y=lane_y[cue.speaker],
                 start=cue.start,
                 end=cue.end,
                 speaker=cue.speaker,
                 voice=slots.get(cue.speaker, 0),
-                turn=cue.turn,
-                cue=cue.number,
             )
         )
     marks = [
