@@ -49,14 +49,17 @@ def _kind(url: str) -> str:
     return name
 
 
-def measure(output: pathlib.Path, site_url: str, words: list[str]) -> list[dict]:
+def measure(
+    browser, output: pathlib.Path, site_url: str, words: list[str]
+) -> list[dict]:
+    """For each word, what its search fetched from the search bundle, on the
+    site built in ``output`` (built with SITEURL ``site_url``), in Playwright's
+    ``browser``."""
     parts = json.loads((output / "pagefind" / "parts.json").read_text())
     found = []
-    with devserver.running(output) as local, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        page = browser.new_page(viewport={"width": 390, "height": 844})
+    with devserver.running(output) as local:
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        page = context.new_page()
 
         def answer(route):
             url = route.request.url.replace(site_url, local, 1)
@@ -96,7 +99,7 @@ def measure(output: pathlib.Path, site_url: str, words: list[str]) -> list[dict]
                     "by_kind": dict(sorted(by_kind.items())),
                 }
             )
-        browser.close()
+        context.close()
     return found
 
 
@@ -106,7 +109,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("words", nargs="+", help="what to search for")
     parser.add_argument("--site-url", default=SITEURL, help="the build's SITEURL")
     options = parser.parse_args(argv)
-    for result in measure(options.output, options.site_url.rstrip("/"), options.words):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        results = measure(
+            browser, options.output, options.site_url.rstrip("/"), options.words
+        )
+        browser.close()
+    for result in results:
         print(
             f"{result['word']!r}: {result['parts']} parts and the vocabulary's "
             f"index, {result['requests']} requests to the search "
