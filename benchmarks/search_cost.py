@@ -41,12 +41,10 @@ CODE = (".js", ".css", ".wasm", ".pagefind")
 
 
 def _kind(url: str) -> str:
-    """``pf_index``, ``pf_filter``..., or the file's name for the others."""
+    """``pf_index``, ``pf_filter``... (Pagefind's files end so), or the file's
+    name for the others (its query, a cache-buster, left out)."""
     name = urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]
-    for kind in ("pf_meta", "pf_index", "pf_filter", "pf_fragment"):
-        if name.endswith(kind) or f".{kind}" in name or name.startswith(kind):
-            return kind
-    return name
+    return name.rsplit(".", 1)[-1] if ".pf_" in name else name
 
 
 def measure(
@@ -85,8 +83,6 @@ def measure(
                 kind = _kind(request.url)
                 if kind.endswith(CODE):
                     kind = "script and WebAssembly"
-                elif kind.startswith("pagefind-entry.json"):
-                    kind = "pagefind-entry.json"
                 by_kind[kind][0] += 1
                 by_kind[kind][1] += request.sizes()["responseBodySize"]
             found.append(
