@@ -410,6 +410,53 @@ def test_a_changed_template_renders_every_story_page_again(tmp_path, build):
     assert all('data-marker="v2"' in page.read_text() for page in pages)
 
 
+def test_stories_made_again_aside_link_their_unchanged_files_to_the_cache(tmp_path):
+    """A build made aside (a fresh output folder, as every publish) after a
+    template changed makes every story again: the files whose bytes did not
+    change (transcripts, chapters, share cards) are the cache's files, hard
+    links, not copies of their own. Copies doubled the disk those files take,
+    and a rebuild in place would read each one and its stored twin to find
+    them the same, on every build."""
+    from tests.support import PROJECT_ROOT
+
+    copy_content(tmp_path / "content", stories=True)
+    theme = tmp_path / "theme"
+    shutil.copytree(PROJECT_ROOT / "theme", theme)
+    cache = tmp_path / "cache"
+    no_search = {"SITE_SEARCH_INDEX": False, "PRECOMPRESS": False}
+    build_site(tmp_path / "content", tmp_path / "first", cache_dir=cache,
+               THEME=str(theme), **no_search)  # fmt: skip
+    article = theme / "templates" / "article.html"
+    article.write_text(
+        article.read_text().replace(
+            '<article class="story"', '<article data-marker="v2" class="story"'
+        )
+    )
+    output = build_site(tmp_path / "content", tmp_path / "second", cache_dir=cache,
+                        THEME=str(theme), **no_search)  # fmt: skip
+
+    stored = {}
+    for path in (cache / "story_outputs" / "files").iterdir():
+        stored[(path.stat().st_dev, path.stat().st_ino)] = path.name
+    cards = sorted(output.glob("stories/*/share-*.jpg"))
+    transcripts = sorted(output.glob("stories/*/transcript.vtt"))
+    assert len(cards) >= 5 and len(transcripts) >= 5
+    unchanged = cards + transcripts + sorted(output.glob("stories/*/chapters.json"))
+    for path in unchanged:
+        held = (path.stat().st_dev, path.stat().st_ino)
+        assert held in stored, (
+            f"{path.relative_to(output)} is a copy, not the cache's file"
+        )
+        assert (
+            path.read_bytes()
+            == (cache / "story_outputs" / "files" / stored[held]).read_bytes()
+        )
+    # The pages changed: made again, and kept under their new bytes.
+    for page in output.glob("stories/*/index.html"):
+        assert 'data-marker="v2"' in page.read_text(encoding="utf-8")
+        assert (page.stat().st_dev, page.stat().st_ino) in stored
+
+
 def test_a_new_ffmpeg_makes_again_the_pages_that_play_its_audio(
     tmp_path, build, monkeypatch
 ):

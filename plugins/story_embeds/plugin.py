@@ -209,7 +209,7 @@ def write_story_files(generator, story, out) -> None:
         ShareImages(os.path.dirname(card_file)).picture(
             share_card(story, generator.settings, outline=outline)
         )
-    out.copy(sharing.image_path, card_file)
+    out.link(sharing.image_path, card_file)
 
 
 def get_generators(pelican):

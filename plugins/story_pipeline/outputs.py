@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from portal.writing import copy_if_changed, write_if_changed
+from portal.writing import link_into, write_if_changed
 
 
 class StoryOutputs:
@@ -38,8 +38,10 @@ class StoryOutputs:
         write_if_changed(self._target(path), data)
         self._made(path)
 
-    def copy(self, path: str, source: str) -> None:
-        copy_if_changed(source, self._target(path))
+    def link(self, path: str, source: str) -> None:
+        """``source``'s bytes at ``path``: a hard link to it where the file
+        system allows (a share card drawn into its cache is not copied)."""
+        link_into(source, self._target(path))
         self._made(path)
 
     def _target(self, path: str) -> str:

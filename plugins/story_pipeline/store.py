@@ -151,6 +151,14 @@ class OutputStore:
                 with atomic_path(stored) as temporary:
                     os.remove(temporary)
                     link_or_copy(target, temporary)
+            elif not os.path.samefile(stored, target):
+                # Kept already, from another build or another story with the
+                # same bytes: the output links to it too. Left a file of its
+                # own, it would not be the stored file's inode, and every
+                # later rebuild in place would read both to compare them.
+                with atomic_path(target) as temporary:
+                    os.remove(temporary)
+                    link_or_copy(stored, temporary)
             remember(target, sha256, every_build=True)
             files.append(Kept(path, sha256, size))
         entry = Entry(key, tuple(files))
