@@ -25,8 +25,9 @@ def test_a_search_on_one_index_fetches_one_of_each(browser, sample_site):
     (result,) = search_cost.measure(browser, sample_site, ADDRESS, ["grew"])
     assert result["parts"] == 1
     kinds = result["by_kind"]
-    # One index: one entry, one metadata file, one chunk of the index.
-    for kind in ("pagefind-entry.json", "pf_meta", "pf_index"):
+    # One index: one entry, one metadata file, one chunk of the index, and
+    # one file of filters (every filter is a value of one Pagefind filter).
+    for kind in ("pagefind-entry.json", "pf_meta", "pf_index", "pf_filter"):
         assert kinds[kind][0] == 1, (kind, kinds)
     assert kinds["pf_fragment"][0] >= 1  # a fragment a result shown
     assert kinds["script and WebAssembly"][0] >= 2

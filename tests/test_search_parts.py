@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import re
+import sys
 
 import pytest
 from site_search import indexer, parts, settings
@@ -19,7 +20,13 @@ from site_search import indexer, parts, settings
 from portal import devserver
 from portal.file_hashes import FileHashes
 from tests.pagefind_index import indexed_pages
-from tests.support import CONTENT, build_site, built_once, copy_content
+from tests.support import (
+    CONTENT,
+    PROJECT_ROOT,
+    build_site,
+    built_once,
+    copy_content,
+)
 from tests.test_search_browser import (
     HELD_BACK_WORDS,
     UNIQUE_WORDS,
@@ -129,6 +136,23 @@ def test_counts_and_filters_match_a_single_index(page, parted_server, site_serve
         ".textContent)"
     )
     assert result_count(page) == 3
+
+
+def test_a_search_fetches_one_filter_file_a_part(browser, parted_site):
+    """The filters are values of one Pagefind filter: each part has one
+    file of them, which the search page fetches as it lists the filters
+    with their counts (five files a part when each filter was its own)."""
+    sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
+    import search_cost
+
+    manifest = _manifest(parted_site)
+    (result,) = search_cost.measure(
+        browser, parted_site, "https://parts.example", ["family"]
+    )
+    assert result["parts"] == 1 + len(manifest["merge"]) >= 6
+    assert result["by_kind"]["pf_filter"][0] == result["parts"]
+    for part in [manifest["main"], *manifest["merge"]]:
+        assert len(list((parted_site / "pagefind" / part / "filter").iterdir())) == 1
 
 
 def _manifest(output) -> dict:

@@ -16,8 +16,8 @@ word it has that starts the search term ("thermos" finds "the"), so a part
 without the word would return loose matches a single index never shows.
 Every part therefore also indexes one hidden page holding the site's
 vocabulary: each part then knows every word, and falls back only where one
-index would. That page carries the filter ``kind: vocabulary``, which the
-search page always excludes (``vocabulary.FILTER``).
+index would. That page carries the filter value ``kind:vocabulary``, which
+the search page always excludes (``vocabulary.FILTER``).
 
 A new story brings new words (names, places). Teaching them to every part
 would index the whole site again (two minutes at 10,000 stories) to

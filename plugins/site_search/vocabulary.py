@@ -26,7 +26,10 @@ from portal.parallel import MIN_ITEMS, map_in_processes
 
 # The hidden page's folder in each part's staging copy (never in the site).
 FOLDER = "_site-search-vocabulary"
-FILTER = ("kind", "vocabulary")
+# The hidden page's filter: a value of the one filter the pages' filters are
+# values of (theme/templates/partials/search_fields.html), so that it adds
+# no filter file of its own to each part.
+FILTER = ("facet", "kind:vocabulary")
 BODY = "data-pagefind-body"
 # What Pagefind always leaves out of the text (REMOVE_SELECTORS in its
 # parser), besides elements marked data-pagefind-ignore.

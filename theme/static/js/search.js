@@ -21,6 +21,11 @@
     ["relationship", "Relationship", "any"],
     ["featured", "Featured", "all"],
   ];
+  // The filters are values of one Pagefind filter ("topic:guns",
+  // "year:2024": partials/search_fields.html), so each part of the index has
+  // one filter file for a search to fetch, not one a filter.
+  var FACET = "facet";
+  var VOCABULARY = "kind:vocabulary";
   var PAGE_SIZE = 10;
 
   var form = root.querySelector("[data-search-form]");
@@ -71,15 +76,36 @@
     history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
   }
 
+  /* What is chosen, as Pagefind's filters: within a filter the choices
+     combine as it says (any or all), and the filters all apply. */
   function pagefindFilters() {
-    var out = {};
+    var groups = [];
     FILTERS.forEach(function (filter) {
       var values = chosen[filter[0]];
       if (values && values.length) {
         var combined = {};
-        combined[filter[2]] = values;
-        out[filter[0]] = combined;
+        combined[filter[2]] = values.map(function (value) {
+          return filter[0] + ":" + value;
+        });
+        var group = {};
+        group[FACET] = combined;
+        groups.push(group);
       }
+    });
+    return groups.length ? { all: groups } : {};
+  }
+
+  /* Pagefind's counts ({facet: {"topic:guns": 3}}) by filter and value
+     ({topic: {guns: 3}}). */
+  function byFilter(counts) {
+    var out = {};
+    var values = (counts || {})[FACET] || {};
+    Object.keys(values).forEach(function (key) {
+      var at = key.indexOf(":");
+      if (at < 1) return;
+      var name = key.slice(0, at);
+      out[name] = out[name] || {};
+      out[name][key.slice(at + 1)] = values[key];
     });
     return out;
   }
@@ -89,7 +115,9 @@
      the parts indexed before some words came (leftOut) are left out. */
   function searchFilters(behind) {
     var filters = pagefindFilters();
-    var hidden = [{ kind: "vocabulary" }].concat(behind.map(function (known) {
+    var vocabularyPage = {};
+    vocabularyPage[FACET] = VOCABULARY;
+    var hidden = [vocabularyPage].concat(behind.map(function (known) {
       return { words: String(known) };
     }));
     filters.not = hidden.length === 1 ? hidden[0] : { any: hidden };
@@ -356,7 +384,7 @@
       more.hidden = true;
       results = [];
       status.textContent = "Type a word or choose a filter to search.";
-      return pagefind.filters().then(updateCounts);
+      return pagefind.filters().then(function (counts) { updateCounts(byFilter(counts)); });
     }
     status.textContent = "Searching…";
     return leftOut(term).then(function (behind) {
@@ -367,7 +395,7 @@
       results = search.results;
       shown = 0;
       list.replaceChildren();
-      updateCounts(search.filters);
+      updateCounts(byFilter(search.filters));
       return showMore().then(function () {
         if (number === searchNumber) status.textContent = describe(results.length, term);
       });
@@ -445,7 +473,7 @@
       .then(function () { return mergeParts(bundle, manifest); })
       .then(function () { return pagefind.filters(); })
       .then(function (available) {
-        renderFilters(available);
+        renderFilters(byFilter(available));
         // Filters start open beside the results on wide screens, folded
         // above them on phones (or open when the address chose some).
         panel.open = wide.matches || hasFilters();
