@@ -151,14 +151,8 @@ class OutputStore:
                 with atomic_path(stored) as temporary:
                     os.remove(temporary)
                     link_or_copy(target, temporary)
-            elif not os.path.samefile(stored, target):
-                # Kept already, from another build or another story with the
-                # same bytes: the output links to it too. Left a file of its
-                # own, it would not be the stored file's inode, and every
-                # later rebuild in place would read both to compare them.
-                with atomic_path(target) as temporary:
-                    os.remove(temporary)
-                    link_or_copy(stored, temporary)
+            else:
+                _share(stored, target)
             remember(target, sha256, every_build=True)
             files.append(Kept(path, sha256, size))
         entry = Entry(key, tuple(files))
@@ -191,6 +185,22 @@ class OutputStore:
                 # Another build sharing the cache may have removed it first.
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(self._file(sha256))
+
+
+def _share(stored: str, target: str) -> None:
+    """Make ``target`` a link to ``stored``, whose bytes it holds, unless it
+    is one already or they are on two file systems (a copy would only give
+    it a new modification time).
+
+    Kept already, by another build or another story with the same bytes,
+    the stored file would otherwise have an inode of its own in the output,
+    and every later rebuild in place would read both to compare them."""
+    kept, there = os.stat(stored), os.stat(target)
+    if os.path.samestat(kept, there) or kept.st_dev != there.st_dev:
+        return
+    with atomic_path(target) as temporary:
+        os.remove(temporary)
+        link_or_copy(stored, temporary)
 
 
 def _target(output: str, path: str) -> str:
