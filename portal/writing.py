@@ -245,12 +245,18 @@ def link_into(stored: str, target: str, absent: bool = False) -> None:
             pass  # written meanwhile: replaced below
         except OSError:
             pass  # no hard links here: copied below
-    # Linked under a temporary name, then renamed over the old file: a
-    # server never sees the file missing, and nothing is written through
-    # an old link into another file.
+    link_over(stored, target)
+
+
+def link_over(source: str, target: str) -> None:
+    """``target`` becomes a hard link to ``source`` (a copy where the file
+    system has no hard links), whether or not a file is there. Linked under
+    a temporary name, then renamed over the old file: a server never sees
+    the file missing, and nothing is written through an old link into
+    another file."""
     with atomic_path(target) as temporary:
         os.remove(temporary)
-        link_or_copy(stored, temporary)
+        link_or_copy(source, temporary)
 
 
 # How each kind of image file ends: a cached picture cut off, or overwritten

@@ -28,7 +28,7 @@ import os
 from dataclasses import dataclass
 
 from portal.file_hashes import remember, sha256_of
-from portal.writing import atomic_path, link_into, link_or_copy, write_if_changed
+from portal.writing import link_into, link_over, write_if_changed
 
 FOLDER = "story_outputs"
 MANIFEST = "manifest.json"
@@ -147,10 +147,7 @@ class OutputStore:
             except FileNotFoundError:
                 whole = False
             if not whole:  # not kept yet, or cut off: kept (again) whole
-                os.makedirs(os.path.dirname(stored), exist_ok=True)
-                with atomic_path(stored) as temporary:
-                    os.remove(temporary)
-                    link_or_copy(target, temporary)
+                link_over(target, stored)
             else:
                 _share(stored, target)
             remember(target, sha256, every_build=True)
@@ -198,9 +195,7 @@ def _share(stored: str, target: str) -> None:
     kept, there = os.stat(stored), os.stat(target)
     if os.path.samestat(kept, there) or kept.st_dev != there.st_dev:
         return
-    with atomic_path(target) as temporary:
-        os.remove(temporary)
-        link_or_copy(stored, temporary)
+    link_over(stored, target)
 
 
 def _target(output: str, path: str) -> str:
