@@ -209,6 +209,8 @@ def test_podcasting_2_0_item_tags(sample_site):
             )
             duration = int(item.findtext("itunes:duration", namespaces=NS))
             assert start >= 0 and 0 < length <= 120 and start + length <= duration + 1
+            # The namespace's 15 s at least, where the audio goes on that long.
+            assert length >= min(15, duration - start)
             with_soundbite += 1
             if story.quote:  # the moment the editors marked
                 quote = story.quote
@@ -333,6 +335,34 @@ def test_item_descriptions_are_cdata_html_with_apple_tags_only(sample_site):
         assert len(html.encode("utf-8")) <= 4000
         assert _tags(html) <= APPLE_TAGS
         assert "In conversation:" in html
+
+
+def test_show_notes_list_the_chapters_as_spotify_and_apple_read_them(sample_site):
+    """Spotify takes chapters only from timestamps in the description: the
+    first at zero, three at least, one a line, in order (checklist 24)."""
+    parsed = feedparser.parse((sample_site / "podcast.xml").read_bytes())
+    listed = 0
+    for entry, item in zip(parsed.entries, items(sample_site), strict=True):
+        url = item.find("podcast:chapters", NS).get("url")
+        chapters = json.loads(local_file(sample_site, url).read_text())["chapters"]
+        html = lxml.html.fragment_fromstring(entry.description, create_parent="div")
+        lines = [li.text_content() for li in html.xpath("//li")]
+        stamped = [line for line in lines if re.match(r"^\d\d:\d\d:\d\d ", line)]
+        if len(chapters) < 3:
+            assert not stamped, entry.title  # apps would show a broken list
+            continue
+        listed += 1
+        assert stamped == [
+            "{:02d}:{:02d}:{:02d} {}".format(
+                int(c["startTime"]) // 3600,
+                int(c["startTime"]) // 60 % 60,
+                int(c["startTime"]) % 60,
+                c["title"],
+            )
+            for c in chapters
+        ]
+        assert stamped[0].startswith("00:00:00 ")
+    assert listed >= 3  # the sample has stories with three chapters or more
 
 
 def test_every_url_in_the_feed_is_absolute_and_ascii(sample_site):

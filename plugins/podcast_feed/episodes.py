@@ -14,6 +14,7 @@ import markupsafe
 
 from portal.outputs import TRANSCRIPT_FORMATS
 from portal.schema import SOUNDBITE_SECONDS
+from portal.timecode import whole_seconds
 
 from . import shownotes
 from .extensions import AlternateEnclosure, Image, Location, Person, Transcript
@@ -107,7 +108,7 @@ def from_article(article, config: PodcastConfig) -> Episode:
         )
         if art
         else None,
-        soundbite=soundbite(story.quote, article.story.chapters or []),
+        soundbite=soundbite(story.quote, article.story.chapters or [], audio.duration),
     )
 
 
@@ -123,10 +124,12 @@ def published(article, config: PodcastConfig) -> datetime.datetime:
 
 
 def description(article, config: PodcastConfig, link: str) -> str:
-    """Show notes: summary, the story's text, who talks, where to read along.
+    """Show notes: summary, the story's text, its chapters, who talks, where
+    to read along.
 
-    The credits and the link to the story page always fit; the story's text
-    is cut at a whole paragraph when the whole would pass 4000 bytes."""
+    The chapters, the credits and the link to the story page always fit; the
+    story's text is cut at a whole paragraph when the whole would pass 4000
+    bytes."""
     story = article.story.front
     summary = []
     if story.summary:
@@ -140,10 +143,41 @@ def description(article, config: PodcastConfig, link: str) -> str:
         if article.story.transcript_url
         else "Listen on our website",
     )
-    return shownotes.fit(
-        summary + shownotes.blocks(body_html),
-        [shownotes.clean(str(credits), link), shownotes.clean(str(listen), link)],
+    required = [shownotes.clean(str(credits), link), shownotes.clean(str(listen), link)]
+    listed = chapter_list(article.story.chapters or [])
+    # A list so long that nothing else would fit is left to the other two
+    # ways apps find chapters (podcast:chapters, the MP3's ID3 frames).
+    if (
+        listed
+        and shownotes.size(listed + "".join(required)) <= shownotes.MAX_BYTES // 2
+    ):
+        required.insert(0, shownotes.clean(listed, link))
+    return shownotes.fit(summary + shownotes.blocks(body_html), required)
+
+
+# Spotify shows chapters only from timestamps in the show notes, and Apple
+# reads them when a feed has no chapters file: each on a line of its own,
+# "00:00:00 Title", in order, the first at zero, at least three of them.
+LISTED_CHAPTERS_AT_LEAST = 3
+
+
+def chapter_list(chapters: list[dict]) -> str:
+    """The chapters as show notes' timestamps, or "" when apps would not
+    take them (fewer than three, or the first not at the very start)."""
+    if len(chapters) < LISTED_CHAPTERS_AT_LEAST or whole_seconds(chapters[0]["start"]):
+        return ""
+    lines = markupsafe.Markup("").join(
+        markupsafe.Markup("<li>{} {}</li>").format(_clock(c["start"]), c["title"])
+        for c in chapters
     )
+    return str(markupsafe.Markup("<p>Chapters</p><ul>{}</ul>").format(lines))
+
+
+def _clock(seconds: float) -> str:
+    """HH:MM:SS, the one form both Apple and Spotify take at any length."""
+    minutes, secs = divmod(whole_seconds(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
 
 
 def _credits(story) -> str:
@@ -173,10 +207,14 @@ def transcripts(article, config: PodcastConfig) -> tuple[Transcript, ...]:
 SOUNDBITE_TITLE = 128
 
 
-def soundbite(quote, chapters: list[dict]) -> tuple[float, float, str] | None:
+def soundbite(
+    quote, chapters: list[dict], duration: float | None = None
+) -> tuple[float, float, str] | None:
     """The episode's preview: the quote editors marked (``quote``, already
     15 to 120 s long by the schema), else one taken from its chapters: the
-    first chapter long enough (15 s or more), else the longest; at most 120 s."""
+    first chapter long enough (15 s or more), else the longest, played on
+    into the next for 15 s when the audio (``duration``) goes on that long;
+    at most 120 s."""
     if quote is not None:
         title = textwrap.shorten(quote.text, SOUNDBITE_TITLE, placeholder="…")
         return quote.start, quote.end - quote.start, title
@@ -189,6 +227,10 @@ def soundbite(quote, chapters: list[dict]) -> tuple[float, float, str] | None:
         max(timed, key=lambda c: c["end"] - c["start"]),
     )
     length = min(chosen["end"] - chosen["start"], longest)
+    if length < shortest and duration:
+        # The namespace asks for 15 s at least: a preview too short to
+        # judge the episode by is cut mid-sentence in apps.
+        length = max(length, min(shortest, duration - chosen["start"]))
     return float(chosen["start"]), float(length), chosen["title"]
 
 
