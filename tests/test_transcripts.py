@@ -126,8 +126,10 @@ def _webvtt_py_vtt(cues) -> str:
     captions = []
     for cue in cues:
         speaker = html.escape(cue.speaker or "", quote=False)
+        lines = formats.caption_lines(cue.text)
         caption = webvtt.Caption(
-            text=f"<v {speaker}>{html.escape(cue.text, quote=False)}",
+            text=f"<v {speaker}>"
+            + "\n".join(html.escape(line, quote=False) for line in lines),
             identifier=str(cue.number),
         )
         caption.start_time = Timestamp.from_seconds(cue.start)
@@ -143,7 +145,7 @@ def _webvtt_py_srt(cues) -> str:
         if cue.speaker and cue.speaker != previous:
             text = f"{cue.speaker}: {text}"
         previous = cue.speaker
-        caption = webvtt.Caption(text=text)
+        caption = webvtt.Caption(text="\n".join(formats.caption_lines(text)))
         caption.start_time = Timestamp.from_seconds(cue.start)
         caption.end_time = Timestamp.from_seconds(cue.end)
         captions.append(caption)
@@ -167,6 +169,32 @@ def test_formats_are_what_webvtt_py_writes(path):
     assert len(cues) > 5
     assert formats.to_vtt(cues) == _webvtt_py_vtt(cues)
     assert formats.to_srt(cues) == _webvtt_py_srt(cues)
+
+
+@pytest.mark.parametrize("path", SAMPLE_TRANSCRIPTS, ids=lambda p: p.parent.name)
+def test_caption_lines_are_65_characters_at_most_and_lose_no_word(path, tmp_path):
+    cues = read_transcript(str(path), path.name).cues
+    vtt = tmp_path / "transcript.vtt"
+    vtt.write_text(formats.to_vtt(cues), encoding="utf-8")
+    srt = tmp_path / "transcript.srt"
+    srt.write_text(formats.to_srt(cues), encoding="utf-8")
+    for caption in webvtt.read(str(vtt)).captions + webvtt.from_srt(str(srt)).captions:
+        for line in caption.text.splitlines():
+            assert len(html.unescape(line)) <= formats.CAPTION_LINE, line
+    # Read back as the site reads a transcript: the same cues, word for word.
+    again = read_transcript(str(vtt), vtt.name).cues
+    assert [(c.speaker, c.text, c.start) for c in again] == [
+        (c.speaker, c.text, c.start) for c in cues
+    ]
+
+
+def test_a_long_cue_is_shown_on_lines_of_about_one_length():
+    text = "word " * 40  # 199 characters: four lines of about 50
+    lines = formats.caption_lines(text.strip())
+    assert len(lines) == 4 and max(map(len, lines)) - min(map(len, lines)) <= 5
+    assert formats.caption_lines("short") == ["short"]
+    long_word = "https://example.org/" + "a" * 70
+    assert formats.caption_lines(long_word) == [long_word]  # not cut
 
 
 def test_formats_round_times_and_escape_as_webvtt_py():

@@ -4,7 +4,7 @@ WebVTT and SubRip are formatted here, not through webvtt-py: its writer
 builds and validates a ``Caption`` object for every cue (20 us each), which
 made writing 300-cue transcripts three ways a quarter of a cold build. The
 cues are already checked and their text is plain (``transcript.py``), so
-each cue is two lines of text. ``tests/test_transcripts.py`` checks the
+each cue is its timing and its text. ``tests/test_transcripts.py`` checks the
 output is byte for byte what webvtt-py writes for the same cues, and reads
 every file back with webvtt-py. The JSON shapes are the Podcasting 2.0 ones
 podcast apps read:
@@ -18,6 +18,8 @@ from __future__ import annotations
 import decimal
 import html
 import json
+import math
+import textwrap
 
 from .transcript import Cue
 
@@ -46,15 +48,37 @@ def _timing(cue: Cue, separator: str) -> str:
     return f"{start} --> {_timestamp(cue.end, separator)}"
 
 
+# Caption lines players and podcast apps show whole (Apple asks for WebVTT
+# lines of 65 characters or fewer); a longer cue is shown on more lines.
+CAPTION_LINE = 65
+
+
+def caption_lines(text: str) -> list[str]:
+    """``text`` in as few lines of at most ``CAPTION_LINE`` characters as it
+    takes, about as long as each other (two lines of 40 read better than
+    one of 65 and one of 15). A word longer than a line is not cut."""
+    if len(text) <= CAPTION_LINE:
+        return [text]
+    count = math.ceil(len(text) / CAPTION_LINE)
+    for width in range(math.ceil(len(text) / count), CAPTION_LINE + 1):
+        lines = textwrap.wrap(text, width, break_long_words=False)
+        if len(lines) <= count:
+            return lines
+    return textwrap.wrap(text, CAPTION_LINE, break_long_words=False)
+
+
 def to_vtt(cues: list[Cue]) -> str:
-    """A normalized WebVTT file: a voice tag on every cue, one line of text.
+    """A normalized WebVTT file: a voice tag on every cue, its text in lines
+    a player shows whole (``caption_lines``).
 
     Players show the speaker of every cue even when the editor tagged only
     the first cue of a turn."""
     blocks = ["WEBVTT\n"]
     for cue in cues:
         speaker = html.escape(cue.speaker or "", quote=False)
-        text = html.escape(cue.text, quote=False)
+        text = "\n".join(
+            html.escape(line, quote=False) for line in caption_lines(cue.text)
+        )
         blocks.append(f"{cue.number}\n{_timing(cue, '.')}\n<v {speaker}>{text}\n")
     return "\n".join(blocks)
 
@@ -69,6 +93,7 @@ def to_srt(cues: list[Cue]) -> str:
         if cue.speaker and cue.speaker != previous:
             text = f"{cue.speaker}: {text}"
         previous = cue.speaker
+        text = "\n".join(caption_lines(text))
         blocks.append(f"{index}\n{_timing(cue, ',')}\n{text}\n")
     return "\n".join(blocks)
 
