@@ -42,10 +42,11 @@ from functools import partial
 
 from portal import form_inbox
 from portal.mime import SITE_MIME_TYPES
+from portal.outputs import CROSS_ORIGIN_SUFFIXES
 
 CONTENT_TYPES = SITE_MIME_TYPES
 # Files other origins' players and scripts may fetch.
-CORS_SUFFIXES = frozenset({".vtt", ".srt", ".json"})
+CORS_SUFFIXES = frozenset(CROSS_ORIGIN_SUFFIXES)
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 

@@ -17,6 +17,10 @@ TRANSCRIPT_FORMATS = {
 }
 CHAPTERS_FILE = "chapters.json"
 CHAPTERS_MIME = "application/json+chapters"
+# Files players, podcast apps and search on other sites fetch from scripts
+# (transcripts, chapters, oEmbed): served with Access-Control-Allow-Origin
+# by the development server and, through _headers, by static hosts.
+CROSS_ORIGIN_SUFFIXES = (".vtt", ".srt", ".json")
 # The context key naming the story pages story_pipeline makes: the writer of
 # Pelican's own loop over articles leaves them to it (unchanged_writes).
 PIPELINE_PAGES = "story_pipeline_pages"

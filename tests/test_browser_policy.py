@@ -121,6 +121,35 @@ def test_every_page_is_framed_by_one_rule_and_only_players_by_anyone(sample_site
                 assert sorted(ancestors) == expected, (host, url, policies)
 
 
+def test_hosts_let_other_sites_fetch_transcripts_and_chapters(sample_site):
+    """Podcast apps and players on other sites read a story's transcript and
+    chapters from scripts: as Netlify and Cloudflare Pages read _headers,
+    those files are served with CORS (the checklist's hosting rule), and no
+    page is."""
+    file_rules = host_headers.rules((sample_site / "_headers").read_text())
+    files = sorted(
+        path.relative_to(sample_site).as_posix()
+        for name in (
+            "transcript.vtt",
+            "transcript.srt",
+            "transcript.json",
+            "chapters.json",
+        )
+        for path in (sample_site / "stories").glob(f"*/{name}")
+    )
+    assert len(files) >= 4 * 5
+    pages = [
+        page.relative_to(sample_site).as_posix() for page in html_pages(sample_site)
+    ]
+    for host in host_headers.HOSTS:
+        for path in files:
+            headers = host_headers.headers_for(file_rules, "/" + path, host)
+            assert ("Access-Control-Allow-Origin", "*") in headers, (host, path)
+        for path in pages:
+            headers = host_headers.headers_for(file_rules, "/" + path, host)
+            assert "Access-Control-Allow-Origin" not in dict(headers), (host, path)
+
+
 def test_policy_names_media_host_and_form_provider(tmp_path):
     from tests.support import copy_content
 

@@ -5,7 +5,9 @@ The policy is built once per build from the settings and forms.yml, then
 - offered to templates as ``SECURITY_CSP_META`` (base.html and embed.html
   print it in ``<meta http-equiv="Content-Security-Policy">``), and
 - written with Referrer-Policy and X-Content-Type-Options to ``_headers``
-  (Netlify / Cloudflare Pages format) in the output.
+  (Netlify / Cloudflare Pages format) in the output, with
+  ``Access-Control-Allow-Origin: *`` on the transcript, chapters and other
+  JSON files other sites' players and podcast apps fetch.
 
 ``frame-ancestors`` only works in a header, and both hosts *combine* the
 headers of every rule a path matches (two CSP headers = both enforced). So
@@ -29,6 +31,7 @@ import urllib.parse
 
 from pelican import signals
 
+from portal.outputs import CROSS_ORIGIN_SUFFIXES
 from portal.writing import write_if_changed
 
 logger = logging.getLogger(__name__)
@@ -226,6 +229,10 @@ def headers_file(pelican_settings, output_path: str) -> str:
         f"  Referrer-Policy: {options['SECURITY_HEADERS_REFERRER_POLICY']}",
         "  X-Content-Type-Options: nosniff",
     ]
+    # Transcripts and chapters for podcast apps and players on other sites
+    # (the development server and the S3 deploy say the same).
+    for suffix in CROSS_ORIGIN_SUFFIXES:
+        lines += [f"/*{suffix}", "  Access-Control-Allow-Origin: *"]
     for folder, folder_policy in sorted(own.items()):
         lines += [
             f"/{folder.strip('/')}/*",
