@@ -79,7 +79,15 @@ def load(
         return DataFile(
             relative,
             None,
-            [Problem(relative, "file", error.message, error.fix, error.line)],
+            [
+                Problem(
+                    relative,
+                    error.field or "file",
+                    error.message,
+                    error.fix,
+                    error.line,
+                )
+            ],
             {},
         )
     result: DataFile[Model] = DataFile(relative, None, [], lines)

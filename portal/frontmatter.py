@@ -6,7 +6,9 @@ loader remembers on which line every key and list item starts."""
 from __future__ import annotations
 
 import array
+import calendar
 import dataclasses
+import re
 from collections.abc import Iterator, Mapping
 
 import yaml
@@ -17,11 +19,13 @@ FENCE = "---"
 class FrontMatterError(ValueError):
     """The front matter cannot be read at all (no fence, broken YAML)."""
 
-    def __init__(self, message: str, fix: str, line: int = 1):
+    def __init__(self, message: str, fix: str, line: int = 1, field: str = ""):
         super().__init__(message)
         self.message = message
         self.fix = fix
         self.line = line
+        # The field it is about ("date"), or "" when it is about the whole.
+        self.field = field
 
 
 @dataclasses.dataclass
@@ -157,6 +161,8 @@ def _load_with_lines(yaml_text: str, first_line: int) -> tuple[object, dict]:
         if node is None:
             return None, {}
         _refuse_alias_bombs(node, first_line)
+        positions: dict[tuple, int] = {}
+        _walk(node, (), positions, first_line)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -174,8 +180,6 @@ def _load_with_lines(yaml_text: str, first_line: int) -> tuple[object, dict]:
         ) from error
     finally:
         loader.dispose()
-    positions: dict[tuple, int] = {}
-    _walk(node, (), positions, first_line)
     return data, positions
 
 
@@ -248,6 +252,46 @@ def _walk(node, path: tuple, positions: dict, offset: int) -> None:
             key = (*path, index)
             positions[key] = item.start_mark.line + offset
             _walk(item, key, positions, offset)
+    elif node.tag == TIMESTAMP_TAG:
+        _refuse_impossible_date(node, path, offset)
+
+
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _refuse_impossible_date(node, path: tuple, offset: int) -> None:
+    """YAML reads 2026-13-01 as a date, then fails to make one with a bare
+    ValueError ("month must be in 1..12"): said here as an editor's mistake,
+    with its field and line."""
+    try:
+        _Loader("").construct_yaml_timestamp(node)
+    except ValueError:
+        year, month, day = (int(part) for part in _DATE.match(node.value).groups())
+        field = ".".join(str(part) for part in path)
+        line = node.start_mark.line + offset
+        if not 1 <= month <= 12:
+            why = f"there is no month {month}"
+        elif day < 1:
+            why = f"there is no day {day}"
+        elif day > calendar.monthrange(year, month)[1]:
+            days = calendar.monthrange(year, month)[1]
+            why = f"{calendar.month_name[month]} {year} has {days} days, not {day}"
+        else:  # the day is right: the time of day is not
+            raise FrontMatterError(
+                f"'{node.value}' has a time of day no clock shows",
+                "write the time as HH:MM with hours from 00 to 23, like "
+                f"{year:04d}-{month:02d}-{day:02d} 14:30:00-05:00, or leave it out",
+                line,
+                field,
+            ) from None
+        raise FrontMatterError(
+            f"'{node.value}' is not a day on the calendar ({why})",
+            "write the date as YYYY-MM-DD: the year, the month (01 to 12), then "
+            "the day",
+            line,
+            field,
+        ) from None
 
 
 def _refuse_duplicate(key: tuple, first: int, second: int) -> None:

@@ -31,6 +31,7 @@ import datetime
 import logging
 import os
 import pathlib
+import re
 import shutil
 import struct
 import zlib
@@ -314,6 +315,13 @@ def naive_published(content):
 
 def future_recording(content):
     bad_story(content, "future-recording", date=datetime.date(2030, 1, 1))
+
+
+def impossible_date(content):
+    """A day no calendar has: YAML reads it as a date, then cannot make one."""
+    text = story_text("impossible-date")
+    text = re.sub(r"(?m)^date: .*$", "date: 2019-13-01", text, count=1)
+    raw_story(content, "impossible-date", text.encode("utf-8"))
 
 
 # Duplicates --------------------------------------------------------------------
@@ -687,6 +695,15 @@ CORPUS = [
         [
             f"{S}/naive-time/story.md:5: date: {ZONE} - the day it was recorded, as"
             " YYYY-MM-DD"
+        ],
+    ),
+    Case(
+        "impossible-date",
+        impossible_date,
+        [
+            f"{S}/impossible-date/story.md:5: date: '2019-13-01' is not a day on"
+            " the calendar (there is no month 13) - write the date as YYYY-MM-DD:"
+            " the year, the month (01 to 12), then the day"
         ],
     ),
     Case(

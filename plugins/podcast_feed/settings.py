@@ -498,7 +498,11 @@ def _read(path: str, source: str) -> tuple[object, dict]:
         return frontmatter.load_yaml(text)
     except frontmatter.FrontMatterError as error:
         raise PodcastConfigError(
-            [Problem(source, "file", error.message, error.fix, error.line)]
+            [
+                Problem(
+                    source, error.field or "file", error.message, error.fix, error.line
+                )
+            ]
         ) from error
 
 

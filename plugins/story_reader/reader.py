@@ -110,7 +110,11 @@ class FrontMatterMarkdownReader(MarkdownReader):
             except frontmatter.FrontMatterError as error:
                 problems.append(
                     Problem(
-                        relative, "front matter", error.message, error.fix, error.line
+                        relative,
+                        error.field or "front matter",
+                        error.message,
+                        error.fix,
+                        error.line,
                     )
                 )
         body = matter.body if matter else ""
