@@ -1137,6 +1137,38 @@ def test_an_unreadable_draft_still_stops_production(baseline, tmp_path):
     ]
 
 
+def test_a_story_the_code_fails_on_is_held_back_and_stops_production(
+    baseline, tmp_path, monkeypatch
+):
+    """A fault in the reading code (here: the front matter parser raising)
+    must not make a story vanish while the build succeeds: Pelican would log
+    "Could not process" without the reason and go on, and a publish would
+    take a public story down. It is a problem with the reason, like any."""
+    from portal import frontmatter
+
+    real_split = frontmatter.split
+
+    def failing_split(text):
+        if "reader-fault" in text:
+            raise RuntimeError("the parser fell over")
+        return real_split(text)
+
+    monkeypatch.setattr(frontmatter, "split", failing_split)
+    content = content_with(
+        baseline.content, tmp_path, lambda content: bad_story(content, "reader-fault")
+    )
+    with pytest.raises(StoryContentError) as caught:
+        build(content, tmp_path / "prod", "publishconf.py")
+    [problem] = caught.value.problems
+    assert str(problem).startswith(
+        f"{S}/reader-fault/story.md:1: file: could not be read (RuntimeError: the"
+        " parser fell over) - "
+    )
+    output = build(content, tmp_path / "dev")
+    assert (output / "stories/good-story/index.html").is_file()
+    assert_absent(output, *planted_words("reader-fault"))
+
+
 def test_a_draft_copying_a_public_storys_id_takes_nothing_down(
     baseline, tmp_path, caplog
 ):

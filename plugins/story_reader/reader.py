@@ -101,6 +101,29 @@ class FrontMatterMarkdownReader(MarkdownReader):
         if kind == "story" and skipped.is_extra_markdown(source_path):
             # Not the folder's story: Pelican skips it, the report names it.
             return "", {"status": "skip", "title": relative}
+        try:
+            return self._read(source_path, relative, kind)
+        except Exception as error:
+            # Pelican would log "Could not process" without the reason and
+            # leave the file out: a story would vanish from a publish that
+            # then succeeds. As a problem, it is held back and named, and a
+            # production build stops on it.
+            logger.debug("reading %s failed", relative, exc_info=True)
+            problems = [
+                Problem(
+                    relative,
+                    "file",
+                    f"could not be read ({type(error).__name__}: {error})",
+                    "if the message names a mistake, correct it; otherwise this "
+                    "is a fault in the site's code: tell its developers, with "
+                    "this message",
+                )
+            ]
+            if kind == "story":
+                return "", self._story_metadata(relative, source_path, None, problems)
+            return "", self._page_metadata(relative, None, problems)
+
+    def _read(self, source_path, relative, kind):
         problems: list[Problem] = []
         text = _read_text(source_path, relative, problems, self.settings["PATH"])
         matter = None
