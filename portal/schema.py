@@ -46,6 +46,21 @@ Prose = Annotated[str, AfterValidator(curly)]
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_not_written(cls, data):
+        """A field left blank (``summary:`` and nothing after it) is one not
+        written: optional ones take their default; required ones are then
+        "empty" in messages (``describe_errors``)."""
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+        return {
+            key: value
+            for key, value in data.items()
+            if value is not None or (key in fields and fields[key].is_required())
+        }
+
 
 class Participant(_Strict):
     name: str = Field(min_length=1, max_length=128)
@@ -477,9 +492,22 @@ def describe_errors(
             if not loc and ": " in message:
                 field, message = message.split(": ", 1)
                 loc = line_loc = (field,)
-        elif kind == "string_too_short" and item.get("ctx", {}).get("min_length") == 1:
+        elif (
+            kind == "string_too_short" and item.get("ctx", {}).get("min_length") == 1
+        ) or (item.get("input") is None and len(loc) >= 1):
+            # Left blank ("title:" and nothing after it).
             message = "is empty"
-            fix = f"write {FIELD_HELP.get(top, 'a value')}"
+            fix = f"write {_help(loc, 'its value (see content/README.md)')}"
+        elif kind == "string_too_long":
+            most = item.get("ctx", {}).get("max_length")
+            message = f"is {len(str(item.get('input', '')))} characters long"
+            fix = f"shorten it to {most} characters at most"
+        elif kind in ("bool_parsing", "bool_type"):
+            message = f"'{item.get('input')}' is not true or false"
+            fix = f"write {_help(loc, 'true or false')}"
+        elif kind in ("int_parsing", "int_type", "int_from_float"):
+            message = f"'{item.get('input')}' is not a whole number"
+            fix = f"write {_help(loc, 'a whole number, like 2')}"
         else:
             # Cross-field checks name their own field at the start.
             if not loc and ": " in message:
@@ -493,7 +521,12 @@ def describe_errors(
                     str(option).strip("'") for option in _literal_options(item)
                 ]:
                     message = f"'{written}' must be written in lowercase"
-                fix = f"use {FIELD_HELP.get(top, item['msg'])}"
+                else:
+                    message = f"'{written}' is not one of the choices"
+                options = ", ".join(o.strip("'") for o in _literal_options(item))
+                fix = f"use {FIELD_HELP.get(top, 'one of: ' + options)}"
+            elif kind == "list_type":
+                message = "is not a list"
         if len(loc) == 1 and loc[0] in _LINE_INSTEAD and loc[0] not in (data or {}):
             line_loc = _LINE_INSTEAD[loc[0]]
         message = _name_item(loc, data) + message
@@ -507,6 +540,15 @@ def describe_errors(
             }
         )
     return out
+
+
+def _help(loc: tuple, otherwise: str) -> str:
+    """What to write in the story's field at ``loc``, for a fix; else
+    ``otherwise``."""
+    named = [part for part in loc if isinstance(part, str)]
+    if len(named) > 1 and (named[0], named[-1]) in PART_HELP:
+        return PART_HELP[(named[0], named[-1])]
+    return FIELD_HELP.get(named[0] if named else "", otherwise)
 
 
 def _literal_options(item: dict) -> list[str]:

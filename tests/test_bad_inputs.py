@@ -653,11 +653,10 @@ CORPUS = [
         "wrong-types",
         wrong_types,
         [
-            f"{S}/wrong-types/story.md:6: participants: Input should be a valid list"
+            f"{S}/wrong-types/story.md:6: participants: is not a list"
             " - a list of at least two people, each with 'name:' and 'description:'",
-            f"{S}/wrong-types/story.md:16: featured: Input should be a valid boolean,"
-            " unable to interpret input - true to show it on the home page,"
-            " otherwise false",
+            f"{S}/wrong-types/story.md:16: featured: 'sometimes' is not true or false"
+            " - write true to show it on the home page, otherwise false",
         ],
     ),
     Case(

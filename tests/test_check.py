@@ -150,9 +150,8 @@ ERRORS = {
     "required field": f"{S}/missing-field/story.md:2: relationship: is required but"
     " missing - add relationship: one of: strangers, family, friends, colleagues,"
     " neighbors, acquaintances",
-    "value not allowed": f"{S}/wrong-value/story.md:11: relationship: Input should be"
-    " 'strangers', 'family', 'friends', 'colleagues', 'neighbors' or"
-    " 'acquaintances' - use one of: strangers, family, friends, colleagues,"
+    "value not allowed": f"{S}/wrong-value/story.md:11: relationship: 'rivals' is"
+    " not one of the choices - use one of: strangers, family, friends, colleagues,"
     " neighbors, acquaintances",
     "time without zone": f"{S}/naive-time/story.md:5: date: the time has no time zone;"
     " add one like 2019-10-12 14:30:00-05:00 or write only the date - the day it"
@@ -219,8 +218,8 @@ ERRORS = {
     "static picture too large": "content/images/banner.png:1: file: 'banner.png'"
     " is 8000 x 6000 pixels, more than the 40 million a picture may have -"
     " export it at most 3000 pixels wide (or remove it from the folder)",
-    "page field": "content/pages/bad-menu.md:3: menu: Input should be a valid"
-    " integer, unable to parse string as an integer - see content/README.md",
+    "page field": "content/pages/bad-menu.md:3: menu: 'first' is not a whole"
+    " number - write a whole number, like 2",
 }
 WARNINGS = {
     "page link to a missing story": "content/pages/links.md:6: body: the link"
@@ -371,11 +370,11 @@ def test_the_command_exits_1_on_errors_with_github_annotations(tmp_path):
     assert run.returncode == 1, run.stderr
     lines = run.stdout.splitlines()
     assert "1 error (fix these):" in lines
-    assert f"  {S}/wrong-value/story.md:11: relationship: Input should be" in (
+    assert f"  {S}/wrong-value/story.md:11: relationship: 'rivals' is not" in (
         run.stdout
     )
     assert (
-        f"::error file={S}/wrong-value/story.md,line=11::relationship: Input should be"
+        f"::error file={S}/wrong-value/story.md,line=11::relationship: 'rivals' is not"
         in run.stdout
     )
     # (The project's data files, copied in, may add warnings of their own.)

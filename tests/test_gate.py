@@ -95,7 +95,7 @@ def test_only_cleared_stories_reach_the_output(mixed_site, tmp_path, caplog):
     assert "scheduled-story/story.md: scheduled for 2030-01-01" in messages
     assert "broken-story/story.md: content errors in relationship" in messages
     assert (
-        "content/stories/broken-story/story.md:11: relationship: Input should be"
+        "content/stories/broken-story/story.md:11: relationship: 'rivals' is not one"
         in messages
     )
 

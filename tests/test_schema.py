@@ -80,9 +80,8 @@ def test_wrong_choice_lists_the_allowed_values():
         VALID.replace("relationship: strangers", "relationship: rivals")
     )
     assert problems == [
-        "9: relationship: Input should be 'strangers', 'family', 'friends', "
-        "'colleagues', 'neighbors' or 'acquaintances' - use one of: strangers, "
-        "family, friends, colleagues, neighbors, acquaintances"
+        "9: relationship: 'rivals' is not one of the choices - use one of: "
+        "strangers, family, friends, colleagues, neighbors, acquaintances"
     ]
 
 
@@ -92,8 +91,38 @@ def test_nested_field_errors_point_at_their_line():
     )
     assert len(problems) == 1
     assert problems[0].startswith(
-        "22: approval.releases_signed: Input should be a valid"
+        "22: approval.releases_signed: 'maybe' is not true or false - write true"
+        " once every participant has signed the release (false until then)"
     )
+
+
+def test_a_blank_field_is_one_not_written():
+    """``summary:`` with nothing after it: an optional field takes its
+    default; a required one is "empty", in words an editor knows."""
+    blank = VALID.replace(
+        'title: "We grew up ten miles apart"\n',
+        'title: "We grew up ten miles apart"\nsummary:\nfeatured:\ntopics:\n',
+    )
+    assert _problems(blank) == []
+    story = Story.model_validate(frontmatter.split(blank).data)
+    assert (story.summary, story.featured, story.topics) == ("", False, [])
+    assert _problems(VALID.replace("approved_by: Editor", "approved_by:")) == [
+        "20: approval.approved_by: is empty - write the name of the editor who "
+        "approved it"
+    ]
+    assert _problems(
+        VALID.replace('title: "We grew up ten miles apart"', "title:")
+    ) == [
+        "3: title: is empty - write the story's title, in quotes if it contains a colon"
+    ]
+
+
+def test_a_title_too_long_says_how_long_it_is_and_may_be():
+    title = ("We talked " * 25).strip()  # 249 characters
+    assert _problems(VALID.replace("We grew up ten miles apart", title)) == [
+        f"3: title: is {len(title.strip())} characters long - shorten it to 200 "
+        "characters at most"
+    ]
 
 
 def test_a_time_without_zone_is_refused():
