@@ -180,6 +180,25 @@ def test_the_invitation_on_every_story_page_is_not_indexed(sample_site):
         assert "About this conversation" in page["content"], page["url"]
 
 
+def test_the_last_thing_said_is_quoted_without_the_facts_after_it(
+    page, site_server, sample_site, transcripts_on_pages
+):
+    """The last turn of Family Politics ends "...while we fold the dough.";
+    the facts box follows it on the page, and its words are no part of what
+    Irene Sobczak said."""
+    results = search(page, site_server, "dough")
+    assert len(results) == 1
+    words = results[0].query_selector(".search-moment__excerpt").text_content()
+    assert "fold the dough" in words
+    for fact in ("About this conversation", "Relationship", "Recorded", "Length"):
+        assert fact not in words, words
+    # The facts are still found, as words apart.
+    [story] = [
+        p for p in indexed_pages(sample_site) if p["url"] == "/stories/family-politics/"
+    ]
+    assert "Relationship Family" in story["content"]
+
+
 def test_results_show_participants_and_a_snippet(page, site_server):
     results = search(page, site_server, "hunting guide")
     assert results
