@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 import pydantic
@@ -62,8 +63,18 @@ class _Strict(BaseModel):
         }
 
 
+def _one_form(name: str) -> str:
+    """A name in one Unicode form (NFC): a name typed on one machine and
+    pasted from another must be the same name, as the transcript's voice
+    tags are (plugins/transcripts/transcript.py)."""
+    return unicodedata.normalize("NFC", name)
+
+
+Name = Annotated[str, AfterValidator(_one_form)]
+
+
 class Participant(_Strict):
-    name: str = Field(min_length=1, max_length=128)
+    name: Name = Field(min_length=1, max_length=128)
     description: Prose = ""
 
 
@@ -221,7 +232,7 @@ class Story(_Strict):
     date: datetime.date | datetime.datetime
     published: datetime.date | datetime.datetime | None = None
     participants: list[Participant] = Field(min_length=2)
-    facilitator: str | None = None
+    facilitator: Name | None = None
     relationship: Literal[tuple(RELATIONSHIPS)]  # type: ignore[valid-type]
     location: Location | None = None
     audio: str = Field(min_length=1)

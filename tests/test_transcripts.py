@@ -270,6 +270,40 @@ def test_unknown_speaker_names_file_cue_and_fix(tmp_path):
     ]
 
 
+NAMED = [
+    {"name": "Rosa D\u00edaz", "description": "nurse, Tucson, Arizona"},
+    {"name": "Sean O'Becker", "description": "welder, Mesa, Arizona"},
+]
+
+
+def test_a_name_stored_in_another_unicode_form_is_the_same_name(tmp_path):
+    """ "Díaz" typed on one machine and pasted from another: an i and a
+    separate accent look exactly like "í". The transcript is the story's."""
+    content = copy_content(tmp_path / "content")
+    decomposed = "Rosa Di\u0301az"
+    vtt = BAD_SPEAKER.replace("Ada Lopez", decomposed).replace(
+        "Ben Carte", "Sean O'Becker"
+    )
+    write_transcript_story(content, "talk", vtt, participants=NAMED)
+    output = build_site(content, tmp_path / "out", "publishconf.py", **LEAN)
+    page = (output / "stories" / "talk" / "index.html").read_text(encoding="utf-8")
+    assert page.count("Rosa D\u00edaz") >= 2 and decomposed not in page
+
+
+def test_a_name_with_a_curly_apostrophe_says_so(tmp_path):
+    vtt = BAD_SPEAKER.replace("Ada Lopez", "Rosa D\u00edaz").replace(
+        "Ben Carte", "Sean O\u2019Becker"
+    )
+    problems, line, _ = _strict_problems(tmp_path, vtt, participants=NAMED)
+    assert problems == [
+        f"content/stories/talk/story.md:{line}: transcript: transcript.vtt: cue 2 "
+        "(00:00:01.000 --> 00:00:02.000, line 8): the speaker 'Sean O\u2019Becker' "
+        "is written with other punctuation than the participant 'Sean O'Becker' - "
+        "use the same apostrophes, quotes and dashes in the <v Name> tag as in the "
+        "story's participants (a curly \u2019 and a straight ' look alike but differ)"
+    ]
+
+
 def test_overlapping_cues_name_both_cues(tmp_path):
     problems, line, _ = _strict_problems(tmp_path, OVERLAP)
     assert problems == [

@@ -17,6 +17,31 @@ from .transcript import Cue, Transcript
 EPSILON = 0.0005
 
 
+# Characters that look alike in names: curly and straight apostrophes and
+# quotes, and the dashes of double-barrelled names.
+_LOOK_ALIKE = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2013": "-",
+    }
+)
+
+
+def _same_but_punctuation(voice: str, speakers: list[str]) -> str | None:
+    """The speaker ``voice`` stands for if only look-alike punctuation
+    differs, else None."""
+    folded = voice.translate(_LOOK_ALIKE)
+    return next((s for s in speakers if s.translate(_LOOK_ALIKE) == folded), None)
+
+
 @dataclasses.dataclass(frozen=True)
 class Finding:
     message: str
@@ -56,6 +81,18 @@ def transcript_findings(
             )
         for voice in dict.fromkeys(cue.voices):
             if voice not in speakers:
+                twin = _same_but_punctuation(voice, speakers)
+                if twin:
+                    findings.append(
+                        Finding(
+                            f"{where}: the speaker '{voice}' is written with "
+                            f"other punctuation than the participant '{twin}'",
+                            "use the same apostrophes, quotes and dashes in the "
+                            "<v Name> tag as in the story's participants (a curly "
+                            "\u2019 and a straight ' look alike but differ)",
+                        )
+                    )
+                    continue
                 hint = difflib.get_close_matches(voice, speakers, n=1, cutoff=0.6)
                 suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
                 findings.append(

@@ -20,6 +20,7 @@ import html
 import os
 import re
 import sys
+import unicodedata
 
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
@@ -134,10 +135,10 @@ def read_transcript(path: str, name: str) -> Transcript:
         zip(vtt.captions, lines, strict=True), start=1
     ):
         voices = tuple(
-            voice.strip()
+            _name(voice)
             for voice in caption.VOICE_SPAN_PATTERN.findall(caption.raw_text)
         )
-        speaker = caption.voice.strip() if caption.voice else speaker
+        speaker = _name(caption.voice) if caption.voice else speaker
         if voices and not caption.voice:
             speaker = voices[0]
         # One string per speaker, not one per cue (memory at 10,000 stories).
@@ -157,6 +158,14 @@ def read_transcript(path: str, name: str) -> Transcript:
         )
     chapters = _note_chapters(vtt, cues)
     return Transcript(name=name, cues=cues, chapters=chapters)
+
+
+def _name(voice: str) -> str:
+    """A speaker's name as the story's front matter has it: one form of each
+    accented letter (``portal.schema`` keeps names in NFC too). Some programs
+    save "D\u00edaz" as an i and a separate accent, which looks the same and
+    would never match."""
+    return unicodedata.normalize("NFC", voice.strip())
 
 
 def _plain(text: str) -> str:
