@@ -24,6 +24,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+import pydantic
 import webvtt
 import yaml
 from content_checks.images import ImageProblem, check_image
@@ -32,7 +33,7 @@ from story_audio.audio import AudioError, AudioInfo, read_audio
 
 from portal import frontmatter
 from portal.problems import FixableError
-from portal.schema import FIELD_HELP, Story
+from portal.schema import FIELD_HELP, Story, describe_errors
 from portal.sizes import human_size
 from portal.timecode import format_timecode
 
@@ -222,8 +223,15 @@ def create_story(
         "episode": None,
         "staff": {},
     }
-    # Written as it will be read: the build must accept what we write.
-    Story.model_validate(fields)
+    # Written as it will be read: the build must accept what we write. What
+    # it refuses (a title of 250 characters) is said as the check says it.
+    try:
+        Story.model_validate(fields)
+    except pydantic.ValidationError as error:
+        first = describe_errors(error, Story.model_fields, fields)[0]
+        raise NewStoryError(
+            f"{first['field']}: {first['message']}", first["fix"]
+        ) from None
     text = story_markdown(fields, info, to_change)
 
     # Made aside (a dot folder the build ignores), then renamed into place,

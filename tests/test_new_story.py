@@ -370,6 +370,11 @@ def test_it_refuses_to_overwrite_an_existing_story(content, tmp_path):
             " as YYYY-MM-DD",
         ),
         (
+            ["Talk " * 50, "--audio", "{audio}"],
+            "Cannot create the story: title: is 249 characters long - shorten it"
+            " to 200 characters at most",
+        ),
+        (
             ["!!!", "--audio", "{audio}"],
             "Cannot create the story: the title '!!!' makes no folder name (it has"
             " no letters or digits) - pass --slug with a name of lowercase words"
