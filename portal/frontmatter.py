@@ -168,11 +168,16 @@ def _load_with_lines(yaml_text: str, first_line: int) -> tuple[object, dict]:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
         problem = error.problem or "invalid YAML"
-        raise FrontMatterError(
-            f"the YAML cannot be read ({problem})",
+        fix = (
             "check the indentation and put quotes around values with a colon "
-            "or that start with a special character",
-            line,
+            "or that start with a special character"
+        )
+        if mark and _indented_with_a_tab(yaml_text, mark.line):
+            # YAML indents with spaces only, and a tab looks like spaces.
+            problem = "a tab is used to indent it"
+            fix = "replace the tab at the start of the line with spaces"
+        raise FrontMatterError(
+            f"the YAML cannot be read ({problem})", fix, line
         ) from error
     except yaml.YAMLError as error:
         raise FrontMatterError(
@@ -181,6 +186,16 @@ def _load_with_lines(yaml_text: str, first_line: int) -> tuple[object, dict]:
     finally:
         loader.dispose()
     return data, positions
+
+
+def _indented_with_a_tab(yaml_text: str, index: int) -> bool:
+    """Does line ``index`` (from 0) of ``yaml_text`` start with a tab among
+    its leading blanks?"""
+    lines = yaml_text.splitlines()
+    if not 0 <= index < len(lines):
+        return False
+    line = lines[index]
+    return "\t" in line[: len(line) - len(line.lstrip(" \t"))]
 
 
 def _children(node) -> list:

@@ -222,3 +222,34 @@ def test_bad_timecodes(value):
 def test_format_timecode():
     assert format_timecode(245.9) == "4:05"
     assert format_timecode(3723) == "1:02:03"
+
+
+def test_a_tab_indenting_a_line_is_named_with_its_fix():
+    text = VALID.replace("  approved_on: 2019-11-01", "\tapproved_on: 2019-11-01")
+    with pytest.raises(frontmatter.FrontMatterError) as caught:
+        frontmatter.split(text)
+    assert (caught.value.line, caught.value.message, caught.value.fix) == (
+        21,
+        "the YAML cannot be read (a tab is used to indent it)",
+        "replace the tab at the start of the line with spaces",
+    )
+
+
+@pytest.mark.parametrize(
+    "written,why",
+    [
+        ("2026-13-01", "there is no month 13"),
+        ("2026-11-31", "November 2026 has 30 days, not 31"),
+        ("2019-02-29", "February 2019 has 28 days, not 29"),
+    ],
+)
+def test_a_day_no_calendar_has_is_named_with_its_field(written, why):
+    with pytest.raises(frontmatter.FrontMatterError) as caught:
+        frontmatter.split(
+            VALID.replace("approved_on: 2019-11-01", f"approved_on: {written}")
+        )
+    assert (caught.value.line, caught.value.field, caught.value.message) == (
+        21,
+        "approval.approved_on",
+        f"'{written}' is not a day on the calendar ({why})",
+    )
