@@ -53,6 +53,14 @@ def test_reads_cues_speakers_and_note_chapters(tmp_path):
             "WEBVTT\n\n00:00:0.000 --> 00:00:01.000\nHi\n",
             "has a cue that cannot be read",
         ),
+        (
+            "1\n00:00:00,500 --> 00:00:01,000\nAda: Hi\n",
+            "is a SubRip (.srt) file, not WebVTT",
+        ),
+        (
+            "WEBVTT\n\n1\n00:00:00,500 --> 00:00:01,000\n<v Ada>Hi\n",
+            "writes cue times with a comma (00:00:01,500)",
+        ),
     ],
 )
 def test_unreadable_transcripts_say_why(tmp_path, text, problem):

@@ -108,6 +108,20 @@ def read_transcript(path: str, name: str) -> Transcript:
             f"'{name}' is not UTF-8 text (byte {error.start})",
             "save the transcript as UTF-8 in your editor",
         ) from None
+    if _SUBRIP_TIMING.search(text):
+        # SubRip (.srt) is what many transcription tools export by default.
+        if text.lstrip().startswith("WEBVTT"):
+            raise TranscriptError(
+                f"'{name}' writes cue times with a comma (00:00:01,500), as "
+                "SubRip (.srt) files do",
+                "write them with a dot, like 00:00:01.500, or export the "
+                "transcript as WebVTT (.vtt)",
+            )
+        raise TranscriptError(
+            f"'{name}' is a SubRip (.srt) file, not WebVTT",
+            "export the transcript as WebVTT (.vtt) from your transcription tool, "
+            "with each speaker's name in a <v Name> tag",
+        )
     try:
         vtt = webvtt.from_string(text, strict=True)
     except MalformedFileError:
@@ -158,6 +172,10 @@ def read_transcript(path: str, name: str) -> Transcript:
         )
     chapters = _note_chapters(vtt, cues)
     return Transcript(name=name, cues=cues, chapters=chapters)
+
+
+# A SubRip cue's timing line: a comma before the milliseconds.
+_SUBRIP_TIMING = re.compile(r"^\s*\d{1,2}:\d{2}:\d{2},\d{3}\s+-->", re.MULTILINE)
 
 
 def _name(voice: str) -> str:
