@@ -104,6 +104,8 @@ def make_broken_content(content: pathlib.Path) -> None:
         body="Intro.\n\nSee [that talk]({filename}../a-draft/story.md).",
     )
     write_story(content, "broken-yaml", raw_front_matter="title: [unclosed\n")
+    # A topic one letter short of one the sample stories have.
+    write_story(content, "topic-typo", topics=["famly", "Tulsa history"])
     folder = content / "stories" / "latin-1"
     folder.mkdir()
     (folder / "story.md").write_bytes("---\ntitle: Café\n---\n".encode("latin-1"))
@@ -230,6 +232,9 @@ WARNINGS = {
     " {filename}../a-draft/story.md goes to a story that is not public (status"
     " is 'draft'), so it is shown as plain text - publish that story first, or"
     " remove the link",
+    "topic typo": f"{S}/topic-typo/story.md:19: topics.0: 'famly' is a topic no"
+    " other story has, spelled almost like 'family', which other stories have -"
+    " if you meant 'family', write that; if 'famly' is a new topic, leave it",
 }
 
 
@@ -271,14 +276,15 @@ def test_held_back_stories_and_the_summary(broken):
     held = dict(result.held_back)
     assert held[f"{S}/a-draft/story.md"] == ["status is 'draft'"]
     assert held[f"{S}/lfs-pointer/story.md"] == ["content errors in audio"]
-    # Only the good story and the one linking to the draft are published.
-    assert result.published == 2
+    # Only the good story, the one linking to the draft and the one with a
+    # topic like another's (a warning) are published.
+    assert result.published == 3
     assert f"{S}/missing-audio/story.md" in result.blocked
     assert f"{S}/a-draft/story.md" not in result.blocked
     report = checking.format_report(result)
     warnings = checking.plural(result.warning_count, "warning")
     assert report.splitlines()[-1] == (
-        f"Checked 27 stories: 2 published, 25 held back; {len(ERRORS)} errors,"
+        f"Checked 28 stories: 3 published, 25 held back; {len(ERRORS)} errors,"
         f" {warnings}."
     )
     errors_at = report.index(f"{len(ERRORS)} errors (fix these):")
@@ -310,7 +316,7 @@ def test_the_build_reports_the_same_problems(broken, tmp_path, caplog):
         # (Data-file plugins put their name first: "[signup_forms] ...".)
         assert any(message.endswith(str(problem)) for message in logged), problem
     built = {p.name for p in (output / "stories").iterdir() if p.is_dir()}
-    assert built == {"good-story", "link-to-draft"}
+    assert built == {"good-story", "link-to-draft", "topic-typo"}
     assert not (output / "images" / "banner.png").exists()  # refused, not copied
 
 

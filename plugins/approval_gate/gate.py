@@ -190,6 +190,38 @@ def _duplicate_problems(stories, settings) -> list[Problem]:
     return problems
 
 
+def _topic_typos(stories) -> list[Problem]:
+    """Warnings for a topic only one story has that is spelled almost like
+    one other stories have ("famly" beside "family"): each topic is a page of
+    its own, and a typo would be one with one story on it."""
+    users: dict[str, set[int]] = collections.defaultdict(set)
+    for story in stories:
+        for topic in story.story.front.topics:
+            users[topic.casefold()].add(id(story))
+    problems = []
+    for story in stories:
+        for index, topic in enumerate(story.story.front.topics):
+            if users[topic.casefold()] != {id(story)}:
+                continue  # another story has it too
+            shared = [t for t, who in users.items() if who - {id(story)}]
+            close = difflib.get_close_matches(topic.casefold(), shared, n=1, cutoff=0.8)
+            if close:
+                problems.append(
+                    Problem(
+                        story.story.source,
+                        f"topics.{index}",
+                        f"'{topic}' is a topic no other story has, spelled almost "
+                        f"like '{close[0]}', which other stories have",
+                        f"if you meant '{close[0]}', write that; if '{topic}' is a "
+                        "new topic, leave it",
+                        story.story.lines.get(("topics", index))
+                        or story.story.lines.get(("topics",)),
+                        Severity.WARNING,
+                    )
+                )
+    return problems
+
+
 def hold_back_reasons(story, errors: list[Problem], settings) -> list[str]:
     """Why a story is not public; an empty list means it is cleared."""
     reasons = []
@@ -294,6 +326,8 @@ def gate(generator):
             report(problem)
     _note_dates_to_come(readable, settings)
     for problem in _duplicate_problems(readable, settings):
+        report(problem)
+    for problem in _topic_typos(readable):
         report(problem)
     portal_signals.story_media.send(generator, stories=readable, report=report)
     checkable = [s for s in readable if s.story.audio is not None]
