@@ -106,6 +106,18 @@ def test_truncated_file_is_an_error(tmp_path, name):
             "is a Git LFS pointer",
             "git lfs pull",
         ),
+        (
+            "notes.mp3",
+            lambda p: p.write_text("Interview notes: ask about the farm.\n" * 40),
+            "is a text file, not audio",
+            "put the conversation's audio file in the story folder",
+        ),
+        (
+            "photo.mp3",
+            lambda p: shutil.copy(CONTENT / "stories/common-ground/picture.jpg", p),
+            "is a picture, not audio",
+            "write its name in 'audio:'",
+        ),
         ("missing.mp3", lambda p: None, "does not exist", "add the file"),
         ("talk.aiff", lambda p: p.write_bytes(b"FORM"), "not a format", "use MP3"),
     ],

@@ -11,6 +11,7 @@ import io
 import os
 
 import mutagen
+import puremagic
 from mutagen.flac import FLAC
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, MPEGFrame
@@ -26,6 +27,51 @@ from portal.sizes import human_size
 from portal.writing import write_atomically
 
 LFS_POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
+
+# What a file mutagen cannot read is said to be, by its MIME type's start.
+_NOT_AUDIO = {
+    "image/": "a picture",
+    "text/": "a text file",
+    "application/pdf": "a PDF document",
+    "application/vnd.": "an office document",
+    "application/zip": "a ZIP archive",
+}
+
+
+def _refuse_what_is_not_audio(path: str, filename: str) -> None:
+    """AudioError naming what the file is when it is plainly something else
+    (a picture or a text saved under the audio's name): "damaged" would send
+    the editor to export the audio again."""
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    try:
+        found = puremagic.magic_string(head)
+    except puremagic.PureError:
+        found = []
+    types = [match.mime_type for match in found]
+    if any(t.startswith(("audio/", "video/")) for t in types):
+        return  # audio after all: damaged or cut short, as said after this
+    what = next(
+        (
+            name
+            for t in types[:1]
+            for start, name in _NOT_AUDIO.items()
+            if t.startswith(start)
+        ),
+        None,
+    )
+    if what is None and not found and b"\0" not in head:
+        try:
+            head.decode("utf-8")
+            what = "a text file"
+        except UnicodeDecodeError:
+            pass  # cut in the middle of a character, or not text
+    if what:
+        raise AudioError(
+            f"'{filename}' is {what}, not audio",
+            "put the conversation's audio file in the story folder (MP3, M4A, "
+            "WAV, FLAC, Ogg or Opus) and write its name in 'audio:'",
+        )
 
 
 FORMAT_LABELS = {
@@ -113,12 +159,14 @@ def read_audio(path: str, cover_dir: str | None = None) -> AudioInfo:
     try:
         audio = mutagen.File(path)
     except mutagen.MutagenError as error:
+        _refuse_what_is_not_audio(path, filename)
         raise AudioError(
             f"'{filename}' cannot be read as audio, it is damaged or cut short "
             f"({error})",
             "export the audio again from your editor; the file is damaged",
         ) from error
     if audio is None or audio.info is None:
+        _refuse_what_is_not_audio(path, filename)
         raise AudioError(
             f"'{filename}' is not audio in any format we know",
             "export the audio again as MP3 or M4A",
