@@ -6,6 +6,7 @@ it, so a field is added here once and nowhere else."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import difflib
 import re
@@ -164,19 +165,22 @@ def _date_from_text(value):
             return parse(text)
         except ValueError:
             continue
-    example = "2024-09-14"
+    fix = "write it as YYYY-MM-DD, like 2024-09-14"
     other = _OTHER_DATE.match(text)
     if other:
         first, second, year = (int(part) for part in other.groups())
-        month, day = (first, second) if first <= 12 else (second, first)
-        try:
-            example = datetime.date(year, month, day).isoformat()
-        except ValueError:
-            pass
-    raise _editor_fixable(
-        f"'{text}' is not a date in the form we read",
-        f"write it as YYYY-MM-DD, like {example}",
-    )
+        days = []  # the days it may mean: month first, then day first
+        for month, day in ((first, second), (second, first)):
+            with contextlib.suppress(ValueError):
+                days.append(datetime.date(year, month, day))
+        days = list(dict.fromkeys(days))
+        if len(days) == 1:
+            fix = f"write it as YYYY-MM-DD, like {days[0].isoformat()}"
+        elif days:  # 12/05/2026: 5 December or 12 May, only the editor knows
+            fix = "write it as YYYY-MM-DD: " + " or ".join(
+                f"{day.isoformat()} for {day.day} {day:%B}" for day in days
+            )
+    raise _editor_fixable(f"'{text}' is not a date in the form we read", fix)
 
 
 class Approval(_Strict):

@@ -253,3 +253,15 @@ def test_a_day_no_calendar_has_is_named_with_its_field(written, why):
         "approval.approved_on",
         f"'{written}' is not a day on the calendar ({why})",
     )
+
+
+def test_a_date_either_way_round_asks_which_day_is_meant():
+    """12/05/2026 is 5 December in the US and 12 May elsewhere: the fix must
+    not pick one for the editor."""
+    problems = _problems(VALID.replace("date: 2019-10-12", "date: 12/05/2026"))
+    assert problems == [
+        "4: date: '12/05/2026' is not a date in the form we read - write it as"
+        " YYYY-MM-DD: 2026-12-05 for 5 December or 2026-05-12 for 12 May"
+    ]
+    problems = _problems(VALID.replace("date: 2019-10-12", "date: 25/12/2026"))
+    assert problems[0].endswith("write it as YYYY-MM-DD, like 2026-12-25")
