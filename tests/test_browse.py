@@ -442,6 +442,50 @@ def test_sitemap_dates_listings_by_the_newest_story_not_the_clock(site):
         assert dates[f"{SITE}/{page}"] == newest, page
 
 
+def test_a_sitemap_over_the_limit_is_an_index_of_parts(site, tmp_path):
+    """The protocol takes 50,000 URLs a file; past that (here, past 10) the
+    sitemap is an index of parts that list every URL once, in order."""
+    import lxml.etree
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    whole = lxml.etree.parse(str(site / "sitemap.xml"))
+    urls = whole.xpath("//s:url", namespaces=ns)
+    assert len(urls) > 25
+    content = copy_content(tmp_path / "content")
+    for slug, fields in {**STORIES, **HELD_BACK}.items():
+        write_story(content, slug, **fields)
+    output = build_site(
+        content,
+        tmp_path / "output",
+        settings_file="publishconf.py",
+        SITEURL=SITE,
+        DEFAULT_PAGINATION=2,
+        BROWSE_QUESTION_PAGINATION=1,
+        SITEMAP_MOST_URLS=10,
+        **LEAN,
+    )
+    index = lxml.etree.parse(str(output / "sitemap.xml"))
+    assert index.getroot().tag == f"{{{ns['s']}}}sitemapindex"
+    parts = index.xpath("//s:sitemap/s:loc/text()", namespaces=ns)
+    count = -(-len(urls) // 10)  # parts of 10, the last one shorter
+    assert parts == [f"{SITE}/sitemap-{n}.xml" for n in range(1, count + 1)]
+    listed, newest = [], []
+    for loc in parts:
+        part = lxml.etree.parse(str(output / loc.removeprefix(SITE + "/")))
+        entries = part.xpath("//s:url", namespaces=ns)
+        assert 0 < len(entries) <= 10
+        listed += [u.findtext("s:loc", namespaces=ns) for u in entries]
+        newest.append(
+            max(
+                (u.findtext("s:lastmod", namespaces=ns) for u in entries),
+                key=datetime.datetime.fromisoformat,
+            )
+        )
+    assert listed == [u.findtext("s:loc", namespaces=ns) for u in urls]
+    assert index.xpath("//s:sitemap/s:lastmod/text()", namespaces=ns) == newest
+    assert f"Sitemap: {SITE}/sitemap.xml" in (output / "robots.txt").read_text()
+
+
 def test_development_robots_names_no_relative_sitemap(sample_site):
     robots = (sample_site / "robots.txt").read_text()
     assert "User-agent: *" in robots and "Sitemap:" not in robots

@@ -22,7 +22,9 @@ held-back stories are never written, so they are never listed. This plugin:
   build ran, so two builds of the same stories made different sitemaps
   (and every deploy sent it again). Their ``lastmod`` is the newest
   story's date (when it was last modified or published): listings change
-  when a story is added or edited.
+  when a story is added or edited;
+- makes a sitemap of more than 50,000 URLs (``SITEMAP_MOST_URLS``) an index
+  of parts the protocol takes (``sitemap_parts.py``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from pelican import signals
 from portal import signals as portal_signals
 from portal.pelican_private import reset_sitemap, sitemap_generator
 from portal.writing import write_if_changed
+
+from . import sitemap_parts
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +81,22 @@ def write_robots(pelican):
     path = os.path.join(pelican.output_path, "robots.txt")
     write_if_changed(path, robots_txt(pelican.settings))  # keeps its mtime
     logger.info("[robots] wrote %s", path)
+
+
+def check_settings(pelican):
+    settings(pelican.settings)  # a wrong setting stops the build now
+    sitemap_parts.most_urls(pelican.settings)
+
+
+def split_sitemap(pelican):
+    """After pelican-sitemap (before it in PLUGINS) has written sitemap.xml."""
+    parts = sitemap_parts.split_sitemap(
+        pelican.output_path,
+        pelican.settings.get("SITEURL") or "",
+        sitemap_parts.most_urls(pelican.settings),
+    )
+    if parts:
+        logger.info("[robots] sitemap.xml is the index of %d parts", parts)
 
 
 class _OnePerPage(list):
@@ -130,4 +150,6 @@ def register():
     signals.initialized.connect(forget_earlier_builds)
     portal_signals.stories_gated.connect(keep_previews_out)
     signals.all_generators_finalized.connect(date_undated_entries)
+    signals.initialized.connect(check_settings)
     signals.finalized.connect(write_robots)
+    signals.finalized.connect(split_sitemap)
