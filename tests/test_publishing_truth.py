@@ -60,9 +60,9 @@ MEANT_PUBLIC = {
             "relationship": "rivals",
             "approval": {**APPROVAL, "releases_signed": "yes"},
         },
-        f"{S}/signed-yes-and-another-error/story.md:11: relationship: Input should"
-        " be 'strangers', 'family', 'friends', 'colleagues', 'neighbors' or"
-        " 'acquaintances'",
+        f"{S}/signed-yes-and-another-error/story.md:11: relationship: 'rivals' is"
+        " not one of the choices - use one of: strangers, family, friends,"
+        " colleagues, neighbors, acquaintances",
     ),
     "forgotten-releases": (
         {"approval": {k: v for k, v in APPROVAL.items() if k != "releases_signed"}},
