@@ -516,6 +516,34 @@ def test_a_new_title_renders_again_only_the_pages_that_show_it(tmp_path, build):
         assert "Tending a garden" in (output / listing).read_text(), listing
 
 
+def test_a_build_in_place_removes_the_files_no_story_has_now(tmp_path, build):
+    """Built in place (the same folder, not emptied first), a story taken
+    down must not stay served from its old files, nor a share card under
+    its old name: the pipeline removes what the last build made that no
+    story of this one has."""
+    content = copy_content(tmp_path / "content")
+    write_story(content, "kept-talk", topics=["gardens"])
+    write_story(content, "gone-talk", topics=["gardens"])
+    lean = {"SITE_SEARCH_INDEX": False, "DELETE_OUTPUT_DIRECTORY": False}
+    output, _ = build(**lean)
+    gone = output / "stories" / "gone-talk"
+    made = sorted(p.name for p in gone.rglob("*") if p.is_file())
+    assert {"index.html", "oembed.json"} <= set(made)
+    [old_card] = (output / "stories" / "kept-talk").glob("share-*.jpg")
+
+    story = content / "stories" / "gone-talk" / "story.md"
+    story.write_text(story.read_text().replace("status: published", "status: draft"))
+    kept = content / "stories" / "kept-talk" / "story.md"
+    kept.write_text(kept.read_text().replace("Conversation kept-talk", "A new title"))
+    output, _ = build(**lean)
+    left = sorted(str(p.relative_to(output)) for p in gone.rglob("*") if p.is_file())
+    assert not [name for name in left if name.endswith((".html", ".json", ".vtt"))]
+    assert not list(gone.glob("share-*.jpg")), left
+    [new_card] = (output / "stories" / "kept-talk").glob("share-*.jpg")
+    assert new_card.name != old_card.name and not old_card.exists()
+    assert "A new title" in (output / "stories/kept-talk/index.html").read_text()
+
+
 def test_pages_come_from_the_cache_until_anything_in_the_site_changes(tmp_path, build):
     """Listings and campaign pages are kept under the site's key (what they
     may show of every story, the code, theme, settings and the content

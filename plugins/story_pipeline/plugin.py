@@ -132,11 +132,14 @@ class StoryPipeline(Generator):
                         os.path.join(self.output_path, *path.split("/")),
                         context={"article": story},
                     )
+        # Before the search indexes the pages and the sitemap lists them.
+        removed = store.remove_stale(STORIES, self.output_path)
         logger.info(
             "[story_pipeline] made the outputs of %s; kept those of %d "
-            "(nothing that shapes them changed)",
+            "(nothing that shapes them changed); removed %s no story has now",
             plural(len(todo), "story", "stories"),
             len(self.stories) - len(todo),
+            plural(removed, "file"),
         )
 
     def finish(self) -> None:

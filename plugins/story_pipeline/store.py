@@ -156,6 +156,39 @@ class OutputStore:
         self.current[section][name] = entry
         return entry
 
+    def remove_stale(self, section: str, output: str) -> int:
+        """Remove from ``output`` the files of ``section`` the last build
+        made that no entry of this build names: those of a story taken down
+        or renamed, a share card under a new name. A build made aside starts
+        from an empty folder; one in place would keep them, and a page of a
+        story taken down would still be served, and indexed. The number of
+        files removed."""
+        named = {
+            kept.path
+            for entry in self.current[section].values()
+            for kept in entry.files
+        }
+        removed = 0
+        for entry in self.previous[section].values():
+            for kept in entry.files:
+                if kept.path in named:
+                    continue
+                target = _target(output, kept.path)
+                try:
+                    os.remove(target)
+                except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                    continue
+                removed += 1
+                # Its folders too, once empty (a story's embed/, its own).
+                folder, top = os.path.dirname(target), os.path.normpath(output)
+                while len(folder) > len(top) and folder.startswith(top):
+                    try:
+                        os.rmdir(folder)
+                    except OSError:
+                        break  # not empty, or gone
+                    folder = os.path.dirname(folder)
+        return removed
+
     def save(self) -> None:
         """Write the manifest; remove the files no story names any more."""
         if not self.folder:
