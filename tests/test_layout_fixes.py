@@ -6,6 +6,10 @@ page's links."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
+
 import pytest
 
 from tests.listening import story_pages_with_chapters
@@ -75,3 +79,64 @@ def test_search_filters_open_on_a_320_pixel_phone_fit_it(context_at, site_server
         box = count.bounding_box()
         assert box["width"] > 0
         assert box["x"] + box["width"] <= panel["x"] + panel["width"], box
+
+
+# ---- 2. The embed fits the iframe its embed code asks for -----------------
+
+
+def _advertised(sample_site, slug):
+    oembed = json.loads((sample_site / "stories" / slug / "oembed.json").read_text())
+    story = (sample_site / "stories" / slug / "index.html").read_text()
+    return oembed, story
+
+
+def test_embed_code_oembed_and_player_card_advertise_one_size(sample_site, slugs):
+    assert slugs
+    for slug in slugs:
+        oembed, story = _advertised(sample_site, slug)
+        size = f'width="{oembed["width"]}" height="{oembed["height"]}"'
+        assert size in oembed["html"], slug
+        code = re.search(r'id="embed-code"[^>]*>([^<]*)</textarea>', story).group(1)
+        assert size in html.unescape(code), slug
+        for key in ("width", "height"):
+            meta = f'<meta name="twitter:player:{key}" content="{oembed[key]}">'
+            assert meta in story, slug
+
+
+FITS = """() => {
+    const bottom = Math.max(...[...document.querySelectorAll('.embed__main *')]
+        .filter(e => e.getClientRects().length && !e.closest('.visually-hidden'))
+        .map(e => e.getBoundingClientRect().bottom));
+    return {bottom, body: document.body.scrollHeight,
+            wide: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 360, 400, 480, 560, 640])
+def test_the_embed_fits_the_size_it_advertises(
+    context_at, site_server, sample_site, slugs, width
+):
+    oembed, _ = _advertised(sample_site, slugs[0])
+    width, height = min(width, oembed["width"]), oembed["height"]
+    page = context_at(width, height)
+    for slug in slugs:
+        page.goto(f"{site_server}/stories/{slug}/embed/")
+        _enhanced(page)
+        found = page.evaluate(FITS)
+        assert found["bottom"] <= height, (slug, width, found)
+        assert found["body"] <= height, (slug, width, found)
+        assert found["wide"] <= width, (slug, width, found)
+        assert page.locator(".player__download").is_visible()
+
+
+def test_the_embed_fits_while_it_offers_to_resume(
+    context_at, site_server, sample_site, chaptered
+):
+    oembed, _ = _advertised(sample_site, chaptered)
+    for width in (320, oembed["width"]):
+        page = context_at(width, oembed["height"])
+        page.goto(f"{site_server}/stories/{chaptered}/embed/#t=0:14")
+        _enhanced(page)
+        page.wait_for_selector("[data-resume]:not([hidden])")
+        found = page.evaluate(FITS)
+        assert found["bottom"] <= oembed["height"], (width, found)
