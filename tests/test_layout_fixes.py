@@ -140,3 +140,30 @@ def test_the_embed_fits_while_it_offers_to_resume(
         page.wait_for_selector("[data-resume]:not([hidden])")
         found = page.evaluate(FITS)
         assert found["bottom"] <= oembed["height"], (width, found)
+
+
+# ---- 3. The menu on phones -----------------------------------------------
+
+MENU_SHOWN = """() => [...document.querySelectorAll('.site-nav a')].map(a => {
+    const r = a.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return {text: a.textContent.trim(), right: r.right, left: r.left,
+            shown: a === hit || a.contains(hit)};
+})"""
+
+
+@pytest.mark.parametrize("width", PHONES)
+@pytest.mark.parametrize("path", ["/about/", "/guide/", "/podcast/", "/stories/"])
+def test_every_menu_item_shows_on_a_phone_without_scrolling(
+    context_at, site_server, width, path
+):
+    page = context_at(width)
+    page.goto(site_server + path)
+    items = page.evaluate(MENU_SHOWN)
+    assert len(items) >= 5
+    for item in items:
+        assert item["left"] >= 0 and item["right"] <= width, item
+        assert item["shown"], item
+    current = page.locator(".site-nav a[aria-current]")
+    assert current.count() == 1 and current.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
