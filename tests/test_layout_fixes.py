@@ -167,3 +167,51 @@ def test_every_menu_item_shows_on_a_phone_without_scrolling(
     current = page.locator(".site-nav a[aria-current]")
     assert current.count() == 1 and current.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+# ---- 4. Funder credits ---------------------------------------------------
+
+LOGOS = """(selector) => [...document.querySelectorAll(selector)].map(img => {
+    const r = img.getBoundingClientRect();
+    const scale = Math.min(r.width / img.naturalWidth, r.height / img.naturalHeight);
+    return {drawn: img.naturalHeight * scale, src: img.currentSrc};
+})"""
+
+NAMES = """(selector) => [...document.querySelectorAll(selector)].map(n => ({
+    name: n.textContent, height: n.getBoundingClientRect().height}))"""
+
+
+def _loaded(page):
+    page.evaluate(
+        "Promise.all([...document.images].map(i => {"
+        " i.loading = 'eager'; return i.decode().catch(() => null); }))"
+    )
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_funder_logos_stay_readable_and_names_match_them_on_phones(
+    context_at, site_server, width
+):
+    page = context_at(width)
+    page.goto(site_server + "/funders/")
+    _loaded(page)
+    for scope in (".funder-list--strip", ".funder-list--page"):
+        logos = page.evaluate(LOGOS, f"{scope} .funder__logo")
+        names = page.evaluate(NAMES, f"{scope} .funder__name")
+        assert logos and names
+        # Drawn no lower than 28 px: a logo's words stay readable.
+        assert min(logo["drawn"] for logo in logos) >= 28, (scope, logos)
+        # A name alone is set about as large as a logo, not 4-5 lines of it.
+        tallest = max(logo["drawn"] for logo in logos)
+        for name in names:
+            assert name["height"] <= 2 * tallest, (scope, name, tallest)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_funder_logos_on_the_funders_page_are_about_one_size(context_at, site_server):
+    page = context_at(1366)
+    page.goto(site_server + "/funders/")
+    _loaded(page)
+    heights = [logo["drawn"] for logo in page.evaluate(LOGOS, ".funder-list--page img")]
+    assert len(heights) >= 2
+    assert max(heights) / min(heights) <= 1.35, heights
