@@ -215,3 +215,35 @@ def test_funder_logos_on_the_funders_page_are_about_one_size(context_at, site_se
     heights = [logo["drawn"] for logo in page.evaluate(LOGOS, ".funder-list--page img")]
     assert len(heights) >= 2
     assert max(heights) / min(heights) <= 1.35, heights
+
+
+# ---- 5. The mini-player's title on a phone --------------------------------
+
+
+def test_the_mini_player_shows_its_title_on_a_320_pixel_phone(
+    browser, site_server, chaptered
+):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    try:
+        page.goto(f"{site_server}/stories/{chaptered}/")
+        _enhanced(page)
+        page.evaluate(
+            "() => { const a = document.querySelector('.player--full audio');"
+            " a.muted = true; return a.play(); }"
+        )
+        page.evaluate("document.querySelector('#transcript').scrollIntoView()")
+        page.wait_for_selector(".mini-player:not([hidden])")
+        title = page.locator(".mini-player__title").bounding_box()
+        assert title["width"] >= 200, title
+        for control in page.locator(".mini-player button, .mini-player a").all():
+            box = control.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 320, box
+            assert box["width"] >= 24 and box["height"] >= 24, box
+        # The page's end is not hidden under the taller bar.
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        bar = page.locator(".mini-player").bounding_box()
+        last = page.locator(".site-footer a").last.bounding_box()
+        assert last["y"] + last["height"] <= bar["y"], (last, bar)
+    finally:
+        context.close()
