@@ -247,3 +247,20 @@ def test_the_mini_player_shows_its_title_on_a_320_pixel_phone(
         assert last["y"] + last["height"] <= bar["y"], (last, bar)
     finally:
         context.close()
+
+
+# ---- 6. Search landmarks are named -----------------------------------------
+
+
+def test_a_story_page_has_no_two_search_landmarks_alike(
+    context_at, site_server, axe, chaptered
+):
+    page = context_at(1366)
+    page.goto(f"{site_server}/stories/{chaptered}/")
+    _enhanced(page)
+    # Both searches show at this width: the header's and the transcript's.
+    assert page.locator("[role=search]:visible").count() == 2
+    found = [
+        v for v in axe(page, tags=["best-practice"]) if v["id"] == "landmark-unique"
+    ]
+    assert not found, axe.format(found)
