@@ -264,3 +264,22 @@ def test_a_story_page_has_no_two_search_landmarks_alike(
         v for v in axe(page, tags=["best-practice"]) if v["id"] == "landmark-unique"
     ]
     assert not found, axe.format(found)
+
+
+# ---- 7. Tap targets in the transcript --------------------------------------
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_transcript_time_links_are_24_pixels_each_way(
+    context_at, site_server, chaptered, width
+):
+    page = context_at(width)
+    page.goto(f"{site_server}/stories/{chaptered}/")
+    sizes = page.evaluate(
+        "[...document.querySelectorAll('a.turn__time, a.transcript__chapter-time')]"
+        ".map(a => { const r = a.getBoundingClientRect();"
+        " return [a.className, r.width, r.height]; })"
+    )
+    assert any(c == "transcript__chapter-time" for c, _, _ in sizes)
+    small = [s for s in sizes if s[1] < 24 or s[2] < 24]
+    assert not small, small[:3]
