@@ -283,3 +283,24 @@ def test_transcript_time_links_are_24_pixels_each_way(
     assert any(c == "transcript__chapter-time" for c, _, _ in sizes)
     small = [s for s in sizes if s[1] < 24 or s[2] < 24]
     assert not small, small[:3]
+
+
+# ---- 8. The embed page's icon ---------------------------------------------
+
+
+def test_the_embed_page_names_its_icon_and_no_request_fails(
+    sample_site, site_server, page, slugs
+):
+    for slug in slugs:
+        path = sample_site / "stories" / slug / "embed" / "index.html"
+        found = re.search(
+            r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', path.read_text()
+        )
+        assert found, slug
+        icon = (path.parent / found.group(1)).resolve()
+        assert icon == (sample_site / "theme/images/favicon.svg").resolve()
+    failed = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.goto(f"{site_server}/stories/{slugs[0]}/embed/")
+    page.wait_for_load_state("networkidle")
+    assert failed == []
