@@ -304,3 +304,22 @@ def test_the_embed_page_names_its_icon_and_no_request_fails(
     page.goto(f"{site_server}/stories/{slugs[0]}/embed/")
     page.wait_for_load_state("networkidle")
     assert failed == []
+
+
+# ---- 9. The podcast page's links are the site's own ------------------------
+
+
+def test_the_podcast_page_links_into_the_site_relatively(sample_site):
+    page = (sample_site / "podcast" / "index.html").read_text()
+    description = re.search(
+        r'<div class="podcast-intro__description">(.*?)</div>', page, re.DOTALL
+    ).group(1)
+    links = re.findall(r'href="([^"]+)"', description)
+    assert links
+    for link in links:
+        assert not link.startswith(("http://localhost", "/")), link
+        target = (sample_site / "podcast" / link).resolve()
+        assert (target / "index.html").is_file(), link
+    # The feed keeps them absolute: podcast apps need that.
+    feed = (sample_site / "podcast.xml").read_text()
+    assert re.search(r"\(https?://[^\s()]+/take-part/\)", feed)

@@ -140,6 +140,9 @@ class PodcastFeedGenerator(Generator):
             podcast={
                 "title": config.data.title,
                 "description_html": config.description_html,
+                # The description's links are absolute (the feed needs them);
+                # the page makes its own site links relative again with it.
+                "site_url": config.site_url,
                 "author": config.data.author,
                 "feed_url": config.feed_url,
                 "cover": cover,
