@@ -23,6 +23,9 @@ CACHE_PATH = os.path.join(PROJECT_ROOT, "cache")
 # own when the environment names one: shared by several checkouts, or on a
 # larger disk. Empty: CACHE_PATH/audio_rendition.
 AUDIO_RENDITION_CACHE_PATH = os.environ.get("AUDIO_RENDITION_CACHE_PATH", "")
+# "no" when builds of other content use that folder at the same time (a test
+# run's): a build then leaves in it what it does not use itself.
+AUDIO_RENDITION_PRUNE = os.environ.get("AUDIO_RENDITION_PRUNE", "yes") != "no"
 THEME = os.path.join(PROJECT_ROOT, "theme")
 TIMEZONE = "America/New_York"
 DEFAULT_LANG = "en"

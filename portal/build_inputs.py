@@ -70,6 +70,7 @@ HOW_BUILT = frozenset(
         "CONTENT_CACHING_LAYER",
         "GZIP_CACHE",
         "CHECK_MODIFIED_METHOD",
+        "AUDIO_RENDITION_PRUNE",
     }
 )
 # Folders on this machine, named in the settings' text by these names

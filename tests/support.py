@@ -143,6 +143,9 @@ def build_site(
             # The editing UI (6 MB of Decap CMS) only where a test asks for it.
             "EDITING_UI": False,
             "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
+            # The shared one, test builds on other workers read at the same
+            # time: never pruned. A test's own cache is, as in production.
+            "AUDIO_RENDITION_PRUNE": "AUDIO_RENDITION_CACHE_PATH" in overrides,
             **overrides,
         },
     )
@@ -229,7 +232,10 @@ def invoke(
     (the settings read ``AUDIO_RENDITION_CACHE_PATH`` from the environment),
     as in-process builds do: a fresh clone's project cache would otherwise
     encode every sample story again."""
-    shared = {"AUDIO_RENDITION_CACHE_PATH": renditions_cache()}
+    shared = {
+        "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
+        "AUDIO_RENDITION_PRUNE": "no",
+    }
     return subprocess.run(
         [sys.executable, "-m", "invoke", "--search-root", str(PROJECT_ROOT), *args],
         cwd=PROJECT_ROOT,

@@ -403,7 +403,7 @@ def prune_cache(pelican) -> None:
     and files no story uses are removed."""
     options = settings(pelican.settings)
     uses = _build_uses.pop(options.cache_path, None)
-    if uses is None or not options.cache_path:
+    if uses is None or not options.cache_path or not options.prune:
         return
     removed = cache_module.RenditionCache(options.cache_path).prune(uses)
     if removed:

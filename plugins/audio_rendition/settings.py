@@ -42,6 +42,10 @@ DEFAULTS = {
     "AUDIO_RENDITION_PUBLISH_MASTER": False,
     # Where renditions are kept between builds; empty: CACHE_PATH/audio_rendition.
     "AUDIO_RENDITION_CACHE_PATH": "",
+    # Remove, after a build, the cached files no story uses. False for a
+    # folder that builds of other content use at the same time (a test run's
+    # shared cache): what one build does not use, another may be reading.
+    "AUDIO_RENDITION_PRUNE": True,
 }
 
 
@@ -65,6 +69,7 @@ class RenditionSettings:
     artwork_size: int
     publish_master: bool
     cache_path: str | None
+    prune: bool = True
 
     @property
     def extension(self) -> str:
@@ -136,6 +141,11 @@ def settings(pelican_settings) -> RenditionSettings:
         raise RenditionSettingsError(
             "AUDIO_RENDITION_CACHE_PATH", cache, "give a folder path, or ''"
         )
+    prune = raw["AUDIO_RENDITION_PRUNE"]
+    if not isinstance(prune, bool):
+        raise RenditionSettingsError(
+            "AUDIO_RENDITION_PRUNE", prune, "use True or False"
+        )
     if not cache and pelican_settings.get("CACHE_PATH"):
         cache = os.path.join(pelican_settings["CACHE_PATH"], "audio_rendition")
     return RenditionSettings(
@@ -196,4 +206,5 @@ def settings(pelican_settings) -> RenditionSettings:
         ),
         publish_master=publish_master,
         cache_path=cache or None,
+        prune=prune,
     )
