@@ -197,6 +197,8 @@ def test_the_last_thing_said_is_quoted_without_the_facts_after_it(
         p for p in indexed_pages(sample_site) if p["url"] == "/stories/family-politics/"
     ]
     assert "Relationship Family" in story["content"]
+    # And so are a person's name and who they are.
+    assert "Maya Sobczak-Greene first-year law student" in story["content"]
 
 
 def test_results_show_participants_and_a_snippet(page, site_server):
