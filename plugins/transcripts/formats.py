@@ -18,8 +18,6 @@ from __future__ import annotations
 import decimal
 import html
 import json
-import math
-import textwrap
 
 from .transcript import Cue
 
@@ -59,12 +57,31 @@ def caption_lines(text: str) -> list[str]:
     one of 65 and one of 15). A word longer than a line is not cut."""
     if len(text) <= CAPTION_LINE:
         return [text]
-    count = math.ceil(len(text) / CAPTION_LINE)
-    for width in range(math.ceil(len(text) / count), CAPTION_LINE + 1):
-        lines = textwrap.wrap(text, width, break_long_words=False)
+    count = -(-len(text) // CAPTION_LINE)
+    for width in range(-(-len(text) // count), CAPTION_LINE + 1):
+        lines = _fill(text, width)
         if len(lines) <= count:
             return lines
-    return textwrap.wrap(text, CAPTION_LINE, break_long_words=False)
+    return _fill(text, CAPTION_LINE)
+
+
+def _fill(text: str, width: int) -> list[str]:
+    """As many words a line as fit in ``width`` (textwrap's greedy filling,
+    for the plain, single-spaced text of a cue: textwrap's general handling
+    of whitespace and hyphens made the two files of a 300-cue transcript
+    take 60 ms instead of 3)."""
+    lines = []
+    start = 0
+    while len(text) - start > width:
+        cut = text.rfind(" ", start, start + width + 1)
+        if cut <= start:  # a word longer than the line: it has one alone
+            cut = text.find(" ", start + width)
+            if cut == -1:
+                break
+        lines.append(text[start:cut])
+        start = cut + 1
+    lines.append(text[start:])
+    return lines
 
 
 def to_vtt(cues: list[Cue]) -> str:
