@@ -194,16 +194,19 @@ def _topic_typos(stories) -> list[Problem]:
     """Warnings for a topic only one story has that is spelled almost like
     one other stories have ("famly" beside "family"): each topic is a page of
     its own, and a typo would be one with one story on it."""
-    users: dict[str, set[int]] = collections.defaultdict(set)
-    for story in stories:
-        for topic in story.story.front.topics:
-            users[topic.casefold()].add(id(story))
+    users: dict[str, int] = collections.Counter(
+        topic
+        for story in stories
+        for topic in {t.casefold() for t in story.story.front.topics}
+    )
+    # Compared with the topics two stories or more share: a site of
+    # thousands of stories has thousands of topics used once.
+    shared = [topic for topic, count in users.items() if count > 1]
     problems = []
     for story in stories:
         for index, topic in enumerate(story.story.front.topics):
-            if users[topic.casefold()] != {id(story)}:
-                continue  # another story has it too
-            shared = [t for t, who in users.items() if who - {id(story)}]
+            if users[topic.casefold()] > 1:
+                continue
             close = difflib.get_close_matches(topic.casefold(), shared, n=1, cutoff=0.8)
             if close:
                 problems.append(
