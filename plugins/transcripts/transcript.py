@@ -108,28 +108,16 @@ def read_transcript(path: str, name: str) -> Transcript:
             f"'{name}' is not UTF-8 text (byte {error.start})",
             "save the transcript as UTF-8 in your editor",
         ) from None
-    if _SUBRIP_TIMING.search(text):
-        # SubRip (.srt) is what many transcription tools export by default.
-        if text.lstrip().startswith("WEBVTT"):
-            raise TranscriptError(
-                f"'{name}' writes cue times with a comma (00:00:01,500), as "
-                "SubRip (.srt) files do",
-                "write them with a dot, like 00:00:01.500, or export the "
-                "transcript as WebVTT (.vtt)",
-            )
-        raise TranscriptError(
-            f"'{name}' is a SubRip (.srt) file, not WebVTT",
-            "export the transcript as WebVTT (.vtt) from your transcription tool, "
-            "with each speaker's name in a <v Name> tag",
-        )
     try:
         vtt = webvtt.from_string(text, strict=True)
     except MalformedFileError:
+        _refuse_subrip(text, name)  # looked for only once the file failed
         raise TranscriptError(
             f"'{name}' is not a WebVTT file (its first line must be WEBVTT)",
             "export the transcript as WebVTT (.vtt), or add a first line WEBVTT",
         ) from None
     except MalformedCaptionError as error:
+        _refuse_subrip(text, name)
         raise TranscriptError(
             f"'{name}' has a cue that cannot be read ({error})",
             "write cue times like 00:01:02.500 --> 00:01:05.000 and leave a "
@@ -176,6 +164,25 @@ def read_transcript(path: str, name: str) -> Transcript:
 
 # A SubRip cue's timing line: a comma before the milliseconds.
 _SUBRIP_TIMING = re.compile(r"^\s*\d{1,2}:\d{2}:\d{2},\d{3}\s+-->", re.MULTILINE)
+
+
+def _refuse_subrip(text: str, name: str) -> None:
+    """TranscriptError if ``text`` is SubRip (.srt), what many transcription
+    tools export by default, or has SubRip's comma in its cue times."""
+    if not _SUBRIP_TIMING.search(text):
+        return
+    if text.lstrip().startswith("WEBVTT"):
+        raise TranscriptError(
+            f"'{name}' writes cue times with a comma (00:00:01,500), as "
+            "SubRip (.srt) files do",
+            "write them with a dot, like 00:00:01.500, or export the "
+            "transcript as WebVTT (.vtt)",
+        )
+    raise TranscriptError(
+        f"'{name}' is a SubRip (.srt) file, not WebVTT",
+        "export the transcript as WebVTT (.vtt) from your transcription tool, "
+        "with each speaker's name in a <v Name> tag",
+    )
 
 
 def _name(voice: str) -> str:
