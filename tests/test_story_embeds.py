@@ -297,3 +297,46 @@ def test_a_relative_site_address_is_refused(tmp_path):
         ValueError, match="SITE_ABSOLUTE_URL must be the site's absolute"
     ):
         build_site(content, tmp_path / "out", SITE_ABSOLUTE_URL="/relative", **LEAN)
+
+
+@pytest.mark.parametrize(
+    "title,names",
+    [
+        # The sample's: three lines of title pushed the line under the names
+        # into the conversation's drawing; two names ran into the picture.
+        ("The Fence Between Our Yards", ("Ron Kessler", "Graciela Fuentes")),
+        ("Family Politics", ("Maya Sobczak-Greene", "Irene Sobczak")),
+        (
+            "I rushed towards you and I just started screaming, 'Leave him alone!'",
+            ("Anastasia Wolkowicz-Delacroix", "Bartholomew Fitzgerald-Okonkwo"),
+        ),
+        ("Talk", ("Al", "Bo")),
+    ],
+)
+@pytest.mark.parametrize("with_picture", [True, False])
+def test_a_share_card_keeps_its_text_clear_of_the_picture_and_the_drawing(
+    title, names, with_picture
+):
+    from story_embeds import share_image
+    from transcripts.answers import _BAR, Outline
+
+    card = share_image.ShareCard(
+        title=title,
+        names=names,
+        line="Neighbors · San Antonio, Texas",
+        campaign="One Small Step",
+        organization="StoryCorps",
+        # Two voices taking turns: two lanes along the bottom.
+        outline=Outline(_BAR.pack(0.0, 0.5, 0, 1) + _BAR.pack(0.5, 1.0, 1, 2), 2),
+        picture="picture.jpg" if with_picture else "",
+    )
+    layout = share_image.card_layout(card)
+    # Nothing of the text below the top of who spoke when (less its gap).
+    assert layout.bottom <= share_image._conversation_top(card) - 24
+    assert layout.top >= share_image.TEXT_TOP
+    room = share_image.WIDTH - 2 * share_image.MARGIN
+    if with_picture:
+        room -= share_image.PICTURE_SIZE + 40
+    assert layout.widest_names_row <= room
+    assert all(layout.title_font.getlength(line) <= room for line in layout.lines)
+    assert " ".join(layout.lines) == title  # whole, as it fits

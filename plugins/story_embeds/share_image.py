@@ -149,12 +149,17 @@ def _wrap(text: str, font, width: int) -> list[str]:
     return lines
 
 
-def _fit_title(title: str, width: int, max_lines: int = 3):
-    """The largest title size (84 down to 40 px) that fits in ``max_lines``."""
+def _fit_title(title: str, width: int, height: int = HEIGHT, max_lines: int = 3):
+    """The largest title size (84 down to 40 px) that fits in ``max_lines``
+    of ``width`` and, with its line spacing, in ``height``."""
     for size in range(84, 39, -4):
         font = _font(SERIF_BOLD, size)
         lines = _wrap(title, font, width)
-        if len(lines) <= max_lines and all(font.getlength(x) <= width for x in lines):
+        if (
+            len(lines) <= max_lines
+            and all(font.getlength(x) <= width for x in lines)
+            and len(lines) * round(size * 1.16) <= height
+        ):
             return font, lines, size
     font = _font(SERIF_BOLD, 40)
     lines = _wrap(title, font, width)
@@ -205,14 +210,99 @@ def _paste_picture(image: Image.Image, file: str) -> bool:
     return True
 
 
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    """Where the title, the names and the line under them go on a card."""
+
+    title_font: Any
+    lines: list[str]
+    line_height: int
+    top: int  # the title's first line
+    names_font: Any
+    joiner_font: Any
+    name_rows: list[list[tuple[int, str]]]  # (voice, name) on each row
+    name_row_height: int
+    names_baseline: int  # of the first row
+    line_baseline: int
+    bottom: int  # of the whole block
+    widest_names_row: float
+
+
+# The room the text has: below the campaign's mark, above who spoke when,
+# and, beside the story's picture, left of it.
+TEXT_TOP = MARGIN + 2 * 22 + 24
+NAMES_SIZES = range(34, 23, -2)
+
+
+def card_layout(card: ShareCard, with_picture: bool | None = None) -> Layout:
+    """The card's text, placed so that none of it runs into the picture or
+    the conversation's drawing: the title as large as fits the room (three
+    lines of 84 px down to 40), the names as large as fit beside the picture
+    (on two rows when two long names do not fit on one)."""
+    if with_picture is None:
+        with_picture = bool(card.picture)
+    full = WIDTH - 2 * MARGIN
+    beside = full - PICTURE_SIZE - 40 if with_picture else full
+    room_bottom = _conversation_top(card) - 24
+    rest_of = lambda rows, line: 34 + 44 * rows + (48 if line else 0)  # noqa: E731
+    names_font = small = None
+    rows: list[list[tuple[int, str]]] = []
+    for size in NAMES_SIZES:
+        names_font, small = _font(SANS_BOLD, size), _font(SANS, round(size * 0.88))
+        rows = _name_rows(card.names, names_font, small, beside)
+        if len(rows) == 1 or size == NAMES_SIZES[-1]:
+            break
+    row_height = 44
+    rest = rest_of(len(rows), card.line)
+    font, lines, size = _fit_title(card.title, beside, room_bottom - TEXT_TOP - rest)
+    line_height = round(size * 1.16)
+    block = len(lines) * line_height + rest
+    top = TEXT_TOP + max((room_bottom - TEXT_TOP - block) // 2, 0)
+    names_baseline = top + len(lines) * line_height + 34 + 34
+    line_baseline = names_baseline + (len(rows) - 1) * row_height + 48
+    widest = max(_row_length(row, names_font, small) for row in rows) if rows else 0
+    return Layout(
+        title_font=font,
+        lines=lines,
+        line_height=line_height,
+        top=top,
+        names_font=names_font,
+        joiner_font=small,
+        name_rows=rows,
+        name_row_height=row_height,
+        names_baseline=names_baseline,
+        line_baseline=line_baseline,
+        bottom=line_baseline
+        if card.line
+        else names_baseline + (len(rows) - 1) * row_height,
+        widest_names_row=widest,
+    )
+
+
+def _row_length(row, names_font, small) -> float:
+    length = 0.0
+    for position, (_voice, name) in enumerate(row):
+        if position:
+            length += small.getlength(", ")
+        length += round(names_font.size * 0.6) + 10 + names_font.getlength(name)
+    return length
+
+
+def _name_rows(names, names_font, small, width) -> list[list[tuple[int, str]]]:
+    """The names on one row if they fit ``width``, else a row each."""
+    numbered = list(enumerate(names, start=1))
+    if _row_length(numbered, names_font, small) <= width:
+        return [numbered]
+    return [[item] for item in numbered]
+
+
 def draw(card: ShareCard) -> Image.Image:
     colours = card.colours
     voices = [colours[name] for name in VOICE_COLOURS]
     image = _background_image(colours["ink-top"], colours["ink"]).copy()
     pen = ImageDraw.Draw(image)
-    width = WIDTH - 2 * MARGIN
-    if card.picture and _paste_picture(image, card.picture):
-        width -= PICTURE_SIZE + 40  # the title and names keep clear of it
+    if card.picture and not _paste_picture(image, card.picture):
+        card = dataclasses.replace(card, picture="")  # drawn without it
 
     # The campaign's mark: a warm circle before a gold one, as in the header.
     radius = 22
@@ -241,42 +331,42 @@ def draw(card: ShareCard) -> Image.Image:
         anchor="lm",
     )
 
-    # The title, the people and the line under them, centred in the room
-    # between the mark and the conversation's drawing.
-    font, lines, size = _fit_title(card.title, width)
-    line_height = round(size * 1.16)
-    names_font = _font(SANS_BOLD, 34)
-    small = _font(SANS, 30)
-    block = len(lines) * line_height + 34 + 44 + (48 if card.line else 0)
-    room_top = MARGIN + 2 * radius + 24
-    room_bottom = _conversation_top(card) - 24
-    top = room_top + max((room_bottom - room_top - block) // 2, 0)
-    for index, text in enumerate(lines):
+    layout = card_layout(card)
+    for index, text in enumerate(layout.lines):
         pen.text(
-            (MARGIN - 3, top + index * line_height),
+            (MARGIN - 3, layout.top + index * layout.line_height),
             text,
-            font=font,
+            font=layout.title_font,
             fill=colours["on-ink"],
         )
-    y = top + len(lines) * line_height + 34 + 34  # the names' baseline
-
-    # The people, each with their voice's mark: a circle, a square, ...
-    x = MARGIN
-    for index, name in enumerate(card.names, start=1):
-        colour = voices[index % len(voices)]
-        if x > MARGIN:
-            joiner = " and " if index == len(card.names) else ", "
-            pen.text(
-                (x, y), joiner, font=small, fill=colours["on-ink-muted"], anchor="ls"
+    names_font, small = layout.names_font, layout.joiner_font
+    for row, names in enumerate(layout.name_rows):
+        y = layout.names_baseline + row * layout.name_row_height
+        x = MARGIN
+        for index, name in names:
+            colour = voices[index % len(voices)]
+            if index > 1:
+                joiner = " and " if index == len(card.names) else ", "
+                if x == MARGIN:
+                    joiner = joiner.lstrip()
+                pen.text(
+                    (x, y),
+                    joiner,
+                    font=small,
+                    fill=colours["on-ink-muted"],
+                    anchor="ls",
+                )
+                x += small.getlength(joiner)
+            mark = round(names_font.size * 0.6)
+            _voice_mark(
+                pen, (x, y - mark - 4, x + mark, y - 4), index, colour, colours["ink"]
             )
-            x += small.getlength(joiner)
-        _voice_mark(pen, (x, y - 24, x + 20, y - 4), index, colour, colours["ink"])
-        x += 30
-        pen.text((x, y), name, font=names_font, fill=colours["on-ink"], anchor="ls")
-        x += names_font.getlength(name)
+            x += mark + 10
+            pen.text((x, y), name, font=names_font, fill=colours["on-ink"], anchor="ls")
+            x += names_font.getlength(name)
     if card.line:
         pen.text(
-            (MARGIN, y + 48),
+            (MARGIN, layout.line_baseline),
             card.line,
             font=_font(SANS, 27),
             fill=colours["on-ink-muted"],
