@@ -201,6 +201,38 @@ def test_the_last_thing_said_is_quoted_without_the_facts_after_it(
     assert "Maya Sobczak-Greene first-year law student" in story["content"]
 
 
+def test_a_search_from_a_link_does_not_jump_as_it_loads(page, site_server):
+    """Opened from a link that searches (?q=family) on a phone, the page
+    drew the suggestions for an empty search, took them away and put the
+    results in their place: a layout shift of 0.6 (Lighthouse's worst). The
+    index answers slowly here, as it does on a phone's network."""
+    import time
+
+    def slowly(route):
+        time.sleep(0.6)
+        route.continue_()
+
+    page.set_viewport_size({"width": 412, "height": 823})
+    page.route("**/pagefind/parts.json", slowly)
+    page.add_init_script(
+        "window.shifted = 0; new PerformanceObserver(list => {"
+        " for (const entry of list.getEntries())"
+        "   if (!entry.hadRecentInput) window.shifted += entry.value;"
+        "}).observe({type: 'layout-shift', buffered: true});"
+    )
+    page.goto(f"{site_server}/search/?q=family")
+    page.wait_for_function(
+        "document.querySelector('[data-search-status]').textContent.includes('found')"
+    )
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.shifted") < 0.05
+    assert page.is_hidden("[data-search-suggestions]")
+    # With nothing asked for, the suggestions are there, and then stay.
+    page.goto(f"{site_server}/search/")
+    page.wait_for_selector("[data-search-ui]:not([hidden])")
+    assert page.is_visible("[data-search-suggestions]")
+
+
 def test_results_show_participants_and_a_snippet(page, site_server):
     results = search(page, site_server, "hunting guide")
     assert results

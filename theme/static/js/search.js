@@ -497,8 +497,14 @@
           run();
         });
         more.addEventListener("click", function () { showMore(); });
-        return run();
+        return run().then(settled, function (error) { settled(); throw error; });
       });
+  }
+
+  /* The first results are shown (or search failed): the page's own layout
+     again (search-early.js kept it still until now). */
+  function settled() {
+    document.documentElement.classList.remove("search-pending");
   }
 
   readAddress();
@@ -511,6 +517,7 @@
       });
     })
     .catch(function (error) {
+      settled();
       failure.hidden = false;
       ui.hidden = true;
       if (window.console) console.error("Search could not start:", error);
