@@ -340,3 +340,55 @@ def test_a_share_card_keeps_its_text_clear_of_the_picture_and_the_drawing(
     assert layout.widest_names_row <= room
     assert all(layout.title_font.getlength(line) <= room for line in layout.lines)
     assert " ".join(layout.lines) == title  # whole, as it fits
+
+
+@pytest.mark.parametrize(
+    "path,title",
+    [
+        ("index.html", "One Small Step"),
+        ("stories/index.html", None),
+        ("search/index.html", "Search the conversations"),
+        ("about/index.html", None),
+    ],
+)
+def test_every_other_page_shares_as_itself_with_the_campaign_card(site, path, title):
+    """The home page, listings and campaign pages are shared too: each with
+    its own title, description and address, and the campaign's card (a
+    story's page has its own, tested above)."""
+    output, _, _ = site
+    html = (output / path).read_text(encoding="utf-8")
+    address = f"{SITEURL}/{path.removesuffix('index.html')}"
+    data = extruct.extract(
+        html, base_url=address, syntaxes=["opengraph"], uniform=False
+    )
+    [graph] = data["opengraph"]
+    og = dict(graph["properties"])
+    assert len(graph["properties"]) == len(og)  # each property once
+    assert og["og:type"] == "website" and og["og:url"] == address
+    assert og["og:title"] == (title or og["og:title"]) and og["og:title"]
+    assert "One Small Step" not in og["og:title"] or og["og:title"] == "One Small Step"
+    assert og["og:description"]
+    assert re.fullmatch(
+        rf"{re.escape(SITEURL)}/images/share-[0-9a-f]{{12}}\.jpg", og["og:image"]
+    )
+    assert og["og:image:secure_url"] == og["og:image"]
+    card = output / og["og:image"].removeprefix(SITEURL + "/")
+    with Image.open(card) as image:
+        assert (image.format, image.size) == ("JPEG", (1200, 630))
+    assert (og["og:image:width"], og["og:image:height"]) == ("1200", "630")
+    page = Elements(html)
+    [canonical] = page.all("link", rel="canonical")
+    assert canonical["attrs"]["href"] == address
+    twitter = {
+        m["attrs"]["name"]: m["attrs"]["content"]
+        for m in page.all("meta")
+        if m["attrs"].get("name", "").startswith("twitter:")
+    }
+    assert twitter["twitter:card"] == "summary_large_image"
+    assert twitter["twitter:image"] == og["og:image"]
+
+
+def test_the_missing_page_names_no_address_of_its_own(site):
+    output, _, _ = site
+    html = (output / "404.html").read_text(encoding="utf-8")
+    assert 'rel="canonical"' not in html and 'property="og:url"' not in html

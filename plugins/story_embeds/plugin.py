@@ -32,7 +32,7 @@ from portal import palette
 from portal import signals as portal_signals
 from portal.outputs import absolute_url, story_folder
 from portal.site_address import absolute_site_url
-from portal.writing import whole_image
+from portal.writing import link_into, whole_image
 
 from . import metadata
 from .share_image import (
@@ -130,6 +130,31 @@ class StoryEmbedsGenerator(Generator):
         for story in stories:
             card = share_card(story, self.settings, colours)
             story.story.sharing = self._sharing(story, site, card)
+        self.site_card = site_card(self.settings, colours)
+        self.context["site_sharing"] = self._site_sharing(site, self.site_card)
+
+    def _site_sharing(self, site: str, card: ShareCard) -> dict:
+        """What every page but a story's shows when it is shared: the
+        campaign's own card (base.html, partials/site_share_meta.html)."""
+        path = f"{SITE_CARD_FOLDER}share-{card.key[:12]}{SUFFIX}"
+        return {
+            "site_url": site,
+            "image_path": path,
+            "image_url": absolute_url(site, path),
+            "image_width": WIDTH,
+            "image_height": HEIGHT,
+            "image_type": MEDIA_TYPE,
+            "image_alt": f"{card.campaign}: {card.title}",
+        }
+
+    def generate_output(self, writer):
+        # Drawn once (cached by what it shows), linked into the output.
+        sharing = self.context.get("site_sharing")
+        if sharing is None:
+            return
+        target = os.path.join(self.output_path, *sharing["image_path"].split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        link_into(self.images.picture(self.site_card), target)
 
     def _sharing(self, story, site, card):
         folder = story_folder(story)
@@ -181,6 +206,28 @@ class StoryEmbedsGenerator(Generator):
             campaign.get("organization", ""),
         )
         return sharing
+
+
+# Where the campaign's own card goes in the output.
+SITE_CARD_FOLDER = "images/"
+
+
+def site_card(settings, colours: palette.Palette) -> ShareCard:
+    """The campaign's share card: its tagline, no people, no conversation."""
+    campaign = settings.get("CAMPAIGN", {})
+    organization = campaign.get("organization", "")
+    return ShareCard(
+        title=campaign.get("tagline") or settings.get("SITENAME", ""),
+        names=(),
+        line=f"Listen to the conversations at {_host(absolute_site_url(settings))}",
+        campaign=settings.get("SITENAME", ""),
+        organization=organization,
+        colours=colours,
+    )
+
+
+def _host(site: str) -> str:
+    return site.split("://", 1)[-1].rstrip("/")
 
 
 def write_story_files(generator, story, out) -> None:

@@ -260,6 +260,8 @@ def card_layout(card: ShareCard, with_picture: bool | None = None) -> Layout:
     top = TEXT_TOP + max((room_bottom - TEXT_TOP - block) // 2, 0)
     names_baseline = top + len(lines) * line_height + 34 + 34
     line_baseline = names_baseline + (len(rows) - 1) * row_height + 48
+    if not rows:  # no names: the line right under the title
+        line_baseline = top + len(lines) * line_height + 34 + 20
     widest = max(_row_length(row, names_font, small) for row in rows) if rows else 0
     return Layout(
         title_font=font,
@@ -291,6 +293,8 @@ def _row_length(row, names_font, small) -> float:
 def _name_rows(names, names_font, small, width) -> list[list[tuple[int, str]]]:
     """The names on one row if they fit ``width``, else a row each."""
     numbered = list(enumerate(names, start=1))
+    if not numbered:
+        return []  # the campaign's own card
     if _row_length(numbered, names_font, small) <= width:
         return [numbered]
     return [[item] for item in numbered]

@@ -32,6 +32,7 @@ from pelican.generators import Generator
 
 from portal import heap, parallel
 from portal import signals as portal_signals
+from portal.build_inputs import content_hash
 from portal.checking import plural
 from portal.file_hashes import FileHashes
 from portal.outputs import PAGE_CACHE, PIPELINE_PAGES, STORY_MEMO
@@ -95,7 +96,13 @@ class StoryPipeline(Generator):
         self.hashes = FileHashes(os.path.join(cache, FOLDER, HASHES_FILE))
         keys = StoryKeys(self.settings, self.hashes)
         self.keys = {story.story.save_as: keys.key(story) for story in self.stories}
-        self.context[PAGE_CACHE] = PageCache(self.store, keys.site(self.stories))
+        # Every other page names the campaign's share card (story_embeds),
+        # named by what it shows, the fonts it is drawn with among them:
+        # system files no other part of the key holds.
+        site_card = (self.context.get("site_sharing") or {}).get("image_path")
+        self.context[PAGE_CACHE] = PageCache(
+            self.store, content_hash(keys.site(self.stories), site_card)
+        )
         self.memo = StoryMemo(os.path.join(cache, FOLDER), self.keys)
         self.context[STORY_MEMO] = self.memo
 
