@@ -97,6 +97,10 @@ def test_oembed_response_follows_the_spec(site):
     assert iframe["attrs"]["width"] == str(data["width"])
     assert iframe["attrs"]["height"] == str(data["height"])
     assert iframe["attrs"]["title"] == "Listen: " + SHOWN_TITLE
+    # Frameless, and never wider than the column it is pasted into.
+    assert (
+        iframe["attrs"]["style"] == f"border:0;width:100%;max-width:{data['width']}px"
+    )
     assert "<small>" not in data["html"]
 
 

@@ -60,9 +60,13 @@ class Sharing:
 def iframe_html(
     embed_url: str, title: str, width: int, height: int
 ) -> markupsafe.Markup:
+    # Its own style: no frame around it (the browser's default inset
+    # border), and as narrow as the column it is pasted into when that is
+    # narrower than ``width`` (the player fits from 320 px up).
     return markupsafe.Markup(
-        '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy"></iframe>'
-    ).format(embed_url, width, height, f"Listen: {title}")
+        '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy" '
+        'style="border:0;width:100%;max-width:{}px"></iframe>'
+    ).format(embed_url, width, height, f"Listen: {title}", width)
 
 
 def oembed(story, sharing: Sharing, site_name: str, site_url: str) -> dict:
