@@ -323,3 +323,22 @@ def test_the_podcast_page_links_into_the_site_relatively(sample_site):
     # The feed keeps them absolute: podcast apps need that.
     feed = (sample_site / "podcast.xml").read_text()
     assert re.search(r"\(https?://[^\s()]+/take-part/\)", feed)
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_answers_on_a_question_page_take_the_phones_width(
+    context_at, site_server, sample_site, width
+):
+    """On a question page the time button stood beside each answer, leaving
+    the quote about 150 px of a 320 px screen: on phones it stands above."""
+    question = sorted((sample_site / "questions").glob("*/index.html"))[0]
+    page = context_at(width)
+    page.goto(f"{site_server}/{question.parent.relative_to(sample_site).as_posix()}/")
+    quotes = page.query_selector_all(".moment__quote")
+    assert quotes
+    for quote in quotes:
+        box = quote.bounding_box()
+        assert box["width"] >= width - 110, (width, box)
+    time_box = page.query_selector(".moment__time").bounding_box()
+    body_box = page.query_selector(".moment__body").bounding_box()
+    assert time_box["y"] + time_box["height"] <= body_box["y"] + 1  # above it
