@@ -234,17 +234,14 @@ TEXT_TOP = MARGIN + 2 * 22 + 24
 NAMES_SIZES = range(34, 23, -2)
 
 
-def card_layout(card: ShareCard, with_picture: bool | None = None) -> Layout:
+def card_layout(card: ShareCard) -> Layout:
     """The card's text, placed so that none of it runs into the picture or
     the conversation's drawing: the title as large as fits the room (three
     lines of 84 px down to 40), the names as large as fit beside the picture
     (on two rows when two long names do not fit on one)."""
-    if with_picture is None:
-        with_picture = bool(card.picture)
     full = WIDTH - 2 * MARGIN
-    beside = full - PICTURE_SIZE - 40 if with_picture else full
+    beside = full - PICTURE_SIZE - 40 if card.picture else full
     room_bottom = _conversation_top(card) - 24
-    rest_of = lambda rows, line: 34 + 44 * rows + (48 if line else 0)  # noqa: E731
     names_font = small = None
     rows: list[list[tuple[int, str]]] = []
     for size in NAMES_SIZES:
@@ -253,7 +250,8 @@ def card_layout(card: ShareCard, with_picture: bool | None = None) -> Layout:
         if len(rows) == 1 or size == NAMES_SIZES[-1]:
             break
     row_height = 44
-    rest = rest_of(len(rows), card.line)
+    # Below the title: its gap, the names' rows and the line under them.
+    rest = 34 + row_height * len(rows) + (48 if card.line else 0)
     font, lines, size = _fit_title(card.title, beside, room_bottom - TEXT_TOP - rest)
     line_height = round(size * 1.16)
     block = len(lines) * line_height + rest
@@ -262,7 +260,10 @@ def card_layout(card: ShareCard, with_picture: bool | None = None) -> Layout:
     line_baseline = names_baseline + (len(rows) - 1) * row_height + 48
     if not rows:  # no names: the line right under the title
         line_baseline = top + len(lines) * line_height + 34 + 20
-    widest = max(_row_length(row, names_font, small) for row in rows) if rows else 0
+    count = len(card.names)
+    widest = max(
+        (_row_length(row, count, names_font, small) for row in rows), default=0
+    )
     return Layout(
         title_font=font,
         lines=lines,
@@ -281,13 +282,24 @@ def card_layout(card: ShareCard, with_picture: bool | None = None) -> Layout:
     )
 
 
-def _row_length(row, names_font, small) -> float:
-    length = 0.0
-    for position, (_voice, name) in enumerate(row):
-        if position:
-            length += small.getlength(", ")
-        length += round(names_font.size * 0.6) + 10 + names_font.getlength(name)
-    return length
+def _joiner(index: int, count: int, first_in_row: bool) -> str:
+    """What stands before the ``index``-th of ``count`` names ("", ", " or
+    " and "; "and " at the start of a row)."""
+    if index == 1:
+        return ""
+    joiner = " and " if index == count else ", "
+    return joiner.lstrip() if first_in_row else joiner
+
+
+def _row_length(row, count: int, names_font, small) -> float:
+    """How wide a row of names is drawn: each with its joiner and mark."""
+    return sum(
+        small.getlength(_joiner(index, count, position == 0))
+        + round(names_font.size * 0.6)
+        + 10
+        + names_font.getlength(name)
+        for position, (index, name) in enumerate(row)
+    )
 
 
 def _name_rows(names, names_font, small, width) -> list[list[tuple[int, str]]]:
@@ -295,7 +307,7 @@ def _name_rows(names, names_font, small, width) -> list[list[tuple[int, str]]]:
     numbered = list(enumerate(names, start=1))
     if not numbered:
         return []  # the campaign's own card
-    if _row_length(numbered, names_font, small) <= width:
+    if _row_length(numbered, len(names), names_font, small) <= width:
         return [numbered]
     return [[item] for item in numbered]
 
@@ -347,12 +359,10 @@ def draw(card: ShareCard) -> Image.Image:
     for row, names in enumerate(layout.name_rows):
         y = layout.names_baseline + row * layout.name_row_height
         x = MARGIN
-        for index, name in names:
+        for position, (index, name) in enumerate(names):
             colour = voices[index % len(voices)]
-            if index > 1:
-                joiner = " and " if index == len(card.names) else ", "
-                if x == MARGIN:
-                    joiner = joiner.lstrip()
+            joiner = _joiner(index, len(card.names), position == 0)
+            if joiner:
                 pen.text(
                     (x, y),
                     joiner,
