@@ -327,7 +327,7 @@ def test_a_share_card_keeps_its_text_clear_of_the_picture_and_the_drawing(
     card = share_image.ShareCard(
         title=title,
         names=names,
-        line="Neighbors · San Antonio, Texas",
+        line="Strangers matched by One Small Step · Truth or Consequences, New Mexico",
         campaign="One Small Step",
         organization="StoryCorps",
         # Two voices taking turns: two lanes along the bottom.
@@ -343,6 +343,10 @@ def test_a_share_card_keeps_its_text_clear_of_the_picture_and_the_drawing(
         room -= share_image.PICTURE_SIZE + 40
     assert layout.widest_names_row <= room
     assert all(layout.title_font.getlength(line) <= room for line in layout.lines)
+    assert layout.line_font.getlength(card.line) <= layout.line_room
+    picture_bottom = share_image.MARGIN + share_image.PICTURE_SIZE
+    if with_picture and layout.line_baseline - 27 < picture_bottom:
+        assert layout.line_room == room  # beside the picture, not under it
     assert " ".join(layout.lines) == title  # whole, as it fits
 
 

@@ -223,6 +223,8 @@ class Layout:
     name_rows: list[list[tuple[int, str]]]  # (voice, name) on each row
     name_row_height: int
     names_baseline: int  # of the first row
+    line_font: Any
+    line_room: int  # how wide the line under the names may be
     line_baseline: int
     bottom: int  # of the whole block
     widest_names_row: float
@@ -264,6 +266,14 @@ def card_layout(card: ShareCard) -> Layout:
     widest = max(
         (_row_length(row, count, names_font, small) for row in rows), default=0
     )
+    # The line under the names: beside the picture when it is that high up.
+    line_room = full
+    if card.picture and line_baseline - 27 < MARGIN + PICTURE_SIZE + 8:
+        line_room = beside
+    for line_size in range(27, 19, -1):
+        line_font = _font(SANS, line_size)
+        if line_font.getlength(card.line) <= line_room:
+            break
     return Layout(
         title_font=font,
         lines=lines,
@@ -274,6 +284,8 @@ def card_layout(card: ShareCard) -> Layout:
         name_rows=rows,
         name_row_height=row_height,
         names_baseline=names_baseline,
+        line_font=line_font,
+        line_room=line_room,
         line_baseline=line_baseline,
         bottom=line_baseline
         if card.line
@@ -382,7 +394,7 @@ def draw(card: ShareCard) -> Image.Image:
         pen.text(
             (MARGIN, layout.line_baseline),
             card.line,
-            font=_font(SANS, 27),
+            font=layout.line_font,
             fill=colours["on-ink-muted"],
             anchor="ls",
         )
