@@ -88,9 +88,7 @@ def test_every_page_names_its_icon_and_no_request_fails(sample_site, page, site_
     # Without a <link rel=icon> browsers ask for /favicon.ico, a 404 on
     # every first visit; the site's mark is the icon instead.
     pages = [
-        path
-        for path in sample_site.rglob("index.html")
-        if "pagefind" not in path.parts
+        path for path in sample_site.rglob("index.html") if "pagefind" not in path.parts
     ]
     assert len(pages) > 20
     for path in pages:
@@ -108,3 +106,13 @@ def test_every_page_names_its_icon_and_no_request_fails(sample_site, page, site_
         page.goto(site_server + address)
         page.wait_for_load_state("networkidle")
     assert failed == []
+
+
+def test_a_hidden_page_is_kept_out_of_search_engines(sample_site):
+    """The thank-you page a form sends people to is out of the menu and the
+    sitemap; it asks search engines to stay away too. Listed pages do not."""
+    noindex = '<meta name="robots" content="noindex">'
+    assert noindex in (sample_site / "thank-you" / "index.html").read_text()
+    for listed in ("about", "guide", "take-part"):
+        assert noindex not in (sample_site / listed / "index.html").read_text(), listed
+    assert "thank-you" not in (sample_site / "sitemap.xml").read_text()
