@@ -8,6 +8,7 @@ from __future__ import annotations
 import array
 import calendar
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator, Mapping
 
@@ -275,12 +276,18 @@ TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
+@functools.cache
+def _timestamps():
+    """A loader only to construct timestamps with (one a process)."""
+    return _Loader("")
+
+
 def _refuse_impossible_date(node, path: tuple, offset: int) -> None:
     """YAML reads 2026-13-01 as a date, then fails to make one with a bare
     ValueError ("month must be in 1..12"): said here as an editor's mistake,
     with its field and line."""
     try:
-        _Loader("").construct_yaml_timestamp(node)
+        _timestamps().construct_yaml_timestamp(node)
     except ValueError:
         year, month, day = (int(part) for part in _DATE.match(node.value).groups())
         field = ".".join(str(part) for part in path)

@@ -67,14 +67,11 @@ def _split(path: str, site_url: str, limit: int) -> set[str]:
         data = handle.read()
     if data.count(b"<url>") <= limit and len(data) <= MOST_BYTES:
         return set()  # the usual case, told without parsing 20,000 entries
-    tree = etree.ElementTree(
-        etree.fromstring(data, etree.XMLParser(resolve_entities=False))
-    )
-    root = tree.getroot()
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False))
     if root.tag != f"{{{NAMESPACE}}}urlset":
         return set()
     urls = list(root)
-    if len(urls) <= limit and os.path.getsize(path) <= MOST_BYTES:
+    if len(urls) <= limit and len(data) <= MOST_BYTES:
         return set()
     parts: list[list] = [[]]
     size = 0
