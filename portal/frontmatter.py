@@ -144,7 +144,22 @@ def load_yaml(text: str) -> tuple[object, dict[tuple, int]]:
 # libyaml's parser when PyYAML has it (the wheels do): the same nodes, marks
 # and errors as the pure-Python SafeLoader, about ten times faster, which
 # matters at thousands of stories (benchmarks/README.md).
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+
+
+class _Loader(_BaseLoader):
+    """YAML 1.1 reads ``1:30`` as a number in base 60 (90), and ``0:01.3``
+    as 1.3: a time an editor wrote would come out as a decimal we could not
+    tell from one they typed. As YAML 1.2 (and the editing app) does, a
+    plain value with a colon stays the text it is; times are parsed as
+    times (``portal.timecode``)."""
+
+    def resolve(self, kind, value, implicit):
+        tag = super().resolve(kind, value, implicit)
+        if tag in _NUMBER_TAGS and ":" in value:
+            return "tag:yaml.org,2002:str"
+        return tag
 
 
 # YAML aliases (``&name`` ... ``*name``) repeat a value without copying it; a

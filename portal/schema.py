@@ -557,6 +557,69 @@ def describe_errors(
     return out
 
 
+# The times an editor writes, as field paths in the front matter.
+_TIMES = (("chapters", "start"), ("quote", "start"), ("quote", "end"))
+_DECIMAL = re.compile(r"\s*(\d+)\.(\d+)\s*")
+
+
+def decimal_time_warnings(data: dict) -> list[dict]:
+    """Times written as a decimal number ("1.30"), which are read as seconds.
+
+    Editors who write one almost always mean minutes and seconds (1:30), and
+    the schema cannot tell: 1.3 seconds is a valid time. So it is a warning,
+    with both readings, as (loc, field, message, fix) like ``describe_errors``.
+    A time with a colon ("0:01.3") says what it means and is not warned of
+    (``portal.frontmatter`` reads it as text, not as YAML 1.1's base 60)."""
+    found = []
+    for top, leaf in _TIMES:
+        value = data.get(top)
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            written = _decimal(item.get(leaf))
+            if written is None:
+                continue
+            loc = (top, index, leaf) if top == "chapters" else (top, leaf)
+            whole, fraction = written.split(".")
+            seconds = f"{float(written):g}"
+            as_seconds = f"{format_timecode(float(written))}.{fraction.rstrip('0')}"
+            found.append(
+                {
+                    "loc": loc,
+                    "field": ".".join(str(part) for part in loc),
+                    "message": _name_item(loc, data)
+                    + f"{leaf} is a decimal number, read as {seconds} seconds",
+                    "fix": f"{_as_minutes(whole, fraction)}; for {seconds} seconds,"
+                    f" write {as_seconds}",
+                }
+            )
+    return found
+
+
+def _decimal(value) -> str | None:
+    """``value`` as digits, if it is a decimal number with a fraction."""
+    if isinstance(value, float) and not value.is_integer():
+        text = repr(value)  # YAML's 1.30 arrives as 1.3
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        return None
+    match = _DECIMAL.fullmatch(text)
+    if not match or not match.group(2).strip("0"):
+        return None
+    return text
+
+
+def _as_minutes(whole: str, fraction: str) -> str:
+    """The fix for minutes and seconds: "1.3" as 1:30, when the digits after
+    the point can be seconds (and the minutes are not hours)."""
+    if int(whole) < 60 and len(fraction) <= 2 and int(fraction.ljust(2, "0")) < 60:
+        meant = format_timecode(int(whole) * 60 + int(fraction.ljust(2, "0")))
+        return f"if you meant {meant}, write {meant}"
+    return "for minutes and seconds, write them with a colon, like 4:05"
+
+
 def _help(loc: tuple, otherwise: str) -> str:
     """What to write in the story's field at ``loc``, for a fix; else
     ``otherwise``."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pydantic
 import pytest
 
-from portal import frontmatter
-from portal.schema import Story, describe_errors
+from portal import checking, frontmatter
+from portal.schema import Story, decimal_time_warnings, describe_errors
 from portal.timecode import format_timecode, parse_timecode
+from tests.stories import write_story
+from tests.support import PROJECT_ROOT, copy_content
 
 VALID = """\
 ---
@@ -265,3 +269,114 @@ def test_a_date_either_way_round_asks_which_day_is_meant():
     ]
     problems = _problems(VALID.replace("date: 2019-10-12", "date: 25/12/2026"))
     assert problems[0].endswith("write it as YYYY-MM-DD, like 2026-12-25")
+
+
+@pytest.mark.parametrize(
+    "written,seconds,meant",
+    [
+        (
+            "0.05",
+            "0.05",
+            "if you meant 0:05, write 0:05; for 0.05 seconds, write 0:00.05",
+        ),
+        ("1.30", "1.3", "if you meant 1:30, write 1:30; for 1.3 seconds, write 0:01.3"),
+        (
+            '"12.45"',
+            "12.45",
+            "if you meant 12:45, write 12:45; for 12.45 seconds, write 0:12.45",
+        ),
+        (
+            "754.5",
+            "754.5",
+            "for minutes and seconds, write them with a colon, like 4:05;"
+            " for 754.5 seconds, write 12:34.5",
+        ),
+    ],
+)
+def test_a_chapter_time_written_as_a_decimal_is_a_warning_with_both_readings(
+    written, seconds, meant
+):
+    """YAML reads 1.30 as the number 1.3: 1.3 seconds, where the editor most
+    likely meant a minute and a half. The story is valid either way, so the
+    editor is warned, not stopped."""
+    text = VALID.replace("  - start: 1:02:03", f"  - start: {written}")
+    matter = frontmatter.split(text)
+    Story.model_validate(matter.data)  # valid: a warning, not an error
+    [warning] = decimal_time_warnings(matter.data)
+    assert (matter.line_of(warning["loc"]), warning["field"], warning["message"]) == (
+        16,
+        "chapters.1.start",
+        f"chapter 2 ('What shaped your views'): start is a decimal number, read as "
+        f"{seconds} seconds",
+    )
+    assert warning["fix"] == meant
+    # What the fix says to write is read as it says, and not warned of.
+    for written_again in re.findall(r"write (\d[\d:.]*)", meant):
+        fixed = frontmatter.split(
+            VALID.replace("  - start: 1:02:03", f"  - start: {written_again}")
+        )
+        assert decimal_time_warnings(fixed.data) == []
+        start = Story.model_validate(fixed.data).chapters[1].start
+        assert start == parse_timecode(written_again)
+    assert Story.model_validate(fixed.data).chapters[1].start == float(seconds)
+
+
+@pytest.mark.parametrize(
+    "written,seconds",
+    [("0:05", 5), ("1:02:03", 3723), ("245", 245), ("0:01.3", 1.3), ('"90"', 90)],
+)
+def test_times_with_a_colon_or_whole_seconds_are_not_warned_of(written, seconds):
+    matter = frontmatter.split(
+        VALID.replace("  - start: 1:02:03", f"  - start: {written}")
+    )
+    assert decimal_time_warnings(matter.data) == []
+    assert Story.model_validate(matter.data).chapters[1].start == seconds
+
+
+def test_a_time_with_a_colon_is_text_not_yaml_base_60():
+    """YAML 1.1 reads 1:30 as 90 and 0:01.3 as the decimal 1.3; the editing
+    app's YAML (1.2) reads them as text. Front matter reads them as text too,
+    and a title like 10:30 stays what it says."""
+    data = frontmatter.split(
+        "---\na: 1:30\nb: 0:01.3\nc: 10:30\nd: 1.5\ne: 12\n---\n"
+    ).data
+    assert data == {"a": "1:30", "b": "0:01.3", "c": "10:30", "d": 1.5, "e": 12}
+
+
+def test_a_quote_written_in_decimals_is_warned_of_for_each_end():
+    text = VALID.replace(
+        "status: published",
+        "quote:\n  start: 2.5\n  end: 3.05\n  text: Hi.\nstatus: published",
+    )
+    warnings = decimal_time_warnings(frontmatter.split(text).data)
+    assert [(w["field"], w["message"]) for w in warnings] == [
+        ("quote.start", "start is a decimal number, read as 2.5 seconds"),
+        ("quote.end", "end is a decimal number, read as 3.05 seconds"),
+    ]
+
+
+def test_the_check_warns_of_a_decimal_chapter_time_and_publishes_the_story(tmp_path):
+    """What an editor runs: ``./dev check`` names the file, the line, the
+    field and both fixes, and the story is still published (a warning)."""
+    content = copy_content(tmp_path / "content")
+    write_story(
+        content,
+        "decimal-chapter",
+        chapters=[{"start": "0:00", "title": "Hello"}, {"start": 0.3, "title": "On"}],
+    )
+    result = checking.check_content(
+        PROJECT_ROOT / "publishconf.py",
+        content_path=content,
+        overrides={
+            "CACHE_PATH": str(tmp_path / "cache"),
+            "OUTPUT_PATH": str(tmp_path / "output"),
+        },
+    )
+    story_md = tmp_path / "content/stories/decimal-chapter/story.md"
+    assert story_md.read_text().splitlines()[29] == "- start: 0.3"
+    assert [str(p) for p in result.warnings if "stories/" in p.path] == [
+        "content/stories/decimal-chapter/story.md:30: chapters.1.start: chapter 2"
+        " ('On'): start is a decimal number, read as 0.3 seconds - if you meant"
+        " 0:30, write 0:30; for 0.3 seconds, write 0:00.3"
+    ]
+    assert result.errors == [] and result.published == 1

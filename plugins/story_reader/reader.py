@@ -31,8 +31,13 @@ import portal
 from portal import frontmatter, paths, pelican_private, skipped
 from portal.change_marks import change_marks
 from portal.code_digest import tree_digest
-from portal.problems import Problem, StoryContentError, record_problems
-from portal.schema import PageFrontMatter, Story, describe_errors
+from portal.problems import Problem, Severity, StoryContentError, record_problems
+from portal.schema import (
+    PageFrontMatter,
+    Story,
+    decimal_time_warnings,
+    describe_errors,
+)
 from portal.sizes import human_size
 from portal.story_record import StoryRecord, is_story
 
@@ -181,6 +186,18 @@ class FrontMatterMarkdownReader(MarkdownReader):
 
     def _story_metadata(self, relative, source_path, matter, problems):
         story = self._validated(Story, relative, matter, problems)
+        if story is not None:
+            for item in decimal_time_warnings(matter.data):
+                problems.append(
+                    Problem(
+                        relative,
+                        item["field"],
+                        item["message"],
+                        item["fix"],
+                        matter.line_of(item["loc"]),
+                        Severity.WARNING,
+                    )
+                )
         # The folder name is the story's address: one form of each accented
         # letter (macOS may store "café" decomposed), nothing a URL, a header
         # line or XML cannot carry.
