@@ -26,6 +26,7 @@ from tests.support import (
     copy_content,
     invoke,
 )
+from tests.test_audio_rendition import _sox
 
 NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 APPROVAL = {
@@ -57,6 +58,9 @@ def make_broken_content(content: pathlib.Path) -> None:
     write_story(content, "missing-audio", audio_fixture=None, audio="gone.mp3")
     folder = write_story(content, "noise-audio", audio_fixture=None, audio="noise.mp3")
     (folder / "noise.mp3").write_bytes(b"\x00" * 5000)
+    # Four seconds of digital silence: a warning, the story is published.
+    folder = write_story(content, "silent-audio", audio_fixture=None, audio="room.wav")
+    _sox(folder / "room.wav", "sine", "300", "vol", "0")
     folder = write_story(content, "lfs-pointer", audio_fixture=None)
     (folder / "speech.mp3").write_text(LFS_POINTER)
     write_story(content, "outside-audio", audio="../good-story/speech.mp3")
@@ -232,6 +236,11 @@ WARNINGS = {
     " {filename}../a-draft/story.md goes to a story that is not public (status"
     " is 'draft'), so it is shown as plain text - publish that story first, or"
     " remove the link",
+    # What the build says of the master (plugins/audio_rendition), measured
+    # by the check without making the rendition.
+    "silent audio": f"{S}/silent-audio/story.md:17: audio: 'room.wav' is silent:"
+    " it holds no sound loud enough to measure - check that the right file is"
+    " committed, and export it again",
     "topic typo": f"{S}/topic-typo/story.md:19: topics.0: 'famly' is a topic no"
     " other story has, spelled almost like 'family', which other stories have -"
     " if you meant 'family', write that; if 'famly' is a new topic, leave it",
@@ -276,15 +285,16 @@ def test_held_back_stories_and_the_summary(broken):
     held = dict(result.held_back)
     assert held[f"{S}/a-draft/story.md"] == ["status is 'draft'"]
     assert held[f"{S}/lfs-pointer/story.md"] == ["content errors in audio"]
-    # Only the good story, the one linking to the draft and the one with a
-    # topic like another's (a warning) are published.
-    assert result.published == 3
+    # Only the good story, the one linking to the draft, the one with a
+    # topic like another's and the one with a silent master (warnings) are
+    # published.
+    assert result.published == 4
     assert f"{S}/missing-audio/story.md" in result.blocked
     assert f"{S}/a-draft/story.md" not in result.blocked
     report = checking.format_report(result)
     warnings = checking.plural(result.warning_count, "warning")
     assert report.splitlines()[-1] == (
-        f"Checked 28 stories: 3 published, 25 held back; {len(ERRORS)} errors,"
+        f"Checked 29 stories: 4 published, 25 held back; {len(ERRORS)} errors,"
         f" {warnings}."
     )
     errors_at = report.index(f"{len(ERRORS)} errors (fix these):")
@@ -316,7 +326,7 @@ def test_the_build_reports_the_same_problems(broken, tmp_path, caplog):
         # (Data-file plugins put their name first: "[signup_forms] ...".)
         assert any(message.endswith(str(problem)) for message in logged), problem
     built = {p.name for p in (output / "stories").iterdir() if p.is_dir()}
-    assert built == {"good-story", "link-to-draft", "topic-typo"}
+    assert built == {"good-story", "link-to-draft", "topic-typo", "silent-audio"}
     assert not (output / "images" / "banner.png").exists()  # refused, not copied
 
 
