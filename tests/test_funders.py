@@ -11,6 +11,7 @@ import logging
 import os
 import pathlib
 import shutil
+import urllib.parse
 
 import lxml.html
 import pytest
@@ -22,6 +23,8 @@ from tests.support import LEAN, build_site, built_once, copy_content
 
 HEIGHT = 120  # FUNDERS_LOGO_HEIGHT's default
 MAX_WIDTH = 600  # FUNDERS_LOGO_MAX_WIDTH's default
+# CSS pixel heights the theme shows logos at: the footer strip, the page.
+SHOWN = {"strip": 40, "page": 60}
 SVG = b"""<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
      width="300" height="100" viewBox="0 0 300 100">
@@ -112,8 +115,16 @@ def logo_site(request):
     return built_once(request, build)
 
 
+def srcset(value: str) -> dict[str, str]:
+    """A srcset attribute: density descriptor ("1x") -> URL."""
+    candidates = [candidate.split() for candidate in value.split(",")]
+    return {descriptor: url for url, descriptor in candidates}
+
+
 def credits(output: pathlib.Path, page: str, selector: str) -> dict[str, dict]:
-    """Funder credits in ``selector`` of a page: name -> what is shown."""
+    """Funder credits in ``selector`` of a page: name -> what is shown.
+
+    A logo's "png" and "webp" are srcset's, by density ("1x", "2x")."""
     tree = page_html(output, page)
     shown = {}
     for item in tree.xpath(selector + "//li[contains(@class, 'funder')]"):
@@ -122,8 +133,9 @@ def credits(output: pathlib.Path, page: str, selector: str) -> dict[str, dict]:
             image = image[0]
             sources = image.xpath("ancestor::picture[1]//source")
             shown[image.get("alt")] = {
-                "png": image.get("src"),
-                "webp": sources[0].get("srcset"),
+                "src": image.get("src"),
+                "png": srcset(image.get("srcset")),
+                "webp": srcset(sources[0].get("srcset")),
                 "webp_type": sources[0].get("type"),
                 "width": int(image.get("width")),
                 "height": int(image.get("height")),
@@ -148,8 +160,10 @@ def test_every_logo_is_normalized_to_one_height_as_webp_and_png(logo_site):
     for name in logos:
         credit = shown[name]
         assert credit["webp_type"] == "image/webp"
-        webp = open_output(output, "funders/index.html", credit["webp"])
-        png = open_output(output, "funders/index.html", credit["png"])
+        # The funders page's 2x files (60 CSS pixels high) are the logo as
+        # normalized: FUNDERS_LOGO_HEIGHT high.
+        webp = open_output(output, "funders/index.html", credit["webp"]["2x"])
+        png = open_output(output, "funders/index.html", credit["png"]["2x"])
         assert webp.format == "WEBP" and png.format == "PNG"
         assert webp.size == png.size, name
         assert png.mode in {"RGB", "RGBA"}, (name, png.mode)
@@ -169,8 +183,8 @@ def test_margins_are_trimmed_and_colours_converted(logo_site):
     output, _ = logo_site
     shown = credits(output, "funders/index.html", "//main")
 
-    def png(name):
-        return open_output(output, "funders/index.html", shown[name]["png"])
+    def png(name):  # the normalized logo: the page's 2x file
+        return open_output(output, "funders/index.html", shown[name]["png"]["2x"])
 
     disc = png("Alpha Foundation")
     assert disc.mode == "RGBA"  # transparency kept
@@ -218,13 +232,15 @@ def test_strip_and_page_credit_the_same_funders_with_alt_text(logo_site):
     output, logos = logo_site
     strip = credits(output, "index.html", "//footer")
     page = credits(output, "funders/index.html", "//main")
-    # The same files, each page linking them relative to itself; logos are
-    # 40 pixels high in the strip and 60 on the page.
+    # The same logo, each page linking its files relative to itself; logos
+    # are 40 pixels high in the strip and 60 on the page, each place with
+    # files of its own sizes (named <funder>-<digest>-<height>).
     for shown in (strip, page):
         for credit in shown.values():
-            for kind in ("png", "webp"):
-                if kind in credit:
-                    credit[kind] = credit[kind].rsplit("/", 1)[-1]
+            if "src" in credit:
+                files = [credit.pop("src")]
+                files += [*credit.pop("png").values(), *credit.pop("webp").values()]
+                credit["logo"] = {file_name(url).rsplit("-", 1)[0] for url in files}
     for name in logos:
         assert strip[name].pop("height") * 3 == page[name].pop("height") * 2
         assert abs(strip[name].pop("width") * 3 - page[name].pop("width") * 2) <= 3
@@ -233,6 +249,99 @@ def test_strip_and_page_credit_the_same_funders_with_alt_text(logo_site):
     assert names_only["link"] == []  # no url: credited, not linked
     for name in logos:
         assert strip[name]["link"] == [f"https://example.org/{list(logos).index(name)}"]
+
+
+def file_name(url: str) -> str:
+    return url.rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize(
+    ("page", "scope", "where"),
+    [("index.html", "//footer", "strip"), ("funders/index.html", "//main", "page")],
+)
+def test_each_place_offers_logo_files_sized_for_1x_and_2x_screens(
+    logo_site, page, scope, where
+):
+    """A 1x screen is offered a file the size the logo is shown, a 2x screen
+    one twice that; never the 120-pixel file for a 40-pixel strip."""
+    output, logos = logo_site
+    shown = credits(output, page, scope)
+    for name in logos:
+        credit = shown[name]
+        assert list(credit["webp"]) == list(credit["png"]) == ["1x", "2x"], name
+        assert credit["src"] == credit["png"]["1x"]  # without srcset: the 1x PNG
+        if name != "Wide Wordmark Co":  # capped: as wide as the others may be
+            assert credit["height"] == SHOWN[where], name
+        css_size = (credit["width"], credit["height"])
+        for density, factor in (("1x", 1), ("2x", 2)):
+            webp = open_output(output, page, credit["webp"][density])
+            png = open_output(output, page, credit["png"][density])
+            assert (webp.format, png.format) == ("WEBP", "PNG")
+            assert webp.size == png.size, (name, density)
+            assert png.height <= factor * SHOWN[where], (name, density, png.size)
+            expected = (factor * css_size[0], factor * css_size[1])
+            if factor == 1:  # the width and height attributes exactly
+                assert png.size == css_size, (name, png.size)
+            else:  # each size rounded on its own: a pixel either way
+                assert png.size == pytest.approx(expected, abs=1), (name, png.size)
+
+
+def test_a_lower_logo_height_caps_the_files_and_says_their_density(tmp_path):
+    """FUNDERS_LOGO_HEIGHT 60: no file is drawn higher, so the strip's sharp
+    file is 1.5x and the funders page has its 60-pixel file only."""
+    content = copy_content(tmp_path / "content")
+    write_logos(content / "data" / "funders")
+    (content / "data" / "funders.yml").write_text(
+        yaml.safe_dump({"funders": [{"name": "Pal", "logo": "funders/palette.gif"}]})
+    )
+    output = build_site(content, tmp_path / "out", FUNDERS_LOGO_HEIGHT=60, **LEAN)
+    strip = credits(output, "index.html", "//footer")["Pal"]
+    page = credits(output, "funders/index.html", "//main")["Pal"]
+    assert list(strip["webp"]) == ["1x", "1.5x"]
+    assert list(page["webp"]) == ["1x"]
+    assert file_name(strip["webp"]["1.5x"]) == file_name(page["webp"]["1x"])
+    # The 200 x 100 block, shown 40 pixels high as before.
+    assert (strip["width"], strip["height"]) == (80, 40)
+    sizes = {
+        density: open_output(output, "index.html", url).size
+        for density, url in strip["png"].items()
+    }
+    assert sizes == {"1x": (80, 40), "1.5x": (120, 60)}
+
+
+@pytest.mark.parametrize("density", [1, 2])
+def test_a_screen_loads_the_footer_logo_files_for_its_density(
+    browser, logo_site, density
+):
+    """Chromium at device scale 1 loads files as many pixels high as the
+    logo is shown, at 2 files twice as high; and fetches no other size."""
+    from portal import devserver
+
+    output, logos = logo_site
+    context = browser.new_context(
+        device_scale_factor=density, viewport={"width": 1366, "height": 800}
+    )
+    fetched, loaded = [], []
+    try:
+        page = context.new_page()
+        page.on("request", lambda request: fetched.append(file_name(request.url)))
+        with devserver.running(output) as url:
+            page.goto(f"{url}/")
+            images = page.locator("footer li.funder img")
+            assert images.count() == len(logos)
+            for index in range(images.count()):
+                image = images.nth(index)
+                image.scroll_into_view_if_needed()
+                image.evaluate("i => i.decode()")  # loading=lazy: wait until drawn
+                current = urllib.parse.urlsplit(image.evaluate("i => i.currentSrc"))
+                assert current.path.endswith(".webp"), current
+                loaded.append(file_name(current.path))
+                with Image.open(output / current.path.lstrip("/")) as file:
+                    shown = int(image.get_attribute("height"))
+                    assert file.height == pytest.approx(density * shown, abs=1)
+    finally:
+        context.close()
+    assert {name for name in fetched if name.endswith((".webp", ".png"))} == set(loaded)
 
 
 def test_logos_are_cached_by_their_input(tmp_path, caplog):

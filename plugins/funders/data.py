@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from portal import datafile
 
+from .logos import scaled_size
+
 FUNDERS_FILE = os.path.join("data", "funders.yml")
 
 HELP = {
@@ -85,13 +87,73 @@ class FundersFile(_Strict):
         return self
 
 
+# CSS pixel heights logos are shown at: the credit strip in every page's
+# footer, and the funders page. The files made and the markup both follow
+# these, so a change here is all a new height needs.
+DISPLAY_HEIGHTS = {"strip": 40, "page": 60}
+# Screen densities each display height has a file for: a 1x screen gets the
+# small one, a 2x screen (and a denser one) the sharp one.
+DENSITIES = (1, 2)
+
+
+def file_height(shown: int, density: int, drawn_for: int) -> int:
+    """The height of the file for logos ``shown`` pixels high at ``density``:
+    never above the height logos are normalized to (never scaled up)."""
+    return min(shown * density, drawn_for)
+
+
+def file_heights(drawn_for: int) -> list[int]:
+    """Every height logo files are made at (40, 60, 80 and 120 by default)."""
+    return sorted(
+        {
+            file_height(shown, density, drawn_for)
+            for shown in DISPLAY_HEIGHTS.values()
+            for density in DENSITIES
+        }
+    )
+
+
 @dataclasses.dataclass(frozen=True)
-class Logo:
-    """A normalized logo in the output: site-relative paths and pixel size."""
+class LogoFile:
+    """One size of a logo in the output: site-relative paths."""
 
     webp: str
     png: str
-    width: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Candidate:
+    file: LogoFile
+    density: str  # srcset's descriptor, like "2x"
+
+
+@dataclasses.dataclass(frozen=True)
+class ShownLogo:
+    """A logo as one place shows it: its CSS size and the files to pick from."""
+
+    width: int  # CSS pixels, for the width and height attributes
+    height: int
+    candidates: list[Candidate]  # lowest density first
+
+    @property
+    def fallback(self) -> LogoFile:
+        """The file for the img's src: the 1x one."""
+        return self.candidates[0].file
+
+    def srcset(self, kind: str, site_url: str) -> str:
+        """``kind`` ("webp" or "png") files with density descriptors."""
+        return ", ".join(
+            f"{site_url}/{getattr(candidate.file, kind)} {candidate.density}"
+            for candidate in self.candidates
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Logo:
+    """A normalized logo in the output: its files and its pixel size."""
+
+    files: dict[int, LogoFile]  # by height, as file_heights() gives them
+    width: int  # the normalized logo's size, from which the files are scaled
     height: int
     alt: str
     drawn_for: int  # FUNDERS_LOGO_HEIGHT: the height of a logo that is not capped
@@ -102,8 +164,20 @@ class Logo:
         Every logo scales by the same factor, so a capped (very wide) logo
         stays as wide as the others may be, and the width and height
         attributes reserve its exact space before it loads."""
-        scale = height / self.drawn_for
-        return max(1, round(self.width * scale)), max(1, round(self.height * scale))
+        return scaled_size((self.width, self.height), height / self.drawn_for)
+
+    def shown(self, where: str) -> ShownLogo:
+        """The logo as ``where`` (a key of DISPLAY_HEIGHTS) shows it."""
+        height = DISPLAY_HEIGHTS[where]
+        candidates: dict[int, Candidate] = {}
+        for density in DENSITIES:
+            drawn = file_height(height, density, self.drawn_for)
+            # A file below the asked density (FUNDERS_LOGO_HEIGHT set low)
+            # says what it is worth; one file is never offered twice.
+            candidates.setdefault(
+                drawn, Candidate(self.files[drawn], f"{drawn / height:g}x")
+            )
+        return ShownLogo(*self.display(height), list(candidates.values()))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """Funder logos of any format and size, normalized for the web.
 
-Every logo comes out the same height (the setting), trimmed of empty
-margins, as WebP with a PNG fallback. Raster formats are read by Pillow;
-SVG is rasterized by CairoSVG (which needs the cairo library, Debian's
-``libcairo2``) with external files and URLs refused, so nothing from the SVG
-but its drawing reaches the site.
+Every logo is trimmed of empty margins and normalized to one height (the
+setting), then made, as WebP with a PNG fallback, at each height the pages
+show it at for 1x and 2x screens (``data.file_heights``). Raster formats are
+read by Pillow; SVG is rasterized by CairoSVG (which needs the cairo library,
+Debian's ``libcairo2``) with external files and URLs refused, so nothing from
+the SVG but its drawing reaches the site.
 
 Results are cached by what makes them: the file's bytes (SHA-256), its
 suffix, the settings and this module's code. An unchanged logo is never
@@ -55,9 +56,8 @@ class LogoError(FixableError):
 @dataclasses.dataclass(frozen=True)
 class Normalized:
     digest: str  # identifies input and processing: the output file names use it
-    webp: str  # cached files
-    png: str
-    width: int
+    files: dict[int, tuple[str, str]]  # height -> the cached WebP and PNG
+    width: int  # at the normalized height; each file is this size scaled
     height: int
     source_height: int  # the drawing's height before scaling (after trimming)
 
@@ -176,15 +176,25 @@ def trim(image: Image.Image) -> Image.Image:
     return image.crop(box) if box else image
 
 
-def resize(image: Image.Image, height: int, max_width: int) -> Image.Image:
-    """Scale to ``height``; a very wide logo is narrowed to ``max_width``."""
-    width = max(1, round(image.width * height / image.height))
+def fitted_size(size: tuple[int, int], height: int, max_width: int) -> tuple[int, int]:
+    """``size`` scaled to ``height``; a very wide logo to ``max_width``."""
+    width = max(1, round(size[0] * height / size[1]))
     if width > max_width:
-        width, height = max_width, max(1, round(image.height * max_width / image.width))
-    if (width, height) == image.size:
+        return max_width, max(1, round(size[1] * max_width / size[0]))
+    return width, height
+
+
+def scaled_size(size: tuple[int, int], scale: float) -> tuple[int, int]:
+    """``size`` times ``scale``, at least one pixel: the one rounding that
+    the files and the markup's width and height attributes share."""
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    if size == image.size:
         return image
     # reducing_gap makes huge images fast: a cheap reduce first, then Lanczos.
-    return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def flatten_if_opaque(image: Image.Image) -> Image.Image:
@@ -202,18 +212,22 @@ def _processing_code() -> str:
 class LogoCache:
     """Normalized logos in ``CACHE_PATH/funders``, keyed by their input."""
 
-    def __init__(self, cache_path: str, height: int, max_width: int):
+    def __init__(
+        self, cache_path: str, height: int, max_width: int, file_heights: list[int]
+    ):
         self.folder = os.path.join(cache_path, "funders")
         self.hashes = FileHashes(os.path.join(self.folder, HASHES_FILE))
         self.height = height
         self.max_width = max_width
+        self.file_heights = file_heights
         # For the build log: logos decoded and written, and taken from the cache.
         self.processed = 0
         self.reused = 0
 
     def _params(self) -> str:
         """The settings and code every logo is made with."""
-        return f"{_processing_code()}-h{self.height}-w{self.max_width}"
+        heights = ".".join(str(height) for height in self.file_heights)
+        return f"{_processing_code()}-h{self.height}-w{self.max_width}-f{heights}"
 
     def normalized(self, path: str) -> Normalized:
         digest = self._digest(path)
@@ -234,20 +248,27 @@ class LogoCache:
         hasher.update(os.path.splitext(path)[1].lower().encode())
         return hasher.hexdigest()[:20]
 
-    def _files(self, digest: str) -> tuple[str, str, str]:
+    def _files(self, digest: str) -> dict[int, tuple[str, str]]:
+        """The cached WebP and PNG of each height."""
         base = os.path.join(self.folder, digest)
-        return base + ".webp", base + ".png", base + ".json"
+        return {
+            height: (f"{base}-{height}.webp", f"{base}-{height}.png")
+            for height in self.file_heights
+        }
+
+    def _meta_file(self, digest: str) -> str:
+        return os.path.join(self.folder, digest + ".json")
 
     def _complete(self, digest: str) -> bool:
-        webp, png, _meta = self._files(digest)
-        if not (whole_image(webp) and whole_image(png)):
-            return False
+        for webp, png in self._files(digest).values():
+            if not (whole_image(webp) and whole_image(png)):
+                return False
         return self._read_meta(digest) is not None
 
     def _read_meta(self, digest: str) -> dict | None:
         """The logo's sizes; None if the entry is unreadable (a miss)."""
         try:
-            with open(self._files(digest)[2], encoding="utf-8") as handle:
+            with open(self._meta_file(digest), encoding="utf-8") as handle:
                 meta = json.load(handle)
             return {key: int(meta[key]) for key in ("width", "height", "source_height")}
         except (OSError, ValueError, KeyError, TypeError):
@@ -255,35 +276,40 @@ class LogoCache:
 
     def _process(self, path: str, digest: str) -> None:
         self.processed += 1
-        image = trim(load_image(path, self.height))
-        source_height = image.height
-        image = flatten_if_opaque(resize(image, self.height, self.max_width))
-        webp, png, meta = self._files(digest)
-        # Each written whole or not at all, the metadata last: a build
-        # stopped halfway never leaves a half-written logo later builds trust.
-        with atomic_file(webp) as handle:
-            # method=5, not 6: libwebp's slowest method took seconds a logo
-            # (about 100 times longer) for files under 0.5% smaller.
-            image.save(handle, "WEBP", quality=90, method=5, exact=False)
-        with atomic_file(png) as handle:
-            image.save(handle, "PNG", optimize=True)
+        drawing = trim(load_image(path, self.height))
+        normalized = fitted_size(drawing.size, self.height, self.max_width)
+        # Each file straight from the drawing, not from another file: one
+        # Lanczos pass keeps the small ones as sharp as they can be.
+        for height, (webp, png) in self._files(digest).items():
+            size = scaled_size(normalized, height / self.height)
+            _save(flatten_if_opaque(resize(drawing, size)), webp, png)
         size = {
-            "width": image.width,
-            "height": image.height,
-            "source_height": source_height,
+            "width": normalized[0],
+            "height": normalized[1],
+            "source_height": drawing.height,
         }
-        write_atomically(meta, json.dumps(size))
+        # Written last: a build stopped halfway never leaves an entry whose
+        # files later builds would trust.
+        write_atomically(self._meta_file(digest), json.dumps(size))
 
     def _from_entry(self, entry: dict) -> Normalized:
-        webp, png, _ = self._files(entry["digest"])
         return Normalized(
             digest=entry["digest"],
-            webp=webp,
-            png=png,
+            files=self._files(entry["digest"]),
             width=entry["width"],
             height=entry["height"],
             source_height=entry["source_height"],
         )
+
+
+def _save(image: Image.Image, webp: str, png: str) -> None:
+    """One size of a logo, each file written whole or not at all."""
+    with atomic_file(webp) as handle:
+        # method=5, not 6: libwebp's slowest method took seconds a logo
+        # (about 100 times longer) for files under 0.5% smaller.
+        image.save(handle, "WEBP", quality=90, method=5, exact=False)
+    with atomic_file(png) as handle:
+        image.save(handle, "PNG", optimize=True)
 
 
 def copy_file(source: str, target: str) -> None:

@@ -8,13 +8,16 @@ Templates get:
 
 A funder's logo (any format and size, see ``logos.py``) is normalized to
 ``FUNDERS_LOGO_HEIGHT`` pixels and written as WebP and PNG under
-``FUNDERS_OUTPUT_DIR``; a funder without a logo, or with a logo that cannot
-be used, is credited by name. Problems name the file, the line, the field
-and the fix; production builds (``STORY_STRICT``) stop on them.
+``FUNDERS_OUTPUT_DIR``, at each height the pages show it at for 1x and 2x
+screens (``data.DISPLAY_HEIGHTS``, ``data.DENSITIES``); a funder without a
+logo, or with a logo that cannot be used, is credited by name. Problems name
+the file, the line, the field and the fix; production builds
+(``STORY_STRICT``) stop on them.
 
 Settings (defaults and checks in ``settings()``):
-- ``FUNDERS_LOGO_HEIGHT`` (default 120): pixel height of every logo. The
-  theme shows logos 40-60 CSS pixels high, so this is sharp on 2x screens.
+- ``FUNDERS_LOGO_HEIGHT`` (default 120): pixel height every logo is
+  normalized to, and the most any of its files has. The theme shows logos
+  40 and 60 CSS pixels high, so its 2x files are 80 and 120.
 - ``FUNDERS_LOGO_MAX_WIDTH`` (default 600): a wider logo is scaled down to
   this width (and so comes out less high).
 - ``FUNDERS_OUTPUT_DIR`` (default ``funders/logos``): where logos go in the
@@ -32,7 +35,15 @@ from slugify import slugify
 from portal.paths import special_kind
 from portal.problems import Problem, Severity, report_problems
 
-from .data import CreditedFunder, Logo, grouped, in_order, load_funders
+from .data import (
+    CreditedFunder,
+    Logo,
+    LogoFile,
+    file_heights,
+    grouped,
+    in_order,
+    load_funders,
+)
 from .logos import LogoCache, LogoError, copy_file
 
 logger = logging.getLogger(__name__)
@@ -97,10 +108,12 @@ class FundersGenerator:
         loaded = load_funders(self.path)
         problems = list(loaded.problems)
         credited: list[CreditedFunder] = []
+        height = self.options["FUNDERS_LOGO_HEIGHT"]
         cache = LogoCache(
             self.settings.get("CACHE_PATH") or os.path.join(self.path, ".cache"),
-            self.options["FUNDERS_LOGO_HEIGHT"],
+            height,
             self.options["FUNDERS_LOGO_MAX_WIDTH"],
+            file_heights(height),
         )
         data = loaded.value
         for position, funder in in_order(data) if data else []:
@@ -144,11 +157,13 @@ class FundersGenerator:
         normalized = cache.normalized(logo_path(self.path, funder.logo))
         folder = self.options["FUNDERS_OUTPUT_DIR"]
         stem = f"{folder}/{slugify(funder.name)[:60] or 'funder'}-{normalized.digest}"
-        self.copies.append((normalized.webp, stem + ".webp"))
-        self.copies.append((normalized.png, stem + ".png"))
+        files = {}
+        for height, (webp, png) in normalized.files.items():
+            files[height] = LogoFile(f"{stem}-{height}.webp", f"{stem}-{height}.png")
+            self.copies.append((webp, files[height].webp))
+            self.copies.append((png, files[height].png))
         logo = Logo(
-            webp=stem + ".webp",
-            png=stem + ".png",
+            files=files,
             width=normalized.width,
             height=normalized.height,
             alt=funder.logo_alt or funder.name,
