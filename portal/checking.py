@@ -8,16 +8,6 @@ do in every build - one implementation - and the check collects the
 problems the build keeps in its context instead of reading them from the log.
 Nothing is written to the output folder.
 
-Two kinds of generator differ. One that only writes (the story pages, the
-embeds) says so with ``checks_content = False`` and is skipped. One whose
-context is costly work offers ``check_context``, which the check runs in its
-place: it finds the problems ``generate_context`` reports, with the same
-code, without doing that work. The audio renditions are the one: a build
-encodes every master, the check gives the same warnings about each (silent,
-clipped, in one channel only, far from the loudness target) from the
-measurement the rendition cache holds, and decodes only a master the cache
-has none of (plugins/audio_rendition/README.md, "The check").
-
 It runs leniently (``STORY_STRICT`` off) so that it lists every problem
 rather than stopping at the first story that would block a production build,
 and names those stories separately.
@@ -158,9 +148,7 @@ def check_content(
                     theme=pelican.theme,
                     output_path=pelican.output_path,
                 )
-                # The problems without the costly work, where a generator
-                # offers that (the audio renditions: no encoding).
-                getattr(generator, "check_context", generator.generate_context)()
+                generator.generate_context()
         finally:
             # Taken when Pelican started (the shared_cache plugin): a build
             # waiting for the cache may go on.

@@ -236,8 +236,8 @@ WARNINGS = {
     " {filename}../a-draft/story.md goes to a story that is not public (status"
     " is 'draft'), so it is shown as plain text - publish that story first, or"
     " remove the link",
-    # What the build says of the master (plugins/audio_rendition), measured
-    # by the check without making the rendition.
+    # What the build says of the master (plugins/audio_rendition): the check
+    # makes the rendition as the build does, into the cache the build uses.
     "silent audio": f"{S}/silent-audio/story.md:17: audio: 'room.wav' is silent:"
     " it holds no sound loud enough to measure - check that the right file is"
     " committed, and export it again",

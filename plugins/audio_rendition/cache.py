@@ -1,24 +1,18 @@
 """Renditions kept between builds, found by what they are made from.
 
-Every file is named by a hash of everything that shapes it:
+Two kinds of files, each named by a hash of everything that shapes it:
 
 - ``encoded/<key>``: the normalized, encoded audio, keyed by the master's
   content (SHA-256 of its bytes), the encoding settings, the code that
   encodes (loudness.py, encode.py, ffmpeg.py) and ffmpeg's version. Two
   stories with the same master share it; editing a story's title does not
-  encode again. Beside it, ``<key>.json``: the master's measurement (what
-  its flags are worked out from) and the loudness after.
+  encode again. Beside it, ``<key>.json``: the loudness measured before and
+  after, and the flags.
 - ``tagged/<key>``: that audio with its tags, keyed by the encoded key, the
   tags themselves (title, people, chapters and their URLs), the artwork's
   bytes and tags.py. Beside it, ``<key>.json``: the file's audio facts.
 
 - ``art/<key>.jpg``: the artwork made small for embedding.
-- ``measured/<key>.json``: a master's measurement (loudnorm's first pass
-  and each channel's levels) that ``./dev check`` made for a master the
-  cache had not encoded, keyed by the master's content, the settings that
-  shape a measurement, loudness.py, ffmpeg.py and ffmpeg's version. The
-  build that encodes that master takes it instead of measuring again; from
-  then on the encoding's facts hold it.
 
 ``facts.json`` holds the facts of every file the last build used, so a
 rebuild reads one file rather than a small one for each story; an entry is
@@ -70,7 +64,7 @@ TAG_KEYS_FILE = "tag_keys.json"  # each tagged copy's key, by what made it
 FACTS_FILE = "facts.json"
 LOCK_FILE = ".lock"
 # The folders of cache files a story uses; anything else is left alone.
-KINDS = ("encoded", "tagged", "art", "measured")
+KINDS = ("encoded", "tagged", "art")
 # A temporary file (``portal.writing.atomic_path``) older than this was left
 # by a killed build; a younger one may be another build's, being written.
 LEFTOVER_AGE = 24 * 3600
@@ -105,24 +99,6 @@ def encoding_code() -> str:
 
 def tagging_code() -> str:
     return digest(*_sources(tags), mutagen.version_string)
-
-
-def measuring_code() -> str:
-    """What makes a master's measurement: loudness.py, ffmpeg.py and
-    ffmpeg's version (encode.py only uses it)."""
-    return digest(*_sources(loudness, ffmpeg), ffmpeg.version())
-
-
-def encoding_key(master_hash: str, options, code: str) -> str:
-    """The key of a master's encoding (``encoded/<key>``) with ``options``
-    (RenditionSettings) and ``code`` (``encoding_code()``)."""
-    return digest("encoded", master_hash, options.encoding, code)
-
-
-def measuring_key(master_hash: str, options, code: str) -> str:
-    """The key of a master's stored measurement (``measured/<key>.json``)
-    with ``options`` and ``code`` (``measuring_code()``)."""
-    return digest("measured", master_hash, options.measuring, code)
 
 
 class RenditionCache:
@@ -170,14 +146,8 @@ class RenditionCache:
         self._tag_keys_used[memo] = key
         return key
 
-    def save_hashes(self) -> None:
-        """Keep the masters' hashes only: what ``./dev check`` saves, as it
-        looks up no tagged copy and no tag key (``save`` would write their
-        files down to nothing)."""
-        self._hashes.save()
-
     def save(self) -> None:
-        self.save_hashes()
+        self._hashes.save()
         if self._tag_keys_used != self._tag_keys:
             self._write_json(
                 os.path.join(self.folder, TAG_KEYS_FILE), self._tag_keys_used
@@ -224,18 +194,6 @@ class RenditionCache:
         data = dict(data, size=os.path.getsize(self.path(kind, key, extension)))
         self._write_json(self.path(kind, key, ".json"), data)
         self._facts[kind, key, extension] = data
-
-    def measurement(self, key: str) -> dict | None:
-        """The measurement ``store_measurement`` kept, or None."""
-        try:
-            with open(self.path("measured", key, ".json"), encoding="utf-8") as f:
-                data = json.load(f)
-        except (OSError, ValueError):
-            return None  # not measured yet, or unreadable: measured again
-        return data if isinstance(data, dict) else None
-
-    def store_measurement(self, key: str, data: dict) -> None:
-        self._write_json(self.path("measured", key, ".json"), data)
 
     def name(self, kind: str, key: str, extension: str) -> str:
         """The name ``uses.json`` keeps for ``path(kind, key, extension)``."""

@@ -17,11 +17,6 @@ stories with the same master share one encoding. At the end of a successful
 build (``finalized``; a failed build never gets there), cached files no
 story uses any more are removed (``RenditionCache.prune``).
 
-``./dev check`` (``portal.checking``) runs ``check_context`` instead of
-``generate_context``: the same warnings about each master (``flag_problems``,
-one wording for both), from the measurement the cache holds, measuring only
-a master it has none of (``measurements.py``); nothing is encoded or tagged.
-
 Runs as a generator after ``artwork`` (the show cover) and ``podcast_feed``
 (the show's name) and before ``story_embeds`` (which prints the audio URL):
 keep that order in PLUGINS. Settings: ``settings.py``.
@@ -45,7 +40,7 @@ from portal.paths import real_path
 from portal.problems import Problem, Severity, record_problems
 
 from . import cache as cache_module
-from . import encode, loudness, measurements, tags
+from . import encode, loudness, tags
 from .cover import EmbeddedArt, embedded_art
 from .ffmpeg import FFmpegError
 from .loudness import Loudness, MasterMeasurement
@@ -80,42 +75,6 @@ class Rendition:
     shares_encoding: bool = False
 
 
-def flag_problems(story, master: str, flags) -> list[Problem]:
-    """The warnings about a story's master (file name ``master``) with these
-    ``flags`` (``MasterMeasurement.flags``): what the build and ``./dev
-    check`` both say, in these words."""
-    return [
-        Problem(
-            story.story.source,
-            "audio",
-            f"'{master}' is {flag}",
-            FLAG_FIXES[flag.split(":", 1)[0]],
-            story.story.lines.get(("audio",)),
-            Severity.WARNING,
-        )
-        for flag in flags
-    ]
-
-
-def failure_problem(story, error: FFmpegError) -> Problem:
-    """A master ffmpeg could not read (or a rendition it could not make)."""
-    return Problem(
-        story.story.source,
-        "audio",
-        error.problem,
-        error.fix,
-        story.story.lines.get(("audio",)),
-    )
-
-
-def _report(context, problems: list[Problem]) -> None:
-    """Log each problem, and keep it in the context, where ``./dev check``
-    reads the problems (it does not print what is logged with one)."""
-    for problem in problems:
-        (logger.error if problem.is_error else logger.warning)("%s", problem)
-    record_problems(context, problems)
-
-
 class RenditionBuildError(Exception):
     """Renditions that could not be made; every problem on its own line."""
 
@@ -139,18 +98,14 @@ class AudioRenditionGenerator:
         self.renditions: list[tuple[str, str]] = []  # (slug, published file)
         self._arts: dict[str | None, EmbeddedArt | None] = {}  # by source file
 
-    def _stories(self) -> list:
-        """The published stories that have audio: those that get a rendition."""
-        return [
+    def generate_context(self):
+        options = settings(self.settings)
+        uses = _build_uses[options.cache_path] = {}
+        stories = [
             story
             for story in self.context.get("articles", [])
             if story.story.audio is not None
         ]
-
-    def generate_context(self):
-        options = settings(self.settings)
-        uses = _build_uses[options.cache_path] = {}
-        stories = self._stories()
         if not stories:
             return
         cache = self._cache = cache_module.RenditionCache(options.cache_path)
@@ -163,40 +118,26 @@ class AudioRenditionGenerator:
             )
         cache.save()
         self._publish(stories, options)
-        warnings = []
-        for story, rendition in zip(stories, renditions, strict=True):
-            warnings += flag_problems(story, rendition.master, rendition.flags)
-        _report(self.context, warnings)
+        warnings = [
+            Problem(
+                story.story.source,
+                "audio",
+                f"'{rendition.master}' is {flag}",
+                FLAG_FIXES[flag.split(":", 1)[0]],
+                story.story.lines.get(("audio",)),
+                Severity.WARNING,
+            )
+            for story, rendition in zip(stories, renditions, strict=True)
+            for flag in rendition.flags
+        ]
+        for problem in warnings:
+            logger.warning("%s", problem)
+        # Kept in the context too: ``./dev check`` (portal.checking) lists the
+        # problems the build keeps there, not what it logs.
+        record_problems(self.context, warnings)
         portal_signals.renditions_made.send(
             self, renditions=renditions, settings=options
         )
-
-    def check_context(self):
-        """What ``./dev check`` runs instead of ``generate_context``
-        (``portal.checking``): the warnings the build gives about each
-        master, and the error of a master ffmpeg cannot read. Each master's
-        measurement comes from the cache; a master it has none of is
-        measured (one decoding pass) and the measurement stored for the
-        build. Nothing is encoded, tagged or published."""
-        options = settings(self.settings)
-        stories = self._stories()
-        if not stories:
-            return
-        cache = cache_module.RenditionCache(options.cache_path)
-        users = [self._user(story) for story in stories]
-        with concurrent.futures.ThreadPoolExecutor(
-            parallel.workers(self.settings)
-        ) as pool:
-            found = measurements.for_check(stories, options, cache, pool, users)
-        cache.save_hashes()
-        problems = []
-        for story, measured in zip(stories, found, strict=True):
-            if isinstance(measured, FFmpegError):
-                problems.append(failure_problem(story, measured))
-                continue
-            flags = measured.flags(options.loudness, options.far_from_target)
-            problems += flag_problems(story, story.story.audio.filename, flags)
-        _report(self.context, problems)
 
     def _tags(self, story) -> tags.Tags:
         meta = story.story.front
@@ -305,11 +246,21 @@ def _make(stories, options, cache, pool, make_tags, make_art, using) -> list[Ren
     ``using``: each story's user of the cache and this build's uses, which
     ``_mark`` fills in."""
     extension = options.extension
-    hashes = measurements.master_hashes(
-        cache, pool, [story.story.audio_path for story in stories]
-    )
+    # Most masters' hashes are remembered (a stat each, answered here); only
+    # the masters to read go to the threads: a task each for 10,000 stories
+    # cost a second.
+    paths = [story.story.audio_path for story in stories]
+    hashes = [cache.remembered_hash(path) for path in paths]
+    unknown = [index for index, value in enumerate(hashes) if value is None]
+    for index, value in zip(
+        unknown, pool.map(cache.master_hash, [paths[i] for i in unknown]), strict=True
+    ):
+        hashes[index] = value
     code = cache_module.encoding_code()
-    keys = [cache_module.encoding_key(value, options, code) for value in hashes]
+    keys = [
+        cache_module.digest("encoded", value, options.encoding, code)
+        for value in hashes
+    ]
 
     tag_code = cache_module.tagging_code()
     jobs = []
@@ -345,20 +296,23 @@ def _make(stories, options, cache, pool, make_tags, make_art, using) -> list[Ren
 
     # One encoding a distinct master, only those the cache does not hold.
     todo = {}
-    for key, value, story in zip(keys, hashes, stories, strict=True):
+    for key, story in zip(keys, stories, strict=True):
         if key not in todo and cache.facts("encoded", key, extension) is None:
-            todo[key] = (story, value)
-    measuring = cache_module.measuring_code() if todo else ""
-    jobs_to_encode = [
-        (key, story, cache_module.measuring_key(value, options, measuring))
-        for key, (story, value) in todo.items()
-    ]
+            todo[key] = story
     failures = []
     for key, error in pool.map(
-        lambda job: _encode(cache, options, *job), jobs_to_encode
+        lambda item: _encode(cache, options, *item), list(todo.items())
     ):
         if error is not None:
-            failures.append(failure_problem(todo[key][0], error))
+            failures.append(
+                Problem(
+                    todo[key].story.source,
+                    "audio",
+                    error.problem,
+                    error.fix,
+                    todo[key].story.lines.get(("audio",)),
+                )
+            )
     if failures:
         raise RenditionBuildError(failures)
     # Only the copies the cache lacks go to the threads.
@@ -385,23 +339,18 @@ def _make(stories, options, cache, pool, make_tags, make_art, using) -> list[Ren
                 before=measured.loudness,
                 after=Loudness(**encoded["after"]),
                 flags=tuple(measured.flags(options.loudness, options.far_from_target)),
-                encoded_now=key in todo and todo[key][0] is story,
-                shares_encoding=key in todo and todo[key][0] is not story,
+                encoded_now=todo.get(key) is story,
+                shares_encoding=key in todo and todo[key] is not story,
             )
         )
     return renditions
 
 
-def _encode(cache, options, key: str, story, measuring_key: str):
-    """(key, None) once the encoded file is in the cache; (key, error) if not.
-
-    The master is measured unless ``./dev check`` measured it already and
-    stored the measurement under ``measuring_key``."""
+def _encode(cache, options, key: str, story):
+    """(key, None) once the encoded file is in the cache; (key, error) if not."""
     name = story.story.audio.filename
     try:
-        measured = measurements.stored(cache, measuring_key)
-        if measured is None:
-            measured = loudness.measure_master(story.story.audio_path, name, options)
+        measured = loudness.measure_master(story.story.audio_path, name, options)
         target = cache.path("encoded", key, options.extension)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         result = encode.encode(

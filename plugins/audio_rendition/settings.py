@@ -92,18 +92,6 @@ class RenditionSettings:
             "loudness_range": self.loudness_range,
         }
 
-    @property
-    def measuring(self) -> dict:
-        """What shapes a master's measurement (part of its cache key): the
-        downmix it is measured after and loudnorm's targets, which its
-        first pass reports the offset to."""
-        return {
-            "channels": self.channels,
-            "loudness": self.loudness,
-            "true_peak": self.true_peak,
-            "loudness_range": self.loudness_range,
-        }
-
     def describe(self) -> str:
         layout = "mono" if self.channels == 1 else "stereo"
         return (
