@@ -475,3 +475,27 @@ def test_a_link_to_a_moment_lands_with_a_play_button_in_view(browser, site_serve
         assert page.evaluate(f"{audio}.currentTime") < 16
     finally:
         context.close()
+
+
+def test_a_result_pictures_its_own_story_or_none(sample_site):
+    """Pagefind takes a page's first picture for a result's image unless the
+    page names one: a story without a picture got another story's (from
+    "More conversations") or a funder's logo."""
+    stories = {
+        page["url"]: page["meta"]
+        for page in indexed_pages(sample_site)
+        if page["url"].startswith("/stories/")
+    }
+    pictured = [url for url, meta in stories.items() if meta["image"]]
+    assert pictured and len(pictured) < len(stories)  # both kinds are tested
+    for url, meta in stories.items():
+        html = (sample_site / url.strip("/") / "index.html").read_text()
+        header = html[html.index('class="story__picture"') :]
+        header = header[: header.index("</div>")]
+        if meta["image"]:
+            # The picture in the story's header, and its words.
+            assert f'src="{meta["image"]}"' in header, url
+            assert f'alt="{meta["image_alt"]}"' in header, url
+        else:
+            assert "<img" not in header, url
+            assert "image_alt" not in meta, url
