@@ -567,7 +567,7 @@ def decimal_time_warnings(data: dict) -> list[dict]:
 
     Editors who write one almost always mean minutes and seconds (1:30), and
     the schema cannot tell: 1.3 seconds is a valid time. So it is a warning,
-    with both readings, as (loc, field, message, fix) like ``describe_errors``.
+    with both readings, described as ``describe_errors`` describes errors.
     A time with a colon ("0:01.3") says what it means and is not warned of
     (``portal.frontmatter`` reads it as text, not as YAML 1.1's base 60)."""
     found = []
@@ -587,6 +587,7 @@ def decimal_time_warnings(data: dict) -> list[dict]:
             found.append(
                 {
                     "loc": loc,
+                    "line_loc": loc,
                     "field": ".".join(str(part) for part in loc),
                     "message": _name_item(loc, data)
                     + f"{leaf} is a decimal number, read as {seconds} seconds",

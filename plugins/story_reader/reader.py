@@ -172,32 +172,15 @@ class FrontMatterMarkdownReader(MarkdownReader):
         try:
             return model.model_validate(matter.data)
         except pydantic.ValidationError as error:
-            for item in describe_errors(error, model.model_fields, matter.data):
-                problems.append(
-                    Problem(
-                        relative,
-                        item["field"],
-                        item["message"],
-                        item["fix"],
-                        matter.line_of(item["line_loc"]),
-                    )
-                )
+            items = describe_errors(error, model.model_fields, matter.data)
+            problems += _described(items, relative, matter, Severity.ERROR)
             return None
 
     def _story_metadata(self, relative, source_path, matter, problems):
         story = self._validated(Story, relative, matter, problems)
         if story is not None:
-            for item in decimal_time_warnings(matter.data):
-                problems.append(
-                    Problem(
-                        relative,
-                        item["field"],
-                        item["message"],
-                        item["fix"],
-                        matter.line_of(item["loc"]),
-                        Severity.WARNING,
-                    )
-                )
+            items = decimal_time_warnings(matter.data)
+            problems += _described(items, relative, matter, Severity.WARNING)
         # The folder name is the story's address: one form of each accented
         # letter (macOS may store "café" decomposed), nothing a URL, a header
         # line or XML cannot carry.
@@ -268,6 +251,22 @@ class FrontMatterMarkdownReader(MarkdownReader):
         if page.menu_button:
             metadata["menu_button"] = True
         return metadata
+
+
+def _described(items, relative: str, matter, severity: Severity) -> list[Problem]:
+    """Problems from the schema's descriptions of what is wrong
+    (``describe_errors``, ``decimal_time_warnings``)."""
+    return [
+        Problem(
+            relative,
+            item["field"],
+            item["message"],
+            item["fix"],
+            matter.line_of(item["line_loc"]),
+            severity,
+        )
+        for item in items
+    ]
 
 
 def _relative(source_path: str, settings) -> str:
