@@ -160,6 +160,8 @@ def test_every_form_has_its_fields_labelled_and_checked(connected_site, endpoint
         elif field.kind == "zip":
             assert element.get("pattern") == "[0-9]{5}(-[0-9]{4})?"
             assert element.get("autocomplete") == "postal-code"
+            # What the pattern wants, in words the browser adds to its error.
+            assert "73103" in element.get("title")
         elif field.kind == "textarea":
             assert element.tag == "textarea"
         elif field.kind == "consent":
@@ -178,6 +180,9 @@ def test_every_form_has_its_fields_labelled_and_checked(connected_site, endpoint
     story_name = names.get("story", "story")
     [story] = form.xpath(f".//input[@type='hidden'][@name='{story_name}']")
     assert story.get("value") == "" and story.get("data-story-field") is not None
+    # Connected to a provider: no word of the development server.
+    assert not form.xpath(".//*[@id=$id]", id=f"{key}-dev-note")
+    assert form.get("aria-describedby") is None
     # The bot trap: a text field inside an aria-hidden wrapper, out of the
     # tab order, never autofilled.
     [trap] = form.xpath(f".//input[@id='{key}-trap']")
@@ -205,6 +210,56 @@ def test_the_sample_site_has_every_form_page(sample_site):
             assert form.xpath(f".//label[@for='{key}-{field.key}']"), field.key
     thank_you = sample_site / "thank-you" / "index.html"
     assert "Thank you" in thank_you.read_text()
+
+
+DEV_NOTE = "This is a development copy of the site."
+
+
+def test_in_development_the_pages_say_what_is_sent_stays_here(
+    sample_site, connected_site, tmp_path
+):
+    """The sample connects no provider: in development its forms post to the
+    dev server, which keeps what they send on this computer. The forms and
+    the thank-you page say so, and never promise an answer; a build whose
+    forms are connected says nothing of it."""
+    for key, slug in PAGES.items():
+        tree = lxml.html.fromstring((sample_site / slug / "index.html").read_bytes())
+        [form] = tree.xpath(f"//form[@data-signup-form='{key}']")
+        assert form.get("action") == f"/_forms/{key}"
+        [note] = form.xpath(f".//*[@id='{key}-dev-note']")
+        assert form.get("aria-describedby") == f"{key}-dev-note"
+        words = " ".join(note.text_content().split())
+        assert words.startswith(DEV_NOTE) and "does not reach" in words
+    thank_you = lxml.html.fromstring(
+        (sample_site / "thank-you" / "index.html").read_bytes()
+    )
+    [note] = thank_you.xpath("//main//p[@role='note']")
+    words = " ".join(note.text_content().split())
+    assert words.startswith(DEV_NOTE + " What you sent is kept on this computer")
+    assert "no one will be in touch" in words
+    # It comes before the page's thanks, styled as a notice.
+    assert thank_you.xpath("//main//p")[0] is note
+    assert thank_you.xpath("//link[contains(@href, 'campaign.')]")
+    # Connected forms: the thank-you page is the editors' text alone.
+    connected = (connected_site / "thank-you" / "index.html").read_text()
+    assert DEV_NOTE not in connected and "campaign." not in connected
+    # Some connected, some not: the notice names the forms kept here.
+    config = forms_config("https://forms.example")
+    for key in ("updates", "partner"):
+        config["forms"][key]["action"] = ""
+    mixed = build_forms_site(tmp_path, config)
+    text = " ".join(
+        lxml.html.fromstring((mixed / "thank-you" / "index.html").read_bytes())
+        .xpath("string(//main//p[@role='note'])")
+        .split()
+    )
+    assert text.startswith(
+        DEV_NOTE + " What you sent with the Email updates or Partner inquiry form "
+        "is kept on this computer"
+    )
+    match = (mixed / "be-matched" / "index.html").read_text()
+    assert DEV_NOTE not in match
+    assert DEV_NOTE in (mixed / "partner" / "index.html").read_text()
 
 
 PRODUCTION_URL = "https://oss.example.org"
@@ -263,6 +318,20 @@ def test_a_production_build_links_an_unconnected_form_nowhere(tmp_path, caplog):
     for slug in PAGES.values():
         page = (output / slug / "index.html").read_text()
         assert 'class="button" href="mailto:' in page
+        assert "development copy" not in page
+    # Each form's page says what to write instead, in the form's own terms:
+    # news asks to join the list, a partner writes about its organization.
+    instead = {}
+    for key, slug in PAGES.items():
+        tree = lxml.html.fromstring((output / slug / "index.html").read_bytes())
+        [section] = tree.xpath("//section[contains(@class, 'signup-form--email')]")
+        instead[key] = " ".join(section.xpath("string(./p[1])").split())
+    assert "added to the list" in instead["updates"]
+    assert "about yourself" in instead["match"]
+    assert "your organization" in instead["partner"]
+    assert "about yourself" not in instead["updates"] + instead["partner"]
+    thank_you = (output / "thank-you" / "index.html").read_text()
+    assert "development copy" not in thank_you and "form-status" not in thank_you
     # A production build still succeeds: the warning does not stop it.
     build_forms_site(
         tmp_path / "strict",
@@ -471,6 +540,55 @@ def test_the_browser_blocks_bad_email_missing_fields_and_bad_zip(
     assert len(endpoint.submissions) == 1
     assert endpoint.submissions[0].as_dict["email"] == TYPED["email"]
     assert endpoint.submissions[0].as_dict["story"] == ""  # came from no story
+
+
+def test_a_wrong_zip_code_is_told_what_is_wanted(page, connected_server):
+    """The browser's own words for a pattern ("Please match the requested
+    format") do not say which format: the form says it."""
+    page.goto(f"{connected_server}/be-matched/")
+    zip_code = page.locator("#match-zip")
+    zip_code.fill("7410")
+    message = zip_code.evaluate("e => e.validationMessage")
+    assert "five digits, like 73103" in message and "73103-1234" in message
+    page.get_by_role("button", name=FORMS["match"].submit).click()
+    assert page.url == f"{connected_server}/be-matched/"
+    # Right again, the field is valid: nothing of the message stays behind.
+    zip_code.fill("74103-1234")
+    assert zip_code.evaluate("e => e.validity.valid && !e.validationMessage")
+    zip_code.fill("")
+    assert zip_code.evaluate("e => e.validity.valueMissing")
+    # The optional ZIP code of the updates form may stay empty.
+    page.goto(f"{connected_server}/updates/")
+    assert page.locator("#updates-zip").evaluate("e => e.validity.valid")
+
+
+def test_without_javascript_a_form_in_development_ends_on_the_thank_you_page(
+    browser, site_server, sample_site
+):
+    """No script: the dev server sends the visitor on to the thank-you page
+    (its address in the form is one the dev server accepts), and that page
+    says what was sent stays on this computer."""
+    inbox = sample_site.parent / form_inbox.FILE_NAME
+    before = len(form_inbox.read(inbox))
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_server}/partner/")
+        page.fill("#partner-organization", TYPED["organization"])
+        page.fill("#partner-contact", TYPED["contact"])
+        page.fill("#partner-email", TYPED["email"])
+        page.fill("#partner-community", TYPED["community"])
+        page.fill("#partner-message", TYPED["message"])
+        page.check("#partner-consent")
+        with page.expect_navigation():
+            page.get_by_role("button", name=FORMS["partner"].submit).click()
+        assert page.url == f"{site_server}/thank-you/"
+        assert page.locator("h1").inner_text() == "Thank you"
+        assert page.get_by_role("note").inner_text().startswith(DEV_NOTE)
+    finally:
+        context.close()
+    entries = form_inbox.read(inbox)
+    assert len(entries) == before + 1 and entries[-1]["form"] == "partner"
 
 
 @pytest.mark.parametrize("key", FORMS)

@@ -10,6 +10,7 @@ import dataclasses
 
 # US ZIP code, or ZIP+4.
 ZIP_PATTERN = r"[0-9]{5}(-[0-9]{4})?"
+ZIP_FORMAT = "Enter a ZIP code of five digits, like 73103 (or ZIP+4, like 73103-1234)."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,6 +31,13 @@ class FieldSpec:
     def pattern(self) -> str | None:
         return ZIP_PATTERN if self.kind == "zip" else None
 
+    @property
+    def format_hint(self) -> str | None:
+        """What a field with a pattern takes, in words (its ``title``):
+        browsers add it to their own "Please match the requested format",
+        and signup.js makes it the message."""
+        return ZIP_FORMAT if self.kind == "zip" else None
+
 
 @dataclasses.dataclass(frozen=True)
 class FormSpec:
@@ -38,6 +46,9 @@ class FormSpec:
     heading: str  # the form's own heading, under the page's title
     submit: str
     fields: tuple[FieldSpec, ...]
+    # What the page offers instead while the form is not connected (a
+    # production build): the campaign's email address, and what to write.
+    by_email: str
 
     @property
     def keys(self) -> list[str]:
@@ -62,7 +73,9 @@ FORMS: dict[str, FormSpec] = {
             "Email updates",
             "Get news from One Small Step",
             "Sign me up",
-            (
+            by_email="Write to us from the address you would like the news "
+            "sent to, and ask to be added to the list.",
+            fields=(
                 EMAIL,
                 FieldSpec(
                     "first_name",
@@ -95,7 +108,9 @@ FORMS: dict[str, FormSpec] = {
             "Be matched with a partner",
             "Tell us about yourself",
             "Sign me up to be matched",
-            (
+            by_email="Write to us and tell us a little about yourself; we will "
+            "answer by email.",
+            fields=(
                 FieldSpec(
                     "name", "Your name", "text", autocomplete="name", max_length=120
                 ),
@@ -137,7 +152,9 @@ FORMS: dict[str, FormSpec] = {
             "Partner inquiry",
             "Tell us about your organization",
             "Send our inquiry",
-            (
+            by_email="Write to us and tell us a little about your organization; "
+            "we will answer by email.",
+            fields=(
                 FieldSpec(
                     "organization",
                     "Organization",

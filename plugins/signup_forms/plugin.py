@@ -7,17 +7,18 @@ the provider's field names, and needs no script from anyone: the site's own
 small ``signup.js`` only copies ``?story=<id>`` into the hidden story field
 and makes the thank-you address absolute.
 
-A form without an ``action`` is "not connected": the site still builds, the
-build log says so, and the page shows the form switched off with a clear
-notice. Templates get:
+A form without an ``action`` is "not connected": the site still builds and
+``./dev check`` says so. Templates get:
 - ``page.signup_form`` on the form's page (a ``SignupForm``);
 - ``signup_forms``: every form by key (for links such as the story page's
-  invitation to take part).
+  invitation to take part);
+- ``signup_forms_on_dev_server``: the forms that post to the development
+  server (below), so the thank-you page does not promise an answer.
 
 In a production build a form that is not connected is linked from nowhere:
 it is left out of ``signup_forms``, and ``signup_forms_by_email`` holds it
 instead, so its calls to action become the campaign's email link (and its
-own page offers that link, with no "not connected" notice).
+own page offers that link, with what to write, ``FormSpec.by_email``).
 
 Settings (defaults and checks in ``settings()``):
 - ``SIGNUP_FORMS_DEV_ENDPOINT`` (default empty; pelicanconf.py: ``/_forms/``):
@@ -25,6 +26,8 @@ Settings (defaults and checks in ``settings()``):
   (``_gotcha`` honeypot, ``consent=yes``, ``_next``), and ``./dev serve``
   (``portal.devserver``) receives it, enforces the honeypot and consent, and
   appends the entry to ``form-submissions.jsonl``: the forms work end to end.
+  Such a form says on its page, and the thank-you page says, that what is
+  sent stays on this computer and reaches no one.
 Everything else lives in ``content/data/forms.yml`` (``config.py``, README).
 """
 
@@ -92,6 +95,10 @@ class SignupForm:
     redirect_field: str | None
     thank_you_url: str | None
     privacy_url: str | None
+    by_email: str = ""  # what to write instead, while not connected
+    # Posts to the development server, which keeps what it receives on this
+    # computer: nothing reaches the campaign, and the pages say so.
+    dev_server: bool = False
 
     @property
     def connected(self) -> bool:
@@ -191,7 +198,10 @@ class FormBuilder:
                 "consent_value": None,
             }
         )
-        return self._form(spec, local, privacy_url)
+        form = self._form(spec, local, privacy_url)
+        if form is None:
+            return None
+        return dataclasses.replace(form, dev_server=True)
 
     def _form(self, spec: FormSpec, config: FormConfig, privacy_url) -> SignupForm:
         loc = ("forms", spec.key)
@@ -259,6 +269,7 @@ class FormBuilder:
             redirect_field=redirect_field,
             thank_you_url=thank_you_url,
             privacy_url=privacy_url,
+            by_email=spec.by_email,
         )
         sent = form.field_names()
         repeated = sorted({name for name in sent if sent.count(name) > 1})
@@ -350,6 +361,11 @@ class SignupFormsGenerator:
         self.context["signup_forms_by_email"] = {
             key: form for key, form in built.items() if not form.connected
         }
+        # Forms that post to the development server: their pages and the
+        # thank-you page say that what is sent stays on this computer.
+        self.context["signup_forms_on_dev_server"] = [
+            form for form in forms.values() if form.dev_server
+        ]
         self._email_instead_of_offline_forms(pages)
         # Where the forms post: a Content-Security-Policy's form-action must
         # allow these origins, or browsers refuse to send the forms.
