@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import email.utils
-import html
 import http
 import http.server
 import io
@@ -268,12 +267,7 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        text = (
-            "<!DOCTYPE html><html lang=en><meta charset=utf-8>"
-            "<title>Sign-up form</title><p>"
-            + html.escape(reply.message)
-            + '</p><p><a href="/">Back to the site</a></p>'
-        ).encode("utf-8")
+        text = form_inbox.page(reply)
         self.send_response(reply.status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(text)))
@@ -312,8 +306,7 @@ def make_server(
         raise FileNotFoundError(f"no folder to serve at {directory}")
     handler = type("Handler", (RangeRequestHandler,), {"quiet": quiet})
     server = DevServer((host, port), partial(handler, directory=directory))
-    parent = os.path.dirname(os.path.abspath(directory))
-    server.inbox_path = os.path.join(parent, form_inbox.FILE_NAME)
+    server.inbox_path = form_inbox.inbox_beside(directory)
     return server
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import html
 import json
 import os
 import re
@@ -40,6 +41,24 @@ class Reply:
     status: int
     location: str | None = None
     message: str = ""
+
+
+def inbox_beside(directory: str) -> str:
+    """Where a server of ``directory`` (the built site) keeps posted forms:
+    beside it, not in it (a rebuild would delete them, and they are never
+    published)."""
+    parent = os.path.dirname(os.path.abspath(directory))
+    return os.path.join(parent, FILE_NAME)
+
+
+def page(reply: Reply) -> bytes:
+    """The page a browser is shown for a reply that sends it nowhere."""
+    return (
+        "<!DOCTYPE html><html lang=en><meta charset=utf-8>"
+        "<title>Sign-up form</title><p>"
+        + html.escape(reply.message)
+        + '</p><p><a href="/">Back to the site</a></p>'
+    ).encode("utf-8")
 
 
 def form_key(path: str) -> str | None:

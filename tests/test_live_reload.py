@@ -8,16 +8,23 @@ build would change it."""
 
 from __future__ import annotations
 
+import contextlib
+import pathlib
 import shutil
 import socket
 import subprocess
 import sys
 import textwrap
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 
+import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from portal import form_inbox
 from tests.support import PROJECT_ROOT
 
 SERVER = textwrap.dedent(
@@ -62,7 +69,10 @@ def _wait_until_up(url: str, process) -> None:
     raise AssertionError(f"{url} did not answer")
 
 
-def test_the_page_reloads_after_a_save(sample_site, strict_page, tmp_path):
+@contextlib.contextmanager
+def _serving(sample_site, tmp_path) -> Iterator[tuple[str, pathlib.Path]]:
+    """portal.live_reload.serve of a copy of the sample site, in a process of
+    its own: its address, and the file whose change rebuilds."""
     site = tmp_path / "site"
     shutil.copytree(sample_site, site)
     watched = tmp_path / "story.md"
@@ -80,6 +90,15 @@ def test_the_page_reloads_after_a_save(sample_site, strict_page, tmp_path):
     try:
         url = f"http://127.0.0.1:{port}/"
         _wait_until_up(url, process)
+        yield url, watched
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_the_page_reloads_after_a_save(sample_site, strict_page, tmp_path):
+    with _serving(sample_site, tmp_path) as (url, watched):
+        port = urllib.parse.urlsplit(url).port
         page = strict_page
         blocked = []
         page.on(
@@ -117,6 +136,29 @@ def test_the_page_reloads_after_a_save(sample_site, strict_page, tmp_path):
         rebuilt = page.locator('meta[name="rebuilt"]').first.get_attribute("content")
         assert int(rebuilt) >= 1
         assert blocked == []
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+
+
+def test_a_sign_up_form_is_taken_as_under_dev_serve(sample_site, tmp_path):
+    """The forms post to the server in development; livereload's own files
+    answered 405, where ./dev serve keeps the entry and sends the browser on
+    to the thank-you page."""
+    with _serving(sample_site, tmp_path) as (url, _watched):
+        form = urllib.parse.urlencode(
+            {"email": "ada@example.org", "consent": "yes", "_next": "/thank-you/"}
+        ).encode()
+        request = urllib.request.Request(url + "_forms/updates", data=form)
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 200
+            assert answer.url == url + "thank-you/"  # sent on, and it exists
+        [entry] = form_inbox.read(str(tmp_path / form_inbox.FILE_NAME))
+        assert entry["form"] == "updates"
+        assert ["email", "ada@example.org"] in entry["fields"]
+
+        # Without consent nothing is kept, and the page says why.
+        refused = urllib.parse.urlencode({"email": "bo@example.org"}).encode()
+        request = urllib.request.Request(url + "_forms/updates", data=refused)
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=10)
+        assert answer.value.code == 400
+        assert "tick the box" in answer.value.read().decode()
+        assert len(form_inbox.read(str(tmp_path / form_inbox.FILE_NAME))) == 1
