@@ -528,6 +528,7 @@ def check(slug: str, spec: dict, all_words: dict[str, set[str]]) -> dict:
 
     from portal.frontmatter import split
     from portal.schema import Story
+    from portal.typography import curly
 
     folder = STORIES / slug
     problems: list[str] = []
@@ -559,7 +560,9 @@ def check(slug: str, spec: dict, all_words: dict[str, set[str]]) -> dict:
     embedded = embedded_chapters(audio_path)
     if spec["audio"].get("chapters"):
         expected = [(c.start, c.title) for c in story.chapters]
-        got = [(round(start, 2), title) for start, title in embedded or []]
+        # Titles as the site prints them (curly quotes and apostrophes); the
+        # rendition podcast apps get is tagged with those.
+        got = [(round(start, 2), curly(title)) for start, title in embedded or []]
         if got != [(round(start, 2), title) for start, title in expected]:
             problems.append(f"chapters in the file {got} differ from {expected}")
     word = spec["unique_word"].lower()
