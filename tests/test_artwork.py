@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 import io
 import logging
+import os
 import re
 
 import pytest
-from artwork import images
+from artwork import images, pictures
 from PIL import Image
 
 from tests.podcast import NS, channel, item_by_guid, local_file
@@ -180,6 +181,95 @@ def test_story_art_too_small_is_a_warning_and_the_episode_keeps_the_cover(
         r"show's cover for this episode - use an image",
         caplog.text,
     )
+
+
+RED, GREEN, BLUE = (200, 0, 0), (0, 160, 0), (0, 0, 200)
+
+
+def _banded(path, side=1600):
+    """A square: red top quarter, green middle half, blue bottom quarter."""
+    image = Image.new("RGB", (side, side), GREEN)
+    image.paste(RED, (0, 0, side, side // 4))
+    image.paste(BLUE, (0, 3 * side // 4, side, side))
+    image.save(path)
+
+
+def _web_pictures(output, slug) -> dict[str, tuple[str, tuple[int, int]]]:
+    """The story's web pictures: name -> (format, size)."""
+    found = {}
+    for path in (output / "stories" / slug).glob("podcast-art-*-*.*"):
+        with Image.open(path) as image:
+            found[path.name] = (image.format, image.size)
+    return found
+
+
+def test_story_pictures_are_cut_to_each_shape_as_webp_and_jpeg(content, tmp_path):
+    """The 2:1 cut is the square's centre band (what a 2:1 box with
+    object-fit: cover shows of it); each cut as WebP 400 and 800 wide."""
+    folder = write_story(
+        content, "banded", id="oss-2021-0002", image="bands.png", image_alt="Bands"
+    )
+    _banded(folder / "bands.png")
+    output = build_site(content, tmp_path / "out", STORY_NOW=NOW, **LEAN)
+    made = _web_pictures(output, "banded")
+    webp = [("WEBP", size) for size in ((400, 200), (800, 400), (400, 400), (800, 800))]
+    # JPEG for browsers without WebP: 2:1 in one size, and the squares.
+    jpeg = [("JPEG", size) for size in ((800, 400), (400, 400), (800, 800))]
+    assert sorted(made.values()) == sorted(webp + jpeg)
+    for name, (_, (width, height)) in made.items():
+        with Image.open(output / "stories/banded" / name) as image:
+            rgb = image.convert("RGB")
+            edge = max(2, height // 25)  # past the resampling's blur
+
+            def at(y, rgb=rgb, width=width):
+                return rgb.getpixel((width // 2, y))
+
+            if width == height:  # the square, whole
+                assert _close(at(edge), RED, 12), name
+                assert _close(at(height - 1 - edge), BLUE, 12), name
+            else:  # the centre band: no red or blue at its edges
+                assert _close(at(edge), GREEN, 12), name
+                assert _close(at(height - 1 - edge), GREEN, 12), name
+            assert _close(at(height // 2), GREEN, 12), name
+
+
+def test_story_pictures_are_cached_by_content_and_named_by_their_code(
+    content, tmp_path, monkeypatch
+):
+    """A rebuild with the source touched (new mtime, same bytes) makes no
+    picture again and keeps every name; new picture code renames the web
+    pictures but not the podcast art nor the square JPEGs share cards use."""
+    folder = write_story(
+        content, "banded", id="oss-2021-0002", image="bands.png", image_alt="Bands"
+    )
+    _banded(folder / "bands.png")
+    cache = tmp_path / "cache"
+
+    def build(name):
+        output = build_site(
+            content, tmp_path / name, cache_dir=cache, STORY_NOW=NOW, **LEAN
+        )
+        art = item_by_guid(output, "oss-2021-0002").find("itunes:image", NS)
+        return output, art.get("href"), set(_web_pictures(output, "banded"))
+
+    first, art_url, names = build("one")
+    cached = sorted(p.name for p in (cache / "artwork").iterdir())
+    os.utime(folder / "bands.png", (1e9, 1e9))
+    _, again_url, again_names = build("two")
+    assert (again_url, again_names) == (art_url, names)
+    assert sorted(p.name for p in (cache / "artwork").iterdir()) == cached
+
+    monkeypatch.setattr(pictures, "making_code", lambda: "other picture code")
+    _, new_code_url, new_code_names = build("three")
+    assert new_code_url == art_url  # podcast apps fetch no art again
+    kept = {n for n in names if n.endswith(".jpg") and _square(first, n)}
+    assert len(kept) == 2 and kept <= new_code_names
+    assert len(new_code_names - names) == len(names) - 2 == 5
+
+
+def _square(output, name) -> bool:
+    with Image.open(output / "stories/banded" / name) as image:
+        return image.width == image.height
 
 
 def _close(pixel, expected, tolerance=6):

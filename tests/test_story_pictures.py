@@ -10,6 +10,8 @@ import html
 import io
 import re
 import sys
+import urllib.parse
+from html.parser import HTMLParser
 
 import yaml
 from PIL import Image
@@ -70,6 +72,96 @@ def test_pictures_on_header_cards_and_embed(sample_site):
             expected = [n.split()[0][0] + n.split()[-1][0] for n in names]
             assert re.findall(r">(\w+)</span>", initials) == expected
     assert with_picture >= 3 and without >= 1, "the samples show both"
+
+
+# The shape each variant is drawn in (site.css), by <source media> (the
+# header is square from 56rem): its WebP files are cut to it.
+SHAPES = {
+    "card": {None: (2, 1)},
+    "header": {None: (2, 1), "(min-width: 56rem)": (1, 1)},
+    "embed": {None: (1, 1)},
+}
+# The <img>'s JPEG, for browsers without WebP: of the shape drawn, or square
+# where the header is drawn in two (object-fit: cover crops it the same).
+FALLBACK = {"card": (2, 1), "header": (1, 1), "embed": (1, 1)}
+
+
+def _srcset(value: str) -> list[tuple[str, int]]:
+    candidates = []
+    for candidate in value.split(","):
+        url, width = candidate.split()
+        assert width.endswith("w"), candidate
+        candidates.append((url, int(width[:-1])))
+    return candidates
+
+
+def _file(site, page, url: str):
+    """The output file a page's picture URL names."""
+    relative = page.relative_to(site).as_posix()
+    path = urllib.parse.urlsplit(urllib.parse.urljoin(f"http://x/{relative}", url))
+    return site / urllib.parse.unquote(path.path).lstrip("/")
+
+
+class _Pictures(HTMLParser):
+    """Each story picture's <img> attributes, with the <picture> around it
+    (its attributes, None without one) and that <picture>'s <source>s."""
+
+    def __init__(self):
+        super().__init__()
+        self.found, self.picture, self.sources = [], None, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "picture":
+            self.picture, self.sources = attrs, []
+        elif tag == "source" and self.picture is not None:
+            self.sources.append(attrs)
+        elif tag == "img" and "picture--" in attrs.get("class", ""):
+            self.found.append((attrs, self.picture, list(self.sources)))
+
+    def handle_endtag(self, tag):
+        if tag == "picture":
+            self.picture, self.sources = None, []
+
+
+def test_every_srcset_names_files_of_the_format_and_size_claimed(sample_site):
+    """Every story picture on every page: a WebP <source> for each shape the
+    variant is drawn in, every file of its srcset there, a WebP as wide as
+    its w descriptor, of the shape its width and height attributes (or the
+    <img>'s) give; the <img>'s src a JPEG of exactly its width and height."""
+    seen = {variant: 0 for variant in SHAPES}
+    for page in sorted(sample_site.rglob("*.html")):
+        parser = _Pictures()
+        parser.feed(page.read_text())
+        for img, picture, sources in parser.found:
+            variant = re.search(r"picture--(\w+)", img["class"]).group(1)
+            assert picture is not None and "picture-frame" in picture["class"], page
+            assert [s.get("media") for s in sources] == sorted(
+                SHAPES[variant], key=lambda media: media is None
+            ), page  # the media query first: the first match is taken
+            for source in sources:
+                assert source["type"] == "image/webp", page
+                across, down = SHAPES[variant][source.get("media")]
+                width = int(source.get("width") or img["width"])
+                height = int(source.get("height") or img["height"])
+                assert width * down == height * across, (page, source)
+                candidates = _srcset(source["srcset"])
+                assert [w for _, w in candidates] == [400, 800], candidates
+                for url, claimed in candidates:
+                    with Image.open(_file(sample_site, page, url)) as file:
+                        assert file.format == "WEBP", (page, url)
+                        assert file.width == claimed, (page, url)
+                        assert file.width * down == file.height * across, url
+            assert "srcset" not in img, page  # one JPEG, sharp on any screen
+            with Image.open(_file(sample_site, page, img["src"])) as file:
+                assert file.format == "JPEG", (page, img["src"])
+                assert file.size == (int(img["width"]), int(img["height"]))
+                across, down = FALLBACK[variant]
+                assert file.width * down == file.height * across, img["src"]
+            assert img["alt"] and img["decoding"] == "async"
+            assert (img.get("loading") == "lazy") == (variant != "header")
+            seen[variant] += 1
+    assert all(seen.values()), seen  # home, listings, story pages, embeds
 
 
 def test_share_card_shows_the_picture(tmp_path):

@@ -8,9 +8,10 @@ Sets, for other plugins and templates:
 - ``article.story.feed_art``: an ``Artwork`` for each story whose ``image`` can be
   podcast art (checked while the gate inspects stories, so a problem is
   reported against the story's ``image`` line).
-- ``article.story.picture``: a ``StoryPicture`` (400 and 800 pixel squares and the
-  ``image_alt``) for the story's header, cards, share card and embed; None
-  without usable art (the theme then draws its fallback).
+- ``article.story.picture``: a ``StoryPicture`` for the story's header, cards,
+  share card and embed: the art cut square and 2:1 (``pictures.py``) as WebP
+  400 and 800 pixels wide, with JPEGs for browsers without WebP, and the
+  ``image_alt``; None without usable art (the theme then draws its fallback).
 
 Files are named with a fingerprint of their bytes (``cover-<hash>.jpg``), so
 apps that cache art by URL fetch it again when it changes; only cleared
@@ -31,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import posixpath
 import re
 
 from pelican import signals
@@ -44,7 +46,7 @@ from portal.paths import StoryPathError, story_file
 from portal.problems import Problem, Severity
 from portal.sizes import image_too_large
 
-from . import default_cover, images
+from . import default_cover, images, pictures
 
 logger = logging.getLogger(__name__)
 
@@ -66,22 +68,18 @@ ARTWORK_COLOUR_NAMES = {
 CACHE_FOLDER = "artwork"
 HASHES_FILE = "hashes.json"  # the story images' hashes, by stat
 THUMBNAIL_SIZE = 600  # shown at up to 16rem, twice that for sharp screens
-# A story's picture on web pages: cards and the embed take the small one, the
-# story's header the large one (srcset: browsers pick by screen density).
+# A story's picture on web pages: each cut as WebP in these widths (srcset:
+# browsers pick by the box's width and the screen's density). Browsers
+# without WebP get one JPEG (the <img>'s src): the 2:1 cut's is 800 wide,
+# sharp on every screen; the square's are the 400 and 800 ones share cards
+# and search results use too.
 PICTURE_SIZES = (400, 800)
-
-
-@dataclasses.dataclass(frozen=True)
-class StoryPicture:
-    """A story's image on its pages: square JPEGs made from its episode art."""
-
-    small: Artwork
-    large: Artwork
-    alt: str
-
-    @property
-    def files(self) -> tuple[Artwork, ...]:
-        return (self.small, self.large)
+WIDE_JPEG_SIZES = (800,)
+# The shapes pages show it in (theme/static/css/site.css): cards, and the
+# story's header on narrow screens, 2:1; the header on wide screens and the
+# embed, square.
+WIDE = (2, 1)
+SQUARE = (1, 1)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,8 +87,42 @@ class Artwork:
     path: str  # site-relative output path
     width: int
     height: int
-    file: str  # the made JPEG in the cache folder
+    file: str  # the made image in the cache folder
     mime_type: str = "image/jpeg"
+
+
+@dataclasses.dataclass(frozen=True)
+class PictureCut:
+    """One shape of a story's picture: WebP in every ``PICTURE_SIZES`` width
+    and the JPEGs made of it, narrowest first."""
+
+    jpeg: tuple[Artwork, ...]
+    webp: tuple[Artwork, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class StoryPicture:
+    """A story's image on its pages, made from its episode art: ``square``
+    and ``wide`` (2:1, the square's centre band) cuts, and the alt text."""
+
+    square: PictureCut
+    wide: PictureCut
+    alt: str
+
+    @property
+    def small(self) -> Artwork:
+        """The 400-pixel square JPEG (share cards, search results, the
+        embed's fallback)."""
+        return self.square.jpeg[0]
+
+    @property
+    def large(self) -> Artwork:
+        """The 800-pixel square JPEG (the header's fallback)."""
+        return self.square.jpeg[-1]
+
+    @property
+    def files(self) -> tuple[Artwork, ...]:
+        return (*self.square.jpeg, *self.square.webp, *self.wide.jpeg, *self.wide.webp)
 
 
 def settings(pelican_settings) -> dict:
@@ -151,10 +183,10 @@ def _cache(pelican_settings) -> images.ArtworkCache:
     )
 
 
-def _artwork(path: str, file: str) -> Artwork:
+def _artwork(path: str, file: str, mime_type: str = "image/jpeg") -> Artwork:
     with Image.open(file) as image:  # reads the header only
         width, height = image.size
-    return Artwork(path, width, height, file)
+    return Artwork(path, width, height, file, mime_type)
 
 
 def show_cover(pelican_settings, cache: images.ArtworkCache) -> Artwork:
@@ -207,6 +239,52 @@ def thumbnail(art: Artwork, cache: images.ArtworkCache, size: int) -> Artwork:
     return _artwork(f"{stem}-{size}.jpg", file)
 
 
+def picture_files(
+    art: Artwork,
+    cache: images.ArtworkCache,
+    ratio: tuple[int, int],
+    kind: str,
+    widths: tuple[int, ...] = PICTURE_SIZES,
+) -> tuple[Artwork, ...]:
+    """``art`` (square) cut to ``ratio`` in each of ``widths``, as ``kind``
+    ("jpeg" or "webp"), beside it: ``podcast-art-<hash>-<width>``, the hash
+    of the art, the shape and the code that cuts it (both kinds of one cut
+    share it)."""
+    source, shape = os.path.basename(art.file), f"{ratio[0]}:{ratio[1]}"
+    code = pictures.making_code()
+    name = images.fingerprint(cache.key("picture", source, shape, code))
+    suffix = pictures.FORMATS[kind]
+    made = []
+    for width in widths:
+        key = cache.key("picture", source, shape, str(width), kind, code)
+        file = pictures.cached_file(
+            cache,
+            key,
+            suffix,
+            lambda width=width: pictures.cut(art.file, width, ratio, kind),
+        )
+        path = posixpath.join(
+            posixpath.dirname(art.path), f"podcast-art-{name}-{width}{suffix}"
+        )
+        made.append(_artwork(path, file, pictures.MIME_TYPES[kind]))
+    return tuple(made)
+
+
+def story_picture(art: Artwork, cache: images.ArtworkCache, alt: str) -> StoryPicture:
+    """The web pictures of a story whose episode art is ``art``. The square
+    JPEGs keep the names they always had (``podcast-art-<hash>-<width>.jpg``,
+    the art's hash), which share cards and search results use."""
+    square = PictureCut(
+        tuple(thumbnail(art, cache, size) for size in PICTURE_SIZES),
+        picture_files(art, cache, SQUARE, "webp"),
+    )
+    wide = PictureCut(
+        picture_files(art, cache, WIDE, "jpeg", WIDE_JPEG_SIZES),
+        picture_files(art, cache, WIDE, "webp"),
+    )
+    return StoryPicture(square, wide, alt)
+
+
 def check_story_art(generator, stories, report):
     """Make each story's podcast art; report images that cannot be used."""
     opts = settings(generator.settings)
@@ -247,11 +325,8 @@ def check_story_art(generator, stories, report):
         story.story.feed_art = _artwork(
             f"{story_folder(story)}podcast-art-{images.fingerprint(key)}.jpg", file
         )
-        small, large = (
-            thumbnail(story.story.feed_art, cache, size) for size in PICTURE_SIZES
-        )
-        story.story.picture = StoryPicture(
-            small, large, story.story.front.image_alt or ""
+        story.story.picture = story_picture(
+            story.story.feed_art, cache, story.story.front.image_alt or ""
         )
     hashes.save()
 
