@@ -510,3 +510,24 @@ def test_the_publish_command_names_a_wrong_target(tmp_path):
         "Deploy failed: there is no deploy target 'ftp' - use one of: rsync, s3,"
         " github-pages"
     )
+
+
+@pytest.mark.parametrize(
+    "key,cache",
+    [
+        ("theme/js/player.9c00e05d57.js", s3.CACHE_LONG),
+        ("stories/a/podcast-art-fa81b1954218-400.jpg", s3.CACHE_LONG),
+        ("stories/a/picture-wide-0a1b2c3d4e5f-800.webp", s3.CACHE_LONG),
+        ("funders/logos/cisco-d53525c3849617d44a2d-40.webp", s3.CACHE_LONG),
+        ("stories/a/share-155f23acf2ad.jpg", s3.CACHE_LONG),
+        # Not content-addressed: a date, a plain name, a size alone.
+        ("images/banner-20241201.jpg", s3.CACHE_DEFAULT),
+        ("images/banner-20241201-2.jpg", s3.CACHE_DEFAULT),
+        ("images/portrait-400.jpg", s3.CACHE_DEFAULT),
+        ("images/faded-decade.png", s3.CACHE_DEFAULT),
+    ],
+)
+def test_only_names_with_a_content_hash_are_cached_for_a_year(key, cache):
+    """A file whose name carries its content's hash never changes under that
+    name: a year, immutable. Any other may be replaced by the next deploy."""
+    assert s3.cache_control(key) == cache
