@@ -5,6 +5,12 @@ straight into ``content/`` of this folder (its file-system mode: no commits;
 the editor commits with git, as after ``./dev new-story``). decap-server is
 an npm package pinned in package.json; ``npm ci`` installs it.
 
+It runs through ``plugins/editing_ui/local_server.js``: decap-server's own
+file-system API, which takes at most 50 MB a save (an audio file of about 35
+MB, as files travel as base64 text), behind a limit of ``UPLOAD_LIMIT_MB``
+that a conversation's audio fits in, and an answer the form shows for a save
+over it.
+
 It answers only on 127.0.0.1, and the editing UI looks for it only when the
 page itself is on localhost or 127.0.0.1 (Decap CMS's rule)."""
 
@@ -12,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -21,17 +28,23 @@ from pathlib import Path
 from portal.problems import FixableError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LAUNCHER = PROJECT_ROOT / "plugins" / "editing_ui" / "local_server.js"
 DEFAULT_PORT = 8081
 HOST = "127.0.0.1"
+# The most a save may send, as base64 text: files of about 300 MB together
+# (an hour of MP3 is 60 MB). Below Node's largest string (about 512 MB),
+# which the request's JSON is read into.
+UPLOAD_LIMIT_MB = 400
 
 
 class LocalBackendError(FixableError):
     """decap-server cannot start: ``problem`` and ``fix``."""
 
 
-def executable(project_root: Path = PROJECT_ROOT) -> Path:
-    path = project_root / "node_modules" / ".bin" / "decap-server"
-    if not path.exists():
+def decap_server(project_root: Path = PROJECT_ROOT) -> Path:
+    """decap-server's package folder (its file-system API is used)."""
+    path = project_root / "node_modules" / "decap-server"
+    if not (path / "dist" / "middlewares.js").is_file():
         raise LocalBackendError(
             f"decap-server is not installed ({path} is missing)",
             "run `npm ci` in the project folder (needs npm: apt-get install npm)",
@@ -39,19 +52,35 @@ def executable(project_root: Path = PROJECT_ROOT) -> Path:
     return path
 
 
+def command(project_root: Path = PROJECT_ROOT) -> list[str]:
+    """Node running the launcher (``LAUNCHER``)."""
+    decap_server(project_root)
+    node = shutil.which("node")
+    if node is None:
+        raise LocalBackendError(
+            "Node.js is not installed (no `node` command)",
+            "install it (apt-get install nodejs npm), then run `npm ci`",
+        )
+    return [node, str(LAUNCHER)]
+
+
 def api_url(port: int = DEFAULT_PORT) -> str:
     """What the editing UI's ``local_backend`` setting points at."""
     return f"http://localhost:{port}/api/v1"
 
 
-def environment(repository: Path, port: int) -> dict[str, str]:
-    """decap-server's settings: the folder holding content/, where to listen."""
+def environment(
+    repository: Path, port: int, upload_limit_mb: int = UPLOAD_LIMIT_MB
+) -> dict[str, str]:
+    """The launcher's settings: the folder holding content/, where to
+    listen, the most a save may send."""
     return {
         **os.environ,
+        "DECAP_SERVER_DIR": str(decap_server()),
         "GIT_REPO_DIRECTORY": str(Path(repository).resolve()),
         "PORT": str(port),
         "BIND_HOST": HOST,
-        "MODE": "fs",
+        "UPLOAD_LIMIT_MB": str(upload_limit_mb),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "info"),
     }
 
@@ -63,7 +92,11 @@ def _listening(port: int) -> bool:
 
 
 def start(
-    repository: Path, port: int = DEFAULT_PORT, *, quiet: bool = False
+    repository: Path,
+    port: int = DEFAULT_PORT,
+    *,
+    quiet: bool = False,
+    upload_limit_mb: int = UPLOAD_LIMIT_MB,
 ) -> subprocess.Popen:
     """Start decap-server for ``repository``; return once it listens."""
     if _listening(port):
@@ -74,8 +107,8 @@ def start(
         )
     output = subprocess.DEVNULL if quiet else None
     process = subprocess.Popen(
-        [str(executable())],
-        env=environment(repository, port),
+        command(),
+        env=environment(repository, port, upload_limit_mb),
         stdout=output,
         stderr=output,
     )
@@ -107,9 +140,11 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def running(repository: Path, port: int) -> Iterator[str]:
+def running(
+    repository: Path, port: int, upload_limit_mb: int = UPLOAD_LIMIT_MB
+) -> Iterator[str]:
     """decap-server for ``repository`` while the block runs; yields its API URL."""
-    process = start(repository, port, quiet=True)
+    process = start(repository, port, quiet=True, upload_limit_mb=upload_limit_mb)
     try:
         yield api_url(port)
     finally:

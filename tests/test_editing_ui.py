@@ -7,15 +7,22 @@ compared with what ``./dev check`` prints for the same values."""
 
 from __future__ import annotations
 
+import base64
+import json
+import os
 import re
+import socket
 import typing
+import urllib.error
+import urllib.request
 
 import pytest
 import yaml
 from editing_ui import plugin as editing_ui
+from editing_ui.decap_config import FORM_HELP
 from pelican.settings import read_settings
 
-from portal import checking, schema
+from portal import checking, local_backend, schema
 from portal.questions import load_questions
 from portal.schema import FIELD_HELP, FIELD_LABELS, PART_HELP, PART_LABELS, Story
 from tests import host_headers
@@ -88,7 +95,8 @@ def test_every_story_field_is_in_the_form_as_the_schema_says(admin_site):
         field = fields[name]
         assert field["label"] == FIELD_LABELS[name], name
         if name != "topics":  # typed in the form, not written as YAML: below
-            assert field["hint"] == _help(FIELD_HELP[name]), name
+            # The schema's help, or the form's where that is about the YAML.
+            assert field["hint"] == _help(FORM_HELP.get(name, FIELD_HELP[name])), name
         kept = field["widget"] == "hidden"
         assert field["required"] == (info.is_required() and not kept), name
         literal = [
@@ -116,15 +124,21 @@ def test_every_story_field_is_in_the_form_as_the_schema_says(admin_site):
         parts = _by_name(fields[parent]["fields"])
         assert set(parts) == set(model.model_fields), parent
         for name, info in model.model_fields.items():
-            help_text = PART_HELP[(parent, name)]
-            assert parts[name]["label"] == PART_LABELS[f"{parent}.{name}"]
+            dotted = f"{parent}.{name}"
+            help_text = FORM_HELP.get(dotted, PART_HELP[(parent, name)])
+            assert parts[name]["label"] == PART_LABELS[dotted]
             assert parts[name]["hint"].startswith(_help(help_text))
             if fields[parent]["required"] or fields[parent]["widget"] == "list":
                 assert parts[name]["required"] == info.is_required()
             else:  # an optional block: its parts are needed once it is begun
                 assert parts[name]["required"] is False
-                if info.is_required():
+                kinds = [check["kind"] for check in parts[name].get("checks", [])]
+                if info.is_required() and parts[name]["widget"] == "boolean":
+                    # A switch left off is written as false in a block begun.
+                    assert kinds[0] == "false_in", dotted
+                elif info.is_required():
                     assert "Needed once any part of" in parts[name]["hint"]
+                    assert kinds[0] == "needed_in", dotted
     # Choices from the content: the guide's questions, the published topics.
     questions = load_questions(str(content)).value.root
     chapter_parts = _by_name(fields["chapters"]["fields"])
@@ -144,26 +158,47 @@ def test_every_story_field_is_in_the_form_as_the_schema_says(admin_site):
     assert re.fullmatch(schema.STORY_ID, fields["id"]["default"])
 
 
-def test_the_forms_patterns_refuse_what_the_schema_refuses(admin_site):
-    output, _ = admin_site
-    fields = _by_name(_stories(_config(output))["fields"])
-    parts = {
-        f"{parent}.{part['name']}": part
-        for parent in ("participants", "location", "chapters", "quote", "approval")
-        for part in fields[parent]["fields"]
-    }
-    samples = {
-        "id": ["oss-2019-0042", "ab", "OSS-1", "x" * 65, "good-id-1", "-bad"],
-        "title": ["A title", "x" * 200, "x" * 201],
-        "summary": ["", "x" * 600, "x" * 601],
-        "chapters.start": ["0:00", "4:05", "1:02:03", "245", "4:05:", "soon", "4.5.6"],
-        "chapters.title": ["Start", "x" * 201],
-        "quote.start": ["0:00", "0:05", "5", "0:05:", "soon"],
-        "quote.text": ["Words", "x" * 300, "x" * 301],
-        "location.country": ["US", "us", "USA"],
-        "participants.name": ["Ada", "x" * 129],
-    }
-    base = {
+def form_refuses(field: dict, value: str, new_story: bool = True) -> bool:
+    """Does the form refuse ``value`` in ``field``, as Decap (required,
+    pattern) and portal-cms.js (blank is missing, the field's rules, decimal
+    times, parts of a block begun: the samples' blocks are) decide? Regular
+    expressions as Python reads them: the browser tests read them as
+    JavaScript does."""
+    checks = field.get("checks", [])
+    if not value.strip():
+        return field["required"] or any(c["kind"] == "needed_in" for c in checks)
+    if "pattern" in field and not re.search(field["pattern"][0], value):
+        return True
+    for check in checks:
+        applies = new_story or not check.get("new_only")
+        if check["kind"] == "rule" and applies and not re.search(check["regex"], value):
+            return True
+        if check["kind"] == "decimal_time" and re.search(check["refuse"], value):
+            return True
+    return False
+
+
+# Values of each kind the form checks by itself, and what the schema says.
+FORM_SAMPLES = {
+    "id": ["oss-2019-0042", "ab", "OSS-1", "x" * 65, "good-id-1", "-bad"],
+    "title": ["A title", "x" * 200, "x" * 201, "   ", " A title ", "x" * 200 + "  "],
+    "summary": ["", "x" * 600, "x" * 601, "   ", " " + "x" * 600 + " "],
+    "chapters.start": [
+        *("0:00", "4:05", "1:02:03", "245", "4:05:", "soon", "4.5.6", " 4:05 "),
+        *("1:60", "1:75:00", "1:59:59", "0:59.5", "90:00", "100:00", "0:01.3"),
+        *("1.30", "4.5", "1.0", "   "),
+    ],
+    "chapters.title": ["Start", "x" * 201, "  "],
+    "quote.start": ["0:00", "0:05", "5", "0:05:", "soon", "0:60", "2.5"],
+    "quote.end": ["0:20", "1:60", "20.25"],
+    "quote.text": ["Words", "x" * 300, "x" * 301, "  "],
+    "location.country": ["US", "us", "USA"],
+    "participants.name": ["Ada", "x" * 129, "   "],
+}
+
+
+def _story_with(dotted: str, value) -> dict:
+    data = {
         "id": "oss-2019-0001",
         "title": "A title",
         "date": "2019-10-12",
@@ -171,31 +206,42 @@ def test_the_forms_patterns_refuse_what_the_schema_refuses(admin_site):
         "relationship": "strangers",
         "audio": "a.mp3",
     }
-    for dotted, values in samples.items():
-        field = fields.get(dotted) or parts[dotted]
-        regex, _message = field["pattern"]
+    top, _, part = dotted.partition(".")
+    if top == "chapters":
+        chapter = {"start": "0:00", "title": "Start", part: value}
+        data["chapters"] = [chapter]
+    elif top == "quote":
+        data["quote"] = {"start": "0:00", "end": "0:20", "text": "Words", part: value}
+    elif top == "location":
+        data["location"] = {"name": "Tulsa", part: value}
+    elif top == "participants":
+        data["participants"] = [{"name": value}, {"name": "Ben"}]
+    else:
+        data[dotted] = value
+    return data
+
+
+def check_accepts(dotted: str, value) -> bool:
+    """Does ./dev check take ``value`` without an error or a warning?"""
+    data = _story_with(dotted, value)
+    try:
+        Story.model_validate(data)
+    except Exception:
+        return False
+    return not schema.decimal_time_warnings(data)
+
+
+def test_the_form_refuses_what_the_check_refuses(admin_site):
+    """A value the form accepts is no error (nor warning) in ./dev check,
+    and the form refuses no value the check accepts."""
+    output, _ = admin_site
+    fields = _by_name(_stories(_config(output))["fields"])
+    for dotted, values in FORM_SAMPLES.items():
+        top, _, part = dotted.partition(".")
+        field = _by_name(fields[top]["fields"])[part] if part else fields[top]
         for value in values:
-            data = dict(base)
-            if dotted.startswith("chapters."):
-                chapter = {"start": "0:00", "title": "Start"}
-                chapter[dotted.split(".")[1]] = value
-                data["chapters"] = [chapter]
-            elif dotted.startswith("quote."):
-                quote = {"start": "0:00", "end": "0:20", "text": "Words"}
-                quote[dotted.split(".")[1]] = value
-                data["quote"] = quote
-            elif dotted.startswith("location."):
-                data["location"] = {"name": "Tulsa", dotted.split(".")[1]: value}
-            elif dotted.startswith("participants."):
-                data["participants"] = [{"name": value}, {"name": "Ben"}]
-            else:
-                data[dotted] = value
-            try:
-                Story.model_validate(data)
-                accepted = True
-            except Exception:
-                accepted = False
-            assert bool(re.search(regex, value)) == accepted, (dotted, value)
+            accepted = check_accepts(dotted, value)
+            assert form_refuses(field, value) != accepted, (dotted, value, accepted)
 
 
 def test_the_forms_messages_are_the_checks_messages(admin_site, tmp_path):
@@ -235,6 +281,119 @@ def test_the_forms_messages_are_the_checks_messages(admin_site, tmp_path):
     }
     for problem_field, form_field in expected.items():
         assert said[problem_field] == form_field["pattern"][1], problem_field
+
+
+def _check_of(problems, story: str, field: str, value="", about="") -> str:
+    """What the check said about ``field`` of ``story`` (the problem whose
+    message has ``about``), in the form's words."""
+    (problem,) = [
+        p
+        for p in problems
+        if f"/{story}/" in p.path and p.field == field and about in p.message
+    ]
+    return _form_words(f"{problem.message} - {problem.fix}", value)
+
+
+def _fill(template: str, **values) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
+
+
+def test_the_forms_checks_say_what_the_check_says(admin_site, tmp_path):
+    """The messages of the form's own checks (config.yml's ``checks``) are
+    what ./dev check says about the same mistakes, in the same words."""
+    output, _ = admin_site
+    fields = _by_name(_stories(_config(output))["fields"])
+
+    def checks(dotted):
+        top, _, part = dotted.partition(".")
+        field = _by_name(fields[top]["fields"])[part] if part else fields[top]
+        return {check["kind"]: check for check in field.get("checks", [])}
+
+    content = copy_content(tmp_path / "content")
+    two = {"start": "0:10", "end": "0:30", "text": "Words"}
+    write_story(content, "sixty", chapters=[{"start": "1:60", "title": "A"}])
+    write_story(content, "quote-sixty", quote={**two, "end": "1:60"})
+    write_story(
+        content,
+        "not-in-order",
+        chapters=[{"start": "0:20", "title": "A"}, {"start": "0:10", "title": "B"}],
+    )
+    same = {"name": "Ada Lopez", "description": "teacher"}
+    write_story(content, "same-names", participants=[same, same])
+    write_story(content, "no-description", image="portrait.jpg")
+    write_story(content, "too-short", quote={**two, "end": "0:15"})
+    write_story(content, "backwards", quote={**two, "end": "0:05"})
+    write_story(content, "decimal", chapters=[{"start": "1.30", "title": "A"}])
+    write_story(content, "decimal-seconds", quote={**two, "end": "75.30"})
+    result = checking.check_content(
+        PROJECT_ROOT / "publishconf.py", content_path=content
+    )
+    said = result.problems
+
+    start = checks("chapters.start")
+    assert start["rule"]["message"] == _check_of(
+        said, "sixty", "chapters.0.start", "1:60"
+    )
+    assert checks("quote.end")["rule"]["message"] == _check_of(
+        said, "quote-sixty", "quote.end", "1:60"
+    )
+    assert start["increasing"]["message"] == _check_of(said, "not-in-order", "chapters")
+    assert checks("participants.name")["unique"]["message"] == _check_of(
+        said, "same-names", "participants"
+    )
+    assert checks("image_alt")["needed_with"]["message"] == _check_of(
+        said, "no-description", "image_alt"
+    )
+    # Templates, filled in with the values as portal-cms.js fills them in.
+    length = checks("quote.end")["duration"]["templates"]
+    assert _fill(length["long"], start="0:10", end="0:15", length="5") == _check_of(
+        said, "too-short", "quote"
+    )
+    assert _fill(length["before"], start="0:10", end="0:05") == _check_of(
+        said, "backwards", "quote"
+    )
+    decimal = start["decimal_time"]["templates"]
+    assert _fill(
+        decimal["meant"], seconds="1.3", meant="1:30", as_seconds="0:01.3"
+    ) == _check_of(said, "decimal", "chapters.0.start")
+    assert _fill(
+        checks("quote.end")["decimal_time"]["templates"]["other"],
+        seconds="75.3",
+        as_seconds="1:15.3",
+    ) == _check_of(said, "decimal-seconds", "quote.end", about="decimal")
+
+
+def test_the_forms_hints_say_what_to_do_in_the_form(admin_site):
+    """A hint in the form says what to do there, not how to write the YAML:
+    quotes typed into the title would be part of the title, a switch is on
+    or off, a date is picked."""
+    output, _ = admin_site
+    yaml_words = re.compile(
+        r"in quotes|'\w+:'|\[|\btrue\b|\bfalse\b|approved_by|releases_signed"
+    )
+
+    def walk(fields):
+        for field in fields:
+            yield field
+            yield from walk(field.get("fields", []))
+
+    for field in walk(_stories(_config(output))["fields"]):
+        hint = field.get("hint", "")
+        assert not yaml_words.search(hint), (field["name"], hint)
+        if field["widget"] == "datetime":
+            assert "YYYY" not in hint, (field["name"], hint)
+
+
+def test_the_build_names_the_next_id_for_forms_opened_before(admin_site):
+    """next-id.json beside config.yml: the id a new story gets, read again
+    by a form opened before the last story was saved."""
+    output, _ = admin_site
+    fields = _by_name(_stories(_config(output))["fields"])
+    written = json.loads((output / "admin" / "next-id.json").read_text("utf-8"))
+    assert written == {"next_id": fields["id"]["default"]}
+    (check,) = fields["id"]["checks"]
+    assert check["url"] == "next-id.json"
+    assert re.fullmatch(check["numbered"], fields["id"]["default"])
 
 
 def test_data_files_and_pages_are_collections(admin_site):
@@ -283,6 +442,12 @@ def test_admin_is_served_from_the_site_with_its_own_policy(admin_site):
     page = (admin / "index.html").read_text("utf-8")
     assert '<script src="decap-cms.js">' in page
     assert '<script src="portal-cms.js"' in page
+    # Front matter written as YAML 1.1 reads it back: a module importing the
+    # browser build of `yaml`, the library Decap reads YAML with.
+    assert '<script type="module" src="portal-format.js">' in page
+    assert (admin / "portal-format.js").is_file()
+    assert (admin / "yaml" / "index.js").is_file()
+    assert (admin / "yaml" / "LICENSE.txt").is_file()
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # no CDN
     # livereload (./dev cms) puts its reload script before </head>: the form
     # being edited must not reload when a save rebuilds the site.
@@ -350,8 +515,99 @@ def test_held_back_stories_leave_no_trace_in_the_admin_config(admin_site):
 def _form_words(text: str, value: str) -> str:
     text = re.sub(r"^[a-z]+ \d+(?: \('[^']*'\))?: ", "", text)  # chapter 1 ('...'):
     text = text.replace(f"'{value}'", "This", 1)
+    # The form cannot count what was typed either: "is 201 characters long"
+    # for a limit of 200 is "is more than 200 characters long" there.
+    text = re.sub(
+        r"is (\d+) characters long",
+        lambda m: f"is more than {int(m.group(1)) - 1} characters long",
+        text,
+    )
     return text[0].upper() + text[1:]
 
 
 def _rules(text: str) -> dict[str, dict[str, str]]:
     return {pattern: dict(headers) for pattern, headers in host_headers.rules(text)}
+
+
+# -- the local backend (./dev cms) -------------------------------------------
+
+needs_decap_server = pytest.mark.skipif(
+    not (PROJECT_ROOT / "node_modules" / "decap-server" / "dist").is_dir(),
+    reason="decap-server is not installed (npm ci)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _save_files(port: int, folder: str, audio: bytes):
+    """A save as the editing UI sends it: story.md and its audio, as base64
+    text in one JSON request. (status, answer, headers)."""
+    body = {
+        "action": "persistEntry",
+        "params": {
+            "branch": "main",
+            "entry": {
+                "slug": folder.rsplit("/", 1)[1],
+                "path": f"{folder}/story.md",
+                "raw": "---\ntitle: A long talk\n---\n",
+            },
+            "assets": [
+                {
+                    "path": f"{folder}/conversation.mp3",
+                    "content": base64.b64encode(audio).decode("ascii"),
+                    "encoding": "base64",
+                }
+            ],
+            "options": {
+                "commitMessage": "Save",
+                "useWorkflow": False,
+                "status": "draft",
+            },
+        },
+    }
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1",
+        data=json.dumps(body).encode("utf-8"),
+        headers={"Content-Type": "application/json", "Origin": "http://localhost:8000"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, response.read(), response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), error.headers
+
+
+@needs_decap_server
+def test_the_local_backend_takes_a_conversations_audio(tmp_path):
+    """A 40-minute MP3 (40 MB, 53 MB as sent) is saved with its story:
+    decap-server alone refused more than 50 MB a save, and the form then
+    saved the story without its audio."""
+    audio = os.urandom(40_000_000)
+    port = _free_port()
+    with local_backend.running(tmp_path, port):
+        status, answer, _ = _save_files(port, "content/stories/long-talk", audio)
+    assert status == 200, answer[:300]
+    folder = tmp_path / "content" / "stories" / "long-talk"
+    assert (folder / "conversation.mp3").read_bytes() == audio
+    assert (folder / "story.md").read_text("utf-8").startswith("---\ntitle:")
+
+
+@needs_decap_server
+def test_a_save_over_the_local_backends_limit_says_what_to_do(tmp_path):
+    """Over the limit, nothing is written and the answer (which the form
+    shows) says what to do, with the headers that let the form read it."""
+    port = _free_port()
+    with local_backend.running(tmp_path, port, upload_limit_mb=1):
+        status, answer, headers = _save_files(
+            port, "content/stories/too-long", os.urandom(2_000_000)
+        )
+    assert status == 413
+    error = json.loads(answer)["error"]
+    assert "more than the local backend takes at once (1 MB as sent)" in error
+    assert "./dev new-story" in error
+    assert headers["Access-Control-Allow-Origin"] == "http://localhost:8000"
+    assert not (tmp_path / "content" / "stories" / "too-long").exists()

@@ -9,15 +9,17 @@ the drafts preview with its "Not public" banner.
 
 from __future__ import annotations
 
+import datetime
+import re
 import shutil
 import socket
 import urllib.request
 
 import pytest
 import yaml
+from editing_ui.decap_config import FORM_HELP
 
-from portal import devserver, frontmatter, local_backend
-from portal.schema import FIELD_HELP
+from portal import checking, devserver, frontmatter, local_backend, schema
 from tests.stories import AUDIO, write_story
 from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content, invoke
 
@@ -98,9 +100,72 @@ def upload(page, name: str, path) -> None:
     box.get_by_text(path.name, exact=True).wait_for()
 
 
-def save(page) -> None:
+def save(page, choice: str = "Save now") -> None:
     page.get_by_role("button", name="Save", exact=True).click()
-    page.get_by_text("Save now", exact=True).click()
+    page.get_by_text(choice, exact=True).click()
+
+
+def retype(locator, text: str) -> None:
+    """Replace what a text field holds (Decap keeps the caret, so Playwright's
+    fill would add to it)."""
+    locator.click()
+    locator.press("Control+a")
+    locator.press("Backspace")
+    if text:
+        locator.type(text)
+
+
+def messages(page) -> list[str]:
+    """The messages shown above the fields."""
+    return page.locator("[class*='ControlErrorsList'] li").all_inner_texts()
+
+
+def story_fields_config(url: str) -> dict:
+    """The story form's fields in the site's config.yml, by dotted name."""
+    with urllib.request.urlopen(f"{url}/admin/config.yml") as response:
+        config = yaml.safe_load(response.read())
+    stories = next(c for c in config["collections"] if c["name"] == "stories")
+    out = {}
+    for field in stories["fields"]:
+        out[field["name"]] = field
+        for part in field.get("fields", []):
+            out[f"{field['name']}.{part['name']}"] = part
+    return out
+
+
+def fill_required(page, title: str, audio, names=("Rosa Delgado", "Sam Whitfield")):
+    """A new story's required fields: title, date, two people, how they know
+    each other, the audio."""
+    field(page, "title").fill(title)
+    field(page, "date").fill("2019-10-12")
+    people = control(page, "participants")
+    for name in names:
+        people.get_by_role("button", name="Add participant").click()
+        people.locator("[id^='name-field-']").last.fill(name)
+    choose(page, "relationship", "Neighbors")
+    upload(page, "audio", audio)
+
+
+def add_chapter(page, start: str, title: str) -> None:
+    chapters = control(page, "chapters")
+    chapters.get_by_role("button", name="Add chapter").click()
+    chapters.locator("[id^='start-field-']").last.fill(start)
+    chapters.locator("[id^='title-field-']").last.fill(title)
+
+
+def errors_of(project, folder: str) -> list[str]:
+    """./dev check's errors about one story (publishconf.py, as CI checks)."""
+    result = checking.check_content(
+        PROJECT_ROOT / "publishconf.py", content_path=project / "content"
+    )
+    return [str(p) for p in result.problems if p.is_error and f"/{folder}/" in p.path]
+
+
+@pytest.fixture
+def audio(tmp_path):
+    path = tmp_path / "conversation.mp3"
+    shutil.copyfile(AUDIO / "speech.mp3", path)  # 3.9 seconds
+    return path
 
 
 def test_editor_creates_a_story_that_passes_the_check(cms, strict_page, tmp_path):
@@ -201,8 +266,8 @@ def test_a_required_field_left_empty_gets_the_schemas_message(cms, strict_page):
     field(page, "id").fill("Not An Id")
     save(page)
     page.get_by_text("Recorded on is required but missing").wait_for()
-    # The fix under the field is the schema's help for it.
-    help_text = FIELD_HELP["date"]
+    # The fix under the field is its help (the form's own, for a date picked).
+    help_text = FORM_HELP["date"]
     assert (
         control(page, "date")
         .get_by_text(help_text[0].upper() + help_text[1:] + ".")
@@ -218,3 +283,238 @@ def test_a_required_field_left_empty_gets_the_schemas_message(cms, strict_page):
     assert message.startswith("Must be 3-64 lowercase letters")
     control(page, "id").get_by_text(message, exact=True).wait_for()
     assert not (project / "content" / "stories" / "nobody-recorded-the-date").exists()
+
+
+def _decimal_message(dotted: str, written: str) -> str:
+    """The check's warning for a decimal time, in the form's words."""
+    top, leaf = dotted.split(".")
+    data = {top: [{leaf: written, "title": "A"}]}
+    (warning,) = schema.decimal_time_warnings(data)
+    text = re.sub(r"^[a-z]+ \d+(?: \('[^']*'\))?: ", "", warning["message"])
+    return f"{text[0].upper()}{text[1:]} - {warning['fix']}"
+
+
+def test_the_forms_mistakes_get_the_checks_words(cms, strict_page, audio):
+    """The mistakes editors make are refused in the check's words, shown
+    as written (not in capitals); put right as the messages say, the story
+    saves, the check finds no error in it, and a switch left off in the
+    approval is written as false, which the check needs."""
+    url, project = cms
+    page = strict_page
+    config = story_fields_config(url)
+    open_new_story(page, url)
+    fill_required(page, "¿¡", audio)
+    # Its own id: this module's site is built once, so the next free id the
+    # form offers does not move on as stories are saved (./dev cms rebuilds).
+    retype(field(page, "id"), "oss-2019-0501")
+    people = control(page, "participants")
+    retype(people.locator("[id^='name-field-']").last, "Rosa Delgado")
+    field(page, "summary").fill("x" * 750)
+    add_chapter(page, "1:60", "Where we grew up")
+    add_chapter(page, "1.30", "Why we came")
+    add_chapter(page, "0:01", "What scares us")
+    quote = control(page, "quote")
+    quote.locator("[id^='start-field-']").fill("0:01")
+    quote.locator("[id^='end-field-']").fill("0:03")
+    quote.locator("[id^='text-field-']").fill("I almost did not come.")
+    control(page, "approval").locator("[id^='approved_by-field-']").fill("Jamie Editor")
+    save(page)
+    page.get_by_text("Approved on is required but missing").wait_for()
+
+    checks = {
+        dotted: {check["kind"]: check for check in field.get("checks", [])}
+        for dotted, field in config.items()
+    }
+    start = checks["chapters.start"]
+    length = checks["quote.end"]["duration"]["templates"]["long"]
+    expected = {
+        # The title names no folder; two people of one name (both marked).
+        checks["title"]["rule"]["message"],
+        checks["participants.name"]["unique"]["message"],
+        config["summary"]["pattern"][1],
+        start["rule"]["message"],  # 1:60
+        _decimal_message("chapters.start", "1.30"),
+        start["increasing"]["message"],  # 0:01 after 1.3 seconds
+        length.format(start="0:01", end="0:03", length="2"),
+        "Approved on is required but missing - fill it in (see the note under it)",
+    }
+    shown = messages(page)
+    assert set(shown) == expected, shown
+    assert config["summary"]["pattern"][1].startswith("Is more than 600 characters")
+    assert not [text for text in shown if "601" in text]
+    errors = page.locator("[class*='ControlErrorsList']").first
+    assert errors.evaluate("e => getComputedStyle(e).textTransform") == "none"
+    assert not (project / "content" / "stories" / "xx").exists()
+
+    # Put right as the messages say.
+    retype(field(page, "title"), "Mistakes put right")
+    retype(people.locator("[id^='name-field-']").last, "Sam Whitfield")
+    retype(field(page, "summary"), "Two neighbours nearly skip the conversation.")
+    starts = control(page, "chapters").locator("[id^='start-field-']")
+    retype(starts.nth(0), "0:00")
+    retype(starts.nth(1), "0:01.3")  # "for 1.3 seconds, write 0:01.3"
+    retype(starts.nth(2), "0:02")
+    for part in ("start", "end", "text"):  # no quote after all: emptied
+        retype(quote.locator(f"[id^='{part}-field-']"), "")
+    approved_on = control(page, "approval").locator("[id^='approved_on-field-']")
+    approved_on.fill("2019-11-01")
+    save(page)
+    page.get_by_text("Saved. The story goes public only once").wait_for()
+
+    folder = project / "content" / "stories" / "mistakes-put-right"
+    data = frontmatter.split((folder / "story.md").read_text(encoding="utf-8")).data
+    assert [c["start"] for c in data["chapters"]] == ["0:00", "0:01.3", "0:02"]
+    assert "quote" not in data
+    assert data["approval"] == {
+        "approved_by": "Jamie Editor",
+        "approved_on": datetime.date(2019, 11, 1),
+        "releases_signed": False,
+    }
+    assert errors_of(project, "mistakes-put-right") == []
+
+
+def test_front_matter_reads_back_as_typed(cms, strict_page, audio):
+    """Words YAML 1.1 reads as something else (No, Yes, on, Off, =) come
+    back as the words typed; days are dates, times text. The preview's
+    banner says why a story is not public, as the site's does."""
+    url, project = cms
+    page = strict_page
+    open_new_story(page, url)
+    fill_required(page, "No", audio)
+    retype(field(page, "id"), "oss-2019-0502")
+    field(page, "summary").fill("Off")
+    field(page, "facilitator").fill("=")
+    field(page, "topics").fill("on, faith")
+    add_chapter(page, "0:00", "Yes")
+    add_chapter(page, "0:02", "<<")
+    choose(page, "status", "published")
+    approval = control(page, "approval")
+    approval.locator("[id^='approved_by-field-']").fill("Jamie Editor")
+    approval.locator("[id^='approved_on-field-']").fill("2019-11-01")
+    preview = page.frame_locator("iframe").first
+    preview.get_by_text("not every participant has signed the release").wait_for()
+    approval.locator("[id^='releases_signed-field-']").click()
+    preview.get_by_role("heading", name="No").wait_for()
+    assert preview.get_by_text("Not public.").count() == 0
+    save(page)
+    page.get_by_text("Saved. The story goes public only once").wait_for()
+
+    text = (project / "content" / "stories" / "no" / "story.md").read_text("utf-8")
+    data = frontmatter.split(text).data
+    assert data["title"] == "No"
+    assert data["summary"] == "Off"
+    assert data["facilitator"] == "="
+    assert data["topics"] == ["on", "faith"]
+    assert [c["title"] for c in data["chapters"]] == ["Yes", "<<"]
+    assert [c["start"] for c in data["chapters"]] == ["0:00", "0:02"]
+    assert data["date"] == datetime.date(2019, 10, 12)
+    assert data["approval"]["releases_signed"] is True
+    # The fields in the form's order, times as text, days as dates.
+    assert 'start: "0:00"' in text and "\ndate: 2019-10-12\n" in text
+    keys = [line.split(":")[0] for line in text.splitlines() if re.match(r"^\w", line)]
+    order = [name for name in config_order(url) if name in keys]
+    assert keys == order
+    assert errors_of(project, "no") == []
+
+
+def config_order(url: str) -> list[str]:
+    return [name for name in story_fields_config(url) if "." not in name]
+
+
+def test_save_and_create_new_or_duplicate_keep_the_saved_story(cms, strict_page, audio):
+    """Decap's "Save and create new" and "Save and duplicate" from a new
+    story left the form on the story just saved, and the next Save wrote
+    over it. Now each gives a new story, with the next id; a duplicate of a
+    story opened here keeps no id of another."""
+    url, project = cms
+    page = strict_page
+    stories = project / "content" / "stories"
+    open_new_story(page, url)
+    fill_required(page, "First of two", audio)
+    first_id = field(page, "id").input_value()
+    save(page, "Save and create new")
+    page.wait_for_function(
+        "() => { const t = document.querySelector(\"[id^='title-field-']\");"
+        " return t && t.value === '' }"
+    )
+    prefix, number = re.fullmatch(r"(.*-)(\d+)", first_id).groups()
+    second_id = f"{prefix}{int(number) + 1:04d}"
+    page.wait_for_function(
+        "id => document.querySelector(\"[id^='id-field-']\").value === id",
+        arg=second_id,
+    )
+    fill_required(page, "Second of two", audio)
+    save(page, "Save and duplicate")
+    third_id = f"{prefix}{int(number) + 2:04d}"
+    page.wait_for_function(
+        "id => document.querySelector(\"[id^='id-field-']\").value === id",
+        arg=third_id,
+    )
+    retype(field(page, "title"), "Copy of the second")
+    save(page)
+    page.wait_for_url(re.compile(r"entries/copy-of-the-second/"))
+
+    def id_and_title(folder):
+        data = frontmatter.split((stories / folder / "story.md").read_text()).data
+        return data["id"], data["title"]
+
+    assert id_and_title("first-of-two") == (first_id, "First of two")
+    assert id_and_title("second-of-two") == (second_id, "Second of two")
+    assert id_and_title("copy-of-the-second") == (third_id, "Copy of the second")
+
+    # A saved story, duplicated: its id is another story's.
+    page.goto(f"{url}/admin/#/collections/stories/entries/already-here/story")
+    summary = field(page, "summary")
+    summary.wait_for()
+    summary.press("End")
+    summary.type(" Again.")
+    save(page, "Save and duplicate")
+    page.wait_for_url(re.compile(r"/new$"))
+    retype(field(page, "title"), "Already here again")
+    save(page)
+    # The form moves the id on by itself when Decap draws the duplicate's
+    # form anew, or else refuses it at Save naming one that is free.
+    refused = "This is the id of another story saved or opened here"
+    page.wait_for_function(
+        "text => location.hash.includes('/entries/already-here-again/')"
+        " || document.body.innerText.includes(text)",
+        arg=refused,
+    )
+    if page.get_by_text(refused).count():
+        assert not (stories / "already-here-again").exists()
+    else:
+        copy_id = id_and_title("already-here-again")[0]
+        assert copy_id not in {"test-already-here", first_id, second_id, third_id}
+
+
+def test_the_forms_patterns_mean_in_javascript_what_they_mean_in_python(
+    cms, strict_page
+):
+    """Decap tests a pattern as JavaScript reads it (no "u" flag: an emoji
+    is two characters): the form refuses what the check refuses there too."""
+    from tests.test_editing_ui import FORM_SAMPLES, check_accepts
+
+    url, _ = cms
+    page = strict_page
+    page.goto(f"{url}/admin/config.yml")
+    config = story_fields_config(url)
+    samples = {
+        **FORM_SAMPLES,
+        # (A title names a new story's folder: it needs a letter or digit.)
+        "title": [*FORM_SAMPLES["title"], "A" + "😀" * 199, "A" + "😀" * 200],
+        "chapters.title": ["🌽" * 200, "🌽" * 201, " 🌽 "],
+    }
+    refuses = """([field, value]) => {
+        const checks = field.checks || [];
+        if (!/\\S/.test(value)) {
+            return field.required || checks.some(c => c.kind === "needed_in");
+        }
+        if (field.pattern && !new RegExp(field.pattern[0]).test(value)) return true;
+        return checks.some(c =>
+            (c.kind === "rule" && !new RegExp(c.regex).test(value)) ||
+            (c.kind === "decimal_time" && new RegExp(c.refuse).test(value)));
+    }"""
+    for dotted, values in samples.items():
+        for value in values:
+            refused = page.evaluate(refuses, [config[dotted], value])
+            assert refused != check_accepts(dotted, value), (dotted, value)

@@ -1,13 +1,15 @@
 """The editing UI's configuration (Decap CMS ``config.yml``), made from the schemas.
 
-Nothing here is written by hand per field: every story field comes from
-``portal.schema.Story`` with its label (``FIELD_LABELS``), help
-(``FIELD_HELP``), required flag, choices (``Literal`` types, the guide's
-questions, the topics in use) and patterns (length limits, ``Field(pattern=)``
-and ``FORM_PATTERNS`` for what validators check). Each pattern carries the
-message ``./dev check`` gives for a value that breaks it, made by validating
-such a value against the schema and formatting pydantic's error with
-``describe_errors``, so the form and the check say the same words and fix.
+Every story field comes from ``portal.schema.Story`` with its label
+(``FIELD_LABELS``), help (``FIELD_HELP``; ``FORM_HELP`` here where that help
+is about writing the YAML), required flag, choices (``Literal`` types, the
+guide's questions, the topics in use) and patterns (length limits,
+``Field(pattern=)`` and ``FORM_PATTERNS`` for what validators check), and
+with ``checks`` for what one pattern cannot say (``story_checks``; done by
+``admin/portal-cms.js``). Each pattern and check carries the message ``./dev
+check`` gives for a value that breaks it, made by validating such a value
+against the schema and formatting pydantic's error with ``describe_errors``,
+so the form and the check say the same words and fix.
 
 Campaign pages come from ``PageFrontMatter`` and the data files from their
 plugins' models (funders, forms, podcast) the same way.
@@ -30,6 +32,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from portal import schema
+from portal.newstory import ID_PREFIX
 from portal.schema import (
     FIELD_HELP,
     FIELD_LABELS,
@@ -99,11 +102,31 @@ def _constraints(info: FieldInfo) -> dict:
     return out
 
 
+# One character as the schema counts it: a pattern without JavaScript's "u"
+# flag sees a character outside the Basic Multilingual Plane (an emoji) as
+# two, so a pair of surrogates is matched as one. The three alternatives
+# never match at the same place (a pair is only ever one character), or a
+# text of many emoji would take a browser minutes to refuse.
+_CHAR = (
+    r"(?:[\uD800-\uDBFF][\uDC00-\uDFFF]"
+    r"|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|[^\uD800-\uDBFF])"
+)
+
+
 def length_pattern(min_length: int | None, max_length: int | None) -> str:
-    """A regular expression for a text's length (any characters, newlines too)."""
+    """A regular expression for a text's length as the schema counts it: the
+    spaces around it taken off (``str_strip_whitespace``), any characters
+    inside, newlines too.
+
+    A blank value passes when at most one character is needed: the form
+    says a blank required field is missing (``portal-cms.js``), and leaves
+    out a blank optional one, as the check does."""
     low = min_length or 0
     high = "" if max_length is None else str(max_length)
-    return rf"^[\s\S]{{{low},{high}}}$"
+    text = rf"(?=\S){_CHAR}{{{max(low, 1)},{high}}}(?<=\S)"
+    if low <= 1:
+        text = f"(?:{text})?"
+    return rf"^\s*{text}\s*$"
 
 
 def _sample_breaking(constraints: dict, pattern: str | None) -> str:
@@ -175,18 +198,208 @@ def story_message(dotted: str, value) -> str:
         path.append(part)
         if part in ("participants", "chapters"):
             path.append(0)
-    data = _set(_minimal_story(), tuple(path), value)
+    return _check_says(_set(_minimal_story(), tuple(path), value), tuple(path), value)
+
+
+def _check_says(data: dict, loc: tuple, value=None) -> str:
+    """What ``./dev check`` says about the field at ``loc`` of the story
+    ``data`` (changes to a minimal one, or a whole one), in the form's words."""
+    data = {**_minimal_story(), **data}
     try:
         Story.model_validate(data)
     except pydantic.ValidationError as error:
-        problems = schema.describe_errors(error, Story.model_fields)
+        problems = schema.describe_errors(error, Story.model_fields, data)
         for problem in problems:
-            if [str(p) for p in problem["loc"]] == [str(p) for p in path]:
+            if [str(p) for p in problem["loc"]] == [str(p) for p in loc]:
                 return form_message(f"{problem['message']} - {problem['fix']}", value)
         raise ValueError(
-            f"the schema's message for {dotted} is not about it: {problems}"
+            f"the schema's message for {loc} is not about it: {problems}"
         ) from error
-    raise ValueError(f"the schema accepts {value!r} in {dotted}; no message to give")
+    raise ValueError(f"the schema accepts {value!r} at {loc}; no message to give")
+
+
+def _template(text: str, pieces: dict[str, str]) -> str:
+    """``text`` with each sample piece in it put as a {placeholder}, for
+    portal-cms.js to fill in with the value typed."""
+    for piece, placeholder in pieces.items():
+        if piece not in text:
+            raise ValueError(f"{piece!r} is not in the schema's message {text!r}")
+        text = text.replace(piece, placeholder)
+    return text
+
+
+# -- checks beyond one pattern (portal-cms.js does them) --------------------
+#
+# A field's ``checks`` are what Decap's one pattern cannot say: a second or
+# third rule with its own message, what depends on other fields (a block
+# filled in half, a picture without its description, chapters that do not
+# go up) and a new story's id. Every message is what ./dev check says for a
+# sample that breaks the rule; where the check's words hold the value, they
+# are a template portal-cms.js fills in with the value typed.
+
+# What parse_timecode accepts of what TIMECODE_PATTERN's shape lets through:
+# seconds under 60, and minutes under 60 after hours.
+TIME_UNDER_SIXTY = (
+    r"^\s*(?:\d+(?:\.\d+)?|\d+:[0-5]?\d:[0-5]?\d(?:\.\d+)?"
+    r"|\d{1,2}:[0-5]?\d(?:\.\d+)?)\s*$"
+)
+# A decimal number with a fraction, which the check warns is read as seconds
+# (schema.decimal_time_warnings): the form has no warnings, so it refuses
+# one and says how to write what was meant (0:01.3 for 1.3 seconds).
+DECIMAL_TIME = r"^\s*\d+\.\d*[1-9]\d*\s*$"
+# What Decap can name a new story's folder after (the title, as ASCII, its
+# accents taken off): a letter or a digit. A title without one would save
+# the story as content/stories/story.md, in no folder of its own.
+NAMES_A_FOLDER = r"[A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F]"
+NO_FOLDER_NAME = (
+    "This has no letter or digit to name the story's folder after - write the "
+    "title with at least one letter or digit: a new story's folder and web "
+    "address are made from it"
+)
+# Written at every build beside config.yml: the id a new story gets, for a
+# form opened before the last story was saved (the page is not reloaded).
+NEXT_ID_FILE = "next-id.json"
+# The ids ./dev new-story numbers (portal.newstory.new_id): the next one is
+# one more than the largest number of any year.
+NEXT_ID_PATTERN = rf"^{ID_PREFIX}-\d{{4}}-(\d+)$"
+# A new story's id that a story saved or opened in this window has (the
+# check's "the id ... is also used by ..."; {next} is the next free one).
+ANOTHER_STORYS_ID = (
+    "This is the id of another story saved or opened here - give each story its "
+    "own id, like {next}"
+)
+
+
+def _time_data(dotted: str, value) -> dict:
+    top, leaf = dotted.split(".")
+    if top == "chapters":
+        return {"chapters": [{"start": value, "title": "Start"}]}
+    quote = {"start": "0:00", "end": "0:20", "text": "Words"}
+    quote[leaf] = value
+    return {"quote": quote}
+
+
+def _decimal_templates(dotted: str) -> dict[str, str]:
+    """The check's warning for a decimal time, as templates: "meant" when the
+    digits can be minutes and seconds (1.30 is 1:30), "other" when not."""
+    top, leaf = dotted.split(".")
+    out = {}
+    for key, sample, pieces in (
+        ("meant", "1.30", {"0:01.3": "{as_seconds}", "1:30": "{meant}"}),
+        ("other", "75.30", {"1:15.3": "{as_seconds}"}),
+    ):
+        seconds = f"{float(sample):g} seconds"
+        (warning,) = [
+            w
+            for w in schema.decimal_time_warnings(_time_data(dotted, sample))
+            if w["loc"][0] == top and w["loc"][-1] == leaf
+        ]
+        text = form_message(f"{warning['message']} - {warning['fix']}", sample)
+        out[key] = _template(text, {**pieces, seconds: "{seconds} seconds"})
+    return out
+
+
+def _time_checks(dotted: str) -> list[dict]:
+    return [
+        {
+            "kind": "rule",
+            "regex": TIME_UNDER_SIXTY,
+            "message": story_message(dotted, "1:60"),
+        },
+        {
+            "kind": "decimal_time",
+            "refuse": DECIMAL_TIME,
+            "templates": _decimal_templates(dotted),
+        },
+    ]
+
+
+def _quote_length_check() -> dict:
+    """The quote's length (podcast:soundbite), checked at its end."""
+    shortest, longest = schema.SOUNDBITE_SECONDS
+    short = {"start": "0:00", "end": "0:05", "text": "Words"}
+    before = {"start": "0:10", "end": "0:05", "text": "Words"}
+    return {
+        "kind": "duration",
+        "block": "quote",
+        "start": "start",
+        "min": shortest,
+        "max": longest,
+        "templates": {
+            "long": _template(
+                _check_says({"quote": short}, ("quote",)),
+                {
+                    "(0:00 to 0:05)": "({start} to {end})",
+                    "is 5 seconds": "is {length} seconds",
+                },
+            ),
+            "before": _template(
+                _check_says({"quote": before}, ("quote",)),
+                {
+                    "(0:10 to 0:05)": "({start} to {end})",
+                    "ends at 0:05": "ends at {end}",
+                },
+            ),
+        },
+    }
+
+
+def story_checks(next_id_pattern: str) -> dict[str, list[dict]]:
+    """The story form's checks, by dotted field."""
+    out: dict[str, list[dict]] = {
+        "id": [
+            {
+                "kind": "next_id",
+                "url": NEXT_ID_FILE,
+                "numbered": next_id_pattern,
+                "message": ANOTHER_STORYS_ID,
+            }
+        ],
+        "title": [
+            {
+                "kind": "rule",
+                "regex": NAMES_A_FOLDER,
+                "message": NO_FOLDER_NAME,
+                "new_only": True,
+            }
+        ],
+        "image_alt": [
+            {
+                "kind": "needed_with",
+                "field": "image",
+                "message": _check_says({"image": "portrait.jpg"}, ("image_alt",)),
+            }
+        ],
+        "participants.name": [
+            {
+                "kind": "unique",
+                "list": "participants",
+                "message": _check_says(
+                    {"participants": [{"name": "Ada"}, {"name": "Ada"}]},
+                    ("participants",),
+                ),
+            }
+        ],
+    }
+    for dotted in ("chapters.start", "quote.start", "quote.end"):
+        out[dotted] = _time_checks(dotted)
+    out["chapters.start"].append(
+        {
+            "kind": "increasing",
+            "list": "chapters",
+            "message": _check_says(
+                {
+                    "chapters": [
+                        {"start": "0:20", "title": "Later"},
+                        {"start": "0:10", "title": "Sooner"},
+                    ]
+                },
+                ("chapters",),
+            ),
+        }
+    )
+    out["quote.end"].append(_quote_length_check())
+    return out
 
 
 def model_message(model: type[BaseModel], name: str, value, help_text: dict) -> str:
@@ -226,18 +439,21 @@ def _pattern_entry(
         return None
     constraints = _constraints(info)
     regex = describe.patterns.get(dotted) or constraints.get("pattern")
-    if regex is None and (
-        "max_length" in constraints or constraints.get("min_length", 0) > 1
-    ):
-        regex = length_pattern(
-            constraints.get("min_length"), constraints.get("max_length")
-        )
-        bad = _TOO_LONG * (constraints["max_length"] + 1)
-    elif regex is not None:
-        bad = _sample_breaking({}, regex)
-    else:
+    if regex is None and "max_length" in constraints:
+        most = constraints["max_length"]
+        regex = length_pattern(constraints.get("min_length"), most)
+        message = describe.message(dotted, _TOO_LONG * (most + 1), model, name)
+        return [regex, too_long_message(message, most)]
+    if regex is None:
         return None
-    return [regex, describe.message(dotted, bad, model, name)]
+    return [regex, describe.message(dotted, _sample_breaking({}, regex), model, name)]
+
+
+def too_long_message(message: str, most: int) -> str:
+    """The check's "is 601 characters long" for a text of 601, in words true
+    of any text too long: a form's message is fixed, whatever was typed."""
+    said = f"{most + 1} characters long"
+    return message.replace(said, f"more than {most} characters long", 1)
 
 
 def model_fields(model: type[BaseModel], describe: Describe, prefix: str = "") -> list:
@@ -295,7 +511,7 @@ def field_config(model, name: str, info: FieldInfo, describe: Describe, dotted: 
         field["fields"] = model_fields(kind, describe, prefix=f"{dotted}.")
         field["collapsed"] = False
         if not field["required"]:
-            _optional_parts(field)
+            _optional_parts(field, top_level="." not in dotted)
     elif (
         origin is list
         and args
@@ -336,21 +552,60 @@ def field_config(model, name: str, info: FieldInfo, describe: Describe, dotted: 
     return field
 
 
-def _optional_parts(field: dict) -> None:
+def _optional_parts(field: dict, top_level: bool) -> None:
     """An optional block's parts are optional in the form.
 
     Decap CMS checks a block's required parts even when the whole block is
     left empty (a draft has no approval yet), so there they say in their
-    help that they are needed once the block is filled in; the schema, and
-    so ``./dev check``, refuses a block filled in half."""
+    help that they are needed once the block is filled in, and portal-cms.js
+    checks that they are (``needed_in``): the schema, and so ``./dev
+    check``, refuses a block filled in half. A switch among them is off
+    until turned on, so in a block begun it is written as false
+    (``false_in``) rather than left out, which the check would refuse."""
     for part in field["fields"]:
-        if part.get("required"):
-            part["required"] = False
-            note = f"Needed once any part of {field['label'].lower()} is filled in."
-            part["hint"] = f"{part.get('hint', '')} {note}".strip()
+        if not part.get("required"):
+            continue
+        part["required"] = False
+        if top_level:
+            kind = "false_in" if part.get("widget") == "boolean" else "needed_in"
+            checks = part.setdefault("checks", [])
+            checks.insert(0, {"kind": kind, "block": field["name"]})
+            if kind == "false_in":
+                continue  # off is an answer: nothing more is needed
+        note = f"Needed once any part of {field['label'].lower()} is filled in."
+        part["hint"] = f"{part.get('hint', '')} {note}".strip()
 
 
 # -- the stories ----------------------------------------------------------
+
+
+# The form's hint where the schema's help is about writing the YAML
+# ("in quotes if it contains a colon", "'start:'", "true or false",
+# "YYYY-MM-DD"): in the form, quotes typed into the title would be part of
+# the title, a switch is on or off and a date is picked.
+FORM_HELP: dict[str, str] = {
+    "title": "the story's title, 200 characters at most; a new story's folder, "
+    "and so its web address, is named after it",
+    "date": "the day it was recorded",
+    "published": "the day it goes public (a future day holds it back until "
+    "then); leave it empty to use the recording date",
+    "participants": "at least two people: each one's name as the transcript "
+    "gives it, and a few words about them",
+    "location": "where it was recorded: the place, and if you like its latitude "
+    "and longitude and its country",
+    "chapters": "one for each question of the conversation: when it starts in "
+    "the audio (like 4:05) and a title",
+    "quote": "a moment podcast apps play as a preview and the page shows: when "
+    "it starts and ends (like 4:05 and 4:40; 15 seconds to 2 minutes apart) and "
+    "the words said",
+    "featured": "on to show it on the home page",
+    "approval": "who approved it and on what day, and whether every participant "
+    "has signed the release",
+    "explicit": "on only if the conversation has explicit language",
+    "approval.approved_on": "the day it was approved",
+    "approval.releases_signed": "on once every participant has signed the "
+    "release (off until then)",
+}
 
 
 def _story_label(dotted: str) -> str:
@@ -358,6 +613,8 @@ def _story_label(dotted: str) -> str:
 
 
 def _story_hint(dotted: str) -> str:
+    if dotted in FORM_HELP:
+        return FORM_HELP[dotted]
     if "." in dotted:
         return PART_HELP.get(tuple(dotted.split(".", 1)), "")
     return FIELD_HELP.get(dotted, "")
@@ -375,9 +632,14 @@ def story_fields(choices: Choices) -> list[dict]:
     question_options = [
         {"label": text, "value": key} for key, text in choices.questions
     ]
-    overrides = {
-        **STORY_WIDGETS,
-        "id": {"default": choices.next_id},
+    overrides: dict[str, dict] = {
+        dotted: {"checks": checks}
+        for dotted, checks in story_checks(NEXT_ID_PATTERN).items()
+    }
+    for dotted, widget in STORY_WIDGETS.items():
+        overrides.setdefault(dotted, {}).update(widget)
+    overrides["id"]["default"] = choices.next_id
+    overrides |= {
         "relationship": {
             "options": [
                 {"label": label, "value": key}

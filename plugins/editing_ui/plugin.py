@@ -6,9 +6,13 @@ When ``EDITING_UI`` is on, the build writes ``admin/`` into the output:
   pane and messages) from the site itself: no third-party script;
 - ``config.yml``, made by ``decap_config.make_config`` from
   ``portal.schema`` and the content (the guide's questions, the topics in
-  use, the next free story id);
+  use, the next free story id), and ``next-id.json`` (that id again, for a
+  form that was opened before the last story was saved);
 - Decap's own files, copied from ``node_modules/decap-cms/dist`` (``npm ci``
-  installs them; the version is pinned in package-lock.json).
+  installs them; the version is pinned in package-lock.json), and the
+  browser build of ``yaml`` (the library Decap reads YAML with) for
+  ``portal-format.js``, which writes front matter the site's reader (YAML
+  1.1) reads back as typed.
 
 Editors save through a backend: the local one (``decap-server``, started by
 ``./dev cms``) writes to this working copy; on a public site, the GitHub
@@ -36,6 +40,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import json
 import logging
 import urllib.parse
 import zoneinfo
@@ -67,6 +72,10 @@ DEFAULTS = {
 }
 DECAP_SCRIPT = "decap-cms.js"
 OUR_SCRIPT = "portal-cms.js"
+# Writes front matter YAML 1.1 reads back as typed (a module; it imports the
+# browser build of `yaml`, the library and version Decap reads YAML with).
+FORMAT_SCRIPT = "portal-format.js"
+YAML_FOLDER = "yaml"
 # The site's style sheets the story preview is drawn with (theme/static/css;
 # palette.css holds the campaign's colours: plugins/campaign_colours).
 PREVIEW_STYLES = ("css/palette.css", "css/site.css", "css/listening.css")
@@ -171,9 +180,11 @@ def write_admin(pelican, articles) -> None:
     if not options["EDITING_UI"]:
         return
     dist = Path(options["EDITING_UI_DECAP_DIST"])
-    if not (dist / DECAP_SCRIPT).is_file():
+    yaml_dist = _yaml_dist(dist)
+    if not (dist / DECAP_SCRIPT).is_file() or yaml_dist is None:
+        missing = dist / DECAP_SCRIPT if yaml_dist is None else "yaml"
         message = (
-            f"editing_ui: Decap CMS is not installed ({dist / DECAP_SCRIPT} is "
+            f"editing_ui: Decap CMS is not installed ({missing} is "
             "missing), so /admin/ was not written - run `npm ci` (./dev test and "
             "./dev serve do it for you when npm is installed)"
         )
@@ -192,16 +203,23 @@ def write_admin(pelican, articles) -> None:
         content_folder=options["EDITING_UI_CONTENT_FOLDER"],
     )
     site_url = pelican.settings.get("SITEURL") or ""
-    config = decap_config.make_config(backend, _choices(pelican, articles), site_url)
+    choices = _choices(pelican, articles)
+    config = decap_config.make_config(backend, choices, site_url)
     header = (
         "# Made by plugins/editing_ui from portal/schema.py at every build; "
         "do not edit.\n"
     )
     text = header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
     write_if_changed(str(folder / "config.yml"), text)
+    # The id a new story gets, read again by a form opened before the last
+    # save (config.yml is read once a page, and ./dev cms rebuilds after
+    # each save without reloading the form).
+    next_id = json.dumps({"next_id": choices.next_id}) + "\n"
+    write_if_changed(str(folder / decap_config.NEXT_ID_FILE), next_id)
     _copy_decap(dist, folder)
-    ours = (HERE / "admin" / OUR_SCRIPT).read_bytes()
-    write_if_changed(str(folder / OUR_SCRIPT), ours)
+    _copy_yaml(yaml_dist, folder / YAML_FOLDER)
+    for script in (OUR_SCRIPT, FORMAT_SCRIPT):
+        write_if_changed(str(folder / script), (HERE / "admin" / script).read_bytes())
     depth = options["EDITING_UI_SAVE_AS"].count("/") + 1
     styles = " ".join(_theme_url(pelican.settings, s, depth) for s in PREVIEW_STYLES)
     page = (HERE / "admin" / "index.html").read_text(encoding="utf-8")
@@ -210,6 +228,7 @@ def write_admin(pelican, articles) -> None:
         "site_name": pelican.settings.get("SITENAME", ""),
         "decap_script": DECAP_SCRIPT,
         "our_script": OUR_SCRIPT,
+        "format_script": FORMAT_SCRIPT,
         "preview_styles": styles,
     }
     for key, value in values.items():
@@ -230,6 +249,30 @@ def _copy_decap(dist: Path, folder: Path) -> None:
             continue
         # Written only when changed: deploys then send only what changed.
         write_if_changed(str(folder / name), source.read_bytes())
+
+
+def _yaml_dist(decap_dist: Path) -> Path | None:
+    """The `yaml` package Decap CMS reads YAML with (its own copy, else the
+    one npm put beside it), if its browser build is there."""
+    modules = decap_dist.resolve().parents[1]  # node_modules/decap-cms/dist
+    for package in (
+        modules / "decap-cms-core" / "node_modules" / "yaml",
+        modules / "yaml",
+    ):
+        if (package / "browser" / "dist" / "index.js").is_file():
+            return package
+    return None
+
+
+def _copy_yaml(package: Path, folder: Path) -> None:
+    """The browser build of `yaml` (ES modules importing each other) and its
+    licence."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in sorted((package / "browser" / "dist").glob("*.js")):
+        write_if_changed(str(folder / source.name), source.read_bytes())
+    licence = package / "LICENSE"
+    if licence.is_file():
+        write_if_changed(str(folder / "LICENSE.txt"), licence.read_bytes())
 
 
 def _on_generators(generators) -> None:

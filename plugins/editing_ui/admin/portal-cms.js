@@ -4,14 +4,30 @@
  *   people, summary and the audio player, as the story page shows them.
  * - Messages: a required field left empty says what `./dev check` says
  *   ("is required but missing"); each field's hint is the schema's help.
- * - Saving leaves out the optional fields left empty, so story.md holds
- *   only what the editor wrote (the schema refuses `published: ''`).
+ * - Checks beyond Decap's one pattern a field (a field's `checks` in
+ *   config.yml, made by decap_config.py with the check's own messages):
+ *   further rules, decimal times, parts of a block begun, a picture's
+ *   description, chapters that go up, names told apart, the quote's length,
+ *   and a new story's id, so that the form refuses what the check refuses.
+ *   A required field holding only spaces is missing, as in the check.
+ * - The front matter is written by portal-format.js (a module), as YAML
+ *   the site's reader reads back as typed.
+ * - Saving leaves out the optional fields left empty (or only spaces), so
+ *   story.md holds only what the editor wrote (the schema refuses
+ *   `published: ''`), and writes a switch left alone in a block begun (the
+ *   release in an approval) as false, which the check needs written.
  */
 (function () {
   "use strict";
   var CMS = window.CMS;
   var h = window.h;
   var script = document.currentScript;
+
+  var SAVE_NOW = "Save now";
+  var SAVE_AND_CREATE_NEW = "Save and create new";
+  var SAVE_AND_DUPLICATE = "Save and duplicate";
+  var SAVED = "Saved";
+  var DUPLICATE = "Duplicate";
 
   // -- messages --------------------------------------------------------
   var english = CMS.getLocale("en");
@@ -27,10 +43,11 @@
     var toolbar = phrases.editor.editorToolbar;
     toolbar.publish = "Save";
     toolbar.publishing = "Saving...";
-    toolbar.published = "Saved";
-    toolbar.publishNow = "Save now";
-    toolbar.publishAndCreateNew = "Save and create new";
-    toolbar.publishAndDuplicate = "Save and duplicate";
+    toolbar.published = SAVED;
+    toolbar.duplicate = DUPLICATE;
+    toolbar.publishNow = SAVE_NOW;
+    toolbar.publishAndCreateNew = SAVE_AND_CREATE_NEW;
+    toolbar.publishAndDuplicate = SAVE_AND_DUPLICATE;
     phrases.ui.toast.entrySaved = phrases.ui.toast.entryPublished =
       "Saved. The story goes public only once its status is published and its approval is filled in.";
     // Decap's "＋ Story" uses a full-width plus many systems have no glyph for.
@@ -38,15 +55,347 @@
     CMS.registerLocale("en", phrases);
   }
 
-  // -- saving: drop optional fields left empty -----------------------------
+  // The messages under a field, in the case they are written in: Decap
+  // shows them in capitals, hard to read for a sentence with its fix.
+  var style = document.createElement("style");
+  style.textContent =
+    "[class*='ControlErrorsList']{text-transform:none;font-weight:600;}";
+  document.head.appendChild(style);
+
+  // -- values ------------------------------------------------------------
+  // Empty as the check sees it: nothing, only spaces (the schema takes the
+  // spaces off), or an empty list or block.
   function isEmpty(value) {
-    if (value === null || value === undefined || value === "") return true;
-    if (value && typeof value.size === "number" && typeof value.toJS === "function") {
+    if (value === null || value === undefined) return true;
+    if (typeof value === "string") return !/\S/.test(value);
+    if (typeof value.size === "number" && typeof value.toJS === "function") {
       return value.size === 0;
     }
     return false;
   }
 
+  // A block (approval, quote, location) is begun when any part of it holds
+  // something: a switch left off is not something.
+  function isBegun(block) {
+    if (!block || typeof block.some !== "function") return false;
+    return block.some(function (value) {
+      return !isEmpty(value) && value !== false;
+    });
+  }
+
+  function entryOf(props) {
+    return props.getEntry ? props.getEntry() : props.entry;
+  }
+
+  function dataOf(props) {
+    var entry = entryOf(props);
+    return (entry && entry.get("data")) || null;
+  }
+
+  function plain(value) {
+    return value && typeof value.toJS === "function" ? value.toJS() : value;
+  }
+
+  // -- times, as portal/timecode.py reads and writes them ------------------
+  var TIMECODE = /^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/;
+
+  function seconds(value) {
+    if (typeof value === "number") return value >= 0 ? value : null;
+    if (typeof value !== "string") return null;
+    var text = value.trim();
+    if (/^\d+(?:\.\d+)?$/.test(text)) return parseFloat(text);
+    var match = TIMECODE.exec(text);
+    if (!match) return null;
+    var minutes = parseInt(match[2], 10);
+    var secs = parseFloat(match[3]);
+    if ((minutes >= 60 && match[1] !== undefined) || secs >= 60) return null;
+    return parseInt(match[1] || "0", 10) * 3600 + minutes * 60 + secs;
+  }
+
+  function pad(number) {
+    return (number < 10 ? "0" : "") + number;
+  }
+
+  // format_timecode: M:SS, or H:MM:SS from an hour, down to the second.
+  function clock(value) {
+    var whole = Math.max(0, Math.floor(value || 0));
+    var hours = Math.floor(whole / 3600);
+    var minutes = Math.floor((whole % 3600) / 60);
+    var secs = whole % 60;
+    if (hours) return hours + ":" + pad(minutes) + ":" + pad(secs);
+    return minutes + ":" + pad(secs);
+  }
+
+  // Python's f"{number:g}": six significant digits, no trailing zeros.
+  function general(number) {
+    if (number === 0) return "0";
+    var scientific = number.toExponential(5).split("e");
+    var exponent = parseInt(scientific[1], 10);
+    var strip = function (text) {
+      return text.indexOf(".") < 0 ? text : text.replace(/\.?0+$/, "");
+    };
+    if (exponent < -4 || exponent >= 6) {
+      var size = Math.abs(exponent);
+      return strip(scientific[0]) + "e" + (exponent < 0 ? "-" : "+") +
+        (size < 10 ? "0" : "") + size;
+    }
+    return strip(number.toFixed(5 - exponent));
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : whole;
+    });
+  }
+
+  // The check's warning for a time written as a decimal number
+  // (schema.decimal_time_warnings), with the value typed.
+  function decimalMessage(text, templates) {
+    var match = /^(\d+)\.(\d+)$/.exec(text);
+    var whole = match[1];
+    var fraction = match[2];
+    var value = parseFloat(text);
+    var values = {
+      seconds: general(value),
+      as_seconds: clock(value) + "." + fraction.replace(/0+$/, ""),
+    };
+    var padded = fraction.length < 2 ? (fraction + "00").slice(0, 2) : fraction;
+    if (parseInt(whole, 10) < 60 && fraction.length <= 2 && parseInt(padded, 10) < 60) {
+      values.meant = clock(parseInt(whole, 10) * 60 + parseInt(padded, 10));
+      return fill(templates.meant, values);
+    }
+    return fill(templates.other, values);
+  }
+
+  // -- checks --------------------------------------------------------------
+  // Each gives [error type, message] when the value breaks it, else null.
+  function required(props) {
+    var field = props.field;
+    return props.t("editor.editorControlPane.widget.required", {
+      fieldLabel: field.get("label", field.get("name")),
+    });
+  }
+
+  var CHECKS = {
+    rule: function (check, value, props) {
+      if (isEmpty(value)) return null;
+      if (check.new_only && !(entryOf(props) && entryOf(props).get("newRecord"))) {
+        return null;
+      }
+      return new RegExp(check.regex).test(String(value)) ? null : ["PATTERN", check.message];
+    },
+    decimal_time: function (check, value) {
+      if (isEmpty(value)) return null;
+      var text = String(value).trim();
+      if (!new RegExp(check.refuse).test(text)) return null;
+      return ["PATTERN", decimalMessage(text, check.templates)];
+    },
+    needed_in: function (check, value, props) {
+      var data = dataOf(props);
+      if (!isEmpty(value) || !isBegun(data && data.get(check.block))) return null;
+      return ["PRESENCE", required(props)];
+    },
+    needed_with: function (check, value, props) {
+      var data = dataOf(props);
+      if (!isEmpty(value) || !data || isEmpty(data.get(check.field))) return null;
+      return ["PRESENCE", check.message];
+    },
+    unique: function (check, value, props) {
+      if (isEmpty(value)) return null;
+      var name = props.field.get("name");
+      var norm = function (text) {
+        return String(text).trim().normalize("NFC");
+      };
+      var items = plain(dataOf(props) && dataOf(props).get(check.list)) || [];
+      var same = items.filter(function (item) {
+        return item && !isEmpty(item[name]) && norm(item[name]) === norm(value);
+      });
+      return same.length > 1 ? ["CUSTOM", check.message] : null;
+    },
+    increasing: function (check, value, props) {
+      var mine = seconds(value);
+      if (mine === null) return null;
+      var name = props.field.get("name");
+      var items = plain(dataOf(props) && dataOf(props).get(check.list)) || [];
+      for (var i = 1; i < items.length; i++) {
+        if (!items[i] || String(items[i][name]).trim() !== String(value).trim()) continue;
+        var before = seconds(items[i - 1] && items[i - 1][name]);
+        if (before !== null && mine <= before) return ["CUSTOM", check.message];
+      }
+      return null;
+    },
+    duration: function (check, value, props) {
+      var data = dataOf(props);
+      var start = seconds(data && data.getIn([check.block, check.start]));
+      var end = seconds(value);
+      if (start === null || end === null) return null;
+      var length = end - start;
+      var values = { start: clock(start), end: clock(end), length: general(length) };
+      if (length <= 0) return ["CUSTOM", fill(check.templates.before, values)];
+      if (length < check.min || length > check.max) {
+        return ["CUSTOM", fill(check.templates.long, values)];
+      }
+      return null;
+    },
+  };
+
+  // The first problem of a value, or null. A required field holding only
+  // spaces is missing (Decap counts it as filled in); the checks run once
+  // Decap's own pattern, if any, is met (it says otherwise itself).
+  function problemOf(props) {
+    var field = props.field;
+    var value = props.value;
+    if (field.get("required", true) !== false && typeof value === "string" &&
+        value !== "" && isEmpty(value)) {
+      return ["PRESENCE", required(props)];
+    }
+    var pattern = field.get("pattern");
+    if (pattern && !isEmpty(value) && !new RegExp(pattern.first()).test(value)) {
+      return null;
+    }
+    var checks = plain(field.get("checks")) || [];
+    for (var i = 0; i < checks.length; i++) {
+      var check = CHECKS[checks[i].kind];
+      var problem = check && check(checks[i], value, props);
+      if (problem) return problem;
+    }
+    return null;
+  }
+
+  // -- a new story's id ------------------------------------------------------
+  // config.yml's default is the next free id when the page was opened; a
+  // new story made since another was saved here, or a duplicate, would
+  // reuse an id. So a new story's id is checked against every id this page
+  // has saved or opened (CHECKS.next_id), and a form made for a new story
+  // takes the id the last build found free (next-id.json) past those.
+  var seenIds = {};
+  var offeredId = null; // next-id.json, as last read
+
+  function nextId(base, pattern) {
+    var match = /^(.*?)(\d+)$/.exec(base || "");
+    if (!match) return base;
+    var number = parseInt(match[2], 10);
+    var numbered = new RegExp(pattern);
+    Object.keys(seenIds).forEach(function (id) {
+      var seen = numbered.exec(id);
+      if (seen) number = Math.max(number, parseInt(seen[1], 10) + 1);
+    });
+    var width = Math.max(4, match[2].length);
+    var id;
+    do {
+      id = String(number++);
+      while (id.length < width) id = "0" + id;
+      id = match[1] + id;
+    } while (seenIds[id]);
+    return id;
+  }
+
+  function freeId(check, field) {
+    return nextId(offeredId || field.get("default"), check.numbered);
+  }
+
+  CHECKS.next_id = function (check, value, props) {
+    var entry = entryOf(props);
+    if (!entry || !entry.get("newRecord") || isEmpty(value)) return null;
+    if (!seenIds[String(value).trim()]) return null;
+    return ["CUSTOM", fill(check.message, { next: freeId(check, props.field) })];
+  };
+
+  function takeNextId(control, check) {
+    var props = control.props;
+    var entry = entryOf(props);
+    var value = props.value;
+    if (!entry || !entry.get("newRecord")) {
+      if (typeof value === "string" && value) seenIds[value.trim()] = true;
+      return;
+    }
+    if (value && value !== props.field.get("default") && !seenIds[value]) return;
+    var offered = fetch(check.url, { cache: "no-store" })
+      .then(function (response) {
+        return response.ok ? response.json() : {};
+      })
+      .catch(function () {
+        return {};
+      });
+    offered.then(function (found) {
+      if (found.next_id) offeredId = found.next_id;
+      if (control.gone || control.props.value !== value) return;
+      var id = freeId(check, props.field);
+      if (id && id !== value) control.props.onChange(id);
+    });
+  }
+
+  CMS.registerEventListener({
+    name: "postSave",
+    handler: function (event) {
+      var id = event.entry.getIn(["data", "id"]);
+      if (event.entry.get("collection") === "stories" && typeof id === "string") {
+        seenIds[id.trim()] = true;
+      }
+    },
+  });
+
+  // -- Decap's own widgets, with the checks -------------------------------
+  // Registered again under their own names (Decap treats some names
+  // specially), unchanged for a field without checks.
+  var switchesOf = {}; // block -> the switches to write as false once begun
+
+  function withChecks(name, extra) {
+    var original = CMS.getWidget(name);
+    if (!original) return;
+    var Control = original.control;
+    var spec = {
+      isValid: function () {
+        var problem = problemOf(this.props);
+        if (!problem) return true;
+        return {
+          error: { type: problem[0], parentIds: this.props.parentIds, message: problem[1] },
+        };
+      },
+      render: function () {
+        if (this.note) this.note();
+        return h(Control, this.props);
+      },
+    };
+    Object.keys(extra || {}).forEach(function (key) {
+      spec[key] = extra[key];
+    });
+    // (These three have no global styles and take no map values, the two
+    // things this form of registering would leave out.)
+    CMS.registerWidget(name, window.createClass(spec), original.preview, original.schema);
+  }
+
+  withChecks("string", {
+    componentDidMount: function () {
+      var control = this;
+      (plain(this.props.field.get("checks")) || []).forEach(function (check) {
+        if (check.kind === "next_id") takeNextId(control, check);
+      });
+    },
+    componentWillUnmount: function () {
+      this.gone = true;
+    },
+  });
+  // The form's date fields, for writing their days as dates (portal-format.js).
+  var dateFields = (window.portalDateFields = window.portalDateFields || new Set());
+  withChecks("datetime", {
+    note: function () {
+      dateFields.add(this.props.field.get("name"));
+    },
+  });
+  withChecks("boolean", {
+    // The form's switches of a block, for saving (writeSwitches).
+    note: function () {
+      var name = this.props.field.get("name");
+      (plain(this.props.field.get("checks")) || []).forEach(function (check) {
+        if (check.kind !== "false_in") return;
+        var names = (switchesOf[check.block] = switchesOf[check.block] || []);
+        if (names.indexOf(name) < 0) names.push(name);
+      });
+    },
+  });
+
+  // -- saving -------------------------------------------------------------
   function prune(map) {
     // Immutable Maps and Lists, as Decap holds an entry's data.
     if (!map || typeof map.toJS !== "function") return map;
@@ -62,12 +411,94 @@
     return out;
   }
 
+  // A switch of a block begun is off, not missing; in a block not begun, a
+  // switch turned off leaves nothing to keep.
+  function writeSwitches(data) {
+    Object.keys(switchesOf).forEach(function (block) {
+      var value = data.get(block);
+      if (!value || typeof value.set !== "function") return;
+      var begun = isBegun(value);
+      switchesOf[block].forEach(function (name) {
+        if (begun && (value.get(name) === undefined || value.get(name) === null)) {
+          value = value.set(name, false);
+        } else if (!begun && value.get(name) === false) {
+          value = value.delete(name);
+        }
+      });
+      data = data.set(block, value);
+    });
+    return data;
+  }
+
   CMS.registerEventListener({
     name: "preSave",
     handler: function (event) {
       var entry = event.entry;
       if (entry.get("collection") !== "stories") return undefined;
-      return prune(entry.get("data"));
+      return prune(writeSwitches(entry.get("data")));
+    },
+  });
+
+  // -- "Save and create new", "Save and duplicate" ------------------------
+  // Decap (3.16) saves a new story, then opens /new without a new form: the
+  // form is still the story just saved, and its next Save writes over that
+  // story. From a saved story they work, but ask "Are you sure you want to
+  // leave this page?" just after saving, as if the save had not been made.
+  // So the choice is made "Save now", and once the saved story's own page
+  // shows it saved, a new form, or that page's own "Duplicate".
+  var afterSave = null; // "new" or "duplicate", while the save is made
+
+  function named(selector, label) {
+    return Array.prototype.filter.call(document.querySelectorAll(selector), function (el) {
+      return el.textContent.trim() === label;
+    })[0];
+  }
+
+  document.addEventListener(
+    "click",
+    function (event) {
+      var item = event.target && event.target.closest && event.target.closest("[role='menuitem']");
+      if (!item) return;
+      afterSave = null; // any choice in a menu replaces the last one
+      var label = item.textContent.trim();
+      if (label !== SAVE_AND_CREATE_NEW && label !== SAVE_AND_DUPLICATE) return;
+      var now = named("[role='menuitem']", SAVE_NOW);
+      if (!now) return;
+      event.preventDefault();
+      event.stopPropagation();
+      now.click();
+      afterSave = label === SAVE_AND_DUPLICATE ? "duplicate" : "new";
+    },
+    true
+  );
+
+  // The saved story's page, showing it saved: then the new form, or the
+  // page's "Saved" menu and its "Duplicate".
+  function goOnWhenSaved(next, tries) {
+    var page = /^(#\/collections\/[^/?]+)\/entries\//.exec(window.location.hash);
+    var menu = page && named("button, [role='button']", SAVED);
+    if (!menu) {
+      if (tries > 0) window.setTimeout(goOnWhenSaved, 100, next, tries - 1);
+      return;
+    }
+    if (next === "new") {
+      window.location.hash = page[1] + "/new";
+      return;
+    }
+    menu.click();
+    window.setTimeout(function () {
+      var item = named("[role='menuitem']", DUPLICATE);
+      if (item) item.click();
+    }, 0);
+  }
+
+  CMS.registerEventListener({
+    name: "postSave",
+    handler: function () {
+      if (!afterSave) return;
+      var next = afterSave;
+      afterSave = null;
+      window.setTimeout(goOnWhenSaved, 0, next, 150);
     },
   });
 
@@ -99,6 +530,28 @@
     return option ? option.get("label") : value;
   }
 
+  // Why the story is not public, as the approval gate says it
+  // (plugins/approval_gate: hold_back_reasons), or nothing.
+  function heldBack(data) {
+    var reasons = [];
+    var status = text(data.get("status")) || "draft";
+    if (status !== "published") reasons.push("status is '" + status + "'");
+    var approval = data.get("approval");
+    var approved = approval && approval.get
+      ? !isEmpty(approval.get("approved_by")) && !isEmpty(approval.get("approved_on"))
+      : false;
+    if (!approved) {
+      reasons.push("no approval (approval.approved_by and approved_on are empty)");
+    } else if (approval.get("releases_signed") !== true) {
+      reasons.push("not every participant has signed the release");
+    }
+    var published = text(data.get("published")).slice(0, 10);
+    var today = new Date();
+    var now = today.getFullYear() + "-" + pad(today.getMonth() + 1) + "-" + pad(today.getDate());
+    if (published && published > now) reasons.push("scheduled for " + published);
+    return reasons;
+  }
+
   var StoryPreview = window.createClass({
     render: function () {
       var entry = this.props.entry;
@@ -113,12 +566,13 @@
       var audioUrl = audio ? String(getAsset(audio)) : "";
       var location = data.getIn(["location", "name"]);
       var eyebrow = relationship + (location ? " · " + location : "");
+      var held = heldBack(data);
       return h("article", { className: "story" },
-        data.get("status") !== "published" || !data.get("approval")
+        held.length
           ? h("div", { className: "preview-banner", role: "note" },
               h("div", { className: "wrap" },
                 h("strong", {}, "Not public."),
-                " This story is a draft, or has no approval yet."))
+                " This story is held back: " + held.join("; ") + "."))
           : null,
         h("header", { className: "story__header" },
           h("div", { className: "wrap" },
