@@ -123,6 +123,9 @@ def _problem(result: DataFile, item: dict[str, Any], model, help_text) -> Proble
     elif item["type"] == "missing":
         message = "is required but missing"
         fix = f"add it: {fix}"
+    elif item["type"] == "string_pattern_mismatch":
+        # pydantic names the regular expression, which editors cannot read.
+        message = f"'{item.get('input')}' is not in the form this field takes"
     return result.problem(field, message, fix, loc)
 
 

@@ -520,6 +520,10 @@ def describe_errors(
         elif kind in ("bool_parsing", "bool_type"):
             message = f"'{item.get('input')}' is not true or false"
             fix = f"write {_help(loc, 'true or false')}"
+        elif kind == "string_pattern_mismatch":
+            # pydantic names the regular expression, which editors cannot read.
+            message = f"'{item.get('input')}' is not in the form this field takes"
+            fix = f"write {_help(loc, 'it as content/README.md shows')}"
         elif kind in ("int_parsing", "int_type", "int_from_float"):
             message = f"'{item.get('input')}' is not a whole number"
             fix = f"write {_help(loc, 'a whole number, like 2')}"

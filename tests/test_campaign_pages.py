@@ -164,7 +164,8 @@ def test_the_guide_follows_the_data_file(tmp_path):
         ),
         (
             "- key: Home Town\n  question: A\n",
-            "questions.yml:1: 0.key: String should match pattern",
+            "questions.yml:1: 0.key: 'Home Town' is not in the form this field takes"
+            " - a short permanent key in lowercase letters",
         ),
         ("- key: home\n  qestion: A\n", "questions.yml:2: 0.qestion: is not a field"),
     ],

@@ -380,3 +380,17 @@ def test_the_check_warns_of_a_decimal_chapter_time_and_publishes_the_story(tmp_p
         " 0:30, write 0:30; for 0.3 seconds, write 0:00.3"
     ]
     assert result.errors == [] and result.published == 1
+
+
+def test_a_value_not_in_its_fields_form_is_told_without_a_regular_expression():
+    """pydantic's message names the pattern ('^[A-Z]{2}$'), which editors
+    cannot read; the message says what to write instead."""
+    problems = _problems(
+        VALID.replace(
+            "location: Tulsa, Oklahoma", "location:\n  name: Tulsa\n  country: us"
+        )
+    )
+    assert problems == [
+        "12: location.country: 'us' is not in the form this field takes - write"
+        " the two-letter country code, like US"
+    ]
