@@ -787,3 +787,14 @@ def test_every_way_of_writing_a_link_to_an_offline_form_offers_email():
         "https://elsewhere.example/be-matched/",
     ]
     assert 'class="x"' in page._content and ">three</a>" in page._content
+
+
+def test_a_screen_reader_hears_the_forms_name_once(page, site_server, sample_site):
+    """The form is named by its heading; a fieldset legend with the same
+    words made screen readers say them again as the group's name."""
+    page.goto(f"{site_server}/be-matched/")
+    form = page.locator("form[data-signup-form]")
+    heading = form.locator("h2").text_content().strip()
+    tree = form.aria_snapshot()
+    assert tree.count(heading) == 2, tree  # the form's name and its heading
+    assert f'group "{heading}"' not in tree, tree
