@@ -534,6 +534,11 @@ def describe_errors(
                 top = field.split(".")[0]
                 loc = line_loc = (field,)
             fix = FIELD_HELP.get(top, "see content/README.md")
+            named = [part for part in loc if isinstance(part, str)]
+            if len(named) > 1 and (named[0], named[-1]) in PART_HELP:
+                # The part's own help ("when the chapter starts..."), not the
+                # whole list's ("a list of chapters, each with 'start:'...").
+                fix = f"write {PART_HELP[(named[0], named[-1])]}"
             if kind == "literal_error":
                 written = item.get("input")
                 if isinstance(written, str) and written.strip().lower() in [

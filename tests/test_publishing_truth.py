@@ -372,8 +372,8 @@ def test_messages_in_an_editors_words(tmp_path):
         f"{at('blank-title', 'title:')}: title: is empty - write the story's title,"
         " in quotes if it contains a colon",
         f"{at('chapter-start', '- start: 1:xx')}: chapters.3.start: chapter 4"
-        " ('Where we grew up'): '1:xx' is not a time like 4:05 or 1:02:03 - a list"
-        " of chapters, each with 'start:' (like 4:05) and 'title:'",
+        " ('Where we grew up'): '1:xx' is not a time like 4:05 or 1:02:03 - write"
+        " when the chapter starts in the audio, like 4:05",
         f"{at('no-alt', 'image:')}: image_alt: is missing, so the picture has no"
         " description - add image_alt: what the picture shows, in a sentence, for"
         " people who cannot see it",

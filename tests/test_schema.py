@@ -173,10 +173,8 @@ def test_a_marked_quote_is_read_with_its_times():
         ),
         (
             '  start: soon\n  end: "0:40"\n  text: Hi.\n',
-            "19: quote.start: 'soon' is not a time like 4:05 or 1:02:03 - a moment"
-            " podcast apps play as a preview and the page shows: 'start:' and"
-            " 'end:' (like 4:05 and 4:40; 15 seconds to 2 minutes) and 'text:',"
-            " the words said",
+            "19: quote.start: 'soon' is not a time like 4:05 or 1:02:03 - write"
+            " when the quote starts in the audio, like 4:05",
         ),
         (
             '  start: "1:00"\n  end: "1:30"\n',
