@@ -518,3 +518,25 @@ def test_the_forms_patterns_mean_in_javascript_what_they_mean_in_python(
         for value in values:
             refused = page.evaluate(refuses, [config[dotted], value])
             assert refused != check_accepts(dotted, value), (dotted, value)
+
+
+def test_the_preview_banner_keeps_clear_of_decaps_buttons(cms, strict_page):
+    """Decap floats its round preview buttons over the preview's top right
+    corner; the "Not public" banner's words ran under them."""
+    url, _ = cms
+    page = strict_page
+    page.set_viewport_size({"width": 1200, "height": 760})
+    open_new_story(page, url)
+    retype(field(page, "title"), "The porch light stayed on")
+    preview = page.frame_locator("iframe").first
+    preview.get_by_text("Not public.").wait_for()
+    frame = page.locator("iframe").first.bounding_box()
+    words = preview.locator(".preview-banner .wrap").evaluate(
+        """wrap => {
+            const range = document.createRange();
+            range.selectNodeContents(wrap);
+            return Math.max(...[...range.getClientRects()].map(r => r.right));
+        }"""
+    )
+    button = page.get_by_title("Toggle preview").bounding_box()
+    assert frame["x"] + words <= button["x"], (frame, words, button)

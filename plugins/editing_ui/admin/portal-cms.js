@@ -507,6 +507,9 @@
   styles.split(/\s+/).forEach(function (url) {
     if (url) CMS.registerPreviewStyle(url);
   });
+  // Decap's round preview buttons (toggle, sync scrolling) float over the
+  // preview's top right corner: the "Not public" banner's words keep clear.
+  CMS.registerPreviewStyle(".preview-banner .wrap { padding-right: 3.5rem; }", { raw: true });
 
   function text(value) {
     return value === null || value === undefined ? "" : String(value);
