@@ -607,6 +607,41 @@ def decimal_time_warnings(data: dict) -> list[dict]:
     return found
 
 
+def date_order_warnings(story: Story) -> list[dict]:
+    """Days that come before the recording: an approval (a story is
+    approved once it is recorded and the releases are signed) or the day it
+    goes public. Most likely a wrong year; a warning, as ``describe_errors``
+    describes errors."""
+    recorded = _day(story.date)
+    approved = story.approval.approved_on if story.approval else None
+    found = []
+    for loc, what, day in (
+        (("approval", "approved_on"), "approved on", approved),
+        (("published",), "set to go public on", _day(story.published)),
+    ):
+        if day is None or day >= recorded:
+            continue
+        found.append(
+            {
+                "loc": loc,
+                "line_loc": loc,
+                "field": ".".join(loc),
+                "message": f"the story is {what} {day.isoformat()}, before the "
+                f"conversation was recorded ({recorded.isoformat()})",
+                "fix": "check the day and the year; if the recording date is "
+                "wrong, correct date: instead",
+            }
+        )
+    return found
+
+
+def _day(value) -> datetime.date | None:
+    """A date or a date-time's day."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value
+
+
 def _decimal(value) -> str | None:
     """``value`` as digits, if it is a decimal number with a fraction."""
     if isinstance(value, float) and not value.is_integer():

@@ -232,6 +232,11 @@ WARNINGS = {
     " {filename}../stories/not-there/story.md points to"
     f" {S}/not-there/story.md, which does not exist - correct the path; another"
     " story is linked as {filename}../<its folder>/story.md",
+    # Its approval (2019-11-01) comes before its recording (2030): a typo.
+    "approval before the recording": f"{S}/future-date/story.md:25:"
+    " approval.approved_on: the story is approved on 2019-11-01, before the"
+    " conversation was recorded (2030-01-01) - check the day and the year; if the"
+    " recording date is wrong, correct date: instead",
     "link to a held-back story": f"{S}/link-to-draft/story.md:30: body: the link"
     " {filename}../a-draft/story.md goes to a story that is not public (status"
     " is 'draft'), so it is shown as plain text - publish that story first, or"

@@ -8,7 +8,12 @@ import pydantic
 import pytest
 
 from portal import checking, frontmatter
-from portal.schema import Story, decimal_time_warnings, describe_errors
+from portal.schema import (
+    Story,
+    date_order_warnings,
+    decimal_time_warnings,
+    describe_errors,
+)
 from portal.timecode import format_timecode, parse_timecode
 from tests.stories import write_story
 from tests.support import PROJECT_ROOT, copy_content
@@ -392,3 +397,34 @@ def test_a_value_not_in_its_fields_form_is_told_without_a_regular_expression():
         "12: location.country: 'us' is not in the form this field takes - write"
         " the two-letter country code, like US"
     ]
+
+
+def test_an_approval_or_a_publishing_day_before_the_recording_is_a_warning():
+    """A story is approved, and goes public, after it is recorded: a day
+    before the recording is most likely a wrong year. The story is valid."""
+    text = VALID.replace("approved_on: 2019-11-01", "approved_on: 2018-11-01")
+    text = text.replace("status: published", "published: 2019-01-02\nstatus: published")
+    matter = frontmatter.split(text)
+    warnings = date_order_warnings(Story.model_validate(matter.data))
+    assert [
+        (matter.line_of(w["line_loc"]), w["field"], w["message"]) for w in warnings
+    ] == [
+        (
+            22,
+            "approval.approved_on",
+            "the story is approved on 2018-11-01, before the conversation was"
+            " recorded (2019-10-12)",
+        ),
+        (
+            18,
+            "published",
+            "the story is set to go public on 2019-01-02, before the conversation"
+            " was recorded (2019-10-12)",
+        ),
+    ]
+    # The same days, or later ones, are not warned of.
+    on_the_day = VALID.replace("approved_on: 2019-11-01", "approved_on: 2019-10-12")
+    assert (
+        date_order_warnings(Story.model_validate(frontmatter.split(on_the_day).data))
+        == []
+    )

@@ -35,6 +35,7 @@ from portal.problems import Problem, Severity, StoryContentError, record_problem
 from portal.schema import (
     PageFrontMatter,
     Story,
+    date_order_warnings,
     decimal_time_warnings,
     describe_errors,
 )
@@ -179,7 +180,7 @@ class FrontMatterMarkdownReader(MarkdownReader):
     def _story_metadata(self, relative, source_path, matter, problems):
         story = self._validated(Story, relative, matter, problems)
         if story is not None:
-            items = decimal_time_warnings(matter.data)
+            items = decimal_time_warnings(matter.data) + date_order_warnings(story)
             problems += _described(items, relative, matter, Severity.WARNING)
         # The folder name is the story's address: one form of each accented
         # letter (macOS may store "café" decomposed), nothing a URL, a header
