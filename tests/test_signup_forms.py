@@ -798,3 +798,5 @@ def test_a_screen_reader_hears_the_forms_name_once(page, site_server, sample_sit
     tree = form.aria_snapshot()
     assert tree.count(heading) == 2, tree  # the form's name and its heading
     assert f'group "{heading}"' not in tree, tree
+    # The group is named by how to fill it in (a fieldset needs a legend).
+    assert 'group "Every field is needed unless it says optional."' in tree, tree
