@@ -9,6 +9,9 @@ the rules a provider would:
   and nothing is kept;
 - consent: without ``consent=yes`` nothing is kept, and the sender is told
   why (400), as a provider refuses a sign-up without it;
+- the form's own checks, as the browser makes them (``portal.signup_fields``):
+  a required field left empty or made only of spaces, or a ZIP code that is
+  not one, keeps nothing, and the sender is told which field and why (400);
 
 and keeps every accepted entry as one JSON line (the form, the time and the
 fields, in the order sent) in ``form-submissions.jsonl``, which an editor can
@@ -25,6 +28,8 @@ import os
 import re
 import threading
 import urllib.parse
+
+from portal.signup_fields import FORMS
 
 PATH = re.compile(r"^/_forms/([a-z][a-z0-9_-]{0,40})/?$")
 HONEYPOT = "_gotcha"
@@ -92,6 +97,9 @@ def receive(key: str, body: bytes, content_type: str, inbox: str, host: str) -> 
             message="Nothing was sent: please tick the box that says you agree "
             "to be contacted, then send the form again.",
         )
+    refused = _refused(key, values)
+    if refused:
+        return Reply(400, message=refused)
     entry = {
         "form": key,
         "received": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -107,6 +115,21 @@ def receive(key: str, body: bytes, content_type: str, inbox: str, host: str) -> 
     if next_url:
         return Reply(303, location=next_url)
     return Reply(200, message="Thank you: your form was received.")
+
+
+def _refused(key: str, values: dict[str, str]) -> str | None:
+    """Why the form's fields are refused (the first field that is wrong), or
+    None. A form the site does not have is taken as it comes."""
+    spec = FORMS.get(key)
+    if spec is None:
+        return None
+    for field in spec.fields:
+        if field.kind == "consent":
+            continue  # its own rule, above
+        why = field.problem(values.get(field.key, ""))
+        if why:
+            return f"Nothing was sent: {why}, then send the form again."
+    return None
 
 
 def _same_site(url: str, host: str) -> str | None:

@@ -9,17 +9,24 @@ from __future__ import annotations
 import logging
 import pathlib
 import re
+import socket
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 
 import lxml.html
 import pytest
 import yaml
 
-from plugins.signup_forms.fields import FORMS
 from portal import devserver, form_inbox
 from portal.problems import StoryContentError
+from portal.signup_fields import (
+    FORMS,
+    NOT_BLANK_FORMAT,
+    NOT_BLANK_PATTERN,
+    ZIP_PATTERN,
+)
 from tests.form_endpoint import form_endpoint
 from tests.stories import write_story
 from tests.support import LEAN, build_site, copy_content
@@ -120,15 +127,40 @@ def endpoint():
 
 
 @pytest.fixture(scope="module")
-def connected_site(tmp_path_factory, endpoint):
-    base = tmp_path_factory.mktemp("forms")
-    return build_forms_site(base, forms_config(endpoint.url))
+def site_port() -> int:
+    """A free port for the connected site's server, known before it is
+    built: the site's absolute address (SITE_ABSOLUTE_URL) is that server's,
+    as pelicanconf.py's is ./dev serve's."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
-def connected_server(connected_site):
-    with devserver.running(connected_site) as url:
+def connected_site(tmp_path_factory, endpoint, site_port):
+    base = tmp_path_factory.mktemp("forms")
+    return build_forms_site(
+        base,
+        forms_config(endpoint.url),
+        SITE_ABSOLUTE_URL=f"http://127.0.0.1:{site_port}",
+    )
+
+
+@pytest.fixture(scope="module")
+def connected_server(connected_site, site_port):
+    with devserver.running(connected_site, port=site_port) as url:
         yield url
+
+
+def kept(inbox: pathlib.Path, token: str) -> list[dict]:
+    """The entries in ``inbox`` with ``token`` in a field's value. Tests in
+    other workers post to the sample site's inbox at the same time: each
+    counts only its own entries, never the file's length."""
+    return [
+        entry
+        for entry in form_inbox.read(inbox)
+        if any(token in value for _, value in entry["fields"])
+    ]
 
 
 def form_tree(output: pathlib.Path, key: str):
@@ -142,7 +174,9 @@ def form_tree(output: pathlib.Path, key: str):
 
 
 @pytest.mark.parametrize("key", FORMS)
-def test_every_form_has_its_fields_labelled_and_checked(connected_site, endpoint, key):
+def test_every_form_has_its_fields_labelled_and_checked(
+    connected_site, endpoint, site_port, key
+):
     tree, form = form_tree(connected_site, key)
     config = forms_config(endpoint.url)["forms"][key]
     assert form.get("action") == config["action"]
@@ -158,15 +192,29 @@ def test_every_form_has_its_fields_labelled_and_checked(connected_site, endpoint
             assert element.get("type") == "email"
             assert element.get("autocomplete") == "email"
         elif field.kind == "zip":
-            assert element.get("pattern") == "[0-9]{5}(-[0-9]{4})?"
+            # ZIP+4 with or without its hyphen: the number pad the field
+            # asks phones for has digits only.
+            assert element.get("pattern") == ZIP_PATTERN == "[0-9]{5}(-?[0-9]{4})?"
+            assert element.get("inputmode") == "numeric"
             assert element.get("autocomplete") == "postal-code"
             # What the pattern wants, in words the browser adds to its error.
             assert "73103" in element.get("title")
+            assert "nine" in element.get("title") and "nine" in field.hint
+        elif field.kind == "text" and field.required:
+            # Spaces alone are no answer: a pattern needing one character
+            # that is not a space, its title saying so.
+            assert element.get("pattern") == NOT_BLANK_PATTERN
+            assert element.get("title") == NOT_BLANK_FORMAT
         elif field.kind == "textarea":
             assert element.tag == "textarea"
+            # No pattern on a textarea: signup.js says it, from this.
+            hint = element.get("data-format-hint")
+            assert hint == (NOT_BLANK_FORMAT if field.required else None)
         elif field.kind == "consent":
             assert element.get("type") == "checkbox"
             assert label.xpath(".//a/@href") == ["../privacy/"]
+        if field.kind != "zip":
+            assert element.get("inputmode") is None, field.key
         if field.hint:
             assert element.get("aria-describedby") == f"{key}-{field.key}-hint"
             [hint] = form.xpath(f".//*[@id='{key}-{field.key}-hint']")
@@ -180,6 +228,12 @@ def test_every_form_has_its_fields_labelled_and_checked(connected_site, endpoint
     story_name = names.get("story", "story")
     [story] = form.xpath(f".//input[@type='hidden'][@name='{story_name}']")
     assert story.get("value") == "" and story.get("data-story-field") is not None
+    # Where a provider sends the visitor after sending: an absolute address
+    # (providers redirect only to one), with or without script.
+    if config.get("preset") != "mailchimp":
+        [after] = form.xpath(".//input[@type='hidden'][@name='_next']")
+        assert after.get("value") == f"http://127.0.0.1:{site_port}/thank-you/"
+        assert after.get("data-absolute-url") == "../thank-you/"
     # Connected to a provider: no word of the development server.
     assert not form.xpath(".//*[@id=$id]", id=f"{key}-dev-note")
     assert form.get("aria-describedby") is None
@@ -562,6 +616,110 @@ def test_a_wrong_zip_code_is_told_what_is_wanted(page, connected_server):
     assert page.locator("#updates-zip").evaluate("e => e.validity.valid")
 
 
+SPACES = "   "
+
+
+def test_a_required_field_of_spaces_alone_is_refused_and_says_why(
+    page, connected_server, endpoint
+):
+    """Spaces alone fill a ``required`` field for the browser: the form
+    refuses them (each required text field and textarea), in words, and
+    sends nothing until the field has an answer."""
+    endpoint.submissions.clear()
+    for key, blank in (
+        ("match", "name"),
+        ("match", "political_views"),
+        ("partner", "organization"),
+        ("partner", "contact"),
+        ("partner", "community"),
+        ("partner", "message"),
+    ):
+        page.goto(f"{connected_server}/{PAGES[key]}/")
+        fill(page, key)
+        field = page.locator(f"#{key}-{blank}")
+        field.fill(SPACES + ("\n  " if blank == "message" else ""))
+        page.get_by_role("button", name=FORMS[key].submit).click()
+        assert page.url == f"{connected_server}/{PAGES[key]}/", blank
+        assert page.evaluate("() => document.activeElement.id") == f"{key}-{blank}"
+        assert field.evaluate("e => e.validationMessage") == NOT_BLANK_FORMAT
+        # A real answer, with spaces around it, is taken.
+        field.fill(f" {TYPED[blank]} ")
+        assert field.evaluate("e => e.validity.valid && !e.validationMessage")
+    assert endpoint.submissions == []
+    # An optional field may be left as the visitor left it.
+    page.goto(f"{connected_server}/updates/")
+    page.locator("#updates-first_name").fill(SPACES)
+    assert page.locator("#updates-first_name").evaluate("e => e.validity.valid")
+
+
+def test_without_javascript_a_name_of_spaces_alone_is_refused(
+    browser, connected_server, endpoint
+):
+    endpoint.submissions.clear()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{connected_server}/be-matched/")
+        fill(page, "match")
+        name = page.locator("#match-name")
+        name.fill(SPACES)
+        page.get_by_role("button", name=FORMS["match"].submit).click()
+        assert name.evaluate("e => e.validity.patternMismatch")
+        # The browser says "Please match the requested format" and shows the
+        # field's title under it (not part of validationMessage).
+        assert name.get_attribute("title") == NOT_BLANK_FORMAT
+        assert page.url == f"{connected_server}/be-matched/"
+        assert endpoint.submissions == []
+    finally:
+        context.close()
+
+
+def test_a_zip_plus_4_typed_on_a_number_pad_is_taken(page, connected_server, endpoint):
+    """The ZIP code field asks a phone for its number pad, which has no
+    hyphen: the nine digits of a ZIP+4 typed on it are taken (and sent with
+    their hyphen), as is a ZIP+4 written with one."""
+    endpoint.submissions.clear()
+    page.goto(f"{connected_server}/be-matched/")
+    fill(page, "match")
+    zip_code = page.locator("#match-zip")
+    assert zip_code.get_attribute("inputmode") == "numeric"
+    zip_code.fill("")
+    zip_code.press_sequentially("741031234")  # digits only, as on the pad
+    assert zip_code.evaluate("e => e.validity.valid && !e.validationMessage")
+    page.locator("#match-political_views").focus()
+    assert zip_code.input_value() == "74103-1234"
+    with page.expect_navigation():
+        page.get_by_role("button", name=FORMS["match"].submit).click()
+    [received] = endpoint.submissions
+    assert received.as_dict["zip"] == "74103-1234"
+    for wrong in ("74103-123", "7410312345", "74103 1234", "74103-"):
+        page.goto(f"{connected_server}/be-matched/")
+        page.locator("#match-zip").fill(wrong)
+        assert page.locator("#match-zip").evaluate("e => !e.validity.valid"), wrong
+
+
+def test_without_javascript_a_provider_sends_the_visitor_to_the_thank_you_page(
+    browser, connected_server, endpoint
+):
+    """A provider sends the browser on only to an absolute address: the form
+    gives it one (the site's, SITE_ABSOLUTE_URL in development) without
+    script."""
+    endpoint.submissions.clear()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{connected_server}/be-matched/")
+        fill(page, "match")
+        with page.expect_navigation():
+            page.get_by_role("button", name=FORMS["match"].submit).click()
+        assert page.url == f"{connected_server}/thank-you/"
+        assert page.locator("h1").first.inner_text() == "Thank you"
+    finally:
+        context.close()
+    [received] = endpoint.submissions
+    assert received.as_dict["_next"] == f"{connected_server}/thank-you/"
+
+
 def test_without_javascript_a_form_in_development_ends_on_the_thank_you_page(
     browser, site_server, sample_site
 ):
@@ -569,13 +727,13 @@ def test_without_javascript_a_form_in_development_ends_on_the_thank_you_page(
     (its address in the form is one the dev server accepts), and that page
     says what was sent stays on this computer."""
     inbox = sample_site.parent / form_inbox.FILE_NAME
-    before = len(form_inbox.read(inbox))
+    contact = f"{TYPED['contact']} {uuid.uuid4().hex}"
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto(f"{site_server}/partner/")
         page.fill("#partner-organization", TYPED["organization"])
-        page.fill("#partner-contact", TYPED["contact"])
+        page.fill("#partner-contact", contact)
         page.fill("#partner-email", TYPED["email"])
         page.fill("#partner-community", TYPED["community"])
         page.fill("#partner-message", TYPED["message"])
@@ -587,8 +745,8 @@ def test_without_javascript_a_form_in_development_ends_on_the_thank_you_page(
         assert page.get_by_role("note").inner_text().startswith(DEV_NOTE)
     finally:
         context.close()
-    entries = form_inbox.read(inbox)
-    assert len(entries) == before + 1 and entries[-1]["form"] == "partner"
+    entries = kept(inbox, contact)
+    assert len(entries) == 1 and entries[0]["form"] == "partner"
 
 
 @pytest.mark.parametrize("key", FORMS)
@@ -655,23 +813,21 @@ def test_in_development_a_form_posts_to_the_dev_server_and_is_kept(
     """The sample data connects no provider: in development (pelicanconf.py)
     every form posts to ./dev serve, which keeps the entry in a local file."""
     inbox = sample_site.parent / form_inbox.FILE_NAME
-    before = len(form_inbox.read(inbox))
+    email = f"ada+{uuid.uuid4().hex}@example.org"
     page = strict_page  # the site's Content-Security-Policy enforced
     page.goto(f"{site_server}/be-matched/?story=oss-2019-0003")
     assert page.locator("#match-form").get_attribute("action") == "/_forms/match"
     page.fill("#match-name", "Ada Lopez")
-    page.fill("#match-email", "ada@example.org")
+    page.fill("#match-email", email)
     page.fill("#match-zip", "74103")
     page.fill("#match-political_views", "somewhere in between")
     page.check("#match-consent")
     page.get_by_role("button", name=FORMS["match"].submit).click()
     page.wait_for_url(re.compile(r"/thank-you/$"))
-    entries = form_inbox.read(inbox)
-    assert len(entries) == before + 1
-    entry = entries[-1]
+    [entry] = kept(inbox, email)
     assert entry["form"] == "match"
     fields = dict(entry["fields"])
-    assert fields["email"] == "ada@example.org" and fields["consent"] == "yes"
+    assert fields["email"] == email and fields["consent"] == "yes"
     assert fields["story"] == "oss-2019-0003"
     assert "_gotcha" not in fields
 
@@ -696,29 +852,71 @@ def test_the_dev_server_applies_the_honeypot_and_consent_rules(
     site_server, sample_site
 ):
     inbox = sample_site.parent / form_inbox.FILE_NAME
-    before = len(form_inbox.read(inbox))
-    base = {"email": "bot@example.org", "consent": "yes", "_next": "/thank-you/"}
+    token = uuid.uuid4().hex
+    email = f"bot+{token}@example.org"
+    base = {"email": email, "consent": "yes", "_next": "/thank-you/"}
     status, _ = _post(f"{site_server}/_forms/updates", {**base, "_gotcha": "spam"})
     assert status == 303  # thanked, like a provider does, but not kept
-    status, text = _post(f"{site_server}/_forms/updates", {"email": "a@example.org"})
+    status, text = _post(f"{site_server}/_forms/updates", {"email": email})
     assert status == 400 and "agree to be contacted" in text
-    assert len(form_inbox.read(inbox)) == before
+    assert kept(inbox, token) == []
     status, _ = _post(f"{site_server}/_forms/updates", base)
     assert status == 303
-    assert form_inbox.read(inbox)[-1]["fields"][0] == ["email", "bot@example.org"]
+    [entry] = kept(inbox, token)
+    assert entry["fields"][0] == ["email", email]
     # Only the forms' own path takes a POST, and _next stays on this site.
     status, _ = _post(f"{site_server}/stories/", base)
     assert status in (404, 501)
     assert (
         form_inbox.receive(
             "updates",
-            b"consent=yes&_next=https://elsewhere.example/",
+            b"email=a%40example.org&consent=yes&_next=https://elsewhere.example/",
             "application/x-www-form-urlencoded",
             str(inbox),
             "127.0.0.1",
         ).status
         == 200
     )
+
+
+def test_the_dev_server_refuses_what_the_form_refuses(tmp_path):
+    """What the browser refuses (a required field of spaces alone, a ZIP
+    code that is not one) the dev server refuses too, for a post made
+    without the page: nothing is kept, and the sender is told which field.
+    (A server of its own: the sample site's inbox is counted by others.)"""
+    (tmp_path / "output").mkdir()
+    inbox = tmp_path / form_inbox.FILE_NAME
+    with devserver.running(tmp_path / "output") as site_server:
+        _refuses_what_the_form_refuses(site_server, inbox)
+
+
+def _refuses_what_the_form_refuses(site_server: str, inbox: pathlib.Path) -> None:
+    before = len(form_inbox.read(inbox))
+    match = {field.key: TYPED.get(field.key, "") for field in FORMS["match"].fields}
+    match.update(consent="yes", _next="/thank-you/")
+    partner = {field.key: TYPED.get(field.key, "") for field in FORMS["partner"].fields}
+    partner.update(consent="yes")
+    for form, fields, words in (
+        ("match", {**match, "name": SPACES}, "“Your name” (spaces alone"),
+        ("match", {**match, "name": "\t\u00a0"}, "“Your name” (spaces alone"),
+        ("match", {**match, "political_views": ""}, "“How do you describe"),
+        ("match", {**match, "zip": "7410"}, "“ZIP code” as five digits"),
+        ("match", {**match, "zip": "74103-12345"}, "“ZIP code” as five digits"),
+        ("partner", {**partner, "message": " \r\n "}, "“How would you like"),
+        ("updates", {"email": " ", "consent": "yes"}, "“Email address”"),
+    ):
+        status, text = _post(f"{site_server}/_forms/{form}", fields)
+        assert status == 400, (form, fields)
+        assert words in text and "Nothing was sent" in text, text
+    assert len(form_inbox.read(inbox)) == before
+    # Right, it is kept: a ZIP+4 with or without its hyphen, an optional
+    # field left empty.
+    for zip_code in ("74103", "741031234", "74103-1234"):
+        status, _ = _post(
+            f"{site_server}/_forms/match", {**match, "zip": zip_code, "hopes": ""}
+        )
+        assert status == 303
+    assert len(form_inbox.read(inbox)) == before + 3
 
 
 @pytest.mark.parametrize("key", FORMS)

@@ -741,7 +741,8 @@ def funders_fields() -> list[dict]:
 
 def forms_fields() -> list[dict]:
     from signup_forms.config import HELP, FormConfig, FormsFile
-    from signup_forms.fields import FORMS
+
+    from portal.signup_fields import FORMS
 
     describe = _plain_describe(HELP, {})
     fields = [

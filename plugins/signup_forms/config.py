@@ -16,8 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from portal import datafile
 from portal.schema import did_you_mean
-
-from .fields import FORMS
+from portal.signup_fields import FORMS
 
 FORMS_FILE = os.path.join("data", "forms.yml")
 # What HTML and form providers accept as a field name (Mailchimp's

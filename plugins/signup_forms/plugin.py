@@ -1,11 +1,13 @@
 """Sign-up forms: static HTML forms that post to the provider in forms.yml.
 
-Three forms (``fields.py``): email updates, be matched with a partner, and a
-partner organization's inquiry. Each is shown on the page forms.yml names
+Three forms (``portal/signup_fields.py``): email updates, be matched with a
+partner, and a partner organization's inquiry. Each is shown on the page forms.yml names
 (a page with ``template: signup``), posts straight to the provider's URL with
 the provider's field names, and needs no script from anyone: the site's own
-small ``signup.js`` only copies ``?story=<id>`` into the hidden story field
-and makes the thank-you address absolute.
+small ``signup.js`` only copies ``?story=<id>`` into the hidden story field,
+makes the thank-you address absolute from where the page is served (the page
+prints the site's absolute one, ``SignupForm.thank_you_address``, for
+visitors without script), and says in words why a field is not right.
 
 A form without an ``action`` is "not connected": the site still builds and
 ``./dev check`` says so. Templates get:
@@ -39,12 +41,13 @@ import urllib.parse
 
 from pelican import signals
 
-from portal import datafile
+from portal import datafile, site_address
+from portal.outputs import absolute_url
 from portal.problems import Problem, Severity, report_problems
+from portal.signup_fields import FORMS, FieldSpec, FormSpec
 
 from . import offline_links
 from .config import PRESETS, FormConfig, FormsFile, load_forms
-from .fields import FORMS, FieldSpec, FormSpec
 
 logger = logging.getLogger(__name__)
 
@@ -99,10 +102,31 @@ class SignupForm:
     # Posts to the development server, which keeps what it receives on this
     # computer: nothing reaches the campaign, and the pages say so.
     dev_server: bool = False
+    # The site's absolute address (portal.site_address), for the thank-you
+    # address a provider is sent; empty when the build has none.
+    site_url: str = ""
 
     @property
     def connected(self) -> bool:
         return bool(self.action)
+
+    @property
+    def thank_you_address(self) -> str | None:
+        """The thank-you page's address as the form sends it (the redirect
+        field's value), script or not. A provider sends the browser on only
+        to an absolute URL, and a development build's SITEURL is relative:
+        so the site's absolute address (SITE_ABSOLUTE_URL, the dev server's,
+        in development). The development server takes an address on its own
+        root (/thank-you/, whatever host and port it is served on). None:
+        no redirect field, or no absolute address to give (the template
+        prints the page's relative one, which signup.js makes absolute)."""
+        if not self.redirect_field or not self.thank_you_url:
+            return None
+        if self.dev_server:
+            return "/" + self.thank_you_url
+        if self.site_url:
+            return absolute_url(self.site_url, self.thank_you_url)
+        return None
 
     @property
     def action_origin(self) -> str:
@@ -139,9 +163,10 @@ def _pages_by_slug(context) -> dict[str, object]:
 class FormBuilder:
     """forms.yml plus the pages, into SignupForm objects and problems."""
 
-    def __init__(self, loaded, pages: dict, dev_endpoint: str = ""):
+    def __init__(self, loaded, pages: dict, dev_endpoint: str = "", site_url=""):
         self.loaded = loaded
         self.dev_endpoint = dev_endpoint
+        self.site_url = site_url
         self.data: FormsFile = loaded.value or FormsFile()
         self.pages = pages
         self.problems: list[Problem] = list(loaded.problems)
@@ -270,6 +295,7 @@ class FormBuilder:
             thank_you_url=thank_you_url,
             privacy_url=privacy_url,
             by_email=spec.by_email,
+            site_url=self.site_url,
         )
         sent = form.field_names()
         repeated = sorted({name for name in sent if sent.count(name) > 1})
@@ -333,7 +359,13 @@ class SignupFormsGenerator:
             )
         pages = _pages_by_slug(self.context)
         opts = settings(self.settings)
-        builder = FormBuilder(loaded, pages, opts["SIGNUP_FORMS_DEV_ENDPOINT"])
+        try:
+            site_url = site_address.absolute_site_url(self.settings)
+        except site_address.SiteAddressError:
+            site_url = ""  # (the plugins that need it say so)
+        builder = FormBuilder(
+            loaded, pages, opts["SIGNUP_FORMS_DEV_ENDPOINT"], site_url
+        )
         built = builder.build()
         problems = builder.problems
         by_page = {form.page_url: form for form in built.values()}

@@ -1,11 +1,15 @@
 /* Sign-up forms: three small jobs, none needed to send a form.
    - Copy the story a visitor came from (?story=<id>, added by the links on
      story pages) into each form's hidden story field.
-   - Make the thank-you address absolute: form services redirect only to a
-     full URL, and development builds use relative ones.
-   - Say what a field with a pattern (the ZIP code) takes when it does not
-     match: its title, instead of the browser's "Please match the requested
-     format". */
+   - Make the thank-you address absolute from where the page is served:
+     form services redirect only to a full URL (the page prints the site's
+     own, SITE_ABSOLUTE_URL in development, which may not be this server's).
+   - Say what a field takes when it is not that: a ZIP code that is not one,
+     or a required field of spaces alone (its pattern; a textarea has none,
+     so it is checked here), with the field's words (title, or
+     data-format-hint) instead of the browser's "Please match the requested
+     format". A ZIP+4 typed as nine digits (a phone's number pad has no
+     hyphen) gets its hyphen once typed. */
 (function () {
   "use strict";
   var STORY_ID = /^[a-z0-9][a-z0-9-]{2,63}$/;
@@ -23,17 +27,31 @@
     }
     var addresses = form.querySelectorAll("input[data-absolute-url]");
     Array.prototype.forEach.call(addresses, function (input) {
-      input.value = new URL(input.value, document.baseURI).href;
+      var address = input.getAttribute("data-absolute-url") || input.value;
+      input.value = new URL(address, document.baseURI).href;
     });
-    var patterned = form.querySelectorAll("input[pattern][title]");
-    Array.prototype.forEach.call(patterned, function (input) {
+    var checked = form.querySelectorAll(
+      "input[pattern][title], textarea[required][data-format-hint]"
+    );
+    Array.prototype.forEach.call(checked, function (field) {
+      var message = field.title || field.getAttribute("data-format-hint");
       var check = function () {
-        input.setCustomValidity("");
-        if (input.validity.patternMismatch) {
-          input.setCustomValidity(input.title);
+        field.setCustomValidity("");
+        var blank = field.required && field.value !== "" && !field.value.trim();
+        if (field.validity.patternMismatch || blank) {
+          field.setCustomValidity(message);
         }
       };
-      input.addEventListener("input", check);
+      field.addEventListener("input", check);
+      if (field.getAttribute("autocomplete") === "postal-code") {
+        field.addEventListener("change", function () {
+          var nine = /^\s*([0-9]{5})([0-9]{4})\s*$/.exec(field.value);
+          if (nine) {
+            field.value = nine[1] + "-" + nine[2];
+            check();
+          }
+        });
+      }
       check(); // a value the browser kept from an earlier visit
     });
   });

@@ -2,15 +2,30 @@
 
 Each field has a key (``email``, ``zip``...). The key is what forms.yml uses
 to give the provider's name for the field (``email: EMAIL`` for Mailchimp);
-the generic preset sends the key itself."""
+the generic preset sends the key itself.
+
+Shared by the build (plugins/signup_forms prints the forms) and the
+development server (portal.form_inbox checks what they send with the same
+rules as the browser: ``problem()``)."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 
-# US ZIP code, or ZIP+4.
-ZIP_PATTERN = r"[0-9]{5}(-[0-9]{4})?"
-ZIP_FORMAT = "Enter a ZIP code of five digits, like 73103 (or ZIP+4, like 73103-1234)."
+# US ZIP code, or ZIP+4 with or without its hyphen: a phone's number pad
+# (inputmode=numeric) has no hyphen, so all nine digits typed on it are a
+# ZIP+4 too.
+ZIP_PATTERN = r"[0-9]{5}(-?[0-9]{4})?"
+ZIP_FORMAT = (
+    "Enter a ZIP code of five digits, like 73103, or all nine of ZIP+4, "
+    "like 73103-1234 or 731031234."
+)
+# A required field is not filled in by spaces alone: the browser's
+# ``required`` counts them as an answer, a pattern needing one character
+# that is not a space does not.
+NOT_BLANK_PATTERN = r".*\S.*"
+NOT_BLANK_FORMAT = "Please fill this in: spaces alone do not count."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,15 +43,48 @@ class FieldSpec:
         return {"email": "email", "consent": "checkbox"}.get(self.kind, "text")
 
     @property
+    def input_mode(self) -> str | None:
+        """The keyboard a phone shows: digits for a ZIP code (its pattern
+        takes the nine digits of ZIP+4 without the hyphen the pad lacks)."""
+        return "numeric" if self.kind == "zip" else None
+
+    @property
     def pattern(self) -> str | None:
-        return ZIP_PATTERN if self.kind == "zip" else None
+        """What the browser checks the value against (an ``<input>``'s
+        ``pattern``; a textarea has none, signup.js checks it)."""
+        if self.kind == "zip":
+            return ZIP_PATTERN
+        if self.required and self.kind == "text":
+            return NOT_BLANK_PATTERN
+        return None
 
     @property
     def format_hint(self) -> str | None:
-        """What a field with a pattern takes, in words (its ``title``):
-        browsers add it to their own "Please match the requested format",
-        and signup.js makes it the message."""
-        return ZIP_FORMAT if self.kind == "zip" else None
+        """What the field takes, in words, when the value is not that: an
+        input's ``title`` (browsers add it to their own "Please match the
+        requested format"), and the message signup.js gives."""
+        if self.kind == "zip":
+            return ZIP_FORMAT
+        if self.required and self.kind in ("text", "textarea"):
+            return NOT_BLANK_FORMAT
+        return None
+
+    def problem(self, value: str) -> str | None:
+        """What to do about ``value``, sent for this field, when it would be
+        refused by the browser's checks (made again by the development
+        server), or None. The consent box is checked apart."""
+        if not value.strip():
+            if not self.required:
+                return None
+            if value:
+                return f"please fill in “{self.label}” (spaces alone do not count)"
+            return f"please fill in “{self.label}”"
+        if self.kind == "zip" and not re.fullmatch(ZIP_PATTERN, value):
+            return (
+                f"please give “{self.label}” as five digits, like 73103, "
+                "or the nine of ZIP+4, like 73103-1234"
+            )
+        return None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,8 +139,8 @@ FORMS: dict[str, FormSpec] = {
                     "zip",
                     required=False,
                     autocomplete="postal-code",
-                    hint="Five digits, like 73103. It tells us about "
-                    "recording events near you.",
+                    hint="Five digits, like 73103, or nine (ZIP+4). It tells "
+                    "us about recording events near you.",
                     max_length=10,
                 ),
                 FieldSpec(
@@ -120,8 +168,8 @@ FORMS: dict[str, FormSpec] = {
                     "ZIP code",
                     "zip",
                     autocomplete="postal-code",
-                    hint="Five digits, like 73103. We match people who can "
-                    "meet at the same place.",
+                    hint="Five digits, like 73103, or nine (ZIP+4). We match "
+                    "people who can meet at the same place.",
                     max_length=10,
                 ),
                 FieldSpec(
