@@ -60,9 +60,9 @@ class FieldSpec:
 
     @property
     def format_hint(self) -> str | None:
-        """What the field takes, in words, when the value is not that: an
-        input's ``title`` (browsers add it to their own "Please match the
-        requested format"), and the message signup.js gives."""
+        """What the field takes, in words, when the value is not that: the
+        message signup.js gives, and the ``title`` of an input with a hint
+        (browsers add it to their own "Please match the requested format")."""
         if self.kind == "zip":
             return ZIP_FORMAT
         if self.required and self.kind in ("text", "textarea"):

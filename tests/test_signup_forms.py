@@ -202,9 +202,13 @@ def test_every_form_has_its_fields_labelled_and_checked(
             assert "nine" in element.get("title") and "nine" in field.hint
         elif field.kind == "text" and field.required:
             # Spaces alone are no answer: a pattern needing one character
-            # that is not a space, its title saying so.
+            # that is not a space, and the words signup.js gives. A title
+            # (the words without script) only beside a hint: a field without
+            # one would have it read out to every screen reader user as its
+            # description.
             assert element.get("pattern") == NOT_BLANK_PATTERN
-            assert element.get("title") == NOT_BLANK_FORMAT
+            assert element.get("data-format-hint") == NOT_BLANK_FORMAT
+            assert element.get("title") == (NOT_BLANK_FORMAT if field.hint else None)
         elif field.kind == "textarea":
             assert element.tag == "textarea"
             # No pattern on a textarea: signup.js says it, from this.
@@ -665,9 +669,6 @@ def test_without_javascript_a_name_of_spaces_alone_is_refused(
         name.fill(SPACES)
         page.get_by_role("button", name=FORMS["match"].submit).click()
         assert name.evaluate("e => e.validity.patternMismatch")
-        # The browser says "Please match the requested format" and shows the
-        # field's title under it (not part of validationMessage).
-        assert name.get_attribute("title") == NOT_BLANK_FORMAT
         assert page.url == f"{connected_server}/be-matched/"
         assert endpoint.submissions == []
     finally:
@@ -998,3 +999,29 @@ def test_a_screen_reader_hears_the_forms_name_once(page, site_server, sample_sit
     assert f'group "{heading}"' not in tree, tree
     # The group is named by how to fill it in (a fieldset needs a legend).
     assert 'group "Every field is needed unless it says optional."' in tree, tree
+
+
+def test_a_screen_reader_hears_a_fields_hint_and_nothing_else(
+    page, site_server, sample_site
+):
+    """A field is described by its hint, if it has one, and by nothing else:
+    the words for a value of spaces alone come when such a value is sent,
+    not read out with every field (a title would be its description)."""
+    page.goto(f"{site_server}/be-matched/")
+    cdp = page.context.new_cdp_session(page)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+
+    def description(label: str) -> str:
+        [node] = [
+            node
+            for node in nodes
+            if node.get("role", {}).get("value") == "textbox"
+            and str(node.get("name", {}).get("value", "")).startswith(label)
+        ]
+        return str(node.get("description", {}).get("value", ""))
+
+    by_key = {field.key: field for field in FORMS["match"].fields}
+    name, zip_code = by_key["name"], by_key["zip"]
+    assert name.required and not name.hint
+    assert description(name.label) == ""
+    assert description(zip_code.label) == zip_code.hint

@@ -6,8 +6,8 @@
      own, SITE_ABSOLUTE_URL in development, which may not be this server's).
    - Say what a field takes when it is not that: a ZIP code that is not one,
      or a required field of spaces alone (its pattern; a textarea has none,
-     so it is checked here), with the field's words (title, or
-     data-format-hint) instead of the browser's "Please match the requested
+     so it is checked here), with the field's words (data-format-hint)
+     instead of the browser's "Please match the requested
      format". A ZIP+4 typed as nine digits (a phone's number pad has no
      hyphen) gets its hyphen once typed. */
 (function () {
@@ -31,10 +31,10 @@
       input.value = new URL(address, document.baseURI).href;
     });
     var checked = form.querySelectorAll(
-      "input[pattern][title], textarea[required][data-format-hint]"
+      "input[pattern][data-format-hint], textarea[required][data-format-hint]"
     );
     Array.prototype.forEach.call(checked, function (field) {
-      var message = field.title || field.getAttribute("data-format-hint");
+      var message = field.getAttribute("data-format-hint");
       var check = function () {
         field.setCustomValidity("");
         var blank = field.required && field.value !== "" && !field.value.trim();
