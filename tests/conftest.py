@@ -38,7 +38,14 @@ import tempfile
 import pytest
 
 from portal import devserver, locks
-from tests.support import CONTENT, PROJECT_ROOT, RENDITIONS_ENV, build_site, built_once
+from tests.support import (
+    CONTENT,
+    IMAGES_ENV,
+    PROJECT_ROOT,
+    RENDITIONS_ENV,
+    build_site,
+    built_once,
+)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -98,6 +105,12 @@ def pytest_configure(config):
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
     os.environ[RENDITIONS_ENV] = str(folder)
     config.add_cleanup(lambda: os.environ.pop(RENDITIONS_ENV, None))
+    # The image caches' files, for the run only (tests.support.build_site):
+    # made by this run's code, so never stale.
+    images = pathlib.Path(tempfile.mkdtemp(prefix="images-"))
+    config.add_cleanup(lambda: shutil.rmtree(images, ignore_errors=True))
+    os.environ[IMAGES_ENV] = str(images)
+    config.add_cleanup(lambda: os.environ.pop(IMAGES_ENV, None))
 
 
 def pytest_collection_modifyitems(items):

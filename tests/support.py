@@ -55,6 +55,37 @@ def renditions_cache() -> str:
     return _own_renditions[0]
 
 
+# The image caches (story pictures and podcast art, funder logos) are keyed
+# by content too, but live in each build's CACHE_PATH: every fresh build of
+# the sample content drew its funders' logos again (WebP and optimized PNG,
+# four sizes each) and cut its pictures again, some 120 s of a test run's
+# CPU. conftest.py names one folder of such images for the run (this
+# variable); ``build_site`` fills a build's fresh cache from it and gives it
+# what the build made.
+IMAGES_ENV = "PORTAL_TEST_IMAGES"
+IMAGE_CACHES = ("artwork", "funders")  # their folders in CACHE_PATH
+
+
+def _share_images(source: pathlib.Path, target: pathlib.Path) -> None:
+    """Copy into ``target`` each image cache file of ``source`` it lacks.
+    Copies, never links: a test may damage its own cache's files in place.
+    Not the remembered hashes (by stat: of a build's own paths), nor a
+    file being written (a name starting with a dot)."""
+    for name in IMAGE_CACHES:
+        there = source / name
+        if not there.is_dir():
+            continue
+        (target / name).mkdir(parents=True, exist_ok=True)
+        for entry in os.scandir(there):
+            if entry.name.startswith(".") or entry.name == "hashes.json":
+                continue
+            wanted = target / name / entry.name
+            if entry.is_file() and not wanted.exists():
+                partial = wanted.with_name(f".{entry.name}.{os.getpid()}")
+                shutil.copyfile(entry.path, partial)
+                partial.replace(wanted)
+
+
 # What a test build may leave out when the test does not look at it:
 # ``build_site(content, out, **LEAN)``. Pre-compressed copies (.gz, .br;
 # Brotli 11 for every asset) and the Pagefind index only repeat what the
@@ -128,10 +159,14 @@ def build_site(
     de-duplication is reset before each build."""
     content = pathlib.Path(content_dir).resolve()
     output = pathlib.Path(output_dir).resolve()
+    images = os.environ.get(IMAGES_ENV)
     if cache_dir is None:
         cache = output.with_name(output.name + ".cache")
         shutil.rmtree(cache, ignore_errors=True)
+        if images:
+            _share_images(pathlib.Path(images), cache)
     else:
+        images = None  # a test's own cache: what it holds is the test's
         cache = pathlib.Path(cache_dir).resolve()
     _reset_pelican_logging()
     settings = read_settings(
@@ -162,6 +197,8 @@ def build_site(
         # lock (plugins/shared_cache); a later build in another process would
         # wait for this one forever.
         locks.release_cache(settings["CACHE_PATH"])
+    if images:
+        _share_images(cache, pathlib.Path(images))
     return output
 
 
