@@ -11,15 +11,17 @@ many sites as it needs, with any settings file and overrides::
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import pathlib
 import pickle
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import filelock
@@ -28,7 +30,7 @@ from pelican import Pelican
 from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
-from portal import locks
+from portal import devserver, local_backend, locks
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parent.parent
 CONTENT = PROJECT_ROOT / "content"
@@ -298,3 +300,29 @@ def copy_content(
     shutil.copytree(CONTENT, destination, ignore=ignore)
     (destination / "stories").mkdir(exist_ok=True)
     return destination
+
+
+@contextlib.contextmanager
+def editing_ui_running(
+    project: str | os.PathLike, output: str | os.PathLike
+) -> Iterator[str]:
+    """/admin/ for ``project``'s content, saving through the local backend.
+
+    Builds ``project``/content into ``output`` with the editing UI on
+    (pelicanconf.py, as ``./dev cms`` builds it), serves it, and runs
+    decap-server writing into ``project`` (on a free port) while the block
+    runs; yields the site's base URL. ``project`` is a copy
+    (``copy_content``): the form writes stories into it."""
+    project = pathlib.Path(project)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    build_site(
+        project / "content",
+        output,
+        EDITING_UI=True,
+        EDITING_UI_LOCAL_BACKEND=local_backend.api_url(port),
+        **LEAN,
+    )
+    with local_backend.running(project, port), devserver.running(output) as url:
+        yield url

@@ -12,16 +12,22 @@ from __future__ import annotations
 import datetime
 import re
 import shutil
-import socket
 import urllib.request
 
 import pytest
 import yaml
 from editing_ui.decap_config import FORM_HELP
 
-from portal import checking, devserver, frontmatter, local_backend, schema
+from portal import checking, frontmatter, schema
 from tests.stories import AUDIO, write_story
-from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content, invoke
+from tests.support import (
+    LEAN,
+    PROJECT_ROOT,
+    build_site,
+    copy_content,
+    editing_ui_running,
+    invoke,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -33,12 +39,6 @@ TRANSCRIPT = """WEBVTT
 00:01.000 --> 00:01.800
 <v Sam Whitfield>Neither did I, to be honest.
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -53,15 +53,7 @@ def cms(tmp_path_factory):
     content = copy_content(project / "content")
     # One story, so the form names topics in use.
     write_story(content, "already-here", topics=["faith", "family", "work"])
-    port = _free_port()
-    output = build_site(
-        content,
-        base / "output",
-        EDITING_UI=True,
-        EDITING_UI_LOCAL_BACKEND=local_backend.api_url(port),
-        **LEAN,
-    )
-    with local_backend.running(project, port), devserver.running(output) as url:
+    with editing_ui_running(project, base / "output") as url:
         yield url, project
 
 
