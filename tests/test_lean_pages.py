@@ -17,7 +17,10 @@ BUDGET = 30_000  # bytes: story page HTML + CSS + JS, without transcript text
 # site issue (#15) added the people header, the picture, the mini bar's skip
 # buttons and progress, the resume prompt, a heading per transcript turn (search
 # quotes who said what) and the embed code's Copy button (~91 KB at most).
-CEILING = 95_000
+# 95,000 until a story page fell back to its native player when player.js
+# fails (blocked, missing, throwing) instead of keeping an empty band: 353
+# bytes for fallback.js, its script tag and listening.css's is-native rules.
+CEILING = 95_300
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".ogg", ".opus", ".flac", ".wav", ".aac")
 FINGERPRINT = re.compile(r"\.([0-9a-f]{10})\.(css|js)$")
 

@@ -2,13 +2,14 @@
  * One Small Step: the story player.
  *
  * Every <figure data-player> holds a native <audio controls> that works
- * without this file. This script swaps in our controls (play, seek, skip,
- * speed, chapters, copy a link) and ties the player to what the page shows
- * about the story: the transcript (highlight, follow, search, click to seek),
- * the chapter list and the conversation timeline (elements with
- * data-for="<slug>"). It also keeps one story playing at a time, remembers
- * where each story was left (localStorage, no cookies) and offers to resume
- * there (never jumps there unasked), feeds the Media
+ * without this file (and fallback.js, run next, shows it as without scripts
+ * if this file fails or never comes). This script swaps in our controls
+ * (play, seek, skip, speed, chapters, copy a link) and ties the player to
+ * what the page shows about the story: the transcript (highlight, follow,
+ * search, click to seek), the chapter list and the conversation timeline
+ * (elements with data-for="<slug>"). It also keeps one story playing at a
+ * time, remembers where each story was left (localStorage, no cookies) and
+ * offers to resume there (never jumps there unasked), feeds the Media
  * Session (lock screens, headsets), honours #t=1:23, ?t=83, #turn-N and
  * #chapter-N, and runs the keyboard shortcuts the page documents.
  *
@@ -114,9 +115,6 @@
     var self = this;
     var audio = this.audio;
     if (!audio || !this.ui) return;
-    audio.controls = false;
-    this.ui.hidden = false;
-    this.figure.classList.add("is-enhanced");
 
     this.play = this.part("[data-action='toggle']");
     this.seekbar = this.part("[data-seek]");
@@ -156,6 +154,12 @@
 
     this.connect();
     this.update();
+    // Our controls replace the native ones only once all of the above has
+    // worked: if it throws, the player stays native, and fallback.js (run
+    // next) shows it as without scripts.
+    audio.controls = false;
+    this.ui.hidden = false;
+    this.figure.classList.add("is-enhanced");
   };
 
   /* Elements elsewhere on the page that belong to this story. */
