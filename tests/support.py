@@ -302,6 +302,14 @@ def copy_content(
     return destination
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (the system's
+    pick), for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @contextlib.contextmanager
 def editing_ui_running(
     project: str | os.PathLike, output: str | os.PathLike
@@ -314,9 +322,7 @@ def editing_ui_running(
     runs; yields the site's base URL. ``project`` is a copy
     (``copy_content``): the form writes stories into it."""
     project = pathlib.Path(project)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     build_site(
         project / "content",
         output,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,7 +26,7 @@ from PIL import Image
 from portal import publishing
 from portal.deploy import DeployError, deploy, deploy_settings, github_pages, s3
 from tests.stories import write_story
-from tests.support import PROJECT_ROOT, build_site, copy_content, invoke
+from tests.support import PROJECT_ROOT, build_site, copy_content, free_port, invoke
 
 NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 MEDIA_URL = "https://media.example.org/audio"
@@ -115,12 +114,6 @@ def options(**settings):
 
 
 # --- S3 -------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

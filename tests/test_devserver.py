@@ -19,7 +19,7 @@ import pytest
 from portal import devserver
 from portal.devserver import Unsatisfiable, parse_range
 from tests.stories import AUDIO
-from tests.support import PROJECT_ROOT
+from tests.support import PROJECT_ROOT, free_port
 
 AUDIO_BYTES = bytes(range(256)) * 4 + b"end"  # 1027 bytes, every offset distinct
 SIZE = len(AUDIO_BYTES)
@@ -263,12 +263,6 @@ def test_parse_range_unsatisfiable(header, size):
         parse_range(header, size)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_for(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -285,7 +279,7 @@ def _wait_for(port: int, process: subprocess.Popen, timeout: float = 30) -> None
 @pytest.mark.parametrize("how", ["invoke-task", "module"])
 def test_the_serve_task_and_module_serve_with_ranges(site, how):
     """`./dev serve` ends in tasks.serve; both entry points serve Range."""
-    port = _free_port()
+    port = free_port()
     if how == "module":
         command = [sys.executable, "-m", "portal.devserver", str(site), "-p", str(port)]
     else:

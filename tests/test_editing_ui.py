@@ -11,7 +11,6 @@ import base64
 import json
 import os
 import re
-import socket
 import typing
 import urllib.error
 import urllib.request
@@ -27,7 +26,14 @@ from portal.questions import load_questions
 from portal.schema import FIELD_HELP, FIELD_LABELS, PART_HELP, PART_LABELS, Story
 from tests import host_headers
 from tests.stories import write_story
-from tests.support import LEAN, PROJECT_ROOT, build_site, built_once, copy_content
+from tests.support import (
+    LEAN,
+    PROJECT_ROOT,
+    build_site,
+    built_once,
+    copy_content,
+    free_port,
+)
 
 DECAP = PROJECT_ROOT / "node_modules" / "decap-cms" / "dist" / "decap-cms.js"
 needs_decap = pytest.mark.skipif(
@@ -540,12 +546,6 @@ needs_decap_server = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _save_files(port: int, folder: str, audio: bytes):
     """A save as the editing UI sends it: story.md and its audio, as base64
     text in one JSON request. (status, answer, headers)."""
@@ -590,7 +590,7 @@ def test_the_local_backend_takes_a_conversations_audio(tmp_path):
     decap-server alone refused more than 50 MB a save, and the form then
     saved the story without its audio."""
     audio = os.urandom(40_000_000)
-    port = _free_port()
+    port = free_port()
     with local_backend.running(tmp_path, port):
         status, answer, _ = _save_files(port, "content/stories/long-talk", audio)
     assert status == 200, answer[:300]
@@ -603,7 +603,7 @@ def test_the_local_backend_takes_a_conversations_audio(tmp_path):
 def test_a_save_over_the_local_backends_limit_says_what_to_do(tmp_path):
     """Over the limit, nothing is written and the answer (which the form
     shows) says what to do, with the headers that let the form read it."""
-    port = _free_port()
+    port = free_port()
     with local_backend.running(tmp_path, port, upload_limit_mb=1):
         status, answer, headers = _save_files(
             port, "content/stories/too-long", os.urandom(2_000_000)

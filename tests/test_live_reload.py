@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import pathlib
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
@@ -25,7 +24,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from portal import form_inbox
-from tests.support import PROJECT_ROOT
+from tests.support import PROJECT_ROOT, free_port
 
 SERVER = textwrap.dedent(
     """
@@ -50,12 +49,6 @@ SERVER = textwrap.dedent(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_until_up(url: str, process) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -77,7 +70,7 @@ def _serving(sample_site, tmp_path) -> Iterator[tuple[str, pathlib.Path]]:
     shutil.copytree(sample_site, site)
     watched = tmp_path / "story.md"
     watched.write_text("before\n")
-    port = _free_port()
+    port = free_port()
     script = SERVER.format(
         root=str(PROJECT_ROOT), site=str(site), port=port, watched=str(watched)
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import pathlib
 import re
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,7 +28,7 @@ from portal.signup_fields import (
 )
 from tests.form_endpoint import form_endpoint
 from tests.stories import write_story
-from tests.support import LEAN, build_site, copy_content
+from tests.support import LEAN, build_site, copy_content, free_port
 
 STORY_ID = "test-heard-it"
 PAGES = {"updates": "updates", "match": "be-matched", "partner": "partner"}
@@ -131,9 +130,7 @@ def site_port() -> int:
     """A free port for the connected site's server, known before it is
     built: the site's absolute address (SITE_ABSOLUTE_URL) is that server's,
     as pelicanconf.py's is ./dev serve's."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_port()
 
 
 @pytest.fixture(scope="module")
