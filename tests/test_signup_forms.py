@@ -653,6 +653,28 @@ def test_a_required_field_of_spaces_alone_is_refused_and_says_why(
     assert page.locator("#updates-first_name").evaluate("e => e.validity.valid")
 
 
+def test_an_optional_field_of_spaces_alone_is_sent_empty(
+    page, connected_server, endpoint
+):
+    """A provider keeps what it is sent: a first name of spaces would greet
+    the subscriber with them in every email. Sent, it is empty, as left
+    blank; a real answer keeps its words."""
+    endpoint.submissions.clear()
+    page.goto(f"{connected_server}/updates/")
+    fill(page, "updates")
+    page.locator("#updates-first_name").fill(SPACES)
+    with page.expect_navigation():
+        page.get_by_role("button", name=FORMS["updates"].submit).click()
+    page.goto(f"{connected_server}/be-matched/")
+    fill(page, "match")
+    page.locator("#match-hopes").fill(SPACES + "\n  ")
+    with page.expect_navigation():
+        page.get_by_role("button", name=FORMS["match"].submit).click()
+    first, second = (received.as_dict for received in endpoint.submissions)
+    assert first["FNAME"] == "" and first["EMAIL"] == TYPED["email"]
+    assert second["hopes"] == "" and second["name"] == TYPED["name"]
+
+
 def test_without_javascript_a_name_of_spaces_alone_is_refused(
     browser, connected_server, endpoint
 ):

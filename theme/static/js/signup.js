@@ -9,7 +9,9 @@
      so it is checked here), with the field's words (data-format-hint)
      instead of the browser's "Please match the requested
      format". A ZIP+4 typed as nine digits (a phone's number pad has no
-     hyphen) gets its hyphen once typed. */
+     hyphen) gets its hyphen once typed.
+   - Send an optional field of spaces alone as left empty: a provider would
+     keep the spaces as the answer (a first name of "   " in every email). */
 (function () {
   "use strict";
   var STORY_ID = /^[a-z0-9][a-z0-9-]{2,63}$/;
@@ -53,6 +55,16 @@
         });
       }
       check(); // a value the browser kept from an earlier visit
+    });
+    form.addEventListener("submit", function () {
+      var optional = form.querySelectorAll(
+        "input[type='text']:not([required]), textarea:not([required])"
+      );
+      // Not the robots' trap: what a robot put there must still arrive.
+      var trap = form.querySelector(".signup-form__trap input");
+      Array.prototype.forEach.call(optional, function (field) {
+        if (field !== trap && !field.value.trim()) field.value = "";
+      });
     });
   });
 })();
