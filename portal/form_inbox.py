@@ -10,8 +10,9 @@ the rules a provider would:
 - consent: without ``consent=yes`` nothing is kept, and the sender is told
   why (400), as a provider refuses a sign-up without it;
 - the form's own checks, as the browser makes them (``portal.signup_fields``):
-  a required field left empty or made only of spaces, or a ZIP code that is
-  not one, keeps nothing, and the sender is told which field and why (400);
+  a required field left empty or made only of spaces, or an email address
+  or a ZIP code that is not one, keeps nothing, and the sender is told which
+  field and why (400);
 
 and keeps every accepted entry as one JSON line (the form, the time and the
 fields, in the order sent) in ``form-submissions.jsonl``, which an editor can

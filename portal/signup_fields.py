@@ -26,6 +26,13 @@ ZIP_FORMAT = (
 # that is not a space does not.
 NOT_BLANK_PATTERN = r".*\S.*"
 NOT_BLANK_FORMAT = "Please fill this in: spaces alone do not count."
+# What a browser takes in an <input type="email"> (the HTML standard's
+# "valid email address", the rule browsers apply): the development server
+# refuses what the page would not have sent.
+EMAIL_PATTERN = (
+    r"[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*"
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,6 +86,11 @@ class FieldSpec:
             if value:
                 return f"please fill in “{self.label}” (spaces alone do not count)"
             return f"please fill in “{self.label}”"
+        # A browser sends an email address without the spaces around it.
+        if self.kind == "email" and not re.fullmatch(EMAIL_PATTERN, value.strip()):
+            return (
+                f"please give “{self.label}” as an email address, like ada@example.org"
+            )
         if self.kind == "zip" and not re.fullmatch(ZIP_PATTERN, value):
             return (
                 f"please give “{self.label}” as five digits, like 73103, "
