@@ -205,6 +205,21 @@ def test_story_html_is_cleaned_to_apple_tags_and_absolute_links(content, tmp_pat
     assert "<strong>bold</strong>" in description and "<em>it</em>" in description
 
 
+def test_a_picture_in_the_story_text_leaves_no_empty_paragraph(content, tmp_path):
+    # Apple's tags hold no picture: what held only one is left out, not
+    # shown by apps as an empty gap in the show notes.
+    body = (
+        "Before the picture.\n\n![Ada at the booth](picture.jpg)\n\n"
+        '<img src="x.jpg" alt="x"> <script>alert(1)</script>\n\nAfter it.'
+    )
+    write_story(content, "pictured", id="oss-2021-0001", body=body)
+    output = _build(content, tmp_path / "out")
+    description = items(output)[0].findtext("description")
+    assert "<p>Before the picture.</p><p>After it.</p>" in description
+    paragraphs = etree.fromstring(f"<div>{description}</div>").iter("p", "li")
+    assert all("".join(p.itertext()).strip() for p in paragraphs)
+
+
 def test_episode_fields_from_the_story(content, tmp_path):
     write_story(
         content,

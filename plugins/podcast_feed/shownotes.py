@@ -50,7 +50,10 @@ def clean(html: str, base_url: str) -> str:
 
 
 def blocks(html: str) -> list[str]:
-    """The top-level blocks of an HTML fragment, each as HTML."""
+    """The top-level blocks of an HTML fragment that hold text, each as HTML.
+
+    A block ``clean()`` emptied (a paragraph that held only a picture) is
+    left out: apps show it as a gap in the show notes."""
     if not html.strip():
         return []
     root = lxml.html.fragment_fromstring(html, create_parent="div")
@@ -58,7 +61,8 @@ def blocks(html: str) -> list[str]:
     if root.text and root.text.strip():
         out.append(f"<p>{markupsafe.escape(root.text.strip())}</p>")
     for child in root:
-        out.append(lxml.html.tostring(child, encoding="unicode", with_tail=False))
+        if child.text_content().strip():
+            out.append(lxml.html.tostring(child, encoding="unicode", with_tail=False))
         if child.tail and child.tail.strip():
             out.append(f"<p>{markupsafe.escape(child.tail.strip())}</p>")
     return out
