@@ -201,6 +201,21 @@ def test_deep_link_starts_there(page, site_server, slug, suffix, expected):
     assert expected <= now(page) < expected + 2
 
 
+def test_a_moment_in_the_query_is_followed_once(page, site_server, slug):
+    """A visitor who came by ?t=20 and listened on is not sent back to 0:20
+    by a link within the page (the bar's "Player", "Skip to content"): they
+    change only the address's #."""
+    page.goto(f"{site_server}/stories/{slug}/?t=20")
+    page.wait_for_function(f"!{AUDIO}.controls")
+    page.click("[data-action='toggle']")
+    wait_past(page, 20.3)
+    page.evaluate(f"{AUDIO}.currentTime = 30")
+    wait_past(page, 30.2)
+    page.evaluate("location.hash = '#listen'")  # the mini bar's "Player" link
+    page.wait_for_timeout(300)
+    assert now(page) > 30
+
+
 def test_turn_and_chapter_anchors_start_there(page, site_server, slug, sample_site):
     page.goto(f"{site_server}/stories/{slug}/#turn-3")
     page.wait_for_function(f"!{AUDIO}.controls")

@@ -720,7 +720,10 @@
 
   /* ---- Deep links: #t=1:23, ?t=83, #turn-N, #chapter-N ---------------- */
 
-  function linkedTime() {
+  /* ?t= only as the page loads: a link within the page (the bar's
+     "Player", "Skip to content") changes the # alone, and must not send a
+     listener back to the moment they came in at. */
+  function linkedTime(onLoad) {
     var hash = decodeURIComponent(window.location.hash.replace(/^#/, ""));
     var match = hash.match(/(?:^|&)t=([^&]+)/);
     if (match) return parseTime(match[1]);
@@ -728,7 +731,7 @@
       var target = document.getElementById(hash);
       if (target && target.hasAttribute("data-start")) return parseFloat(target.getAttribute("data-start"));
     }
-    var query = new URLSearchParams(window.location.search).get("t");
+    var query = onLoad && new URLSearchParams(window.location.search).get("t");
     return query ? parseTime(query) : null;
   }
 
@@ -747,7 +750,7 @@
   }
 
   function followLink(player, onLoad) {
-    var time = linkedTime();
+    var time = linkedTime(onLoad);
     if (time === null || isNaN(time)) return false;
     var wasPlaying = !player.audio.paused;
     player.seek(time);
