@@ -151,3 +151,34 @@ def test_a_directory_link_must_be_a_web_page(tmp_path, caplog):
     with pytest.raises(StoryContentError) as caught:
         build_site(content, tmp_path / "out", STORY_STRICT=True, **LEAN)
     assert expected in str(caught.value)
+
+
+def _description(page) -> str:
+    return page.locator('meta[name="description"]').get_attribute("content")
+
+
+def test_the_page_names_only_the_directories_the_show_is_listed_in(
+    page, site_server, tmp_path
+):
+    """Spotify follows no show by its address: the page names a directory
+    (in search results and link previews too) only once the show is in it."""
+    page.goto(site_server + "/podcast/")
+    description = _description(page)
+    assert "Spotify" not in description and "Apple Podcasts" not in description
+    assert description.startswith(
+        "Follow One Small Step in your podcast app by its feed address:"
+    )
+    card = page.locator(".podcast-follow__card").first.inner_text()
+    assert "Every podcast app" not in card
+    content = _content_with_directories(
+        tmp_path,
+        "  - name: Apple Podcasts\n"
+        "    url: https://podcasts.apple.com/us/podcast/one-small-step/id1\n"
+        "  - name: Spotify\n"
+        "    url: https://open.spotify.com/show/1\n",
+    )
+    output = build_site(content, tmp_path / "out", **LEAN)
+    page.goto((output / "podcast/index.html").as_uri())
+    assert _description(page).startswith(
+        "Follow One Small Step in Apple Podcasts, Spotify or any podcast app:"
+    )
