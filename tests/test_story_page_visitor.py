@@ -156,6 +156,30 @@ def test_phone_order_title_people_summary_player(browser, site_server, slug):
         context.close()
 
 
+@pytest.mark.parametrize("anchor", ["chapter-2", "turn-2"])
+def test_a_linked_chapter_or_turn_lands_clear_of_the_search_bar(
+    browser, site_server, slug, anchor
+):
+    """On wide screens the transcript's search bar stays at the top of the
+    window: a link to #chapter-N (a search result, a shared link) put the
+    chapter's heading under it."""
+    context = browser.new_context(bypass_csp=True, viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(f"{site_server}/stories/{slug}/#{anchor}")
+        page.wait_for_function(f"!{AUDIO}.controls")
+        page.wait_for_timeout(200)
+        target, bar = page.evaluate(
+            f"""() => [document.getElementById('{anchor}'),
+                       document.querySelector('[data-transcript-tools]')]
+                .map(e => e.getBoundingClientRect().toJSON())"""
+        )
+        assert bar["top"] == 0  # held at the top of the window
+        assert target["top"] >= bar["bottom"]
+    finally:
+        context.close()
+
+
 def test_keyboard_shortcuts_only_where_there_is_a_keyboard(browser, site_server, slug):
     context, page = _open(
         browser, site_server, slug, viewport=PHONE, is_mobile=True, has_touch=True
