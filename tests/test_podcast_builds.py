@@ -9,6 +9,8 @@ import re
 import shutil
 import urllib.parse
 
+import lxml.html
+import podcastparser
 import pytest
 from lxml import etree
 
@@ -152,6 +154,33 @@ def test_publish_build_uses_absolute_media_urls_and_ascii_hosts(content, tmp_pat
     name = urllib.parse.unquote(url.rsplit("/", 1)[1])
     assert (tmp_path / "media" / "stories" / "café-talk" / name).is_file()
     assert not (output / "stories" / "café-talk" / name).exists()
+
+
+def test_site_paths_in_the_show_description_stay_under_a_site_in_a_folder(
+    content, tmp_path
+):
+    """A site published in a folder of its host (a GitHub Pages project
+    site): podcast.yml's "/take-part/" is the site's page, in the
+    description as in funding, not one at the host's root."""
+    site = "https://example.github.io/one-small-step"
+    output = build_site(
+        content,
+        tmp_path / "out",
+        "publishconf.py",
+        STORY_NOW=NOW,
+        SITEURL=site,
+        SITE_PRODUCTION_URL=site,
+        **LEAN,
+    )
+    with open(output / "podcast.xml", "rb") as stream:
+        parsed = podcastparser.parse(f"{site}/podcast.xml", stream)
+    assert f"({site}/take-part/)" in parsed["description"]
+    assert "https://example.github.io/take-part/" not in parsed["description"]
+    funding = channel(output).find("podcast:funding", NS).get("url")
+    assert funding == f"{site}/take-part/"
+    page = lxml.html.parse(str(output / "podcast/index.html"))
+    [link] = page.xpath("//*[@class='podcast-intro__description']//a/@href")
+    assert link == f"{site}/take-part/"
 
 
 def test_long_story_text_is_cut_to_whole_paragraphs_within_4000_bytes(

@@ -14,6 +14,8 @@ import lxml.html
 import markupsafe
 import nh3
 
+from portal.outputs import absolute_url
+
 from .urls import URLError, ascii_url
 
 APPLE_TAGS = frozenset({"p", "ol", "ul", "li", "a", "b", "i", "strong", "em"})
@@ -21,16 +23,22 @@ MAX_BYTES = 4000
 ELLIPSIS = "…"
 
 
-def clean(html: str, base_url: str) -> str:
+def clean(html: str, base_url: str, site_url: str | None = None) -> str:
     """``html`` with only Apple's tags, and every link absolute and ASCII.
 
     Relative links (``/take-part/``, ``../other-story/``) are resolved
-    against ``base_url``, the page the HTML comes from."""
+    against ``base_url``, the page the HTML comes from; with ``site_url``, a
+    site path (``/take-part/``) is the site's, under its address's own path
+    (a site in a folder of its host), as podcast.yml's other paths are."""
 
     def absolute_links(tag: str, attribute: str, value: str) -> str | None:
         if tag != "a" or attribute != "href":
             return None  # also drops nh3's always-allowed lang and title
-        target = urllib.parse.urljoin(base_url, value.strip())
+        value = value.strip()
+        if site_url and value.startswith("/") and not value.startswith("//"):
+            target = absolute_url(site_url, value)
+        else:
+            target = urllib.parse.urljoin(base_url, value)
         if target.startswith("mailto:"):
             return target
         try:
