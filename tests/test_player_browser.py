@@ -251,6 +251,38 @@ def test_play_pause_stays_in_reach_when_the_player_scrolls_away(story):
     story.wait_for_function("document.querySelector('[data-mini-player]').hidden")
 
 
+def test_audio_that_cannot_be_fetched_is_said_and_tried_again(page, site_server, slug):
+    """The audio does not come (offline, a dropped connection, a blocked or
+    missing file): the player showed Pause and said "Playing" for ever while
+    nothing played. It says so, offers the download, and Play tries again."""
+    page.goto(f"{site_server}/stories/{slug}/")
+    page.wait_for_function(f"!{AUDIO}.controls")
+    audio_url = page.evaluate(f"{AUDIO}.querySelector('source').src")
+    offline = {"on": True}
+
+    def fetch(route):
+        if offline["on"]:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route(audio_url, fetch)
+    page.evaluate(f"{AUDIO}.currentTime = 12")  # a moment the visitor chose
+    page.click("[data-action='toggle']")
+    error = page.locator("[data-error]")
+    error.wait_for(state="visible")
+    assert "download" in error.inner_text().lower()
+    page.wait_for_function(
+        "document.querySelector('[data-action=toggle]').getAttribute('aria-label')"
+        " === 'Play'"
+    )
+    wait_status(page, error.inner_text().strip())
+    offline["on"] = False  # back online
+    page.click("[data-action='toggle']")
+    wait_past(page, 12.3)  # from where the visitor was
+    assert error.is_hidden()
+
+
 def test_speed_changes_playback_rate(story):
     story.select_option("[data-speed]", "1.5")
     assert story.evaluate(f"{AUDIO}.playbackRate") == 1.5

@@ -125,6 +125,7 @@
     this.speed = this.part("[data-speed]");
     this.resumeBox = this.part("[data-resume]");
     this.resumeAt = null;      // a saved position offered, not yet taken
+    this.error = this.part("[data-error]");
 
     this.ui.addEventListener("click", function (event) {
       var button = event.target.closest("[data-action]");
@@ -148,6 +149,16 @@
     audio.addEventListener("timeupdate", function () { self.update(); });
     audio.addEventListener("seeked", function () { self.update(); });
     audio.addEventListener("ratechange", function () { self.showRate(); });
+    // The audio did not come (offline, a dropped connection, a blocked or
+    // missing file): the browser would wait, "playing", for ever. A failed
+    // source fires "error" at its <source>, which does not bubble: caught on
+    // the way down (not a captions track's). Shown, it also means "failed".
+    audio.addEventListener("error", function (event) {
+      if (event.target.tagName === "TRACK") return;
+      self.error.hidden = false;
+      audio.pause();
+      self.announce(self.error.textContent);
+    }, true);
     audio.addEventListener("loadedmetadata", function () { self.onMetadata(); });
     audio.addEventListener("durationchange", function () { self.onMetadata(); });
     if (audio.readyState >= 1) this.onMetadata();
@@ -263,10 +274,17 @@
   };
 
   Player.prototype.start = function () {
+    var self = this;
+    if (!this.error.hidden) {
+      // Again (the network may be back), from where the listener was.
+      var at = this.time();
+      this.error.hidden = true;
+      this.audio.load();
+      this.seek(at);
+    }
     var promise = this.audio.play();
     if (promise && promise.catch) {
-      var self = this;
-      promise.catch(function () { self.announce("Press play to listen"); });
+      promise.catch(function () { if (self.error.hidden) self.announce("Press play to listen"); });
     }
   };
 
@@ -386,7 +404,7 @@
       this.mini.classList.remove("is-playing");
       this.miniToggle.setAttribute("aria-label", "Play");
     }
-    if (!this.audio.ended) this.announce("Paused");
+    if (!this.audio.ended && this.error.hidden) this.announce("Paused");
     this.remember(true);
     if ("mediaSession" in navigator && this.ownsSession) {
       navigator.mediaSession.playbackState = "paused";
