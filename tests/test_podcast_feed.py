@@ -337,6 +337,21 @@ def test_item_descriptions_are_cdata_html_with_apple_tags_only(sample_site):
         assert "In conversation:" in html
 
 
+def test_show_notes_as_text_keep_no_line_breaks_of_the_story_file(sample_site):
+    """Apps that show the notes as text (podcastparser's description, as in
+    gPodder) break lines only between paragraphs and list items, never where
+    the story's Markdown happens to wrap."""
+    with open(sample_site / "podcast.xml", "rb") as stream:
+        parsed = podcastparser.parse(f"{DEV_BASE}/podcast.xml", stream)
+    wrapped = [
+        (episode["title"], paragraph)
+        for episode in parsed["episodes"]
+        for paragraph in episode["description"].split("\n\n")
+        if "\n" in paragraph
+    ]
+    assert not wrapped
+
+
 def test_show_notes_list_the_chapters_as_spotify_and_apple_read_them(sample_site):
     """Spotify takes chapters only from timestamps in the description: the
     first at zero, three at least, one a line, in order (checklist 24)."""

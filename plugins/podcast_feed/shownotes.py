@@ -8,6 +8,7 @@ the limit, so a cut never leaves half a tag)."""
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 import lxml.html
@@ -21,6 +22,8 @@ from .urls import URLError, ascii_url
 APPLE_TAGS = frozenset({"p", "ol", "ul", "li", "a", "b", "i", "strong", "em"})
 MAX_BYTES = 4000
 ELLIPSIS = "…"
+# A line break with the spaces around it (not "\s": that takes no-break spaces).
+_LINE_BREAK = re.compile(r"[ \t]*[\r\n][ \t\r\n]*")
 
 
 def clean(html: str, base_url: str, site_url: str | None = None) -> str:
@@ -46,7 +49,7 @@ def clean(html: str, base_url: str, site_url: str | None = None) -> str:
         except URLError:
             return None  # the link text stays, without a link
 
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=set(APPLE_TAGS),
         attributes={"a": {"href"}},
@@ -54,7 +57,10 @@ def clean(html: str, base_url: str, site_url: str | None = None) -> str:
         link_rel=None,
         strip_comments=True,
         attribute_filter=absolute_links,
-    ).strip()
+    )
+    # A line break in HTML text is a space; apps that show the notes as text
+    # would keep the story file's wrapping (links' addresses are escaped).
+    return _LINE_BREAK.sub(" ", cleaned).strip()
 
 
 def blocks(html: str) -> list[str]:
