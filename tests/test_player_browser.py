@@ -409,6 +409,24 @@ def test_whole_player_works_by_keyboard_alone(story):
     assert turn <= now(story) < turn + 1.5
 
 
+def test_shortcuts_work_on_the_position_slider(story):
+    """A keyboard user who has moved the slider presses Space or K to listen
+    from there: the slider is not a field to type in, yet both did nothing
+    while it had focus. Its arrows still move it a second a press."""
+    story.focus("[data-seek]")
+    before = now(story)
+    story.keyboard.press("ArrowRight")
+    assert now(story) == pytest.approx(before + 1, abs=0.6)
+    story.keyboard.press("Space")
+    story.wait_for_function(f"!{AUDIO}.paused")
+    story.keyboard.press("k")
+    story.wait_for_function(f"{AUDIO}.paused")
+    before = now(story)
+    story.keyboard.press("l")
+    assert now(story) == pytest.approx(before + 30, abs=0.6)
+    assert story.evaluate("document.activeElement.matches('[data-seek]')")
+
+
 def test_single_key_shortcuts_can_be_turned_off(story):
     story.click(".shortcuts summary")
     story.uncheck("[data-shortcuts-toggle]")

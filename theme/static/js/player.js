@@ -787,8 +787,9 @@
   /* ---- Keyboard ------------------------------------------------------- */
 
   function typing(target) {
-    if (!target || !target.closest) return false;
-    return Boolean(target.closest("input, textarea, select, [contenteditable='true'], [contenteditable='']"));
+    // The position slider is not typed in: it takes the shortcuts but its arrows.
+    return Boolean(target.isContentEditable ||
+      (target.closest && target.closest("input:not([type=range]), textarea, select")));
   }
 
   function onKey(event, player) {
@@ -796,6 +797,7 @@
     var target = event.target;
     if (typing(target)) return;
     var key = event.key;
+    if (target.type === "range" && /^Arrow/.test(key)) return;
     var activating = target.closest && target.closest("button, a, summary");
     var handled = true;
     if (key === "ArrowLeft") player.act("back");
