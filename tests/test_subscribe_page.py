@@ -43,6 +43,28 @@ def test_the_copy_button_puts_the_feed_address_on_the_clipboard(
         context.close()
 
 
+def test_copy_works_where_the_clipboard_api_refuses_to_write(browser, site_server):
+    """Android's WebView (the browser inside social and mail apps, where a
+    shared link opens) has navigator.clipboard but refuses writeText with
+    NotAllowedError; the copy still has to happen."""
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_server)
+    context.add_init_script(
+        """navigator.clipboard.writeText = () => Promise.reject(
+            new DOMException("Write permission denied.", "NotAllowedError"));"""
+    )
+    page = context.new_page()
+    try:
+        page.goto(site_server + "/podcast/")
+        page.locator("button[data-copy-from]").tap()
+        page.get_by_role("status").filter(has_text="Copied").wait_for(timeout=5000)
+        assert page.evaluate("navigator.clipboard.readText()") == (
+            "http://localhost:8000/podcast.xml"
+        )
+    finally:
+        context.close()
+
+
 def test_without_javascript_the_address_can_still_be_copied_by_hand(
     browser, site_server
 ):

@@ -4,13 +4,21 @@
 (function () {
   "use strict";
 
+  function copySelection(input) {
+    input.select();
+    input.setSelectionRange(0, input.value.length); // iOS selects no read-only field
+    return document.execCommand("copy") ? Promise.resolve() : Promise.reject();
+  }
+
   function copyText(input) {
     if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(input.value);
+      // Android's WebView (the browser inside other apps) refuses writeText.
+      return navigator.clipboard.writeText(input.value).catch(function () {
+        return copySelection(input);
+      });
     }
     // Older browsers and plain-http pages: copy the selection.
-    input.select();
-    return document.execCommand("copy") ? Promise.resolve() : Promise.reject();
+    return copySelection(input);
   }
 
   document.querySelectorAll("[data-copy-from]").forEach(function (button) {
