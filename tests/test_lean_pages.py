@@ -24,7 +24,8 @@ BUDGET = 30_000  # bytes: story page HTML + CSS + JS, without transcript text
 # connection, a missing file) says so and tries again on Play, instead of
 # showing Pause for ever: 540 bytes for its message, player.js's handling and
 # listening.css's rules (the embed gives it the chapter's row); 95,850 until
-# Space and the letter shortcuts worked on the focused position slider (25).
+# Space and the letter shortcuts worked on the focused position slider (25)
+# and the transcript's search took either apostrophe, ' or ’ (28).
 CEILING = 95_900
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".ogg", ".opus", ".flac", ".wav", ".aac")
 FINGERPRINT = re.compile(r"\.([0-9a-f]{10})\.(css|js)$")

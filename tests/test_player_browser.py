@@ -458,6 +458,27 @@ def test_transcript_search_filters_and_highlights(story):
     assert story.locator(".transcript mark").count() == 0
 
 
+def test_transcript_search_takes_either_apostrophe(page, site_server, sample_site):
+    """Transcripts are typeset (no’s, mama’s); phone and desktop keyboards
+    type a straight ' : "mama's" found nothing ("No part of the conversation
+    mentions ...")."""
+    curly = re.compile(r'class="cue"[^>]*>[^<]*?(\w+’\w+)')
+    found = [
+        (path.parent.name, match.group(1))
+        for path in sorted((sample_site / "stories").glob("*/index.html"))
+        if (match := curly.search(path.read_text(encoding="utf-8")))
+    ]
+    assert found, "no sample transcript has a typeset apostrophe"
+    slug, word = found[0]
+    page.goto(f"{site_server}/stories/{slug}/")
+    page.wait_for_function(f"!{AUDIO}.controls")
+    for typed in (word.replace("’", "'"), word):
+        page.fill("[data-search-input]", typed)
+        assert page.locator(".transcript mark").count() >= 1, typed
+        assert page.locator(".transcript mark").first.inner_text() == word
+        assert "match" in page.text_content("[data-search-status]")
+
+
 def _leave_part_way(story) -> float:
     """Play from the third turn for a second, pause, reload: where it was left."""
     turn = float(story.get_attribute("#turn-3", "data-start"))

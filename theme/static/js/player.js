@@ -689,8 +689,10 @@
   Transcript.prototype.search = function (raw) {
     var query = raw.trim().replace(/\s+/g, " ");
     this.query = query.toLowerCase();
+    // Either apostrophe finds both: transcripts are typeset (no’s), most
+    // keyboards type a straight one.
     var pattern = query
-      ? new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi")
+      ? new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/['’]/g, "['’]"), "gi")
       : null;
     var matches = 0;
     var hits = 0;
