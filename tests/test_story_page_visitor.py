@@ -180,6 +180,39 @@ def test_a_linked_chapter_or_turn_lands_clear_of_the_search_bar(
         context.close()
 
 
+def test_keyboard_focus_in_the_transcript_is_never_under_the_search_bar(
+    browser, site_server, slug
+):
+    """Tabbing back up the transcript (Shift+Tab) scrolled each time link
+    just into view at the window's top edge: under the sticky search bar,
+    where the focused link could not be seen (WCAG 2.4.11)."""
+    context = browser.new_context(
+        bypass_csp=True, viewport={"width": 1366, "height": 700}
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{site_server}/stories/{slug}/")
+        page.wait_for_function(f"!{AUDIO}.controls")
+        page.focus("section.share a")
+        hidden = []
+        while True:
+            page.keyboard.press("Shift+Tab")
+            focus, bar = page.evaluate(
+                """() => [document.activeElement,
+                          document.querySelector('[data-transcript-tools]')]
+                    .map(e => e.getBoundingClientRect().toJSON())"""
+            )
+            if not page.evaluate(
+                "document.activeElement.matches('#transcript [data-section] a')"
+            ):
+                break
+            if bar["top"] == 0 and focus["top"] < bar["bottom"]:
+                hidden.append(page.evaluate("document.activeElement.textContent"))
+        assert not hidden
+    finally:
+        context.close()
+
+
 def test_keyboard_shortcuts_only_where_there_is_a_keyboard(browser, site_server, slug):
     context, page = _open(
         browser, site_server, slug, viewport=PHONE, is_mobile=True, has_touch=True
