@@ -27,8 +27,10 @@ BUDGET = 30_000  # bytes: story page HTML + CSS + JS, without transcript text
 # Space and the letter shortcuts worked on the focused position slider (25)
 # and the transcript's search took either apostrophe, ' or ’ (28); 95,900
 # until a time link given focus, and a linked chapter, came into view below
-# the transcript's sticky search bar, not under it (35).
-CEILING = 95_950
+# the transcript's sticky search bar, not under it (35); 95,950 until a
+# story played with the native controls before player.js came (a slow
+# network) showed as playing once it came (45).
+CEILING = 96_000
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".ogg", ".opus", ".flac", ".wav", ".aac")
 FINGERPRINT = re.compile(r"\.([0-9a-f]{10})\.(css|js)$")
 

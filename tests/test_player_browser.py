@@ -283,6 +283,30 @@ def test_audio_that_cannot_be_fetched_is_said_and_tried_again(page, site_server,
     assert error.is_hidden()
 
 
+def test_playing_before_player_js_arrives_shows_as_playing(page, site_server, slug):
+    """On a slow network a visitor presses the native player's Play before
+    player.js arrives: its controls then showed Play (and the bar that keeps
+    the story in reach never came) while the story played."""
+    held = []
+    page.route("**/js/player.*.js", lambda route: held.append(route))
+    page.goto(f"{site_server}/stories/{slug}/", wait_until="commit")
+    page.wait_for_selector("figure[data-player] audio", state="attached")
+    # A place left earlier: playing answers the "Resume at" question.
+    page.evaluate(
+        "localStorage.setItem('oss-position:' + document.querySelector("
+        "'figure[data-player]').dataset.storyId, '20')"
+    )
+    page.evaluate(f"{AUDIO}.play()")  # the native controls' Play
+    wait_past(page, 0.3)
+    held[0].continue_()
+    page.wait_for_function(f"!{AUDIO}.controls")
+    assert not page.evaluate(f"{AUDIO}.paused")
+    assert page.get_attribute("[data-action='toggle']", "aria-label") == "Pause"
+    assert page.locator("[data-resume]").is_hidden()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.locator("[data-mini-player]").wait_for(state="visible")
+
+
 def test_speed_changes_playback_rate(story):
     story.select_option("[data-speed]", "1.5")
     assert story.evaluate(f"{AUDIO}.playbackRate") == 1.5

@@ -171,6 +171,8 @@
     audio.controls = false;
     this.ui.hidden = false;
     this.figure.classList.add("is-enhanced");
+    // Played with the native controls before this file came (a slow network).
+    if (!audio.paused) this.onPlay();
   };
 
   /* Elements elsewhere on the page that belong to this story. */
@@ -465,7 +467,7 @@
      hear it from the start. */
   Player.prototype.resume = function () {
     var saved = parseFloat(load(POSITION_KEY + this.id));
-    if (!saved || saved < 3 || saved > this.length() - 3) return false;
+    if (this.started || !saved || saved < 3 || saved > this.length() - 3) return false;
     this.offerResume(saved);
     return true;
   };
