@@ -53,3 +53,14 @@ def test_no_axe_violations_on_a_phone(browser, site_server, axe, slug):
         assert not violations, axe.format(violations)
     finally:
         context.close()
+
+
+def test_a_player_is_named_after_its_story(page, site_server, slug):
+    """A screen reader met each player as a figure named "Download audio
+    (MP3, 439.0 KB)": its caption, the download link, named it."""
+    page.goto(f"{site_server}/stories/{slug}/")
+    _ready(page)
+    title = page.text_content("h1.story__title").strip()
+    player = page.locator("figure[data-player]")
+    assert player.get_attribute("data-title") == title
+    assert page.get_by_role("figure", name=f"Listen to {title}").count() == 1
