@@ -201,6 +201,18 @@ def test_deep_link_starts_there(page, site_server, slug, suffix, expected):
     assert expected <= now(page) < expected + 2
 
 
+def test_a_moment_past_the_end_is_not_offered(page, site_server, slug):
+    """A link to a moment the audio does not reach (a shared link from
+    before the recording was trimmed) offered "Play from 59:00" with the
+    player at its end: pressed, it played nothing."""
+    page.goto(f"{site_server}/stories/{slug}/#t=59:00")
+    page.wait_for_function(f"!{AUDIO}.controls")
+    page.wait_for_timeout(200)
+    assert page.locator("[data-resume]").is_hidden()
+    assert now(page) == 0
+    assert page.text_content("[data-time-current]") == "0:00"
+
+
 def test_a_moment_in_the_query_is_followed_once(page, site_server, slug):
     """A visitor who came by ?t=20 and listened on is not sent back to 0:20
     by a link within the page (the bar's "Player", "Skip to content"): they

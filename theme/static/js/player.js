@@ -773,7 +773,8 @@
 
   function followLink(player, onLoad) {
     var time = linkedTime(onLoad);
-    if (time === null || isNaN(time)) return false;
+    // Past the end (a link from before the audio was trimmed): not a moment.
+    if (time === null || isNaN(time) || time >= player.length()) return false;
     var wasPlaying = !player.audio.paused;
     player.seek(time);
     if (wasPlaying) player.start();
