@@ -576,6 +576,25 @@ def test_copy_link_to_this_moment(story, site_server, slug):
     assert copied == f"{site_server}/stories/{slug}/#t=0:15"
 
 
+def test_copy_link_shows_that_it_copied(story):
+    """Pressing "Copy link to 0:15" changed nothing on screen (only a screen
+    reader heard "copied"): a sighted visitor could not tell it had worked."""
+    story.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    button = story.locator("[data-action='copy-link']")
+    before = button.inner_text()
+    button.click()
+    story.wait_for_function(
+        "document.querySelector('[data-status]').textContent.includes('copied')"
+    )
+    assert "copied" in button.inner_text().lower()
+    # And back, for the next moment to copy.
+    story.wait_for_function(
+        "document.querySelector('[data-action=copy-link]').innerText === "
+        + repr(before),
+        timeout=5000,
+    )
+
+
 def test_media_session_describes_the_story(story):
     story.click("[data-action='toggle']")
     story.wait_for_function("navigator.mediaSession.metadata !== null")

@@ -576,6 +576,10 @@
       navigator.clipboard.writeText(link).then(function () {
         self.announce("Link to " + at + " copied");
         self.figure.setAttribute("data-copied", link);
+        // Seen too: "Link copied to 0:15" for a moment.
+        var words = self.part(".player__copy > span");
+        words.textContent = "Link copied";
+        setTimeout(function () { words.textContent = "Copy link"; }, 2000);
       }, fallback);
     } else {
       fallback();
