@@ -32,8 +32,10 @@ BUDGET = 30_000  # bytes: story page HTML + CSS + JS, without transcript text
 # network) showed as playing once it came (45) and a link to a moment past
 # the audio's end was not offered as one (23); 96,000 until "Copy link"
 # showed that it had copied ("Link copied to 0:15"), not to screen readers
-# alone (136).
-CEILING = 96_150
+# alone (136); 96,150 until Copy copied the selection where the Clipboard
+# API refuses to write (Android's WebView, the browser inside social and mail
+# apps), for the link to a moment and the embed code (98).
+CEILING = 96_250
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".ogg", ".opus", ".flac", ".wav", ".aac")
 FINGERPRINT = re.compile(r"\.([0-9a-f]{10})\.(css|js)$")
 

@@ -301,3 +301,41 @@ def test_without_javascript_the_share_box_offers_nothing_it_cannot_do(
         assert share.locator("#embed-code").is_visible()
     finally:
         context.close()
+
+
+def test_copy_works_where_the_clipboard_api_refuses_to_write(
+    browser, site_server, slug
+):
+    """A shared link opens in the browser inside a social or mail app
+    (Android's WebView), which has navigator.clipboard but refuses
+    writeText: "Copy link" showed a field to copy by hand, and the embed
+    code's button told a phone to press Ctrl+C. The selection is copied."""
+    context = browser.new_context(
+        bypass_csp=True, viewport=PHONE, has_touch=True, is_mobile=True
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_server)
+    context.add_init_script(
+        """navigator.clipboard.writeText = () => Promise.reject(
+            new DOMException("Write permission denied.", "NotAllowedError"));"""
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(f"{site_server}/stories/{slug}/")
+        page.wait_for_function(f"!{AUDIO}.controls")
+        page.locator("[data-action='copy-link']").tap()
+        page.wait_for_function(
+            "document.querySelector('[data-status]').textContent.includes('copied')"
+        )
+        assert page.evaluate("navigator.clipboard.readText()").endswith(
+            f"/stories/{slug}/#t=0:00"
+        )
+        page.get_by_role("button", name="Copy the embed code").tap()
+        page.wait_for_function(
+            "document.querySelector('[data-copy-status]').textContent === 'Copied'"
+        )
+        assert page.evaluate("navigator.clipboard.readText()") == page.input_value(
+            "#embed-code"
+        )
+    finally:
+        context.close()

@@ -562,6 +562,17 @@
     var self = this;
     var link = this.momentUrl();
     var at = clock(this.time());
+    function copied() {
+      self.announce("Link to " + at + " copied");
+      self.figure.setAttribute("data-copied", link);
+      // Seen too: "Link copied to 0:15" for a moment.
+      var words = self.part(".player__copy > span");
+      words.textContent = "Link copied";
+      setTimeout(function () { words.textContent = "Copy link"; }, 2000);
+    }
+    // The link in a field, selected, and the selection copied: the Clipboard
+    // API is missing, or refuses (Android's WebView, the browser inside
+    // social and mail apps). Where that fails too, it is there to copy.
     function fallback() {
       var box = self.part("[data-copy-fallback]");
       var field = self.part("[data-copy-field]");
@@ -570,17 +581,11 @@
       field.value = link;
       field.focus();
       field.select();
-      self.announce("Copy the selected link to " + at);
+      if (document.execCommand("copy")) copied();
+      else self.announce("Copy the selected link to " + at);
     }
     if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(link).then(function () {
-        self.announce("Link to " + at + " copied");
-        self.figure.setAttribute("data-copied", link);
-        // Seen too: "Link copied to 0:15" for a moment.
-        var words = self.part(".player__copy > span");
-        words.textContent = "Link copied";
-        setTimeout(function () { words.textContent = "Copy link"; }, 2000);
-      }, fallback);
+      navigator.clipboard.writeText(link).then(copied, fallback);
     } else {
       fallback();
     }
@@ -873,7 +878,8 @@
         function selected() {
           field.focus();
           field.select();
-          status.textContent = "Selected: press Ctrl+C (⌘C on a Mac) to copy";
+          status.textContent = document.execCommand("copy") ? "Copied"
+            : "Selected: press Ctrl+C (⌘C on a Mac) to copy";
         }
         if (navigator.clipboard && navigator.clipboard.writeText) {
           navigator.clipboard.writeText(field.value).then(function () {
