@@ -34,8 +34,10 @@ BUDGET = 30_000  # bytes: story page HTML + CSS + JS, without transcript text
 # showed that it had copied ("Link copied to 0:15"), not to screen readers
 # alone (136); 96,150 until Copy copied the selection where the Clipboard
 # API refuses to write (Android's WebView, the browser inside social and mail
-# apps), for the link to a moment and the embed code (98).
-CEILING = 96_250
+# apps), for the link to a moment and the embed code (98); 96,250 until
+# "Play this moment (0:05 to 0:23)" stopped at the moment's end instead of
+# playing on (181).
+CEILING = 96_450
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".ogg", ".opus", ".flac", ".wav", ".aac")
 FINGERPRINT = re.compile(r"\.([0-9a-f]{10})\.(css|js)$")
 

@@ -676,3 +676,33 @@ def test_reduced_motion_is_respected(browser, site_server, slug):
         assert set(page.evaluate("window.__behaviours")) == {"auto"}
     finally:
         context.close()
+
+
+def test_play_this_moment_stops_at_its_end(page, site_server, sample_site):
+    """The marked quote's link says "Play this moment (0:05 to 0:23)": it
+    plays those seconds and stops, and Play goes on from there."""
+    pages = sorted((sample_site / "stories").glob("*/index.html"))
+    slugs = [p.parent.name for p in pages if "data-until=" in p.read_text("utf-8")]
+    assert slugs, "no sample story marks a quote"
+    page.goto(f"{site_server}/stories/{slugs[0]}/")
+    page.wait_for_function(f"!{AUDIO}.controls")
+    link = page.locator(".story-quote__play a")
+    start = float(link.get_attribute("data-seek"))
+    end = float(link.get_attribute("data-until"))
+    link.click()
+    # Playing from the moment's start (past it: the seek made before the
+    # audio's metadata came is applied when it comes).
+    page.wait_for_function(
+        f"!{AUDIO}.paused && {AUDIO}.currentTime > {start + 0.3}", timeout=15_000
+    )
+    # Near its end at once (the audio's own clock, not the player's seek,
+    # which a listener's own move would be).
+    page.evaluate(f"{AUDIO}.currentTime = {end - 0.6}")
+    page.wait_for_function(f"{AUDIO}.paused", timeout=15_000)
+    # Stopped there, not at the end of the story (timeupdate, which stops
+    # it, comes about four times a second, later on a busy machine).
+    assert not page.evaluate(f"{AUDIO}.ended")
+    assert end <= now(page) < end + 1.5
+    page.click("[data-action='toggle']")
+    wait_past(page, now(page) + 0.5)
+    assert playing(page)

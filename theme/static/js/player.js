@@ -125,6 +125,7 @@
     this.speed = this.part("[data-speed]");
     this.resumeBox = this.part("[data-resume]");
     this.resumeAt = null;      // a saved position offered, not yet taken
+    this.until = Infinity;     // where a moment played from its link ends
     this.error = this.part("[data-error]");
 
     this.ui.addEventListener("click", function (event) {
@@ -146,7 +147,13 @@
       save(POSITION_KEY + self.id, null);
       self.announce("Finished");
     });
-    audio.addEventListener("timeupdate", function () { self.update(); });
+    audio.addEventListener("timeupdate", function () {
+      if (audio.currentTime >= self.until) {
+        self.until = Infinity;
+        audio.pause();
+      }
+      self.update();
+    });
     audio.addEventListener("seeked", function () { self.update(); });
     audio.addEventListener("ratechange", function () { self.showRate(); });
     // The audio did not come (offline, a dropped connection, a blocked or
@@ -206,6 +213,9 @@
     if (isNaN(time)) return;
     event.preventDefault();
     this.seek(time);
+    // "Play this moment (0:05 to 0:23)" stops at 0:23.
+    var until = link && parseFloat(link.getAttribute("data-until"));
+    if (until > time) this.until = until;
     this.start();
   };
 
@@ -263,6 +273,7 @@
   };
 
   Player.prototype.seek = function (seconds) {
+    this.until = Infinity; // a listener who moves on leaves the moment
     var target = Math.min(Math.max(seconds || 0, 0), this.length() || seconds || 0);
     if (this.audio.readyState >= 1) {
       this.audio.currentTime = target;
