@@ -32,6 +32,7 @@ import unicodedata
 import zoneinfo
 
 from pelican import signals
+from pelican.urlwrappers import Tag
 from pelican.utils import order_content
 
 from portal import build_inputs, links
@@ -225,6 +226,55 @@ def _topic_typos(stories) -> list[Problem]:
     return problems
 
 
+def _topic_spellings(stories, settings) -> list[Problem]:
+    """Warnings for a topic written another way than the other stories
+    with it write it ("Family" beside "family", "rural-life" beside "rural
+    life"): both go to one topic page, named as whichever story came first,
+    and each story page shows its own spelling."""
+    slugs: dict[str, str] = {}
+
+    def slug(topic: str) -> str:
+        if topic not in slugs:
+            slugs[topic] = Tag(topic, settings).slug
+        return slugs[topic]
+
+    spellings: dict[str, collections.Counter] = collections.defaultdict(
+        collections.Counter
+    )
+    for story in stories:
+        for topic in dict.fromkeys(story.story.front.topics):
+            spellings[slug(topic)][topic] += 1
+    # The spelling most stories use; between equals, the one with fewer
+    # capitals ("family" over "Family"), then the first in the alphabet:
+    # the same advice whichever story is read first.
+    usual = {
+        key: min(counts, key=lambda t: (-counts[t], sum(c.isupper() for c in t), t))
+        for key, counts in spellings.items()
+        if len(counts) > 1
+    }
+    problems = []
+    for story in stories:
+        for index, topic in enumerate(story.story.front.topics):
+            key = slug(topic)
+            if key not in usual or topic == usual[key]:
+                continue
+            others = spellings[key][usual[key]]
+            problems.append(
+                Problem(
+                    story.story.source,
+                    f"topics.{index}",
+                    f"'{topic}' is written '{usual[key]}' by "
+                    f"{others} other {'story' if others == 1 else 'stories'}, and "
+                    f"both go to one topic page (/{Tag(topic, settings).url})",
+                    f"write '{usual[key]}', as they do",
+                    story.story.lines.get(("topics", index))
+                    or story.story.lines.get(("topics",)),
+                    Severity.WARNING,
+                )
+            )
+    return problems
+
+
 def hold_back_reasons(story, errors: list[Problem], settings) -> list[str]:
     """Why a story is not public; an empty list means it is cleared."""
     reasons = []
@@ -331,6 +381,8 @@ def gate(generator):
     for problem in _duplicate_problems(readable, settings):
         report(problem)
     for problem in _topic_typos(readable):
+        report(problem)
+    for problem in _topic_spellings(readable, settings):
         report(problem)
     portal_signals.story_media.send(generator, stories=readable, report=report)
     checkable = [s for s in readable if s.story.audio is not None]
