@@ -15,6 +15,7 @@ from transcripts.chapters import choose_chapters
 from transcripts.transcript import Cue, TranscriptError, read_transcript
 from webvtt.models import Timestamp
 
+from portal import devserver
 from portal.problems import StoryContentError
 from tests.listening import GOOD_VTT, Elements, line_of, write_transcript_story
 from tests.stories import assert_absent, output_files, write_story
@@ -451,6 +452,27 @@ def test_no_transcript_no_files(built):
     assert "chapters.json" not in names
     page = (output / "stories" / "silent" / "index.html").read_text()
     assert "data-transcript" not in page
+
+
+def test_a_story_without_chapters_lists_and_says_no_chapter_keys(built, page):
+    """The keyboard shortcuts are the same keys on every story: on one with
+    no chapters (nor transcript) the panel listed P / N and "/", and N said
+    "This is the last chapter". The panel lists what the story has; N and P
+    say it has no chapters, and nothing moves."""
+    output, _ = built
+    status = "document.querySelector('[data-status]').textContent"
+    with devserver.running(output) as url:
+        page.goto(f"{url}/stories/silent/")
+        page.wait_for_selector("figure[data-player].is-enhanced")
+        page.click("[data-shortcuts] summary")
+        listed = page.inner_text(".shortcuts__list")
+        assert "Play or pause" in listed
+        assert "chapter" not in listed and "transcript" not in listed
+        for key in ("n", "p"):
+            page.evaluate(f"{status} = ''")
+            page.keyboard.press(key)
+            page.wait_for_function(f"{status} === 'This story has no chapters'")
+        assert page.evaluate("document.querySelector('audio').currentTime") == 0
 
 
 def test_held_back_story_leaves_no_transcript(built):

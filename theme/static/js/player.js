@@ -834,7 +834,11 @@
     } else if (key === "k" || key === "K") player.toggle();
     else if (key === "j" || key === "J") player.act("back");
     else if (key === "l" || key === "L") player.act("forward");
-    else if (key === "n" || key === "N") player.nextChapter();
+    // The same keys on every story: where it has no chapters, they say so
+    // (not "This is the last chapter").
+    else if (/^[np]$/i.test(key) && !player.chapters.length) {
+      player.announce("This story has no chapters");
+    } else if (key === "n" || key === "N") player.nextChapter();
     else if (key === "p" || key === "P") player.previousChapter();
     else if (key === "<") player.stepRate(-1);
     else if (key === ">") player.stepRate(1);
