@@ -113,7 +113,9 @@ class StoryRecord:
     transcript_entry: Any = None
     # The chapters shown and published ({"start", "title", "question"...}),
     # from the first source that has them (chapter_source: front matter,
-    # transcript or audio), every start inside the audio.
+    # transcript or audio), every start inside the audio; once
+    # audio_rendition made the rendition, timed for it (the last one ends
+    # where it ends, not where the master does).
     chapters: list[dict] = dataclasses.field(default_factory=list)
     chapter_source: str | None = None
     # What other pages show of the transcript, kept small so they load

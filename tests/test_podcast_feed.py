@@ -478,6 +478,30 @@ def test_transcript_and_chapters_files_exist_parse_and_fit_the_audio(sample_site
         assert not (sample_site / "stories" / slug).exists()
 
 
+def test_chapters_end_with_the_mp3_the_feed_serves_not_the_master(sample_site):
+    """Chapters are chosen against the editors' master; the enclosure is its
+    MP3 rendition, some milliseconds shorter or longer (MP3 frames). The
+    chapters file, read from the feed with feedparser, and the story page's
+    player end the last chapter where that MP3 ends, never past it."""
+    parsed = feedparser.parse((sample_site / "podcast.xml").read_bytes())
+    assert parsed.entries
+    lengths, last_ends = {}, {}
+    for entry in parsed.entries:
+        [enclosure] = entry.enclosures
+        mp3 = local_file(sample_site, enclosure.href)
+        # To the millisecond, as chapters.json writes times.
+        lengths[mp3.name] = round(mutagen.File(mp3).info.length, 3)
+        url = entry.podcast_chapters["url"]
+        chapters = json.loads(local_file(sample_site, url).read_text())["chapters"]
+        assert all(c["endTime"] <= lengths[mp3.name] for c in chapters)
+        last_ends[mp3.name] = chapters[-1]["endTime"]
+        page = lxml.html.parse(str(mp3.parent / "index.html"))
+        [player] = page.xpath("//*[@data-chapters]")
+        on_page = json.loads(player.get("data-chapters"))
+        assert [round(c["end"], 3) for c in on_page] == [c["endTime"] for c in chapters]
+    assert last_ends == lengths
+
+
 def test_a_marked_quote_is_the_episodes_soundbite(sample_site):
     """The quote an editor marked (front matter ``quote``) is what podcast
     apps get as the preview, read back by feedparser; the page shows it."""

@@ -8,15 +8,17 @@ import io
 import json
 import pathlib
 
+import mutagen
 import pytest
 import webvtt
 from transcripts import formats
-from transcripts.chapters import choose_chapters
+from transcripts.chapters import choose_chapters, fit_to_audio
 from transcripts.transcript import Cue, TranscriptError, read_transcript
 from webvtt.models import Timestamp
 
 from portal import devserver
 from portal.problems import StoryContentError
+from portal.story_record import StoryRecord
 from tests.listening import GOOD_VTT, Elements, line_of, write_transcript_story
 from tests.stories import assert_absent, output_files, write_story
 from tests.support import LEAN, PROJECT_ROOT, build_site, built_once, copy_content
@@ -92,6 +94,35 @@ def test_chapters_come_from_the_first_source_that_has_any():
     late = choose_chapters([Item(0, "A"), Item(5, "B")], [], [], 4.0)
     assert [c["title"] for c in late.chapters] == ["A"]
     assert [(x.index, x.title) for x in late.late] == [(1, "B")]
+
+
+def test_chapters_fit_the_rendition_and_keep_their_answers():
+    """The rendition listeners get is some milliseconds shorter or longer
+    than the master the chapters were chosen against: the last chapter ends
+    with it, none starts after it, and the question index still finds the
+    answer of each chapter by its times."""
+    record = StoryRecord(source="s/story.md", folder="s", slug="s", front=None)
+    record.chapters = [
+        {"start": 0.0, "end": 2.0, "title": "A", "question": "kindness"},
+        {"start": 2.0, "end": 3.9, "title": "B", "question": "why-here"},
+        {"start": 3.9, "end": 3.944, "title": "C", "question": None},
+    ]
+    record.chapter_answers = {(0.0, 2.0): "first", (2.0, 3.9): "second"}
+    chosen = record.chapters
+    fit_to_audio(record, 3.918)
+    assert [(c["start"], c["end"]) for c in record.chapters] == [
+        (0.0, 2.0),
+        (2.0, 3.9),
+        (3.9, 3.918),
+    ]
+    assert record.chapter_answers == {(0.0, 2.0): "first", (2.0, 3.9): "second"}
+    assert chosen[-1]["end"] == 3.944  # the transcript's cache entry keeps its own
+    fit_to_audio(record, 3.85)
+    assert [(c["title"], c["end"]) for c in record.chapters] == [
+        ("A", 2.0),
+        ("B", 3.85),
+    ]
+    assert record.chapter_answers == {(0.0, 2.0): "first", (2.0, 3.85): "second"}
 
 
 def test_formats_read_back_with_webvtt_py(tmp_path):
@@ -414,11 +445,16 @@ def test_transcript_files_for_published_stories(built):
     segments = json.loads((folder / "transcript.json").read_text())["segments"]
     assert [s["speaker"] for s in segments] == [c.voice for c in vtt.captions]
     chapters = json.loads((folder / "chapters.json").read_text())
+    # The last chapter ends with the MP3 listeners get (the master's 3.944 s
+    # was a few milliseconds past its end).
+    [mp3] = folder.glob("*.mp3")
+    end = round(mutagen.File(mp3).info.length, 3)
+    assert end != 3.944
     assert chapters == {
         "version": "1.2.0",
         "chapters": [
             {"startTime": 0.0, "endTime": 2.0, "title": "Where we grew up"},
-            {"startTime": 2.0, "endTime": 3.944, "title": "What shaped us"},
+            {"startTime": 2.0, "endTime": end, "title": "What shaped us"},
         ],
     }
 

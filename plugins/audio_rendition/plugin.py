@@ -7,7 +7,8 @@ and tags it with mutagen (title, participants, show, dates, artwork, ID3
 chapters with a link to each moment of the story page), then publishes it:
 ``article.story.audio`` becomes the rendition's facts (size, type, duration: what
 the player, the download link, the feed, Open Graph and JSON-LD print) and
-``article.story.audio_url`` its URL. The master's facts stay as
+``article.story.audio_url`` its URL; the story's chapters are timed for it
+(``transcripts.chapters.fit_to_audio``). The master's facts stay as
 ``article.story.master``; the master itself is published only with
 ``AUDIO_RENDITION_PUBLISH_MASTER`` (``article.story.master_url``).
 
@@ -32,6 +33,7 @@ import re
 
 from pelican import signals
 from story_audio.audio import AudioInfo, read_audio
+from transcripts.chapters import fit_to_audio as fit_chapters
 
 from portal import media, parallel, site_address
 from portal import signals as portal_signals
@@ -331,6 +333,8 @@ def _make(stories, options, cache, pool, make_tags, make_art, using) -> list[Ren
             AudioInfo.from_json(tagged["audio"]), filename=published
         )
         story.story.audio_path = cache.path("tagged", tag_key, extension)
+        # The chapters end where the rendition ends, as its ID3 chapters do.
+        fit_chapters(story.story, story.story.audio.duration)
         renditions.append(
             Rendition(
                 source=story.story.source,

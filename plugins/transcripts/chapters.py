@@ -5,7 +5,8 @@ which win over chapters embedded in the audio file (ID3 CHAP, MP4 chapters):
 sources are never mixed, so an editor who writes chapters sees exactly those.
 
 Each chapter is a dict ``{start, end, title, question}`` (seconds; ``end`` is
-the next chapter's start, or the audio's end; ``question`` is a key of the
+the next chapter's start, or the audio's end, the rendition's once
+``fit_to_audio`` timed them for it; ``question`` is a key of the
 conversation guide's questions, or None)."""
 
 from __future__ import annotations
@@ -83,3 +84,30 @@ def choose_chapters(
     if inside:
         inside[-1]["end"] = float(duration)
     return ChapterChoice(inside, source, late)
+
+
+def fit_to_audio(record, duration: float) -> None:
+    """The record's chapters timed for audio of ``duration`` seconds.
+
+    Chapters are chosen against the editors' master; listeners get a
+    rendition some milliseconds shorter or longer (whole MP3 frames), and
+    chapters.json, the feed and the page's player must fit the file they
+    serve: a chapter starting past its end is left out, none ends past it,
+    and the last ends where it ends. The answers the question index finds by
+    a chapter's (start, end) follow. New lists and dicts: the transcript's
+    cache entry holds the chapters chosen against the master."""
+    answers = record.chapter_answers
+    chapters, fitted_answers = [], {}
+    for chapter in record.chapters:
+        if chapter["start"] >= duration:
+            continue
+        end = min(chapter["end"] or duration, duration)
+        chapters.append({**chapter, "end": end})
+    if chapters:
+        chapters[-1]["end"] = float(duration)
+    for before, after in zip(record.chapters, chapters, strict=False):
+        key = (float(before["start"]), before.get("end"))
+        if key in answers:
+            fitted_answers[(float(after["start"]), after["end"])] = answers[key]
+    record.chapters = chapters
+    record.chapter_answers = fitted_answers
