@@ -1,8 +1,8 @@
 """What a visitor audit found, measured in a real browser so it stays fixed:
 the search filters at 320 pixels, the embed at the size it advertises, the
 menu on phones, the funder credits, the mini-player's title, named search
-landmarks, tap targets in the transcript, the embed's icon and the podcast
-page's links."""
+landmarks, tap targets in the transcript, the embed's icon, the podcast
+page's links and the share of speaking time."""
 
 from __future__ import annotations
 
@@ -342,3 +342,37 @@ def test_answers_on_a_question_page_take_the_phones_width(
     time_box = page.query_selector(".moment__time").bounding_box()
     body_box = page.query_selector(".moment__body").bounding_box()
     assert time_box["y"] + time_box["height"] <= body_box["y"] + 1  # above it
+
+
+# ---- 10. The share of speaking time on a 320-pixel phone -------------------
+
+# A speaker as long as names come ("Maya Sobczak-Greene"), beside "45% 18 sec".
+LONG_SPEAKER = """() => {
+    const item = document.querySelector('.share-of-voice__list li');
+    const copy = item.cloneNode(true);
+    copy.querySelector('.share-of-voice__name').textContent =
+        'Naomi Castellanos-Whitaker';
+    item.parentNode.appendChild(copy);
+}"""
+# Each speaker's time ("18 sec") and the lines it takes.
+SPEAKING_TIMES = """() => [...document.querySelectorAll('.share-of-voice__list .muted')]
+    .map(time => { const range = document.createRange();
+                   range.selectNodeContents(time);
+                   return [time.textContent, range.getClientRects().length]; })"""
+
+
+def test_speaking_times_stay_whole_on_a_320_pixel_phone(
+    context_at, site_server, chaptered
+):
+    """ "18 sec" broke over two lines, the unit under its number."""
+    page = context_at(320)
+    page.goto(f"{site_server}/stories/{chaptered}/")
+    page.evaluate(LONG_SPEAKER)
+    times = page.evaluate(SPEAKING_TIMES)
+    assert times and all(lines == 1 for _, lines in times), times
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    area = page.locator(".share-of-voice").bounding_box()
+    for item in page.locator(".share-of-voice__list li > *").all():
+        box = item.bounding_box()
+        assert box["x"] >= area["x"], box
+        assert box["x"] + box["width"] <= area["x"] + area["width"] + 0.5, box
