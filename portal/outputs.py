@@ -52,3 +52,15 @@ def absolute_url(site_url: str, path: str) -> str:
     if path.startswith(("http://", "https://")):
         return path
     return f"{site_url.rstrip('/')}/{path.lstrip('/')}"
+
+
+def site_path_url(site_url: str, value: str) -> str | None:
+    """The absolute URL of a site path (``/take-part/``) written in content
+    or settings: the site's page under its address's own path, when the site
+    lives in a folder of its host (a GitHub Pages project site), not a page
+    at the host's root. None for anything else (``https://...``,
+    ``//host/...``, ``#fragment``, ``{filename}...``, ``../other/``)."""
+    value = value.strip()
+    if value.startswith("/") and not value.startswith("//"):
+        return absolute_url(site_url, value)
+    return None

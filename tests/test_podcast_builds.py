@@ -156,13 +156,23 @@ def test_publish_build_uses_absolute_media_urls_and_ascii_hosts(content, tmp_pat
     assert not (output / "stories" / "café-talk" / name).exists()
 
 
-def test_site_paths_in_the_show_description_stay_under_a_site_in_a_folder(
-    content, tmp_path
-):
+def test_site_paths_stay_under_a_site_in_a_folder(content, tmp_path):
     """A site published in a folder of its host (a GitHub Pages project
-    site): podcast.yml's "/take-part/" is the site's page, in the
-    description as in funding, not one at the host's root."""
+    site): "/take-part/" is the site's page, not one at the host's root, in
+    podcast.yml's description as in funding, and in what editors write in a
+    story (its page and its show notes) or a campaign page. Other links stay
+    as written."""
     site = "https://example.github.io/one-small-step"
+    body = (
+        "Then [take part](/take-part/), read [the guide]({filename}/pages/guide.md)"
+        ", [the top](#top), [a friend](//friends.example.org/a/) and"
+        " [elsewhere](https://example.org/b/).\n\n![A sign](/images/sign.jpg)"
+    )
+    write_story(content, "in-a-folder", id="oss-2021-0001", body=body)
+    (content / "pages" / "visit.md").write_text(
+        "---\ntitle: Visit\nslug: visit\n---\nPlease [take part](/take-part/).\n",
+        encoding="utf-8",
+    )
     output = build_site(
         content,
         tmp_path / "out",
@@ -181,6 +191,25 @@ def test_site_paths_in_the_show_description_stay_under_a_site_in_a_folder(
     page = lxml.html.parse(str(output / "podcast/index.html"))
     [link] = page.xpath("//*[@class='podcast-intro__description']//a/@href")
     assert link == f"{site}/take-part/"
+
+    links = [
+        f"{site}/take-part/",
+        f"{site}/guide/",
+        "#top",
+        "//friends.example.org/a/",
+        "https://example.org/b/",
+    ]
+    story = lxml.html.parse(str(output / "stories/in-a-folder/index.html"))
+    assert story.xpath("//*[@class='prose']//a/@href") == links
+    assert story.xpath("//*[@class='prose']//img/@src") == [f"{site}/images/sign.jpg"]
+    [episode] = parsed["episodes"]
+    notes = lxml.html.fragment_fromstring(
+        episode["description_html"], create_parent="div"
+    )
+    assert notes.xpath("//a/@href")[:2] == links[:2]
+    assert "https://example.github.io/take-part/" not in episode["description_html"]
+    visit = lxml.html.parse(str(output / "visit/index.html"))
+    assert visit.xpath("//main//a[.='take part']/@href") == [f"{site}/take-part/"]
 
 
 def test_long_story_text_is_cut_to_whole_paragraphs_within_4000_bytes(

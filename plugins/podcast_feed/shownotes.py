@@ -15,7 +15,7 @@ import lxml.html
 import markupsafe
 import nh3
 
-from portal.outputs import absolute_url
+from portal.outputs import site_path_url
 
 from .urls import URLError, ascii_url
 
@@ -38,10 +38,9 @@ def clean(html: str, base_url: str, site_url: str | None = None) -> str:
         if tag != "a" or attribute != "href":
             return None  # also drops nh3's always-allowed lang and title
         value = value.strip()
-        if site_url and value.startswith("/") and not value.startswith("//"):
-            target = absolute_url(site_url, value)
-        else:
-            target = urllib.parse.urljoin(base_url, value)
+        target = (site_url and site_path_url(site_url, value)) or (
+            urllib.parse.urljoin(base_url, value)
+        )
         if target.startswith("mailto:"):
             return target
         try:

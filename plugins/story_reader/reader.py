@@ -28,9 +28,10 @@ from pelican.utils import SafeDatetime
 from slugify import slugify
 
 import portal
-from portal import frontmatter, paths, pelican_private, skipped
+from portal import frontmatter, paths, pelican_private, site_address, skipped
 from portal.change_marks import change_marks
 from portal.code_digest import tree_digest
+from portal.outputs import site_path_url
 from portal.problems import Problem, Severity, StoryContentError, record_problems
 from portal.schema import (
     PageFrontMatter,
@@ -75,9 +76,23 @@ ID_PREFIX = "intro-"
 _FRAGMENT_LINK = re.compile(r'href="#([^"]+)"')
 
 
-def sanitize_html(html: str, id_prefix: str | None = None) -> str:
+# The attributes a site path (``/take-part/``) is written in.
+_SITE_PATH_ATTRIBUTES = {("a", "href"), ("img", "src")}
+
+
+def sanitize_html(
+    html: str, id_prefix: str | None = None, site_url: str | None = None
+) -> str:
     """``html`` with only the allowed tags and attributes; with ``id_prefix``
-    every id gets it (and links within the text follow)."""
+    every id gets it (and links within the text follow); with ``site_url``,
+    links and pictures at a site path (``/take-part/``) are the site's, under
+    its address's own path (``portal.outputs.site_path_url``)."""
+
+    def site_paths(tag: str, attribute: str, value: str) -> str:
+        if (tag, attribute) in _SITE_PATH_ATTRIBUTES:
+            return site_path_url(site_url, value) or value
+        return value
+
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -85,6 +100,7 @@ def sanitize_html(html: str, id_prefix: str | None = None) -> str:
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener",
         id_prefix=id_prefix,
+        attribute_filter=site_paths if site_url else None,
     )
     if not id_prefix or id_prefix not in clean:
         return clean
@@ -150,7 +166,11 @@ class FrontMatterMarkdownReader(MarkdownReader):
         # A story's introduction sits inside the story page, whose own ids
         # (turn-N, main...) it must not take; campaign pages keep theirs.
         prefix = ID_PREFIX if kind == "story" else None
-        content = sanitize_html(self._render(body), prefix) if body.strip() else ""
+        content = (
+            sanitize_html(self._render(body), prefix, text_site_url(self.settings))
+            if body.strip()
+            else ""
+        )
         if kind == "story":
             metadata = self._story_metadata(relative, source_path, matter, problems)
             if text is not None:
@@ -268,6 +288,17 @@ def _described(items, relative: str, matter, severity: Severity) -> list[Problem
         )
         for item in items
     ]
+
+
+def text_site_url(settings) -> str | None:
+    """The address site paths in stories' and pages' text are the site's
+    pages under: the site's, when its pages link by absolute URL (SITEURL,
+    production). With relative URLs (development: the dev server serves the
+    site at its host's root) they are left as written."""
+    if settings.get("RELATIVE_URLS"):
+        return None
+    siteurl = (settings.get("SITEURL") or "").strip()
+    return siteurl.rstrip("/") if siteurl.startswith(site_address.SCHEMES) else None
 
 
 def _relative(source_path: str, settings) -> str:
@@ -429,9 +460,9 @@ def code_digest() -> str:
 
 
 # The settings what a file is read into depends on: the content folder
-# (messages name files from it; which files are stories), and how Markdown
-# is rendered.
-READING_SETTINGS = ("PATH", "ARTICLE_PATHS", "MARKDOWN")
+# (messages name files from it; which files are stories), how Markdown is
+# rendered, and the address site paths in the text are resolved against.
+READING_SETTINGS = ("PATH", "ARTICLE_PATHS", "MARKDOWN", "SITEURL", "RELATIVE_URLS")
 
 
 def reading_digest(settings) -> str:
