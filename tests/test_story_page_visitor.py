@@ -339,3 +339,52 @@ def test_copy_works_where_the_clipboard_api_refuses_to_write(
         )
     finally:
         context.close()
+
+
+# Where neither the Clipboard API nor the selection can be copied by the
+# page (an older WebView): the embed code is selected for the visitor.
+NO_COPYING = """
+    navigator.clipboard.writeText = () => Promise.reject(
+        new DOMException("Write permission denied.", "NotAllowedError"));
+    document.execCommand = () => false;"""
+
+
+@pytest.mark.parametrize(
+    ("device", "told"),
+    [
+        ({"viewport": PHONE, "has_touch": True, "is_mobile": True}, "touch and hold"),
+        ({"viewport": DESKTOP}, "press Ctrl+C (⌘C on a Mac)"),
+    ],
+    ids=["phone", "desktop"],
+)
+def test_the_embed_code_left_to_copy_by_hand_says_how(
+    browser, site_server, slug, device, told
+):
+    """Copy could only select the embed code: a phone was told to press
+    Ctrl+C. Keys are named where there is a keyboard, touch elsewhere."""
+    context = browser.new_context(bypass_csp=True, **device)
+    context.add_init_script(NO_COPYING)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(f"{site_server}/stories/{slug}/")
+        button = page.get_by_role("button", name="Copy the embed code")
+        if device.get("has_touch"):
+            button.tap()
+        else:
+            button.click()
+        page.wait_for_function(
+            "document.querySelector('[data-copy-status]').textContent"
+        )
+        said = page.inner_text("[data-copy-status]")
+        assert said.startswith("Selected: ") and told in said, said
+        if device.get("has_touch"):
+            assert "Ctrl" not in said
+        code = page.input_value("#embed-code")
+        selected = page.evaluate(
+            "() => { const f = document.activeElement;"
+            " return f.value.slice(f.selectionStart, f.selectionEnd); }"
+        )
+        assert selected == code
+    finally:
+        context.close()

@@ -890,11 +890,14 @@
       if (!field) return;
       box.hidden = false;
       button.addEventListener("click", function () {
+        // Keys are named only where there is likely a keyboard: a phone is
+        // told what its fingers do.
         function selected() {
           field.focus();
           field.select();
           status.textContent = document.execCommand("copy") ? "Copied"
-            : "Selected: press Ctrl+C (⌘C on a Mac) to copy";
+            : likelyKeyboard() ? "Selected: press Ctrl+C (⌘C on a Mac) to copy"
+              : "Selected: touch and hold it, then choose Copy";
         }
         if (navigator.clipboard && navigator.clipboard.writeText) {
           navigator.clipboard.writeText(field.value).then(function () {
