@@ -385,35 +385,44 @@ def _cache_files(cache: pathlib.Path) -> list[pathlib.Path]:
     return [p for p in sorted(cache.rglob("*")) if p.is_file() and p.name != ".lock"]
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage"])
-def test_a_damaged_cache_is_a_miss_never_a_crash(site, tmp_path, damage):
+def test_a_damaged_cache_is_a_miss_never_a_crash(site, tmp_path):
     """Every cache file cut off mid-write (or overwritten with junk): the next
     build and the check run, and the site is the one a fresh build makes."""
     from portal.checking import check_content
 
-    output, cache = tmp_path / "output", tmp_path / "cache"
-    own_renditions = {"AUDIO_RENDITION_CACHE_PATH": ""}  # damaged with the rest
-    build(site, output, cache, **own_renditions)
-    damaged = _cache_files(cache)
-    names = {p.relative_to(cache).as_posix() for p in damaged}
-    assert {"ArticlesGenerator-Readers", "story_audio.json", "precompress.json",
-            "story_outputs/manifest.json"} <= names  # fmt: skip
-    assert any(name.startswith("audio_rendition/") for name in names)
-    for path in damaged:
-        data = path.read_bytes()
-        path.write_bytes(
-            data[: len(data) // 2] if damage == "truncated" else b"\x80junk"
-        )
-
-    result = check_content(
-        PROJECT_ROOT / "pelicanconf.py",
-        content_path=site,
-        overrides={"CACHE_PATH": str(cache)},
-    )
-    assert result.published == 2
-    build(site, output, cache, **own_renditions)
     fresh = build(site, tmp_path / "fresh", tmp_path / "fresh-cache")
-    assert same_site_but_renditions(output, fresh)
+    own_renditions = {"AUDIO_RENDITION_CACHE_PATH": ""}  # damaged with the rest
+    built = tmp_path / "built"
+    build(site, built / "output", built / "cache", **own_renditions)
+    for damage in ("truncated", "garbage"):
+        # One build damaged two ways: a copy of its output and cache made
+        # at once, so the output's files stay links to the cache's (as the
+        # build left them) and are damaged with them.
+        (tmp_path / damage).mkdir()
+        subprocess.run(
+            ["cp", "-a", built / "output", built / "cache", tmp_path / damage],
+            check=True,
+        )
+        output, cache = tmp_path / damage / "output", tmp_path / damage / "cache"
+        damaged = _cache_files(cache)
+        names = {p.relative_to(cache).as_posix() for p in damaged}
+        assert {"ArticlesGenerator-Readers", "story_audio.json", "precompress.json",
+                "story_outputs/manifest.json"} <= names  # fmt: skip
+        assert any(name.startswith("audio_rendition/") for name in names)
+        for path in damaged:
+            data = path.read_bytes()
+            path.write_bytes(
+                data[: len(data) // 2] if damage == "truncated" else b"\x80junk"
+            )
+
+        result = check_content(
+            PROJECT_ROOT / "pelicanconf.py",
+            content_path=site,
+            overrides={"CACHE_PATH": str(cache)},
+        )
+        assert result.published == 2, damage
+        build(site, output, cache, **own_renditions)
+        assert same_site_but_renditions(output, fresh), damage
 
 
 RENDITION = re.compile(r"[a-z0-9-]+-[0-9a-f]{12}\.(?:mp3|m4a)")
