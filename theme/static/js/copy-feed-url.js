@@ -1,44 +1,49 @@
 // The subscribe page's "Copy" button: puts the feed address on the clipboard.
-// Without JavaScript the button stays hidden and the address can be selected
-// and copied by hand from its read-only field.
+// Without JavaScript the button stays hidden; a click or tap on the address
+// selects all of it (CSS user-select), to copy by hand.
 (function () {
   "use strict";
 
-  function copySelection(input) {
-    input.select();
-    input.setSelectionRange(0, input.value.length); // iOS selects no read-only field
+  function select(address) {
+    var range = document.createRange();
+    range.selectNodeContents(address);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  function copySelection(address) {
+    select(address);
     return document.execCommand("copy") ? Promise.resolve() : Promise.reject();
   }
 
-  function copyText(input) {
+  function copyText(address) {
+    var text = address.textContent.trim();
     if (navigator.clipboard && window.isSecureContext) {
       // Android's WebView (the browser inside other apps) refuses writeText.
-      return navigator.clipboard.writeText(input.value).catch(function () {
-        return copySelection(input);
+      return navigator.clipboard.writeText(text).catch(function () {
+        return copySelection(address);
       });
     }
     // Older browsers and plain-http pages: copy the selection.
-    return copySelection(input);
+    return copySelection(address);
   }
 
   document.querySelectorAll("[data-copy-from]").forEach(function (button) {
-    var input = document.getElementById(button.getAttribute("data-copy-from"));
+    var address = document.getElementById(button.getAttribute("data-copy-from"));
     var box = button.closest(".feed-copy");
     var status = box && box.querySelector("[role=status]");
-    if (!input || !status) {
+    if (!address || !status) {
       return;
     }
-    input.addEventListener("focus", function () {
-      input.select();
-    });
     button.addEventListener("click", function () {
-      copyText(input).then(
+      copyText(address).then(
         function () {
           status.textContent = "Copied. Now paste it into your podcast app.";
           button.textContent = "Copied";
         },
         function () {
-          input.focus();
+          select(address);
           status.textContent = "Your browser did not let us copy: the address is selected, press Ctrl+C (⌘C on a Mac).";
         }
       );
