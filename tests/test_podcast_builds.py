@@ -96,6 +96,17 @@ def test_a_feed_can_keep_only_the_newest_episodes(content, tmp_path):
     assert guids == ["oss-2021-0005", "oss-2021-0004", "oss-2021-0003"]
     # Every story keeps its page; only the feed is shorter.
     assert (output / "stories" / "story-1" / "index.html").is_file()
+    # The subscribe page counts the show's conversations, all of them on
+    # the site, and says how many a podcast app gets.
+    page = lxml.html.parse(str(output / "podcast/index.html"))
+    counts = [
+        " ".join(p.text_content().split())
+        for p in page.xpath("//*[contains(@class, 'podcast-intro__count')]")
+    ]
+    assert counts[0].startswith("5 conversations so far")
+    assert counts[1] == "Podcast apps get the newest 3; all 5 are here on the site."
+    [link] = page.xpath("//*[contains(@class, 'podcast-intro__count')]//a/@href")
+    assert link == "../stories/"
 
 
 @pytest.mark.parametrize("value", [0, -1, "300", True, 2.5])

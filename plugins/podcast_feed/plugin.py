@@ -127,7 +127,7 @@ class PodcastFeedGenerator(Generator):
         )
         self._subscribe_page(writer, cover, len(items), stories)
 
-    def _subscribe_page(self, writer, cover, episode_count: int, stories) -> None:
+    def _subscribe_page(self, writer, cover, feed_count: int, stories) -> None:
         config = self.config
         template = self.get_template("podcast")
         writer.write_file(
@@ -149,7 +149,10 @@ class PodcastFeedGenerator(Generator):
                 "cover_thumbnail": self.context.get("show_cover_thumbnail") or cover,
                 "apps": [{"name": n, "url": u} for n, u in config.apps],
                 "directories": [{"name": n, "url": u} for n, u in config.directories],
-                "episode_count": episode_count,
+                # The show's conversations, every one on the site; with
+                # PODCAST_FEED_MAX_EPISODES the feed has only the newest.
+                "episode_count": len(stories),
+                "feed_count": feed_count,
                 # Newest first, as the feed lists them (``articles`` is in
                 # reversed-date order), to listen to on the page.
                 "latest": stories[:LATEST_ON_PAGE],
