@@ -40,8 +40,11 @@ BUDGET = 30_000  # bytes: story page HTML + CSS + JS, without transcript text
 # it has none, not "This is the last chapter" (107); 96,550 until a
 # speaker's time ("18 sec") stayed on one line on a 320-pixel phone (47);
 # 96,600 until the embed code left to copy by hand told a phone to touch and
-# hold it, not to press Ctrl+C (65).
-CEILING = 96_700
+# hold it, not to press Ctrl+C (65); 96,700 until a player waiting for its
+# audio (a slow network) showed and said "Loading…", its play buttons busy
+# with a turning ring, instead of Pause at 0:00 and nothing said, and a pause
+# while it waited said "Paused", not "Press play to listen" (1,543).
+CEILING = 98_250
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".ogg", ".opus", ".flac", ".wav", ".aac")
 FINGERPRINT = re.compile(r"\.([0-9a-f]{10})\.(css|js)$")
 

@@ -1,6 +1,7 @@
 """The story player in a real browser (Debian's Chromium, pages served with
 HTTP Range): playing, seeking from the transcript, chapters and timeline,
-deep links, speed, one player at a time, the keyboard, and no JavaScript.
+deep links, speed, one player at a time, the keyboard, a slow network and no
+JavaScript.
 
 Stories are picked from the sample site by their shape (a transcript and at
 least two chapters), not by name, so editors can change the samples."""
@@ -293,6 +294,48 @@ def test_audio_that_cannot_be_fetched_is_said_and_tried_again(page, site_server,
     page.click("[data-action='toggle']")
     wait_past(page, 12.3)  # from where the visitor was
     assert error.is_hidden()
+
+
+RING = "getComputedStyle(document.querySelector('.player__play'), '::after')"
+
+
+def test_a_slow_network_shows_and_says_loading(page, site_server, slug):
+    """On a slow network Play showed Pause at 0:00 for many seconds, and
+    nothing said why. After a moment "Loading…" is shown and said once, the
+    play button busy (a ring turns round it); a pause ends it, and so does
+    playing, said again."""
+    page.goto(f"{site_server}/stories/{slug}/")
+    page.wait_for_function(f"!{AUDIO}.controls")
+    audio_url = page.evaluate(f"{AUDIO}.querySelector('source').src")
+    held = []  # the audio's requests, not answered yet
+
+    def fetch(route):
+        if held is None:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(audio_url, fetch)
+    toggle = page.locator("[data-action='toggle']")
+    loading = page.locator(".player__loading")
+    assert loading.is_hidden()
+    toggle.click()
+    wait_status(page, "Loading…")
+    assert loading.is_visible() and loading.inner_text() == "Loading…"
+    assert toggle.get_attribute("aria-label") == "Pause"
+    assert toggle.get_attribute("aria-busy") == "true"
+    assert page.evaluate(f"{RING}.animationName") == "spin"
+    toggle.click()  # Pause: no longer waiting
+    wait_status(page, "Paused")
+    assert loading.is_hidden() and toggle.get_attribute("aria-busy") == "false"
+    toggle.click()
+    wait_status(page, "Loading…")
+    waiting, held = held, None  # the audio comes
+    for route in waiting:
+        route.continue_()
+    wait_past(page, 0.3)
+    wait_status(page, "Playing")
+    assert loading.is_hidden() and toggle.get_attribute("aria-busy") == "false"
 
 
 def test_playing_before_player_js_arrives_shows_as_playing(page, site_server, slug):
@@ -674,6 +717,12 @@ def test_reduced_motion_is_respected(browser, site_server, slug):
         page.keyboard.press("k")  # a click would scroll to the button
         page.wait_for_function("window.__behaviours.length > 0")
         assert set(page.evaluate("window.__behaviours")) == {"auto"}
+        # The ring round a busy play button (waiting for the audio) stands.
+        page.evaluate(
+            "document.querySelector('.player__play').setAttribute('aria-busy', true)"
+        )
+        assert page.evaluate(f"{RING}.animationName") == "none"
+        assert page.evaluate(f"{RING}.borderTopStyle") == "solid"
     finally:
         context.close()
 

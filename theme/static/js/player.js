@@ -24,6 +24,7 @@
   var POSITION_KEY = "oss-position:";
   var SHORTCUTS_KEY = "oss-shortcuts";
   var USER_SCROLL_PAUSE = 4000; // ms the transcript stops following after a scroll
+  var LOADING_GRACE = 500;      // ms of waiting for the audio before "Loading…" shows
   var reducedMotion = window.matchMedia
     ? window.matchMedia("(prefers-reduced-motion: reduce)")
     : { matches: false };
@@ -127,6 +128,14 @@
     this.resumeAt = null;      // a saved position offered, not yet taken
     this.until = Infinity;     // where a moment played from its link ends
     this.error = this.part("[data-error]");
+    // "Loading…" after the time while the audio waits for the network (the
+    // status says it: this says nothing again).
+    var words = this.loadingText = document.createElement("span");
+    words.className = "player__loading";
+    words.hidden = true;
+    words.setAttribute("aria-hidden", "true");
+    words.textContent = "Loading…";
+    this.timeNow.after(words);
 
     this.ui.addEventListener("click", function (event) {
       var button = event.target.closest("[data-action]");
@@ -143,6 +152,11 @@
 
     audio.addEventListener("play", function () { self.onPlay(); });
     audio.addEventListener("pause", function () { self.onPause(); });
+    audio.addEventListener("waiting", function () { self.loading(true); });
+    audio.addEventListener("playing", function () {
+      if (!self.loadingText.hidden) self.announce("Playing");
+      self.loading(false);
+    });
     audio.addEventListener("ended", function () {
       save(POSITION_KEY + self.id, null);
       self.announce("Finished");
@@ -162,6 +176,7 @@
     // the way down (not a captions track's). Shown, it also means "failed".
     audio.addEventListener("error", function (event) {
       if (event.target.tagName === "TRACK") return;
+      self.loading(false);
       self.error.hidden = false;
       audio.pause();
       self.announce(self.error.textContent);
@@ -297,7 +312,11 @@
     }
     var promise = this.audio.play();
     if (promise && promise.catch) {
-      promise.catch(function () { if (self.error.hidden) self.announce("Press play to listen"); });
+      // Refused (a browser that wants a press of Play first); not when a
+      // pause came while the audio loaded ("Paused" is said).
+      promise.catch(function (error) {
+        if (self.error.hidden && error.name !== "AbortError") self.announce("Press play to listen");
+      });
     }
   };
 
@@ -407,10 +426,35 @@
       this.showMini();
     }
     this.announce("Playing");
+    // Pressed before the audio has what it needs to play (preload="none",
+    // a slow network): it will wait ("waiting" may not come).
+    if (this.audio.readyState < 3) this.loading(true);
     this.mediaSession();
   };
 
+  /* Play pressed, or playing stopped, while the audio waits for the network:
+     after a moment's grace (a fast network shows nothing), "Loading…" is
+     shown after the time and said once, and the play buttons are busy (a
+     ring round them). Playing ("Playing" said again), a pause or an error
+     ends it. */
+  Player.prototype.loading = function (waiting) {
+    var self = this;
+    clearTimeout(this.loadingTimer);
+    if (!waiting || this.audio.paused) this.showLoading(false);
+    else if (this.loadingText.hidden) {
+      this.loadingTimer = setTimeout(function () { self.showLoading(true); }, LOADING_GRACE);
+    }
+  };
+
+  Player.prototype.showLoading = function (shown) {
+    if (shown) this.announce("Loading…");
+    this.loadingText.hidden = !shown;
+    this.play.setAttribute("aria-busy", shown);
+    if (this.mini) this.miniToggle.setAttribute("aria-busy", shown);
+  };
+
   Player.prototype.onPause = function () {
+    this.loading(false);
     this.figure.classList.remove("is-playing");
     this.play.setAttribute("aria-label", "Play");
     if (this.mini) {
