@@ -72,6 +72,40 @@ def test_copy_works_where_the_clipboard_api_refuses_to_write(browser, site_serve
         context.close()
 
 
+@pytest.mark.parametrize(
+    ("device", "told"),
+    [
+        ({"viewport": PHONE, "has_touch": True, "is_mobile": True}, "touch and hold"),
+        ({"viewport": DESKTOP}, "press Ctrl+C (⌘C on a Mac)"),
+    ],
+    ids=["phone", "desktop"],
+)
+def test_an_address_left_to_copy_by_hand_says_how(browser, site_server, device, told):
+    """Where the page can copy neither way (an older WebView), the address is
+    selected and the visitor told how to copy it: a phone was told to press
+    Ctrl+C. Keys are named where there is a keyboard, touch elsewhere."""
+    context = browser.new_context(**device)
+    context.add_init_script(
+        """navigator.clipboard.writeText = () => Promise.reject(
+            new DOMException("Write permission denied.", "NotAllowedError"));
+        document.execCommand = () => false;"""
+    )
+    page = context.new_page()
+    try:
+        page.goto(site_server + "/podcast/")
+        button = page.locator("button[data-copy-from]")
+        button.tap() if device.get("has_touch") else button.click()
+        status = page.get_by_role("status").filter(has_text="selected")
+        status.wait_for(timeout=5000)
+        said = status.text_content()
+        assert told in said, said
+        if device.get("has_touch"):
+            assert "Ctrl" not in said
+        assert page.evaluate("getSelection().toString()") == FEED
+    finally:
+        context.close()
+
+
 def test_without_javascript_the_address_can_still_be_copied_by_hand(
     browser, site_server
 ):

@@ -44,7 +44,11 @@
         },
         function () {
           select(address);
-          status.textContent = "Your browser did not let us copy: the address is selected, press Ctrl+C (⌘C on a Mac).";
+          // Keys are named only where there is likely a keyboard: a phone
+          // is told what its fingers do.
+          var keyboard = !window.matchMedia || window.matchMedia("(any-pointer: fine)").matches;
+          status.textContent = "Your browser did not let us copy: the address is selected, " +
+            (keyboard ? "press Ctrl+C (⌘C on a Mac)." : "touch and hold it, then choose Copy.");
         }
       );
     });
