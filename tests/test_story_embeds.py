@@ -97,6 +97,9 @@ def test_oembed_response_follows_the_spec(site):
     assert iframe["attrs"]["width"] == str(data["width"])
     assert iframe["attrs"]["height"] == str(data["height"])
     assert iframe["attrs"]["title"] == "Listen: " + SHOWN_TITLE
+    # The player's "Copy link" may write to the clipboard from another
+    # site's page (else it shows a field to copy by hand, out of the frame).
+    assert iframe["attrs"]["allow"] == "clipboard-write"
     # Frameless, and never wider than the column it is pasted into.
     assert (
         iframe["attrs"]["style"] == f"border:0;width:100%;max-width:{data['width']}px"
@@ -400,3 +403,4 @@ def test_the_missing_page_names_no_address_of_its_own(site):
     output, _, _ = site
     html = (output / "404.html").read_text(encoding="utf-8")
     assert 'rel="canonical"' not in html and 'property="og:url"' not in html
+

@@ -63,8 +63,12 @@ def iframe_html(
     # Its own style: no frame around it (the browser's default inset
     # border), and as narrow as the column it is pasted into when that is
     # narrower than ``width`` (the player fits from 320 px up).
+    # ``allow="clipboard-write"``: a frame from another origin may not use
+    # the Clipboard API without it, so the player's "Copy link" fell back
+    # to a field to copy by hand, below the player and out of the frame.
     return markupsafe.Markup(
-        '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy" '
+        '<iframe src="{}" width="{}" height="{}" title="{}" '
+        'allow="clipboard-write" loading="lazy" '
         'style="border:0;width:100%;max-width:{}px"></iframe>'
     ).format(embed_url, width, height, f"Listen: {title}", width)
 
