@@ -404,3 +404,14 @@ def test_the_missing_page_names_no_address_of_its_own(site):
     html = (output / "404.html").read_text(encoding="utf-8")
     assert 'rel="canonical"' not in html and 'property="og:url"' not in html
 
+
+def test_a_moved_page_names_only_its_new_address(site):
+    """/browse/recorded/ sends visitors on to /stories/: its canonical link
+    and og:url name the new address, once (two canonical links that
+    disagree are both ignored)."""
+    output, _, _ = site
+    page = Elements((output / "browse" / "recorded" / "index.html").read_text())
+    [canonical] = page.all("link", rel="canonical")
+    assert canonical["attrs"]["href"] == f"{SITEURL}/stories/"
+    [url] = page.all("meta", property="og:url")
+    assert url["attrs"]["content"] == f"{SITEURL}/stories/"
