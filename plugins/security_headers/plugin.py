@@ -12,10 +12,10 @@ The policy is built once per build from the settings and forms.yml, then
 ``frame-ancestors`` only works in a header, and both hosts *combine* the
 headers of every rule a path matches (two CSP headers = both enforced). So
 the ``/*`` rule carries the main policy without frame-ancestors, and the
-pages get a second policy holding only their frame-ancestors: ``'self'``
-for every page, ``*`` for the embeddable players under
-``/stories/<slug>/embed/``, by patterns that do not grow with the stories
-(``_page_patterns``).
+pages get a second policy holding only their frame-ancestors, ``'self'``,
+by patterns that do not grow with the stories (``_page_patterns``). The
+embeddable players under ``/stories/<slug>/embed/`` get none: any page may
+frame them, a local file or a sandboxed frame too (``*`` would refuse those).
 
 Settings (defaults in ``settings()``):
 - ``SECURITY_HEADERS_SAVE_AS``: where the headers file goes ("_headers";
@@ -239,12 +239,18 @@ def headers_file(pelican_settings, output_path: str) -> str:
             f"  Content-Security-Policy: {folder_policy}; frame-ancestors 'none'",
         ]
     for pattern, framed in _page_patterns(output_path, own):
-        ancestors = "*" if framed else "'self'"
-        page_policy = f"{policy}; " if own else ""
-        lines += [
-            f"/{pattern}",
-            f"  Content-Security-Policy: {page_policy}frame-ancestors {ancestors}",
-        ]
+        # The players name no frame-ancestors at all: ``*`` matches only
+        # network schemes, so it refused the page an embedder tries the code
+        # in first (a file on their computer) and any sandboxed frame (an
+        # editor's preview), whose origin is opaque.
+        directives = [policy] if own else []
+        if not framed:
+            directives.append("frame-ancestors 'self'")
+        if directives:
+            lines += [
+                f"/{pattern}",
+                f"  Content-Security-Policy: {'; '.join(directives)}",
+            ]
     return "\n".join(lines) + "\n"
 
 
