@@ -694,6 +694,19 @@ def _name_item(loc: tuple, data: dict | None) -> str:
     return f"{name}: "
 
 
+def field_in_words(field: str) -> str:
+    """A problem's field as an editor counts: ``chapters.1.start`` is
+    "chapter 2's start", ``topics.0`` "topic 1". Said alone (why a story is
+    held back), the dotted path reads as chapter 1."""
+    parts = field.split(".")
+    if len(parts) < 2 or not parts[1].isdigit():
+        return field
+    noun = _ITEM_NAMES.get(parts[0], (parts[0].removesuffix("s"),))[0]
+    item = f"{noun} {int(parts[1]) + 1}"
+    rest = ".".join(parts[2:])
+    return f"{item}'s {rest}" if rest else item
+
+
 def _fields_at(loc: tuple, known_fields) -> list[str]:
     models = {
         "participants": Participant,

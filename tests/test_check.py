@@ -294,6 +294,10 @@ def test_held_back_stories_and_the_summary(broken):
     held = dict(result.held_back)
     assert held[f"{S}/a-draft/story.md"] == ["status is 'draft'"]
     assert held[f"{S}/lfs-pointer/story.md"] == ["content errors in audio"]
+    # Counted from 1, as the editor counts (chapters.1.start reads as chapter 1).
+    assert held[f"{S}/chapter-too-late/story.md"] == [
+        "content errors in chapter 2's start"
+    ]
     # Only the good story, the one linking to the draft, the one with a
     # topic like another's and the one with a silent master (warnings) are
     # published.

@@ -35,7 +35,7 @@ from pelican import signals
 from pelican.urlwrappers import Tag
 from pelican.utils import order_content
 
-from portal import build_inputs, links
+from portal import build_inputs, links, schema
 from portal import signals as portal_signals
 from portal.pelican_private import raw_html, replace_raw_html
 from portal.problems import (
@@ -280,7 +280,9 @@ def hold_back_reasons(story, errors: list[Problem], settings) -> list[str]:
     reasons = []
     if errors:
         fields = sorted({problem.field for problem in errors})
-        reasons.append("content errors in " + ", ".join(fields))
+        reasons.append(
+            "content errors in " + ", ".join(map(schema.field_in_words, fields))
+        )
     if story.story.front is None:
         return reasons or ["its front matter cannot be read"]
     if story.story.front.status != "published":
