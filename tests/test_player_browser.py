@@ -718,11 +718,19 @@ def test_reduced_motion_is_respected(browser, site_server, slug):
         page.wait_for_function("window.__behaviours.length > 0")
         assert set(page.evaluate("window.__behaviours")) == {"auto"}
         # The ring round a busy play button (waiting for the audio) stands.
-        page.evaluate(
-            "document.querySelector('.player__play').setAttribute('aria-busy', true)"
+        # Paused first: the player's own "playing" would clear the busy mark
+        # set here before the ring is read.
+        page.evaluate(f"{AUDIO}.pause()")
+        page.wait_for_function(
+            "document.querySelector('.player__play').getAttribute('aria-label')"
+            " === 'Play'"
         )
-        assert page.evaluate(f"{RING}.animationName") == "none"
-        assert page.evaluate(f"{RING}.borderTopStyle") == "solid"
+        ring = page.evaluate(
+            "() => { document.querySelector('.player__play')"
+            f".setAttribute('aria-busy', true); const ring = {RING};"
+            " return [ring.animationName, ring.borderTopStyle]; }"
+        )
+        assert ring == ["none", "solid"]
     finally:
         context.close()
 
