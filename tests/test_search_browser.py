@@ -255,6 +255,15 @@ def test_snippets_are_words_said_not_player_labels(page, site_server):
     text = " ".join(snippet.text_content() for snippet in snippets)
     assert "pierogi" in text.lower()
     assert "Play from" not in text and "0:00" not in text
+    # A speaker's name is found in every turn's heading ("Denise Harlow
+    # 0:15"): the quotes are what she said, not the heading again.
+    results = search(page, site_server, "Denise")
+    quotes = results[0].query_selector_all(".search-moment__excerpt")
+    assert quotes
+    for quote in quotes:
+        assert not re.match(r"Denise Harlow|\d+:\d\d", quote.text_content()), (
+            quote.text_content()
+        )
 
 
 def test_filters_narrow_the_results(page, site_server):

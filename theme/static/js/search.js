@@ -250,6 +250,30 @@
     return link;
   }
 
+  /* The excerpt may begin with the turn's heading ("Denise Harlow 0:15."),
+     which the quote's speaker and play link already show: leave it out,
+     with the <mark>s Pagefind put in it when the words searched for are
+     the speaker's name. */
+  function withoutHeading(moment) {
+    var excerpt = String(moment.excerpt || "");
+    var heading = moment.speaker + " " + moment.clock;
+    var tag = /^<\/?mark>/;
+    var at = 0;
+    var matched = 0;
+    while (matched < heading.length) {
+      var skip = tag.exec(excerpt.slice(at));
+      if (skip) {
+        at += skip[0].length;
+      } else if (excerpt.charAt(at) === heading.charAt(matched)) {
+        at += 1;
+        matched += 1;
+      } else {
+        return excerpt; // not the heading
+      }
+    }
+    return excerpt.slice(at).replace(/^(?:[.\s]|<\/mark>)+/, "");
+  }
+
   function renderMoments(found, meta, item) {
     if (found.said.length) {
       var list = element("ul", "search-result__moments");
@@ -260,11 +284,7 @@
         quote.appendChild(element("strong", "search-moment__speaker", moment.speaker));
         quote.appendChild(document.createTextNode(": "));
         var words = element("q", "search-moment__excerpt");
-        // The excerpt may begin with the turn's heading: leave it out.
-        var excerpt = String(moment.excerpt || "");
-        var heading = moment.speaker + " " + moment.clock;
-        if (excerpt.indexOf(heading) === 0) excerpt = excerpt.slice(heading.length).replace(/^[.\s]+/, "");
-        words.appendChild(excerptNodes(excerpt));
+        words.appendChild(excerptNodes(withoutHeading(moment)));
         quote.appendChild(words);
         entry.appendChild(quote);
         list.appendChild(entry);
