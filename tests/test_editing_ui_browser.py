@@ -277,6 +277,27 @@ def test_a_required_field_left_empty_gets_the_schemas_message(cms, strict_page):
     assert not (project / "content" / "stories" / "nobody-recorded-the-date").exists()
 
 
+def test_a_refused_save_shows_its_message_far_down_the_form(cms, strict_page, audio):
+    """Decap says nothing when a value is refused (only when a field is
+    empty): Save would seem to do nothing, the message out of sight."""
+    url, project = cms
+    page = strict_page
+    open_new_story(page, url)
+    fill_required(page, "A chapter at 1.30", audio)
+    add_chapter(page, "1.30", "Where we grew up")
+    field(page, "title").scroll_into_view_if_needed()
+    save(page)
+    start = control(page, "chapters").locator("[id^='start-field-']")
+    message = control(page, "chapters").locator("[class*='ControlErrorsList']")
+    page.wait_for_function(
+        "e => document.activeElement === e", arg=start.element_handle()
+    )
+    assert message.first.text_content().startswith("Start is a decimal number")
+    box, height = message.first.bounding_box(), page.viewport_size["height"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height
+    assert not (project / "content" / "stories" / "a-chapter-at-1-30").exists()
+
+
 def _decimal_message(dotted: str, written: str) -> str:
     """The check's warning for a decimal time, in the form's words."""
     top, leaf = dotted.split(".")

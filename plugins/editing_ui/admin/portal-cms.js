@@ -10,6 +10,7 @@
  *   description, chapters that go up, names told apart, the quote's length,
  *   and a new story's id, so that the form refuses what the check refuses.
  *   A required field holding only spaces is missing, as in the check.
+ *   A save refused shows the first message, with the cursor in its field.
  * - The front matter is written by portal-format.js (a module), as YAML
  *   the site's reader reads back as typed.
  * - Saving leaves out the optional fields left empty (or only spaces), so
@@ -437,6 +438,34 @@
       if (entry.get("collection") !== "stories") return undefined;
       return prune(writeSwitches(entry.get("data")));
     },
+  });
+
+  // -- a save the form refuses --------------------------------------------
+  // Decap saves nothing while a field shows a message, and says so only
+  // when a required field is empty: Save with a refused value (a time like
+  // 1.30, a summary too long) did nothing to be seen, its message perhaps
+  // far down the form. So a refused save shows the first message, in the
+  // middle of the screen, with the cursor in its field.
+  function showFirstProblem(tries) {
+    var list = document.querySelector("[class*='ControlErrorsList']");
+    if (!list) {
+      if (tries > 0) window.setTimeout(showFirstProblem, 50, tries - 1);
+      return;
+    }
+    list.scrollIntoView({ block: "center" });
+    var box = list.parentElement;
+    for (var up = 0; box && up < 3; up += 1, box = box.parentElement) {
+      var input = box.querySelector("input:not([type='hidden']), textarea");
+      if (input) {
+        input.focus({ preventScroll: true });
+        return;
+      }
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var item = event.target && event.target.closest && event.target.closest("[role='menuitem']");
+    if (item && item.textContent.trim() === SAVE_NOW) window.setTimeout(showFirstProblem, 50, 10);
   });
 
   // -- "Save and create new", "Save and duplicate" ------------------------
