@@ -1,8 +1,9 @@
 """What a visitor audit found, measured in a real browser so it stays fixed:
-the search filters at 320 pixels, the embed at the size it advertises, the
-menu on phones, the funder credits, the mini-player's title, named search
-landmarks, tap targets in the transcript, the embed's icon, the podcast
-page's links and the share of speaking time."""
+the search filters at 320 pixels and the search box's example on phones,
+the embed at the size it advertises, the menu on phones, the funder
+credits, the mini-player's title, named search landmarks, tap targets in
+the transcript, the embed's icon, the podcast page's links and the share of
+speaking time."""
 
 from __future__ import annotations
 
@@ -79,6 +80,30 @@ def test_search_filters_open_on_a_320_pixel_phone_fit_it(context_at, site_server
         box = count.bounding_box()
         assert box["width"] > 0
         assert box["x"] + box["width"] <= panel["x"] + panel["width"], box
+
+
+# The search box's placeholder (its canvas width in the box's own font)
+# against the room inside the box's padding.
+PLACEHOLDER_ROOM = """() => {
+    const box = document.querySelector('#search-q');
+    const style = getComputedStyle(box);
+    const pen = document.createElement('canvas').getContext('2d');
+    pen.font = style.font;
+    return [pen.measureText(box.placeholder).width,
+            box.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight)];
+}"""
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_the_search_boxs_example_shows_whole_on_a_phone(context_at, site_server, width):
+    # It read "A word, a na" at 320 pixels and "A word, a name, a pla" at 390.
+    page = context_at(width)
+    page.goto(site_server + "/search/")
+    needed, room = page.evaluate(PLACEHOLDER_ROOM)
+    assert needed <= room, (needed, room)
+    button = page.locator(".search-box--page .search-box__button").bounding_box()
+    assert button["x"] + button["width"] <= width
 
 
 # ---- 2. The embed fits the iframe its embed code asks for -----------------
