@@ -24,6 +24,17 @@ def test_the_complete_example_is_valid():
     assert story.staff["release_form"] == "RF-2019-118"
 
 
+def test_the_guide_says_how_to_take_a_story_down():
+    """A participant who withdraws: the editor must find what to do, and
+    what it does, without asking a programmer."""
+    text = GUIDE.read_text()
+    section = re.search(r"^## Taking a story down\n(.*?)^## ", text, re.S | re.M)
+    assert section, "no 'Taking a story down' section"
+    words = " ".join(section.group(1).split())
+    assert "set its `status:` to `draft`" in words
+    assert "Podcast apps that already downloaded the episode keep their copy" in words
+
+
 def test_the_guide_lists_the_topics_and_question_keys_in_use():
     """Made from the content by `./dev guide`: run it when this fails."""
     from portal import guide_lists
