@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 from pyld import jsonld
 
+from portal import devserver
 from tests.listening import Elements, write_transcript_story
 from tests.stories import assert_absent
 from tests.support import LEAN, build_site, built_once, copy_content
@@ -415,3 +416,29 @@ def test_a_moved_page_names_only_its_new_address(site):
     assert canonical["attrs"]["href"] == f"{SITEURL}/stories/"
     [url] = page.all("meta", property="og:url")
     assert url["attrs"]["content"] == f"{SITEURL}/stories/"
+
+
+def test_the_embed_code_copies_a_link_from_another_site(
+    page, sample_site, site_server, tmp_path
+):
+    """The embed code pasted as offered into another site's page: the
+    player's "Copy link" writes to the clipboard there (a frame from another
+    origin needs allow="clipboard-write"), rather than showing a field to
+    copy by hand, below the player and out of the iframe's height."""
+    oembed = sorted((sample_site / "stories").glob("*/oembed.json"))[0]
+    code = json.loads(oembed.read_text())["html"]
+    code = code.replace("http://localhost:8000", site_server)
+    (tmp_path / "index.html").write_text(
+        f"<!DOCTYPE html><title>A blog</title><p>Listen:</p>{code}"
+    )
+    page.context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=site_server
+    )
+    with devserver.running(tmp_path) as blog:  # another origin: another port
+        page.goto(blog + "/")
+        player = page.frame_locator("iframe")
+        player.locator("[data-action='copy-link']").click()
+        player.locator("[data-action='copy-link']", has_text="copied").wait_for()
+        assert player.locator("[data-copy-fallback]").is_hidden()
+        height = page.frames[1].evaluate("document.documentElement.scrollHeight")
+        assert height <= 260  # nothing out of the frame
