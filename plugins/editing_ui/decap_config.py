@@ -598,6 +598,15 @@ FORM_HELP: dict[str, str] = {
     "quote": "a moment podcast apps play as a preview and the page shows: when "
     "it starts and ends (like 4:05 and 4:40; 15 seconds to 2 minutes apart) and "
     "the words said",
+    # Uploaded in the form, not named: no "in this folder".
+    "audio": "the recording, uploaded into the story's own folder: MP3 (safest "
+    "for every podcast app), M4A, Ogg, Opus, FLAC or WAV",
+    "transcript": "the WebVTT transcript (.vtt), uploaded into the story's own "
+    "folder; each turn names its speaker exactly as under Participants",
+    "image": "a picture, uploaded into the story's own folder: JPEG, PNG or "
+    "WebP, at most 20 MB and 40 million pixels (3000 pixels wide is plenty)",
+    "image_alt": "what the picture shows, for people who cannot see it; needed "
+    "once there is a picture",
     "featured": "on to show it on the home page",
     "approval": "who approved it and on what day, and whether every participant "
     "has signed the release",
