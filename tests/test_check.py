@@ -284,6 +284,13 @@ def test_nothing_else_is_reported(broken):
     assert result.messages == []
 
 
+def test_a_missing_picture_is_said_once(broken):
+    """Not again as a warning that it "cannot be read", as if it were there."""
+    _, _, result = broken
+    said = [str(p) for p in result.problems if "/missing-image/" in p.path]
+    assert said == [ERRORS["image missing"]]
+
+
 def test_the_check_writes_no_site(broken):
     tmp, _, _ = broken
     assert not (tmp / "output").exists()

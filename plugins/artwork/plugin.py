@@ -300,8 +300,10 @@ def check_story_art(generator, stories, report):
             continue
         try:
             path = story_file(story.story.folder, name)
-            if os.path.isfile(path) and image_too_large(path):
-                continue  # content_checks reports it; never read whole
+            if not os.path.isfile(path) or image_too_large(path):
+                # content_checks reports it (missing, or never read whole):
+                # not again as a picture that "cannot be read".
+                continue
             # By the image's bytes: a fresh checkout makes no art again.
             key = cache.key("story", hashes.sha256(path), opts["ARTWORK_BACKGROUND"])
             file = cache.file(
