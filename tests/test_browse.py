@@ -337,6 +337,12 @@ def test_question_index_links_to_the_second_each_answer_starts(site):
     assert not (site / "questions/first-politics").exists()
     # The guide's order.
     assert overview.index("Why did you agree") < overview.index("Tell me about your")
+    # Each answer's title is a heading under its question's, so a screen
+    # reader moves answer to answer (they were paragraphs: a question's
+    # page had no heading below its title).
+    answer = re.compile(r'<h(\d) class="moment__title"><a [^>]*>Our parents</a>')
+    assert answer.findall(overview) == ["3"]
+    assert answer.findall(parents) == ["2"]
 
 
 def _all_pages_text(site, folder: str) -> str:
