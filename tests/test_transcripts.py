@@ -316,6 +316,34 @@ NAMED = [
 ]
 
 
+def test_a_speaker_written_before_a_colon_is_named(tmp_path):
+    """Zoom writes "Ada Lopez: Hello": the fix says what to write instead."""
+    from transcripts.checks import transcript_findings
+
+    path = tmp_path / "transcript.vtt"
+    path.write_text(
+        "WEBVTT\n\n1\n00:00.000 --> 00:01.000\nada lopez: Hello.\n\n"
+        "2\n00:01.000 --> 00:02.000\nWell: hello to you.\n",
+        encoding="utf-8",
+    )
+    transcript = read_transcript(str(path), "transcript.vtt")
+    speakers = ["Ada Lopez", "Ben Carter"]
+    said = [
+        f"{f.message} - {f.fix}"
+        for f in transcript_findings(transcript, speakers, 3.0, "speech.mp3")
+    ]
+    assert said == [
+        "transcript.vtt: cue 1 (00:00:00.000 --> 00:00:01.000, line 4): has no "
+        "speaker: 'ada lopez:' at its start is read as words said - write "
+        "<v Ada Lopez> in place of 'ada lopez:' (in every cue that begins with a "
+        "name and a colon)",
+        # Not a participant's name: the general fix.
+        "transcript.vtt: cue 2 (00:00:01.000 --> 00:00:02.000, line 8): has no "
+        "speaker - begin the cue with a voice tag naming who speaks, like "
+        "<v Ada Lopez>",
+    ]
+
+
 def test_a_name_stored_in_another_unicode_form_is_the_same_name(tmp_path):
     """ "Díaz" typed on one machine and pasted from another: an i and a
     separate accent look exactly like "í". The transcript is the story's."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 
 from portal.timecode import format_timecode
 
@@ -71,7 +72,18 @@ def transcript_findings(
                     "make the end time (after -->) later than the start time",
                 )
             )
-        if cue.speaker is None:
+        named = _named_before_colon(cue.text, speakers) if cue.speaker is None else None
+        if named:
+            said, name = named
+            findings.append(
+                Finding(
+                    f"{where}: has no speaker: '{said}:' at its start is read "
+                    "as words said",
+                    f"write <v {name}> in place of '{said}:' (in every cue that "
+                    "begins with a name and a colon)",
+                )
+            )
+        elif cue.speaker is None:
             findings.append(
                 Finding(
                     f"{where}: has no speaker",
@@ -149,6 +161,25 @@ def transcript_findings(
                 )
             )
     return findings
+
+
+# "Ada Lopez: Hello": how Zoom and other tools write who speaks, which
+# WebVTT reads as words said.
+_NAME_AND_COLON = re.compile(r"([^:\n]{1,80}):\s")
+
+
+def _named_before_colon(text: str, speakers: list[str]) -> tuple[str, str] | None:
+    """(what is written, the speaker) when ``text`` begins with one of the
+    ``speakers``' names and a colon."""
+    match = _NAME_AND_COLON.match(text)
+    if not match:
+        return None
+    said = match.group(1).strip()
+    folded = said.translate(_LOOK_ALIKE).casefold()
+    name = next(
+        (s for s in speakers if s.translate(_LOOK_ALIKE).casefold() == folded), None
+    )
+    return (said, name) if name else None
 
 
 def _where(transcript: Transcript, cue: Cue) -> str:
