@@ -259,6 +259,8 @@ def test_embed_page(site):
     output, _, _ = site
     page = Elements((output / "stories" / "talk" / "embed" / "index.html").read_text())
     assert page.all("meta", name="robots")[0]["attrs"]["content"] == "noindex"
+    # Not also a canonical link to the story page: the two contradict.
+    assert not page.all("link", rel="canonical")
     (audio,) = page.all("audio")
     assert "controls" in audio["attrs"]
     (source,) = page.all("source")
