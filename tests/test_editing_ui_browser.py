@@ -254,6 +254,8 @@ def test_a_required_field_left_empty_gets_the_schemas_message(cms, strict_page):
     url, project = cms
     page = strict_page
     open_new_story(page, url)
+    # Not "Changes saved" over a form nothing was saved from yet.
+    page.get_by_text("No unsaved changes", exact=True).wait_for()
     field(page, "title").fill("Nobody recorded the date")
     field(page, "id").fill("Not An Id")
     save(page)

@@ -46,6 +46,8 @@
     toolbar.publishing = "Saving...";
     toolbar.published = SAVED;
     toolbar.duplicate = DUPLICATE;
+    // Shown over a new form too, where nothing has been saved yet.
+    toolbar.changesSaved = "No unsaved changes";
     toolbar.publishNow = SAVE_NOW;
     toolbar.publishAndCreateNew = SAVE_AND_CREATE_NEW;
     toolbar.publishAndDuplicate = SAVE_AND_DUPLICATE;
