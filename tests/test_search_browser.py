@@ -336,6 +336,10 @@ def test_without_javascript_the_page_says_so_and_links_to_browse(browser, site_s
         assert offered.locator("a[href^='../questions/']").count() >= 3
         assert offered.locator("a[href^='../places/']").count() >= 3
         assert fallback is not None
+        # Why the search sent found nothing is said under the box, in sight,
+        # not below every suggestion (a screen and more down on a phone).
+        said = page.locator(".search-fallback").first.bounding_box()
+        assert said["y"] < offered.bounding_box()["y"]
         assert not page.locator("[data-search-ui]").is_visible()
     finally:
         context.close()
