@@ -35,6 +35,26 @@ def test_the_guide_says_how_to_take_a_story_down():
     assert "Podcast apps that already downloaded the episode keep their copy" in words
 
 
+def test_the_guides_example_messages_are_the_checks():
+    """ "When something is wrong" shows messages as `./dev check` prints them
+    (tests/test_check.py holds the check's exact words for each mistake)."""
+    from tests.test_check import ERRORS
+
+    text = GUIDE.read_text()
+    block = re.search(
+        r"^## When something is wrong\n.*?```\n(.*?)```", text, re.S | re.M
+    ).group(1)
+
+    def words(line: str) -> str:
+        """The message without its place, any audio file's name the same."""
+        line = re.sub(r"^\S+?:\d+: ", "", line)
+        return re.sub(r"'[\w.-]+\.(?:mp3|ogg|m4a)'", "'AUDIO'", line)
+
+    said = {words(message) for message in ERRORS.values()}
+    for line in block.splitlines():
+        assert words(line) in said, line
+
+
 def test_the_guide_lists_the_topics_and_question_keys_in_use():
     """Made from the content by `./dev guide`: run it when this fails."""
     from portal import guide_lists
