@@ -411,6 +411,10 @@ def test_the_sample_funders_show_logos_and_names_side_by_side(sample_site):
     tree = page_html(sample_site, "funders/index.html")
     links = tree.xpath("//main//a[@class='funder__credit']/@href")
     assert "https://www.rockefellerfoundation.org/" in links
+    # The funders page lists them once: its footer does not credit all of
+    # them again just below (every other page's footer does).
+    assert not tree.xpath("//footer//*[contains(@class,'funder-strip')]")
+    assert tree.xpath("//footer//a[text()='Our funders']")
 
 
 def test_the_sample_wordmarks_are_drawn_by_the_script(tmp_path):

@@ -50,11 +50,13 @@ def story_card(context, story, with_player: bool = True) -> markupsafe.Markup:
 
 
 @pass_context
-def campaign_footer(context) -> markupsafe.Markup:
-    key = (FOOTER, context.get("SITEURL"))
+def campaign_footer(context, with_funders: bool = True) -> markupsafe.Markup:
+    """The footer's funder credits and links; without the credits on the
+    funders page, which lists the same funders just above it."""
+    key = (FOOTER, context.get("SITEURL"), with_funders)
     footer = _rendered.get(key)
     if footer is None:
-        footer = _rendered[key] = _render(context, FOOTER)
+        footer = _rendered[key] = _render(context, FOOTER, with_funders=with_funders)
     return footer
 
 
