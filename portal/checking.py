@@ -180,7 +180,9 @@ def summary_line(result: CheckResult) -> str:
     stories = result.published + len(result.held_back)
     return (
         f"Checked {plural(stories, 'story', 'stories')}: "
-        f"{result.published} published, {len(result.held_back)} held back; "
+        # Nothing is published by a check (nor on a pull request it checks):
+        # these are the stories the next publish would put on the site.
+        f"{result.published} ready to publish, {len(result.held_back)} held back; "
         f"{plural(result.error_count, 'error')}, "
         f"{plural(result.warning_count, 'warning')}."
     )

@@ -314,7 +314,7 @@ def test_held_back_stories_and_the_summary(broken):
     report = checking.format_report(result)
     warnings = checking.plural(result.warning_count, "warning")
     assert report.splitlines()[-1] == (
-        f"Checked 29 stories: 4 published, 25 held back; {len(ERRORS)} errors,"
+        f"Checked 29 stories: 4 ready to publish, 25 held back; {len(ERRORS)} errors,"
         f" {warnings}."
     )
     errors_at = report.index(f"{len(ERRORS)} errors (fix these):")
@@ -365,7 +365,7 @@ def test_a_clean_content_folder_passes(tmp_path):
     warnings = checking.plural(len(data_warnings), "warning")
     assert report.splitlines()[-2:] == [
         "No errors.",
-        f"Checked 2 stories: 1 published, 1 held back; 0 errors, {warnings}.",
+        f"Checked 2 stories: 1 ready to publish, 1 held back; 0 errors, {warnings}.",
     ]
 
 
@@ -416,7 +416,7 @@ def test_the_command_exits_1_on_errors_with_github_annotations(tmp_path):
     # (The project's data files, copied in, may add warnings of their own.)
     summary = next(line for line in lines if line.startswith("Checked "))
     assert re.fullmatch(
-        r"Checked 2 stories: 1 published, 1 held back; 1 error, \d+ warnings?\.",
+        r"Checked 2 stories: 1 ready to publish, 1 held back; 1 error, \d+ warnings?\.",
         summary,
     )
 
@@ -437,7 +437,7 @@ def test_the_command_exits_0_without_errors_and_no_annotations(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "::" not in run.stdout
     assert re.fullmatch(
-        r"Checked 2 stories: 1 published, 1 held back; 0 errors, \d+ warnings?\.",
+        r"Checked 2 stories: 1 ready to publish, 1 held back; 0 errors, \d+ warnings?\.",
         run.stdout.splitlines()[-1],
     )
     assert not (tmp_path / "output").exists()

@@ -316,7 +316,7 @@ def test_the_check_step_annotates_a_pull_request(workspace):
     )
     # (The project's data files, copied in, may add warnings of their own.)
     assert re.search(
-        r"^Checked 2 stories: 1 published, 1 held back; 1 error, \d+ warnings?\.$",
+        r"^Checked 2 stories: 1 ready to publish, 1 held back; 1 error, \d+ warnings?\.$",
         run.stdout,
         re.MULTILINE,
     )
