@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import types
 
 import extruct
 import pytest
@@ -444,3 +445,24 @@ def test_the_embed_code_copies_a_link_from_another_site(
         assert player.locator("[data-copy-fallback]").is_hidden()
         height = page.frames[1].evaluate("document.documentElement.scrollHeight")
         assert height <= 260  # nothing out of the frame
+
+
+def test_three_people_are_named_as_the_story_page_names_them():
+    """A story may have more than two people: what is shared of it names
+    them as its page does ("Ada, Ben and Cy"), not "Ada and Ben and Cy" (the
+    card's alt text and description) nor "Ada, Ben, Cy" (oEmbed)."""
+    from story_embeds import metadata
+
+    front = types.SimpleNamespace(participant_names=["Ada", "Ben", "Cy"], summary="")
+    record = types.SimpleNamespace(front=front)
+    story = types.SimpleNamespace(title="Talk", story=record)
+    assert metadata.image_alt(story) == "Talk: a conversation between Ada, Ben and Cy"
+    assert metadata.description(story, "One Small Step") == (
+        "Ada, Ben and Cy in conversation, recorded for One Small Step."
+    )
+    sharing = types.SimpleNamespace(
+        iframe="", embed_width=640, embed_height=260, image_url="",
+        image_width=1200, image_height=630,
+    )  # fmt: skip
+    response = metadata.oembed(story, sharing, "One Small Step", SITEURL)
+    assert response["author_name"] == "Ada, Ben and Cy"

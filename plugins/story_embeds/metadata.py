@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 
 import markupsafe
+from theme_helpers.helpers import join_names  # as every page lists people
 
 from portal.timecode import iso8601_duration
 
@@ -79,7 +80,7 @@ def oembed(story, sharing: Sharing, site_name: str, site_url: str) -> dict:
         "version": OEMBED_VERSION,
         "type": "rich",
         "title": story.title,
-        "author_name": _names(story),
+        "author_name": people(story),
         "provider_name": site_name,
         "provider_url": site_url + "/",
         "html": str(sharing.iframe),
@@ -92,9 +93,21 @@ def oembed(story, sharing: Sharing, site_name: str, site_url: str) -> dict:
     }
 
 
-def _names(story) -> str:
-    names = story.story.front.participant_names
-    return " and ".join(names) if len(names) <= 2 else ", ".join(names)
+def people(story) -> str:
+    """The story's people as its page names them: "Ada and Ben", or "Ada,
+    Ben and Cy" (a story may have more than two)."""
+    return join_names(story.story.front.participant_names)
+
+
+def description(story, site_name: str) -> str:
+    """What a shared link says of the story: its summary, else who talks."""
+    summary = story.story.front.summary
+    return summary or f"{people(story)} in conversation, recorded for {site_name}."
+
+
+def image_alt(story) -> str:
+    """The share card's alt text."""
+    return f"{story.title}: a conversation between {people(story)}"
 
 
 def _iso(value) -> str:

@@ -163,11 +163,7 @@ class StoryEmbedsGenerator(Generator):
         page_url = absolute_url(site, story.url)
         embed_path = f"{folder}embed/"
         embed_url = absolute_url(site, embed_path)
-        meta = story.story.front
-        description = meta.summary or (
-            f"{' and '.join(meta.participant_names)} in conversation, recorded for "
-            f"{self.settings.get('SITENAME', '')}."
-        )
+        description = metadata.description(story, self.settings.get("SITENAME", ""))
         width = self.options["STORY_EMBEDS_WIDTH"]
         height = self.options["STORY_EMBEDS_HEIGHT"]
         transcript_url = story.story.transcript_url
@@ -182,10 +178,7 @@ class StoryEmbedsGenerator(Generator):
             image_width=WIDTH,
             image_height=HEIGHT,
             image_type=MEDIA_TYPE,
-            image_alt=(
-                f"{story.title}: a conversation between "
-                f"{' and '.join(meta.participant_names)}"
-            ),
+            image_alt=metadata.image_alt(story),
             audio_url=absolute_url(site, story.story.audio_url),
             description=description,
             embed_width=width,
