@@ -58,6 +58,23 @@ def test_the_guides_example_messages_are_the_checks():
         assert words(line) in said, line
 
 
+def test_a_scheduled_story_goes_public_as_the_guide_says():
+    """A future `published` day: the guide says when the story appears, and
+    the content repository's workflow does run every day to make it so."""
+    import yaml
+
+    text = " ".join(GUIDE.read_text().split())
+    assert (
+        "it goes public with the first publish on or after that day (a content "
+        "repository publishes by itself every morning)" in text
+    )
+    workflow = GUIDE.parent.parent / "templates/content-repo/.github/workflows"
+    on = yaml.safe_load((workflow / "content.yml").read_text())[True]
+    [schedule] = on["schedule"]
+    _minute, hour, *every_day = schedule["cron"].split()
+    assert every_day == ["*", "*", "*"] and hour.isdigit()
+
+
 def test_the_guide_lists_the_topics_and_question_keys_in_use():
     """Made from the content by `./dev guide`: run it when this fails."""
     from portal import guide_lists
