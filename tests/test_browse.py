@@ -303,6 +303,19 @@ def test_places_group_by_state_then_city(site):
     ]
 
 
+def test_every_chip_says_what_its_number_counts(site):
+    # "Oklahoma 3" was read as just that, a name and a number, on the
+    # browse hub (topics, states, relationships) and the city chips.
+    chip = re.compile(r'<span class="chip-count">(.*?)</span></a>')
+    pages = ["browse", "places", "places/oklahoma", "topics", "search"]
+    counts = [c for p in pages for c in chip.findall(_all_pages_text(site, p))]
+    assert len(counts) > 10
+    for count in counts:
+        said = re.fullmatch(r'(\d+)<span class="visually-hidden"> (\w+)</span>', count)
+        assert said, count
+        assert said[2] == ("story" if said[1] == "1" else "stories"), count
+
+
 def test_relationships_and_topics(site):
     assert _paged(site, "relationships/strangers") == ["alpha"]
     assert _paged(site, "relationships/family") == ["bravo"]
