@@ -153,6 +153,17 @@ def test_held_back_stories_are_never_found(page, site_server, word):
         assert "what-my-father-taught-me" not in link
 
 
+def test_a_search_that_finds_nothing_leads_on_to_browse(page, site_server):
+    # It said "Try another word, or browse." with nothing to follow.
+    assert search(page, site_server, "xyzzyq") == []
+    status = page.locator("[data-search-status]")
+    assert status.inner_text() == (
+        "Nothing found for “xyzzyq”. Try another word, or browse every conversation."
+    )
+    status.locator("a").click()
+    page.wait_for_url(re.compile(r"/browse/$"))
+
+
 def test_held_back_words_are_not_in_the_index_files(sample_site):
     text = index_text(sample_site)
     for word in HELD_BACK_WORDS:

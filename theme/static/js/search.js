@@ -344,12 +344,21 @@
     var words = count === 1 ? "1 conversation or page" : count + " conversations and pages";
     if (!count) {
       return term
-        ? "Nothing found for “" + term + "”" + (hasFilters() ? " with these filters." : ".") +
-            " Try another word, or browse."
+        ? "Nothing found for “" + term + "”" + (hasFilters() ? " with these filters." : ".")
         : "Nothing matches these filters.";
     }
     return (term ? words + " found for “" + term + "”" : words + " match") +
       (hasFilters() ? " with these filters." : ".");
+  }
+
+  /* What the search found; where it found nothing, a way on: the browse
+     pages, linked (the suggestions are put away while a search shows). */
+  function tell(count, term) {
+    status.textContent = describe(count, term);
+    if (count || !term) return;
+    var browse = element("a", null, "browse every conversation");
+    browse.href = root.getAttribute("data-browse");
+    status.append(" Try another word, or ", browse, ".");
   }
 
   function showMore() {
@@ -417,7 +426,7 @@
       list.replaceChildren();
       updateCounts(byFilter(search.filters));
       return showMore().then(function () {
-        if (number === searchNumber) status.textContent = describe(results.length, term);
+        if (number === searchNumber) tell(results.length, term);
       });
     });
   }
