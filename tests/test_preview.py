@@ -17,7 +17,14 @@ from tests.support import build_site, copy_content
 
 NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 # Every string that could identify the held-back story.
-SECRET = ["awaitingreview", "Quillon Marsh", "Ottoline Vance", "held-preview-0001"]
+SECRET = [
+    "awaitingreview",
+    "Quillon Marsh",
+    "Ottoline Vance",
+    "held-preview-0001",
+    "cannotshow",
+    "Wilhelmina Ossery",
+]
 
 
 @pytest.fixture
@@ -37,6 +44,18 @@ def content(tmp_path):
         approval=None,
         status="draft",
         audio="awaitingreview.mp3",
+    )
+    # A draft whose story.md the schema refuses: nothing of it can be shown.
+    write_story(
+        content,
+        "cannotshow",
+        relationship="rivals",
+        status="draft",
+        approval=None,
+        participants=[
+            {"name": "Wilhelmina Ossery", "description": "baker"},
+            {"name": "Ottoline Vance", "description": "nurse"},
+        ],
     )
     return content
 
@@ -68,6 +87,15 @@ def test_preview_shows_the_held_back_story_production_leaves_no_trace(
     assert len(list(folder.glob("awaitingreview-*.mp3"))) == 1
     assert not (folder / "awaitingreview.mp3").exists()
     assert "stories/public-story/index.html" in output_files(preview)
+    # Where the editor looks for a story the preview cannot show: why, and
+    # what to run (not the server's bare "404: Not Found").
+    page = (preview / "stories/cannotshow/index.html").read_text()
+    assert "Not public." in page
+    assert "content/stories/cannotshow/story.md" in page
+    assert "content errors in relationship" in page
+    assert "./dev check" in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert "Wilhelmina Ossery" not in page
 
     production = build_site(
         content, tmp_path / "production", "publishconf.py", STORY_NOW=NOW

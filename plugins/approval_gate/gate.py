@@ -13,8 +13,9 @@ Settings:
 - ``STORY_STRICT`` (publishconf: True): a content error in a story that would
   otherwise be published stops the build, naming every problem.
 - ``STORY_PREVIEW`` (preview builds only): held-back stories are kept, marked
-  with ``held_back`` reasons so the theme shows a "not public" banner. It can
-  never be combined with ``STORY_STRICT``.
+  with ``held_back`` reasons so the theme shows a "not public" banner; one it
+  cannot show gets a page saying why (``NotShownGenerator``). It can never be
+  combined with ``STORY_STRICT``.
 - ``STORY_NOW``: the moment scheduled stories are compared with (tests).
 """
 
@@ -32,6 +33,7 @@ import unicodedata
 import zoneinfo
 
 from pelican import signals
+from pelican.generators import Generator
 from pelican.urlwrappers import Tag
 from pelican.utils import order_content
 
@@ -455,6 +457,13 @@ def gate(generator):
         (story.story.source, reasons) for story, reasons in held_back.items()
     ]
     generator.context["stories_held_back_paths"] = held_paths
+    # Held-back stories a preview cannot show (story.md unreadable or
+    # refused, no audio): where the editor opens them, a page saying why.
+    generator.context["stories_not_shown"] = [
+        (story.slug, story.story.source, held_back[story])
+        for story in removed
+        if preview
+    ]
     # Ready to publish but for their errors: production builds stop on these.
     generator.context["stories_blocked"] = [
         story.story.source for story in held_back if would_publish(story, settings)
@@ -599,7 +608,37 @@ def count_previewed_as_drafts(generator, writer=None):
         generator.drafts = list(generator.drafts) + previewed
 
 
+class NotShownGenerator(Generator):
+    """The drafts preview's page for each held-back story it cannot show,
+    at the story's address: a story with errors in story.md would be the
+    preview server's bare "404: Not Found", with no word of why."""
+
+    def generate_context(self):
+        pass  # the gate lists the stories (stories_not_shown)
+
+    def generate_output(self, writer):
+        if not self.settings.get("STORY_PREVIEW"):
+            return
+        for slug, source, reasons in self.context.get("stories_not_shown", []):
+            save_as = self.settings["ARTICLE_SAVE_AS"].format(slug=slug)
+            writer.write_file(
+                save_as,
+                self.get_template("story_not_shown"),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                url=self.settings["ARTICLE_URL"].format(slug=slug),
+                page_name=save_as.rsplit(".", 1)[0],
+                story_source=source,
+                reasons=reasons,
+            )
+
+
+def get_generators(pelican):
+    return NotShownGenerator
+
+
 def register():
+    signals.get_generators.connect(get_generators)
     signals.article_generator_pretaxonomy.connect(gate)
     signals.article_writer_finalized.connect(count_previewed_as_drafts)
     signals.static_generator_finalized.connect(hold_back_static)
