@@ -190,7 +190,7 @@ def test_the_404_page_works_at_any_depth(sample_site):
     assert page.xpath("//meta[@name='robots']/@content") == ["noindex"]
     assets = page.xpath("//link[@rel='stylesheet']/@href")
     assert assets and all(href.startswith("/theme/") for href in assets)
-    for href in page.xpath("//a/@href"):
+    for href in page.xpath("//a/@href | //form/@action"):
         assert href.startswith(("/", "#", "mailto:", "https://")), href
 
 
@@ -236,6 +236,13 @@ def test_a_missing_address_gets_the_404_page_with_its_styles(page, site_server):
         "() => getComputedStyle(document.querySelector('.site-header')).backgroundColor"
     )
     assert background == "rgb(29, 36, 51)"
+    # A moved or mistyped story is searched for from here, on a phone too
+    # (where the header has only its search icon).
+    search = page.get_by_role("search", name="Search the conversations")
+    search.get_by_role("searchbox").fill("elk")
+    search.get_by_role("button", name="Search").click()
+    page.wait_for_url(f"{site_server}/search/?q=elk")
+    page.go_back()
     page.get_by_role("link", name="Browse all stories").click()
     page.wait_for_url(f"{site_server}/stories/")
 
