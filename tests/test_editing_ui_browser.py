@@ -200,6 +200,9 @@ def test_editor_creates_a_story_that_passes_the_check(cms, strict_page, tmp_path
     preview.get_by_text("Neighbors", exact=True).wait_for()
     preview.get_by_text("Two neighbours nearly skip the conversation.").wait_for()
     preview.get_by_text("Not public.").wait_for()
+    # Why, in the form's own words: its fields, not story.md's names.
+    banner = preview.locator(".preview-banner").text_content()
+    assert "no approval (Approved by and Approved on are empty)" in banner, banner
     assert preview.locator("audio[controls]").count() == 1
     assert preview.locator(".story__title").evaluate(
         "e => getComputedStyle(e).fontFamily"

@@ -575,7 +575,8 @@
       ? !isEmpty(approval.get("approved_by")) && !isEmpty(approval.get("approved_on"))
       : false;
     if (!approved) {
-      reasons.push("no approval (approval.approved_by and approved_on are empty)");
+      // The gate's reason, in the form's words (its fields' labels).
+      reasons.push("no approval (Approved by and Approved on are empty)");
     } else if (approval.get("releases_signed") !== true) {
       reasons.push("not every participant has signed the release");
     }
