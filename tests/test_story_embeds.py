@@ -437,12 +437,22 @@ def test_the_embed_code_copies_a_link_from_another_site(
     page.context.grant_permissions(
         ["clipboard-read", "clipboard-write"], origin=site_server
     )
+    # On a phone, where the embed's copy button is its icon alone.
+    page.set_viewport_size({"width": 320, "height": 640})
     with devserver.running(tmp_path) as blog:  # another origin: another port
         page.goto(blog + "/")
         player = page.frame_locator("iframe")
-        player.locator("[data-action='copy-link']").click()
+        button = player.locator("[data-action='copy-link']")
+        assert button.locator("svg").is_visible()
+        button.click()
         player.locator("[data-action='copy-link']", has_text="copied").wait_for()
         assert player.locator("[data-copy-fallback]").is_hidden()
+        # Seen to work: "Link copied" is hidden with the button's words, so
+        # a tick takes the icon's place.
+        assert button.locator("svg").is_hidden()
+        assert button.evaluate("b => getComputedStyle(b, '::before').content") == (
+            '"✓"'
+        )
         height = page.frames[1].evaluate("document.documentElement.scrollHeight")
         assert height <= 260  # nothing out of the frame
 

@@ -621,9 +621,16 @@
       self.announce("Link to " + at + " copied");
       self.figure.setAttribute("data-copied", link);
       // Seen too: "Link copied to 0:15" for a moment.
-      var words = self.part(".player__copy > span");
+      // (A narrow embed shows the button's icon alone: is-copied puts a
+      // tick in its place.)
+      var button = self.part(".player__copy");
+      var words = button.querySelector("span");
       words.textContent = "Link copied";
-      setTimeout(function () { words.textContent = "Copy link"; }, 2000);
+      button.classList.add("is-copied");
+      setTimeout(function () {
+        words.textContent = "Copy link";
+        button.classList.remove("is-copied");
+      }, 2000);
     }
     // The link in a field, selected, and the selection copied: the Clipboard
     // API is missing, or refuses (Android's WebView, the browser inside
