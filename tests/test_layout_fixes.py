@@ -80,6 +80,13 @@ def test_search_filters_open_on_a_320_pixel_phone_fit_it(context_at, site_server
         box = count.bounding_box()
         assert box["width"] > 0
         assert box["x"] + box["width"] <= panel["x"] + panel["width"], box
+    # The results are below the whole open panel, out of sight: a button at
+    # its end folds it and goes to them, their count first.
+    page.click("[data-search-show]")
+    assert not page.evaluate("document.querySelector('details.search-filters').open")
+    assert page.evaluate("document.activeElement.matches('[data-search-status]')")
+    status = page.locator("[data-search-status]").bounding_box()
+    assert 0 <= status["y"] < 800
 
 
 # The search box's placeholder (its canvas width in the box's own font)

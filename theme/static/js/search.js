@@ -526,6 +526,12 @@
           run();
         });
         more.addEventListener("click", function () { showMore(); });
+        // On a phone the results are below the open panel: fold it and
+        // go to them, their count first.
+        root.querySelector("[data-search-show]").addEventListener("click", function () {
+          panel.open = false;
+          status.focus();
+        });
         return run().then(settled, function (error) { settled(); throw error; });
       });
   }
