@@ -123,6 +123,7 @@ def site(request):
             base / "output",
             settings_file="publishconf.py",
             SITEURL=SITE,
+            SITE_PRODUCTION_URL=SITE,  # the public site: crawlers let in
             DEFAULT_PAGINATION=2,
             BROWSE_QUESTION_PAGINATION=1,
         )
@@ -480,6 +481,7 @@ def test_a_sitemap_over_the_limit_is_an_index_of_parts(site, tmp_path):
         tmp_path / "output",
         settings_file="publishconf.py",
         SITEURL=SITE,
+        SITE_PRODUCTION_URL=SITE,
         DEFAULT_PAGINATION=2,
         BROWSE_QUESTION_PAGINATION=1,
         SITEMAP_MOST_URLS=10,

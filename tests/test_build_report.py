@@ -8,7 +8,8 @@ import logging
 import re
 
 import pytest
-from build_report.summary import folder_size
+from build_report import plugin as build_report_plugin
+from build_report.summary import FolderSize, folder_size, summary_lines
 from pelican import log as pelican_log
 from rich.console import Console
 
@@ -72,6 +73,28 @@ def test_a_preview_build_says_it_is_not_for_upload(content, tmp_path, capsys):
     )
 
 
+def test_a_build_for_another_address_says_it_is_not_the_public_site():
+    """A staging copy (or a public site built by mistake without
+    SITE_PRODUCTION_URL) keeps crawlers and directories out: the summary
+    says so, so it is not uploaded as the public site unseen."""
+    public = "https://oss.example.org"
+    staging = {"SITEURL": "https://staging.example.org/", "SITE_PRODUCTION_URL": public}
+    elsewhere = build_report_plugin._elsewhere(staging)
+    assert elsewhere == ("https://staging.example.org", public)
+    lines = summary_lines(
+        published=1, held_back=[], warnings=0, errors=0,
+        output=FolderSize(1, 1), media=None, seconds=1.0, elsewhere=elsewhere,
+    )  # fmt: skip
+    assert lines[-1] == (
+        "  NOT THE PUBLIC SITE: built for https://staging.example.org, not"
+        " https://oss.example.org (SITE_PRODUCTION_URL), so robots.txt keeps search"
+        " engines out and the podcast feed asks directories not to list it."
+    )
+    # Not for the public site's own build, nor development (relative URLs).
+    assert build_report_plugin._elsewhere({**staging, "SITEURL": public}) is None
+    assert build_report_plugin._elsewhere({**staging, "SITEURL": ""}) is None
+
+
 def test_progress_shows_each_phase_on_a_terminal(content, tmp_path, monkeypatch):
     screen = io.StringIO()
     terminal = Console(file=screen, force_terminal=True, width=120)
@@ -93,6 +116,7 @@ def test_no_progress_where_there_is_no_terminal(content, tmp_path, monkeypatch):
     shown = screen.getvalue()
     assert "Reading" not in shown and "Writing the site" not in shown
     assert "Build summary: 2 stories published" in shown
+    assert "NOT THE PUBLIC SITE" not in shown  # development
 
 
 def test_the_settings_are_validated(content, tmp_path):

@@ -75,15 +75,21 @@ def test_search_language_defaults_to_the_site_language():
 
 
 def test_robots_txt():
-    production = robots_txt({"SITEURL": "https://oss.example.org/"})
+    public = "https://oss.example.org"
+    production_settings = {"SITEURL": public + "/", "SITE_PRODUCTION_URL": public}
+    production = robots_txt(production_settings)
     assert production == (
         "User-agent: *\nAllow: /\n\nSitemap: https://oss.example.org/sitemap.xml\n"
     )
+    # A staging copy would compete with the public site in search results.
+    staging = {"SITEURL": "https://staging.example.org", "SITE_PRODUCTION_URL": public}
+    assert robots_txt(staging) == "User-agent: *\nDisallow: /\n"
     assert "Sitemap" not in robots_txt({"SITEURL": ""})
     assert robots_txt({"SITEURL": "https://x.org", "STORY_PREVIEW": True}) == (
         "User-agent: *\nDisallow: /\n"
     )
-    extra = robots_txt({"SITEURL": "", "ROBOTS_EXTRA_LINES": ["Disallow: /drafts/"]})
+    drafts = ["Disallow: /drafts/"]
+    extra = robots_txt({**production_settings, "ROBOTS_EXTRA_LINES": drafts})
     assert "Disallow: /drafts/" in extra
     with pytest.raises(ValueError, match="ROBOTS_EXTRA_LINES"):
         robots_txt({"ROBOTS_EXTRA_LINES": ["a\nb"]})

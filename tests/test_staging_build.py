@@ -95,8 +95,10 @@ def test_every_absolute_url_of_the_site_is_on_staging(staging_site):
     assert f"{STAGING}/stories/" in oembed
     sitemap = (staging_site / "sitemap.xml").read_text()
     assert f"<loc>{STAGING}/</loc>" in sitemap
+    # A staging copy keeps crawlers out: it would compete with the public
+    # site's pages in search results.
     robots = (staging_site / "robots.txt").read_text()
-    assert f"Sitemap: {STAGING}/sitemap.xml" in robots
+    assert robots == "User-agent: *\nDisallow: /\n"
 
 
 def test_the_staging_feed_is_blocked_and_still_valid(staging_site):

@@ -26,7 +26,7 @@ import time
 from pelican import log as pelican_log
 from pelican import signals
 
-from portal import background, build_inputs
+from portal import background, build_inputs, site_address
 from portal import signals as portal_signals
 from portal.problems import FixableError
 from portal.writing import os_error_problem
@@ -193,6 +193,7 @@ def _summary(pelican, build) -> list[str]:
         media=media,
         seconds=time.monotonic() - build.started,
         preview=bool(pelican.settings.get("STORY_PREVIEW")),
+        elsewhere=_elsewhere(pelican.settings),
     )
     if build.renditions:
         lines += rendition_lines(build.renditions, build.rendition_settings)
@@ -200,6 +201,16 @@ def _summary(pelican, build) -> list[str]:
         "\n".join(lines), markup=False, highlight=False, soft_wrap=True
     )
     return lines
+
+
+def _elsewhere(settings) -> tuple[str, str] | None:
+    """(the address built for, the public site's) for a build with absolute
+    URLs for another address than the public site's (a staging copy)."""
+    built_for = (settings.get("SITEURL") or "").strip().rstrip("/")
+    public = (settings.get("SITE_PRODUCTION_URL") or "").strip().rstrip("/")
+    if not built_for.startswith(site_address.SCHEMES) or not public:
+        return None  # development: relative URLs, served here
+    return None if site_address.is_production(settings) else (built_for, public)
 
 
 def _no_traceback_for_fixable(record: logging.LogRecord) -> bool:

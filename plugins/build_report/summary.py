@@ -50,6 +50,7 @@ def summary_lines(
     seconds: float,
     preview: bool = False,
     skipped: list[tuple[str, str]] = (),
+    elsewhere: tuple[str, str] | None = None,
 ) -> list[str]:
     """A summary line, then one line a held-back story with its reasons."""
     held = "held back"
@@ -69,6 +70,15 @@ def summary_lines(
         lines.append(
             "  PREVIEW: this output shows stories that are not public. "
             "Never upload it; publish with ./dev publish."
+        )
+    elif elsewhere:
+        # Said, so that a public site built by mistake for another address
+        # (SITE_PRODUCTION_URL not set) is not uploaded unseen.
+        built_for, public = elsewhere
+        lines.append(
+            f"  NOT THE PUBLIC SITE: built for {built_for}, not {public} "
+            "(SITE_PRODUCTION_URL), so robots.txt keeps search engines out and "
+            "the podcast feed asks directories not to list it."
         )
     return lines
 

@@ -5,9 +5,10 @@ The sitemap itself is written by the ``pelican-sitemap`` plugin
 held-back stories are never written, so they are never listed. This plugin:
 
 - writes ``robots.txt`` pointing crawlers at the sitemap by absolute URL
-  (``SITEURL``; production sets it). A build without an absolute SITEURL
-  (development) names no sitemap, and preview builds (``STORY_PREVIEW``)
-  ask crawlers to stay away entirely;
+  (``SITEURL``; production sets it). Only the public site's build
+  (``SITEURL`` is ``SITE_PRODUCTION_URL``: ``portal.site_address``) lets
+  crawlers in: a preview (``STORY_PREVIEW``), a staging copy and a
+  development build ask them to stay away entirely;
 - marks the bannered held-back stories of preview builds ``private`` (the
   sitemap plugin's own metadata), so even a preview's sitemap lists none;
 - forgets what the sitemap plugin queued when a build starts: it keeps its
@@ -35,6 +36,7 @@ import os
 from pelican import signals
 
 from portal import signals as portal_signals
+from portal import site_address
 from portal.pelican_private import reset_sitemap, sitemap_generator
 from portal.writing import write_if_changed
 
@@ -64,8 +66,10 @@ def settings(pelican_settings) -> dict:
 def robots_txt(pelican_settings) -> str:
     options = settings(pelican_settings)
     lines = ["User-agent: *"]
-    if pelican_settings.get("STORY_PREVIEW"):
-        # A preview shows stories that are not public: keep it out of search.
+    if not site_address.is_production(pelican_settings):
+        # A preview shows stories that are not public, and a staging copy
+        # (or any other address) would compete with the public site's pages
+        # in search results: keep crawlers out of both.
         lines.append("Disallow: /")
     else:
         lines.append("Allow: /")
