@@ -344,6 +344,28 @@ def test_a_speaker_written_before_a_colon_is_named(tmp_path):
     ]
 
 
+def test_cues_without_a_speaker_after_the_third_are_said_together(tmp_path):
+    """A transcript with no voice tags: three cues named, then one message
+    for the rest, not one error a cue (hundreds, hiding every other)."""
+    from transcripts.checks import transcript_findings
+
+    path = tmp_path / "transcript.vtt"
+    cues = "".join(
+        f"00:0{n}.000 --> 00:0{n}.900\nAda Lopez: Words {n}.\n\n" for n in range(7)
+    )
+    path.write_text(f"WEBVTT\n\n{cues}", encoding="utf-8")
+    transcript = read_transcript(str(path), "transcript.vtt")
+    findings = transcript_findings(transcript, ["Ada Lopez", "Bo Li"], 9.0, "a.mp3")
+    said = [f.message for f in findings if not f.warning]
+    assert [m.split(": ", 2)[1] for m in said[:3]] == ["cue 1 (00:00:00.000 --> "
+        "00:00:00.900, line 3)", "cue 2 (00:00:01.000 --> 00:00:01.900, line 6)",
+        "cue 3 (00:00:02.000 --> 00:00:02.900, line 9)"]  # fmt: skip
+    assert said[3:] == [
+        "transcript.vtt: 4 more cues have no speaker, from cue 4 (line 12) to "
+        "cue 7 (line 21)"
+    ]
+
+
 def test_a_name_stored_in_another_unicode_form_is_the_same_name(tmp_path):
     """ "Díaz" typed on one machine and pasted from another: an i and a
     separate accent look exactly like "í". The transcript is the story's."""

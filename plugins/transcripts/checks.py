@@ -18,6 +18,12 @@ from .transcript import Cue, Transcript
 EPSILON = 0.0005
 
 
+# Cues without a speaker told of one by one; the rest in one message. A
+# transcript exported without voice tags (or with "Name:" in each cue, as
+# Zoom writes it) lacks them in every cue: hundreds of the same error would
+# hide every other problem.
+SAID_ONE_BY_ONE = 3
+
 # Characters that look alike in names: curly and straight apostrophes and
 # quotes, and the dashes of double-barrelled names.
 _LOOK_ALIKE = str.maketrans(
@@ -63,6 +69,7 @@ def transcript_findings(
     findings = []
     previous: Cue | None = None
     allowed = ", ".join(f"'{name}'" for name in speakers)
+    unvoiced: list[Cue] = []
     for cue in transcript.cues:
         where = _where(transcript, cue)
         if cue.end <= cue.start + EPSILON:
@@ -72,8 +79,12 @@ def transcript_findings(
                     "make the end time (after -->) later than the start time",
                 )
             )
+        if cue.speaker is None:
+            unvoiced.append(cue)
         named = _named_before_colon(cue.text, speakers) if cue.speaker is None else None
-        if named:
+        if len(unvoiced) > SAID_ONE_BY_ONE and unvoiced[-1] is cue:
+            pass  # said together, below
+        elif named:
             said, name = named
             findings.append(
                 Finding(
@@ -150,6 +161,17 @@ def transcript_findings(
                 )
             )
         previous = cue
+    more = unvoiced[SAID_ONE_BY_ONE:]
+    if more:
+        first, last = more[0], more[-1]
+        findings.append(
+            Finding(
+                f"{transcript.name}: {len(more)} more cues have no speaker, from "
+                f"cue {first.number} (line {first.line}) to cue {last.number} "
+                f"(line {last.line})",
+                "give each a voice tag, as said of the cues above",
+            )
+        )
     heard = {cue.speaker for cue in transcript.cues}
     for name in participants or []:
         if name not in heard:
