@@ -281,6 +281,17 @@ def test_filters_narrow_the_results(page, site_server):
     search(page, site_server, "family")
     everything = result_count(page)
     assert everything >= 3
+    # The panel starts open beside the results on a wide screen: a keyboard
+    # skips its thirty-odd filters, from its first stop, to the results.
+    page.focus("#search-q")
+    for _ in range(3):  # the Search button, the panel's heading, the skip
+        page.keyboard.press("Tab")
+    skip = page.locator("[data-search-skip]")
+    assert page.evaluate("document.activeElement.matches('[data-search-skip]')")
+    assert skip.bounding_box()["width"] > 100  # seen, once it has focus
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.search-result') !== null")
     page.check("input[name=topic][value=guns]")
     page.wait_for_function(
         "n => /^\\d+ /.test(document.querySelector('[data-search-status]')"

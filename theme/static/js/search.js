@@ -532,6 +532,9 @@
           panel.open = false;
           status.focus();
         });
+        root.querySelector("[data-search-skip]").addEventListener("click", function () {
+          status.focus();
+        });
         return run().then(settled, function (error) { settled(); throw error; });
       });
   }
