@@ -159,12 +159,25 @@ def rebuild(c):
 )
 def serve(c, port=CONFIG["port"], bind=CONFIG["host"], drafts=False):
     """Serve the output folder at http://localhost:8000/, with HTTP Range."""
+    _port_free_or_exit(bind, port)
     if drafts:
         build(c, drafts=True)
     output = PREVIEW_PATH if drafts else _deploy_path()
     if not (output / "index.html").is_file():
         sys.exit(f"Nothing to serve in {output}: run `./dev build` first.")
     devserver.serve(output, bind, int(port))
+
+
+def _port_free_or_exit(bind: str, port) -> None:
+    """Stop, before any build, when another server has the port: most likely
+    `cms` or a preview still running in another terminal."""
+    if devserver.port_taken(bind, int(port)):
+        sys.exit(
+            f"Cannot show the site at http://localhost:{port}/: the port is in "
+            "use, most likely by `./dev cms`, `./dev preview-drafts` or "
+            "`./dev serve` still running in another terminal - stop it there "
+            f"(Ctrl-C), or use another port: --port {int(port) + 1}"
+        )
 
 
 @task
@@ -194,6 +207,7 @@ def livereload(c, port=CONFIG["port"], bind=CONFIG["host"], drafts=False):
     """Rebuild on every change to content, theme, plugins or portal; reload."""
     from portal import live_reload
 
+    _port_free_or_exit(bind, port)
     output = PREVIEW_PATH if drafts else _deploy_path()
 
     def cached_build():
@@ -238,6 +252,7 @@ def cms(c, port=CONFIG["port"], bind=CONFIG["host"]):
 
     from portal import local_backend
 
+    _port_free_or_exit(bind, port)
     # Stopped by a signal (not Ctrl-C), still stop decap-server: `finally`.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:

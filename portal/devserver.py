@@ -33,6 +33,7 @@ import http.server
 import io
 import os
 import re
+import socket
 import sys
 import threading
 import urllib.parse
@@ -331,6 +332,20 @@ def running(
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Is another server listening on ``host``:``port``? Asked before a
+    build, which a server that cannot start would only end in a traceback."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As the servers bind: a port a stopped server left in TIME_WAIT is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
 
 
 def serve(

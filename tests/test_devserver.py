@@ -307,3 +307,34 @@ def test_the_serve_task_and_module_serve_with_ranges(site, how):
     finally:
         process.terminate()
         process.communicate(timeout=10)
+
+
+@pytest.mark.parametrize("name", ["serve", "livereload", "preview_drafts", "cms"])
+def test_a_port_in_use_is_said_before_any_build(name, monkeypatch):
+    """`./dev cms` left running and `./dev preview-drafts` started: one line
+    with the fix, not a traceback after a whole build."""
+    import invoke
+
+    import tasks
+    from portal import local_backend
+
+    def not_yet(*args, **kwargs):
+        pytest.fail("started before the port was found taken")
+
+    monkeypatch.setattr(tasks, "build_aside", not_yet)
+    monkeypatch.setattr(tasks, "build", not_yet)
+    monkeypatch.setattr(local_backend, "start", not_yet)
+    monkeypatch.setattr(devserver, "serve", not_yet)
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        with pytest.raises(SystemExit) as stopped:
+            getattr(tasks, name)(invoke.Context(), port=port)
+    assert str(stopped.value) == (
+        f"Cannot show the site at http://localhost:{port}/: the port is in use, "
+        "most likely by `./dev cms`, `./dev preview-drafts` or `./dev serve` still "
+        "running in another terminal - stop it there (Ctrl-C), or use another "
+        f"port: --port {port + 1}"
+    )
+    assert not devserver.port_taken("127.0.0.1", port)
