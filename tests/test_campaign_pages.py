@@ -99,7 +99,11 @@ def test_the_app_route_gives_steps_and_a_way_to_get_the_app(sample_site):
     steps = [li.text_content().strip() for li in section.xpath(".//ol/li")]
     assert steps == data["steps"] and len(steps) == 3
     text = " ".join(section.text_content().split())
-    assert "search for “StoryCorps App” in App Store, Google Play or Amazon" in text
+    # Store names as names ("in App Store" read as a typo).
+    assert (
+        "search for “StoryCorps App” in your app store "
+        "(App Store, Google Play or Amazon Appstore)." in text
+    )
     assert not section.xpath(".//ul[@class='record-app__stores']")
     assert section.xpath(".//a[text()='Print the question card']/@href") == [
         "../guide/#question-card"
