@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import re
 import types
 
 import pytest
@@ -101,6 +102,16 @@ def test_one_colour_changed_in_settings_changes_css_cover_and_card(
     assert GREEN in _linked_palette(green_site, "stories/talk/embed/index.html")
     favicon = (green_site / "theme" / "images" / "favicon.svg").read_text()
     assert f'fill="{GREEN}"' in favicon and "#b4321f" not in favicon
+    # The same mark as a PNG for iPhone home screens and chat apps' link
+    # previews, which read no SVG: linked from every page, in the colours.
+    page = (green_site / "index.html").read_text()
+    link = re.search(r'<link rel="apple-touch-icon" href="([^"]+)">', page)
+    assert link, "no apple-touch-icon"
+    with Image.open(green_site / link.group(1)) as icon:
+        assert (icon.format, icon.size, icon.mode) == ("PNG", (180, 180), "RGB")
+        assert _close(icon.getpixel((60, 90)), GREEN)  # the first circle
+        assert _close(icon.getpixel((125, 90)), "#f2b441")  # the second
+        assert _close(icon.getpixel((3, 3)), "#fbf8f3")  # the page's colour
 
     cover = _cover(green_site)
     assert _close(cover.getpixel(COVER_ACCENT), GREEN)

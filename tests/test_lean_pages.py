@@ -45,8 +45,11 @@ BUDGET = 30_000  # bytes: story page HTML + CSS + JS, without transcript text
 # with a turning ring, instead of Pause at 0:00 and nothing said, and a pause
 # while it waited said "Paused", not "Press play to listen" (1,543); 98,250
 # until a narrow embed's "Copy link", its icon alone, showed that it had
-# copied (a tick for two seconds; "Link copied" is hidden there) (210).
-CEILING = 98_500
+# copied (a tick for two seconds; "Link copied" is hidden there) (210);
+# 98,500 until the site's icon came as a PNG too, linked as the
+# apple-touch-icon (iPhone home screens, chat apps' link previews, Safari
+# before 26: none reads the SVG one) (77).
+CEILING = 98_600
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".ogg", ".opus", ".flac", ".wav", ".aac")
 FINGERPRINT = re.compile(r"\.([0-9a-f]{10})\.(css|js)$")
 
