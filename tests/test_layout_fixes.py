@@ -408,3 +408,16 @@ def test_speaking_times_stay_whole_on_a_320_pixel_phone(
         box = item.bounding_box()
         assert box["x"] >= area["x"], box
         assert box["x"] + box["width"] <= area["x"] + area["width"] + 0.5, box
+
+
+def test_a_states_cities_stand_apart_from_its_stories(context_at, site_server):
+    # The city chips touched the first story card (0 pixels apart): the
+    # listing's hidden heading came between them and the rule that spaced them.
+    page = context_at(390)
+    page.goto(site_server + "/places/montana/")
+    gap = page.evaluate(
+        "document.querySelector('main .story-grid').getBoundingClientRect().top"
+        " - document.querySelector('main nav[aria-label^=\"Cities\"]')"
+        ".getBoundingClientRect().bottom"
+    )
+    assert gap >= 16, gap
