@@ -225,9 +225,11 @@ def test_funder_logos_stay_readable_and_names_match_them_on_phones(
     context_at, site_server, width
 ):
     page = context_at(width)
-    page.goto(site_server + "/funders/")
-    _loaded(page)
-    for scope in (".funder-list--strip", ".funder-list--page"):
+    # The footer's strip (every page but the funders page) and that page's list.
+    places = (("/about/", ".funder-list--strip"), ("/funders/", ".funder-list--page"))
+    for path, scope in places:
+        page.goto(site_server + path)
+        _loaded(page)
         logos = page.evaluate(LOGOS, f"{scope} .funder__logo")
         names = page.evaluate(NAMES, f"{scope} .funder__name")
         assert logos and names
@@ -237,7 +239,7 @@ def test_funder_logos_stay_readable_and_names_match_them_on_phones(
         tallest = max(logo["drawn"] for logo in logos)
         for name in names:
             assert name["height"] <= 2 * tallest, (scope, name, tallest)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_funder_logos_on_the_funders_page_are_about_one_size(context_at, site_server):
