@@ -53,6 +53,16 @@ def cms(tmp_path_factory):
     content = copy_content(project / "content")
     # One story, so the form names topics in use.
     write_story(content, "already-here", topics=["faith", "family", "work"])
+    # Status published, a release not signed: held back.
+    write_story(
+        content,
+        "not-yet-signed",
+        approval={
+            "approved_by": "Jamie Editor",
+            "approved_on": datetime.date(2019, 11, 1),
+            "releases_signed": False,
+        },
+    )
     with editing_ui_running(project, base / "output") as url:
         yield url, project
 
@@ -251,6 +261,22 @@ def test_editor_creates_a_story_that_passes_the_check(cms, strict_page, tmp_path
     ).read_text(encoding="utf-8")
     assert "Not public." in story_page
     assert "Rosa Delgado" in story_page and "Sam Whitfield" in story_page
+
+
+def test_the_list_says_published_only_of_a_story_with_its_releases(cms, strict_page):
+    """A story with status published whose release is not signed is held
+    back: the list of stories must not call it published, full stop."""
+    url, _ = cms
+    page = strict_page
+    page.set_default_timeout(30_000)
+    page.goto(f"{url}/admin/")
+    page.get_by_role("button", name="Login").click()
+    page.get_by_text(
+        "Conversation not-yet-signed (2019-10-12, published, release not signed)"
+    ).wait_for()
+    page.get_by_text(
+        "Conversation already-here (2019-10-12, published)", exact=True
+    ).wait_for()
 
 
 def test_a_required_field_left_empty_gets_the_schemas_message(cms, strict_page):

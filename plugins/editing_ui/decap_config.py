@@ -849,7 +849,8 @@ def make_config(backend: Backend, choices: Choices, site_url: str = "") -> dict:
                     "label_singular": "Story",
                     "description": "One folder a story: story.md, the audio, the "
                     "transcript and pictures. A story is public only when its "
-                    "status is published and its approval is filled in.",
+                    "status is published and its approval is filled in, with "
+                    "every release signed.",
                     "folder": f"{content}/stories",
                     "path": "{{slug}}/story",
                     "extension": "md",
@@ -857,7 +858,10 @@ def make_config(backend: Backend, choices: Choices, site_url: str = "") -> dict:
                     "create": True,
                     "slug": "{{slug}}",
                     "identifier_field": "title",
-                    "summary": "{{title}} ({{date}}, {{status}})",
+                    # "published" alone, where a release is not signed, would
+                    # say public of a story the site holds back.
+                    "summary": "{{title}} ({{date}}, {{status}}{{approval."
+                    "releases_signed | ternary('', ', release not signed')}})",
                     "sortable_fields": ["date", "title"],
                     # Files go into the story's own folder, named as uploaded.
                     "media_folder": "",
