@@ -437,7 +437,35 @@ def test_the_command_exits_0_without_errors_and_no_annotations(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "::" not in run.stdout
     assert re.fullmatch(
-        r"Checked 2 stories: 1 ready to publish, 1 held back; 0 errors, \d+ warnings?\.",
+        r"Checked 2 stories: 1 ready to publish, 1 held back; 0 errors,"
+        r" \d+ warnings?\.",
         run.stdout.splitlines()[-1],
     )
     assert not (tmp_path / "output").exists()
+
+
+def test_a_transcription_tools_speaker_label_is_not_a_name():
+    """new-story takes the names from the transcript: one from Otter or
+    Whisper says "Speaker 1", which the story page would show as a person."""
+    from types import SimpleNamespace
+
+    from content_checks.placeholders import speaker_labels
+
+    def story(status):
+        people = [SimpleNamespace(name=n) for n in ("SPEAKER_00", "Ada Lopez")]
+        front = SimpleNamespace(status=status, participants=people, facilitator=None)
+        lines = {("participants", 0, "name"): 12}
+        return SimpleNamespace(
+            story=SimpleNamespace(front=front, source=f"{S}/x/story.md", lines=lines)
+        )
+
+    [problem] = speaker_labels(story("published"))
+    assert str(problem) == (
+        f"{S}/x/story.md:12: participants.0.name: participant 1 is called "
+        "'SPEAKER_00', a transcription tool's label, not a name - write the "
+        "person's name here and in the transcript's voice tags (<v SPEAKER_00> "
+        "becomes <v Their Name>)"
+    )
+    assert problem.is_error
+    [problem] = speaker_labels(story("draft"))  # a draft may keep it, for now
+    assert not problem.is_error

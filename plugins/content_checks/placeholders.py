@@ -6,11 +6,23 @@ the story reader finds them). A story set to ``status: published`` may not
 keep them (errors); a draft may, but is told about them (warnings), so
 ``invoke check`` does not say "No errors." over a story that is still a
 sketch. A participant with no description is a warning in any story:
-listeners meet them by it."""
+listeners meet them by it. A transcription tool's label taken for a name
+("Speaker 1") is told of as a CHANGE mark is."""
 
 from __future__ import annotations
 
+import re
+
 from portal.problems import Problem, Severity
+
+# How transcription tools (Otter, Whisper, Descript...) name voices they could
+# not name: "Speaker 1", "SPEAKER_00", "Speaker A", "Unknown speaker".
+# new-story takes the participants' names from the transcript (its own
+# "Participant 1", when there are none, is marked CHANGE).
+SPEAKER_LABEL = re.compile(
+    r"(?:unknown[\s_-]*)?(?:speaker|spk)(?:[\s_-]*(?:\d{1,2}|[a-z]))?",
+    re.IGNORECASE,
+)
 
 
 def leftover_placeholders(story) -> list[Problem]:
@@ -50,4 +62,26 @@ def empty_descriptions(story) -> list[Problem]:
                     Severity.WARNING,
                 )
             )
+    return problems
+
+
+def speaker_labels(story) -> list[Problem]:
+    published = story.story.front.status == "published"
+    problems = []
+    for index, participant in enumerate(story.story.front.participants):
+        if not SPEAKER_LABEL.fullmatch(participant.name.strip()):
+            continue
+        problems.append(
+            Problem(
+                story.story.source,
+                f"participants.{index}.name",
+                f"participant {index + 1} is called '{participant.name}', a "
+                "transcription tool's label, not a name",
+                "write the person's name here and in the transcript's voice tags "
+                f"(<v {participant.name}> becomes <v Their Name>)",
+                story.story.lines.get(("participants", index, "name"))
+                or story.story.lines.get(("participants", index)),
+                Severity.ERROR if published else Severity.WARNING,
+            )
+        )
     return problems

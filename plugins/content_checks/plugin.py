@@ -36,7 +36,7 @@ from portal.problems import Problem, Severity, record_problems, report_problems
 from .chapters import chapters_past_the_end, quote_past_the_end
 from .images import ImageProblem, check_image
 from .links import broken_links
-from .placeholders import empty_descriptions, leftover_placeholders
+from .placeholders import empty_descriptions, leftover_placeholders, speaker_labels
 from .static_pictures import refused_static_files
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,11 @@ def check_story_files(generator, stories, report):
                 )
         for problem in broken_links(story, story.story.source, generator.settings):
             report(problem)
-        for problem in leftover_placeholders(story) + empty_descriptions(story):
+        for problem in (
+            leftover_placeholders(story)
+            + empty_descriptions(story)
+            + speaker_labels(story)
+        ):
             report(problem)
 
 
