@@ -320,6 +320,11 @@ def test_filters_narrow_the_results(page, site_server):
     page.wait_for_function(
         "() => document.querySelectorAll('.search-result').length === 1"
     )
+    # It said "1 conversation or page match with these filters."
+    page.wait_for_function(
+        "() => document.querySelector('[data-search-status]').textContent"
+        " === '1 conversation matches these filters.'"
+    )
     page.click("[data-search-clear]")
     page.wait_for_function(
         "() => document.querySelector('[data-search-status]').textContent"

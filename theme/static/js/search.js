@@ -347,8 +347,13 @@
         ? "Nothing found for “" + term + "”" + (hasFilters() ? " with these filters." : ".")
         : "Nothing matches these filters.";
     }
-    return (term ? words + " found for “" + term + "”" : words + " match") +
-      (hasFilters() ? " with these filters." : ".");
+    if (!term) {
+      // Filters alone: only conversations have them.
+      return count === 1
+        ? "1 conversation matches these filters."
+        : count + " conversations match these filters.";
+    }
+    return words + " found for “" + term + "”" + (hasFilters() ? " with these filters." : ".");
   }
 
   /* What the search found; where it found nothing, a way on: the browse
