@@ -218,7 +218,11 @@ def test_editor_creates_a_story_that_passes_the_check(cms, strict_page, tmp_path
         "e => getComputedStyle(e).fontFamily"
     ) != preview.locator("body").evaluate("e => getComputedStyle(e).fontFamily")
     save(page)
-    page.get_by_text("Saved. The story goes public only once").wait_for()
+    # All it takes, the releases too: not "its approval is filled in" alone.
+    page.get_by_text(
+        "Saved. The story goes public only once its status is published and its "
+        "approval is filled in, with every release signed."
+    ).wait_for()
 
     folder = project / "content" / "stories" / "we-almost-stayed-home"
     assert sorted(p.name for p in folder.iterdir()) == [

@@ -52,7 +52,7 @@
     toolbar.publishAndCreateNew = SAVE_AND_CREATE_NEW;
     toolbar.publishAndDuplicate = SAVE_AND_DUPLICATE;
     phrases.ui.toast.entrySaved = phrases.ui.toast.entryPublished =
-      "Saved. The story goes public only once its status is published and its approval is filled in.";
+      "Saved. The story goes public only once its status is published and its approval is filled in, with every release signed.";
     // Decap's "＋ Story" uses a full-width plus many systems have no glyph for.
     phrases.collection.collectionTop.newButton = "New %{collectionLabel}";
     CMS.registerLocale("en", phrases);
