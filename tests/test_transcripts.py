@@ -366,6 +366,27 @@ def test_cues_without_a_speaker_after_the_third_are_said_together(tmp_path):
     ]
 
 
+def test_cues_after_the_end_of_the_audio_after_the_third_are_said_together(
+    tmp_path,
+):
+    """The transcript of another, longer recording: every cue overruns."""
+    from transcripts.checks import transcript_findings
+
+    path = tmp_path / "transcript.vtt"
+    cues = "".join(
+        f"00:0{n}.000 --> 00:0{n}.900\n<v Ada Lopez>Words {n}.\n\n" for n in range(7)
+    )
+    path.write_text(f"WEBVTT\n\n{cues}", encoding="utf-8")
+    transcript = read_transcript(str(path), "transcript.vtt")
+    findings = transcript_findings(transcript, ["Ada Lopez"], 2.0, "a.mp3")
+    said = [f"{f.message} - {f.fix}" for f in findings]
+    assert len(said) == 4 and said[0].startswith("transcript.vtt: cue 3 ")
+    assert said[3] == (
+        "transcript.vtt: 2 more cues end after the audio (a.mp3), from cue 6 "
+        "(line 18) to cue 7 (line 21) - check that the transcript belongs to a.mp3"
+    )
+
+
 def test_a_name_stored_in_another_unicode_form_is_the_same_name(tmp_path):
     """ "Díaz" typed on one machine and pasted from another: an i and a
     separate accent look exactly like "í". The transcript is the story's."""

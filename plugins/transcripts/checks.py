@@ -18,10 +18,11 @@ from .transcript import Cue, Transcript
 EPSILON = 0.0005
 
 
-# Cues without a speaker told of one by one; the rest in one message. A
-# transcript exported without voice tags (or with "Name:" in each cue, as
-# Zoom writes it) lacks them in every cue: hundreds of the same error would
-# hide every other problem.
+# Cues without a speaker, or ending after the audio, told of one by one;
+# the rest in one message. A transcript exported without voice tags (or with
+# "Name:" in each cue, as Zoom writes it) lacks them in every cue, and one of
+# another recording overruns in most: hundreds of the same error would hide
+# every other problem.
 SAID_ONE_BY_ONE = 3
 
 # Characters that look alike in names: curly and straight apostrophes and
@@ -70,6 +71,7 @@ def transcript_findings(
     previous: Cue | None = None
     allowed = ", ".join(f"'{name}'" for name in speakers)
     unvoiced: list[Cue] = []
+    late: list[Cue] = []  # ending after the audio
     for cue in transcript.cues:
         where = _where(transcript, cue)
         if cue.end <= cue.start + EPSILON:
@@ -152,6 +154,8 @@ def transcript_findings(
                 )
             )
         if cue.end > duration + EPSILON:
+            late.append(cue)
+        if cue.end > duration + EPSILON and len(late) <= SAID_ONE_BY_ONE:
             findings.append(
                 Finding(
                     f"{where}: ends after the audio, which is "
@@ -161,17 +165,25 @@ def transcript_findings(
                 )
             )
         previous = cue
-    more = unvoiced[SAID_ONE_BY_ONE:]
-    if more:
-        first, last = more[0], more[-1]
-        findings.append(
-            Finding(
-                f"{transcript.name}: {len(more)} more cues have no speaker, from "
-                f"cue {first.number} (line {first.line}) to cue {last.number} "
-                f"(line {last.line})",
-                "give each a voice tag, as said of the cues above",
+    for cues, what, fix in (
+        (unvoiced, "have no speaker", "give each a voice tag, as said above"),
+        (
+            late,
+            f"end after the audio ({audio_name})",
+            f"check that the transcript belongs to {audio_name}",
+        ),
+    ):
+        more = cues[SAID_ONE_BY_ONE:]
+        if more:
+            first, last = more[0], more[-1]
+            findings.append(
+                Finding(
+                    f"{transcript.name}: {len(more)} more cues {what}, from cue "
+                    f"{first.number} (line {first.line}) to cue {last.number} "
+                    f"(line {last.line})",
+                    fix,
+                )
             )
-        )
     heard = {cue.speaker for cue in transcript.cues}
     for name in participants or []:
         if name not in heard:
