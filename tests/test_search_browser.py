@@ -153,6 +153,16 @@ def test_held_back_stories_are_never_found(page, site_server, word):
         assert "what-my-father-taught-me" not in link
 
 
+def test_a_word_of_a_storys_summary_quotes_the_summary(page, site_server):
+    # Found in no turn but in the summary: the summary, the word marked,
+    # not the top of the page run together ("Dayton, Ohio. I try to not bring
+    # up politics… Denise Harlow night-shift nurse, Dayton, Ohio. Marcus...").
+    results = search(page, site_server, "nurse")
+    excerpt = results[0].query_selector(".search-result__excerpt")
+    assert excerpt.text_content().startswith("A nurse and a security officer")
+    assert [m.text_content() for m in excerpt.query_selector_all("mark")] == ["nurse"]
+
+
 def test_a_search_that_finds_nothing_leads_on_to_browse(page, site_server):
     # It said "Try another word, or browse." with nothing to follow.
     assert search(page, site_server, "xyzzyq") == []

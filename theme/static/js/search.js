@@ -306,6 +306,48 @@
     }
   }
 
+  /* A story found by words of its summary: the summary, those words
+     marked, rather than Pagefind's excerpt of the page's top, which runs
+     its title, people and place together ("Chance. Carol Benning retired
+     sheriff's deputy, Hoover, Alabama. Andre..."). Null when the words
+     found are not in the summary (a place, a job, a topic): the excerpt
+     then shows where they are. */
+  function summaryMarked(summary, excerpt) {
+    if (!summary) return null;
+    var parts;
+    try {
+      // Built here, not written as literals: a browser without Unicode
+      // classes or lookbehind keeps the excerpt, and the rest of search.
+      var edges = new RegExp("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "gu");
+      var words = [];
+      String(excerpt || "").replace(/<mark>([\s\S]*?)<\/mark>/g, function (all, word) {
+        word = decode(word).replace(edges, "");
+        if (word) words.push(word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+        return all;
+      });
+      if (!words.length) return null;
+      var found = new RegExp(
+        "(?<![\\p{L}\\p{N}])(" + words.join("|") + ")(?![\\p{L}\\p{N}])", "giu"
+      );
+      parts = summary.split(found);
+    } catch (error) {
+      return null;
+    }
+    if (parts.length < 2) return null;
+    var fragment = document.createDocumentFragment();
+    parts.forEach(function (part, index) {
+      if (!part) return;
+      if (index % 2) {
+        var mark = document.createElement("mark");
+        mark.textContent = part;
+        fragment.appendChild(mark);
+      } else {
+        fragment.appendChild(document.createTextNode(part));
+      }
+    });
+    return fragment;
+  }
+
   function renderResult(data, term) {
     var meta = data.meta || {};
     var item = element("li", "search-result");
@@ -332,7 +374,7 @@
       renderMoments(found, meta, item);
     } else if (term || !meta.summary) {
       var excerpt = element("p", "search-result__excerpt");
-      excerpt.appendChild(excerptNodes(data.excerpt));
+      excerpt.appendChild(summaryMarked(meta.summary, data.excerpt) || excerptNodes(data.excerpt));
       item.appendChild(excerpt);
     } else {
       item.appendChild(element("p", "search-result__excerpt", meta.summary));
