@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import pathlib
+import re
 
 import lxml.html
 import pytest
@@ -140,9 +141,22 @@ def test_store_buttons_appear_once_their_address_is_set(tmp_path):
 def test_the_guide_lists_every_question_from_the_data_file(sample_site):
     page = tree(sample_site, "guide/")
     items = page.xpath("//ol[@class='question-list']/li")
-    assert [(li.get("id"), li.text_content().strip()) for li in items] == [
+    assert [(li.get("id"), li.text.strip()) for li in items] == [
         (f"question-{q['key']}", q["question"]) for q in questions()
     ]
+    # Each question someone answered leads to the answers (the question
+    # index), so the guide is also a way into the stories.
+    answers = {
+        li.get("id"): (link.get("href"), " ".join(link.text_content().split()))
+        for li in items
+        for link in li.xpath("a[@class='question-list__answers']")
+    }
+    answered = {p.name for p in (sample_site / "questions").iterdir() if p.is_dir()}
+    assert answered
+    assert {key.removeprefix("question-") for key in answers} == answered
+    for key, (href, text) in answers.items():
+        assert href == f"../questions/{key.removeprefix('question-')}/"
+        assert re.fullmatch(r"Hear (1 answer|\d+ answers) to this question", text)
     rules = page.xpath("//h2[text()='Ground rules']/following-sibling::ul[1]/li")
     assert any("not a debate" in rule.text_content() for rule in rules)
 
