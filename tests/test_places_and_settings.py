@@ -84,12 +84,14 @@ def test_robots_txt():
     # A staging copy would compete with the public site in search results.
     staging = {"SITEURL": "https://staging.example.org", "SITE_PRODUCTION_URL": public}
     assert robots_txt(staging) == "User-agent: *\nDisallow: /\n"
-    assert "Sitemap" not in robots_txt({"SITEURL": ""})
+    # Development: the public site's robots.txt as it will be, with no
+    # sitemap (crawlers need its absolute URL).
+    assert robots_txt({"SITEURL": ""}) == "User-agent: *\nAllow: /\n"
     assert robots_txt({"SITEURL": "https://x.org", "STORY_PREVIEW": True}) == (
         "User-agent: *\nDisallow: /\n"
     )
     drafts = ["Disallow: /drafts/"]
-    extra = robots_txt({**production_settings, "ROBOTS_EXTRA_LINES": drafts})
+    extra = robots_txt({"SITEURL": "", "ROBOTS_EXTRA_LINES": drafts})
     assert "Disallow: /drafts/" in extra
     with pytest.raises(ValueError, match="ROBOTS_EXTRA_LINES"):
         robots_txt({"ROBOTS_EXTRA_LINES": ["a\nb"]})

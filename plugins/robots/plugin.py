@@ -5,10 +5,11 @@ The sitemap itself is written by the ``pelican-sitemap`` plugin
 held-back stories are never written, so they are never listed. This plugin:
 
 - writes ``robots.txt`` pointing crawlers at the sitemap by absolute URL
-  (``SITEURL``; production sets it). Only the public site's build
-  (``SITEURL`` is ``SITE_PRODUCTION_URL``: ``portal.site_address``) lets
-  crawlers in: a preview (``STORY_PREVIEW``), a staging copy and a
-  development build ask them to stay away entirely;
+  (``SITEURL``; production sets it). A build without an absolute SITEURL
+  (development) names no sitemap. A preview (``STORY_PREVIEW``) and a build
+  for another address than the public site's (``SITE_PRODUCTION_URL``:
+  ``portal.site_address``), such as a staging copy, ask crawlers to stay
+  away entirely;
 - marks the bannered held-back stories of preview builds ``private`` (the
   sitemap plugin's own metadata), so even a preview's sitemap lists none;
 - forgets what the sitemap plugin queued when a build starts: it keeps its
@@ -63,13 +64,23 @@ def settings(pelican_settings) -> dict:
     return out
 
 
+def _for_another_host(pelican_settings) -> bool:
+    """Built with absolute URLs for another address than the public site's
+    (a staging copy). A development build (relative URLs, served here) is
+    not: it is the public site's robots.txt as it will be."""
+    site_url = (pelican_settings.get("SITEURL") or "").strip()
+    return site_url.startswith(site_address.SCHEMES) and not (
+        site_address.is_production(pelican_settings)
+    )
+
+
 def robots_txt(pelican_settings) -> str:
     options = settings(pelican_settings)
     lines = ["User-agent: *"]
-    if not site_address.is_production(pelican_settings):
+    if pelican_settings.get("STORY_PREVIEW") or _for_another_host(pelican_settings):
         # A preview shows stories that are not public, and a staging copy
-        # (or any other address) would compete with the public site's pages
-        # in search results: keep crawlers out of both.
+        # would compete with the public site's pages in search results:
+        # keep crawlers out of both.
         lines.append("Disallow: /")
     else:
         lines.append("Allow: /")
