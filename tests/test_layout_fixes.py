@@ -412,6 +412,24 @@ def test_speaking_times_stay_whole_on_a_320_pixel_phone(
         assert box["x"] + box["width"] <= area["x"] + area["width"] + 0.5, box
 
 
+def test_an_audio_files_size_stays_whole_on_a_320_pixel_phone(context_at, site_server):
+    """ "Download audio (MP3, 447.3 KB)" left "KB)" alone on a line."""
+    page = context_at(320)
+    page.goto(site_server + "/stories/")
+    sizes = page.evaluate(
+        """[...document.querySelectorAll('.player__download .muted')].map(muted => {
+            const text = muted.firstChild, at = text.data.indexOf(', ') + 2;
+            const range = document.createRange();
+            range.setStart(text, at);
+            range.setEnd(text, text.data.length);
+            const tops = [...range.getClientRects()].map(r => Math.round(r.top));
+            return [text.data.slice(at), new Set(tops).size]; })"""
+    )
+    assert sizes, "no download link on the stories page"
+    assert all(lines == 1 for _, lines in sizes), sizes
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
 def test_a_states_cities_stand_apart_from_its_stories(context_at, site_server):
     # The city chips touched the first story card (0 pixels apart): the
     # listing's hidden heading came between them and the rule that spaced them.
