@@ -76,7 +76,7 @@ def test_a_build_with_nothing_changed_leaves_the_output_as_it_is(
     out = said(capfd)
     assert SKIPPED in out and BUILT not in out
     # What the last build reported is shown again (it still holds).
-    assert "That build's report: Build summary: 1 story published" in out
+    assert "That build's report: Build summary: 1 story ready to publish" in out
     assert os.stat(output).st_ino == folder
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("output")] == [
         "output"

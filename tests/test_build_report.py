@@ -49,7 +49,7 @@ def test_the_build_ends_with_a_summary(content, tmp_path, capsys, caplog):
     assert any("goes to a story that is not public" in r.getMessage() for r in warned)
     warnings = f"{len(warned)} warning" + ("" if len(warned) == 1 else "s")
     match = re.search(
-        r"^Build summary: 2 stories published, 1 held back, "
+        r"^Build summary: 2 stories ready to publish, 1 held back, "
         rf"{warnings}, 0 errors; "
         rf"output {re.escape(human_size(size.bytes))} in {size.files} files; "
         r"\d+\.\d s\.$",
@@ -115,7 +115,7 @@ def test_no_progress_where_there_is_no_terminal(content, tmp_path, monkeypatch):
     build_site(content, tmp_path / "output", STORY_NOW=NOW, **LEAN)
     shown = screen.getvalue()
     assert "Reading" not in shown and "Writing the site" not in shown
-    assert "Build summary: 2 stories published" in shown
+    assert "Build summary: 2 stories ready to publish" in shown
     assert "NOT THE PUBLIC SITE" not in shown  # development
 
 

@@ -428,7 +428,7 @@ def test_the_closing_counts_agree_with_the_summary_in_a_preview(tmp_path):
         content, tmp_path / "output", tmp_path, "pelicanconf.py", "STORY_PREVIEW=true"
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "Build summary: 1 story published, 1 held back" in run.stdout
+    assert "Build summary: 1 story ready to publish, 1 held back" in run.stdout
     assert "Done: Processed 1 article, 1 draft," in run.stdout
     # The draft is still shown, bannered, in the preview.
     assert (tmp_path / "output/stories/a-draft/index.html").is_file()

@@ -2,7 +2,7 @@
 
 While it runs: a progress display (reading stories, checking them, writing
 the site) on Pelican's console, only on a terminal. At the end: one summary
-line - stories published and held back, warnings, errors, output size, time
+line - stories ready to publish and held back, warnings, errors, output size, time
 - and each held-back story with its reasons, so nobody has to scroll back
 through the log to learn what the build did; then the podcast audio: how many
 renditions were encoded and how many came from the cache, and each story's

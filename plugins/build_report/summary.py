@@ -58,7 +58,7 @@ def summary_lines(
     if media is not None:
         size += f", audio for the media host {human_size(media.bytes)}"
     lines = [
-        f"Build summary: {plural(published, 'story', 'stories')} published, "
+        f"Build summary: {plural(published, 'story', 'stories')} ready to publish, "
         f"{len(held_back)} {held}, {plural(warnings, 'warning')}, "
         f"{plural(errors, 'error')}; {size}; {seconds:.1f} s."
     ]
