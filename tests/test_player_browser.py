@@ -682,6 +682,12 @@ def test_page_works_without_javascript(browser, site_server, slug):
                 break
             page.wait_for_timeout(100)
         assert audio.evaluate("a => !a.paused && a.currentTime > 0.5")
+        # A listing's card gives a story's length once ("49 sec"), not again
+        # under its player.
+        page.goto(f"{site_server}/stories/")
+        card = page.locator(".story-card").first
+        length = card.locator(".story-card__length").inner_text()
+        assert card.inner_text().count(length) == 1, card.inner_text()
     finally:
         context.close()
 
