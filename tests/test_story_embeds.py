@@ -443,7 +443,7 @@ def test_the_embed_code_copies_a_link_from_another_site(
         page.goto(blog + "/")
         player = page.frame_locator("iframe")
         button = player.locator("[data-action='copy-link']")
-        assert button.locator("svg").is_visible()
+        button.locator("svg").wait_for()  # visible once player.js has come
         button.click()
         player.locator("[data-action='copy-link']", has_text="copied").wait_for()
         assert player.locator("[data-copy-fallback]").is_hidden()
