@@ -575,6 +575,8 @@ def test_a_story_without_chapters_lists_and_says_no_chapter_keys(built, page):
         listed = page.inner_text(".shortcuts__list")
         assert "Play or pause" in listed
         assert "chapter" not in listed and "transcript" not in listed
+        toggle = page.inner_text(".shortcuts__toggle")
+        assert "/" not in toggle and toggle.endswith("< and >)")
         for key in ("n", "p"):
             page.evaluate(f"{status} = ''")
             page.keyboard.press(key)
