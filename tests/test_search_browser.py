@@ -291,6 +291,8 @@ def test_filters_narrow_the_results(page, site_server):
     search(page, site_server, "family")
     everything = result_count(page)
     assert everything >= 3
+    # The tab and the history list name the search.
+    assert page.title().startswith("\u201cfamily\u201d \u00b7 Search the conversations")
     # The panel starts open beside the results on a wide screen: a keyboard
     # skips its thirty-odd filters, from its first stop, to the results.
     page.focus("#search-q")
@@ -314,6 +316,7 @@ def test_filters_narrow_the_results(page, site_server):
         "Common Ground"
     ]
     assert "topic=guns" in page.url and "q=family" in page.url
+    assert page.title().startswith("\u201cfamily\u201d, guns \u00b7 ")
     # Filters alone (no words) browse: every featured story, and only those.
     page.goto(f"{site_server}/search/?featured=Featured")
     page.wait_for_function(
@@ -340,6 +343,7 @@ def test_filters_narrow_the_results(page, site_server):
         "() => document.querySelector('[data-search-status]').textContent"
         ".startsWith('Type a word')"
     )
+    assert page.title().startswith("Search the conversations")
 
 
 def test_the_header_search_box_opens_the_search_page(page, site_server):

@@ -49,6 +49,7 @@
   var results = [];
   var shown = 0;
   var searchNumber = 0;
+  var pageTitle = document.title;
 
   function siteRootPath() {
     return new URL(root.getAttribute("data-site-root"), document.baseURI).pathname;
@@ -74,6 +75,12 @@
     });
     var query = params.toString();
     history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    // The tab, the history list and a bookmark name what was searched.
+    var named = input.value.trim() ? ["\u201c" + input.value.trim() + "\u201d"] : [];
+    FILTERS.forEach(function (filter) {
+      named = named.concat(chosen[filter[0]] || []);
+    });
+    document.title = named.length ? named.join(", ") + " \u00b7 " + pageTitle : pageTitle;
   }
 
   /* What is chosen, as Pagefind's filters: within a filter the choices
