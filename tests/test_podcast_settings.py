@@ -16,7 +16,7 @@ from podcast_feed.urls import URLError, ascii_url, podcast_guid
 
 from portal.problems import StoryContentError
 from tests.stories import write_story
-from tests.support import LEAN, build_site, copy_content
+from tests.support import CONTENT, LEAN, build_site, copy_content
 
 NOW = datetime.datetime(2024, 1, 1, 12, 0)
 
@@ -258,3 +258,31 @@ def test_the_itunes_extension_refuses_images_feedgen_would_drop():
     root = _rss(fg)
     [image] = root.findall(f"channel/{{{extensions.ITUNES_NS}}}image")
     assert image.get("href") == "https://example.org/cover.jpg"
+
+
+def test_a_sample_verification_code_never_reaches_the_feed(tmp_path):
+    """podcast.yml's commented example of a podcast:txt code, put in as it
+    stands, is refused with the fix; the sample itself ships none (the feed's
+    tests check no podcast:txt is written)."""
+    from podcast_feed.settings import PodcastConfigError, load
+
+    sample = (CONTENT / "data" / "podcast.yml").read_text(encoding="utf-8")
+    assert yaml.safe_load(sample)["txt"] == []
+    # The commented example under "txt:", uncommented.
+    example = re.search(r"^#   - purpose: .*\n#     value: .*$", sample, re.M)
+    filled = sample.replace("txt: []", "txt:\n" + example.group(0).replace("#", ""))
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "podcast.yml").write_text(filled, encoding="utf-8")
+    settings = {"PATH": str(tmp_path), "SITEURL": "https://stories.example.org"}
+    with pytest.raises(PodcastConfigError) as caught:
+        load(settings)
+    [problem] = caught.value.problems
+    assert problem.field == "txt.0.value"
+    assert "is a sample value, not a code a podcast directory gave you" in str(problem)
+    assert "or leave txt out until you have one" in str(problem)
+    # A code as directories give them passes.
+    real = filled.replace(
+        example.group(0).split("value: ")[1], "d4a7c1e2-9b3f-4e8a-b6d5-0f2c8e1a7b93"
+    )
+    (tmp_path / "data" / "podcast.yml").write_text(real, encoding="utf-8")
+    assert load(settings).data.txt[0].value.startswith("d4a7c1e2")

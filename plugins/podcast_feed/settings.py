@@ -197,11 +197,32 @@ class License(_Strict):
         return _http_url(value)
 
 
+# Words no code a directory gives contains, and every sample or template
+# value does (podcast.yml's commented example, "YOUR-CODE", "xxxx").
+TXT_PLACEHOLDER = re.compile(
+    r"example|sample|placeholder|your[-_ ]?code|directory|replace|paste|^x+$|^\.\.\.$",
+    re.IGNORECASE,
+)
+
+
 class Txt(_Strict):
-    """podcast:txt: a code a directory gives to prove who owns the feed."""
+    """podcast:txt: a code a directory gives to prove who owns the feed.
+
+    A directory reads the code back from the feed to see that the person
+    who asked owns the show: a sample value there proves nothing and tells
+    every reader of the feed the owner never set it, so it is refused."""
 
     value: str = Field(min_length=1, max_length=4000)
     purpose: str | None = Field(default=None, max_length=128)
+
+    @field_validator("value")
+    @classmethod
+    def _not_a_placeholder(cls, value):
+        if TXT_PLACEHOLDER.search(value.strip()):
+            raise ValueError(
+                f"'{value}' is a sample value, not a code a podcast directory gave you"
+            )
+        return value
 
 
 class UpdateFrequency(_Strict):
@@ -294,8 +315,9 @@ FIELD_FIXES = {
     "cover_alt": "describe the cover in a sentence, for people who cannot see it",
     "license": "give license.name (like cc-by-nc-nd-4.0) and, for your own "
     "licence, license.url",
-    "txt": "list codes as '- value: CODE' with 'purpose: verify' (or the "
-    "purpose the directory names)",
+    "txt": "paste the code the directory gave you as '- value: CODE' with "
+    "'purpose: verify' (or the purpose it names), or leave txt out until you "
+    "have one",
     "update_frequency": "give update_frequency.text (like 'Monthly') and "
     "rrule (like FREQ=MONTHLY)",
 }
