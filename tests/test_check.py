@@ -17,6 +17,7 @@ from PIL import Image
 
 from portal import checking
 from portal.problems import Problem, Severity
+from tests.listening import GOOD_VTT, write_transcript_story
 from tests.stories import write_story
 from tests.support import (
     LEAN,
@@ -108,6 +109,9 @@ def make_broken_content(content: pathlib.Path) -> None:
         body="Intro.\n\nSee [that talk]({filename}../a-draft/story.md).",
     )
     write_story(content, "broken-yaml", raw_front_matter="title: [unclosed\n")
+    # A transcript's NOTE chapter naming a question key the guide lacks.
+    vtt = GOOD_VTT.replace("question: parents", "question: kindnes")
+    write_transcript_story(content, "note-question", vtt, topics=["faith"])
     # A topic one letter short of one the sample stories have.
     write_story(content, "topic-typo", topics=["famly", "Tulsa history", "Family"])
     folder = content / "stories" / "latin-1"
@@ -216,6 +220,12 @@ ERRORS = {
     " {filename}../no-such-story/story.md points to"
     f" {S}/no-such-story/story.md, which does not exist - correct the path;"
     " another story is linked as {filename}../<its folder>/story.md",
+    # The NOTE's line in the transcript, not story.md's first line.
+    "transcript NOTE's question": f"{S}/note-question/transcript.vtt:5: transcript:"
+    " chapter 1 ('Where we grew up') answers 'kindnes', which is not a question"
+    " in content/data/questions.yml - did you mean 'kindness'? use one of the"
+    " keys in content/data/questions.yml: why-here, parents, first-politics,"
+    " shaped-views, views-changed, kindness, admire-other-side, future-fears",
     "broken YAML": f"{S}/broken-yaml/story.md:3: front matter: the YAML cannot be"
     " read (did not find expected ',' or ']') - check the indentation and put"
     " quotes around values with a colon or that start with a special character",
@@ -314,7 +324,7 @@ def test_held_back_stories_and_the_summary(broken):
     report = checking.format_report(result)
     warnings = checking.plural(result.warning_count, "warning")
     assert report.splitlines()[-1] == (
-        f"Checked 29 stories: 4 ready to publish, 25 held back; {len(ERRORS)} errors,"
+        f"Checked 30 stories: 4 ready to publish, 26 held back; {len(ERRORS)} errors,"
         f" {warnings}."
     )
     errors_at = report.index(f"{len(ERRORS)} errors (fix these):")

@@ -370,12 +370,18 @@ def gate(generator):
         id(s): list(s.story.problems) for s in stories
     }
 
+    # A problem is the story's whose story.md it names, or another file of
+    # whose folder (a line of its transcript).
+    by_path = {s.story.source: s for s in stories}
+    by_folder = {posixpath.dirname(s.story.source): s for s in stories}
+
     def report(problem: Problem) -> None:
-        for story in stories:
-            if story.story.source == problem.path:
-                problems[id(story)].append(problem)
-                return
-        raise KeyError(f"no story at {problem.path}")
+        story = by_path.get(problem.path) or by_folder.get(
+            posixpath.dirname(problem.path)
+        )
+        if story is None:
+            raise KeyError(f"no story at {problem.path}")
+        problems[id(story)].append(problem)
 
     readable = [s for s in stories if s.story.front is not None]
     for story in readable:

@@ -3,13 +3,17 @@
 Chapters say which guide question they answer (``question: kindness``); the
 browse-by-question index is only as good as those keys, so a key that is
 not in ``content/data/questions.yml`` is a content error with a "did you
-mean" fix, reported while the gate checks stories."""
+mean" fix, reported while the gate checks stories: at the chapter's line of
+``story.md``, or at the NOTE's ``question:`` line of the transcript."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import posixpath
 
+from portal import links
+from portal.paths import StoryPathError, story_file
 from portal.problems import REPORTED, Problem
 from portal.questions import load_questions
 from portal.schema import did_you_mean
@@ -47,38 +51,51 @@ def questions_for(pelican_settings) -> list[Question]:
 
 def chapter_question_problems(story, keys: list[str], shown_as: str) -> list[Problem]:
     """A problem for every chapter (front matter, else merged) with an unknown key."""
-    problems = []
     front_matter = story.story.front.chapters
     if front_matter:
         chapters = [(chapter.title, chapter.question) for chapter in front_matter]
     else:
         # Chapters from the transcript's NOTEs, when the transcripts plugin
-        # has already merged them: reported against the story, since the
-        # gate files problems by story.
-        merged = story.story.chapters or []
+        # has already merged them.
         chapters = [
-            (chapter.get("title"), chapter.get("question")) for chapter in merged
+            (chapter.get("title"), chapter.get("question"))
+            for chapter in story.story.chapters or []
         ]
+    problems = []
     for index, (title, key) in enumerate(chapters):
         if not key or key in keys:
             continue
         hint = did_you_mean(key, keys)
         fix = f"{hint} " if hint else ""
         fix += f"use one of the keys in {shown_as}: " + ", ".join(keys)
-        where = "chapters" if front_matter else "transcript"
-        problems.append(
-            Problem(
-                story.story.source,
-                f"{where}.{index}.question" if front_matter else "transcript",
-                f"chapter {index + 1} ('{title}') answers '{key}', which is not "
-                f"a question in {shown_as}",
-                fix,
-                story.story.lines.get(("chapters", index, "question"))
-                if front_matter
-                else None,
-            )
+        message = (
+            f"chapter {index + 1} ('{title}') answers '{key}', which is not "
+            f"a question in {shown_as}"
         )
+        if front_matter:
+            where = story.story.source, f"chapters.{index}.question"
+            line = story.story.lines.get(("chapters", index, "question"))
+        else:
+            where, line = _note_line(story, key)
+        problems.append(Problem(*where, message, fix, line))
     return problems
+
+
+def _note_line(story, key: str) -> tuple[tuple[str, str], int | None]:
+    """Where a transcript NOTE's ``question: key`` is: the transcript file
+    (as editors see its path) and the line, found as body links' are."""
+    record = story.story
+    name = record.front.transcript
+    try:
+        path = story_file(record.folder, name or "")
+    except StoryPathError:
+        path = None
+    if not name or path is None:
+        # (A path the transcripts plugin refuses: it says so.)
+        return (record.source, "transcript"), record.lines.get(("transcript",))
+    shown = posixpath.join(posixpath.dirname(record.source), name.replace("\\", "/"))
+    line = links.line_of(path, f"question: {key}") or links.line_of(path, key)
+    return (shown, "transcript"), line
 
 
 def check_chapter_questions(generator, stories, report) -> None:
