@@ -25,6 +25,7 @@ ISO_DURATION = re.compile(r"^PT(\d+H)?(\d+M)?\d+S$")
 # quotes made curly (portal.typography).
 TYPED_TITLE = 'Ada & Ben: "a <small> step"'
 SHOWN_TITLE = "Ada & Ben: “a <small> step”"
+SITE_LANG = "en-GB"
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +51,8 @@ def site(request):
             cache_dir=cache,
             SITEURL=SITEURL,
             SITE_ABSOLUTE_URL="",
+            # A language with its region, as og:locale must write it (en_GB).
+            DEFAULT_LANG=SITE_LANG,
         )
         return output, content, cache
 
@@ -129,6 +132,8 @@ def test_open_graph_and_twitter_card(site):
     assert og["og:audio:type"] == "audio/mpeg"
     assert og["og:description"] == "Two neighbours talk about the town they share."
     assert og["og:site_name"] == "One Small Step"
+    # The site's language (DEFAULT_LANG en-GB) as og:locale writes it.
+    assert og["og:locale"] == "en_GB"
 
     page = Elements(_page(output))
     twitter = {
@@ -380,6 +385,7 @@ def test_every_other_page_shares_as_itself_with_the_campaign_card(site, path, ti
     og = dict(graph["properties"])
     assert len(graph["properties"]) == len(og)  # each property once
     assert og["og:type"] == "website" and og["og:url"] == address
+    assert og["og:locale"] == "en_GB"  # the site's DEFAULT_LANG, en-GB
     assert og["og:title"] == (title or og["og:title"]) and og["og:title"]
     assert "One Small Step" not in og["og:title"] or og["og:title"] == "One Small Step"
     assert og["og:description"]
@@ -455,6 +461,18 @@ def test_the_embed_code_copies_a_link_from_another_site(
         )
         height = page.frames[1].evaluate("document.documentElement.scrollHeight")
         assert height <= 260  # nothing out of the frame
+
+
+def test_og_locale_is_the_language_setting_in_open_graphs_form():
+    """og:locale is language_TERRITORY; a language without a region is the
+    campaign's, in the United States (DEFAULT_LANG "en" is en_US)."""
+    from story_embeds.metadata import og_locale
+
+    assert og_locale("en") == "en_US"
+    assert og_locale("es") == "es_US"
+    assert og_locale("es-MX") == og_locale("es_mx") == "es_MX"
+    assert og_locale("zh-Hant-TW") == "zh_TW"  # a script is no region
+    assert og_locale("es-419") == "es_US"  # Latin America has no og:locale
 
 
 def test_three_people_are_named_as_the_story_page_names_them():

@@ -17,6 +17,22 @@ from theme_helpers.helpers import join_names  # as every page lists people
 from portal.timecode import iso8601_duration
 
 OEMBED_VERSION = "1.0"
+# og:locale is language_TERRITORY (en_US, es_US); a language setting with no
+# region (DEFAULT_LANG "en") is the campaign's: spoken in the United States.
+DEFAULT_TERRITORY = "US"
+
+
+def og_locale(language: str, territory: str = DEFAULT_TERRITORY) -> str:
+    """``language`` (a BCP 47 tag, as DEFAULT_LANG and ``<html lang>`` take
+    it: en, es-US, en_GB, zh-Hant-TW) as Open Graph writes locales: its
+    language, an underscore, its region in capitals, else ``territory``'s."""
+    parts = language.replace("_", "-").split("-")
+    # A region is two letters; a script (Hant) is four, a UN area (419) has
+    # no og:locale form: both are passed over.
+    region = next(
+        (part for part in parts[1:] if len(part) == 2 and part.isalpha()), territory
+    )
+    return f"{parts[0].lower()}_{region.upper()}"
 
 
 @dataclasses.dataclass
@@ -40,6 +56,7 @@ class Sharing:
     embed_height: int
     iframe: markupsafe.Markup  # the embed code, escaped
     transcript_url: str | None = None
+    locale: str = f"en_{DEFAULT_TERRITORY}"  # og:locale (``og_locale``)
     # Makes the JSON-LD data when a page prints it (``json_ld``): nothing of
     # it is kept on each of 10,000 stories between reading and writing.
     json_ld_data: Callable[[], dict] | None = dataclasses.field(

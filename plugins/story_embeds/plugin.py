@@ -145,6 +145,7 @@ class StoryEmbedsGenerator(Generator):
             "image_height": HEIGHT,
             "image_type": MEDIA_TYPE,
             "image_alt": f"{card.campaign}: {card.title}",
+            "locale": metadata.og_locale(self.settings.get("DEFAULT_LANG") or "en"),
         }
 
     def generate_output(self, writer):
@@ -187,6 +188,7 @@ class StoryEmbedsGenerator(Generator):
             transcript_url=absolute_url(site, transcript_url)
             if transcript_url
             else None,
+            locale=metadata.og_locale(self.settings.get("DEFAULT_LANG") or "en"),
         )
         campaign = self.settings.get("CAMPAIGN", {})
         # Made when the story page prints it (it holds the transcript's text).
