@@ -51,6 +51,17 @@ def make_broken_content(content: pathlib.Path) -> None:
     write_story(content, "wrong-value", relationship="rivals")
     write_story(content, "naive-time", date=datetime.datetime(2019, 10, 12, 14, 30))
     write_story(content, "future-date", date=datetime.date(2030, 1, 1))
+    # Days to come (NOW is 2026-11-01): an approval dated ahead does not
+    # schedule anything; a day to go public more than a year away is most
+    # likely a wrong year; a scheduled draft waits for more than its day.
+    ahead = {**APPROVAL, "approved_on": datetime.date(2027, 1, 10)}
+    write_story(content, "approved-ahead", approval=ahead, topics=["faith"])
+    far = datetime.date(2062, 1, 10)
+    write_story(content, "scheduled-far", published=far, topics=["faith"])
+    soon = datetime.date(2026, 12, 1)
+    write_story(
+        content, "scheduled-draft", published=soon, status="draft", topics=["faith"]
+    )
     write_story(
         content,
         "half-approved",
@@ -242,6 +253,11 @@ WARNINGS = {
     " {filename}../stories/not-there/story.md points to"
     f" {S}/not-there/story.md, which does not exist - correct the path; another"
     " story is linked as {filename}../<its folder>/story.md",
+    # An approval's day does not hold a story back: it is published.
+    "approval to come": f"{S}/approved-ahead/story.md:24: approval.approved_on:"
+    " the approval is dated 2027-01-10, a day still to come, and does not hold"
+    " the story back - write the day it was approved; for the story to go public"
+    " on a later day, write that day as published:",
     # Its approval (2019-11-01) comes before its recording (2030): a typo.
     "approval before the recording": f"{S}/future-date/story.md:25:"
     " approval.approved_on: the story is approved on 2019-11-01, before the"
@@ -251,6 +267,9 @@ WARNINGS = {
     " {filename}../a-draft/story.md goes to a story that is not public (status"
     " is 'draft'), so it is shown as plain text - publish that story first, or"
     " remove the link",
+    "scheduled years ahead": f"{S}/scheduled-far/story.md:26: published: the"
+    " story is to go public on 2062-01-10, more than a year from now - check the"
+    " day and the year; the story stays off the site until that day",
     # What the build says of the master (plugins/audio_rendition): the check
     # makes the rendition as the build does, into the cache the build uses.
     "silent audio": f"{S}/silent-audio/story.md:17: audio: 'room.wav' is silent:"
@@ -316,15 +335,24 @@ def test_held_back_stories_and_the_summary(broken):
         "content errors in chapter 2's start"
     ]
     # Only the good story, the one linking to the draft, the one with a
-    # topic like another's and the one with a silent master (warnings) are
-    # published.
-    assert result.published == 4
+    # topic like another's, the one with a silent master and the one approved
+    # on a day to come (warnings) are published.
+    assert result.published == 5
     assert f"{S}/missing-audio/story.md" in result.blocked
     assert f"{S}/a-draft/story.md" not in result.blocked
+    # Held back only until its day: said as the guide says it.
+    assert held[f"{S}/scheduled-far/story.md"] == [
+        "scheduled: goes public with the first publish on or after 2062-01-10"
+    ]
+    # Not only its day holds it back: no promise.
+    assert held[f"{S}/scheduled-draft/story.md"] == [
+        "status is 'draft'",
+        "scheduled for 2026-12-01",
+    ]
     report = checking.format_report(result)
     warnings = checking.plural(result.warning_count, "warning")
     assert report.splitlines()[-1] == (
-        f"Checked 30 stories: 4 ready to publish, 26 held back; {len(ERRORS)} errors,"
+        f"Checked 33 stories: 5 ready to publish, 28 held back; {len(ERRORS)} errors,"
         f" {warnings}."
     )
     errors_at = report.index(f"{len(ERRORS)} errors (fix these):")
@@ -356,7 +384,13 @@ def test_the_build_reports_the_same_problems(broken, tmp_path, caplog):
         # (Data-file plugins put their name first: "[signup_forms] ...".)
         assert any(message.endswith(str(problem)) for message in logged), problem
     built = {p.name for p in (output / "stories").iterdir() if p.is_dir()}
-    assert built == {"good-story", "link-to-draft", "topic-typo", "silent-audio"}
+    assert built == {
+        "good-story",
+        "link-to-draft",
+        "topic-typo",
+        "silent-audio",
+        "approved-ahead",
+    }
     assert not (output / "images" / "banner.png").exists()  # refused, not copied
 
 

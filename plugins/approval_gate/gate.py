@@ -107,18 +107,56 @@ def _stories(generator) -> list:
     return sorted(out, key=lambda article: article.story.source)
 
 
+# A day to go public further away than this is most likely a wrong year.
+SCHEDULED_AHEAD_AT_MOST = datetime.timedelta(days=366)
+
+
 def _date_problems(story, settings) -> list[Problem]:
+    """A recording date to come (an error); an approval dated ahead, which
+    schedules nothing, and a day to go public more than a year away
+    (warnings)."""
     zone = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "UTC")
     now = _now(settings)
+    front, lines = story.story.front, story.story.lines
     problems = []
-    if _aware(story.story.front.date, zone) > now:
+    if _aware(front.date, zone) > now:
         problems.append(
             Problem(
                 story.story.source,
                 "date",
-                f"the recording date {story.story.front.date} is in the future",
+                f"the recording date {front.date} is in the future",
                 "write the day the conversation was recorded",
-                story.story.lines.get(("date",)),
+                lines.get(("date",)),
+            )
+        )
+    approved = front.approval.approved_on if front.approval else None
+    if approved is not None and _aware(approved, zone) > now:
+        problems.append(
+            Problem(
+                story.story.source,
+                "approval.approved_on",
+                f"the approval is dated {approved}, a day still to come, and "
+                "does not hold the story back",
+                "write the day it was approved; for the story to go public on a "
+                "later day, write that day as published:",
+                lines.get(("approval", "approved_on")),
+                Severity.WARNING,
+            )
+        )
+    if (
+        front.published is not None
+        and _aware(front.published, zone) > now + SCHEDULED_AHEAD_AT_MOST
+    ):
+        problems.append(
+            Problem(
+                story.story.source,
+                "published",
+                f"the story is to go public on {front.published}, more than a "
+                "year from now",
+                "check the day and the year; the story stays off the site until "
+                "that day",
+                lines.get(("published",)),
+                Severity.WARNING,
             )
         )
     return problems
@@ -294,10 +332,17 @@ def hold_back_reasons(story, errors: list[Problem], settings) -> list[str]:
         reasons.append("no approval (approval.approved_by and approved_on are empty)")
     elif not approval.releases_signed:
         reasons.append("not every participant has signed the release")
-    if story.story.front.published is not None:
+    day = story.story.front.published
+    if day is not None:
         zone = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "UTC")
-        if _aware(story.story.front.published, zone) > _now(settings):
-            reasons.append(f"scheduled for {story.story.front.published}")
+        if _aware(day, zone) > _now(settings):
+            # Alone, it says when the story goes public (as the editors'
+            # guide does); beside another reason, only that it waits.
+            reasons.append(
+                f"scheduled for {day}"
+                if reasons
+                else f"scheduled: goes public with the first publish on or after {day}"
+            )
     return reasons
 
 

@@ -583,7 +583,11 @@
     var published = text(data.get("published")).slice(0, 10);
     var today = new Date();
     var now = today.getFullYear() + "-" + pad(today.getMonth() + 1) + "-" + pad(today.getDate());
-    if (published && published > now) reasons.push("scheduled for " + published);
+    if (published && published > now) {
+      // Alone, when it goes public; beside another reason, only that it waits.
+      reasons.push(reasons.length ? "scheduled for " + published
+        : "scheduled: goes public with the first publish on or after " + published);
+    }
     return reasons;
   }
 
