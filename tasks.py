@@ -24,7 +24,7 @@ for folder in (ROOT / "plugins", ROOT):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from portal import checking, devserver, publishing  # noqa: E402
+from portal import checking, devserver, mime, publishing  # noqa: E402
 
 SETTINGS_FILE_BASE = "pelicanconf.py"
 SETTINGS_FILE_PUBLISH = "publishconf.py"
@@ -408,7 +408,8 @@ def guide(c, content=None):
         "title": "the story's title, in quotes",
         "audio": "the audio file to copy in (MP3, M4A, Ogg, Opus, FLAC or WAV)",
         "transcript": "the WebVTT transcript to copy in (optional)",
-        "image": "a picture of the two of them to copy in, JPEG or PNG (optional)",
+        "image": "a picture of the two of them to copy in: "
+        f"{mime.image_kinds()} (optional)",
         "date": "the day it was recorded, YYYY-MM-DD (default: today)",
         "participant": "a participant's name (give it twice for two people; "
         "default: the names in the transcript)",

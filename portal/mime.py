@@ -41,6 +41,15 @@ IMAGE_MIME_TYPES = {
     ".png": "image/png",
     ".webp": "image/webp",
 }
+# What editors call each kind of picture IMAGE_MIME_TYPES takes.
+_IMAGE_KIND_NAMES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP"}
+
+
+def image_kinds() -> str:
+    """The kinds of picture a story may have, in words ("JPEG, PNG or WebP"),
+    for help and messages: from the table the check takes pictures by."""
+    names = list(dict.fromkeys(_IMAGE_KIND_NAMES[t] for t in IMAGE_MIME_TYPES.values()))
+    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def audio_mime_type(filename: str) -> str | None:

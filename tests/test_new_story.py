@@ -233,6 +233,9 @@ def test_help(tmp_path):
     assert "--image=STRING" in run.stdout and "--audio=STRING" in run.stdout
     assert './dev new-story "Title" --audio FILE' in run.stdout
     assert "Cannot create the story" not in run.stdout + run.stderr
+    # The picture kinds the check takes (portal.mime), WebP among them.
+    words = " ".join(run.stdout.split())
+    assert "a picture of the two of them to copy in: JPEG, PNG or WebP" in words
 
 
 def test_a_picture_given_with_image(content, transcript, tmp_path):

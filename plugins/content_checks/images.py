@@ -9,7 +9,7 @@ import os
 
 from PIL import Image, UnidentifiedImageError
 
-from portal.mime import IMAGE_MIME_TYPES
+from portal.mime import IMAGE_MIME_TYPES, image_kinds
 from portal.problems import FixableError
 from portal.sizes import image_too_large
 
@@ -54,7 +54,7 @@ def check_image(path: str) -> tuple[int, int]:
     except UnidentifiedImageError as error:
         # (Pillow's message names the file's full path: not for editors.)
         raise ImageProblem(
-            f"'{name}' is not a picture: it holds no JPEG, PNG or WebP image",
+            f"'{name}' is not a picture: it holds no {image_kinds()} image",
             "export the picture again as JPEG or PNG",
         ) from error
     except (OSError, SyntaxError, ValueError) as error:

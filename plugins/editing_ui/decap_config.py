@@ -31,7 +31,7 @@ import pydantic
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from portal import schema
+from portal import mime, schema
 from portal.newstory import ID_PREFIX
 from portal.schema import (
     FIELD_HELP,
@@ -603,8 +603,9 @@ FORM_HELP: dict[str, str] = {
     "for every podcast app), M4A, Ogg, Opus, FLAC or WAV",
     "transcript": "the WebVTT transcript (.vtt), uploaded into the story's own "
     "folder; each turn names its speaker exactly as under Participants",
-    "image": "a picture, uploaded into the story's own folder: JPEG, PNG or "
-    "WebP, at most 20 MB and 40 million pixels (3000 pixels wide is plenty)",
+    "image": "a picture, uploaded into the story's own folder: "
+    f"{mime.image_kinds()}, at most 20 MB and 40 million pixels (3000 pixels "
+    "wide is plenty)",
     "image_alt": "what the picture shows, for people who cannot see it; needed "
     "once there is a picture",
     "featured": "on to show it on the home page",
