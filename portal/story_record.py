@@ -164,6 +164,20 @@ class StoryRecord:
         """The day the conversation was recorded."""
         return self.front.date if self.front is not None else None
 
+    @property
+    def public_since(self) -> datetime.date | datetime.datetime | None:
+        """The day (or moment) the story went public, as podcast apps and
+        link previews date it: its ``published`` day, else the day it was
+        approved (``approval.approved_on``; the gate publishes no story
+        without one). Never the recording date: a conversation recorded
+        years ago is new to listeners the day it goes public, and apps list
+        and announce episodes by this date. None without either."""
+        if self.front is None:
+            return None
+        if self.front.published is not None:
+            return self.front.published
+        return self.front.approval.approved_on if self.front.approval else None
+
     def __getstate__(self) -> dict:
         # Pickled into Pelican's reader cache with the story's metadata: keep
         # only what story.md says. Audio, transcript, gate and outputs are

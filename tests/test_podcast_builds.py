@@ -70,9 +70,10 @@ def test_two_builds_give_byte_identical_feeds_and_art(content, tmp_path):
         assert (first / "podcast" / name).read_bytes() == (
             second / "podcast" / name
         ).read_bytes()
-    # lastBuildDate is the newest episode's date, not the time of the build.
+    # lastBuildDate is the newest episode's date (the day it was approved,
+    # tests/stories.py), not the time of the build.
     last = channel(first).findtext("lastBuildDate")
-    assert email.utils.parsedate_to_datetime(last).date().isoformat() == "2019-10-12"
+    assert email.utils.parsedate_to_datetime(last).date().isoformat() == "2019-11-01"
 
 
 def test_every_story_stays_in_the_feed_whatever_feed_max_items_says(content, tmp_path):
@@ -129,12 +130,38 @@ def test_items_are_newest_first_and_dates_keep_their_instant(content, tmp_path):
         date="2019-10-13",
         published="2019-11-02T09:30:00-08:00",
     )
+    # Recorded first, approved last, with no publication day: it went
+    # public the day it was approved, and is the newest episode, though a
+    # feed dated by recording would list it last (never shown as new).
+    write_story(
+        content,
+        "recorded-long-ago",
+        id="oss-2021-0003",
+        date="2015-05-01",
+        approval={
+            "approved_by": "Test Editor",
+            "approved_on": "2020-01-15",
+            "releases_signed": True,
+        },
+    )
     output = _build(content, tmp_path / "out")
     guids = [item.findtext("guid") for item in items(output)]
-    assert guids == ["oss-2021-0002", "oss-2021-0001"]
+    assert guids == ["oss-2021-0003", "oss-2021-0002", "oss-2021-0001"]
     # 09:30 at UTC-8 is 13:30 in New York (EDT, the site's TIMEZONE).
     newer = item_by_guid(output, "oss-2021-0002").findtext("pubDate")
     assert newer == "Sat, 02 Nov 2019 13:30:00 -0400"
+    # The approval's day, at midnight in New York; the older story too.
+    for guid, date in (
+        ("oss-2021-0003", "Wed, 15 Jan 2020 00:00:00 -0500"),
+        ("oss-2021-0001", "Fri, 01 Nov 2019 00:00:00 -0400"),
+    ):
+        assert item_by_guid(output, guid).findtext("pubDate") == date
+    # The subscribe page's "Listen before you follow": the feed's order.
+    page = lxml.html.parse(str(output / "podcast/index.html"))
+    assert [
+        " ".join(title.text_content().split())
+        for title in page.xpath("//section[contains(@class,'podcast-latest')]//h3")
+    ][:1] == ["Conversation recorded-long-ago"]
 
 
 def test_publish_build_uses_absolute_media_urls_and_ascii_hosts(content, tmp_path):

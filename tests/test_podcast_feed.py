@@ -89,8 +89,7 @@ def test_podcastparser_reads_every_approved_story_as_an_episode(sample_site):
         assert (
             abs(mutagen.File(served).info.length - mutagen.File(audio).info.length) < 1
         )
-        midnight = datetime.datetime.combine(story.date, datetime.time(), ZONE)
-        assert episode["published"] == int(midnight.timestamp())
+        assert episode["published"] == int(_went_public(story).timestamp())
         assert episode["explicit"] is story.explicit
         assert episode["type"] == story.episode_type
         assert not (sample_site / "stories" / slug / story.audio).exists()
@@ -114,7 +113,20 @@ def test_feedparser_reads_the_same_episodes(sample_site):
             1, whole_seconds(mutagen.File(served).info.length)
         )
         published = email.utils.parsedate_to_datetime(entry.published)
-        assert published == datetime.datetime.combine(story.date, datetime.time(), ZONE)
+        assert published == _went_public(story)
+    # Newest first: the newest to go public, not the newest recorded.
+    assert [entry.id for entry in parsed.entries] == [
+        story.id for story in sorted(APPROVED.values(), key=_went_public, reverse=True)
+    ]
+
+
+def _went_public(story: Story) -> datetime.datetime:
+    """The day a sample story went public, as podcast apps should date it:
+    its publication day, else its approval's, at midnight in New York; never
+    the day it was recorded (it would sink in apps' lists, never new)."""
+    day = story.published or story.approval.approved_on
+    assert day != story.date
+    return datetime.datetime.combine(day, datetime.time(), ZONE)
 
 
 def test_the_feed_is_one_document_as_lxml_writes_it(sample_site):

@@ -174,7 +174,11 @@ def test_json_ld_podcast_episode(site):
     assert episode["url"] == og["og:url"]
     assert episode["name"] == SHOWN_TITLE
     assert ISO_DURATION.match(episode["duration"])
-    assert episode["datePublished"] == "2019-10-12"
+    # Published the day it was approved (it has no publication day), as the
+    # feed dates it; recorded on the 12th of October.
+    assert episode["datePublished"] == "2019-11-01"
+    assert episode["dateCreated"] == "2019-10-12"
+    assert og["article:published_time"] == "2019-11-01"
     assert episode["image"] == og["og:image"]
     assert [p["name"] for p in episode["contributor"]] == ["Ada Lopez", "Ben Carter"]
     assert all(p["@type"] == "Person" for p in episode["contributor"])

@@ -113,14 +113,22 @@ def from_article(article, config: PodcastConfig) -> Episode:
 
 
 def published(article, config: PodcastConfig) -> datetime.datetime:
-    """pubDate: the story's publication date, in the configured time zone.
+    """pubDate: the day the story went public (``public_since``: its
+    ``published`` day, else its approval's), in the configured time zone.
 
-    Pelican gives dates without a time zone the site's TIMEZONE; a date-time
-    written with its own offset is converted, so it stays the same instant."""
-    date = article.date
-    if date.tzinfo is None:
-        date = date.replace(tzinfo=config.timezone)
-    return datetime.datetime.fromtimestamp(date.timestamp(), config.timezone)
+    Not the recording date (Pelican's ``article.date`` when ``published`` is
+    left out): apps list episodes by pubDate and announce only those newer
+    than the newest they have, so a conversation recorded in 2019 and
+    published today would sink to the end of the list, never shown as new.
+    A day is its midnight in the site's TIMEZONE; a date-time written with
+    its own offset is converted, so it stays the same instant. Both come
+    from story.md, so the date is the same on every build."""
+    when = article.story.public_since
+    if not isinstance(when, datetime.datetime):
+        when = datetime.datetime.combine(when, datetime.time())
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=config.timezone)
+    return when.astimezone(config.timezone)
 
 
 def description(article, config: PodcastConfig, link: str) -> str:

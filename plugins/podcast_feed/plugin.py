@@ -153,9 +153,16 @@ class PodcastFeedGenerator(Generator):
                 # PODCAST_FEED_MAX_EPISODES the feed has only the newest.
                 "episode_count": len(stories),
                 "feed_count": feed_count,
-                # Newest first, as the feed lists them (``articles`` is in
-                # reversed-date order), to listen to on the page.
-                "latest": stories[:LATEST_ON_PAGE],
+                # Newest first, as the feed lists them (by the day each went
+                # public, not Pelican's date), to listen to on the page.
+                "latest": sorted(
+                    stories,
+                    key=lambda story: (
+                        episode_module.published(story, config),
+                        story.story.front.id,
+                    ),
+                    reverse=True,
+                )[:LATEST_ON_PAGE],
             },
         )
 

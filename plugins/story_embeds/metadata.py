@@ -57,6 +57,7 @@ class Sharing:
     iframe: markupsafe.Markup  # the embed code, escaped
     transcript_url: str | None = None
     locale: str = f"en_{DEFAULT_TERRITORY}"  # og:locale (``og_locale``)
+    published_time: str = ""  # article:published_time (``published_time``)
     # Makes the JSON-LD data when a page prints it (``json_ld``): nothing of
     # it is kept on each of 10,000 stories between reading and writing.
     json_ld_data: Callable[[], dict] | None = dataclasses.field(
@@ -133,6 +134,13 @@ def _iso(value) -> str:
     return value.isoformat()
 
 
+def published_time(story) -> str:
+    """When the story went public, in ISO 8601, as the podcast feed dates it
+    (``public_since``); a preview of a story not yet approved has only its
+    recording date."""
+    return _iso(story.story.public_since or story.story.front.date)
+
+
 def json_ld(story, sharing: Sharing, site_name: str, site_url: str, organization: str):
     """schema.org PodcastEpisode with its AudioObject (captions linked), people."""
     meta = story.story.front
@@ -162,7 +170,7 @@ def json_ld(story, sharing: Sharing, site_name: str, site_url: str, organization
         "url": sharing.page_url,
         "name": story.title,
         "description": sharing.description,
-        "datePublished": _iso(meta.published or meta.date),
+        "datePublished": sharing.published_time or published_time(story),
         "dateCreated": _iso(meta.date),
         "duration": iso8601_duration(audio.duration),
         "inLanguage": story.settings.get("DEFAULT_LANG", "en"),

@@ -189,6 +189,7 @@ class StoryEmbedsGenerator(Generator):
             if transcript_url
             else None,
             locale=metadata.og_locale(self.settings.get("DEFAULT_LANG") or "en"),
+            published_time=metadata.published_time(story),
         )
         campaign = self.settings.get("CAMPAIGN", {})
         # Made when the story page prints it (it holds the transcript's text).
