@@ -89,6 +89,12 @@ def make_broken_content(content: pathlib.Path) -> None:
             {"start": "9:00", "title": "Gone"},
         ],
     )
+    # 90:00 is 90 minutes: past the end of a short recording.
+    chapters = [
+        {"start": "0:00", "title": "Hello"},
+        {"start": "90:00", "title": "Late"},
+    ]
+    write_story(content, "chapter-in-minutes", chapters=chapters, topics=["faith"])
     write_story(
         content,
         "quote-too-late",
@@ -199,7 +205,14 @@ ERRORS = {
     " each with 'start:' (like 4:05) and 'title:'",
     "chapter after the end": f"{S}/chapter-too-late/story.md:30: chapters.1.start:"
     " chapter 2 ('Gone') starts at 9:00, but the audio ends at 0:03 - correct the"
-    " start time, or check that 'audio' names the right file",
+    " start time, written as minutes:seconds (4:05) or hours:minutes:seconds"
+    " (1:02:03), or check that 'audio' names the right file",
+    # What was written, and how it is read: the hours' form names it.
+    "chapter time in minutes": f"{S}/chapter-in-minutes/story.md:29:"
+    " chapters.1.start: chapter 2 ('Late') starts at 90:00, read as 90 minutes"
+    " (1:30:00), but the audio ends at 0:03 - correct the start time, written as"
+    " minutes:seconds (4:05) or hours:minutes:seconds (1:02:03), or check that"
+    " 'audio' names the right file",
     "quote after the end": f"{S}/quote-too-late/story.md:29: quote.end: the quote"
     " ends at 0:20, but the audio ends at 0:03 - correct the quote's times, or"
     " check that 'audio' names the right file",
@@ -352,7 +365,7 @@ def test_held_back_stories_and_the_summary(broken):
     report = checking.format_report(result)
     warnings = checking.plural(result.warning_count, "warning")
     assert report.splitlines()[-1] == (
-        f"Checked 33 stories: 5 ready to publish, 28 held back; {len(ERRORS)} errors,"
+        f"Checked 34 stories: 5 ready to publish, 29 held back; {len(ERRORS)} errors,"
         f" {warnings}."
     )
     errors_at = report.index(f"{len(ERRORS)} errors (fix these):")
