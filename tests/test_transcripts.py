@@ -450,7 +450,8 @@ def test_chapter_after_the_end_of_the_audio(tmp_path):
     # Reported once (by content_checks), and left out of the chapters.
     assert problems == [
         f"content/stories/talk/story.md:{line}: chapters.1.start: chapter 2 ('Late') "
-        "starts at 0:05, but the audio ends at 0:03 - correct the start time, or "
+        "starts at 0:05, but the audio ends at 0:03 - correct the start time, "
+        "written as minutes:seconds (4:05) or hours:minutes:seconds (1:02:03), or "
         "check that 'audio' names the right file"
     ]
 
