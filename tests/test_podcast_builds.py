@@ -287,7 +287,10 @@ def test_story_html_is_cleaned_to_apple_tags_and_absolute_links(content, tmp_pat
         "## A heading\n\nSee [how to take part](/take-part/) and "
         "[the next story](../other/).\n\n"
         '<img src="x.jpg" alt="x"> <script>alert(1)</script>\n\n'
-        "| a | b |\n|---|---|\n| 1 | 2 |\n\n**bold** and *it*"
+        "| Question | Who answered |\n|---|---|\n"
+        "| Where did you grow up? | Ada |\n| What do you fear? | Ben, then Ada |"
+        "\n\n**bold** and *it*, at the diner.[^diner]\n\n"
+        "[^diner]: On Main Street, since *closed*."
     )
     write_story(content, "html-story", id="oss-2021-0001", body=body)
     output = _build(content, tmp_path / "out")
@@ -295,7 +298,24 @@ def test_story_html_is_cleaned_to_apple_tags_and_absolute_links(content, tmp_pat
     assert "<h2" not in description and "<img" not in description
     assert "<table" not in description and "script" not in description
     assert "alert" not in description
-    assert "A heading" in description
+    # What an editor wrote, as apps show it (podcastparser reads the notes
+    # as the apps do): no heading run into the next words, no table's cells
+    # run together, no "diner.1" with the footnote lost.
+    with open(output / "podcast.xml", "rb") as stream:
+        [episode] = podcastparser.parse(f"{DEV_BASE}/podcast.xml", stream)["episodes"]
+    notes = episode["description_html"]
+    assert notes.startswith(
+        "<p>Two neighbours talk about html-story.</p>"
+        "<p><strong>A heading</strong></p><p>See "
+    )
+    assert (
+        "<ul><li>Question: Where did you grow up? Who answered: Ada</li>"
+        "<li>Question: What do you fear? Who answered: Ben, then Ada</li></ul>"
+        "<p><strong>bold</strong> and <em>it</em>, at the diner.[1]</p>"
+        "<p>[1] On Main Street, since <em>closed</em>.</p><p>In conversation:"
+    ) in notes
+    text = episode["description"]  # as text, for apps that show no HTML
+    assert "A heading\n" in text and "↩" not in text
     assert f'<a href="{DEV_BASE}/take-part/">how to take part</a>' in description
     assert f'<a href="{DEV_BASE}/stories/other/">the next story</a>' in description
     assert "<strong>bold</strong>" in description and "<em>it</em>" in description

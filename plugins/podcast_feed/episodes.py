@@ -143,7 +143,10 @@ def description(article, config: PodcastConfig, link: str) -> str:
     if story.summary:
         summary.append(f"<p>{markupsafe.escape(story.summary)}</p>")
     # get_content() resolves {filename} links against the absolute site URL.
-    body_html = shownotes.clean(article.get_content(config.site_url), link)
+    # Headings, tables and footnotes in shapes apps show (``readable``).
+    body_html = shownotes.clean(
+        shownotes.readable(article.get_content(config.site_url)), link
+    )
     credits = markupsafe.Markup("<p>{}</p>").format(_credits(story))
     listen = markupsafe.Markup('<p><a href="{}">{}</a></p>').format(
         link,

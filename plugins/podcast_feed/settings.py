@@ -559,7 +559,7 @@ def _line(lines: dict, loc: tuple) -> int | None:
 
 def _description_html(markdown_text: str, site_url: str, settings) -> str:
     html = Markdown(**settings.get("MARKDOWN", {})).convert(markdown_text)
-    return shownotes.clean(html, site_url + "/", site_url)
+    return shownotes.clean(shownotes.readable(html), site_url + "/", site_url)
 
 
 def _app_link(template: str, feed_url: str) -> str:

@@ -62,6 +62,171 @@ def clean(html: str, base_url: str, site_url: str | None = None) -> str:
     return _LINE_BREAK.sub(" ", cleaned).strip()
 
 
+# Python-Markdown's link from a footnote back to its mark.
+BACKLINK = "\u21a9"
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Sentence ends: a table's next cell follows these with a space alone.
+_ENDS_SENTENCE = (".", "?", "!", ":", ";", "…")
+
+
+def readable(html: str) -> str:
+    """The story's HTML in shapes Apple's few tags can show, before
+    ``clean()``, which would strip the rest and run its text together
+    ("A heading We met", "Question Who answered Where...", "diner.1 It"):
+
+    - a heading is a paragraph in bold;
+    - a table is a list, a row an item: "Question: Where did you grow up?
+      Who answered: Ada" (each cell after its column's heading, if any);
+    - a definition list's term is a bold paragraph, its definition another;
+    - preformatted text is a paragraph;
+    - a footnote mark is "[1]" in the text, and the footnotes, from
+      Markdown's list at the end, paragraphs "[1] The note." after the
+      story, without the links back (they lead into the web page).
+    """
+    if not html.strip():
+        return html
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    _footnotes(root)
+    for heading in list(root.iter(*HEADINGS)):
+        _bold_paragraph(heading)
+    for table in list(root.iter("table")):
+        _table_as_list(table)
+    for listing in list(root.iter("dl")):
+        for part in listing:
+            if part.tag == "dt":
+                _bold_paragraph(part)
+            elif part.tag == "dd":
+                part.tag = "p" if not _has_blocks(part) else "div"
+        listing.drop_tag()
+    for pre in list(root.iter("pre")):
+        pre.tag = "p"
+        _strip_end(pre[-1] if len(pre) else pre)
+    return "".join(
+        [markupsafe.escape(root.text or "")]
+        + [lxml.html.tostring(child, encoding="unicode") for child in root]
+    )
+
+
+def _bold_paragraph(element) -> None:
+    """``element`` as <p><strong>its content</strong></p>, in place."""
+    strong = lxml.html.Element("strong")
+    strong.text, element.text = element.text, None
+    for child in list(element):
+        strong.append(child)  # moves it, with its tail
+    element.append(strong)
+    element.tag = "p"
+    element.attrib.clear()
+
+
+def _has_blocks(element) -> bool:
+    return any(child.tag in ("p", "ul", "ol", "div", "pre") for child in element)
+
+
+def _cell_text(cell) -> str:
+    return " ".join(cell.text_content().split())
+
+
+def _table_as_list(table) -> None:
+    rows = [row for row in table.iter("tr")]
+    heads = []
+    if rows and all(cell.tag == "th" for cell in rows[0]):
+        heads = [_cell_text(cell) for cell in rows[0]]
+        rows = rows[1:]
+    listing = lxml.html.Element("ul")
+    for row in rows:
+        parts = []
+        cells = [cell for cell in row if cell.tag in ("td", "th")]
+        for index, cell in enumerate(cells):
+            text = _cell_text(cell)
+            if not text:
+                continue
+            head = heads[index] if index < len(heads) else ""
+            parts.append(f"{head}: {text}" if head else text)
+        if not parts:
+            continue
+        line = parts[0]
+        for part in parts[1:]:
+            line += (" " if line.endswith(_ENDS_SENTENCE) else "; ") + part
+        item = lxml.html.Element("li")
+        item.text = line
+        listing.append(item)
+    listing.tail = table.tail
+    table.getparent().replace(table, listing)
+
+
+def _footnotes(root) -> None:
+    """Python-Markdown's footnotes (``<sup><a href="#fn:1">1</a></sup>`` in
+    the text, an ``<ol>`` of ``<li id="fn:1">`` at the end, after an
+    ``<hr>``; the story reader prefixes the ids) as plain text."""
+    by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+    notes = {}
+    for mark in list(root.iter("sup")):
+        links = mark.findall("a")
+        href = (links[0].get("href") or "") if len(links) == 1 else ""
+        target = by_id.get(href[1:]) if href.startswith("#") else None
+        if target is None or target.tag != "li":
+            continue
+        number = _cell_text(mark)
+        notes.setdefault(target, number)
+        _replace_with_text(mark, f"[{number}]")
+    for listing in {note.getparent() for note in notes}:
+        previous = listing.getprevious()
+        if previous is not None and previous.tag == "hr":
+            previous.drop_tree()
+        paragraphs = []
+        # Every note of the list, in order; one no mark points to keeps
+        # the number of its place.
+        for place, note in enumerate(listing.findall("li"), start=1):
+            for back in list(note.iter("a")):
+                # The link back into the web page (to the mark, or to a
+                # mark that is not there: Markdown's arrow).
+                href = back.get("href") or ""
+                target = by_id.get(href.removeprefix("#"))
+                if href.startswith("#") and (
+                    (target is not None and target.tag == "sup")
+                    or back.text_content().strip() == BACKLINK
+                ):
+                    back.drop_tree()
+            parts = [child for child in note if child.tag == "p"] or [note]
+            for index, part in enumerate(parts):
+                paragraph = lxml.html.Element("p")
+                paragraph.text = part.text
+                for child in list(part):
+                    if child.tag != "p":
+                        paragraph.append(child)
+                if index == 0:
+                    paragraph.text = (
+                        f"[{notes.get(note, place)}] " + (paragraph.text or "").lstrip()
+                    )
+                _strip_end(paragraph)
+                paragraphs.append(paragraph)
+        parent = listing.getparent()
+        at = parent.index(listing)
+        for offset, paragraph in enumerate(paragraphs):
+            parent.insert(at + offset, paragraph)
+        listing.drop_tree()
+
+
+def _strip_end(element) -> None:
+    """No space (the no-break space before a link back) at its end."""
+    if len(element):
+        element[-1].tail = (element[-1].tail or "").rstrip() or None
+    else:
+        element.text = (element.text or "").rstrip()
+
+
+def _replace_with_text(element, text: str) -> None:
+    """``element`` replaced by ``text``, its tail kept."""
+    parent = element.getparent()
+    addition = text + (element.tail or "")
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + addition
+    else:
+        parent.text = (parent.text or "") + addition
+    parent.remove(element)
+
+
 def blocks(html: str) -> list[str]:
     """The top-level blocks of an HTML fragment that hold text, each as HTML.
 
