@@ -467,6 +467,42 @@ def test_the_embed_code_copies_a_link_from_another_site(
         assert height <= 260  # nothing out of the frame
 
 
+def test_the_field_to_copy_a_link_by_hand_goes_once_the_link_is_copied(
+    page, sample_site, site_server
+):
+    """Where the Clipboard API refuses (Android's WebView, the browsers in
+    social and mail apps), "Copy link" shows the link in a field, selected,
+    and copies the selection: once that worked, the field goes again and
+    the button, focused, says "Link copied"; only where that fails too does
+    the field stay, to copy by hand."""
+    page.context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=site_server
+    )
+    page.add_init_script(
+        "navigator.clipboard.writeText = () => Promise.reject(new Error('no'));"
+    )
+    story = sorted((sample_site / "stories").glob("*/embed"))[0].parent.name
+    page.goto(f"{site_server}/stories/{story}/")
+    button = page.locator("[data-action='copy-link']")
+    button.locator("svg").wait_for()  # player.js has come
+    box = page.locator("[data-copy-fallback]")
+    button.click()
+    page.locator("[data-action='copy-link']", has_text="Link copied").wait_for()
+    assert box.is_hidden()
+    assert button.evaluate("b => document.activeElement === b")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(f"{site_server}/stories/{story}/#t=")
+    # Where the selection cannot be copied either, the field stays, its
+    # link selected, to copy by hand.
+    page.evaluate("document.execCommand = () => false")
+    button.click()
+    box.wait_for()
+    field = page.locator("[data-copy-field]")
+    assert field.input_value() == copied
+    assert field.evaluate("f => document.activeElement === f")
+    assert field.evaluate("f => f.selectionEnd - f.selectionStart") == len(copied)
+
+
 def test_og_locale_is_the_language_setting_in_open_graphs_form():
     """og:locale is language_TERRITORY; a language without a region is the
     campaign's, in the United States (DEFAULT_LANG "en" is en_US)."""

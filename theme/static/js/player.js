@@ -624,6 +624,16 @@
       // (A narrow embed shows the button's icon alone: is-copied puts a
       // tick in its place.)
       var button = self.part(".player__copy");
+      // The field to copy by hand is there only while the link is not
+      // copied: once it is, it goes (a field left open, its link selected,
+      // reads as still to be copied, and pushes the page down), and the
+      // focus it took returns to the button, which says so.
+      var box = self.part("[data-copy-fallback]");
+      if (box && !box.hidden) {
+        var focused = box.contains(document.activeElement);
+        box.hidden = true;
+        if (focused) button.focus();
+      }
       var words = button.querySelector("span");
       words.textContent = "Link copied";
       button.classList.add("is-copied");
