@@ -25,7 +25,8 @@ ZIP_FORMAT = (
 # ``required`` counts them as an answer, a pattern needing one character
 # that is not a space does not.
 NOT_BLANK_PATTERN = r".*\S.*"
-NOT_BLANK_FORMAT = "Please fill this in: spaces alone do not count."
+NOT_BLANK_WORDS = "spaces alone do not count"
+EMAIL_FORMAT = "Enter your email address in full, like name@example.com."
 # What a browser takes in an <input type="email"> (the HTML standard's
 # "valid email address", the rule browsers apply): the development server
 # refuses what the page would not have sent.
@@ -44,6 +45,10 @@ class FieldSpec:
     autocomplete: str | None = None
     hint: str = ""
     max_length: int = 200
+    # What to do when a required field is left empty, as signup.js says it
+    # (beside the field and in the form's list of problems): "Enter your
+    # name." Every required field has one.
+    missing: str = ""
 
     @property
     def input_type(self) -> str:
@@ -68,12 +73,16 @@ class FieldSpec:
     @property
     def format_hint(self) -> str | None:
         """What the field takes, in words, when the value is not that: the
-        message signup.js gives, and the ``title`` of an input with a hint
-        (browsers add it to their own "Please match the requested format")."""
+        message signup.js gives, and the ``title`` of an input with a
+        pattern and a hint (browsers add it to their own "Please match the
+        requested format"). A required field of spaces alone is told what
+        an empty one is, and why its spaces were not taken."""
         if self.kind == "zip":
             return ZIP_FORMAT
+        if self.kind == "email":
+            return EMAIL_FORMAT
         if self.required and self.kind in ("text", "textarea"):
-            return NOT_BLANK_FORMAT
+            return f"{self.missing.rstrip('.')} ({NOT_BLANK_WORDS})."
         return None
 
     def problem(self, value: str) -> str | None:
@@ -123,6 +132,7 @@ EMAIL = FieldSpec(
     autocomplete="email",
     hint="We will only use it for what this form is for.",
     max_length=254,
+    missing="Enter your email address.",
 )
 
 FORMS: dict[str, FormSpec] = {
@@ -160,6 +170,7 @@ FORMS: dict[str, FormSpec] = {
                     "Yes, send me news about One Small Step by email. "
                     "I can unsubscribe at any time.",
                     "consent",
+                    missing="Tick the box to say we may send you news by email.",
                 ),
             ),
         ),
@@ -172,7 +183,12 @@ FORMS: dict[str, FormSpec] = {
             "answer by email.",
             fields=(
                 FieldSpec(
-                    "name", "Your name", "text", autocomplete="name", max_length=120
+                    "name",
+                    "Your name",
+                    "text",
+                    autocomplete="name",
+                    max_length=120,
+                    missing="Enter your name.",
                 ),
                 EMAIL,
                 FieldSpec(
@@ -183,6 +199,7 @@ FORMS: dict[str, FormSpec] = {
                     hint="Five digits, like 73103, or nine (ZIP+4). We match "
                     "people who can meet at the same place.",
                     max_length=10,
+                    missing="Enter your ZIP code.",
                 ),
                 FieldSpec(
                     "political_views",
@@ -190,6 +207,7 @@ FORMS: dict[str, FormSpec] = {
                     "text",
                     hint="In your own words: for example “conservative”, "
                     "“progressive”, “independent”, “somewhere in between”.",
+                    missing="Describe your political views in a few words.",
                 ),
                 FieldSpec(
                     "hopes",
@@ -204,6 +222,8 @@ FORMS: dict[str, FormSpec] = {
                     "StoryCorps may contact me by email to arrange a "
                     "conversation with a partner.",
                     "consent",
+                    missing="Tick the box to say we may email you to arrange "
+                    "a conversation.",
                 ),
             ),
         ),
@@ -220,6 +240,7 @@ FORMS: dict[str, FormSpec] = {
                     "Organization",
                     "text",
                     autocomplete="organization",
+                    missing="Enter the name of your organization.",
                 ),
                 FieldSpec(
                     "contact",
@@ -227,6 +248,7 @@ FORMS: dict[str, FormSpec] = {
                     "text",
                     autocomplete="name",
                     max_length=120,
+                    missing="Enter your name.",
                 ),
                 FieldSpec(
                     "email",
@@ -235,6 +257,7 @@ FORMS: dict[str, FormSpec] = {
                     autocomplete="email",
                     hint="Where we can reach you about a partnership.",
                     max_length=254,
+                    missing="Enter your email address.",
                 ),
                 FieldSpec(
                     "community",
@@ -242,6 +265,7 @@ FORMS: dict[str, FormSpec] = {
                     "text",
                     hint="The people you work with and where they are: for "
                     "example “veterans in northern Ohio”.",
+                    missing="Tell us which community you serve.",
                 ),
                 FieldSpec(
                     "message",
@@ -250,11 +274,13 @@ FORMS: dict[str, FormSpec] = {
                     hint="Tell us a little about your organization and what "
                     "you have in mind.",
                     max_length=2000,
+                    missing="Tell us how your organization would like to take part.",
                 ),
                 FieldSpec(
                     "consent",
                     "StoryCorps may contact me by email about this inquiry.",
                     "consent",
+                    missing="Tick the box to say we may email you about this inquiry.",
                 ),
             ),
         ),

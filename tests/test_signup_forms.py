@@ -22,8 +22,9 @@ from portal import devserver, form_inbox
 from portal.problems import StoryContentError
 from portal.signup_fields import (
     FORMS,
-    NOT_BLANK_FORMAT,
     NOT_BLANK_PATTERN,
+    NOT_BLANK_WORDS,
+    ZIP_FORMAT,
     ZIP_PATTERN,
 )
 from tests.form_endpoint import form_endpoint
@@ -204,22 +205,34 @@ def test_every_form_has_its_fields_labelled_and_checked(
             # one would have it read out to every screen reader user as its
             # description.
             assert element.get("pattern") == NOT_BLANK_PATTERN
-            assert element.get("data-format-hint") == NOT_BLANK_FORMAT
-            assert element.get("title") == (NOT_BLANK_FORMAT if field.hint else None)
+            words = field.format_hint
+            assert element.get("data-format-hint") == words
+            assert words == f"{field.missing[:-1]} ({NOT_BLANK_WORDS})."
+            assert element.get("title") == (words if field.hint else None)
         elif field.kind == "textarea":
             assert element.tag == "textarea"
             # No pattern on a textarea: signup.js says it, from this.
             hint = element.get("data-format-hint")
-            assert hint == (NOT_BLANK_FORMAT if field.required else None)
+            assert hint == (field.format_hint if field.required else None)
+            assert not field.required or NOT_BLANK_WORDS in hint
         elif field.kind == "consent":
             assert element.get("type") == "checkbox"
             assert label.xpath(".//a/@href") == ["../privacy/"]
         if field.kind != "zip":
             assert element.get("inputmode") is None, field.key
+        # What signup.js says of the field left empty: what to do, in words.
+        if field.required:
+            assert re.fullmatch(r"(Enter|Tell|Tick|Describe) [^.]+\.", field.missing)
+            assert element.get("data-missing") == field.missing
+        else:
+            assert element.get("data-missing") is None
         if field.hint:
             assert element.get("aria-describedby") == f"{key}-{field.key}-hint"
             [hint] = form.xpath(f".//*[@id='{key}-{field.key}-hint']")
             assert hint.text_content().strip() == field.hint
+    # Without script the browser checks the fields (signup.js, once it
+    # runs, sets novalidate and checks them itself).
+    assert form.get("novalidate") is None
     # Every visible control has a label; ids are unique on the page.
     ids = tree.xpath("//@id")
     assert len(ids) == len(set(ids))
@@ -569,7 +582,8 @@ def test_the_browser_blocks_bad_email_missing_fields_and_bad_zip(
     page.locator("#match-email").fill("not-an-email")
     submit.click()
     assert page.locator("#match-email").evaluate("e => e.validity.typeMismatch")
-    assert page.evaluate("() => document.activeElement.id") == "match-email"
+    # (The form's list of problems has the focus: see below.)
+    assert page.evaluate("() => document.activeElement.className") == "error-summary"
 
     page.locator("#match-email").fill(TYPED["email"])
     page.locator("#match-name").fill("")
@@ -620,6 +634,83 @@ def test_a_wrong_zip_code_is_told_what_is_wanted(page, connected_server):
 SPACES = "   "
 
 
+def test_a_send_with_problems_lists_them_and_marks_each_field(
+    page, connected_server, endpoint
+):
+    """With script, the form checks itself (novalidate): a send with
+    problems lists them all at the top of the form, focused, each a link to
+    its field, and each field says its own above it (aria-describedby,
+    aria-invalid), in words that say what to do. A field fixed is told so
+    when the visitor leaves it, not at every key."""
+    endpoint.submissions.clear()
+    page.goto(f"{connected_server}/be-matched/")
+    assert page.locator("#match-form").evaluate("e => e.noValidate")
+    page.fill("#match-name", SPACES)
+    page.fill("#match-email", "ada")
+    page.fill("#match-zip", "741")
+    page.get_by_role("button", name=FORMS["match"].submit).click()
+    assert endpoint.submissions == [] and page.url.endswith("/be-matched/")
+    summary = page.locator("#match-form .error-summary")
+    assert page.evaluate("() => document.activeElement.className") == "error-summary"
+    assert summary.get_by_role("alert").locator("h3").text_content() == (
+        "There is a problem"
+    )
+    spec = {field.key: field for field in FORMS["match"].fields}
+    told = {
+        "name": f"Enter your name ({NOT_BLANK_WORDS}).",
+        "email": "Enter your email address in full, like name@example.com.",
+        "zip": ZIP_FORMAT,
+        "political_views": spec["political_views"].missing,
+        "consent": spec["consent"].missing,
+    }
+    links = summary.locator("a")
+    assert links.all_text_contents() == list(told.values())
+    assert [links.nth(i).get_attribute("href") for i in range(5)] == [
+        f"#match-{key}" for key in told
+    ]
+    for key, words in told.items():
+        field = page.locator(f"#match-{key}")
+        assert field.get_attribute("aria-invalid") == "true", key
+        ids = field.get_attribute("aria-describedby").split()
+        assert ids == ([f"match-{key}-hint"] if spec[key].hint else []) + [
+            f"match-{key}-error"
+        ]
+        error = page.locator(f"#match-{key}-error")
+        assert error.text_content() == f"Error: {words}"
+        # Above the field: after its label and hint (a checkbox's, first).
+        assert error.evaluate(
+            "(e, f) => !!(e.compareDocumentPosition(f) & 4)", field.element_handle()
+        )
+    hopes = page.locator("#match-hopes")  # optional, left empty: nothing said
+    assert hopes.get_attribute("aria-invalid") is None
+    assert hopes.get_attribute("aria-describedby") == "match-hopes-hint"
+    # A link in the list takes the visitor to its field, the address kept.
+    summary.get_by_role("link", name=told["political_views"]).click()
+    assert page.evaluate("() => document.activeElement.id") == "match-political_views"
+    assert page.url.endswith("/be-matched/")
+    # Typing is not nagged; leaving the field fixed clears its message and
+    # its line; one still wrong another way is told the new way.
+    page.keyboard.type("somewhere in between")
+    assert page.locator("#match-political_views-error").count() == 1
+    page.keyboard.press("Tab")
+    assert page.locator("#match-political_views-error").count() == 0
+    views = page.locator("#match-political_views")
+    assert views.get_attribute("aria-invalid") is None
+    assert views.get_attribute("aria-describedby") == "match-political_views-hint"
+    assert len(links.all_text_contents()) == 4
+    page.fill("#match-zip", "")
+    page.locator("#match-zip").blur()
+    assert links.nth(2).text_content() == spec["zip"].missing
+    for key in ("name", "email", "zip"):
+        page.fill(f"#match-{key}", TYPED[key])
+        page.locator(f"#match-{key}").blur()
+    page.check("#match-consent")
+    assert summary.count() == 0 and page.locator(".field__error").count() == 0
+    with page.expect_navigation():
+        page.get_by_role("button", name=FORMS["match"].submit).click()
+    assert len(endpoint.submissions) == 1
+
+
 def test_a_required_field_of_spaces_alone_is_refused_and_says_why(
     page, connected_server, endpoint
 ):
@@ -641,8 +732,12 @@ def test_a_required_field_of_spaces_alone_is_refused_and_says_why(
         field.fill(SPACES + ("\n  " if blank == "message" else ""))
         page.get_by_role("button", name=FORMS[key].submit).click()
         assert page.url == f"{connected_server}/{PAGES[key]}/", blank
-        assert page.evaluate("() => document.activeElement.id") == f"{key}-{blank}"
-        assert field.evaluate("e => e.validationMessage") == NOT_BLANK_FORMAT
+        words = next(f.format_hint for f in FORMS[key].fields if f.key == blank)
+        assert NOT_BLANK_WORDS in words
+        assert field.evaluate("e => e.validationMessage") == words
+        assert page.locator(".error-summary li").all_text_contents() == [words]
+        error = page.locator(f"#{key}-{blank}-error").text_content()
+        assert error == f"Error: {words}"
         # A real answer, with spaces around it, is taken.
         field.fill(f" {TYPED[blank]} ")
         assert field.evaluate("e => e.validity.valid && !e.validationMessage")
@@ -952,8 +1047,9 @@ def test_connected_form_pages_are_accessible(page, connected_server, axe, key):
     page.goto(f"{connected_server}/{PAGES[key]}/?story={STORY_ID}")
     violations = axe(page)
     assert not violations, axe.format(violations)
-    # Also after a failed attempt, with the browser's invalid states shown.
+    # Also after a failed attempt, with the problems listed and marked.
     page.get_by_role("button", name=FORMS[key].submit).click()
+    assert page.locator(".error-summary").is_visible()
     violations = axe(page)
     assert not violations, axe.format(violations)
 
