@@ -33,6 +33,17 @@ from tests.support import LEAN, build_site, copy_content, free_port
 
 STORY_ID = "test-heard-it"
 PAGES = {"updates": "updates", "match": "be-matched", "partner": "partner"}
+# Each form's own thank-you page, as in the sample's forms.yml, and its title.
+THANKS = {
+    "updates": "thank-you-updates",
+    "match": "thank-you-be-matched",
+    "partner": "thank-you-partner",
+}
+THANKS_TITLES = {
+    "updates": "You are on the list",
+    "match": "You are signed up to be matched",
+    "partner": "Thank you for your inquiry",
+}
 # The provider's names for each form's fields, as configured below.
 MAILCHIMP_NAMES = {
     "email": "EMAIL",
@@ -58,7 +69,7 @@ TYPED = {
 
 def forms_config(endpoint_url: str, connected: bool = True) -> dict:
     action = (lambda path: endpoint_url + path) if connected else (lambda path: "")
-    return {
+    config = {
         "privacy_page": "privacy",
         "thank_you_page": "thank-you",
         "forms": {
@@ -84,6 +95,9 @@ def forms_config(endpoint_url: str, connected: bool = True) -> dict:
             },
         },
     }
+    for key, form in config["forms"].items():
+        form["thank_you"] = THANKS[key]
+    return config
 
 
 def expected_fields(key: str, site_url: str) -> list[tuple[str, str]]:
@@ -107,7 +121,7 @@ def expected_fields(key: str, site_url: str) -> list[tuple[str, str]]:
         sent.append(("b_a1b2c3_d4e5f6", ""))  # Mailchimp's bot trap, empty
     else:
         sent.append(("_gotcha", ""))
-        sent.append(("_next", f"{site_url}/thank-you/"))
+        sent.append(("_next", f"{site_url}/{THANKS[key]}/"))
     return sorted(sent)
 
 
@@ -246,8 +260,9 @@ def test_every_form_has_its_fields_labelled_and_checked(
     # (providers redirect only to one), with or without script.
     if config.get("preset") != "mailchimp":
         [after] = form.xpath(".//input[@type='hidden'][@name='_next']")
-        assert after.get("value") == f"http://127.0.0.1:{site_port}/thank-you/"
-        assert after.get("data-absolute-url") == "../thank-you/"
+        thanks = THANKS[key]
+        assert after.get("value") == f"http://127.0.0.1:{site_port}/{thanks}/"
+        assert after.get("data-absolute-url") == f"../{thanks}/"
     # Connected to a provider: no word of the development server.
     assert not form.xpath(".//*[@id=$id]", id=f"{key}-dev-note")
     assert form.get("aria-describedby") is None
@@ -280,6 +295,37 @@ def test_the_sample_site_has_every_form_page(sample_site):
     assert "Thank you" in thank_you.read_text()
 
 
+def test_each_form_has_its_own_thank_you_page(sample_site):
+    """After sending, each form says what happens next for that form: an
+    email subscriber what comes and how to stop it, someone to be matched
+    how a partner is found and that we write to set up the conversation, an
+    organization who replies. Like the shared page, each is out of the
+    menu, the sitemap, search engines and the site's search."""
+    sitemap = (sample_site / "sitemap.xml").read_text()
+    home = (sample_site / "index.html").read_text()
+    words = {}
+    for key, slug in PAGES.items():
+        form = lxml.html.fromstring((sample_site / slug / "index.html").read_bytes())
+        [after] = form.xpath("//form//input[@name='_next']")
+        assert after.get("value") == f"/{THANKS[key]}/"
+        html = (sample_site / THANKS[key] / "index.html").read_text()
+        tree = lxml.html.fromstring(html)
+        assert tree.xpath("string(//h1)") == THANKS_TITLES[key]
+        assert '<meta name="robots" content="noindex">' in html
+        assert "data-pagefind-body" not in html
+        assert f"/{THANKS[key]}/" not in sitemap
+        assert THANKS[key] not in home  # not in the menu
+        words[key] = " ".join(tree.xpath("string(//main//article)").split())
+    assert "unsubscribe" in words["updates"] and "tips on choosing" in words["updates"]
+    assert "political views differ from yours" in words["match"]
+    assert "we write to the address you gave us to arrange it" in words["match"]
+    assert "One Small Step team at StoryCorps" in words["partner"]
+    assert "reply by email" in words["partner"]
+    # Nobody is promised what the page's form is not about.
+    assert "partner" not in words["updates"].replace("matched with a partner", "")
+    assert "unsubscribe" not in words["match"] + words["partner"]
+
+
 DEV_NOTE = "This is a development copy of the site."
 
 
@@ -298,33 +344,45 @@ def test_in_development_the_pages_say_what_is_sent_stays_here(
         assert form.get("aria-describedby") == f"{key}-dev-note"
         words = " ".join(note.text_content().split())
         assert words.startswith(DEV_NOTE) and "does not reach" in words
-    thank_you = lxml.html.fromstring(
-        (sample_site / "thank-you" / "index.html").read_bytes()
-    )
-    [note] = thank_you.xpath("//main//p[@role='note']")
-    words = " ".join(note.text_content().split())
-    assert words.startswith(DEV_NOTE + " What you sent is kept on this computer")
-    assert "no one will be in touch" in words
-    # It comes before the page's thanks, styled as a notice.
-    assert thank_you.xpath("//main//p")[0] is note
-    assert thank_you.xpath("//link[contains(@href, 'campaign.')]")
-    # Connected forms: the thank-you page is the editors' text alone.
-    connected = (connected_site / "thank-you" / "index.html").read_text()
-    assert DEV_NOTE not in connected and "campaign." not in connected
-    # Some connected, some not: the notice names the forms kept here.
+    # Each form's own thank-you page says so of what was sent with it.
+    for key in PAGES:
+        thank_you = lxml.html.fromstring(
+            (sample_site / THANKS[key] / "index.html").read_bytes()
+        )
+        [note] = thank_you.xpath("//main//p[@role='note']")
+        words = " ".join(note.text_content().split())
+        assert words.startswith(DEV_NOTE + " What you sent is kept on this computer")
+        assert "no one will be in touch" in words
+        # It comes before the page's thanks, styled as a notice.
+        assert thank_you.xpath("//main//p")[0] is note
+        assert thank_you.xpath("//link[contains(@href, 'campaign.')]")
+        # Connected forms: the thank-you page is the editors' text alone.
+        connected = (connected_site / THANKS[key] / "index.html").read_text()
+        assert DEV_NOTE not in connected and "campaign." not in connected
+    # Some connected, some not: a thank-you page's notice speaks of the
+    # forms that send people to it and are kept here, naming them when a
+    # connected one sends people there too. Here the partner inquiry (kept)
+    # and the match form (connected) share forms.yml's thank_you_page; the
+    # updates form (kept) has its own page.
     config = forms_config("https://forms.example")
+    for key in ("match", "partner"):
+        del config["forms"][key]["thank_you"]
     for key in ("updates", "partner"):
         config["forms"][key]["action"] = ""
     mixed = build_forms_site(tmp_path, config)
-    text = " ".join(
-        lxml.html.fromstring((mixed / "thank-you" / "index.html").read_bytes())
-        .xpath("string(//main//p[@role='note'])")
-        .split()
+
+    def note(slug: str) -> str:
+        tree = lxml.html.fromstring((mixed / slug / "index.html").read_bytes())
+        return " ".join(tree.xpath("string(//main//p[@role='note'])").split())
+
+    assert note("thank-you").startswith(
+        DEV_NOTE + " What you sent with the Partner inquiry form is kept on this "
+        "computer"
     )
-    assert text.startswith(
-        DEV_NOTE + " What you sent with the Email updates or Partner inquiry form "
-        "is kept on this computer"
+    assert note(THANKS["updates"]).startswith(
+        DEV_NOTE + " What you sent is kept on this computer"
     )
+    assert note(THANKS["match"]) == ""  # no form sends people there
     match = (mixed / "be-matched" / "index.html").read_text()
     assert DEV_NOTE not in match
     assert DEV_NOTE in (mixed / "partner" / "index.html").read_text()
@@ -566,9 +624,9 @@ def test_each_form_sends_exactly_the_configured_fields(
         assert received.path == "/subscribe/post"
         assert page.locator("h1").inner_text() == "Received"
     else:
-        # The provider sent the browser on to our thank-you page.
-        assert page.url == f"{connected_server}/thank-you/"
-        assert page.locator("h1").first.inner_text() == "Thank you"
+        # The provider sent the browser on to the form's own thank-you page.
+        assert page.url == f"{connected_server}/{THANKS[key]}/"
+        assert page.locator("h1").first.inner_text() == THANKS_TITLES[key]
 
 
 def test_the_browser_blocks_bad_email_missing_fields_and_bad_zip(
@@ -827,12 +885,12 @@ def test_without_javascript_a_provider_sends_the_visitor_to_the_thank_you_page(
         fill(page, "match")
         with page.expect_navigation():
             page.get_by_role("button", name=FORMS["match"].submit).click()
-        assert page.url == f"{connected_server}/thank-you/"
-        assert page.locator("h1").first.inner_text() == "Thank you"
+        assert page.url == f"{connected_server}/{THANKS['match']}/"
+        assert page.locator("h1").first.inner_text() == THANKS_TITLES["match"]
     finally:
         context.close()
     [received] = endpoint.submissions
-    assert received.as_dict["_next"] == f"{connected_server}/thank-you/"
+    assert received.as_dict["_next"] == f"{connected_server}/{THANKS['match']}/"
 
 
 def test_without_javascript_a_form_in_development_ends_on_the_thank_you_page(
@@ -855,8 +913,8 @@ def test_without_javascript_a_form_in_development_ends_on_the_thank_you_page(
         page.check("#partner-consent")
         with page.expect_navigation():
             page.get_by_role("button", name=FORMS["partner"].submit).click()
-        assert page.url == f"{site_server}/thank-you/"
-        assert page.locator("h1").inner_text() == "Thank you"
+        assert page.url == f"{site_server}/{THANKS['partner']}/"
+        assert page.locator("h1").inner_text() == THANKS_TITLES["partner"]
         assert page.get_by_role("note").inner_text().startswith(DEV_NOTE)
     finally:
         context.close()
@@ -938,7 +996,7 @@ def test_in_development_a_form_posts_to_the_dev_server_and_is_kept(
     page.fill("#match-political_views", "somewhere in between")
     page.check("#match-consent")
     page.get_by_role("button", name=FORMS["match"].submit).click()
-    page.wait_for_url(re.compile(r"/thank-you/$"))
+    page.wait_for_url(re.compile(f"/{THANKS['match']}/$"))
     [entry] = kept(inbox, email)
     assert entry["form"] == "match"
     fields = dict(entry["fields"])

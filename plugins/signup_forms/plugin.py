@@ -15,7 +15,9 @@ A form without an ``action`` is "not connected": the site still builds and
 - ``signup_forms``: every form by key (for links such as the story page's
   invitation to take part);
 - ``signup_forms_on_dev_server``: the forms that post to the development
-  server (below), so the thank-you page does not promise an answer.
+  server (below), so the thank-you page does not promise an answer;
+- ``page.signup_forms_thanked`` on a thank-you page: the forms that send
+  people to it (each form may have its own, ``thank_you`` in forms.yml).
 
 In a production build a form that is not connected is linked from nowhere:
 it is left out of ``signup_forms``, and ``signup_forms_by_email`` holds it
@@ -52,6 +54,7 @@ from .config import PRESETS, FormConfig, FormsFile, load_forms
 logger = logging.getLogger(__name__)
 
 SIGNUP_TEMPLATE = "signup"
+THANK_YOU_TEMPLATE = "signup_thank_you"
 DEFAULTS = {"SIGNUP_FORMS_DEV_ENDPOINT": ""}
 
 
@@ -398,6 +401,15 @@ class SignupFormsGenerator:
         self.context["signup_forms_on_dev_server"] = [
             form for form in forms.values() if form.dev_server
         ]
+        # Each thank-you page knows the forms that send people to it (a form
+        # may have its own), so its note names only those.
+        for page in pages.values():
+            if page.template == THANK_YOU_TEMPLATE or any(
+                form.thank_you_url == page.url for form in forms.values()
+            ):
+                page.signup_forms_thanked = [
+                    form for form in forms.values() if form.thank_you_url == page.url
+                ]
         self._email_instead_of_offline_forms(pages)
         # Where the forms post: a Content-Security-Policy's form-action must
         # allow these origins, or browsers refuse to send the forms.
