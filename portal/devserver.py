@@ -10,8 +10,10 @@ so seeking breaks. This server serves one folder the way a static host would:
 - ``Accept-Ranges: bytes``, ``ETag``, ``Last-Modified``, conditional 304s.
 - Content types from ``portal.mime`` (the one table the feed uses too), so
   ``.m4a`` is ``audio/x-m4a`` here exactly as in the podcast feed.
-- ``Access-Control-Allow-Origin: *`` on transcripts and JSON, which players
-  and search may fetch from another origin.
+- ``Access-Control-Allow-Origin: *`` on transcripts, JSON (chapters,
+  oEmbed), audio and feeds (``.xml``, ``.rss``), which players, podcast apps
+  and search may fetch from another origin (``portal.outputs``); audio also
+  lets their scripts read ``Content-Range``.
 - ``POST /_forms/<form>``: the site's sign-up forms in development
   (``portal.form_inbox``): honeypot and consent enforced, each entry kept as
   a JSON line in ``form-submissions.jsonl`` beside the served folder.
@@ -41,12 +43,16 @@ from collections.abc import Iterator
 from functools import partial
 
 from portal import form_inbox
-from portal.mime import SITE_MIME_TYPES
-from portal.outputs import CROSS_ORIGIN_SUFFIXES
+from portal.mime import AUDIO_MIME_TYPES, SITE_MIME_TYPES
+from portal.outputs import (
+    AUDIO_EXPOSED_HEADERS,
+    CROSS_ORIGIN_SUFFIXES,
+    FEED_SUFFIXES,
+)
 
 CONTENT_TYPES = SITE_MIME_TYPES
 # Files other origins' players and scripts may fetch.
-CORS_SUFFIXES = frozenset(CROSS_ORIGIN_SUFFIXES)
+CORS_SUFFIXES = frozenset(CROSS_ORIGIN_SUFFIXES + FEED_SUFFIXES)
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -205,8 +211,11 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Accept-Ranges", "bytes")
         # Always revalidate: after a rebuild the browser must not keep old CSS.
         self.send_header("Cache-Control", "no-cache")
-        if os.path.splitext(path)[1].lower() in CORS_SUFFIXES:
+        suffix = os.path.splitext(path)[1].lower()
+        if suffix in CORS_SUFFIXES:
             self.send_header("Access-Control-Allow-Origin", "*")
+        if suffix in AUDIO_MIME_TYPES:
+            self.send_header("Access-Control-Expose-Headers", AUDIO_EXPOSED_HEADERS)
 
     def _unsatisfiable(self, size: int, path: str):
         body = b"Requested range not satisfiable\n"

@@ -8,6 +8,8 @@ templates turn them into URLs with the ``site_url`` filter and the feed with
 
 from __future__ import annotations
 
+from portal.mime import AUDIO_MIME_TYPES
+
 # format -> (file name, MIME type, rel attribute for podcast:transcript)
 TRANSCRIPT_FORMATS = {
     "vtt": ("transcript.vtt", "text/vtt", None),
@@ -18,9 +20,19 @@ TRANSCRIPT_FORMATS = {
 CHAPTERS_FILE = "chapters.json"
 CHAPTERS_MIME = "application/json+chapters"
 # Files players, podcast apps and search on other sites fetch from scripts
-# (transcripts, chapters, oEmbed): served with Access-Control-Allow-Origin
-# by the development server and, through _headers, by static hosts.
-CROSS_ORIGIN_SUFFIXES = (".vtt", ".srt", ".json")
+# (transcripts, chapters, oEmbed, and the episodes' audio, which web players
+# fetch to seek, draw or read its chapters): served with
+# Access-Control-Allow-Origin by the development server and, through
+# _headers, by static hosts. The podcast feed too, by its own path
+# (``CROSS_ORIGIN_PATHS``, the setting plugins add theirs to).
+CROSS_ORIGIN_SUFFIXES = (".vtt", ".srt", ".json", *AUDIO_MIME_TYPES)
+CROSS_ORIGIN_PATHS = "SECURITY_HEADERS_CROSS_ORIGIN_PATHS"
+# The feed's names end in one of these (podcast_feed's PODCAST_FEED_SAVE_AS):
+# the development server, which reads no settings, answers them with CORS.
+FEED_SUFFIXES = (".xml", ".rss")
+# What a script on another site may read of an audio file's answer to a
+# Range request (Content-Length is readable without it).
+AUDIO_EXPOSED_HEADERS = "Content-Range, Accept-Ranges, ETag"
 # The context key naming the story pages story_pipeline makes: the writer of
 # Pelican's own loop over articles leaves them to it (unchanged_writes).
 PIPELINE_PAGES = "story_pipeline_pages"

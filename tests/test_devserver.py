@@ -166,14 +166,14 @@ def test_an_unchanged_file_is_304(server):
 @pytest.mark.parametrize(
     ("path", "mime", "cors"),
     [
-        ("/stories/one/conversation.mp3", "audio/mpeg", False),
-        ("/stories/one/conversation.m4a", "audio/x-m4a", False),
-        ("/stories/one/conversation.ogg", "audio/ogg", False),
+        ("/stories/one/conversation.mp3", "audio/mpeg", True),
+        ("/stories/one/conversation.m4a", "audio/x-m4a", True),
+        ("/stories/one/conversation.ogg", "audio/ogg", True),
         ("/stories/one/transcript.vtt", "text/vtt", True),
         ("/stories/one/transcript.srt", "application/x-subrip", True),
         ("/stories/one/chapters.json", "application/json", True),
-        ("/feed.xml", "application/xml", False),
-        ("/podcast.rss", "application/rss+xml", False),
+        ("/feed.xml", "application/xml", True),
+        ("/podcast.rss", "application/rss+xml", True),
         ("/", "text/html", False),
     ],
 )

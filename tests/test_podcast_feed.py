@@ -8,6 +8,8 @@ import datetime
 import email.utils
 import json
 import re
+import urllib.parse
+import urllib.request
 import uuid
 import zoneinfo
 
@@ -23,6 +25,7 @@ from PIL import Image
 from portal import frontmatter
 from portal.schema import Story
 from portal.timecode import format_timecode, whole_seconds
+from tests import host_headers
 from tests.podcast import DEV_BASE, NS, channel, every_url, feed_xml, items, local_file
 from tests.support import CONTENT
 
@@ -541,3 +544,41 @@ def test_a_marked_quote_is_the_episodes_soundbite(sample_site):
         b"story-quote"
         not in (sample_site / "stories" / other / "index.html").read_bytes()
     )
+
+
+def test_other_sites_players_may_fetch_the_feed_audio_chapters_and_transcripts(
+    sample_site, site_server
+):
+    """Web podcast players and browser-based apps fetch the feed, then the
+    audio, chapters and transcripts it names, from their own origin: the
+    hosts we write headers for (_headers, as Netlify and Cloudflare Pages
+    read it) and the development server answer them with CORS (checklist 22);
+    audio lets their scripts read a Range answer's Content-Range."""
+    urls = [f"{DEV_BASE}/podcast.xml"] + [
+        element.get("url")
+        for item in items(sample_site)
+        for element in item.findall("enclosure")
+        + item.findall("podcast:transcript", NS)
+        + item.findall("podcast:chapters", NS)
+    ]
+    paths = sorted({urllib.parse.urlsplit(url).path for url in urls})
+    audio = [path for path in paths if path.endswith(".mp3")]
+    assert "/podcast.xml" in paths and audio
+    assert any(path.endswith("/chapters.json") for path in paths)
+    assert any(path.endswith("/transcript.vtt") for path in paths)
+    file_rules = host_headers.rules((sample_site / "_headers").read_text())
+    for host in host_headers.HOSTS:
+        for path in paths:
+            headers = host_headers.headers_for(file_rules, path, host)
+            assert ("Access-Control-Allow-Origin", "*") in headers, (host, path)
+        for path in audio:
+            exposed = dict(host_headers.headers_for(file_rules, path, host))
+            assert "Content-Range" in exposed["Access-Control-Expose-Headers"]
+    for path in ("/podcast.xml", audio[0]):
+        request = urllib.request.Request(
+            site_server + path,
+            method="HEAD",
+            headers={"Origin": "https://player.example", "Range": "bytes=0-1"},
+        )
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Access-Control-Allow-Origin"] == "*", path

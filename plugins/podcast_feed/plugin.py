@@ -21,7 +21,7 @@ from functools import partial
 from pelican import signals
 from pelican.generators import Generator
 
-from portal.outputs import STORY_MEMO
+from portal.outputs import CROSS_ORIGIN_PATHS, STORY_MEMO
 from portal.problems import Problem, report_problems
 from portal.writing import write_if_changed
 
@@ -167,9 +167,22 @@ class PodcastFeedGenerator(Generator):
         )
 
 
+def allow_other_sites(pelican) -> None:
+    """Web podcast players and browser-based apps fetch the feed from their
+    own origin: plugins/security_headers serves it with CORS, as the
+    development server and the S3 bucket's rule do."""
+    try:
+        feed = settings_module.options(pelican.settings)["PODCAST_FEED_SAVE_AS"]
+    except PodcastConfigError:
+        return  # generate_context reports it, as every podcast setting
+    paths = list(pelican.settings.get(CROSS_ORIGIN_PATHS) or [])
+    pelican.settings[CROSS_ORIGIN_PATHS] = [*paths, feed]
+
+
 def get_generators(pelican):
     return PodcastFeedGenerator
 
 
 def register():
+    signals.initialized.connect(allow_other_sites)
     signals.get_generators.connect(get_generators)

@@ -7,7 +7,8 @@ The policy is built once per build from the settings and forms.yml, then
 - written with Referrer-Policy and X-Content-Type-Options to ``_headers``
   (Netlify / Cloudflare Pages format) in the output, with
   ``Access-Control-Allow-Origin: *`` on the transcript, chapters and other
-  JSON files other sites' players and podcast apps fetch.
+  JSON files, the audio and the podcast feed, which other sites' players and
+  podcast apps fetch.
 
 ``frame-ancestors`` only works in a header, and both hosts *combine* the
 headers of every rule a path matches (two CSP headers = both enforced). So
@@ -21,6 +22,8 @@ Settings (defaults in ``settings()``):
 - ``SECURITY_HEADERS_SAVE_AS``: where the headers file goes ("_headers";
   "" writes none).
 - ``SECURITY_HEADERS_REFERRER_POLICY``: the Referrer-Policy value.
+- ``SECURITY_HEADERS_CROSS_ORIGIN_PATHS``: files by their path that other
+  sites' scripts may read too (podcast_feed adds its feed's).
 """
 
 from __future__ import annotations
@@ -31,7 +34,12 @@ import urllib.parse
 
 from pelican import signals
 
-from portal.outputs import CROSS_ORIGIN_SUFFIXES
+from portal.mime import AUDIO_MIME_TYPES
+from portal.outputs import (
+    AUDIO_EXPOSED_HEADERS,
+    CROSS_ORIGIN_PATHS,
+    CROSS_ORIGIN_SUFFIXES,
+)
 from portal.writing import write_if_changed
 
 logger = logging.getLogger(__name__)
@@ -229,10 +237,16 @@ def headers_file(pelican_settings, output_path: str) -> str:
         f"  Referrer-Policy: {options['SECURITY_HEADERS_REFERRER_POLICY']}",
         "  X-Content-Type-Options: nosniff",
     ]
-    # Transcripts and chapters for podcast apps and players on other sites
-    # (the development server and the S3 deploy say the same).
+    # Transcripts, chapters, audio and the podcast feed (a path other
+    # plugins name in SECURITY_HEADERS_CROSS_ORIGIN_PATHS) for podcast apps
+    # and players on other sites (the development server and the S3
+    # deploy's bucket rule say the same).
     for suffix in CROSS_ORIGIN_SUFFIXES:
         lines += [f"/*{suffix}", "  Access-Control-Allow-Origin: *"]
+        if suffix in AUDIO_MIME_TYPES:
+            lines.append(f"  Access-Control-Expose-Headers: {AUDIO_EXPOSED_HEADERS}")
+    for path in sorted(set(pelican_settings.get(CROSS_ORIGIN_PATHS) or ())):
+        lines += [f"/{path.lstrip('/')}", "  Access-Control-Allow-Origin: *"]
     for folder, folder_policy in sorted(own.items()):
         lines += [
             f"/{folder.strip('/')}/*",
