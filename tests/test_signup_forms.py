@@ -536,6 +536,23 @@ BROKEN = [
         "forms.updates.hidden: a mailchimp form needs u and id",
     ),
     (
+        # Mailchimp sends people to the page its audience's settings name
+        # (set to this one): a slug no page has would be a page not found.
+        {
+            "forms": {
+                "updates": {
+                    "page": "updates",
+                    "preset": "mailchimp",
+                    "action": "https://x.us1.list-manage.com/subscribe/post",
+                    "hidden": {"u": "a1", "id": "b2"},
+                    "names": MAILCHIMP_NAMES,
+                    "thank_you": "thank-you-updatse",
+                }
+            }
+        },
+        "forms.updates.thank_you: no page has the slug 'thank-you-updatse'",
+    ),
+    (
         {"forms": {"match": {"page": "be-matched", "action": "http://forms.example"}}},
         "forms.match.action: 'http://forms.example' is not a secure web address",
     ),

@@ -271,6 +271,12 @@ class FormBuilder:
             )
             if thank_you_url is None:
                 redirect_field = None
+        elif config.thank_you:
+            # No redirect field (Mailchimp): the provider's own settings send
+            # people to this page, so it must exist.
+            self.page_url(
+                config.thank_you, (*loc, "thank_you"), "the page after sending"
+            )
         consent_value = config.consent_value or preset.consent_value
         fields = tuple(
             FormField(
