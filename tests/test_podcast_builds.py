@@ -289,7 +289,7 @@ def test_story_html_is_cleaned_to_apple_tags_and_absolute_links(content, tmp_pat
         '<img src="x.jpg" alt="x"> <script>alert(1)</script>\n\n'
         "| Question | Who answered |\n|---|---|\n"
         "| Where did you grow up? | Ada |\n| What do you fear? | Ben, then Ada |"
-        "\n\n**bold** and *it*, at the diner.[^diner]\n\n"
+        "\n\n> What we share.\n\n**bold** and *it*, at the diner.[^diner]\n\n"
         "[^diner]: On Main Street, since *closed*."
     )
     write_story(content, "html-story", id="oss-2021-0001", body=body)
@@ -311,6 +311,7 @@ def test_story_html_is_cleaned_to_apple_tags_and_absolute_links(content, tmp_pat
     assert (
         "<ul><li>Question: Where did you grow up? Who answered: Ada</li>"
         "<li>Question: What do you fear? Who answered: Ben, then Ada</li></ul>"
+        "<p><em>What we share.</em></p>"
         "<p><strong>bold</strong> and <em>it</em>, at the diner.[1]</p>"
         "<p>[1] On Main Street, since <em>closed</em>.</p><p>In conversation:"
     ) in notes

@@ -78,6 +78,7 @@ def readable(html: str) -> str:
     - a table is a list, a row an item: "Question: Where did you grow up?
       Who answered: Ada" (each cell after its column's heading, if any);
     - a definition list's term is a bold paragraph, its definition another;
+    - a quotation's paragraphs are in italics;
     - preformatted text is a paragraph;
     - a footnote mark is "[1]" in the text, and the footnotes, from
       Markdown's list at the end, paragraphs "[1] The note." after the
@@ -98,6 +99,10 @@ def readable(html: str) -> str:
             elif part.tag == "dd":
                 part.tag = "p" if not _has_blocks(part) else "div"
         listing.drop_tag()
+    for quote in list(root.iter("blockquote")):
+        # Set off as on the page: in italics (apps show no indent).
+        for paragraph in quote.iter("p"):
+            _wrap_content(paragraph, "em")
     for pre in list(root.iter("pre")):
         pre.tag = "p"
         _strip_end(pre[-1] if len(pre) else pre)
@@ -109,13 +114,18 @@ def readable(html: str) -> str:
 
 def _bold_paragraph(element) -> None:
     """``element`` as <p><strong>its content</strong></p>, in place."""
-    strong = lxml.html.Element("strong")
-    strong.text, element.text = element.text, None
-    for child in list(element):
-        strong.append(child)  # moves it, with its tail
-    element.append(strong)
+    _wrap_content(element, "strong")
     element.tag = "p"
     element.attrib.clear()
+
+
+def _wrap_content(element, tag: str) -> None:
+    """All of ``element``'s content inside one new ``tag`` element."""
+    wrapper = lxml.html.Element(tag)
+    wrapper.text, element.text = element.text, None
+    for child in list(element):
+        wrapper.append(child)  # moves it, with its tail
+    element.append(wrapper)
 
 
 def _has_blocks(element) -> bool:
