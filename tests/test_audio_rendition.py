@@ -9,6 +9,7 @@ check what the build report flags."""
 
 from __future__ import annotations
 
+import email.utils
 import json
 import os
 import re
@@ -135,6 +136,10 @@ def test_id3_tags_and_chapters_match_the_story(sample_site):
         ]
         assert "/".join(tags["TPE1"].text) == "/".join(guests)
         assert tags["TALB"].text == ["One Small Step"]
+        # Released the day the feed dates it (the day it went public), not
+        # the day it was recorded.
+        released = email.utils.parsedate_to_datetime(item.findtext("pubDate"))
+        assert str(tags["TDRL"].text[0]) == released.date().isoformat()
         page = item.findtext("link")
         assert tags["WOAF"].url == page
         [cover] = tags.getall("APIC")

@@ -59,6 +59,12 @@ STORIES = {
     "delta": dict(
         title="Delta and the county fair",
         date=datetime.date(2019, 9, 9),
+        # Approved (so public) long after it was recorded, without published:.
+        approval={
+            "approved_by": "Test Editor",
+            "approved_on": datetime.date(2021, 3, 3),
+            "releases_signed": True,
+        },
         location="Tulsa, Oklahoma",
         topics=["rural life"],
         relationship="friends",
@@ -459,7 +465,13 @@ def test_sitemap_dates_listings_by_the_newest_story_not_the_clock(site):
     story = re.compile(re.escape(SITE) + r"/stories/[a-z0-9-]+/")
     stories = [d for loc, d in dates.items() if story.fullmatch(loc)]
     assert len(stories) == len(STORIES)
+    # A story's page changed the day it went public (published:, else its
+    # approval), not the day it was recorded: delta, recorded in 2019, went
+    # public with its approval in 2021, and every listing changed with it.
+    assert dates[f"{SITE}/stories/delta/"].startswith("2021-03-03")
+    assert dates[f"{SITE}/stories/bravo/"].startswith("2020-06-01")
     newest = max(stories, key=datetime.datetime.fromisoformat)
+    assert newest.startswith("2021-03-03")
     for page in ("", "browse/", "topics/", "places/oklahoma/", "stories/"):
         assert dates[f"{SITE}/{page}"] == newest, page
 

@@ -163,7 +163,9 @@ class AudioRenditionGenerator:
             participants=tuple(meta.participant_names),
             show=show,
             recorded=meta.date.isoformat()[:10],
-            released=story.date.date().isoformat(),
+            # The day it went public (the story reader's ``modified``), as the
+            # feed's pubDate.
+            released=story.modified.date().isoformat(),
             page_url=page,
             chapters=tuple(chapters),
         )

@@ -23,8 +23,8 @@ held-back stories are never written, so they are never listed. This plugin:
   clock: the sitemap plugin gives anything without a date the time the
   build ran, so two builds of the same stories made different sitemaps
   (and every deploy sent it again). Their ``lastmod`` is the newest
-  story's date (when it was last modified or published): listings change
-  when a story is added or edited;
+  story's (its ``modified``: the day it went public, or its published
+  date): listings change when a story is added;
 - makes a sitemap of more than 50,000 URLs (``SITEMAP_MOST_URLS``) an index
   of parts the protocol takes (``sitemap_parts.py``).
 """
@@ -145,7 +145,9 @@ def date_undated_entries(generators):
         for story in getattr(generator, "articles", None) or []:
             if story.story.held_back:
                 continue  # a preview's held-back story is not in the sitemap
-            when = story.date
+            # The story's own entry's date: the story reader's ``modified``,
+            # the day it went public when that came after its date.
+            when = story.modified
             if when is not None and (
                 newest is None or when.timestamp() > newest.timestamp()
             ):

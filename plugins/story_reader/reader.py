@@ -251,6 +251,18 @@ class FrontMatterMarkdownReader(MarkdownReader):
             # Pelican prints summaries as HTML; ours is plain text.
             summary=str(markupsafe.escape(story.summary)) if story.summary else "",
         )
+        # Pelican's ``modified``, which the sitemap gives search engines as
+        # the page's lastmod: without published:, the story went public with
+        # its approval, most often long after it was recorded (the recording
+        # date told them a page new today had not changed since 2019).
+        metadata["modified"] = metadata["date"]
+        went_public = record.public_since
+        if (
+            story.published is None
+            and went_public is not None
+            and _as_datetime(went_public).date() > metadata["date"].date()
+        ):
+            metadata["modified"] = _as_datetime(went_public)
         return metadata
 
     def _page_metadata(self, relative, matter, problems):
