@@ -432,13 +432,15 @@ def test_front_matter_reads_back_as_typed(cms, strict_page, audio):
     retype(field(page, "id"), "oss-2019-0502")
     field(page, "summary").fill("Off")
     field(page, "facilitator").fill("=")
-    field(page, "topics").fill("on, faith")
+    # 'famly' beside 'family' of two other stories: a warning of the check's.
+    field(page, "topics").fill("on, faith, famly")
     add_chapter(page, "0:00", "Yes")
     add_chapter(page, "0:02", "<<")
     choose(page, "status", "published")
     approval = control(page, "approval")
     approval.locator("[id^='approved_by-field-']").fill("Jamie Editor")
-    approval.locator("[id^='approved_on-field-']").fill("2019-11-01")
+    # A day to come: the form takes it, the check warns of it.
+    approval.locator("[id^='approved_on-field-']").fill("2099-11-01")
     preview = page.frame_locator("iframe").first
     preview.get_by_text("not every participant has signed the release").wait_for()
     approval.locator("[id^='releases_signed-field-']").click()
@@ -446,13 +448,38 @@ def test_front_matter_reads_back_as_typed(cms, strict_page, audio):
     assert preview.get_by_text("Not public.").count() == 0
     save(page)
     page.get_by_text("Saved. The story goes public only once").wait_for()
+    # ./dev cms rebuilds the drafts preview after the save: then what the
+    # check found is shown where "Saved" was said, in the form's words.
+    rebuild_drafts_preview(url, project)
+    found = page.get_by_role("status", name="What the check found")
+    found.wait_for()
+    # (Published once saved: nothing said of "before it is published".)
+    assert found.locator("p").inner_text() == "Saved. 4 things to look at:"
+    assert found.locator("li").all_inner_texts() == [
+        "Warning: Approval, Approved on: the approval is dated 2099-11-01, a day"
+        " still to come, and does not hold the story back - write the day it was"
+        " approved; for the story to go public on a later day, write that day as"
+        " published:",
+        "Warning: Topic 3: 'famly' is a topic no other story has, spelled almost"
+        " like 'family', which other stories have - if you meant 'family', write"
+        " that; if 'famly' is a new topic, leave it",
+        # (The form leaves the descriptions to fill in later.)
+        "Warning: Participant 1, Description: participant 1 ('Rosa Delgado') has no"
+        " description - write a few words under 'description:': what they do,"
+        " where they live (like 'retired teacher, Tulsa, Oklahoma')",
+        "Warning: Participant 2, Description: participant 2 ('Sam Whitfield') has"
+        " no description - write a few words under 'description:': what they do,"
+        " where they live (like 'retired teacher, Tulsa, Oklahoma')",
+    ]
+    found.get_by_role("button", name="Close").click()
+    assert page.get_by_role("status", name="What the check found").count() == 0
 
     text = (project / "content" / "stories" / "no" / "story.md").read_text("utf-8")
     data = frontmatter.split(text).data
     assert data["title"] == "No"
     assert data["summary"] == "Off"
     assert data["facilitator"] == "="
-    assert data["topics"] == ["on", "faith"]
+    assert data["topics"] == ["on", "faith", "famly"]
     assert [c["title"] for c in data["chapters"]] == ["Yes", "<<"]
     assert [c["start"] for c in data["chapters"]] == ["0:00", "0:02"]
     assert data["date"] == datetime.date(2019, 10, 12)
@@ -463,6 +490,23 @@ def test_front_matter_reads_back_as_typed(cms, strict_page, audio):
     order = [name for name in config_order(url) if name in keys]
     assert keys == order
     assert errors_of(project, "no") == []
+
+
+def rebuild_drafts_preview(url: str, project) -> None:
+    """What ./dev cms does after a save: the drafts preview, built again
+    into the folder served, with its cache."""
+    with urllib.request.urlopen(f"{url}/admin/config.yml") as response:
+        backend = yaml.safe_load(response.read())["local_backend"]["url"]
+    output = project.parent / "output"
+    build_site(
+        project / "content",
+        output,
+        cache_dir=output.with_name("output.cache"),
+        EDITING_UI=True,
+        EDITING_UI_LOCAL_BACKEND=backend,
+        STORY_PREVIEW=True,
+        **LEAN,
+    )
 
 
 def config_order(url: str) -> list[str]:

@@ -8,6 +8,9 @@ When ``EDITING_UI`` is on, the build writes ``admin/`` into the output:
   ``portal.schema`` and the content (the guide's questions, the topics in
   use, the next free story id), and ``next-id.json`` (that id again, for a
   form that was opened before the last story was saved);
+- in a drafts preview with the local backend (``./dev cms``) only,
+  ``checked.json``: what the check says of each story, shown after a save
+  (``checked.py``);
 - Decap's own files, copied from ``node_modules/decap-cms/dist`` (``npm ci``
   installs them; the version is pinned in package-lock.json), and the
   browser build of ``yaml`` (the library Decap reads YAML with) for
@@ -50,9 +53,10 @@ import yaml
 from pelican import signals
 
 from portal import build_inputs
+from portal.problems import CONTEXT_KEY
 from portal.writing import write_if_changed
 
-from . import decap_config
+from . import checked, decap_config
 
 logger = logging.getLogger(__name__)
 
@@ -230,6 +234,8 @@ def write_admin(pelican, articles) -> None:
         "our_script": OUR_SCRIPT,
         "format_script": FORMAT_SCRIPT,
         "preview_styles": styles,
+        # Where portal-cms.js reads a saved story.md back (``checked``).
+        "local_backend": options["EDITING_UI_LOCAL_BACKEND"],
     }
     for key, value in values.items():
         page = page.replace("{{ " + key + " }}", html.escape(value, quote=True))
@@ -281,13 +287,33 @@ def _on_generators(generators) -> None:
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
             _state["articles"] = list(generator.articles)
+            _state["context"] = generator.context
 
 
 _state: dict = {}
 
 
+def _before_reading(pelican) -> None:
+    """Each story.md's digest, before the build reads any (``checked``)."""
+    _state.pop("digests", None)
+    if checked.wanted(pelican.settings, settings(pelican.settings)):
+        _state["digests"] = checked.story_digests(pelican.settings["PATH"])
+
+
 def _on_finalized(pelican) -> None:
     write_admin(pelican, _state.pop("articles", []))
+    context = _state.pop("context", None) or {}
+    digests = _state.pop("digests", None)
+    options = settings(pelican.settings)
+    if digests is None or not options["EDITING_UI"]:
+        return
+    found = checked.checked(
+        digests,
+        context.get(CONTEXT_KEY, []),
+        context.get("stories_held_back", []),
+    )
+    folder = Path(pelican.output_path) / options["EDITING_UI_SAVE_AS"]
+    write_if_changed(str(folder / checked.CHECKED_FILE), checked.to_json(found))
 
 
 def check_settings(pelican) -> None:
@@ -302,5 +328,6 @@ def check_settings(pelican) -> None:
 
 def register():
     signals.initialized.connect(check_settings)
+    signals.initialized.connect(_before_reading)
     signals.all_generators_finalized.connect(_on_generators)
     signals.finalized.connect(_on_finalized)

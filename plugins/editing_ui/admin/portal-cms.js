@@ -533,6 +533,174 @@
     },
   });
 
+  // -- what the check says, after a save -----------------------------------
+  // "Saved" is said as soon as the files are written; the check runs in the
+  // drafts preview's rebuild that follows (./dev cms), which writes what it
+  // found of each story to checked.json (plugins/editing_ui/checked.py).
+  // The saved story.md is read back from the local backend, and once
+  // checked.json holds a check of those very bytes (its digest), its
+  // warnings and errors are shown where "Saved" was said. Only with the
+  // local backend: no other backend has a drafts preview behind it.
+  var localBackend = (script && script.getAttribute("data-local-backend")) || "";
+  var CHECKED = "checked.json";
+  var CHECK_WAIT_MS = 10 * 60 * 1000; // a large site's rebuild takes minutes
+  var following = 0; // the save followed; a newer one replaces it
+
+  function onThisComputer() {
+    return /^(localhost|127\.0\.0\.1|\[::1\])$/.test(window.location.hostname);
+  }
+
+  function sha256(text) {
+    return window.crypto.subtle
+      .digest("SHA-256", new TextEncoder().encode(text))
+      .then(function (buffer) {
+        return Array.prototype.map
+          .call(new Uint8Array(buffer), function (byte) {
+            return (byte < 16 ? "0" : "") + byte.toString(16);
+          })
+          .join("");
+      });
+  }
+
+  // The story.md as saved, from the local backend (decap-server's getEntry,
+  // asked as Decap asks it: its file-system mode wants a branch named, and
+  // reads the working copy whatever the name).
+  function savedText(path) {
+    return fetch(localBackend, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        branch: "main",
+        action: "getEntry",
+        params: { branch: "main", path: path },
+      }),
+    })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (entry) {
+        return entry && typeof entry.data === "string" ? entry.data : null;
+      });
+  }
+
+  function readChecked() {
+    return fetch(CHECKED, { cache: "no-store" })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .catch(function () {
+        return null;
+      });
+  }
+
+  // One live region, there from the start (a region added with its words
+  // in it is not read out by every screen reader), shown when it has some.
+  var checkBox = document.createElement("section");
+  checkBox.className = "portal-checked";
+  checkBox.setAttribute("role", "status");
+  checkBox.setAttribute("aria-label", "What the check found");
+  checkBox.hidden = true;
+
+  function closeCheckBox() {
+    checkBox.hidden = true;
+    checkBox.textContent = "";
+  }
+
+  function showChecked(story) {
+    closeCheckBox();
+    var problems = story.problems || [];
+    if (!problems.length) return;
+    var count = problems.length === 1 ? "1 thing" : problems.length + " things";
+    var heading = document.createElement("p");
+    heading.textContent = "Saved. " + count + " to look at" +
+      (story.held_back ? " before it is published" : "") + ":";
+    var list = document.createElement("ul");
+    problems.forEach(function (problem) {
+      var item = document.createElement("li");
+      item.textContent = (problem.error ? "Error: " : "Warning: ") + problem.text;
+      list.appendChild(item);
+    });
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Close";
+    close.addEventListener("click", closeCheckBox);
+    checkBox.appendChild(heading);
+    checkBox.appendChild(list);
+    checkBox.appendChild(close);
+    checkBox.hidden = false;
+  }
+
+  // Follows the save of the story at ``path`` (a story already saved) or,
+  // for a new one (Decap does not say where it saved it), of the story
+  // whose id is ``id``, until a check of what was saved is in checked.json.
+  function followCheck(path, id) {
+    var mine = ++following;
+    closeCheckBox();
+    var until = Date.now() + CHECK_WAIT_MS;
+    var digests = {}; // path -> the digest of the saved story.md (a promise)
+    var digestOf = function (candidate) {
+      if (!digests[candidate]) {
+        digests[candidate] = savedText(candidate).then(function (text) {
+          return text === null ? null : sha256(text);
+        });
+      }
+      return digests[candidate];
+    };
+    var look = function () {
+      if (mine !== following || Date.now() > until) return;
+      readChecked()
+        .then(function (found) {
+          var stories = (found && found.stories) || {};
+          var candidates = path ? [path] : Object.keys(stories).filter(function (key) {
+            return stories[key] && stories[key].id === id;
+          });
+          return Promise.all(candidates.map(function (candidate) {
+            if (!stories[candidate]) return null;
+            return digestOf(candidate).then(function (digest) {
+              return digest && digest === stories[candidate].digest ? stories[candidate] : null;
+            });
+          }));
+        })
+        .then(function (matches) {
+          if (mine !== following) return;
+          var story = matches.filter(Boolean)[0];
+          if (story) showChecked(story);
+          else window.setTimeout(look, 1000);
+        })
+        .catch(function () {
+          if (mine === following) window.setTimeout(look, 1000);
+        });
+    };
+    look();
+  }
+
+  var checkStyle = document.createElement("style");
+  checkStyle.textContent =
+    ".portal-checked[hidden]{display:none;}" +
+    ".portal-checked{position:fixed;top:4.5rem;right:1rem;z-index:1000;" +
+    "max-width:min(36rem,calc(100vw - 2rem));max-height:70vh;overflow:auto;" +
+    "padding:1rem 1.25rem;background:#fff8e1;color:#1a1a1a;border:2px solid #8a6d00;" +
+    "border-radius:6px;box-shadow:0 4px 16px rgba(0,0,0,.2);font:inherit;line-height:1.45;}" +
+    ".portal-checked p{margin:0 0 .5rem;font-weight:600;}" +
+    ".portal-checked ul{margin:0 0 .75rem;padding-left:1.25rem;}" +
+    ".portal-checked li{margin:.25rem 0;}" +
+    ".portal-checked button{font:inherit;padding:.35rem .9rem;cursor:pointer;}";
+  document.head.appendChild(checkStyle);
+  document.body.appendChild(checkBox);
+
+  CMS.registerEventListener({
+    name: "postSave",
+    handler: function (event) {
+      var entry = event.entry;
+      if (!localBackend || !onThisComputer()) return;
+      if (entry.get("collection") !== "stories") return;
+      var path = entry.get("path");
+      var id = entry.getIn(["data", "id"]);
+      if (typeof path === "string" && path) followCheck(path, null);
+      else if (typeof id === "string" && id.trim()) followCheck(null, id.trim());
+    },
+  });
+
   // -- the story preview ------------------------------------------------
   var styles = (script && script.getAttribute("data-preview-styles")) || "";
   styles.split(/\s+/).forEach(function (url) {
