@@ -9,6 +9,7 @@ import re
 import pytest
 
 from portal.problems import StoryContentError
+from tests.listening import GOOD_VTT, write_transcript_story
 from tests.stories import assert_absent, output_files, write_story
 from tests.support import build_site
 
@@ -120,11 +121,31 @@ def test_the_production_build_stops_on_a_broken_story(tmp_path):
     content = tmp_path / "content"
     write_story(content, "good-story")
     write_story(content, "bad-audio", audio_fixture=None, audio="gone.mp3")
+    # Errors in two of a story's files (story.md, the transcript's NOTE).
+    (content / "data").mkdir(parents=True)
+    (content / "data" / "questions.yml").write_text(
+        "- key: parents\n  question: Tell me about your parents.\n", encoding="utf-8"
+    )
+    write_transcript_story(
+        content,
+        "bad-two-files",
+        GOOD_VTT.replace("question: parents", "question: parnets"),
+        quote={"start": "0:00", "end": "0:20", "text": "Words said."},
+    )
     with pytest.raises(StoryContentError) as caught:
         build_site(content, tmp_path / "out", "publishconf.py", STORY_NOW=NOW)
     message = str(caught.value)
     assert "content/stories/bad-audio/story.md:" in message
     assert "audio: 'gone.mp3' does not exist in the story folder" in message
+    assert "content/stories/bad-two-files/transcript.vtt:5: transcript:" in message
+    # The stories it stops for, each once, by its story.md.
+    assert (
+        "These stories are set to be published (status and approval), but an error"
+        " would leave them out of the public site:\n"
+        "  content/stories/bad-audio/story.md\n"
+        "  content/stories/bad-two-files/story.md\n"
+        "Fix every problem below" in message
+    )
 
 
 def test_the_development_build_leaves_a_broken_story_out(tmp_path):

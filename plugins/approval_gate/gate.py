@@ -446,6 +446,7 @@ def gate(generator):
 
     published, held_back = [], {}
     blocking: list[Problem] = []
+    blocked: set[str] = set()  # their stories' story.md
     for story in stories:
         story_problems = problems[id(story)]
         errors = [p for p in story_problems if p.severity is Severity.ERROR]
@@ -454,6 +455,7 @@ def gate(generator):
                 logger.warning("%s", problem)
             elif strict and would_publish(story, settings):
                 blocking.append(problem)
+                blocked.add(story.story.source)
             else:
                 logger.error("%s", problem)
         reasons = hold_back_reasons(story, errors, settings)
@@ -463,7 +465,7 @@ def gate(generator):
             published.append(story)
 
     if blocking:
-        raise StoryContentError(blocking, _blocked_intro(blocking))
+        raise StoryContentError(blocking, _blocked_intro(sorted(blocked)))
 
     for story, reasons in held_back.items():
         logger.warning(
@@ -525,9 +527,9 @@ def gate(generator):
     )
 
 
-def _blocked_intro(blocking: list[Problem]) -> str:
-    """Which stories a production build stops for, and why it must."""
-    paths = sorted({problem.path for problem in blocking})
+def _blocked_intro(paths: list[str]) -> str:
+    """Which stories (their story.md) a production build stops for, and why
+    it must."""
     stories = "\n".join(f"  {path}" for path in paths)
     which = "This story is" if len(paths) == 1 else "These stories are"
     return (
