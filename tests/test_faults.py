@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import urllib.parse
 
 import pytest
@@ -38,14 +39,17 @@ from portal.deploy import DeployError, deploy, deploy_settings
 from tests.pagefind_index import index_text
 from tests.stories import assert_absent, output_files, write_story
 from tests.support import (
+    IMAGES_ENV,
     LEAN,
     PROJECT_ROOT,
+    _share_images,
     build_site,
     copy_content,
     renditions_cache,
 )
 
 WORD = "zanzibarquill"  # only the story taken down holds it
+_SHARING = threading.Lock()
 
 
 def build(content, output, cache, settings="pelicanconf.py", **overrides):
@@ -57,8 +61,16 @@ def build(content, output, cache, settings="pelicanconf.py", **overrides):
     come from the run's shared rendition cache (tests.support), so each
     fixture master is encoded once a run, not once a build; a test about
     the rendition cache itself passes AUDIO_RENDITION_CACHE_PATH="" (the
-    cache folder's own)."""
-    return publishing.build_aside(
+    cache folder's own). A new cache starts with the run's story pictures,
+    podcast art and funder logos (keyed by content: the same files it would
+    draw), as tests.support.build_site's do: drawing them again was about a
+    second of each cold build."""
+    cache = pathlib.Path(cache)
+    with _SHARING:  # builds in threads (one test) copy one at a time
+        images = os.environ.get(IMAGES_ENV) if not cache.exists() else None
+        if images:
+            _share_images(pathlib.Path(images), cache)
+    made = publishing.build_aside(
         output,
         settings,
         content_path=content,
@@ -70,6 +82,10 @@ def build(content, output, cache, settings="pelicanconf.py", **overrides):
             **overrides,
         },
     )
+    if images:  # a fresh cache's own drawings, never a damaged one's
+        with _SHARING:
+            _share_images(cache, pathlib.Path(images))
+    return made
 
 
 def snapshot(folder: pathlib.Path) -> dict[str, tuple[int, bytes]]:
@@ -390,10 +406,10 @@ def test_a_damaged_cache_is_a_miss_never_a_crash(site, tmp_path):
     build and the check run, and the site is the one a fresh build makes."""
     from portal.checking import check_content
 
-    fresh = build(site, tmp_path / "fresh", tmp_path / "fresh-cache")
     own_renditions = {"AUDIO_RENDITION_CACHE_PATH": ""}  # damaged with the rest
     built = tmp_path / "built"
-    build(site, built / "output", built / "cache", **own_renditions)
+    # A fresh build (a new cache): the site each damaged build must make.
+    fresh = build(site, built / "output", built / "cache", **own_renditions)
     for damage in ("truncated", "garbage"):
         # One build damaged two ways: a copy of its output and cache made
         # at once, so the output's files stay links to the cache's (as the
