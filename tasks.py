@@ -205,6 +205,13 @@ def preview(c, force=False):
 )
 def livereload(c, port=CONFIG["port"], bind=CONFIG["host"], drafts=False):
     """Rebuild on every change to content, theme, plugins or portal; reload."""
+    _livereload(port, bind, drafts)
+
+
+def _livereload(port, bind, drafts: bool, say_failed_checks: bool = False) -> None:
+    """`livereload`; ``say_failed_checks`` (`cms`): a failed rebuild is
+    recorded in the preview's admin/checked.json, for the form waiting for
+    its check (plugins/editing_ui/checked.py)."""
     from portal import live_reload
 
     _port_free_or_exit(bind, port)
@@ -213,13 +220,40 @@ def livereload(c, port=CONFIG["port"], bind=CONFIG["host"], drafts=False):
     def cached_build():
         # A failed rebuild keeps serving the last good site; the error shows.
         overrides = _build_overrides(drafts=drafts, cached=True)
-        if build_aside(output, CONFIG["settings_base"], overrides) and drafts:
+        if say_failed_checks:
+            built = build_for_the_form(output, overrides)
+        else:
+            built = build_aside(output, CONFIG["settings_base"], overrides)
+        if built and drafts:
             print(PREVIEW_NOTICE.format(folder=PREVIEW_PATH.name))
 
     cached_build()
     live_reload.serve(
         output, bind, int(port), [ROOT / path for path in WATCHED], cached_build
     )
+
+
+def build_for_the_form(output: Path, overrides: dict) -> bool:
+    """`build_aside` for `cms`'s drafts preview; a build that fails is
+    recorded in the preview's admin/checked.json, with the digests of the
+    story.md files it was given and what stopped it, so that the form
+    waiting for the check of a save says it could not run
+    (plugins/editing_ui/checked.py)."""
+    from editing_ui import checked
+
+    digests = checked.story_digests(overrides.get("PATH", SETTINGS["PATH"]))
+    reason = output.with_name(f".{output.name}.failure-reason.txt")
+    reason.unlink(missing_ok=True)
+    os.environ[checked.REASON_ENV] = str(reason)  # the build keeps it there
+    try:
+        if build_aside(output, CONFIG["settings_base"], overrides):
+            return True
+        admin = output / SETTINGS.get("EDITING_UI_SAVE_AS", "admin")
+        checked.record_failure(admin, digests, checked.reason_of(reason))
+        return False
+    finally:
+        del os.environ[checked.REASON_ENV]
+        reason.unlink(missing_ok=True)
 
 
 @task(
@@ -266,7 +300,7 @@ def cms(c, port=CONFIG["port"], bind=CONFIG["host"]):
         flush=True,
     )
     try:
-        livereload(c, port=port, bind=bind, drafts=True)
+        _livereload(port, bind, drafts=True, say_failed_checks=True)
     finally:
         local_backend.stop(process)
 

@@ -619,3 +619,48 @@ def test_a_save_over_the_local_backends_limit_says_what_to_do(tmp_path):
     assert "./dev new-story" in error
     assert headers["Access-Control-Allow-Origin"] == "http://localhost:8000"
     assert not (tmp_path / "content" / "stories" / "too-long").exists()
+
+
+def test_a_drafts_preview_that_fails_says_so_to_the_form(tmp_path):
+    """`./dev cms`'s rebuild after a save fails: the preview in place keeps
+    its pages, and its checked.json says the check of those story.md files
+    could not run, in the build's own words (the form says them, and stops
+    waiting)."""
+    from editing_ui import checked
+
+    import tasks
+
+    content = tmp_path / "content"
+    write_story(content, "saved-story", id="oss-2019-0777")
+    output = tmp_path / "output-drafts"
+    (output / "admin").mkdir(parents=True)  # the preview in place
+    (output / "admin" / "checked.json").write_text('{"stories": {}}\n', "utf-8")
+    # A real build that stops: a setting the editing UI refuses, after the
+    # plugins are loaded (as a crash in one of them would stop it).
+    built = tasks.build_for_the_form(
+        output,
+        {
+            "PATH": str(content),
+            "CACHE_PATH": str(tmp_path / "cache"),
+            "STORY_PREVIEW": True,
+            "EDITING_UI": True,
+            "EDITING_UI_LOCAL_BACKEND": "http://localhost:8081/api/v1",
+            "EDITING_UI_GITHUB_REPO": "not-a-repository",
+        },
+    )
+    assert built is False
+    found = json.loads((output / "admin" / "checked.json").read_text("utf-8"))
+    assert found["failed"]["reason"] == (
+        "EditingUIError: EDITING_UI_GITHUB_REPO must be owner/name of the content"
+        " repository, not 'not-a-repository'"
+    )
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", found["failed"]["at"])
+    story = content / "stories" / "saved-story" / "story.md"
+    assert found["stories"] == {
+        "content/stories/saved-story/story.md": {
+            "digest": checked.hashlib.sha256(story.read_bytes()).hexdigest(),
+            "id": "oss-2019-0777",
+        }
+    }
+    assert not list(tmp_path.glob(".*failure-reason*"))
+    assert checked.REASON_ENV not in os.environ

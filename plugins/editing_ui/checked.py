@@ -20,12 +20,27 @@ the build after it.
 
 Written only by a drafts preview with the local backend (``./dev cms`` on
 this computer): it names stories that are not public, which no public site
-may."""
+may.
+
+A rebuild that fails (a crash, a build error) leaves the preview as it was,
+its checked.json too, and the form would wait for a check that never comes.
+So ``./dev cms`` then writes checked.json itself (``record_failure``): the
+digests of the story.md files the failed build was given, and why it failed,
+in one line (the build's own last word, which the build leaves in
+``REASON_ENV``'s file; ``reason_of``)::
+
+    {"failed": {"at": "2026-12-05T21:40:02Z", "reason": "..."},
+     "stories": {"content/stories/x/story.md": {"digest": "...", "id": "..."}}}
+
+and the form says the check could not run, with that reason."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import logging
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -110,3 +125,78 @@ def checked(digests: dict[str, str], problems, held_back) -> dict:
 
 def to_json(value: dict) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+# Where a build run by ``./dev cms`` leaves what stopped it (its environment
+# names the file): Pelican says it last, as a critical message, then exits.
+REASON_ENV = "EDITING_UI_FAILURE_REASON"
+# What the form says when the build left no word of its own.
+UNKNOWN_REASON = "the drafts preview's rebuild stopped before it finished"
+
+
+def first_line(text: str, limit: int = 300) -> str:
+    """The first line of ``text`` that says something, cut to ``limit``."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+class ReasonKeeper(logging.Handler):
+    """Keeps the first line of a build's critical message in a file: what
+    Pelican says of the exception that stopped it (``CriticalError: ...``)."""
+
+    def __init__(self, path: str):
+        super().__init__(logging.CRITICAL)
+        self.path = path
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            Path(self.path).write_text(first_line(record.getMessage()), "utf-8")
+        except OSError:
+            pass  # then ``record_failure`` says ``UNKNOWN_REASON``
+
+
+def keep_reason() -> None:
+    """In a build whose environment names ``REASON_ENV``, keep the reason
+    it stops for, if it does (once a process)."""
+    path = os.environ.get(REASON_ENV)
+    root = logging.getLogger()
+    if path and not any(isinstance(h, ReasonKeeper) for h in root.handlers):
+        root.addHandler(ReasonKeeper(path))
+
+
+def reason_of(path: Path) -> str:
+    """What the failed build left in ``path`` (``ReasonKeeper``), or that it
+    said nothing."""
+    try:
+        return first_line(path.read_text("utf-8")) or UNKNOWN_REASON
+    except (OSError, UnicodeDecodeError):
+        return UNKNOWN_REASON
+
+
+def failure(digests: dict[str, tuple[str, str | None]], reason: str, now=None) -> dict:
+    """``checked.json``'s content after a failed build of these story.md
+    files (``story_digests`` taken before it)."""
+    now = now or datetime.datetime.now(datetime.UTC)
+    return {
+        "failed": {
+            "at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "reason": first_line(reason) or UNKNOWN_REASON,
+        },
+        "stories": {
+            path: {"digest": digest, "id": id_}
+            for path, (digest, id_) in digests.items()
+        },
+    }
+
+
+def record_failure(admin_folder: Path, digests, reason: str) -> bool:
+    """Write a failed check to ``admin_folder``'s checked.json, where the
+    preview in place has its admin/ (a preview never built has none: no form
+    is open on it). Returns whether it was written."""
+    if not admin_folder.is_dir():
+        return False
+    path = admin_folder / CHECKED_FILE
+    temporary = path.with_name(f".{CHECKED_FILE}.tmp")
+    temporary.write_text(to_json(failure(digests, reason)), "utf-8")
+    os.replace(temporary, path)  # never half a file, to a form reading it
+    return True

@@ -327,6 +327,8 @@ def check_settings(pelican) -> None:
 
 
 def register():
+    # Run by ./dev cms: what stops a build is kept for the form (``checked``).
+    checked.keep_reason()
     signals.initialized.connect(check_settings)
     signals.initialized.connect(_before_reading)
     signals.all_generators_finalized.connect(_on_generators)
