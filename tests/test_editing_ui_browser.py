@@ -10,6 +10,7 @@ the drafts preview with its "Not public" banner.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import shutil
 import urllib.request
@@ -448,6 +449,9 @@ def test_front_matter_reads_back_as_typed(cms, strict_page, audio):
     assert preview.get_by_text("Not public.").count() == 0
     save(page)
     page.get_by_text("Saved. The story goes public only once").wait_for()
+    # A story saved by hand, its quote's end written in minutes (90:00).
+    quote = {"start": "89:40", "end": "90:00", "text": "Words said."}
+    write_story(project / "content", "late-quote", quote=quote)
     # ./dev cms rebuilds the drafts preview after the save: then what the
     # check found is shown where "Saved" was said, in the form's words.
     rebuild_drafts_preview(url, project)
@@ -473,6 +477,18 @@ def test_front_matter_reads_back_as_typed(cms, strict_page, audio):
     ]
     found.get_by_role("button", name="Close").click()
     assert page.get_by_role("status", name="What the check found").count() == 0
+    # The quote past the end, said as the chapters' times are: as written
+    # and as read.
+    admin = project.parent / "output" / "admin"
+    stories = json.loads((admin / "checked.json").read_text("utf-8"))["stories"]
+    assert stories["content/stories/late-quote/story.md"]["problems"] == [
+        {
+            "error": True,
+            "text": "Quote for previews, Ends at: the quote ends at 90:00, read as"
+            " 90 minutes (1:30:00), but the audio ends at 0:03 - correct the"
+            " quote's times, or check that 'audio' names the right file",
+        }
+    ]
 
     text = (project / "content" / "stories" / "no" / "story.md").read_text("utf-8")
     data = frontmatter.split(text).data
