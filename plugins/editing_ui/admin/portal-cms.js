@@ -539,12 +539,13 @@
   // found of each story to checked.json (plugins/editing_ui/checked.py).
   // The saved story.md is read back from the local backend, and once
   // checked.json holds a check of those very bytes (its digest), its
-  // warnings and errors are shown where "Saved" was said. Only with the
-  // local backend: no other backend has a drafts preview behind it.
+  // warnings and errors are shown where "Saved" was said, naming the story:
+  // the editor may be on another story by then. Only with the local
+  // backend: no other backend has a drafts preview behind it.
   var localBackend = (script && script.getAttribute("data-local-backend")) || "";
   var CHECKED = "checked.json";
   var CHECK_WAIT_MS = 10 * 60 * 1000; // a large site's rebuild takes minutes
-  var following = 0; // the save followed; a newer one replaces it
+  var following = {}; // story -> its save followed; a newer save replaces it
 
   function onThisComputer() {
     return /^(localhost|127\.0\.0\.1|\[::1\])$/.test(window.location.hostname);
@@ -594,49 +595,84 @@
   }
 
   // One live region, there from the start (a region added with its words
-  // in it is not read out by every screen reader), shown when it has some.
+  // in it is not read out by every screen reader), shown when it has some:
+  // one message a story, the newest first.
   var checkBox = document.createElement("section");
   checkBox.className = "portal-checked";
   checkBox.setAttribute("role", "status");
   checkBox.setAttribute("aria-label", "What the check found");
   checkBox.hidden = true;
+  var checkMessages = document.createElement("div");
+  var checkClose = document.createElement("button");
+  checkClose.type = "button";
+  checkClose.textContent = "Close";
+  // Kept in sight at the foot of a long box (a phone's): no scrolling to it.
+  var checkFoot = document.createElement("div");
+  checkFoot.className = "portal-checked-foot";
+  checkFoot.appendChild(checkClose);
+  checkBox.appendChild(checkMessages);
+  checkBox.appendChild(checkFoot);
 
   function closeCheckBox() {
     checkBox.hidden = true;
-    checkBox.textContent = "";
+    checkMessages.textContent = "";
+  }
+  checkClose.addEventListener("click", closeCheckBox);
+
+  function forgetMessage(key) {
+    Array.prototype.forEach.call(checkMessages.children, function (old) {
+      if (old.getAttribute("data-story") === key) checkMessages.removeChild(old);
+    });
+    if (!checkMessages.children.length) closeCheckBox();
   }
 
-  function showChecked(story) {
-    closeCheckBox();
-    var problems = story.problems || [];
-    if (!problems.length) return;
-    var count = problems.length === 1 ? "1 thing" : problems.length + " things";
+  // "Saved “Family Politics”. " and what follows, with its list if any.
+  function showMessage(key, title, words, items) {
+    forgetMessage(key);
+    var message = document.createElement("div");
+    message.setAttribute("data-story", key);
     var heading = document.createElement("p");
-    heading.textContent = "Saved. " + count + " to look at" +
-      (story.held_back ? " before it is published" : "") + ":";
-    var list = document.createElement("ul");
-    problems.forEach(function (problem) {
-      var item = document.createElement("li");
-      item.textContent = (problem.error ? "Error: " : "Warning: ") + problem.text;
-      list.appendChild(item);
-    });
-    var close = document.createElement("button");
-    close.type = "button";
-    close.textContent = "Close";
-    close.addEventListener("click", closeCheckBox);
-    checkBox.appendChild(heading);
-    checkBox.appendChild(list);
-    checkBox.appendChild(close);
+    heading.textContent = "Saved \u201c" + title + "\u201d. " + words;
+    message.appendChild(heading);
+    if (items && items.length) {
+      var list = document.createElement("ul");
+      items.forEach(function (text) {
+        var item = document.createElement("li");
+        item.textContent = text;
+        list.appendChild(item);
+      });
+      message.appendChild(list);
+    }
+    checkMessages.insertBefore(message, checkMessages.firstChild);
     checkBox.hidden = false;
+  }
+
+  function showChecked(key, title, story) {
+    var problems = story.problems || [];
+    if (!problems.length) {
+      forgetMessage(key); // an older save's message is out of date
+      return;
+    }
+    var count = problems.length === 1 ? "1 thing" : problems.length + " things";
+    showMessage(
+      key,
+      title,
+      count + " to look at" + (story.held_back ? " before it is published" : "") + ":",
+      problems.map(function (problem) {
+        return (problem.error ? "Error: " : "Warning: ") + problem.text;
+      })
+    );
   }
 
   // Follows the save of the story at ``path`` (a story already saved) or,
   // for a new one (Decap does not say where it saved it), of the story
-  // whose id is ``id``, until a check of what was saved is in checked.json.
-  function followCheck(path, id) {
-    var mine = ++following;
-    closeCheckBox();
-    var until = Date.now() + CHECK_WAIT_MS;
+  // whose id is ``id``, until checked.json holds a check of what was saved.
+  function followCheck(path, id, title) {
+    var key = path || "id:" + id;
+    var mine = {};
+    following[key] = mine;
+    forgetMessage(key);
+    var started = Date.now();
     var digests = {}; // path -> the digest of the saved story.md (a promise)
     var digestOf = function (candidate) {
       if (!digests[candidate]) {
@@ -646,13 +682,23 @@
       }
       return digests[candidate];
     };
+    var current = function () {
+      return following[key] === mine;
+    };
+    var done = function () {
+      if (current()) delete following[key];
+    };
     var look = function () {
-      if (mine !== following || Date.now() > until) return;
+      if (!current()) return;
+      if (Date.now() - started > CHECK_WAIT_MS) {
+        done();
+        return;
+      }
       readChecked()
         .then(function (found) {
           var stories = (found && found.stories) || {};
-          var candidates = path ? [path] : Object.keys(stories).filter(function (key) {
-            return stories[key] && stories[key].id === id;
+          var candidates = path ? [path] : Object.keys(stories).filter(function (name) {
+            return stories[name] && stories[name].id === id;
           });
           return Promise.all(candidates.map(function (candidate) {
             if (!stories[candidate]) return null;
@@ -662,13 +708,17 @@
           }));
         })
         .then(function (matches) {
-          if (mine !== following) return;
+          if (!current()) return;
           var story = matches.filter(Boolean)[0];
-          if (story) showChecked(story);
-          else window.setTimeout(look, 1000);
+          if (!story) {
+            window.setTimeout(look, 1000);
+            return;
+          }
+          done();
+          showChecked(key, title, story);
         })
         .catch(function () {
-          if (mine === following) window.setTimeout(look, 1000);
+          if (current()) window.setTimeout(look, 1000);
         });
     };
     look();
@@ -680,10 +730,15 @@
     ".portal-checked{position:fixed;top:4.5rem;right:1rem;z-index:1000;" +
     "max-width:min(36rem,calc(100vw - 2rem));max-height:70vh;overflow:auto;" +
     "padding:1rem 1.25rem;background:#fff8e1;color:#1a1a1a;border:2px solid #8a6d00;" +
-    "border-radius:6px;box-shadow:0 4px 16px rgba(0,0,0,.2);font:inherit;line-height:1.45;}" +
-    ".portal-checked p{margin:0 0 .5rem;font-weight:600;}" +
+    "border-radius:6px;box-shadow:0 4px 16px rgba(0,0,0,.2);font:inherit;line-height:1.45;" +
+    "overflow-wrap:anywhere;}" +
+    ".portal-checked p{margin:0 0 .5rem;}" +
+    ".portal-checked p:first-child{font-weight:600;}" +
     ".portal-checked ul{margin:0 0 .75rem;padding-left:1.25rem;}" +
     ".portal-checked li{margin:.25rem 0;}" +
+    ".portal-checked [data-story]+[data-story]{border-top:1px solid #8a6d00;padding-top:.75rem;}" +
+    ".portal-checked-foot{position:sticky;bottom:-1rem;margin:0 0 -1rem;" +
+    "padding:.25rem 0 1rem;background:#fff8e1;}" +
     ".portal-checked button{font:inherit;padding:.35rem .9rem;cursor:pointer;}";
   document.head.appendChild(checkStyle);
   document.body.appendChild(checkBox);
@@ -696,8 +751,13 @@
       if (entry.get("collection") !== "stories") return;
       var path = entry.get("path");
       var id = entry.getIn(["data", "id"]);
-      if (typeof path === "string" && path) followCheck(path, null);
-      else if (typeof id === "string" && id.trim()) followCheck(null, id.trim());
+      var title = entry.getIn(["data", "title"]);
+      if (typeof title !== "string" || !title.trim()) {
+        title = typeof path === "string" ? path.split("/").slice(-2)[0] : "the story";
+      }
+      title = title.trim();
+      if (typeof path === "string" && path) followCheck(path, null, title);
+      else if (typeof id === "string" && id.trim()) followCheck(null, id.trim(), title);
     },
   });
 
