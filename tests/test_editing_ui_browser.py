@@ -13,10 +13,12 @@ import datetime
 import json
 import re
 import shutil
+import time
 import urllib.request
 
 import pytest
 import yaml
+from editing_ui import checked
 from editing_ui.decap_config import FORM_HELP
 
 from portal import checking, frontmatter, schema
@@ -503,6 +505,27 @@ def test_front_matter_reads_back_as_typed(cms, strict_page, audio):
             " quote's times, or check that 'audio' names the right file",
         }
     ]
+    # A rebuild that fails after a save: the form says the check could not
+    # run, with the build's reason (tasks.build_for_the_form writes it).
+    retype(field(page, "summary"), "Two neighbours talk, and talk again.")
+    save(page)
+    saved = project / "content" / "stories" / "already-here" / "story.md"
+    deadline = time.monotonic() + 30
+    while "talk again" not in saved.read_text("utf-8"):
+        assert time.monotonic() < deadline, "the save was not written"
+        time.sleep(0.05)
+    checked.record_failure(
+        admin,
+        checked.story_digests(str(project / "content")),
+        "CriticalError: content/stories/already-here/story.md cannot be read",
+    )
+    found.wait_for()
+    assert found.locator("p").all_inner_texts() == [
+        "Saved \u201cConversation already-here\u201d. The check could not run:",
+        "CriticalError: content/stories/already-here/story.md cannot be read. Run"
+        " ./dev check in a terminal to see what it finds.",
+    ]
+    found.get_by_role("button", name="Close").click()
 
     text = (project / "content" / "stories" / "no" / "story.md").read_text("utf-8")
     data = frontmatter.split(text).data

@@ -540,11 +540,17 @@
   // The saved story.md is read back from the local backend, and once
   // checked.json holds a check of those very bytes (its digest), its
   // warnings and errors are shown where "Saved" was said, naming the story:
-  // the editor may be on another story by then. Only with the local
-  // backend: no other backend has a drafts preview behind it.
+  // the editor may be on another story by then. A rebuild that failed says
+  // so in checked.json, and so does the form; so it does, once, when no
+  // check comes at all. Only with the local backend: no other backend has a
+  // drafts preview behind it.
   var localBackend = (script && script.getAttribute("data-local-backend")) || "";
   var CHECKED = "checked.json";
   var CHECK_WAIT_MS = 10 * 60 * 1000; // a large site's rebuild takes minutes
+  // No checked.json at all this long after a save: no drafts preview here
+  // (./dev cms makes one before it serves the form).
+  var NO_PREVIEW_MS = 60 * 1000;
+  var RUN_THE_CHECK = "Run ./dev check in a terminal to see what it finds.";
   var following = {}; // story -> its save followed; a newer save replaces it
 
   function onThisComputer() {
@@ -584,13 +590,16 @@
       });
   }
 
+  // checked.json, null while there is none (404), undefined when it could
+  // not be read just now (mid-swap, the server restarting).
   function readChecked() {
     return fetch(CHECKED, { cache: "no-store" })
       .then(function (response) {
-        return response.ok ? response.json() : null;
+        if (response.status === 404) return null;
+        return response.ok ? response.json() : undefined;
       })
       .catch(function () {
-        return null;
+        return undefined;
       });
   }
 
@@ -626,14 +635,20 @@
     if (!checkMessages.children.length) closeCheckBox();
   }
 
-  // "Saved “Family Politics”. " and what follows, with its list if any.
-  function showMessage(key, title, words, items) {
+  // "Saved “Family Politics”. " and what follows, with its list or its
+  // words (``detail``) if any.
+  function showMessage(key, title, words, items, detail) {
     forgetMessage(key);
     var message = document.createElement("div");
     message.setAttribute("data-story", key);
     var heading = document.createElement("p");
     heading.textContent = "Saved \u201c" + title + "\u201d. " + words;
     message.appendChild(heading);
+    if (detail) {
+      var said = document.createElement("p");
+      said.textContent = detail;
+      message.appendChild(said);
+    }
     if (items && items.length) {
       var list = document.createElement("ul");
       items.forEach(function (text) {
@@ -664,9 +679,15 @@
     );
   }
 
+  function couldNotCheck(key, title, why) {
+    showMessage(key, title, "The check could not run:", [],
+      why.replace(/[.\s]+$/, "") + ". " + RUN_THE_CHECK);
+  }
+
   // Follows the save of the story at ``path`` (a story already saved) or,
   // for a new one (Decap does not say where it saved it), of the story
-  // whose id is ``id``, until checked.json holds a check of what was saved.
+  // whose id is ``id``, until checked.json holds a check of what was saved,
+  // or says its check failed; or no check comes.
   function followCheck(path, id, title) {
     var key = path || "id:" + id;
     var mine = {};
@@ -690,12 +711,19 @@
     };
     var look = function () {
       if (!current()) return;
-      if (Date.now() - started > CHECK_WAIT_MS) {
+      var waited = Date.now() - started;
+      if (waited > CHECK_WAIT_MS) {
         done();
+        couldNotCheck(key, title, "no check of it came from the drafts preview " +
+          "within " + Math.round(CHECK_WAIT_MS / 60000) + " minutes (is ./dev cms " +
+          "still running?)");
         return;
       }
+      var found;
       readChecked()
-        .then(function (found) {
+        .then(function (checked) {
+          found = checked;
+          if (found === null && waited > NO_PREVIEW_MS) return "none";
           var stories = (found && found.stories) || {};
           var candidates = path ? [path] : Object.keys(stories).filter(function (name) {
             return stories[name] && stories[name].id === id;
@@ -709,13 +737,20 @@
         })
         .then(function (matches) {
           if (!current()) return;
+          if (matches === "none") {
+            done();
+            couldNotCheck(key, title, "this site is not the drafts preview that " +
+              "checks each save (start the form with ./dev cms)");
+            return;
+          }
           var story = matches.filter(Boolean)[0];
           if (!story) {
             window.setTimeout(look, 1000);
             return;
           }
           done();
-          showChecked(key, title, story);
+          if (found.failed) couldNotCheck(key, title, found.failed.reason || "");
+          else showChecked(key, title, story);
         })
         .catch(function () {
           if (current()) window.setTimeout(look, 1000);
