@@ -177,7 +177,7 @@ def test_policy_names_media_host_and_form_provider(tmp_path):
 # Pages are opened this many at a time, each in its own tab: waiting for a
 # page's network to be quiet (half a second with no request) is most of the
 # walk, and the tabs wait side by side.
-TABS = 6
+TABS = 10
 
 
 def test_no_page_requests_another_origin_or_breaks_the_policy(
