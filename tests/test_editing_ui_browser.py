@@ -181,6 +181,7 @@ def test_editor_creates_a_story_that_passes_the_check(cms, strict_page, tmp_path
     audio = tmp_path / "conversation.mp3"
     shutil.copyfile(AUDIO / "speech.mp3", audio)
 
+    page.clock.install()  # time runs, and a minute can be skipped
     open_new_story(page, url)
     field(page, "title").fill("We almost stayed home")
     field(page, "summary").fill("Two neighbours nearly skip the conversation.")
@@ -226,6 +227,16 @@ def test_editor_creates_a_story_that_passes_the_check(cms, strict_page, tmp_path
         "Saved. The story goes public only once its status is published and its "
         "approval is filled in, with every release signed."
     ).wait_for()
+    # No drafts preview behind this page (built as ./dev build builds it):
+    # a minute on, the form says that the check could not run, once.
+    page.clock.fast_forward("01:01")
+    found = page.get_by_role("status", name="What the check found")
+    found.wait_for()
+    assert found.locator("p").all_inner_texts() == [
+        "Saved \u201cWe almost stayed home\u201d. The check could not run:",
+        "No drafts preview checks the stories saved here: open the form that"
+        " ./dev cms serves. Run ./dev check in a terminal to see what it finds.",
+    ]
 
     folder = project / "content" / "stories" / "we-almost-stayed-home"
     assert sorted(p.name for p in folder.iterdir()) == [
@@ -574,6 +585,7 @@ def test_save_and_create_new_or_duplicate_keep_the_saved_story(cms, strict_page,
     url, project = cms
     page = strict_page
     stories = project / "content" / "stories"
+    page.clock.install()  # time runs, and minutes can be skipped
     open_new_story(page, url)
     fill_required(page, "First of two", audio)
     first_id = field(page, "id").input_value()
@@ -630,6 +642,21 @@ def test_save_and_create_new_or_duplicate_keep_the_saved_story(cms, strict_page,
     else:
         copy_id = id_and_title("already-here-again")[0]
         assert copy_id not in {"test-already-here", first_id, second_id, third_id}
+
+    # No rebuild came after these saves: ten minutes on, the form says that
+    # the check of each could not run, once, naming it.
+    page.clock.fast_forward("10:01")
+    found = page.get_by_role("status", name="What the check found")
+    for title in ("First of two", "Second of two", "Copy of the second"):
+        heading = f"Saved \u201c{title}\u201d. The check could not run:"
+        message = found.locator("[data-story]").filter(has_text=heading)
+        message.wait_for()  # each in its turn, as its next look comes
+        assert message.locator("p").all_inner_texts() == [
+            heading,
+            "No check of it came from the drafts preview within 10 minutes: is"
+            " ./dev cms still running? Run ./dev check in a terminal to see what"
+            " it finds.",
+        ]
 
 
 def test_the_forms_patterns_mean_in_javascript_what_they_mean_in_python(

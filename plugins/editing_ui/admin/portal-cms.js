@@ -679,9 +679,12 @@
     );
   }
 
+  // ``why`` is the build's own word (a path may start it: left as it is)
+  // or one of ours.
   function couldNotCheck(key, title, why) {
-    showMessage(key, title, "The check could not run:", [],
-      why.replace(/[.\s]+$/, "") + ". " + RUN_THE_CHECK);
+    var said = why.trim() || "the drafts preview said nothing of why";
+    if (!/[.?!]$/.test(said)) said += ".";
+    showMessage(key, title, "The check could not run:", [], said + " " + RUN_THE_CHECK);
   }
 
   // Follows the save of the story at ``path`` (a story already saved) or,
@@ -689,7 +692,9 @@
   // whose id is ``id``, until checked.json holds a check of what was saved,
   // or says its check failed; or no check comes.
   function followCheck(path, id, title) {
-    var key = path || "id:" + id;
+    // One message a story: Decap may tell of one save twice, with its path
+    // and without (a new story), so a story is known by its id.
+    var key = id ? "id:" + id : path;
     var mine = {};
     following[key] = mine;
     forgetMessage(key);
@@ -714,9 +719,9 @@
       var waited = Date.now() - started;
       if (waited > CHECK_WAIT_MS) {
         done();
-        couldNotCheck(key, title, "no check of it came from the drafts preview " +
-          "within " + Math.round(CHECK_WAIT_MS / 60000) + " minutes (is ./dev cms " +
-          "still running?)");
+        couldNotCheck(key, title, "No check of it came from the drafts preview " +
+          "within " + Math.round(CHECK_WAIT_MS / 60000) + " minutes: is ./dev cms " +
+          "still running?");
         return;
       }
       var found;
@@ -739,8 +744,8 @@
           if (!current()) return;
           if (matches === "none") {
             done();
-            couldNotCheck(key, title, "this site is not the drafts preview that " +
-              "checks each save (start the form with ./dev cms)");
+            couldNotCheck(key, title, "No drafts preview checks the stories " +
+              "saved here: open the form that ./dev cms serves.");
             return;
           }
           var story = matches.filter(Boolean)[0];
@@ -791,8 +796,9 @@
         title = typeof path === "string" ? path.split("/").slice(-2)[0] : "the story";
       }
       title = title.trim();
-      if (typeof path === "string" && path) followCheck(path, null, title);
-      else if (typeof id === "string" && id.trim()) followCheck(null, id.trim(), title);
+      id = typeof id === "string" && id.trim() ? id.trim() : null;
+      if (typeof path === "string" && path) followCheck(path, id, title);
+      else if (id) followCheck(null, id, title);
     },
   });
 
