@@ -135,8 +135,15 @@ UNKNOWN_REASON = "the drafts preview's rebuild stopped before it finished"
 
 
 def first_line(text: str, limit: int = 300) -> str:
-    """The first line of ``text`` that says something, cut to ``limit``."""
-    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    """The first line of ``text`` that says something, cut to ``limit``; with
+    the line after it when it ends in a colon ("the podcast audio could not
+    be made:" is followed by the file and what is wrong with it)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    line = (
+        " ".join(lines[:2])
+        if lines[:1] and lines[0].endswith(":")
+        else (lines[0] if lines else "")
+    )
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 

@@ -682,7 +682,7 @@
   // ``why`` is the build's own word (a path may start it: left as it is)
   // or one of ours.
   function couldNotCheck(key, title, why) {
-    var said = why.trim() || "the drafts preview said nothing of why";
+    var said = why.replace(/[\s:;,]+$/, "") || "the drafts preview said nothing of why";
     if (!/[.?!]$/.test(said)) said += ".";
     showMessage(key, title, "The check could not run:", [], said + " " + RUN_THE_CHECK);
   }
