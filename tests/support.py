@@ -302,6 +302,19 @@ def copy_content(
     return destination
 
 
+def loaded_in_tabs(tabs, base: str, urls: list[str], state: str = "load"):
+    """Open ``urls`` a batch at a time, one a tab, and yield each (tab, url)
+    once it reached ``state``: the pages of a batch load side by side, which
+    walks a whole site in a browser in a fraction of the time."""
+    for first in range(0, len(urls), len(tabs)):
+        batch = list(zip(tabs, urls[first : first + len(tabs)], strict=False))
+        for tab, url in batch:
+            tab.goto(base + url, wait_until="commit")
+        for tab, url in batch:
+            tab.wait_for_load_state(state)
+            yield tab, url
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on now (the system's
     pick), for a server a test starts."""

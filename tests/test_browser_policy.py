@@ -12,7 +12,7 @@ import urllib.parse
 import lxml.html
 
 from tests import host_headers
-from tests.support import LEAN, build_site
+from tests.support import LEAN, build_site, loaded_in_tabs
 
 JSON_LD = "application/ld+json"
 
@@ -208,14 +208,9 @@ def test_no_page_requests_another_origin_or_breaks_the_policy(
         urls.append("/" + relative.removesuffix("index.html"))
     # The search page runs Pagefind (WebAssembly) only once there is a query.
     urls.append("/search/?q=family")
-    for first in range(0, len(urls), TABS):
-        batch = list(zip(tabs, urls[first : first + TABS], strict=False))
-        for tab, url in batch:
-            tab.goto(site_server + url, wait_until="commit")
-        for tab, url in batch:
-            tab.wait_for_load_state("networkidle")
-            if url.startswith("/search/?q="):
-                tab.wait_for_selector(".search-result__title a", timeout=15_000)
+    for tab, url in loaded_in_tabs(tabs, site_server, urls, "networkidle"):
+        if url.startswith("/search/?q="):
+            tab.wait_for_selector(".search-result__title a", timeout=15_000)
     assert len(requests) > len(urls)
     foreign = [
         url

@@ -6,6 +6,8 @@ column, so every page of the sample site is opened at phone size."""
 
 from __future__ import annotations
 
+from tests.support import loaded_in_tabs
+
 PHONE = {"width": 390, "height": 844}
 
 WIDER_THAN_SCREEN = """() => {
@@ -42,15 +44,10 @@ def test_no_page_is_wider_than_a_phone(sample_site, site_server, browser):
         tabs = [context.new_page() for _ in range(TABS)]
         urls = list(_page_urls(sample_site))
         assert len(urls) > 20
-        for first in range(0, len(urls), TABS):
-            batch = list(zip(tabs, urls[first : first + TABS], strict=False))
-            for tab, url in batch:
-                tab.goto(site_server + url, wait_until="commit")
-            for tab, url in batch:
-                tab.wait_for_load_state("load")
-                scroll_width = tab.evaluate("document.documentElement.scrollWidth")
-                if scroll_width > PHONE["width"]:
-                    too_wide[url] = (scroll_width, tab.evaluate(WIDER_THAN_SCREEN))
+        for tab, url in loaded_in_tabs(tabs, site_server, urls):
+            scroll_width = tab.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > PHONE["width"]:
+                too_wide[url] = (scroll_width, tab.evaluate(WIDER_THAN_SCREEN))
     finally:
         context.close()
     assert not too_wide, too_wide
