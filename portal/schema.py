@@ -343,7 +343,8 @@ FIELD_HELP: dict[str, str] = {
     "summary": "one or two sentences for listings, the podcast and sharing",
     "date": "the day it was recorded, as YYYY-MM-DD",
     "published": "the day it goes public, as YYYY-MM-DD (a future day holds it "
-    "back until then); leave it out to use the recording date",
+    "back until then); left out, it goes public once approved, and podcast "
+    "apps date it by its approval",
     "participants": "a list of at least two people, each with 'name:' and "
     "'description:'",
     "facilitator": "the name of the facilitator, if there was one",

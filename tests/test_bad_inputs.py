@@ -710,8 +710,9 @@ CORPUS = [
         naive_published,
         [
             f"{S}/naive-published/story.md:26: published: {ZONE} - the day it goes"
-            " public, as YYYY-MM-DD (a future day holds it back until then); leave"
-            " it out to use the recording date"
+            " public, as YYYY-MM-DD (a future day holds it back until then); left"
+            " out, it goes public once approved, and podcast apps date it by its"
+            " approval"
         ],
     ),
     Case(

@@ -588,7 +588,8 @@ FORM_HELP: dict[str, str] = {
     "and so its web address, is named after it",
     "date": "the day it was recorded",
     "published": "the day it goes public (a future day holds it back until "
-    "then); leave it empty to use the recording date",
+    "then); left empty, it goes public once approved, and podcast apps date it "
+    "by its approval",
     "participants": "at least two people: each one's name as the transcript "
     "gives it, and a few words about them",
     "location": "where it was recorded: the place, and if you like its latitude "
