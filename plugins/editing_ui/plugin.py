@@ -189,8 +189,8 @@ def write_admin(pelican, articles) -> None:
         missing = dist / DECAP_SCRIPT if yaml_dist is None else "yaml"
         message = (
             f"editing_ui: Decap CMS is not installed ({missing} is "
-            "missing), so /admin/ was not written - run `npm ci` (./dev test and "
-            "./dev serve do it for you when npm is installed)"
+            "missing), so /admin/ was not written - run `npm ci` (every ./dev "
+            "command that builds does it for you)"
         )
         if pelican.settings.get("STORY_STRICT"):
             raise EditingUIError(message)
