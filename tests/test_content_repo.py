@@ -211,6 +211,13 @@ def test_the_workflow_checks_pull_requests_and_publishes_main():
     assert build["run"] == (
         "python -m invoke --search-root .portal publish --content content"
     )
+    # With the editing UI on, Decap's files are installed before the build,
+    # which stops without them (its /admin/ is made from them).
+    decap = step(publish, "Install the editing UI (Decap CMS)")
+    assert decap["if"] == "vars.EDITING_UI == 'true'"
+    assert decap["run"].startswith("npm ci --prefix .portal ")
+    assert build["env"]["EDITING_UI"] == "${{ vars.EDITING_UI }}"
+    assert publish["steps"].index(decap) < publish["steps"].index(build)
     # The site is built where the cache step keeps it (the audio's own
     # folder is STORY_MEDIA_OUTPUT_PATH's default, .portal/output-media).
     assert build["env"]["OUTPUT_PATH"] == "${{ github.workspace }}/public"
