@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from portal import checking, file_hashes, git_hashes
+from portal.mime import AUDIO_MIME_TYPES
 from portal.problems import StoryContentError
 from tests.conftest import skip_or_fail
 from tests.stories import write_story
@@ -34,7 +35,8 @@ from tests.support import (
 
 TEMPLATE = PROJECT_ROOT / "templates" / "content-repo"
 WORKFLOW = TEMPLATE / ".github" / "workflows" / "content.yml"
-AUDIO_EXTENSIONS = ["mp3", "m4a", "ogg", "opus", "flac", "wav"]
+# Every kind of audio a story may have (the one table, portal/mime.py).
+AUDIO_EXTENSIONS = [ext.lstrip(".") for ext in AUDIO_MIME_TYPES]
 NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 LFS_ERROR = (
     "content/stories/lfs-story/story.md:17: audio: 'speech.mp3' is a Git LFS"
@@ -75,7 +77,9 @@ def lfs_repository(folder: pathlib.Path) -> pathlib.Path:
 def test_the_template_stores_every_audio_format_in_lfs(tmp_path):
     repo = new_repository(tmp_path / "repo")
     names = [f"stories/a/conversation.{ext}" for ext in AUDIO_EXTENSIONS]
-    names += [name.upper() for name in names[:1]] + ["stories/a/story.md"]
+    # In capitals too (cameras and recorders name files CONVERSATION.WAV).
+    names += [f"stories/a/CONVERSATION.{ext.upper()}" for ext in AUDIO_EXTENSIONS]
+    names += ["stories/a/story.md"]
     out = git("check-attr", "filter", "--", *names, cwd=repo)
     attributes = dict(line.split(": filter: ") for line in out.splitlines())
     for name in names[:-1]:
@@ -323,7 +327,8 @@ def test_the_check_step_annotates_a_pull_request(workspace):
     )
     # (The project's data files, copied in, may add warnings of their own.)
     assert re.search(
-        r"^Checked 2 stories: 1 ready to publish, 1 held back; 1 error, \d+ warnings?\.$",
+        r"^Checked 2 stories: 1 ready to publish, 1 held back; "
+        r"1 error, \d+ warnings?\.$",
         run.stdout,
         re.MULTILINE,
     )
