@@ -74,14 +74,22 @@ def existing_ids(stories: Path) -> set[str]:
             text = story_file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
-        try:
-            value = frontmatter.split(text).data.get("id")
-        except frontmatter.FrontMatterError:
-            match = _ID_LINE.search(text)
-            value = match.group(1) if match else None
+        value = written_id(text)
         if value:
-            ids.add(str(value))
+            ids.add(value)
     return ids
+
+
+def written_id(text: str) -> str | None:
+    """The id a story.md's text gives, read as leniently as possible: from
+    its front matter, else (front matter an editor left broken) its
+    ``id:`` line."""
+    try:
+        value = frontmatter.split(text).data.get("id")
+    except frontmatter.FrontMatterError:
+        match = _ID_LINE.search(text)
+        value = match.group(1) if match else None
+    return str(value) if value else None
 
 
 def new_id(stories: Path, year: int) -> str:

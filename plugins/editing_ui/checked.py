@@ -42,16 +42,12 @@ import json
 import logging
 import os
 import posixpath
-import re
 from pathlib import Path
 
-from portal import datafile, schema
+from portal import datafile, newstory, schema
 from portal.schema import FIELD_LABELS, PART_LABELS
 
 CHECKED_FILE = "checked.json"
-# A story's id line, read without the YAML (quick, and lenient as
-# portal.newstory reads ids).
-_ID_LINE = re.compile(r"^id:[ \t]*['\"]?([^'\"\s#]+)", re.MULTILINE)
 STORY_FILE = "story.md"
 # Problems' fields that are no field of the form's.
 _OTHER_PLACES = {"body": "Introduction"}
@@ -74,10 +70,9 @@ def story_digests(content_path: str) -> dict[str, tuple[str, str | None]]:
             data = path.read_bytes()
         except OSError:
             continue
-        found = _ID_LINE.search(data.decode("utf-8", "replace"))
         digests[datafile.editor_path(path, content_path)] = (
             hashlib.sha256(data).hexdigest(),
-            found.group(1) if found else None,
+            newstory.written_id(data.decode("utf-8-sig", "replace")),
         )
     return digests
 
