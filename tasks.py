@@ -155,13 +155,16 @@ def rebuild(c):
         "port": "port to listen on (default 8000)",
         "bind": "address to listen on (default 127.0.0.1; 0.0.0.0 for all)",
         "drafts": "build and serve the drafts preview (output-drafts/) instead",
+        "build-first": "build the development site first (`./dev serve` does)",
     }
 )
-def serve(c, port=CONFIG["port"], bind=CONFIG["host"], drafts=False):
+def serve(c, port=CONFIG["port"], bind=CONFIG["host"], drafts=False, build_first=False):
     """Serve the output folder at http://localhost:8000/, with HTTP Range."""
+    # The port first: a build of minutes ending in "the port is in use" is
+    # the build's time lost.
     _port_free_or_exit(bind, port)
-    if drafts:
-        build(c, drafts=True)
+    if drafts or build_first:  # the drafts preview is only ever built here
+        build(c, drafts=drafts)
     output = PREVIEW_PATH if drafts else _deploy_path()
     if not (output / "index.html").is_file():
         sys.exit(f"Nothing to serve in {output}: run `./dev build` first.")
@@ -183,8 +186,7 @@ def _port_free_or_exit(bind: str, port) -> None:
 @task
 def reserve(c, port=CONFIG["port"], bind=CONFIG["host"]):
     """`build`, then `serve`."""
-    build(c)
-    serve(c, port=port, bind=bind)
+    serve(c, port=port, bind=bind, build_first=True)
 
 
 @task(help={"force": FORCE_HELP})

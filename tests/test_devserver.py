@@ -338,3 +338,22 @@ def test_a_port_in_use_is_said_before_any_build(name, monkeypatch):
         f"port: --port {port + 1}"
     )
     assert not devserver.port_taken("127.0.0.1", port)
+
+
+def test_dev_serve_finds_the_port_taken_before_it_builds():
+    """`./dev serve` as typed: the port is checked before any build, so a
+    taken port costs a second, not a whole build and then the same line."""
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        done = subprocess.run(
+            [str(PROJECT_ROOT / "dev"), "serve", "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1, done.stderr
+    assert "the port is in use" in done.stderr
+    assert "Building" not in done.stdout + done.stderr
