@@ -23,8 +23,11 @@ this computer): it names stories that are not public, which no public site
 may.
 
 A rebuild that fails (a crash, a build error) leaves the preview as it was,
-its checked.json too, and the form would wait for a check that never comes.
-So ``./dev cms`` then writes checked.json itself (``record_failure``): the
+its checked.json too (or no preview at all, when the first build fails), and
+the form would wait for a check that never comes. So ``./dev cms`` then
+writes checked.json itself (``record_failure``), making admin/ for it if no
+build has made it yet (a form still open from an earlier ``./dev cms`` reads
+it there): the
 digests of the story.md files the failed build was given, and why it failed,
 in one line (the build's own last word, which the build leaves in
 ``REASON_ENV``'s file; ``reason_of``)::
@@ -191,14 +194,15 @@ def failure(digests: dict[str, tuple[str, str | None]], reason: str, now=None) -
     }
 
 
-def record_failure(admin_folder: Path, digests, reason: str) -> bool:
-    """Write a failed check to ``admin_folder``'s checked.json, where the
-    preview in place has its admin/ (a preview never built has none: no form
-    is open on it). Returns whether it was written."""
-    if not admin_folder.is_dir():
-        return False
+def record_failure(admin_folder: Path, digests, reason: str) -> Path:
+    """Write a failed check to ``admin_folder``'s checked.json (the form
+    reads it there) and return its path. The folder is made when no build
+    made it yet: ``./dev cms``'s first build failed, and a form still open
+    from an earlier one is waiting for the check of its save. The next
+    build that succeeds replaces the whole output, this file with it."""
+    admin_folder.mkdir(parents=True, exist_ok=True)
     path = admin_folder / CHECKED_FILE
     temporary = path.with_name(f".{CHECKED_FILE}.tmp")
     temporary.write_text(to_json(failure(digests, reason)), "utf-8")
     os.replace(temporary, path)  # never half a file, to a form reading it
-    return True
+    return path
