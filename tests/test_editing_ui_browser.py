@@ -466,24 +466,29 @@ def test_front_matter_reads_back_as_typed(cms, strict_page, audio):
     page.wait_for_url(re.compile(r"/entries/no/"))
     page.goto(f"{url}/admin/#/collections/stories")
     page.locator("[id^='title-field-']").first.wait_for(state="detached")
-    # A story saved by hand, its quote's end written in minutes (90:00).
+    # A story saved by hand, its quote's end written in minutes (90:00),
+    # with the id of the story saved in the form (a folder copied, say).
     quote = {"start": "89:40", "end": "90:00", "text": "Words said."}
-    write_story(project / "content", "late-quote", quote=quote)
+    write_story(project / "content", "late-quote", quote=quote, id="oss-2019-0502")
     # ./dev cms rebuilds the drafts preview after the save: then what the
     # check found is shown where "Saved" was said, in the form's words,
-    # naming the story saved, not the one on screen.
+    # naming the story saved, not the one on screen; and only its own
+    # findings, never those of the other story with its id.
     rebuild_drafts_preview(url, project)
     found = page.get_by_role("status", name="What the check found")
     found.wait_for()
-    # (Published once saved: nothing said of "before it is published".)
+    # (Held back by the error: the id is another's.)
     assert found.locator("p").inner_text() == (
-        "Saved \u201cNo\u201d. 4 things to look at:"
+        "Saved \u201cNo\u201d. 5 things to look at before it is published:"
     )
     assert found.locator("li").all_inner_texts() == [
         "Warning: Approval, Approved on: the approval is dated 2099-11-01, a day"
         " still to come, and does not hold the story back - write the day it was"
         " approved; for the story to go public on a later day, write that day as"
         " published:",
+        "Error: Permanent id: the id 'oss-2019-0502' is also used by"
+        " content/stories/late-quote/story.md - give each story its own id;"
+        " never change the id of a story that is already public",
         "Warning: Topic 3: 'famly' is a topic no other story has, spelled almost"
         " like 'family', which other stories have - if you meant 'family', write"
         " that; if 'famly' is a new topic, leave it",
@@ -504,11 +509,20 @@ def test_front_matter_reads_back_as_typed(cms, strict_page, audio):
     assert stories["content/stories/late-quote/story.md"]["problems"] == [
         {
             "error": True,
+            "text": "Permanent id: the id 'oss-2019-0502' is also used by"
+            " content/stories/no/story.md - give each story its own id; never"
+            " change the id of a story that is already public",
+        },
+        {
+            "error": True,
             "text": "Quote for previews, Ends at: the quote ends at 90:00, read as"
             " 90 minutes (1:30:00), but the audio ends at 0:03 - correct the"
             " quote's times, or check that 'audio' names the right file",
-        }
+        },
     ]
+
+    # The copy taken away again: what the form wrote passes the check.
+    shutil.rmtree(project / "content" / "stories" / "late-quote")
 
     text = (project / "content" / "stories" / "no" / "story.md").read_text("utf-8")
     data = frontmatter.split(text).data
@@ -547,6 +561,35 @@ def rebuild_drafts_preview(url: str, project) -> None:
 
 def config_order(url: str) -> list[str]:
     return [name for name in story_fields_config(url) if "." not in name]
+
+
+# Decap's controls in sight (their boxes cut to what their scrolling panes
+# and the window show) that the box of what the check found overlaps.
+COVERED_BY_THE_BOX = """() => new Promise(done => requestAnimationFrame(() => {
+    const box = document.querySelector(".portal-checked").getBoundingClientRect();
+    const cut = (a, b) => ({left: Math.max(a.left, b.left),
+        top: Math.max(a.top, b.top), right: Math.min(a.right, b.right),
+        bottom: Math.min(a.bottom, b.bottom)});
+    const empty = r => r.right - r.left < 1 || r.bottom - r.top < 1;
+    const view = {left: 0, top: 0, right: innerWidth, bottom: innerHeight};
+    const controls = document.querySelectorAll("#nc-root :is(button, a[href],"
+        + " input, textarea, select, [role=button], [role=menuitem])");
+    const covered = [];
+    for (const control of controls) {
+        let seen = cut(control.getBoundingClientRect(), view);
+        for (let up = control.parentElement; up; up = up.parentElement) {
+            if (getComputedStyle(up).overflow !== "visible") {
+                seen = cut(seen, up.getBoundingClientRect());
+            }
+        }
+        if (empty(seen) || getComputedStyle(control).visibility === "hidden") continue;
+        if (!empty(cut(seen, box))) {
+            covered.push(control.innerText.trim() || control.title || control.id
+                || control.outerHTML.slice(0, 80));
+        }
+    }
+    done(covered);
+}))"""
 
 
 def test_save_and_create_new_or_duplicate_keep_the_saved_story(cms, strict_page, audio):
@@ -601,6 +644,13 @@ def test_save_and_create_new_or_duplicate_keep_the_saved_story(cms, strict_page,
             " 'conversation.mp3' still peaks at -1.3 dBTP after 3 tries. Run"
             " ./dev check in a terminal to see what it finds.",
         ]
+    # The box covers none of Decap's buttons and fields, at any width.
+    size = page.viewport_size
+    for width, height in ((320, 568), (390, 844), (768, 1024), (1366, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        covered = page.evaluate(COVERED_BY_THE_BOX)
+        assert covered == [], (width, covered)
+    page.set_viewport_size(size)
     found.get_by_role("button", name="Close").click()
     retype(field(page, "title"), "Copy of the second")
     save(page)

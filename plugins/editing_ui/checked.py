@@ -9,14 +9,15 @@ form, ``admin/checked.json``: each story's problems, in the form's words,
 with the digest of the ``story.md`` they were found in::
 
     {"stories": {"content/stories/x/story.md": {
-        "digest": "<sha256 of story.md>", "id": "oss-2019-0042", "held_back": true,
+        "digest": "<sha256 of story.md>", "held_back": true,
         "problems": [{"error": false, "text": "Topic 3: 'famly' is ..."}]}}}
 
-``portal-cms.js`` reads the saved ``story.md`` back from the local backend
-and shows the problems once the digests agree: the build that checked what
-was saved, not one that started before the save. A story.md is hashed before
-the build reads it, so a save during a build makes the digests differ until
-the build after it.
+``portal-cms.js`` knows a save by what it sent to the local backend: the
+story.md's path and the digest of its text. It shows the problems found at
+that path once the digests agree: the build that checked what was saved, not
+one that started before the save (and never another story's, which may have
+the same id). A story.md is hashed before the build reads it, so a save
+during a build makes the digests differ until the build after it.
 
 Written only by a drafts preview with the local backend (``./dev cms`` on
 this computer): it names stories that are not public, which no public site
@@ -25,15 +26,14 @@ may.
 A rebuild that fails (a crash, a build error) leaves the preview as it was,
 its checked.json too (or no preview at all, when the first build fails), and
 the form would wait for a check that never comes. So ``./dev cms`` then
-writes checked.json itself (``record_failure``), making admin/ for it if no
-build has made it yet (a form still open from an earlier ``./dev cms`` reads
-it there): the
-digests of the story.md files the failed build was given, and why it failed,
-in one line (the build's own last word, which the build leaves in
-``REASON_ENV``'s file; ``reason_of``)::
+writes checked.json itself (``record_failure``), making admin/ for it when
+no build has yet (a form still open from an earlier ``./dev cms`` reads it
+there): the digests of the story.md files the failed build was given, and
+why it failed, in one line (the build's own last word, which the build
+leaves in ``REASON_ENV``'s file; ``reason_of``)::
 
     {"failed": {"at": "2026-12-05T21:40:02Z", "reason": "..."},
-     "stories": {"content/stories/x/story.md": {"digest": "...", "id": "..."}}}
+     "stories": {"content/stories/x/story.md": {"digest": "..."}}}
 
 and the form says the check could not run, with that reason."""
 
@@ -47,7 +47,7 @@ import os
 import posixpath
 from pathlib import Path
 
-from portal import datafile, newstory, schema
+from portal import datafile, schema
 from portal.schema import FIELD_LABELS, PART_LABELS
 
 CHECKED_FILE = "checked.json"
@@ -63,20 +63,18 @@ def wanted(pelican_settings, options: dict) -> bool:
     )
 
 
-def story_digests(content_path: str) -> dict[str, tuple[str, str | None]]:
+def story_digests(content_path: str) -> dict[str, str]:
     """The editor's path of each story's story.md -> the SHA-256 of its
-    bytes and its id as written (a form finds a story it has just made by
-    its id: Decap does not say where it saved a new one)."""
+    bytes."""
     digests = {}
     for path in sorted((Path(content_path) / "stories").glob(f"*/{STORY_FILE}")):
         try:
             data = path.read_bytes()
         except OSError:
             continue
-        digests[datafile.editor_path(path, content_path)] = (
-            hashlib.sha256(data).hexdigest(),
-            newstory.written_id(data.decode("utf-8-sig", "replace")),
-        )
+        digests[datafile.editor_path(path, content_path)] = hashlib.sha256(
+            data
+        ).hexdigest()
     return digests
 
 
@@ -104,8 +102,8 @@ def checked(digests: dict[str, str], problems, held_back) -> dict:
     back."""
     held = {path for path, _reasons in held_back}
     stories = {
-        path: {"digest": digest, "id": id_, "held_back": path in held, "problems": []}
-        for path, (digest, id_) in digests.items()
+        path: {"digest": digest, "held_back": path in held, "problems": []}
+        for path, digest in digests.items()
     }
     for problem in problems:
         story = stories.get(posixpath.join(posixpath.dirname(problem.path), STORY_FILE))
@@ -178,7 +176,7 @@ def reason_of(path: Path) -> str:
         return UNKNOWN_REASON
 
 
-def failure(digests: dict[str, tuple[str, str | None]], reason: str, now=None) -> dict:
+def failure(digests: dict[str, str], reason: str, now=None) -> dict:
     """``checked.json``'s content after a failed build of these story.md
     files (``story_digests`` taken before it)."""
     now = now or datetime.datetime.now(datetime.UTC)
@@ -187,10 +185,7 @@ def failure(digests: dict[str, tuple[str, str | None]], reason: str, now=None) -
             "at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "reason": first_line(reason) or UNKNOWN_REASON,
         },
-        "stories": {
-            path: {"digest": digest, "id": id_}
-            for path, (digest, id_) in digests.items()
-        },
+        "stories": {path: {"digest": digest} for path, digest in digests.items()},
     }
 
 

@@ -537,8 +537,9 @@
   // "Saved" is said as soon as the files are written; the check runs in the
   // drafts preview's rebuild that follows (./dev cms), which writes what it
   // found of each story to checked.json (plugins/editing_ui/checked.py).
-  // The saved story.md is read back from the local backend, and once
-  // checked.json holds a check of those very bytes (its digest), its
+  // The story.md a save sends to the local backend is known by its path and
+  // the digest of its text; once checked.json holds a check of those very
+  // bytes at that path (never another story's, even of the same id), its
   // warnings and errors are shown where "Saved" was said, naming the story:
   // the editor may be on another story by then. A rebuild that failed says
   // so in checked.json, and so does the form; so it does, once, when no
@@ -569,25 +570,37 @@
       });
   }
 
-  // The story.md as saved, from the local backend (decap-server's getEntry,
-  // asked as Decap asks it: its file-system mode wants a branch named, and
-  // reads the working copy whatever the name).
-  function savedText(path) {
-    return fetch(localBackend, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        branch: "main",
-        action: "getEntry",
-        params: { branch: "main", path: path },
-      }),
-    })
-      .then(function (response) {
-        return response.ok ? response.json() : null;
-      })
-      .then(function (entry) {
-        return entry && typeof entry.data === "string" ? entry.data : null;
-      });
+  // What a save sent to the local backend: each file's path and text,
+  // which decap-server writes as sent. Decap's postSave tells neither where
+  // it wrote a new story nor the bytes written, and a story's id may be
+  // another's too (a folder copied), so the save is known by these.
+  var sentFiles = null; // [{path, raw, newPath}] of the last save, till its postSave
+  var SENT_FILES = '"dataFiles":';
+
+  // Only the files' part of the request is read: the uploads after it are
+  // base64 text, maybe hundreds of megabytes. (No JSON string holds a bare
+  // quote, so the first ',"assets":' after the files ends them.)
+  function filesSent(body) {
+    var start = body.indexOf(SENT_FILES);
+    var end = start < 0 ? -1 : body.indexOf(',"assets":', start);
+    if (end < 0) return null;
+    try {
+      var files = JSON.parse(body.slice(start + SENT_FILES.length, end));
+      return Array.isArray(files) ? files : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  if (localBackend && onThisComputer()) {
+    var fetchOfThePage = window.fetch;
+    window.fetch = function (input, init) {
+      var body = init && init.body;
+      if (typeof body === "string" && body.slice(0, 200).indexOf('"action":"persistEntry"') >= 0) {
+        sentFiles = filesSent(body);
+      }
+      return fetchOfThePage.apply(this, arguments);
+    };
   }
 
   // checked.json, null while there is none (404), undefined when it could
@@ -622,9 +635,38 @@
   checkBox.appendChild(checkMessages);
   checkBox.appendChild(checkFoot);
 
+  // While the box shows, Decap's whole page is drawn above it: Decap's root
+  // is held to the part of the window the box leaves, and scrolls there.
+  // A box floating over the page covered the toolbar's buttons (Save, the
+  // preview's) or the fields, whatever its place, at one width or another.
+  var MAKING_ROOM = "portal-checked-open";
+
+  function fitPage() {
+    var page = document.documentElement;
+    var root = document.getElementById("nc-root");
+    var open = page.classList.contains(MAKING_ROOM);
+    if (checkBox.hidden) {
+      if (!open) return;
+      var left = root ? root.scrollLeft : 0;
+      var top = root ? root.scrollTop : 0;
+      page.classList.remove(MAKING_ROOM);
+      window.scrollTo(left, top); // the page stays where it was
+      return;
+    }
+    page.style.setProperty("--portal-checked-height", checkBox.offsetHeight + "px");
+    if (open) return;
+    var x = window.scrollX;
+    var y = window.scrollY;
+    page.classList.add(MAKING_ROOM);
+    if (root) root.scrollTo(x, y);
+  }
+  // The box's height changes with its messages and the window's width.
+  if (window.ResizeObserver) new window.ResizeObserver(fitPage).observe(checkBox);
+
   function closeCheckBox() {
     checkBox.hidden = true;
     checkMessages.textContent = "";
+    fitPage();
   }
   checkClose.addEventListener("click", closeCheckBox);
 
@@ -660,6 +702,7 @@
     }
     checkMessages.insertBefore(message, checkMessages.firstChild);
     checkBox.hidden = false;
+    fitPage();
   }
 
   function showChecked(key, title, story) {
@@ -687,39 +730,26 @@
     showMessage(key, title, "The check could not run:", [], said + " " + RUN_THE_CHECK);
   }
 
-  // Follows the save of the story at ``path`` (a story already saved) or,
-  // for a new one (Decap does not say where it saved it), of the story
-  // whose id is ``id``, until checked.json holds a check of what was saved,
-  // or says its check failed; or no check comes.
-  function followCheck(path, id, title) {
-    // One message a story: Decap may tell of one save twice, with its path
-    // and without (a new story), so a story is known by its id.
-    var key = id ? "id:" + id : path;
+  // Follows the save of the story.md at ``path``, whose text had the
+  // SHA-256 ``digest`` (a promise), until checked.json holds a check of
+  // those bytes there, or says its check failed; or no check comes.
+  function followCheck(path, digest, title) {
     var mine = {};
-    following[key] = mine;
-    forgetMessage(key);
+    following[path] = mine;
+    forgetMessage(path);
     var started = Date.now();
-    var digests = {}; // path -> the digest of the saved story.md (a promise)
-    var digestOf = function (candidate) {
-      if (!digests[candidate]) {
-        digests[candidate] = savedText(candidate).then(function (text) {
-          return text === null ? null : sha256(text);
-        });
-      }
-      return digests[candidate];
-    };
     var current = function () {
-      return following[key] === mine;
+      return following[path] === mine;
     };
     var done = function () {
-      if (current()) delete following[key];
+      if (current()) delete following[path];
     };
     var look = function () {
       if (!current()) return;
       var waited = Date.now() - started;
       if (waited > CHECK_WAIT_MS) {
         done();
-        couldNotCheck(key, title, "No check of it came from the drafts preview " +
+        couldNotCheck(path, title, "No check of it came from the drafts preview " +
           "within " + Math.round(CHECK_WAIT_MS / 60000) + " minutes: is ./dev cms " +
           "still running?");
         return;
@@ -729,33 +759,27 @@
         .then(function (checked) {
           found = checked;
           if (found === null && waited > NO_PREVIEW_MS) return "none";
-          var stories = (found && found.stories) || {};
-          var candidates = path ? [path] : Object.keys(stories).filter(function (name) {
-            return stories[name] && stories[name].id === id;
+          var story = found && found.stories && found.stories[path];
+          if (!story) return null;
+          return digest.then(function (saved) {
+            return saved === story.digest ? story : null;
           });
-          return Promise.all(candidates.map(function (candidate) {
-            if (!stories[candidate]) return null;
-            return digestOf(candidate).then(function (digest) {
-              return digest && digest === stories[candidate].digest ? stories[candidate] : null;
-            });
-          }));
         })
-        .then(function (matches) {
+        .then(function (story) {
           if (!current()) return;
-          if (matches === "none") {
+          if (story === "none") {
             done();
-            couldNotCheck(key, title, "No drafts preview checks the stories " +
+            couldNotCheck(path, title, "No drafts preview checks the stories " +
               "saved here: open the form that ./dev cms serves.");
             return;
           }
-          var story = matches.filter(Boolean)[0];
           if (!story) {
             window.setTimeout(look, 1000);
             return;
           }
           done();
-          if (found.failed) couldNotCheck(key, title, found.failed.reason || "");
-          else showChecked(key, title, story);
+          if (found.failed) couldNotCheck(path, title, found.failed.reason || "");
+          else showChecked(path, title, story);
         })
         .catch(function () {
           if (current()) window.setTimeout(look, 1000);
@@ -767,18 +791,23 @@
   var checkStyle = document.createElement("style");
   checkStyle.textContent =
     ".portal-checked[hidden]{display:none;}" +
-    ".portal-checked{position:fixed;top:4.5rem;right:1rem;z-index:1000;" +
-    "max-width:min(36rem,calc(100vw - 2rem));max-height:70vh;overflow:auto;" +
-    "padding:1rem 1.25rem;background:#fff8e1;color:#1a1a1a;border:2px solid #8a6d00;" +
-    "border-radius:6px;box-shadow:0 4px 16px rgba(0,0,0,.2);font:inherit;line-height:1.45;" +
+    // Across the foot of the window, at most 40% of its height (then it
+    // scrolls, its Close button kept in sight).
+    ".portal-checked{position:fixed;left:0;right:0;bottom:0;z-index:1000;" +
+    "box-sizing:border-box;max-height:40vh;overflow:auto;padding:.75rem 1.25rem;" +
+    "background:#fff8e1;color:#1a1a1a;border-top:2px solid #8a6d00;" +
+    "box-shadow:0 -2px 10px rgba(0,0,0,.15);font:inherit;line-height:1.45;" +
     "overflow-wrap:anywhere;}" +
+    ".portal-checked>*{max-width:60rem;}" +
+    "html." + MAKING_ROOM + " #nc-root{position:fixed;top:0;left:0;right:0;" +
+    "bottom:var(--portal-checked-height,0);overflow:auto;}" +
     ".portal-checked p{margin:0 0 .5rem;}" +
     ".portal-checked p:first-child{font-weight:600;}" +
     ".portal-checked ul{margin:0 0 .75rem;padding-left:1.25rem;}" +
     ".portal-checked li{margin:.25rem 0;}" +
     ".portal-checked [data-story]+[data-story]{border-top:1px solid #8a6d00;padding-top:.75rem;}" +
-    ".portal-checked-foot{position:sticky;bottom:-1rem;margin:0 0 -1rem;" +
-    "padding:.25rem 0 1rem;background:#fff8e1;}" +
+    ".portal-checked-foot{position:sticky;bottom:-.75rem;margin:0 0 -.75rem;" +
+    "padding:.25rem 0 .75rem;background:#fff8e1;}" +
     ".portal-checked button{font:inherit;padding:.35rem .9rem;cursor:pointer;}";
   document.head.appendChild(checkStyle);
   document.body.appendChild(checkBox);
@@ -787,18 +816,18 @@
     name: "postSave",
     handler: function (event) {
       var entry = event.entry;
-      if (!localBackend || !onThisComputer()) return;
-      if (entry.get("collection") !== "stories") return;
-      var path = entry.get("path");
-      var id = entry.getIn(["data", "id"]);
+      // One save, one message: Decap may tell of a save twice.
+      var files = sentFiles;
+      sentFiles = null;
+      if (!files || entry.get("collection") !== "stories") return;
+      var file = files.filter(function (sent) {
+        return sent && typeof sent.path === "string" && typeof sent.raw === "string";
+      })[0];
+      if (!file) return;
+      var path = file.newPath || file.path;
       var title = entry.getIn(["data", "title"]);
-      if (typeof title !== "string" || !title.trim()) {
-        title = typeof path === "string" ? path.split("/").slice(-2)[0] : "the story";
-      }
-      title = title.trim();
-      id = typeof id === "string" && id.trim() ? id.trim() : null;
-      if (typeof path === "string" && path) followCheck(path, id, title);
-      else if (id) followCheck(null, id, title);
+      if (typeof title !== "string" || !title.trim()) title = path.split("/").slice(-2)[0];
+      followCheck(path, sha256(file.raw), title.trim());
     },
   });
 
