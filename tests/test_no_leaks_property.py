@@ -3,7 +3,12 @@
 Each example builds a fresh site from a random mix of published, draft,
 unapproved, unreleased and scheduled stories, then scans every output
 file's name and bytes (gzip-compressed files such as Pagefind's fragments
-decompressed) for any held-back story's unique tokens."""
+decompressed) for any held-back story's unique tokens.
+
+Pre-compressed copies are made in gzip only: their bytes are scanned
+(decompressed), where a Brotli copy's could only be scanned by its name,
+which is its file's and its gzip copy's with another ending. Brotli at
+quality 11 on the theme's CSS and JS was some two thirds of each build."""
 
 from __future__ import annotations
 
@@ -95,7 +100,9 @@ def test_held_back_stories_leave_no_trace(kinds):
         for number, kind in enumerate(kinds):
             found = story(content, kind, number)
             (public if kind == "published" else held).append(found)
-        output = build_site(content, root / "out", STORY_NOW=NOW)
+        output = build_site(
+            content, root / "out", STORY_NOW=NOW, PRECOMPRESS_FORMATS=("gzip",)
+        )
         names = {
             path.relative_to(output).as_posix(): readable(path.read_bytes())
             for path in sorted(output.rglob("*"))
