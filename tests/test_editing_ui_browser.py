@@ -668,6 +668,11 @@ def test_save_and_create_new_or_duplicate_keep_the_saved_story(cms, strict_page,
     page.goto(f"{url}/admin/#/collections/stories/entries/already-here/story")
     summary = field(page, "summary")
     summary.wait_for()
+    # On a phone too, "Delete entry" is in the window (not 800 px along).
+    page.set_viewport_size({"width": 390, "height": 844})
+    delete = page.get_by_role("button", name="Delete entry").bounding_box()
+    assert delete["x"] >= 0 and delete["x"] + delete["width"] <= 390, delete
+    page.set_viewport_size(size)
     summary.press("End")
     summary.type(" Again.")
     save(page, "Save and duplicate")
@@ -736,7 +741,9 @@ def test_the_forms_patterns_mean_in_javascript_what_they_mean_in_python(
 
 def test_the_preview_banner_keeps_clear_of_decaps_buttons(cms, strict_page):
     """Decap floats its round preview buttons over the preview's top right
-    corner; the "Not public" banner's words ran under them."""
+    corner; the "Not public" banner's words ran under them. On a phone,
+    Decap drew its editor 800 px wide: its buttons and the preview were
+    past the window's edge, to be scrolled to sideways."""
     url, _ = cms
     page = strict_page
     page.set_viewport_size({"width": 1200, "height": 760})
@@ -744,13 +751,28 @@ def test_the_preview_banner_keeps_clear_of_decaps_buttons(cms, strict_page):
     retype(field(page, "title"), "The porch light stayed on")
     preview = page.frame_locator("iframe").first
     preview.get_by_text("Not public.").wait_for()
-    frame = page.locator("iframe").first.bounding_box()
-    words = preview.locator(".preview-banner .wrap").evaluate(
-        """wrap => {
-            const range = document.createRange();
-            range.selectNodeContents(wrap);
-            return Math.max(...[...range.getClientRects()].map(r => r.right));
-        }"""
-    )
-    button = page.get_by_title("Toggle preview").bounding_box()
-    assert frame["x"] + words <= button["x"], (frame, words, button)
+    for width, height in ((1200, 760), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate("() => new Promise(requestAnimationFrame)")
+        frame = page.locator("iframe").first.bounding_box()
+        # The banner's words, and the story's heading under it.
+        words = preview.locator(".preview-banner .wrap, .story__header .wrap")
+        rights = words.evaluate_all(
+            """wraps => wraps.map(wrap => {
+                const range = document.createRange();
+                range.selectNodeContents(wrap);
+                return Math.max(...[...range.getClientRects()].map(r => r.right));
+            })"""
+        )
+        button = page.get_by_title("Toggle preview").bounding_box()
+        assert frame["x"] + max(rights) <= button["x"], (width, frame, rights, button)
+        # Everything in the window: no sideways scrolling.
+        past_the_edge = page.evaluate(
+            """() => [...document.querySelectorAll("#nc-root :is(button, iframe,"
+                + " [role=button])")]
+                .filter(e => e.getBoundingClientRect().width
+                    && e.getBoundingClientRect().right > innerWidth + 0.5)
+                .map(e => e.innerText || e.title || e.tagName)"""
+        )
+        assert past_the_edge == [], (width, past_the_edge)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width

@@ -65,6 +65,35 @@
     "[class*='ControlErrorsList']{text-transform:none;font-weight:600;}";
   document.head.appendChild(style);
 
+  // -- narrow windows ------------------------------------------------------
+  // Decap draws its editor at least 800 px wide: on a phone its buttons
+  // ("Delete entry", the preview's) and the preview were past the window's
+  // edge, reached by scrolling sideways. Narrower than that, the editor
+  // fits the window: the toolbar in two rows (the way back and the account
+  // menu, then the buttons), the form above its preview (Decap's eye
+  // button hides the preview, for the whole height to the form).
+  var narrow = document.createElement("style");
+  var editor = "[class*='-EditorContainer ']";
+  narrow.textContent =
+    "@media (max-width:799px){" +
+    editor + "{min-width:0;display:flex;flex-direction:column;padding-top:0;}" +
+    editor + ">[class*='-ToolbarContainer ']{position:relative;min-width:0;" +
+    "height:auto;flex:none;flex-wrap:wrap;}" +
+    editor + " [class*='ToolbarSectionBackLink']{flex:1 1 auto;height:56px;" +
+    "padding:0 12px;border-right-width:0;}" +
+    editor + " [class*='ToolbarSectionMeta']{height:56px;border-left-width:0;}" +
+    editor + " [class*='ToolbarSectionMain']{order:1;flex:1 1 100%;height:auto;" +
+    "flex-wrap:wrap;gap:8px 0;padding:0 0 10px;}" +
+    editor + ">[class*='-Editor ']{flex:1 1 auto;width:100%;height:auto;min-height:0;}" +
+    // (react-split-pane sets the direction and the form's width inline.)
+    "[class*='-Editor '] .SplitPane{flex-direction:column !important;}" +
+    "[class*='-Editor '] .SplitPane>.Pane1{width:auto !important;height:55%;}" +
+    "[class*='-Editor '] .SplitPane>.Resizer{display:none;}" +
+    // The round buttons, over the preview's corner still.
+    "[class*='-Editor ']:has(.SplitPane)>[class*='-ViewControls ']{top:calc(55% + 10px);}" +
+    "}";
+  document.head.appendChild(narrow);
+
   // -- values ------------------------------------------------------------
   // Empty as the check sees it: nothing, only spaces (the schema takes the
   // spaces off), or an empty list or block.
@@ -837,8 +866,12 @@
     if (url) CMS.registerPreviewStyle(url);
   });
   // Decap's round preview buttons (toggle, sync scrolling) float over the
-  // preview's top right corner: the "Not public" banner's words keep clear.
-  CMS.registerPreviewStyle(".preview-banner .wrap { padding-right: 3.5rem; }", { raw: true });
+  // preview's top right corner: the "Not public" banner's words and the
+  // story's heading under it keep clear.
+  CMS.registerPreviewStyle(
+    ".preview-banner .wrap, .story__header .wrap { padding-right: 3.5rem; }",
+    { raw: true }
+  );
 
   function text(value) {
     return value === null || value === undefined ? "" : String(value);
