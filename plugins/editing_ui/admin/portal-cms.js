@@ -569,8 +569,8 @@
   // The story.md a save sends to the local backend is known by its path and
   // the digest of its text; once checked.json holds a check of those very
   // bytes at that path (never another story's, even of the same id), its
-  // warnings and errors are shown where "Saved" was said, naming the story:
-  // the editor may be on another story by then. A rebuild that failed says
+  // warnings and errors are shown in a box across the foot of the window,
+  // naming the story: the editor may be on another story by then. A rebuild that failed says
   // so in checked.json, and so does the form; so it does, once, when no
   // check comes at all. Only with the local backend: no other backend has a
   // drafts preview behind it.
