@@ -88,6 +88,21 @@ def _share_images(source: pathlib.Path, target: pathlib.Path) -> None:
                 partial.replace(wanted)
 
 
+@contextlib.contextmanager
+def images_shared(cache: str | os.PathLike) -> Iterator[None]:
+    """Around a build run as ``./dev`` runs it (``portal.publishing``: a
+    child process) into ``cache``: a new cache starts with the run's image
+    caches' files and gives back what the build drew, as ``build_site``'s
+    do. A cache that is there already is the test's own, left as it is."""
+    cache = pathlib.Path(cache)
+    images = os.environ.get(IMAGES_ENV) if not cache.exists() else None
+    if images:
+        _share_images(pathlib.Path(images), cache)
+    yield
+    if images:
+        _share_images(cache, pathlib.Path(images))
+
+
 # What a test build may leave out when the test does not look at it:
 # ``build_site(content, out, **LEAN)``. Pre-compressed copies (.gz, .br;
 # Brotli 11 for every asset) and the Pagefind index only repeat what the

@@ -14,7 +14,14 @@ import pytest
 
 from portal import publishing
 from tests.stories import write_story
-from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content
+from tests.support import (
+    LEAN,
+    PROJECT_ROOT,
+    build_site,
+    copy_content,
+    images_shared,
+    renditions_cache,
+)
 
 
 def snapshot(folder: pathlib.Path) -> dict[str, str]:
@@ -42,13 +49,25 @@ def content(tmp_path):
 
 
 def publish(content, output, tmp_path):
-    return publishing.publish(
-        output,
-        "publishconf.py",
-        content_path=content,
-        project_root=PROJECT_ROOT,
-        overrides={"CACHE_PATH": str(tmp_path / "cache")},
-    )
+    """``./dev publish``'s build and swap. Without the pre-compressed copies
+    and the search index, which these tests do not look at, with the podcast
+    audio from the run's shared rendition cache and a new cache's pictures
+    and funder logos from the run's (tests.support): each build drew,
+    encoded and compressed them all again."""
+    cache = tmp_path / "cache"
+    with images_shared(cache):
+        return publishing.publish(
+            output,
+            "publishconf.py",
+            content_path=content,
+            project_root=PROJECT_ROOT,
+            overrides={
+                "CACHE_PATH": str(cache),
+                "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
+                "AUDIO_RENDITION_PRUNE": False,
+                **LEAN,
+            },
+        )
 
 
 def test_a_successful_build_replaces_the_output(content, tmp_path):
