@@ -322,7 +322,34 @@ def test_every_chip_says_what_its_number_counts(site):
     for count in counts:
         said = re.fullmatch(r'(\d+)<span class="visually-hidden"> (\w+)</span>', count)
         assert said, count
-        assert said[2] == ("story" if said[1] == "1" else "stories"), count
+        # The word every count of stories uses on the site.
+        assert said[2] == ("conversation" if said[1] == "1" else "conversations"), count
+
+
+def test_topics_read_as_headings_do_and_counts_say_conversations(site):
+    """Topics were lowercase ("rural life") beside capitalized places,
+    relationships and filters, and the home page counted "All 4 stories"
+    where the listing it leads to says "4 conversations"."""
+    chip = re.compile(r'<a href="([^"]+)">([^<]+) <span class="chip-count">')
+    for folder in ("topics", "browse", "search"):
+        chips = dict(chip.findall((site / folder / "index.html").read_text()))
+        assert chips[f"{SITE}/topics/family/"] == "Family", folder
+        assert chips[f"{SITE}/topics/rural-life/"] == "Rural life", folder
+    alpha = (site / "stories/alpha/index.html").read_text()
+    topics = alpha[alpha.index('<ul class="tag-list">') :]
+    topics = topics[: topics.index("</ul>")]
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', topics) == [
+        (f"{SITE}/topics/family/", "Family"),
+        (f"{SITE}/topics/rural-life/", "Rural life"),
+    ]
+    # In a sentence a topic stays as written.
+    family = (site / "topics/family/index.html").read_text()
+    assert '<h1 class="page-title">Stories about family</h1>' in family
+    home = (site / "index.html").read_text()
+    assert "All 4 conversations &rarr;" in home or "All 4 conversations →" in home
+    for page in site.rglob("*.html"):
+        text = re.sub(r"<[^>]+>", "", page.read_text())
+        assert not re.search(r"\b\d+ stor(y|ies)\b", text), page
 
 
 def test_relationships_and_topics(site):

@@ -78,7 +78,9 @@
     // The tab, the history list and a bookmark name what was searched.
     var named = input.value.trim() ? ["\u201c" + input.value.trim() + "\u201d"] : [];
     FILTERS.forEach(function (filter) {
-      named = named.concat(chosen[filter[0]] || []);
+      (chosen[filter[0]] || []).forEach(function (value) {
+        named.push(filter[0] === "topic" ? topicName(value) : value);
+      });
     });
     document.title = named.length ? named.join(", ") + " \u00b7 " + pageTitle : pageTitle;
   }
@@ -485,6 +487,18 @@
     });
   }
 
+  /* A topic as its chips show it (partials/topic_name.html): a capital
+     first letter, the rest as written. The filter's value, and so the
+     address (?topic=rural+life), stays the tag's own. */
+  function topicName(value) {
+    return value.charAt(0).toUpperCase() + value.slice(1);
+  }
+
+  function valueName(name, value) {
+    if (name === "featured") return "Featured conversations only";
+    return name === "topic" ? topicName(value) : value;
+  }
+
   function renderFilters(available) {
     filtersBox.replaceChildren();
     FILTERS.forEach(function (filter) {
@@ -503,7 +517,7 @@
         box.value = value;
         box.checked = (chosen[name] || []).indexOf(value) !== -1;
         label.appendChild(box);
-        label.appendChild(element("span", "search-filter__value", name === "featured" ? "Featured stories only" : value));
+        label.appendChild(element("span", "search-filter__value", valueName(name, value)));
         label.appendChild(element("span", "search-filter__count", String(available[name][value])));
         group.appendChild(label);
       });
