@@ -50,7 +50,7 @@ DEFAULTS: dict[str, str] = {
     "on-accent": "#ffffff",  # text on accent and accent-dark: buttons
     "highlight": "#f2b441",  # the mark's second circle, the header's button
     "blue": "#1f4e79",  # links on dark
-    "focus": "#1a6dd8",  # the keyboard focus ring
+    "focus": "#005dc7",  # the keyboard focus ring on light grounds: 4.5:1 on each
     # On the dark (ink) grounds: header, hero, footer, mini player, cover,
     # share card.
     "on-ink": "#ffffff",  # text

@@ -12,6 +12,7 @@ import json
 import re
 
 import pytest
+from coloraide import Color
 
 from tests.listening import story_pages_with_chapters
 
@@ -441,3 +442,103 @@ def test_a_states_cities_stand_apart_from_its_stories(context_at, site_server):
         ".getBoundingClientRect().bottom"
     )
     assert gap >= 16, gap
+
+
+# ---- The keyboard focus ring on every ground --------------------------------
+
+# Every stop of the keyboard on the page, given focus in turn once a Tab has
+# made the keyboard the way of moving (so each shows :focus-visible): its
+# ring, and the grounds it is drawn on, what is under the middle of the
+# ring's left and top sides (the skip link's is drawn on the header, not on
+# the body that holds it), the nearest background there, every colour of it
+# when a gradient (the hero).
+FOCUS_RINGS = """() => {
+    const colours = s => (s.match(/rgba?\\([^)]*\\)/g) || [])
+        .map(c => c.match(/[\\d.]+/g).map(Number))
+        .filter(c => c.length < 4 || c[3] > 0);
+    const groundAt = (el, x, y) => {
+        let node = document.elementsFromPoint(Math.max(x, 0), Math.max(y, 0))
+            .find(under => under !== el && !el.contains(under));
+        for (; node; node = node.parentElement) {
+            const s = getComputedStyle(node);
+            const found = colours(s.backgroundImage).concat(colours(s.backgroundColor));
+            if (found.length) return found;
+        }
+        return [];
+    };
+    const stops = [...document.querySelectorAll(
+        'a[href], button, input, select, textarea, summary, [tabindex]')]
+        .filter(el => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length
+            && getComputedStyle(el).visibility === 'visible');
+    return stops.map(el => {
+        el.focus();
+        if (document.activeElement !== el) return null;  // in a closed <details>
+        const style = getComputedStyle(el), box = el.getBoundingClientRect();
+        const out =
+            parseFloat(style.outlineOffset) + parseFloat(style.outlineWidth) / 2;
+        return {
+            what: el.outerHTML.slice(0, 90),
+            dark: !!el.closest('.site-header, .hero, .site-footer'),
+            shown: el.matches(':focus-visible') && style.outlineStyle !== 'none',
+            ring: colours(style.outlineColor)[0],
+            width: parseFloat(style.outlineWidth),
+            grounds: groundAt(el, box.left - out, box.top + box.height / 2).concat(
+                groundAt(el, box.left + box.width / 2, box.top - out)),
+        };
+    }).filter(Boolean);
+}"""
+
+
+def _contrast(one, other) -> float:
+    """WCAG 2.1's contrast of two [r, g, b(, a)] colours (0-255)."""
+    one, other = (Color("srgb", [v / 255 for v in rgb[:3]]) for rgb in (one, other))
+    return one.contrast(other, method="wcag21")
+
+
+def _focus_stops(page) -> tuple[list, list]:
+    """Every stop of the keyboard on the page and the faint ones (under
+    4.5:1 on a ground the ring is drawn on)."""
+    page.keyboard.press("Tab")
+    seen = page.evaluate(FOCUS_RINGS)
+    faint = []
+    for stop in seen:
+        assert stop["shown"] and stop["width"] >= 2, stop
+        ratio = min(_contrast(stop["ring"], ground) for ground in stop["grounds"])
+        if ratio < 4.5:
+            faint.append((round(ratio, 2), stop["what"]))
+    return seen, faint
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_focus_ring_stands_out_on_the_dark_header_hero_and_footer(
+    context_at, site_server, width
+):
+    """The ring was the light pages' blue on the dark header, hero and
+    footer too: 3.1:1 on their ink, 2.7:1 on the hero's lighter top, at the
+    edge of WCAG 2.2's 3:1 for what is not text. Every stop of the keyboard
+    on the home page, light grounds (the funder strip in the footer) and
+    dark, measured where the ring is drawn: 4.5:1 at least."""
+    page = context_at(width)
+    page.goto(site_server + "/")
+    seen, faint = _focus_stops(page)
+    dark = [stop for stop in seen if stop["dark"]]
+    # The header's links and button, the hero's two buttons, the footer's
+    # mail link, funders and links.
+    assert len(dark) >= 12 and any(len(s["grounds"]) > 1 for s in dark), seen
+    assert not faint, faint
+
+
+def test_the_focus_ring_stands_out_on_the_light_grounds(context_at, site_server):
+    """On the light grounds the blue ring was 4.2:1 on the invitation's
+    beige and 4.4:1 on the chapter bar's; the search page's skip to the
+    results (a skip link too) must keep the light ring on white."""
+    page = context_at(1366)
+    for path in ("/stories/common-ground/", "/search/?q=family"):
+        page.goto(site_server + path)
+        if "search" in path:
+            page.wait_for_selector(".search-result")
+        else:
+            _enhanced(page)
+        seen, faint = _focus_stops(page)
+        assert len(seen) > 30, path
+        assert not faint, (path, faint)
