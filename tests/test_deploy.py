@@ -26,7 +26,16 @@ from PIL import Image
 from portal import publishing
 from portal.deploy import DeployError, deploy, deploy_settings, github_pages, s3
 from tests.stories import write_story
-from tests.support import PROJECT_ROOT, build_site, copy_content, free_port, invoke
+from tests.support import (
+    LEAN,
+    PROJECT_ROOT,
+    build_site,
+    copy_content,
+    free_port,
+    images_shared,
+    invoke,
+    renditions_cache,
+)
 
 NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 MEDIA_URL = "https://media.example.org/audio"
@@ -441,17 +450,24 @@ def test_publishing_rebuilds_the_media_folder_with_the_site(tmp_path):
     output, media = tmp_path / "output", tmp_path / "media"
 
     def publish():
-        return publishing.publish(
-            output,
-            "publishconf.py",
-            content_path=content,
-            project_root=PROJECT_ROOT,
-            media_output_path=media,
-            overrides={
-                "CACHE_PATH": str(tmp_path / "cache"),
-                "STORY_MEDIA_URL": MEDIA_URL,
-            },
-        )
+        # Without the pre-compressed copies and the search index, with the
+        # run's renditions, pictures and logos (tests.support): not what is
+        # tested here, and each build made them all again.
+        with images_shared(tmp_path / "cache"):
+            return publishing.publish(
+                output,
+                "publishconf.py",
+                content_path=content,
+                project_root=PROJECT_ROOT,
+                media_output_path=media,
+                overrides={
+                    "CACHE_PATH": str(tmp_path / "cache"),
+                    "STORY_MEDIA_URL": MEDIA_URL,
+                    "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
+                    "AUDIO_RENDITION_PRUNE": False,
+                    **LEAN,
+                },
+            )
 
     publish()
     first = rendition(media, "first-story")
