@@ -339,6 +339,13 @@ def test_filters_narrow_the_results(page, site_server):
     assert featured.locator(".search-filter__value").inner_text() == (
         "Featured conversations only"
     )
+    # A filter's count is heard as the topic chips' are: "Guns 1
+    # conversation", not "Guns 1".
+    counts = page.locator(".search-filter__count").all_text_contents()
+    assert len(counts) > 10
+    for count in counts:
+        number, word = count.split(" ")
+        assert word == ("conversation" if number == "1" else "conversations"), count
     page.check("input[name=topic][value=guns]")
     page.wait_for_function(
         "n => /^\\d+ /.test(document.querySelector('[data-search-status]')"

@@ -437,7 +437,7 @@
       var counts = (available || {})[box.name] || {};
       var count = counts[box.value] || 0;
       var label = box.parentNode.querySelector(".search-filter__count");
-      if (label) label.textContent = String(count);
+      if (label) showCount(label, count);
       box.parentNode.classList.toggle("search-filter--empty", !count && !box.checked);
     });
   }
@@ -499,6 +499,16 @@
     return name === "topic" ? topicName(value) : value;
   }
 
+  /* A filter's count: the number shows, and screen readers hear what it
+     counts ("Guns 1 conversation"), as on the topic chips
+     (partials/chip_count.html). Only conversations have filters. */
+  function showCount(label, count) {
+    label.replaceChildren(
+      document.createTextNode(String(count)),
+      element("span", "visually-hidden", count === 1 ? " conversation" : " conversations")
+    );
+  }
+
   function renderFilters(available) {
     filtersBox.replaceChildren();
     FILTERS.forEach(function (filter) {
@@ -518,7 +528,9 @@
         box.checked = (chosen[name] || []).indexOf(value) !== -1;
         label.appendChild(box);
         label.appendChild(element("span", "search-filter__value", valueName(name, value)));
-        label.appendChild(element("span", "search-filter__count", String(available[name][value])));
+        var count = element("span", "search-filter__count");
+        showCount(count, available[name][value]);
+        label.appendChild(count);
         group.appendChild(label);
       });
       filtersBox.appendChild(group);
