@@ -53,7 +53,7 @@ def test_no_page_scrolls_sideways_at_320_pixels(context_at, site_server):
     assert not too_wide, too_wide
 
 
-@pytest.mark.parametrize("width", [320, 390, 768, 1024, 1366])
+@pytest.mark.parametrize("width", [320, 390, 480, 768, 1024, 1366])
 def test_header_stays_compact_and_search_in_reach(context_at, site_server, width):
     page = context_at(width)
     page.goto(site_server + "/")
@@ -77,4 +77,12 @@ def test_header_stays_compact_and_search_in_reach(context_at, site_server, width
     for item in page.locator(".site-nav a").all():
         item.scroll_into_view_if_needed()
         assert item.is_visible()
+    # A menu on two lines is two even rows, never one link left alone.
+    rows = page.evaluate(
+        "(() => { const rows = {}; for (const a of"
+        " document.querySelectorAll('.site-nav a')) { const y ="
+        " Math.round(a.getBoundingClientRect().top); rows[y] = (rows[y] || 0) + 1; }"
+        " return Object.values(rows); })()"
+    )
+    assert len(rows) == 1 or min(rows) >= 2, rows
     assert page.evaluate("document.documentElement.scrollWidth") <= width
