@@ -359,7 +359,11 @@ def test_a_full_disk_leaves_the_output_as_it_was_and_names_the_file(
          "-o", str(small_disk / "out2"), "-e", f'CACHE_PATH="{tmp_path / "c2"}"',
          'PRECOMPRESS=false', 'SITE_SEARCH_INDEX=false'],
         cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
-        env={**os.environ, "COLUMNS": "1000"},  # log lines unwrapped
+        env={**os.environ, "COLUMNS": "1000",  # log lines unwrapped
+             # The run's renditions (tests.support.invoke's way): its cold
+             # cache encoded the stories' audio again before the disk filled.
+             "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
+             "AUDIO_RENDITION_PRUNE": "no"},
     )  # fmt: skip
     assert run.returncode != 0
     said = " ".join((run.stdout + run.stderr).split())  # as one line, unwrapped
