@@ -8,10 +8,12 @@ Pelican always runs as ``<this Python> -m pelican``, so the virtualenv's
 Pelican builds the site whatever else is on PATH.
 """
 
+import contextlib
 import os
 import shlex
 import shutil
 import sys
+import time
 from pathlib import Path
 
 from invoke import task
@@ -24,7 +26,7 @@ for folder in (ROOT / "plugins", ROOT):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from portal import checking, devserver, mime, publishing  # noqa: E402
+from portal import checking, devserver, job_summary, mime, publishing  # noqa: E402
 
 SETTINGS_FILE_BASE = "pelicanconf.py"
 SETTINGS_FILE_PUBLISH = "publishconf.py"
@@ -244,15 +246,26 @@ def build_for_the_form(output: Path, overrides: dict) -> bool:
     from editing_ui import checked
 
     digests = checked.story_digests(overrides.get("PATH", SETTINGS["PATH"]))
-    reason = output.with_name(f".{output.name}.failure-reason.txt")
-    reason.unlink(missing_ok=True)
-    os.environ[checked.REASON_ENV] = str(reason)  # the build keeps it there
-    try:
+    with _failure_reason_kept(output) as reason:
         if build_aside(output, CONFIG["settings_base"], overrides):
             return True
         admin = output / SETTINGS.get("EDITING_UI_SAVE_AS", "admin")
         checked.record_failure(admin, digests, checked.reason_of(reason))
         return False
+
+
+@contextlib.contextmanager
+def _failure_reason_kept(output: Path):
+    """The file, beside ``output``, where a build run meanwhile keeps the
+    first line of what stopped it, if it stops (the editing UI's log
+    handler, plugins/editing_ui/checked.py); removed afterwards."""
+    from editing_ui import checked
+
+    reason = output.with_name(f".{output.name}.failure-reason.txt")
+    reason.unlink(missing_ok=True)
+    os.environ[checked.REASON_ENV] = str(reason)  # the build keeps it there
+    try:
+        yield reason
     finally:
         del os.environ[checked.REASON_ENV]
         reason.unlink(missing_ok=True)
@@ -326,20 +339,27 @@ NO_TARGET = (
 )
 
 
-def _deploy(settings: dict, output: Path, targets: str | None) -> tuple[str, ...]:
-    """Deploy ``output`` to each target; the targets it was sent to."""
+def _deploy(
+    settings: dict, output: Path, targets: str | None
+) -> tuple[list[tuple[str, list[str]]], str | None]:
+    """Deploy ``output`` to each target in turn, until one fails: the
+    targets it was sent to, each with what its deploy said, and why the
+    next one failed ("problem - fix"; None when none did)."""
     from portal import deploy
 
+    sent: list[tuple[str, list[str]]] = []
     try:
         options = deploy.deploy_settings(settings)
         chosen = deploy.parse_targets(targets) if targets else options.targets
         for target in chosen:
             print(f"Deploying to {target}...", flush=True)
-            for line in deploy.deploy(target, output, _media_path(settings), options):
+            said = deploy.deploy(target, output, _media_path(settings), options)
+            for line in said:
                 print(line)
+            sent.append((target, list(said)))
     except deploy.DeployError as error:
-        sys.exit(f"Deploy failed: {error.problem} - {error.fix}")
-    return tuple(chosen)
+        return sent, f"{error.problem} - {error.fix}"
+    return sent, None
 
 
 @task(
@@ -358,28 +378,60 @@ def publish(c, output=None, to=None, content=None, force=False):
     leaves the previous output untouched and deploys nothing."""
     settings = _publish_settings()
     output = Path(output).resolve() if output else ROOT / settings["OUTPUT_PATH"]
-    try:
-        published = publishing.publish(
-            output,
-            CONFIG["settings_publish"],
-            content_path=Path(content).resolve() if content else None,
-            project_root=ROOT,
-            extra_args=_remainder(),
-            media_output_path=_media_path(settings),
-            force=force,
-        )
-    except publishing.PublishError as error:
-        sys.exit(
-            f"Publish failed: {error}. Nothing was deployed. Run `./dev check` to "
-            "see every problem with its fix."
-        )
+    started = time.time()
+    with _failure_reason_kept(output) as reason:
+        try:
+            published = publishing.publish(
+                output,
+                CONFIG["settings_publish"],
+                content_path=Path(content).resolve() if content else None,
+                project_root=ROOT,
+                extra_args=_remainder(),
+                media_output_path=_media_path(settings),
+                force=force,
+            )
+        except publishing.PublishError as error:
+            # What stopped the build, in its own words (else ours).
+            said = reason.read_text("utf-8").strip() if reason.is_file() else ""
+            job_summary.append(job_summary.build_failed(said or str(error)))
+            sys.exit(
+                f"Publish failed: {error}. Nothing was deployed. Run `./dev check` "
+                "to see every problem with its fix."
+            )
     print(f"The production site is in {published}.", flush=True)
-    deployed = _deploy(settings, published, to)
-    if deployed:
-        print(f"Published: deployed to {', '.join(deployed)}.")
+    last = publishing.last_build(published)
+    if last is not None and last.built_at < started:  # nothing changed
+        counts, unchanged = None, publishing.UNCHANGED.format(output=published)
+    else:
+        counts, unchanged = (last.summary if last else None), None
+    sent, failed = _deploy(settings, published, to)
+    job_summary.append(
+        job_summary.published(
+            built=counts,
+            unchanged=unchanged,
+            sent=sent,
+            site=_site_address(settings),
+            deploy_error=failed,
+            no_target=NO_TARGET,
+        )
+    )
+    if failed:
+        sys.exit(f"Deploy failed: {failed}")
+    if sent:
+        print(f"Published: deployed to {', '.join(target for target, _ in sent)}.")
     else:
         # Only a deployed site is published; say so rather than "Published".
         print(NO_TARGET)
+
+
+def _site_address(settings: dict) -> str | None:
+    """The public site's address, for the job summary (None if unset)."""
+    from portal import site_address
+
+    try:
+        return site_address.absolute_site_url(settings) + "/"
+    except site_address.SiteAddressError:
+        return None
 
 
 @task(
@@ -390,7 +442,10 @@ def publish(c, output=None, to=None, content=None, force=False):
 def deploy(c, to=None):
     """Send the last published site to its hosts again, without building."""
     settings = _publish_settings()
-    if not _deploy(settings, ROOT / settings["OUTPUT_PATH"], to):
+    sent, failed = _deploy(settings, ROOT / settings["OUTPUT_PATH"], to)
+    if failed:
+        sys.exit(f"Deploy failed: {failed}")
+    if not sent:
         print(NO_TARGET)
 
 
@@ -411,9 +466,12 @@ def check(c, content=None, settings=SETTINGS_FILE_PUBLISH):
     try:
         result = checking.check_content(ROOT / settings, content_path=content_path)
     except Exception as error:  # the settings or a plugin could not even start
+        job_summary.append(job_summary.check_failed(str(error)))
         sys.exit(f"The check could not run: {error}")
     github = os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
     print(checking.format_report(result, github=github))
+    # On GitHub Actions, the run's page: what to fix, story by story.
+    job_summary.append(job_summary.check(result))
     if not result.ok:
         sys.exit(1)
 

@@ -249,10 +249,11 @@ def note_change_at(when: datetime.datetime, why: str) -> None:
     _changes.append((when, why))
 
 
-def write_clock(settings, report: list[str] = ()) -> None:
+def write_clock(settings, report: list[str] = (), summary: dict | None = None) -> None:
     """Write the earliest noted change, and the build's ``report`` (its
-    summary's lines), to the file ``BUILD_CLOCK_FILE`` names (nothing when
-    it names none); forget the notes."""
+    summary's lines) and ``summary`` (its counts, for the job summary), to
+    the file ``BUILD_CLOCK_FILE`` names (nothing when it names none); forget
+    the notes."""
     path = settings.get(CLOCK_SETTING)
     changes = sorted(_changes, key=lambda change: change[0])
     _changes.clear()
@@ -263,6 +264,7 @@ def write_clock(settings, report: list[str] = ()) -> None:
         "valid_until": first[0].isoformat() if first else None,
         "why": first[1] if first else None,
         "report": list(report),
+        "summary": summary or {},
     }
     write_atomically(path, json.dumps(clock))
 

@@ -32,10 +32,16 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def described(self) -> str:
+        """The field, what is wrong and the fix: the words of the annotation
+        on the line and of the run's job summary (portal.job_summary)."""
+        return f"{self.field}: {self.message} - {self.fix}"
+
     def github_annotation(self) -> str:
         """The workflow command GitHub Actions turns into a line annotation."""
         level = "error" if self.is_error else "warning"
-        text = github_escape(f"{self.field}: {self.message} - {self.fix}")
+        text = github_escape(self.described)
         path = github_escape(self.path).replace(":", "%3A").replace(",", "%2C")
         return f"::{level} file={path},line={self.line or 1}::{text}"
 

@@ -33,12 +33,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import dataclasses
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -56,6 +58,11 @@ MANIFEST_VERSION = 1
 # made from, until when it is right, and its report (which names held-back
 # stories, so it must not be in the output). ``{name}``: the output's name.
 LAST_BUILD_FILE = ".{name}.last-build.json"
+# What a build that finds nothing changed says (and the job summary).
+UNCHANGED = (
+    "Nothing changed since the last build of {output} (the same content, "
+    "code, theme, settings and tools): it was left as it was."
+)
 # Folders a build works in beside the output; a killed build leaves them.
 STAGING_MARKS = ("-publish-", "-old-")
 
@@ -254,9 +261,8 @@ def _build_locked(
     if last is not None:
         report = (last.get("clock") or {}).get("report") or []
         print(
-            f"Nothing changed since the last build of {output} (the same content, "
-            "code, theme, settings and tools): it was left as it was. "
-            "`--force` builds it again."
+            UNCHANGED.format(output=output)
+            + " `--force` builds it again."
             + ("\nThat build's report:\n" + "\n".join(report) if report else ""),
             flush=True,
         )
@@ -310,9 +316,8 @@ def _build_locked(
         swap_into_place(staging, output)
         if clock is not None and inputs is not None:
             with contextlib.suppress(OSError):  # then the next build builds
-                write_atomically(
-                    last_build, json.dumps({"inputs": inputs, "clock": clock})
-                )
+                record = {"inputs": inputs, "clock": clock, "built_at": time.time()}
+                write_atomically(last_build, json.dumps(record))
     finally:
         for folder in (staging, media_staging):
             if folder is not None and folder.exists():
@@ -323,6 +328,30 @@ def _build_locked(
 
 def _last_build_file(output: Path) -> Path:
     return output.with_name(LAST_BUILD_FILE.format(name=output.name))
+
+
+@dataclasses.dataclass(frozen=True)
+class LastBuild:
+    """What the build that made an output said of it (``LAST_BUILD_FILE``)."""
+
+    built_at: float  # when it swapped the output in (time.time())
+    report: list[str]  # its summary's lines, as it printed them
+    summary: dict  # its counts (plugins/build_report): published, held_back...
+
+
+def last_build(output: str | os.PathLike) -> LastBuild | None:
+    """What the last build of ``output`` left beside it; None when nothing
+    (a build without a clock, or none yet)."""
+    try:
+        record = json.loads(_last_build_file(Path(output)).read_text("utf-8"))
+        clock = record.get("clock") or {}
+        return LastBuild(
+            float(record["built_at"]),
+            list(clock.get("report") or []),
+            dict(clock.get("summary") or {}),
+        )
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 def forget_last_build(output: str | os.PathLike) -> None:

@@ -171,8 +171,21 @@ def finish(pelican):
     build = _current
     lines = _summary(pelican, build) if build is not None else []
     # For a build made aside: until when its output is right, and this
-    # report, which a later build that finds nothing changed shows again.
-    build_inputs.write_clock(pelican.settings, report=lines)
+    # report, which a later build that finds nothing changed shows again;
+    # its counts, which `publish` writes into the run's job summary.
+    build_inputs.write_clock(
+        pelican.settings, report=lines, summary=_counts(build) if lines else None
+    )
+
+
+def _counts(build) -> dict:
+    """What the summary line counts, as data (JSON: lists, not tuples)."""
+    return {
+        "published": build.published,
+        "held_back": [[path, list(reasons)] for path, reasons in build.held_back],
+        "warnings": build.counter.warnings,
+        "errors": build.counter.errors,
+    }
 
 
 def _summary(pelican, build) -> list[str]:

@@ -1,0 +1,206 @@
+"""The job summary: what the run's page on GitHub shows an editor.
+
+GitHub Actions names a file in ``GITHUB_STEP_SUMMARY`` for each step and
+shows the Markdown appended to it on the run's page (GitHub's docs: "Adding
+a job summary"; at most 1 MiB a step). ``./dev check`` writes there what
+to fix, story by story, in the words of its annotations; ``./dev publish``
+what it published and where, or that it failed, why, and that the site
+online is unchanged. Outside GitHub Actions the variable is unset and
+nothing is written.
+
+Everything that comes from the content (folder names, the values a message
+quotes) goes through ``text()``, so that it reads as written and never as
+Markdown or HTML."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from portal.checking import CheckResult, plural, summary_line
+
+ENV = "GITHUB_STEP_SUMMARY"
+LIMIT = 1024 * 1024  # GitHub refuses a step's summary past 1 MiB
+HELD_BACK = "Held back (not on the public site)"  # as `check` prints it
+CUT = "\n\n*The summary was cut here: the rest is in the log.*\n"
+
+# html.escape() makes <, > and & plain text (nothing from the content goes
+# into an attribute, so quotes may stay); Markdown would still read these
+# as markup anywhere in a line (GitHub's tables and strikethrough too).
+# CommonMark lets them be escaped with a backslash, which not every renderer
+# honours (Python-Markdown leaves "\|" as it is); a numeric character
+# reference is plain text in HTML and in every Markdown.
+_INLINE = str.maketrans({mark: f"&#{ord(mark)};" for mark in "\\`*_[]|~!"})
+# What makes the start of a line (of a list item too) a heading or a list.
+_LINE_START = re.compile(r"^(\d*)([#+=.)-])")
+
+
+def text(value: object) -> str:
+    """``value`` as plain text on one line of Markdown: nothing in it is
+    markup, and its line breaks are spaces (a list item stays one item)."""
+    one_line = " ".join(str(value).split())
+    plain = html.escape(one_line, quote=False).translate(_INLINE)
+    return _LINE_START.sub(lambda start: f"{start[1]}&#{ord(start[2])};", plain)
+
+
+def append(markdown: str, environ: Mapping[str, str] = os.environ) -> bool:
+    """Append ``markdown`` to the job summary, cut to GitHub's limit; False
+    (and nothing written) when no job summary is asked for."""
+    path = environ.get(ENV)
+    if not path:
+        return False
+    data = markdown.rstrip("\n") + "\n\n"
+    encoded = data.encode("utf-8")
+    if len(encoded) > LIMIT:
+        kept = encoded[: LIMIT - len(CUT.encode("utf-8"))].decode("utf-8", "ignore")
+        data = kept[: kept.rfind("\n")] + CUT
+    with open(path, "a", encoding="utf-8") as summary:
+        summary.write(data)
+    return True
+
+
+def _section(title: str, items: Iterable[str]) -> list[str]:
+    items = list(items)
+    return ["", f"### {title}", "", *items] if items else []
+
+
+def _story_of(path: str) -> str:
+    """The story folder a problem's file is in (``.../stories/<slug>/``),
+    or the file itself when it is no story's."""
+    parts = path.split("/")
+    if "stories" in parts[:-2]:
+        at = len(parts) - 1 - parts[::-1].index("stories")
+        if at < len(parts) - 2:
+            return "/".join(parts[: at + 2]) + "/"
+    return path
+
+
+def _by_story(problems, messages: Sequence[str]) -> list[str]:
+    """Problems grouped by story (or file), each with its file and line and
+    the words of its annotation; then what the build logged without a file."""
+    groups: dict[str, list[str]] = {}
+    for problem in problems:
+        group = _story_of(problem.path)
+        where = problem.path[len(group) :] if group.endswith("/") else ""
+        at = f"{where}, line {problem.line or 1}".removeprefix(", ")
+        item = f"- {text(at)}: {text(problem.described)}"
+        groups.setdefault(group, []).append(item)
+    lines: list[str] = []
+    for group, items in groups.items():
+        lines += [f"**{text(group)}**", "", *items, ""]
+    if messages:
+        lines += ["**Other**", "", *(f"- {text(m)}" for m in messages), ""]
+    return lines[:-1]
+
+
+def _held_back(held_back) -> list[str]:
+    return [
+        f"- {text(path)}: {text('; '.join(reasons))}" for path, reasons in held_back
+    ]
+
+
+def check(result: CheckResult) -> str:
+    """The summary of ``./dev check``: the outcome in plain words, what to
+    fix story by story, then the stories held back and why."""
+    stories = result.published + len(result.held_back)
+    if not result.ok:
+        count = result.error_count
+        heading = f"{plural(count, 'error')} to fix before this can be published"
+    elif not result.held_back:
+        heading = (
+            f"All {plural(stories, 'story', 'stories')} ready to publish"
+            if stories
+            else "No stories to publish yet"
+        )
+    else:
+        heading = (
+            f"{plural(result.published, 'story', 'stories')} ready to publish, "
+            f"{len(result.held_back)} held back"
+        )
+    other: dict[str, list[str]] = {"error": [], "warning": []}
+    for message in result.messages:  # logged by the build, with no file
+        other[message.level.value].append(message.text)
+    lines = [f"## {heading}", "", text(summary_line(result))]
+    lines += _section("Errors to fix", _by_story(result.errors, other["error"]))
+    lines += _section("Warnings", _by_story(result.warnings, other["warning"]))
+    lines += _section(HELD_BACK, _held_back(result.held_back))
+    lines += _section(
+        "Approved and ready, but their errors would stop publishing",
+        (f"- {text(path)}" for path in result.blocked),
+    )
+    return "\n".join(lines)
+
+
+def check_failed(reason: str) -> str:
+    """The summary of a check that could not even start."""
+    return f"## The check could not run\n\n{text(reason)}"
+
+
+def build_failed(reason: str) -> str:
+    """The summary of a publish whose build failed: nothing went out."""
+    return "\n".join(
+        [
+            "## Publishing failed: nothing was published",
+            "",
+            f"The build failed: {text(reason)}",
+            "",
+            "The site online is unchanged. The check of a pull request lists "
+            "every problem with its fix (`./dev check` on a computer).",
+        ]
+    )
+
+
+def published(
+    *,
+    built: Mapping | None,
+    unchanged: str | None,
+    sent: Sequence[tuple[str, Sequence[str]]],
+    site: str | None,
+    deploy_error: str | None = None,
+    no_target: str = "",
+) -> str:
+    """The summary of a publish whose build succeeded, or found nothing
+    changed: what went out and where, or why it did not.
+
+    ``built``: the build's counts (plugins/build_report), None when no build
+    ran; ``unchanged``: what publishing says when nothing changed; ``sent``:
+    each target deployed to, with what its deploy said; ``deploy_error``:
+    why the next target failed; ``no_target``: why none was deployed to."""
+    names = ", ".join(target for target, _said in sent)
+    if deploy_error:
+        heading = "Publishing failed: the deploy failed"
+    elif unchanged:
+        heading = "Nothing changed, so nothing was built"
+    elif sent:
+        heading = f"Published: deployed to {names}"
+    else:
+        heading = "Built, but not published: no deploy target is set"
+    lines = [f"## {text(heading)}", ""]
+    if unchanged:
+        lines += [text(unchanged), ""]
+    if built:
+        out = "published" if sent and not deploy_error else "ready to publish"
+        stories = plural(built.get("published", 0), "story", "stories")
+        held_back = len(built.get("held_back", []))
+        warnings = plural(built.get("warnings", 0), "warning")
+        lines.append(f"- {stories} {out}, {held_back} held back, {warnings}.")
+    if sent and unchanged:
+        lines.append(f"- Deployed to {text(names)} again (the last build's site).")
+    if sent and site:
+        lines.append(f"- The site: {text(site)}")
+    lines += [f"- {text(line)}" for _target, said in sent for line in said]
+    if deploy_error:
+        online = (
+            f"It was deployed to {names} before that."
+            if sent
+            else "The site online is unchanged."
+        )
+        lines += ["", f"Deploy failed: {text(deploy_error)}", "", text(online)]
+    elif not sent:
+        lines += ["", text(no_target)]
+    if built:
+        lines += _section(HELD_BACK, _held_back(built.get("held_back", [])))
+    # One blank line between paragraphs, whichever of them there are.
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
