@@ -12,6 +12,7 @@ import html.parser
 
 import markdown
 
+from portal import job_summary
 from tests.stories import write_story
 from tests.support import copy_content, invoke
 
@@ -139,3 +140,23 @@ def test_publish_summary_says_what_went_out_or_why_not(tmp_path):
     assert "The site online is unchanged." in words
     assert "Published" not in words
     assert sorted(path.name for path in (site / "stories").iterdir()) == online
+
+
+def test_text_is_plain_wherever_it_goes_and_a_summary_stays_under_the_limit(
+    tmp_path,
+):
+    for value in (HOSTILE, "# a heading", "- an item", "12. a list", "> a quote"):
+        line = job_summary.text(value)
+        assert "\n" not in line
+        for markup in (f"- {line}", f"**{line}**", f"## {line}"):
+            tags, words = rendered(markup)
+            assert tags <= OUR_TAGS, markup
+            assert words.strip() == " ".join(value.split())
+
+    summary = tmp_path / "summary.md"
+    environ = {job_summary.ENV: str(summary)}
+    assert not job_summary.append("## Not asked for", environ={})
+    assert job_summary.append("- a line\n" * 200_000, environ=environ)
+    written = summary.read_bytes()
+    assert len(written) <= job_summary.LIMIT
+    assert written.endswith(job_summary.CUT.encode())
