@@ -339,12 +339,10 @@ NO_TARGET = (
 )
 
 
-def _deploy(
-    settings: dict, output: Path, targets: str | None
-) -> tuple[list[tuple[str, list[str]]], str | None]:
+def _deploy(settings: dict, output: Path, targets: str | None):
     """Deploy ``output`` to each target in turn, until one fails: the
-    targets it was sent to, each with what its deploy said, and why the
-    next one failed ("problem - fix"; None when none did)."""
+    targets it was sent to, each with what its deploy said, and the
+    DeployError of the next one (None when none failed)."""
     from portal import deploy
 
     sent: list[tuple[str, list[str]]] = []
@@ -358,7 +356,7 @@ def _deploy(
                 print(line)
             sent.append((target, list(said)))
     except deploy.DeployError as error:
-        return sent, f"{error.problem} - {error.fix}"
+        return sent, error
     return sent, None
 
 
@@ -411,7 +409,8 @@ def publish(c, output=None, to=None, content=None, force=False):
             unchanged=unchanged,
             sent=sent,
             site=_site_address(settings),
-            deploy_error=failed,
+            deploy_error=failed and str(failed),
+            partly_sent=bool(failed and failed.partly_sent),
             no_target=NO_TARGET,
         )
     )

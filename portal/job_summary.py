@@ -159,6 +159,7 @@ def published(
     sent: Sequence[tuple[str, Sequence[str]]],
     site: str | None,
     deploy_error: str | None = None,
+    partly_sent: bool = False,
     no_target: str = "",
 ) -> str:
     """The summary of a publish whose build succeeded, or found nothing
@@ -167,7 +168,9 @@ def published(
     ``built``: the build's counts (plugins/build_report), None when no build
     ran; ``unchanged``: what publishing says when nothing changed; ``sent``:
     each target deployed to, with what its deploy said; ``deploy_error``:
-    why the next target failed; ``no_target``: why none was deployed to."""
+    why the next target failed; ``partly_sent``: it failed while sending (the
+    host may hold part of the new site); ``no_target``: why none was
+    deployed to."""
     names = ", ".join(target for target, _said in sent)
     if deploy_error:
         heading = "Publishing failed: the deploy failed"
@@ -192,10 +195,16 @@ def published(
         lines.append(f"- The site: {text(site)}")
     lines += [f"- {text(line)}" for _target, said in sent for line in said]
     if deploy_error:
+        state = (
+            "may be partly updated: publish again once this is fixed."
+            if partly_sent
+            else "is unchanged."
+        )
         online = (
-            f"It was deployed to {names} before that."
+            f"It was deployed to {names} before that; the copy at the target "
+            f"that failed {state}"
             if sent
-            else "The site online is unchanged."
+            else f"The site online {state}"
         )
         lines += ["", f"Deploy failed: {text(deploy_error)}", "", text(online)]
     elif not sent:

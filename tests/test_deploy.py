@@ -24,7 +24,7 @@ import pytest
 from PIL import Image
 
 from portal import publishing
-from portal.deploy import DeployError, deploy, deploy_settings, github_pages, s3
+from portal.deploy import DeployError, deploy, deploy_settings, github_pages, rsync, s3
 from tests.stories import write_story
 from tests.support import (
     LEAN,
@@ -383,6 +383,29 @@ def test_rsync_sends_audio_to_the_media_target(tmp_path):
         assert caught.value.problem.startswith(f"DEPLOY_RSYNC_TARGET is {target}, ")
         assert caught.value.problem.endswith("rsync would delete everything else in it")
     assert snapshot(tmp_path) == before  # nothing was sent anywhere
+    assert not caught.value.partly_sent  # refused before anything was sent
+
+
+def test_rsync_sends_the_audio_before_the_pages_that_name_it(tmp_path):
+    """A deploy cut off between the audio and the site leaves new audio that
+    no page names yet, never a page naming audio the host lacks; and it says
+    the host may be partly updated."""
+    output, media = tmp_path / "output", tmp_path / "media"
+    output.mkdir()
+    media.mkdir()
+    (output / "index.html").write_text("<a href='/audio/new.mp3'>new</a>")
+    (media / "new.mp3").write_bytes(b"ID3 new")
+    (tmp_path / "a-file").write_text("not a folder")
+    settings = options(
+        # rsync cannot make a folder inside a file: the site's copy fails.
+        DEPLOY_RSYNC_TARGET=str(tmp_path / "a-file" / "www"),
+        DEPLOY_RSYNC_MEDIA_TARGET=str(tmp_path / "cdn"),
+    )
+    with pytest.raises(DeployError) as caught:
+        rsync.deploy(output, media, settings)  # a built site's checks aside
+    assert caught.value.partly_sent
+    assert "may be partly updated" in caught.value.fix
+    assert (tmp_path / "cdn" / "new.mp3").read_bytes() == b"ID3 new"
 
 
 # --- GitHub Pages ---------------------------------------------------------

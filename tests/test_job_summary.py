@@ -153,6 +153,28 @@ def test_text_is_plain_wherever_it_goes_and_a_summary_stays_under_the_limit(
             assert tags <= OUR_TAGS, markup
             assert words.strip() == " ".join(value.split())
 
+    # A deploy cut off while sending never says the site is unchanged.
+    cut_off = job_summary.published(
+        built=None,
+        unchanged=None,
+        sent=[],
+        site=None,
+        deploy_error="rsync to host:/www failed (exit status 12) - publish again",
+        partly_sent=True,
+    )
+    assert "The site online may be partly updated" in cut_off
+    assert "unchanged" not in cut_off
+    after_one = job_summary.published(
+        built=None,
+        unchanged=None,
+        sent=[("s3", ["s3: 3 files sent"])],
+        site=None,
+        deploy_error="rsync to host:/www failed (exit status 12) - publish again",
+        partly_sent=True,
+    )
+    assert "It was deployed to s3 before that" in after_one
+    assert "target that failed may be partly updated" in after_one
+
     summary = tmp_path / "summary.md"
     environ = {job_summary.ENV: str(summary)}
     assert not job_summary.append("## Not asked for", environ={})

@@ -50,6 +50,7 @@ def sync(source: Path, target: str, ssh: str = "ssh") -> None:
             f"rsync to {target} failed (exit status {result.returncode})",
             "check DEPLOY_RSYNC_TARGET and that `ssh` to that host works with your "
             "key; the site on the host may be partly updated, so publish again",
+            partly_sent=True,
         )
 
 
@@ -92,9 +93,13 @@ def deploy(output: Path, media: Path | None, options: DeploySettings) -> list[st
     _check_target("DEPLOY_RSYNC_TARGET", options.rsync_target, output)
     if media is not None:
         _check_target("DEPLOY_RSYNC_MEDIA_TARGET", options.rsync_media_target, media)
-    sync(output, options.rsync_target, options.rsync_ssh)
-    done = [f"rsync: the site is at {options.rsync_target}"]
+    # The audio first, then the pages and the feed that point to it: a
+    # deploy cut off between the two leaves new audio no page names yet,
+    # never a new page naming audio the host does not have.
+    done = []
     if media is not None:
         sync(media, options.rsync_media_target, options.rsync_ssh)
         done.append(f"rsync: the audio is at {options.rsync_media_target}")
+    sync(output, options.rsync_target, options.rsync_ssh)
+    done.insert(0, f"rsync: the site is at {options.rsync_target}")
     return done

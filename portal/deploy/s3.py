@@ -287,5 +287,6 @@ def deploy(
             f"the upload to the S3 store failed ({error})",
             "check the bucket names, DEPLOY_S3_ENDPOINT_URL and the credentials "
             "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), then publish again",
+            partly_sent=True,
         ) from error
     return done

@@ -37,7 +37,16 @@ DEFAULTS = {
 
 
 class DeployError(FixableError):
-    """A deploy that cannot go on: ``problem`` and ``fix`` for people."""
+    """A deploy that cannot go on: ``problem`` and ``fix`` for people.
+
+    ``partly_sent``: it stopped while sending, so the host may hold some of
+    the new site beside the old (an rsync or an upload cut off); false when
+    it stopped before sending anything (a setting, a missing tool) or when
+    what it sends lands whole or not at all (a git push)."""
+
+    def __init__(self, problem: str, fix: str, partly_sent: bool = False):
+        super().__init__(problem, fix)
+        self.partly_sent = partly_sent
 
 
 @dataclasses.dataclass(frozen=True)
