@@ -649,8 +649,9 @@ def test_a_drafts_preview_that_fails_says_so_to_the_form(tmp_path):
     )
     assert built is False
     found = json.loads((output / "admin" / "checked.json").read_text("utf-8"))
+    # In the words of the error, without its class's name.
     assert found["failed"]["reason"] == (
-        "EditingUIError: EDITING_UI_GITHUB_REPO must be owner/name of the content"
+        "EDITING_UI_GITHUB_REPO must be owner/name of the content"
         " repository, not 'not-a-repository'"
     )
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", found["failed"]["at"])

@@ -137,6 +137,7 @@ def test_publish_summary_says_what_went_out_or_why_not(tmp_path):
     assert text.startswith("## Publishing failed: nothing was published\n"), text
     _tags, words = rendered(text)
     assert "content/stories/broken/story.md" in words  # the build's own word
+    assert "StoryContentError" not in words  # words for people, not a class
     assert "The site online is unchanged." in words
     assert "Published" not in words
     assert sorted(path.name for path in (site / "stories").iterdir()) == online

@@ -39,12 +39,14 @@ and the form says the check could not run, with that reason."""
 
 from __future__ import annotations
 
+import builtins
 import datetime
 import hashlib
 import json
 import logging
 import os
 import posixpath
+import re
 from pathlib import Path
 
 from portal import datafile, schema
@@ -143,17 +145,34 @@ def first_line(text: str, limit: int = 300) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
+# Pelican says "StoryContentError: This story ..." of the exception that
+# stopped a build. Our errors' words are for the people reading the form or
+# the run's page, so their class's name goes; Python's own (KeyError: 'x',
+# a crash) is kept: it is all there is to say.
+_CLASS_NAME = re.compile(r"(?P<name>[A-Z][A-Za-z0-9]*(?:Error|Exception)): ")
+
+
+def said_for_people(message: str) -> str:
+    """``message`` without the leading name of one of our error classes."""
+    named = _CLASS_NAME.match(message)
+    if named and not hasattr(builtins, named["name"]):
+        return message[named.end() :]
+    return message
+
+
 class ReasonKeeper(logging.Handler):
     """Keeps the first line of a build's critical message in a file: what
-    Pelican says of the exception that stopped it (``CriticalError: ...``)."""
+    Pelican says of the exception that stopped it (``CriticalError: ...``),
+    the name of our own error classes left out (``said_for_people``)."""
 
     def __init__(self, path: str):
         super().__init__(logging.CRITICAL)
         self.path = path
 
     def emit(self, record: logging.LogRecord) -> None:
+        said = said_for_people(record.getMessage())
         try:
-            Path(self.path).write_text(first_line(record.getMessage()), "utf-8")
+            Path(self.path).write_text(first_line(said), "utf-8")
         except OSError:
             pass  # then ``record_failure`` says ``UNKNOWN_REASON``
 
