@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -88,6 +89,9 @@ def _share_images(source: pathlib.Path, target: pathlib.Path) -> None:
                 partial.replace(wanted)
 
 
+_IMAGES_SHARING = threading.Lock()
+
+
 @contextlib.contextmanager
 def images_shared(cache: str | os.PathLike) -> Iterator[None]:
     """Around a build run as ``./dev`` runs it (``portal.publishing``: a
@@ -95,12 +99,14 @@ def images_shared(cache: str | os.PathLike) -> Iterator[None]:
     caches' files and gives back what the build drew, as ``build_site``'s
     do. A cache that is there already is the test's own, left as it is."""
     cache = pathlib.Path(cache)
-    images = os.environ.get(IMAGES_ENV) if not cache.exists() else None
-    if images:
-        _share_images(pathlib.Path(images), cache)
+    with _IMAGES_SHARING:  # builds in threads (one test) copy one at a time
+        images = os.environ.get(IMAGES_ENV) if not cache.exists() else None
+        if images:
+            _share_images(pathlib.Path(images), cache)
     yield
     if images:
-        _share_images(cache, pathlib.Path(images))
+        with _IMAGES_SHARING:
+            _share_images(cache, pathlib.Path(images))
 
 
 # What a test build may leave out when the test does not look at it:

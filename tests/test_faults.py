@@ -28,7 +28,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import urllib.parse
 
 import pytest
@@ -39,12 +38,11 @@ from portal.deploy import DeployError, deploy, deploy_settings
 from tests.pagefind_index import index_text
 from tests.stories import assert_absent, output_files, write_story
 from tests.support import (
-    IMAGES_ENV,
     LEAN,
     PROJECT_ROOT,
-    _share_images,
     build_site,
     copy_content,
+    images_shared,
     renditions_cache,
 )
 
@@ -55,7 +53,6 @@ WORD = "zanzibarquill"  # only the story taken down holds it
 # quality 11 on the theme's CSS and JS was a second and more of each cold
 # build.
 GZIP_ONLY = {"PRECOMPRESS_FORMATS": ["gzip"]}
-_SHARING = threading.Lock()
 
 
 def build(content, output, cache, settings="pelicanconf.py", **overrides):
@@ -71,27 +68,20 @@ def build(content, output, cache, settings="pelicanconf.py", **overrides):
     podcast art and funder logos (keyed by content: the same files it would
     draw), as tests.support.build_site's do: drawing them again was about a
     second of each cold build."""
-    cache = pathlib.Path(cache)
-    with _SHARING:  # builds in threads (one test) copy one at a time
-        images = os.environ.get(IMAGES_ENV) if not cache.exists() else None
-        if images:
-            _share_images(pathlib.Path(images), cache)
-    made = publishing.build_aside(
-        output,
-        settings,
-        content_path=content,
-        project_root=PROJECT_ROOT,
-        overrides={
-            "CACHE_PATH": str(cache),
-            "EDITING_UI": False,
-            "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
-            **overrides,
-        },
-    )
-    if images:  # a fresh cache's own drawings, never a damaged one's
-        with _SHARING:
-            _share_images(cache, pathlib.Path(images))
-    return made
+    # Only a fresh cache's own drawings go back, never a damaged one's.
+    with images_shared(cache):
+        return publishing.build_aside(
+            output,
+            settings,
+            content_path=content,
+            project_root=PROJECT_ROOT,
+            overrides={
+                "CACHE_PATH": str(cache),
+                "EDITING_UI": False,
+                "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
+                **overrides,
+            },
+        )
 
 
 def snapshot(folder: pathlib.Path) -> dict[str, tuple[int, bytes]]:

@@ -115,13 +115,17 @@ def test_publish_summary_says_what_went_out_or_why_not(tmp_path):
     assert f"rsync: the site is at {site}" in words
     assert f"content/stories/{HOSTILE_FOLDER}/story.md: content errors in" in words
 
+    def failed(target: str, heading: str) -> str:
+        """The words of a publish that fails, whose summary is ``heading``."""
+        summary.unlink()
+        result = run("publish", summary, "--to", target, *args, env=env)
+        assert result.returncode == 1
+        text = summary.read_text()
+        assert text.startswith(f"## {heading}\n"), text
+        return rendered(text)[1]
+
     # Nothing changed: nothing is built, and a deploy that fails says so.
-    summary.unlink()
-    result = run("publish", summary, "--to", "ftp", *args, env=env)
-    assert result.returncode == 1
-    text = summary.read_text()
-    assert text.startswith("## Publishing failed: the deploy failed\n"), text
-    _tags, words = rendered(text)
+    words = failed("ftp", "Publishing failed: the deploy failed")
     assert "Nothing changed since the last build" in words
     assert "Deploy failed: there is no deploy target 'ftp'" in words
     assert "The site online is unchanged." in words
@@ -130,12 +134,7 @@ def test_publish_summary_says_what_went_out_or_why_not(tmp_path):
     # A story with an error stops the build: nothing is published.
     online = sorted(path.name for path in (site / "stories").iterdir())
     write_story(content, "broken", audio_fixture=None, audio="gone.mp3")
-    summary.unlink()
-    result = run("publish", summary, "--to", "rsync", *args, env=env)
-    assert result.returncode == 1
-    text = summary.read_text()
-    assert text.startswith("## Publishing failed: nothing was published\n"), text
-    _tags, words = rendered(text)
+    words = failed("rsync", "Publishing failed: nothing was published")
     assert "content/stories/broken/story.md" in words  # the build's own word
     assert "StoryContentError" not in words  # words for people, not a class
     assert "The site online is unchanged." in words
