@@ -109,6 +109,41 @@ def images_shared(cache: str | os.PathLike) -> Iterator[None]:
             _share_images(cache, pathlib.Path(images))
 
 
+def build_as_dev(
+    content, output, cache, settings="pelicanconf.py", *, force=False,
+    extra_args=(), **overrides,
+):  # fmt: skip
+    """A build as `./dev build` (or `preview`, `publish` with publishconf.py)
+    makes it: a child process building beside ``output``, swapped in only
+    when it succeeds (``portal.publishing.build_aside``, which returns the
+    output, and builds nothing when nothing changed unless ``force``).
+
+    Without the editing UI, as ``build_site`` builds (Brotli 11 on Decap
+    CMS's 5 MB of JavaScript was most of each cold build's time). The podcast
+    renditions come from the run's shared rendition cache, so each fixture
+    master is encoded once a run, not once a build (a test of the rendition
+    cache itself passes ``AUDIO_RENDITION_CACHE_PATH=""``, the cache folder's
+    own); a new cache starts with the run's pictures and logos
+    (``images_shared``), and only a fresh cache's drawings go back."""
+    from portal import publishing
+
+    with images_shared(cache):
+        return publishing.build_aside(
+            output,
+            settings,
+            content_path=content,
+            project_root=PROJECT_ROOT,
+            overrides={
+                "CACHE_PATH": str(cache),
+                "EDITING_UI": False,
+                "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
+                **overrides,
+            },
+            force=force,
+            extra_args=extra_args,
+        )
+
+
 # What a test build may leave out when the test does not look at it:
 # ``build_site(content, out, **LEAN)``. Pre-compressed copies (.gz, .br;
 # Brotli 11 for every asset) and the Pagefind index only repeat what the

@@ -24,9 +24,8 @@ from tests.stories import write_story
 from tests.support import (
     LEAN,
     PROJECT_ROOT,
+    build_as_dev,
     copy_content,
-    images_shared,
-    renditions_cache,
 )
 
 SKIPPED = "Nothing changed since the last build of"
@@ -34,27 +33,13 @@ BUILT = "Done: Processed"  # Pelican's last line, printed only when it ran
 
 
 def build(content, output, cache, force=False, extra_args=(), **overrides):
-    """A build as `./dev build` makes it. A new cache starts with the run's
-    story pictures, podcast art and funder logos (keyed by content: the
-    files it would draw), as tests.support.build_site's do: none of these
-    tests is about them, and drawing the logos was a second or two of each
-    first build."""
-    with images_shared(cache):
-        return publishing.build_aside(
-            output,
-            "pelicanconf.py",
-            content_path=content,
-            project_root=PROJECT_ROOT,
-            overrides={
-                "CACHE_PATH": str(cache),
-                "EDITING_UI": False,
-                "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
-                **LEAN,
-                **overrides,
-            },
-            force=force,
-            extra_args=extra_args,
-        )
+    """A build as `./dev build` makes it (``tests.support.build_as_dev``),
+    lean: none of these tests looks at the search index or the compressed
+    copies."""
+    return build_as_dev(
+        content, output, cache, force=force, extra_args=extra_args,
+        **{**LEAN, **overrides},
+    )  # fmt: skip
 
 
 def last_build(output: pathlib.Path) -> pathlib.Path:

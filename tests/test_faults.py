@@ -40,9 +40,9 @@ from tests.stories import assert_absent, output_files, write_story
 from tests.support import (
     LEAN,
     PROJECT_ROOT,
+    build_as_dev,
     build_site,
     copy_content,
-    images_shared,
     renditions_cache,
 )
 
@@ -56,32 +56,9 @@ GZIP_ONLY = {"PRECOMPRESS_FORMATS": ["gzip"]}
 
 
 def build(content, output, cache, settings="pelicanconf.py", **overrides):
-    """A build as `./dev build` (or `preview`, `publish`) makes it.
-
-    Without the editing UI, as tests.support.build_site builds: none of
-    these tests is about it, and Brotli 11 on Decap CMS's 5 MB of
-    JavaScript was most of each cold build's time. The podcast renditions
-    come from the run's shared rendition cache (tests.support), so each
-    fixture master is encoded once a run, not once a build; a test about
-    the rendition cache itself passes AUDIO_RENDITION_CACHE_PATH="" (the
-    cache folder's own). A new cache starts with the run's story pictures,
-    podcast art and funder logos (keyed by content: the same files it would
-    draw), as tests.support.build_site's do: drawing them again was about a
-    second of each cold build."""
-    # Only a fresh cache's own drawings go back, never a damaged one's.
-    with images_shared(cache):
-        return publishing.build_aside(
-            output,
-            settings,
-            content_path=content,
-            project_root=PROJECT_ROOT,
-            overrides={
-                "CACHE_PATH": str(cache),
-                "EDITING_UI": False,
-                "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
-                **overrides,
-            },
-        )
+    """A build as `./dev build` (or `preview`, `publish`) makes it
+    (``tests.support.build_as_dev``)."""
+    return build_as_dev(content, output, cache, settings, **overrides)
 
 
 def snapshot(folder: pathlib.Path) -> dict[str, tuple[int, bytes]]:
