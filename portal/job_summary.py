@@ -4,8 +4,9 @@ GitHub Actions names a file in ``GITHUB_STEP_SUMMARY`` for each step and
 shows the Markdown appended to it on the run's page (GitHub's docs: "Adding
 a job summary"; at most 1 MiB a step). ``./dev check`` writes there what
 to fix, story by story, in the words of its annotations; ``./dev publish``
-what it published and where, or that it failed, why, and that the site
-online is unchanged. Outside GitHub Actions the variable is unset and
+what it published and where, or that it failed, why, and whether the site
+online is as it was (a deploy cut off while sending may have changed part of
+it). Outside GitHub Actions the variable is unset and
 nothing is written.
 
 Everything that comes from the content (folder names, the values a message
