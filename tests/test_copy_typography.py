@@ -112,27 +112,39 @@ def test_markdown_pages_are_typeset_by_the_configured_smarty(markdown, html):
     assert lxml.html.fromstring(rendered).text_content() == html
 
 
-def test_an_editors_straight_quotes_are_made_curly_but_names_stay_exact(tmp_path):
+@pytest.fixture(scope="module")
+def one_story_site(request):
+    """A site of one story, its front matter typed with straight quotes."""
+    from tests.stories import write_story
+    from tests.support import LEAN, build_site, built_once, copy_content
+
+    def build(base):
+        content = copy_content(base / "content")
+        write_story(
+            content,
+            "straight-quotes",
+            title='We don\'t "agree"',
+            summary='Ruth\'s neighbor asked, "Why?"...',
+            participants=[
+                {"name": "Pat O'Neil", "description": "a 'lifelong' farmer"},
+                {"name": "Ben Carter", "description": "union electrician"},
+            ],
+            chapters=[{"start": "0:00", "title": "What's home"}],
+        )
+        return build_site(content, base / "output", **LEAN)
+
+    return built_once(request, build)
+
+
+def test_an_editors_straight_quotes_are_made_curly_but_names_stay_exact(
+    one_story_site,
+):
     """Front matter is not Markdown: typed quotes are made typographic for
     the page and the feed, while names (matched against the transcript's
     voice tags) are left exactly as typed."""
     from portal.typography import curly
-    from tests.stories import write_story
-    from tests.support import LEAN, build_site, copy_content
 
-    content = copy_content(tmp_path / "content")
-    write_story(
-        content,
-        "straight-quotes",
-        title='We don\'t "agree"',
-        summary='Ruth\'s neighbor asked, "Why?"...',
-        participants=[
-            {"name": "Pat O'Neil", "description": "a 'lifelong' farmer"},
-            {"name": "Ben Carter", "description": "union electrician"},
-        ],
-        chapters=[{"start": "0:00", "title": "What's home"}],
-    )
-    output = build_site(content, tmp_path / "output", **LEAN)
+    output = one_story_site
     page = (output / "stories" / "straight-quotes" / "index.html").read_bytes()
     text = " ".join(visible_text(page))
     for typed in ('We don\'t "agree"', "Ruth's neighbor", "'lifelong'", "What's home"):
@@ -142,3 +154,27 @@ def test_an_editors_straight_quotes_are_made_curly_but_names_stay_exact(tmp_path
     assert "Pat O'Neil" in text and "Pat O’Neil" not in text
     feed = (output / "podcast.xml").read_text(encoding="utf-8")
     assert "<title>We don’t “agree”</title>" in feed
+
+
+def test_a_site_of_one_story_counts_it_as_one(one_story_site):
+    """A campaign's first story: the home page led on to "All 1
+    conversation", and the listings put one story "newest first"."""
+
+    def lede(path):
+        html = (one_story_site / path / "index.html").read_bytes()
+        [text] = lxml.html.fromstring(html).xpath("//p[@class='lede']")
+        return " ".join(text.text_content().split())
+
+    home = lxml.html.fromstring((one_story_site / "index.html").read_bytes())
+    [more] = home.xpath("//a[@class='more-link']")
+    assert more.text_content() == "1 conversation so far →"
+    listing = "1 conversation between people on different sides of the political"
+    listing += " divide."  # with no order to tell
+    assert lede("stories") == lede("browse/oldest") == listing
+    for path in ("topics/family", "places/oklahoma", "places/oklahoma/tulsa"):
+        assert lede(path) == "1 conversation.", path
+    # After the relationship's own description.
+    assert lede("relationships/strangers").endswith(". 1 conversation.")
+    for page in one_story_site.rglob("*.html"):
+        text = " ".join(" ".join(visible_text(page.read_bytes())).split())
+        assert not re.search(r"\bAll 1 \w|\b1 \w+,? (newest|oldest)", text), page
