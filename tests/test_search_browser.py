@@ -316,6 +316,7 @@ def test_snippets_are_words_said_not_player_labels(page, site_server):
 
 
 def test_filters_narrow_the_results(page, site_server):
+    page.set_viewport_size({"width": 1366, "height": 768})
     search(page, site_server, "family")
     everything = result_count(page)
     assert everything >= 3
@@ -339,6 +340,16 @@ def test_filters_narrow_the_results(page, site_server):
     assert featured.locator(".search-filter__value").inner_text() == (
         "Featured conversations only"
     )
+    # On a desktop screen every filter's words are one line beside its box
+    # ("Featured conversations only" and "Strangers matched by One Small
+    # Step" took two in the panel's 15rem).
+    heights = page.evaluate(
+        "() => [...document.querySelectorAll('.search-filter__value')].map(v =>"
+        " [v.textContent, v.getBoundingClientRect().height"
+        "  / parseFloat(getComputedStyle(v).lineHeight)])"
+    )
+    assert len(heights) > 20
+    assert [name for name, lines in heights if lines > 1.2] == []
     # A filter's count is heard as the topic chips' are: "Guns 1
     # conversation", not "Guns 1".
     counts = page.locator(".search-filter__count").all_text_contents()
