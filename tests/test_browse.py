@@ -452,7 +452,7 @@ def test_search_index_fields_and_filters(site):
     assert campaign
     for url in campaign:
         html = (site / url.strip("/") / "index.html").read_text()
-        assert '<main id="main" tabindex="-1" data-pagefind-body>' in html
+        assert '<main id="main" tabindex="-1" data-pagefind-body ' in html
     for url in ("/", "/stories/", "/browse/", "/places/", "/questions/", "/search/"):
         assert url not in pages
 

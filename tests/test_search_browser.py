@@ -248,6 +248,15 @@ def test_a_place_or_a_job_found_is_quoted_as_phrases(page, site_server, sample_s
     assert "DHMB" not in pages["/stories/i-try-to-not-bring-up-politics/"]
     assert "The Righteous Persons Foundation. Present Progressive" in pages["/funders/"]
     assert "Print the question card" not in pages["/guide/"]
+    # Funders credited by a logo are found by name too (Pagefind indexes a
+    # logo's alt text only when asked to), each name a phrase of its own; the
+    # first logo's was found only as every campaign page's picture (the
+    # footer's), and so found them all.
+    assert "The Rockefeller Foundation. The Corporation for" in pages["/funders/"]
+    for funder in ("Einhorn", "Rockefeller"):
+        [funders] = search(page, site_server, funder)
+        link = funders.query_selector("h3 a").get_attribute("href")
+        assert link.endswith("/funders/"), funder
 
 
 def test_a_search_from_a_link_does_not_jump_as_it_loads(page, site_server):
