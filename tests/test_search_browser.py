@@ -237,10 +237,18 @@ def test_a_place_or_a_job_found_is_quoted_as_phrases(page, site_server, sample_s
     [result] = search(page, site_server, "Kettering")
     excerpt = result.query_selector(".search-result__excerpt").text_content()
     assert (
-        "I try to not bring up politics… Denise Harlow, night-shift nurse, "
-        "Dayton, Ohio. Marcus Bell, hospital security officer, Kettering, Ohio. "
-        "Colleagues."
+        "Denise Harlow, night-shift nurse, Dayton, Ohio. Marcus Bell, hospital "
+        "security officer, Kettering, Ohio. Colleagues."
     ) in excerpt, excerpt
+    # The place above a story's title began its excerpt ("Dayton, Ohio. I try
+    # to not bring up politics… Denise Harlow..."), and the title, shown just
+    # above, came next: the excerpt starts with what the result does not
+    # already show. The place is still found, in the people and the facts.
+    [result] = search(page, site_server, "Dayton")
+    excerpt = result.query_selector(".search-result__excerpt").text_content()
+    assert excerpt.startswith("Denise Harlow, night-shift nurse, Dayton, Ohio."), (
+        excerpt
+    )
     # The drawn picture says nothing, and page furniture is no text either:
     # funders' names are apart; the guide's print button (shown by a script)
     # is not read into the sentence after it.

@@ -171,23 +171,57 @@
     return box.value;
   }
 
-  function excerptNodes(excerpt) {
-    var fragment = document.createDocumentFragment();
-    String(excerpt || "")
+  /* Pagefind's excerpt (HTML: text and the <mark>s around the words
+     found) as its runs of text, decoded, each marked or not. */
+  function excerptParts(excerpt) {
+    return String(excerpt || "")
       .split(/(<mark>[\s\S]*?<\/mark>)/)
-      .forEach(function (part) {
-        if (!part) return;
+      .filter(Boolean)
+      .map(function (part) {
         var marked = /^<mark>([\s\S]*)<\/mark>$/.exec(part);
-        var text = decode(marked ? marked[1] : part);
-        if (marked) {
-          var mark = document.createElement("mark");
-          mark.textContent = text;
-          fragment.appendChild(mark);
-        } else {
-          fragment.appendChild(document.createTextNode(text));
-        }
+        return { text: decode(marked ? marked[1] : part), marked: Boolean(marked) };
       });
+  }
+
+  function excerptNodes(parts) {
+    var fragment = document.createDocumentFragment();
+    parts.forEach(function (part) {
+      if (part.marked) {
+        fragment.appendChild(element("mark", null, part.text));
+      } else {
+        fragment.appendChild(document.createTextNode(part.text));
+      }
+    });
     return fragment;
+  }
+
+  /* The excerpt's parts without ``lead`` at their start (marked or not)
+     and the full stop and spaces after it; null when they do not start
+     with it, it ends inside a word, or nothing follows it. */
+  function withoutLead(parts, lead) {
+    var rest = parts.map(function (part) {
+      return { text: part.text, marked: part.marked };
+    });
+    var matched = 0;
+    while (matched < lead.length && rest.length) {
+      var text = rest[0].text;
+      var at = 0;
+      while (at < text.length && text.charAt(at) === lead.charAt(matched)) {
+        at += 1;
+        matched += 1;
+      }
+      if (at < text.length && matched < lead.length) return null;
+      rest[0].text = text.slice(at);
+      if (!rest[0].text) rest.shift();
+    }
+    if (matched < lead.length) return null;
+    if (rest.length && !/^[.\s]/.test(rest[0].text)) return null;
+    while (rest.length) {
+      rest[0].text = rest[0].text.replace(/^[.\s]+/, "");
+      if (rest[0].text) break;
+      rest.shift();
+    }
+    return rest.length ? rest : null;
   }
 
   function element(tag, className, text) {
@@ -264,23 +298,22 @@
      with the <mark>s Pagefind put in it when the words searched for are
      the speaker's name. */
   function withoutHeading(moment) {
-    var excerpt = String(moment.excerpt || "");
-    var heading = moment.speaker + " " + moment.clock;
-    var tag = /^<\/?mark>/;
-    var at = 0;
-    var matched = 0;
-    while (matched < heading.length) {
-      var skip = tag.exec(excerpt.slice(at));
-      if (skip) {
-        at += skip[0].length;
-      } else if (excerpt.charAt(at) === heading.charAt(matched)) {
-        at += 1;
-        matched += 1;
-      } else {
-        return excerpt; // not the heading
-      }
+    var parts = excerptParts(moment.excerpt);
+    return withoutLead(parts, moment.speaker + " " + moment.clock) || parts;
+  }
+
+  /* A page's excerpt begins at its top when the words were found there:
+     its title, or the end of it ("up politics… Denise Harlow, night-shift
+     nurse, Dayton, Ohio."), which the result shows just above. It starts
+     after the title instead, with the people, or the page's first words. */
+  function withoutTitle(excerpt, title) {
+    var parts = excerptParts(excerpt);
+    var words = String(title || "").split(" ");
+    for (var first = 0; first < words.length; first += 1) {
+      var rest = withoutLead(parts, words.slice(first).join(" "));
+      if (rest) return rest;
     }
-    return excerpt.slice(at).replace(/^(?:[.\s]|<\/mark>)+/, "");
+    return parts;
   }
 
   function renderMoments(found, meta, item) {
@@ -383,7 +416,10 @@
       renderMoments(found, meta, item);
     } else if (term || !meta.summary) {
       var excerpt = element("p", "search-result__excerpt");
-      excerpt.appendChild(summaryMarked(meta.summary, data.excerpt) || excerptNodes(data.excerpt));
+      excerpt.appendChild(
+        summaryMarked(meta.summary, data.excerpt) ||
+          excerptNodes(withoutTitle(data.excerpt, meta.title))
+      );
       item.appendChild(excerpt);
     } else {
       item.appendChild(element("p", "search-result__excerpt", meta.summary));
