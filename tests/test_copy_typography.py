@@ -178,3 +178,14 @@ def test_a_site_of_one_story_counts_it_as_one(one_story_site):
     for page in one_story_site.rglob("*.html"):
         text = " ".join(" ".join(visible_text(page.read_bytes())).split())
         assert not re.search(r"\bAll 1 \w|\b1 \w+,? (newest|oldest)", text), page
+
+
+def test_a_site_of_no_story_yet_offers_no_empty_listing(tmp_path):
+    """Before the first story the home page said "All 0 conversations"."""
+    from tests.support import LEAN, build_site, copy_content
+
+    output = build_site(copy_content(tmp_path / "content"), tmp_path / "out", **LEAN)
+    home = lxml.html.fromstring((output / "index.html").read_bytes())
+    [featured] = home.xpath("//section[@aria-labelledby='featured-heading']")
+    assert "New conversations are on their way." in featured.text_content()
+    assert not featured.xpath(".//a[@class='more-link']")
