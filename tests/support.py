@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -358,17 +359,45 @@ def copy_content(
     return destination
 
 
+# How long loaded_in_tabs looks at a tab still loading before it looks at the
+# next one (milliseconds), and how long a page may take to reach its state.
+GLANCE_MS = 20
+PAGE_TIMEOUT_S = 30
+
+
 def loaded_in_tabs(tabs, base: str, urls: list[str], state: str = "load"):
-    """Open ``urls`` a batch at a time, one a tab, and yield each (tab, url)
-    once it reached ``state``: the pages of a batch load side by side, which
-    walks a whole site in a browser in a fraction of the time."""
-    for first in range(0, len(urls), len(tabs)):
-        batch = list(zip(tabs, urls[first : first + len(tabs)], strict=False))
-        for tab, url in batch:
-            tab.goto(base + url, wait_until="commit")
-        for tab, url in batch:
-            tab.wait_for_load_state(state)
+    """Open ``urls`` one a tab and yield each (tab, url) once it reached
+    ``state``; a tab goes on to the next url as soon as the caller is done
+    with its page. The pages load side by side, which walks a whole site in
+    a browser in a fraction of the time, and no tab sits idle until the
+    slowest page of the others is done (as when they were opened in batches).
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    waiting = list(urls)
+    loading = {}  # tab: (its url, when it was opened)
+
+    def open_next(tab):
+        url = waiting.pop(0)
+        tab.goto(base + url, wait_until="commit")
+        loading[tab] = (url, time.monotonic())
+
+    for tab in tabs[: len(waiting)]:
+        open_next(tab)
+    while loading:
+        for tab, (url, opened) in list(loading.items()):
+            if time.monotonic() - opened > PAGE_TIMEOUT_S:
+                raise PlaywrightTimeoutError(
+                    f"{base + url} did not reach {state} in {PAGE_TIMEOUT_S} s"
+                )
+            try:
+                tab.wait_for_load_state(state, timeout=GLANCE_MS)
+            except PlaywrightTimeoutError:
+                continue
+            del loading[tab]
             yield tab, url
+            if waiting:
+                open_next(tab)
 
 
 def free_port() -> int:
