@@ -46,6 +46,18 @@ def join_names(names) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def count(number: int) -> str:
+    """A count as people read it: "10,000", not "10000"."""
+    return f"{number:,}"
+
+
+def counted(number: int, noun: str = "conversation") -> str:
+    """ "1 conversation", "10,000 conversations": a count of stories with
+    its noun, as every count of stories on the site reads (``noun``: the
+    singular of another thing counted, "answer")."""
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
 # Elements whose whitespace is content: left exactly as written.
 _KEEP_WHITESPACE = re.compile(
     r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL
@@ -88,6 +100,8 @@ FILTERS = {
     "filesize": human_size,
     "site_url": site_url,
     "join_names": join_names,
+    "count": count,
+    "counted": counted,
 }
 
 

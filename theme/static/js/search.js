@@ -427,8 +427,13 @@
     return item;
   }
 
+  /* A count as the pages print it (theme_helpers' "count"): "10,000". */
+  function number(count) {
+    return count.toLocaleString("en-US");
+  }
+
   function describe(count, term) {
-    var words = count === 1 ? "1 conversation or page" : count + " conversations and pages";
+    var words = count === 1 ? "1 conversation or page" : number(count) + " conversations and pages";
     if (!count) {
       return term
         ? "Nothing found for “" + term + "”" + (hasFilters() ? " with these filters." : ".")
@@ -438,7 +443,7 @@
       // Filters alone: only conversations have them.
       return count === 1
         ? "1 conversation matches these filters."
-        : count + " conversations match these filters.";
+        : number(count) + " conversations match these filters.";
     }
     return words + " found for “" + term + "”" + (hasFilters() ? " with these filters." : ".");
   }
@@ -540,7 +545,7 @@
      (partials/chip_count.html). Only conversations have filters. */
   function showCount(label, count) {
     label.replaceChildren(
-      document.createTextNode(String(count)),
+      document.createTextNode(number(count)),
       element("span", "visually-hidden", count === 1 ? " conversation" : " conversations")
     );
   }
