@@ -377,6 +377,9 @@ def test_question_index_links_to_the_second_each_answer_starts(site):
     assert not (site / "questions/parents/page/3").exists()
     kindness = _all_pages_text(site, "questions/kindness")
     assert f'href="{SITE}/stories/bravo/#t=0:03"' in kindness
+    # Its one answer: "The link starts", not "Each link starts".
+    assert "1 answer from the conversations. The link starts the" in kindness
+    assert "2 answers from the conversations. Each link starts the" in parents
     assert (
         f'href="{SITE}/stories/alpha/#t=0:00"'
         in (site / "questions/why-here/index.html").read_text()

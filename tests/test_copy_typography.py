@@ -175,6 +175,10 @@ def test_a_site_of_one_story_counts_it_as_one(one_story_site):
         assert lede(path) == "1 conversation.", path
     # After the relationship's own description.
     assert lede("relationships/strangers").endswith(". 1 conversation.")
+    hub = lede("browse")
+    assert hub.startswith("1 recorded conversation between people"), hub
+    assert "Find it by what the two talk about, where it was recorded" in hub
+    assert hub.endswith("the question of the guide it answers.")
     for page in one_story_site.rglob("*.html"):
         text = " ".join(" ".join(visible_text(page.read_bytes())).split())
         assert not re.search(r"\bAll 1 \w|\b1 \w+,? (newest|oldest)", text), page
@@ -189,3 +193,8 @@ def test_a_site_of_no_story_yet_offers_no_empty_listing(tmp_path):
     [featured] = home.xpath("//section[@aria-labelledby='featured-heading']")
     assert "New conversations are on their way." in featured.text_content()
     assert not featured.xpath(".//a[@class='more-link']")
+    listing = lxml.html.fromstring((output / "stories" / "index.html").read_bytes())
+    [lede] = listing.xpath("//p[@class='lede']")
+    assert (
+        lede.text_content() == "No conversations yet: the first ones are on their way."
+    )
