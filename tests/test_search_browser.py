@@ -414,6 +414,24 @@ def test_filters_narrow_the_results(page, site_server):
         ".startsWith('Type a word')"
     )
     assert page.title().startswith("Search the conversations")
+    # In a tablet's narrow columns a filter's words wrap; its box and count
+    # stay by the first line (they sat in the middle of three).
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.evaluate("document.querySelector('.search-filters').open = true")
+    off = page.evaluate(
+        "() => [...document.querySelectorAll('.search-filter__choice')].map(c => {"
+        " const box = c.querySelector('input').getBoundingClientRect();"
+        " const words = c.querySelector('.search-filter__value');"
+        " const line = parseFloat(getComputedStyle(words).lineHeight);"
+        " const top = words.getBoundingClientRect().top;"
+        " const count = c.querySelector('.search-filter__count')"
+        "   .getBoundingClientRect();"
+        " return [words.textContent, words.getBoundingClientRect().height / line,"
+        "   Math.abs(box.top + box.height / 2 - (top + line / 2)),"
+        "   Math.abs(count.top + count.height / 2 - (top + line / 2))]; })"
+    )
+    assert any(lines > 1.5 for _name, lines, _box, _count in off)  # one wraps
+    assert [name for name, _lines, box, count in off if max(box, count) > 3] == []
 
 
 def test_the_header_search_box_opens_the_search_page(page, site_server):
