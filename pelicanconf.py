@@ -63,11 +63,12 @@ PLUGINS = [
     "story_pipeline",
     # Before security_headers and precompress, which see what it writes.
     "editing_ui",
-    "security_headers",
     # Speed and weight (benchmarks/README.md): keep these last, in this
     # order; precompress must see every file the others wrote.
     "unchanged_writes",
     "asset_fingerprint",
+    # After asset_fingerprint: _headers names its copies, to be kept a year.
+    "security_headers",
     "precompress",
     # Last, so its summary counts everything the others wrote.
     "build_report",

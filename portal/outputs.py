@@ -8,6 +8,8 @@ templates turn them into URLs with the ``site_url`` filter and the feed with
 
 from __future__ import annotations
 
+import re
+
 from portal.mime import AUDIO_MIME_TYPES
 
 # format -> (file name, MIME type, rel attribute for podcast:transcript)
@@ -33,6 +35,13 @@ FEED_SUFFIXES = (".xml", ".rss")
 # What a script on another site may read of an audio file's answer to a
 # Range request (Content-Length is readable without it).
 AUDIO_EXPOSED_HEADERS = "Content-Range, Accept-Ranges, ETag"
+# A name with a content hash in it: site.3f2a9c1d.css, art-0a1b2c3d4e5f.jpg,
+# and a size of the same file after it: podcast-art-0a1b2c3d4e5f-400.webp.
+# A hash has a letter in it: 20241201 in photo-20241201.jpg is a date. Such a
+# file's bytes never change under its name, so hosts may keep it a year
+# (``CACHE_FOR_A_YEAR``: the S3 deploy's headers and _headers).
+FINGERPRINTED = re.compile(r"[.-](?=[0-9]*[a-f])[0-9a-f]{8,}(?:-\d+)?\.[A-Za-z0-9]+$")
+CACHE_FOR_A_YEAR = "public, max-age=31536000, immutable"
 # The context key naming the story pages story_pipeline makes: the writer of
 # Pelican's own loop over articles leaves them to it (unchanged_writes).
 PIPELINE_PAGES = "story_pipeline_pages"

@@ -151,6 +151,38 @@ def test_hosts_let_other_sites_fetch_transcripts_and_chapters(sample_site):
             assert "Access-Control-Allow-Origin" not in dict(headers), (host, path)
 
 
+def test_hosts_keep_fingerprinted_files_a_year_and_nothing_else(sample_site):
+    """A theme file, a funder's logo or the show's cover whose name carries
+    a hash of its bytes is kept a year (a changed file gets a new name), as
+    Netlify and Cloudflare Pages read _headers: they sent nothing, so a
+    returning visitor's browser asked again for every one on every page.
+    Nothing else is: a page, the feed or a plain-named copy kept a year
+    would go stale in visitors' browsers."""
+    from portal.outputs import CACHE_FOR_A_YEAR, FINGERPRINTED
+
+    file_rules = host_headers.rules((sample_site / "_headers").read_text())
+    assert len(file_rules) <= host_headers.CLOUDFLARE_MOST_RULES
+    files = [
+        path.relative_to(sample_site).as_posix()
+        for path in sample_site.rglob("*")
+        if path.is_file() and path.suffix not in (".gz", ".br")
+    ]
+    kept = {"theme/css": 0, "theme/js": 0, "funders/logos": 0, "podcast": 0}
+    for host in host_headers.HOSTS:
+        for path in files:
+            headers = host_headers.headers_for(file_rules, "/" + path, host)
+            cache = [value for name, value in headers if name == "Cache-Control"]
+            if not FINGERPRINTED.search(path):
+                assert cache == [], (host, path)
+            elif not path.startswith(("stories/", "pagefind/")):
+                # Story pictures are not named (too many at 10,000 stories).
+                assert cache == [CACHE_FOR_A_YEAR], (host, path)
+                folder = path.rsplit("/", 1)[0]
+                kept[folder] = kept.get(folder, 0) + 1
+    assert all(count >= 2 for count in kept.values()), kept  # both hosts
+    assert (sample_site / "theme/css/site.css").is_file()  # plain: revalidated
+
+
 def test_policy_names_media_host_and_form_provider(tmp_path):
     from tests.support import copy_content
 

@@ -34,11 +34,14 @@ import urllib.parse
 
 from pelican import signals
 
+from portal import background
 from portal.mime import AUDIO_MIME_TYPES
 from portal.outputs import (
     AUDIO_EXPOSED_HEADERS,
+    CACHE_FOR_A_YEAR,
     CROSS_ORIGIN_PATHS,
     CROSS_ORIGIN_SUFFIXES,
+    FINGERPRINTED,
 )
 from portal.writing import write_if_changed
 
@@ -61,6 +64,11 @@ REFERRER_POLICIES = {
 # stories/<slug>/embed/.
 EMBEDS_IN = "stories"
 EMBED_FOLDER = "embed"
+# Fingerprinted files are named one by one in a folder with at most this
+# many beside others (the theme's css/ and js/); a folder of nothing else is
+# one rule (the funders' logos). Cloudflare Pages takes 100 rules in all.
+MOST_NAMED = 20
+COMPRESSED_COPIES = (".gz", ".br")  # served for the file they compress
 
 
 def settings(pelican_settings) -> dict:
@@ -221,6 +229,47 @@ def _page_patterns(output_path: str, own: dict[str, str]) -> list[tuple[str, boo
     return patterns
 
 
+def _long_lived_patterns(output_path: str, skip: set[str]) -> list[str]:
+    """URL patterns for the files whose names carry a hash of their bytes
+    (``portal.outputs.FINGERPRINTED``: the theme's CSS and JavaScript, the
+    funders' logos): a host may keep them a year, since changed bytes get a
+    new name. Hosts revalidate everything else (their defaults), so a page
+    never runs old JavaScript, nor a listener fetches an old page.
+
+    A folder holding only such files, and no folder, is one splat rule; in
+    other folders each is named, up to ``MOST_NAMED`` a folder. The story
+    folders are not looked in (pictures and share cards of each story, tens
+    of thousands at 10,000 stories: too many rules to name), nor ``skip``
+    (relative folders: the search's bundle, which Pagefind may still be
+    writing, so the file does not change with what is written beside it)."""
+    patterns: list[str] = []
+    pending = [""]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(os.path.join(output_path, folder)) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # removed while listed
+        prefix = f"{folder}/" if folder else ""
+        files, named, folders = 0, [], False
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_dir():
+                folders = True
+                if not (entry.is_symlink() or relative in skip):
+                    pending.append(relative)
+            elif not entry.name.endswith(COMPRESSED_COPIES):
+                files += 1
+                if FINGERPRINTED.search(entry.name):
+                    named.append(_quoted(relative))
+        if folder and named and len(named) == files and not folders:
+            patterns.append(_quoted(folder) + "/*")
+        elif len(named) <= MOST_NAMED:
+            patterns.extend(named)
+    return sorted(patterns)
+
+
 def headers_file(pelican_settings, output_path: str) -> str:
     options = settings(pelican_settings)
     policy = pelican_settings.get("SECURITY_CSP_META") or content_security_policy(
@@ -247,6 +296,12 @@ def headers_file(pelican_settings, output_path: str) -> str:
             lines.append(f"  Access-Control-Expose-Headers: {AUDIO_EXPOSED_HEADERS}")
     for path in sorted(set(pelican_settings.get(CROSS_ORIGIN_PATHS) or ())):
         lines += [f"/{path.lstrip('/')}", "  Access-Control-Allow-Origin: *"]
+    # Fingerprinted files: a year, as the S3 deploy says (portal/deploy/s3.py).
+    skip = {EMBEDS_IN} | {
+        os.path.relpath(folder, output_path) for folder in background.folders()
+    }
+    for pattern in _long_lived_patterns(output_path, skip):
+        lines += [f"/{pattern}", f"  Cache-Control: {CACHE_FOR_A_YEAR}"]
     for folder, folder_policy in sorted(own.items()):
         lines += [
             f"/{folder.strip('/')}/*",

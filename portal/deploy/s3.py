@@ -25,24 +25,24 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import re
 from pathlib import Path
 
 from portal.deploy.settings import DeployError, DeploySettings
 from portal.mime import AUDIO_MIME_TYPES, site_mime_type
-from portal.outputs import CHAPTERS_FILE, CHAPTERS_MIME
+from portal.outputs import (
+    CACHE_FOR_A_YEAR,
+    CHAPTERS_FILE,
+    CHAPTERS_MIME,
+    FINGERPRINTED,
+)
 from portal.publishing import MANIFEST_FILE
 
-CACHE_LONG = "public, max-age=31536000, immutable"
+CACHE_LONG = CACHE_FOR_A_YEAR
 CACHE_SHORT = "public, max-age=300"
 CACHE_DEFAULT = "public, max-age=3600"
 # Files up to this size go up in one piece, so their ETag is their MD5; larger
 # ones in parts of this size, whose ETag we compute the same way S3 does.
 PART_SIZE = 64 * 1024 * 1024
-# A name with a content hash in it: site.3f2a9c1d.css, art-0a1b2c3d4e5f.jpg,
-# and a size of the same file after it: podcast-art-0a1b2c3d4e5f-400.webp.
-# A hash has a letter in it: 20241201 in photo-20241201.jpg is a date.
-FINGERPRINTED = re.compile(r"[.-](?=[0-9]*[a-f])[0-9a-f]{8,}(?:-\d+)?\.[A-Za-z0-9]+$")
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/rss+xml")
 
 
