@@ -412,6 +412,7 @@ def publish(c, output=None, to=None, content=None, force=False):
             deploy_error=failed and str(failed),
             partly_sent=bool(failed and failed.partly_sent),
             no_target=NO_TARGET,
+            root=Path(content).resolve().parent if content else ROOT,
         )
     )
     if failed:
@@ -470,7 +471,9 @@ def check(c, content=None, settings=SETTINGS_FILE_PUBLISH):
     github = os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
     print(checking.format_report(result, github=github))
     # On GitHub Actions, the run's page: what to fix, story by story.
-    job_summary.append(job_summary.check(result))
+    # Its paths are relative to the folder holding content/ (datafile.editor_path).
+    root = content_path.parent if content_path else ROOT
+    job_summary.append(job_summary.check(result, root=root))
     if not result.ok:
         sys.exit(1)
 

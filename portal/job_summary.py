@@ -9,9 +9,10 @@ online is as it was (a deploy cut off while sending may have changed part of
 it). Outside GitHub Actions the variable is unset and
 nothing is written.
 
-Everything that comes from the content (folder names, the values a message
-quotes) goes through ``text()``, so that it reads as written and never as
-Markdown or HTML."""
+A story is named by its title (from its ``story.md``, read again here) with
+its folder: editors know their stories by title. Everything that comes from
+the content (titles, folder names, the values a message quotes) goes through
+``text()``, so that it reads as written and never as Markdown or HTML."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ import html
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
+from portal import frontmatter
 from portal.checking import CheckResult, plural, summary_line
 
 ENV = "GITHUB_STEP_SUMMARY"
@@ -78,7 +81,32 @@ def _story_of(path: str) -> str:
     return path
 
 
-def _by_story(problems, messages: Sequence[str]) -> list[str]:
+def _title(story_file: str, root: Path | None) -> str | None:
+    """The title in a story's front matter (``story_file``: its story.md,
+    absolute or relative to ``root``), if the file reads and gives one."""
+    if root is None:
+        return None
+    try:
+        front = frontmatter.split((root / story_file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, frontmatter.FrontMatterError):
+        return None
+    title = front.data.get("title")
+    if isinstance(title, bool) or not isinstance(title, str | int | float):
+        return None
+    return " ".join(str(title).split()) or None
+
+
+def _named(path: str, story_file: str, root: Path | None, bold: bool = False) -> str:
+    """``path`` (a story's folder or file) after its story's title, if any:
+    "**Common Ground** (content/stories/common-ground/)"."""
+    title = _title(story_file, root)
+    if title is None:
+        return f"**{text(path)}**" if bold else text(path)
+    title = f"**{text(title)}**" if bold else text(title)
+    return f"{title} ({text(path)})"
+
+
+def _by_story(problems, messages: Sequence[str], root: Path | None) -> list[str]:
     """Problems grouped by story (or file), each with its file and line and
     the words of its annotation; then what the build logged without a file."""
     groups: dict[str, list[str]] = {}
@@ -90,21 +118,30 @@ def _by_story(problems, messages: Sequence[str]) -> list[str]:
         groups.setdefault(group, []).append(item)
     lines: list[str] = []
     for group, items in groups.items():
-        lines += [f"**{text(group)}**", "", *items, ""]
+        story_file = group + "story.md" if group.endswith("/") else ""
+        lines += [
+            _named(group, story_file, root if story_file else None, True),
+            "",
+            *items,
+            "",
+        ]
     if messages:
         lines += ["**Other**", "", *(f"- {text(m)}" for m in messages), ""]
     return lines[:-1]
 
 
-def _held_back(held_back) -> list[str]:
+def _held_back(held_back, root: Path | None) -> list[str]:
     return [
-        f"- {text(path)}: {text('; '.join(reasons))}" for path, reasons in held_back
+        f"- {_named(path, path, root)}: {text('; '.join(reasons))}"
+        for path, reasons in held_back
     ]
 
 
-def check(result: CheckResult) -> str:
+def check(result: CheckResult, root: Path | None = None) -> str:
     """The summary of ``./dev check``: the outcome in plain words, what to
-    fix story by story, then the stories held back and why."""
+    fix story by story, then the stories held back and why. ``root``: the
+    folder the result's paths are relative to (the project), where the
+    stories' titles are read; None names stories by their folders only."""
     stories = result.published + len(result.held_back)
     if not result.ok:
         count = result.error_count
@@ -124,12 +161,12 @@ def check(result: CheckResult) -> str:
     for message in result.messages:  # logged by the build, with no file
         other[message.level.value].append(message.text)
     lines = [f"## {heading}", "", text(summary_line(result))]
-    lines += _section("Errors to fix", _by_story(result.errors, other["error"]))
-    lines += _section("Warnings", _by_story(result.warnings, other["warning"]))
-    lines += _section(HELD_BACK, _held_back(result.held_back))
+    lines += _section("Errors to fix", _by_story(result.errors, other["error"], root))
+    lines += _section("Warnings", _by_story(result.warnings, other["warning"], root))
+    lines += _section(HELD_BACK, _held_back(result.held_back, root))
     lines += _section(
         "Approved and ready, but their errors would stop publishing",
-        (f"- {text(path)}" for path in result.blocked),
+        (f"- {_named(path, path, root)}" for path in result.blocked),
     )
     return "\n".join(lines)
 
@@ -162,6 +199,7 @@ def published(
     deploy_error: str | None = None,
     partly_sent: bool = False,
     no_target: str = "",
+    root: Path | None = None,
 ) -> str:
     """The summary of a publish whose build succeeded, or found nothing
     changed: what went out and where, or why it did not.
@@ -171,7 +209,7 @@ def published(
     each target deployed to, with what its deploy said; ``deploy_error``:
     why the next target failed; ``partly_sent``: it failed while sending (the
     host may hold part of the new site); ``no_target``: why none was
-    deployed to."""
+    deployed to; ``root``: as for ``check``."""
     names = ", ".join(target for target, _said in sent)
     if deploy_error:
         heading = "Publishing failed: the deploy failed"
@@ -211,6 +249,6 @@ def published(
     elif not sent:
         lines += ["", text(no_target)]
     if built:
-        lines += _section(HELD_BACK, _held_back(built.get("held_back", [])))
+        lines += _section(HELD_BACK, _held_back(built.get("held_back", []), root))
     # One blank line between paragraphs, whichever of them there are.
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")

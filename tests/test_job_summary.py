@@ -66,7 +66,7 @@ def test_check_summary_says_all_is_ready(tmp_path):
 def test_check_summary_names_what_to_fix_and_renders_harmless(tmp_path):
     content = copy_content(tmp_path / "content")
     write_story(content, "good-story", title="<script>alert(1)</script> *x*")
-    write_story(content, "draft-story", status="draft")
+    write_story(content, "draft-story", status="draft", title=HOSTILE)
     write_story(content, "bad-story", relationship=HOSTILE)
     summary = tmp_path / "summary.md"
     result = run("check", summary, "--content", str(content))
@@ -82,11 +82,16 @@ def test_check_summary_names_what_to_fix_and_renders_harmless(tmp_path):
         if line.startswith("::error file=content/stories/bad-story/story.md,line=11::")
     )
     said = annotation.split("::", 2)[2].replace("%0A", "\n")
-    assert "content/stories/bad-story/" in words
+    # Named by title, with its folder: editors know their stories by title.
+    assert "Conversation bad-story (content/stories/bad-story/)" in words
     assert f"story.md, line 11: {' '.join(said.split())}" in words
     assert "<img src=x onerror=alert(1)>|*b*`c`_d_ [e](f) # next" in words
     assert "Held back (not on the public site)" in words
-    assert "content/stories/draft-story/story.md: status is 'draft'" in words
+    # Its title, from the content, reads as written (the line break a space).
+    assert (
+        "<img src=x onerror=alert(1)>|*b*`c`_d_ [e](f) # next "
+        "(content/stories/draft-story/story.md): status is 'draft'"
+    ) in words
     assert "<script>" not in text
 
 
@@ -113,7 +118,8 @@ def test_publish_summary_says_what_went_out_or_why_not(tmp_path):
     assert "1 story published, 1 held back" in words
     assert "https://stories.example.org" in words
     assert f"rsync: the site is at {site}" in words
-    assert f"content/stories/{HOSTILE_FOLDER}/story.md: content errors in" in words
+    held = f"Conversation {HOSTILE_FOLDER} (content/stories/{HOSTILE_FOLDER}/story.md)"
+    assert f"{held}: content errors in" in words
 
     def failed(target: str, heading: str) -> str:
         """The words of a publish that fails, whose summary is ``heading``."""
