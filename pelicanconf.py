@@ -133,6 +133,11 @@ CAMPAIGN = {
     "contact_email": "onesmallstep@storycorps.org",
 }
 
+# The campaign's account on X, named on every page's card ("twitter:site"):
+# with it, X plays a shared story in the post (a player card); without it
+# (None), a shared story shows its picture.
+STORY_EMBEDS_X_ACCOUNT = "@StoryCorps"
+
 # The campaign's colours, for the site, the podcast cover and the share cards:
 # any of the palette's colours by name, e.g. {"accent": "#0b6e4f"} (every
 # name, its default and what it colours: portal/palette.py).

@@ -141,8 +141,10 @@ def test_open_graph_and_twitter_card(site):
         for m in page.all("meta")
         if m["attrs"].get("name", "").startswith("twitter:")
     }
-    # A player card needs title, an https player, its size and an image.
+    # A player card needs title, the site's account, an https player, its
+    # size and an image.
     assert twitter["twitter:card"] == "player"
+    assert twitter["twitter:site"] == "@StoryCorps"  # pelicanconf's
     # Title and description come from og: (Twitter's fallback), not copies.
     assert "twitter:title" not in twitter and "twitter:description" not in twitter
     assert twitter["twitter:player"] == f"{SITEURL}/stories/talk/embed/"
@@ -308,6 +310,51 @@ def test_development_urls_use_site_absolute_url(tmp_path):
     assert re.search(r'src="\.\./\.\./\.\./stories/talk/talk-[0-9a-f]{12}\.mp3"', embed)
 
 
+def test_without_an_x_account_a_story_is_shared_with_its_picture(tmp_path):
+    """X plays a story in a post only for a site that names its account
+    (twitter:site): a player card without one was no card at all."""
+    content = copy_content(tmp_path / "content")
+    write_transcript_story(content, "talk")
+    output = build_site(content, tmp_path / "out", STORY_EMBEDS_X_ACCOUNT=None, **LEAN)
+    twitter = {
+        m["attrs"]["name"]: m["attrs"]["content"]
+        for m in Elements(_page(output)).all("meta")
+        if m["attrs"].get("name", "").startswith("twitter:")
+    }
+    assert twitter["twitter:card"] == "summary_large_image"
+    assert twitter["twitter:image"].endswith(".jpg") and twitter["twitter:image:alt"]
+    assert not [
+        name for name in twitter if name.startswith(("twitter:player", "twitter:site"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "account"),
+    [
+        ("@StoryCorps", "@StoryCorps"),
+        ("StoryCorps", "@StoryCorps"),
+        (" @one_small_step ", "@one_small_step"),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_the_x_account_setting(value, account):
+    from plugins.story_embeds.plugin import x_account
+
+    assert x_account(value) == account
+
+
+@pytest.mark.parametrize(
+    "value", ["@Story Corps", "https://x.com/StoryCorps", "@" + "a" * 16, 42]
+)
+def test_a_wrong_x_account_names_the_setting_and_the_fix(value):
+    from plugins.story_embeds.plugin import x_account
+
+    fix = r"STORY_EMBEDS_X_ACCOUNT must be .*'@StoryCorps'"
+    with pytest.raises(ValueError, match=fix):
+        x_account(value)
+
+
 def test_a_relative_site_address_is_refused(tmp_path):
     content = copy_content(tmp_path / "content")
     # Without a podcast, so the feed's own check of the address stays quiet.
@@ -410,6 +457,7 @@ def test_every_other_page_shares_as_itself_with_the_campaign_card(site, path, ti
         if m["attrs"].get("name", "").startswith("twitter:")
     }
     assert twitter["twitter:card"] == "summary_large_image"
+    assert twitter["twitter:site"] == "@StoryCorps"
     assert twitter["twitter:image"] == og["og:image"]
 
 

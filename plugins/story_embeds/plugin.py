@@ -16,6 +16,10 @@ Settings (defaults in ``DEFAULTS``, checked in ``settings()``):
   plugin that must print absolute URLs (one rule: ``portal.site_address``).
 - ``STORY_EMBEDS_WIDTH`` / ``STORY_EMBEDS_HEIGHT``: the iframe's size in the
   embed code and oEmbed (default 640 x 260 pixels).
+- ``STORY_EMBEDS_X_ACCOUNT``: the campaign's account on X ("@StoryCorps"),
+  named as the site of every card (``twitter:site``). X plays a story in its
+  post (a player card) only for a site that names its account, so without
+  one a story is shared with its picture (``summary_large_image``).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import functools
 import json
 import logging
 import os
+import re
 
 from pelican import signals
 from pelican.generators import Generator
@@ -50,7 +55,10 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {
     "STORY_EMBEDS_WIDTH": 640,
     "STORY_EMBEDS_HEIGHT": 260,
+    "STORY_EMBEDS_X_ACCOUNT": None,
 }
+# An X (Twitter) user name: 1-15 letters, digits or underscores.
+X_ACCOUNT = re.compile(r"@?([A-Za-z0-9_]{1,15})")
 CACHE_FOLDER = "story_embeds"
 
 
@@ -67,7 +75,22 @@ def settings(pelican_settings) -> dict:
             raise ValueError(
                 f"{key} must be a whole number of pixels (100-2000), not {value!r}"
             )
+    out["STORY_EMBEDS_X_ACCOUNT"] = x_account(out["STORY_EMBEDS_X_ACCOUNT"])
     return out
+
+
+def x_account(value) -> str | None:
+    """The setting's account as cards name it ("@StoryCorps"); None when
+    unset."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    found = X_ACCOUNT.fullmatch(value.strip()) if isinstance(value, str) else None
+    if found is None:
+        raise ValueError(
+            f"STORY_EMBEDS_X_ACCOUNT must be the campaign's user name on X, "
+            f"like '@StoryCorps' (letters, digits and _, at most 15), not {value!r}"
+        )
+    return "@" + found.group(1)
 
 
 def share_card(
@@ -132,6 +155,8 @@ class StoryEmbedsGenerator(Generator):
             story.story.sharing = self._sharing(story, site, card)
         self.site_card = site_card(self.settings, colours)
         self.context["site_sharing"] = self._site_sharing(site, self.site_card)
+        # Every page's card names it (partials/share_meta.html, site_share_meta).
+        self.context["x_account"] = self.options["STORY_EMBEDS_X_ACCOUNT"]
 
     def _site_sharing(self, site: str, card: ShareCard) -> dict:
         """What every page but a story's shows when it is shared: the
