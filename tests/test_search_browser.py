@@ -265,6 +265,19 @@ def test_a_place_or_a_job_found_is_quoted_as_phrases(page, site_server, sample_s
         [funders] = search(page, site_server, funder)
         link = funders.query_selector("h3 a").get_attribute("href")
         assert link.endswith("/funders/"), funder
+    # An excerpt cut in the middle of a sentence says so, at either end
+    # ("of them. The Rockefeller Foundation. ... Present" read as whole);
+    # one that starts or ends with a sentence does not.
+    shown = funders.query_selector(".search-result__excerpt").text_content()
+    assert re.match(r"…[a-z]", shown) and "The Rockefeller Foundation." in shown
+    assert shown.endswith(".") and shown.count("…") == 1, shown
+    found = {
+        r.query_selector("h3 a").get_attribute("href").rsplit("/", 2)[-2]: r
+        for r in search(page, site_server, "family")
+    }
+    shown = found["funders"].query_selector(".search-result__excerpt").text_content()
+    assert shown.startswith("…") and shown.endswith("…"), shown
+    assert "Einhorn Family Charitable Trust" in shown and shown.count("…") == 2, shown
 
 
 def test_a_search_from_a_link_does_not_jump_as_it_loads(page, site_server):

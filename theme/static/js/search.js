@@ -302,6 +302,27 @@
     return withoutLead(parts, moment.speaker + " " + moment.clock) || parts;
   }
 
+  /* An excerpt cut from the middle of a sentence says so, as quotes do:
+     "…of them. The Rockefeller Foundation. … Present…". ``content``: the
+     page's indexed text, which the excerpt's words are a run of. */
+  function withEllipses(parts, content) {
+    var text = parts.map(function (part) { return part.text; }).join("");
+    var squeeze = function (value) { return String(value || "").replace(/\s+/g, " ").trim(); };
+    var whole = squeeze(content);
+    var run = squeeze(text);
+    var at = run ? whole.indexOf(run) : -1;
+    if (at < 0) return parts;
+    var ends = /[.!?:…”’)]$/;
+    var out = parts.slice();
+    if (at > 0 && !ends.test(whole.slice(0, at).trim())) {
+      out.unshift({ text: "…", marked: false });
+    }
+    if (at + run.length < whole.length && !ends.test(run)) {
+      out.push({ text: "…", marked: false });
+    }
+    return out;
+  }
+
   /* A page's excerpt begins at its top when the words were found there:
      its title, or the end of it ("up politics… Denise Harlow, night-shift
      nurse, Dayton, Ohio."), which the result shows just above. It starts
@@ -418,7 +439,7 @@
       var excerpt = element("p", "search-result__excerpt");
       excerpt.appendChild(
         summaryMarked(meta.summary, data.excerpt) ||
-          excerptNodes(withoutTitle(data.excerpt, meta.title))
+          excerptNodes(withEllipses(withoutTitle(data.excerpt, meta.title), data.content))
       );
       item.appendChild(excerpt);
     } else {
