@@ -207,6 +207,15 @@ def test_site_paths_stay_under_a_site_in_a_folder(content, tmp_path):
         " [elsewhere](https://example.org/b/).\n\n![A sign](/images/sign.jpg)"
     )
     write_story(content, "in-a-folder", id="oss-2021-0001", body=body)
+    podcast_yml = content / "data" / "podcast.yml"
+    podcast_yml.write_text(
+        re.sub(
+            r"(?m)^funding:\n  url: .*$",
+            "funding:\n  url: /take-part/",
+            podcast_yml.read_text(encoding="utf-8"),
+        ),
+        encoding="utf-8",
+    )
     (content / "pages" / "visit.md").write_text(
         "---\ntitle: Visit\nslug: visit\n---\nPlease [take part](/take-part/).\n",
         encoding="utf-8",
