@@ -42,6 +42,45 @@ AUDIO_EXPOSED_HEADERS = "Content-Range, Accept-Ranges, ETag"
 # (``CACHE_FOR_A_YEAR``: the S3 deploy's headers and _headers).
 FINGERPRINTED = re.compile(r"[.-](?=[0-9]*[a-f])[0-9a-f]{8,}(?:-\d+)?\.[A-Za-z0-9]+$")
 CACHE_FOR_A_YEAR = "public, max-age=31536000, immutable"
+# The folder of the story folders (``stories/<slug>/``, ``story_folder``).
+STORY_FOLDERS = "stories"
+# The files of a story folder whose names change whenever their bytes do,
+# named by a hash of all that makes them: each kind as the pattern that
+# covers it in every story folder (``_headers``: ``/stories/:slug/share-*``)
+# and the exact shape of its names (there a hash needs no letter: the shape
+# tells it from a date). A story's own files keep the names editors gave
+# them (its picture, its transcript, the master with
+# AUDIO_RENDITION_PUBLISH_MASTER): in a story folder nothing else is taken
+# for a hash, FINGERPRINTED names included.
+_RENDITION = re.compile(r"(?P<slug>.+)-[0-9a-f]{12}\.(?:mp3|m4a)")
+STORY_FILES_BY_HASH = (
+    # story_embeds' share card
+    ("share-*", re.compile(r"share-[0-9a-f]{12}\.jpg")),
+    # artwork's pictures and their sizes
+    ("podcast-art-*", re.compile(r"podcast-art-[0-9a-f]{12}(?:-\d+)?\.(?:jpg|webp)")),
+    # audio_rendition's delivery audio, <slug>-<hash of the master, the
+    # settings, the code, the tags and the art>
+    ("*.mp3", _RENDITION),
+    ("*.m4a", _RENDITION),
+)
+# Any of them, in one expression (10,000 story folders are read for them).
+_STORY_FILE = re.compile(
+    "|".join(
+        f"(?:{shape})"
+        for shape in dict.fromkeys(s.pattern for _, s in STORY_FILES_BY_HASH)
+    )
+)
+# Pagefind's index, filter, fragment and meta files, named by the SHA-1 of
+# their content (the first hex digits, more when two would share a name;
+# pagefind/src/index/mod.rs), wherever the bundle and its parts are: each
+# kind as its pattern in ``_headers`` and the shape of its names. Its script,
+# entry file, WebAssembly and UI keep their names from build to build.
+SEARCH_FILES_BY_HASH = (
+    ("*.pf_fragment", re.compile(r"[\w-]+_[0-9a-f]{7,}\.pf_fragment")),
+    ("*.pf_index", re.compile(r"[\w-]+_[0-9a-f]{7,}\.pf_index")),
+    ("*.pf_filter", re.compile(r"[\w-]+_[0-9a-f]{7,}\.pf_filter")),
+    ("*.pf_meta", re.compile(r"pagefind\.[\w-]+_[0-9a-f]{7,}\.pf_meta")),
+)
 # The context key naming the story pages story_pipeline makes: the writer of
 # Pelican's own loop over articles leaves them to it (unchanged_writes).
 PIPELINE_PAGES = "story_pipeline_pages"
@@ -85,3 +124,26 @@ def site_path_url(site_url: str, value: str) -> str | None:
     if value.startswith("/") and not value.startswith("//"):
         return absolute_url(site_url, value)
     return None
+
+
+def story_file_by_hash(slug: str, name: str) -> bool:
+    """Is ``name`` in the story folder ``stories/<slug>/`` one the build
+    names by a hash (``STORY_FILES_BY_HASH``)?"""
+    found = _STORY_FILE.fullmatch(name)
+    return found is not None and found["slug"] in (None, slug)
+
+
+def kept_a_year(path: str) -> bool:
+    """May hosts keep the file at site-relative ``path`` a year
+    (``CACHE_FOR_A_YEAR``)? Only if its name changes whenever its bytes do:
+    in a story folder, the files the build names by a hash; the search's
+    hashed files; elsewhere a ``FINGERPRINTED`` name (the theme's CSS and
+    JavaScript, the funders' logos, the show's cover). _headers
+    (plugins/security_headers) and the S3 deploy both ask here."""
+    folder, _, name = path.rpartition("/")
+    if any(shape.fullmatch(name) for _pattern, shape in SEARCH_FILES_BY_HASH):
+        return True
+    top, _, slug = folder.partition("/")
+    if top == STORY_FOLDERS:
+        return bool(slug) and "/" not in slug and story_file_by_hash(slug, name)
+    return bool(FINGERPRINTED.search(name))

@@ -7,6 +7,7 @@ every request it makes and every CSP violation it reports."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 
 import lxml.html
@@ -151,36 +152,163 @@ def test_hosts_let_other_sites_fetch_transcripts_and_chapters(sample_site):
             assert "Access-Control-Allow-Origin" not in dict(headers), (host, path)
 
 
+# What the hosts must keep a year, by where the build puts it and how it
+# names it (written out here, not read from portal.outputs, which is what
+# is tested): the story folders' files named by a hash of what made them,
+# Pagefind's files named by a hash of their content, and elsewhere the
+# theme's, the logos' and the cover's fingerprinted names.
+STORY_FILE_BY_HASH = r"(?:share|podcast-art)-[0-9a-f]{12}(?:-\d+)?\.(?:jpg|webp)"
+SEARCH_FILE_BY_HASH = (
+    r"(?:pagefind\.)?en_[0-9a-f]{7,}\.pf_(?:fragment|index|filter|meta)"
+)
+
+
+def named_by_hash(path: str) -> bool:
+    from portal.outputs import FINGERPRINTED
+
+    folder, _, name = path.rpartition("/")
+    top, _, slug = folder.partition("/")
+    if top == "stories":
+        rendition = re.escape(slug) + r"-[0-9a-f]{12}\.(?:mp3|m4a)"
+        return "/" not in slug and bool(
+            re.fullmatch(STORY_FILE_BY_HASH, name) or re.fullmatch(rendition, name)
+        )
+    if top == "pagefind":
+        return bool(re.fullmatch(SEARCH_FILE_BY_HASH, name))
+    return bool(FINGERPRINTED.search(name))
+
+
 def test_hosts_keep_fingerprinted_files_a_year_and_nothing_else(sample_site):
-    """A theme file, a funder's logo or the show's cover whose name carries
-    a hash of its bytes is kept a year (a changed file gets a new name), as
-    Netlify and Cloudflare Pages read _headers: they sent nothing, so a
-    returning visitor's browser asked again for every one on every page.
-    Nothing else is: a page, the feed or a plain-named copy kept a year
-    would go stale in visitors' browsers."""
-    from portal.outputs import CACHE_FOR_A_YEAR, FINGERPRINTED
+    """A file whose name changes whenever its bytes do is kept a year, as
+    Netlify and Cloudflare Pages read _headers and as the S3 deploy sends
+    it: the theme's CSS and JavaScript, the funders' logos, the show's
+    cover, each story's share card, podcast art and audio (a listing page
+    shows a dozen pictures, and the hosts' default had a returning
+    visitor's browser ask again for each), and the search's index, filter,
+    fragment and meta files (a search fetched them all again). Nothing
+    else is: a page, the feed, a story's own picture or transcript, or
+    Pagefind's script and entry file kept a year would go stale in
+    visitors' browsers. The rules do not grow with the stories or the
+    search's parts (Cloudflare takes 100)."""
+    from portal.deploy import s3
+    from portal.outputs import CACHE_FOR_A_YEAR
 
     file_rules = host_headers.rules((sample_site / "_headers").read_text())
     assert len(file_rules) <= host_headers.CLOUDFLARE_MOST_RULES
+    cached = [
+        pattern
+        for pattern, headers in file_rules
+        if any(name == "Cache-Control" for name, _ in headers)
+    ]
+    # One rule a kind of file in every story folder, and in every bundle.
+    assert not [p for p in cached if p.startswith(("/stories/", "/pagefind/"))
+                and not p.startswith("/stories/:slug/")]  # fmt: skip
     files = [
         path.relative_to(sample_site).as_posix()
         for path in sample_site.rglob("*")
         if path.is_file() and path.suffix not in (".gz", ".br")
     ]
-    kept = {"theme/css": 0, "theme/js": 0, "funders/logos": 0, "podcast": 0}
-    for host in host_headers.HOSTS:
-        for path in files:
+    kept: dict[str, int] = {}
+    for path in files:
+        expected = [CACHE_FOR_A_YEAR] if named_by_hash(path) else []
+        for host in host_headers.HOSTS:
             headers = host_headers.headers_for(file_rules, "/" + path, host)
             cache = [value for name, value in headers if name == "Cache-Control"]
-            if not FINGERPRINTED.search(path):
-                assert cache == [], (host, path)
-            elif not path.startswith(("stories/", "pagefind/")):
-                # Story pictures are not named (too many at 10,000 stories).
-                assert cache == [CACHE_FOR_A_YEAR], (host, path)
-                folder = path.rsplit("/", 1)[0]
-                kept[folder] = kept.get(folder, 0) + 1
-    assert all(count >= 2 for count in kept.values()), kept  # both hosts
-    assert (sample_site / "theme/css/site.css").is_file()  # plain: revalidated
+            assert cache == expected, (host, path)
+        # The S3 deploy says the same of every file.
+        assert (s3.cache_control(path) == s3.CACHE_LONG) == bool(expected), path
+        if expected:
+            kind = re.sub(r"[0-9a-f]{7,}.*", "", path.rsplit("/", 1)[-1])
+            folder = path.split("/", 1)[0]
+            key = folder if folder not in ("stories", "pagefind") else kind
+            kept[key] = kept.get(key, 0) + 1
+    slugs = [f.parent.name for f in (sample_site / "stories").glob("*/embed")]
+    assert len(slugs) >= 5
+    for kind in ("share-", "podcast-art-"):
+        assert kept.get(kind, 0) >= len(slugs), (kind, kept)
+    assert sum(kept.get(f"{slug}-", 0) for slug in slugs) == len(slugs), kept  # audio
+    for kind in ("en_", "pagefind.en_"):  # fragments, index, filter; meta
+        assert kept.get(kind, 0) >= 1, (kind, kept)
+    for folder in ("theme", "funders", "podcast"):
+        assert kept.get(folder, 0) >= 2, (folder, kept)
+    # Named by nothing of their bytes: the hosts' default, which revalidates.
+    plain = [
+        "index.html",
+        "podcast.xml",
+        "theme/css/site.css",
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-entry.json",
+        "pagefind/wasm.en.pagefind",
+        "pagefind/pagefind-ui.js",
+        "pagefind/parts.json",
+        *(
+            f"stories/{slug}/{name}"
+            for slug in slugs
+            for name in (
+                "index.html",
+                "picture.jpg",
+                "transcript.vtt",
+                "transcript.json",
+                "chapters.json",
+                "oembed.json",
+            )
+        ),
+    ]
+    present = [path for path in plain if path in files]  # a story may lack one
+    for name in {path.rsplit("/", 1)[-1] for path in plain}:
+        assert [path for path in present if path.endswith("/" + name) or path == name]
+    assert not [path for path in present if named_by_hash(path)]
+    # A large site's search comes in parts (plugins/site_search/parts.py),
+    # each a bundle in a folder of its own: the same rules cover them.
+    part = "/pagefind/part-0123456789abcdef/"
+    for host in host_headers.HOSTS:
+        for path, expected in [
+            ("fragment/en_e31443b.pf_fragment", [CACHE_FOR_A_YEAR]),
+            ("index/en_214bc9d.pf_index", [CACHE_FOR_A_YEAR]),
+            ("filter/en_be887bf.pf_filter", [CACHE_FOR_A_YEAR]),
+            ("pagefind.en_f196ab360b.pf_meta", [CACHE_FOR_A_YEAR]),
+            ("pagefind.js", []),
+            ("pagefind-entry.json", []),
+            ("wasm.en.pagefind", []),
+        ]:
+            headers = host_headers.headers_for(file_rules, part + path, host)
+            cache = [value for name, value in headers if name == "Cache-Control"]
+            assert cache == expected, (host, part + path)
+
+
+def test_a_storys_own_file_shaped_like_a_hashed_one_keeps_the_default(tmp_path):
+    """The rules cover a kind of file in every story folder by its shape
+    (``/stories/:slug/share-*``), but a story's own files keep the names
+    editors gave them: a picture named share-me.jpg, or the master published
+    beside the rendition as conversation.mp3, would be kept a year under a
+    name that does not change with its bytes. That kind is then left to
+    the hosts' default in every story folder; the others keep their rule."""
+    from security_headers.plugin import headers_file
+
+    from portal.outputs import CACHE_FOR_A_YEAR
+
+    def story(slug, *names):
+        (tmp_path / "stories" / slug / "embed").mkdir(parents=True)
+        for name in (f"{slug}-0a1b2c3d4e5f.mp3", "podcast-art-012345678901-400.webp",
+                     "share-56d3d0422e5c.jpg", *names):  # fmt: skip
+            (tmp_path / "stories" / slug / name).write_bytes(b"")
+
+    story("first")
+    story("second", "Share-Me.JPG", "conversation.mp3")
+    text = headers_file({"SECURITY_CSP_META": "default-src 'self'"}, str(tmp_path))
+    file_rules = host_headers.rules(text)
+    for host in host_headers.HOSTS:
+        for path, kept in [
+            ("first/podcast-art-012345678901-400.webp", True),
+            ("second/podcast-art-012345678901-400.webp", True),
+            ("first/share-56d3d0422e5c.jpg", False),
+            ("second/Share-Me.JPG", False),
+            ("first/first-0a1b2c3d4e5f.mp3", False),
+            ("second/conversation.mp3", False),
+        ]:
+            headers = host_headers.headers_for(file_rules, f"/stories/{path}", host)
+            cache = [value for name, value in headers if name == "Cache-Control"]
+            assert cache == ([CACHE_FOR_A_YEAR] if kept else []), (host, path)
 
 
 def test_policy_names_media_host_and_form_provider(tmp_path):

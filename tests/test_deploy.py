@@ -544,22 +544,60 @@ def test_the_publish_command_names_a_wrong_target(tmp_path):
     )
 
 
+# A large site's search: a bundle of its own a part (site_search/parts.py).
+PART = "pagefind/part-0123456789abcdef"
+
+
 @pytest.mark.parametrize(
     "key,cache",
     [
         ("theme/js/player.9c00e05d57.js", s3.CACHE_LONG),
         ("stories/a/podcast-art-fa81b1954218-400.jpg", s3.CACHE_LONG),
-        ("stories/a/picture-wide-0a1b2c3d4e5f-800.webp", s3.CACHE_LONG),
         ("funders/logos/cisco-d53525c3849617d44a2d-40.webp", s3.CACHE_LONG),
         ("stories/a/share-155f23acf2ad.jpg", s3.CACHE_LONG),
+        ("stories/a/a-0a1b2c3d4e5f.mp3", s3.CACHE_LONG),  # the rendition
+        ("stories/a/a-012345678901.m4a", s3.CACHE_LONG),  # a hash of digits
+        # The search's files named by a hash of their content, in a large
+        # site's parts too (plugins/site_search/parts.py).
+        ("pagefind/fragment/en_e31443b.pf_fragment", s3.CACHE_LONG),
+        ("pagefind/index/en_214bc9d.pf_index", s3.CACHE_LONG),
+        ("pagefind/filter/en_be887bf.pf_filter", s3.CACHE_LONG),
+        ("pagefind/pagefind.en_f196ab360b.pf_meta", s3.CACHE_LONG),
+        (
+            "pagefind/part-0123456789abcdef/fragment/en_1234567.pf_fragment",
+            s3.CACHE_LONG,
+        ),
+        (
+            "pagefind/part-0123456789abcdef/pagefind.en_f196ab360b.pf_meta",
+            s3.CACHE_LONG,
+        ),
         # Not content-addressed: a date, a plain name, a size alone.
         ("images/banner-20241201.jpg", s3.CACHE_DEFAULT),
         ("images/banner-20241201-2.jpg", s3.CACHE_DEFAULT),
         ("images/portrait-400.jpg", s3.CACHE_DEFAULT),
         ("images/faded-decade.png", s3.CACHE_DEFAULT),
+        # A story's own files keep the names editors gave them, whatever
+        # those look like: the master (AUDIO_RENDITION_PUBLISH_MASTER), a
+        # picture named by the site it came from.
+        ("stories/a/conversation.mp3", s3.CACHE_DEFAULT),
+        ("stories/a/conversation.m4a", s3.CACHE_DEFAULT),
+        ("stories/a/b-0a1b2c3d4e5f.mp3", s3.CACHE_DEFAULT),  # not its slug
+        ("stories/a/photo-1506744038136-46273834b3fb.jpg", s3.CACHE_DEFAULT),
+        ("stories/a/picture-wide-0a1b2c3d4e5f-800.webp", s3.CACHE_DEFAULT),
+        # Pagefind's script, entry file, WebAssembly and UI keep their names
+        # from one build to the next.
+        ("pagefind/pagefind.js", s3.CACHE_DEFAULT),
+        ("pagefind/pagefind-entry.json", s3.CACHE_DEFAULT),
+        ("pagefind/wasm.en.pagefind", s3.CACHE_DEFAULT),
+        ("pagefind/wasm.unknown.pagefind", s3.CACHE_DEFAULT),
+        ("pagefind/pagefind-ui.css", s3.CACHE_DEFAULT),
+        ("pagefind/parts.json", s3.CACHE_DEFAULT),
+        (f"{PART}/pagefind-entry.json", s3.CACHE_DEFAULT),
     ],
 )
 def test_only_names_with_a_content_hash_are_cached_for_a_year(key, cache):
     """A file whose name carries its content's hash never changes under that
-    name: a year, immutable. Any other may be replaced by the next deploy."""
+    name: a year, immutable. Any other may be replaced by the next deploy.
+    The same files as _headers keeps a year (portal.outputs.kept_a_year;
+    tests/test_browser_policy.py reads it over the sample site)."""
     assert s3.cache_control(key) == cache

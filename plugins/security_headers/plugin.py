@@ -8,7 +8,9 @@ The policy is built once per build from the settings and forms.yml, then
   (Netlify / Cloudflare Pages format) in the output, with
   ``Access-Control-Allow-Origin: *`` on the transcript, chapters and other
   JSON files, the audio and the podcast feed, which other sites' players and
-  podcast apps fetch.
+  podcast apps fetch, and ``Cache-Control`` for a year on the files whose
+  names change whenever their bytes do (``portal.outputs.kept_a_year``),
+  a rule a kind of file, as the S3 deploy sends them.
 
 ``frame-ancestors`` only works in a header, and both hosts *combine* the
 headers of every rule a path matches (two CSP headers = both enforced). So
@@ -28,8 +30,10 @@ Settings (defaults in ``settings()``):
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 import os
+import re
 import urllib.parse
 
 from pelican import signals
@@ -41,7 +45,11 @@ from portal.outputs import (
     CACHE_FOR_A_YEAR,
     CROSS_ORIGIN_PATHS,
     CROSS_ORIGIN_SUFFIXES,
-    FINGERPRINTED,
+    SEARCH_FILES_BY_HASH,
+    STORY_FILES_BY_HASH,
+    STORY_FOLDERS,
+    kept_a_year,
+    story_file_by_hash,
 )
 from portal.writing import write_if_changed
 
@@ -62,7 +70,7 @@ REFERRER_POLICIES = {
 }
 # Pages other sites may show in an iframe: the story_embeds player, in
 # stories/<slug>/embed/.
-EMBEDS_IN = "stories"
+EMBEDS_IN = STORY_FOLDERS
 EMBED_FOLDER = "embed"
 # Fingerprinted files are named one by one in a folder with at most this
 # many beside others (the theme's css/ and js/); a folder of nothing else is
@@ -231,17 +239,18 @@ def _page_patterns(output_path: str, own: dict[str, str]) -> list[tuple[str, boo
 
 def _long_lived_patterns(output_path: str, skip: set[str]) -> list[str]:
     """URL patterns for the files whose names carry a hash of their bytes
-    (``portal.outputs.FINGERPRINTED``: the theme's CSS and JavaScript, the
+    (``portal.outputs.kept_a_year``: the theme's CSS and JavaScript, the
     funders' logos): a host may keep them a year, since changed bytes get a
     new name. Hosts revalidate everything else (their defaults), so a page
     never runs old JavaScript, nor a listener fetches an old page.
 
     A folder holding only such files, and no folder, is one splat rule; in
     other folders each is named, up to ``MOST_NAMED`` a folder. The story
-    folders are not looked in (pictures and share cards of each story, tens
-    of thousands at 10,000 stories: too many rules to name), nor ``skip``
-    (relative folders: the search's bundle, which Pagefind may still be
-    writing, so the file does not change with what is written beside it)."""
+    folders are not looked in (``_story_patterns`` covers them, a rule a
+    kind of file), nor ``skip`` (relative folders: the search's bundle,
+    which Pagefind may still be writing, so the file does not change with
+    what is written beside it); the search's hashed files are left to their
+    own rules, wherever they are (``SEARCH_FILES_BY_HASH``)."""
     patterns: list[str] = []
     pending = [""]
     while pending:
@@ -259,15 +268,82 @@ def _long_lived_patterns(output_path: str, skip: set[str]) -> list[str]:
                 folders = True
                 if not (entry.is_symlink() or relative in skip):
                     pending.append(relative)
-            elif not entry.name.endswith(COMPRESSED_COPIES):
+            elif not entry.name.endswith(COMPRESSED_COPIES) and not (
+                SEARCH_COVERS.match(entry.name)  # their own rules
+            ):
                 files += 1
-                if FINGERPRINTED.search(entry.name):
+                if kept_a_year(relative):
                     named.append(_quoted(relative))
         if folder and named and len(named) == files and not folders:
             patterns.append(_quoted(folder) + "/*")
         elif len(named) <= MOST_NAMED:
             patterns.extend(named)
     return sorted(patterns)
+
+
+def _covering(kinds) -> re.Pattern:
+    """One expression for the names ``kinds``' patterns cover in a folder,
+    as Netlify matches them (regardless of case: the wider); the group of
+    the kind that matched is named ``k<index>``."""
+    return re.compile(
+        "|".join(
+            f"(?P<k{index}>{fnmatch.translate(pattern)})"
+            for index, (pattern, _shape) in enumerate(kinds)
+        ),
+        re.IGNORECASE,
+    )
+
+
+SEARCH_COVERS = _covering(SEARCH_FILES_BY_HASH)
+STORY_COVERS = _covering(STORY_FILES_BY_HASH)
+
+
+def _story_patterns(output_path: str) -> list[str]:
+    """URL patterns for the files of every story folder whose names the
+    build makes from a hash (``portal.outputs.STORY_FILES_BY_HASH``): one
+    placeholder rule a kind (``stories/:slug/share-*``), as many at 10,000
+    stories as at one, where naming them was tens of thousands of rules.
+
+    A pattern also covers any other file of its shape in any story folder,
+    and a story's own files keep the names editors gave them: a kind is
+    kept only if every file the pattern covers is named by its hash (a
+    picture named share-me.jpg, or the master as conversation.mp3 with
+    AUDIO_RENDITION_PUBLISH_MASTER, leave that kind to the host's default),
+    and only if the output has one. The folders' own files are read
+    (``os.listdir``, names only); their subfolders hold the players' pages."""
+    top = os.path.join(output_path, STORY_FOLDERS)
+    try:
+        folders = sorted(os.listdir(top))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found: set[str] = set()
+    refused: dict[str, str] = {}
+    for slug in folders:
+        try:
+            names = os.listdir(os.path.join(top, slug))
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # a page of stories/, or removed while listed
+        # filter(): the names no rule covers (most) never reach Python code.
+        for name in filter(STORY_COVERS.match, names):
+            covered = STORY_COVERS.match(name)
+            pattern = STORY_FILES_BY_HASH[int(covered.lastgroup[1:])][0]
+            if story_file_by_hash(slug, name):
+                found.add(pattern)
+            else:
+                refused.setdefault(pattern, f"{STORY_FOLDERS}/{slug}/{name}")
+    for pattern, path in refused.items():
+        logger.info(
+            "security_headers: %s is not named by a hash of its bytes, so "
+            "_headers asks hosts to keep no story's %s files a year; a name "
+            "of another shape for that file lets them",
+            path,
+            pattern,
+        )
+    return [
+        f"{STORY_FOLDERS}/:slug/{pattern}"
+        for pattern, _shape in STORY_FILES_BY_HASH
+        if pattern in found and pattern not in refused
+    ]
 
 
 def headers_file(pelican_settings, output_path: str) -> str:
@@ -300,7 +376,14 @@ def headers_file(pelican_settings, output_path: str) -> str:
     skip = {EMBEDS_IN} | {
         os.path.relpath(folder, output_path) for folder in background.folders()
     }
-    for pattern in _long_lived_patterns(output_path, skip):
+    long_lived = [
+        *_long_lived_patterns(output_path, skip),
+        *_story_patterns(output_path),
+        # Pagefind's, by their suffix: the bundle and its parts' folders
+        # (site_search/parts.py), which it may still be writing.
+        *(pattern for pattern, _shape in SEARCH_FILES_BY_HASH),
+    ]
+    for pattern in long_lived:
         lines += [f"/{pattern}", f"  Cache-Control: {CACHE_FOR_A_YEAR}"]
     for folder, folder_policy in sorted(own.items()):
         lines += [

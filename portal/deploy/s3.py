@@ -9,9 +9,13 @@ Every object gets the headers a static host would send:
 - ``Content-Type`` from ``portal.mime`` (the table the feed and the dev
   server use), ``; charset=utf-8`` on text; ``chapters.json`` as
   ``application/json+chapters``; the podcast feed as ``application/rss+xml``.
-- ``Cache-Control``: a year and ``immutable`` for audio and fingerprinted
-  assets (their names change when their content does), five minutes for
-  pages and the feed (new stories show up soon), an hour for the rest.
+- ``Cache-Control``: a year and ``immutable`` for the files whose names
+  change whenever their bytes do (``portal.outputs.kept_a_year``, as
+  _headers says for Netlify and Cloudflare Pages: the fingerprinted theme,
+  logos and cover, each story's share card, podcast art and delivery audio,
+  the search's hashed index files), five minutes for pages and the feed
+  (new stories show up soon), an hour for the rest (a master published
+  under its own name, a story's picture, Pagefind's script).
 The bucket gets a CORS rule so players and apps on other sites may fetch the
 transcripts, chapters and audio (GET and HEAD, with Range).
 
@@ -28,13 +32,8 @@ import os
 from pathlib import Path
 
 from portal.deploy.settings import DeployError, DeploySettings
-from portal.mime import AUDIO_MIME_TYPES, site_mime_type
-from portal.outputs import (
-    CACHE_FOR_A_YEAR,
-    CHAPTERS_FILE,
-    CHAPTERS_MIME,
-    FINGERPRINTED,
-)
+from portal.mime import site_mime_type
+from portal.outputs import CACHE_FOR_A_YEAR, CHAPTERS_FILE, CHAPTERS_MIME, kept_a_year
 from portal.publishing import MANIFEST_FILE
 
 CACHE_LONG = CACHE_FOR_A_YEAR
@@ -64,7 +63,7 @@ def cache_control(key: str, feed_path: str = "podcast.xml") -> str:
     suffix = os.path.splitext(name)[1].lower()
     if suffix == ".html" or key == feed_path or key.endswith("/" + feed_path):
         return CACHE_SHORT
-    if suffix in AUDIO_MIME_TYPES or FINGERPRINTED.search(name):
+    if kept_a_year(key):
         return CACHE_LONG
     return CACHE_DEFAULT
 
