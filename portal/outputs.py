@@ -70,17 +70,20 @@ _STORY_FILE = re.compile(
         for shape in dict.fromkeys(s.pattern for _, s in STORY_FILES_BY_HASH)
     )
 )
-# Pagefind's index, filter, fragment and meta files, named by the SHA-1 of
-# their content (the first hex digits, more when two would share a name;
-# pagefind/src/index/mod.rs), wherever the bundle and its parts are: each
-# kind as its pattern in ``_headers`` and the shape of its names. Its script,
-# entry file, WebAssembly and UI keep their names from build to build.
-SEARCH_FILES_BY_HASH = (
-    ("*.pf_fragment", re.compile(r"[\w-]+_[0-9a-f]{7,}\.pf_fragment")),
-    ("*.pf_index", re.compile(r"[\w-]+_[0-9a-f]{7,}\.pf_index")),
-    ("*.pf_filter", re.compile(r"[\w-]+_[0-9a-f]{7,}\.pf_filter")),
-    ("*.pf_meta", re.compile(r"pagefind\.[\w-]+_[0-9a-f]{7,}\.pf_meta")),
-)
+# The search's bundle (plugins/site_search: SITE_SEARCH_BUNDLE's default).
+SEARCH_BUNDLE = "pagefind/"
+# A large site's search comes in parts (plugins/site_search/parts.py), each
+# in a folder named by a key of all it is made from (its pages' words, the
+# code, Pagefind's version): no file in one ever changes, so hosts may keep
+# them all a year. A bundle's own names are not enough: Pagefind names its
+# index, filter and fragment files by the first 7 hex digits of their
+# SHA-1 (pagefind/src/index/mod.rs), and a small site's single bundle, kept
+# in one folder from build to build, may give a used name to other bytes
+# (over a thousand edits, a chance of one in sixty): a visitor would be
+# shown another story's result, or a broken search, for a year. Those
+# revalidate.
+SEARCH_PART_FOLDERS = ("part-*", "words-*")
+_SEARCH_PART = re.compile(r"(?:part|words)-[0-9a-f]{16}")
 # The context key naming the story pages story_pipeline makes: the writer of
 # Pelican's own loop over articles leaves them to it (unchanged_writes).
 PIPELINE_PAGES = "story_pipeline_pages"
@@ -133,16 +136,19 @@ def story_file_by_hash(slug: str, name: str) -> bool:
     return found is not None and found["slug"] in (None, slug)
 
 
-def kept_a_year(path: str) -> bool:
+def kept_a_year(path: str, search_bundle: str = SEARCH_BUNDLE) -> bool:
     """May hosts keep the file at site-relative ``path`` a year
     (``CACHE_FOR_A_YEAR``)? Only if its name changes whenever its bytes do:
-    in a story folder, the files the build names by a hash; the search's
-    hashed files; elsewhere a ``FINGERPRINTED`` name (the theme's CSS and
-    JavaScript, the funders' logos, the show's cover). _headers
+    in a story folder, the files the build names by a hash; in the search's
+    bundle (``search_bundle``), its parts' folders; elsewhere a
+    ``FINGERPRINTED`` name (the theme's CSS and JavaScript, the funders'
+    logos, the show's cover). _headers
     (plugins/security_headers) and the S3 deploy both ask here."""
     folder, _, name = path.rpartition("/")
-    if any(shape.fullmatch(name) for _pattern, shape in SEARCH_FILES_BY_HASH):
-        return True
+    bundle = search_bundle.strip("/") + "/"
+    if (folder + "/").startswith(bundle):
+        part = folder[len(bundle) :].partition("/")[0]
+        return bool(_SEARCH_PART.fullmatch(part))
     top, _, slug = folder.partition("/")
     if top == STORY_FOLDERS:
         return bool(slug) and "/" not in slug and story_file_by_hash(slug, name)

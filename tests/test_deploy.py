@@ -557,20 +557,13 @@ PART = "pagefind/part-0123456789abcdef"
         ("stories/a/share-155f23acf2ad.jpg", s3.CACHE_LONG),
         ("stories/a/a-0a1b2c3d4e5f.mp3", s3.CACHE_LONG),  # the rendition
         ("stories/a/a-012345678901.m4a", s3.CACHE_LONG),  # a hash of digits
-        # The search's files named by a hash of their content, in a large
-        # site's parts too (plugins/site_search/parts.py).
-        ("pagefind/fragment/en_e31443b.pf_fragment", s3.CACHE_LONG),
-        ("pagefind/index/en_214bc9d.pf_index", s3.CACHE_LONG),
-        ("pagefind/filter/en_be887bf.pf_filter", s3.CACHE_LONG),
-        ("pagefind/pagefind.en_f196ab360b.pf_meta", s3.CACHE_LONG),
-        (
-            "pagefind/part-0123456789abcdef/fragment/en_1234567.pf_fragment",
-            s3.CACHE_LONG,
-        ),
-        (
-            "pagefind/part-0123456789abcdef/pagefind.en_f196ab360b.pf_meta",
-            s3.CACHE_LONG,
-        ),
+        # Every file of a large site's search parts, each in a folder named
+        # by what made it (plugins/site_search/parts.py).
+        (f"{PART}/fragment/en_1234567.pf_fragment", s3.CACHE_LONG),
+        (f"{PART}/pagefind.en_f196ab360b.pf_meta", s3.CACHE_LONG),
+        (f"{PART}/pagefind-entry.json", s3.CACHE_LONG),
+        (f"{PART}/wasm.en.pagefind", s3.CACHE_LONG),
+        ("pagefind/words-0123456789abcdef/pagefind.js", s3.CACHE_LONG),
         # Not content-addressed: a date, a plain name, a size alone.
         ("images/banner-20241201.jpg", s3.CACHE_DEFAULT),
         ("images/banner-20241201-2.jpg", s3.CACHE_DEFAULT),
@@ -584,15 +577,21 @@ PART = "pagefind/part-0123456789abcdef"
         ("stories/a/b-0a1b2c3d4e5f.mp3", s3.CACHE_DEFAULT),  # not its slug
         ("stories/a/photo-1506744038136-46273834b3fb.jpg", s3.CACHE_DEFAULT),
         ("stories/a/picture-wide-0a1b2c3d4e5f-800.webp", s3.CACHE_DEFAULT),
-        # Pagefind's script, entry file, WebAssembly and UI keep their names
-        # from one build to the next.
+        # A small site's single search bundle: Pagefind's script, entry
+        # file, WebAssembly and UI keep their names from one build to the
+        # next, and its hashed names are 7 hex digits, which a later build
+        # may give to other bytes.
+        ("pagefind/fragment/en_e31443b.pf_fragment", s3.CACHE_DEFAULT),
+        ("pagefind/index/en_214bc9d.pf_index", s3.CACHE_DEFAULT),
+        ("pagefind/filter/en_be887bf.pf_filter", s3.CACHE_DEFAULT),
+        ("pagefind/pagefind.en_f196ab360b.pf_meta", s3.CACHE_DEFAULT),
+        ("pagefind/part-0123/pagefind.js", s3.CACHE_DEFAULT),  # not a part's key
         ("pagefind/pagefind.js", s3.CACHE_DEFAULT),
         ("pagefind/pagefind-entry.json", s3.CACHE_DEFAULT),
         ("pagefind/wasm.en.pagefind", s3.CACHE_DEFAULT),
         ("pagefind/wasm.unknown.pagefind", s3.CACHE_DEFAULT),
         ("pagefind/pagefind-ui.css", s3.CACHE_DEFAULT),
         ("pagefind/parts.json", s3.CACHE_DEFAULT),
-        (f"{PART}/pagefind-entry.json", s3.CACHE_DEFAULT),
     ],
 )
 def test_only_names_with_a_content_hash_are_cached_for_a_year(key, cache):

@@ -84,6 +84,33 @@ def test_the_index_is_written_in_parts_of_at_most_the_setting(parted_site):
     assert not list(parted_site.parent.glob(".site-search-*"))
 
 
+def test_hosts_keep_every_file_of_a_part_a_year(parted_site):
+    """A part's folder is named by what made it, so nothing in it ever
+    changes: Netlify and Cloudflare Pages (reading _headers) and the S3
+    deploy keep each of its files a year, and a second search does not ask
+    for them again. The bundle's own files (its list of parts) revalidate."""
+    from portal.deploy import s3
+    from portal.outputs import CACHE_FOR_A_YEAR
+    from tests import host_headers
+
+    file_rules = host_headers.rules((parted_site / "_headers").read_text())
+    bundle = parted_site / "pagefind"
+    in_parts = 0
+    for path in sorted(bundle.rglob("*")):
+        if not path.is_file() or path.suffix in (".gz", ".br"):
+            continue
+        relative = path.relative_to(parted_site).as_posix()
+        in_a_part = path.parent != bundle
+        in_parts += in_a_part
+        expected = [CACHE_FOR_A_YEAR] if in_a_part else []
+        for host in host_headers.HOSTS:
+            headers = host_headers.headers_for(file_rules, "/" + relative, host)
+            cache = [value for name, value in headers if name == "Cache-Control"]
+            assert cache == expected, (host, relative)
+        assert (s3.cache_control(relative) == s3.CACHE_LONG) == in_a_part, relative
+    assert in_parts > 6 * 5  # entry, script, index, filter, fragments: each part
+
+
 def test_a_single_index_has_no_parts(sample_site):
     manifest = json.loads((sample_site / "pagefind" / "parts.json").read_text())
     assert manifest == {"main": "", "merge": []}

@@ -45,7 +45,8 @@ from portal.outputs import (
     CACHE_FOR_A_YEAR,
     CROSS_ORIGIN_PATHS,
     CROSS_ORIGIN_SUFFIXES,
-    SEARCH_FILES_BY_HASH,
+    SEARCH_BUNDLE,
+    SEARCH_PART_FOLDERS,
     STORY_FILES_BY_HASH,
     STORY_FOLDERS,
     kept_a_year,
@@ -248,9 +249,7 @@ def _long_lived_patterns(output_path: str, skip: set[str]) -> list[str]:
     other folders each is named, up to ``MOST_NAMED`` a folder. The story
     folders are not looked in (``_story_patterns`` covers them, a rule a
     kind of file), nor ``skip`` (relative folders: the search's bundle,
-    which Pagefind may still be writing, so the file does not change with
-    what is written beside it); the search's hashed files are left to their
-    own rules, wherever they are (``SEARCH_FILES_BY_HASH``)."""
+    which has rules of its own and which Pagefind may still be writing)."""
     patterns: list[str] = []
     pending = [""]
     while pending:
@@ -268,9 +267,7 @@ def _long_lived_patterns(output_path: str, skip: set[str]) -> list[str]:
                 folders = True
                 if not (entry.is_symlink() or relative in skip):
                     pending.append(relative)
-            elif not entry.name.endswith(COMPRESSED_COPIES) and not (
-                SEARCH_COVERS.match(entry.name)  # their own rules
-            ):
+            elif not entry.name.endswith(COMPRESSED_COPIES):
                 files += 1
                 if kept_a_year(relative):
                     named.append(_quoted(relative))
@@ -294,7 +291,6 @@ def _covering(kinds) -> re.Pattern:
     )
 
 
-SEARCH_COVERS = _covering(SEARCH_FILES_BY_HASH)
 STORY_COVERS = _covering(STORY_FILES_BY_HASH)
 
 
@@ -373,15 +369,17 @@ def headers_file(pelican_settings, output_path: str) -> str:
     for path in sorted(set(pelican_settings.get(CROSS_ORIGIN_PATHS) or ())):
         lines += [f"/{path.lstrip('/')}", "  Access-Control-Allow-Origin: *"]
     # Fingerprinted files: a year, as the S3 deploy says (portal/deploy/s3.py).
-    skip = {EMBEDS_IN} | {
+    bundle = pelican_settings.get("SITE_SEARCH_BUNDLE", SEARCH_BUNDLE).strip("/")
+    skip = {EMBEDS_IN, bundle} | {
         os.path.relpath(folder, output_path) for folder in background.folders()
     }
     long_lived = [
         *_long_lived_patterns(output_path, skip),
         *_story_patterns(output_path),
-        # Pagefind's, by their suffix: the bundle and its parts' folders
-        # (site_search/parts.py), which it may still be writing.
-        *(pattern for pattern, _shape in SEARCH_FILES_BY_HASH),
+        # The search's parts, each in a folder named by what made it
+        # (portal.outputs.SEARCH_PART_FOLDERS): fixed rules, since Pagefind
+        # may still be writing them.
+        *(f"{bundle}/{folder}" for folder in SEARCH_PART_FOLDERS),
     ]
     for pattern in long_lived:
         lines += [f"/{pattern}", f"  Cache-Control: {CACHE_FOR_A_YEAR}"]

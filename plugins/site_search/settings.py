@@ -6,12 +6,15 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
+from portal.outputs import SEARCH_BUNDLE
+
 DEFAULTS = {
     # Run Pagefind over the output when the build has finished.
     "SITE_SEARCH_INDEX": True,
-    # The search page's folder, and the Pagefind bundle's folder in the output.
+    # The search page's folder, and the Pagefind bundle's folder in the output
+    # (hosts keep its parts a year: portal.outputs.kept_a_year).
     "SITE_SEARCH_URL": "search/",
-    "SITE_SEARCH_BUNDLE": "pagefind/",
+    "SITE_SEARCH_BUNDLE": SEARCH_BUNDLE,
     # The language the whole site is indexed as (stemming); DEFAULT_LANG if empty.
     "SITE_SEARCH_LANGUAGE": "",
     # Past this many indexed pages, index in parts of this many (parts.py):
