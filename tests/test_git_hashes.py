@@ -20,7 +20,7 @@ import sys
 import pytest
 
 from portal import file_hashes, git_hashes
-from tests.support import PROJECT_ROOT, build_site, copy_content
+from tests.support import PROJECT_ROOT, build_site, copy_content, images_shared
 from tests.test_content_repo import git, lfs_repository
 
 SAMPLE_AUDIO = PROJECT_ROOT / "content/stories/common-ground/conversation.ogg"
@@ -283,7 +283,8 @@ def test_a_fresh_clone_with_the_cache_restored_reads_no_file_to_hash_it(
 
     cache = tmp_path / "cache"
     first = clone(repo, tmp_path / "first")
-    build_site(first / "content", tmp_path / "output-1", "publishconf.py", cache)
+    with images_shared(cache):  # the sample build's pictures and logos
+        build_site(first / "content", tmp_path / "output-1", "publishconf.py", cache)
     assert any(path.endswith("story.md") for path in reads)
 
     git_hashes.forget()  # the next run: a new process on a new runner

@@ -9,6 +9,7 @@ themselves (their bytes and mtimes)."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -20,7 +21,7 @@ import pytest
 from mutagen.id3 import COMM
 
 from tests.stories import write_story
-from tests.support import build_site, copy_content
+from tests.support import build_site, copy_content, images_shared
 
 
 @dataclasses.dataclass
@@ -74,12 +75,17 @@ class BuildLog:
 
 class Builder:
     """Builds ``content`` into ``out`` with the cache ``cache``, all under
-    one folder, and reads back what each build logged."""
+    one folder, and reads back what each build logged.
 
-    def __init__(self, tmp_path, caplog):
+    The first build's new cache starts with the run's pictures, podcast art
+    and logos (``images_shared``; the sample build's among them), which a
+    test of what the first build draws turns off (``shared_images``)."""
+
+    def __init__(self, tmp_path, caplog, shared_images=True):
         self.tmp_path = tmp_path
         self.caplog = caplog
         self.markdown_reads = 0
+        self.shared_images = shared_images
         caplog.set_level(logging.INFO)
         # Which files are parsed, and which art is made, is said at debug level.
         caplog.set_level(logging.DEBUG, logger="transcripts")
@@ -89,12 +95,14 @@ class Builder:
     def __call__(self, **settings) -> tuple[object, BuildLog]:
         self.caplog.clear()
         self.markdown_reads = 0
-        output = build_site(
-            self.tmp_path / "content",
-            self.tmp_path / "out",
-            cache_dir=self.tmp_path / "cache",
-            **settings,
-        )
+        cache = self.tmp_path / "cache"
+        with images_shared(cache) if self.shared_images else contextlib.nullcontext():
+            output = build_site(
+                self.tmp_path / "content",
+                self.tmp_path / "out",
+                cache_dir=cache,
+                **settings,
+            )
         messages = [record.getMessage() for record in self.caplog.records]
         assert not [m for m in messages if "Cannot load plugin" in m]
         return output, BuildLog.of(messages)
@@ -316,6 +324,7 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
     """The content repository's publish workflow: a new clone (every file a
     new mtime) and the cache folder kept between runs. Nothing unchanged is
     read, parsed or written again, and an edited story alone is."""
+    build.shared_images = False  # the first build draws every picture itself
     content = copy_content(tmp_path / "content", stories=True)
     output, log = build()
     stories = _published_stories(content, output)
@@ -428,8 +437,9 @@ def test_stories_made_again_aside_link_their_unchanged_files_to_the_cache(tmp_pa
     shutil.copytree(PROJECT_ROOT / "theme", theme)
     cache = tmp_path / "cache"
     no_search = {"SITE_SEARCH_INDEX": False, "PRECOMPRESS": False}
-    build_site(tmp_path / "content", tmp_path / "first", cache_dir=cache,
-               THEME=str(theme), **no_search)  # fmt: skip
+    with images_shared(cache):  # the run's pictures and logos: not tested here
+        build_site(tmp_path / "content", tmp_path / "first", cache_dir=cache,
+                   THEME=str(theme), **no_search)  # fmt: skip
     article = theme / "templates" / "article.html"
     article.write_text(
         article.read_text().replace(

@@ -27,6 +27,7 @@ from tests.support import (
     build_site,
     built_once,
     copy_content,
+    images_shared,
 )
 from tests.test_search_browser import (
     HELD_BACK_WORDS,
@@ -41,13 +42,14 @@ PER_PART = 2
 @pytest.fixture(scope="module")
 def parted_site(request):
     def build(base):
-        return build_site(
-            CONTENT,
-            base / "output",
-            cache_dir=base / "cache",
-            SITE_SEARCH_PART_PAGES=PER_PART,
-            PRECOMPRESS=False,
-        )
+        with images_shared(base / "cache"):  # the sample build's pictures
+            return build_site(
+                CONTENT,
+                base / "output",
+                cache_dir=base / "cache",
+                SITE_SEARCH_PART_PAGES=PER_PART,
+                PRECOMPRESS=False,
+            )
 
     return built_once(request, build)
 

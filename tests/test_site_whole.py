@@ -106,9 +106,12 @@ def pagefind_filters(output: pathlib.Path) -> dict:
 def test_two_builds_are_byte_identical(sample_site, tmp_path):
     # The session's sample build is one of the two: a build of the same
     # content and settings, made earlier by another process, with its own
-    # fresh cache, as this second one is.
+    # fresh cache. This second one draws every picture and logo and makes
+    # every compressed copy itself: a cache of its own, not one started with
+    # the run's (``build_site``'s), which holds the sample build's own files.
     first = sample_site
-    second = build_site(CONTENT, tmp_path / "two" / "output")
+    two = tmp_path / "two"
+    second = build_site(CONTENT, two / "output", cache_dir=two / "cache")
     one, two = output_files(first), output_files(second)
     # Pagefind (a Rust binary) writes each filter's values in hash-map order,
     # which changes from run to run, and names those files (and the metadata
