@@ -22,7 +22,7 @@ from portal.newstory import NewStoryError, create_story, new_id, story_slug
 from portal.schema import FIELD_HELP, Story
 from portal.timecode import format_timecode
 from tests.stories import AUDIO, assert_absent, output_files, write_story
-from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content
+from tests.support import LEAN, PROJECT_ROOT, build_site, copy_content, images_shared
 
 NOW = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 TRANSCRIPT = """WEBVTT
@@ -62,11 +62,16 @@ def new_story_command(content, *args):
 
 
 def check(content, tmp_path):
-    return checking.check_content(
-        PROJECT_ROOT / "publishconf.py",
-        content_path=content,
-        overrides={"CACHE_PATH": str(tmp_path / "check-cache"), "STORY_NOW": NOW},
-    )
+    """``./dev check``, its new cache started with the run's pictures and
+    logos (``images_shared``): the check draws the show's cover and the
+    funders' logos as a build does, and none of these tests looks at them."""
+    cache = tmp_path / "check-cache"
+    with images_shared(cache):
+        return checking.check_content(
+            PROJECT_ROOT / "publishconf.py",
+            content_path=content,
+            overrides={"CACHE_PATH": str(cache), "STORY_NOW": NOW},
+        )
 
 
 @pytest.fixture
