@@ -8,7 +8,7 @@ import re
 import sys
 
 from portal.checking import check_content
-from tests.support import PROJECT_ROOT, renditions_cache
+from tests.support import PROJECT_ROOT, images_shared, renditions_cache
 
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
 
@@ -41,18 +41,19 @@ def test_the_new_story_is_published_and_brings_words_no_story_had(
     assert {"quillfeather", "vantongeren", "opelousas", "zydeco"} <= new
     assert (stories / slug / f"conversation{audio[0].suffix}").samefile(audio[0])
 
-    result = check_content(
-        PROJECT_ROOT / "publishconf.py",
-        content_path=root / "ours",
-        overrides={
-            "CACHE_PATH": str(tmp_path / "cache"),
-            # The run's shared renditions (tests.support): the same master
-            # (its bytes) is encoded once, not once a run when the cache is
-            # kept between runs.
-            "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
-            "AUDIO_RENDITION_PRUNE": False,
-        },
-    )
+    with images_shared(tmp_path / "cache"):  # the run's pictures and logos
+        result = check_content(
+            PROJECT_ROOT / "publishconf.py",
+            content_path=root / "ours",
+            overrides={
+                "CACHE_PATH": str(tmp_path / "cache"),
+                # The run's shared renditions (tests.support): the same master
+                # (its bytes) is encoded once, not once a run when the cache is
+                # kept between runs.
+                "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
+                "AUDIO_RENDITION_PRUNE": False,
+            },
+        )
     assert result.published == 3, [p.message for p in result.problems]
     assert not result.held_back and not result.blocked
 

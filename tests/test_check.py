@@ -25,6 +25,7 @@ from tests.support import (
     build_site,
     built_once,
     copy_content,
+    images_shared,
     invoke,
 )
 from tests.test_audio_rendition import _sox
@@ -148,15 +149,18 @@ def make_broken_content(content: pathlib.Path) -> None:
 
 
 def run_check(content: pathlib.Path, tmp: pathlib.Path) -> checking.CheckResult:
-    return checking.check_content(
-        PROJECT_ROOT / "publishconf.py",
-        content_path=content,
-        overrides={
-            "CACHE_PATH": str(tmp / "cache"),
-            "OUTPUT_PATH": str(tmp / "output"),
-            "STORY_NOW": NOW,
-        },
-    )
+    # A new cache started with the run's pictures and logos: the check draws
+    # the show's cover and the funders' logos as a build does.
+    with images_shared(tmp / "cache"):
+        return checking.check_content(
+            PROJECT_ROOT / "publishconf.py",
+            content_path=content,
+            overrides={
+                "CACHE_PATH": str(tmp / "cache"),
+                "OUTPUT_PATH": str(tmp / "output"),
+                "STORY_NOW": NOW,
+            },
+        )
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,7 @@ from tests.support import (
     PROJECT_ROOT,
     build_site,
     copy_content,
+    images_shared,
     renditions_cache,
 )
 
@@ -146,11 +147,12 @@ def test_an_lfs_pointer_is_a_clear_error_in_every_build(lfs_clone, tmp_path, cap
         )
     assert caught.value.problems[0].__str__() == LFS_ERROR
 
-    result = checking.check_content(
-        PROJECT_ROOT / "publishconf.py",
-        content_path=lfs_clone,
-        overrides={"CACHE_PATH": str(tmp_path / "cache"), "STORY_NOW": NOW},
-    )
+    with images_shared(tmp_path / "cache"):  # the run's pictures and logos
+        result = checking.check_content(
+            PROJECT_ROOT / "publishconf.py",
+            content_path=lfs_clone,
+            overrides={"CACHE_PATH": str(tmp_path / "cache"), "STORY_NOW": NOW},
+        )
     assert [str(p) for p in result.errors] == [LFS_ERROR]
 
 

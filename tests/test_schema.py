@@ -16,7 +16,7 @@ from portal.schema import (
 )
 from portal.timecode import format_timecode, parse_timecode
 from tests.stories import write_story
-from tests.support import PROJECT_ROOT, copy_content
+from tests.support import PROJECT_ROOT, copy_content, images_shared
 
 VALID = """\
 ---
@@ -367,14 +367,15 @@ def test_the_check_warns_of_a_decimal_chapter_time_and_publishes_the_story(tmp_p
         "decimal-chapter",
         chapters=[{"start": "0:00", "title": "Hello"}, {"start": 0.3, "title": "On"}],
     )
-    result = checking.check_content(
-        PROJECT_ROOT / "publishconf.py",
-        content_path=content,
-        overrides={
-            "CACHE_PATH": str(tmp_path / "cache"),
-            "OUTPUT_PATH": str(tmp_path / "output"),
-        },
-    )
+    with images_shared(tmp_path / "cache"):  # the run's pictures and logos
+        result = checking.check_content(
+            PROJECT_ROOT / "publishconf.py",
+            content_path=content,
+            overrides={
+                "CACHE_PATH": str(tmp_path / "cache"),
+                "OUTPUT_PATH": str(tmp_path / "output"),
+            },
+        )
     story_md = tmp_path / "content/stories/decimal-chapter/story.md"
     assert story_md.read_text().splitlines()[29] == "- start: 0.3"
     assert [str(p) for p in result.warnings if "stories/" in p.path] == [
