@@ -81,45 +81,78 @@ class StoryKeys:
         self.settings = settings
         self.hashes = hashes
         self._build: str | None = None
+        self._code_and_content: list[str] | None = None
         self._cards: dict[int, str] = {}  # id(story) -> its card's hash, this build
         self._folders: dict[str, list[tuple[str, str]]] = {}  # folder -> _files
+
+    def snapshot(self) -> None:
+        """Hash the files the keys hold now, before the build reads any of
+        them: the code, the theme, the content outside the story folders and
+        every story folder's files. A file changed while the build runs (an
+        editor saving in the live preview) then gives this build's outputs
+        the key of the bytes before, at worst older than what was read, and
+        the next build makes them again. Hashed once the stories were read,
+        as they were, its key named the new bytes over outputs made from the
+        old: the next build found them current, and kept them until the
+        file changed again."""
+        self._code_and_content = self._digests()
+        content = self.settings["PATH"]
+        for path in self.settings["ARTICLE_PATHS"]:
+            root = os.path.abspath(os.path.join(content, path))
+            try:
+                with os.scandir(root) as entries:
+                    folders = [entry.path for entry in entries if entry.is_dir()]
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # the checks name a missing folder
+            for folder in folders:
+                self._folder_files(folder)
+
+    def _digests(self) -> list[str]:
+        """The code, the theme and the content outside the story folders."""
+        settings = self.settings
+        content = settings["PATH"]
+        story_roots = {
+            os.path.join(content, path) for path in settings["ARTICLE_PATHS"]
+        }
+        roots = [settings["THEME"], os.path.dirname(portal.__file__)]
+        roots += list(settings.get("PLUGIN_PATHS", []))
+        others = [
+            os.path.join(content, name)
+            for name in sorted(os.listdir(content))
+            if not name.startswith(".")
+            and os.path.join(content, name) not in story_roots
+        ]
+        return [tree_digest(*roots), tree_digest(*others)]
 
     def build(self) -> str:
         """What every story's outputs share: code, theme, settings, and the
         content outside the story folders."""
         if self._build is None:
-            settings = self.settings
-            content = settings["PATH"]
-            story_roots = {
-                os.path.join(content, path) for path in settings["ARTICLE_PATHS"]
-            }
-            roots = [settings["THEME"], os.path.dirname(portal.__file__)]
-            roots += list(settings.get("PLUGIN_PATHS", []))
-            others = [
-                os.path.join(content, name)
-                for name in sorted(os.listdir(content))
-                if not name.startswith(".")
-                and os.path.join(content, name) not in story_roots
-            ]
             self._build = content_hash(
-                [tree_digest(*roots), tree_digest(*others)],
+                self._code_and_content or self._digests(),
                 installed_packages(),
-                settings_text(settings),
+                settings_text(self.settings),
             )
         return self._build
 
     def _files(self, record) -> list[tuple[str, str]]:
         """Every file of the story's folder by name and content hash, read
         once a build (the story's key and the site's both hold them)."""
-        known = self._folders.get(record.folder)
+        return self._folder_files(record.folder)
+
+    def _folder_files(self, folder: str) -> list[tuple[str, str]]:
+        known = self._folders.get(folder)
         if known is None:
             known = []
-            with os.scandir(record.folder) as entries:
-                for entry in entries:
-                    if entry.is_file():
-                        known.append((entry.name, self.hashes.sha256(entry.path)))
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if entry.is_file():
+                            known.append((entry.name, self.hashes.sha256(entry.path)))
+            except FileNotFoundError:
+                pass  # gone since it was listed: no story of this build
             known.sort()
-            self._folders[record.folder] = known
+            self._folders[folder] = known
         return known
 
     def key(self, story) -> str:

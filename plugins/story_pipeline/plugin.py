@@ -93,8 +93,10 @@ class StoryPipeline(Generator):
             self.keys = dict.fromkeys(story.story.save_as for story in self.stories)
             self.context[STORY_MEMO] = self.memo
             return
-        self.hashes = FileHashes(os.path.join(cache, FOLDER, HASHES_FILE))
-        keys = StoryKeys(self.settings, self.hashes)
+        keys = _snapshot.pop(cache, None)
+        if keys is None or keys.settings is not self.settings:
+            keys = _story_keys(self.settings, cache)
+        self.hashes = keys.hashes
         self.keys = {story.story.save_as: keys.key(story) for story in self.stories}
         # Every other page names the campaign's share card (story_embeds),
         # named by what it shows, the fonts it is drawn with among them:
@@ -224,6 +226,26 @@ def _make_in_worker(index: int):
 _current: StoryPipeline | None = None
 
 
+def _story_keys(settings, cache: str) -> StoryKeys:
+    return StoryKeys(settings, FileHashes(os.path.join(cache, FOLDER, HASHES_FILE)))
+
+
+# The keys' inputs hashed as the build starts (``StoryKeys.snapshot``), by
+# cache folder: what a file held before the build read it.
+_snapshot: dict[str, StoryKeys] = {}
+
+
+def hash_inputs_first(pelican) -> None:
+    """Hash what the keys hold before any plugin reads a story."""
+    _snapshot.clear()
+    settings = pelican.settings
+    cache = settings.get("CACHE_PATH") or None
+    if cache and settings.get("STORY_PIPELINE_CACHE", True):
+        keys = _story_keys(settings, cache)
+        keys.snapshot()
+        _snapshot[cache] = keys
+
+
 def key_stories(generators) -> None:
     global _current
     _current = next((g for g in generators if isinstance(g, StoryPipeline)), None)
@@ -252,6 +274,7 @@ def register():
     # the next build starts (portal.heap): a quarter of a rebuild's CPU time
     # at 10,000 stories went to walking it.
     signals.initialized.connect(heap.release)
+    signals.initialized.connect(hash_inputs_first)
     signals.article_generator_finalized.connect(_freeze)
     # Pelican's topic pages scan a list for each story (pelican_private).
     signals.article_generator_finalized.connect(quick_listing_membership)
