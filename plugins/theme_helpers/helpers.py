@@ -12,6 +12,7 @@ from portal.sizes import human_size
 from portal.timecode import format_timecode, iso8601_duration, whole_seconds
 
 from . import fragments
+from .compiled import keep_compiled_templates
 
 
 def duration_words(seconds: float) -> str:
@@ -120,5 +121,6 @@ def add_filters(generator):
 
 def register():
     signals.generator_init.connect(add_filters)
+    signals.generator_init.connect(keep_compiled_templates)
     signals.initialized.connect(fragments.forget)
     signals.finalized.connect(fragments.forget)
