@@ -72,6 +72,10 @@ _STORY_FILE = re.compile(
 )
 # The search's bundle (plugins/site_search: SITE_SEARCH_BUNDLE's default).
 SEARCH_BUNDLE = "pagefind/"
+# The search's staging folders beside an output (site_search/indexer.py):
+# this, the output folder's name, "-" and a random part. A killed build's
+# are removed by the next build of that output (portal.publishing).
+SEARCH_SCRATCH = ".site-search-"
 # A large site's search comes in parts (plugins/site_search/parts.py), each
 # in a folder named by a key of all it is made from (its pages' words, the
 # code, Pagefind's version): no file in one ever changes, so hosts may keep

@@ -45,6 +45,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from portal import build_inputs, locks
+from portal.outputs import SEARCH_SCRATCH
 from portal.writing import write_atomically
 
 _AT_FDCWD = -100
@@ -219,6 +220,14 @@ def remove_leftovers(output: Path) -> list[Path]:
     removed = []
     for path in output.parent.glob(f"{output.name}-*"):
         rest = path.name[len(output.name) :]
+        if path.is_dir() and not path.is_symlink() and rest.startswith(STAGING_MARKS):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    # The search's staging folders of a killed build made aside (their
+    # names: portal.outputs.SEARCH_SCRATCH, then the staging folder's).
+    scratch = f"{SEARCH_SCRATCH}{output.name}"
+    for path in output.parent.glob(f"{scratch}-*"):
+        rest = path.name[len(scratch) :]
         if path.is_dir() and not path.is_symlink() and rest.startswith(STAGING_MARKS):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)

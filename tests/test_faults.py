@@ -286,11 +286,16 @@ def test_a_failed_build_leaves_the_output_as_it_was(site, tmp_path):
 
 def test_folders_killed_builds_left_are_removed(site, tmp_path):
     output = tmp_path / "output"
-    for name in ("output-publish-abc123", "output-old-xyz"):
+    # The staging and old folders, and the search's staging folder (pages
+    # linked for Pagefind, site_search/indexer.py) of a build made aside.
+    for name in ("output-publish-abc123", "output-old-xyz",
+                 ".site-search-output-publish-abc123-k2j8"):  # fmt: skip
         (tmp_path / name / "stories").mkdir(parents=True)
-    (tmp_path / "output-drafts").mkdir()  # another output: kept
+    # Another output's: kept.
+    for name in ("output-drafts", ".site-search-output-drafts-publish-q1-z9"):
+        (tmp_path / name).mkdir()
     build(site, output, tmp_path / "cache", **LEAN)
-    assert leftovers(tmp_path) == []
+    assert leftovers(tmp_path) == [".site-search-output-drafts-publish-q1-z9"]
     assert (tmp_path / "output-drafts").is_dir()
 
 

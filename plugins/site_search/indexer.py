@@ -24,6 +24,7 @@ import pagefind_bin
 
 from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
+from portal.outputs import SEARCH_SCRATCH
 from portal.writing import write_atomically, write_if_changed
 
 from . import parts, vocabulary
@@ -184,8 +185,10 @@ def _plan_parts(
     def index_parts() -> dict:
         # Staging folders (links to the pages) live beside the output, and
         # go when indexing ends, whatever happens.
+        site_folder = os.path.abspath(site)
         scratch = tempfile.mkdtemp(
-            prefix=".site-search-", dir=os.path.dirname(os.path.abspath(site))
+            prefix=f"{SEARCH_SCRATCH}{os.path.basename(site_folder)}-",
+            dir=os.path.dirname(site_folder),
         )
         try:
             behind = made.behind()
