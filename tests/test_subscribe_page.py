@@ -205,8 +205,10 @@ def test_a_directory_link_must_be_a_web_page(tmp_path, caplog):
     content = _content_with_directories(
         tmp_path, "  - name: Apple Podcasts\n    url: podcast://example.org\n"
     )
+    lines = (content / "data" / "podcast.yml").read_text("utf-8").splitlines()
+    line = lines.index("    url: podcast://example.org") + 1
     expected = (
-        "content/data/podcast.yml:88: directories.0.url: 'podcast://example.org'"
+        f"content/data/podcast.yml:{line}: directories.0.url: 'podcast://example.org'"
         " must be the show's web page in the directory, starting https://"
     )
     # Development builds report it; production builds stop on it.
