@@ -13,6 +13,7 @@ import os
 import shlex
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -104,12 +105,17 @@ def build_aside(
     overrides: dict | None = None,
     media: Path | None = None,
     force: bool = False,
+    stop: threading.Event | None = None,
 ) -> bool:
     """Build into a fresh folder beside ``output`` and swap it in only if the
     build succeeds (``portal.publishing.build_aside``): a failed build leaves
     ``output`` as it was, and nothing of a story taken down stays in it.
-    Prints why and returns False if the build failed."""
-    print(f"Building {output} with {settings_file}...", flush=True)
+    Prints why and returns False if the build failed. ``stop``: see
+    ``publishing.build_aside`` (only the live preview's search uses it)."""
+    if stop is None:
+        print(f"Building {output} with {settings_file}...", flush=True)
+    else:
+        print(f"Bringing the search of {output} up to date...", flush=True)
     try:
         publishing.build_aside(
             output,
@@ -119,7 +125,11 @@ def build_aside(
             extra_args=_remainder(),
             media_output_path=media,
             force=force,
+            stop=stop,
         )
+    except publishing.BuildStopped:
+        print("Stopped bringing the search up to date: a newer save is being built.")
+        return False
     except publishing.PublishError as error:
         print(f"Build failed: {error}.", file=sys.stderr, flush=True)
         return False
@@ -216,25 +226,34 @@ def _livereload(port, bind, drafts: bool, say_failed_checks: bool = False) -> No
     """`livereload`; ``say_failed_checks`` (`cms`): a failed rebuild is
     recorded in the preview's admin/checked.json, for the form waiting for
     its check (plugins/editing_ui/checked.py)."""
-    from portal import live_reload
+    from portal import live_reload, preview_builds
 
     _port_free_or_exit(bind, port)
     output = PREVIEW_PATH if drafts else _deploy_path()
 
-    def cached_build():
+    def cached_build(later: bool, stop: threading.Event | None) -> bool:
         # A failed rebuild keeps serving the last good site; the error shows.
+        # ``later``: the save's pages first, the search index by the build
+        # after (portal.preview_builds).
         overrides = _build_overrides(drafts=drafts, cached=True)
-        if say_failed_checks:
+        if later:
+            overrides["SITE_SEARCH_LATER"] = True
+        if say_failed_checks and later:
             built = build_for_the_form(output, overrides)
         else:
-            built = build_aside(output, CONFIG["settings_base"], overrides)
-        if built and drafts:
+            built = build_aside(output, CONFIG["settings_base"], overrides, stop=stop)
+        if built and drafts and later:
             print(PREVIEW_NOTICE.format(folder=PREVIEW_PATH.name))
+        return built
 
-    cached_build()
-    live_reload.serve(
-        output, bind, int(port), [ROOT / path for path in WATCHED], cached_build
-    )
+    builds = preview_builds.PreviewBuilds(output, cached_build)
+    try:
+        builds.rebuild()
+        live_reload.serve(
+            output, bind, int(port), [ROOT / path for path in WATCHED], builds.rebuild
+        )
+    finally:
+        builds.close()
 
 
 def build_for_the_form(output: Path, overrides: dict) -> bool:

@@ -57,7 +57,9 @@ WHERE_WRITTEN = frozenset(
 )
 # How a build goes about its work, not what it makes: whether it empties the
 # output first (a build in place does not, `./dev publish` builds into an
-# empty folder), how many processes it uses, how Pelican caches what it read.
+# empty folder), how many processes it uses, how Pelican caches what it read,
+# whether it leaves the search index to the next build (the live preview:
+# such an output says it is behind, so the next build runs).
 # A build with other values of these makes the same files, so it finds every
 # key the last one left in the cache.
 HOW_BUILT = frozenset(
@@ -71,6 +73,7 @@ HOW_BUILT = frozenset(
         "GZIP_CACHE",
         "CHECK_MODIFIED_METHOD",
         "AUDIO_RENDITION_PRUNE",
+        "SITE_SEARCH_LATER",
     }
 )
 # Folders on this machine, named in the settings' text by these names

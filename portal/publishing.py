@@ -37,9 +37,11 @@ import dataclasses
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -70,6 +72,11 @@ STAGING_MARKS = ("-publish-", "-old-")
 
 class PublishError(RuntimeError):
     """The build failed; the previous output was left untouched."""
+
+
+class BuildStopped(PublishError):
+    """The build was stopped (``build_aside``'s ``stop``); the previous
+    output was left untouched."""
 
 
 class ManifestError(RuntimeError):
@@ -155,6 +162,7 @@ def build_aside(
     env: Mapping[str, str] | None = None,
     media_output_path: str | os.PathLike | None = None,
     force: bool = False,
+    stop: threading.Event | None = None,
 ) -> Path:
     """Build with ``settings_file`` and swap the result in at ``output_path``.
 
@@ -169,6 +177,8 @@ def build_aside(
     When nothing the build is made from changed since the output in place
     was built (``portal.build_inputs``) and that output is whole, no build
     runs and the output is left as it is; ``force`` builds anyway.
+    ``stop``, set by another thread, ends the build and every process it
+    started (its workers, Pagefind), which raises BuildStopped.
     Raises PublishError if the build fails; the previous output (and media)
     is then left byte for byte as it was."""
     root = Path(project_root or os.getcwd()).resolve()
@@ -206,6 +216,7 @@ def build_aside(
             python=python,
             env=env,
             force=force,
+            stop=stop,
         )
     finally:
         lock.release()
@@ -262,6 +273,7 @@ def _build_locked(
     python: str,
     env,
     force: bool,
+    stop: threading.Event | None = None,
 ) -> Path:
     inputs = _inputs_key(
         root, settings_file, content_path, overrides, extra_args, python, env
@@ -296,10 +308,12 @@ def _build_locked(
         python=python,
     )
     try:
-        result = subprocess.run(command, cwd=root, env=env, check=False)
-        if result.returncode != 0:
+        returncode = _run(command, root, env, stop)
+        if returncode is None:
+            raise BuildStopped(f"the build was stopped; {output} was left as it was")
+        if returncode != 0:
             raise PublishError(
-                f"the build failed (exit status {result.returncode}); "
+                f"the build failed (exit status {returncode}); "
                 f"{output} was left as it was"
             )
         if not (staging / "index.html").is_file():
@@ -335,8 +349,49 @@ def _build_locked(
     return output
 
 
+def _run(command, root: Path, env, stop: threading.Event | None) -> int | None:
+    """Run the build; its exit status, or None when ``stop`` ended it."""
+    if stop is None:
+        return subprocess.run(command, cwd=root, env=env, check=False).returncode
+    # A session of its own: the build's workers and Pagefind are in its
+    # group, and end with it (a Pagefind left running would write into
+    # the cache beside the next build).
+    process = subprocess.Popen(command, cwd=root, env=env, start_new_session=True)
+    while True:
+        try:
+            return process.wait(timeout=0.1)
+        except subprocess.TimeoutExpired:
+            if stop.is_set():
+                break
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    # Whatever of the group is left (the group outlives its first process
+    # while any member runs, so its number names no other).
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    return None
+
+
 def _last_build_file(output: Path) -> Path:
     return output.with_name(LAST_BUILD_FILE.format(name=output.name))
+
+
+def behind(output: str | os.PathLike) -> bool:
+    """Does the last build of ``output`` say its output is out of date now:
+    its search index left to the next build (``SITE_SEARCH_LATER``), or a
+    change it was made to wait for (a scheduled story) come? False when no
+    build said."""
+    try:
+        record = json.loads(_last_build_file(Path(output)).read_text("utf-8"))
+        clock = record.get("clock") or {}
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(clock, dict) and not build_inputs.still_right(clock)
 
 
 @dataclasses.dataclass(frozen=True)
