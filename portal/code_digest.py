@@ -15,25 +15,30 @@ import os
 _SKIPPED_SUFFIXES = (".pyc", "~")
 
 
-def tree_digest(*roots: str | os.PathLike, suffixes: tuple[str, ...] = ()) -> str:
+def tree_digest(
+    *roots: str | os.PathLike,
+    suffixes: tuple[str, ...] = (),
+    skipped: tuple[str, ...] = (),
+) -> str:
     """A SHA-256 over the names and bytes of the files under ``roots``.
 
     ``roots`` may be folders (walked in a fixed order, hidden folders and
     ``__pycache__`` left out) or single files; ``suffixes`` keeps only files
-    with those endings (``(".py",)``), every file when empty. Only ordinary
+    with those endings (``(".py",)``), every file when empty; files ending
+    in one of ``skipped`` are left out (``(".md",)``). Only ordinary
     files are read (FIFOs and devices are passed over)."""
     digest = hashlib.sha256()
     for root in roots:
         root = os.fspath(root)
         digest.update(os.path.basename(root).encode("utf-8") + b"\0")
-        for path in _files(root, suffixes):
+        for path in _files(root, suffixes, _SKIPPED_SUFFIXES + skipped):
             digest.update(os.path.relpath(path, root).encode("utf-8") + b"\0")
             with open(path, "rb") as handle:
                 digest.update(hashlib.sha256(handle.read()).digest())
     return digest.hexdigest()
 
 
-def _files(root: str, suffixes: tuple[str, ...]) -> list[str]:
+def _files(root: str, suffixes: tuple[str, ...], skipped: tuple[str, ...]) -> list[str]:
     if os.path.isfile(root):
         return [root]
     found = []
@@ -44,7 +49,7 @@ def _files(root: str, suffixes: tuple[str, ...]) -> list[str]:
             if not name.startswith(".") and name != "__pycache__"
         )
         for name in sorted(names):
-            if name.startswith(".") or name.endswith(_SKIPPED_SUFFIXES):
+            if name.startswith(".") or name.endswith(skipped):
                 continue
             if suffixes and not name.endswith(suffixes):
                 continue

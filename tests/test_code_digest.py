@@ -42,3 +42,48 @@ def test_suffixes_keep_only_those_files(tmp_path):
     (pkg / "b.html").write_text("<p>changed</p>\n")
     assert tree_digest(pkg, suffixes=(".py",)) == python_only
     assert tree_digest(pkg) != tree_digest(pkg, suffixes=(".py",))
+
+
+def test_skipped_endings_are_left_out(tmp_path):
+    pkg = _tree(tmp_path)
+    (pkg / "README.md").write_text("How it works.\n")
+    without_docs = tree_digest(pkg, skipped=(".md",))
+    (pkg / "README.md").write_text("How it works, said better.\n")
+    assert tree_digest(pkg, skipped=(".md",)) == without_docs
+    (pkg / "b.html").write_text("<p>changed</p>\n")
+    assert tree_digest(pkg, skipped=(".md",)) != without_docs
+
+
+def test_a_story_s_key_holds_the_code_but_not_its_documentation(tmp_path):
+    """A plugin's README edited made every story again (minutes at 10,000
+    stories); its code, the theme's files and the content still count."""
+    from story_pipeline.key import StoryKeys
+
+    from portal.file_hashes import FileHashes
+
+    plugins, theme, content = _tree(tmp_path), tmp_path / "theme", tmp_path / "c"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "base.html").write_text("<html></html>\n")
+    (content / "pages").mkdir(parents=True)
+    (content / "pages" / "about.md").write_text("About us.\n")
+    settings = {
+        "THEME": str(theme),
+        "PLUGIN_PATHS": [str(plugins)],
+        "PATH": str(content),
+        "ARTICLE_PATHS": ["stories"],
+    }
+
+    def digests():
+        return StoryKeys(settings, FileHashes(None))._digests()
+
+    before = digests()
+    (plugins / "README.md").write_text("What this plugin does.\n")
+    assert digests() == before
+    for changed in (
+        plugins / "a.py",
+        theme / "templates" / "base.html",
+        content / "pages" / "about.md",  # a campaign page is Markdown too
+    ):
+        changed.write_text(changed.read_text() + "\n")
+        assert digests() != before, changed
+        before = digests()
