@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
 from tests.pagefind_index import index_text, indexed_pages
+from tests.support import CONTENT
 
 # unique transcript word -> the story it must find
 UNIQUE_WORDS = {
@@ -161,6 +163,157 @@ def test_a_word_of_a_storys_summary_quotes_the_summary(page, site_server):
     excerpt = results[0].query_selector(".search-result__excerpt")
     assert excerpt.text_content().startswith("A nurse and a security officer")
     assert [m.text_content() for m in excerpt.query_selector_all("mark")] == ["nurse"]
+
+
+def shown_stories(sample_site) -> dict[str, dict]:
+    """Front matter of the sample stories the site shows (indexed), by slug."""
+    indexed = {page["url"] for page in indexed_pages(sample_site)}
+    stories = {}
+    for path in sorted((CONTENT / "stories").glob("*/story.md")):
+        front = re.match(r"---\n(.*?)\n---", path.read_text(), re.S)
+        if front and f"/stories/{path.parent.name}/" in indexed:
+            stories[path.parent.name] = yaml.safe_load(front.group(1))
+    return stories
+
+
+def result_for(results, slug: str):
+    """The result of the story ``slug`` among ``results``."""
+    for result in results:
+        link = result.query_selector(".search-result__title a").get_attribute("href")
+        if link.rstrip("/").endswith(f"/stories/{slug}"):
+            return result
+    raise AssertionError(f"no result for {slug}")
+
+
+def marked(element) -> list[str]:
+    return [mark.text_content() for mark in element.query_selector_all("mark")]
+
+
+def test_a_word_found_only_in_a_title_is_marked_in_the_title(
+    page, site_server, sample_site
+):
+    """Found by a word of its title alone ("Second" of "A Second Chance"), a
+    story showed no marked word: the excerpt leaves the title out, as the
+    result shows it just above, and so a visitor could not see why it came."""
+    words = [
+        word.lower()
+        for page in indexed_pages(sample_site)
+        for word in re.findall(r"\w+", page["content"])
+    ]
+    titled = [
+        (word, slug, story)
+        for slug, story in shown_stories(sample_site).items()
+        for word in re.findall(r"\w{4,}", story["title"])
+        # Once on the whole site, with no longer word it begins (Pagefind
+        # finds "routes" for "route"): the title is the only place.
+        if sum(1 for said in words if said.startswith(word.lower())) == 1
+    ]
+    if not titled:
+        pytest.skip("no sample story has a word of its title that only it holds")
+    word, slug, story = titled[0]
+    result = result_for(search(page, site_server, word), slug)
+    title = result.query_selector(".search-result__title a")
+    assert title.text_content() == story["title"]
+    assert marked(title) == [word]
+    # The excerpt still starts after the title, with the people, unmarked.
+    excerpt = result.query_selector(".search-result__excerpt")
+    first = story["participants"][0]["name"]
+    assert re.match(rf"…?{re.escape(first)}\b", excerpt.text_content()), (
+        excerpt.text_content()
+    )
+    assert marked(excerpt) == []
+
+
+def test_a_name_or_a_place_found_is_marked_in_the_people_and_place(
+    page, site_server, sample_site
+):
+    stories = shown_stories(sample_site)
+    names = [
+        person["name"] for story in stories.values() for person in story["participants"]
+    ]
+    towns = [story["location"]["name"].split(",")[0] for story in stories.values()]
+
+    def alone(word: str, story: dict) -> bool:
+        """Of one person or place of the sample, and not in its title."""
+        count = sum(word in re.findall(r"\w+", said) for said in names + towns)
+        return count == 1 and word not in story["title"]
+
+    slug, story, name = next(
+        (slug, story, person["name"].split()[0])
+        for slug, story in stories.items()
+        for person in story["participants"]
+        if alone(person["name"].split()[0], story)
+    )
+    result = result_for(search(page, site_server, name), slug)
+    people = result.query_selector(".search-result__people")
+    assert marked(people) == [name]
+    assert people.text_content() == " and ".join(
+        person["name"] for person in story["participants"]
+    )
+    assert marked(result.query_selector(".search-result__title")) == []
+    slug, place, town = next(
+        (slug, story["location"]["name"], story["location"]["name"].split(",")[0])
+        for slug, story in stories.items()
+        if alone(story["location"]["name"].split(",")[0], story)
+    )
+    result = result_for(search(page, site_server, town), slug)
+    where = result.query_selector(".search-result__meta span")
+    assert where.text_content() == place
+    assert marked(where) == [town]
+
+
+# A stand-in for Pagefind's API: one result, whose title and people hold
+# what looks like markup, and the excerpt Pagefind would give (HTML).
+FAKE_PAGEFIND = """
+const data = {
+  url: "/stories/fake/",
+  meta: {
+    title: "<b>Bold</b> & \\"quoted\\": a second look",
+    participants: "Ann <i>Lee</i> & Bo Ray",
+    place: "Truth or Consequences, New Mexico",
+  },
+  excerpt: "&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;quoted&quot;: a <mark>second</mark> "
+    + "look. Ann &lt;i&gt;<mark>Lee</mark>&lt;/i&gt; &amp; Bo Ray.",
+  content: "",
+  sub_results: [],
+};
+export const options = () => Promise.resolve();
+export const filters = () => Promise.resolve({});
+export const search = () => Promise.resolve(
+  {results: [{data: () => Promise.resolve(data)}], filters: {}}
+);
+"""
+# A browser whose regular expressions know no Unicode classes.
+NO_UNICODE_CLASSES = """
+const Native = RegExp;
+window.RegExp = function (source, flags) {
+  if (String(flags || "").includes("u")) throw new SyntaxError("not here");
+  return new Native(source, flags);
+};
+"""
+
+
+@pytest.mark.parametrize("unicode_classes", [True, False])
+def test_a_title_that_looks_like_markup_is_shown_as_typed(
+    page, site_server, unicode_classes
+):
+    page.route(
+        "**/pagefind/pagefind.js",
+        lambda route: route.fulfill(content_type="text/javascript", body=FAKE_PAGEFIND),
+    )
+    if not unicode_classes:
+        page.add_init_script(NO_UNICODE_CLASSES)
+    [result] = search(page, site_server, "second Lee")
+    title = result.query_selector(".search-result__title a")
+    people = result.query_selector(".search-result__people")
+    assert title.text_content() == '<b>Bold</b> & "quoted": a second look'
+    assert people.text_content() == "Ann <i>Lee</i> & Bo Ray"
+    assert result.query_selector("b, i") is None
+    if unicode_classes:
+        assert marked(title) == ["second"] and marked(people) == ["Lee"]
+    else:  # plain text, and the search goes on
+        assert marked(title) == [] and marked(people) == []
+        assert result.query_selector(".search-result__excerpt mark")
 
 
 def test_a_search_that_finds_nothing_leads_on_to_browse(page, site_server):

@@ -369,64 +369,80 @@
     }
   }
 
-  /* A story found by words of its summary: the summary, those words
-     marked, rather than Pagefind's excerpt of the page's top, which runs
-     its title, people and place together ("Chance. Carol Benning retired
-     sheriff's deputy, Hoover, Alabama. Andre..."). Null when the words
-     found are not in the summary (a place, a job, a topic): the excerpt
-     then shows where they are. */
-  function summaryMarked(summary, excerpt) {
-    if (!summary) return null;
-    var parts;
+  /* The words a search found in a result, as Pagefind marked them in its
+     excerpts (the page's and its sub-results'): one pattern that finds
+     them as whole words, in any case, in the result's other text (its
+     title, people, place, summary). Null when none were marked. */
+  function foundWords(data) {
+    var excerpts = [data.excerpt].concat((data.sub_results || []).map(function (sub) {
+      return sub.excerpt;
+    }));
     try {
       // Built here, not written as literals: a browser without Unicode
-      // classes or lookbehind keeps the excerpt, and the rest of search.
+      // classes or lookbehind keeps plain text, and the rest of search.
       var edges = new RegExp("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "gu");
       var words = [];
-      String(excerpt || "").replace(/<mark>([\s\S]*?)<\/mark>/g, function (all, word) {
-        word = decode(word).replace(edges, "");
-        if (word) words.push(word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-        return all;
+      excerpts.forEach(function (excerpt) {
+        String(excerpt || "").replace(/<mark>([\s\S]*?)<\/mark>/g, function (all, word) {
+          word = decode(word).replace(edges, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+          if (word && words.indexOf(word) === -1) words.push(word);
+          return all;
+        });
       });
       if (!words.length) return null;
-      var found = new RegExp(
+      return new RegExp(
         "(?<![\\p{L}\\p{N}])(" + words.join("|") + ")(?![\\p{L}\\p{N}])", "giu"
       );
-      parts = summary.split(found);
     } catch (error) {
       return null;
     }
+  }
+
+  /* ``text`` as nodes, the words ``found`` (foundWords) marked: text stays
+     text, whatever it holds ("<b>" or "&amp;" in a title). Null when none
+     of the words is in it. */
+  function marked(text, found) {
+    if (!text || !found) return null;
+    var parts = String(text).split(found);
     if (parts.length < 2) return null;
     var fragment = document.createDocumentFragment();
     parts.forEach(function (part, index) {
       if (!part) return;
-      if (index % 2) {
-        var mark = document.createElement("mark");
-        mark.textContent = part;
-        fragment.appendChild(mark);
-      } else {
-        fragment.appendChild(document.createTextNode(part));
-      }
+      fragment.appendChild(
+        index % 2 ? element("mark", null, part) : document.createTextNode(part)
+      );
     });
     return fragment;
   }
 
+  /* An element of the result holding ``text``, the words found marked. */
+  function markedElement(tag, className, text, found) {
+    var node = element(tag, className);
+    node.appendChild(marked(text, found) || document.createTextNode(text));
+    return node;
+  }
+
   function renderResult(data, term) {
     var meta = data.meta || {};
+    // Marked where the result shows them, and so a visitor sees why it
+    // came: found by its title, a person's name or its place only, it
+    // showed no marked word at all (the excerpt starts after the title).
+    var words = term ? foundWords(data) : null;
     var item = element("li", "search-result");
     var heading = element("h3", "search-result__title");
-    var link = element("a", null, meta.title || data.url);
+    var link = markedElement("a", null, meta.title || data.url, words);
     link.href = data.url;
     heading.appendChild(link);
     item.appendChild(heading);
     if (meta.participants) {
-      item.appendChild(element("p", "search-result__people", meta.participants));
+      item.appendChild(markedElement("p", "search-result__people", meta.participants, words));
     }
-    var details = [meta.place, meta.recorded, meta.duration].filter(Boolean);
+    var details = [[meta.place, words], [meta.recorded, null], [meta.duration, null]]
+      .filter(function (detail) { return detail[0]; });
     if (details.length) {
       var line = element("p", "search-result__meta");
       details.forEach(function (detail) {
-        line.appendChild(element("span", null, detail));
+        line.appendChild(markedElement("span", null, detail[0], detail[1]));
       });
       item.appendChild(line);
     } else if (!meta.participants) {
@@ -436,9 +452,15 @@
     if (found.said.length || found.chapters.length) {
       renderMoments(found, meta, item);
     } else if (term || !meta.summary) {
+      // A story found by words of its summary: the summary, those words
+      // marked, rather than Pagefind's excerpt of the page's top, which
+      // runs its title, people and place together ("Chance. Carol Benning
+      // retired sheriff's deputy, Hoover, Alabama. Andre..."). Where the
+      // words are not in the summary (a place, a job, a topic), the
+      // excerpt shows where they are.
       var excerpt = element("p", "search-result__excerpt");
       excerpt.appendChild(
-        summaryMarked(meta.summary, data.excerpt) ||
+        marked(meta.summary, words) ||
           excerptNodes(withEllipses(withoutTitle(data.excerpt, meta.title), data.content))
       );
       item.appendChild(excerpt);
