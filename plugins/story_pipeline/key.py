@@ -2,7 +2,8 @@
 
 A story's outputs (its page, embed page, oEmbed, share card, transcript and
 chapters files) are made again only when this key changes. It is a hash of:
-- the build: every file of the theme, the plugins and ``portal/``, every
+- the build: every file of the theme, the plugins and ``portal/`` but their
+  documentation (``.md``), every
   content file outside the story folders (pages, data, images), all by
   their names and bytes, the installed packages by name and version
   (Pelican, Jinja2, Markdown... render the pages too), and the settings
