@@ -363,14 +363,9 @@ def _run(command, root: Path, env, stop: threading.Event | None) -> int | None:
         except subprocess.TimeoutExpired:
             if stop.is_set():
                 break
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
-    # Whatever of the group is left (the group outlives its first process
-    # while any member runs, so its number names no other).
+    # Killed, as a build may be (it leaves the output and the cache whole),
+    # before its first process is reaped: until then no other process or
+    # group can have its number.
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
