@@ -45,6 +45,7 @@ import datetime
 import html
 import json
 import logging
+import os
 import urllib.parse
 import zoneinfo
 from pathlib import Path
@@ -53,6 +54,7 @@ import yaml
 from pelican import signals
 
 from portal import build_inputs
+from portal import signals as portal_signals
 from portal.problems import CONTEXT_KEY
 from portal.writing import write_if_changed
 
@@ -170,7 +172,11 @@ def _choices(pelican, articles) -> decap_config.Choices:
         datetime.datetime(year + 1, 1, 1, tzinfo=zone), "new story IDs carry the year"
     )
     stories = Path(content) / "stories"
-    next_id = new_id(stories, year) if stories.is_dir() else f"oss-{year}-0001"
+    next_id = (
+        new_id(stories, year, _state.get("ids"))
+        if stories.is_dir()
+        else f"oss-{year}-0001"
+    )
     return decap_config.Choices(questions=questions, topics=topics, next_id=next_id)
 
 
@@ -293,9 +299,22 @@ def _on_generators(generators) -> None:
 _state: dict = {}
 
 
+def _stories_read(generator, published, held_back) -> None:
+    """The id of every story this build read, by its story.md: the next
+    id is one more than theirs, and they are not read again for it."""
+    _state["ids"] = {
+        os.path.abspath(
+            os.path.join(story.story.folder, os.path.basename(story.story.source))
+        ): story.story.front.id
+        for story in [*published, *held_back]
+        if story.story.front is not None and story.story.front.id
+    }
+
+
 def _before_reading(pelican) -> None:
     """Each story.md's digest, before the build reads any (``checked``)."""
     _state.pop("digests", None)
+    _state.pop("ids", None)
     if checked.wanted(pelican.settings, settings(pelican.settings)):
         _state["digests"] = checked.story_digests(pelican.settings["PATH"])
 
@@ -333,3 +352,4 @@ def register():
     signals.initialized.connect(_before_reading)
     signals.all_generators_finalized.connect(_on_generators)
     signals.finalized.connect(_on_finalized)
+    portal_signals.stories_gated.connect(_stories_read)
