@@ -233,11 +233,11 @@ def _livereload(port, bind, drafts: bool, say_failed_checks: bool = False) -> No
 
     def cached_build(later: bool, stop: threading.Event | None) -> bool:
         # A failed rebuild keeps serving the last good site; the error shows.
-        # ``later``: the save's pages first, the search index by the build
-        # after (portal.preview_builds).
+        # ``later``: the save's pages first, the search index and the
+        # compressed copies by the build after (portal.preview_builds).
         overrides = _build_overrides(drafts=drafts, cached=True)
         if later:
-            overrides["SITE_SEARCH_LATER"] = True
+            overrides["PAGES_FIRST"] = True
         if say_failed_checks and later:
             built = build_for_the_form(output, overrides)
         else:

@@ -1,9 +1,9 @@
 """What an editor waits for in the live preview: a measurement, not a test.
 
 ``./dev livereload``, ``preview-drafts`` and ``cms`` build each save twice
-(``portal/preview_builds.py``): first with ``SITE_SEARCH_LATER`` (the pages,
-the last build's search index), which is when the open page reloads, then
-the same build without it, in the background, which indexes. Before that,
+(``portal/preview_builds.py``): first with ``PAGES_FIRST`` (the pages, the
+last build's search index, no compressed copies), which is when the open page
+reloads, then the same build without it, in the background. Before that,
 a save was one build, the index included. This script builds a corpus
 (``corpus.py``'s, as ``run.py`` writes it) as those commands do
 (``portal.publishing.build_aside`` with ``pelicanconf.py``, the cache of
@@ -52,7 +52,7 @@ def build(root: pathlib.Path, output: pathlib.Path, cache: pathlib.Path, later: 
         "LOAD_CONTENT_CACHE": True,
     }
     if later:
-        overrides["SITE_SEARCH_LATER"] = True
+        overrides["PAGES_FIRST"] = True
     cpu, start = _children_cpu(), time.monotonic()
     publishing.build_aside(
         output,

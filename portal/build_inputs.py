@@ -58,8 +58,9 @@ WHERE_WRITTEN = frozenset(
 # How a build goes about its work, not what it makes: whether it empties the
 # output first (a build in place does not, `./dev publish` builds into an
 # empty folder), how many processes it uses, how Pelican caches what it read,
-# whether it leaves the search index to the next build (the live preview:
-# such an output says it is behind, so the next build runs).
+# whether it leaves the search index and the compressed copies to the next
+# build (``PAGES_FIRST``: such an output says it is behind, so the next
+# build runs).
 # A build with other values of these makes the same files, so it finds every
 # key the last one left in the cache.
 HOW_BUILT = frozenset(
@@ -73,7 +74,7 @@ HOW_BUILT = frozenset(
         "GZIP_CACHE",
         "CHECK_MODIFIED_METHOD",
         "AUDIO_RENDITION_PRUNE",
-        "SITE_SEARCH_LATER",
+        "PAGES_FIRST",
     }
 )
 # Folders on this machine, named in the settings' text by these names
@@ -244,6 +245,30 @@ def _named(root: str, settings, settings_file) -> str:
 
 # The moments this build's output stops being right, and why (this process).
 _changes: list[tuple[datetime.datetime, str]] = []
+
+
+# The live preview's first build of a save (portal/preview_builds.py): the
+# pages made, the search index and the compressed copies left to the build
+# after it (plugins site_search and precompress), which the output's clock
+# calls for (``left_to_next_build``).
+PAGES_FIRST = "PAGES_FIRST"
+
+
+def pages_first(settings) -> bool:
+    """``PAGES_FIRST``, checked: True or False (default False)."""
+    value = settings.get(PAGES_FIRST, False)
+    if not isinstance(value, bool):
+        raise ValueError(f"{PAGES_FIRST} must be True or False, not {value!r}")
+    return value
+
+
+def left_to_next_build(what: str) -> None:
+    """This build leaves ``what`` to the next one (``PAGES_FIRST``): its
+    output is behind from now on, so the next build runs however little
+    else changed (``portal.publishing.behind``)."""
+    note_change_at(
+        datetime.datetime.now(datetime.UTC), f"{what} are left to the next build"
+    )
 
 
 def note_change_at(when: datetime.datetime, why: str) -> None:

@@ -4,11 +4,13 @@
 site again on every save. Past a few dozen stories, most of such a build is
 Pagefind indexing the pages that changed (a part of up to 500 pages, some
 seconds; ``benchmarks/README.md``), which the editor looking at the page
-they saved does not need. So a save is built twice, each made aside and
-swapped in whole (``portal.publishing``):
+they saved does not need, nor the compressed copies of every file (no
+server of the preview sends them). So a save is built twice, each made
+aside and swapped in whole (``portal.publishing``):
 
-1. with ``SITE_SEARCH_LATER``: every page made, the search index the last
-   build's (``plugins/site_search``); the open pages reload once it is in;
+1. with ``PAGES_FIRST`` (``portal.build_inputs``): every page made, the
+   search index the last build's (``plugins/site_search``), no compressed
+   copies (``plugins/precompress``); the open pages reload once it is in;
 2. straight after, in a thread, the same build with the index brought up to
    date, only when the first said it left the index behind
    (``publishing.behind``). It makes no story again: the setting is no part
@@ -29,7 +31,7 @@ from pathlib import Path
 from portal import publishing
 
 # build(later, stop): one build of the preview, swapped in if it returns
-# True; ``later``: with SITE_SEARCH_LATER; ``stop``: set, it ends the build.
+# True; ``later``: with PAGES_FIRST; ``stop``: set, it ends the build.
 Build = Callable[[bool, threading.Event | None], bool]
 
 

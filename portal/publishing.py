@@ -378,7 +378,7 @@ def _last_build_file(output: Path) -> Path:
 
 def behind(output: str | os.PathLike) -> bool:
     """Does the last build of ``output`` say its output is out of date now:
-    its search index left to the next build (``SITE_SEARCH_LATER``), or a
+    its search index left to the next build (``build_inputs.PAGES_FIRST``), or a
     change it was made to wait for (a scheduled story) come? False when no
     build said."""
     try:

@@ -1,13 +1,15 @@
 """The live preview shows a save first and brings the search up to date after.
 
-A build with ``SITE_SEARCH_LATER`` makes every page and keeps the last
-build's search index, saying (its clock) that its output is behind; the
-build after it indexes, and makes no story again (``portal.preview_builds``,
-``plugins/site_search``). A build brought up to date in the background is
-stopped, with every process it started, when the next save comes."""
+A build with ``PAGES_FIRST`` makes every page, keeps the last build's search
+index and makes no compressed copies, saying (its clock) that its output is
+behind; the build after it indexes and compresses, and makes no story again
+(``portal.preview_builds``, ``plugins/site_search``, ``plugins/precompress``).
+A build brought up to date in the background is stopped, with every process
+it started, when the next save comes."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import os
@@ -55,13 +57,15 @@ def test_a_save_is_shown_at_once_and_indexed_by_the_next_build(
         if path.is_file()
     }
     clock = tmp_path / "clock.json"
+    page_gz = f"stories/{STORY}/index.html.gz"
+    page_before = (output / "stories" / STORY / "index.html").read_bytes()
 
     caplog.set_level(logging.INFO)
     build_site(
         content,
         output,
         cache_dir=cache,
-        SITE_SEARCH_LATER=True,
+        PAGES_FIRST=True,
         **{build_inputs.CLOCK_SETTING: str(clock)},
     )
     page = output / "stories" / STORY / "index.html"
@@ -81,7 +85,9 @@ def test_a_save_is_shown_at_once_and_indexed_by_the_next_build(
     assert WORD not in index_text(output)
     said = build_inputs.read_clock(clock)
     assert not build_inputs.still_right(said)
-    assert "search index" in said["why"]
+    assert "left to the next build" in said["why"]
+    # No copy compressed: the page's are still those of the page before.
+    assert gzip.decompress((output / page_gz).read_bytes()) == page_before
 
     build_site(
         content,
@@ -90,6 +96,7 @@ def test_a_save_is_shown_at_once_and_indexed_by_the_next_build(
         **{build_inputs.CLOCK_SETTING: str(clock)},
     )
     assert WORD in index_text(output)
+    assert gzip.decompress((output / page_gz).read_bytes()) == page.read_bytes()
     assert build_inputs.still_right(build_inputs.read_clock(clock))
     # The setting is no part of a story's key: nothing made again.
     assert _made(caplog) == [
@@ -100,8 +107,8 @@ def test_a_save_is_shown_at_once_and_indexed_by_the_next_build(
 
 def test_the_search_setting_must_be_true_or_false(tmp_path):
     content = copy_content(tmp_path / "content")
-    with pytest.raises(Exception, match="SITE_SEARCH_LATER must be True or False"):
-        build_site(content, tmp_path / "output", SITE_SEARCH_LATER="yes")
+    with pytest.raises(Exception, match="PAGES_FIRST must be True or False"):
+        build_site(content, tmp_path / "output", PAGES_FIRST="yes")
 
 
 def test_an_output_whose_clock_has_run_out_is_behind(tmp_path):
@@ -126,7 +133,7 @@ class _Builds:
     def __call__(self, later, stop):
         if later:
             self.calls.append("save")
-            # As the build with SITE_SEARCH_LATER leaves its output.
+            # As the build with PAGES_FIRST leaves its output.
             last = self.output.with_name(f".{self.output.name}.last-build.json")
             last.write_text(
                 '{"clock": {"valid_until": "2000-01-01T00:00:00+00:00"}}', "utf-8"
@@ -219,9 +226,7 @@ def test_the_live_preview_builds_each_save_then_its_search(monkeypatch, cms):
     asked = []
 
     def build_aside(output, settings_file, **given):
-        asked.append(
-            (given["overrides"].get("SITE_SEARCH_LATER", False), given["stop"])
-        )
+        asked.append((given["overrides"].get("PAGES_FIRST", False), given["stop"]))
         return output
 
     monkeypatch.setattr(publishing, "build_aside", build_aside)

@@ -22,6 +22,8 @@ from the cache; a copy that would not be smaller than the file is not kept
 
 Settings (defaults in ``settings()``):
 - ``PRECOMPRESS`` (True): False writes no copies.
+- ``PAGES_FIRST`` (``portal.build_inputs``; the live preview's first build of
+  a save): no copies made, the next build makes them.
 - ``PRECOMPRESS_FORMATS`` (("gzip", "br")).
 - ``PRECOMPRESS_EXTENSIONS``: which files are text worth compressing.
 - ``PRECOMPRESS_MIN_SIZE`` (512 bytes): smaller files are sent as they are.
@@ -47,7 +49,7 @@ import os
 
 from pelican import signals
 
-from portal import background
+from portal import background, build_inputs
 from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
 from portal.writing import holds, link_into, write_atomically, write_if_changed
@@ -341,6 +343,14 @@ def _give_copies(
 def precompress(pelican) -> None:
     options = settings(pelican.settings)
     if not options["PRECOMPRESS"]:
+        return
+    if build_inputs.pages_first(pelican.settings):
+        # The live preview's first build of a save (portal.preview_builds):
+        # no server it runs sends the copies, and the build after it, run
+        # straight away, makes them. Made aside, the output has none; in
+        # place, the copies of files this build changed are stale until then.
+        build_inputs.left_to_next_build("the compressed copies")
+        logger.info("[precompress] no copies made: the next build makes them")
         return
     output = pelican.output_path
     cache_path = pelican.settings.get("CACHE_PATH")

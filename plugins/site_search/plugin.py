@@ -3,7 +3,6 @@ after every build. See README.md."""
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import logging
 import os
@@ -19,16 +18,11 @@ from portal.writing import reuse, write_atomically
 
 from .indexer import index_code, plan_index
 from .parts import PARTS_FILE
-from .settings import later
 from .settings import settings as search_settings
 
 logger = logging.getLogger(__name__)
 HASHES_FILE = "site_search.hashes.json"  # in CACHE_PATH: the pages' hashes
 PARTS_STORE = "site_search_parts"  # in CACHE_PATH: each part's bundle, by key
-# Why an output made with SITE_SEARCH_LATER is behind (its build's clock).
-SEARCH_BEHIND = (
-    "the search index is the last build's: the next build brings it up to date"
-)
 
 
 class SearchPageGenerator(Generator):
@@ -101,15 +95,16 @@ def index_site(pelican):
             hashes.save()
             logger.info("[site_search] no page changed: the index is kept")
             return
-    if later(pelican.settings) and os.path.isfile(os.path.join(bundle, PARTS_FILE)):
+    if build_inputs.pages_first(pelican.settings) and os.path.isfile(
+        os.path.join(bundle, PARTS_FILE)
+    ):
         # The live preview's first build of a save: its pages are shown now,
         # with the last build's index (whole, linked from the output it
-        # replaces), and the next build, run straight after, indexes them.
-        # The output says it is behind from now on (its clock), so that
-        # build runs however little else changed (portal.preview_builds).
+        # replaces), and the next build, run straight after, indexes them
+        # (portal.preview_builds).
         hashes.save()
-        build_inputs.note_change_at(datetime.datetime.now(datetime.UTC), SEARCH_BEHIND)
-        logger.info("[site_search] %s", SEARCH_BEHIND)
+        build_inputs.left_to_next_build("the changed pages' search entries")
+        logger.info("[site_search] the index is the last build's (PAGES_FIRST)")
         return
     # No index is a broken search page: SearchIndexError stops the build.
     parts_state = os.path.join(cache, "site_search.parts.json") if cache else None
@@ -136,7 +131,7 @@ def wait_for_index(pelican) -> None:
 def _start(pelican) -> None:
     # A wrong setting stops the build now.
     search_settings(pelican.settings)
-    later(pelican.settings)
+    build_inputs.pages_first(pelican.settings)
     # Connected as the build starts, after every plugin's own receivers: the
     # build ends with the index whole, whichever plugins wait for it before
     # (plugins/shared_cache, precompress, build_report).

@@ -42,13 +42,6 @@ DEFAULTS = {
     ],
 }
 
-# A build whose pages changed leaves the last build's index in place
-# (Pagefind not run; the output says it is behind: ``index_site``), for the
-# next build to bring up to date. The live preview shows a save this way
-# seconds sooner (``portal.preview_builds``). Not in ``settings()``: the
-# index it makes is the same, and its options are part of the index's key.
-LATER = "SITE_SEARCH_LATER"
-
 # Selectors are parsed against it: a wrong one is found as the build starts.
 _EMPTY_PAGE = LexborHTMLParser("<p></p>")
 _FOLDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*/$")
@@ -104,11 +97,3 @@ def settings(pelican_settings) -> dict:
                 "- write it as in a style sheet, like '.player' or 'aside .note'"
             ) from None
     return out
-
-
-def later(pelican_settings) -> bool:
-    """``SITE_SEARCH_LATER``: leave the index to the next build (see LATER)."""
-    value = pelican_settings.get(LATER, False)
-    if not isinstance(value, bool):
-        raise ValueError(f"{LATER} must be True or False, not {value!r}")
-    return value
