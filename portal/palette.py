@@ -57,6 +57,12 @@ DEFAULTS: dict[str, str] = {
     "on-ink-muted": "#e9e4da",  # secondary text: taglines, the footer
     "link-on-ink": "#f6c86a",  # links
     "lane-on-ink": "#3a4560",  # tracks: the mini player's, the share card's lanes
+    # Words marked: found by the site's search (in its results), being
+    # spoken (the transcript follows the audio), matched by the transcript's
+    # own find. Text of every kind above reads on each.
+    "found": "#fde7a6",
+    "now": "#dde6fb",
+    "match": "#ffd95e",
     # The conversation's timeline on the story page.
     "lane": "#ece5d8",
     # Each participant's colour, in the order of the story's participants;
@@ -104,6 +110,11 @@ READABLE: tuple[tuple[str, str, float, str], ...] = (
     ("link-on-ink", "ink", TEXT, "the footer's links"),
     ("ink", "highlight", TEXT, "the header's button"),
     ("focus", "paper", GRAPHICS, "the keyboard focus ring"),
+    ("ink", "found", TEXT, "words found, in search results' titles"),
+    ("ink-soft", "found", TEXT, "words found in a search result's place"),
+    ("accent", "found", TEXT, "words found in a result's title under the pointer"),
+    ("ink", "now", TEXT, "the words being spoken, in the transcript"),
+    ("ink", "match", TEXT, "words the transcript's find matched"),
     *(
         pair
         for n in range(VOICES)

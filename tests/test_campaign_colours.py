@@ -76,7 +76,7 @@ def _close(pixel, hex_colour, tolerance=6) -> bool:
 
 def test_the_default_palette_is_the_sites(sample_site):
     css = _linked_palette(sample_site)
-    for name in ("ink", "accent", "highlight", "voice-1", "lane"):
+    for name in ("ink", "accent", "highlight", "voice-1", "lane", "found", "match"):
         assert f"--{name}:{palette.DEFAULTS[name]}" in css
     # Copied, fingerprinted and precompressed like the theme's own files.
     (copy,) = (sample_site / "theme" / "css").glob("palette.*[0-9a-f].css")
@@ -223,3 +223,13 @@ def test_the_default_palette_is_readable_everywhere():
     dark = palette.campaign_colours({"CAMPAIGN_COLOURS": {"paper": "#202020"}})
     assert palette.unreadable(dark, ("accent",)) != []  # accent on paper
     assert palette.unreadable(dark, ("highlight",)) == []
+
+
+def test_marked_words_stay_readable_in_the_campaign_s_colours():
+    """The search's found words, the words being spoken and a find's match
+    are palette colours, judged with the text on them: a grey that reads on
+    the page but not on a search result's marked place is called out."""
+    grey = palette.campaign_colours({"CAMPAIGN_COLOURS": {"ink-soft": "#6b7280"}})
+    (said,) = palette.unreadable(grey, ("ink-soft",))
+    assert "'ink-soft' (#6b7280) on 'found' (#fde7a6)" in said
+    assert "search result" in said
