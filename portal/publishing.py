@@ -178,7 +178,9 @@ def build_aside(
     was built (``portal.build_inputs``) and that output is whole, no build
     runs and the output is left as it is; ``force`` builds anyway.
     ``stop``, set by another thread, ends the build and every process it
-    started (its workers, Pagefind), which raises BuildStopped.
+    started (its workers, Pagefind), which raises BuildStopped; such a
+    build runs in the background, and what it prints is shown only if it
+    fails.
     Raises PublishError if the build fails; the previous output (and media)
     is then left byte for byte as it was."""
     root = Path(project_root or os.getcwd()).resolve()
@@ -350,19 +352,37 @@ def _build_locked(
 
 
 def _run(command, root: Path, env, stop: threading.Event | None) -> int | None:
-    """Run the build; its exit status, or None when ``stop`` ended it."""
+    """Run the build; its exit status, or None when ``stop`` ended it.
+
+    A build that can be stopped runs in the background, after a build of the
+    same save that said everything (the live preview's second build): what
+    it prints is shown only if it fails."""
     if stop is None:
         return subprocess.run(command, cwd=root, env=env, check=False).returncode
-    # A session of its own: the build's workers and Pagefind are in its
-    # group, and end with it (a Pagefind left running would write into
-    # the cache beside the next build).
-    process = subprocess.Popen(command, cwd=root, env=env, start_new_session=True)
-    while True:
-        try:
-            return process.wait(timeout=0.1)
-        except subprocess.TimeoutExpired:
-            if stop.is_set():
-                break
+    with tempfile.TemporaryFile() as said:
+        # A session of its own: the build's workers and Pagefind are in its
+        # group, and end with it (a Pagefind left running would write into
+        # the cache beside the next build).
+        process = subprocess.Popen(
+            command,
+            cwd=root,
+            env=env,
+            start_new_session=True,
+            stdout=said,
+            stderr=subprocess.STDOUT,
+        )
+        while True:
+            try:
+                status = process.wait(timeout=0.1)
+            except subprocess.TimeoutExpired:
+                if stop.is_set():
+                    break
+                continue
+            if status != 0:
+                said.seek(0)
+                sys.stderr.write(said.read().decode("utf-8", "replace"))
+                sys.stderr.flush()
+            return status
     # Killed, as a build may be (it leaves the output and the cache whole),
     # before its first process is reaped: until then no other process or
     # group can have its number.

@@ -243,3 +243,19 @@ def test_the_live_preview_builds_each_save_then_its_search(monkeypatch, cms):
         (False, False),
     ]
     assert all(stop.is_set() for later, stop in asked if stop is not None)
+
+
+def test_a_background_build_says_only_why_it_failed(tmp_path, capfd):
+    """The search's build after the save's: its report repeats the one the
+    editor just read, so it is kept back, and shown only when it fails."""
+    stop = threading.Event()
+
+    def build(status: int) -> int | None:
+        said = f"import sys; print('Build summary: 7 stories'); sys.exit({status})"
+        return publishing._run([sys.executable, "-c", said], tmp_path, None, stop)
+
+    assert build(0) == 0
+    quiet = capfd.readouterr()
+    assert "Build summary" not in quiet.out + quiet.err
+    assert build(3) == 3
+    assert "Build summary: 7 stories" in capfd.readouterr().err
