@@ -810,3 +810,34 @@ def test_a_result_pictures_its_own_story_or_none(sample_site):
         else:
             assert "<img" not in header, url
             assert "image_alt" not in meta, url
+
+
+# Pagefind's own marks take in the punctuation around a word.
+FAKE_PUNCTUATED = FAKE_PAGEFIND.replace(
+    'excerpt: "&lt;b&gt;Bold',
+    'excerpt: "It was about <mark>family.</mark> &#8220;<mark>Second,</mark>&#8221; she'
+    " said. &lt;b&gt;Bold",
+)
+
+
+@pytest.mark.parametrize("unicode_classes", [True, False])
+def test_the_excerpts_marks_hold_the_words_not_the_punctuation(
+    page, site_server, unicode_classes
+):
+    page.route(
+        "**/pagefind/pagefind.js",
+        lambda route: route.fulfill(
+            content_type="text/javascript", body=FAKE_PUNCTUATED
+        ),
+    )
+    if not unicode_classes:
+        page.add_init_script(NO_UNICODE_CLASSES)
+    [result] = search(page, site_server, "family second")
+    excerpt = result.query_selector(".search-result__excerpt")
+    assert excerpt.text_content().startswith(
+        "It was about family. \u201cSecond,\u201d she said."
+    )
+    if unicode_classes:
+        assert marked(excerpt)[:2] == ["family", "Second"]
+    else:  # as Pagefind marked them
+        assert marked(excerpt)[:2] == ["family.", "Second,"]

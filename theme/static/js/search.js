@@ -174,13 +174,39 @@
   /* Pagefind's excerpt (HTML: text and the <mark>s around the words
      found) as its runs of text, decoded, each marked or not. */
   function excerptParts(excerpt) {
-    return String(excerpt || "")
+    var parts = [];
+    String(excerpt || "")
       .split(/(<mark>[\s\S]*?<\/mark>)/)
       .filter(Boolean)
-      .map(function (part) {
+      .forEach(function (part) {
         var marked = /^<mark>([\s\S]*)<\/mark>$/.exec(part);
-        return { text: decode(marked ? marked[1] : part), marked: Boolean(marked) };
+        var text = decode(marked ? marked[1] : part);
+        if (!marked) {
+          parts.push({ text: text, marked: false });
+          return;
+        }
+        // Pagefind marks a word with the punctuation around it ("Family."
+        // or "“Yes,"): the mark covers the word alone, as in the title.
+        var edges = wordEdges(text);
+        if (edges[0]) parts.push({ text: edges[0], marked: false });
+        parts.push({ text: edges[1], marked: true });
+        if (edges[2]) parts.push({ text: edges[2], marked: false });
       });
+    return parts;
+  }
+
+  /* ``text`` as [what comes before its first letter or digit, the rest up
+     to its last, what follows]; all of it in the middle when it has none,
+     or when this browser's regular expressions know no Unicode classes. */
+  function wordEdges(text) {
+    var found;
+    try {
+      found = new RegExp("^([^\\p{L}\\p{N}]*)([\\s\\S]*?)([^\\p{L}\\p{N}]*)$", "u").exec(text);
+    } catch (error) {
+      found = null;
+    }
+    if (!found || !found[2]) return ["", text, ""];
+    return [found[1], found[2], found[3]];
   }
 
   function excerptNodes(parts) {
