@@ -47,22 +47,24 @@ def story_place(story) -> Place | None:
 
 def places(stories, urls: dict) -> list[Group]:
     """States A-Z, each with its cities A-Z."""
-    by_state: dict[str, list] = collections.defaultdict(list)
+    # Each story with its place, worked out once (a few microseconds a
+    # story, asked again for its city below).
+    by_state: dict[str, list[tuple]] = collections.defaultdict(list)
     first: dict[str, Place] = {}
     for story in stories:
         place = story_place(story)
         if place is None:
             continue
-        by_state[place.state_slug].append(story)
+        by_state[place.state_slug].append((story, place))
         first.setdefault(place.state_slug, place)
     states = []
-    for state_slug, members in by_state.items():
+    for state_slug, placed in by_state.items():
         url = urls["state"].format(state=state_slug)
+        members = [story for story, _ in placed]
         state = Group(first[state_slug].state, state_slug, url, members)
         by_city: dict[str, list] = collections.defaultdict(list)
         names: dict[str, str] = {}
-        for story in members:
-            place = story_place(story)
+        for story, place in placed:
             if place.city:
                 by_city[place.city_slug].append(story)
                 names.setdefault(place.city_slug, place.city)
