@@ -582,3 +582,24 @@ def test_three_people_are_named_as_the_story_page_names_them():
     )  # fmt: skip
     response = metadata.oembed(story, sharing, "One Small Step", SITEURL)
     assert response["author_name"] == "Ada, Ben and Cy"
+
+
+def test_the_embed_code_escapes_what_it_prints():
+    """The embed code, byte for byte: the address and the title escaped for
+    an attribute, markup in a title printed as its text, never as markup."""
+    import markupsafe
+    from story_embeds.metadata import iframe_html
+
+    code = iframe_html(
+        "https://example.org/stories/a&b/embed/", 'Tom "&" <Jerry>\'s', 640, 260
+    )
+    assert isinstance(code, markupsafe.Markup)
+    assert code == (
+        '<iframe src="https://example.org/stories/a&amp;b/embed/" width="640" '
+        'height="260" title="Listen: Tom &#34;&amp;&#34; &lt;Jerry&gt;&#39;s" '
+        'allow="clipboard-write" loading="lazy" '
+        'style="border:0;width:100%;max-width:640px"></iframe>'
+    )
+    title = iframe_html("u", markupsafe.Markup("<b>Bold</b>"), 320, 200)
+    assert 'title="Listen: &lt;b&gt;Bold&lt;/b&gt;"' in title
+    assert "max-width:320px" in title

@@ -150,9 +150,11 @@ class StoryEmbedsGenerator(Generator):
         # drawn when the story's outputs are made (``write_story_files``, in
         # the story pipeline's workers), and only when not in the cache.
         colours = palette.campaign_colours(self.settings).subset(CARD_COLOURS)
+        # The same for every story: worked out once, not once a story.
+        locale = metadata.og_locale(self.settings.get("DEFAULT_LANG") or "en")
         for story in stories:
             card = share_card(story, self.settings, colours)
-            story.story.sharing = self._sharing(story, site, card)
+            story.story.sharing = self._sharing(story, site, card, locale)
         self.site_card = site_card(self.settings, colours)
         self.context["site_sharing"] = self._site_sharing(site, self.site_card)
         # Every page's card names it (partials/share_meta.html, site_share_meta).
@@ -182,7 +184,7 @@ class StoryEmbedsGenerator(Generator):
         os.makedirs(os.path.dirname(target), exist_ok=True)
         link_into(self.images.picture(self.site_card), target)
 
-    def _sharing(self, story, site, card):
+    def _sharing(self, story, site, card, locale):
         folder = story_folder(story)
         image_path = f"{folder}share-{card.key[:12]}{SUFFIX}"
         story.story.share_image_file = self.images.path(card)
@@ -213,7 +215,7 @@ class StoryEmbedsGenerator(Generator):
             transcript_url=absolute_url(site, transcript_url)
             if transcript_url
             else None,
-            locale=metadata.og_locale(self.settings.get("DEFAULT_LANG") or "en"),
+            locale=locale,
             published_time=metadata.published_time(story),
         )
         campaign = self.settings.get("CAMPAIGN", {})
