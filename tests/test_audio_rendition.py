@@ -417,6 +417,49 @@ def test_a_prune_keeps_what_a_build_sharing_the_cache_marked(tmp_path):
     assert os.listdir(folder / "encoded") == ["a.mp3"]
 
 
+def test_what_stories_use_is_written_when_it_changes_and_only_then(tmp_path):
+    """uses.json holds each story's files after every mark and prune, also
+    from one cache object marking then pruning; a mark or prune that changes
+    nothing leaves the file as it is."""
+    from audio_rendition.cache import USES_FILE, RenditionCache
+
+    folder = tmp_path / "renditions"
+    (folder / "encoded").mkdir(parents=True)
+    for name in ("a.mp3", "b.mp3"):
+        (folder / "encoded" / name).write_bytes(b"audio")
+    source = tmp_path / "a.md"
+    source.write_text("a")
+    uses = folder / USES_FILE
+
+    def record(*files):
+        return {"site a": {"source": str(source), "files": list(files)}}
+
+    def stamp():
+        found = uses.stat()
+        return found.st_ino, found.st_mtime_ns
+
+    cache = RenditionCache(str(folder))
+    cache.mark_in_use({"site a": (str(source), ["encoded/a.mp3"])})
+    assert json.loads(uses.read_text()) == record("encoded/a.mp3")
+    written = stamp()
+    RenditionCache(str(folder)).mark_in_use(
+        {"site a": (str(source), ["encoded/a.mp3"])}
+    )
+    assert stamp() == written
+    cache.mark_in_use({"site a": (str(source), ["encoded/b.mp3"])})
+    assert json.loads(uses.read_text()) == record("encoded/a.mp3", "encoded/b.mp3")
+    assert cache.prune({"site a": (str(source), ["encoded/b.mp3"])}) == [
+        "encoded/a.mp3"
+    ]
+    assert json.loads(uses.read_text()) == record("encoded/b.mp3")
+    written = stamp()
+    assert (
+        RenditionCache(str(folder)).prune({"site a": (str(source), ["encoded/b.mp3"])})
+        == []
+    )
+    assert stamp() == written
+
+
 # Settings ------------------------------------------------------------------
 
 

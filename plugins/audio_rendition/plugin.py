@@ -111,6 +111,11 @@ class AudioRenditionGenerator:
         if not stories:
             return
         cache = self._cache = cache_module.RenditionCache(options.cache_path)
+        # The same for every story's tags and cache user: once a build.
+        self._site = site_address.absolute_site_url(self.settings)
+        self._show = (self.context.get("podcast_feed") or {}).get("title") or (
+            self.settings.get("SITENAME", "")
+        )
         with concurrent.futures.ThreadPoolExecutor(
             parallel.workers(self.settings)
         ) as pool:
@@ -143,11 +148,7 @@ class AudioRenditionGenerator:
 
     def _tags(self, story) -> tags.Tags:
         meta = story.story.front
-        site = site_address.absolute_site_url(self.settings)
-        page = absolute_url(site, story.url)
-        show = (self.context.get("podcast_feed") or {}).get("title") or (
-            self.settings.get("SITENAME", "")
-        )
+        page = absolute_url(self._site, story.url)
         chapters = []
         for number, chapter in enumerate(story.story.chapters, 1):
             chapters.append(
@@ -161,7 +162,7 @@ class AudioRenditionGenerator:
         return tags.Tags(
             title=story.title,
             participants=tuple(meta.participant_names),
-            show=show,
+            show=self._show,
             recorded=meta.date.isoformat()[:10],
             # The day it went public (the story reader's ``modified``), as the
             # feed's pubDate.
@@ -174,8 +175,7 @@ class AudioRenditionGenerator:
         """Who uses cache files, as ``uses.json`` keys it: a story (its
         source) built for a site (its address: the tags hold it)."""
         source = real_path(story.source_path)
-        site = site_address.absolute_site_url(self.settings)
-        return f"{site} {source}", source
+        return f"{self._site} {source}", source
 
     def _art(self, story, options) -> EmbeddedArt | None:
         art = story.story.feed_art or self.context.get("show_cover")
@@ -261,10 +261,9 @@ def _make(stories, options, cache, pool, make_tags, make_art, using) -> list[Ren
     ):
         hashes[index] = value
     code = cache_module.encoding_code()
-    keys = [
-        cache_module.digest("encoded", value, options.encoding, code)
-        for value in hashes
-    ]
+    # The settings written out once, not once a story: the same digests.
+    encoding = cache_module.json_part(options.encoding)
+    keys = [cache_module.digest("encoded", value, encoding, code) for value in hashes]
 
     tag_code = cache_module.tagging_code()
     jobs = []
@@ -331,8 +330,10 @@ def _make(stories, options, cache, pool, make_tags, make_art, using) -> list[Ren
         published = f"{story.slug}-{tag_key[:12]}{extension}"
         story.story.master = story.story.audio
         story.story.master_path = story.story.audio_path
-        story.story.audio = dataclasses.replace(
-            AudioInfo.from_json(tagged["audio"]), filename=published
+        # Read with its published name (dataclasses.replace on the facts
+        # read would make them twice).
+        story.story.audio = AudioInfo.from_json(
+            {**tagged["audio"], "filename": published}
         )
         story.story.audio_path = cache.path("tagged", tag_key, extension)
         # The chapters end where the rendition ends, as its ID3 chapters do.
