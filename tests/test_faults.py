@@ -456,7 +456,7 @@ def same_site_but_renditions(output: pathlib.Path, other: pathlib.Path) -> bool:
     return True
 
 
-def test_builds_and_checks_sharing_a_cache_at_once_take_turns(site, tmp_path):
+def test_builds_and_checks_sharing_a_cache_at_once_take_turns(site, tmp_path, capfd):
     from portal.checking import check_content
 
     cache = tmp_path / "cache"
@@ -484,6 +484,12 @@ def test_builds_and_checks_sharing_a_cache_at_once_take_turns(site, tmp_path):
         check = pool.submit(one_check)
         outputs = [job.result() for job in builds]
         assert check.result() == 2
+    # They took turns: each build holds the cache for seconds, so the last to
+    # get it waited for two (and says so after QUIET_WAIT). Without the lock
+    # they would all run at once, and their outputs might still agree.
+    said = capfd.readouterr()
+    waits = (said.out + said.err).count("Waiting for another command using the cache")
+    assert waits >= 2, said.out + said.err
     first = output_files(outputs[0])
     for other in outputs[1:]:
         assert output_files(other) == first
