@@ -110,6 +110,10 @@ READABLE: tuple[tuple[str, str, float, str], ...] = (
     ("link-on-ink", "ink", TEXT, "the footer's links"),
     ("ink", "highlight", TEXT, "the header's button"),
     ("focus", "paper", GRAPHICS, "the keyboard focus ring"),
+    # The ring is drawn around the element, on the ground it sits on.
+    ("focus", "card", GRAPHICS, "the keyboard focus ring on cards"),
+    ("link-on-ink", "ink", GRAPHICS, "the keyboard focus ring on dark grounds"),
+    ("link-on-ink", "ink-top", GRAPHICS, "the keyboard focus ring in the hero"),
     ("ink", "found", TEXT, "words found, in search results' titles"),
     ("ink-soft", "found", TEXT, "words found in a search result's place"),
     ("accent", "found", TEXT, "words found in a result's title under the pointer"),
@@ -122,6 +126,12 @@ READABLE: tuple[tuple[str, str, float, str], ...] = (
             (f"voice-{n}", "card", TEXT, f"speaker {n}'s name"),
             (f"voice-{n}", "paper", TEXT, f"speaker {n}'s name"),
             (f"voice-{n}", f"voice-{n}-tint", TEXT, f"speaker {n}'s turns"),
+            (
+                "focus",
+                f"voice-{n}-tint",
+                GRAPHICS,
+                f"the keyboard focus ring in speaker {n}'s turns",
+            ),
             (f"voice-{n}", "lane", GRAPHICS, f"speaker {n}'s timeline bars"),
             ("on-ink", f"voice-{n}", TEXT, f"speaker {n}'s initials"),
             (

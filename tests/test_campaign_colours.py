@@ -233,3 +233,24 @@ def test_marked_words_stay_readable_in_the_campaign_s_colours():
     (said,) = palette.unreadable(grey, ("ink-soft",))
     assert "'ink-soft' (#6b7280) on 'found' (#fde7a6)" in said
     assert "search result" in said
+
+
+def test_the_focus_ring_is_judged_on_every_ground_it_is_drawn_on():
+    """The keyboard's focus ring was judged on the page's paper alone: a
+    campaign's cards or a speaker's turns could hide it."""
+    pale = palette.campaign_colours({"CAMPAIGN_COLOURS": {"card": "#7fa6e0"}})
+    assert any(
+        "'focus' (#005dc7) on 'card' (#7fa6e0)" in said
+        and "focus ring on cards" in said
+        for said in palette.unreadable(pale, ("card",))
+    )
+    tinted = palette.campaign_colours({"CAMPAIGN_COLOURS": {"voice-2-tint": "#3f6fb8"}})
+    assert any(
+        "'focus' (#005dc7) on 'voice-2-tint'" in said and "speaker 2's turns" in said
+        for said in palette.unreadable(tinted, ("voice-2-tint",))
+    )
+    dark_hero = palette.campaign_colours({"CAMPAIGN_COLOURS": {"ink-top": "#d9a441"}})
+    assert any(
+        "focus ring in the hero" in said
+        for said in palette.unreadable(dark_hero, ("ink-top",))
+    )
