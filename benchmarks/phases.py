@@ -1,0 +1,242 @@
+"""Where one build's time goes: a measurement, not a test.
+
+A profiler slows code made of many small calls two or three times more than
+the rest (pyinstrument and cProfile both: ``README.md``), so its shares of a
+build mislead. This runs our production build as ``run.py`` does (its
+command's settings: ``publishconf.py``, the run's overrides, the output kept
+in place) in this process, and notes with the clock alone:
+
+- when each of Pelican's signals was sent, and how long each receiver of
+  every signal took (a receiver of a story's stage, ``portal.signals``, is
+  timed inside the gate's own receiver, which includes it);
+- how long each generator's context and output took;
+- how long the work started beside the build ran (``portal.background``:
+  Pagefind), and how long the build waited for it.
+
+After the build's own output it prints the timeline, then the receivers and
+generators by time, and writes them to ``results-phases-<label>.json``
+beside this script::
+
+    .venv/bin/python benchmarks/phases.py benchmarks/work/corpus-10000 \\
+        benchmarks/work/out-10000 benchmarks/work/cache-10000 --edit --label edit-10000
+
+``--edit`` adds a sentence to one story first (or takes it out again), as
+``run.py``'s one-story edit does; ``-e NAME=JSON`` adds a setting
+(``-e PAGES_FIRST=true`` for the live preview's first build). The output and
+cache folders are the build's own: an empty cache is a cold build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import pathlib
+import resource
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import corpus  # noqa: E402
+from run import RUN_SETTINGS, SITEURL  # noqa: E402
+
+
+class Clock:
+    """The build's timeline and the time spent in each receiver and step."""
+
+    def __init__(self):
+        self.start = time.monotonic()
+        self.events: list[tuple[float, str]] = []
+        self.spent: dict[str, float] = collections.defaultdict(float)
+        self.calls: collections.Counter = collections.Counter()
+
+    def now(self) -> float:
+        return time.monotonic() - self.start
+
+    def event(self, what: str) -> None:
+        self.events.append((round(self.now(), 3), what))
+
+    def add(self, what: str, seconds: float) -> None:
+        self.spent[what] += seconds
+        self.calls[what] += 1
+
+
+def _name(receiver) -> str:
+    module = getattr(receiver, "__module__", "") or ""
+    return f"{module}.{getattr(receiver, '__qualname__', repr(receiver))}"
+
+
+def watch(clock: Clock) -> None:
+    """Time every receiver of every blinker signal (Pelican's and the
+    portal's), each generator's steps, and the work beside the build."""
+    import blinker
+    from pelican import signals
+
+    from portal import background
+
+    def send(signal, sender=None, /, **kwargs):
+        if signal.is_muted:
+            return []
+        results = []
+        for receiver in signal.receivers_for(sender):
+            began = time.monotonic()
+            results.append((receiver, receiver(sender, **kwargs)))
+            clock.add(f"{signal.name}: {_name(receiver)}", time.monotonic() - began)
+        return results
+
+    blinker.base.Signal.send = send
+
+    for name in (
+        "initialized",
+        "all_generators_finalized",
+        "get_writer",
+        "article_generator_finalized",
+        "finalized",
+    ):
+        getattr(signals, name).connect(
+            lambda _sender, _name=name, **_: clock.event(_name), weak=False
+        )
+
+    def timed_step(generator, method: str) -> None:
+        step = getattr(generator, method, None)
+        if step is None:
+            return
+        label = f"{type(generator).__name__}.{method}"
+
+        def run(*args, **kwargs):
+            clock.event(f"{label} begins")
+            began = time.monotonic()
+            try:
+                return step(*args, **kwargs)
+            finally:
+                clock.add(label, time.monotonic() - began)
+
+        setattr(generator, method, run)
+
+    def on_generator(generator) -> None:
+        timed_step(generator, "generate_context")
+        timed_step(generator, "generate_output")
+
+    signals.generator_init.connect(on_generator, weak=False)
+
+    start, wait = background.start, background.wait
+
+    def timed_start(folder, work):
+        def timed_work():
+            clock.event("work beside the build begins")
+            began = time.monotonic()
+            try:
+                work()
+            finally:
+                clock.add("beside the build: the work", time.monotonic() - began)
+                clock.event("work beside the build ends")
+
+        start(folder, timed_work)
+
+    def timed_wait():
+        began = time.monotonic()
+        try:
+            wait()
+        finally:
+            clock.add("beside the build: waited for", time.monotonic() - began)
+
+    background.start, background.wait = timed_start, timed_wait
+
+
+def build_arguments(content, output, cache, settings: dict) -> list[str]:
+    """``run.our_command``'s arguments to ``pelican``."""
+    overrides = {
+        "SITEURL": SITEURL,
+        "CACHE_PATH": str(cache),
+        "DELETE_OUTPUT_DIRECTORY": False,
+        **RUN_SETTINGS,
+        **settings,
+    }
+    return [
+        str(content),
+        "-s",
+        str(ROOT / "publishconf.py"),
+        "-o",
+        str(output),
+        "-e",
+        *[f"{key}={json.dumps(value)}" for key, value in overrides.items()],
+    ]
+
+
+def report(clock: Clock, seconds: float, cpu: float, peak_mib: float) -> str:
+    lines = [
+        "",
+        "== Where the build's time went ==",
+        f"wall {seconds:.1f} s, CPU {cpu:.1f} s, peak {peak_mib:.0f} MiB",
+        "",
+    ]
+    lines += [f"{at:8.2f}  {what}" for at, what in clock.events]
+    lines += ["", "Receivers and steps, longest first (seconds, calls):"]
+    for what, spent in sorted(clock.spent.items(), key=lambda item: -item[1]):
+        if spent >= 0.05:
+            lines.append(f"{spent:8.2f}  {clock.calls[what]:6d}  {what}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=pathlib.Path, help="run.py's corpus-<N>")
+    parser.add_argument("output", type=pathlib.Path)
+    parser.add_argument("cache", type=pathlib.Path)
+    parser.add_argument("--edit", action="store_true", help="edit one story first")
+    parser.add_argument("--label", default="build", help="names the results file")
+    parser.add_argument("-e", dest="settings", action="append", default=[])
+    args = parser.parse_args(argv)
+    settings = {}
+    for item in args.settings:
+        name, _, value = item.partition("=")
+        settings[name] = json.loads(value)
+    if args.edit:
+        corpus.edit_one_story(args.corpus)
+    clock = Clock()
+    watch(clock)
+    from pelican import main as pelican_main
+
+    sys.argv = [
+        "pelican",
+        *build_arguments(args.corpus / "ours", args.output, args.cache, settings),
+    ]
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = usage.ru_utime + usage.ru_stime
+    try:
+        pelican_main()
+    except SystemExit as stop:
+        if stop.code:
+            raise
+    clock.event("end")
+    seconds = clock.now()
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (
+        own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime - cpu_before
+    )
+    peak = max(own.ru_maxrss, children.ru_maxrss) / 1024
+    print(report(clock, seconds, cpu, peak))
+    results = {
+        "label": args.label,
+        "edit": args.edit,
+        "settings": settings,
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "peak_mib": round(peak),
+        "events": clock.events,
+        "spent": {
+            what: [round(spent, 3), clock.calls[what]]
+            for what, spent in sorted(clock.spent.items(), key=lambda item: -item[1])
+        },
+    }
+    path = pathlib.Path(__file__).with_name(f"results-phases-{args.label}.json")
+    path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
