@@ -55,14 +55,17 @@ class QuestionGroup(Group):
 
 
 def chapters_of(story) -> list[dict]:
-    """The chapters the story page shows, in page order.
+    """The chapters the story page shows, in page order: read them, never
+    change them (the record's own, when it has them).
 
     The transcripts plugin chooses them from the front matter, the
     transcript or the audio (the record's ``chapters``); without them, the
     front matter's."""
     merged = story.story.chapters
     if merged:
-        return [dict(chapter) for chapter in merged]
+        # Not copied: the question index only reads them, and a copy of
+        # every chapter of every story was a tenth of its time.
+        return merged
     chapters = story.story.front.chapters
     out = []
     for index, chapter in enumerate(chapters):
