@@ -316,6 +316,27 @@ def test_a_title_edit_tags_again_without_encoding(tmp_path, capsys):
     assert ID3(new)["TIT2"].text == ["A new title"]
 
 
+def test_only_the_storys_earlier_renditions_leave_its_folder(tmp_path):
+    """Of a story folder's files, its renditions of earlier builds go; the
+    current one, another slug's and everything else stay."""
+    from audio_rendition.plugin import _remove_earlier_renditions
+
+    kept = [
+        "one-0123456789ab.mp3",  # the current one
+        "one-two-aaaaaaaaaaaa.mp3",
+        "one-notahash.mp3",
+        "one.mp3",
+        "index.html",
+        "one-0123456789ab.mp3.gz",
+        "x-bbbbbbbbbbbb.m4a",
+    ]
+    gone = ["one-aaaaaaaaaaaa.mp3", "one-bbbbbbbbbbbb.m4a"]
+    for name in kept + gone:
+        (tmp_path / name).write_bytes(b"audio")
+    _remove_earlier_renditions("one", str(tmp_path / "one-0123456789ab.mp3"))
+    assert sorted(os.listdir(tmp_path)) == sorted(kept)
+
+
 # Pruning the cache ---------------------------------------------------------
 
 

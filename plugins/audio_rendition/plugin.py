@@ -223,9 +223,15 @@ def _remove_earlier_renditions(slug: str, target: str) -> None:
     """The story's renditions of earlier builds (other tags, other settings)
     in an output folder that is not emptied between builds (development)."""
     folder, current = os.path.split(target)
+    # Only a name that starts with the slug can be one: the pattern is
+    # matched on those alone, not on each of the twenty-odd other files of
+    # the story's folder (its pages, transcripts, pictures, their .gz/.br).
+    prefix = f"{slug}-"
     for name in os.listdir(folder):
+        if name == current or not name.startswith(prefix):
+            continue
         found = _RENDITION_NAME.fullmatch(name)
-        if name != current and found and found.group(1) == slug:
+        if found and found.group(1) == slug:
             os.remove(os.path.join(folder, name))
 
 
