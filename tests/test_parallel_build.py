@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import pickle
 import zlib
+
+import mutagen
+from mutagen.id3 import COMM
+from pelican import signals
+from pelican.generators import ArticlesGenerator, Generator
 
 from portal import parallel
 from tests.stories import output_files, write_story
@@ -21,7 +28,9 @@ TRANSCRIPT = """WEBVTT
 """
 
 
-def test_a_parallel_cold_build_makes_the_same_site_as_a_serial_one(tmp_path, caplog):
+def test_a_parallel_cold_build_makes_the_same_site_as_a_serial_one(
+    tmp_path, caplog, monkeypatch
+):
     content = tmp_path / "content"
     for number in range(COUNT):
         folder = write_story(
@@ -83,3 +92,117 @@ def test_a_parallel_cold_build_makes_the_same_site_as_a_serial_one(tmp_path, cap
         copies.append((len(entries), len({id(tag.settings) for tag in tags})))
     assert max(stories for stories, _ in copies) > 1
     assert {settings for _, settings in copies} == {1}
+
+    # Rebuilt with nothing changed, the read stage reads no story and looks
+    # at the files of none the caches held (stats in every cache, at 10,000
+    # stories): their files were hashed as the build started, as they were
+    # when the last build read them whole. The transcript that is not WebVTT
+    # is never kept, so it is looked for again.
+    caplog.clear()
+    listings = []
+    get_files = Generator.get_files
+
+    def listing(generator, paths, *args, **kwargs):
+        listings.append(paths)
+        return get_files(generator, paths, *args, **kwargs)
+
+    with _files_looked_at_while_reading_ahead(monkeypatch) as looked_at:
+        monkeypatch.setattr(Generator, "get_files", listing)
+        build_site(
+            content, tmp_path / "spread", cache_dir=tmp_path / "cache",
+            BUILD_WORKERS=2, **LEAN,
+        )  # fmt: skip
+    assert "[story_pipeline] read " not in caplog.text
+    # The story files listed once, for the read stage and for Pelican (its
+    # articles, and its check for files of readers switched off).
+    assert listings.count(["stories"]) == 1
+    stories = content / "stories"
+    looked_in = {
+        os.path.relpath(path, stories).split(os.sep)[0]
+        for path in looked_at
+        if path.startswith(f"{stories}{os.sep}")
+    }
+    assert looked_in == {"story-001"}
+
+    # A story whose transcript changed, one whose master changed, and one
+    # whose transcript's cache entry is gone: each is read again, by its
+    # plugin (too few for the workers), and its page shows it.
+    folders = [content / "stories" / f"story-{number:03d}" for number in (10, 11, 12)]
+    before = {
+        folder.name: (spread / "stories" / folder.name / "index.html").read_bytes()
+        for folder in folders
+    }
+    transcript = folders[0] / "transcript.vtt"
+    transcript.write_text(
+        transcript.read_text().replace("sitting down", "sitting down again")
+    )
+    tags = mutagen.File(folders[1] / "speech.mp3")
+    tags["COMM::eng"] = COMM(encoding=3, lang="eng", desc="", text=["x" * 4000])
+    tags.save()
+    entries = tmp_path / "cache" / "transcripts"
+    said = b"I almost did not come to number 12."
+    [gone] = [path for path in entries.glob("*.pickle") if said in path.read_bytes()]
+    gone.unlink()
+    (entries / "checked.index").unlink()
+    caplog.clear()
+    caplog.set_level(logging.DEBUG, logger="transcripts")
+    build_site(
+        content, tmp_path / "spread", cache_dir=tmp_path / "cache",
+        BUILD_WORKERS=2, **LEAN,
+    )  # fmt: skip
+    parsed = sorted(
+        record.getMessage()
+        for record in caplog.records
+        if record.getMessage().startswith("[transcripts] parsing ")
+    )
+    # (The transcript that is not WebVTT is parsed, and reported, each time.)
+    assert parsed == [
+        f"[transcripts] parsing {folder / 'transcript.vtt'} (not in the cache)"
+        for folder in (content / "stories" / "story-001", folders[0], folders[2])
+    ]
+    assert "[story_audio] 1 audio file examined" in caplog.text
+    pages = {
+        folder.name: (spread / "stories" / folder.name / "index.html").read_bytes()
+        for folder in folders
+    }
+    assert b"sitting down again" in pages["story-010"]
+    assert pages["story-011"] != before["story-011"]
+    assert pages["story-012"] == before["story-012"]
+    assert b"number 12." in pages["story-012"]
+
+
+@contextlib.contextmanager
+def _files_looked_at_while_reading_ahead(monkeypatch):
+    """The paths stat'ed from the moment the articles' generator is made to
+    the moment its read stage is done (``article_generator_init``, whose
+    receivers run in the order they were connected: the plugins' first)."""
+    looked_at: list[str] = []
+    watching = False
+    stat, lstat = os.stat, os.lstat
+
+    def watched(original):
+        def look(path, *args, **kwargs):
+            if watching:
+                looked_at.append(os.fspath(path))
+            return original(path, *args, **kwargs)
+
+        return look
+
+    def start(generator):
+        nonlocal watching
+        watching = isinstance(generator, ArticlesGenerator)
+
+    def stop(_generator):
+        nonlocal watching
+        watching = False
+
+    monkeypatch.setattr(os, "stat", watched(stat))
+    monkeypatch.setattr(os, "lstat", watched(lstat))
+    signals.generator_init.connect(start)
+    signals.article_generator_init.connect(stop)
+    try:
+        yield looked_at
+    finally:
+        signals.generator_init.disconnect(start)
+        signals.article_generator_init.disconnect(stop)
+        monkeypatch.undo()

@@ -127,6 +127,27 @@ class StoryKeys:
         # output: edited, it made every story again (minutes at 10,000).
         return [tree_digest(*roots, skipped=(".md",)), tree_digest(*others)]
 
+    def snapshot_files(self, folder: str) -> list[tuple[str, str]] | None:
+        """The files of the story folder ``folder`` (absolute) as the
+        snapshot hashed them, by name and content hash; None before the
+        snapshot, or for a folder it did not find."""
+        if self._code_and_content is None:
+            return None
+        return self._folders.get(folder)
+
+    def code(self) -> str | None:
+        """The code (the theme, the plugins and ``portal/`` but their
+        documentation) as the snapshot hashed it, the installed packages and
+        the settings: what reading a story depends on besides its folder's
+        files. None before the snapshot."""
+        if self._code_and_content is None:
+            return None
+        return content_hash(
+            self._code_and_content[0],
+            installed_packages(),
+            settings_text(self.settings),
+        )
+
     def build(self) -> str:
         """What every story's outputs share: code, theme, settings, and the
         content outside the story folders."""

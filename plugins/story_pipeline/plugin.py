@@ -45,7 +45,7 @@ from .key import StoryKeys
 from .memo import StoryMemo
 from .outputs import StoryOutputs
 from .pages import PageCache
-from .read import read_ahead
+from .read import read_ahead, remember_held
 from .store import FOLDER, OutputStore
 
 STORIES = "stories"  # the store's section of story outputs
@@ -235,6 +235,13 @@ def _story_keys(settings, cache: str) -> StoryKeys:
 _snapshot: dict[str, StoryKeys] = {}
 
 
+def snapshot_keys(settings) -> StoryKeys | None:
+    """This build's keys, their files hashed as it started (``read.py``
+    reads the story folders' hashes from them); None without a cache."""
+    keys = _snapshot.get(settings.get("CACHE_PATH") or None)
+    return keys if keys is not None and keys.settings is settings else None
+
+
 def hash_inputs_first(pelican) -> None:
     """Hash what the keys hold before any plugin reads a story."""
     _snapshot.clear()
@@ -283,3 +290,4 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(key_stories)
     signals.finalized.connect(finish)
+    signals.finalized.connect(remember_held)

@@ -22,12 +22,28 @@ A step a worker cannot take (a broken file, a missing master) is left, with
 the story's later steps, to the plugin that owns it. That plugin meets the
 same error in the build process and reports it as it always does, so an
 error reads the same in a serial build and a parallel one.
+
+Finding what the caches lack costs what changed, not what exists. The
+story keys hash every story folder's files as the build starts
+(``StoryKeys.snapshot``). When a build ends, each story all three caches
+then hold (found held, or read ahead whole) is remembered in
+``CACHE_PATH/story_outputs/read.json`` by a digest of its files as that
+build found them and its story.md's path (Pelican's reader cache finds a
+file by it), under a digest of the code and the settings, with the keys of
+its master's and its transcript's entries. While its digest is the same,
+and the audio and transcript caches still name those keys (look-ups in
+what they loaded), no file of it is looked at again: no reader cache
+stamp, no stat of its master or transcript. Being remembered is only a
+speed-up: a cache that lacks a story all the same (pruned, damaged) has its
+plugin read it, in the build process, and report any error, as it would
+with no read stage at all.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import json
 import logging
 import os
 
@@ -37,6 +53,7 @@ from story_audio.audio import AudioInfo
 from transcripts import plugin as transcripts
 
 from portal import file_hashes, parallel
+from portal.build_inputs import content_hash
 from portal.checking import plural
 from portal.paths import StoryPathError, story_file
 from portal.pelican_private import (
@@ -45,6 +62,9 @@ from portal.pelican_private import (
     share_settings,
 )
 from portal.story_record import StoryRecord
+from portal.writing import write_atomically
+
+from .store import FOLDER
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +76,9 @@ class _Folder:
     path: str  # its story.md, absolute
     # Pelican's reader cache entry, (content, metadata); None: not read yet.
     read: tuple | None = None
+    # The digest of its files as the build started (``_Held``); None when
+    # the snapshot did not find its folder.
+    digest: str | None = None
 
 
 @dataclasses.dataclass
@@ -68,14 +91,23 @@ class _Read:
     audio_key: str | None = None
     audio_entry: dict | None = None  # AudioCache's entry
     transcript_made: bool = False
+    # (master's key, transcript's key), once every step was taken: every
+    # cache holds the story when the build process has taken the rest.
+    held: tuple | None = None
 
 
 # What the forked workers see (inherited when they fork).
 _job: dict = {}
+# The stories every cache holds once this build has saved them, remembered
+# when it ends (``remember_held``): a build that fails before its caches
+# are saved leaves what the last build remembered.
+_pending: _Held | None = None
 
 
 def read_ahead(generator) -> None:
     """Read, on every core, the stories the caches lack (see the module's doc)."""
+    global _pending
+    _pending = None
     settings = generator.settings
     count = parallel.workers(settings)
     if count <= 1:
@@ -86,20 +118,28 @@ def read_ahead(generator) -> None:
         _Folder(path)
         for path in sorted(
             os.path.abspath(os.path.join(generator.path, name))
-            for name in generator.get_files(
-                settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"]
-            )
+            for name in _listed_once(generator)
         )
         if file_suffix(path) in readers.readers
     ]
     if len(folders) < parallel.MIN_ITEMS:
         return
-    if keeps_reads:
-        for folder in folders:
-            folder.read = readers.get_cached_data(folder.path, None)
     audio = story_audio.build_cache(settings)
     store = transcripts.build_store(settings)
-    todo = _not_held(folders, audio, store, settings, count)
+    # Without Pelican's reader cache, every story.md is read here again.
+    held = _Held(settings) if keeps_reads else None
+    to_look_at = folders
+    if held is not None:
+        to_look_at = [
+            folder for folder in folders if not held.still_held(folder, audio, store)
+        ]
+    if keeps_reads:
+        for folder in to_look_at:
+            folder.read = readers.get_cached_data(folder.path, None)
+    todo, found_held = _not_held(to_look_at, audio, store, settings, count)
+    if held is not None:
+        held.found(found_held)
+        _pending = held
     if len(todo) < parallel.MIN_ITEMS:
         return
     _job.update(todo=todo, readers=readers, audio=audio, store=store, settings=settings)
@@ -118,6 +158,8 @@ def read_ahead(generator) -> None:
             audio.take(result.audio_path, result.audio_key, result.audio_entry)
             audio_read += 1
         transcripts_made += result.transcript_made
+        if held is not None and result.held is not None:
+            held.found({folder.path: (folder, *result.held)})
     logger.info(
         "[story_pipeline] read %s in %d processes: %s, %s, %s",
         plural(len(todo), "story", "stories"),
@@ -149,16 +191,23 @@ def _record(read: tuple | None) -> StoryRecord | None:
     return None
 
 
-def _not_held(folders, audio, store, settings, count) -> list[_Folder]:
-    """The stories one of the three caches lacks. A fresh clone's masters
-    are hashed here, in threads (hashlib lets go of the GIL)."""
+def _not_held(folders, audio, store, settings, count):
+    """The stories one of the three caches lacks, and those all three hold,
+    each with the keys of its master's and its transcript's entries (None
+    for none). A fresh clone's masters are hashed here, in threads (hashlib
+    lets go of the GIL)."""
     todo = [folder for folder in folders if folder.read is None]
+    found_held = {}
     known = []
     for folder in folders:
+        if folder.read is None:
+            continue
         record = _record(folder.read)
         path = _audio_path(record, settings) if record is not None else None
         if path is not None:
             known.append((folder, record, path))
+        elif _in_its_folder(record):  # nothing more to read (or a problem)
+            found_held[folder.path] = (folder, None, None)
     # Most masters' hashes are remembered: answered here, a stat each (a
     # task each in the threads cost seconds at 10,000 stories). Only the
     # masters to read and hash go to the threads.
@@ -170,24 +219,148 @@ def _not_held(folders, audio, store, settings, count) -> list[_Folder]:
             for index, answer in zip(to_hash, hashed, strict=True):
                 looked_up[index] = answer
     for (folder, record, path), (key, held) in zip(known, looked_up, strict=True):
-        if key is None:
-            continue  # unreadable: story_audio reports it
-        transcript_lacking = (
-            held
-            and record.front.transcript
-            and not _transcript_held(record, audio.info(path), store)
-        )
-        if not held or transcript_lacking:
+        if key is None:  # unreadable: story_audio reports it
+            if _in_its_folder(record):
+                found_held[folder.path] = (folder, None, None)
+            continue
+        transcript = None
+        if held and record.front.transcript:
+            transcript = _transcript_key(record, audio.info(path), store)
+        if not held or transcript is False:
             todo.append(folder)
-    return todo
+        elif _in_its_folder(record):
+            found_held[folder.path] = (folder, key, transcript)
+    return todo, found_held
 
 
-def _transcript_held(record: StoryRecord, info: AudioInfo, store) -> bool:
+def _in_its_folder(record: StoryRecord | None) -> bool:
+    """Are the files the story names right in its folder, where the
+    snapshot hashed them? (Not in a folder inside it: such a story is
+    looked at every build.)"""
+    if record is None:
+        return True
+    names = (record.front.audio or "", record.front.transcript or "")
+    return not any("/" in name or "\\" in name for name in names)
+
+
+def _transcript_key(record: StoryRecord, info: AudioInfo, store) -> str | bool | None:
+    """The key of the story's transcript entry when the store holds it;
+    False when it lacks it; None when there is nothing to make (the
+    transcripts plugin reports why)."""
     try:
         inputs = transcripts.transcript_inputs(dataclasses.replace(record, audio=info))
     except StoryPathError:
-        return True  # nothing to make: transcripts reports it
-    return store.holds(inputs)
+        return None
+    if not store.holds(inputs):
+        return False
+    try:
+        return store.key(inputs)
+    except OSError:
+        return None
+
+
+def remember_held(pelican) -> None:
+    """Once the build has saved its caches (``finalized``), remember the
+    stories they hold."""
+    global _pending
+    held, _pending = _pending, None
+    if held is not None and held.settings is pelican.settings:
+        held.save()
+
+
+def _listed_once(generator) -> set[str]:
+    """The story files, as Pelican lists them (``get_files``), for this
+    stage and for Pelican's own listings of them in this build, which walk
+    every story folder again (a second each at 10,000 stories): the one it
+    reads the articles from (``generate_context``, once every generator is
+    made, a second or two later; the build report's count of them too), and
+    the one it checks for files of readers switched off
+    (``check_disabled_readers``, straight after). With no reader switched
+    off, that one finds no file, whatever the folders hold. Once asked for
+    it, the generator lists afresh, as any other listing does."""
+    settings = generator.settings
+    paths, excluded = settings["ARTICLE_PATHS"], settings["ARTICLE_EXCLUDES"]
+    listed = generator.get_files(paths, exclude=excluded)
+
+    def get_files(asked, exclude=None, extensions=None):
+        if (asked, exclude) == (paths, excluded):
+            if extensions is None:
+                return listed
+            if extensions == generator.readers.disabled_extensions:
+                del generator.get_files  # the articles are read
+                if not extensions:
+                    return set()
+        return type(generator).get_files(generator, asked, exclude, extensions)
+
+    generator.get_files = get_files
+    return listed
+
+
+class _Held:
+    """The stories the last build found every cache holding, by a digest
+    of their files as the build started (see the module's doc)."""
+
+    FILE = "read.json"
+
+    def __init__(self, settings):
+        from .plugin import snapshot_keys  # it imports this module
+
+        self.settings = settings
+        self.keys = snapshot_keys(settings)
+        self.code = self.keys.code() if self.keys is not None else None
+        cache = settings.get("CACHE_PATH")
+        self.path = os.path.join(cache, FOLDER, self.FILE) if cache else None
+        self.known: dict[str, list] = {}  # story.md -> [digest, audio, transcript]
+        self.now: dict[str, list] = {}  # the same, for this build's stories
+        if self.code is None or self.path is None:
+            return
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                loaded = json.load(handle)
+            if loaded.get("code") == self.code and isinstance(loaded["stories"], dict):
+                self.known = loaded["stories"]
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            logger.debug("[story_pipeline] %s not read: %s", self.path, error)
+
+    def still_held(self, folder: _Folder, audio, store) -> bool:
+        """Are ``folder``'s files the same as when a build last found every
+        cache holding it, and do the audio and transcript caches still name
+        its entries?"""
+        if self.code is None:
+            return False
+        files = self.keys.snapshot_files(os.path.dirname(folder.path))
+        if files is None:
+            return False
+        folder.digest = content_hash(folder.path, files)
+        entry = self.known.get(folder.path)
+        try:
+            digest, audio_key, transcript_key = entry
+        except (TypeError, ValueError):
+            return False
+        held = (
+            digest == folder.digest
+            and (audio_key is None or audio_key in audio.entries)
+            and (transcript_key is None or store.holds_key(transcript_key))
+        )
+        if held:
+            self.now[folder.path] = entry
+        return held
+
+    def found(self, held: dict) -> None:
+        """Stories every cache holds, or will once this build saves them:
+        story.md -> (its ``_Folder``, its master's key, its transcript's)."""
+        for path, (folder, audio_key, transcript_key) in held.items():
+            if folder.digest is not None:
+                self.now[path] = [folder.digest, audio_key, transcript_key]
+
+    def save(self) -> None:
+        """Remember the stories held now (none but this build's stories)."""
+        if self.code is None or self.path is None or self.now == self.known:
+            return
+        text = json.dumps({"code": self.code, "stories": self.now}, sort_keys=True)
+        write_atomically(self.path, text)
 
 
 def _read_in_worker(index: int) -> _Read:
@@ -216,9 +389,13 @@ def _read_story(folder: _Folder, result: _Read) -> None:
     record = _record(read)
     path = _audio_path(record, _job["settings"]) if record is not None else None
     if path is None:
+        if _in_its_folder(record):
+            result.held = (None, None)  # nothing more to read
         return
     key, held = audio.known(path)
     if key is None:
+        if _in_its_folder(record):
+            result.held = (None, None)  # unreadable: story_audio reports it
         return
     if held:
         info = audio.info(path)
@@ -229,7 +406,16 @@ def _read_story(folder: _Folder, result: _Read) -> None:
         result.audio_path, result.audio_key, result.audio_entry = path, key, entry
         result.audio_sha256 = audio.hashes.sha256(path)
         info = AudioInfo.from_json(entry["info"])
-    if record.front.transcript and not _transcript_held(record, info, store):
-        result.transcript_made = store.make(
-            transcripts.transcript_inputs(dataclasses.replace(record, audio=info))
-        )
+    transcript = None
+    if record.front.transcript:
+        transcript = _transcript_key(record, info, store)
+        if transcript is False:
+            inputs = transcripts.transcript_inputs(
+                dataclasses.replace(record, audio=info)
+            )
+            result.transcript_made = store.make(inputs)
+            if not result.transcript_made:
+                return  # transcripts reports it
+            transcript = store.key(inputs)
+    if _in_its_folder(record):
+        result.held = (key, transcript)

@@ -206,6 +206,12 @@ class TranscriptStore:
             key = self.key(inputs)
         except OSError:
             return True
+        return self.holds_key(key)
+
+    def holds_key(self, key: str) -> bool:
+        """Is the entry named ``key`` saved (``holds``, by its key)?"""
+        if not self.folder:
+            return True
         return key in self._checked_index() or os.path.exists(self._file(key))
 
     def make(self, inputs: Inputs) -> bool:
