@@ -39,38 +39,38 @@ def _archive(count: int, seed: int) -> list:
 
 
 def _expected(stories, limit: int) -> dict[int, list]:
-    """The rule, written out story by story."""
-
-    def topics(story):
-        return {topic.lower() for topic in story.story.front.topics}
-
+    """The rule, written out story by story (each story's topics and place
+    looked up once)."""
+    topics = {
+        id(story): {t.lower() for t in story.story.front.topics} for story in stories
+    }
+    places = {id(story): story_place(story) for story in stories}
+    position = {id(story): number for number, story in enumerate(stories)}
     out = {}
     for story in stories:
         scores: collections.Counter = collections.Counter()
-        for topic in topics(story):
-            tagged = [other for other in stories if topic in topics(other)]
+        for topic in topics[id(story)]:
+            tagged = [other for other in stories if topic in topics[id(other)]]
             for other in tagged[: related.CANDIDATES_PER_TOPIC]:
                 scores[id(other)] += related.TOPIC_WEIGHT
-        place = story_place(story)
+        place = places[id(story)]
         if place is not None:
             state = [
                 other
                 for other in stories
-                if story_place(other) is not None
-                and story_place(other).state_slug == place.state_slug
+                if places[id(other)] is not None
+                and places[id(other)].state_slug == place.state_slug
             ]
             for other in state[: related.CANDIDATES_PER_TOPIC]:
                 same_city = (
-                    place.city and story_place(other).city_slug == place.city_slug
+                    place.city and places[id(other)].city_slug == place.city_slug
                 )
                 scores[id(other)] += (
                     related.SAME_CITY if same_city else related.SAME_STATE
                 )
         scores.pop(id(story), None)
-        position = {id(other): number for number, other in enumerate(stories)}
         best = sorted(scores, key=lambda key: (-scores[key], position[key]))[:limit]
-        by_id = {id(other): other for other in stories}
-        out[id(story)] = [by_id[key] for key in best]
+        out[id(story)] = [stories[position[key]] for key in best]
     return out
 
 
