@@ -126,7 +126,7 @@ def read_ahead(generator) -> None:
         return
     audio = story_audio.build_cache(settings)
     store = transcripts.build_store(settings)
-    # Without Pelican's reader cache, every story.md is read here again.
+    # Without Pelican's reader cache no story is held: each is read here.
     held = _Held(settings) if keeps_reads else None
     to_look_at = folders
     if held is not None:
