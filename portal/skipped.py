@@ -41,7 +41,13 @@ def skipped_story_files(content_path: str, article_paths) -> list[Problem]:
         stories = os.path.join(content_path, article_path)
         if not os.path.isdir(stories):
             continue
+        # Story folders and the folders inside them, which hold the story's
+        # own files (``transcript: words/transcript.vtt``): no story of
+        # their own is missing there.
+        in_a_story: set[str] = set()
         for folder, dirs, files in os.walk(stories):
+            if STORY_FILE in files or os.path.dirname(folder) in in_a_story:
+                in_a_story.add(folder)
             dirs.sort()
             for name in [d for d in dirs if d.startswith(".")]:
                 dirs.remove(name)
@@ -67,7 +73,7 @@ def skipped_story_files(content_path: str, article_paths) -> list[Problem]:
                             f"move '{extra}' out of the story folder (or delete "
                             f"it); the story itself goes in {STORY_FILE}",
                         )
-            elif not markdown and not dirs:
+            elif not markdown and not dirs and folder not in in_a_story:
                 near = [f for f in files if f.lower().startswith("story")]
                 if near:
                     warn(

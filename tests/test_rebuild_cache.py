@@ -633,3 +633,35 @@ def test_files_read_in_another_order_give_the_same_site(tmp_path, build, monkeyp
     assert log.stories_made == 0
     assert log.index_kept
     assert _touched(before, _snapshot(output)) == set()
+
+
+def test_a_changed_file_in_a_story_s_subfolder_makes_the_story_again(tmp_path, build):
+    """A story may keep its files in a folder of its own (``transcript:
+    words/transcript.vtt``). The story's key held only the files right in its
+    folder, so a transcript edited there left the page with the old words."""
+    content = copy_content(tmp_path / "content")
+    folder = write_story(content, "in-folders")
+    story = folder / "story.md"
+    story.write_text(
+        story.read_text().replace(
+            "audio: speech.mp3\n",
+            "audio: speech.mp3\ntranscript: words/transcript.vtt\n",
+        )
+    )
+    words = folder / "words"
+    words.mkdir()
+    cue = "WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.000\n<v Ada Lopez>{}\n"
+    (words / "transcript.vtt").write_text(cue.format("Hello from the porch."))
+    lean = {"SITE_SEARCH_INDEX": False}
+    output, log = build(**lean)
+    page = output / "stories/in-folders/index.html"
+    assert "Hello from the porch." in page.read_text()
+    # Its folder of files is no story folder missing its story.md.
+    said = [record.getMessage() for record in build.caplog.records]
+    assert not [message for message in said if "no story.md" in message]
+
+    (words / "transcript.vtt").write_text(cue.format("Hello from the garden."))
+    output, log = build(**lean)
+    assert log.stories_made == 1
+    assert "Hello from the garden." in page.read_text()
+    assert "garden" in (output / "stories/in-folders/transcript.vtt").read_text()

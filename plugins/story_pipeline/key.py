@@ -37,6 +37,7 @@ import portal
 from portal.build_inputs import content_hash, installed_packages, settings_text
 from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
+from portal.skipped import STORY_FILE
 
 
 def card_fields(story) -> tuple:
@@ -168,16 +169,28 @@ class StoryKeys:
         known = self._folders.get(folder)
         if known is None:
             known = []
-            try:
-                with os.scandir(folder) as entries:
-                    for entry in entries:
-                        if entry.is_file():
-                            known.append((entry.name, self.hashes.sha256(entry.path)))
-            except FileNotFoundError:
-                pass  # gone since it was listed: no story of this build
+            self._add_files(folder, "", known)
             known.sort()
             self._folders[folder] = known
         return known
+
+    def _add_files(self, folder: str, prefix: str, known: list) -> None:
+        """The files of ``folder`` and of its folders (a story may name
+        ``words/transcript.vtt``: held only by name, its edits left the old
+        words on the page), by ``/``-separated name, but a folder with a
+        story of its own."""
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except (FileNotFoundError, NotADirectoryError):
+            return  # gone since it was listed: no story of this build
+        for entry in entries:
+            if entry.is_file():
+                known.append((prefix + entry.name, self.hashes.sha256(entry.path)))
+            elif entry.is_dir(follow_symlinks=False) and not os.path.exists(
+                os.path.join(entry.path, STORY_FILE)
+            ):
+                self._add_files(entry.path, f"{prefix}{entry.name}/", known)
 
     def key(self, story) -> str:
         record = story.story
