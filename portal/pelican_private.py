@@ -205,6 +205,12 @@ def _file_stamp(self, filename):
     the reading code's digest in the stamp (``key_reads_by_code``)."""
     from portal.paths import special_kind
 
+    # A cacher that keeps nothing and holds nothing (Pelican's cache of
+    # whole articles: CONTENT_CACHING_LAYER is "reader" here) still stamps
+    # every file it is asked about, then drops the stamp: twice a story and
+    # a build, a hash looked up for nothing.
+    if not self._cache_data_policy and not self._cache:
+        return ""
     if special_kind(filename):
         return ""
     method = self.settings["CHECK_MODIFIED_METHOD"]

@@ -191,3 +191,37 @@ def test_an_unchanged_rebuild_opens_no_story_file(tmp_path, monkeypatch):
     monkeypatch.setattr(builtins, "open", spy)
     build_site(content, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
     assert opened == []
+
+
+def test_a_cache_that_keeps_nothing_looks_up_no_hash(tmp_path, monkeypatch):
+    """Pelican's cache of whole articles is off (the reader's cache keeps what
+    was read), but it stamped every story it was asked about, twice a build:
+    a stat and a hash look-up a story, dropped at once."""
+    from pelican.cache import FileStampDataCacher
+    from pelican.settings import read_settings
+
+    from portal import pelican_private
+    from tests.support import PROJECT_ROOT
+
+    pelican_private.make_reader_cache_safe()
+    settings = read_settings(
+        str(PROJECT_ROOT / "pelicanconf.py"), override={"CACHE_PATH": str(tmp_path)}
+    )
+    story = write_story(tmp_path / "content", "one-story") / "story.md"
+    looked_up = []
+    real = file_hashes.FileHashes.sha256
+    monkeypatch.setattr(
+        file_hashes.FileHashes,
+        "sha256",
+        lambda self, path: looked_up.append(str(path)) or real(self, path),
+    )
+    off = FileStampDataCacher(settings, "Off", False, False)
+    assert off.get_cached_data(str(story), "none") == "none"
+    off.cache_data(str(story), "dropped")
+    assert off.get_cached_data(str(story), "none") == "none"
+    assert looked_up == []
+    # A cache that keeps what it is given stamps it by its bytes, as before.
+    kept = FileStampDataCacher(settings, "Kept", True, True)
+    kept.cache_data(str(story), "read")
+    assert kept.get_cached_data(str(story), "none") == "read"
+    assert looked_up == [str(story)] * 2
