@@ -238,6 +238,37 @@ def build_as_dev(
         )
 
 
+def check_content(
+    content: str | os.PathLike,
+    cache: str | os.PathLike,
+    settings: str = "publishconf.py",
+    **overrides,
+):
+    """``portal.checking.check_content`` of ``content`` with ``settings``
+    (publishconf.py, as CI checks), in a cache of the test's own.
+
+    Without one a check uses the project's ``cache/``, and waits for its
+    lock while a ``./dev publish`` test on the other worker builds there
+    (in a fresh clone, a cold build of the sample site). A new ``cache``
+    starts with the run's pictures and logos (``images_shared``) and takes
+    the podcast audio's measurements from the run's rendition cache, as
+    ``build_site`` does: such a check costs what one with the project's
+    warm cache does."""
+    from portal import checking
+
+    with images_shared(cache):
+        return checking.check_content(
+            PROJECT_ROOT / settings,
+            content_path=content,
+            overrides={
+                "CACHE_PATH": str(cache),
+                "AUDIO_RENDITION_CACHE_PATH": renditions_cache(),
+                "AUDIO_RENDITION_PRUNE": False,
+                **overrides,
+            },
+        )
+
+
 # What a test build may leave out when the test does not look at it:
 # ``build_site(content, out, **LEAN)``. Pre-compressed copies (.gz, .br;
 # Brotli 11 for every asset) and the Pagefind index only repeat what the

@@ -22,6 +22,7 @@ from tests.support import (
     LEAN,
     PROJECT_ROOT,
     build_site,
+    check_content,
     copy_content,
     invoke,
     renditions_cache,
@@ -114,10 +115,8 @@ def test_a_story_meant_to_be_public_stops_the_production_build(meant_public, tmp
     assert not (tmp_path / "output" / "index.html").exists()
 
 
-def test_the_check_names_the_same_stories_as_blocking(meant_public):
-    result = checking.check_content(
-        PROJECT_ROOT / "publishconf.py", content_path=meant_public
-    )
+def test_the_check_names_the_same_stories_as_blocking(meant_public, tmp_path):
+    result = check_content(meant_public, tmp_path / "check-cache")
     assert sorted(result.blocked) == sorted(
         f"{S}/{slug}/story.md" for slug in MEANT_PUBLIC
     )
@@ -152,9 +151,7 @@ def test_a_key_written_twice_is_refused(tmp_path):
             or line in front
         )
     )
-    result = checking.check_content(
-        PROJECT_ROOT / "publishconf.py", content_path=content
-    )
+    result = check_content(content, tmp_path / "check-cache")
     errors = [str(problem) for problem in result.errors]
     assert errors == [
         f"{S}/twice/story.md:5: front matter: 'title' is written twice, on lines 4"
@@ -173,9 +170,7 @@ def test_a_key_written_twice_in_a_data_file_is_refused(tmp_path):
     )
     questions.write_text(text.replace(first_key, f"{first_key}\n{first_key}", 1))
     line = text.splitlines().index(first_key) + 2
-    result = checking.check_content(
-        PROJECT_ROOT / "publishconf.py", content_path=content
-    )
+    result = check_content(content, tmp_path / "check-cache")
     assert [str(p) for p in result.errors if "questions.yml" in p.path] == [
         f"content/data/questions.yml:{line}: file: '0.question' is written twice,"
         f" on lines {line - 1} and {line} - keep only the one with the value you"
@@ -186,9 +181,7 @@ def test_a_key_written_twice_in_a_data_file_is_refused(tmp_path):
 def test_an_unknown_key_is_refused_with_the_field_meant(tmp_path):
     content = copy_content(tmp_path / "content")
     write_story(content, "typo", status="draft", stauts="published")
-    result = checking.check_content(
-        PROJECT_ROOT / "publishconf.py", content_path=content
-    )
+    result = check_content(content, tmp_path / "check-cache")
     assert [str(problem) for problem in result.errors] == [
         f"{S}/typo/story.md:27: stauts: is not a field we know - did you mean 'status'?"
     ]
@@ -220,9 +213,7 @@ def test_skipped_story_files_are_named_with_the_reason(tmp_path, capsys):
         " in story.md, so 'notes.md' is not read - move 'notes.md' out of the story"
         " folder (or delete it); the story itself goes in story.md",
     ]
-    result = checking.check_content(
-        PROJECT_ROOT / "publishconf.py", content_path=content
-    )
+    result = check_content(content, tmp_path / "check-cache")
     assert result.errors == []
     warnings = [str(p) for p in result.warnings if p.path.startswith(S)]
     assert warnings == expected
@@ -283,9 +274,7 @@ def test_check_reports_every_data_file_error_publish_stops_on(mistake, tmp_path)
     stopped_on = [str(problem) for problem in caught.value.problems]
     assert stopped_on and all("content/data/" in p for p in stopped_on), stopped_on
 
-    result = checking.check_content(
-        PROJECT_ROOT / "publishconf.py", content_path=content
-    )
+    result = check_content(content, tmp_path / "check-cache")
     assert not result.ok
     assert set(stopped_on) <= {str(problem) for problem in result.errors}
     assert "No errors." not in checking.format_report(result)
@@ -365,9 +354,7 @@ def test_messages_in_an_editors_words(tmp_path):
         "odd-topics": write_story(content, "odd-topics", topics=["faith", "!!!", "🙂"]),
     }
     (folders["no-alt"] / "portrait.jpg").write_bytes(b"")
-    result = checking.check_content(
-        PROJECT_ROOT / "publishconf.py", content_path=content
-    )
+    result = check_content(content, tmp_path / "check-cache")
     errors = [str(problem) for problem in result.errors]
 
     QUOTED = "- '!!!'"
