@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import gzip
 import os
+import shutil
 import types
 
 import brotli
+from build_report.summary import folder_size, listed_size
 from precompress.plugin import precompress
+
+from portal import background, output_listing
 
 PAGE = "<p>" + "a conversation between neighbours " * 40 + "</p>\n"
 
@@ -123,3 +127,39 @@ def test_a_fresh_output_links_its_copies_from_the_cache(tmp_path, caplog):
     _run(second, cache)
     assert len(list((cache / "precompressed").iterdir())) == 2  # index.html's
     assert not (second / "new.html.gz").exists()
+
+
+def test_the_files_it_leaves_are_handed_to_the_build_report_as_they_are(tmp_path):
+    """The build report counts the output from precompress's listing, not
+    another walk of it (portal.output_listing): the same files and bytes as
+    a walk finds, whatever precompress made, kept, removed or left."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    (output / "stories" / "one").mkdir(parents=True)
+    (output / "index.html").write_text(PAGE)
+    (output / "stories" / "one" / "index.html").write_text(PAGE * 2)
+    (output / "small.html").write_text("<p>hi</p>")
+    (output / "small.html.gz").write_bytes(b"a copy it should not have")
+    (output / "gone.html.br").write_bytes(b"the copy of a removed page")
+    (output / "archive.tar.gz").write_bytes(b"not a copy" * 100)
+    (output / "stories" / "one" / "talk.mp3").write_bytes(b"\0" * 3000)
+    (output / "elsewhere").symlink_to(output / "stories")  # not followed
+    (output / "nowhere.mp3").symlink_to(output / "missing.mp3")
+
+    def search_writes():  # the search's bundle, written beside the build
+        (output / "pagefind").mkdir()
+        (output / "pagefind" / "pagefind.js").write_text(PAGE * 3)
+
+    for formats in (("gzip", "br"), ("gzip", "br"), ("gzip",)):
+        background.start(str(output / "pagefind"), search_writes)
+        _run(output, cache, PRECOMPRESS_FORMATS=formats)
+        listed = output_listing.take(output)
+        assert listed is not None and output_listing.take(output) is None
+        assert listed_size(listed) == folder_size(output)
+        assert (output / "pagefind" / "pagefind.js.gz").exists()
+        shutil.rmtree(output / "pagefind")
+    assert (output / "index.html.br").exists()  # left by gzip alone: counted
+    assert not (output / "small.html.gz").exists()
+    assert not (output / "gone.html.br").exists()
+
+    _run(output, cache, PRECOMPRESS=False)  # none for a build that makes none
+    assert output_listing.take(output) is None

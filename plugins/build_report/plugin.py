@@ -26,14 +26,14 @@ import time
 from pelican import log as pelican_log
 from pelican import signals
 
-from portal import background, build_inputs, site_address
+from portal import background, build_inputs, output_listing, site_address
 from portal import signals as portal_signals
 from portal.problems import FixableError
 from portal.writing import os_error_problem
 
 from .console import editor_logging
 from .progress import BuildProgress
-from .summary import folder_size, rendition_lines, summary_lines
+from .summary import folder_size, listed_size, rendition_lines, summary_lines
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ def _finish_previous() -> None:
 def start(pelican):
     global _current
     _finish_previous()
+    output_listing.forget()  # a build that stopped before its summary left one
     editor_logging(debug=bool(pelican.settings.get("DEBUG")))
     options = settings(pelican.settings)
     if not (options["BUILD_REPORT_PROGRESS"] or options["BUILD_REPORT_SUMMARY"]):
@@ -168,8 +169,12 @@ def finish(pelican):
     # The output is whole only once the work other plugins let run beside
     # the build has ended (the search's index); its error stops the build.
     background.wait()
+    # Precompress, the receiver before this one and the last to write into
+    # the output, hands over its files (portal.output_listing): taken even
+    # when no summary is printed, so that none is kept past this build.
+    listed = output_listing.take(pelican.output_path)
     build = _current
-    lines = _summary(pelican, build) if build is not None else []
+    lines = _summary(pelican, build, listed) if build is not None else []
     # For a build made aside: until when its output is right, and this
     # report, which a later build that finds nothing changed shows again;
     # its counts, which `publish` writes into the run's job summary.
@@ -188,8 +193,9 @@ def _counts(build) -> dict:
     }
 
 
-def _summary(pelican, build) -> list[str]:
-    """Print the build's closing summary; its lines."""
+def _summary(pelican, build, listed: dict[str, int | None] | None) -> list[str]:
+    """Print the build's closing summary; its lines. ``listed``: the
+    output's files as precompress left them, if it handed them over."""
     _finish_previous()
     if not build.options["BUILD_REPORT_SUMMARY"]:
         return []
@@ -202,7 +208,9 @@ def _summary(pelican, build) -> list[str]:
         skipped=build.skipped,
         warnings=build.counter.warnings,
         errors=build.counter.errors,
-        output=folder_size(pelican.output_path),
+        output=(
+            folder_size(pelican.output_path) if listed is None else listed_size(listed)
+        ),
         media=media,
         seconds=time.monotonic() - build.started,
         preview=bool(pelican.settings.get("STORY_PREVIEW")),

@@ -39,6 +39,23 @@ def folder_size(path: str | os.PathLike | None) -> FolderSize:
     return size
 
 
+def listed_size(files: dict[str, int | None]) -> FolderSize:
+    """The size of ``files`` (``portal.output_listing``: each path with its
+    size, or None for a file to stat), counted as ``folder_size`` counts a
+    folder's: a file gone since it was listed, or a link to nothing, is
+    not counted."""
+    size = FolderSize()
+    for path, known in files.items():
+        if known is None:
+            try:
+                known = os.stat(path).st_size
+            except OSError:
+                continue  # removed since
+        size.files += 1
+        size.bytes += known
+    return size
+
+
 def summary_lines(
     *,
     published: int,

@@ -49,7 +49,7 @@ import os
 
 from pelican import signals
 
-from portal import background, build_inputs
+from portal import background, build_inputs, output_listing
 from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
 from portal.writing import holds, link_into, write_atomically, write_if_changed
@@ -145,14 +145,15 @@ def _load_index(path: str | None, options: dict) -> dict[str, dict[str, int]]:
 
 def _walk(
     output: str, options: dict, skip: tuple[str, ...] = ()
-) -> tuple[list[str], dict[str, int]]:
-    """The output's text files, and the compressed copies already there
-    with their inodes (from the folder listings: no file is stat'ed), but
-    in the folders ``skip``."""
+) -> tuple[list[str], dict[str, int], list[str]]:
+    """The output's text files, the compressed copies already there with
+    their inodes (from the folder listings: no file is stat'ed), and its
+    other files, but in the folders ``skip``."""
     extensions = options["PRECOMPRESS_EXTENSIONS"]
     suffixes = tuple(SUFFIXES.values())
     texts: list[str] = []
     copies: dict[str, int] = {}
+    others: list[str] = []  # for the build report (portal.output_listing)
     folders = [os.path.normpath(output)]
     while folders:
         with os.scandir(folders.pop()) as entries:
@@ -165,7 +166,9 @@ def _walk(
                     texts.append(entry.path)
                 elif name.endswith(suffixes):
                     copies[entry.path] = entry.inode()
-    return texts, copies
+                else:
+                    others.append(entry.path)
+    return texts, copies, others
 
 
 class _Copies:
@@ -293,9 +296,9 @@ def _same_file(path: str, stat: os.stat_result) -> bool:
     return (there.st_ino, there.st_dev) == (stat.st_ino, stat.st_dev)
 
 
-def _remove_orphans(options: dict, copies, sources: set[str]) -> int:
-    """Remove the copies whose file is gone; how many."""
-    removed = 0
+def _remove_orphans(options: dict, copies, sources: set[str]) -> list[str]:
+    """Remove the copies whose file is gone; which."""
+    removed = []
     for copy in copies:
         source = os.path.splitext(copy)[0]
         if source.lower().endswith(options["PRECOMPRESS_EXTENSIONS"]) and (
@@ -303,8 +306,38 @@ def _remove_orphans(options: dict, copies, sources: set[str]) -> int:
         ):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(copy)
-            removed += 1
+            removed.append(copy)
     return removed
+
+
+def _left(
+    formats: tuple[str, ...],
+    others: list[str],
+    there: dict[str, int],
+    removed: list[str],
+    placed: dict[str, dict[str, int]],
+) -> dict[str, int | None]:
+    """Every file this plugin leaves in the output, for the build report
+    (``portal.output_listing``): the files listed (``others``, the copies
+    ``there``, but the ``removed`` ones), and each text file's copies as
+    ``placed`` (its formats' sizes), with their sizes. A copy's size was
+    checked this build: a copy in place or linked is the stored copy whose
+    stat ``_Copies._kept`` compared with the index, a copy made here was
+    written with those bytes. A text file's copy of a format it has none in
+    is gone (``in_place`` finds one there, ``one_file`` unlinks it)."""
+    left: dict[str, int | None] = dict.fromkeys(others)
+    left.update(dict.fromkeys(there))
+    for copy in removed:
+        left.pop(copy, None)
+    for path, sizes in placed.items():
+        left[path] = None
+        for fmt in formats:
+            copy = path + SUFFIXES[fmt]
+            if fmt in sizes:
+                left[copy] = sizes[fmt]
+            else:
+                left.pop(copy, None)
+    return left
 
 
 def _give_copies(
@@ -313,11 +346,13 @@ def _give_copies(
     there: dict[str, int],
     device: int,
     used: dict[str, dict[str, int]],
+    placed: dict[str, dict[str, int]],
 ) -> int:
     """Give each of ``files`` its compressed copies (``there``: the copies
     in the output, from ``_walk``; ``device``: the output's file system),
-    noting in ``used`` each file's hash and the size of its copies; how
-    many files were compressed here."""
+    noting in ``used`` each file's hash and the size of its copies, and in
+    ``placed`` each file's path and the same sizes; how many files were
+    compressed here."""
     # Files whose copies are in place are found here, a few stats each: a
     # task for each of a large site's files cost more than the stats.
     todo = []
@@ -327,20 +362,26 @@ def _give_copies(
             todo.append((path, sha256))
         else:
             used[sha256] = formats
+            placed[path] = formats
     # zlib and brotli release the GIL while they compress: threads use every
     # core without copying pages between processes.
     compressed = 0
     workers = min(4, os.cpu_count() or 1)
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        for sha256, formats, did in pool.map(
-            lambda job: copies.one_file(*job, there), todo
+        for (path, _sha256), (sha256, formats, did) in zip(
+            todo,
+            pool.map(lambda job: copies.one_file(*job, there), todo),
+            strict=True,
         ):
             used[sha256] = formats
+            placed[path] = formats
             compressed += did
     return compressed
 
 
 def precompress(pelican) -> None:
+    # Whatever this build writes, no listing of a build before it is right.
+    output_listing.forget()
     options = settings(pelican.settings)
     if not options["PRECOMPRESS"]:
         return
@@ -365,17 +406,19 @@ def precompress(pelican) -> None:
     # Folders another plugin is still writing (the search's bundle: see
     # portal.background) are done last, once it has finished.
     pending = tuple(background.folders())
-    files, copies_there = _walk(output, options, skip=pending)
+    files, copies_there, others = _walk(output, options, skip=pending)
     used: dict[str, dict[str, int]] = {}
+    placed: dict[str, dict[str, int]] = {}
     device = os.stat(output).st_dev
-    compressed = _give_copies(copies, files, copies_there, device, used)
+    compressed = _give_copies(copies, files, copies_there, device, used, placed)
     background.wait()
     for folder in pending:
         if os.path.isdir(folder):
-            more, more_copies = _walk(folder, options)
-            compressed += _give_copies(copies, more, more_copies, device, used)
+            more, more_copies, more_others = _walk(folder, options)
+            compressed += _give_copies(copies, more, more_copies, device, used, placed)
             files += more
             copies_there.update(more_copies)
+            others += more_others
     removed = _remove_orphans(options, copies_there, set(files))
     if index_path:
         write_if_changed(
@@ -384,12 +427,18 @@ def precompress(pelican) -> None:
         )
         copies.prune(used)
         hashes.save()
+    # Every file of the output, once the search's are written too: the
+    # build report, the next receiver, counts them without another walk.
+    output_listing.hand_over(
+        output,
+        _left(options["PRECOMPRESS_FORMATS"], others, copies_there, removed, placed),
+    )
     logger.info(
         "[precompress] %d files compressed (%s), %d unchanged, %d stale copies removed",
         compressed,
         "+".join(options["PRECOMPRESS_FORMATS"]),
         len(files) - compressed,
-        removed,
+        len(removed),
     )
 
 
