@@ -181,9 +181,13 @@ class _Copies:
         self.hashes = hashes
         self.store = store
         self.index = index
+        # The store's path with its separator: a stored copy's path is one
+        # concatenation (os.path.join for each of 160,000 copies took a
+        # tenth of a nothing-changed precompress at 10,000 stories).
+        self._in_store = os.path.join(store, "") if store is not None else None
 
     def _blob(self, sha256: str, fmt: str) -> str:
-        return os.path.join(self.store, sha256 + SUFFIXES[fmt])
+        return self._in_store + sha256 + SUFFIXES[fmt]
 
     def _kept(self, sha256: str) -> dict[str, os.stat_result] | None:
         """The stored copies of the file whose hash is ``sha256`` (each
@@ -194,7 +198,7 @@ class _Copies:
         found = {}
         for fmt, size in kept.items():
             try:
-                stat = os.stat(self._blob(sha256, fmt))
+                stat = os.stat(self._in_store + sha256 + SUFFIXES[fmt])
             except OSError:
                 return None
             if fmt not in self.formats or stat.st_size != size:
