@@ -303,11 +303,15 @@ def _same_file(path: str, stat: os.stat_result) -> bool:
 def _remove_orphans(options: dict, copies, sources: set[str]) -> list[str]:
     """Remove the copies whose file is gone; which."""
     removed = []
+    extensions = options["PRECOMPRESS_EXTENSIONS"]
     for copy in copies:
-        source = os.path.splitext(copy)[0]
-        if source.lower().endswith(options["PRECOMPRESS_EXTENSIONS"]) and (
-            source not in sources
-        ):
+        # The copy's name without its suffix (every name ``_walk`` found has
+        # one), asked of the text files first: at 10,000 stories nearly all
+        # of 160,000 copies have theirs, and the set look-up is the cheaper
+        # test (os.path.splitext and lower() for each were a tenth of a
+        # second).
+        source = copy.rpartition(".")[0]
+        if source not in sources and source.lower().endswith(extensions):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(copy)
             removed.append(copy)
