@@ -378,25 +378,33 @@ def _count_and_shown(page, results) -> tuple[int, list[str]]:
     return count, shown if count <= len(shown) else []
 
 
-def _found_in_both(tabs, bases, words: str) -> list[tuple[int, list[str]]]:
-    """``_count_and_shown`` in each tab on its own site, the searches side by
-    side: each tab opens the search page and types ``words``, as
-    tests.test_search_browser.search does."""
-    for tab, base in zip(tabs, bases, strict=True):
-        tab.goto(f"{base}/search/", wait_until="commit")
-    for tab in tabs:
+def _found_in_both(tabs, bases, searches) -> dict[str, list[tuple[int, list[str]]]]:
+    """``_count_and_shown`` of each of ``searches`` (words) on each site of
+    ``bases``: every search in a page of its own (``tabs``, one a site and
+    search), all side by side; each tab opens the search page and types
+    the words, as tests.test_search_browser.search does. (Two tabs taking
+    the searches in turn waited for each search page to load and answer.)"""
+    opened = []
+    for words in searches:
+        for base in bases:
+            tab = tabs[len(opened)]
+            tab.goto(f"{base}/search/", wait_until="commit")
+            opened.append((tab, words))
+    for tab, words in opened:
         tab.wait_for_load_state("load")
         tab.wait_for_selector("[data-search-ui]:not([hidden])")
         tab.fill("#search-q", words)
         tab.press("#search-q", "Enter")
-    found = []
-    for tab in tabs:
+    found = {words: [] for words in searches}
+    for tab, words in opened:
         tab.wait_for_function(
             "w => document.querySelector('[data-search-status]').textContent"
             ".includes(w)",
             arg=words,
         )
-        found.append(_count_and_shown(tab, tab.query_selector_all(".search-result")))
+        found[words].append(
+            _count_and_shown(tab, tab.query_selector_all(".search-result"))
+        )
     return found
 
 
@@ -412,17 +420,22 @@ def test_parts_behind_search_as_one_index(page, grown_servers):
         in {p["url"] for p in indexed_pages(output, f"pagefind/{name}")}
     ]
     assert behind, "the thermos story's part was indexed again"
-    # The parted site in this tab, the single index in another, side by side.
-    tabs, bases = [page, page.context.new_page()], [parted, single]
+    left_out = ("thermostat", "thermost", "Thermostat agreed")
+    answered = ("thermos", "therm", "family", "the", "elk hunting")
+    # The parted site in one tab, the single index in another, for each
+    # search: all of them side by side.
+    searches = left_out + answered
+    tabs = [page] + [page.context.new_page() for _ in range(2 * len(searches) - 1)]
+    found = _found_in_both(tabs, [parted, single], searches)
     # Left alone, that part falls back from "thermostat" to "thermo" and
     # finds the thermos story; the search page leaves its answer out.
-    for words in ("thermostat", "thermost", "Thermostat agreed"):
-        in_parts, in_one = _found_in_both(tabs, bases, words)
+    for words in left_out:
+        in_parts, in_one = found[words]
         assert in_parts == in_one
         assert in_parts[0] == 1, words
     # A term that also finds words the part knows is answered by it.
-    for words in ("thermos", "therm", "family", "the", "elk hunting"):
-        in_parts, in_one = _found_in_both(tabs, bases, words)
+    for words in answered:
+        in_parts, in_one = found[words]
         assert in_parts == in_one, words
         if words == "thermos":
             assert in_parts[0] == 2
