@@ -21,7 +21,7 @@ from editing_ui import plugin as editing_ui
 from editing_ui.decap_config import FORM_HELP
 from pelican.settings import read_settings
 
-from portal import checking, local_backend, schema
+from portal import local_backend, schema
 from portal.questions import load_questions
 from portal.schema import FIELD_HELP, FIELD_LABELS, PART_HELP, PART_LABELS, Story
 from tests import host_headers
@@ -31,6 +31,7 @@ from tests.support import (
     PROJECT_ROOT,
     build_site,
     built_once,
+    check_content,
     copy_content,
     free_port,
 )
@@ -269,9 +270,7 @@ def test_the_forms_messages_are_the_checks_messages(admin_site, tmp_path):
         location={"name": "Tulsa, Oklahoma", "country": "usa"},
         quote={"start": "soon", "end": "0:20", "text": "q" * 301},
     )
-    result = checking.check_content(
-        PROJECT_ROOT / "publishconf.py", content_path=content
-    )
+    result = check_content(content, tmp_path / "check-cache")
     said = {p.field: f"{p.message} - {p.fix}" for p in result.problems}
     # The form cannot quote what was typed: it says "This" where the check
     # quotes the value, with a capital first letter.
@@ -335,9 +334,7 @@ def test_the_forms_checks_say_what_the_check_says(admin_site, tmp_path):
     write_story(content, "backwards", quote={**two, "end": "0:05"})
     write_story(content, "decimal", chapters=[{"start": "1.30", "title": "A"}])
     write_story(content, "decimal-seconds", quote={**two, "end": "75.30"})
-    result = checking.check_content(
-        PROJECT_ROOT / "publishconf.py", content_path=content
-    )
+    result = check_content(content, tmp_path / "check-cache")
     said = result.problems
 
     start = checks("chapters.start")
