@@ -19,6 +19,7 @@ def tree_digest(
     *roots: str | os.PathLike,
     suffixes: tuple[str, ...] = (),
     skipped: tuple[str, ...] = (),
+    hashes=None,
 ) -> str:
     """A SHA-256 over the names and bytes of the files under ``roots``.
 
@@ -26,15 +27,23 @@ def tree_digest(
     ``__pycache__`` left out) or single files; ``suffixes`` keeps only files
     with those endings (``(".py",)``), every file when empty; files ending
     in one of ``skipped`` are left out (``(".md",)``). Only ordinary
-    files are read (FIFOs and devices are passed over)."""
+    files are read (FIFOs and devices are passed over). ``hashes``
+    (``portal.file_hashes.FileHashes``) gives each file's hash as it
+    remembers it, for trees of content: an editor's pictures may be large,
+    and each was read again by every build. The digest is the same either
+    way."""
     digest = hashlib.sha256()
     for root in roots:
         root = os.fspath(root)
         digest.update(os.path.basename(root).encode("utf-8") + b"\0")
         for path in _files(root, suffixes, _SKIPPED_SUFFIXES + skipped):
             digest.update(os.path.relpath(path, root).encode("utf-8") + b"\0")
+            if hashes is not None:
+                digest.update(bytes.fromhex(hashes.sha256(path)))
+                continue
+            # A block at a time: a file is never held whole in memory.
             with open(path, "rb") as handle:
-                digest.update(hashlib.sha256(handle.read()).digest())
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
     return digest.hexdigest()
 
 

@@ -87,3 +87,32 @@ def test_a_story_s_key_holds_the_code_but_not_its_documentation(tmp_path):
         changed.write_text(changed.read_text() + "\n")
         assert digests() != before, changed
         before = digests()
+
+
+def test_content_digested_through_remembered_hashes_is_read_once(tmp_path, monkeypatch):
+    """The story keys digest the content outside the story folders (pictures,
+    logos): every build read each of those files whole again, however large.
+    Through ``FileHashes`` a file whose stat holds is not read, and the
+    digest is the one its bytes give."""
+    import builtins
+
+    from portal import file_hashes
+
+    pkg = _tree(tmp_path)
+    (pkg / "picture.jpg").write_bytes(os.urandom(3 << 20))
+    monkeypatch.setattr(file_hashes, "RACY_NS", 0)  # written just now
+    hashes = file_hashes.FileHashes(None)
+    assert tree_digest(pkg, hashes=hashes) == tree_digest(pkg)
+
+    opened = []
+    real_open = builtins.open
+
+    def spy(file, *args, **kwargs):
+        opened.append(os.path.basename(str(file)))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", spy)
+    again = tree_digest(pkg, hashes=file_hashes.FileHashes(None))
+    assert "picture.jpg" not in opened
+    (pkg / "picture.jpg").write_bytes(b"another picture")
+    assert tree_digest(pkg, hashes=file_hashes.FileHashes(None)) != again

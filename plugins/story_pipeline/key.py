@@ -126,7 +126,10 @@ class StoryKeys:
         ]
         # The plugins' and portal's documentation (README.md) shapes no
         # output: edited, it made every story again (minutes at 10,000).
-        return [tree_digest(*roots, skipped=(".md",)), tree_digest(*others)]
+        return [
+            tree_digest(*roots, skipped=(".md",), hashes=self.hashes),
+            tree_digest(*others, hashes=self.hashes),
+        ]
 
     def snapshot_files(self, folder: str) -> list[tuple[str, str]] | None:
         """The files of the story folder ``folder`` (absolute) as the
