@@ -28,12 +28,13 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 import urllib.parse
 
 import pytest
 from PIL import Image
 
-from portal import publishing, writing
+from portal import locks, publishing, writing
 from portal.deploy import DeployError, deploy, deploy_settings
 from tests.pagefind_index import index_text
 from tests.stories import assert_absent, output_files, write_story
@@ -484,17 +485,32 @@ def test_builds_and_checks_sharing_a_cache_at_once_take_turns(site, tmp_path, ca
         check = pool.submit(one_check)
         outputs = [job.result() for job in builds]
         assert check.result() == 2
-    # They took turns: the last to get the cache waited for the three others
-    # (seconds each), so it says so after QUIET_WAIT. Without the lock they
-    # would all run at once, and their outputs might still agree.
-    said = capfd.readouterr()
-    assert "Waiting for another command using the cache" in said.out + said.err
     first = output_files(outputs[0])
     for other in outputs[1:]:
         assert output_files(other) == first
+    # They take turns: while this process holds the cache, a build waits for
+    # it and says so (after locks.QUIET_WAIT). Without the lock it would run
+    # at once, and its output might still agree: the outputs alone cannot
+    # tell (builds of this site hold the cache for under a second each).
+    waiting_words = "Waiting for another command using the cache"
+    locks.hold_cache(cache)
+    pool = concurrent.futures.ThreadPoolExecutor(1)
+    try:
+        waiting = pool.submit(one_build, "again")
+        said = ""
+        deadline = time.monotonic() + 60
+        while waiting_words not in said and not waiting.done():
+            assert time.monotonic() < deadline, said
+            time.sleep(0.2)
+            captured = capfd.readouterr()
+            said += captured.out + captured.err
+        assert waiting_words in said, said
+        assert not waiting.done()
+    finally:
+        locks.release_cache(cache)
+        pool.shutdown(wait=True)
     # And the cache they shared gives the same site again.
-    again = build(site, tmp_path / "again", cache, **cheap)
-    assert output_files(again) == first
+    assert output_files(waiting.result()) == first
 
 
 def test_the_reader_cache_is_safe_to_interrupt(tmp_path):
