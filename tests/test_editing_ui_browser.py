@@ -224,7 +224,7 @@ def test_editor_creates_a_story_that_passes_the_check(cms, strict_page, tmp_path
     save(page)
     # All it takes, the releases too: not "its approval is filled in" alone.
     page.get_by_text(
-        "Saved. The story goes public only once its status is published and its "
+        "Saved. A story goes public only once its status is published and its "
         "approval is filled in, with every release signed."
     ).wait_for()
     # No drafts preview behind this page (built as ./dev build builds it):
@@ -421,7 +421,7 @@ def test_the_forms_mistakes_get_the_checks_words(cms, strict_page, audio):
     approved_on = control(page, "approval").locator("[id^='approved_on-field-']")
     approved_on.fill("2019-11-01")
     save(page)
-    page.get_by_text("Saved. The story goes public only once").wait_for()
+    page.get_by_text("Saved. A story goes public only once").wait_for()
 
     folder = project / "content" / "stories" / "mistakes-put-right"
     data = frontmatter.split((folder / "story.md").read_text(encoding="utf-8")).data
@@ -461,7 +461,7 @@ def test_front_matter_reads_back_as_typed(cms, strict_page, audio):
     preview.get_by_role("heading", name="No").wait_for()
     assert preview.get_by_text("Not public.").count() == 0
     save(page)
-    page.get_by_text("Saved. The story goes public only once").wait_for()
+    page.get_by_text("Saved. A story goes public only once").wait_for()
     # The editor goes on to the list of stories before the rebuild is done
     # (once Decap has gone to the saved story's page, as it does after a save).
     page.wait_for_url(re.compile(r"/entries/no/"))

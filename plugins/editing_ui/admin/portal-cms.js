@@ -51,8 +51,10 @@
     toolbar.publishNow = SAVE_NOW;
     toolbar.publishAndCreateNew = SAVE_AND_CREATE_NEW;
     toolbar.publishAndDuplicate = SAVE_AND_DUPLICATE;
+    // One message for every collection (Decap has no other): "a story",
+    // since a campaign page or the funders file has no status to publish.
     phrases.ui.toast.entrySaved = phrases.ui.toast.entryPublished =
-      "Saved. The story goes public only once its status is published and its approval is filled in, with every release signed.";
+      "Saved. A story goes public only once its status is published and its approval is filled in, with every release signed.";
     // Decap's "＋ Story" uses a full-width plus many systems have no glyph for.
     phrases.collection.collectionTop.newButton = "New %{collectionLabel}";
     CMS.registerLocale("en", phrases);
