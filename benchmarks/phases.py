@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import corpus  # noqa: E402
-from run import RUN_SETTINGS, SITEURL  # noqa: E402
+from run import RUN_SETTINGS, our_command  # noqa: E402
 
 
 class Clock:
@@ -147,23 +147,9 @@ def watch(clock: Clock) -> None:
 
 
 def build_arguments(content, output, cache, settings: dict) -> list[str]:
-    """``run.our_command``'s arguments to ``pelican``."""
-    overrides = {
-        "SITEURL": SITEURL,
-        "CACHE_PATH": str(cache),
-        "DELETE_OUTPUT_DIRECTORY": False,
-        **RUN_SETTINGS,
-        **settings,
-    }
-    return [
-        str(content),
-        "-s",
-        str(ROOT / "publishconf.py"),
-        "-o",
-        str(output),
-        "-e",
-        *[f"{key}={json.dumps(value)}" for key, value in overrides.items()],
-    ]
+    """``run.our_command``'s arguments to ``pelican``, the same build."""
+    command = our_command(content, output, cache, settings={**RUN_SETTINGS, **settings})
+    return command[command.index("pelican") + 1 :]
 
 
 def report(clock: Clock, seconds: float, cpu: float, peak_mib: float) -> str:
