@@ -472,13 +472,15 @@ def deploy(c, to=None):
     help={
         "content": "the content folder to check (default: content/)",
         "settings": "settings file (default: publishconf.py, what is published)",
+        "levels": "list every story's podcast audio loudness, before and after",
     }
 )
-def check(c, content=None, settings=SETTINGS_FILE_PUBLISH):
+def check(c, content=None, settings=SETTINGS_FILE_PUBLISH, levels=False):
     """Check all content and list every problem; write no site.
 
-    Prints each problem as `path:line: field: what is wrong - how to fix it`,
-    errors apart from warnings, then the stories held back and a summary.
+    Prints the podcast audio it encoded (every story's with --levels), each
+    problem as `path:line: field: what is wrong - how to fix it`, errors
+    apart from warnings, then the stories held back and a summary.
     Exits with status 1 if there is any error. With GITHUB_ACTIONS set it
     also prints annotations GitHub shows on the changed lines."""
     content_path = Path(content).resolve() if content else None
@@ -488,7 +490,7 @@ def check(c, content=None, settings=SETTINGS_FILE_PUBLISH):
         job_summary.append(job_summary.check_failed(str(error)))
         sys.exit(f"The check could not run: {error}")
     github = os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
-    print(checking.format_report(result, github=github))
+    print(checking.format_report(result, github=github, levels=levels))
     # On GitHub Actions, the run's page: what to fix, story by story.
     # Its paths are relative to the folder holding content/ (datafile.editor_path).
     root = content_path.parent if content_path else ROOT

@@ -25,6 +25,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from portal import datafile, guide_lists, locks
+from portal import signals as portal_signals
 from portal.pelican_private import forget_logged_warnings, generator_classes
 from portal.problems import CONTEXT_KEY, Problem, Severity, github_escape
 
@@ -44,6 +45,9 @@ class CheckResult:
     published: int
     held_back: list[tuple[str, list[str]]]  # (story.md path, reasons)
     blocked: list[str]  # ready to publish but for their errors
+    # Every published story's podcast audio (audio_rendition's Rendition
+    # records), made as a build makes it.
+    renditions: list = dataclasses.field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -120,7 +124,15 @@ def check_content(
     if content_path is not None:
         override["PATH"] = os.path.abspath(content_path)
     override.update(overrides or {})
-    with _collecting() as collector:
+    audio: list = []  # the renditions the build makes, as it sends them
+
+    def renditions_made(sender, renditions=(), **kwargs):
+        audio.extend(renditions)
+
+    with (
+        _collecting() as collector,
+        portal_signals.renditions_made.connected_to(renditions_made),
+    ):
         settings = read_settings(os.fspath(settings_file), override=override)
         # Lenient, to list every problem, but an error is what the settings
         # file's own builds would call one (publishconf's production rules).
@@ -169,7 +181,26 @@ def check_content(
         published=context.get("stories_published_count", 0),
         held_back=list(context.get("stories_held_back", [])),
         blocked=list(context.get("stories_blocked", [])),
+        renditions=audio,
     )
+
+
+# Where every story's podcast audio levels are listed (the build's summary
+# lists only the masters it encoded and the flagged ones).
+ALL_LEVELS = "./dev check --levels"
+
+
+def rendition_line(rendition) -> str:
+    """One story's podcast audio (an audio_rendition ``Rendition``): its
+    master's loudness before and after, and what is wrong with the master."""
+    folder = rendition.source.rsplit("/", 1)[0]
+    line = (
+        f"{folder}/{rendition.master}: {rendition.before.describe()} -> "
+        f"{rendition.after.describe()}"
+    )
+    if rendition.flags:
+        line += " [" + "; ".join(rendition.flags) + "]"
+    return line
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
@@ -188,9 +219,13 @@ def summary_line(result: CheckResult) -> str:
     )
 
 
-def format_report(result: CheckResult, github: bool = False) -> str:
-    """What ``invoke check`` prints: errors, warnings, held-back stories,
-    then the summary line; GitHub annotations too when ``github``."""
+def format_report(
+    result: CheckResult, github: bool = False, levels: bool = False
+) -> str:
+    """What ``invoke check`` prints: the podcast audio of the masters the
+    check encoded (of every story when ``levels``), errors, warnings,
+    held-back stories, then the summary line; GitHub annotations too when
+    ``github``. The problems come last, where a terminal shows them."""
     lines: list[str] = []
 
     def section(title: str, items: list[str]) -> None:
@@ -199,6 +234,18 @@ def format_report(result: CheckResult, github: bool = False) -> str:
             lines.extend(f"  {item}" for item in items)
             lines.append("")
 
+    audio = sorted(result.renditions, key=lambda r: r.source)
+    if levels:
+        title = (
+            "Podcast audio levels of every story ready to publish, master -> rendition:"
+        )
+    else:
+        # A master encoded now is new or replaced (or its rendition was
+        # not in the cache): the build after this check finds it made, and
+        # lists only the flagged ones.
+        title = "Podcast audio encoded by this check, master -> rendition:"
+        audio = [r for r in audio if r.encoded_now or r.shares_encoding]
+    section(title, [rendition_line(r) for r in audio])
     other = {level: [m.text for m in result.messages if m.level is level]
              for level in Severity}  # fmt: skip
     errors = [str(p) for p in result.errors] + other[Severity.ERROR]

@@ -210,17 +210,29 @@ def _snapshot(folder):
 
 
 def test_a_second_build_encodes_nothing(tmp_path, capsys):
+    """A second build encodes nothing, and its report lists no story whose
+    master it did not encode unless the master is flagged: a flag is said
+    on every build until the master is fixed."""
     content = tmp_path / "content"
     copy_content(content)
     write_story(content, "one", audio_fixture="speech.flac", audio="speech.flac")
-    write_story(content, "two", audio_fixture="speech.wav", audio="speech.wav",
-                id="test-two-other")  # fmt: skip
+    # Story two's master is far too quiet: flagged on every build.
+    folder = write_story(content, "two", audio_fixture=None, audio="speech.wav",
+                         id="test-two-other")  # fmt: skip
+    _sox(folder / "speech.wav", "pinknoise", "gain", "-40", seconds=2)
     renditions = tmp_path / "renditions"
     options = dict(
         cache_dir=tmp_path / "cache", AUDIO_RENDITION_CACHE_PATH=str(renditions)
     )
     first = build_site(content, tmp_path / "out", **options, **LEAN)
-    assert "2 encoded in this build, 0 from the cache" in capsys.readouterr().out
+    report = capsys.readouterr().out
+    assert "2 encoded in this build, 0 from the cache" in report
+    one = re.compile(r"^  content/stories/one/speech\.flac: .+ -> .+ LUFS.+dBTP$", re.M)
+    two = re.compile(
+        r"^  content/stories/two/speech\.wav: .+ \[far from the target: .+\]$", re.M
+    )
+    assert one.search(report) and two.search(report)  # both encoded now
+    assert "Not listed" not in report
     before = _snapshot(renditions)
     assert len([name for name in before if name.startswith("encoded/")]) == 4
     published = {p.name: p.read_bytes() for p in first.rglob("*.mp3")}
@@ -232,7 +244,13 @@ def test_a_second_build_encodes_nothing(tmp_path, capsys):
         master.unlink()
         master.write_bytes(data)
     second = build_site(content, tmp_path / "out2", **options, **LEAN)
-    assert "0 encoded in this build, 2 from the cache" in capsys.readouterr().out
+    report = capsys.readouterr().out
+    assert "0 encoded in this build, 2 from the cache" in report
+    assert not one.search(report) and two.search(report)
+    assert (
+        "  Not listed: 1 rendition from the cache with nothing flagged. "
+        "Every story's levels: ./dev check --levels" in report
+    )
     assert _snapshot(renditions) == before  # nothing written, nothing replaced
     assert {p.name: p.read_bytes() for p in second.rglob("*.mp3")} == published
 
@@ -296,6 +314,8 @@ def test_stories_with_the_same_master_share_one_encoding(tmp_path, capsys):
         "2 renditions, 1 encoded in this build (1 more from those encodings), "
         "0 from the cache."
     ) in report
+    for slug in ("one", "two"):  # a new master each, encoded once for both
+        assert f"\n  content/stories/{slug}/speech.wav: " in report
     encoded = [p for p in (renditions / "encoded").iterdir() if p.suffix == ".mp3"]
     assert len(encoded) == 1
     assert len(list(output.rglob("one-*.mp3"))) == 1

@@ -428,6 +428,27 @@ def test_a_clean_content_folder_passes(tmp_path):
         "No errors.",
         f"Checked 2 stories: 1 ready to publish, 1 held back; 0 errors, {warnings}.",
     ]
+    # Its master is new: the check encodes it and says how loud it is (the
+    # build after the check finds it made, and does not list it).
+    levels = re.compile(
+        rf"^  {S}/good-story/speech\.mp3: -?\d+\.\d LUFS, true peak -?\d+\.\d dBTP"
+        r" -> -1[5-7]\.\d LUFS, true peak -\d\.\d dBTP$",
+        re.M,
+    )
+    assert report.startswith(
+        "Podcast audio encoded by this check, master -> rendition:\n"
+    )
+    assert levels.search(report)
+    # Checked again: nothing encoded, nothing said, unless every story's
+    # levels are asked for.
+    again = run_check(content, tmp_path)
+    assert not checking.format_report(again).startswith("Podcast audio")
+    assert not levels.search(checking.format_report(again))
+    everything = checking.format_report(again, levels=True)
+    assert everything.startswith(
+        "Podcast audio levels of every story ready to publish, master -> rendition:\n"
+    )
+    assert levels.search(everything)
 
 
 def test_github_annotations_are_escaped():
@@ -493,10 +514,15 @@ def test_the_command_exits_0_without_errors_and_no_annotations(tmp_path):
         str(content),
         "--settings",
         str(settings),
+        "--levels",
         env={"GITHUB_ACTIONS": ""},
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "::" not in run.stdout
+    assert run.stdout.startswith(
+        "Podcast audio levels of every story ready to publish, master -> rendition:\n"
+        f"  {S}/good-story/speech.mp3: "
+    )
     assert re.fullmatch(
         r"Checked 2 stories: 1 ready to publish, 1 held back; 0 errors,"
         r" \d+ warnings?\.",

@@ -5,8 +5,9 @@ the site) on Pelican's console, only on a terminal. At the end: one summary
 line - stories ready to publish and held back, warnings, errors, output size, time
 - and each held-back story with its reasons, so nobody has to scroll back
 through the log to learn what the build did; then the podcast audio: how many
-renditions were encoded and how many came from the cache, and each story's
-loudness before and after, with what is wrong with a master.
+renditions were encoded and how many came from the cache, and the loudness
+before and after of each master encoded in this build or flagged, with what
+is wrong with it (the rest are counted: ``./dev check --levels`` lists them).
 A build stopped by a problem a person can fix (a full disk, a folder it
 may not write) ends with that problem and its fix, without the code's
 traceback.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 
-from portal.checking import plural
+from portal.checking import ALL_LEVELS, plural, rendition_line
 from portal.sizes import human_size
 
 
@@ -101,7 +101,8 @@ def summary_lines(
 
 
 def rendition_lines(renditions: list, settings) -> list[str]:
-    """The podcast audio: encoded or cached, and each story's loudness.
+    """The podcast audio: encoded or cached, and the loudness of each master
+    this build encoded or that is flagged.
 
     ``renditions`` are audio_rendition's ``Rendition`` records, ``settings``
     its RenditionSettings (read by attribute: no import of the plugin)."""
@@ -115,13 +116,15 @@ def rendition_lines(renditions: list, settings) -> list[str]:
         f"{plural(len(renditions), 'rendition')}, {encoded} encoded in this "
         f"build{sharing}, {len(renditions) - encoded - shared} from the cache."
     ]
-    for rendition in sorted(renditions, key=lambda r: r.source):
-        folder = rendition.source.rsplit("/", 1)[0]
-        line = (
-            f"  {folder}/{rendition.master}: {rendition.before.describe()} -> "
-            f"{rendition.after.describe()}"
+    # A line a story would bury the few that matter (a new master, a clipped
+    # one) under thousands that did not change: the masters encoded in this
+    # build, and the flagged ones on every build until they are fixed.
+    listed = [r for r in renditions if r.encoded_now or r.shares_encoding or r.flags]
+    for rendition in sorted(listed, key=lambda r: r.source):
+        lines.append(f"  {rendition_line(rendition)}")
+    if len(listed) < len(renditions):
+        lines.append(
+            f"  Not listed: {plural(len(renditions) - len(listed), 'rendition')} "
+            f"from the cache with nothing flagged. Every story's levels: {ALL_LEVELS}"
         )
-        if rendition.flags:
-            line += " [" + "; ".join(rendition.flags) + "]"
-        lines.append(line)
     return lines
