@@ -190,17 +190,19 @@ def check_content(
 ALL_LEVELS = "./dev check --levels"
 
 
-def rendition_line(rendition) -> str:
+def rendition_levels(rendition) -> str:
     """One story's podcast audio (an audio_rendition ``Rendition``): its
     master's loudness before and after, and what is wrong with the master."""
-    folder = rendition.source.rsplit("/", 1)[0]
-    line = (
-        f"{folder}/{rendition.master}: {rendition.before.describe()} -> "
-        f"{rendition.after.describe()}"
-    )
+    levels = f"{rendition.before.describe()} -> {rendition.after.describe()}"
     if rendition.flags:
-        line += " [" + "; ".join(rendition.flags) + "]"
-    return line
+        levels += " [" + "; ".join(rendition.flags) + "]"
+    return levels
+
+
+def rendition_line(rendition) -> str:
+    """``rendition_levels`` after the master's path."""
+    folder = rendition.source.rsplit("/", 1)[0]
+    return f"{folder}/{rendition.master}: {rendition_levels(rendition)}"
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:

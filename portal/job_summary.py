@@ -3,7 +3,8 @@
 GitHub Actions names a file in ``GITHUB_STEP_SUMMARY`` for each step and
 shows the Markdown appended to it on the run's page (GitHub's docs: "Adding
 a job summary"; at most 1 MiB a step). ``./dev check`` writes there what
-to fix, story by story, in the words of its annotations; ``./dev publish``
+to fix, story by story, in the words of its annotations, and how loud each
+new recording is; ``./dev publish``
 what it published and where, or that it failed, why, and whether the site
 online is as it was (a deploy cut off while sending may have changed part of
 it). Outside GitHub Actions the variable is unset and
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from portal import frontmatter
-from portal.checking import CheckResult, plural, summary_line
+from portal.checking import CheckResult, plural, rendition_levels, summary_line
 
 ENV = "GITHUB_STEP_SUMMARY"
 LIMIT = 1024 * 1024  # GitHub refuses a step's summary past 1 MiB
@@ -137,9 +138,21 @@ def _held_back(held_back, root: Path | None) -> list[str]:
     ]
 
 
+def _new_audio(renditions, root: Path | None) -> list[str]:
+    """The podcast audio of each master the check encoded: a new or
+    replaced recording (the publish after the check finds it made)."""
+    return [
+        f"- {_named(r.source.rsplit('/', 1)[0] + '/', r.source, root)}: "
+        f"{text(f'{r.master}: {rendition_levels(r)}')}"
+        for r in sorted(renditions, key=lambda r: r.source)
+        if r.encoded_now or r.shares_encoding
+    ]
+
+
 def check(result: CheckResult, root: Path | None = None) -> str:
     """The summary of ``./dev check``: the outcome in plain words, what to
-    fix story by story, then the stories held back and why. ``root``: the
+    fix story by story, the stories held back and why, then the loudness
+    of each new recording, before and after. ``root``: the
     folder the result's paths are relative to (the project), where the
     stories' titles are read; None names stories by their folders only."""
     stories = result.published + len(result.held_back)
@@ -167,6 +180,10 @@ def check(result: CheckResult, root: Path | None = None) -> str:
     lines += _section(
         "Approved and ready, but their errors would stop publishing",
         (f"- {_named(path, path, root)}" for path in result.blocked),
+    )
+    lines += _section(
+        "New podcast audio: loudness before and after",
+        _new_audio(result.renditions, root),
     )
     return "\n".join(lines)
 

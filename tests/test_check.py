@@ -15,7 +15,7 @@ import re
 import pytest
 from PIL import Image
 
-from portal import checking
+from portal import checking, job_summary
 from portal.problems import Problem, Severity
 from tests.listening import GOOD_VTT, write_transcript_story
 from tests.stories import write_story
@@ -439,6 +439,14 @@ def test_a_clean_content_folder_passes(tmp_path):
         "Podcast audio encoded by this check, master -> rendition:\n"
     )
     assert levels.search(report)
+    # So does the job summary, on the run's page on GitHub.
+    page = job_summary.check(result, root=tmp_path)
+    assert re.search(
+        r"\n### New podcast audio: loudness before and after\n\n"
+        rf"- Conversation good-story \({S}/good-story/\): speech\.mp3: "
+        r"-?\d+\.\d LUFS, true peak -?\d+\.\d dBTP -&gt; -1[5-7]\.\d LUFS",
+        page,
+    )
     # Checked again: nothing encoded, nothing said, unless every story's
     # levels are asked for.
     again = run_check(content, tmp_path)
@@ -449,6 +457,7 @@ def test_a_clean_content_folder_passes(tmp_path):
         "Podcast audio levels of every story ready to publish, master -> rendition:\n"
     )
     assert levels.search(everything)
+    assert "podcast audio" not in job_summary.check(again, root=tmp_path)
 
 
 def test_github_annotations_are_escaped():
