@@ -17,6 +17,18 @@ frees one build's objects before the next holds its own. Not at the end of
 a build: the last plugins' ``finalized`` receivers walk the whole output,
 and receivers run in no set order. Forked workers (``portal.parallel``)
 use ``frozen_for_fork()``.
+
+Freezing leaves out what the build held at that moment, but the heap grows
+from nothing to every story's objects while the build reads them, and
+CPython runs a full collection each time the objects it tracks have grown
+by a quarter: about 25 in a rebuild of 10,000 stories, each walking all
+that was not yet frozen, 3.3 s of a 20-s build, and none found garbage.
+So from the start of a build to its end (``hold_full_collections``,
+``allow_full_collections``) only the young generations are collected:
+they free the short-lived cycles (a Markdown parser per file read, a
+template's context). A cycle that grew old before it became garbage waits
+for the end of the build; the next build in the process collects it first
+(``release()``). Forked workers collect as usual.
 """
 
 from __future__ import annotations
@@ -25,6 +37,10 @@ import contextlib
 import gc
 
 _frozen = False  # a build's freeze is in force
+# The collector's thresholds before the build held full collections back.
+_thresholds: tuple[int, int, int] | None = None
+# A threshold no count of young collections reaches.
+_NEVER = 1 << 30
 
 
 def freeze() -> None:
@@ -43,6 +59,29 @@ def release(*_args) -> None:
         # Now, before this build freezes again: what the last build left
         # in cycles would be frozen with it, and kept for good.
         gc.collect()
+
+
+def hold_full_collections(*_args) -> None:
+    """No automatic full collection until ``allow_full_collections()``."""
+    global _thresholds
+    if _thresholds is None:
+        _thresholds = gc.get_threshold()
+        gc.set_threshold(_thresholds[0], _thresholds[1], _NEVER)
+
+
+def allow_full_collections(*_args) -> None:
+    """The collector's own thresholds again (the build ended)."""
+    global _thresholds
+    if _thresholds is not None:
+        gc.set_threshold(*_thresholds)
+        _thresholds = None
+
+
+def in_worker() -> None:
+    """A forked worker collects as usual: what it makes for each item it
+    drops, and its inherited heap is frozen."""
+    if _thresholds is not None:
+        gc.set_threshold(*_thresholds)
 
 
 @contextlib.contextmanager

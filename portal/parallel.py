@@ -64,7 +64,7 @@ def map_in_processes(task: Callable, items: Iterable, count: int) -> list:
         with heap.frozen_for_fork():
             context = multiprocessing.get_context("fork")
             chunk = max(1, min(64, len(items) // (count * 8)))
-            with context.Pool(count) as pool:
+            with context.Pool(count, initializer=heap.in_worker) as pool:
                 return pool.map(_run, items, chunksize=chunk)
     finally:
         _task = None

@@ -44,3 +44,48 @@ def test_what_a_build_held_is_collected_when_the_next_build_starts(tmp_path):
     build_site(content, tmp_path / "second", **LEAN)
     # The second build gave it back to the collector first.
     assert ref() is None
+
+
+def test_a_build_runs_no_full_collection_but_frees_young_cycles(tmp_path):
+    """A build grows its heap from nothing to every story's objects, and
+    CPython ran a full collection each time it had grown by a quarter (25
+    at 10,000 stories, a sixth of a rebuild, none finding garbage): the
+    build holds them back until it ends. Young cycles are still freed."""
+    content = tmp_path / "content"
+    for number in range(3):
+        write_story(content, f"story-{number}", body=f"Story number {number}.")
+    full = []
+    seen = {}
+
+    def count(phase, info):
+        counting = "young" in seen and "built" not in seen
+        if phase == "start" and info["generation"] == 2 and counting:
+            full.append(info)
+
+    def make_garbage(generator):
+        # From here (Pelican starts on the stories) to the end of the build.
+        seen["young"] = weakref.ref(_Held())  # a cycle, garbage at once
+        gc.collect(2)  # asked for by name: a collection still runs
+        # The heap grows as a large site's does while its stories are read
+        # (three small stories alone do not make the collector walk it).
+        seen["held"] = [[number] for number in range(300_000)]
+
+    def at_end(pelican):
+        seen["young alive at the end"] = seen["young"]() is not None
+        seen["built"] = True
+        seen.pop("held")
+
+    before = gc.get_threshold()
+    signals.article_generator_init.connect(make_garbage)
+    signals.finalized.connect(at_end)
+    gc.callbacks.append(count)
+    try:
+        # The heap of a small build grows enough for full collections.
+        build_site(content, tmp_path / "output", **LEAN)
+    finally:
+        gc.callbacks.remove(count)
+        signals.article_generator_init.disconnect(make_garbage)
+        signals.finalized.disconnect(at_end)
+    assert len(full) == 1, full  # the one asked for, none of the collector's
+    assert seen["young alive at the end"] is False
+    assert gc.get_threshold() == before
