@@ -646,3 +646,55 @@ def test_parts_catch_up_when_pagefind_counts_the_vocabulary_otherwise(
     assert len(vocabulary) == len(second)
     assert all("zeppelin" in p["content"] for p in vocabulary)
     assert "the parts behind are indexed again" in caplog.text
+
+
+def test_a_build_stopped_while_it_indexes_leaves_the_next_one_reading_only_what_changed(
+    tmp_path, monkeypatch
+):
+    """A build stopped while Pagefind runs (Ctrl-C, a cancelled CI job, a
+    failed run) must leave the record of the last indexing: without it the
+    next build read every indexed page for its words (42 s at 10,000
+    stories) to index one changed part."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    HTML, END = "<html><body><article data-pagefind-body>", "</article></body></html>"
+    for number in range(6):
+        page = site / f"story-{number}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f"{HTML}<p>word{number}</p>{END}")
+    options = settings.settings({"SITE_SEARCH_PART_PAGES": 2})
+
+    def plan():
+        hashes = FileHashes(str(cache / "hashes.json"), outputs=True)
+        step = indexer.plan_index(
+            str(site),
+            options,
+            state_file=str(cache / "state.json"),
+            hashes=hashes,
+            store=str(cache / "store"),
+        )
+        return step, hashes
+
+    step, hashes = plan()
+    step()
+    hashes.save()
+    first = _part_dates(site)
+    read = []
+    words_of = parts.vocabulary.vocabulary
+    monkeypatch.setattr(
+        parts.vocabulary,
+        "vocabulary",
+        lambda paths, *args: read.extend(paths) or words_of(paths, *args),
+    )
+    (site / "story-2" / "index.html").write_text(f"{HTML}<p>word2 zeppelin</p>{END}")
+    plan()  # planned, then stopped before Pagefind ran
+    assert read == [str(site / "story-2" / "index.html")]
+    read.clear()
+    step, hashes = plan()
+    step()
+    # Only the changed page is read again, and only its part indexed.
+    assert read == [str(site / "story-2" / "index.html")]
+    second = _part_dates(site)
+    assert len(set(second) - set(first)) == 1
+    home = next(name for name in second if name not in first)
+    urls = {p["url"] for p in indexed_pages(site, f"pagefind/{home}")}
+    assert "/story-2/" in urls
