@@ -9,7 +9,7 @@ import weakref
 from pelican import signals
 
 from tests.stories import write_story
-from tests.support import LEAN, build_site
+from tests.support import LEAN, build_site, check_content
 
 
 class _Held:
@@ -88,4 +88,14 @@ def test_a_build_runs_no_full_collection_but_frees_young_cycles(tmp_path):
         signals.finalized.disconnect(at_end)
     assert len(full) == 1, full  # the one asked for, none of the collector's
     assert seen["young alive at the end"] is False
+    assert gc.get_threshold() == before
+
+
+def test_a_check_gives_the_collector_its_thresholds_back(tmp_path):
+    """A check is the first half of a build: it starts as one (full
+    collections held back) but never reaches a build's end."""
+    content = tmp_path / "content"
+    write_story(content, "story", body="A story.")
+    before = gc.get_threshold()
+    check_content(content, tmp_path / "cache")
     assert gc.get_threshold() == before
