@@ -189,6 +189,15 @@ def _manifest(output) -> dict:
     return json.loads((output / "pagefind" / "parts.json").read_text())
 
 
+def _story_pages(site, count: int, html: str) -> None:
+    """``count`` pages ``story-<n>/index.html`` in ``site``: ``html`` with
+    the page's number for ``{}``."""
+    for number in range(count):
+        page = site / f"story-{number}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(html.format(number))
+
+
 def _part_dates(output) -> dict[str, int]:
     bundle = output / "pagefind"
     return {
@@ -616,10 +625,7 @@ def test_parts_catch_up_when_pagefind_counts_the_vocabulary_otherwise(
     place in the list: if Pagefind counted the page otherwise, no part may
     be left behind."""
     site, cache = tmp_path / "site", tmp_path / "cache"
-    for number in range(4):
-        page = site / f"story-{number}" / "index.html"
-        page.parent.mkdir(parents=True)
-        page.write_text(f"<main data-pagefind-body><p>word{number}</p></main>")
+    _story_pages(site, 4, "<main data-pagefind-body><p>word{}</p></main>")
     options = settings.settings({"SITE_SEARCH_PART_PAGES": 2})
 
     def index():
@@ -657,10 +663,7 @@ def test_a_build_stopped_while_it_indexes_leaves_the_next_one_reading_only_what_
     stories) to index one changed part."""
     site, cache = tmp_path / "site", tmp_path / "cache"
     HTML, END = "<html><body><article data-pagefind-body>", "</article></body></html>"
-    for number in range(6):
-        page = site / f"story-{number}" / "index.html"
-        page.parent.mkdir(parents=True)
-        page.write_text(f"{HTML}<p>word{number}</p>{END}")
+    _story_pages(site, 6, HTML + "<p>word{}</p>" + END)
     options = settings.settings({"SITE_SEARCH_PART_PAGES": 2})
 
     def plan():
