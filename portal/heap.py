@@ -23,12 +23,14 @@ from nothing to every story's objects while the build reads them, and
 CPython runs a full collection each time the objects it tracks have grown
 by a quarter: about 25 in a rebuild of 10,000 stories, each walking all
 that was not yet frozen, 3.3 s of a 20-s build, and none found garbage.
-So from the start of a build to its end (``hold_full_collections``,
-``allow_full_collections``) only the young generations are collected:
-they free the short-lived cycles (a Markdown parser per file read, a
-template's context). A cycle that grew old before it became garbage waits
-for the end of the build; the next build in the process collects it first
-(``release()``). Forked workers collect as usual.
+So from the start of a build until every generator's context is final
+and frozen (``hold_full_collections``, ``allow_full_collections``) only
+the young generations are collected: they free the short-lived cycles (a
+Markdown parser per file read, a template's context). After that freeze,
+full collections walk only what is made later, and run again. A cycle
+that grew old before it became garbage while they were held waits for
+the next build, which collects it first (``release()``). Forked workers
+collect as usual.
 """
 
 from __future__ import annotations

@@ -275,6 +275,14 @@ def _freeze(*_args) -> None:
     heap.freeze()
 
 
+def _contexts_final(*_args) -> None:
+    # The heap has grown: what it holds now is frozen, and full collections
+    # walk only what is made after (pages, copies, the report), so they run
+    # again, and the garbage of the rest of the build is not kept to its end.
+    heap.freeze()
+    heap.allow_full_collections()
+
+
 def _build_starts(*_args) -> None:
     # The last build's objects back to the collector (and collected) before
     # full collections are held for this one.
@@ -287,17 +295,19 @@ def register():
     # generator's context is final, is left out of garbage collection until
     # the next build starts (portal.heap): a quarter of a rebuild's CPU time
     # at 10,000 stories went to walking it. And no full collection runs
-    # while the build grows its heap: they found no garbage, and walked it
-    # about 25 times.
+    # while the build grows its heap, until every context is final: they
+    # found no garbage, and walked it about 25 times.
     signals.initialized.connect(_build_starts)
     signals.initialized.connect(hash_inputs_first)
     signals.article_generator_finalized.connect(_freeze)
     # Pelican's topic pages scan a list for each story (pelican_private).
     signals.article_generator_finalized.connect(quick_listing_membership)
-    signals.all_generators_finalized.connect(_freeze)
+    signals.all_generators_finalized.connect(_contexts_final)
     signals.article_generator_init.connect(read_ahead)
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(key_stories)
     signals.finalized.connect(finish)
     signals.finalized.connect(remember_held)
+    # A build whose contexts never got final (a plugin of the last step
+    # failing stops it before): no later build may inherit the hold.
     signals.finalized.connect(heap.allow_full_collections)
