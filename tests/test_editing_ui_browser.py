@@ -676,8 +676,16 @@ def test_save_and_create_new_or_duplicate_keep_the_saved_story(cms, strict_page,
     page.set_viewport_size(size)
     summary.press("End")
     summary.type(" Again.")
+    saved_form = field(page, "title").get_attribute("id")
     save(page, "Save and duplicate")
     page.wait_for_url(re.compile(r"/new$"))
+    # Decap shows /new over the saved story's form until it has drawn the
+    # duplicate's (its fields get new ids); typing before that is lost.
+    page.wait_for_function(
+        "id => { const title = document.querySelector(\"[id^='title-field-']\");"
+        " return title && title.id !== id }",
+        arg=saved_form,
+    )
     retype(field(page, "title"), "Already here again")
     save(page)
     # The form moves the id on by itself when Decap draws the duplicate's
