@@ -39,7 +39,11 @@ def test_the_new_story_is_published_and_brings_words_no_story_had(
     assert slug == "conversation-00003"
     new = _words(stories / slug) - before
     assert {"quillfeather", "vantongeren", "opelousas", "zydeco"} <= new
-    assert (stories / slug / f"conversation{audio[0].suffix}").samefile(audio[0])
+    # Its master is a file of its own: no other story's changes stat.
+    master = stories / slug / f"conversation{audio[0].suffix}"
+    assert master.read_bytes() == audio[0].read_bytes()
+    assert not master.samefile(audio[0])
+    assert audio[0].stat().st_nlink == 1 + 2  # the two stories' links
 
     with images_shared(tmp_path / "cache"):  # the run's pictures and logos
         result = check_content(
