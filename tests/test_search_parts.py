@@ -566,18 +566,20 @@ def test_parts_behind_catch_up_past_the_most_vocabularies_kept():
 
 def test_a_page_changed_outside_what_pagefind_reads_keeps_its_part(tmp_path):
     """A story page's "related stories" (below its indexed article) change
-    with each new story near it: its part must not be indexed again."""
+    with each new story near it, and the guide's count of answers (in its
+    indexed text, marked data-pagefind-ignore) with any story: their parts
+    must not be indexed again."""
     site, cache = tmp_path / "site", tmp_path / "cache"
     pages = {}
     for number in range(4):
         pages[number] = site / f"story-{number}" / "index.html"
         pages[number].parent.mkdir(parents=True)
 
-    def write(number, body, related="none yet"):
+    def write(number, body, related="none yet", answers=1):
         pages[number].write_text(
             f"<html><body><article data-pagefind-body><h1>Story {number}</h1>"
-            f"<p>{body}</p></article><div class='related'>{related}</div>"
-            "</body></html>"
+            f"<p>{body} <a href='/q/' data-pagefind-ignore>Hear {answers}</a></p>"
+            f"</article><div class='related'>{related}</div></body></html>"
         )
 
     for number in range(4):
@@ -598,6 +600,7 @@ def test_a_page_changed_outside_what_pagefind_reads_keeps_its_part(tmp_path):
 
     first = index()
     write(1, "word1", related="Story 0")
+    write(2, "word2", answers=2)
     assert index() == first
     # A new story, with a new word, shows under story 1: only the new
     # story's part is indexed again; story 1's stays as it was (behind).

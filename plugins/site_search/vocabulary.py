@@ -62,15 +62,17 @@ def words_of(path: str, exclude: tuple[str, ...] = ()) -> set[str]:
 
 def read(path: str, exclude: tuple[str, ...] = ()) -> tuple[set[str], str]:
     """The page's words (``words_of``), and a digest of everything Pagefind
-    reads there: the indexed element whole (its text, ids, images...) and
-    every element it takes metadata, filters or sort keys from. A page
-    whose bytes change elsewhere (a story page's "related stories", below
-    its indexed article, changes with every new story near it) indexes as
-    it did, and its part need not be indexed again."""
+    reads there: the indexed element (its text, ids, images...) without
+    what Pagefind leaves out of it, and every element it takes metadata,
+    filters or sort keys from, wherever it is. A page whose bytes change
+    elsewhere indexes as it did, and its part need not be indexed again: a
+    story page's "related stories", below its indexed article, change with
+    every new story near it, and the guide's counts of answers, marked
+    ``data-pagefind-ignore``, with any story."""
     with open(path, "rb") as handle:
         tree = LexborHTMLParser(handle.read())
     digest = hashlib.sha256()
-    for element in tree.css(f"[{BODY}], {_MARKED}"):
+    for element in tree.css(_MARKED):
         digest.update(element.html.encode() + b"\0")
     # Latest first (``css`` lists them in document order, whatever the
     # order of the selectors): an element inside another that is left out
@@ -79,6 +81,7 @@ def read(path: str, exclude: tuple[str, ...] = ()) -> tuple[set[str], str]:
         element.decompose()
     pieces: list[str] = []
     for body in tree.css(f"[{BODY}]"):
+        digest.update(body.html.encode() + b"\0")
         for element in body.css("[data-pagefind-index-attrs]"):
             names = element.attributes.get("data-pagefind-index-attrs") or ""
             for name in names.split(","):
