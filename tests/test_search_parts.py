@@ -577,7 +577,10 @@ def test_a_page_changed_outside_what_pagefind_reads_keeps_its_part(tmp_path):
 
     def write(number, body, related="none yet", answers=1):
         pages[number].write_text(
-            f"<html><body><article data-pagefind-body><h1>Story {number}</h1>"
+            # (Metadata given on the indexed element, as the theme's <main>
+            # gives an empty image, is read from its attribute.)
+            "<html><body><article data-pagefind-body data-pagefind-meta='image:'>"
+            f"<h1 data-pagefind-meta='title'>Story {number}</h1>"
             f"<p>{body} <a href='/q/' data-pagefind-ignore>Hear {answers}</a></p>"
             f"</article><div class='related'>{related}</div></body></html>"
         )

@@ -54,6 +54,36 @@ _MARKED = (
 )
 
 
+_MARKS = (
+    "data-pagefind-filter",
+    "data-pagefind-meta",
+    "data-pagefind-sort",
+    "data-pagefind-default-meta",
+)
+
+
+def _marked(element) -> str:
+    """What Pagefind reads of an element it takes metadata, filters or sort
+    keys from: its attributes, and its text where a key takes the text
+    (``title``; not ``image:`` or ``image[src]``, whose value is written out
+    or an attribute). The theme's indexed ``<main>`` carries ``image:``:
+    taken whole, its every word counted, even the ones left out."""
+    attributes = sorted(
+        (name, value or "") for name, value in element.attributes.items()
+    )
+    specs = [
+        part.strip()
+        for name in _MARKS
+        for part in (element.attributes.get(name) or "").split(",")
+        if name in element.attributes
+    ]
+    # A key with neither ":" nor "[" takes the element's text (so does a
+    # part of a value that itself held a comma: read whole, to be safe).
+    if any(":" not in spec and "[" not in spec for spec in specs):
+        return f"{element.tag}{attributes}{element.text(deep=True)}"
+    return f"{element.tag}{attributes}"
+
+
 def words_of(path: str, exclude: tuple[str, ...] = ()) -> set[str]:
     """The words Pagefind may index on the page at ``path``; ``exclude``:
     the CSS selectors it is told to leave out."""
@@ -73,7 +103,7 @@ def read(path: str, exclude: tuple[str, ...] = ()) -> tuple[set[str], str]:
         tree = LexborHTMLParser(handle.read())
     digest = hashlib.sha256()
     for element in tree.css(_MARKED):
-        digest.update(element.html.encode() + b"\0")
+        digest.update(_marked(element).encode() + b"\0")
     # Latest first (``css`` lists them in document order, whatever the
     # order of the selectors): an element inside another that is left out
     # goes before it (destroying the outer one first would free the inner).
