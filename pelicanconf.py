@@ -78,7 +78,10 @@ PLUGINS = [
 ARTICLE_PATHS = ["stories"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "extra"]
-IGNORE_FILES = [".*", "README.md", "*~"]
+# content/README.md is the editors' guide, read on GitHub, and
+# guide-screenshots/ its pictures: no page of the site. Ignored, they are no
+# part of any story's key either (story_pipeline/key.py).
+IGNORE_FILES = [".*", "README.md", "*~", "guide-screenshots"]
 ARTICLE_ORDER_BY = "reversed-date"
 
 # URLs: stories live at /stories/<folder>/, pages at /<slug>/.

@@ -8,6 +8,7 @@ digest of the source files that shape its entries."""
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 
@@ -20,13 +21,16 @@ def tree_digest(
     suffixes: tuple[str, ...] = (),
     skipped: tuple[str, ...] = (),
     hashes=None,
+    ignored: tuple[str, ...] = (),
 ) -> str:
     """A SHA-256 over the names and bytes of the files under ``roots``.
 
     ``roots`` may be folders (walked in a fixed order, hidden folders and
     ``__pycache__`` left out) or single files; ``suffixes`` keeps only files
     with those endings (``(".py",)``), every file when empty; files ending
-    in one of ``skipped`` are left out (``(".md",)``). Only ordinary
+    in one of ``skipped`` are left out (``(".md",)``), and files and
+    folders whose name matches a glob pattern of ``ignored`` (Pelican's
+    ``IGNORE_FILES``, matched as Pelican matches them). Only ordinary
     files are read (FIFOs and devices are passed over). ``hashes``
     (``portal.file_hashes.FileHashes``) gives each file's hash as it
     remembers it, for trees of content: an editor's pictures may be large,
@@ -36,7 +40,7 @@ def tree_digest(
     for root in roots:
         root = os.fspath(root)
         digest.update(os.path.basename(root).encode("utf-8") + b"\0")
-        for path in _files(root, suffixes, _SKIPPED_SUFFIXES + skipped):
+        for path in _files(root, suffixes, _SKIPPED_SUFFIXES + skipped, ignored):
             digest.update(os.path.relpath(path, root).encode("utf-8") + b"\0")
             if hashes is not None:
                 digest.update(bytes.fromhex(hashes.sha256(path)))
@@ -47,7 +51,17 @@ def tree_digest(
     return digest.hexdigest()
 
 
-def _files(root: str, suffixes: tuple[str, ...], skipped: tuple[str, ...]) -> list[str]:
+def is_ignored(name: str, ignored: tuple[str, ...]) -> bool:
+    """Does a file or folder name match one of the glob patterns?"""
+    return any(fnmatch.fnmatch(name, pattern) for pattern in ignored)
+
+
+def _files(
+    root: str,
+    suffixes: tuple[str, ...],
+    skipped: tuple[str, ...],
+    ignored: tuple[str, ...] = (),
+) -> list[str]:
     if os.path.isfile(root):
         return [root]
     found = []
@@ -55,10 +69,14 @@ def _files(root: str, suffixes: tuple[str, ...], skipped: tuple[str, ...]) -> li
         folders[:] = sorted(
             name
             for name in folders
-            if not name.startswith(".") and name != "__pycache__"
+            if not name.startswith(".")
+            and name != "__pycache__"
+            and not is_ignored(name, ignored)
         )
         for name in sorted(names):
             if name.startswith(".") or name.endswith(skipped):
+                continue
+            if is_ignored(name, ignored):
                 continue
             if suffixes and not name.endswith(suffixes):
                 continue

@@ -116,3 +116,53 @@ def test_content_digested_through_remembered_hashes_is_read_once(tmp_path, monke
     assert "picture.jpg" not in opened
     (pkg / "picture.jpg").write_bytes(b"another picture")
     assert tree_digest(pkg, hashes=file_hashes.FileHashes(None)) != again
+
+
+def test_a_story_s_key_leaves_out_what_pelican_ignores(tmp_path):
+    """The content's README.md (the editors' guide, read on GitHub) and its
+    screenshots are no page of the site (IGNORE_FILES): edited, they made
+    every story again (minutes at 10,000 stories)."""
+    from story_pipeline.key import StoryKeys
+
+    from portal.file_hashes import FileHashes
+
+    plugins, theme, content = _tree(tmp_path), tmp_path / "theme", tmp_path / "c"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "base.html").write_text("<html></html>\n")
+    for folder in ("pages", "data", "guide-screenshots", "images"):
+        (content / folder).mkdir(parents=True)
+    (content / "README.md").write_text("How to add a story.\n")
+    (content / "data" / "README.md").write_text("What each file holds.\n")
+    (content / "guide-screenshots" / "1-stories.png").write_bytes(b"\x89PNG 1")
+    (content / "pages" / "about.md").write_text("About us.\n")
+    (content / "data" / "questions.yml").write_text("- key: home\n")
+    (content / "images" / "hero.jpg").write_bytes(b"\xff\xd8 1")
+    settings = {
+        "THEME": str(theme),
+        "PLUGIN_PATHS": [str(plugins)],
+        "PATH": str(content),
+        "ARTICLE_PATHS": ["stories"],
+        "IGNORE_FILES": [".*", "README.md", "*~", "guide-screenshots"],
+    }
+
+    def digests():
+        return StoryKeys(settings, FileHashes(None))._digests()
+
+    before = digests()
+    for ignored in (
+        content / "README.md",
+        content / "data" / "README.md",
+        content / "guide-screenshots" / "1-stories.png",
+    ):
+        ignored.write_bytes(ignored.read_bytes() + b" again")
+        assert digests() == before, ignored
+    (content / "guide-screenshots" / "2-new-story.png").write_bytes(b"\x89PNG 2")
+    assert digests() == before
+    for changed in (
+        content / "pages" / "about.md",
+        content / "data" / "questions.yml",
+        content / "images" / "hero.jpg",
+    ):
+        changed.write_bytes(changed.read_bytes() + b"\n")
+        assert digests() != before, changed
+        before = digests()

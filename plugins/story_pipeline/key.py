@@ -4,7 +4,8 @@ A story's outputs (its page, embed page, oEmbed, share card, transcript and
 chapters files) are made again only when this key changes. It is a hash of:
 - the build: every file of the theme, the plugins and ``portal/`` but their
   documentation (``.md``), every
-  content file outside the story folders (pages, data, images), all by
+  content file outside the story folders (pages, data, images) but the
+  ones Pelican is told to pass over (``IGNORE_FILES``), all by
   their names and bytes, the installed packages by name and version
   (Pelican, Jinja2, Markdown... render the pages too), and the settings
   (but where the output is written, and with the folders of this machine by
@@ -35,7 +36,7 @@ import os
 
 import portal
 from portal.build_inputs import content_hash, installed_packages, settings_text
-from portal.code_digest import tree_digest
+from portal.code_digest import is_ignored, tree_digest
 from portal.file_hashes import FileHashes
 from portal.skipped import STORY_FILE
 
@@ -118,17 +119,22 @@ class StoryKeys:
         }
         roots = [settings["THEME"], os.path.dirname(portal.__file__)]
         roots += list(settings.get("PLUGIN_PATHS", []))
+        # What Pelican is told to pass over (IGNORE_FILES: the content's
+        # README.md, the editors' guide, and its screenshots) is no page
+        # and no data: edited, it made every story again.
+        ignored = tuple(settings.get("IGNORE_FILES", ()))
         others = [
             os.path.join(content, name)
             for name in sorted(os.listdir(content))
             if not name.startswith(".")
+            and not is_ignored(name, ignored)
             and os.path.join(content, name) not in story_roots
         ]
         # The plugins' and portal's documentation (README.md) shapes no
         # output: edited, it made every story again (minutes at 10,000).
         return [
             tree_digest(*roots, skipped=(".md",), hashes=self.hashes),
-            tree_digest(*others, hashes=self.hashes),
+            tree_digest(*others, hashes=self.hashes, ignored=ignored),
         ]
 
     def snapshot_files(self, folder: str) -> list[tuple[str, str]] | None:
