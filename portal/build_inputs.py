@@ -40,6 +40,7 @@ import subprocess
 import sys
 
 from portal import git_hashes
+from portal.code_digest import is_ignored
 from portal.file_hashes import FileHashes
 from portal.writing import write_atomically
 
@@ -160,10 +161,13 @@ def content_hash(*parts) -> str:
     return digest.hexdigest()
 
 
-def _tree(root: str, hashes: FileHashes) -> list[tuple[str, str]]:
+def _tree(
+    root: str, hashes: FileHashes, ignored: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
     """Every file under ``root`` (a folder or one file): its path under
     ``root`` and its SHA-256. Hidden folders, ``__pycache__`` and compiled
-    files are not inputs."""
+    files are not inputs, nor the files and folders whose name matches a
+    pattern of ``ignored`` (for the content, Pelican's ``IGNORE_FILES``)."""
     if os.path.isfile(root):
         return [("", hashes.sha256(root))]
     found = []
@@ -171,10 +175,12 @@ def _tree(root: str, hashes: FileHashes) -> list[tuple[str, str]]:
         folders[:] = sorted(
             name
             for name in folders
-            if not name.startswith(".") and name != "__pycache__"
+            if not name.startswith(".")
+            and name != "__pycache__"
+            and not is_ignored(name, ignored)
         )
         for name in sorted(names):
-            if name.endswith(".pyc"):
+            if name.endswith(".pyc") or is_ignored(name, ignored):
                 continue
             path = os.path.join(folder, name)
             if os.path.isfile(path):  # not a FIFO or a device
@@ -209,10 +215,15 @@ def site_key(
         hashes = FileHashes(os.path.join(cache, HASHES_FILE) if cache else None)
     if cache:
         git_hashes.keep_table(os.path.join(cache, git_hashes.TABLE_FILE))
+    # What Pelican passes over in the content (the editors' guide, its
+    # screenshots) makes no page: edited, it built the site again for
+    # nothing. The story keys leave it out too (story_pipeline/key.py).
+    content = os.path.abspath(settings["PATH"])
+    ignored = tuple(settings.get("IGNORE_FILES", ()))
     trees = [
         (
             _named(root, settings, settings_file),
-            content_hash(_tree(root, hashes)),
+            content_hash(_tree(root, hashes, ignored if root == content else ())),
         )
         for root in input_roots(settings, settings_file)
     ]

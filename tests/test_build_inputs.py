@@ -162,6 +162,23 @@ def test_the_key_holds_what_files_hold_not_where_or_when(content, tmp_path):
     assert _key(elsewhere, tmp_path / "another-cache") != key
 
 
+def test_the_key_leaves_out_the_content_pelican_passes_over(content, tmp_path):
+    """The editors' guide (content/README.md) and its screenshots are no page
+    of the site (IGNORE_FILES): edited, ./dev publish and the content
+    repository's workflow built the site again, to the same pages."""
+    shots = content / "guide-screenshots"
+    shots.mkdir(exist_ok=True)
+    (shots / "1-stories.png").write_bytes(b"\x89PNG one")
+    key = _key(content, tmp_path / "cache")
+    (content / "README.md").write_text("How to add a story, said better.\n")
+    (shots / "1-stories.png").write_bytes(b"\x89PNG two")
+    (content / ".DS_Store").write_bytes(b"\0")
+    assert _key(content, tmp_path / "cache") == key
+    page = content / "pages" / "about.md"
+    page.write_text(page.read_text() + "\nOne more line.\n")
+    assert _key(content, tmp_path / "cache") != key
+
+
 def test_an_output_is_right_until_the_moment_its_build_named():
     now = datetime.datetime(2026, 12, 3, 12, tzinfo=datetime.UTC)
     assert build_inputs.still_right({}, now)
