@@ -40,7 +40,7 @@ import subprocess
 import sys
 
 from portal import git_hashes
-from portal.code_digest import is_ignored
+from portal.code_digest import files
 from portal.file_hashes import FileHashes
 from portal.writing import write_atomically
 
@@ -164,28 +164,16 @@ def content_hash(*parts) -> str:
 def _tree(
     root: str, hashes: FileHashes, ignored: tuple[str, ...] = ()
 ) -> list[tuple[str, str]]:
-    """Every file under ``root`` (a folder or one file): its path under
-    ``root`` and its SHA-256. Hidden folders, ``__pycache__`` and compiled
-    files are not inputs, nor the files and folders whose name matches a
-    pattern of ``ignored`` (for the content, Pelican's ``IGNORE_FILES``)."""
+    """Every file under ``root`` (a folder or one file) that
+    ``portal.code_digest`` would read, but those whose name or folder's
+    name matches a pattern of ``ignored`` (for the content, Pelican's
+    ``IGNORE_FILES``): its path under ``root`` and its SHA-256."""
     if os.path.isfile(root):
         return [("", hashes.sha256(root))]
-    found = []
-    for folder, folders, names in os.walk(root):
-        folders[:] = sorted(
-            name
-            for name in folders
-            if not name.startswith(".")
-            and name != "__pycache__"
-            and not is_ignored(name, ignored)
-        )
-        for name in sorted(names):
-            if name.endswith(".pyc") or is_ignored(name, ignored):
-                continue
-            path = os.path.join(folder, name)
-            if os.path.isfile(path):  # not a FIFO or a device
-                found.append((os.path.relpath(path, root), hashes.sha256(path)))
-    return found
+    return [
+        (os.path.relpath(path, root), hashes.sha256(path))
+        for path in files(root, ignored=ignored)
+    ]
 
 
 def input_roots(settings, settings_file: str | os.PathLike) -> list[str]:

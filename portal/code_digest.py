@@ -40,7 +40,7 @@ def tree_digest(
     for root in roots:
         root = os.fspath(root)
         digest.update(os.path.basename(root).encode("utf-8") + b"\0")
-        for path in _files(root, suffixes, _SKIPPED_SUFFIXES + skipped, ignored):
+        for path in files(root, suffixes, skipped, ignored):
             digest.update(os.path.relpath(path, root).encode("utf-8") + b"\0")
             if hashes is not None:
                 digest.update(bytes.fromhex(hashes.sha256(path)))
@@ -56,12 +56,16 @@ def is_ignored(name: str, ignored: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(name, pattern) for pattern in ignored)
 
 
-def _files(
+def files(
     root: str,
-    suffixes: tuple[str, ...],
-    skipped: tuple[str, ...],
+    suffixes: tuple[str, ...] = (),
+    skipped: tuple[str, ...] = (),
     ignored: tuple[str, ...] = (),
 ) -> list[str]:
+    """The files of ``root`` (a folder, or one file) that a digest reads,
+    in a fixed order: as ``tree_digest`` says, compiled files, editor
+    backups and hidden files and folders left out."""
+    skipped = _SKIPPED_SUFFIXES + skipped
     if os.path.isfile(root):
         return [root]
     found = []
