@@ -3,14 +3,16 @@
 A story folder holds one story, in ``story.md``. Anything else that looks
 like a story but is not read would make a story vanish with no word: a
 folder whose name starts with ``.`` (hidden, and skipped by Pelican's
-``IGNORE_FILES``), a ``story.md.txt`` an editor saved by mistake, a second
-Markdown file beside ``story.md``. ``skipped_story_files`` lists each as a
+``IGNORE_FILES``) or matches another of its patterns (``guide-screenshots``),
+a ``story.md.txt`` an editor saved by mistake, a second Markdown file beside
+``story.md``. ``skipped_story_files`` lists each as a
 warning, in the wording of every other problem."""
 
 from __future__ import annotations
 
 import os
 
+from portal.code_digest import is_ignored
 from portal.problems import Problem, Severity
 
 STORY_FILE = "story.md"
@@ -25,8 +27,12 @@ def is_extra_markdown(source_path: str) -> bool:
     return name != STORY_FILE and os.path.isfile(os.path.join(folder, STORY_FILE))
 
 
-def skipped_story_files(content_path: str, article_paths) -> list[Problem]:
-    """Every story folder, or file in one, that the build skips, and why."""
+def skipped_story_files(
+    content_path: str, article_paths, ignored: tuple[str, ...] = ()
+) -> list[Problem]:
+    """Every story folder, or file in one, that the build skips, and why.
+    ``ignored``: the settings' ``IGNORE_FILES``, the names Pelican passes
+    over (matched as it matches them, the name alone)."""
     root = os.path.dirname(os.path.abspath(content_path))
     problems: list[Problem] = []
 
@@ -59,6 +65,18 @@ def skipped_story_files(content_path: str, article_paths) -> list[Problem]:
                         "hides it, so its story is never read",
                         f"rename the folder to '{name.lstrip('.')}' (lowercase "
                         "letters, digits and hyphens)",
+                    )
+            for name in [d for d in dirs if is_ignored(d, ignored)]:
+                dirs.remove(name)
+                passed_over = os.path.join(folder, name)
+                if _has_markdown(passed_over):
+                    warn(
+                        passed_over,
+                        f"skipped: the site's settings tell the build to pass over "
+                        f"folders named '{name}' (IGNORE_FILES in pelicanconf.py), "
+                        "so its story is never read",
+                        "rename the folder (lowercase letters, digits and hyphens, "
+                        f"not '{name}')",
                     )
             if folder == stories:
                 continue

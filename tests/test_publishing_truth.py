@@ -191,6 +191,8 @@ def test_skipped_story_files_are_named_with_the_reason(tmp_path, capsys):
     content = copy_content(tmp_path / "content")
     write_story(content, "good-story")
     write_story(content, ".hidden-story")
+    # A name pelicanconf.py's IGNORE_FILES passes over, as Pelican does.
+    write_story(content, "guide-screenshots")
     folder = write_story(content, "saved-as-text")
     (folder / "story.md").rename(folder / "story.md.txt")
     folder = write_story(content, "two-files")
@@ -202,6 +204,10 @@ def test_skipped_story_files_are_named_with_the_reason(tmp_path, capsys):
         f"{S}/.hidden-story:1: folder: skipped: the folder name '.hidden-story' starts"
         " with '.', which hides it, so its story is never read - rename the folder"
         " to 'hidden-story' (lowercase letters, digits and hyphens)",
+        f"{S}/guide-screenshots:1: folder: skipped: the site's settings tell the"
+        " build to pass over folders named 'guide-screenshots' (IGNORE_FILES in"
+        " pelicanconf.py), so its story is never read - rename the folder"
+        " (lowercase letters, digits and hyphens, not 'guide-screenshots')",
         f"{S}/only-audio:1: folder: skipped: the folder has no story.md, so nothing"
         " in it is read - add a story.md (`./dev new-story` makes one), or move the"
         " folder out of the stories",
@@ -225,6 +231,8 @@ def test_skipped_story_files_are_named_with_the_reason(tmp_path, capsys):
     assert (output / "stories/two-files/index.html").is_file()
     assert "  skipped: content/stories/two-files/notes.md: a story folder" in printed
     assert "  skipped: content/stories/.hidden-story: the folder name" in printed
+    assert "  skipped: content/stories/guide-screenshots: the site's" in printed
+    assert not (output / "stories/guide-screenshots").exists()
 
 
 # --- `check` sees what `publish` sees ----------------------------------------

@@ -436,7 +436,9 @@ def add_reader(readers):
 def report_skipped(generator):
     """Story files no story is read from, each named with the reason."""
     problems = skipped.skipped_story_files(
-        generator.settings["PATH"], generator.settings["ARTICLE_PATHS"]
+        generator.settings["PATH"],
+        generator.settings["ARTICLE_PATHS"],
+        tuple(generator.settings.get("IGNORE_FILES") or ()),
     )
     for problem in problems:
         logger.warning("%s", problem)
