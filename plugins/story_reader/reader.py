@@ -7,7 +7,6 @@ Pelican print a traceback and forget which field was wrong."""
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import functools
 import hashlib
@@ -42,6 +41,8 @@ from portal.schema import (
 )
 from portal.sizes import human_size
 from portal.story_record import StoryRecord, is_story
+
+from .dates import in_site_zone
 
 logger = logging.getLogger(__name__)
 
@@ -243,9 +244,10 @@ class FrontMatterMarkdownReader(MarkdownReader):
             )
             return metadata
         published = story.published or story.date
+        zone = self.settings.get("TIMEZONE") or "UTC"
         metadata.update(
             title=story.title,
-            date=_as_datetime(published),
+            date=in_site_zone(published, zone),
             status="published" if story.status == "published" else "draft",
             tags=self.process_metadata("tags", story.topics) if story.topics else [],
             # Pelican prints summaries as HTML; ours is plain text.
@@ -260,9 +262,9 @@ class FrontMatterMarkdownReader(MarkdownReader):
         if (
             story.published is None
             and went_public is not None
-            and _as_datetime(went_public).date() > metadata["date"].date()
+            and in_site_zone(went_public, zone).date() > metadata["date"].date()
         ):
-            metadata["modified"] = _as_datetime(went_public)
+            metadata["modified"] = in_site_zone(went_public, zone)
         return metadata
 
     def _page_metadata(self, relative, matter, problems):
@@ -417,15 +419,6 @@ def _read_text(
             )
         )
         return None
-
-
-def _as_datetime(value) -> SafeDatetime:
-    if isinstance(value, datetime.datetime):
-        return SafeDatetime(
-            value.year, value.month, value.day, value.hour, value.minute,
-            value.second, tzinfo=value.tzinfo,
-        )  # fmt: skip
-    return SafeDatetime(value.year, value.month, value.day)
 
 
 def add_reader(readers):
