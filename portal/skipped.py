@@ -55,29 +55,11 @@ def skipped_story_files(
             if STORY_FILE in files or os.path.dirname(folder) in in_a_story:
                 in_a_story.add(folder)
             dirs.sort()
-            for name in [d for d in dirs if d.startswith(".")]:
+            for name in [d for d in dirs if _passed_over(d, ignored)]:
                 dirs.remove(name)
-                hidden = os.path.join(folder, name)
-                if _has_markdown(hidden):
-                    warn(
-                        hidden,
-                        f"skipped: the folder name '{name}' starts with '.', which "
-                        "hides it, so its story is never read",
-                        f"rename the folder to '{name.lstrip('.')}' (lowercase "
-                        "letters, digits and hyphens)",
-                    )
-            for name in [d for d in dirs if is_ignored(d, ignored)]:
-                dirs.remove(name)
-                passed_over = os.path.join(folder, name)
-                if _has_markdown(passed_over):
-                    warn(
-                        passed_over,
-                        f"skipped: the site's settings tell the build to pass over "
-                        f"folders named '{name}' (IGNORE_FILES in pelicanconf.py), "
-                        "so its story is never read",
-                        "rename the folder (lowercase letters, digits and hyphens, "
-                        f"not '{name}')",
-                    )
+                skipped_folder = os.path.join(folder, name)
+                if _has_markdown(skipped_folder):
+                    warn(skipped_folder, *_passed_over(name, ignored))
             if folder == stories:
                 continue
             markdown = sorted(f for f in files if f.lower().endswith(MARKDOWN))
@@ -110,6 +92,27 @@ def skipped_story_files(
                         "move the folder out of the stories",
                     )
     return problems
+
+
+def _passed_over(name: str, ignored: tuple[str, ...]) -> tuple[str, str] | None:
+    """Why Pelican passes over a folder of this name, and the fix; None if
+    it reads it. A name starting with "." is hidden (and one of Pelican's
+    own ``IGNORE_FILES`` patterns); the others are the settings' choice."""
+    if name.startswith("."):
+        return (
+            f"skipped: the folder name '{name}' starts with '.', which hides it, "
+            "so its story is never read",
+            f"rename the folder to '{name.lstrip('.')}' (lowercase letters, "
+            "digits and hyphens)",
+        )
+    if is_ignored(name, ignored):
+        return (
+            "skipped: the site's settings tell the build to pass over folders "
+            f"named '{name}' (IGNORE_FILES in pelicanconf.py), so its story is "
+            "never read",
+            f"rename the folder (lowercase letters, digits and hyphens, not '{name}')",
+        )
+    return None
 
 
 def _has_markdown(folder: str) -> bool:
