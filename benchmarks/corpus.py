@@ -596,6 +596,7 @@ def write_corpus(root: pathlib.Path, count: int, audio: list[pathlib.Path]) -> d
         _write_if_changed(
             hugo / f"{slug}.md", f"---\n{hugo_front}---\n{story['body']}\n"
         )
+    _remove_stories_past(ours / "stories", count)
     return {
         "stories": count,
         "transcript_words_per_story": round(words / count),
@@ -670,6 +671,17 @@ def add_new_story(root: pathlib.Path, count: int, audio: list[pathlib.Path]) -> 
     # commit causes.
     shutil.copyfile(master, folder / front["audio"])
     return slug_of(index)
+
+
+def _remove_stories_past(stories: pathlib.Path, count: int) -> None:
+    """Story folders of this corpus numbered past ``count``: a new story
+    (``add_new_story``) a stopped run or a measurement by hand left. A run
+    that reused the corpus would build it cold, then "publish" a story the
+    site already had (an edit-free rebuild), and count one story more."""
+    for folder in stories.glob("conversation-*"):
+        number = folder.name.removeprefix("conversation-")
+        if number.isdigit() and int(number) > count:
+            shutil.rmtree(folder)
 
 
 def take_down_new_story(root: pathlib.Path, count: int) -> None:

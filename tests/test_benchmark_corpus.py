@@ -66,3 +66,12 @@ def test_the_new_story_is_published_and_brings_words_no_story_had(
         "conversation-00001",
         "conversation-00002",
     ]
+
+    # A new story a stopped run left behind: the corpus written again for 2
+    # stories holds 2 (the run would build it cold, then publish it again).
+    corpus.add_new_story(root, 2, audio)
+    corpus.write_corpus(root, 2, audio)
+    assert sorted(p.name for p in stories.iterdir()) == [
+        "conversation-00001",
+        "conversation-00002",
+    ]
