@@ -513,14 +513,26 @@ def is_production(settings: Mapping) -> bool:
 
 
 def _files(folder: Path) -> dict[str, int]:
-    """Every file under ``folder`` (site-relative, /-separated) and its size."""
+    """Every file under ``folder`` (site-relative, /-separated) and its size,
+    found as ``os.walk`` finds them (a link to a folder is neither followed
+    nor listed; a folder it cannot read is passed over). The paths are built
+    from the folder names, not with ``os.path.relpath``: at 10,000 stories
+    that was half of the 6 s in which ``./dev publish`` found nothing to do."""
     found = {}
-    for path, _folders, names in os.walk(folder):
-        for name in names:
-            full = os.path.join(path, name)
-            relative = os.path.relpath(full, folder).replace(os.sep, "/")
-            if relative != MANIFEST_FILE:
-                found[relative] = os.lstat(full).st_size
+    pending = [(os.fspath(folder), "")]
+    while pending:
+        path, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    pending.append((entry.path, relative + "/"))
+            elif relative != MANIFEST_FILE:
+                found[relative] = entry.stat(follow_symlinks=False).st_size
     return found
 
 

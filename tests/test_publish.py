@@ -135,6 +135,35 @@ def test_the_atomic_exchange_swaps_folders(tmp_path):
     assert [p.name for p in second.iterdir()] == ["a.txt"]
 
 
+def test_the_manifest_lists_the_build_and_catches_any_change(tmp_path):
+    """What a finished build lists (``write_manifest``) and what deploying
+    checks (``read_manifest``): every file at its site path with its size, as
+    ``os.walk`` finds them: a link to a folder is neither followed nor
+    listed, a link to nothing is a file."""
+    site = tmp_path / "output"
+    (site / "stories" / "one" / "embed").mkdir(parents=True)
+    (site / "index.html").write_text("<p>home</p>")
+    (site / "stories" / "one" / "index.html").write_text("<p>one</p>")
+    (site / "stories" / "one" / "embed" / "index.html").write_text("<p>e</p>")
+    (site / "elsewhere").symlink_to(site / "stories")
+    (site / "gone.mp3").symlink_to(site / "missing.mp3")
+    publishing.write_manifest(site, production=True)
+    listed = publishing.read_manifest(site)["files"]
+    assert listed == {
+        "index.html": 11,
+        "stories/one/index.html": 10,
+        "stories/one/embed/index.html": 8,
+        "gone.mp3": len(str(site / "missing.mp3")),
+    }
+    (site / "stories" / "one" / "embed" / "extra.js").write_text("x")
+    with pytest.raises(publishing.ManifestError, match=r"not made by its build"):
+        publishing.read_manifest(site)
+    (site / "stories" / "one" / "embed" / "extra.js").unlink()
+    (site / "stories" / "one" / "embed" / "index.html").write_text("<p>e2</p>")
+    with pytest.raises(publishing.ManifestError, match=r"changed since its build"):
+        publishing.read_manifest(site)
+
+
 def test_the_pelican_command_line():
     command = publishing.pelican_command(
         "publishconf.py",
