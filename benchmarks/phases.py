@@ -11,7 +11,9 @@ in place) in this process, and notes with the clock alone:
   timed inside the gate's own receiver, which includes it);
 - how long each generator's context and output took;
 - how long the work started beside the build ran (``portal.background``:
-  Pagefind), and how long the build waited for it.
+  Pagefind), and how long the build waited for it;
+- when the build's own process was at its largest (its resident memory read
+  five times a second), and what it was doing then: the last event before.
 
 After the build's own output it prints the timeline, then the receivers and
 generators by time, and writes them to ``results-phases-<label>.json``
@@ -31,9 +33,11 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import pathlib
 import resource
 import sys
+import threading
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -62,6 +66,47 @@ class Clock:
     def add(self, what: str, seconds: float) -> None:
         self.spent[what] += seconds
         self.calls[what] += 1
+
+
+class MemoryWatch:
+    """The process's resident memory, read five times a second from
+    ``/proc/self/statm`` (Linux): its largest, and when."""
+
+    def __init__(self, clock: Clock, every: float = 0.2):
+        self.clock = clock
+        self.every = every
+        self.page = os.sysconf("SC_PAGE_SIZE")
+        self.peak = 0
+        self.peak_at = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _resident(self) -> int:
+        try:
+            with open("/proc/self/statm", encoding="ascii") as handle:
+                return int(handle.read().split()[1]) * self.page
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            resident = self._resident()
+            if resident > self.peak:
+                self.peak, self.peak_at = resident, self.clock.now()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> dict:
+        """The peak, when, and the last event of the timeline before it."""
+        self._stop.set()
+        self._thread.join()
+        during = [what for at, what in self.clock.events if at <= self.peak_at]
+        return {
+            "mib": round(self.peak / 2**20),
+            "at": round(self.peak_at, 2),
+            "after": during[-1] if during else "start",
+        }
 
 
 def _name(receiver) -> str:
@@ -184,6 +229,8 @@ def main(argv=None) -> int:
         corpus.edit_one_story(args.corpus)
     clock = Clock()
     watch(clock)
+    memory = MemoryWatch(clock)
+    memory.start()
     from pelican import main as pelican_main
 
     sys.argv = [
@@ -199,6 +246,7 @@ def main(argv=None) -> int:
             raise
     clock.event("end")
     seconds = clock.now()
+    largest = memory.stop()
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (
@@ -210,7 +258,9 @@ def main(argv=None) -> int:
     print(report(clock, seconds, cpu, peak))
     print(
         f"peak of the build's own process {own.ru_maxrss / 1024:.0f} MiB, "
-        f"of its largest child {children.ru_maxrss / 1024:.0f} MiB"
+        f"of its largest child {children.ru_maxrss / 1024:.0f} MiB; "
+        f"read five times a second, {largest['mib']} MiB at {largest['at']} s, "
+        f"after {largest['after']}"
     )
     results = {
         "label": args.label,
@@ -221,6 +271,7 @@ def main(argv=None) -> int:
         "peak_mib": round(peak),
         "own_peak_mib": round(own.ru_maxrss / 1024),
         "children_peak_mib": round(children.ru_maxrss / 1024),
+        "own_largest_read": largest,
         "events": clock.events,
         "spent": {
             what: [round(spent, 3), clock.calls[what]]

@@ -39,7 +39,7 @@ import shutil
 import subprocess
 import sys
 
-from portal import git_hashes
+from portal import cache_json, git_hashes
 from portal.code_digest import files
 from portal.file_hashes import FileHashes
 from portal.writing import write_atomically
@@ -153,10 +153,10 @@ def ffmpeg_version() -> str:
 
 
 def content_hash(*parts) -> str:
-    """A short hash of ``parts`` (anything ``json`` writes, else ``str``)."""
+    """A short hash of ``parts`` (anything JSON writes, else ``str``)."""
     digest = hashlib.blake2b(digest_size=16)
     for part in parts:
-        digest.update(json.dumps(part, default=str).encode("utf-8"))
+        digest.update(cache_json.dumps(part, default=str))
         digest.update(b"\0")
     return digest.hexdigest()
 

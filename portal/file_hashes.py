@@ -24,13 +24,12 @@ site."""
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import threading
 import time
 
-from portal import git_hashes
+from portal import cache_json, git_hashes
 from portal.writing import write_atomically
 
 logger = logging.getLogger(__name__)
@@ -77,8 +76,7 @@ def seed(memo_file: str | os.PathLike) -> int:
     hash it. Each entry is used only while the file's stat is the one it
     names. The number of entries taken in."""
     try:
-        with open(memo_file, encoding="utf-8") as handle:
-            loaded = json.load(handle)
+        loaded = cache_json.load(memo_file)
     except (OSError, ValueError):
         return 0
     if not isinstance(loaded, dict):
@@ -135,8 +133,7 @@ class FileHashes:
         self._changed = False  # the memo to save differs from the file's
         if self.memo_file:
             try:
-                with open(self.memo_file, encoding="utf-8") as handle:
-                    loaded = json.load(handle)
+                loaded = cache_json.load(self.memo_file)
                 if isinstance(loaded, dict):
                     self._loaded = loaded
             except FileNotFoundError:
@@ -220,7 +217,7 @@ class FileHashes:
         if not self._changed and not self._loaded:
             return
         memo = {path: [list(stat), sha] for path, (stat, sha) in self._used.items()}
-        write_atomically(self.memo_file, json.dumps(memo, sort_keys=True))
+        write_atomically(self.memo_file, cache_json.dumps(memo, sort_keys=True))
         self._loaded = {}
         self._changed = False
 

@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import json
 import logging
 import os
 import re
 import subprocess
 import threading
 
+from portal import cache_json
 from portal.writing import write_atomically
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ def save_table() -> None:
         }
         _table.changed = False
     try:
-        write_atomically(_table.path, json.dumps(kept, sort_keys=True))
+        write_atomically(_table.path, cache_json.dumps(kept, sort_keys=True))
     except OSError:
         pass  # a read-only cache: the files are hashed again next time
 
@@ -187,8 +187,7 @@ def _load_table() -> None:
     if not _table.path:
         return
     try:
-        with open(_table.path, encoding="utf-8") as handle:
-            loaded = json.load(handle)
+        loaded = cache_json.load(_table.path)
     except (OSError, ValueError):
         return  # none yet, or unreadable: every file is hashed again
     if isinstance(loaded, dict):

@@ -48,7 +48,7 @@ from collections.abc import Iterable, Mapping
 
 import mutagen
 
-from portal import locks
+from portal import cache_json, locks
 from portal.file_hashes import FileHashes
 from portal.writing import write_atomically, write_if_changed
 
@@ -72,6 +72,8 @@ LEFTOVER_AGE = 24 * 3600
 
 # What ``json.dumps(part, sort_keys=True, ensure_ascii=False)`` is, made
 # once: json.dumps makes a new encoder for every call it is given options.
+# The standard library's, not orjson's (``portal.cache_json``): the encoded
+# audio's key holds this text, and other text would encode every master again.
 _JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
@@ -132,8 +134,7 @@ class RenditionCache:
 
     def _read_tag_keys(self) -> dict:
         try:
-            with open(os.path.join(self.folder, TAG_KEYS_FILE), encoding="utf-8") as f:
-                data = json.load(f)
+            data = cache_json.load(os.path.join(self.folder, TAG_KEYS_FILE))
         except (OSError, ValueError):
             return {}  # unreadable: every key is worked out again
         return data if isinstance(data, dict) else {}
@@ -175,8 +176,7 @@ class RenditionCache:
         if self._facts_kept is None:
             try:
                 path = os.path.join(self.folder, FACTS_FILE)
-                with open(path, encoding="utf-8") as handle:
-                    data = json.load(handle)
+                data = cache_json.load(path)
             except (OSError, ValueError):
                 data = {}  # unreadable: each file's facts are read again
             self._facts_kept = data if isinstance(data, dict) else {}
@@ -196,8 +196,7 @@ class RenditionCache:
         data = self._kept_facts().get(_facts_name(kind, key, extension))
         if not isinstance(data, dict) or _size(audio) != data.get("size"):
             try:
-                with open(self.path(kind, key, ".json"), encoding="utf-8") as handle:
-                    data = json.load(handle)
+                data = cache_json.load(self.path(kind, key, ".json"))
             except (OSError, ValueError):
                 return None
             if not isinstance(data, dict) or _size(audio) != data.get("size"):
@@ -296,8 +295,7 @@ class RenditionCache:
         if not os.path.exists(path):
             return {}
         try:
-            with open(path, encoding="utf-8") as handle:
-                records = json.load(handle)
+            records = cache_json.load(path)
         except (OSError, ValueError):
             return None
         if not isinstance(records, dict):
@@ -311,7 +309,7 @@ class RenditionCache:
 
     @staticmethod
     def _write_json(path: str, data) -> None:
-        write_atomically(path, json.dumps(data))
+        write_atomically(path, cache_json.dumps(data))
 
 
 def _facts_name(kind: str, key: str, extension: str) -> str:

@@ -49,7 +49,7 @@ import os
 
 from pelican import signals
 
-from portal import background, build_inputs, output_listing
+from portal import background, build_inputs, cache_json, output_listing
 from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
 from portal.writing import holds, link_into, write_atomically, write_if_changed
@@ -133,8 +133,7 @@ def _load_index(path: str | None, options: dict) -> dict[str, dict[str, int]]:
     if not path or not os.path.exists(path):
         return {}
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        data = cache_json.load(path)
     except (OSError, ValueError):
         return {}  # unreadable: every file is compressed again
     if not isinstance(data, dict) or data.get("code") != _stamp(options):
@@ -437,7 +436,9 @@ def precompress(pelican) -> None:
         if not used or used != copies.index:
             write_if_changed(
                 index_path,
-                json.dumps({"code": _stamp(options), "copies": used}, sort_keys=True),
+                cache_json.dumps(
+                    {"code": _stamp(options), "copies": used}, sort_keys=True
+                ),
             )
         copies.prune(used)
         hashes.save()

@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 import pagefind_bin
 
+from portal import cache_json
 from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
 from portal.outputs import SEARCH_SCRATCH
@@ -240,7 +241,7 @@ def _plan_parts(
             parts.prune(store, {*keys, *([words_key] if behind else [])})
         if state_file:
             state = parts.state(groups, made, stamps, code, markers)
-            write_atomically(state_file, json.dumps(state))
+            write_atomically(state_file, cache_json.dumps(state))
         logger.info(
             "[site_search] %d of %d parts indexed again", len(indexed), len(groups)
         )
@@ -283,8 +284,7 @@ def _load(state_file: str | None) -> dict | None:
     if not state_file:
         return None
     try:
-        with open(state_file, encoding="utf-8") as handle:
-            state = json.load(handle)
+        state = cache_json.load(state_file)
     except (OSError, ValueError):
         return None  # unreadable: every part is indexed again
     shapes = {"parts": list, "stamps": dict, "indexed": dict, "words": list}

@@ -11,12 +11,12 @@ Settings (defaults in ``settings()``):
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 
 from pelican import signals
 
+from portal import cache_json
 from portal import signals as portal_signals
 from portal.checking import plural
 from portal.code_digest import tree_digest
@@ -82,8 +82,7 @@ class AudioCache:
         self.opened: set[str] = set()
         if self.path and os.path.exists(self.path):
             try:
-                with open(self.path, encoding="utf-8") as handle:
-                    data = json.load(handle)
+                data = cache_json.load(self.path)
                 if data.get("code") == _code():
                     self.entries = dict(data["entries"])
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -155,7 +154,9 @@ class AudioCache:
         if self.path:
             write_if_changed(
                 self.path,
-                json.dumps({"code": _code(), "entries": self.used}, sort_keys=True),
+                cache_json.dumps(
+                    {"code": _code(), "entries": self.used}, sort_keys=True
+                ),
             )
 
 

@@ -23,10 +23,10 @@ miss: the story is made again.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from dataclasses import dataclass
 
+from portal import cache_json
 from portal.file_hashes import remember, sha256_of
 from portal.writing import link_into, link_over, write_if_changed
 
@@ -83,8 +83,7 @@ class OutputStore:
 
     def _load(self) -> dict[str, dict[str, Entry]]:
         try:
-            with open(os.path.join(self.folder, MANIFEST), encoding="utf-8") as handle:
-                data = json.load(handle)
+            data = cache_json.load(os.path.join(self.folder, MANIFEST))
             return {
                 section: {
                     name: Entry.from_json(entry)
@@ -198,7 +197,8 @@ class OutputStore:
             for section, entries in self.current.items()
         }
         write_if_changed(
-            os.path.join(self.folder, MANIFEST), json.dumps(manifest, sort_keys=True)
+            os.path.join(self.folder, MANIFEST),
+            cache_json.dumps(manifest, sort_keys=True),
         )
         named = {
             kept.sha256
