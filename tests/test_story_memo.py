@@ -4,7 +4,9 @@ made again when it changes or the file cannot be read."""
 
 from __future__ import annotations
 
+import gc
 import types
+import weakref
 
 from story_pipeline.memo import StoryMemo
 
@@ -84,3 +86,35 @@ def test_without_a_cache_or_a_key_every_value_is_made(tmp_path):
     _build(tmp_path, {"stories/a/index.html": None}, {"a": "A"}, maker)
     assert maker.made == ["a", "a", "a", "a"]
     assert not (tmp_path / "episodes.pickle").exists()
+
+
+class Item:
+    """A value that can be watched for (a weak reference)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __eq__(self, other):
+        return isinstance(other, Item) and other.text == self.text
+
+
+def test_a_kind_done_is_saved_then_and_let_go(tmp_path):
+    """``done``: the values are on disk at once, the memo lets them go (held
+    to the end of the build they were its memory's peak), and the next
+    build takes them back."""
+    maker = Maker()
+    memo = StoryMemo(str(tmp_path), _keys(a="k1", b="k2"))
+    values = [
+        memo.value("episodes", _story(name), maker(name, Item(name.upper())))
+        for name in ("a", "b")
+    ]
+    watched = [weakref.ref(value) for value in values]
+    memo.done("episodes")
+    assert (tmp_path / "episodes.pickle").is_file()
+    del values
+    gc.collect()
+    assert [ref() for ref in watched] == [None, None]
+    memo.save()  # the end of the build: nothing of the kind to write again
+    maker.made.clear()
+    again = _build(tmp_path, _keys(a="k1", b="k2"), {"a": "x", "b": "y"}, maker)
+    assert again == {"a": Item("A"), "b": Item("B")} and maker.made == []

@@ -124,6 +124,10 @@ class AudioRenditionGenerator:
                 stories, options, cache, pool, self._tags, self._art, (users, uses)
             )
         cache.save()
+        # Let the cache's tables go (the facts of 20,000 files at 10,000
+        # stories): nothing reads them after this, and they were held to the
+        # end of the build, where its memory peaks.
+        self._cache = None
         self._publish(stories, options)
         warnings = [
             Problem(

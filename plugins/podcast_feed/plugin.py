@@ -104,6 +104,8 @@ class PodcastFeedGenerator(Generator):
             else make(story)
             for story in stories
         ]
+        if memo is not None:
+            memo.done("feed_items")
         if limit is not None:
             items = feed_module.ordered(items)[:limit]
         xml = feed_module.build(

@@ -48,6 +48,7 @@ import shutil
 
 from portal import site_pages
 from portal.file_hashes import FileHashes
+from portal.file_sizes import file_sizes
 from portal.writing import link_or_copy, write_atomically
 
 from . import vocabulary
@@ -306,22 +307,13 @@ def part_key(
     return digest.hexdigest()
 
 
-def _files_of(folder: str) -> dict[str, int]:
-    found = {}
-    for path, _folders, names in os.walk(folder):
-        for name in names:
-            full = os.path.join(path, name)
-            found[os.path.relpath(full, folder)] = os.path.getsize(full)
-    return found
-
-
 def keep(made: str, stored: str) -> None:
     """Put the bundle Pagefind just ``made`` in the cache at ``stored``,
     with the list of its files and their sizes beside it
     (``<stored>.json``): whole or not at all, renamed in, or left to
     another build that put the same part there first."""
     os.makedirs(os.path.dirname(stored), exist_ok=True)
-    files = _files_of(made)
+    files = file_sizes(made)
     if os.path.lexists(stored) and not is_kept(stored):
         shutil.rmtree(stored, ignore_errors=True)  # damaged: made again
     try:
@@ -339,7 +331,7 @@ def is_kept(stored: str) -> bool:
     try:
         with open(stored + ".json", encoding="utf-8") as handle:
             files = json.load(handle)
-        return isinstance(files, dict) and bool(files) and _files_of(stored) == files
+        return isinstance(files, dict) and bool(files) and file_sizes(stored) == files
     except (OSError, ValueError):
         return False
 
