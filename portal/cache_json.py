@@ -1,12 +1,16 @@
 """JSON for the cache's files and the keys hashed from it: orjson.
 
 A rebuild of a 10,000-story site reads cache files of 100,000 entries and
-hashes JSON of every story's parts a few times over (its key, its audio's,
-its share card's). The standard library's encoder runs in Python for the
-options those keys need (``default``, ``sort_keys``): about 1.4 s of a
-nothing-changed build at 10,000 stories went to it, and another second to
-its decoder (benchmarks/README.md). orjson writes the same JSON values
-(tuples as lists, keys sorted on request) several times faster.
+hashes JSON of every story's parts (``portal.build_inputs.content_hash``: its
+key, and what other pages show of it). The standard library's encoder runs
+in Python for the options those keys need (``default``, ``sort_keys``):
+about 1.4 s of a nothing-changed build at 10,000 stories went to it and to
+the keys below, and another second to its decoder (benchmarks/README.md).
+orjson writes the same JSON values (tuples as lists, keys sorted on
+request) several times faster.
+
+Keys of costly outputs keep the standard library's text: the encoded audio
+(``audio_rendition/cache.py``), the share cards, the parsed transcripts.
 
 What changes from ``json``: the text is compact (no spaces after ``,`` and
 ``:``), so a key made from it differs from one the standard library made;
@@ -22,9 +26,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["DecodeError", "dumps", "load", "loads"]
-
-DecodeError = orjson.JSONDecodeError  # a ValueError, as json's is
+__all__ = ["dumps", "load", "loads"]
 
 
 def dumps(
@@ -59,4 +61,4 @@ def load(path: str | os.PathLike) -> Any:
     """The JSON file at ``path``. OSError when it cannot be read, ValueError
     when it is not JSON (as ``json.load`` raises)."""
     with open(path, "rb") as handle:
-        return orjson.loads(handle.read())
+        return loads(handle.read())
