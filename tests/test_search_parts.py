@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 
@@ -707,3 +708,44 @@ def test_a_build_stopped_while_it_indexes_leaves_the_next_one_reading_only_what_
     home = next(name for name in second if name not in first)
     urls = {p["url"] for p in indexed_pages(site, f"pagefind/{home}")}
     assert "/story-2/" in urls
+
+
+def test_a_build_killed_while_it_indexes_leaves_nothing_beside_its_output(tmp_path):
+    """A bare ``pelican`` run killed while Pagefind indexes (a second Ctrl-C,
+    a cancelled CI job, the machine out of memory) has nobody to clean up
+    after it. The pages it linked for Pagefind stay in the cache, where the
+    next indexing removes them; nothing is left beside the output (hidden
+    folders there piled up in the project's folder, one a killed build)."""
+    root = tmp_path / "project"
+    site, cache = root / "output", tmp_path / "cache"
+    HTML, END = "<html><body><article data-pagefind-body>", "</article></body></html>"
+    _story_pages(site, 40, HTML + "<p>word{} " + "talk " * 2000 + "</p>" + END)
+    store = cache / "store"
+    index = (
+        "import sys; from site_search import indexer, settings; "
+        "from portal.file_hashes import FileHashes; "
+        "site, cache = sys.argv[1:]; "
+        "indexer.plan_index(site, settings.settings({'SITE_SEARCH_PART_PAGES': 2}), "
+        "state_file=cache + '/state.json', store=cache + '/store', "
+        "hashes=FileHashes(cache + '/hashes.json', outputs=True))()"
+    )
+    command = [sys.executable, "-c", index, str(site), str(cache)]
+    env = {**os.environ, "PYTHONPATH": f"{PROJECT_ROOT}/plugins:{PROJECT_ROOT}"}
+    build = subprocess.Popen(command, env=env, start_new_session=True)
+    try:
+        # Pagefind at work on a part: its bundle being made in the store.
+        while not list(store.glob(f"{parts.MAKING}*")):
+            assert build.poll() is None, "the indexing ended before it was killed"
+    finally:
+        os.killpg(build.pid, signal.SIGKILL)
+        build.wait()
+    assert [path.name for path in root.iterdir()] == ["output"]
+    assert not [path.name for path in site.iterdir() if path.name.startswith(".")]
+
+    # The next indexing removes what the killed one left in the store.
+    subprocess.run(command, env=env, check=True)
+    assert [path.name for path in root.iterdir()] == ["output"]
+    kept = [path.name for path in store.iterdir()]
+    assert kept and not [name for name in kept if name.startswith(".")]
+    urls = {page["url"] for page in indexed_pages(site)}
+    assert {"/story-0/", "/story-39/"} <= urls

@@ -189,13 +189,20 @@ def _plan_parts(
     }
 
     def index_parts() -> dict:
-        # Staging folders (links to the pages) live beside the output, and
-        # go when indexing ends, whatever happens.
-        site_folder = os.path.abspath(site)
-        scratch = tempfile.mkdtemp(
-            prefix=f"{SEARCH_SCRATCH}{os.path.basename(site_folder)}-",
-            dir=os.path.dirname(site_folder),
-        )
+        # Staging folders (links to the pages) go when indexing ends. A
+        # build killed meanwhile (a bare ``pelican`` run has no one to clean
+        # up after it) leaves them in the cache's store, whose next indexing
+        # prunes them (``parts.prune``), never beside the output; with no
+        # cache, they live there, named for the output.
+        if store:
+            os.makedirs(store, exist_ok=True)
+            scratch = tempfile.mkdtemp(prefix=parts.STAGING, dir=store)
+        else:
+            site_folder = os.path.abspath(site)
+            scratch = tempfile.mkdtemp(
+                prefix=f"{SEARCH_SCRATCH}{os.path.basename(site_folder)}-",
+                dir=os.path.dirname(site_folder),
+            )
         try:
             behind = made.behind()
             if behind:

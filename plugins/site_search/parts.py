@@ -58,6 +58,9 @@ PARTS_FILE = "parts.json"
 # The folders in the cache's store where Pagefind writes a part's bundle
 # before it is kept under its key.
 MAKING = ".making-"
+# The folders in the store where one indexing links the pages of each part
+# for Pagefind to read (``parts.stage``).
+STAGING = ".staging-"
 
 
 def indexed_pages(
