@@ -98,6 +98,20 @@ def ordinary_file(path: str | os.PathLike, name: str) -> None:
         )
 
 
+def checkout_name(path: str, content_path: str) -> str:
+    """``path`` (absolute) as the checkout names it: from the content
+    folder's parent, with "/" ("content/stories/<slug>/story.md"), the same
+    wherever the checkout is; a path outside the content folder as it is.
+    Caches of what was read from a content file find it by this name, so a
+    checkout at another path (another runner, another machine) with the
+    cache folder restored finds every entry."""
+    content = os.path.abspath(content_path)
+    if not path.startswith(content + os.sep):
+        return path
+    name = path[len(os.path.dirname(content)) :].lstrip(os.sep)
+    return name.replace(os.sep, "/")
+
+
 def inside(root: str | os.PathLike, path: str | os.PathLike) -> bool:
     """Whether ``path``, links resolved, is inside ``root`` (links resolved)."""
     folder = os.path.realpath(root)

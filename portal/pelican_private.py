@@ -26,6 +26,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from portal.file_hashes import FileHashes
+from portal.paths import checkout_name
 from portal.sharded_pickle import EarlierFormat, ShardedPickle, UnreadableStore
 
 logger = logging.getLogger(__name__)
@@ -146,7 +147,12 @@ def make_reader_cache_safe() -> None:
     temporary file and renames it (``portal.writing``). Pelican pickles the
     whole cache on every save; here it is kept in shards
     (``portal.sharded_pickle``), and a save pickles again only the shards
-    with an entry read this build."""
+    with an entry read this build. Pelican finds an entry by the file's
+    absolute path; here by its name in the checkout
+    (``portal.paths.checkout_name``), so a checkout at another path with the
+    cache folder restored reads no file again (the stamp is the file's
+    bytes), and what an entry holds of the path it was read at is brought
+    to this checkout's (``adapt_cached_reads``)."""
     cacher = pelican_cache.FileDataCacher
     if getattr(cacher, "_portal_safe", False):
         return
@@ -163,6 +169,16 @@ def make_reader_cache_safe() -> None:
             return
         try:
             self._cache = self._portal_shards.load(self._cache_path)
+            # Entries are found by the file's name in the checkout
+            # (``checkout_name``): one saved under the absolute path of a
+            # file in this content folder (before they were) is never found
+            # again, so it goes, not kept forever.
+            content = settings["PATH"]
+            for key in [
+                key for key in self._cache if checkout_name(key, content) != key
+            ]:
+                del self._cache[key]
+                self._portal_shards.changed(key)
             for stamped in self._cache.values():
                 if isinstance(stamped, tuple) and len(stamped) == 2:
                     share_settings(stamped[1], self.settings)
@@ -184,17 +200,51 @@ def make_reader_cache_safe() -> None:
             self._portal_shards = ShardedPickle(bool(settings.get("GZIP_CACHE")))
 
     original_cache_data = cacher.cache_data
+    original_get = cacher.get_cached_data
 
     @functools.wraps(original_cache_data)
     def cache_data(self, filename, data):
-        self._portal_shards.changed(filename)
-        return original_cache_data(self, filename, data)
+        key = checkout_name(filename, self.settings["PATH"])
+        self._portal_shards.changed(key)
+        return original_cache_data(self, key, data)
+
+    @functools.wraps(original_get)
+    def get_cached_data(self, filename, default=None):
+        key = checkout_name(filename, self.settings["PATH"])
+        return original_get(self, key, default)
+
+    stamped = pelican_cache.FileStampDataCacher
+    original_stamped_get = stamped.get_cached_data
+
+    @functools.wraps(original_stamped_get)
+    def get_stamped(self, filename, default=None):
+        data = original_stamped_get(self, filename, default)
+        if data is not default:
+            for adapt in _adapters:
+                adapt(filename, data)
+        return data
 
     cacher.__init__ = __init__
     cacher.cache_data = cache_data
+    cacher.get_cached_data = get_cached_data
+    stamped.get_cached_data = get_stamped
     cacher.save_cache = _save_cache
     cacher._portal_safe = True
     pelican_cache.FileStampDataCacher._get_file_stamp = _file_stamp
+
+
+# What is done with each entry Pelican's reader cache hands out
+# (``adapt_cached_reads``).
+_adapters: list = []
+
+
+def adapt_cached_reads(adapt) -> None:
+    """Call ``adapt(path, data)`` with every entry Pelican's reader cache
+    hands out (once a process): ``data`` was read from a file with the same
+    name in the checkout and the same bytes, maybe in a checkout at another
+    path, whose absolute paths it may hold."""
+    if adapt not in _adapters:
+        _adapters.append(adapt)
 
 
 def _file_stamp(self, filename):

@@ -101,6 +101,50 @@ def test_a_cached_entry_takes_the_settings_of_the_build_that_loads_it(tmp_path):
     assert metadata["tags"][0].url == "topics/family/"
 
 
+def test_entries_are_found_by_the_files_name_in_the_checkout(tmp_path):
+    """A checkout at another path (another runner) with the cache folder
+    restored finds what was read from each file: the entry is under the
+    file's name from the content folder's parent, its stamp the file's
+    bytes. An entry saved under a file's absolute path (as Pelican keys
+    them, and this cache did before) goes when loaded: never found again."""
+    from portal.sharded_pickle import ShardedPickle
+
+    pelican_private.make_reader_cache_safe()
+    cache = tmp_path / "cache"
+
+    def checkout(folder):
+        story = folder / "content" / "stories" / "one" / "story.md"
+        story.parent.mkdir(parents=True)
+        story.write_text("---\ntitle: T\n---\nHello\n")
+        settings = read_settings(
+            str(PROJECT_ROOT / "pelicanconf.py"),
+            override={"CACHE_PATH": str(cache), "PATH": str(folder / "content")},
+        )
+        return settings, str(story)
+
+    settings, story = checkout(tmp_path / "first")
+    readers = Readers(settings, cache_name="test")
+    readers.cache_data(story, ("<p>Hello</p>", {"title": "T"}))
+    readers.save_cache()
+    assert list(ShardedPickle(False).load(cache / "test")) == [
+        "content/stories/one/story.md"
+    ]
+
+    settings, story = checkout(tmp_path / "second")
+    found = Readers(settings, cache_name="test").get_cached_data(story)
+    assert found == ("<p>Hello</p>", {"title": "T"})
+
+    # Saved under the absolute path: dropped as loaded, and from the file.
+    stamped = ShardedPickle(False).load(cache / "test")["content/stories/one/story.md"]
+    store = ShardedPickle(False)
+    store.changed(story)
+    store.save(cache / "test", {story: stamped})
+    readers = Readers(settings, cache_name="test")
+    assert readers.get_cached_data(story) is None
+    readers.save_cache()
+    assert list(ShardedPickle(False).load(cache / "test")) == []
+
+
 def test_no_private_pelican_name_outside_the_adapter():
     pattern = re.compile(r"\.(" + "|".join(map(re.escape, PRIVATE_NAMES)) + r")\b")
     offenders = []

@@ -17,6 +17,7 @@ import zlib
 import pytest
 
 from portal import file_hashes
+from portal.paths import checkout_name
 from portal.sharded_pickle import shard_of
 from tests.stories import write_story
 from tests.support import build_site
@@ -159,7 +160,8 @@ def test_the_cache_file_is_written_only_when_a_story_was_read(tmp_path):
     build_site(content, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
     assert saved.stat().st_ino != first.st_ino  # written anew, whole
     after = _shards(saved)
-    edited_shard = shard_of(str(edited))
+    # Found by its name in the checkout: "content/stories/.../story.md".
+    edited_shard = shard_of(checkout_name(str(edited), str(content)))
     assert b"After the edit." in zlib.decompress(after[edited_shard])
     assert after.keys() == before.keys()
     assert {shard for shard in after if after[shard] != before[shard]} == {edited_shard}

@@ -388,12 +388,20 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
         assert (output / "stories" / other.name / "index.html").is_file()
 
     # A runner that checks out at another path (another machine, another
-    # repository name), with the cache restored there: nothing is rendered.
+    # repository name), with the cache restored there: nothing is read or
+    # rendered again, and nothing is taken from the first checkout (gone).
     elsewhere = tmp_path / "elsewhere"
     shutil.copytree(content, elsewhere / "content")
     shutil.copytree(tmp_path / "cache", elsewhere / "cache")
+    shutil.rmtree(content)
+    build.markdown_reads = 0
     output, log = Builder(elsewhere, build.caplog)()
     assert log.stories_made == 0 and log.stories_kept == len(stories)
+    assert build.markdown_reads == 0
+    assert log.audio_examined == 0 and log.transcripts_parsed == []
+    records = build.caplog.records
+    said = [r.getMessage() for r in records if r.levelno >= logging.WARNING]
+    assert [m for m in said if not m.startswith("[approval_gate] held back")] == []
 
 
 def test_a_changed_template_renders_every_story_page_again(tmp_path, build):

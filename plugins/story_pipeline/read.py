@@ -28,12 +28,13 @@ story keys hash every story folder's files as the build starts
 (``StoryKeys.snapshot``). When a build ends, each story all three caches
 then hold (found held, or read ahead whole) is remembered in
 ``CACHE_PATH/story_outputs/read.json`` by a digest of its files as that
-build found them and its story.md's path (Pelican's reader cache finds a
-file by it), under a digest of the code and the settings, with the keys of
-its master's and its transcript's entries. While its digest is the same,
-and the audio and transcript caches still name those keys (look-ups in
-what they loaded), no file of it is looked at again: no reader cache
-stamp, no stat of its master or transcript. Being remembered is only a
+build found them and its story.md's name in the checkout (as Pelican's
+reader cache finds a file: ``portal.paths.checkout_name``), under a
+digest of the code and the settings, with the keys of its master's and
+its transcript's entries. While its digest is the same, and the audio and
+transcript caches still name those keys (look-ups in what they loaded),
+no file of it is looked at again: no reader cache stamp, no stat of its
+master or transcript. Being remembered is only a
 speed-up: a cache that lacks a story all the same (pruned, damaged) has its
 plugin read it, in the build process, and report any error, as it would
 with no read stage at all.
@@ -55,7 +56,7 @@ from transcripts import plugin as transcripts
 from portal import file_hashes, parallel
 from portal.build_inputs import content_hash
 from portal.checking import plural
-from portal.paths import StoryPathError, story_file
+from portal.paths import StoryPathError, checkout_name, story_file
 from portal.pelican_private import (
     cacheable_metadata,
     reader_cache_enabled,
@@ -74,6 +75,8 @@ class _Folder:
     """One story, as the stage finds it before any worker runs."""
 
     path: str  # its story.md, absolute
+    # The same as the checkout names it (``portal.paths.checkout_name``).
+    name: str = ""
     # Pelican's reader cache entry, (content, metadata); None: not read yet.
     read: tuple | None = None
     # The digest of its files as the build started (``_Held``); None when
@@ -115,7 +118,7 @@ def read_ahead(generator) -> None:
     readers = generator.readers
     keeps_reads = reader_cache_enabled(readers)
     folders = [
-        _Folder(path)
+        _Folder(path, name=checkout_name(path, settings["PATH"]))
         for path in sorted(
             os.path.abspath(os.path.join(generator.path, name))
             for name in _listed_once(generator)
@@ -310,7 +313,8 @@ class _Held:
         self.code = self.keys.code() if self.keys is not None else None
         cache = settings.get("CACHE_PATH")
         self.path = os.path.join(cache, FOLDER, self.FILE) if cache else None
-        self.known: dict[str, list] = {}  # story.md -> [digest, audio, transcript]
+        # story.md's name -> [digest, audio, transcript]
+        self.known: dict[str, list] = {}
         self.now: dict[str, list] = {}  # the same, for this build's stories
         if self.code is None or self.path is None:
             return
@@ -333,8 +337,8 @@ class _Held:
         files = self.keys.snapshot_files(os.path.dirname(folder.path))
         if files is None:
             return False
-        folder.digest = content_hash(folder.path, files)
-        entry = self.known.get(folder.path)
+        folder.digest = content_hash(folder.name, files)
+        entry = self.known.get(folder.name)
         try:
             digest, audio_key, transcript_key = entry
         except (TypeError, ValueError):
@@ -345,15 +349,15 @@ class _Held:
             and (transcript_key is None or store.holds_key(transcript_key))
         )
         if held:
-            self.now[folder.path] = entry
+            self.now[folder.name] = entry
         return held
 
     def found(self, held: dict) -> None:
         """Stories every cache holds, or will once this build saves them:
         story.md -> (its ``_Folder``, its master's key, its transcript's)."""
-        for path, (folder, audio_key, transcript_key) in held.items():
+        for folder, audio_key, transcript_key in held.values():
             if folder.digest is not None:
-                self.now[path] = [folder.digest, audio_key, transcript_key]
+                self.now[folder.name] = [folder.digest, audio_key, transcript_key]
 
     def save(self) -> None:
         """Remember the stories held now (none but this build's stories)."""

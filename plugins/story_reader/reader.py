@@ -475,6 +475,9 @@ READING_SETTINGS = ("PATH", "ARTICLE_PATHS", "MARKDOWN", "SITEURL", "RELATIVE_UR
 def reading_digest(settings) -> str:
     """The reading code and the settings it reads with, by content."""
     used = {name: settings.get(name) for name in READING_SETTINGS}
+    # Of the content folder's path, only its name shapes what is read (the
+    # record's ``source``): a checkout at another path reads the same.
+    used["PATH"] = os.path.basename(os.path.abspath(settings["PATH"]))
     text = json.dumps(used, sort_keys=True, default=str)
     return code_digest() + ":" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -504,7 +507,22 @@ def note_address(content) -> None:
             content.story.url = url_setting.format(**content.url_format)
 
 
+def in_this_checkout(path: str, data) -> None:
+    """A story as Pelican's reader cache hands it out: read from a file of
+    the same name and bytes, maybe in a checkout at another path (the cache
+    restored on another runner); its folder is the one here."""
+    if not isinstance(data, tuple) or len(data) != 2:
+        return  # not a reader's (content, metadata): a generator's cache
+    metadata = data[1]
+    record = metadata.get("story") if isinstance(metadata, dict) else None
+    if isinstance(record, StoryRecord):
+        folder = os.path.dirname(path)
+        if record.folder != folder:
+            record.folder = folder
+
+
 def register():
+    pelican_private.adapt_cached_reads(in_this_checkout)
     signals.initialized.connect(key_reads_by_code)
     signals.readers_init.connect(add_reader)
     signals.content_object_init.connect(note_address)
