@@ -164,6 +164,7 @@ def make_reader_cache_safe() -> None:
         # the shards' format, which this module reads.
         original_init(self, settings, cache_name, caching_policy, False)
         self._portal_hashes = None  # made when a file's stamp is first asked
+        self._portal_used: set[str] = set()  # the entries this build asked for
         self._portal_shards = ShardedPickle(bool(settings.get("GZIP_CACHE")))
         if not load_policy:
             return
@@ -206,11 +207,13 @@ def make_reader_cache_safe() -> None:
     def cache_data(self, filename, data):
         key = checkout_name(filename, self.settings["PATH"])
         self._portal_shards.changed(key)
+        self._portal_used.add(key)
         return original_cache_data(self, key, data)
 
     @functools.wraps(original_get)
     def get_cached_data(self, filename, default=None):
         key = checkout_name(filename, self.settings["PATH"])
+        self._portal_used.add(key)
         return original_get(self, key, default)
 
     stamped = pelican_cache.FileStampDataCacher
@@ -304,11 +307,16 @@ def _reader_hashes(cacher) -> FileHashes:
 def _save_cache(self) -> None:
     """Pelican's ``save_cache``: the shards with a new entry pickled again,
     written whole or not at all. A build that read nothing leaves the file
-    as it is."""
+    as it is. Pelican saves it once its generator has read every file, and
+    an entry no file of this build asked for goes then (Pelican keeps them
+    all): a story taken down or renamed leaves no front matter behind."""
     from portal.writing import WriteError
 
     if not self._cache_data_policy:
         return
+    for key in [key for key in self._cache if key not in self._portal_used]:
+        del self._cache[key]
+        self._portal_shards.changed(key)
     if self._portal_hashes is not None:
         self._portal_hashes.save()
     if not self._portal_shards.has_changes and os.path.exists(self._cache_path):

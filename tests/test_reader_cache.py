@@ -167,6 +167,33 @@ def test_the_cache_file_is_written_only_when_a_story_was_read(tmp_path):
     assert {shard for shard in after if after[shard] != before[shard]} == {edited_shard}
 
 
+def test_a_story_taken_down_leaves_the_reader_cache(tmp_path):
+    """Pelican keeps every file's entry it ever read; here an entry no file
+    of the build asked for goes when the cache is saved: a story taken down
+    (its folder removed) or renamed leaves none of its front matter (its
+    people's names) in the cache, which the content repository's workflow
+    keeps between runs."""
+    from portal.sharded_pickle import ShardedPickle
+
+    content = tmp_path / "content"
+    write_story(content, "kept-story", title="Still here")
+    write_story(content, "withdrawn-story", title="Withdrawn by its people")
+    cache = tmp_path / "cache"
+    build_site(content, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
+    saved = cache / "ArticlesGenerator-Readers"
+    names = set(ShardedPickle(False).load(saved))
+    assert names == {
+        "content/stories/kept-story/story.md",
+        "content/stories/withdrawn-story/story.md",
+    }
+
+    shutil.rmtree(content / "stories" / "withdrawn-story")
+    build_site(content, tmp_path / "out", cache_dir=cache, **FRESH_PAGES)
+    entries = ShardedPickle(False).load(saved)
+    assert set(entries) == {"content/stories/kept-story/story.md"}
+    assert "Withdrawn by its people" not in repr(entries)
+
+
 def test_an_unchanged_rebuild_opens_no_story_file(tmp_path, monkeypatch):
     """Each story.md's stamp in the reader cache is its SHA-256, remembered
     while the file's stat holds, and its CHANGE marks are found as it is

@@ -262,9 +262,29 @@ def test_share_image_is_1200_by_630_and_cached(site, tmp_path):
         SITE_ABSOLUTE_URL="",
         **LEAN,
     )
-    assert len(list(cache.iterdir())) == len(before) + 1
     (new,) = (changed / "stories" / "talk").glob("share-*.jpg")
     assert new.name != path.name
+    # The cache keeps the cards the site shows: the earlier one went.
+    cards = {p.name for p in cache.iterdir()}
+    assert len(cards) == len(before)
+    assert any(new.stem.removeprefix("share-") in name for name in cards)
+    assert not any(path.stem.removeprefix("share-") in name for name in cards)
+
+    # A story taken down: its card (its people's names) leaves the cache too.
+    story.write_text(story.read_text().replace("status: published", "status: draft"))
+    assert "status: draft" in story.read_text()
+    build_site(
+        content,
+        tmp_path / "taken-down",
+        "publishconf.py",
+        cache_dir=cache_dir,
+        SITEURL=SITEURL,
+        SITE_ABSOLUTE_URL="",
+        **LEAN,
+    )
+    cards = {p.name for p in cache.iterdir()}
+    assert len(cards) == len(before) - 1
+    assert not any(new.stem.removeprefix("share-") in name for name in cards)
 
 
 def test_embed_page(site):

@@ -16,6 +16,7 @@ have photos of every shape and colour mode, so:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -156,11 +157,51 @@ class ArtworkCache:
     def file(self, key: str, make) -> str:
         """The cached JPEG for ``key``, made with ``make()`` if missing."""
         path = os.path.join(self.folder, key + ".jpg")
+        note_use(path)
         if whole_image(path):
             return path
         logger.debug("[artwork] making %s (not in the cache)", path)
         write_atomically(path, make())
         return path
+
+
+# The cache's files this build's site uses, by path (None: no build is
+# counting them). Once the build is made, the cache keeps these alone.
+_in_use: set[str] | None = None
+
+
+def start_use() -> None:
+    """A build starts: count the files it uses from now on."""
+    global _in_use
+    _in_use = set()
+
+
+def note_use(path: str) -> None:
+    if _in_use is not None:
+        _in_use.add(path)
+
+
+def forget_unused(folder: str) -> None:
+    """Remove from the cache ``folder`` every image this build did not use:
+    a picture replaced, a story taken down (its people's photo), a killed
+    write's leftover. Made again, should it be used again. The memos of
+    hashes (``.json``) stay."""
+    global _in_use
+    used, _in_use = _in_use, None
+    if used is None:
+        return
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if (
+            entry.path not in used
+            and not entry.name.endswith(".json")
+            and entry.is_file(follow_symlinks=False)
+        ):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
 
 
 def fingerprint(key: str) -> str:

@@ -90,6 +90,7 @@ def cached_file(cache: images.ArtworkCache, key: str, suffix: str, make) -> str:
     """The cached file ``<key><suffix>`` in the artwork cache, made with
     ``make()`` if missing or not whole."""
     path = os.path.join(cache.folder, key + suffix)
+    images.note_use(path)
     if whole_image(path):
         return path
     logger.debug("[artwork] making %s (not in the cache)", path)

@@ -372,7 +372,20 @@ def get_generators(pelican):
     return ArtworkGenerator
 
 
+def start_build(_pelican) -> None:
+    images.start_use()
+
+
+def forget_unused_art(pelican) -> None:
+    """Once the build is made: the cache keeps the art its site uses (not
+    after a build that failed, which never gets here, nor a check)."""
+    if pelican.settings.get("CACHE_PATH"):
+        images.forget_unused(_cache(pelican.settings).folder)
+
+
 def register():
+    signals.initialized.connect(start_build)
+    signals.finalized.connect(forget_unused_art)
     signals.initialized.connect(warn_deprecated)
     portal_signals.story_parts.connect(check_story_art)
     signals.get_generators.connect(get_generators)

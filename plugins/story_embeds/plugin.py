@@ -24,6 +24,7 @@ Settings (defaults in ``DEFAULTS``, checked in ``settings()``):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -60,6 +61,9 @@ DEFAULTS = {
 # An X (Twitter) user name: 1-15 letters, digits or underscores.
 X_ACCOUNT = re.compile(r"@?([A-Za-z0-9_]{1,15})")
 CACHE_FOLDER = "story_embeds"
+# The cards this build's stories and site show: (the cache's folder, their
+# files), set as the build works them out; the cache keeps these alone.
+_in_use: tuple[str, set[str]] | None = None
 
 
 def settings(pelican_settings) -> dict:
@@ -156,6 +160,12 @@ class StoryEmbedsGenerator(Generator):
             card = share_card(story, self.settings, colours)
             story.story.sharing = self._sharing(story, site, card, locale)
         self.site_card = site_card(self.settings, colours)
+        global _in_use
+        _in_use = (
+            self.images.folder,
+            {story.story.share_image_file for story in stories}
+            | {self.images.path(self.site_card)},
+        )
         self.context["site_sharing"] = self._site_sharing(site, self.site_card)
         # Every page's card names it (partials/share_meta.html, site_share_meta).
         self.context["x_account"] = self.options["STORY_EMBEDS_X_ACCOUNT"]
@@ -282,10 +292,38 @@ def write_story_files(generator, story, out) -> None:
     out.link(sharing.image_path, card_file)
 
 
+def forget_cards_not_in_use(_pelican=None) -> None:
+    """Once the build is made, remove from the cache every card no story or
+    page of it shows: an edited story's earlier card, a story taken down
+    (its people's names and picture), a killed write's leftover. Drawn
+    again, should it be shown again. Not after a build that failed (it never
+    gets here), nor a check (which draws none)."""
+    global _in_use
+    if _in_use is None:
+        return
+    folder, used = _in_use
+    _in_use = None
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.path not in used and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+
+
+def _start(_pelican) -> None:
+    global _in_use
+    _in_use = None  # a build that failed in this process said nothing
+
+
 def get_generators(pelican):
     return StoryEmbedsGenerator
 
 
 def register():
+    signals.initialized.connect(_start)
+    signals.finalized.connect(forget_cards_not_in_use)
     signals.get_generators.connect(get_generators)
     portal_signals.story_outputs.connect(write_story_files)
