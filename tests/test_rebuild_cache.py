@@ -404,26 +404,32 @@ def test_a_fresh_checkout_with_the_cache_restored_redoes_nothing(tmp_path, build
     assert [m for m in said if not m.startswith("[approval_gate] held back")] == []
 
 
-def test_a_story_taken_down_leaves_nothing_of_its_own_in_the_cache(tmp_path, build):
+def test_stories_taken_down_leave_nothing_of_their_own_in_the_cache(tmp_path, build):
     """The content repository's workflow keeps the cache folder between runs.
     A story taken down (its folder removed: its people withdrew) leaves
     nothing of its own there: not its front matter (Pelican's reader
-    cache), its share card (their names) or its picture and podcast art;
-    what the site still shows stays, and nothing is made again."""
+    cache), its share card (their names), its picture and podcast art, or
+    the cover art in its recording; what the site still shows stays, and
+    nothing is made again."""
     from portal.sharded_pickle import ShardedPickle
 
     lean = {"SITE_SEARCH_INDEX": False}
     content = copy_content(tmp_path / "content", stories=True)
     output, log = build(**lean)
-    gone = _published_stories(content, output)[0]
-    folder = output / "stories" / gone.name
-    cards = [p.read_bytes() for p in folder.glob("share-*.jpg")]
+    # Two sample stories: one with a picture, one whose recording holds
+    # cover art.
+    gone = [content / "stories" / "a-second-chance"]
+    gone.append(content / "stories" / "i-try-to-not-bring-up-politics")
+    assert set(gone) <= set(_published_stories(content, output))
+    folders = [output / "stories" / story.name for story in gone]
+    cards = [p.read_bytes() for folder in folders for p in folder.glob("share-*.jpg")]
     art = [
         p.read_bytes()
+        for folder in folders
         for p in folder.iterdir()
         if p.suffix in (".jpg", ".webp") and not p.name.startswith("share-")
     ]
-    assert len(cards) == 1 and art
+    assert len(cards) == 2 and art
 
     cache = tmp_path / "cache"
 
@@ -433,16 +439,19 @@ def test_a_story_taken_down_leaves_nothing_of_its_own_in_the_cache(tmp_path, bui
     def read() -> set[str]:
         return set(ShardedPickle(False).load(cache / "ArticlesGenerator-Readers"))
 
-    name = f"content/stories/{gone.name}/story.md"
-    assert in_cache(cards, "story_embeds") == 1
-    assert in_cache(art, "artwork") >= 2  # its podcast art and picture sizes
-    assert name in read()
+    names = {f"content/stories/{story.name}/story.md" for story in gone}
+    assert in_cache(cards, "story_embeds") == 2
+    assert in_cache(art, "artwork") >= 2  # podcast art and picture sizes
+    assert names <= read()
+    assert len(list((cache / "story_audio_covers").iterdir())) == 1
 
-    shutil.rmtree(gone)
+    for story in gone:
+        shutil.rmtree(story)
     output, log = build(**lean)
     assert in_cache(cards, "story_embeds") == 0
     assert in_cache(art, "artwork") == 0
-    assert name not in read()
+    assert not names & read()
+    assert list((cache / "story_audio_covers").iterdir()) == []
     # What the site still shows stayed: no picture made or card drawn again
     # (the other stories' pages are, their neighbours changed), nor after.
     assert log.art_made == [] and log.cards_drawn == []

@@ -10,6 +10,7 @@ Settings (defaults in ``settings()``):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -149,7 +150,8 @@ class AudioCache:
 
     def save(self) -> None:
         """Keep the entries of this build's files (a replaced file's old
-        entry goes), and the files' hashes."""
+        entry goes), the cover art they hold (a story taken down leaves no
+        picture of its own), and the files' hashes."""
         self.hashes.save()
         if self.path:
             write_if_changed(
@@ -158,6 +160,22 @@ class AudioCache:
                     {"code": _code(), "entries": self.used}, sort_keys=True
                 ),
             )
+        if self.cover_dir:
+            covers = {_cover_of(entry) for entry in self.used.values()}
+            try:
+                saved = list(os.scandir(self.cover_dir))
+            except FileNotFoundError:
+                saved = []
+            for entry in saved:
+                if entry.name not in covers and entry.is_file(follow_symlinks=False):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+
+
+def _cover_of(entry) -> str | None:
+    """The name of the cover art an entry's facts name, if any."""
+    info = entry.get("info") if isinstance(entry, dict) else None
+    return info.get("cover_sha1") if isinstance(info, dict) else None
 
 
 def _cached_info(entry) -> AudioInfo | None:
