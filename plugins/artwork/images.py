@@ -16,7 +16,6 @@ have photos of every shape and colour mode, so:
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import io
@@ -27,6 +26,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from portal.code_digest import tree_digest
 from portal.problems import FixableError
+from portal.pruning import remove_files_but
 from portal.writing import whole_image, write_atomically
 
 MIN_SIZE = 1400
@@ -188,20 +188,10 @@ def forget_unused(folder: str) -> None:
     hashes (``.json``) stay."""
     global _in_use
     used, _in_use = _in_use, None
-    if used is None:
-        return
-    try:
-        entries = list(os.scandir(folder))
-    except FileNotFoundError:
-        return
-    for entry in entries:
-        if (
-            entry.path not in used
-            and not entry.name.endswith(".json")
-            and entry.is_file(follow_symlinks=False)
-        ):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(entry.path)
+    if used is not None:
+        remove_files_but(
+            folder, lambda entry: entry.path in used or entry.name.endswith(".json")
+        )
 
 
 def fingerprint(key: str) -> str:

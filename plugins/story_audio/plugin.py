@@ -10,7 +10,6 @@ Settings (defaults in ``settings()``):
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -24,6 +23,7 @@ from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
 from portal.paths import StoryPathError, story_file
 from portal.problems import Problem
+from portal.pruning import remove_files_but
 from portal.writing import write_if_changed
 
 from .audio import AudioError, AudioInfo, read_audio
@@ -162,14 +162,7 @@ class AudioCache:
             )
         if self.cover_dir:
             covers = {_cover_of(entry) for entry in self.used.values()}
-            try:
-                saved = list(os.scandir(self.cover_dir))
-            except FileNotFoundError:
-                saved = []
-            for entry in saved:
-                if entry.name not in covers and entry.is_file(follow_symlinks=False):
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(entry.path)
+            remove_files_but(self.cover_dir, lambda entry: entry.name in covers)
 
 
 def _cover_of(entry) -> str | None:

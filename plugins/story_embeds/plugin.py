@@ -24,7 +24,6 @@ Settings (defaults in ``DEFAULTS``, checked in ``settings()``):
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import logging
@@ -37,6 +36,7 @@ from pelican.generators import Generator
 from portal import palette
 from portal import signals as portal_signals
 from portal.outputs import absolute_url, story_folder
+from portal.pruning import remove_files_but
 from portal.site_address import absolute_site_url
 from portal.writing import link_into, whole_image
 
@@ -303,14 +303,7 @@ def forget_cards_not_in_use(_pelican=None) -> None:
         return
     folder, used = _in_use
     _in_use = None
-    try:
-        entries = list(os.scandir(folder))
-    except FileNotFoundError:
-        return
-    for entry in entries:
-        if entry.path not in used and entry.is_file(follow_symlinks=False):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(entry.path)
+    remove_files_but(folder, lambda entry: entry.path in used)
 
 
 def _start(_pelican) -> None:
