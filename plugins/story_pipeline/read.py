@@ -162,7 +162,7 @@ def read_ahead(generator) -> None:
             audio_read += 1
         transcripts_made += result.transcript_made
         if held is not None and result.held is not None:
-            held.found({folder.path: (folder, *result.held)})
+            held.found([(folder, *result.held)])
     logger.info(
         "[story_pipeline] read %s in %d processes: %s, %s, %s",
         plural(len(todo), "story", "stories"),
@@ -200,7 +200,7 @@ def _not_held(folders, audio, store, settings, count):
     for none). A fresh clone's masters are hashed here, in threads (hashlib
     lets go of the GIL)."""
     todo = [folder for folder in folders if folder.read is None]
-    found_held = {}
+    found_held = []
     known = []
     for folder in folders:
         if folder.read is None:
@@ -210,7 +210,7 @@ def _not_held(folders, audio, store, settings, count):
         if path is not None:
             known.append((folder, record, path))
         elif _in_its_folder(record):  # nothing more to read (or a problem)
-            found_held[folder.path] = (folder, None, None)
+            found_held.append((folder, None, None))
     # Most masters' hashes are remembered: answered here, a stat each (a
     # task each in the threads cost seconds at 10,000 stories). Only the
     # masters to read and hash go to the threads.
@@ -224,7 +224,7 @@ def _not_held(folders, audio, store, settings, count):
     for (folder, record, path), (key, held) in zip(known, looked_up, strict=True):
         if key is None:  # unreadable: story_audio reports it
             if _in_its_folder(record):
-                found_held[folder.path] = (folder, None, None)
+                found_held.append((folder, None, None))
             continue
         transcript = None
         if held and record.front.transcript:
@@ -232,7 +232,7 @@ def _not_held(folders, audio, store, settings, count):
         if not held or transcript is False:
             todo.append(folder)
         elif _in_its_folder(record):
-            found_held[folder.path] = (folder, key, transcript)
+            found_held.append((folder, key, transcript))
     return todo, found_held
 
 
@@ -352,10 +352,10 @@ class _Held:
             self.now[folder.name] = entry
         return held
 
-    def found(self, held: dict) -> None:
+    def found(self, held: list) -> None:
         """Stories every cache holds, or will once this build saves them:
-        story.md -> (its ``_Folder``, its master's key, its transcript's)."""
-        for folder, audio_key, transcript_key in held.values():
+        (its ``_Folder``, its master's key, its transcript's) each."""
+        for folder, audio_key, transcript_key in held:
             if folder.digest is not None:
                 self.now[folder.name] = [folder.digest, audio_key, transcript_key]
 
