@@ -46,6 +46,10 @@ PLUGINS = [
     "content_checks",
     "artwork",
     "podcast_feed",
+    # Before every plugin with work at the end of the build (Pelican's
+    # ``finalized``): Pagefind, the longest of it, starts first and runs
+    # beside the rest (an edit's build waits for it).
+    "site_search",
     # After artwork and podcast_feed (the cover, the show's name), before
     # story_embeds (which prints the audio's URL).
     "audio_rendition",
@@ -54,7 +58,6 @@ PLUGINS = [
     "funders",
     "signup_forms",
     "browse",
-    "site_search",
     "pelican.plugins.sitemap",
     "robots",
     "story_embeds",

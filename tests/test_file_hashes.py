@@ -67,6 +67,25 @@ def test_a_rewritten_file_is_hashed_again_even_with_its_old_size_and_mtime(
     )
 
 
+def test_settled_looks_each_file_up_once_and_only_inside(tmp_path, monkeypatch):
+    path = tmp_path / "page.html"
+    path.write_bytes(b"one")
+    hashes = FileHashes(tmp_path / "memo.json", outputs=True)
+    stats = []
+    real_stat = os.stat
+    monkeypatch.setattr(
+        file_hashes.os, "stat", lambda p, *a, **k: stats.append(p) or real_stat(p)
+    )
+    with hashes.settled():
+        first = hashes.sha256(str(path))
+        path.write_bytes(b"two")  # a writer the caller promised there is not
+        assert hashes.sha256(str(path)) == first  # not looked up again
+    assert stats.count(str(path)) == 1
+    # Outside it, every look-up checks the file as before.
+    assert hashes.sha256(str(path)) == hashlib.sha256(b"two").hexdigest()
+    assert stats.count(str(path)) == 2
+
+
 def test_remembered_answers_from_the_memo_and_never_reads_the_file(
     tmp_path, remember_at_once, monkeypatch
 ):

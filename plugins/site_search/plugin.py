@@ -78,40 +78,49 @@ def index_site(pelican):
     hashes = FileHashes(
         os.path.join(cache, HASHES_FILE) if cache else None, outputs=True
     )
-    reuse(bundle)
-    pages = html_pages(output, skip=bundle)
-    stamp = _pages_stamp(output, pages, hashes, index_code(options))
-    if (
-        stamp_file
-        and os.path.isfile(os.path.join(bundle, PARTS_FILE))
-        and os.path.isfile(stamp_file)
-    ):
-        try:
-            with open(stamp_file, encoding="utf-8") as handle:
-                kept = handle.read() == stamp
-        except (OSError, UnicodeDecodeError):
-            kept = False  # unreadable: index again
-        if kept:
+    # No page is written while the plan is made: each page's hash is looked
+    # up once, however many of its steps ask.
+    with hashes.settled():
+        reuse(bundle)
+        pages = html_pages(output, skip=bundle)
+        stamp = _pages_stamp(output, pages, hashes, index_code(options))
+        if (
+            stamp_file
+            and os.path.isfile(os.path.join(bundle, PARTS_FILE))
+            and os.path.isfile(stamp_file)
+        ):
+            try:
+                with open(stamp_file, encoding="utf-8") as handle:
+                    kept = handle.read() == stamp
+            except (OSError, UnicodeDecodeError):
+                kept = False  # unreadable: index again
+            if kept:
+                hashes.save()
+                logger.info("[site_search] no page changed: the index is kept")
+                return
+        if build_inputs.pages_first(pelican.settings) and os.path.isfile(
+            os.path.join(bundle, PARTS_FILE)
+        ):
+            # The live preview's first build of a save: its pages are shown now,
+            # with the last build's index (whole, linked from the output it
+            # replaces), and the next build, run straight after, indexes them
+            # (portal.preview_builds).
             hashes.save()
-            logger.info("[site_search] no page changed: the index is kept")
+            build_inputs.left_to_next_build("the changed pages' search entries")
+            logger.info("[site_search] the index is the last build's (PAGES_FIRST)")
             return
-    if build_inputs.pages_first(pelican.settings) and os.path.isfile(
-        os.path.join(bundle, PARTS_FILE)
-    ):
-        # The live preview's first build of a save: its pages are shown now,
-        # with the last build's index (whole, linked from the output it
-        # replaces), and the next build, run straight after, indexes them
-        # (portal.preview_builds).
-        hashes.save()
-        build_inputs.left_to_next_build("the changed pages' search entries")
-        logger.info("[site_search] the index is the last build's (PAGES_FIRST)")
-        return
-    # No index is a broken search page: SearchIndexError stops the build.
-    parts_state = os.path.join(cache, "site_search.parts.json") if cache else None
-    store = os.path.join(cache, PARTS_STORE) if cache else None
-    index = plan_index(
-        output, options, workers(pelican.settings), parts_state, hashes, store, pages
-    )
+        # No index is a broken search page: SearchIndexError stops the build.
+        parts_state = os.path.join(cache, "site_search.parts.json") if cache else None
+        store = os.path.join(cache, PARTS_STORE) if cache else None
+        index = plan_index(
+            output,
+            options,
+            workers(pelican.settings),
+            parts_state,
+            hashes,
+            store,
+            pages,
+        )
 
     def run_pagefind() -> None:
         index()

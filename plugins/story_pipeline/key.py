@@ -41,10 +41,11 @@ from portal.file_hashes import FileHashes
 from portal.skipped import STORY_FILE
 
 
-def card_fields(story) -> tuple:
-    """What a card of ``story`` shows on another story's page."""
+def card_fields(story, front_json: str | None) -> tuple:
+    """What a card of ``story`` shows on another story's page
+    (``front_json``: its front matter's JSON, ``front_json(story)``)."""
     record = story.story
-    audio, front, picture = record.audio, record.front, record.picture
+    audio, picture = record.audio, record.picture
     return (
         story.url,
         story.title,
@@ -53,13 +54,19 @@ def card_fields(story) -> tuple:
         [str(tag) for tag in story.tags],
         # Every front-matter field: cards show the participants, the place,
         # the relationship and the summary.
-        front.model_dump_json() if front is not None else None,
+        front_json,
         round(audio.duration, 3) if audio else None,
         record.held_back,
         # Cards show the picture by file names that carry its content
         # fingerprint: a picture saved again under the same name gets new ones.
         [art.path for art in picture.files] if picture else None,
     )
+
+
+def front_json(story) -> str | None:
+    """Every front-matter field of ``story``, as JSON."""
+    front = story.story.front
+    return front.model_dump_json() if front is not None else None
 
 
 def audio_facts(audio) -> tuple | None:
@@ -86,6 +93,7 @@ class StoryKeys:
         self._build: str | None = None
         self._code_and_content: list[str] | None = None
         self._cards: dict[int, str] = {}  # id(story) -> its card's hash, this build
+        self._fronts: dict[int, str | None] = {}  # id(story) -> front_json, this build
         self._folders: dict[str, list[tuple[str, str]]] = {}  # folder -> _files
 
     def snapshot(self) -> None:
@@ -248,7 +256,7 @@ class StoryKeys:
             self._card(story),
             record.audio_url,
             audio_facts(record.audio),
-            record.front.model_dump_json() if record.front is not None else None,
+            self._front(story),
             files,
         )
 
@@ -258,7 +266,16 @@ class StoryKeys:
         # written out again: seconds of JSON at 10,000 stories).
         known = self._cards.get(id(story))
         if known is None:
-            known = self._cards[id(story)] = content_hash(card_fields(story))
+            known = self._cards[id(story)] = content_hash(
+                card_fields(story, self._front(story))
+            )
+        return known
+
+    def _front(self, story) -> str | None:
+        # Its card and what pages show of it both hold it: made once a build.
+        known = self._fronts.get(id(story))
+        if known is None:
+            known = self._fronts[id(story)] = front_json(story)
         return known
 
     def _shown_of_others(self, record) -> tuple:
