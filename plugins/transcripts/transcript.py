@@ -140,8 +140,9 @@ def read_transcript(path: str, name: str) -> Transcript:
             _name(voice)
             for voice in caption.VOICE_SPAN_PATTERN.findall(caption.raw_text)
         )
-        speaker = _name(caption.voice) if caption.voice else speaker
-        if voices and not caption.voice:
+        voice = caption.voice  # a regular expression each time it is asked
+        speaker = _name(voice) if voice else speaker
+        if voices and not voice:
             speaker = voices[0]
         # One string per speaker, not one per cue (memory at 10,000 stories).
         speaker = sys.intern(speaker) if speaker else speaker
