@@ -41,9 +41,9 @@ from portal.file_hashes import FileHashes
 from portal.skipped import STORY_FILE
 
 
-def card_fields(story, front_json: str | None) -> tuple:
-    """What a card of ``story`` shows on another story's page
-    (``front_json``: its front matter's JSON, ``front_json(story)``)."""
+def card_fields(story, front: str | None) -> tuple:
+    """What a card of ``story`` shows on another story's page (``front``:
+    its front matter as JSON, ``front_json(story)``)."""
     record = story.story
     audio, picture = record.audio, record.picture
     return (
@@ -54,7 +54,7 @@ def card_fields(story, front_json: str | None) -> tuple:
         [str(tag) for tag in story.tags],
         # Every front-matter field: cards show the participants, the place,
         # the relationship and the summary.
-        front_json,
+        front,
         round(audio.duration, 3) if audio else None,
         record.held_back,
         # Cards show the picture by file names that carry its content
