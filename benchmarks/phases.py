@@ -36,7 +36,10 @@ import json
 import os
 import pathlib
 import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -45,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import corpus  # noqa: E402
+import samples  # noqa: E402
 from run import RUN_SETTINGS, our_command  # noqa: E402
 
 
@@ -212,6 +216,32 @@ def report(clock: Clock, seconds: float, cpu: float, peak_mib: float) -> str:
     return "\n".join(lines)
 
 
+def write_profile(args, results: dict, raw_path: str) -> None:
+    """``profile-<label>.txt``: what was built, and ``samples.summary``."""
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    header = [
+        f"Profile {args.label}: benchmarks/phases.py --sample"
+        + (" --edit" if args.edit else "")
+        + "".join(f" -e {item}" for item in args.settings),
+        f"{args.corpus.name}, commit {commit}, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        f"The build: {results['seconds']} s wall, {results['cpu_seconds']} s CPU "
+        "(Pagefind and ffmpeg included, which py-spy does not sample); "
+        f"its timeline: results-phases-{args.label}.json",
+        "",
+    ]
+    body = samples.summary(samples.read_raw(raw_path))
+    shutil.rmtree(os.path.dirname(raw_path))
+    path = pathlib.Path(__file__).with_name(f"profile-{args.label}.txt")
+    path.write_text("\n".join(header) + body, encoding="utf-8")
+    print(f"profile: {path}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=pathlib.Path, help="run.py's corpus-<N>")
@@ -220,6 +250,11 @@ def main(argv=None) -> int:
     parser.add_argument("--edit", action="store_true", help="edit one story first")
     parser.add_argument("--label", default="build", help="names the results file")
     parser.add_argument("-e", dest="settings", action="append", default=[])
+    parser.add_argument(
+        "--sample",
+        action="store_true",
+        help="also sample the build with py-spy: profile-<label>.txt (samples.py)",
+    )
     args = parser.parse_args(argv)
     settings = {}
     for item in args.settings:
@@ -237,6 +272,12 @@ def main(argv=None) -> int:
         "pelican",
         *build_arguments(args.corpus / "ours", args.output, args.cache, settings),
     ]
+    sampler = None
+    if args.sample:
+        # py-spy writes the file when it stops.
+        raw = os.path.join(tempfile.mkdtemp(prefix="phases-"), "samples.txt")
+        sampler = samples.Sampler(raw)
+        time.sleep(1)  # py-spy attached before the build starts
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu_before = usage.ru_utime + usage.ru_stime
     try:
@@ -246,6 +287,8 @@ def main(argv=None) -> int:
             raise
     clock.event("end")
     seconds = clock.now()
+    if sampler is not None:
+        sampler.stop()
     largest = memory.stop()
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -280,6 +323,8 @@ def main(argv=None) -> int:
     }
     path = pathlib.Path(__file__).with_name(f"results-phases-{args.label}.json")
     path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    if sampler is not None:
+        write_profile(args, results, sampler.raw_path)
     return 0
 
 
