@@ -262,6 +262,12 @@ def main(argv=None) -> int:
         settings[name] = json.loads(value)
     if args.edit:
         corpus.edit_one_story(args.corpus)
+    sampler = None
+    if args.sample:
+        # py-spy writes the file when it stops.
+        raw = os.path.join(tempfile.mkdtemp(prefix="phases-"), "samples.txt")
+        sampler = samples.Sampler(raw)
+        time.sleep(1)  # py-spy attached before the build starts
     clock = Clock()
     watch(clock)
     memory = MemoryWatch(clock)
@@ -272,12 +278,6 @@ def main(argv=None) -> int:
         "pelican",
         *build_arguments(args.corpus / "ours", args.output, args.cache, settings),
     ]
-    sampler = None
-    if args.sample:
-        # py-spy writes the file when it stops.
-        raw = os.path.join(tempfile.mkdtemp(prefix="phases-"), "samples.txt")
-        sampler = samples.Sampler(raw)
-        time.sleep(1)  # py-spy attached before the build starts
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu_before = usage.ru_utime + usage.ru_stime
     try:

@@ -75,9 +75,9 @@ def publish_file(source: str, target: str, hashes: FileHashes = _in_memory) -> N
     hard link costs nothing and reads no audio. Sources (editors' files,
     cached renditions) are only ever replaced by new files, never changed in
     place by the build, so the output cannot be altered through the link."""
-    os.makedirs(os.path.dirname(target), exist_ok=True)
     if same_file(source, target, hashes):
-        return
+        return  # its folder is there: asked first, as a rebuild finds most
+    os.makedirs(os.path.dirname(target), exist_ok=True)
     if os.path.lexists(target):
         os.unlink(target)  # never write through an old link into a source
     try:

@@ -212,11 +212,17 @@ class AudioRenditionGenerator:
 
     def generate_output(self, writer):
         hashes = media.file_hashes(self.settings.get("CACHE_PATH"), "audio_rendition")
+        # A story's earlier renditions are looked for only when its current
+        # one is not in place yet, and removed before it is placed: a
+        # rendition in place had them removed when it was placed, even by a
+        # build stopped right after. A rebuild listed each of 10,000 story
+        # folders for them (0.3-0.4 s of every rebuild at 10,000 stories).
+        for slug, target in self.renditions:
+            if not os.path.lexists(target):
+                _remove_earlier_renditions(slug, target)
         for source, target in self.copies:
             media.publish_file(source, target, hashes)
         hashes.save()
-        for slug, target in self.renditions:
-            _remove_earlier_renditions(slug, target)
 
 
 # A rendition's name: the story's slug, the tagged copy's key, the format.
@@ -231,7 +237,11 @@ def _remove_earlier_renditions(slug: str, target: str) -> None:
     # matched on those alone, not on each of the twenty-odd other files of
     # the story's folder (its pages, transcripts, pictures, their .gz/.br).
     prefix = f"{slug}-"
-    for name in os.listdir(folder):
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return  # a new story's folder: nothing earlier
+    for name in names:
         if name == current or not name.startswith(prefix):
             continue
         found = _RENDITION_NAME.fullmatch(name)
