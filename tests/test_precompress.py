@@ -129,6 +129,33 @@ def test_a_fresh_output_links_its_copies_from_the_cache(tmp_path, caplog):
     assert not (second / "new.html.gz").exists()
 
 
+def test_a_cache_folder_restored_as_a_copy_keeps_the_copies_right(tmp_path):
+    """A rebuild knows its copies in place by their inodes, as the last
+    build saw the stored ones. A cache folder restored from a copy (another
+    runner, a backup) holds the same copies under other inodes: the output's
+    copies are checked against it, and what changes next is linked from it."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    output.mkdir()
+    page = output / "index.html"
+    page.write_text(PAGE)
+    _run(output, cache)
+    _run(output, cache)  # in place: the copies as they were
+    restored = tmp_path / "restored"
+    shutil.copytree(cache, restored)
+    shutil.rmtree(cache)
+    _run(output, restored)
+    assert gzip.decompress((output / "index.html.gz").read_bytes()).decode() == PAGE
+    edited = PAGE.replace("neighbours", "strangers")
+    page.write_text(edited)
+    _run(output, restored)
+    stored = list((restored / "precompressed").iterdir())
+    for suffix in (".gz", ".br"):
+        copy = output / f"index.html{suffix}"
+        assert any(copy.samefile(blob) for blob in stored), suffix
+    assert gzip.decompress((output / "index.html.gz").read_bytes()).decode() == edited
+    assert brotli.decompress((output / "index.html.br").read_bytes()).decode() == edited
+
+
 def test_the_files_it_leaves_are_handed_to_the_build_report_as_they_are(tmp_path):
     """The build report counts the output from precompress's listing, not
     another walk of it (portal.output_listing): the same files and bytes as
