@@ -150,11 +150,16 @@ class FileHashes:
     def sha256(self, path: str | os.PathLike) -> str:
         """SHA-256 (hex) of the bytes of the file at ``path``."""
         if self._settled is None:
-            return self._look_up(path, read=True)
+            return self._look_up(path, read=True)[0]
         found = self._settled.get(path)
         if found is None:
-            found = self._settled[path] = self._look_up(path, read=True)
+            found = self._settled[path] = self._look_up(path, read=True)[0]
         return found
+
+    def sha256_and_size(self, path: str | os.PathLike) -> tuple[str, int]:
+        """``sha256(path)``, and the file's size from the stat it was looked
+        up by: what the build report counts, without a stat of its own."""
+        return self._look_up(path, read=True)
 
     @contextlib.contextmanager
     def settled(self):
@@ -172,9 +177,11 @@ class FileHashes:
     def remembered(self, path: str | os.PathLike) -> str | None:
         """``sha256(path)`` when it is remembered for the file's stat as it
         is now; None when finding it would mean reading the file."""
-        return self._look_up(path, read=False)
+        return self._look_up(path, read=False)[0]
 
-    def _look_up(self, path: str | os.PathLike, read: bool) -> str | None:
+    def _look_up(self, path: str | os.PathLike, read: bool) -> tuple[str | None, int]:
+        """The file's hash (None when not ``read`` and not remembered), and
+        its size, from one stat."""
         real = _absolute(path)
         stat = os.stat(real)
         memo = _memo(stat)
@@ -190,7 +197,7 @@ class FileHashes:
                 with _lock:
                     _known[real] = known
         if known is None and not read:
-            return None
+            return None, stat.st_size
         stored = self._loaded.pop(real, None)
         if known is None:
             before = time.time_ns()
@@ -203,20 +210,20 @@ class FileHashes:
                     git_hashes.learn(real, memo, digest)
             else:
                 self._changed = True  # not remembered: it leaves the memo
-                return digest  # changed a moment ago
+                return digest, stat.st_size  # changed a moment ago
         with _lock:
             given = _given.get(real) == known[0]
         if given:  # told by every build: not this memo's to keep
             self._changed = self._changed or stored is not None
             self._used.pop(real, None)
-            return known[1]
+            return known[1], stat.st_size
         previous = self._used.get(real)
         if previous is None:
             self._changed = self._changed or not _same(stored, known)
         elif previous != known:
             self._changed = True
         self._used[real] = known
-        return known[1]
+        return known[1], stat.st_size
 
     def _from_memo_entry(self, real: str, memo: tuple[int, ...], entry):
         """The memo file's entry for ``real``, if it names this stat."""

@@ -4,8 +4,9 @@ the build report so that it need not walk the output again.
 Precompress, the last plugin to write into the output (its compressed
 copies, and the removal of stale ones), lists every folder of it anyway. At
 its end it hands over what it saw and left (``hand_over``): every file's
-path, with the size of those it checked or wrote this build (a copy linked
-from the cache, whose stored copy it stat'ed, or one it wrote). The build
+path, with the size of those it checked or wrote this build (each text
+file, stat'ed for its hash; a copy linked from the cache, whose stored copy
+it stat'ed, or in place, known by its inode, or one it wrote). The build
 report, the next receiver of Pelican's ``finalized`` and the last to look at
 the output (``pelicanconf.PLUGINS`` keeps the two last, in this order),
 counts the output from it (``take``), stat'ing only the other files: at

@@ -203,6 +203,8 @@ class _Copies:
         if inodes and inodes.get("store") == self.store_identity:
             self.inodes = inodes.get("copies") or {}
         self.inodes_now: dict[str, dict[str, int]] = {}
+        # Each text file's size, from the stat its hash was looked up by.
+        self.text_sizes: dict[str, int] = {}
         # The store's path with its separator: a stored copy's path is one
         # concatenation (os.path.join for each of 160,000 copies took a
         # tenth of a nothing-changed precompress at 10,000 stories).
@@ -259,7 +261,7 @@ class _Copies:
         are in place already (as a rebuild leaves almost every file).
         ``there``: the copies in the output and their inodes (``_walk``);
         ``device``: the output's file system."""
-        sha256 = self.hashes.sha256(path)
+        sha256, self.text_sizes[path] = self.hashes.sha256_and_size(path)
         if device == self.store_identity[0] and self.linked(sha256, path, there):
             return sha256, self.index[sha256]
         kept = self._kept(sha256)
@@ -302,6 +304,7 @@ class _Copies:
             return sha256, self.index[sha256], False
         with open(path, "rb") as handle:
             data = handle.read()
+        self.text_sizes[path] = len(data)
         sha256 = hashlib.sha256(data).hexdigest()  # of the very bytes compressed
         small = len(data) < self.options["PRECOMPRESS_MIN_SIZE"]
         made = {}
@@ -391,21 +394,25 @@ def _left(
     there: dict[str, int],
     removed: list[str],
     placed: dict[str, dict[str, int]],
+    text_sizes: dict[str, int],
 ) -> dict[str, int | None]:
     """Every file this plugin leaves in the output, for the build report
     (``portal.output_listing``): the files listed (``others``, the copies
-    ``there``, but the ``removed`` ones), and each text file's copies as
-    ``placed`` (its formats' sizes), with their sizes. A copy's size was
-    checked this build: a copy in place or linked is the stored copy whose
-    stat ``_Copies._kept`` compared with the index, a copy made here was
-    written with those bytes. A text file's copy of a format it has none in
-    is gone (``in_place`` finds one there, ``one_file`` unlinks it)."""
+    ``there``, but the ``removed`` ones), and each text file (its size as
+    ``text_sizes`` has it: from the stat its hash was looked up by, or the
+    bytes compressed) and its copies as ``placed`` (its formats' sizes).
+    A copy's size is known this build: a copy linked is the stored copy
+    whose stat ``_Copies._kept`` compared with the index, a copy in place
+    is that stored copy by its inode (``_Copies.linked``) and has the size
+    the index gives it, a copy made here was written with those bytes. A
+    text file's copy of a format it has none in is gone (``in_place`` finds
+    one there, ``one_file`` unlinks it)."""
     left: dict[str, int | None] = dict.fromkeys(others)
     left.update(dict.fromkeys(there))
     for copy in removed:
         left.pop(copy, None)
     for path, sizes in placed.items():
-        left[path] = None
+        left[path] = text_sizes.get(path)
         for fmt in formats:
             copy = path + SUFFIXES[fmt]
             if fmt in sizes:
@@ -520,7 +527,14 @@ def precompress(pelican) -> None:
     # build report, the next receiver, counts them without another walk.
     output_listing.hand_over(
         output,
-        _left(options["PRECOMPRESS_FORMATS"], others, copies_there, removed, placed),
+        _left(
+            options["PRECOMPRESS_FORMATS"],
+            others,
+            copies_there,
+            removed,
+            placed,
+            copies.text_sizes,
+        ),
     )
     logger.info(
         "[precompress] %d files compressed (%s), %d unchanged, %d stale copies removed",
