@@ -196,13 +196,15 @@ class _Copies:
         self.hashes = hashes
         self.store = store
         self.index = index
-        # The stored copies' inodes as the last build saw them, by hash
-        # ({format: inode}), and this build's (``linked``).
+        # The stored copies' inodes as the last build saw them, by hash (a
+        # list in the order of ``formats``, 0 for a format it has no copy
+        # in: a dict each was 20 MB at 10,000 stories), and this build's
+        # (``linked``).
         self.store_identity = _identity(store)
-        self.inodes: dict[str, dict[str, int]] = {}
+        self.inodes: dict[str, list[int]] = {}
         if inodes and inodes.get("store") == self.store_identity:
             self.inodes = inodes.get("copies") or {}
-        self.inodes_now: dict[str, dict[str, int]] = {}
+        self.inodes_now: dict[str, list[int]] = {}
         # Each text file's size, from the stat its hash was looked up by.
         self.text_sizes: dict[str, int] = {}
         # The store's path with its separator: a stored copy's path is one
@@ -230,6 +232,10 @@ class _Copies:
             found[fmt] = stat
         return found
 
+    def _inodes(self, stats: dict[str, os.stat_result]) -> list[int]:
+        """The inodes of a file's stored copies, as ``inodes`` keeps them."""
+        return [stats[fmt].st_ino if fmt in stats else 0 for fmt in self.formats]
+
     def linked(self, sha256: str, path: str, there: dict[str, int]) -> bool:
         """Are ``path``'s copies in the output the stored copies of the last
         build, by their inodes alone (no stat)? A copy in place is a link to
@@ -240,12 +246,16 @@ class _Copies:
         is looked at closely (``_kept``)."""
         kept = self.index.get(sha256)
         known = self.inodes.get(sha256)
-        if not isinstance(kept, dict) or not isinstance(known, dict):
+        if (
+            not isinstance(kept, dict)
+            or not isinstance(known, list)
+            or len(known) != len(self.formats)
+        ):
             return False
-        for fmt in self.formats:
+        for fmt, known_inode in zip(self.formats, known, strict=True):
             inode = there.get(path + SUFFIXES[fmt])
             if fmt in kept:
-                if inode is None or known.get(fmt) != inode:
+                if inode is None or known_inode != inode:
                     return False
             elif inode is not None:
                 return False
@@ -275,7 +285,7 @@ class _Copies:
                     return sha256, None  # not a link to the stored copy
             elif inode is not None:
                 return sha256, None
-        self.inodes_now[sha256] = {fmt: stat.st_ino for fmt, stat in kept.items()}
+        self.inodes_now[sha256] = self._inodes(kept)
         # The index's own entry (the sizes just checked), not a copy of it:
         # one for each of a large site's text files adds up.
         return sha256, self.index[sha256]
@@ -300,7 +310,7 @@ class _Copies:
                         link_into(self._blob(sha256, fmt), copy)
                 elif os.path.lexists(copy):
                     os.unlink(copy)
-            self.inodes_now[sha256] = {fmt: stat.st_ino for fmt, stat in kept.items()}
+            self.inodes_now[sha256] = self._inodes(kept)
             return sha256, self.index[sha256], False
         with open(path, "rb") as handle:
             data = handle.read()
@@ -323,10 +333,10 @@ class _Copies:
                 if not holds(blob, packed):
                     write_atomically(blob, packed)
                 link_into(blob, copy)
-                inodes[fmt] = os.stat(blob).st_ino
+                inodes[fmt] = os.stat(blob)
             made[fmt] = len(packed)
         if self.store is not None:
-            self.inodes_now[sha256] = inodes
+            self.inodes_now[sha256] = self._inodes(inodes)
         return sha256, made, True
 
     def prune(self, used: dict[str, dict[str, int]]) -> None:
