@@ -75,6 +75,7 @@ BEST_QUALITY_MAX_BYTES = 512 * 1024
 CACHE_FILE = "precompress.json"
 STORE_FOLDER = "precompressed"  # the copies, by the hash of what they compress
 HASHES_FILE = "precompress.hashes.json"  # the text files' hashes, by stat
+BATCH = 512  # files handed to the compressing threads at a time
 
 
 def _code() -> str:
@@ -456,18 +457,23 @@ def _give_copies(
             used[sha256] = formats
             placed[path] = formats
     # zlib and brotli release the GIL while they compress: threads use every
-    # core without copying pages between processes.
+    # core without copying pages between processes. The files go to the
+    # threads a batch at a time: a task waiting in the pool holds a future,
+    # and 100,000 of them (a cold build of 10,000 stories) were 190 MB at
+    # the build's peak.
     compressed = 0
     workers = min(4, os.cpu_count() or 1)
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        for (path, _sha256), (sha256, formats, did) in zip(
-            todo,
-            pool.map(lambda job: copies.one_file(*job, there), todo),
-            strict=True,
-        ):
-            used[sha256] = formats
-            placed[path] = formats
-            compressed += did
+        for start in range(0, len(todo), BATCH):
+            batch = todo[start : start + BATCH]
+            for (path, _sha256), (sha256, formats, did) in zip(
+                batch,
+                pool.map(lambda job: copies.one_file(*job, there), batch),
+                strict=True,
+            ):
+                used[sha256] = formats
+                placed[path] = formats
+                compressed += did
     return compressed
 
 
