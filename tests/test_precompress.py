@@ -175,6 +175,9 @@ def test_the_files_it_leaves_are_handed_to_the_build_report_as_they_are(tmp_path
     def search_writes():  # the search's bundle, written beside the build
         (output / "pagefind").mkdir()
         (output / "pagefind" / "pagefind.js").write_text(PAGE * 3)
+        (output / "pagefind" / "old.js.br").write_bytes(b"a copy of a file gone")
+        (output / "pagefind" / "tiny.json").write_text("{}")
+        (output / "pagefind" / "tiny.json.gz").write_bytes(b"a copy it should not have")
 
     for formats in (("gzip", "br"), ("gzip", "br"), ("gzip",)):
         background.start(str(output / "pagefind"), search_writes)
@@ -183,6 +186,8 @@ def test_the_files_it_leaves_are_handed_to_the_build_report_as_they_are(tmp_path
         assert listed is not None and output_listing.take(output) is None
         assert listed_size(listed) == folder_size(output)
         assert (output / "pagefind" / "pagefind.js.gz").exists()
+        assert not (output / "pagefind" / "old.js.br").exists()
+        assert not (output / "pagefind" / "tiny.json.gz").exists()
         shutil.rmtree(output / "pagefind")
     assert (output / "index.html.br").exists()  # left by gzip alone: counted
     assert not (output / "small.html.gz").exists()
@@ -190,3 +195,50 @@ def test_the_files_it_leaves_are_handed_to_the_build_report_as_they_are(tmp_path
 
     _run(output, cache, PRECOMPRESS=False)  # none for a build that makes none
     assert output_listing.take(output) is None
+
+
+def test_the_store_keeps_this_builds_copies_while_the_search_is_written_beside(
+    tmp_path,
+):
+    """precompress lists the cache's store for copies no file has any more
+    while the search's index is still being written (it ends an edit's
+    build): the copies it then makes for the index's files are kept, the
+    ones of bytes the output no longer has are not."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    output.mkdir()
+    page = output / "index.html"
+    page.write_text(PAGE)
+
+    def search_writes(text):
+        def write():
+            shutil.rmtree(output / "pagefind", ignore_errors=True)
+            (output / "pagefind").mkdir()
+            (output / "pagefind" / "pagefind.js").write_text(text)
+
+        return write
+
+    def stored() -> set[str]:
+        return {path.name for path in (cache / "precompressed").iterdir()}
+
+    def copies_in(folder) -> set[str]:
+        """The stored copies the copies in ``folder`` are links to."""
+        store = list((cache / "precompressed").iterdir())
+        return {
+            next(blob.name for blob in store if path.samefile(blob))
+            for path in folder.rglob("*")
+            if path.suffix in (".gz", ".br")
+        }
+
+    background.start(str(output / "pagefind"), search_writes(PAGE * 3))
+    _run(output, cache)
+    assert stored() == copies_in(output) and len(stored()) == 4
+
+    # An edit: the page and the search's file both change.
+    page.write_text(PAGE * 2)
+    background.start(str(output / "pagefind"), search_writes(PAGE * 4))
+    _run(output, cache)
+    assert stored() == copies_in(output) and len(stored()) == 4
+    assert (
+        gzip.decompress((output / "pagefind" / "pagefind.js.gz").read_bytes())
+        == (PAGE * 4).encode()
+    )

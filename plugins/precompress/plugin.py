@@ -343,8 +343,19 @@ class _Copies:
             self.inodes_now[sha256] = self._inodes(inodes)
         return sha256, made, True
 
-    def prune(self, used: dict[str, dict[str, int]]) -> None:
-        """Remove the stored copies no file of this build has."""
+    def stored(self) -> list[str]:
+        """The names of the stored copies (for ``prune``)."""
+        if self.store is None:
+            return []
+        suffixes = tuple(SUFFIXES.values())
+        with os.scandir(self.store) as entries:
+            return [entry.name for entry in entries if entry.name.endswith(suffixes)]
+
+    def prune(
+        self, used: dict[str, dict[str, int]], stored: list[str] | None = None
+    ) -> None:
+        """Remove the stored copies no file of this build has (``stored``:
+        the store's copies as ``stored()`` listed them, if it was listed)."""
         if self.store is None:
             return
         wanted = {
@@ -352,14 +363,11 @@ class _Copies:
             for sha256, formats in used.items()
             for fmt in formats
         }
-        with os.scandir(self.store) as entries:
-            for entry in entries:
-                if entry.name not in wanted and entry.name.endswith(
-                    tuple(SUFFIXES.values())
-                ):
-                    # Another build sharing the cache may have removed it first.
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(entry.path)
+        for name in self.stored() if stored is None else stored:
+            if name not in wanted:
+                # Another build sharing the cache may have removed it first.
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self._in_store + name)
 
 
 def _identity(store: str | None) -> list[int]:
@@ -512,15 +520,37 @@ def precompress(pelican) -> None:
     placed: dict[str, dict[str, int]] = {}
     device = os.stat(output).st_dev
     compressed = _give_copies(copies, files, copies_there, device, used, placed)
+    removed = _remove_orphans(options, copies_there, set(files))
+    formats = options["PRECOMPRESS_FORMATS"]
+    left = _left(formats, others, copies_there, removed, placed, copies.text_sizes)
+    stored = None
+    if pending:
+        # The search's index ends an edit's build (portal.background): what
+        # needs none of its files is done while it is written, not after
+        # (0.4 s at 10,000 stories). The store's listing may miss the copies
+        # made for its files, which this build uses and keeps anyway.
+        stored = copies.stored()
     background.wait()
     for folder in pending:
         if os.path.isdir(folder):
             more, more_copies, more_others = _walk(folder, options)
-            compressed += _give_copies(copies, more, more_copies, device, used, placed)
+            more_placed: dict[str, dict[str, int]] = {}
+            compressed += _give_copies(
+                copies, more, more_copies, device, used, more_placed
+            )
+            more_removed = _remove_orphans(options, more_copies, set(more))
+            left.update(
+                _left(
+                    formats,
+                    more_others,
+                    more_copies,
+                    more_removed,
+                    more_placed,
+                    copies.text_sizes,
+                )
+            )
             files += more
-            copies_there.update(more_copies)
-            others += more_others
-    removed = _remove_orphans(options, copies_there, set(files))
+            removed += more_removed
     if index_path:
         # The index read at the start holds the very copies of this build
         # (a rebuild that changed no text file): the file holds them already.
@@ -540,21 +570,11 @@ def precompress(pelican) -> None:
         # copies are not the last build's: that build pruned it already
         # (the listing took 0.2 s of every rebuild at 10,000 stories).
         if not used or used != copies.index:
-            copies.prune(used)
+            copies.prune(used, stored)
         hashes.save()
     # Every file of the output, once the search's are written too: the
     # build report, the next receiver, counts them without another walk.
-    output_listing.hand_over(
-        output,
-        _left(
-            options["PRECOMPRESS_FORMATS"],
-            others,
-            copies_there,
-            removed,
-            placed,
-            copies.text_sizes,
-        ),
-    )
+    output_listing.hand_over(output, left)
     logger.info(
         "[precompress] %d files compressed (%s), %d unchanged, %d stale copies removed",
         compressed,
