@@ -242,3 +242,10 @@ def test_the_store_keeps_this_builds_copies_while_the_search_is_written_beside(
         gzip.decompress((output / "pagefind" / "pagefind.js.gz").read_bytes())
         == (PAGE * 4).encode()
     )
+
+    # The search's file takes the bytes the page leaves: their stored
+    # copies, no file's before the search's were written, are kept.
+    page.write_text(PAGE * 3)
+    background.start(str(output / "pagefind"), search_writes(PAGE * 2))
+    _run(output, cache)
+    assert stored() == copies_in(output) and len(stored()) == 4

@@ -343,31 +343,41 @@ class _Copies:
             self.inodes_now[sha256] = self._inodes(inodes)
         return sha256, made, True
 
-    def stored(self) -> list[str]:
-        """The names of the stored copies (for ``prune``)."""
+    def unused(self, used: dict[str, dict[str, int]]) -> list[str]:
+        """The names of the stored copies no file in ``used`` has."""
         if self.store is None:
             return []
-        suffixes = tuple(SUFFIXES.values())
-        with os.scandir(self.store) as entries:
-            return [entry.name for entry in entries if entry.name.endswith(suffixes)]
-
-    def prune(
-        self, used: dict[str, dict[str, int]], stored: list[str] | None = None
-    ) -> None:
-        """Remove the stored copies no file of this build has (``stored``:
-        the store's copies as ``stored()`` listed them, if it was listed)."""
-        if self.store is None:
-            return
         wanted = {
             sha256 + SUFFIXES[fmt]
             for sha256, formats in used.items()
             for fmt in formats
         }
-        for name in self.stored() if stored is None else stored:
-            if name not in wanted:
-                # Another build sharing the cache may have removed it first.
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(self._in_store + name)
+        suffixes = tuple(SUFFIXES.values())
+        with os.scandir(self.store) as entries:
+            return [
+                entry.name
+                for entry in entries
+                if entry.name not in wanted and entry.name.endswith(suffixes)
+            ]
+
+    def prune(
+        self, used: dict[str, dict[str, int]], unused: list[str] | None = None
+    ) -> None:
+        """Remove the stored copies no file of this build has (``used``).
+        ``unused``: those ``unused`` found before the last files were
+        given theirs, which may have taken some of them back."""
+        if self.store is None:
+            return
+        if unused is None:
+            unused = self.unused(used)
+        formats = {suffix: fmt for fmt, suffix in SUFFIXES.items()}
+        for name in unused:
+            sha256, dot, suffix = name.rpartition(".")
+            if formats.get(dot + suffix) in used.get(sha256, ()):
+                continue  # taken back
+            # Another build sharing the cache may have removed it first.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._in_store + name)
 
 
 def _identity(store: str | None) -> list[int]:
@@ -522,14 +532,18 @@ def precompress(pelican) -> None:
     compressed = _give_copies(copies, files, copies_there, device, used, placed)
     removed = _remove_orphans(options, copies_there, set(files))
     formats = options["PRECOMPRESS_FORMATS"]
-    left = _left(formats, others, copies_there, removed, placed, copies.text_sizes)
-    stored = None
+    left = unused = None
     if pending:
         # The search's index ends an edit's build (portal.background): what
         # needs none of its files is done while it is written, not after
-        # (0.4 s at 10,000 stories). The store's listing may miss the copies
-        # made for its files, which this build uses and keeps anyway.
-        stored = copies.stored()
+        # (0.5 s at 10,000 stories): the listing for the build report, and
+        # the stored copies no file has so far (the store's listing misses
+        # the copies then made for the index's files, which are this
+        # build's). Not when nothing is written beside: held until the end,
+        # the listing would add to the peak memory of a build that
+        # compresses everything again.
+        left = _left(formats, others, copies_there, removed, placed, copies.text_sizes)
+        unused = copies.unused(used) if index_path else None
     background.wait()
     for folder in pending:
         if os.path.isdir(folder):
@@ -570,8 +584,10 @@ def precompress(pelican) -> None:
         # copies are not the last build's: that build pruned it already
         # (the listing took 0.2 s of every rebuild at 10,000 stories).
         if not used or used != copies.index:
-            copies.prune(used, stored)
+            copies.prune(used, unused)
         hashes.save()
+    if left is None:
+        left = _left(formats, others, copies_there, removed, placed, copies.text_sizes)
     # Every file of the output, once the search's are written too: the
     # build report, the next receiver, counts them without another walk.
     output_listing.hand_over(output, left)

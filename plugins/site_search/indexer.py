@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 
 import pagefind_bin
@@ -332,8 +333,11 @@ def _scratch_on_disk(site: str, store: str | None) -> str:
 
 # A staging folder in memory is named for the process that made it: a build
 # killed while Pagefind ran leaves its links there, and the next indexing
-# on the machine removes those of processes gone.
+# on the machine removes those of processes gone, once a day old. (Only
+# then: a container may share the memory folder with another, whose process
+# numbers are not its own, and no indexing takes a day.)
 _MEMORY_PREFIX = "portal-search-staging-"
+LEFT_FOR = 24 * 3600  # seconds
 
 
 def _memory_prefix() -> str:
@@ -341,15 +345,23 @@ def _memory_prefix() -> str:
 
 
 def _sweep(folder: str) -> None:
-    """Remove the staging folders in ``folder`` of processes that are gone."""
+    """Remove the staging folders in ``folder`` of processes that are gone,
+    left a day ago or more."""
     try:
         names = os.listdir(folder)
     except OSError:
         return
     for name in names:
         pid = name.removeprefix(_MEMORY_PREFIX).split("-", 1)[0]
-        if name.startswith(_MEMORY_PREFIX) and pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+        if not (name.startswith(_MEMORY_PREFIX) and pid.isdigit()):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            age = time.time() - os.stat(path).st_mtime
+        except OSError:
+            continue
+        if age >= LEFT_FOR and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:
