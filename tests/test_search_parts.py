@@ -747,14 +747,8 @@ def test_a_build_killed_while_it_indexes_leaves_nothing_beside_its_output(tmp_pa
     assert not [path.name for path in site.iterdir() if path.name.startswith(".")]
     assert _staged(memory, IN_MEMORY)  # the pages it linked for Pagefind
 
-    # The next indexing removes what the killed one left in the store, and
-    # in memory once it is a day old (a memory folder may be another
-    # container's too, whose process numbers are its own).
-    subprocess.run(command, env=env, check=True)
-    assert _staged(memory, IN_MEMORY)
-    day_ago = time.time() - indexer.LEFT_FOR - 1
-    for folder in memory.iterdir():
-        os.utime(folder, (day_ago, day_ago))
+    # The next indexing removes what the killed one left in the store and
+    # in memory.
     subprocess.run(command, env=env, check=True)
     assert list(memory.iterdir()) == []
     assert [path.name for path in root.iterdir()] == ["output"]
@@ -870,23 +864,21 @@ def test_staging_left_in_memory_by_a_process_gone_is_removed(tmp_path, monkeypat
         capture_output=True,
         text=True,
         check=True,
-    )
-    left = memory / f"portal-search-staging-{gone.stdout.strip()}-abc" / "x"
-    running = memory / f"portal-search-staging-{os.getppid()}-def" / "x"
+    ).stdout.strip()
+    here = os.stat("/proc/self/ns/pid").st_ino
+    left = memory / f"portal-search-staging-{here}-{gone}-abc" / "x"
+    running = memory / f"portal-search-staging-{here}-{os.getppid()}-def" / "x"
     other = memory / "someone-elses"
-    # Of a process gone, but made less than a day ago: maybe another
-    # container's, with process numbers of its own.
-    recent = memory / f"portal-search-staging-{gone.stdout.strip()}-ghi" / "x"
-    for folder in (left, running, other, recent):
+    # Another container's, sharing the folder: its process numbers are not
+    # this one's.
+    elsewhere = memory / f"portal-search-staging-{here + 1}-{gone}-ghi" / "x"
+    for folder in (left, running, other, elsewhere):
         folder.mkdir(parents=True)
-    day_ago = time.time() - indexer.LEFT_FOR - 1
-    for folder in (left, running, other):
-        os.utime(folder.parent, (day_ago, day_ago))
     monkeypatch.setattr(indexer, "MEMORY_FOLDERS", (str(memory),))
     site = tmp_path / "site"
     _story_pages(site, 3, "<main data-pagefind-body><p>word{}</p></main>")
     options = settings.settings({"SITE_SEARCH_PART_PAGES": 2})
     indexer.plan_index(str(site), options, store=str(tmp_path / "store"))()
     assert sorted(path.name for path in memory.iterdir()) == sorted(
-        [running.parent.name, other.name, recent.parent.name]
+        [running.parent.name, other.name, elsewhere.parent.name]
     )

@@ -19,7 +19,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable
 
 import pagefind_bin
@@ -331,37 +330,40 @@ def _scratch_on_disk(site: str, store: str | None) -> str:
     )
 
 
-# A staging folder in memory is named for the process that made it: a build
-# killed while Pagefind ran leaves its links there, and the next indexing
-# on the machine removes those of processes gone, once a day old. (Only
-# then: a container may share the memory folder with another, whose process
-# numbers are not its own, and no indexing takes a day.)
+# A staging folder in memory is named for the process that made it, and
+# for its process namespace: a build killed while Pagefind ran leaves its
+# links there, and the next indexing on the machine removes those of
+# processes gone. A container may share the memory folder with another,
+# whose process numbers are not its own: only its own namespace's are
+# looked at (none where the namespace cannot be told).
 _MEMORY_PREFIX = "portal-search-staging-"
-LEFT_FOR = 24 * 3600  # seconds
+
+
+def _namespace() -> str:
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return "unknown"
 
 
 def _memory_prefix() -> str:
-    return f"{_MEMORY_PREFIX}{os.getpid()}-"
+    return f"{_MEMORY_PREFIX}{_namespace()}-{os.getpid()}-"
 
 
 def _sweep(folder: str) -> None:
-    """Remove the staging folders in ``folder`` of processes that are gone,
-    left a day ago or more."""
+    """Remove the staging folders in ``folder`` of processes that are gone."""
+    namespace = _namespace()
+    if namespace == "unknown":
+        return
+    mine = f"{_MEMORY_PREFIX}{namespace}-"
     try:
         names = os.listdir(folder)
     except OSError:
         return
     for name in names:
-        pid = name.removeprefix(_MEMORY_PREFIX).split("-", 1)[0]
-        if not (name.startswith(_MEMORY_PREFIX) and pid.isdigit()):
-            continue
-        path = os.path.join(folder, name)
-        try:
-            age = time.time() - os.stat(path).st_mtime
-        except OSError:
-            continue
-        if age >= LEFT_FOR and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
+        pid = name.removeprefix(mine).split("-", 1)[0]
+        if name.startswith(mine) and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:
