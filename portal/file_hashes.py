@@ -46,6 +46,13 @@ _known: dict[str, tuple[tuple[int, ...], str]] = {}
 # 10,000-story site, and a memo that held them all was read and written
 # again by every build.
 _given: dict[str, tuple[int, ...]] = {}
+# absolute path -> (stat memo, sha256 hex), of the files given so in this
+# build, from a stat of this build (``new_build`` empties it as a build
+# starts). Nothing writes them again before the build ends (the story
+# pipeline's outputs: the pipeline gives them when it puts them in place),
+# so a look-up takes their hash without a stat of its own: at 10,000 stories
+# pre-compression and the search look up 70,000 of them, 0.6 s of stats.
+_this_build: dict[str, tuple[tuple[int, ...], str]] = {}
 _lock = threading.Lock()
 
 
@@ -114,6 +121,14 @@ def remember(
         _known[real] = (memo, sha256)
         if every_build:
             _given[real] = memo
+            _this_build[real] = (memo, sha256)
+
+
+def new_build() -> None:
+    """A build starts: the files the last one gave (``remember(...,
+    every_build=True)``) are looked at again until this one gives them."""
+    with _lock:
+        _this_build.clear()
 
 
 class FileHashes:
@@ -183,6 +198,13 @@ class FileHashes:
         """The file's hash (None when not ``read`` and not remembered), and
         its size, from one stat."""
         real = _absolute(path)
+        with _lock:
+            given = _this_build.get(real)
+        if given is not None:  # given this build: not this memo's to keep
+            self._changed = self._changed or real in self._loaded
+            self._loaded.pop(real, None)
+            self._used.pop(real, None)
+            return given[1], given[0][0]
         stat = os.stat(real)
         memo = _memo(stat)
         with _lock:

@@ -30,7 +30,7 @@ import traceback
 from pelican import signals
 from pelican.generators import Generator
 
-from portal import heap, parallel
+from portal import file_hashes, heap, parallel
 from portal import signals as portal_signals
 from portal.build_inputs import content_hash
 from portal.checking import plural
@@ -295,6 +295,9 @@ def _build_starts(*_args) -> None:
     # full collections are held for this one.
     heap.release()
     heap.hold_full_collections()
+    # The files the last build put in place are looked at again until this
+    # one puts them (portal.file_hashes).
+    file_hashes.new_build()
 
 
 def register():
