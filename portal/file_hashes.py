@@ -113,8 +113,10 @@ def remember(
     reading it: a file linked from a cache that keeps files by their hash).
     Remembered in this process while the file's stat stays the same;
     ``every_build``: the caller says so again in every build, before anyone
-    looks the file up, so no memo file keeps it; ``stat``: the file's, when
-    the caller has just taken it."""
+    looks the file up, so no memo file keeps it, and nothing writes the file
+    again before the build ends, so until the next one starts (``new_build``)
+    it is looked up without a stat; ``stat``: the file's, when the caller has
+    just taken it."""
     real = _absolute(path)
     memo = _memo(stat if stat is not None else os.stat(real))
     with _lock:
