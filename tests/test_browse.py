@@ -275,6 +275,51 @@ def test_a_story_at_the_end_of_a_listing_leaves_its_earlier_pages_alone(tmp_path
     assert LEDE.search(first).group(1).startswith("6 conversations")
 
 
+def test_a_story_published_in_a_state_leaves_its_neighbours_pages_alone(
+    tmp_path, caplog
+):
+    """A story page links to every story recorded in its state without their
+    number: a story published there (one the page does not show) leaves the
+    pages of the state's other stories as they were, bytes and all, and not
+    made again (at 10,000 stories some 500 pages a state)."""
+    content = copy_content(tmp_path / "content")
+    for slug, fields in STORIES.items():
+        write_story(content, slug, **fields)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    # Alpha shows Delta as related and Bravo from her state; an older story
+    # of Oklahoma, on a topic she has not, joins neither list.
+    settings = dict(BROWSE_RELATED_MAX=1, BROWSE_PLACE_MAX=1, **LEAN)
+    build_site(content, output, cache_dir=cache, **settings)
+    alpha = output / "stories/alpha/index.html"
+    before = alpha.read_bytes(), alpha.stat().st_mtime_ns
+    link = re.compile(r'<a class="more-link" href="[^"]*/places/oklahoma/">([^<]*)</a>')
+    assert link.search(before[0].decode()).group(1) == (
+        "All conversations recorded in Oklahoma &rarr;"
+    )
+    assert "3 conversations" in (output / "places/oklahoma/index.html").read_text()
+
+    write_story(
+        content,
+        "golf",
+        title="Golf on the old course",
+        date=datetime.date(2017, 4, 4),
+        location="Enid, Oklahoma",
+        topics=["golf"],
+        relationship="strangers",
+    )
+    caplog.clear()
+    with caplog.at_level("INFO"):
+        build_site(content, output, cache_dir=cache, **settings)
+    said = " ".join(record.getMessage() for record in caplog.records)
+    assert "made the outputs of 1 story; kept those of 4" in said
+    assert "4 conversations" in (output / "places/oklahoma/index.html").read_text()
+    assert "golf" in _paged(output, "places/oklahoma")
+    assert (alpha.read_bytes(), alpha.stat().st_mtime_ns) == before
+    # The story alone in its state links to no listing of it.
+    charlie = (output / "stories/charlie/index.html").read_text()
+    assert "All conversations recorded in Texas" not in charlie
+
+
 def test_search_page_offers_topics_questions_and_places_as_links(site):
     page = (site / "search/index.html").read_text()
     offered = page[page.index("data-search-suggestions") :]

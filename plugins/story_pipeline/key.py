@@ -280,10 +280,11 @@ class StoryKeys:
 
     def _shown_of_others(self, record) -> tuple:
         """What a story's page shows of other stories (partials/related_stories.html):
-        their cards, and its place with the number of stories recorded there."""
+        their cards, and its place with whether other stories were recorded
+        there (the link to them shows then; not their number)."""
         place = record.place_state
         return (
             [self._card(other) for other in record.related_stories],
             [self._card(other) for other in record.more_from_place],
-            (place.name, place.url, place.count) if place else None,
+            (place.name, place.url, place.count > 1) if place else None,
         )
