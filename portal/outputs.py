@@ -97,6 +97,10 @@ PAGE_CACHE = "story_pipeline_page_cache"
 # The context key of what plugins work out from a story, kept under the
 # story's key (story_pipeline/memo.py: the feed's episodes).
 STORY_MEMO = "story_pipeline_memo"
+# The context key of what listing pages print of the site besides their own
+# stories, as JSON's values (browse: the questions answered): part of every
+# listing's key in the page cache (story_pipeline/pages.py).
+LISTINGS_SHOW = "listings_show"
 
 
 def story_folder(story) -> str:

@@ -575,6 +575,8 @@ def test_a_new_title_renders_again_only_the_pages_that_show_it(tmp_path, build):
     river = output / "stories/river-talk/index.html"
     assert "Conversation garden-talk" in walk.read_text()  # its related card
     assert "garden-talk" not in river.read_text()
+    fishing = output / "topics/fishing/index.html"
+    fishing_before = fishing.stat()
 
     story = content / "stories/garden-talk/story.md"
     story.write_text(
@@ -586,11 +588,96 @@ def test_a_new_title_renders_again_only_the_pages_that_show_it(tmp_path, build):
     # again; the river story is not.
     assert (log.stories_made, log.stories_kept) == (2, 1)
     assert "Tending a garden" not in river.read_text()
-    # The pages that list it are rendered again (the site changed), and
-    # show the new title.
-    assert log.pages_kept == 0
+    # The pages that list it are rendered again, and show the new title;
+    # the listing it is not on (its stories' cards the same) is kept, the
+    # very file, and is the page a build from nothing makes.
+    assert log.pages_kept == 1
     for listing in ("stories/index.html", "topics/gardens/index.html"):
         assert "Tending a garden" in (output / listing).read_text(), listing
+    after = fishing.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (
+        fishing_before.st_ino,
+        fishing_before.st_mtime_ns,
+    )
+    fresh = build_site(
+        content, tmp_path / "fresh", cache_dir=tmp_path / "fresh-cache", **lean
+    )
+    assert _html_pages(output) == _html_pages(fresh)
+
+
+def _chapter(question: str) -> list[dict]:
+    return [{"start": "0:00", "title": "The question", "question": question}]
+
+
+def test_a_new_story_renders_again_only_the_listings_it_is_on(tmp_path, build):
+    """A listing is kept under its own stories: a story published renders
+    again the listings it joins (every story, its topic, place,
+    relationship, question) and keeps, the very files, those of the topics,
+    places, relationships and questions it is not on; the site is then the
+    site a build from nothing makes."""
+    content = copy_content(tmp_path / "content")
+    texas = {"name": "Austin, Texas", "geo": [30.27, -97.74]}
+    write_story(content, "river-talk", topics=["fishing"], location=texas,
+                relationship="family", chapters=_chapter("why-here"))  # fmt: skip
+    write_story(content, "river-walk", topics=["fishing"], location=texas,
+                relationship="family", chapters=_chapter("why-here"))  # fmt: skip
+    write_story(content, "garden-talk", topics=["gardens"],
+                relationship="friends", chapters=_chapter("parents"))  # fmt: skip
+    lean = {"SITE_SEARCH_INDEX": False, "DEFAULT_PAGINATION": 1}
+    output, log = build(**lean)
+    apart = [
+        "topics/fishing/index.html",
+        "topics/fishing/page/2/index.html",
+        "places/texas/index.html",
+        "places/texas/page/2/index.html",
+        "places/texas/austin/index.html",
+        "places/texas/austin/page/2/index.html",
+        "relationships/family/index.html",
+        "relationships/family/page/2/index.html",
+        "questions/why-here/index.html",
+    ]
+    joined = [
+        "stories/index.html",
+        "topics/gardens/index.html",
+        "relationships/friends/index.html",
+        "questions/parents/index.html",
+    ]
+    before = {name: (output / name).stat() for name in apart + joined}
+
+    write_story(content, "garden-walk", topics=["gardens"],
+                relationship="friends", chapters=_chapter("parents"))  # fmt: skip
+    output, log = build(**lean)
+    assert log.stories_made >= 1
+    for name in apart:
+        after = (output / name).stat()
+        assert (after.st_ino, after.st_mtime_ns) == (
+            before[name].st_ino,
+            before[name].st_mtime_ns,
+        ), name
+    # Kept: the pages of the topic, place, relationship and question apart,
+    # and those alone.
+    assert log.pages_kept == len(apart)
+    for name in joined:
+        assert "garden-walk" in (output / name).read_text() or (
+            "garden-walk"
+            in (output / name.replace("index.html", "page/2/index.html")).read_text()
+        ), name
+    fresh = build_site(
+        content, tmp_path / "fresh", cache_dir=tmp_path / "fresh-cache", **lean
+    )
+    assert _html_pages(output) == _html_pages(fresh)
+
+    # And taken down again: the listings it was on are rendered again, the
+    # others still kept, and the site is again a build from nothing's.
+    shutil.rmtree(content / "stories/garden-walk")
+    output, log = build(**lean)
+    assert log.pages_kept >= len(apart)
+    assert not (output / "stories/garden-walk").exists()
+    shutil.rmtree(tmp_path / "fresh")
+    fresh = build_site(
+        content, tmp_path / "fresh", cache_dir=tmp_path / "fresh-cache-2", **lean
+    )
+    assert _html_pages(output) == _html_pages(fresh)
 
 
 def test_a_build_in_place_removes_the_files_no_story_has_now(tmp_path, build):

@@ -10,6 +10,7 @@ import logging
 
 from pelican.generators import Generator
 
+from portal.outputs import LISTINGS_SHOW
 from portal.problems import REPORTED
 
 from . import groups, moments, related
@@ -67,6 +68,14 @@ class BrowseGenerator(Generator):
                 self.options["BROWSE_SUGGESTIONS_MAX"],
             ),
         )
+        # What the question pages print of the other questions (their links
+        # to the one before and after): in the key of every listing, which
+        # otherwise holds only its own stories (story_pipeline/pages.py).
+        self.context[LISTINGS_SHOW] = {
+            "browse_questions": [
+                [group.name, group.url, bool(group.moments)] for group in self.questions
+            ]
+        }
         self._annotate_stories()
 
     def _annotate_stories(self):

@@ -40,6 +40,21 @@ class Group:
     def count(self) -> int:
         return len(self.stories)
 
+    def page_key(self, story_digest) -> list:
+        """What a listing of this group prints of it besides its stories
+        (``browse_group.html``): the key of its pages in the cache
+        (``story_pipeline/pages.py``)."""
+        parent = self.parent
+        return [
+            self.name,
+            self.slug,
+            self.url,
+            self.description,
+            self.count,
+            [parent.name, parent.url] if parent else None,
+            [[child.name, child.url, child.count] for child in self.children],
+        ]
+
 
 def story_place(story) -> Place | None:
     return place_of(story.story.front.location)

@@ -44,6 +44,21 @@ class Moment:
             return None
         return f"{self.story.url}#turn-{self.quote.turn}"
 
+    def page_key(self, story_digest) -> list:
+        """What a question's page prints of this answer (``moment.html``):
+        its story by what pages show of it (``story_digest``), the chapter
+        and the quote."""
+        quote = self.quote
+        return [
+            story_digest(self.story),
+            self.number,
+            self.title,
+            self.start,
+            self.end,
+            self.question,
+            [quote.speaker, quote.text, quote.turn] if quote else None,
+        ]
+
 
 @dataclasses.dataclass
 class QuestionGroup(Group):
@@ -52,6 +67,13 @@ class QuestionGroup(Group):
     @property
     def moments(self) -> list[Moment]:
         return self.stories
+
+    def page_key(self, story_digest) -> list:
+        question = self.question
+        return [
+            *super().page_key(story_digest),
+            [question.key, question.wording, question.position] if question else None,
+        ]
 
 
 def chapters_of(story) -> list[dict]:

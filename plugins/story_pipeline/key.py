@@ -226,18 +226,25 @@ class StoryKeys:
             self._shown_of_others(record),
         )
 
-    def site(self, stories) -> str:
-        """The key of the other pages (listings, topic, place and question
-        pages, campaign pages): the build's, and what they may show of each
-        published story (``shown_on_pages``)."""
-        # Each story's part hashed on its own, then the hashes in the order
-        # of the stories' pages: one JSON text of every story's front matter
-        # was 70 MB at 10,000 stories, held at once.
-        shown = sorted(
-            (story.story.save_as, content_hash(self.shown_on_pages(story)))
-            for story in stories
+    def shown(self, stories) -> dict[int, str]:
+        """What other pages may show of each published story
+        (``shown_on_pages``), hashed: by ``id`` of the story. Each story's
+        part hashed on its own: one JSON text of every story's front matter
+        was 70 MB at 10,000 stories, held at once."""
+        return {
+            id(story): content_hash(self.shown_on_pages(story)) for story in stories
+        }
+
+    def site(self, stories, shown: dict[int, str]) -> str:
+        """The key of the other pages (the home page, the campaign pages,
+        the indexes of topics and places): the build's, and what they may
+        show of each published story (``shown``, in the order of the
+        stories' pages). A listing's key holds only its own stories
+        (``pages.PageCache.scope``)."""
+        return content_hash(
+            self.build(),
+            sorted((story.story.save_as, shown[id(story)]) for story in stories),
         )
-        return content_hash(self.build(), shown)
 
     def shown_on_pages(self, story) -> tuple:
         """What pages other than its own may show of a story: its card, its

@@ -35,7 +35,7 @@ from portal import signals as portal_signals
 from portal.build_inputs import content_hash
 from portal.checking import plural
 from portal.file_hashes import FileHashes
-from portal.outputs import PAGE_CACHE, PIPELINE_PAGES, STORY_MEMO
+from portal.outputs import LISTINGS_SHOW, PAGE_CACHE, PIPELINE_PAGES, STORY_MEMO
 from portal.pelican_private import (
     article_page_arguments,
     quick_listing_membership,
@@ -44,6 +44,7 @@ from portal.pelican_private import (
 from .key import StoryKeys
 from .memo import StoryMemo
 from .outputs import StoryOutputs
+from .pages import SECTION as PAGES
 from .pages import PageCache
 from .read import read_ahead, remember_held
 from .store import FOLDER, OutputStore
@@ -102,8 +103,13 @@ class StoryPipeline(Generator):
         # named by what it shows, the fonts it is drawn with among them:
         # system files no other part of the key holds.
         site_card = (self.context.get("site_sharing") or {}).get("image_path")
+        shown = keys.shown(self.stories)
         self.context[PAGE_CACHE] = PageCache(
-            self.store, content_hash(keys.site(self.stories), site_card)
+            self.store,
+            content_hash(keys.site(self.stories, shown), site_card),
+            content_hash(keys.build(), site_card, self.context.get(LISTINGS_SHOW)),
+            shown,
+            self.settings["PAGINATED_TEMPLATES"],
         )
         self.memo = StoryMemo(os.path.join(cache, FOLDER), self.keys)
         self.context[STORY_MEMO] = self.memo
@@ -142,7 +148,7 @@ class StoryPipeline(Generator):
                         context={"article": story},
                     )
         # Before the search indexes the pages and the sitemap lists them.
-        removed = store.remove_stale(STORIES, self.output_path)
+        removed = store.remove_stale(STORIES, self.output_path, whole_folders=True)
         logger.info(
             "[story_pipeline] made the outputs of %s; kept those of %d "
             "(nothing that shapes them changed); removed %s no story has now",
@@ -153,6 +159,10 @@ class StoryPipeline(Generator):
 
     def finish(self) -> None:
         """Save what the build kept (after every page is written)."""
+        # A listing that has fewer pages now (a story taken down), a page no
+        # longer made: their files go from an output built in place, before
+        # precompress lists it.
+        self.store.remove_stale(PAGES, self.output_path)
         self.store.save()
         self.hashes.save()
         self.memo.save()

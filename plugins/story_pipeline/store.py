@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from portal import cache_json
 from portal.file_hashes import remember, sha256_of
+from portal.outputs import STORY_FOLDERS
 from portal.writing import link_into, link_over, write_if_changed
 
 FOLDER = "story_outputs"
@@ -160,19 +162,28 @@ class OutputStore:
         self.current[section][name] = entry
         return entry
 
-    def remove_stale(self, section: str, output: str) -> int:
+    def remove_stale(
+        self, section: str, output: str, whole_folders: bool = False
+    ) -> int:
         """Remove from ``output`` the files of ``section`` the last build
         made that no entry of this build names: those of a story taken down
         or renamed, a share card under a new name. A build made aside starts
         from an empty folder; one in place would keep them, and a page of a
-        story taken down would still be served, and indexed. The number of
-        files removed."""
+        story taken down would still be served, and indexed.
+        ``whole_folders``: an entry gone takes its page's folder with it,
+        and all in it (a story's folder holds its own files alone: its
+        audio, which the renditions put there, and pictures among them).
+        The number of files removed."""
         named = {
             kept.path
             for entry in self.current[section].values()
             for kept in entry.files
         }
         removed = 0
+        if whole_folders:
+            for name in self.previous[section]:
+                if name not in self.current[section]:
+                    removed += _remove_folder(output, name)
         for entry in self.previous[section].values():
             for kept in entry.files:
                 if kept.path in named:
@@ -234,6 +245,19 @@ def _share(stored: str, target: str) -> None:
     if os.path.samestat(kept, there) or kept.st_dev != there.st_dev:
         return
     link_over(stored, target)
+
+
+def _remove_folder(output: str, page: str) -> int:
+    """Remove the folder of ``page`` from ``output``, and what it holds,
+    when it is a story's own (``stories/<slug>/``,
+    ``portal.outputs.STORY_FOLDERS``); the number of files it held."""
+    folder = os.path.dirname(_target(output, page))
+    stories = os.path.join(os.path.normpath(output), STORY_FOLDERS)
+    if os.path.dirname(folder) != stories:
+        return 0  # a page elsewhere: its folder may hold another's files
+    count = sum(len(files) for _, _, files in os.walk(folder))
+    shutil.rmtree(folder, ignore_errors=True)
+    return count
 
 
 def _target(output: str, path: str) -> str:

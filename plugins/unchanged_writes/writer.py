@@ -76,7 +76,14 @@ class UnchangedWriter(BufferingWriter):
         cache = context.get(PAGE_CACHE)
         if cache is None or article is not None or args or not name:
             return super().write_file(name, template, context, *args, **kwargs)
-        kept = cache.place(name, self.output_path)
+        # A listing is kept under a key of its own stories; any other page
+        # under the site's (story_pipeline/pages.py).
+        scope = cache.scope(
+            kwargs.get("template_name"),
+            kwargs.get("paginated"),
+            {key: value for key, value in kwargs.items() if key != "paginated"},
+        )
+        kept = cache.place(name, self.output_path, scope)
         if kept is not None:
             self.kept += len(kept)
             # As Pelican's writer tells of each file (the sitemap lists them).
@@ -92,6 +99,7 @@ class UnchangedWriter(BufferingWriter):
             name,
             self.output_path,
             [os.path.relpath(path, self.output_path) for path in self.made],
+            scope,
         )
         return result
 
