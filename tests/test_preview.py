@@ -106,6 +106,27 @@ def test_preview_shows_the_held_back_story_production_leaves_no_trace(
         assert_absent(output, *SECRET)
 
 
+def test_a_story_the_preview_showed_and_now_cannot_says_why(content, tmp_path):
+    """Built again in place, the preview's page for a story it showed last
+    time and cannot show now (its story.md broken) is the page that says
+    why, not a gap where the story's folder was."""
+    output, cache = tmp_path / "preview", tmp_path / "preview-cache"
+    settings = dict(STORY_NOW=NOW, **preview_overrides())
+    build_site(content, output, cache_dir=cache, **settings)
+    assert (
+        "A public conversation"
+        in (output / "stories/public-story/index.html").read_text()
+    )
+    story = content / "stories/public-story/story.md"
+    story.write_text(
+        story.read_text().replace("relationship: strangers", "relationship: rivals")
+    )
+    build_site(content, output, cache_dir=cache, **settings)
+    page = (output / "stories/public-story/index.html").read_text()
+    assert "content errors in relationship" in page
+    assert "content/stories/public-story/story.md" in page
+
+
 def test_production_refuses_the_preview_setting(content, tmp_path):
     with pytest.raises(ValueError, match="STORY_PREVIEW cannot be used"):
         build_site(

@@ -148,7 +148,13 @@ class StoryPipeline(Generator):
                         context={"article": story},
                     )
         # Before the search indexes the pages and the sitemap lists them.
-        removed = store.remove_stale(STORIES, self.output_path, whole_folders=True)
+        not_shown = frozenset(
+            self.settings["ARTICLE_SAVE_AS"].format(slug=slug)
+            for slug, _, _ in self.context.get("stories_not_shown", ())
+        )
+        removed = store.remove_stale(
+            STORIES, self.output_path, whole_folders=True, spared=not_shown
+        )
         logger.info(
             "[story_pipeline] made the outputs of %s; kept those of %d "
             "(nothing that shapes them changed); removed %s no story has now",

@@ -163,7 +163,11 @@ class OutputStore:
         return entry
 
     def remove_stale(
-        self, section: str, output: str, whole_folders: bool = False
+        self,
+        section: str,
+        output: str,
+        whole_folders: bool = False,
+        spared: frozenset[str] = frozenset(),
     ) -> int:
         """Remove from ``output`` the files of ``section`` the last build
         made that no entry of this build names: those of a story taken down
@@ -173,16 +177,18 @@ class OutputStore:
         ``whole_folders``: an entry gone takes its page's folder with it,
         and all in it (a story's folder holds its own files alone: its
         audio, which the renditions put there, and pictures among them).
+        ``spared``: pages another generator wrote this build (the drafts
+        preview's page for a story it cannot show), kept with their folders.
         The number of files removed."""
         named = {
             kept.path
             for entry in self.current[section].values()
             for kept in entry.files
-        }
+        } | spared
         removed = 0
         if whole_folders:
             for name in self.previous[section]:
-                if name not in self.current[section]:
+                if name not in self.current[section] and name not in spared:
                     removed += _remove_folder(output, name)
         for entry in self.previous[section].values():
             for kept in entry.files:
