@@ -46,18 +46,10 @@ class Moment:
 
     def page_key(self, story_digest) -> list:
         """What a question's page prints of this answer (``moment.html``):
-        its story by what pages show of it (``story_digest``), the chapter
-        and the quote."""
-        quote = self.quote
-        return [
-            story_digest(self.story),
-            self.number,
-            self.title,
-            self.start,
-            self.end,
-            self.question,
-            [quote.speaker, quote.text, quote.turn] if quote else None,
-        ]
+        its story by what pages show of it (``story_digest``: its front
+        matter and its folder's files, which its chapters and their quotes
+        are read from) and which of its chapters it is."""
+        return [story_digest(self.story), self.number]
 
 
 @dataclasses.dataclass

@@ -104,10 +104,20 @@ class PageCache:
                 if name not in paginated and name not in _NOT_SHOWN:
                     parts.append((name, self._value(kwargs[name])))
             for name in sorted(paginated):
-                parts.append((name, [self._item(item) for item in paginated[name]]))
+                parts.append((name, self._items(paginated[name])))
         except _Unknown:
             return None
         return content_hash(self._listing, parts)
+
+    def _items(self, items) -> list:
+        """Each of ``items`` by ``_item``. The stories of every listing are
+        looked up in C first (a Python call for each was 0.6 s of every
+        build at 10,000 stories, whose listings hold each story a dozen
+        times); answers, and anything else, one by one."""
+        digests = list(map(self._shown.get, map(id, items)))
+        if None in digests:
+            digests = [self._item(item) for item in items]
+        return digests
 
     def _item(self, item):
         """A story of a listing by what it shows, or an answer (a moment of
