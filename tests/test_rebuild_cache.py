@@ -20,6 +20,7 @@ import mutagen
 import pytest
 from mutagen.id3 import COMM
 
+from story_pipeline.pages import PageCache
 from tests.stories import write_story
 from tests.support import build_site, copy_content, images_shared
 
@@ -643,6 +644,15 @@ def test_a_new_story_renders_again_only_the_listings_it_is_on(tmp_path, build):
         "questions/parents/index.html",
     ]
     before = {name: (output / name).stat() for name in apart + joined}
+
+    # Nothing changed: each listing's key is the last build's, not made again.
+    def not_again(*args):
+        raise AssertionError("a listing's key made again with nothing changed")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PageCache, "_scope", not_again)
+        output, log = build(**lean)
+    assert (log.written, log.unchanged) == (0, 0) and log.pages_kept > len(apart)
 
     write_story(content, "garden-walk", topics=["gardens"],
                 relationship="friends", chapters=_chapter("parents"))  # fmt: skip

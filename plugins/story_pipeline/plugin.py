@@ -169,6 +169,9 @@ class StoryPipeline(Generator):
         # longer made: their files go from an output built in place, before
         # precompress lists it.
         self.store.remove_stale(PAGES, self.output_path)
+        cache = self.context.get(PAGE_CACHE)
+        if cache is not None:
+            cache.save()
         self.store.save()
         self.hashes.save()
         self.memo.save()

@@ -79,6 +79,7 @@ class UnchangedWriter(BufferingWriter):
         # A listing is kept under a key of its own stories; any other page
         # under the site's (story_pipeline/pages.py).
         scope = cache.scope(
+            name,
             kwargs.get("template_name"),
             kwargs.get("paginated"),
             {key: value for key, value in kwargs.items() if key != "paginated"},
