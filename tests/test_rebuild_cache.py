@@ -19,8 +19,8 @@ import shutil
 import mutagen
 import pytest
 from mutagen.id3 import COMM
-
 from story_pipeline.pages import PageCache
+
 from tests.stories import write_story
 from tests.support import build_site, copy_content, images_shared
 
