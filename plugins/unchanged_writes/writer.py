@@ -11,8 +11,8 @@ Story pages are not written here: the story pipeline makes them with the
 rest of each story's own files (plugins/story_pipeline), and this writer
 leaves the pages the context names in ``PIPELINE_PAGES`` to it. Every other
 page is first asked of the context's ``PAGE_CACHE`` (the pipeline's cache of
-pages, keyed by everything in the site): a page it holds is linked from
-there, not rendered.
+pages: a listing keyed by its own stories, any other page by everything in
+the site): a page it holds is linked from there, not rendered.
 
 It counts what it did (files ``written`` and ``unchanged``) and logs the
 counts at the end of the build. Files other plugins write themselves can
