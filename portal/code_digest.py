@@ -4,13 +4,17 @@ A cache must be thrown away when the code that filled it changes, or an
 upgraded portal serves what the old code made. Modification times say
 nothing here (a checkout or a copy gives every file a new one) and a
 version number bumped by hand is forgotten; so every cache keys on this
-digest of the source files that shape its entries."""
+digest of the source files that shape its entries. A Python file counts
+by its syntax, not its comments, docstrings or layout
+(``portal.source_digest``)."""
 
 from __future__ import annotations
 
 import fnmatch
 import hashlib
 import os
+
+from portal import source_digest
 
 # Never part of the code: compiled files, editor backups, hidden files.
 _SKIPPED_SUFFIXES = (".pyc", "~")
@@ -35,19 +39,23 @@ def tree_digest(
     (``portal.file_hashes.FileHashes``) gives each file's hash as it
     remembers it, for trees of content: an editor's pictures may be large,
     and each was read again by every build. The digest is the same either
-    way."""
+    way. A ``.py`` file counts by its syntax (``portal.source_digest``):
+    a comment, a docstring or a line's layout changed changes no digest."""
     digest = hashlib.sha256()
     for root in roots:
         root = os.fspath(root)
         digest.update(os.path.basename(root).encode("utf-8") + b"\0")
         for path in files(root, suffixes, skipped, ignored):
             digest.update(os.path.relpath(path, root).encode("utf-8") + b"\0")
-            if hashes is not None:
-                digest.update(bytes.fromhex(hashes.sha256(path)))
-                continue
-            # A block at a time: a file is never held whole in memory.
-            with open(path, "rb") as handle:
-                digest.update(hashlib.file_digest(handle, "sha256").digest())
+            raw = hashes.sha256(path) if hashes is not None else None
+            if path.endswith(".py"):
+                digest.update(bytes.fromhex(source_digest.code_digest(path, raw)))
+            elif raw is not None:
+                digest.update(bytes.fromhex(raw))
+            else:
+                # A block at a time: a file is never held whole in memory.
+                with open(path, "rb") as handle:
+                    digest.update(hashlib.file_digest(handle, "sha256").digest())
     return digest.hexdigest()
 
 

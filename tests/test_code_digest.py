@@ -79,12 +79,12 @@ def test_a_story_s_key_holds_the_code_but_not_its_documentation(tmp_path):
     before = digests()
     (plugins / "README.md").write_text("What this plugin does.\n")
     assert digests() == before
-    for changed in (
-        plugins / "a.py",
-        theme / "templates" / "base.html",
-        content / "pages" / "about.md",  # a campaign page is Markdown too
+    for changed, added in (
+        (plugins / "a.py", "B = 2\n"),
+        (theme / "templates" / "base.html", "\n"),
+        (content / "pages" / "about.md", "\n"),  # a campaign page is Markdown too
     ):
-        changed.write_text(changed.read_text() + "\n")
+        changed.write_text(changed.read_text() + added)
         assert digests() != before, changed
         before = digests()
 
@@ -166,3 +166,90 @@ def test_a_story_s_key_leaves_out_what_pelican_ignores(tmp_path):
         changed.write_bytes(changed.read_bytes() + b"\n")
         assert digests() != before, changed
         before = digests()
+
+
+_MODULE = '''"""What the module does."""
+
+LIMIT = 3  # stories a page
+
+
+class Pages:
+    """A listing's pages."""
+
+    def count(self, stories):
+        """How many pages."""
+        return -(-stories // LIMIT)
+'''
+
+
+def test_comments_docstrings_and_layout_change_no_digest(tmp_path):
+    """A comment corrected in plugins/ made every story again (minutes at
+    10,000 stories), one in portal/ read every story again too: no output
+    could differ. What the code does still counts, strings that are not
+    docstrings included."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    module = pkg / "pages.py"
+    module.write_text(_MODULE)
+    before = tree_digest(pkg)
+    for same in (
+        _MODULE.replace("# stories a page", "# how many stories a page shows"),
+        _MODULE.replace("What the module does.", "Listings, in pages."),
+        _MODULE.replace('        """How many pages."""\n', ""),
+        _MODULE.replace("LIMIT = 3", "LIMIT=3").replace("\n\n\n", "\n\n\n\n"),
+    ):
+        module.write_text(same)
+        assert tree_digest(pkg) == before, same
+    for changed in (
+        _MODULE.replace("LIMIT = 3", "LIMIT = 4"),
+        _MODULE.replace("-(-stories // LIMIT)", "stories // LIMIT"),
+        _MODULE.replace("class Pages:", "class Listing:"),
+        _MODULE + '\nprint("a string that is no docstring")\n',
+    ):
+        module.write_text(changed)
+        assert tree_digest(pkg) != before, changed
+    module.write_text("def broken(:\n")  # not Python: counted by its bytes
+    broken = tree_digest(pkg)
+    module.write_text("def broken(:  # still\n")
+    assert tree_digest(pkg) != broken
+
+
+def test_the_table_of_digests_spares_parsing_the_code_again(tmp_path, monkeypatch):
+    """Parsing the portal's code takes some 0.3 s: a file is parsed once, and
+    its digest kept by its bytes' hash in the cache folder. A table made by
+    other code is not trusted."""
+    import ast
+
+    from portal import cache_json, source_digest
+    from portal.file_hashes import FileHashes
+
+    monkeypatch.setattr(source_digest, "_table", source_digest._Table())
+    pkg = _tree(tmp_path)
+    (pkg / "pages.py").write_text(_MODULE)
+    table = tmp_path / "cache" / source_digest.TABLE_FILE
+    table.parent.mkdir()
+    source_digest.keep_table(table)
+    first = tree_digest(pkg, hashes=FileHashes(None))
+    source_digest.save_table()
+    assert len(cache_json.load(table)["digests"]) == 2
+
+    parsed = []
+    real_parse = ast.parse
+
+    def counting_parse(source, *args, **kwargs):
+        parsed.append(source)
+        return real_parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", counting_parse)
+    monkeypatch.setattr(source_digest, "_table", source_digest._Table())
+    source_digest.keep_table(table)
+    assert tree_digest(pkg, hashes=FileHashes(None)) == first
+    assert parsed == []
+
+    stored = cache_json.load(table)
+    stored["maker"] = "other code"
+    table.write_bytes(cache_json.dumps(stored))
+    monkeypatch.setattr(source_digest, "_table", source_digest._Table())
+    source_digest.keep_table(table)
+    assert tree_digest(pkg, hashes=FileHashes(None)) == first
+    assert len(parsed) == 2

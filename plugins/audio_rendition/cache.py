@@ -49,7 +49,7 @@ from collections.abc import Iterable, Mapping
 
 import mutagen
 
-from portal import cache_json, locks
+from portal import cache_json, locks, source_digest
 from portal.file_hashes import FileHashes
 from portal.writing import write_atomically, write_if_changed
 
@@ -99,12 +99,10 @@ def digest(*parts) -> str:
     return hasher.hexdigest()
 
 
-def _sources(*modules) -> list[bytes]:
-    out = []
-    for module in modules:
-        with open(module.__file__, "rb") as handle:
-            out.append(handle.read())
-    return out
+def _sources(*modules) -> list[str]:
+    """The modules' code by its syntax (``portal.source_digest``): a comment
+    corrected in them encoded every story's audio again."""
+    return [source_digest.code_digest(module.__file__) for module in modules]
 
 
 def encoding_code() -> str:

@@ -11,6 +11,9 @@
 - The table of what git's blobs hash to (``portal.git_hashes``) is kept
   in the cache folder: a fresh clone reads no file some earlier build
   hashed, and no audio master kept in Git LFS.
+- The table of what each Python file's syntax hashes to
+  (``portal.source_digest``) is kept there too: a build parses only the
+  code that changed.
 - Pelican's own reader cache is loaded and saved safely
   (``portal.pelican_private.make_reader_cache_safe``): an unreadable entry
   is a miss, never a crash; a write is whole or not at all.
@@ -33,6 +36,7 @@ from portal import (
     git_hashes,
     locks,
     pelican_private,
+    source_digest,
 )
 
 
@@ -51,12 +55,14 @@ def take_cache(pelican) -> None:
     if cache:
         file_hashes.seed(os.path.join(cache, build_inputs.HASHES_FILE))
         git_hashes.keep_table(os.path.join(cache, git_hashes.TABLE_FILE))
+        source_digest.keep_table(os.path.join(cache, source_digest.TABLE_FILE))
 
 
 def release_cache(pelican) -> None:
     try:
         background.wait()  # it writes to the cache too
         git_hashes.save_table()
+        source_digest.save_table()
     finally:
         locks.release_cache(pelican.settings.get("CACHE_PATH"))
 
