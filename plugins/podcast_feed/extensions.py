@@ -48,8 +48,9 @@ def _checked_image(url: str) -> str:
     return url
 
 
-class ItunesExtension(PodcastExtension):
-    """feedgen's channel iTunes tags with Apple's current explicit and image."""
+class _ItunesTags:
+    """Apple's current ``itunes:explicit`` and ``itunes:image``, for the
+    channel and for each episode alike (feedgen writes both its own way)."""
 
     def __init__(self):
         super().__init__()
@@ -63,45 +64,33 @@ class ItunesExtension(PodcastExtension):
         return self._explicit
 
     def itunes_image(self, url: str | None = None) -> str | None:
-        """The show's artwork; a URL not ending .jpg/.png raises ValueError."""
+        """The artwork; a URL not ending .jpg/.png raises ValueError."""
         if url is not None:
             self._image = _checked_image(url)
         return self._image
+
+    def _add_tags(self, element) -> None:
+        if self._image:
+            xml_elem(_itunes("image"), element).attrib["href"] = self._image
+        if self._explicit:
+            xml_elem(_itunes("explicit"), element).text = self._explicit
+
+
+class ItunesExtension(_ItunesTags, PodcastExtension):
+    """feedgen's channel iTunes tags with Apple's current explicit and image."""
 
     def extend_rss(self, rss_feed):
         super().extend_rss(rss_feed)
-        channel = rss_feed[0]
-        if self._image:
-            xml_elem(_itunes("image"), channel).attrib["href"] = self._image
-        if self._explicit:
-            xml_elem(_itunes("explicit"), channel).text = self._explicit
+        self._add_tags(rss_feed[0])  # the <channel>
         return rss_feed
 
 
-class ItunesEntryExtension(PodcastEntryExtension):
+class ItunesEntryExtension(_ItunesTags, PodcastEntryExtension):
     """feedgen's episode iTunes tags with Apple's current explicit and image."""
-
-    def __init__(self):
-        super().__init__()
-        self._explicit: str | None = None
-        self._image: str | None = None
-
-    def itunes_explicit(self, explicit: bool | None = None) -> str | None:
-        if explicit is not None:
-            self._explicit = _true_false(explicit)
-        return self._explicit
-
-    def itunes_image(self, url: str | None = None) -> str | None:
-        if url is not None:
-            self._image = _checked_image(url)
-        return self._image
 
     def extend_rss(self, entry):
         super().extend_rss(entry)
-        if self._image:
-            xml_elem(_itunes("image"), entry).attrib["href"] = self._image
-        if self._explicit:
-            xml_elem(_itunes("explicit"), entry).text = self._explicit
+        self._add_tags(entry)
         return entry
 
 
