@@ -26,6 +26,7 @@ def tree_digest(
     skipped: tuple[str, ...] = (),
     hashes=None,
     ignored: tuple[str, ...] = (),
+    templates: tuple[str, dict] | None = None,
 ) -> str:
     """A SHA-256 over the names and bytes of the files under ``roots``.
 
@@ -40,7 +41,11 @@ def tree_digest(
     remembers it, for trees of content: an editor's pictures may be large,
     and each was read again by every build. The digest is the same either
     way. A ``.py`` file counts by its syntax (``portal.source_digest``):
-    a comment, a docstring or a line's layout changed changes no digest."""
+    a comment, a docstring or a line's layout changed changes no digest.
+    ``templates``: a folder of Jinja templates and the environment's options
+    (Pelican's ``JINJA_ENVIRONMENT``): each file in it counts by the tokens
+    Jinja reads, its comments left out."""
+    template_folder = os.path.join(templates[0], "") if templates else None
     digest = hashlib.sha256()
     for root in roots:
         root = os.fspath(root)
@@ -48,7 +53,10 @@ def tree_digest(
         for path in files(root, suffixes, skipped, ignored):
             digest.update(os.path.relpath(path, root).encode("utf-8") + b"\0")
             raw = hashes.sha256(path) if hashes is not None else None
-            if path.endswith(".py"):
+            if template_folder and path.startswith(template_folder):
+                made = source_digest.template_digest(path, templates[1], raw)
+                digest.update(bytes.fromhex(made))
+            elif path.endswith(".py"):
                 digest.update(bytes.fromhex(source_digest.code_digest(path, raw)))
             elif raw is not None:
                 digest.update(bytes.fromhex(raw))

@@ -253,3 +253,64 @@ def test_the_table_of_digests_spares_parsing_the_code_again(tmp_path, monkeypatc
     source_digest.keep_table(table)
     assert tree_digest(pkg, hashes=FileHashes(None)) == first
     assert len(parsed) == 2
+
+
+_TEMPLATE = """{% extends "base.html" %}
+{% block content %}
+  <ul class="stories">
+  {% for story in stories %}
+    <li>{{ story.title }}</li>
+  {% endfor %}
+  </ul>
+{% endblock %}
+"""
+_JINJA = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+
+def test_a_template_counts_by_what_jinja_reads_of_it(tmp_path):
+    """A {# comment #} edited in a template made every story page again. The
+    theme's templates count by Jinja's tokens without comments (with the
+    environment's own options, which say what its tags strip): the same
+    digest is the same page, whatever changes what it prints changes it."""
+    import jinja2
+
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "base.html").write_text("{% block content %}{% endblock %}")
+    listing = theme / "templates" / "listing.html"
+    templates = (str(theme / "templates"), _JINJA)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(theme / "templates")), **_JINJA
+    )
+    stories = [{"title": "Across the counter"}, {"title": "Common <ground>"}]
+
+    def page() -> str:
+        environment.cache.clear()
+        return environment.get_template("listing.html").render(stories=stories)
+
+    listing.write_text(_TEMPLATE)
+    before, printed = tree_digest(theme, templates=templates), page()
+    for same in (
+        _TEMPLATE.replace("  <ul", "  {# Newest first. #}\n  <ul"),
+        _TEMPLATE.replace("}}</li>", "}}{#- its title -#}</li>"),
+        _TEMPLATE.replace("{{ story.title }}", "{{story.title}}"),
+        _TEMPLATE.replace("{% endblock %}", "{%  endblock  %}{# end #}"),
+    ):
+        listing.write_text(same)
+        assert page() == printed, same
+        assert tree_digest(theme, templates=templates) == before, same
+    for changed in (
+        _TEMPLATE.replace("<li>", "<li class=story>"),
+        _TEMPLATE.replace("    <li>", "      <li>"),  # its text's spaces
+        _TEMPLATE.replace("story.title", "story.title|upper"),
+        # The same comment stripping the line's end: the text changes.
+        _TEMPLATE.replace("{% for", "{#- the stories -#}\n  {% for"),
+    ):
+        listing.write_text(changed)
+        assert page() != printed, changed
+        assert tree_digest(theme, templates=templates) != before, changed
+    # Without the folder named, a template counts by its bytes.
+    listing.write_text(_TEMPLATE)
+    plain = tree_digest(theme)
+    listing.write_text(_TEMPLATE.replace("  <ul", "  {# Newest first. #}\n  <ul"))
+    assert tree_digest(theme) != plain

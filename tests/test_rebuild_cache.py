@@ -476,7 +476,12 @@ def test_a_changed_template_renders_every_story_page_again(tmp_path, build):
     output, log = build(THEME=str(theme), **no_search)
     assert log.stories_made == 0 and log.stories_kept == len(pages)
 
+    # A comment in a template changes no page: none is made again.
     article = theme / "templates" / "article.html"
+    article.write_text("{# Each story's page. #}\n" + article.read_text())
+    output, log = build(THEME=str(theme), **no_search)
+    assert log.stories_made == 0 and log.stories_kept == len(pages)
+
     article.write_text(
         article.read_text().replace(
             '<article class="story"', '<article data-marker="v2" class="story"'

@@ -11,9 +11,9 @@
 - The table of what git's blobs hash to (``portal.git_hashes``) is kept
   in the cache folder: a fresh clone reads no file some earlier build
   hashed, and no audio master kept in Git LFS.
-- The table of what each Python file's syntax hashes to
-  (``portal.source_digest``) is kept there too: a build parses only the
-  code that changed.
+- The table of what each Python file's syntax and each template's tokens
+  hash to (``portal.source_digest``) is kept there too: a build parses only
+  the code that changed.
 - Pelican's own reader cache is loaded and saved safely
   (``portal.pelican_private.make_reader_cache_safe``): an unreadable entry
   is a miss, never a crash; a write is whole or not at all.

@@ -140,8 +140,16 @@ class StoryKeys:
         ]
         # The plugins' and portal's documentation (README.md) shapes no
         # output: edited, it made every story again (minutes at 10,000).
+        # The theme's templates count by what Jinja reads of them: a
+        # {# comment #} edited made every story page again.
+        templates = (
+            os.path.join(settings["THEME"], "templates"),
+            settings.get("JINJA_ENVIRONMENT") or {},
+        )
         return [
-            tree_digest(*roots, skipped=(".md",), hashes=self.hashes),
+            tree_digest(
+                *roots, skipped=(".md",), hashes=self.hashes, templates=templates
+            ),
             tree_digest(*others, hashes=self.hashes, ignored=ignored),
         ]
 
