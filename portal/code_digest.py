@@ -27,6 +27,7 @@ def tree_digest(
     hashes=None,
     ignored: tuple[str, ...] = (),
     templates: tuple[str, dict] | None = None,
+    content: bool = False,
 ) -> str:
     """A SHA-256 over the names and bytes of the files under ``roots``.
 
@@ -44,7 +45,9 @@ def tree_digest(
     a comment, a docstring or a line's layout changed changes no digest.
     ``templates``: a folder of Jinja templates and the environment's options
     (Pelican's ``JINJA_ENVIRONMENT``): each file in it counts by the tokens
-    Jinja reads, its comments left out."""
+    Jinja reads, its comments left out. ``content``: a tree of content,
+    where every file counts by its bytes (a ``.py`` file there is served as
+    it is)."""
     template_folder = os.path.join(templates[0], "") if templates else None
     digest = hashlib.sha256()
     for root in roots:
@@ -56,7 +59,7 @@ def tree_digest(
             if template_folder and path.startswith(template_folder):
                 made = source_digest.template_digest(path, templates[1], raw)
                 digest.update(bytes.fromhex(made))
-            elif path.endswith(".py"):
+            elif path.endswith(".py") and not content:
                 digest.update(bytes.fromhex(source_digest.code_digest(path, raw)))
             elif raw is not None:
                 digest.update(bytes.fromhex(raw))

@@ -208,6 +208,11 @@ def test_comments_docstrings_and_layout_change_no_digest(tmp_path):
     ):
         module.write_text(changed)
         assert tree_digest(pkg) != before, changed
+    # In the content (a file served as it is), every byte counts.
+    module.write_text(_MODULE)
+    served = tree_digest(pkg, content=True)
+    module.write_text(_MODULE.replace("# stories a page", "# how many"))
+    assert tree_digest(pkg, content=True) != served
     module.write_text("def broken(:\n")  # not Python: counted by its bytes
     broken = tree_digest(pkg)
     module.write_text("def broken(:  # still\n")

@@ -150,7 +150,7 @@ class StoryKeys:
             tree_digest(
                 *roots, skipped=(".md",), hashes=self.hashes, templates=templates
             ),
-            tree_digest(*others, hashes=self.hashes, ignored=ignored),
+            tree_digest(*others, hashes=self.hashes, ignored=ignored, content=True),
         ]
 
     def snapshot_files(self, folder: str) -> list[tuple[str, str]] | None:
