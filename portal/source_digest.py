@@ -17,7 +17,8 @@ Parsing the portal's code takes about 0.3 s, so a file's digest is kept
 by the SHA-256 of its bytes in a table in the cache folder (``TABLE_FILE``,
 ``keep_table``/``save_table``, as ``portal.git_hashes`` keeps its own):
 a build reads and parses only the files that changed. The table names the
-Python and this module it was made with; made by others, it starts empty.
+Python, Jinja and this module it was made with; made by others, it starts
+empty.
 """
 
 from __future__ import annotations
@@ -83,10 +84,12 @@ _lock = threading.Lock()
 
 
 def _maker() -> str:
-    """What the table's digests were made with: this module and Python."""
+    """What the table's digests were made with: this module, Python and
+    Jinja (each parses in its own way)."""
     with open(os.path.abspath(__file__), "rb") as handle:
         code = handle.read()
-    made_by = f"{sys.implementation.cache_tag}\0".encode() + code
+    tools = f"{sys.implementation.cache_tag}\0{jinja2.__version__}\0"
+    made_by = tools.encode() + code
     return hashlib.sha256(made_by).hexdigest()
 
 
