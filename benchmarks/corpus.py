@@ -47,6 +47,9 @@ LONG_AUDIO_SECONDS = 45 * 60  # the recordings renditions.py measures
 TURNS = 300
 WORDS = 7000
 CHAPTERS = 7
+# Stories are recorded on a day of these eight years (2017 to 2024).
+FIRST_RECORDED = datetime.date(2017, 1, 1)
+RECORDING_DAYS = 2900
 
 # Four distinct recordings: (name, espeak voice, what is said).
 AUDIO_SOURCES = [
@@ -444,7 +447,7 @@ def _story(
         f"{first[1]} {rng.choice(LAST_NAMES)}",
     )
     place = rng.choice(PLACES)
-    recorded = datetime.date(2017, 1, 1) + datetime.timedelta(days=rng.randrange(2900))
+    recorded = FIRST_RECORDED + datetime.timedelta(days=rng.randrange(RECORDING_DAYS))
     title = " ".join(rng.sample(TITLE_WORDS, rng.choice([2, 3])))
     turns = _turns(rng, names)
     times = _timeline(turns)
@@ -642,9 +645,15 @@ NEW_STORY_WORDS = (
 )
 
 
-def add_new_story(root: pathlib.Path, count: int, audio: list[pathlib.Path]) -> str:
+def add_new_story(
+    root: pathlib.Path, count: int, audio: list[pathlib.Path], newest: bool = False
+) -> str:
     """An editor publishes a new story (number ``count + 1``), with words no
-    other story has: the trigger of the "new story" rebuild. Its slug."""
+    other story has: the trigger of the "new story" rebuild. Its slug.
+    Recorded on a day of the corpus's years, as any story; ``newest``: a
+    month after every story of the corpus, as a campaign's next story is
+    (it is first in every newest-first listing and related list it is on),
+    in a folder named among the others' (``new_story_slug``)."""
     index = count + 1
     questions = yaml.safe_load((CONTENT / "data" / "questions.yml").read_text())
     master = audio[index % len(audio)]
@@ -656,7 +665,11 @@ def add_new_story(root: pathlib.Path, count: int, audio: list[pathlib.Path]) -> 
         ("Thaddeus Quillfeather", "Marisol Vantongeren"),
     )
     front = story["front"]
-    folder = root / "ours" / "stories" / slug_of(index)
+    if newest:
+        front["date"] = FIRST_RECORDED + datetime.timedelta(days=RECORDING_DAYS + 30)
+        front["approval"]["approved_on"] = front["date"] + datetime.timedelta(days=7)
+    slug = new_story_slug(count, newest)
+    folder = root / "ours" / "stories" / slug
     folder.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
     body = f"{NEW_STORY_WORDS}\n\n{story['body']}"
@@ -670,23 +683,32 @@ def add_new_story(root: pathlib.Path, count: int, audio: list[pathlib.Path]) -> 
     # again (40 s of the new-story row at 10,000), which no editor's
     # commit causes.
     shutil.copyfile(master, folder / front["audio"])
-    return slug_of(index)
+    return slug
+
+
+def new_story_slug(count: int, newest: bool = False) -> str:
+    """The new story's folder: numbered after the corpus's, so it sorts
+    after every other story and its page joins the search index's last part
+    (a few pages); ``newest``: named among the others, as an editor's name
+    for a story lands anywhere, so its part is one of 300-500 pages."""
+    return f"{slug_of(count // 2)}-next" if newest else slug_of(count + 1)
 
 
 def _remove_stories_past(stories: pathlib.Path, count: int) -> None:
-    """Story folders of this corpus numbered past ``count``: a new story
+    """Story folders of this corpus but its ``count`` stories: a new story
     (``add_new_story``) a stopped run or a measurement by hand left. A run
     that reused the corpus would build it cold, then "publish" a story the
     site already had (an edit-free rebuild), and count one story more."""
     for folder in stories.glob("conversation-*"):
         number = folder.name.removeprefix("conversation-")
-        if number.isdigit() and int(number) > count:
+        if not (number.isdigit() and int(number) <= count):
             shutil.rmtree(folder)
 
 
-def take_down_new_story(root: pathlib.Path, count: int) -> None:
+def take_down_new_story(root: pathlib.Path, count: int, newest: bool = False) -> None:
     """The new story is taken down again (its folder removed)."""
-    shutil.rmtree(root / "ours" / "stories" / slug_of(count + 1), ignore_errors=True)
+    folder = root / "ours" / "stories" / new_story_slug(count, newest)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":  # python benchmarks/corpus.py ROOT N

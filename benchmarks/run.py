@@ -522,6 +522,23 @@ def run_one(
         lambda: corpus.take_down_new_story(root, count),
         times=1,
     )
+    # A campaign's next story is recorded after every other: first in every
+    # newest-first listing it is on, and among the related stories of the
+    # pages that share its topics or state (README, "A campaign's new
+    # story"); its folder named among the others', its page in a whole part
+    # of the search index. Then taken down again.
+    run(
+        "ours_newest_story",
+        ours_command(root / "ours", ours, cache),
+        lambda: corpus.add_new_story(root, count, audio, newest=True),
+        times=1,
+    )
+    run(
+        "ours_newest_taken_down",
+        ours_command(root / "ours", ours, cache),
+        lambda: corpus.take_down_new_story(root, count, newest=True),
+        times=1,
+    )
     # `./dev publish` and the content repository's workflow build aside. The
     # first such build finds no manifest beside the output built in place,
     # so it builds (linking every unchanged file from that output); the
@@ -659,13 +676,14 @@ def table(results: list[dict]) -> str:
         "| Stories | Ours, cold | Ours, rebuild (nothing changed) | "
         "Ours, rebuild (one story edited) | Ours, rebuild (a new story) | "
         "Ours, rebuild (that story taken down) | "
+        "Ours, rebuild (a new story recorded after every other) | "
         "Ours, published aside, nothing changed "
         "| Ours, git clone (audio in Git LFS, cache restored, one story edited) "
         "| Ours, fresh copy (cache restored, one "
         "story edited) | Ours, fresh copy (cache and last site restored, one story "
         "edited) | Bare Pelican | Hugo |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: | ---: |",
+        "| ---: | ---: | ---: |",
     ]
     for r in results:
         b = r["builds"]
@@ -676,6 +694,7 @@ def table(results: list[dict]) -> str:
             "ours_rebuild_one_edited",
             "ours_new_story",
             "ours_story_taken_down",
+            "ours_newest_story",
             "ours_publish_unchanged",
             "ours_git_clone_one_edited",
             "ours_fresh_clone_one_edited",

@@ -67,9 +67,21 @@ def test_the_new_story_is_published_and_brings_words_no_story_had(
         "conversation-00002",
     ]
 
+    # A campaign's next story: recorded after every other, named among them.
+    newest = corpus.add_new_story(root, 2, audio, newest=True)
+    assert "conversation-00001" < newest < "conversation-00002"
+    recorded = {
+        path.parent.name: re.search(r"^date: (\S+)$", path.read_text(), re.M)[1]
+        for path in stories.glob("*/story.md")
+    }
+    assert max(recorded, key=recorded.get) == newest
+    corpus.take_down_new_story(root, 2, newest=True)
+    assert not (stories / newest).exists()
+
     # A new story a stopped run left behind: the corpus written again for 2
     # stories holds 2 (the run would build it cold, then publish it again).
     corpus.add_new_story(root, 2, audio)
+    corpus.add_new_story(root, 2, audio, newest=True)
     corpus.write_corpus(root, 2, audio)
     assert sorted(p.name for p in stories.iterdir()) == [
         "conversation-00001",
