@@ -78,6 +78,23 @@ HOW_BUILT = frozenset(
         "PAGES_FIRST",
     }
 )
+# What shapes no page, no story's file, and nothing a story is read into:
+# how the text files are compressed beside them (precompress's settings,
+# all named PRECOMPRESS...) and how the search index is made of the pages
+# (the part size, the language and the selectors Pagefind leaves out,
+# whether it runs). The stories' and pages' keys leave them out
+# (``settings_text(..., pages=True)``), so tuning one makes the copies or
+# the index again and no page; the key of everything a build is made from
+# holds them, since the output they shape is the site's.
+NOT_ON_PAGES_PREFIXES = ("PRECOMPRESS",)
+NOT_ON_PAGES = frozenset(
+    {
+        "SITE_SEARCH_INDEX",
+        "SITE_SEARCH_LANGUAGE",
+        "SITE_SEARCH_PART_PAGES",
+        "SITE_SEARCH_EXCLUDE_SELECTORS",
+    }
+)
 # Folders on this machine, named in the settings' text by these names
 # instead (in every setting, those derived from them too, like a static
 # folder in the cache): the content, theme and code are in keys by what they
@@ -98,10 +115,11 @@ INPUT_FOLDER_SETTINGS = ("EDITING_UI_DECAP_DIST",)
 HASHES_FILE = "build_inputs_hashes.json"
 
 
-def settings_text(settings) -> str:
+def settings_text(settings, pages: bool = False) -> str:
     """The settings as text: every upper-case setting but where the build
     writes and how it goes about it (``HOW_BUILT``), with this machine's
-    folders named (``MACHINE_FOLDERS``)."""
+    folders named (``MACHINE_FOLDERS``). ``pages``: only those that may
+    shape a page or a story's files (not ``NOT_ON_PAGES``)."""
 
     def name_of(value):
         return getattr(value, "__qualname__", type(value).__name__)
@@ -109,7 +127,10 @@ def settings_text(settings) -> str:
     plain = {
         key: value
         for key, value in settings.items()
-        if key.isupper() and key not in WHERE_WRITTEN and key not in HOW_BUILT
+        if key.isupper()
+        and key not in WHERE_WRITTEN
+        and key not in HOW_BUILT
+        and not (pages and _not_on_pages(key))
     }
     text = json.dumps(plain, sort_keys=True, default=name_of)
     folders = {
@@ -121,6 +142,10 @@ def settings_text(settings) -> str:
     for folder in sorted(folders, key=len, reverse=True):
         text = text.replace(json.dumps(folder)[1:-1], f"<{folders[folder]}>")
     return text
+
+
+def _not_on_pages(key: str) -> bool:
+    return key in NOT_ON_PAGES or key.startswith(NOT_ON_PAGES_PREFIXES)
 
 
 def installed_packages() -> list[str]:

@@ -522,6 +522,25 @@ def test_a_comment_in_the_code_makes_no_story_again(tmp_path, build):
     assert log.stories_made == made and log.stories_kept == 0
 
 
+def test_how_copies_and_the_index_are_made_makes_no_page_again(tmp_path, build):
+    """Pre-compression's and the search index's settings shape the copies and
+    the index, no page: tuned, they made every story again."""
+    copy_content(tmp_path / "content", stories=True)
+    output, log = build()
+    made = log.stories_made
+    assert made >= 5
+    pages = _html_pages(output)
+    index = sorted(p.name for p in (output / "pagefind").iterdir())
+
+    output, log = build(PRECOMPRESS_BROTLI_QUALITY=5, SITE_SEARCH_PART_PAGES=3)
+    assert log.stories_made == 0 and log.stories_kept == made
+    assert log.pages_kept > 0 and _html_pages(output) == pages
+    # What they shape is made again: every copy, and the index in parts.
+    assert log.compressed > 0 and not log.index_kept
+    assert sorted(p.name for p in (output / "pagefind").iterdir()) != index
+    assert (output / "pagefind" / "parts.json").is_file()
+
+
 def test_stories_made_again_aside_link_their_unchanged_files_to_the_cache(tmp_path):
     """A build made aside (a fresh output folder, as every publish) after a
     template changed makes every story again: the files whose bytes did not

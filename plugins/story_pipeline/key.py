@@ -8,8 +8,9 @@ chapters files) are made again only when this key changes. It is a hash of:
   ones Pelican is told to pass over (``IGNORE_FILES``), all by
   their names and bytes, the installed packages by name and version
   (Pelican, Jinja2, Markdown... render the pages too), and the settings
-  (but where the output is written, and with the folders of this machine by
-  name: ``portal.build_inputs.MACHINE_FOLDERS``);
+  (but where the output is written and what shapes only the compressed
+  copies and the search index, ``portal.build_inputs.NOT_ON_PAGES``, and
+  with the folders of this machine by name: ``MACHINE_FOLDERS``);
 - what the story's page shows of other stories: the cards of the stories its
   record names (``related_stories`` and ``more_from_place``), each by its
   URL, title, date, summary, topics, every front-matter field, audio length
@@ -171,7 +172,7 @@ class StoryKeys:
         return content_hash(
             self._code_and_content[0],
             installed_packages(),
-            settings_text(self.settings),
+            settings_text(self.settings, pages=True),
         )
 
     def build(self) -> str:
@@ -181,7 +182,7 @@ class StoryKeys:
             self._build = content_hash(
                 self._code_and_content or self._digests(),
                 installed_packages(),
-                settings_text(self.settings),
+                settings_text(self.settings, pages=True),
             )
         return self._build
 
