@@ -8,8 +8,11 @@ one anyway). The key (``site_key``) is a hash of:
 - every file under the content folder, the theme, the plugins,
   ``portal/`` and the settings files beside the settings file, by name and
   bytes (content hashes, remembered by stat in the cache folder:
-  ``portal.file_hashes``), and the folders the settings name for files the
-  build copies (``INPUT_FOLDER_SETTINGS``: Decap's bundle);
+  ``portal.file_hashes``), but Python files by their syntax and the theme's
+  templates by Jinja's tokens, as the stories' keys count them
+  (``portal.source_digest``: a comment corrected builds nothing), and the
+  folders the settings name for files the build copies
+  (``INPUT_FOLDER_SETTINGS``: Decap's bundle);
 - the settings as Pelican reads them (``settings_text``: environment
   variables the settings files read are in them), and the command line's
   other arguments;
@@ -39,8 +42,8 @@ import shutil
 import subprocess
 import sys
 
-from portal import cache_json, git_hashes
-from portal.code_digest import files
+from portal import cache_json, git_hashes, source_digest
+from portal.code_digest import file_digest, files
 from portal.file_hashes import FileHashes
 from portal.writing import write_atomically
 
@@ -187,17 +190,25 @@ def content_hash(*parts) -> str:
 
 
 def _tree(
-    root: str, hashes: FileHashes, ignored: tuple[str, ...] = ()
+    root: str,
+    hashes: FileHashes,
+    ignored: tuple[str, ...] = (),
+    content: bool = False,
+    templates: tuple[str, dict] | None = None,
 ) -> list[tuple[str, str]]:
     """Every file under ``root`` (a folder or one file) that
     ``portal.code_digest`` would read, but those whose name or folder's
     name matches a pattern of ``ignored`` (for the content, Pelican's
-    ``IGNORE_FILES``): its path under ``root`` and its SHA-256."""
-    if os.path.isfile(root):
-        return [("", hashes.sha256(root))]
+    ``IGNORE_FILES``): its path under ``root`` and its digest, as the
+    stories' keys count it (``code_digest.file_digest``: code by its syntax,
+    templates by Jinja's tokens, ``content`` by every byte)."""
+    found = [root] if os.path.isfile(root) else files(root, ignored=ignored)
     return [
-        (os.path.relpath(path, root), hashes.sha256(path))
-        for path in files(root, ignored=ignored)
+        (
+            "" if path == root else os.path.relpath(path, root),
+            file_digest(path, hashes, templates=templates, content=content),
+        )
+        for path in found
     ]
 
 
@@ -228,15 +239,26 @@ def site_key(
         hashes = FileHashes(os.path.join(cache, HASHES_FILE) if cache else None)
     if cache:
         git_hashes.keep_table(os.path.join(cache, git_hashes.TABLE_FILE))
+        source_digest.keep_table(os.path.join(cache, source_digest.TABLE_FILE))
     # What Pelican passes over in the content (the editors' guide, its
     # screenshots) makes no page: edited, it built the site again for
     # nothing. The story keys leave it out too (story_pipeline/key.py).
     content = os.path.abspath(settings["PATH"])
     ignored = tuple(settings.get("IGNORE_FILES", ()))
+    # The code and templates count as the stories' keys count them: a
+    # comment corrected builds nothing (those keys would keep every page).
+    templates = (
+        os.path.join(os.path.abspath(settings["THEME"]), "templates"),
+        settings.get("JINJA_ENVIRONMENT") or {},
+    )
     trees = [
         (
             _named(root, settings, settings_file),
-            content_hash(_tree(root, hashes, ignored if root == content else ())),
+            content_hash(
+                _tree(root, hashes, ignored, content=True)
+                if root == content
+                else _tree(root, hashes, templates=templates)
+            ),
         )
         for root in input_roots(settings, settings_file)
     ]
@@ -253,6 +275,7 @@ def site_key(
     except OSError:
         pass  # a read-only cache folder: the files are hashed again next time
     git_hashes.save_table()
+    source_digest.save_table()
     return key
 
 

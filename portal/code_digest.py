@@ -48,26 +48,37 @@ def tree_digest(
     Jinja reads, its comments left out. ``content``: a tree of content,
     where every file counts by its bytes (a ``.py`` file there is served as
     it is)."""
-    template_folder = os.path.join(templates[0], "") if templates else None
     digest = hashlib.sha256()
     for root in roots:
         root = os.fspath(root)
         digest.update(os.path.basename(root).encode("utf-8") + b"\0")
         for path in files(root, suffixes, skipped, ignored):
             digest.update(os.path.relpath(path, root).encode("utf-8") + b"\0")
-            raw = hashes.sha256(path) if hashes is not None else None
-            if template_folder and path.startswith(template_folder):
-                made = source_digest.template_digest(path, templates[1], raw)
-                digest.update(bytes.fromhex(made))
-            elif path.endswith(".py") and not content:
-                digest.update(bytes.fromhex(source_digest.code_digest(path, raw)))
-            elif raw is not None:
-                digest.update(bytes.fromhex(raw))
-            else:
-                # A block at a time: a file is never held whole in memory.
-                with open(path, "rb") as handle:
-                    digest.update(hashlib.file_digest(handle, "sha256").digest())
+            made = file_digest(path, hashes, templates=templates, content=content)
+            digest.update(bytes.fromhex(made))
     return digest.hexdigest()
+
+
+def file_digest(
+    path: str,
+    hashes=None,
+    templates: tuple[str, dict] | None = None,
+    content: bool = False,
+) -> str:
+    """One file's part of a digest (hex), as ``tree_digest`` says: a ``.py``
+    file's syntax, a template's tokens (``templates``: their folder and the
+    environment's options), any other file's (or ``content``'s) SHA-256,
+    through ``hashes`` (``FileHashes``) when given."""
+    raw = hashes.sha256(path) if hashes is not None else None
+    if templates and path.startswith(os.path.join(templates[0], "")):
+        return source_digest.template_digest(path, templates[1], raw)
+    if path.endswith(".py") and not content:
+        return source_digest.code_digest(path, raw)
+    if raw is not None:
+        return raw
+    # A block at a time: a file is never held whole in memory.
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def is_ignored(name: str, ignored: tuple[str, ...]) -> bool:

@@ -179,6 +179,49 @@ def test_the_key_leaves_out_the_content_pelican_passes_over(content, tmp_path):
     assert _key(content, tmp_path / "cache") != key
 
 
+def test_the_key_holds_what_the_code_does_not_its_comments(content, tmp_path):
+    """A comment or docstring corrected in the code, or a {# comment #} in a
+    template, made `./dev publish` build the site again (minutes at 10,000
+    stories), which then kept every page: the key counts code and templates
+    as the stories' keys do. What they do still counts."""
+    import shutil
+
+    plugins, theme = tmp_path / "plugins", tmp_path / "theme"
+    plugins.mkdir()
+    shutil.copytree(PROJECT_ROOT / "theme", theme)
+    helper = plugins / "helper_code.py"
+    helper.write_text('"""Limits."""\n\nLIMIT = 3  # stories\n')
+
+    def key() -> str:
+        settings = read_settings(
+            str(PROJECT_ROOT / "pelicanconf.py"),
+            override={
+                "PATH": str(content),
+                "CACHE_PATH": str(tmp_path / "cache"),
+                "THEME": str(theme),
+                "PLUGIN_PATHS": [str(PROJECT_ROOT / "plugins"), str(plugins)],
+            },
+        )
+        return build_inputs.site_key(settings, PROJECT_ROOT / "pelicanconf.py")
+
+    before = key()
+    helper.write_text('"""How many, at most."""\n\n# Stories a page.\nLIMIT = 3\n')
+    article = theme / "templates" / "article.html"
+    article.write_text("{# Each story's page. #}\n" + article.read_text())
+    assert key() == before
+    helper.write_text("LIMIT = 4\n")
+    assert key() != before
+    helper.write_text("LIMIT = 3\n")
+    assert key() == before
+    article.write_text(article.read_text().replace("<article", "<article data-v2"))
+    changed = key()
+    assert changed != before
+    # In the content, every byte counts: it is what the site is made of.
+    page = content / "pages" / "about.md"
+    page.write_text(page.read_text() + "\n<!-- a comment -->\n")
+    assert key() != changed
+
+
 def test_an_output_is_right_until_the_moment_its_build_named():
     now = datetime.datetime(2026, 12, 3, 12, tzinfo=datetime.UTC)
     assert build_inputs.still_right({}, now)
