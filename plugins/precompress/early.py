@@ -63,6 +63,13 @@ class EarlyCopies:
         self._taken: set[str] = set()  # hashes a thread has started on
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._stopping = False
+        # A fork (the story pipeline's workers) waits until no thread is
+        # compressing (``pause``): a child gets only the forking thread, and
+        # a lock another thread held then (OpenSSL's, the allocator's, a
+        # file's) would stay held in it for good.
+        self._gate = threading.Condition()
+        self._busy = 0
+        self._paused = False
         # One core is the build's own (its process renders); the others'
         # time is what this uses.
         count = max(1, min(3, (os.cpu_count() or 1) - 1))
@@ -99,13 +106,34 @@ class EarlyCopies:
                 return
             if self._stopping:
                 continue
+            with self._gate:
+                while self._paused:
+                    self._gate.wait()
+                self._busy += 1
             try:
                 self._one(path)
             except Exception:
                 # The pass at the end does this file again and reports what
                 # it meets there (a full disk, a file gone), where the build
                 # can stop on it.
-                continue
+                pass
+            finally:
+                with self._gate:
+                    self._busy -= 1
+                    self._gate.notify_all()
+
+    def pause(self) -> None:
+        """Wait until no thread is compressing, and hold them until
+        ``resume``."""
+        with self._gate:
+            self._paused = True
+            while self._busy:
+                self._gate.wait()
+
+    def resume(self) -> None:
+        with self._gate:
+            self._paused = False
+            self._gate.notify_all()
 
     def _one(self, path: str) -> None:
         with open(path, "rb") as handle:
@@ -132,6 +160,34 @@ class EarlyCopies:
 
 
 _running: EarlyCopies | None = None
+_paused: EarlyCopies | None = None
+
+
+def _before_fork() -> None:
+    global _paused
+    _paused = _running
+    if _paused is not None:
+        _paused.pause()
+
+
+def _after_fork_in_parent() -> None:
+    global _paused
+    if _paused is not None:
+        _paused.resume()
+    _paused = None
+
+
+def _after_fork_in_child() -> None:
+    # The threads are not the child's: it neither compresses nor waits.
+    global _running, _paused
+    _running = _paused = None
+
+
+os.register_at_fork(
+    before=_before_fork,
+    after_in_parent=_after_fork_in_parent,
+    after_in_child=_after_fork_in_child,
+)
 
 
 def start(early: EarlyCopies) -> None:
