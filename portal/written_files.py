@@ -7,9 +7,9 @@ build. ``write_if_changed`` tells of every file it writes with new bytes; a
 step whose files are written in worker processes (the story pipeline) tells
 of them here as their results come back.
 
-One listener at a time, in the process that started listening: forked
-workers inherit the listener but not its threads, so what they write is
-told by the process that started them.
+Listeners hear only of what their own process writes: forked workers
+inherit the listeners but not their threads, so what they write is told by
+the process that started them.
 """
 
 from __future__ import annotations
@@ -17,23 +17,25 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-_listener: tuple[int, Callable[[str], None]] | None = None
+_listeners: dict[Callable[[str], None], int] = {}  # callback -> its process
 
 
 def listen(callback: Callable[[str], None]) -> None:
     """Call ``callback(path)`` for each file written with new bytes, until
-    ``stop``."""
-    global _listener
-    _listener = (os.getpid(), callback)
+    ``stop(callback)``."""
+    _listeners[callback] = os.getpid()
 
 
-def stop() -> None:
-    global _listener
-    _listener = None
+def stop(callback: Callable[[str], None]) -> None:
+    _listeners.pop(callback, None)
 
 
 def tell(path: str | os.PathLike) -> None:
     """``path`` now holds new bytes."""
-    listener = _listener
-    if listener is not None and listener[0] == os.getpid():
-        listener[1](os.fspath(path))
+    if not _listeners:
+        return
+    pid = os.getpid()
+    path = os.fspath(path)
+    for callback, process in list(_listeners.items()):
+        if process == pid:
+            callback(path)

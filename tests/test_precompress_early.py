@@ -5,17 +5,20 @@ keeps no copy no file has."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import logging
+import os
 import re
 import time
 import types
 
 import brotli
+from pelican import signals
 from precompress.plugin import precompress, start_early
 
-from portal import parallel
+from portal import parallel, written_files
 from portal.writing import write_if_changed
 from tests.stories import write_story
 from tests.support import build_site, copy_content
@@ -114,39 +117,66 @@ def test_what_the_build_writes_is_compressed_as_it_is_written(tmp_path, caplog):
     assert "0 files compressed (gzip+br), 3 unchanged" in caplog.text
 
 
-def test_a_build_compresses_its_pages_while_it_writes_them(tmp_path, caplog):
-    """A real build: most of its text files are compressed before the pass
-    at the end, and every copy in the output is of its file's bytes."""
-    content = copy_content(tmp_path / "content", stories=True)
-    caplog.set_level(logging.INFO)
-    output = build_site(
-        content,
-        tmp_path / "out",
-        cache_dir=tmp_path / "cache",
-        SITE_SEARCH_INDEX=False,
-    )
-    compressed, early = _counts(caplog)
-    assert early > compressed / 2
-    assert _copies_are_of_their_files(output) > compressed  # a copy or two a file
-    # The store holds exactly the copies the output links.
+@contextlib.contextmanager
+def _told(paths: list[str]):
+    """Record, in ``paths``, each file a build tells of as written with new
+    bytes (``portal.written_files``), from its pages' turn on, as
+    pre-compression hears of them."""
+
+    def listen(_generators):
+        written_files.listen(paths.append)
+
+    signals.all_generators_finalized.connect(listen)
+    try:
+        yield paths
+    finally:
+        signals.all_generators_finalized.disconnect(listen)
+        written_files.stop(paths.append)
+
+
+def _store_is_what_the_output_links(output, cache) -> None:
     linked = {
         copy.stat().st_ino
         for copy in output.rglob("*")
         if copy.suffix in (".gz", ".br")
     }
-    stored = {
-        blob.stat().st_ino for blob in (tmp_path / "cache" / "precompressed").iterdir()
-    }
+    stored = {blob.stat().st_ino for blob in (cache / "precompressed").iterdir()}
     assert stored == linked
+
+
+def test_a_build_tells_of_its_pages_as_it_writes_them(tmp_path, caplog):
+    """A real build: pre-compression hears of every page, the feed and each
+    story's files as they are written, and every copy in the output is of
+    its file's bytes, however many the thread reached before the end."""
+    content = copy_content(tmp_path / "content", stories=True)
+    caplog.set_level(logging.INFO)
+    with _told([]) as told:
+        output = build_site(
+            content,
+            tmp_path / "out",
+            cache_dir=tmp_path / "cache",
+            SITE_SEARCH_INDEX=False,
+        )
+    told = {os.path.relpath(path, output) for path in told}
+    stories = [page.parent.name for page in (output / "stories").glob("*/index.html")]
+    assert len(stories) >= 5
+    for slug in stories:
+        assert f"stories/{slug}/index.html" in told
+        assert f"stories/{slug}/embed/index.html" in told
+    assert {"index.html", "podcast.xml"} <= told
+    compressed, early = _counts(caplog)
+    assert 0 <= early <= compressed
+    assert _copies_are_of_their_files(output) > compressed  # a copy or two a file
+    _store_is_what_the_output_links(output, tmp_path / "cache")
 
 
 def test_workers_forked_while_the_threads_compress_make_the_same_copies(
     tmp_path, caplog
 ):
-    """The story pipeline forks its workers while the threads compress the
-    listings (a fork waits until no thread is compressing: a lock held then
-    would stay held in the child); the workers' pages are compressed as
-    their results come back."""
+    """The story pipeline forks its workers while the threads compress (a
+    fork waits until no thread is compressing: a lock held then would stay
+    held in the child), and tells of each story's files as it comes back
+    from them."""
     content = tmp_path / "content"
     for number in range(parallel.MIN_ITEMS + 6):
         write_story(
@@ -156,18 +186,18 @@ def test_workers_forked_while_the_threads_compress_make_the_same_copies(
             topics=["family", f"topic-{number % 5}"],
         )
     caplog.set_level(logging.INFO)
-    output = build_site(
-        content,
-        tmp_path / "out",
-        cache_dir=tmp_path / "cache",
-        BUILD_WORKERS=2,
-        SITE_SEARCH_INDEX=False,
-    )
+    with _told([]) as told:
+        output = build_site(
+            content,
+            tmp_path / "out",
+            cache_dir=tmp_path / "cache",
+            BUILD_WORKERS=2,
+            SITE_SEARCH_INDEX=False,
+        )
     assert "[story_pipeline] made 70 stories in 2 processes" in caplog.text
-    compressed, early = _counts(caplog)
-    assert early > compressed / 2
+    told = {os.path.relpath(path, output) for path in told}
+    for number in range(parallel.MIN_ITEMS + 6):
+        assert f"stories/story-{number:03d}/index.html" in told
+    compressed, _early = _counts(caplog)
     assert _copies_are_of_their_files(output) > compressed
-    story_page = output / "stories" / "story-042" / "index.html"
-    assert gzip.decompress(story_page.with_suffix(".html.gz").read_bytes()) == (
-        story_page.read_bytes()
-    )
+    _store_is_what_the_output_links(output, tmp_path / "cache")

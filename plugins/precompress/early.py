@@ -21,6 +21,7 @@ before. The thread never touches the output folder.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import queue
@@ -100,6 +101,11 @@ class EarlyCopies:
         return self.made
 
     def _run(self) -> None:
+        # The lowest priority: the thread takes a core the build leaves idle
+        # (one process rendering the listings), not one the story
+        # pipeline's workers use (Linux sets a thread's own nice value).
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         while True:
             path = self._queue.get()
             if path is _STOP:
@@ -210,5 +216,6 @@ def stop() -> EarlyCopies | None:
     """Stop listening; the running one, if any, for its ``finish``."""
     global _running
     early, _running = _running, None
-    written_files.stop()
+    if early is not None:
+        written_files.stop(early.tell)
     return early

@@ -25,6 +25,9 @@ Settings (defaults in ``settings()``):
 - ``PRECOMPRESS`` (True): False writes no copies.
 - ``PAGES_FIRST`` (``portal.build_inputs``; the live preview's first build of
   a save): no copies made, the next build makes them.
+- ``PRECOMPRESS_EARLY`` (True): compress each file as the build writes it
+  (``early.py``); False leaves every file to the pass at the end. It shapes
+  no copy, so it is not in the copies' stamp.
 - ``PRECOMPRESS_FORMATS`` (("gzip", "br")).
 - ``PRECOMPRESS_EXTENSIONS``: which files are text worth compressing.
 - ``PRECOMPRESS_MIN_SIZE`` (512 bytes): smaller files are sent as they are.
@@ -536,6 +539,7 @@ def start_early(generators) -> None:
     cache_path = pelican_settings.get("CACHE_PATH")
     if (
         not options["PRECOMPRESS"]
+        or not pelican_settings.get("PRECOMPRESS_EARLY", True)
         or build_inputs.pages_first(pelican_settings)
         or not cache_path
     ):
