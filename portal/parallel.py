@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 from portal import heap
 
@@ -49,21 +49,13 @@ def map_in_processes(task: Callable, items: Iterable, count: int) -> list:
     ``task`` must not raise (return the error instead) and its results must
     pickle. It runs in forked children: what it changes in memory is lost,
     only its return value comes back."""
-    return list(imap_in_processes(task, items, count))
-
-
-def imap_in_processes(task: Callable, items: Iterable, count: int) -> Iterator:
-    """As ``map_in_processes``, but each result in order as soon as it and
-    those before it are back: the caller can start on the first while the
-    workers make the rest."""
     items = list(items)
     if (
         count <= 1
         or len(items) < MIN_ITEMS
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        yield from (task(item) for item in items)
-        return
+        return [task(item) for item in items]
     global _task
     _task = task
     # Forked workers share the build's memory until they write to it; a
@@ -73,6 +65,6 @@ def imap_in_processes(task: Callable, items: Iterable, count: int) -> Iterator:
             context = multiprocessing.get_context("fork")
             chunk = max(1, min(64, len(items) // (count * 8)))
             with context.Pool(count, initializer=heap.in_worker) as pool:
-                yield from pool.imap(_run, items, chunksize=chunk)
+                return pool.map(_run, items, chunksize=chunk)
     finally:
         _task = None

@@ -13,9 +13,7 @@ here:
   disk) raises ``WriteError``, which names the file and what to do.
 - ``write_if_changed``: a page or transcript whose inputs did not change
   keeps its modification time, so rsync and CDN uploads skip it and the
-  pre-compression step does not compress it again. A file it writes with
-  new bytes is told of (``portal.written_files``): pre-compression starts on
-  it while the build goes on.
+  pre-compression step does not compress it again.
 - ``reuse_previous_output``: a build made in a fresh folder (``portal.
   publishing.build_aside``) hard-links the files of the previous output whose
   bytes it would write again, instead of writing them: they keep their
@@ -34,7 +32,6 @@ import os
 import shutil
 import tempfile
 
-from portal import written_files
 from portal.problems import FixableError
 
 
@@ -179,7 +176,6 @@ def write_if_changed(path: str | os.PathLike, data: bytes | str) -> bool:
     if previous and holds(previous, data) and _link(previous, path):
         return False
     write_atomically(path, data)
-    written_files.tell(path)
     return True
 
 

@@ -25,9 +25,6 @@ Settings (defaults in ``settings()``):
 - ``PRECOMPRESS`` (True): False writes no copies.
 - ``PAGES_FIRST`` (``portal.build_inputs``; the live preview's first build of
   a save): no copies made, the next build makes them.
-- ``PRECOMPRESS_EARLY`` (True): compress each file as the build writes it
-  (``early.py``); False leaves every file to the pass at the end. It shapes
-  no copy, so it is not in the copies' stamp.
 - ``PRECOMPRESS_FORMATS`` (("gzip", "br")).
 - ``PRECOMPRESS_EXTENSIONS``: which files are text worth compressing.
 - ``PRECOMPRESS_MIN_SIZE`` (512 bytes): smaller files are sent as they are.
@@ -57,8 +54,6 @@ from portal import background, build_inputs, cache_json, output_listing
 from portal.code_digest import tree_digest
 from portal.file_hashes import FileHashes
 from portal.writing import holds, link_into, write_atomically, write_if_changed
-
-from . import early
 
 logger = logging.getLogger(__name__)
 
@@ -126,20 +121,6 @@ def compress(data: bytes, fmt: str, options: dict, path: str) -> bytes:
         quality = 11
     mode = brotli.MODE_TEXT
     return brotli.compress(data, mode=mode, quality=quality)
-
-
-def copies_of(data: bytes, path: str, options: dict) -> dict[str, bytes]:
-    """The copies worth keeping of ``data`` (the file at ``path``), by
-    format: none of a file under the minimum size, nor a copy that would not
-    be smaller than the file."""
-    if len(data) < options["PRECOMPRESS_MIN_SIZE"]:
-        return {}
-    made = {}
-    for fmt in options["PRECOMPRESS_FORMATS"]:
-        packed = compress(data, fmt, options, path)
-        if len(packed) < len(data):
-            made[fmt] = packed
-    return made
 
 
 def _stamp(options: dict) -> str:
@@ -228,9 +209,6 @@ class _Copies:
                 # are another 80,000 strings at 10,000 stories.
                 self.inodes = {sha: known[sha] for sha in index if sha in known}
         self.inodes_now: dict[str, list[int]] = {}
-        # The copies early.py made this build (in ``index`` too), by hash.
-        self.made_early: dict[str, dict[str, int]] = {}
-        self.compressed_early = 0  # files given those copies
         # Each text file's size, from the stat its hash was looked up by.
         self.text_sizes: dict[str, int] = {}
         # The store's path with its separator: a stored copy's path is one
@@ -342,13 +320,13 @@ class _Copies:
             data = handle.read()
         self.text_sizes[path] = len(data)
         sha256 = hashlib.sha256(data).hexdigest()  # of the very bytes compressed
-        packed_copies = copies_of(data, path, self.options)
+        small = len(data) < self.options["PRECOMPRESS_MIN_SIZE"]
         made = {}
         inodes = {}
         for fmt in self.formats:
             copy = path + SUFFIXES[fmt]
-            packed = packed_copies.get(fmt)
-            if packed is None:
+            packed = None if small else compress(data, fmt, self.options, path)
+            if packed is None or len(packed) >= len(data):
                 if os.path.lexists(copy):
                     os.unlink(copy)
                 continue
@@ -516,62 +494,8 @@ def _give_copies(
             ):
                 used[sha256] = formats
                 placed[path] = formats
-                # Compressed here, or by early.py while the build wrote it.
-                if not did and sha256 in copies.made_early:
-                    copies.compressed_early += 1
-                    did = True
                 compressed += did
     return compressed
-
-
-def _store(cache_path: str | None) -> str | None:
-    return os.path.join(cache_path, STORE_FOLDER) if cache_path else None
-
-
-def start_early(generators) -> None:
-    """Once the pages are to be written, compress each text file the build
-    writes as it is written (``early.py``), into the cache's store."""
-    early.stop_and_finish()
-    if not generators:
-        return
-    pelican_settings = generators[0].settings
-    options = settings(pelican_settings)
-    cache_path = pelican_settings.get("CACHE_PATH")
-    if (
-        not options["PRECOMPRESS"]
-        or not pelican_settings.get("PRECOMPRESS_EARLY", True)
-        or build_inputs.pages_first(pelican_settings)
-        or not cache_path
-    ):
-        return
-    store = _store(cache_path)
-    os.makedirs(store, exist_ok=True)
-    index_path = os.path.join(cache_path, CACHE_FILE)
-    early.start(
-        early.EarlyCopies(
-            generators[0].output_path,
-            options["PRECOMPRESS_EXTENSIONS"],
-            os.path.join(store, ""),
-            lambda: _load_index(index_path, options),
-            lambda data, path: copies_of(data, path, options),
-            SUFFIXES,
-        )
-    )
-
-
-def _index(
-    index_path: str | None, options: dict
-) -> tuple[dict, dict, dict[str, dict[str, int]]]:
-    """The store's index and inodes, with the copies made while the build
-    wrote its files (``early.py``) in it; and those copies."""
-    running = early.stop()
-    if running is None:
-        return (*_load_index(index_path, options), {})
-    made = running.finish()
-    loaded = running.index()
-    index, inodes = loaded if loaded is not None else _load_index(index_path, options)
-    index.update(made)
-    return index, inodes, made
 
 
 def precompress(pelican) -> None:
@@ -579,10 +503,8 @@ def precompress(pelican) -> None:
     output_listing.forget()
     options = settings(pelican.settings)
     if not options["PRECOMPRESS"]:
-        early.stop_and_finish()
         return
     if build_inputs.pages_first(pelican.settings):
-        early.stop_and_finish()
         # The live preview's first build of a save (portal.preview_builds):
         # no server it runs sends the copies, and the build after it, run
         # straight away, makes them. Made aside, the output has none; in
@@ -593,15 +515,13 @@ def precompress(pelican) -> None:
     output = pelican.output_path
     cache_path = pelican.settings.get("CACHE_PATH")
     index_path = os.path.join(cache_path, CACHE_FILE) if cache_path else None
-    store = _store(cache_path)
+    store = os.path.join(cache_path, STORE_FOLDER) if cache_path else None
     if store:
         os.makedirs(store, exist_ok=True)
     hashes = FileHashes(
         os.path.join(cache_path, HASHES_FILE) if cache_path else None, outputs=True
     )
-    index, inodes, made_early = _index(index_path, options)
-    copies = _Copies(options, hashes, store, index, inodes)
-    copies.made_early = made_early
+    copies = _Copies(options, hashes, store, *_load_index(index_path, options))
     # Folders another plugin is still writing (the search's bundle: see
     # portal.background) are done last, once it has finished.
     pending = tuple(background.folders())
@@ -671,28 +591,14 @@ def precompress(pelican) -> None:
     # Every file of the output, once the search's are written too: the
     # build report, the next receiver, counts them without another walk.
     output_listing.hand_over(output, left)
-    early_note = (
-        f"; {copies.compressed_early} while the build wrote them"
-        if copies.compressed_early
-        else ""
-    )
     logger.info(
-        "[precompress] %d files compressed (%s%s), %d unchanged, "
-        "%d stale copies removed",
+        "[precompress] %d files compressed (%s), %d unchanged, %d stale copies removed",
         compressed,
         "+".join(options["PRECOMPRESS_FORMATS"]),
-        early_note,
         len(files) - compressed,
         len(removed),
     )
 
 
-def _end_early(_pelican) -> None:
-    # A build that stopped on an error leaves its threads: the next one ends them.
-    early.stop_and_finish()
-
-
 def register():
-    signals.initialized.connect(_end_early)
-    signals.all_generators_finalized.connect(start_early)
     signals.finalized.connect(precompress)

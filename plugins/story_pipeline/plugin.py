@@ -30,7 +30,7 @@ import traceback
 from pelican import signals
 from pelican.generators import Generator
 
-from portal import file_hashes, heap, parallel, written_files
+from portal import file_hashes, heap, parallel
 from portal import signals as portal_signals
 from portal.build_inputs import content_hash
 from portal.checking import plural
@@ -215,31 +215,24 @@ class StoryPipeline(Generator):
                 make(index)
             return []
         _job["make"] = make
-        made_apart = []
-        failed = []
         try:
-            results = parallel.imap_in_processes(
+            results = parallel.map_in_processes(
                 _make_in_worker, range(len(todo)), count
             )
-            for index, (made, failure) in enumerate(results):
-                story = todo[index][0]
-                if failure is not None:
-                    logger.debug("[story_pipeline] %s failed in a worker:\n%s",
-                                 story.story.save_as, failure)  # fmt: skip
-                    failed.append(index)
-                    continue
+        finally:
+            _job.clear()
+        made_apart = []
+        for index, (made, failure) in enumerate(results):
+            story = todo[index][0]
+            if failure is not None:
+                logger.debug("[story_pipeline] %s failed in a worker:\n%s",
+                             story.story.save_as, failure)  # fmt: skip
+                make(index)  # again here, where its error is raised
+            else:
                 paths, entry = made
                 if entry is not None:  # kept in the cache by the worker
                     store.current[STORIES][story.story.save_as] = entry
                 made_apart.append((story, paths))
-                # As each comes back, not once all have: pre-compression
-                # starts on them while the workers make the rest.
-                for path in paths:
-                    written_files.tell(os.path.join(self.output_path, *path.split("/")))
-        finally:
-            _job.clear()
-        for index in failed:
-            make(index)  # again here, where its error is raised
         logger.info(
             "[story_pipeline] made %s in %d processes",
             plural(len(todo), "story", "stories"),
