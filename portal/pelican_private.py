@@ -23,6 +23,7 @@ from pelican.log import LimitFilter
 from pelican.plugins.sitemap import sitemap as pelican_sitemap
 from pelican.readers import _filter_discardable_metadata
 from pelican.urlwrappers import URLWrapper
+from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from portal.file_hashes import FileHashes
@@ -340,6 +341,33 @@ def article_page_arguments(article, settings) -> dict:
         "url": article.url,
         "blog": True,
     }
+
+
+# ``Writer.write_file``'s own parameters (4.12): not variables of the page.
+_WRITE_FILE_PARAMETERS = frozenset(
+    ("relative_urls", "paginated", "template_name", "override_output", "url")
+)
+
+
+def page_variables(context: dict, name: str, arguments: dict) -> dict:
+    """The variables Pelican's ``Writer.write_file`` (4.12, its
+    ``_get_localcontext``) renders the page ``name`` with, called with
+    ``context`` and ``arguments`` (``article_page_arguments``): for a part of
+    that page rendered again on its own (story_pipeline's related stories),
+    which must print what the page printed."""
+    variables = dict(context)
+    variables["localsiteurl"] = variables.get("localsiteurl")
+    if arguments.get("relative_urls"):
+        relative = path_to_url(get_relative_path(name))
+        variables["SITEURL"] = relative
+        variables["localsiteurl"] = relative
+    variables["output_file"] = name
+    variables.update(
+        (key, value)
+        for key, value in arguments.items()
+        if key not in _WRITE_FILE_PARAMETERS
+    )
+    return variables
 
 
 class BufferingWriter(Writer):

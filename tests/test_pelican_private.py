@@ -188,3 +188,36 @@ def test_listing_membership_answers_as_pelicans_lists_do():
     assert generator.tags["a"] == stories[:2]
     assert generator.categories == [("c", stories[1:3])]
     assert generator.authors == [("d", [])]
+
+
+@pytest.mark.parametrize("relative_urls", [True, False])
+def test_page_variables_are_those_pelicans_writer_renders_a_page_with(
+    tmp_path, relative_urls
+):
+    """The story pipeline renders a page's related stories again on their
+    own, with the variables Pelican's writer gave the whole page."""
+    from pelican.writers import Writer
+
+    settings = read_settings(
+        str(PROJECT_ROOT / "pelicanconf.py"),
+        override={"CACHE_PATH": str(tmp_path), "RELATIVE_URLS": relative_urls},
+    )
+    article = Article(
+        "<p>Hello</p>",
+        metadata={"title": "T", "slug": "t"},
+        settings=settings,
+    )
+    rendered_with: dict = {}
+
+    class Recording:
+        def render(self, variables):
+            rendered_with.update(variables)
+            return ""
+
+    context = {"SITEURL": "https://example.org", "SITENAME": "S"}
+    name = "stories/t/index.html"
+    arguments = pelican_private.article_page_arguments(article, settings)
+    Writer(str(tmp_path / "out"), settings=settings).write_file(
+        name, Recording(), dict(context), **arguments
+    )
+    assert pelican_private.page_variables(context, name, arguments) == rendered_with

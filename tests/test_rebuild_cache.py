@@ -33,6 +33,8 @@ class BuildLog:
     transcripts_parsed: list[str]  # transcript files parsed
     stories_made: int  # stories whose outputs (page, embed, transcripts...) were made
     stories_kept: int  # stories whose outputs came from the cache, not made
+    # of those, stories whose page had its related stories put in again
+    stories_carded: int
     written: int  # output files written (the rest kept their bytes and mtime)
     unchanged: int
     pages_kept: int  # other pages' files linked from the cache, not rendered
@@ -61,6 +63,7 @@ class BuildLog:
             ],
             stories_made=number(stories, 1),
             stories_kept=number(stories, 2),
+            stories_carded=number(r"(\d+) of them with their page's related stories"),
             written=number(writes, 1),
             unchanged=number(writes, 2),
             pages_kept=number(writes, 3),
@@ -639,9 +642,10 @@ def test_a_new_title_renders_again_only_the_pages_that_show_it(tmp_path, build):
     )
     output, log = build(**lean)
     assert "Tending a garden" in walk.read_text()
-    # The retitled story and the story whose page shows its card are made
-    # again; the river story is not.
-    assert (log.stories_made, log.stories_kept) == (2, 1)
+    # The retitled story is made again, and the story whose page shows its
+    # card gets its related stories again (the rest of its page and files
+    # as they were); the river story is kept as it was.
+    assert (log.stories_made, log.stories_kept, log.stories_carded) == (1, 2, 1)
     assert "Tending a garden" not in river.read_text()
     # The pages that list it are rendered again, and show the new title;
     # the listing it is not on (its stories' cards the same) is kept, the

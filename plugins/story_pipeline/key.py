@@ -15,7 +15,7 @@ chapters files) are made again only when this key changes. It is a hash of:
   record names (``related_stories`` and ``more_from_place``), each by its
   URL, title, date, summary, topics, every front-matter field, audio length
   and picture's file names (``card_fields``), and its place's name, address
-  and count of stories;
+  and whether other stories were recorded there;
 - the story itself: its rendered content, whether it is held back, and
   every file in its folder by its bytes (story.md, audio, transcript,
   images: content hashes, ``portal.file_hashes``);
@@ -24,9 +24,12 @@ chapters files) are made again only when this key changes. It is a hash of:
   with no file of the story changed (the renditions' cache encodes again).
 
 So an edit to one story's title makes again only its own outputs and those
-of the stories whose cards show it. A template that shows anything else
-about other stories must add it to ``_shown_of_others`` (or switch the
-cache off with ``STORY_PIPELINE_CACHE = False``). No part of a key is a
+of the stories whose cards show it. The cards are the one part that is not
+in the story's *own* key (``keys``): a story whose own key is unchanged has
+only its page's related stories made again (``related.py``). A template that
+shows anything else about other stories must add it to ``_cards_of_others``
+and print it in ``partials/related_stories.html``, or add it to the own key
+(or switch the cache off with ``STORY_PIPELINE_CACHE = False``). No part of a key is a
 modification time or a version number: a fresh checkout at another path,
 with its cache folder restored, finds every unchanged story's key.
 """
@@ -219,11 +222,18 @@ class StoryKeys:
                 self._add_files(entry.path, f"{prefix}{entry.name}/", known)
 
     def key(self, story) -> str:
+        return self.keys(story)[0]
+
+    def keys(self, story) -> tuple[str, str]:
+        """The story's key, and its own key: all of it but the cards of the
+        other stories its page lists under it (``related.py``), which its
+        other files and the values kept under it (``memo.py``) do not show."""
         record = story.story
         files = self._files(record)
+        place = record.place_state
         # The metadata comes from story.md (its hash is in ``files``) and the
         # settings (in the build's part), so it needs no hashing of its own.
-        return content_hash(
+        own = content_hash(
             self.build(),
             # Its address: the outputs and the values kept under the key
             # (``memo.py``: the feed's episode) print it.
@@ -232,8 +242,11 @@ class StoryKeys:
             record.held_back,
             files,
             audio_facts(record.audio),
-            self._shown_of_others(record),
+            # Its place: the page's search filter prints the name; the link
+            # to the place's stories shows whether there are others.
+            (place.name, place.url, place.count > 1) if place else None,
         )
+        return content_hash(own, self._cards_of_others(record)), own
 
     def shown(self, stories) -> dict[int, str]:
         """What other pages may show of each published story
@@ -294,13 +307,11 @@ class StoryKeys:
             known = self._fronts[id(story)] = front_json(story)
         return known
 
-    def _shown_of_others(self, record) -> tuple:
-        """What a story's page shows of other stories (partials/related_stories.html):
-        their cards, and its place with whether other stories were recorded
-        there (the link to them shows then; not their number)."""
-        place = record.place_state
+    def _cards_of_others(self, record) -> tuple:
+        """What a story's page shows of other stories
+        (partials/related_stories.html): their cards. (Its place, with
+        whether other stories were recorded there, is in its own key.)"""
         return (
             [self._card(other) for other in record.related_stories],
             [self._card(other) for other in record.more_from_place],
-            (place.name, place.url, place.count > 1) if place else None,
         )

@@ -23,6 +23,7 @@ again, as does a build without ``CACHE_PATH``); ``BUILD_WORKERS``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import traceback
@@ -41,6 +42,7 @@ from portal.pelican_private import (
     quick_listing_membership,
 )
 
+from . import related
 from .key import StoryKeys
 from .memo import StoryMemo
 from .outputs import StoryOutputs
@@ -68,6 +70,7 @@ class StoryPipeline(Generator):
         super().__init__(*args, **kwargs)
         self.stories = []
         self.keys: dict[str, str | None] = {}  # page name -> key
+        self.own_keys: dict[str, str | None] = {}  # page name -> own key
         self.store = OutputStore(None)
         self.hashes = FileHashes(None)
         self.memo = StoryMemo(None, {})
@@ -92,13 +95,16 @@ class StoryPipeline(Generator):
         self.store = OutputStore(cache)
         if not self.store.enabled:
             self.keys = dict.fromkeys(story.story.save_as for story in self.stories)
+            self.own_keys = dict(self.keys)
             self.context[STORY_MEMO] = self.memo
             return
         keys = _snapshot.pop(cache, None)
         if keys is None or keys.settings is not self.settings:
             keys = _story_keys(self.settings, cache)
         self.hashes = keys.hashes
-        self.keys = {story.story.save_as: keys.key(story) for story in self.stories}
+        both = {story.story.save_as: keys.keys(story) for story in self.stories}
+        self.keys = {name: key for name, (key, _own) in both.items()}
+        self.own_keys = {name: own for name, (_key, own) in both.items()}
         # Every other page names the campaign's share card (story_embeds),
         # named by what it shows, the fonts it is drawn with among them:
         # system files no other part of the key holds.
@@ -111,26 +117,40 @@ class StoryPipeline(Generator):
             shown,
             self.settings["PAGINATED_TEMPLATES"],
         )
-        self.memo = StoryMemo(os.path.join(cache, FOLDER), self.keys)
+        # What is kept of a story for other pages (the feed's episode) shows
+        # none of the stories its page lists: under its own key.
+        self.memo = StoryMemo(os.path.join(cache, FOLDER), self.own_keys)
         self.context[STORY_MEMO] = self.memo
 
     def generate_output(self, writer):
         store = self.store
         todo = []
         kept = []
-        for story in self.stories:
-            key = self.keys.get(story.story.save_as)  # None: not keyed, made
-            if key is not None and store.place(
-                STORIES, story.story.save_as, key, self.output_path
-            ):
-                kept.append(story)
-            else:
-                todo.append((story, key))
+        carded = []  # kept but for their related stories, made again
         context = {
             name: value
             for name, value in self.context.items()
             if name not in (PIPELINE_PAGES, PAGE_CACHE, STORY_MEMO)
         }
+        for story in self.stories:
+            name = story.story.save_as
+            key = self.keys.get(name)  # None: not keyed, made
+            if key is None:
+                todo.append((story, key))
+            elif store.place(STORIES, name, key, self.output_path):
+                kept.append(story)
+            elif store.with_new_cards(
+                name,
+                key,
+                self.own_keys[name],
+                self.output_path,
+                functools.partial(
+                    related.render, self.env, context, story, self.settings
+                ),
+            ):
+                carded.append(story)
+            else:
+                todo.append((story, key))
         made_apart = self._make_all(writer, context, todo, store)
         # Pages written in this process told Pelican's content_written
         # themselves; the others are told here, as the sitemap and the
@@ -138,7 +158,7 @@ class StoryPipeline(Generator):
         entries = store.current[STORIES]
         announced = [
             (story, [file.path for file in entries[story.story.save_as].files])
-            for story in kept
+            for story in kept + carded
         ]
         for story, paths in announced + made_apart:
             for path in paths:
@@ -157,9 +177,11 @@ class StoryPipeline(Generator):
         )
         logger.info(
             "[story_pipeline] made the outputs of %s; kept those of %d "
-            "(nothing that shapes them changed); removed %s no story has now",
+            "(nothing that shapes them changed), %d of them with their page's "
+            "related stories made again; removed %s no story has now",
             plural(len(todo), "story", "stories"),
             len(self.stories) - len(todo),
+            len(carded),
             plural(removed, "file"),
         )
 
@@ -183,6 +205,17 @@ class StoryPipeline(Generator):
         self.store = OutputStore(None)
         self.memo = StoryMemo(None, {})
 
+    def _cards(self, story, context) -> tuple[int, int] | None:
+        """Where the page just made for ``story`` printed its related
+        stories (``related.py``), if it printed them where they can be put
+        in again."""
+        page = os.path.join(self.output_path, *story.story.save_as.split("/"))
+        with open(page, "rb") as handle:
+            data = handle.read()
+        return related.region(
+            data, related.render(self.env, context, story, self.settings)
+        )
+
     def _make_all(self, writer, context, todo, store) -> list:
         """Make the stories of ``todo``; those made in worker processes, each
         with the paths of its files."""
@@ -205,7 +238,13 @@ class StoryPipeline(Generator):
             kept = None
             if key is not None:
                 kept = store.keep(
-                    STORIES, story.story.save_as, key, self.output_path, outputs.paths
+                    STORIES,
+                    story.story.save_as,
+                    key,
+                    self.output_path,
+                    outputs.paths,
+                    self.own_keys.get(story.story.save_as),
+                    self._cards(story, context),
                 )
             return outputs.paths, kept
 

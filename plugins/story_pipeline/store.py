@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -49,7 +50,8 @@ class Kept(NamedTuple):
 
 @dataclass(frozen=True)
 class Entry:
-    """A story's outputs as last made: the key and the files."""
+    """A story's outputs as last made: the key and the files; for a story,
+    its own key and where its page's related stories are (``related.py``)."""
 
     key: str
     files: tuple[Kept, ...]
@@ -57,18 +59,30 @@ class Entry:
     # (a rebuild keeps nearly every entry; making each again was a tenth of
     # a second at 10,000 stories, every build).
     read_as: dict | None = field(default=None, compare=False, repr=False)
+    own: str | None = None  # the story's own key (key.StoryKeys.keys)
+    # The bytes of its page (``files[0]``) that are its related stories:
+    # from, to. None: not found (the page is then made whole).
+    cards: tuple[int, int] | None = None
 
     def to_json(self) -> dict:
         if self.read_as is not None:
             return self.read_as
-        return {"key": self.key, "files": [list(kept) for kept in self.files]}
+        data = {"key": self.key, "files": [list(kept) for kept in self.files]}
+        if self.own is not None:
+            data["own"] = self.own
+        if self.cards is not None:
+            data["cards"] = list(self.cards)
+        return data
 
     @classmethod
     def from_json(cls, data) -> Entry:
+        cards = data.get("cards")
         return cls(
             str(data["key"]),
             tuple(Kept(str(p), str(s), int(n)) for p, s, n in data["files"]),
             data,
+            data.get("own"),
+            (int(cards[0]), int(cards[1])) if cards else None,
         )
 
 
@@ -110,6 +124,54 @@ class OutputStore:
         entry = self.previous[section].get(name)
         if entry is None or entry.key != key:
             return None
+        stored = self._stored(entry)
+        if stored is None:
+            return None
+        self._link(entry.files, stored, output)
+        self.current[section][name] = entry
+        return entry
+
+    def with_new_cards(
+        self, name: str, key: str, own: str, output: str, cards: Callable[[], str]
+    ) -> Entry | None:
+        """The story ``name`` as the last build made it with the own key
+        ``own``, but its page's related stories ``cards()`` (the HTML its
+        page prints there): its other files linked into ``output``, its page
+        written with the new related stories; its entry. None if the last
+        build's files are not the story's with this own key, or not all in
+        the cache, or its page's related stories were not found: then the
+        story is made whole."""
+        entry = self.previous["stories"].get(name)
+        if entry is None or entry.own != own or entry.cards is None:
+            return None
+        stored = self._stored(entry)
+        if stored is None:
+            return None
+        page, *others = entry.files
+        if page.path != name:
+            return None
+        start, end = entry.cards
+        try:
+            with open(self._file(page.sha256), "rb") as handle:
+                old = handle.read()
+        except OSError:
+            return None
+        if len(old) != page.size or not 0 <= start <= end <= len(old):
+            return None
+        html = cards()
+        if not html.strip():
+            return None  # none now: where none are, none can be found again
+        related = html.encode("utf-8")
+        self._link(others, stored[1:], output)
+        write_if_changed(_target(output, page.path), old[:start] + related + old[end:])
+        made = self._keep_file(output, page.path)
+        new = Entry(key, (made, *others), None, own, (start, start + len(related)))
+        self.current["stories"][name] = new
+        return new
+
+    def _stored(self, entry: Entry) -> list[os.stat_result] | None:
+        """The stat of each of ``entry``'s files in the cache, if all are
+        there whole."""
         stored = []
         for kept in entry.files:
             try:
@@ -119,7 +181,12 @@ class OutputStore:
             if stat.st_size != kept.size:
                 return None
             stored.append(stat)
-        for kept, stat in zip(entry.files, stored, strict=True):
+        return stored
+
+    def _link(self, files, stored, output: str) -> None:
+        """Link ``files`` (their stats in the cache: ``stored``) into
+        ``output``."""
+        for kept, stat in zip(files, stored, strict=True):
             target = _target(output, kept.path)
             # A rebuild in place finds most files linked already: a stat
             # each tells (a 10,000-story site links some 100,000).
@@ -132,35 +199,43 @@ class OutputStore:
                 there = None
             # Linked again by every build: no memo file needs to keep it.
             remember(target, kept.sha256, every_build=True, stat=there)
-        self.current[section][name] = entry
-        return entry
 
     def keep(
-        self, section: str, name: str, key: str, output: str, paths: list[str]
+        self,
+        section: str,
+        name: str,
+        key: str,
+        output: str,
+        paths: list[str],
+        own: str | None = None,
+        cards: tuple[int, int] | None = None,
     ) -> Entry:
-        """Keep the files just made for ``name`` (paths in ``output``).
+        """Keep the files just made for ``name`` (paths in ``output``; a
+        story's page first, with ``own`` and ``cards`` as ``Entry`` has
+        them).
 
         May run in a worker process: each file is linked into the cache
         under its hash (its bytes are never copied)."""
-        files = []
-        for path in paths:
-            target = _target(output, path)
-            sha256 = sha256_of(target)
-            size = os.path.getsize(target)
-            stored = self._file(sha256)
-            try:
-                whole = os.path.getsize(stored) == size
-            except FileNotFoundError:
-                whole = False
-            if not whole:  # not kept yet, or cut off: kept (again) whole
-                link_over(target, stored)
-            else:
-                _share(stored, target)
-            remember(target, sha256, every_build=True)
-            files.append(Kept(path, sha256, size))
-        entry = Entry(key, tuple(files))
+        files = tuple(self._keep_file(output, path) for path in paths)
+        entry = Entry(key, files, None, own, cards)
         self.current[section][name] = entry
         return entry
+
+    def _keep_file(self, output: str, path: str) -> Kept:
+        target = _target(output, path)
+        sha256 = sha256_of(target)
+        size = os.path.getsize(target)
+        stored = self._file(sha256)
+        try:
+            whole = os.path.getsize(stored) == size
+        except FileNotFoundError:
+            whole = False
+        if not whole:  # not kept yet, or cut off: kept (again) whole
+            link_over(target, stored)
+        else:
+            _share(stored, target)
+        remember(target, sha256, every_build=True)
+        return Kept(path, sha256, size)
 
     def remove_stale(
         self,
