@@ -11,6 +11,9 @@ shows of other stories, the code, theme and settings) is looked up in the
 cache (``store.py``):
 - the same key: the story is not read, rendered or written; its files are
   linked into the output from the cache;
+- only what its page lists of other stories changed (its own key the same):
+  its files are linked from the cache, its page with its related stories put
+  in again (``related.py``);
 - otherwise: it is made (in worker processes on every core when there are
   many, ``portal.parallel``), and its files kept in the cache under the key.
 
