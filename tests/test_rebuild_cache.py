@@ -56,6 +56,7 @@ class BuildLog:
             r".*?; (\d+) pages kept"
         )
         stories = r"\[story_pipeline\] made the outputs of (\d+) stor.*?of (\d+) "
+        carded = r"(\d+) of them with their page's related stories"
         return cls(
             audio_examined=number(r"\[story_audio\] (\d+) audio files? examined"),
             transcripts_parsed=[
@@ -63,7 +64,9 @@ class BuildLog:
             ],
             stories_made=number(stories, 1),
             stories_kept=number(stories, 2),
-            stories_carded=number(r"(\d+) of them with their page's related stories"),
+            stories_carded=number(carded)
+            if any(re.search(carded, m) for m in messages)
+            else 0,
             written=number(writes, 1),
             unchanged=number(writes, 2),
             pages_kept=number(writes, 3),

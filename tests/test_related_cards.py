@@ -17,8 +17,8 @@ from tests.support import build_site, copy_content
 
 LEAN = {"SITE_SEARCH_INDEX": False, "PRECOMPRESS": False}
 CARDED = re.compile(
-    r"\[story_pipeline\] made the outputs of (\d+) stor.*?kept those of (\d+) .*?"
-    r"(\d+) of them with their page's related stories made again"
+    r"\[story_pipeline\] made the outputs of (\d+) stor.*?kept those of (\d+) .*?; "
+    r"(\d+) of them with their page's related stories made again\)"
 )
 
 

@@ -178,13 +178,17 @@ class StoryPipeline(Generator):
         removed = store.remove_stale(
             STORIES, self.output_path, whole_folders=True, spared=not_shown
         )
+        carded_note = (
+            f"; {len(carded)} of them with their page's related stories made again"
+            if carded
+            else ""
+        )
         logger.info(
             "[story_pipeline] made the outputs of %s; kept those of %d "
-            "(nothing that shapes them changed), %d of them with their page's "
-            "related stories made again; removed %s no story has now",
+            "(nothing that shapes them changed%s); removed %s no story has now",
             plural(len(todo), "story", "stories"),
             len(self.stories) - len(todo),
-            len(carded),
+            carded_note,
             plural(removed, "file"),
         )
 
