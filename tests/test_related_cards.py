@@ -6,6 +6,7 @@ other files are the very files of the last build."""
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import re
 import shutil
@@ -100,3 +101,39 @@ def test_a_new_story_puts_itself_in_the_related_stories_of_others(
     shutil.rmtree(tmp_path / "fresh")
     fresh = build("fresh", "fresh-cache-2")
     assert _pages(output) == _pages(fresh)
+
+
+def test_the_search_does_not_read_again_a_page_whose_related_stories_changed(
+    tmp_path, caplog
+):
+    """The related stories are left out of the search whole: a page that
+    changed in them alone is not read again for its words, and the search's
+    record of every page is the one a build from nothing makes."""
+    content = copy_content(tmp_path / "content")
+    texas = {"name": "Austin, Texas", "geo": [30.27, -97.74]}
+    for slug in ("river-talk", "river-walk", "porch-talk"):
+        write_story(content, slug, topics=["fishing"], location=texas)
+    # In parts of two pages: a rebuild indexes again only what changed.
+    search = {"PRECOMPRESS": False, "SITE_SEARCH_PART_PAGES": 2}
+    caplog.set_level(logging.INFO)
+
+    def build(output="out", cache="cache"):
+        caplog.clear()
+        build_site(content, tmp_path / output, cache_dir=tmp_path / cache, **search)
+        return json.loads((tmp_path / cache / "site_search.parts.json").read_text())
+
+    build()
+    write_story(
+        content,
+        "river-news",
+        topics=["fishing"],
+        location=texas,
+        date=datetime.date(2024, 6, 1),
+    )
+    state = build()
+    assert _pipeline(caplog) == (1, 3, 3)
+    # The new page is read; the three that list it now are not.
+    assert "[site_search] 1 changed pages read for their words (3 more" in caplog.text
+    fresh = build("fresh", "fresh-cache")
+    assert state["indexed"] == fresh["indexed"]
+    assert set(state["words"]) == set(fresh["words"])

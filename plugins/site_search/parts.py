@@ -43,15 +43,18 @@ import glob
 import gzip
 import hashlib
 import json
+import logging
 import os
 import shutil
 
-from portal import site_pages
+from portal import search_unchanged, site_pages
 from portal.file_hashes import FileHashes
 from portal.file_sizes import file_sizes
 from portal.writing import link_or_copy, write_atomically
 
 from . import vocabulary
+
+logger = logging.getLogger(__name__)
 
 INDEXED_MARKER = b"data-pagefind-body"
 PARTS_FILE = "parts.json"
@@ -204,10 +207,28 @@ def plan(
             list(range(len(groups))), words, [len(words)] * len(groups), indexed
         )
     # Only pages with new bytes are read; of those, only the ones where
-    # what Pagefind reads changed count (``vocabulary.read``).
-    renewed = sorted(p for p in pages if previous["stamps"].get(p) != current[p])
-    found, read = _read(site, renewed, exclude, workers)
+    # what Pagefind reads changed count (``vocabulary.read``). A page whose
+    # new bytes the build says hold the same words (``portal.search_unchanged``:
+    # a story page with other related stories) is not read.
     was = previous["indexed"]
+    renewed = sorted(p for p in pages if previous["stamps"].get(p) != current[p])
+    same = {
+        page
+        for page in renewed
+        if page in was
+        and search_unchanged.same_words(
+            os.path.join(site, page), previous["stamps"].get(page), current[page]
+        )
+    }
+    found, read = _read(site, [p for p in renewed if p not in same], exclude, workers)
+    read.update((page, was[page]) for page in same)
+    if renewed:
+        logger.info(
+            "[site_search] %d changed pages read for their words "
+            "(%d more whose words could not change)",
+            len(renewed) - len(same),
+            len(same),
+        )
     indexed = {page: read.get(page) or was[page] for page in pages}
     changed = {page for page in renewed if was.get(page) != read[page]}
     words = list(previous["words"])

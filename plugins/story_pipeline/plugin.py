@@ -34,7 +34,7 @@ import traceback
 from pelican import signals
 from pelican.generators import Generator
 
-from portal import file_hashes, heap, parallel
+from portal import file_hashes, heap, parallel, search_unchanged
 from portal import signals as portal_signals
 from portal.build_inputs import content_hash
 from portal.checking import plural
@@ -135,6 +135,7 @@ class StoryPipeline(Generator):
             for name, value in self.context.items()
             if name not in (PIPELINE_PAGES, PAGE_CACHE, STORY_MEMO)
         }
+        search_unchanged.forget()
         for story in self.stories:
             name = story.story.save_as
             key = self.keys.get(name)  # None: not keyed, made
@@ -142,7 +143,7 @@ class StoryPipeline(Generator):
                 todo.append((story, key))
             elif store.place(STORIES, name, key, self.output_path):
                 kept.append(story)
-            elif store.with_new_cards(
+            elif carded_now := store.with_new_cards(
                 name,
                 key,
                 self.own_keys[name],
@@ -150,8 +151,16 @@ class StoryPipeline(Generator):
                 functools.partial(
                     related.render, self.env, context, story, self.settings
                 ),
+                related.unread_by_search,
             ):
                 carded.append(story)
+                entry, before = carded_now
+                if before is not None:
+                    search_unchanged.note(
+                        os.path.join(self.output_path, *name.split("/")),
+                        before,
+                        entry.files[0].sha256,
+                    )
             else:
                 todo.append((story, key))
         made_apart = self._make_all(writer, context, todo, store)

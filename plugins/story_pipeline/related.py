@@ -16,10 +16,15 @@ the page, or not kept. A story whose own key is the last build's, and only
 its cards changed, then gets its page as the last build's bytes with the
 new related stories put in their place (``store.OutputStore.with_new_cards``)
 and its other files as they were: the bytes a whole render gives
-(``tests/test_related_cards.py``).
+(``tests/test_related_cards.py``). The theme marks the related stories for
+the search to leave out; where the old and the new are each one such
+element, the search is told the page's words did not change
+(``portal.search_unchanged``) and does not read it again.
 """
 
 from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser
 
 from portal.pelican_private import article_page_arguments, page_variables
 
@@ -56,3 +61,24 @@ def region(page: bytes, related: str) -> tuple[int, int] | None:
     if not data.endswith(b"\n") and page[end : end + 1] not in (b"\n", b""):
         return None
     return start, end
+
+
+def unread_by_search(html: bytes) -> bool:
+    """Is ``html`` (a page's related stories) one element the search leaves
+    out whole (``data-pagefind-ignore="all"``), with nothing but spaces
+    around it? Then the page reads the same to the search whatever stories
+    it lists (``portal.search_unchanged``)."""
+    body = LexborHTMLParser(html.decode("utf-8")).body
+    if body is None:
+        return False
+    elements = []
+    for node in body.iter(include_text=True):
+        if node.tag == "-text":
+            if (node.text_content or "").strip():
+                return False
+        else:
+            elements.append(node)
+    return (
+        len(elements) == 1
+        and elements[0].attributes.get("data-pagefind-ignore") == "all"
+    )

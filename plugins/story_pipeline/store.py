@@ -132,15 +132,23 @@ class OutputStore:
         return entry
 
     def with_new_cards(
-        self, name: str, key: str, own: str, output: str, cards: Callable[[], str]
-    ) -> Entry | None:
+        self,
+        name: str,
+        key: str,
+        own: str,
+        output: str,
+        cards: Callable[[], str],
+        unread: Callable[[bytes], bool],
+    ) -> tuple[Entry, str | None] | None:
         """The story ``name`` as the last build made it with the own key
         ``own``, but its page's related stories ``cards()`` (the HTML its
         page prints there): its other files linked into ``output``, its page
-        written with the new related stories; its entry. None if the last
-        build's files are not the story's with this own key, or not all in
-        the cache, or its page's related stories were not found: then the
-        story is made whole."""
+        written with the new related stories. Its entry, and the SHA-256 of
+        its page's bytes before if the search reads the same of both
+        (``unread``: of the related stories before and now). None if the
+        last build's files are not the story's with this own key, or not
+        all in the cache, or its page's related stories were not found: then
+        the story is made whole."""
         entry = self.previous["stories"].get(name)
         if entry is None or entry.own != own or entry.cards is None:
             return None
@@ -167,7 +175,8 @@ class OutputStore:
         made = self._keep_file(output, page.path)
         new = Entry(key, (made, *others), None, own, (start, start + len(related)))
         self.current["stories"][name] = new
-        return new
+        same_words = unread(old[start:end]) and unread(related)
+        return new, page.sha256 if same_words else None
 
     def _stored(self, entry: Entry) -> list[os.stat_result] | None:
         """The stat of each of ``entry``'s files in the cache, if all are
