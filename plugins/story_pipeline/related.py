@@ -66,8 +66,12 @@ def region(page: bytes, related: str) -> tuple[int, int] | None:
 def unread_by_search(html: bytes) -> bool:
     """Is ``html`` (a page's related stories) one element the search leaves
     out whole (``data-pagefind-ignore="all"``), with nothing but spaces
-    around it? Then the page reads the same to the search whatever stories
-    it lists (``portal.search_unchanged``)."""
+    around it, and no other mark of the search in it (the search's reader
+    takes filters and metadata from anywhere on a page)? Then the page reads
+    the same to the search whatever stories it lists
+    (``portal.search_unchanged``)."""
+    if html.count(b"data-pagefind") != 1:
+        return False
     body = LexborHTMLParser(html.decode("utf-8")).body
     if body is None:
         return False
