@@ -33,6 +33,29 @@ def _pipeline(caplog) -> tuple[int, int, int]:
     return tuple(int(number) for number in found.groups())
 
 
+TEXAS = {"name": "Austin, Texas", "geo": [30.27, -97.74]}
+
+
+def _three_stories(tmp_path):
+    """The content: three stories on one topic, recorded in one state."""
+    content = copy_content(tmp_path / "content")
+    for slug in ("river-talk", "river-walk", "porch-talk"):
+        write_story(content, slug, topics=["fishing"], location=TEXAS)
+    return content
+
+
+def _publish_the_newest(content) -> None:
+    """A conversation recorded after every other, on the same topic and in
+    the same state: first among the related stories of each of them."""
+    write_story(
+        content,
+        "river-news",
+        topics=["fishing"],
+        location=TEXAS,
+        date=datetime.date(2024, 6, 1),
+    )
+
+
 def _pages(output) -> dict[str, bytes]:
     return {
         str(path.relative_to(output)): path.read_bytes()
@@ -53,10 +76,7 @@ def _stamps(folder) -> dict[str, tuple[int, int]]:
 def test_a_new_story_puts_itself_in_the_related_stories_of_others(
     tmp_path, caplog, settings_file
 ):
-    content = copy_content(tmp_path / "content")
-    texas = {"name": "Austin, Texas", "geo": [30.27, -97.74]}
-    for slug in ("river-talk", "river-walk", "porch-talk"):
-        write_story(content, slug, topics=["fishing"], location=texas)
+    content = _three_stories(tmp_path)
     caplog.set_level(logging.INFO)
 
     def build(output="out", cache="cache"):
@@ -71,15 +91,7 @@ def test_a_new_story_puts_itself_in_the_related_stories_of_others(
 
     output = build()
     before = _stamps(output / "stories" / "river-talk")
-    # A conversation recorded after every other, on the same topic and in
-    # the same state: first among the related stories of each of them.
-    write_story(
-        content,
-        "river-news",
-        topics=["fishing"],
-        location=texas,
-        date=datetime.date(2024, 6, 1),
-    )
+    _publish_the_newest(content)
     output = build()
     # The new story made; the three that list it now kept, their pages
     # with the related stories put in again.
@@ -109,10 +121,7 @@ def test_the_search_does_not_read_again_a_page_whose_related_stories_changed(
     """The related stories are left out of the search whole: a page that
     changed in them alone is not read again for its words, and the search's
     record of every page is the one a build from nothing makes."""
-    content = copy_content(tmp_path / "content")
-    texas = {"name": "Austin, Texas", "geo": [30.27, -97.74]}
-    for slug in ("river-talk", "river-walk", "porch-talk"):
-        write_story(content, slug, topics=["fishing"], location=texas)
+    content = _three_stories(tmp_path)
     # In parts of two pages: a rebuild indexes again only what changed.
     search = {"PRECOMPRESS": False, "SITE_SEARCH_PART_PAGES": 2}
     caplog.set_level(logging.INFO)
@@ -123,13 +132,7 @@ def test_the_search_does_not_read_again_a_page_whose_related_stories_changed(
         return json.loads((tmp_path / cache / "site_search.parts.json").read_text())
 
     build()
-    write_story(
-        content,
-        "river-news",
-        topics=["fishing"],
-        location=texas,
-        date=datetime.date(2024, 6, 1),
-    )
+    _publish_the_newest(content)
     state = build()
     assert _pipeline(caplog) == (1, 3, 3)
     # The new page is read; the three that list it now are not.
