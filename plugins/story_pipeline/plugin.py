@@ -52,7 +52,7 @@ from .outputs import StoryOutputs
 from .pages import SECTION as PAGES
 from .pages import PageCache
 from .read import read_ahead, remember_held
-from .store import FOLDER, OutputStore
+from .store import FOLDER, Entry, OutputStore
 
 STORIES = "stories"  # the store's section of story outputs
 logger = logging.getLogger(__name__)
@@ -221,15 +221,26 @@ class StoryPipeline(Generator):
         self.store = OutputStore(None)
         self.memo = StoryMemo(None, {})
 
-    def _cards(self, story, context) -> tuple[int, int] | None:
-        """Where the page just made for ``story`` printed its related
-        stories (``related.py``), if it printed them where they can be put
-        in again."""
-        page = os.path.join(self.output_path, *story.story.save_as.split("/"))
-        with open(page, "rb") as handle:
-            data = handle.read()
-        return related.region(
-            data, related.render(self.env, context, story, self.settings)
+    def _kept(self, store, story, key, context, paths) -> Entry:
+        """The files just made for ``story`` kept under ``key``, with where
+        its page printed its related stories (``related.py``), if it printed
+        them where they can be put in again. The page is read once, for
+        that and its hash."""
+        name = story.story.save_as
+        with open(os.path.join(self.output_path, *name.split("/")), "rb") as handle:
+            page = handle.read()
+        cards = related.region(
+            page, related.render(self.env, context, story, self.settings)
+        )
+        return store.keep(
+            STORIES,
+            name,
+            key,
+            self.output_path,
+            paths,
+            self.own_keys.get(name),
+            cards,
+            page if paths and paths[0] == name else None,
         )
 
     def _make_all(self, writer, context, todo, store) -> list:
@@ -253,15 +264,7 @@ class StoryPipeline(Generator):
             portal_signals.story_outputs.send(self, story=story, out=outputs)
             kept = None
             if key is not None:
-                kept = store.keep(
-                    STORIES,
-                    story.story.save_as,
-                    key,
-                    self.output_path,
-                    outputs.paths,
-                    self.own_keys.get(story.story.save_as),
-                    self._cards(story, context),
-                )
+                kept = self._kept(store, story, key, context, outputs.paths)
             return outputs.paths, kept
 
         count = parallel.workers(self.settings)

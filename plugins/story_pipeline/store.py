@@ -23,6 +23,7 @@ miss: the story is made again.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -171,8 +172,9 @@ class OutputStore:
             return None  # none now: where none are, none can be found again
         related = html.encode("utf-8")
         self._link(others, stored[1:], output)
-        write_if_changed(_target(output, page.path), old[:start] + related + old[end:])
-        made = self._keep_file(output, page.path)
+        data = old[:start] + related + old[end:]
+        write_if_changed(_target(output, page.path), data)
+        made = self._keep_file(output, page.path, data)
         new = Entry(key, (made, *others), None, own, (start, start + len(related)))
         self.current["stories"][name] = new
         same_words = unread(old[start:end]) and unread(related)
@@ -218,22 +220,33 @@ class OutputStore:
         paths: list[str],
         own: str | None = None,
         cards: tuple[int, int] | None = None,
+        first: bytes | None = None,
     ) -> Entry:
         """Keep the files just made for ``name`` (paths in ``output``; a
         story's page first, with ``own`` and ``cards`` as ``Entry`` has
+        them; ``first``: the first file's bytes, when the caller has read
         them).
 
         May run in a worker process: each file is linked into the cache
         under its hash (its bytes are never copied)."""
-        files = tuple(self._keep_file(output, path) for path in paths)
+        files = tuple(
+            self._keep_file(output, path, first if number == 0 else None)
+            for number, path in enumerate(paths)
+        )
         entry = Entry(key, files, None, own, cards)
         self.current[section][name] = entry
         return entry
 
-    def _keep_file(self, output: str, path: str) -> Kept:
+    def _keep_file(self, output: str, path: str, data: bytes | None = None) -> Kept:
+        """``path`` kept in the cache; ``data``: its bytes, when the caller
+        holds them (hashed as they are, not read back)."""
         target = _target(output, path)
-        sha256 = sha256_of(target)
-        size = os.path.getsize(target)
+        if data is None:
+            sha256 = sha256_of(target)
+            size = os.path.getsize(target)
+        else:
+            sha256 = hashlib.sha256(data).hexdigest()
+            size = len(data)
         stored = self._file(sha256)
         try:
             whole = os.path.getsize(stored) == size
