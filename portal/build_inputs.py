@@ -79,6 +79,7 @@ HOW_BUILT = frozenset(
         "CHECK_MODIFIED_METHOD",
         "AUDIO_RENDITION_PRUNE",
         "PAGES_FIRST",
+        "SITE_SEARCH_AHEAD",
     }
 )
 # What shapes no page, no story's file, and nothing a story is read into:

@@ -37,3 +37,10 @@ renditions_made = signal("portal.renditions_made")
 # then a story nothing changed in is not visited at all, and its files come
 # from the cache (plugins/story_pipeline/README.md).
 story_outputs = signal("portal.story_outputs")
+# Sent by story_pipeline as a build starts, before any story is read, with
+# ``settings`` and ``folders``: each story folder (absolute path) with its
+# files by name and content hash (story_pipeline/key.py). What a plugin may
+# tell early of what the build will change: site_search compares them with
+# the last indexing's and starts indexing ahead the part of the search index
+# an edited story is in (plugins/site_search/ahead.py).
+story_folders_hashed = signal("portal.story_folders_hashed")

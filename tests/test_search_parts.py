@@ -882,3 +882,120 @@ def test_staging_left_in_memory_by_a_process_gone_is_removed(tmp_path, monkeypat
     assert sorted(path.name for path in memory.iterdir()) == sorted(
         [running.parent.name, other.name, elsewhere.parent.name]
     )
+
+
+# Indexing ahead (plugins/site_search/ahead.py): the part an edit indexes
+# again, read while the build runs, is the part Pagefind makes of all its
+# pages at once; when the guess does not hold, the index is as without it,
+# with no Pagefind and no staging left behind.
+
+READ_AHEAD = "of a part read ahead while the build ran"  # the log's
+
+
+def _pagefind_children() -> list[str]:
+    """The Pagefind processes this process started that still run."""
+    found = []
+    for name in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{name}/stat", encoding="utf-8") as handle:
+                stat = handle.read()
+        except (OSError, ValueError):
+            continue  # not a process, or gone
+        command = stat[stat.index("(") + 1 : stat.rindex(")")]
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        if parent == os.getpid() and "pagefind" in command:
+            found.append(command)
+    return found
+
+
+def _staging_left() -> list[str]:
+    """This process's search staging folders in memory."""
+    namespace = os.stat("/proc/self/ns/pid").st_ino
+    prefix = f"portal-search-staging-{namespace}-{os.getpid()}-"
+    return [name for name in os.listdir("/dev/shm") if name.startswith(prefix)]
+
+
+def _add_line(story, line: str) -> None:
+    text = story.read_text(encoding="utf-8")
+    story.write_text(f"{text}\n{line}\n", encoding="utf-8")
+
+
+def _part_with(output, url: str) -> tuple[str, list[dict]]:
+    """The part of ``output``'s index that holds ``url``, and its pages."""
+    for part in [_manifest(output)["main"], *_manifest(output)["merge"]]:
+        pages = indexed_pages(output, f"pagefind/{part}")
+        if url in {page["url"] for page in pages}:
+            return part, sorted(pages, key=lambda page: page["url"])
+    raise AssertionError(f"{url} is in no part")
+
+
+def test_an_edited_storys_part_is_read_ahead_and_is_the_part_made_whole(
+    parted_site, tmp_path, caplog
+):
+    ahead_site = _parted_copy(parted_site, tmp_path / "ahead")
+    whole_site = _parted_copy(parted_site, tmp_path / "whole")
+    for content, _, _ in (ahead_site, whole_site):
+        _add_line(content / "stories" / "common-ground" / "story.md", "A zeppelin.")
+
+    caplog.set_level("INFO")
+    _build(*ahead_site)
+    assert "1 page " + READ_AHEAD in caplog.text
+    caplog.clear()
+    _build(*whole_site, SITE_SEARCH_AHEAD=False)
+    assert READ_AHEAD not in caplog.text
+
+    # The same parts (each named by its pages and what Pagefind reads of
+    # them), and the edited story's part holds the same pages, each read
+    # the same, as the one Pagefind made of all its pages at once.
+    ahead_output, whole_output = ahead_site[1], whole_site[1]
+    assert _manifest(ahead_output) == _manifest(whole_output)
+    part, pages = _part_with(ahead_output, "/stories/common-ground/")
+    assert (part, pages) == _part_with(whole_output, "/stories/common-ground/")
+    assert len(pages) == 3  # the story, the one read ahead, the vocabulary
+    assert "zeppelin" in next(
+        page["content"] for page in pages if page["url"] == "/stories/common-ground/"
+    )
+    assert _pagefind_children() == []
+    assert _staging_left() == []
+
+
+def test_a_guess_that_does_not_hold_leaves_the_index_as_without_it(
+    parted_site, tmp_path, caplog
+):
+    content, output, cache = _parted_copy(parted_site, tmp_path)
+    first = _part_dates(output)
+    caplog.set_level("INFO")
+
+    # A held-back story changed: its page is in no part, and the part it
+    # would join is read ahead for nothing. The index is kept as it was.
+    _add_line(content / "stories" / "what-my-father-taught-me" / "story.md", "Hm.")
+    _build(content, output, cache)
+    assert READ_AHEAD not in caplog.text
+    assert _part_dates(output) == first
+    assert _pagefind_children() == []
+    assert _staging_left() == []
+
+    # A page of the edited story's part was changed in the output since it
+    # was indexed (the build puts it back): what Pagefind read ahead is not
+    # what was indexed, and the part is indexed whole.
+    story = "/stories/common-ground/"
+    _, pages = _part_with(output, story)
+    other = next(
+        page["url"]
+        for page in pages
+        if page["url"].startswith("/stories/") and page["url"] != story
+    )
+    page = output / other.strip("/") / "index.html"
+    original = page.read_bytes()
+    page.unlink()  # linked from the cache: not changed there
+    page.write_bytes(original + b"<!-- changed by hand -->\n")
+    _add_line(content / "stories" / "common-ground" / "story.md", "A zeppelin.")
+    caplog.clear()
+    _build(content, output, cache)
+    assert READ_AHEAD not in caplog.text
+    assert page.read_bytes() == original
+    _, pages = _part_with(output, story)
+    assert {p["url"] for p in pages} == {story, other, "/_site-search-vocabulary/"}
+    assert "zeppelin" in next(p["content"] for p in pages if p["url"] == story)
+    assert _pagefind_children() == []
+    assert _staging_left() == []

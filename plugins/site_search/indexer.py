@@ -38,6 +38,10 @@ class SearchIndexError(RuntimeError):
     pass
 
 
+# Settings of how the index is made, not of what it holds.
+HOW_MADE = frozenset({"SITE_SEARCH_AHEAD"})
+
+
 @functools.cache
 def _code() -> str:
     """This package's code and Pagefind's version."""
@@ -48,8 +52,10 @@ def _code() -> str:
 
 def index_code(options: dict) -> str:
     """What shapes the index besides the pages: the code that makes it,
-    Pagefind's version and the settings (a change in any indexes again)."""
-    settings = json.dumps(options, sort_keys=True, default=str)
+    Pagefind's version and the settings (a change in any indexes again;
+    not whether a part is read ahead, which makes the same index)."""
+    shaping = {key: value for key, value in options.items() if key not in HOW_MADE}
+    settings = json.dumps(shaping, sort_keys=True, default=str)
     return hashlib.sha256(f"{_code()}\0{settings}".encode()).hexdigest()
 
 
@@ -79,6 +85,7 @@ def plan_index(
     hashes: FileHashes | None = None,
     store: str | None = None,
     pages: list[str] | None = None,
+    ahead=None,
 ) -> Callable[[], int]:
     """Index ``site`` (the output folder), in two steps. This one, in the
     build process, finds the pages and the parts to index again (its
@@ -94,9 +101,11 @@ def plan_index(
     a part indexed before, for this output or another (a build made aside,
     a fresh clone with the cache restored), is linked rather than indexed;
     ``hashes`` remembers the pages' content hashes between builds;
-    ``pages``: the site's ``portal.site_pages.html_pages``, if known."""
+    ``pages``: the site's ``portal.site_pages.html_pages``, if known;
+    ``ahead``: a part read ahead (``ahead.Ahead``), used if it is one to
+    index."""
     bundle = os.path.join(site, options["SITE_SEARCH_BUNDLE"])
-    previous = _load(state_file)
+    previous = load_state(state_file)
     pages, markers = parts.indexed_pages(
         site, os.path.normpath(bundle), hashes, _markers(previous, options), pages
     )
@@ -122,6 +131,7 @@ def plan_index(
         store,
         previous,
         markers,
+        ahead,
     )
 
     def index_in_parts() -> int:
@@ -152,6 +162,7 @@ def _plan_parts(
     store: str | None,
     previous: dict | None,
     markers: dict[str, bool],
+    ahead=None,
 ) -> Callable[[], dict]:
     """Which parts to index again (see ``parts.py``; ``previous`` is the
     last build's state), and the step that runs Pagefind for each of them
@@ -195,6 +206,18 @@ def _plan_parts(
     # edit's build. Staging is a part's pages linked for Pagefind to read as
     # a site, in memory where the machine has it (``_scratch``).
     behind = made.behind()
+    # The part read ahead, if it is one to index: only its other pages are
+    # staged (ahead.py).
+    read_ahead = None
+    if ahead is not None:
+        read_ahead = next(
+            (
+                index
+                for index in range(len(groups))
+                if index not in kept and ahead.holds(groups[index], made.indexed)
+            ),
+            None,
+        )
 
     def stage_all(scratch: str) -> dict[str, str]:
         staged = {}
@@ -203,10 +226,14 @@ def _plan_parts(
         for index in range(len(groups)):
             if index not in kept:
                 html = vocabulary.page(made.words[: made.known[index]])
-                staged[keys[index]] = _stage(scratch, site, groups[index], html)
+                group = groups[index]
+                if index == read_ahead:
+                    read = set(ahead.pages)
+                    group = [page for page in group if page not in read]
+                staged[keys[index]] = _stage(scratch, site, group, html)
         return staged
 
-    scratch = _scratch(site, store)
+    scratch = new_scratch(site, store)
     try:
         try:
             staged = stage_all(scratch)
@@ -256,9 +283,17 @@ def _plan_parts(
             indexed = [index for index in range(len(groups)) if index not in kept]
             for index in indexed:
                 staging = staged.pop(keys[index], None)
+                html = vocabulary.page(made.words[: made.known[index]])
                 if staging is None:  # its vocabulary changed above
-                    html = vocabulary.page(made.words[: made.known[index]])
                     staging = _stage(scratch, site, groups[index], html)
+                elif index == read_ahead:
+                    _index_part(
+                        staging,
+                        groups[index],
+                        keys[index],
+                        _finish_ahead(ahead, staging, groups[index], html),
+                    )
+                    continue
                 _index_part(staging, groups[index], keys[index])
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -283,17 +318,45 @@ def _plan_parts(
         )
         return parts.manifest(folders, made, words_folder)
 
-    def _index_part(staging: str, group: list[str], key: str) -> None:
+    def _index_part(
+        staging: str,
+        group: list[str],
+        key: str,
+        index: Callable[[str], None] | None = None,
+    ) -> None:
+        """Index ``group``, staged in ``staging``, under ``key``; ``index``
+        writes the part into the folder it is given (by default, Pagefind
+        run over the staging)."""
+        if index is None:
+
+            def index(output: str) -> None:
+                _run_pagefind(pagefind_command(staging, options, output=output), site)
+
         if store:
-            _index_into_store(staging, options, site, store, key)
+            _index_into_store(index, store, key)
         else:
             output = os.path.join(
                 bundle,
                 parts.part_folder(key) if group else parts.words_folder(key),
             )
             shutil.rmtree(output, ignore_errors=True)
-            _run_pagefind(pagefind_command(staging, options, output=output), site)
+            index(output)
         shutil.rmtree(staging)
+
+    def _finish_ahead(ahead, staging: str, group: list[str], html: str):
+        """The part read ahead, finished: its other pages (``staging``)
+        added and written; or, if that cannot be, its pages read ahead
+        staged too and the whole part indexed as any other."""
+
+        def index(output: str) -> None:
+            count = len(group) - len(ahead.pages) + 1  # and the vocabulary
+            if not ahead.finish(staging, count, output):
+                parts.stage(site, ahead.pages, staging, html)
+                shutil.rmtree(output, ignore_errors=True)
+                os.makedirs(output, exist_ok=True)
+                _run_pagefind(pagefind_command(staging, options, output=output), site)
+
+        return index
 
     return index_parts
 
@@ -307,7 +370,7 @@ def _plan_parts(
 MEMORY_FOLDERS = ("/dev/shm",)
 
 
-def _scratch(site: str, store: str | None) -> str:
+def new_scratch(site: str, store: str | None) -> str:
     """A folder for the staging folders: in memory if the machine has a
     folder there (``MEMORY_FOLDERS``), else in the cache's store, or, with
     no cache, beside the output, named for it."""
@@ -383,23 +446,21 @@ def _stage(scratch: str, site: str, group: list[str], html: str) -> str:
     return staging
 
 
-def _index_into_store(
-    staging: str, options: dict, site: str, store: str, key: str
-) -> None:
-    """Index the part staged in ``staging`` into the cache's ``store``.
-    Made inside the store, so that keeping it is a rename on one file
-    system (the cache may sit on another than the output's, e.g. a mounted
-    volume in CI)."""
+def _index_into_store(index: Callable[[str], None], store: str, key: str) -> None:
+    """Index a part into the cache's ``store`` (``index`` writes it into the
+    folder it is given). Made inside the store, so that keeping it is a
+    rename on one file system (the cache may sit on another than the
+    output's, e.g. a mounted volume in CI)."""
     os.makedirs(store, exist_ok=True)
     made = tempfile.mkdtemp(prefix=parts.MAKING, dir=store)
     try:
-        _run_pagefind(pagefind_command(staging, options, output=made), site)
+        index(made)
         parts.keep(made, os.path.join(store, key))
     finally:
         shutil.rmtree(made, ignore_errors=True)
 
 
-def _load(state_file: str | None) -> dict | None:
+def load_state(state_file: str | None) -> dict | None:
     if not state_file:
         return None
     try:

@@ -11,18 +11,21 @@ from pelican import signals
 from pelican.generators import Generator
 
 from portal import background, build_inputs
+from portal import signals as portal_signals
 from portal.file_hashes import FileHashes
 from portal.parallel import workers
 from portal.site_pages import html_pages
 from portal.writing import reuse, write_atomically
 
-from .indexer import index_code, plan_index
+from . import ahead
+from .indexer import index_code, load_state, new_scratch, plan_index
 from .parts import PARTS_FILE
 from .settings import settings as search_settings
 
 logger = logging.getLogger(__name__)
 HASHES_FILE = "site_search.hashes.json"  # in CACHE_PATH: the pages' hashes
 PARTS_STORE = "site_search_parts"  # in CACHE_PATH: each part's bundle, by key
+PARTS_STATE = "site_search.parts.json"  # in CACHE_PATH: what the parts hold
 
 
 class SearchPageGenerator(Generator):
@@ -96,6 +99,8 @@ def index_site(pelican):
                 kept = False  # unreadable: index again
             if kept:
                 hashes.save()
+                ahead.stop()
+                ahead.remember(cache)
                 logger.info("[site_search] no page changed: the index is kept")
                 return
         if build_inputs.pages_first(pelican.settings) and os.path.isfile(
@@ -106,11 +111,12 @@ def index_site(pelican):
             # replaces), and the next build, run straight after, indexes them
             # (portal.preview_builds).
             hashes.save()
+            ahead.stop()
             build_inputs.left_to_next_build("the changed pages' search entries")
             logger.info("[site_search] the index is the last build's (PAGES_FIRST)")
             return
         # No index is a broken search page: SearchIndexError stops the build.
-        parts_state = os.path.join(cache, "site_search.parts.json") if cache else None
+        parts_state = os.path.join(cache, PARTS_STATE) if cache else None
         store = os.path.join(cache, PARTS_STORE) if cache else None
         index = plan_index(
             output,
@@ -120,13 +126,18 @@ def index_site(pelican):
             hashes,
             store,
             pages,
+            ahead.current(),
         )
 
     def run_pagefind() -> None:
-        index()
+        try:
+            index()
+        finally:
+            ahead.stop()
         hashes.save()
         if stamp_file:
             write_atomically(stamp_file, stamp)
+        ahead.remember(cache)
 
     # Pagefind runs for seconds beside the rest of the build; precompress,
     # the build report and the cache's lock wait for it (portal.background).
@@ -135,6 +146,36 @@ def index_site(pelican):
 
 def wait_for_index(pelican) -> None:
     background.wait()
+
+
+def _read_ahead(generator) -> None:
+    """As the build reads its stories: read ahead the part of the index an
+    edit will index again (ahead.py), where there is one to guess."""
+    settings = generator.settings
+    options = search_settings(settings)
+    cache = settings.get("CACHE_PATH")
+    if (
+        not cache
+        or not options["SITE_SEARCH_INDEX"]
+        or not options["SITE_SEARCH_AHEAD"]
+        or build_inputs.pages_first(settings)
+    ):
+        return
+    site = generator.output_path
+
+    def previous() -> dict | None:
+        state = load_state(os.path.join(cache, PARTS_STATE))
+        if state is None or state.get("code") != index_code(options):
+            return None  # every part is indexed again
+        return state
+
+    ahead.start(
+        settings,
+        options,
+        site,
+        previous,
+        lambda: new_scratch(site, os.path.join(cache, PARTS_STORE)),
+    )
 
 
 def _start(pelican) -> None:
@@ -146,9 +187,12 @@ def _start(pelican) -> None:
     # (plugins/shared_cache, precompress, build_report).
     signals.finalized.disconnect(wait_for_index)
     signals.finalized.connect(wait_for_index)
+    ahead.new_build()
 
 
 def register():
     signals.get_generators.connect(get_generators)
     signals.initialized.connect(_start)
+    portal_signals.story_folders_hashed.connect(ahead.note_folders)
+    signals.article_generator_init.connect(_read_ahead)
     signals.finalized.connect(index_site)

@@ -165,6 +165,11 @@ class StoryKeys:
             return None
         return self._folders.get(folder)
 
+    def folders(self) -> dict[str, list[tuple[str, str]]]:
+        """Every story folder the snapshot found (absolute), with its files
+        as ``snapshot_files`` gives them."""
+        return dict(self._folders) if self._code_and_content is not None else {}
+
     def code(self) -> str | None:
         """The code (the theme, the plugins and ``portal/`` but their
         documentation) as the snapshot hashed it, the installed packages and

@@ -335,6 +335,9 @@ def hash_inputs_first(pelican) -> None:
         keys = _story_keys(settings, cache)
         keys.snapshot()
         _snapshot[cache] = keys
+        portal_signals.story_folders_hashed.send(
+            pelican, settings=settings, folders=keys.folders()
+        )
 
 
 def key_stories(generators) -> None:

@@ -1,0 +1,290 @@
+"""Indexing ahead: Pagefind reads the part of the index an edit will index
+again while the build is still making its pages.
+
+An edit's build ends with Pagefind indexing the part of the search index
+that holds the edited story (``parts.py``): some 400 story pages at 10,000
+stories, 10-13 s of CPU, started once every page is written. Until then the
+build is one Python process on one core, and a second core waits. Most of
+that part is known as the build starts: the pages the last indexing put in
+it, all but the edited story's, as the last build left them.
+
+So the story folders' files, hashed as the build starts
+(``portal.signals.story_folders_hashed``), are compared with those of the
+build that made the last index (``INPUTS_FILE``). The folders changed,
+added or removed name the story pages that may change (a story's page is
+``ARTICLE_SAVE_AS`` of its folder's name). When all of them are in one part
+of the last index (or would join one), a Pagefind service (Pagefind's own
+Python API) reads that part's other pages, at the lowest CPU priority, so
+that it takes the idle core and leaves the build's alone. When the build's
+plan (``parts.plan``) then indexes that part again, with every page read
+ahead still in it and still reading the same to Pagefind (the digest of
+what Pagefind reads, ``vocabulary.read``, the last indexing's), only its
+other pages and the hidden vocabulary page are added, and the part is
+written. Otherwise the service is stopped and the part is indexed as any
+other: a guess that does not hold costs only the idle core's time.
+
+The part is then the one Pagefind makes of all its pages at once: the same
+pages, each read the same (the same fragment files). Pagefind numbers pages
+in the order it reads them, the changed pages last here, so only results it
+scores exactly alike may come in another order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import bisect
+import contextlib
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+import threading
+
+from pagefind.index import IndexConfig
+from pagefind.service import PagefindService
+
+from portal import cache_json
+from portal.checking import plural
+from portal.file_hashes import sha256_of
+from portal.writing import previous_copy, write_if_changed
+
+logger = logging.getLogger(__name__)
+
+INPUTS_FILE = "site_search.inputs.json"  # in CACHE_PATH
+# More story folders changed than this (a fresh cache, a large import): no
+# guess is made (they would rarely all be in one part).
+MOST_CHANGED = 50
+
+# This build's story folders, by name, each as one digest of its files.
+_noted: dict[str, str] | None = None
+# This build's part read ahead, if any.
+_running: Ahead | None = None
+
+
+def note_folders(_sender, settings, folders) -> None:
+    """``portal.signals.story_folders_hashed``: keep this build's folders."""
+    global _noted
+    _noted = folder_digests(folders)
+
+
+def folder_digests(folders: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
+    """Each story folder's files (by name and content hash) as one digest,
+    by the folder's name."""
+    digests = {}
+    for folder, files in folders.items():
+        digest = hashlib.blake2b(digest_size=16)
+        for name, sha256 in files:
+            digest.update(f"{name}\0{sha256}\n".encode())
+        digests[os.path.basename(folder)] = digest.hexdigest()
+    return digests
+
+
+def remember(cache: str | None) -> None:
+    """The index is up to date with this build's pages: keep its story
+    folders' digests for the next build's guess."""
+    if cache and _noted is not None:
+        write_if_changed(
+            os.path.join(cache, INPUTS_FILE), cache_json.dumps(_noted, sort_keys=True)
+        )
+
+
+def changed_pages(settings, cache: str) -> set[str] | None:
+    """The story pages whose folders changed, were added or went since the
+    build that made the last index; None when that cannot be told."""
+    if _noted is None:
+        return None
+    try:
+        before = cache_json.load(os.path.join(cache, INPUTS_FILE))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(before, dict):
+        return None
+    changed = {
+        name
+        for name in _noted.keys() | before.keys()
+        if _noted.get(name) != before.get(name)
+    }
+    if len(changed) > MOST_CHANGED:
+        return None
+    try:
+        return {settings["ARTICLE_SAVE_AS"].format(slug=name) for name in changed}
+    except (KeyError, IndexError, ValueError):
+        return None  # a page address made of more than the folder's name
+
+
+def guess(previous: dict, pages: set[str]) -> list[str] | None:
+    """The pages of the one part of the last index (``previous``, its state)
+    that ``pages`` are in or would join, but ``pages``; None when they are
+    in more than one."""
+    groups = [part["pages"] for part in previous["parts"]]
+    if not pages or not groups:
+        return None
+    where = {page: index for index, group in enumerate(groups) for page in group}
+    lasts = [group[-1] for group in groups]
+
+    def joins(page: str) -> int:
+        # A new page: the part whose pages go past it in the index's order.
+        return min(bisect.bisect_left(lasts, page), len(groups) - 1)
+
+    chosen = {where[page] if page in where else joins(page) for page in pages}
+    if len(chosen) != 1:
+        return None
+    return [page for page in groups[chosen.pop()] if page not in pages]
+
+
+def start(settings, options: dict, site: str, previous, scratch) -> None:
+    """Read ahead the part this build's changed story pages are in, if they
+    are all in one. ``previous()``: the last indexing's state, if made with
+    this code and these settings; ``scratch()``: a new folder for the
+    staging."""
+    global _running
+    stop()
+    cache = settings.get("CACHE_PATH")
+    pages = changed_pages(settings, cache) if cache else None
+    state = previous() if pages else None
+    ahead = guess(state, pages) if state else None
+    sources = {}
+    for page in ahead or ():
+        path = os.path.join(site, page)
+        # A build made aside has no page yet: the output it replaces has.
+        source = path if os.path.isfile(path) else previous_copy(path)
+        if source is None or not os.path.isfile(source):
+            return
+        sources[page] = source
+    if not sources:
+        return
+    digests = {page: state["indexed"].get(page) for page in sources}
+    stamps = {page: state["stamps"].get(page) for page in sources}
+    _running = Ahead(options, sources, digests, stamps, scratch())
+
+
+def current() -> Ahead | None:
+    return _running
+
+
+def new_build() -> None:
+    """A build starts: the last one's part read ahead, if any, is stopped,
+    and its story folders forgotten."""
+    global _noted
+    stop()
+    _noted = None
+
+
+def stop() -> None:
+    """Stop the part read ahead, if any (used or not)."""
+    global _running
+    if _running is not None:
+        running, _running = _running, None
+        running.close()
+
+
+# A build stopped before its index (an error, Ctrl-C) leaves no Pagefind.
+atexit.register(stop)
+
+
+class Ahead:
+    """A part's pages read by a Pagefind service of its own, in a thread
+    with its own event loop (Pagefind's Python API is asynchronous; the
+    build is not)."""
+
+    def __init__(self, options, sources, digests, stamps, scratch: str):
+        self.pages = list(sources)
+        self.digests = digests
+        self.scratch = scratch
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._run, name="site-search-ahead", daemon=True
+        )
+        self._thread.start()
+        self._service: PagefindService | None = None
+        self._index = None
+        self._read = asyncio.run_coroutine_threadsafe(
+            self._read_ahead(options, sources, stamps), self._loop
+        )
+
+    def _run(self) -> None:
+        # The lowest CPU priority for this thread, and so for the Pagefind
+        # it starts (a process inherits its parent thread's): it takes the
+        # core the build leaves idle. (Linux gives each thread its own.)
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, 0, 19)
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_forever()
+
+    async def _read_ahead(self, options, sources, stamps) -> int:
+        """Pagefind reads the pages: how many it read; -1 if a page's bytes
+        are not the ones last indexed (then the guess is not used)."""
+        staging = tempfile.mkdtemp(dir=self.scratch)
+        for page, source in sources.items():
+            if sha256_of(source) != stamps[page]:
+                return -1
+            target = os.path.join(staging, page)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.symlink(source, target)
+        self._service = PagefindService()
+        await self._service.launch()
+        config = IndexConfig(force_language=options["SITE_SEARCH_LANGUAGE"])
+        if options["SITE_SEARCH_EXCLUDE_SELECTORS"]:
+            config["exclude_selectors"] = list(options["SITE_SEARCH_EXCLUDE_SELECTORS"])
+        self._index = await self._service.create_index(config)
+        read = await self._index.add_directory(staging)
+        return int(read["page_count"])
+
+    def holds(self, group: list[str], indexed: dict[str, str]) -> bool:
+        """Is ``group`` (a part the build indexes again, with ``indexed``, each
+        page's digest of what Pagefind reads) the part read ahead: every page
+        read ahead in it, each reading the same?"""
+        members = set(group)
+        return all(
+            page in members and indexed.get(page) == self.digests[page]
+            for page in self.pages
+        )
+
+    def finish(self, staging: str, count: int, output: str) -> bool:
+        """Add the part's other pages (``staging``, with the vocabulary page:
+        ``count`` pages) and write it to ``output``. False, writing nothing,
+        when Pagefind did not read every page ahead, or failed."""
+        try:
+            if self._read.result() != len(self.pages):
+                return False
+            added = self._call(self._index.add_directory(staging))
+            if int(added["page_count"]) != count:
+                return False
+            self._call(self._index.write_files(output_path=os.path.abspath(output)))
+        except Exception as error:  # the part is indexed as any other
+            logger.warning("[site_search] the part read ahead is not used: %s", error)
+            return False
+        logger.info(
+            "[site_search] %s of a part read ahead while the build ran; "
+            "%d more and the vocabulary added after",
+            plural(len(self.pages), "page"),
+            count - 1,
+        )
+        return True
+
+    def _call(self, work):
+        return asyncio.run_coroutine_threadsafe(work, self._loop).result()
+
+    def close(self) -> None:
+        """Stop Pagefind, the loop and its thread; remove the staging."""
+        self._read.cancel()
+        with contextlib.suppress(Exception):
+            self._call(self._stop_service())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    async def _stop_service(self) -> None:
+        service = vars(self._service) if self._service is not None else {}
+        # Not ``PagefindService.close()``: with a read still under way (a
+        # guess not used) it waits five seconds for the answer first. Its
+        # process and the task reading its answers, where launched.
+        if "_poll_task" in service:
+            service["_poll_task"].cancel()
+        backend = service.get("_backend")
+        if backend is not None and backend.returncode is None:
+            backend.terminate()
+            await backend.wait()
