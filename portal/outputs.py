@@ -97,6 +97,13 @@ PAGE_CACHE = "story_pipeline_page_cache"
 # The context key of what plugins work out from a story, kept under the
 # story's key (story_pipeline/memo.py: the feed's episodes).
 STORY_MEMO = "story_pipeline_memo"
+# In CACHE_PATH: every output file the story pipeline keeps (stories' and
+# pages'), each as ``STORED_FILES/<its SHA-256>`` (story_pipeline/store.py).
+# A page last indexed for the search is there under the hash the search
+# remembers it by: read ahead from there when no output has it yet (a fresh
+# clone with the cache restored; site_search/ahead.py).
+OUTPUT_STORE = "story_outputs"
+STORED_FILES = "files"
 # The context key of what listing pages print of the site besides their own
 # stories, as JSON's values (browse: the questions answered): part of every
 # listing's key in the page cache (story_pipeline/pages.py).

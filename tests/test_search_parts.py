@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -937,8 +938,10 @@ def test_an_edited_storys_part_is_read_ahead_and_is_the_part_made_whole(
     ahead_site = _parted_copy(parted_site, tmp_path / "ahead")
     whole_site = _parted_copy(parted_site, tmp_path / "whole")
     aside_site = _parted_copy(parted_site, tmp_path / "aside")
+    clone_site = _parted_copy(parted_site, tmp_path / "clone")
+    shutil.rmtree(clone_site[1])
     staged_before = _staging_left()
-    for content, _, _ in (ahead_site, whole_site, aside_site):
+    for content, _, _ in (ahead_site, whole_site, aside_site, clone_site):
         _add_line(content / "stories" / "common-ground" / "story.md", "A zeppelin.")
 
     caplog.set_level("INFO")
@@ -958,6 +961,11 @@ def test_an_edited_storys_part_is_read_ahead_and_is_the_part_made_whole(
     )
     told = " ".join("".join(capfd.readouterr()).split())  # its lines wrapped
     assert "1 page " + READ_AHEAD in told
+    # A fresh clone with the cache restored and no output: read ahead from
+    # the cache's copies of the pages' bytes last indexed.
+    caplog.clear()
+    _build(*clone_site)
+    assert "1 page " + READ_AHEAD in caplog.text
 
     # The same parts (each named by its pages and what Pagefind reads of
     # them), and the edited story's part holds the same pages, each read
@@ -971,6 +979,7 @@ def test_an_edited_storys_part_is_read_ahead_and_is_the_part_made_whole(
         page["content"] for page in pages if page["url"] == "/stories/common-ground/"
     )
     assert _part_with(aside_site[1], "/stories/common-ground/") == (part, pages)
+    assert _part_with(clone_site[1], "/stories/common-ground/") == (part, pages)
     assert _pagefind_children() == []
     assert _staging_left() == staged_before
 

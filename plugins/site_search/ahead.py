@@ -48,6 +48,7 @@ from pagefind.service import PagefindService
 from portal import cache_json
 from portal.checking import plural
 from portal.file_hashes import sha256_of
+from portal.outputs import OUTPUT_STORE, STORED_FILES
 from portal.writing import previous_copy, write_if_changed
 
 logger = logging.getLogger(__name__)
@@ -125,7 +126,8 @@ def guess(previous: dict, pages: set[str]) -> list[str] | None:
     lasts = [group[-1] for group in groups]
 
     def joins(page: str) -> int:
-        # A new page: the part whose pages go past it in the index's order.
+        # A new page: the part whose pages go past it, by the paths' text
+        # (near enough the index's order; a wrong guess is only not used).
         return min(bisect.bisect_left(lasts, page), len(groups) - 1)
 
     chosen = {where[page] if page in where else joins(page) for page in pages}
@@ -147,10 +149,8 @@ def start(settings, options: dict, site: str, previous, scratch) -> None:
     ahead = guess(state, pages) if state else None
     sources = {}
     for page in ahead or ():
-        path = os.path.join(site, page)
-        # A build made aside has no page yet: the output it replaces has.
-        source = path if os.path.isfile(path) else previous_copy(path)
-        if source is None or not os.path.isfile(source):
+        source = _last_indexed(site, cache, page, state["stamps"].get(page))
+        if source is None:
             return
         sources[page] = source
     if not sources:
@@ -158,6 +158,19 @@ def start(settings, options: dict, site: str, previous, scratch) -> None:
     digests = {page: state["indexed"].get(page) for page in sources}
     stamps = {page: state["stamps"].get(page) for page in sources}
     _running = Ahead(options, sources, digests, stamps, scratch())
+
+
+def _last_indexed(site: str, cache: str, page: str, sha256: str | None) -> str | None:
+    """A file that may hold ``page`` as it was last indexed (its bytes'
+    SHA-256 is ``sha256``): the output's, where the build runs in place;
+    the output it replaces, where it builds aside; or, with neither (a
+    fresh clone with the cache restored), the story pipeline's stored copy
+    of those bytes (``portal.outputs.OUTPUT_STORE``)."""
+    path = os.path.join(site, page)
+    candidates = [path, previous_copy(path)]
+    if sha256:
+        candidates.append(os.path.join(cache, OUTPUT_STORE, STORED_FILES, sha256))
+    return next((c for c in candidates if c and os.path.isfile(c)), None)
 
 
 def current() -> Ahead | None:
@@ -278,13 +291,17 @@ class Ahead:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     async def _stop_service(self) -> None:
-        service = vars(self._service) if self._service is not None else {}
         # Not ``PagefindService.close()``: with a read still under way (a
         # guess not used) it waits five seconds for the answer first. Its
-        # process and the task reading its answers, where launched.
-        if "_poll_task" in service:
-            service["_poll_task"].cancel()
+        # process, where launched, then every task left (the read, and the
+        # service's reading of answers) ends before the loop does.
+        service = vars(self._service) if self._service is not None else {}
         backend = service.get("_backend")
         if backend is not None and backend.returncode is None:
             backend.terminate()
             await backend.wait()
+        this = asyncio.current_task()
+        left = [task for task in asyncio.all_tasks() if task is not this]
+        for task in left:
+            task.cancel()
+        await asyncio.gather(*left, return_exceptions=True)

@@ -204,7 +204,7 @@ def _plan_parts(
     # The parts to index are staged now, in the build process, and the step
     # beside the rest of the build starts Pagefind at once: it ends an
     # edit's build. Staging is a part's pages linked for Pagefind to read as
-    # a site, in memory where the machine has it (``_scratch``).
+    # a site, in memory where the machine has it (``new_scratch``).
     behind = made.behind()
     # The part read ahead, if it is one to index: only its other pages are
     # staged (ahead.py).
@@ -283,15 +283,15 @@ def _plan_parts(
             indexed = [index for index in range(len(groups)) if index not in kept]
             for index in indexed:
                 staging = staged.pop(keys[index], None)
-                html = vocabulary.page(made.words[: made.known[index]])
                 if staging is None:  # its vocabulary changed above
+                    html = vocabulary.page(made.words[: made.known[index]])
                     staging = _stage(scratch, site, groups[index], html)
                 elif index == read_ahead:
                     _index_part(
                         staging,
                         groups[index],
                         keys[index],
-                        _finish_ahead(ahead, staging, groups[index], html),
+                        _finish_ahead(ahead, staging, groups[index], made.known[index]),
                     )
                     continue
                 _index_part(staging, groups[index], keys[index])
@@ -343,14 +343,16 @@ def _plan_parts(
             index(output)
         shutil.rmtree(staging)
 
-    def _finish_ahead(ahead, staging: str, group: list[str], html: str):
+    def _finish_ahead(ahead, staging: str, group: list[str], known: int):
         """The part read ahead, finished: its other pages (``staging``)
         added and written; or, if that cannot be, its pages read ahead
-        staged too and the whole part indexed as any other."""
+        staged too (with the vocabulary page of ``known`` words) and the
+        whole part indexed as any other."""
 
         def index(output: str) -> None:
             count = len(group) - len(ahead.pages) + 1  # and the vocabulary
             if not ahead.finish(staging, count, output):
+                html = vocabulary.page(made.words[:known])
                 parts.stage(site, ahead.pages, staging, html)
                 shutil.rmtree(output, ignore_errors=True)
                 os.makedirs(output, exist_ok=True)

@@ -32,12 +32,12 @@ from typing import NamedTuple
 
 from portal import cache_json
 from portal.file_hashes import remember, sha256_of
-from portal.outputs import STORY_FOLDERS
+from portal.outputs import OUTPUT_STORE, STORED_FILES, STORY_FOLDERS
 from portal.writing import link_into, link_over, write_if_changed
 
-FOLDER = "story_outputs"
+FOLDER = OUTPUT_STORE
 MANIFEST = "manifest.json"
-FILES = "files"
+FILES = STORED_FILES
 
 
 class Kept(NamedTuple):
