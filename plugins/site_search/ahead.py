@@ -257,8 +257,9 @@ class Ahead:
 
     def finish(self, staging: str, count: int, output: str) -> bool:
         """Add the part's other pages (``staging``, with the vocabulary page:
-        ``count`` pages) and write it to ``output``. False, writing nothing,
-        when Pagefind did not read every page ahead, or failed."""
+        ``count`` pages) and write it to ``output``, once Pagefind has read
+        the pages ahead. False, writing nothing, when it did not read every
+        one, or failed."""
         try:
             if self._read.result() != len(self.pages):
                 return False
@@ -281,7 +282,10 @@ class Ahead:
         return asyncio.run_coroutine_threadsafe(work, self._loop).result()
 
     def close(self) -> None:
-        """Stop Pagefind, the loop and its thread; remove the staging."""
+        """Stop Pagefind, the loop and its thread; remove the staging (once:
+        again, nothing)."""
+        if self._loop.is_closed():
+            return
         self._read.cancel()
         with contextlib.suppress(Exception):
             self._call(self._stop_service())
