@@ -58,8 +58,10 @@ INPUTS_FILE = "site_search.inputs.json"  # in CACHE_PATH
 # guess is made (they would rarely all be in one part).
 MOST_CHANGED = 50
 
-# This build's story folders, by name, each as one digest of its files.
-_noted: dict[str, str] | None = None
+# The settings of the build whose story folders were hashed last, and its
+# folders by name, each as one digest of its files: a build's own by its
+# settings (each build reads its own), whatever the plugins' order.
+_noted: tuple[dict, dict[str, str]] | None = None
 # This build's part read ahead, if any.
 _running: Ahead | None = None
 
@@ -67,7 +69,7 @@ _running: Ahead | None = None
 def note_folders(_sender, settings, folders) -> None:
     """``portal.signals.story_folders_hashed``: keep this build's folders."""
     global _noted
-    _noted = folder_digests(folders)
+    _noted = (settings, folder_digests(folders))
 
 
 def folder_digests(folders: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
@@ -82,19 +84,26 @@ def folder_digests(folders: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
     return digests
 
 
-def remember(cache: str | None) -> None:
+def _folders_of(settings) -> dict[str, str] | None:
+    """The story folders' digests of the build with these settings."""
+    return _noted[1] if _noted is not None and _noted[0] is settings else None
+
+
+def remember(settings) -> None:
     """The index is up to date with this build's pages: keep its story
     folders' digests for the next build's guess."""
-    if cache and _noted is not None:
+    cache, folders = settings.get("CACHE_PATH"), _folders_of(settings)
+    if cache and folders is not None:
         write_if_changed(
-            os.path.join(cache, INPUTS_FILE), cache_json.dumps(_noted, sort_keys=True)
+            os.path.join(cache, INPUTS_FILE), cache_json.dumps(folders, sort_keys=True)
         )
 
 
 def changed_pages(settings, cache: str) -> set[str] | None:
     """The story pages whose folders changed, were added or went since the
     build that made the last index; None when that cannot be told."""
-    if _noted is None:
+    now = _folders_of(settings)
+    if now is None:
         return None
     try:
         before = cache_json.load(os.path.join(cache, INPUTS_FILE))
@@ -103,9 +112,7 @@ def changed_pages(settings, cache: str) -> set[str] | None:
     if not isinstance(before, dict):
         return None
     changed = {
-        name
-        for name in _noted.keys() | before.keys()
-        if _noted.get(name) != before.get(name)
+        name for name in now.keys() | before.keys() if now.get(name) != before.get(name)
     }
     if len(changed) > MOST_CHANGED:
         return None
@@ -175,14 +182,6 @@ def _last_indexed(site: str, cache: str, page: str, sha256: str | None) -> str |
 
 def current() -> Ahead | None:
     return _running
-
-
-def new_build() -> None:
-    """A build starts: the last one's part read ahead, if any, is stopped,
-    and its story folders forgotten."""
-    global _noted
-    stop()
-    _noted = None
 
 
 def stop() -> None:

@@ -100,7 +100,7 @@ def index_site(pelican):
             if kept:
                 hashes.save()
                 ahead.stop()
-                ahead.remember(cache)
+                ahead.remember(pelican.settings)
                 logger.info("[site_search] no page changed: the index is kept")
                 return
         if build_inputs.pages_first(pelican.settings) and os.path.isfile(
@@ -137,7 +137,7 @@ def index_site(pelican):
         hashes.save()
         if stamp_file:
             write_atomically(stamp_file, stamp)
-        ahead.remember(cache)
+        ahead.remember(pelican.settings)
 
     # Pagefind runs for seconds beside the rest of the build; precompress,
     # the build report and the cache's lock wait for it (portal.background).
@@ -187,7 +187,7 @@ def _start(pelican) -> None:
     # (plugins/shared_cache, precompress, build_report).
     signals.finalized.disconnect(wait_for_index)
     signals.finalized.connect(wait_for_index)
-    ahead.new_build()
+    ahead.stop()  # a build before that stopped early, in this process
 
 
 def register():
