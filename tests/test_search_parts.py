@@ -20,6 +20,7 @@ import time
 
 import pytest
 from site_search import indexer, parts, settings
+from site_search.plugin import PARTS_STORE
 
 from portal import devserver
 from portal.file_hashes import FileHashes
@@ -892,6 +893,11 @@ def test_staging_left_in_memory_by_a_process_gone_is_removed(tmp_path, monkeypat
 # with no Pagefind and no staging left behind.
 
 READ_AHEAD = "of a part read ahead while the build ran"  # the log's
+# ... when the part was written as the build wrote the changed pages, and
+# when they were not all written (the rest added once the plan is made).
+WRITTEN = READ_AHEAD + "; 1 changed page and the vocabulary added as the build"
+ADDED_AFTER = "and the vocabulary added after"
+NOT_THE_PLANS = "the part written ahead is not the one to make"
 
 
 def _pagefind_children() -> list[str]:
@@ -946,7 +952,7 @@ def test_an_edited_storys_part_is_read_ahead_and_is_the_part_made_whole(
 
     caplog.set_level("INFO")
     _build(*ahead_site)
-    assert "1 page " + READ_AHEAD in caplog.text
+    assert "1 page " + WRITTEN in caplog.text
     caplog.clear()
     _build(*whole_site, SITE_SEARCH_AHEAD=False)
     assert READ_AHEAD not in caplog.text
@@ -960,12 +966,12 @@ def test_an_edited_storys_part_is_read_ahead_and_is_the_part_made_whole(
         PRECOMPRESS=False,
     )
     told = " ".join("".join(capfd.readouterr()).split())  # its lines wrapped
-    assert "1 page " + READ_AHEAD in told
+    assert "1 page " + WRITTEN in told
     # A fresh clone with the cache restored and no output: read ahead from
     # the cache's copies of the pages' bytes last indexed.
     caplog.clear()
     _build(*clone_site)
-    assert "1 page " + READ_AHEAD in caplog.text
+    assert "1 page " + WRITTEN in caplog.text
 
     # The same parts (each named by its pages and what Pagefind reads of
     # them), and the edited story's part holds the same pages, each read
@@ -982,6 +988,62 @@ def test_an_edited_storys_part_is_read_ahead_and_is_the_part_made_whole(
     assert _part_with(clone_site[1], "/stories/common-ground/") == (part, pages)
     assert _pagefind_children() == []
     assert _staging_left() == staged_before
+    for _, _, cache in (ahead_site, aside_site, clone_site):
+        assert _making_left(cache) == []
+
+
+def _making_left(cache) -> list[str]:
+    """Bundles Pagefind was writing left in the cache's store of parts."""
+    return [path.name for path in (cache / PARTS_STORE).glob(f"{parts.MAKING}*")]
+
+
+def test_a_part_is_read_ahead_but_not_written_early_when_the_build_says_otherwise(
+    parted_site, tmp_path, caplog
+):
+    """The part read ahead is written as the build writes the changed pages
+    only when the plan then indexes exactly those pages with that
+    vocabulary; a story taken down (its page never written) has the rest
+    added after; a word new to the site on another page indexes the part
+    whole. Each index is the one a build without reading ahead makes."""
+    ahead_site = _parted_copy(parted_site, tmp_path / "ahead")
+    whole_site = _parted_copy(parted_site, tmp_path / "whole")
+    staged_before = _staging_left()
+    story = "/stories/common-ground/"
+    caplog.set_level("INFO")
+
+    # A story taken down: its part read ahead, the rest (the vocabulary
+    # page) added after.
+    _, pages = _part_with(ahead_site[1], story)
+    gone = next(
+        p["url"]
+        for p in pages
+        if p["url"].startswith("/stories/") and p["url"] != story
+    )
+    for content, _, _ in (ahead_site, whole_site):
+        shutil.rmtree(content / gone.strip("/"))
+    _build(*ahead_site)
+    assert re.search(f"1 page {READ_AHEAD}; [0-9]+ more {ADDED_AFTER}", caplog.text)
+    _build(*whole_site, SITE_SEARCH_AHEAD=False)
+    assert _manifest(ahead_site[1]) == _manifest(whole_site[1])
+    assert _part_with(ahead_site[1], story) == _part_with(whole_site[1], story)
+
+    # The story edited, and a campaign page given a word the site never
+    # had: the vocabulary page written ahead is not the plan's.
+    for content, _, _ in (ahead_site, whole_site):
+        _add_line(content / "stories" / "common-ground" / "story.md", "A zeppelin.")
+        _add_line(content / "pages" / "about.md", "A quokka, too.")
+    caplog.clear()
+    _build(*ahead_site)
+    assert NOT_THE_PLANS in caplog.text
+    assert READ_AHEAD not in caplog.text
+    _build(*whole_site, SITE_SEARCH_AHEAD=False)
+    assert _manifest(ahead_site[1]) == _manifest(whole_site[1])
+    part = _part_with(ahead_site[1], story)
+    assert part == _part_with(whole_site[1], story)
+    assert "zeppelin" in next(p["content"] for p in part[1] if p["url"] == story)
+    assert _pagefind_children() == []
+    assert _staging_left() == staged_before
+    assert _making_left(ahead_site[2]) == []
 
 
 def test_a_guess_that_does_not_hold_leaves_the_index_as_without_it(

@@ -14,14 +14,22 @@ build that made the last index (``INPUTS_FILE``). The folders changed,
 added or removed name the story pages that may change (a story's page is
 ``ARTICLE_SAVE_AS`` of its folder's name). When all of them are in one part
 of the last index (or would join one), a Pagefind service (Pagefind's own
-Python API) reads that part's other pages, at the lowest CPU priority, so
-that it takes the idle core and leaves the build's alone. When the build's
-plan (``parts.plan``) then indexes that part again, with every page read
-ahead still in it and still reading the same to Pagefind (the digest of
-what Pagefind reads, ``vocabulary.read``, the last indexing's), only its
-other pages and the hidden vocabulary page are added, and the part is
-written. Otherwise the service is stopped and the part is indexed as any
-other: a guess that does not hold costs only the idle core's time.
+Python API) reads that part's other pages on one core of its own (the
+build, one process until its end, leaves the other idle).
+
+The build makes the changed stories' pages before it puts the others in
+place (``story_pipeline``). As soon as every changed page is written
+(Pelican's ``content_written``), the service adds them and the hidden
+vocabulary page they would make (the last indexing's words, and theirs
+after), and writes the part, while the build goes on. When the build's
+plan (``parts.plan``) then indexes that part again with exactly those pages,
+each reading the same to Pagefind (the digest of what Pagefind reads,
+``vocabulary.read``) and with that vocabulary, the part written is put in
+place. When the changed pages were not all written (a story taken down),
+the pages read ahead are used, and the rest added then. Otherwise (another
+page of the part changed, a word new to the site on another page) the
+service is stopped and the part is indexed as any other: a guess that does
+not hold costs only the idle core's time.
 
 The part is then the one Pagefind makes of all its pages at once: the same
 pages, each read the same (the same fragment files). Pagefind numbers pages
@@ -34,6 +42,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import bisect
+import concurrent.futures
 import contextlib
 import hashlib
 import logging
@@ -50,6 +59,8 @@ from portal.checking import plural
 from portal.file_hashes import sha256_of
 from portal.outputs import OUTPUT_STORE, STORED_FILES
 from portal.writing import previous_copy, write_if_changed
+
+from . import parts, vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -143,11 +154,14 @@ def guess(previous: dict, pages: set[str]) -> list[str] | None:
     return [page for page in groups[chosen.pop()] if page not in pages]
 
 
-def start(settings, options: dict, site: str, previous, scratch) -> None:
+def start(
+    settings, options: dict, site: str, previous, scratch, store: str | None = None
+) -> None:
     """Read ahead the part this build's changed story pages are in, if they
     are all in one. ``previous()``: the last indexing's state, if made with
     this code and these settings; ``scratch()``: a new folder for the
-    staging."""
+    staging; ``store``: the cache's store of parts, where the part is
+    written once the changed pages are (``Ahead.written``)."""
     global _running
     stop()
     cache = settings.get("CACHE_PATH")
@@ -165,6 +179,7 @@ def start(settings, options: dict, site: str, previous, scratch) -> None:
     digests = {page: state["indexed"].get(page) for page in sources}
     stamps = {page: state["stamps"].get(page) for page in sources}
     _running = Ahead(options, sources, digests, stamps, scratch())
+    _running.expect(site, pages, state["words"], store)
 
 
 def _last_indexed(site: str, cache: str, page: str, sha256: str | None) -> str | None:
@@ -184,6 +199,12 @@ def current() -> Ahead | None:
     return _running
 
 
+def page_written(path, **_context) -> None:
+    """Pelican's ``content_written`` (every page a build writes or keeps)."""
+    if _running is not None:
+        _running.written(path)
+
+
 def stop() -> None:
     """Stop the part read ahead, if any (used or not)."""
     global _running
@@ -196,6 +217,13 @@ def stop() -> None:
 atexit.register(stop)
 
 
+# What ``Ahead.use`` answers: the pages read ahead are used, with the rest
+# added after (FINISH), or the part was written as the build wrote its
+# changed pages (WRITTEN).
+FINISH = "finish"
+WRITTEN = "written"
+
+
 class Ahead:
     """A part's pages read by a Pagefind service of its own, in a thread
     with its own event loop (Pagefind's Python API is asynchronous; the
@@ -205,6 +233,18 @@ class Ahead:
         self.pages = list(sources)
         self.digests = digests
         self.scratch = scratch
+        self.exclude = tuple(options["SITE_SEARCH_EXCLUDE_SELECTORS"])
+        # The changed pages, by their path in the output (see ``expect``).
+        self.changed: dict[str, str] = {}
+        self._ends: tuple[str, ...] = ()
+        self._seen: set[str] = set()
+        self._words: list[str] = []
+        self._store: str | None = None
+        self._lock = threading.Lock()
+        self._decided = False
+        self._early: concurrent.futures.Future | None = None
+        self._prepared: concurrent.futures.Future = concurrent.futures.Future()
+        self._written_to: str | None = None
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._run, name="site-search-ahead", daemon=True
@@ -216,12 +256,36 @@ class Ahead:
             self._read_ahead(options, sources, stamps), self._loop
         )
 
+    def expect(
+        self, site: str, changed: set[str], words: list[str], store: str | None
+    ) -> None:
+        """The pages this build changes (``changed``, in the output ``site``),
+        and the last indexing's vocabulary (``words``): once the build has
+        written every one of them, they are added, with the vocabulary they
+        would make, and the part is written (into ``store``), while the
+        build goes on (``written``)."""
+        self.changed = {
+            os.path.abspath(os.path.join(site, *page.split("/"))): page
+            for page in changed
+        }
+        self._ends = tuple(os.path.join(*page.split("/")) for page in changed)
+        self._words = list(words)
+        self._store = store
+
     def _run(self) -> None:
-        # The lowest CPU priority for this thread, and so for the Pagefind
-        # it starts (a process inherits its parent thread's): it takes the
-        # core the build leaves idle. (Linux gives each thread its own.)
+        # On a machine with more than one core: one core for this thread,
+        # and so for the Pagefind it starts (a process inherits its parent
+        # thread's cores, and Pagefind runs a thread a core it may use). It
+        # reads on the core the build, one process until its end, leaves
+        # idle, and writes the part after at the build's own priority. On
+        # one core, the lowest priority instead (inherited the same way):
+        # it takes only what the build leaves. (Linux: a thread's own.)
         with contextlib.suppress(OSError, AttributeError):
-            os.setpriority(os.PRIO_PROCESS, 0, 19)
+            cores = os.sched_getaffinity(0)
+            if len(cores) > 1:
+                os.sched_setaffinity(0, {max(cores)})
+            else:
+                os.setpriority(os.PRIO_PROCESS, 0, 19)
         asyncio.set_event_loop(self._loop)
         self._loop.run_forever()
 
@@ -244,6 +308,65 @@ class Ahead:
         read = await self._index.add_directory(staging)
         return int(read["page_count"])
 
+    def written(self, path: str) -> None:
+        """Pelican's ``content_written``, in the build's thread: once every
+        changed page is written (before the plan, ``use``), the part's
+        writing starts."""
+        if not path.endswith(self._ends):
+            return  # most pages: not one of the changed ones
+        page = self.changed.get(os.path.abspath(path))
+        if page is None:
+            return
+        with self._lock:
+            if self._decided or self._early is not None:
+                return
+            self._seen.add(page)
+            if len(self._seen) == len(self.changed):
+                self._early = asyncio.run_coroutine_threadsafe(
+                    self._write_early(), self._loop
+                )
+
+    async def _write_early(self) -> str:
+        """The changed pages, as the build wrote them, and the vocabulary
+        page they would make, added once the pages ahead are read; the part
+        written into a folder of its own: that folder."""
+        try:
+            staging = self._stage_changed()
+        except BaseException as error:
+            self._prepared.set_exception(error)
+            raise
+        if await asyncio.wrap_future(self._read) != len(self.pages):
+            raise RuntimeError("the pages read ahead are not the ones last indexed")
+        added = await self._index.add_directory(staging)
+        if int(added["page_count"]) != len(self.changed) + 1:
+            raise RuntimeError(f"Pagefind read {added['page_count']} changed pages")
+        if self._store:
+            os.makedirs(self._store, exist_ok=True)
+        self._written_to = tempfile.mkdtemp(
+            prefix=parts.MAKING, dir=self._store or self.scratch
+        )
+        await self._index.write_files(output_path=self._written_to)
+        return self._written_to
+
+    def _stage_changed(self) -> str:
+        """A staging folder with a copy of each changed page (the bytes
+        Pagefind reads are the ones their digests are of) and the vocabulary
+        page: the last indexing's words, and the ones the pages bring after
+        them (as ``parts.plan`` orders them). Tells ``use`` what they are."""
+        staging = tempfile.mkdtemp(dir=self.scratch)
+        digests, found = {}, set()
+        for path, page in sorted(self.changed.items(), key=lambda item: item[1]):
+            target = os.path.join(staging, *page.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(path, target)
+            words, digests[page] = vocabulary.read(target, self.exclude)
+            found |= words
+        words = self._words + sorted(found - set(self._words))
+        html = vocabulary.page(words)
+        parts.stage(staging, [], staging, html)
+        self._prepared.set_result((digests, html))
+        return staging
+
     def holds(self, group: list[str], indexed: dict[str, str]) -> bool:
         """Is ``group`` (a part the build indexes again, with ``indexed``, each
         page's digest of what Pagefind reads) the part read ahead: every page
@@ -253,6 +376,57 @@ class Ahead:
             page in members and indexed.get(page) == self.digests[page]
             for page in self.pages
         )
+
+    def use(self, group: list[str], indexed: dict[str, str], html: str) -> str | None:
+        """How the part ``group`` (which ``holds``) is to be finished, in the
+        build's plan: ``WRITTEN`` when the part written as the build wrote
+        its changed pages is the one to make (its other pages exactly the
+        changed pages, each reading as ``indexed`` says, and its vocabulary
+        page ``html``); else ``FINISH`` (the rest added after) if the
+        changed pages were not all written; else None (index it whole).
+        No writing starts after this."""
+        with self._lock:
+            self._decided = True
+            early = self._early
+        if early is None:
+            return FINISH
+        try:
+            digests, made_html = self._prepared.result()
+        except Exception:
+            return None
+        pages = {*self.pages, *digests}
+        if (
+            made_html == html
+            and len(group) == len(pages)
+            and pages.issuperset(group)
+            and all(indexed.get(page) == digest for page, digest in digests.items())
+        ):
+            return WRITTEN
+        logger.info(
+            "[site_search] the part written ahead is not the one to make (the "
+            "build changed more of it, or brought the site new words on other "
+            "pages): it is indexed whole"
+        )
+        return None
+
+    def take_written(self, output: str) -> bool:
+        """Move the part written as the build ran into ``output``, once it
+        is written. False, when it could not be written."""
+        try:
+            folder = self._early.result()
+            os.makedirs(output, exist_ok=True)
+            for name in os.listdir(folder):
+                shutil.move(os.path.join(folder, name), os.path.join(output, name))
+        except Exception as error:  # the part is indexed as any other
+            logger.warning("[site_search] the part read ahead is not used: %s", error)
+            return False
+        logger.info(
+            "[site_search] %s of a part read ahead while the build ran; "
+            "%s and the vocabulary added as the build wrote them",
+            plural(len(self.pages), "page"),
+            plural(len(self.changed), "changed page"),
+        )
+        return True
 
     def finish(self, staging: str, count: int, output: str) -> bool:
         """Add the part's other pages (``staging``, with the vocabulary page:
@@ -281,17 +455,23 @@ class Ahead:
         return asyncio.run_coroutine_threadsafe(work, self._loop).result()
 
     def close(self) -> None:
-        """Stop Pagefind, the loop and its thread; remove the staging (once:
-        again, nothing)."""
+        """Stop Pagefind, the loop and its thread; remove the staging and
+        a part written and not used (once: again, nothing)."""
         if self._loop.is_closed():
             return
+        with self._lock:
+            self._decided = True
         self._read.cancel()
+        if self._early is not None:
+            self._early.cancel()
         with contextlib.suppress(Exception):
             self._call(self._stop_service())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
         self._loop.close()
         shutil.rmtree(self.scratch, ignore_errors=True)
+        if self._written_to is not None:
+            shutil.rmtree(self._written_to, ignore_errors=True)
 
     async def _stop_service(self) -> None:
         # Not ``PagefindService.close()``: with a read still under way (a

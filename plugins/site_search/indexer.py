@@ -30,6 +30,7 @@ from portal.outputs import SEARCH_SCRATCH
 from portal.writing import write_atomically, write_if_changed
 
 from . import parts, vocabulary
+from .ahead import WRITTEN
 
 logger = logging.getLogger(__name__)
 
@@ -208,7 +209,7 @@ def _plan_parts(
     behind = made.behind()
     # The part read ahead, if it is one to index: only its other pages are
     # staged (ahead.py).
-    read_ahead = None
+    read_ahead, how, written_key = None, None, None
     if ahead is not None:
         read_ahead = next(
             (
@@ -218,6 +219,12 @@ def _plan_parts(
             ),
             None,
         )
+    if read_ahead is not None:
+        html = vocabulary.page(made.words[: made.known[read_ahead]])
+        how = ahead.use(groups[read_ahead], made.indexed, html)
+        if how is None:
+            read_ahead = None
+        written_key = keys[read_ahead] if how == WRITTEN else None
 
     def stage_all(scratch: str) -> dict[str, str]:
         staged = {}
@@ -228,6 +235,8 @@ def _plan_parts(
                 html = vocabulary.page(made.words[: made.known[index]])
                 group = groups[index]
                 if index == read_ahead:
+                    if how == WRITTEN:
+                        continue  # written as the build ran: nothing to stage
                     read = set(ahead.pages)
                     group = [page for page in group if page not in read]
                 staged[keys[index]] = _stage(scratch, site, group, html)
@@ -283,6 +292,14 @@ def _plan_parts(
             indexed = [index for index in range(len(groups)) if index not in kept]
             for index in indexed:
                 staging = staged.pop(keys[index], None)
+                if index == read_ahead and keys[index] == written_key:
+                    _index_part(
+                        None,
+                        groups[index],
+                        keys[index],
+                        _take_written(ahead, groups[index], made.known[index]),
+                    )
+                    continue
                 if staging is None:  # its vocabulary changed above
                     html = vocabulary.page(made.words[: made.known[index]])
                     staging = _stage(scratch, site, groups[index], html)
@@ -319,7 +336,7 @@ def _plan_parts(
         return parts.manifest(folders, made, words_folder)
 
     def _index_part(
-        staging: str,
+        staging: str | None,
         group: list[str],
         key: str,
         index: Callable[[str], None] | None = None,
@@ -341,7 +358,8 @@ def _plan_parts(
             )
             shutil.rmtree(output, ignore_errors=True)
             index(output)
-        shutil.rmtree(staging)
+        if staging is not None:
+            shutil.rmtree(staging)
 
     def _finish_ahead(ahead, staging: str, group: list[str], known: int):
         """The part read ahead, finished: its other pages (``staging``)
@@ -357,6 +375,21 @@ def _plan_parts(
                 shutil.rmtree(output, ignore_errors=True)
                 os.makedirs(output, exist_ok=True)
                 _run_pagefind(pagefind_command(staging, options, output=output), site)
+
+        return index
+
+    def _take_written(ahead, group: list[str], known: int):
+        """The part written as the build ran, put in place; or, if it could
+        not be written, the whole part indexed as any other."""
+
+        def index(output: str) -> None:
+            if not ahead.take_written(output):
+                html = vocabulary.page(made.words[:known])
+                staging = _stage(scratch, site, group, html)
+                shutil.rmtree(output, ignore_errors=True)
+                os.makedirs(output, exist_ok=True)
+                _run_pagefind(pagefind_command(staging, options, output=output), site)
+                shutil.rmtree(staging)
 
         return index
 

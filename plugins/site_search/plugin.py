@@ -175,6 +175,7 @@ def _read_ahead(generator) -> None:
         site,
         previous,
         lambda: new_scratch(site, os.path.join(cache, PARTS_STORE)),
+        os.path.join(cache, PARTS_STORE),
     )
 
 
@@ -195,4 +196,5 @@ def register():
     signals.initialized.connect(_start)
     portal_signals.story_folders_hashed.connect(ahead.note_folders)
     signals.article_generator_init.connect(_read_ahead)
+    signals.content_written.connect(ahead.page_written)
     signals.finalized.connect(index_site)

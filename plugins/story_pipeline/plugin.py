@@ -136,12 +136,22 @@ class StoryPipeline(Generator):
             if name not in (PIPELINE_PAGES, PAGE_CACHE, STORY_MEMO)
         }
         search_unchanged.forget()
+        # The stories the last build's files cannot serve are made first: an
+        # edit's page is then written before the others are put in place,
+        # and the search adds it to the part of its index it reads ahead
+        # while they are (site_search/ahead.py).
+        first, rest = [], []
         for story in self.stories:
             name = story.story.save_as
             key = self.keys.get(name)  # None: not keyed, made
-            if key is None:
-                todo.append((story, key))
-            elif store.place(STORIES, name, key, self.output_path):
+            if key is None or not store.may_serve(name, key, self.own_keys.get(name)):
+                first.append((story, key))
+            else:
+                rest.append((story, key))
+        made_apart = self._make_all(writer, context, first, store)
+        for story, key in rest:
+            name = story.story.save_as
+            if store.place(STORIES, name, key, self.output_path):
                 kept.append(story)
             elif carded_now := store.with_new_cards(
                 name,
@@ -163,7 +173,8 @@ class StoryPipeline(Generator):
                     )
             else:
                 todo.append((story, key))
-        made_apart = self._make_all(writer, context, todo, store)
+        made_apart += self._make_all(writer, context, todo, store)
+        todo = first + todo
         # Pages written in this process told Pelican's content_written
         # themselves; the others are told here, as the sitemap and the
         # build's progress count pages.

@@ -119,6 +119,16 @@ class OutputStore:
     def _file(self, sha256: str) -> str:
         return os.path.join(self.folder, FILES, sha256)
 
+    def may_serve(self, name: str, key: str, own: str | None) -> bool:
+        """Might the last build's files of the story ``name`` serve this
+        build: made from ``key`` (``place``), or from its own key ``own``
+        with related stories that can be put in again (``with_new_cards``)?
+        A look at the manifest alone: either may still find a file gone."""
+        entry = self.previous["stories"].get(name)
+        return entry is not None and (
+            entry.key == key or (entry.own == own and entry.cards is not None)
+        )
+
     def place(self, section: str, name: str, key: str, output: str) -> Entry | None:
         """Put the files kept for ``name`` into ``output`` if they were made
         from ``key`` and the cache still has them all; their entry."""
