@@ -148,10 +148,11 @@ def wait_for_index(pelican) -> None:
     background.wait()
 
 
-def _read_ahead(generator) -> None:
-    """As the build reads its stories: read ahead the part of the index an
-    edit will index again (ahead.py), where there is one to guess."""
-    settings = generator.settings
+def _read_ahead(pelican, settings, folders) -> None:
+    """``portal.story_folders_hashed``, as the build starts (before Pelican
+    reads a story): read ahead the part of the index an edit will index
+    again (ahead.py), where there is one to guess."""
+    ahead.note_folders(pelican, settings=settings, folders=folders)
     options = search_settings(settings)
     cache = settings.get("CACHE_PATH")
     if (
@@ -161,7 +162,7 @@ def _read_ahead(generator) -> None:
         or build_inputs.pages_first(settings)
     ):
         return
-    site = generator.output_path
+    site = pelican.output_path
 
     def previous() -> dict | None:
         state = load_state(os.path.join(cache, PARTS_STATE))
@@ -194,7 +195,6 @@ def _start(pelican) -> None:
 def register():
     signals.get_generators.connect(get_generators)
     signals.initialized.connect(_start)
-    portal_signals.story_folders_hashed.connect(ahead.note_folders)
-    signals.article_generator_init.connect(_read_ahead)
+    portal_signals.story_folders_hashed.connect(_read_ahead)
     signals.content_written.connect(ahead.page_written)
     signals.finalized.connect(index_site)
