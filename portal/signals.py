@@ -44,3 +44,8 @@ story_outputs = signal("portal.story_outputs")
 # the last indexing's and starts indexing ahead the part of the search index
 # an edited story is in (plugins/site_search/ahead.py).
 story_folders_hashed = signal("portal.story_folders_hashed")
+# Sent by a plugin that wrote a file into the output before the end of the
+# build and will not write it again in this build, with ``settings`` and
+# ``path``: precompress may compress it beside the build (a large one: the
+# podcast feed, plugins/podcast_feed).
+file_written_early = signal("portal.file_written_early")

@@ -10,6 +10,7 @@ import types
 
 import brotli
 from build_report.summary import folder_size, listed_size
+from precompress import plugin as precompress_plugin
 from precompress.plugin import precompress
 
 from portal import background, output_listing
@@ -70,6 +71,55 @@ def test_copies_follow_the_bytes_and_the_settings(tmp_path):
     os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     _run(output, cache, PRECOMPRESS_GZIP_LEVEL=9)
     assert gzip.decompress(gz.read_bytes()).decode() == edited
+
+
+def test_a_large_file_written_early_is_compressed_beside_the_build(
+    tmp_path, caplog, monkeypatch
+):
+    """A large file a plugin says it wrote before the end of the build (the
+    podcast feed) has its copies made in a thread meanwhile; the build's end
+    finds them in the store and links them, and counts it compressed."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    output.mkdir()
+    feed = output / "podcast.xml"
+    items = "".join(f"<item><title>Episode {n}</title></item>\n" for n in range(40000))
+    feed.write_text(f"<rss><channel>{items}</channel></rss>\n")
+    assert feed.stat().st_size >= precompress_plugin.EARLY_MIN_BYTES
+    small = output / "index.html"
+    small.write_text(PAGE)
+    settings = {"CACHE_PATH": str(cache)}
+    precompress_plugin.compress_early(None, settings=settings, path=str(small))
+    assert precompress_plugin._early == []  # too small to be worth a thread
+    precompress_plugin.compress_early(None, settings=settings, path=str(feed))
+    (job,) = precompress_plugin._early
+    sha256, sizes = job.result()
+    store = cache / "precompressed"
+    assert sorted(path.name for path in store.iterdir()) == [
+        f"{sha256}.br",
+        f"{sha256}.gz",
+    ]
+    early = {path.name: _stamp(path) for path in store.iterdir()}
+
+    compressed_at_the_end = []
+
+    def compress(data, fmt, options, path):
+        compressed_at_the_end.append(os.path.basename(path))
+        return real_compress(data, fmt, options, path)
+
+    real_compress = precompress_plugin.compress
+    monkeypatch.setattr(precompress_plugin, "compress", compress)
+    caplog.set_level("INFO")
+    _run(output, cache)
+    assert compressed_at_the_end == ["index.html", "index.html"]  # gzip, Brotli
+    gz, br = output / "podcast.xml.gz", output / "podcast.xml.br"
+    assert gz.samefile(store / f"{sha256}.gz") and br.samefile(store / f"{sha256}.br")
+    now = {path.name: _stamp(path) for path in store.iterdir()}
+    assert {name: now[name] for name in early} == early
+    assert gzip.decompress(gz.read_bytes()) == feed.read_bytes()
+    assert brotli.decompress(br.read_bytes()) == feed.read_bytes()
+    assert (gz.stat().st_size, br.stat().st_size) == (sizes["gzip"], sizes["br"])
+    assert "[precompress] 2 files compressed" in caplog.text
+    assert precompress_plugin._early == []
 
 
 def test_small_theme_assets_get_brotlis_best_and_big_bundles_the_setting(tmp_path):

@@ -21,6 +21,7 @@ from functools import partial
 from pelican import signals
 from pelican.generators import Generator
 
+from portal import signals as portal_signals
 from portal.outputs import CROSS_ORIGIN_PATHS, STORY_MEMO
 from portal.problems import Problem, report_problems
 from portal.writing import write_if_changed
@@ -114,7 +115,11 @@ class PodcastFeedGenerator(Generator):
         target = os.path.join(self.output_path, config.feed_save_as)
         # Unchanged feed, untouched file: rebuilds keep its mtime (and its
         # pre-compressed copies) when no episode changed (benchmarks/).
-        write_if_changed(target, xml)
+        if write_if_changed(target, xml):
+            # Compressed beside the rest of the build (plugins/precompress).
+            portal_signals.file_written_early.send(
+                self, settings=self.settings, path=target
+            )
         if not items:
             logger.warning(
                 "[podcast_feed] the feed has no episodes yet; Apple and Spotify "
