@@ -77,6 +77,9 @@ class StoryPipeline(Generator):
         self.store = OutputStore(None)
         self.hashes = FileHashes(None)
         self.memo = StoryMemo(None, {})
+        # The stories made before the others are placed (``make_first``),
+        # and those of them made in worker processes, with their files.
+        self._first: tuple[list, list] | None = None
 
     def generate_context(self):
         # The articles are final: the gate has decided what is published.
@@ -125,30 +128,49 @@ class StoryPipeline(Generator):
         self.memo = StoryMemo(os.path.join(cache, FOLDER), self.own_keys)
         self.context[STORY_MEMO] = self.memo
 
+    def _page_context(self) -> dict:
+        return {
+            name: value
+            for name, value in self.context.items()
+            if name not in (PIPELINE_PAGES, PAGE_CACHE, STORY_MEMO)
+        }
+
+    def make_first(self, writer) -> None:
+        """Make the stories the last build's files cannot serve, as soon as
+        Pelican's writer is there (``article_writer_finalized``, before the
+        other generators write their pages): an edit's page is then written
+        a second sooner, and the search adds it to the part of its index it
+        reads ahead while the rest of the build goes on (site_search/
+        ahead.py). The others are put in place in ``generate_output``."""
+        if self._first is not None:
+            return
+        first = []
+        for story in self.stories:
+            name = story.story.save_as
+            key = self.keys.get(name)  # None: not keyed, made
+            if key is None or not self.store.may_serve(
+                name, key, self.own_keys.get(name)
+            ):
+                first.append((story, key))
+        made = self._make_all(writer, self._page_context(), first, self.store)
+        self._first = (first, made)
+
     def generate_output(self, writer):
         store = self.store
         todo = []
         kept = []
         carded = []  # kept but for their related stories, made again
-        context = {
-            name: value
-            for name, value in self.context.items()
-            if name not in (PIPELINE_PAGES, PAGE_CACHE, STORY_MEMO)
-        }
+        context = self._page_context()
         search_unchanged.forget()
-        # The stories the last build's files cannot serve are made first: an
-        # edit's page is then written before the others are put in place,
-        # and the search adds it to the part of its index it reads ahead
-        # while they are (site_search/ahead.py).
-        first, rest = [], []
-        for story in self.stories:
-            name = story.story.save_as
-            key = self.keys.get(name)  # None: not keyed, made
-            if key is None or not store.may_serve(name, key, self.own_keys.get(name)):
-                first.append((story, key))
-            else:
-                rest.append((story, key))
-        made_apart = self._make_all(writer, context, first, store)
+        self.make_first(writer)
+        first, made_apart = self._first
+        self._first = None
+        made_first = {story.story.save_as for story, _key in first}
+        rest = [
+            (story, self.keys.get(story.story.save_as))
+            for story in self.stories
+            if story.story.save_as not in made_first
+        ]
         for story, key in rest:
             name = story.story.save_as
             if store.place(STORIES, name, key, self.output_path):
@@ -358,6 +380,12 @@ def key_stories(generators) -> None:
         _current.key_stories()
 
 
+def make_first(_generator, writer) -> None:
+    """``article_writer_finalized``: Pelican's writer is there."""
+    if _current is not None:
+        _current.make_first(writer)
+
+
 def finish(pelican) -> None:
     global _current
     if _current is not None:
@@ -407,6 +435,7 @@ def register():
     signals.article_generator_init.connect(read_ahead)
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(key_stories)
+    signals.article_writer_finalized.connect(make_first)
     signals.finalized.connect(finish)
     signals.finalized.connect(remember_held)
     # A build whose contexts never got final (a plugin of the last step

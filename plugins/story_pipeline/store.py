@@ -321,6 +321,12 @@ class OutputStore:
         """Write the manifest; remove the files no story names any more."""
         if not self.folder:
             return
+        if self.current == self.previous:
+            # Every entry as the last build saved it, after which no file
+            # but those named was left (a file is stored only for an entry
+            # this build makes): nothing to write, nothing to remove, and
+            # the store (100,000 files at 10,000 stories) is not listed.
+            return
         manifest = {
             section: {name: entry.to_json() for name, entry in entries.items()}
             for section, entries in self.current.items()
