@@ -299,3 +299,33 @@ def test_the_store_keeps_this_builds_copies_while_the_search_is_written_beside(
     background.start(str(output / "pagefind"), search_writes(PAGE * 2))
     _run(output, cache)
     assert stored() == copies_in(output) and len(stored()) == 4
+
+
+def test_an_edit_prunes_the_copies_it_no_longer_uses_without_listing_the_store(
+    tmp_path, monkeypatch
+):
+    """A build that compressed a few files removes the stored copies of the
+    last index it no longer uses; a copy no index names (left by a build
+    stopped midway) waits for a build that compressed many, which lists the
+    store."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    output.mkdir()
+    page = output / "index.html"
+    page.write_text(PAGE)
+    _run(output, cache)
+    store = cache / "precompressed"
+    first = {path.name for path in store.iterdir()}
+    left_behind = store / ("0" * 64 + ".gz")
+    left_behind.write_bytes(b"a copy a stopped build wrote")
+
+    page.write_text(PAGE * 2)  # an edit: one file compressed
+    _run(output, cache)
+    now = {path.name for path in store.iterdir()}
+    assert not first & now  # the edited page's old copies went
+    assert left_behind.name in now and len(now) == 3
+
+    monkeypatch.setattr(precompress_plugin, "LIST_STORE_AFTER", 1)
+    page.write_text(PAGE * 3)
+    _run(output, cache)
+    assert not left_behind.exists()
+    assert len(list(store.iterdir())) == 2
