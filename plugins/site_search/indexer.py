@@ -372,11 +372,16 @@ def _plan_parts(
             if not ahead.finish(staging, count, output):
                 html = vocabulary.page(made.words[:known])
                 parts.stage(site, ahead.pages, staging, html)
-                shutil.rmtree(output, ignore_errors=True)
-                os.makedirs(output, exist_ok=True)
-                _run_pagefind(pagefind_command(staging, options, output=output), site)
+                _pagefind_into(staging, output)
 
         return index
+
+    def _pagefind_into(staging: str, output: str) -> None:
+        """Pagefind's run over ``staging``, the part written into ``output``
+        (emptied first: what a service wrote there is not kept)."""
+        shutil.rmtree(output, ignore_errors=True)
+        os.makedirs(output, exist_ok=True)
+        _run_pagefind(pagefind_command(staging, options, output=output), site)
 
     def _take_written(ahead, group: list[str], known: int):
         """The part written as the build ran, put in place; or, if it could
@@ -386,9 +391,7 @@ def _plan_parts(
             if not ahead.take_written(output):
                 html = vocabulary.page(made.words[:known])
                 staging = _stage(scratch, site, group, html)
-                shutil.rmtree(output, ignore_errors=True)
-                os.makedirs(output, exist_ok=True)
-                _run_pagefind(pagefind_command(staging, options, output=output), site)
+                _pagefind_into(staging, output)
                 shutil.rmtree(staging)
 
         return index
