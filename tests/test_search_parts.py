@@ -19,7 +19,8 @@ import sys
 import time
 
 import pytest
-from site_search import indexer, parts, settings
+from site_search import ahead, indexer, parts, settings
+from site_search.ahead import ALWAYS
 from site_search.plugin import PARTS_STORE
 
 from portal import devserver
@@ -951,7 +952,7 @@ def test_an_edited_storys_part_is_read_ahead_and_is_the_part_made_whole(
         _add_line(content / "stories" / "common-ground" / "story.md", "A zeppelin.")
 
     caplog.set_level("INFO")
-    _build(*ahead_site)
+    _build(*ahead_site, SITE_SEARCH_AHEAD=ALWAYS)
     assert "1 page " + WRITTEN in caplog.text
     caplog.clear()
     _build(*whole_site, SITE_SEARCH_AHEAD=False)
@@ -963,6 +964,7 @@ def test_an_edited_storys_part_is_read_ahead_and_is_the_part_made_whole(
         *aside_site,
         extra_args=("--verbose",),
         SITE_SEARCH_PART_PAGES=PER_PART,
+        SITE_SEARCH_AHEAD=ALWAYS,
         PRECOMPRESS=False,
     )
     told = " ".join("".join(capfd.readouterr()).split())  # its lines wrapped
@@ -970,7 +972,7 @@ def test_an_edited_storys_part_is_read_ahead_and_is_the_part_made_whole(
     # A fresh clone with the cache restored and no output: read ahead from
     # the cache's copies of the pages' bytes last indexed.
     caplog.clear()
-    _build(*clone_site)
+    _build(*clone_site, SITE_SEARCH_AHEAD=ALWAYS)
     assert "1 page " + WRITTEN in caplog.text
 
     # The same parts (each named by its pages and what Pagefind reads of
@@ -990,6 +992,22 @@ def test_an_edited_storys_part_is_read_ahead_and_is_the_part_made_whole(
     assert _staging_left() == staged_before
     for _, _, cache in (ahead_site, aside_site, clone_site):
         assert _making_left(cache) == []
+
+
+def test_reading_ahead_is_left_to_sites_where_it_pays(monkeypatch):
+    """Reading ahead pays where the build's passes outlast Pagefind's read
+    on the core they leave idle: ten stories or more a page of a part, on
+    more than one core (the sample site, a few stories, does not: the tests
+    above ask for it always)."""
+    settings = {}
+    folders = {f"/content/stories/s{n}": [] for n in range(20)}
+    ahead.note_folders(None, settings=settings, folders=folders)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    assert ahead.pays(settings, {"SITE_SEARCH_PART_PAGES": 2})
+    assert not ahead.pays(settings, {"SITE_SEARCH_PART_PAGES": 3})
+    assert not ahead.pays({}, {"SITE_SEARCH_PART_PAGES": 2})  # another build's
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+    assert not ahead.pays(settings, {"SITE_SEARCH_PART_PAGES": 2})
 
 
 def _making_left(cache) -> list[str]:
@@ -1021,7 +1039,7 @@ def test_a_part_is_read_ahead_but_not_written_early_when_the_build_says_otherwis
     )
     for content, _, _ in (ahead_site, whole_site):
         shutil.rmtree(content / gone.strip("/"))
-    _build(*ahead_site)
+    _build(*ahead_site, SITE_SEARCH_AHEAD=ALWAYS)
     assert re.search(f"1 page {READ_AHEAD}; [0-9]+ more {ADDED_AFTER}", caplog.text)
     _build(*whole_site, SITE_SEARCH_AHEAD=False)
     assert _manifest(ahead_site[1]) == _manifest(whole_site[1])
@@ -1033,7 +1051,7 @@ def test_a_part_is_read_ahead_but_not_written_early_when_the_build_says_otherwis
         _add_line(content / "stories" / "common-ground" / "story.md", "A zeppelin.")
         _add_line(content / "pages" / "about.md", "A quokka, too.")
     caplog.clear()
-    _build(*ahead_site)
+    _build(*ahead_site, SITE_SEARCH_AHEAD=ALWAYS)
     assert NOT_THE_PLANS in caplog.text
     assert READ_AHEAD not in caplog.text
     _build(*whole_site, SITE_SEARCH_AHEAD=False)
@@ -1057,7 +1075,7 @@ def test_a_guess_that_does_not_hold_leaves_the_index_as_without_it(
     # A held-back story changed: its page is in no part, and the part it
     # would join is read ahead for nothing. The index is kept as it was.
     _add_line(content / "stories" / "what-my-father-taught-me" / "story.md", "Hm.")
-    _build(content, output, cache)
+    _build(content, output, cache, SITE_SEARCH_AHEAD=ALWAYS)
     assert READ_AHEAD not in caplog.text
     assert _part_dates(output) == first
     assert _pagefind_children() == []
@@ -1079,7 +1097,7 @@ def test_a_guess_that_does_not_hold_leaves_the_index_as_without_it(
     page.write_bytes(original + b"<!-- changed by hand -->\n")
     _add_line(content / "stories" / "common-ground" / "story.md", "A zeppelin.")
     caplog.clear()
-    _build(content, output, cache)
+    _build(content, output, cache, SITE_SEARCH_AHEAD=ALWAYS)
     assert READ_AHEAD not in caplog.text
     assert page.read_bytes() == original
     _, pages = _part_with(output, story)

@@ -65,17 +65,21 @@ from . import parts, vocabulary
 logger = logging.getLogger(__name__)
 
 INPUTS_FILE = "site_search.inputs.json"  # in CACHE_PATH
+ALWAYS = "always"  # SITE_SEARCH_AHEAD's value that reads ahead wherever it can
 # More story folders changed than this (a fresh cache, a large import): no
 # guess is made (they would rarely all be in one part).
 MOST_CHANGED = 50
-# Pelican's passes take about a millisecond of the build's core a story,
-# Pagefind's read about 12 ms of a core a page: with ten stories or more a
-# page of the part, the passes outlast a read on one core, and Pagefind gets
-# the core they leave idle (``Ahead._run``). With fewer (1,000 stories, a
-# part of 500 pages), the passes end first, and Pagefind reads on every core
-# at the lowest priority, and writes so after them: held to one core there,
-# an edit's build took 11.2 s where it took 8.5 s.
-STORIES_A_PAGE_FOR_ONE_CORE = 10
+# Where reading ahead pays: Pelican's passes take about a millisecond of
+# the build's core a story, Pagefind's read about 12 ms of a core a page, so
+# with ten stories or more a page of a part (``SITE_SEARCH_PART_PAGES``),
+# on a machine with more than one core, the passes outlast a read on the
+# core they leave idle (``Ahead._run``). With fewer (1,000 stories, parts of
+# 500 pages) the passes end first, and Pagefind indexing the part after
+# them on every core is sooner: an edit's build took 8.6-9.0 s reading ahead
+# at the lowest priority, 8.2-8.3 s without, and 11.2 s held to one core.
+# ``SITE_SEARCH_AHEAD = "always"`` reads ahead wherever a part is guessed
+# (then on every core at the lowest priority where it does not pay).
+STORIES_A_PAGE_TO_READ_AHEAD = 10
 
 # The settings of the build whose story folders were hashed last, and its
 # folders by name, each as one digest of its files: a build's own by its
@@ -162,16 +166,32 @@ def guess(previous: dict, pages: set[str]) -> list[str] | None:
     return [page for page in groups[chosen.pop()] if page not in pages]
 
 
+def pays(settings, options: dict) -> bool:
+    """Does reading ahead pay for this site on this machine
+    (``STORIES_A_PAGE_TO_READ_AHEAD``)?"""
+    stories = len(_folders_of(settings) or ())
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    part = options["SITE_SEARCH_PART_PAGES"]
+    return cores > 1 and stories >= STORIES_A_PAGE_TO_READ_AHEAD * part
+
+
 def start(
     settings, options: dict, site: str, previous, scratch, store: str | None = None
 ) -> None:
     """Read ahead the part this build's changed story pages are in, if they
-    are all in one. ``previous()``: the last indexing's state, if made with
+    are all in one, and reading ahead pays (``pays``; or the setting says
+    ``"always"``). ``previous()``: the last indexing's state, if made with
     this code and these settings; ``scratch()``: a new folder for the
     staging; ``store``: the cache's store of parts, where the part is
     written once the changed pages are (``Ahead.written``)."""
     global _running
     stop()
+    one_core = pays(settings, options)
+    if not one_core and options["SITE_SEARCH_AHEAD"] != ALWAYS:
+        return
     cache = settings.get("CACHE_PATH")
     pages = changed_pages(settings, cache) if cache else None
     state = previous() if pages else None
@@ -186,9 +206,6 @@ def start(
         return
     digests = {page: state["indexed"].get(page) for page in sources}
     stamps = {page: state["stamps"].get(page) for page in sources}
-    one_core = len(_folders_of(settings) or ()) >= (
-        STORIES_A_PAGE_FOR_ONE_CORE * len(sources)
-    )
     _running = Ahead(options, sources, digests, stamps, scratch(), one_core)
     _running.expect(site, pages, state["words"], store)
 
@@ -287,8 +304,8 @@ class Ahead:
         self._store = store
 
     def _run(self) -> None:
-        # ``one_core`` (a large site, ``STORIES_A_PAGE_FOR_ONE_CORE``), on a
-        # machine with more than one: one core for this thread, and so for
+        # ``one_core`` (where reading ahead pays, ``pays``): one core for
+        # this thread, and so for
         # the Pagefind it starts (a process inherits its parent thread's
         # cores, and Pagefind runs a thread a core it may use). It reads on
         # the core the build, one process until its end, leaves idle, and

@@ -20,7 +20,8 @@ DEFAULTS = {
     # Past this many indexed pages, index in parts of this many (parts.py):
     # Pagefind takes ~1.3 MB a story page, so a part stays under ~700 MB.
     "SITE_SEARCH_PART_PAGES": 500,
-    # Read ahead, while the build runs, the part an edit will index again
+    # Read ahead, while the build runs, the part an edit will index again,
+    # where it pays (True), wherever a part is guessed ("always"), or never
     # (ahead.py). How the index is made, not what it holds: no key has it.
     "SITE_SEARCH_AHEAD": True,
     # Extra CSS selectors Pagefind leaves out of the index.
@@ -60,9 +61,10 @@ def settings(pelican_settings) -> dict:
                 f"{key} must be a folder path like '{DEFAULTS[key]}' "
                 f"(no leading /, ending in /), not {value!r}"
             )
-    if not isinstance(out["SITE_SEARCH_AHEAD"], bool):
+    if out["SITE_SEARCH_AHEAD"] not in (True, False, "always"):
         raise ValueError(
-            f"SITE_SEARCH_AHEAD must be True or False, not {out['SITE_SEARCH_AHEAD']!r}"
+            "SITE_SEARCH_AHEAD must be True (where it pays), False or 'always', "
+            f"not {out['SITE_SEARCH_AHEAD']!r}"
         )
     if not isinstance(out["SITE_SEARCH_INDEX"], bool):
         raise ValueError(
