@@ -366,6 +366,12 @@ class _Copies:
         sha256, self.text_sizes[path] = self.hashes.sha256_and_size(path)
         if device == self.store_identity[0] and self.linked(sha256, path, there):
             return sha256, self.index[sha256]
+        sizes = self._sizes(sha256)
+        if sizes and not any(path + SUFFIXES[fmt] in there for fmt in sizes):
+            # None of its copies there (a fresh output, a clone's): they are
+            # given by ``one_file``, which looks at the stored copies; not
+            # here as well (160,000 stats at 10,000 stories).
+            return sha256, None
         kept = self._kept(sha256)
         if kept is None:
             return sha256, None
