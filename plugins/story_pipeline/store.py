@@ -88,6 +88,13 @@ class Entry:
 
 
 SECTIONS = ("stories", "pages")
+# A build that changed fewer of the last build's entries than this (an
+# edit) removes the files those entries named and no entry names now,
+# without listing the store: its 100,000 files at 10,000 stories took
+# 0.15-0.2 s of every edit. One that changed more (a new story, a change to
+# the theme) lists it, and takes with them the files no manifest names
+# (stored by a build stopped before it saved its manifest).
+LIST_STORE_AFTER = 100
 
 
 class OutputStore:
@@ -341,10 +348,19 @@ class OutputStore:
             for entry in entries.values()
             for kept in entry.files
         }
-        try:
-            stored = os.listdir(os.path.join(self.folder, FILES))
-        except FileNotFoundError:
-            return
+        changed = [
+            (self.previous[section].get(name), self.current[section].get(name))
+            for section in SECTIONS
+            for name in self.previous[section].keys() | self.current[section].keys()
+        ]
+        changed = [before for before, now in changed if before != now]
+        if any(self.previous.values()) and len(changed) < LIST_STORE_AFTER:
+            stored = {kept.sha256 for entry in changed if entry for kept in entry.files}
+        else:
+            try:
+                stored = os.listdir(os.path.join(self.folder, FILES))
+            except FileNotFoundError:
+                return
         for sha256 in stored:
             if sha256 not in named:
                 # Another build sharing the cache may have removed it first.
