@@ -348,12 +348,16 @@ class OutputStore:
             for entry in entries.values()
             for kept in entry.files
         }
+        # Each entry this build changed, added or dropped: as it was (None
+        # for one added).
         changed = [
-            (self.previous[section].get(name), self.current[section].get(name))
+            self.previous[section].get(name)
             for section in SECTIONS
             for name in self.previous[section].keys() | self.current[section].keys()
+            if self.previous[section].get(name) != self.current[section].get(name)
         ]
-        changed = [before for before, now in changed if before != now]
+        # With no manifest read (a cold build, an unreadable one) the store is
+        # listed whatever changed: no index of it is at hand.
         if any(self.previous.values()) and len(changed) < LIST_STORE_AFTER:
             stored = {kept.sha256 for entry in changed if entry for kept in entry.files}
         else:
