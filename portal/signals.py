@@ -49,3 +49,9 @@ story_folders_hashed = signal("portal.story_folders_hashed")
 # ``path``: precompress may compress it beside the build (a large one: the
 # podcast feed, plugins/podcast_feed).
 file_written_early = signal("portal.file_written_early")
+# Sent by unchanged_writes as soon as Pelican has made the build's writer,
+# before any generator writes with it, with ``writer``: the story pipeline
+# makes at once the stories the last build's files cannot serve (an edit's
+# page), so the search adds it to the part of its index it reads ahead a
+# little sooner (plugins/site_search/ahead.py).
+writer_made = signal("portal.writer_made")

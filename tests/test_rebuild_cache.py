@@ -751,6 +751,37 @@ def test_a_new_story_renders_again_only_the_listings_it_is_on(tmp_path, build):
     assert _html_pages(output) == _html_pages(fresh)
 
 
+def test_an_edited_story_is_written_before_any_other_page(tmp_path, build):
+    """The story the cache cannot serve is made as soon as Pelican's writer
+    is made, before the listings and every other page: the search adds its
+    page to the part it reads ahead that much sooner (site_search/ahead.py).
+    The other stories are put in place later, and the site is the same."""
+    from pelican import signals
+
+    content = copy_content(tmp_path / "content")
+    write_story(content, "garden-talk", topics=["gardens"])
+    write_story(content, "porch-talk", topics=["gardens"])
+    lean = {"SITE_SEARCH_INDEX": False}
+    build(**lean)
+    story = content / "stories" / "garden-talk" / "story.md"
+    story.write_text(story.read_text().replace("Conversation garden-talk", "Retold"))
+    written = []
+
+    def note(path, context=None):
+        written.append(os.path.relpath(path, tmp_path / "out"))
+
+    signals.content_written.connect(note)
+    try:
+        output, log = build(**lean)
+    finally:
+        signals.content_written.disconnect(note)
+    assert log.stories_made == 1
+    pages = [path for path in written if path.endswith(".html")]
+    assert pages[0] == os.path.join("stories", "garden-talk", "index.html"), pages[:5]
+    assert "index.html" in pages  # the home page: kept, and told of after
+    assert "Retold" in (output / "stories/garden-talk/index.html").read_text()
+
+
 def test_a_build_in_place_removes_the_files_no_story_has_now(tmp_path, build):
     """Built in place (the same folder, not emptied first), a story taken
     down must not stay served from its old files, nor a share card under

@@ -137,9 +137,9 @@ class StoryPipeline(Generator):
 
     def make_first(self, writer) -> None:
         """Make the stories the last build's files cannot serve, as soon as
-        Pelican's writer is there (``article_writer_finalized``, before the
-        other generators write their pages): an edit's page is then written
-        a second sooner, and the search adds it to the part of its index it
+        Pelican's writer is made (``portal.signals.writer_made``, before any
+        generator writes its pages): an edit's page is then written over a
+        second sooner, and the search adds it to the part of its index it
         reads ahead while the rest of the build goes on (site_search/
         ahead.py). The others are put in place in ``generate_output``."""
         if self._first is not None:
@@ -380,8 +380,11 @@ def key_stories(generators) -> None:
         _current.key_stories()
 
 
-def make_first(_generator, writer) -> None:
-    """``article_writer_finalized``: Pelican's writer is there."""
+def make_first(_sender, writer) -> None:
+    """Pelican's writer is there: as soon as it is made
+    (``portal.signals.writer_made``, sent by unchanged_writes), or, with no
+    plugin sending that, once Pelican's articles have written their
+    listings (``article_writer_finalized``)."""
     if _current is not None:
         _current.make_first(writer)
 
@@ -435,6 +438,7 @@ def register():
     signals.article_generator_init.connect(read_ahead)
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(key_stories)
+    portal_signals.writer_made.connect(make_first)
     signals.article_writer_finalized.connect(make_first)
     signals.finalized.connect(finish)
     signals.finalized.connect(remember_held)

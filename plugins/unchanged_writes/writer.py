@@ -27,6 +27,7 @@ import os
 
 from pelican import signals
 
+from portal import signals as portal_signals
 from portal.outputs import PAGE_CACHE, PIPELINE_PAGES
 from portal.pelican_private import BufferingWriter
 from portal.writing import reuse_previous_output, write_if_changed
@@ -65,6 +66,8 @@ class UnchangedWriter(BufferingWriter):
         self.kept = 0  # pages linked from the page cache, not rendered
         self.made: list[str] = []  # the files the running write_file wrote
         _current = self
+        # Before Pelican's articles write their listings with it.
+        portal_signals.writer_made.send(self, writer=self)
 
     def write_file(self, name, template, context, *args, **kwargs):
         """Pelican's write_file, but a story page the story pipeline makes
