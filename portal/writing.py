@@ -101,7 +101,11 @@ def os_error_problem(error: OSError) -> WriteError | None:
             f"cannot use {error.filename}: permission denied",
             "let your user read and write it (or its folder) and run the command again",
         )
-    return write_error(error.filename, error)
+    # A call with two paths (a copy, a link, a rename) names its source
+    # first and the file it was writing second (shutil.copyfile's error
+    # for a full disk has the source as ``filename``): a full disk or a
+    # read-only one is the written file's.
+    return write_error(error.filename2 or error.filename, error)
 
 
 @contextlib.contextmanager
@@ -132,7 +136,11 @@ def atomic_path(path: str | os.PathLike, suffix: str = ".tmp"):
         os.replace(temporary, path)
     except OSError as error:
         _remove_quietly(temporary)
-        if error.filename not in (None, temporary, path):
+        # A call with two paths (a copy into the temporary file) names the
+        # file it wrote second: the error is this file's too.
+        if error.filename not in (None, temporary, path) and (
+            error.filename2 != temporary
+        ):
             raise  # about another file (a source the block read): as it is
         raise write_error(path, error) from error
     except BaseException:

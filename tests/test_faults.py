@@ -609,6 +609,34 @@ def test_a_refused_write_names_the_file_and_leaves_it(
     assert os.listdir(tmp_path) == ["page.html"]
 
 
+def test_a_copy_onto_a_full_disk_names_the_file_it_was_writing(tmp_path, monkeypatch):
+    """A copy that fills the disk (the output on another disk than the
+    cache: a share card copied, not linked) names the file it was writing,
+    not the one it read: Python's copy gives the source as the error's first
+    file."""
+    stored, target = tmp_path / "cache-card.jpg", tmp_path / "output" / "card.jpg"
+    stored.write_bytes(b"card")
+
+    def no_links(*args):
+        raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+
+    def full(source, destination, *args, **kwargs):
+        raise OSError(
+            errno.ENOSPC, os.strerror(errno.ENOSPC), source, None, destination
+        )
+
+    monkeypatch.setattr(os, "link", no_links)
+    monkeypatch.setattr(writing.shutil, "copyfile", full)
+    with pytest.raises(writing.WriteError) as caught:
+        writing.link_over(str(stored), str(target))
+    assert str(caught.value).startswith(f"cannot write {target}: the disk is full")
+    assert os.listdir(target.parent) == []
+    fixable = writing.os_error_problem(
+        OSError(errno.ENOSPC, "full", str(stored), None, str(target))
+    )
+    assert str(fixable).startswith(f"cannot write {target}: the disk is full")
+
+
 # ---- Development rebuilds --------------------------------------------------
 
 
