@@ -19,12 +19,14 @@ from __future__ import annotations
 import concurrent.futures
 import datetime
 import errno
+import itertools
 import multiprocessing
 import os
 import pathlib
 import re
 import shlex
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -553,6 +555,46 @@ def test_writes_are_atomic_with_unique_temporary_names(tmp_path):
             assert text.endswith("x" * 5000)
         assert jobs.get() == [True] * 4
     assert os.listdir(tmp_path) == ["story_audio.json"]
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o002])
+def test_written_files_get_an_ordinary_files_permissions(tmp_path, mask):
+    """A page written whole-or-not-at-all is readable as any file the user
+    makes (a web server reading the output as another user): 0666 less the
+    umask, never a temporary file's owner-only 0600."""
+    before = os.umask(mask)
+    try:
+        writing.write_atomically(tmp_path / "a" / "page.html", "<p>page</p>")
+        with writing.atomic_file(tmp_path / "b" / "story.json", "w") as handle:
+            handle.write("{}")
+        with writing.atomic_path(tmp_path / "c" / "episode.mp3", ".mp3") as temporary:
+            pathlib.Path(temporary).write_bytes(b"ID3")
+    finally:
+        os.umask(before)
+    for name in ("a/page.html", "b/story.json", "c/episode.mp3"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~mask, name
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [
+        "a",
+        "b",
+        "c",
+        "episode.mp3",
+        "page.html",
+        "story.json",
+    ]
+
+
+def test_a_temporary_name_a_killed_build_left_is_passed_over(tmp_path, monkeypatch):
+    """A leftover with the name a write would take (a killed build's, or
+    another container's process with the same number) is neither written
+    through nor in the way: the write takes the next name."""
+    monkeypatch.setattr(writing, "_count", itertools.count())
+    target = tmp_path / "page.html"
+    leftover = tmp_path / f".page.html.{os.getpid()}-0.tmp"
+    leftover.write_text("left by a killed build")
+    writing.write_atomically(target, "new")
+    assert target.read_text() == "new"
+    assert leftover.read_text() == "left by a killed build"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [leftover.name, "page.html"]
 
 
 def test_a_file_a_tool_writes_replaces_the_old_one_whole_or_not_at_all(tmp_path):

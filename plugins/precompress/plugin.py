@@ -437,7 +437,9 @@ class _Copies:
                 blob = self._blob(sha256, fmt)
                 if not holds(blob, packed):
                     write_atomically(blob, packed)
-                link_into(blob, copy)
+                # No copy listed there (a fresh output, a new page): linked
+                # with no look first.
+                link_into(blob, copy, absent=copy not in there)
                 inodes[fmt] = os.stat(blob)
             made[fmt] = len(packed)
         if self.store is not None:
