@@ -617,6 +617,16 @@ def run_one(
     # its output and cache stand for the originals (removed: the disk).
     for _, aside in kept:
         shutil.rmtree(aside, ignore_errors=True)
+    # Bare Pelican again, last: the machine's hour moves our builds by a
+    # third or more within a run (a shared VM's neighbours), and the peers,
+    # measured first, did not show it. The same build before and after says
+    # how the hour went while ours ran (the ratios keep the first).
+    run(
+        "bare_pelican_after",
+        bare_pelican_command(root / "plain", bare),
+        fresh(bare),
+        times=1,
+    )
 
     if profile:
         report = HERE / f"profile-{count}.txt"
@@ -669,6 +679,14 @@ def _fmt_seconds(value: float) -> str:
     return f"{value:.1f} s" if value < 100 else f"{value:.0f} s"
 
 
+def _after(builds: dict, name: str) -> str:
+    """For bare Pelican: the same build again after ours, the run's hour."""
+    again = builds.get(f"{name}_after") if name == "bare_pelican" else None
+    if again is None:
+        return ""
+    return f"; again after ours: {_fmt_seconds(again['seconds'])}"
+
+
 def table(results: list[dict]) -> str:
     """The Markdown tables the README shows, from the results files."""
     results = sorted(results, key=lambda r: r["stories"])
@@ -711,6 +729,7 @@ def table(results: list[dict]) -> str:
                 f"{b[name].get('load_before', '?')}) / "
                 f"{b[name]['peak_rss_mb']:.0f} MB"
                 + (", no build" if b[name].get("no_build") else "")
+                + _after(b, name)
             )
         lines.append("| " + " | ".join(cells) + " |")
     lines += [

@@ -6,6 +6,7 @@ standing in for the corpus."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pathlib
 import shutil
@@ -86,3 +87,24 @@ def test_a_stopped_run_puts_the_originals_back(tmp_path):
     assert sorted(p.name for p in root.iterdir()) == ["ours"]
     assert not (out / "ours-previous").exists()
     assert run.put_back_originals(root, out) == []  # nothing stopped: nothing done
+
+
+def test_the_table_says_how_the_hour_went_when_bare_pelican_ran_again():
+    """run.py builds bare Pelican first and again after ours: the table
+    shows both, so a run whose machine slowed down midway says so."""
+    result = json.loads((PROJECT_ROOT / "benchmarks/results-10000.json").read_text())
+    build = {"seconds": 16.5, "cpu_seconds": 16.5, "load_before": 1.2}
+    build["peak_rss_mb"] = 90
+    result["builds"]["bare_pelican"] = build
+    result["builds"].pop("bare_pelican_after", None)
+
+    def row():
+        return next(
+            line for line in run.table([result]).splitlines() if "| 10,000 |" in line
+        )
+
+    assert "| 16.5 s (16.5 s CPU, load 1.2) / 90 MB |" in row()
+    assert "again after ours" not in row()
+    result["builds"]["bare_pelican_after"] = {**build, "seconds": 21.04}
+    again = "| 16.5 s (16.5 s CPU, load 1.2) / 90 MB; again after ours: 21.0 s |"
+    assert again in row()
