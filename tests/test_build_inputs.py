@@ -247,3 +247,45 @@ def test_how_a_build_works_does_not_key_what_it_makes(content, tmp_path, capfd):
     assert "made the outputs of 0 stories; kept those of 1" in said(capfd)
     build(content, output, cache, True, told, SITEURL="https://elsewhere.example")
     assert "made the outputs of 1 story" in said(capfd)
+
+
+@pytest.fixture
+def fake_ffmpeg(tmp_path, monkeypatch):
+    """An ``ffmpeg`` first on the PATH that prints a version line and notes
+    each time it runs; the module's memo of it set back after."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    program, runs = folder / "ffmpeg", tmp_path / "runs"
+
+    def install(version: str) -> None:
+        program.write_text(
+            f'#!/bin/sh\necho run >> "{runs}"\necho "ffmpeg version {version}"\n'
+        )
+        program.chmod(0o755)
+
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    build_inputs.ffmpeg_version.cache_clear()
+    yield install, lambda: len(runs.read_text().splitlines()) if runs.exists() else 0
+    build_inputs.keep_ffmpeg_version(None)
+    build_inputs.ffmpeg_version.cache_clear()
+
+
+def test_ffmpeg_is_asked_its_version_once_for_its_bytes(fake_ffmpeg, tmp_path):
+    """Running `ffmpeg -version` took 0.2 s of every build: its line is kept
+    in the cache folder by the program's SHA-256. A build in a new process
+    (the memo cleared) finds it there; another program is asked again."""
+    install, runs = fake_ffmpeg
+    install("6.1-test")
+    build_inputs.keep_ffmpeg_version(tmp_path / "cache" / "ffmpeg-version.json")
+    assert build_inputs.ffmpeg_version() == "ffmpeg version 6.1-test"
+    assert runs() == 1
+    build_inputs.ffmpeg_version.cache_clear()  # the next build's process
+    assert build_inputs.ffmpeg_version() == "ffmpeg version 6.1-test"
+    assert runs() == 1
+    install("7.0-test")  # ffmpeg upgraded: other bytes
+    build_inputs.ffmpeg_version.cache_clear()
+    assert build_inputs.ffmpeg_version() == "ffmpeg version 7.0-test"
+    assert runs() == 2
+    build_inputs.keep_ffmpeg_version(None)  # no cache folder: asked each process
+    assert build_inputs.ffmpeg_version() == "ffmpeg version 7.0-test"
+    assert runs() == 3

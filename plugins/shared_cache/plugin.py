@@ -13,7 +13,8 @@
   hashed, and no audio master kept in Git LFS.
 - The table of what each Python file's syntax and each template's tokens
   hash to (``portal.source_digest``) is kept there too: a build parses only
-  the code that changed.
+  the code that changed. So is ffmpeg's version line, by its program's
+  bytes (``portal.build_inputs.ffmpeg_version``): ffmpeg is not run to ask.
 - Pelican's own reader cache is loaded and saved safely
   (``portal.pelican_private.make_reader_cache_safe``): an unreadable entry
   is a miss, never a crash; a write is whole or not at all.
@@ -56,6 +57,9 @@ def take_cache(pelican) -> None:
         file_hashes.seed(os.path.join(cache, build_inputs.HASHES_FILE))
         git_hashes.keep_table(os.path.join(cache, git_hashes.TABLE_FILE))
         source_digest.keep_table(os.path.join(cache, source_digest.TABLE_FILE))
+        build_inputs.keep_ffmpeg_version(
+            os.path.join(cache, build_inputs.FFMPEG_VERSION_FILE)
+        )
 
 
 def release_cache(pelican) -> None:
