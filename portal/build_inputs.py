@@ -44,7 +44,7 @@ import sys
 
 from portal import cache_json, git_hashes, source_digest
 from portal.code_digest import file_digest, files
-from portal.file_hashes import FileHashes
+from portal.file_hashes import FileHashes, sha256_of
 from portal.writing import write_atomically
 
 # The setting naming where a build writes when its output stops being right.
@@ -196,8 +196,7 @@ def ffmpeg_version() -> str:
     if path is None:
         return ""
     try:
-        with open(path, "rb") as handle:
-            program = hashlib.file_digest(handle, "sha256").hexdigest()
+        program = sha256_of(path)
     except OSError:
         program = None
     kept = _kept_ffmpeg_version(program)
