@@ -42,7 +42,7 @@ import shutil
 import subprocess
 import sys
 
-from portal import cache_json, git_hashes, source_digest
+from portal import cache_json, file_hashes, git_hashes, source_digest
 from portal.code_digest import file_digest, files
 from portal.file_hashes import FileHashes, sha256_of
 from portal.writing import write_atomically
@@ -285,6 +285,9 @@ def site_key(
 ) -> str:
     """The key of everything the build of ``settings`` is made from."""
     cache = settings.get("CACHE_PATH")
+    # The content as it is now, not as a build stopped midway in this
+    # process found it (portal.file_hashes' snapshot).
+    file_hashes.new_snapshot()
     if hashes is None:
         hashes = FileHashes(os.path.join(cache, HASHES_FILE) if cache else None)
     if cache:

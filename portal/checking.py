@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from portal import datafile, guide_lists, heap, locks
+from portal import datafile, file_hashes, guide_lists, heap, locks
 from portal import signals as portal_signals
 from portal.pelican_private import forget_logged_warnings, generator_classes
 from portal.problems import CONTEXT_KEY, Problem, Severity, github_escape
@@ -168,6 +168,8 @@ def check_content(
             # Held back as Pelican started (portal.heap); a check never
             # reaches the build's end, which gives them back.
             heap.allow_full_collections()
+            # Nor the end that forgets the story files' hashes it took.
+            file_hashes.new_snapshot()
     # The guide's lists of topics and question keys (portal.guide_lists):
     # not content the site is built from, so only the check looks.
     guide = os.path.join(settings["PATH"], guide_lists.GUIDE)

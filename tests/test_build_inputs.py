@@ -19,7 +19,8 @@ import zoneinfo
 import pytest
 from pelican.settings import read_settings
 
-from portal import build_inputs, publishing
+from portal import build_inputs, file_hashes, publishing
+from portal.file_hashes import FileHashes
 from tests.stories import write_story
 from tests.support import (
     LEAN,
@@ -160,6 +161,22 @@ def test_the_key_holds_what_files_hold_not_where_or_when(content, tmp_path):
     story = elsewhere / "stories/kept-story/story.md"
     story.write_bytes(story.read_bytes().replace(b"first", b"other"))
     assert _key(elsewhere, tmp_path / "another-cache") != key
+
+
+def test_the_key_sees_a_file_a_build_stopped_midway_had_hashed_before(
+    content, tmp_path
+):
+    """A build that stops midway in a process (an in-process check, a test)
+    leaves its snapshot of the story files' hashes behind
+    (``portal.file_hashes``); the key of the next build in that process
+    must see the files as they are, or an edit would be "nothing changed"."""
+    write_story(content, "kept-story", title="The first telling")
+    key = _key(content, tmp_path / "cache")
+    story = content / "stories/kept-story/story.md"
+    file_hashes.new_snapshot()
+    FileHashes(None).sha256(story, snapshot=True)  # the build's first step
+    story.write_bytes(story.read_bytes().replace(b"first", b"other"))
+    assert _key(content, tmp_path / "cache") != key
 
 
 def test_the_key_leaves_out_the_content_pelican_passes_over(content, tmp_path):

@@ -259,3 +259,58 @@ def test_a_file_given_in_this_build_is_not_looked_at_again_until_the_next(
         hashes.sha256(page) == hashlib.sha256(b"the story's page, edited").hexdigest()
     )
     assert list(map(str, stats)).count(str(page)) == 1
+
+
+def test_a_file_in_the_builds_snapshot_is_not_looked_at_again_until_the_next(
+    tmp_path, monkeypatch, remember_at_once
+):
+    """A build hashes its story files first (the story keys' snapshot); the
+    reader's cache, the transcripts, the audio and the renditions then take
+    each hash from there without a stat, and get the bytes the build's keys
+    name even when the file changes meanwhile. Each memo file still keeps
+    what it looked up, so another process finds it there."""
+    story = tmp_path / "story.md"
+    story.write_bytes(b"as the build started")
+    first = hashlib.sha256(b"as the build started").hexdigest()
+    file_hashes.new_snapshot()
+    assert FileHashes(tmp_path / "keys.json").sha256(story, snapshot=True) == first
+
+    stats = []
+    real_stat = os.stat
+    monkeypatch.setattr(
+        file_hashes.os, "stat", lambda p, *a, **k: stats.append(p) or real_stat(p)
+    )
+    story.write_bytes(b"saved by an editor while the build runs")
+    reader = FileHashes(tmp_path / "reader.json")
+    assert reader.sha256(story) == first
+    assert reader.sha256_and_size(story) == (first, len(b"as the build started"))
+    assert reader.remembered(story) == first
+    assert str(story) not in map(str, stats)
+    reader.save()
+    assert os.path.realpath(story) in json.loads((tmp_path / "reader.json").read_text())
+
+    # The build ends (or the next one starts): the file is looked at again.
+    file_hashes.new_snapshot()
+    edited = hashlib.sha256(b"saved by an editor while the build runs").hexdigest()
+    assert FileHashes(tmp_path / "reader.json").sha256(story) == edited
+    assert list(map(str, stats)).count(str(story)) == 1
+
+
+def test_a_file_changed_a_moment_before_the_snapshot_leaves_every_memo(tmp_path):
+    """Racing writes: a file hashed within a moment of its last change is in
+    the build's snapshot, but no memo file keeps it (its stat could stay the
+    same through another change)."""
+    story = tmp_path / "story.md"
+    story.write_bytes(b"just saved")
+    file_hashes.new_snapshot()
+    keys = FileHashes(tmp_path / "keys.json")
+    digest = keys.sha256(story, snapshot=True)
+    reader = FileHashes(tmp_path / "reader.json")
+    assert reader.sha256(story) == digest == hashlib.sha256(b"just saved").hexdigest()
+    keys.save()
+    reader.save()
+    for memo in ("keys.json", "reader.json"):
+        assert not (tmp_path / memo).exists() or (
+            os.path.realpath(story) not in json.loads((tmp_path / memo).read_text())
+        )
+    file_hashes.new_snapshot()

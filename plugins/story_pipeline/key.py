@@ -220,7 +220,9 @@ class StoryKeys:
             return  # gone since it was listed: no story of this build
         for entry in entries:
             if entry.is_file():
-                known.append((prefix + entry.name, self.hashes.sha256(entry.path)))
+                known.append(
+                    (prefix + entry.name, self.hashes.sha256(entry.path, snapshot=True))
+                )
             elif entry.is_dir(follow_symlinks=False) and not os.path.exists(
                 os.path.join(entry.path, STORY_FILE)
             ):

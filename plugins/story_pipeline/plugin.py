@@ -360,7 +360,11 @@ def snapshot_keys(settings) -> StoryKeys | None:
 
 
 def hash_inputs_first(pelican) -> None:
-    """Hash what the keys hold before any plugin reads a story."""
+    """Hash what the keys hold before any plugin reads a story. Each story
+    file's hash is then this build's (``portal.file_hashes``' snapshot): the
+    reader's cache, the transcripts, the audio and the renditions take it
+    from there, without looking at the file again."""
+    file_hashes.new_snapshot()
     _snapshot.clear()
     settings = pelican.settings
     cache = settings.get("CACHE_PATH") or None
@@ -441,6 +445,7 @@ def register():
     portal_signals.writer_made.connect(make_first)
     signals.article_writer_finalized.connect(make_first)
     signals.finalized.connect(finish)
+    signals.finalized.connect(file_hashes.new_snapshot)
     signals.finalized.connect(remember_held)
     # A build whose contexts never got final (a plugin of the last step
     # failing stops it before): no later build may inherit the hold.
