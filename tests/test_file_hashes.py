@@ -186,11 +186,54 @@ def test_a_seeded_memo_serves_every_hasher_while_the_stat_holds(
     [(real, (stat, _))] = json.loads(memo.read_text()).items()
     memo.write_text(json.dumps({real: [stat, "stand-in"]}))
     file_hashes._known.clear()
-    assert file_hashes.seed(memo) == 1
+    file_hashes.seed(memo)
     assert FileHashes(tmp_path / "another-memo.json").sha256(path) == "stand-in"
     path.write_bytes(b"two")  # the stat changes: the seed no longer holds
     assert FileHashes(None).sha256(path) == hashlib.sha256(b"two").hexdigest()
-    assert file_hashes.seed(tmp_path / "missing.json") == 0
+    file_hashes.seed(tmp_path / "missing.json")
+    path.write_bytes(b"three")
+    assert FileHashes(None).sha256(path) == hashlib.sha256(b"three").hexdigest()
+
+
+def test_a_seed_is_read_only_when_the_builds_own_memos_cannot_answer(
+    tmp_path, monkeypatch, remember_at_once
+):
+    """A build that finds nothing changed has every hash in its own memo
+    files: the seed (every content file of the site, 6 MB at 10,000
+    stories) is not read at all. The first file its memos do not know has
+    the seed read, once."""
+    known, new = tmp_path / "story.md", tmp_path / "new.md"
+    known.write_bytes(b"unchanged")
+    new.write_bytes(b"added since the last build")
+    memo, seed = tmp_path / "keys.json", tmp_path / "build_inputs_hashes.json"
+    hashes = FileHashes(memo)
+    hashes.sha256(known)
+    hashes.save()
+    before = FileHashes(seed)
+    before.sha256(known)
+    before.sha256(new)
+    before.save()
+    [(real_new, (stat_new, _))] = [
+        (path, entry)
+        for path, entry in json.loads(seed.read_text()).items()
+        if path.endswith("new.md")
+    ]
+    seed.write_text(json.dumps({real_new: [stat_new, "told by the seed"]}))
+    file_hashes._known.clear()
+    reads = []
+    real_load = file_hashes.cache_json.load
+    monkeypatch.setattr(
+        file_hashes.cache_json,
+        "load",
+        lambda path: reads.append(os.fspath(path)) or real_load(path),
+    )
+    file_hashes.seed(seed)
+    build = FileHashes(memo)
+    assert build.sha256(known) == hashlib.sha256(b"unchanged").hexdigest()
+    assert str(seed) not in reads
+    assert build.sha256(new) == "told by the seed"
+    assert build.sha256(new) == "told by the seed"
+    assert reads.count(str(seed)) == 1
 
 
 def test_files_given_again_by_every_build_stay_out_of_memo_files(
