@@ -63,9 +63,14 @@ _this_build: dict[str, tuple[tuple[int, ...], str]] = {}
 # reader's cache, the transcripts' store, the audio's facts and the
 # renditions, 40,000 look-ups at 10,000 stories (7.5 us each against 2).
 _snapshot: dict[str, tuple[tuple[tuple[int, ...], str], bool]] = {}
-# Memo files of other processes, read at the first look-up they may answer
-# (``seed``).
+# Memo files of other processes (``seed``), not read yet, and the bytes of
+# the files this process hashed since one was given: the seeds are read once
+# hashing what the memos did not know has cost more than reading them would.
 _seeds: list[str] = []
+_unseeded_bytes = 0
+# A seed of 10,000 stories' files is 6 MB of JSON: 0.1-0.3 s to read, as
+# long as hashing some 100-300 MB.
+SEED_AFTER_BYTES = 64 * 1024 * 1024
 _lock = threading.Lock()
 
 
@@ -95,12 +100,25 @@ def seed(memo_file: str | os.PathLike) -> None:
     command that starts a build hashed the content to know whether to build
     at all (``portal.build_inputs``); the build then reads no file again to
     hash it. Each entry is used only while the file's stat is the one it
-    names. The memo is read at the first look-up that the build's own memo
-    files and this process cannot answer: a build that finds nothing changed
-    has every answer in them, and the seed of a large site (6 MB at 10,000
-    stories) took 0.2 s to read."""
+    names. The memo is read only once the files the build's own memo files
+    did not know add up to ``SEED_AFTER_BYTES`` (a fresh clone's audio
+    masters): a build that finds nothing changed, or one story edited, has
+    every answer in them or hashes a few small files, and the seed of a
+    large site (6 MB at 10,000 stories) took 0.1-0.3 s to read."""
+    global _unseeded_bytes
     with _lock:
         _seeds.append(os.fspath(memo_file))
+        _unseeded_bytes = 0
+
+
+def _seed_now(size: int) -> bool:
+    """Before hashing a file of ``size`` bytes no memo knows: whether the
+    seeds were read now (the files so hashed add up to enough)."""
+    global _unseeded_bytes
+    with _lock:
+        _unseeded_bytes += size
+        due = _unseeded_bytes >= SEED_AFTER_BYTES
+    return due and _take_seeds()
 
 
 def _take_seeds() -> bool:
@@ -268,11 +286,6 @@ class FileHashes:
             known = _known.get(real)
         if known is None or known[0] != memo:
             known = self._from_memo_entry(real, memo, self._loaded.get(real))
-        if known is None and _seeds and _take_seeds():
-            with _lock:
-                known = _known.get(real)
-            if known is not None and known[0] != memo:
-                known = None
         if known is None and self.ask_git:
             # A fresh clone's file: git may know what it holds.
             digest = git_hashes.known(real, memo, stat.st_size, _memo)
@@ -282,6 +295,11 @@ class FileHashes:
                     _known[real] = known
         if known is None and not read:
             return None, stat.st_size
+        if known is None and _seeds and _seed_now(stat.st_size):
+            with _lock:
+                known = _known.get(real)
+            if known is not None and known[0] != memo:
+                known = None
         stored = self._loaded.pop(real, None)
         racy = False
         if known is None:

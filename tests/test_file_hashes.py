@@ -173,7 +173,7 @@ def test_an_unreadable_memo_is_ignored_with_a_warning(tmp_path, caplog):
 
 
 def test_a_seeded_memo_serves_every_hasher_while_the_stat_holds(
-    tmp_path, remember_at_once
+    tmp_path, remember_at_once, monkeypatch
 ):
     """The command starting a build hashes the content (to know whether to
     build); the build takes its memo in and reads no file again to hash it."""
@@ -186,6 +186,7 @@ def test_a_seeded_memo_serves_every_hasher_while_the_stat_holds(
     [(real, (stat, _))] = json.loads(memo.read_text()).items()
     memo.write_text(json.dumps({real: [stat, "stand-in"]}))
     file_hashes._known.clear()
+    monkeypatch.setattr(file_hashes, "SEED_AFTER_BYTES", 0)  # read at once
     file_hashes.seed(memo)
     assert FileHashes(tmp_path / "another-memo.json").sha256(path) == "stand-in"
     path.write_bytes(b"two")  # the stat changes: the seed no longer holds
@@ -200,25 +201,29 @@ def test_a_seed_is_read_only_when_the_builds_own_memos_cannot_answer(
 ):
     """A build that finds nothing changed has every hash in its own memo
     files: the seed (every content file of the site, 6 MB at 10,000
-    stories) is not read at all. The first file its memos do not know has
-    the seed read, once."""
-    known, new = tmp_path / "story.md", tmp_path / "new.md"
+    stories) is not read at all, nor for a few small files they do not know
+    (hashing them costs less). Once the files hashed so add up to more than
+    reading the seed costs (a fresh clone's audio masters), it is read, once."""
+    monkeypatch.setattr(file_hashes, "SEED_AFTER_BYTES", 100_000)
+    known, small = tmp_path / "story.md", tmp_path / "edited.md"
+    new = tmp_path / "new.mp3"
     known.write_bytes(b"unchanged")
-    new.write_bytes(b"added since the last build")
+    small.write_bytes(b"edited since the last build")
+    new.write_bytes(b"a master added since the last build" * 3000)
     memo, seed = tmp_path / "keys.json", tmp_path / "build_inputs_hashes.json"
     hashes = FileHashes(memo)
     hashes.sha256(known)
     hashes.save()
     before = FileHashes(seed)
-    before.sha256(known)
-    before.sha256(new)
+    for path in (known, small, new):
+        before.sha256(path)
     before.save()
-    [(real_new, (stat_new, _))] = [
-        (path, entry)
-        for path, entry in json.loads(seed.read_text()).items()
-        if path.endswith("new.md")
-    ]
-    seed.write_text(json.dumps({real_new: [stat_new, "told by the seed"]}))
+    entries = json.loads(seed.read_text())
+    stand_ins = {
+        path: [stat, f"told by the seed for {os.path.basename(path)}"]
+        for path, (stat, _) in entries.items()
+    }
+    seed.write_text(json.dumps(stand_ins))
     file_hashes._known.clear()
     reads = []
     real_load = file_hashes.cache_json.load
@@ -230,9 +235,12 @@ def test_a_seed_is_read_only_when_the_builds_own_memos_cannot_answer(
     file_hashes.seed(seed)
     build = FileHashes(memo)
     assert build.sha256(known) == hashlib.sha256(b"unchanged").hexdigest()
+    assert build.sha256(small) == (
+        hashlib.sha256(b"edited since the last build").hexdigest()
+    )
     assert str(seed) not in reads
-    assert build.sha256(new) == "told by the seed"
-    assert build.sha256(new) == "told by the seed"
+    assert build.sha256(new) == "told by the seed for new.mp3"
+    assert build.sha256(new) == "told by the seed for new.mp3"
     assert reads.count(str(seed)) == 1
 
 

@@ -7,9 +7,9 @@
 - The content hashes the command that started the build took (to know
   whether to build at all: ``portal.build_inputs``) are taken in
   (``portal.file_hashes.seed``): a fresh clone reads each audio master
-  once to hash it, not once there and once in the build. They are read at
-  the first file the build's own memos do not know: never in a build that
-  finds nothing changed.
+  once to hash it, not once there and once in the build. They are read once
+  the files the build's own memos do not know add up to more than reading
+  them costs: never in a build that finds nothing changed.
 - The table of what git's blobs hash to (``portal.git_hashes``) is kept
   in the cache folder: a fresh clone reads no file some earlier build
   hashed, and no audio master kept in Git LFS.
