@@ -51,7 +51,7 @@ def skipped_story_files(
         # own files (``transcript: words/transcript.vtt``): no story of
         # their own is missing there.
         in_a_story: set[str] = set()
-        for folder, dirs, files in os.walk(stories):
+        for folder, dirs, files in _walk(stories):
             if STORY_FILE in files or os.path.dirname(folder) in in_a_story:
                 in_a_story.add(folder)
             dirs.sort()
@@ -113,6 +113,35 @@ def _passed_over(name: str, ignored: tuple[str, ...]) -> tuple[str, str] | None:
             f"rename the folder (lowercase letters, digits and hyphens, not '{name}')",
         )
     return None
+
+
+def _walk(top: str):
+    """``os.walk(top)``, top down, not into links to folders: each folder,
+    the names of its folders (the caller may take some out, which are then
+    not walked) and of its other files. Python 3.11's ``os.walk`` looks at
+    each folder again (``islink``) before going into it: 10,000 story
+    folders, a third of the walk, every build."""
+    try:
+        with os.scandir(top) as listing:
+            entries = list(listing)
+    except OSError:
+        return  # gone, or not a folder: as os.walk, nothing
+    dirs, files, links = [], [], set()
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            dirs.append(entry.name)
+            if entry.is_symlink():
+                links.add(entry.name)
+        else:
+            files.append(entry.name)
+    yield top, dirs, files
+    for name in dirs:
+        if name not in links:
+            yield from _walk(os.path.join(top, name))
 
 
 def _has_markdown(folder: str) -> bool:
