@@ -17,6 +17,7 @@ import os
 import pickle
 import zlib
 
+from portal import heap
 from portal.writing import atomic_file
 
 SHARDS = 64
@@ -56,6 +57,12 @@ class ShardedPickle:
     def load(self, path: str | os.PathLike) -> dict:
         """Every entry of the file at ``path``. Raises ``OSError`` when it
         cannot be read and ``UnreadableStore`` when it is not whole."""
+        # Every story's front matter, made into objects the build keeps and
+        # that form no cycles: read with no garbage collection, then frozen.
+        with heap.read_and_kept():
+            return self._load(path)
+
+    def _load(self, path: str | os.PathLike) -> dict:
         with open(path, "rb") as handle:
             if handle.read(2) == _GZIP_MAGIC:
                 raise EarlierFormat("a gzipped pickle, Pelican's own format")
