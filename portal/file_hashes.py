@@ -134,17 +134,11 @@ def _take_seeds() -> bool:
             continue
         if not isinstance(loaded, dict):
             continue
-        taken = {}
-        for path, entry in loaded.items():
-            try:
-                stat_memo, digest = tuple(entry[0]), entry[1]
-            except (TypeError, IndexError, KeyError):
-                continue
-            if isinstance(digest, str):
-                taken[path] = (stat_memo, digest)
+        taken = {path: _entry(entry) for path, entry in loaded.items()}
         with _lock:
             for path, known in taken.items():
-                _known.setdefault(path, known)
+                if known is not None:
+                    _known.setdefault(path, known)
     return bool(pending)
 
 
@@ -342,12 +336,10 @@ class FileHashes:
 
     def _from_memo_entry(self, real: str, memo: tuple[int, ...], entry):
         """The memo file's entry for ``real``, if it names this stat."""
-        try:
-            stat_memo, digest = tuple(entry[0]), entry[1]
-        except (TypeError, IndexError, KeyError):
+        known = _entry(entry)
+        if known is None or known[0] != memo:
             return None
-        if stat_memo != memo or not isinstance(digest, str):
-            return None
+        digest = known[1]
         with _lock:
             _known[real] = (memo, digest)
         return memo, digest
@@ -365,9 +357,16 @@ class FileHashes:
         self._changed = False
 
 
+def _entry(entry) -> tuple[tuple[int, ...], str] | None:
+    """A memo file's entry (``[stat memo, sha256]``) as ``_known`` holds
+    one; None when it is not one."""
+    try:
+        stat_memo, digest = tuple(entry[0]), entry[1]
+    except (TypeError, IndexError, KeyError):
+        return None
+    return (stat_memo, digest) if isinstance(digest, str) else None
+
+
 def _same(entry, known: tuple[tuple[int, ...], str]) -> bool:
     """Does a memo file's entry say what ``known`` says?"""
-    try:
-        return tuple(entry[0]) == known[0] and entry[1] == known[1]
-    except (TypeError, IndexError, KeyError):
-        return False
+    return _entry(entry) == known
