@@ -5,6 +5,7 @@ stories), then the same city, then the same state; ties newest first."""
 from __future__ import annotations
 
 import collections
+import json
 import random
 import types
 
@@ -78,3 +79,46 @@ def test_related_stories_follow_the_rule_in_a_large_archive():
     stories = _archive(300, seed=5)
     for limit in (1, 3, 8):
         assert related.related_stories(stories, limit) == _expected(stories, limit)
+
+
+def test_the_last_ranking_is_taken_while_what_it_is_made_from_is_unchanged(
+    tmp_path,
+):
+    stories = _archive(200, seed=7)
+    expected = _expected(stories, 3)
+    assert related.related_stories(stories, 3, str(tmp_path)) == expected
+    memo = tmp_path / related.MEMO_FILE
+    kept = json.loads(memo.read_text())
+    # A ranking kept under the same key is what the next build shows: the
+    # first story's related stories replaced by hand come back as written.
+    kept["ranked"][0] = [5, 6, 7]
+    memo.write_text(json.dumps(kept))
+    again = related.related_stories(stories, 3, str(tmp_path))
+    assert again[id(stories[0])] == [stories[5], stories[6], stories[7]]
+    assert again[id(stories[1])] == expected[id(stories[1])]
+    # Another limit, a topic, a place or the order of the stories: ranked again.
+    assert related.related_stories(stories, 2, str(tmp_path)) == _expected(stories, 2)
+    memo.write_text(json.dumps(kept))
+    stories[0].story.front.topics = ["a topic no other story has"]
+    assert related.related_stories(stories, 3, str(tmp_path)) == _expected(stories, 3)
+    memo.write_text(json.dumps(kept))
+    stories[0].story.front.topics = ["family"]
+    stories[0].story.front.location = types.SimpleNamespace(name="Ohio", country="US")
+    assert related.related_stories(stories, 3, str(tmp_path)) == _expected(stories, 3)
+    memo.write_text(json.dumps(kept))
+    stories.reverse()
+    assert related.related_stories(stories, 3, str(tmp_path)) == _expected(stories, 3)
+
+
+def test_a_damaged_ranking_in_the_cache_is_made_again(tmp_path):
+    stories = _archive(50, seed=3)
+    memo = tmp_path / related.MEMO_FILE
+    related.related_stories(stories, 3, str(tmp_path))
+    kept = json.loads(memo.read_text())
+    for damage in ([[50]] * 50, [[-1]] * 50, [["1"]] * 50, [[1]] * 49, "x", None):
+        memo.write_text(json.dumps({"key": kept["key"], "ranked": damage}))
+        assert related.related_stories(stories, 3, str(tmp_path)) == _expected(
+            stories, 3
+        )
+    memo.write_bytes(b"\x00 not JSON")
+    assert related.related_stories(stories, 3, str(tmp_path)) == _expected(stories, 3)

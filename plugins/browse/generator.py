@@ -88,7 +88,11 @@ class BrowseGenerator(Generator):
             for city in state.children:
                 for story in city.stories:
                     by_place[id(story)] = (state, city)
-        best = related.related_stories(self.stories, self.options["BROWSE_RELATED_MAX"])
+        best = related.related_stories(
+            self.stories,
+            self.options["BROWSE_RELATED_MAX"],
+            self.settings.get("CACHE_PATH"),
+        )
         most = self.options["BROWSE_PLACE_MAX"]
         for story in self.stories:
             story.story.related_stories = best[id(story)]

@@ -3,7 +3,14 @@
 Scores are counted from small inverted indexes (topic -> stories,
 state -> stories) instead of comparing every pair of stories, and each topic
 contributes only its most recent stories, so the work stays proportional
-to the number of stories as the archive grows."""
+to the number of stories as the archive grows.
+
+The ranking is kept in the cache (``CACHE_PATH/browse_related.json``) under
+a key of everything it is made from: each story's topics and place in the
+order of the stories, the limit, and this plugin's code. A build in which
+none of them changed (most builds: an edit to a story's words, its audio or
+its title) takes the last ranking, by position, instead of ranking 10,000
+stories again (half a second)."""
 
 from __future__ import annotations
 
@@ -11,6 +18,12 @@ import collections
 import heapq
 import itertools
 import operator
+import os
+
+from portal import cache_json
+from portal.build_inputs import content_hash
+from portal.code_digest import tree_digest
+from portal.writing import write_if_changed
 
 from .groups import story_place
 
@@ -21,22 +34,74 @@ SAME_STATE = 1
 CANDIDATES_PER_TOPIC = 60
 
 
-def related_stories(stories, limit: int) -> dict[int, list]:
+MEMO_FILE = "browse_related.json"
+
+
+def related_stories(
+    stories, limit: int, cache_path: str | None = None
+) -> dict[int, list]:
     """id(story) -> up to ``limit`` related stories, best first.
 
-    ``stories`` (a list) is newest first; ties keep that order."""
+    ``stories`` (a list) is newest first; ties keep that order. With
+    ``cache_path``, the ranking of the last build is taken when nothing it
+    is made from changed (see above)."""
+    topics = [_topics(story) for story in stories]
+    places = [story_place(story) for story in stories]
+    memo = os.path.join(cache_path, MEMO_FILE) if cache_path else None
+    key = _key(topics, places, limit) if memo else None
+    ranked = _kept(memo, key) if memo else None
+    if ranked is None or len(ranked) != len(stories):
+        ranked = _rank(topics, places, limit)
+        if memo:
+            write_if_changed(memo, cache_json.dumps({"key": key, "ranked": ranked}))
+    return {
+        id(story): [stories[other] for other in ranked[position]]
+        for position, story in enumerate(stories)
+    }
+
+
+def _key(topics: list, places: list, limit: int) -> str:
+    """Everything the ranking is made from (a place by what ``_rank``
+    compares of it)."""
+    return content_hash(
+        tree_digest(os.path.dirname(os.path.abspath(__file__)), suffixes=(".py",)),
+        limit,
+        topics,
+        [
+            (place.state_slug, place.city_slug, bool(place.city)) if place else None
+            for place in places
+        ],
+    )
+
+
+def _kept(path: str, key: str) -> list[list[int]] | None:
+    """The ranking kept under ``key``, if the cache has it."""
+    try:
+        data = cache_json.load(path)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    ranked = data.get("ranked")
+    count = len(ranked) if isinstance(ranked, list) else 0
+    if not count or any(
+        not isinstance(row, list)
+        or any(type(other) is not int or not 0 <= other < count for other in row)
+        for row in ranked
+    ):
+        return None  # not a ranking of as many stories: made again
+    return ranked
+
+
+def _rank(topics: list, places: list, limit: int) -> list[list[int]]:
+    """Each story's related stories, by position, best first."""
     # Stories are counted by their position in ``stories``: the position is
     # the tie-break itself, so ranking needs no key function (below).
     by_topic: dict[str, list] = collections.defaultdict(list)
     by_state: dict[str, list] = collections.defaultdict(list)
-    places = []
-    topics = []
-    for position, story in enumerate(stories):
-        topics.append(_topics(story))
-        for topic in topics[-1]:
+    for position, place in enumerate(places):
+        for topic in topics[position]:
             by_topic[topic].append(position)
-        place = story_place(story)
-        places.append(place)
         if place is not None:
             by_state[place.state_slug].append(position)
     # Each topic's and each place's candidates, once, as often as they
@@ -66,8 +131,8 @@ def related_stories(stories, limit: int) -> dict[int, list]:
             )
         return found
 
-    out = {}
-    for position, story in enumerate(stories):
+    out = []
+    for position in range(len(places)):
         lists = [topic_candidates[topic] for topic in topics[position]]
         if places[position] is not None:
             lists.append(near(places[position]))
@@ -80,7 +145,7 @@ def related_stories(stories, limit: int) -> dict[int, list]:
         # each candidate was two million calls at 10,000 stories.
         pairs = zip(scores.values(), map(operator.neg, scores), strict=True)
         ranked = heapq.nlargest(limit, pairs)
-        out[id(story)] = [stories[-negative] for _, negative in ranked]
+        out.append([-negative for _, negative in ranked])
     return out
 
 
