@@ -12,7 +12,7 @@ from pelican import signals
 from pelican.contents import Article
 
 from portal import signals as portal_signals
-from portal.story_record import READ_FIELDS, StoryRecord, is_story
+from portal.story_record import READ_FIELDS, StoryRecord, front_digest, is_story
 from tests.listening import GOOD_VTT, write_transcript_story
 from tests.stories import write_story
 from tests.support import build_site, copy_content
@@ -73,6 +73,11 @@ def test_the_record_holds_every_stage(built):
     gated, _ = built
     public = gated["published"][0].story
     assert public.front.title == "Talk in public"
+    # Every front-matter field, hashed once as story.md is read (the keys of
+    # other pages hold it): another value of any field is another hash.
+    assert public.front_digest == front_digest(public.front)
+    retitled = public.front.model_copy(update={"title": "Talk in private"})
+    assert front_digest(retitled) != public.front_digest
     assert public.source == "content/stories/public/story.md"
     # Its address, worked out once, is what Pelican gives as the page's URL.
     assert public.url == "stories/public/"

@@ -43,11 +43,12 @@ from portal.build_inputs import content_hash, installed_packages, settings_text
 from portal.code_digest import is_ignored, tree_digest
 from portal.file_hashes import FileHashes
 from portal.skipped import STORY_FILE
+from portal.story_record import front_digest
 
 
 def card_fields(story, front: str | None) -> tuple:
     """What a card of ``story`` shows on another story's page (``front``:
-    its front matter as JSON, ``front_json(story)``)."""
+    its front matter's hash, ``front_of(story)``)."""
     record = story.story
     audio, picture = record.audio, record.picture
     return (
@@ -67,10 +68,13 @@ def card_fields(story, front: str | None) -> tuple:
     )
 
 
-def front_json(story) -> str | None:
-    """Every front-matter field of ``story``, as JSON."""
-    front = story.story.front
-    return front.model_dump_json() if front is not None else None
+def front_of(story) -> str | None:
+    """Every front-matter field of ``story``, hashed (made when story.md
+    was read: ``StoryRecord.front_digest``)."""
+    record = story.story
+    if record.front_digest is None and record.front is not None:
+        return front_digest(record.front)  # a record made by hand (tests)
+    return record.front_digest
 
 
 def audio_facts(audio) -> tuple | None:
@@ -97,7 +101,6 @@ class StoryKeys:
         self._build: str | None = None
         self._code_and_content: list[str] | None = None
         self._cards: dict[int, str] = {}  # id(story) -> its card's hash, this build
-        self._fronts: dict[int, str | None] = {}  # id(story) -> front_json, this build
         self._folders: dict[str, list[tuple[str, str]]] = {}  # folder -> _files
 
     def snapshot(self) -> None:
@@ -292,7 +295,7 @@ class StoryKeys:
             self._card(story),
             record.audio_url,
             audio_facts(record.audio),
-            self._front(story),
+            front_of(story),
             files,
         )
 
@@ -303,15 +306,8 @@ class StoryKeys:
         known = self._cards.get(id(story))
         if known is None:
             known = self._cards[id(story)] = content_hash(
-                card_fields(story, self._front(story))
+                card_fields(story, front_of(story))
             )
-        return known
-
-    def _front(self, story) -> str | None:
-        # Its card and what pages show of it both hold it: made once a build.
-        known = self._fronts.get(id(story))
-        if known is None:
-            known = self._fronts[id(story)] = front_json(story)
         return known
 
     def _cards_of_others(self, record) -> tuple:

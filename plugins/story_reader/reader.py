@@ -40,7 +40,7 @@ from portal.schema import (
     describe_errors,
 )
 from portal.sizes import human_size
-from portal.story_record import StoryRecord, is_story
+from portal.story_record import StoryRecord, front_digest, is_story
 
 from .dates import in_site_zone
 
@@ -227,6 +227,7 @@ class FrontMatterMarkdownReader(MarkdownReader):
             folder=os.path.dirname(os.path.abspath(source_path)),
             slug=folder,
             front=story,
+            front_digest=front_digest(story),
             lines=frontmatter.FieldLines(matter.lines if matter else None),
             declared=_declared(matter) if story is None else None,
             problems=problems,
