@@ -73,7 +73,9 @@ def front_of(story) -> str | None:
     was read: ``StoryRecord.front_digest``)."""
     record = story.story
     if record.front_digest is None and record.front is not None:
-        return front_digest(record.front)  # a record made by hand (tests)
+        # A record made some other way than by the story reader: hashed
+        # here, so that its front matter is never left out of the keys.
+        return front_digest(record.front)
     return record.front_digest
 
 
