@@ -49,8 +49,8 @@ def related_stories(
     places = [story_place(story) for story in stories]
     memo = os.path.join(cache_path, MEMO_FILE) if cache_path else None
     key = _key(topics, places, limit) if memo else None
-    ranked = _kept(memo, key) if memo else None
-    if ranked is None or len(ranked) != len(stories):
+    ranked = _kept(memo, key, len(stories)) if memo else None
+    if ranked is None:
         ranked = _rank(topics, places, limit)
         if memo:
             write_if_changed(memo, cache_json.dumps({"key": key, "ranked": ranked}))
@@ -74,8 +74,9 @@ def _key(topics: list, places: list, limit: int) -> str:
     )
 
 
-def _kept(path: str, key: str) -> list[list[int]] | None:
-    """The ranking kept under ``key``, if the cache has it."""
+def _kept(path: str, key: str, count: int) -> list[list[int]] | None:
+    """The ranking of ``count`` stories kept under ``key``, if the cache
+    has it."""
     try:
         data = cache_json.load(path)
     except (OSError, ValueError):
@@ -83,11 +84,14 @@ def _kept(path: str, key: str) -> list[list[int]] | None:
     if not isinstance(data, dict) or data.get("key") != key:
         return None
     ranked = data.get("ranked")
-    count = len(ranked) if isinstance(ranked, list) else 0
-    if not count or any(
-        not isinstance(row, list)
-        or any(type(other) is not int or not 0 <= other < count for other in row)
-        for row in ranked
+    if (
+        not isinstance(ranked, list)
+        or len(ranked) != count
+        or any(
+            not isinstance(row, list)
+            or any(type(other) is not int or not 0 <= other < count for other in row)
+            for row in ranked
+        )
     ):
         return None  # not a ranking of as many stories: made again
     return ranked
