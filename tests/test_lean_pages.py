@@ -86,11 +86,10 @@ def _local_assets(page_path, site, html):
 def _without_transcript_text(html):
     """The page with the text of every transcript turn and chapter removed.
 
-    Turns are the elements with ``id="turn-N"`` and chapters the headings
-    with ``id="chapter-N"`` (the agreed contract); their markup stays."""
-    for element in html.xpath(
-        '//*[starts-with(@id, "turn-")] | //*[starts-with(@id, "chapter-")]'
-    ):
+    Turns are the elements with ``data-turn`` (each with its heading,
+    ``id="turn-N"``) and chapters the headings with ``id="chapter-N"`` (the
+    agreed contract); their markup stays."""
+    for element in html.xpath('//*[@data-turn] | //*[starts-with(@id, "chapter-")]'):
         for node in element.iter():
             node.text = None
             if node is not element:

@@ -87,7 +87,7 @@ def test_transcript_click_seeks_to_the_turn(story):
     story.wait_for_function(f"!{AUDIO}.paused")
     assert turn <= now(story) < turn + 1.5
     # Clicking the words of a cue seeks to that cue.
-    cue = story.locator("#turn-2 .cue").first
+    cue = story.locator(".turn:has(> #turn-2) .cue").first
     cue_start = float(cue.get_attribute("data-start"))
     cue.click()
     story.wait_for_function(f"Math.abs({AUDIO}.currentTime - {cue_start}) < 1.5")
@@ -131,7 +131,8 @@ def _expected_turn(page) -> str:
             const t = {AUDIO}.currentTime;
             let id = null;
             for (const turn of document.querySelectorAll('.turn')) {{
-                if (parseFloat(turn.dataset.start) <= t + 0.01) id = turn.id;
+                if (parseFloat(turn.dataset.start) <= t + 0.01)
+                    id = turn.querySelector('.turn__meta').id;
             }}
             return id;
         }}"""
@@ -154,7 +155,8 @@ def test_highlighted_turn_follows_playback(story):
             )
         wait_past(story, turns[index] + 0.3)
         story.wait_for_function(
-            f"document.querySelector('.turn.is-current')?.id === 'turn-{index + 1}'"
+            "document.querySelector('.turn.is-current > .turn__meta')?.id"
+            f" === 'turn-{index + 1}'"
         )
         assert _expected_turn(story) == f"turn-{index + 1}"
         assert story.locator(".turn.is-current").count() == 1
@@ -240,9 +242,9 @@ def test_a_moment_in_the_query_is_followed_once(page, site_server, slug):
 def test_turn_and_chapter_anchors_start_there(page, site_server, slug, sample_site):
     page.goto(f"{site_server}/stories/{slug}/#turn-3")
     page.wait_for_function(f"!{AUDIO}.controls")
-    turn = float(page.get_attribute("#turn-3", "data-start"))
+    turn = float(page.get_attribute(".turn:has(> #turn-3)", "data-start"))
     page.wait_for_function(f"Math.abs({AUDIO}.currentTime - {turn}) < 0.05")
-    assert page.get_attribute("#turn-3", "aria-current") == "true"
+    assert page.get_attribute(".turn:has(> #turn-3)", "aria-current") == "true"
     # A hash change on the same page seeks as well.
     page.evaluate("location.hash = '#chapter-2'")
     chapter = float(page.get_attribute("#chapter-2", "data-start"))
@@ -491,7 +493,7 @@ def test_whole_player_works_by_keyboard_alone(story):
     _tab_to(story, "#turn-2 .turn__time", limit=120)
     assert _focus_is_visible(story)
     story.keyboard.press("Enter")
-    turn = float(story.get_attribute("#turn-2", "data-start"))
+    turn = float(story.get_attribute(".turn:has(> #turn-2)", "data-start"))
     story.wait_for_function(f"!{AUDIO}.paused")
     assert turn <= now(story) < turn + 1.5
 
@@ -527,7 +529,8 @@ def test_single_key_shortcuts_can_be_turned_off(story):
 
 def test_transcript_search_filters_and_highlights(story):
     word = story.evaluate(
-        "document.querySelector('#turn-2 .cue').textContent.match(/[A-Za-z]{5,}/)[0]"
+        "document.querySelector('.turn:has(> #turn-2) .cue')"
+        ".textContent.match(/[A-Za-z]{5,}/)[0]"
     )
     story.fill("[data-search-input]", word.upper())
     marks = story.locator(".transcript mark")
@@ -568,7 +571,7 @@ def test_transcript_search_takes_either_apostrophe(page, site_server, sample_sit
 
 def _leave_part_way(story) -> float:
     """Play from the third turn for a second, pause, reload: where it was left."""
-    turn = float(story.get_attribute("#turn-3", "data-start"))
+    turn = float(story.get_attribute(".turn:has(> #turn-3)", "data-start"))
     story.click("#turn-3 .turn__time")
     wait_past(story, turn + 1)
     story.click("[data-action='toggle']")

@@ -597,10 +597,24 @@ def test_page_transcript_anchors_contract(built):
     page = Elements((output / "stories" / "notes" / "index.html").read_text())
     turns = [e for e in page.found if e["attrs"].get("id", "").startswith("turn-")]
     # Turns are runs of one speaker inside a chapter, numbered from 1.
-    assert [(t["attrs"]["id"], t["attrs"]["data-start"]) for t in turns] == [
-        ("turn-1", "0.0"),
-        ("turn-2", "2.0"),
-        ("turn-3", "3.1"),
+    # The id is the turn's heading's, and the turn's only one: Pagefind keeps
+    # every id in the search index's fragment of the page. The time is the
+    # turn's.
+    assert [(t["tag"], t["attrs"]["id"]) for t in turns] == [
+        ("h4", "turn-1"),
+        ("h4", "turn-2"),
+        ("h4", "turn-3"),
+    ]
+    holders = [e for e in page.found if "data-turn" in e["attrs"]]
+    assert [(e["attrs"].get("id"), e["attrs"]["data-start"]) for e in holders] == [
+        (None, "0.0"),
+        (None, "2.0"),
+        (None, "3.1"),
+    ]
+    assert [t["parent_attrs"][-1].get("data-start") for t in turns] == [
+        "0.0",
+        "2.0",
+        "3.1",
     ]
     speakers = [
         e["text"]

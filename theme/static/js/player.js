@@ -831,8 +831,10 @@
     var match = hash.match(/(?:^|&)t=([^&]+)/);
     if (match) return parseTime(match[1]);
     if (/^(turn|chapter)-\d+$/.test(hash)) {
+      // A chapter's heading has its time; a turn's heading is in the turn.
       var target = document.getElementById(hash);
-      if (target && target.hasAttribute("data-start")) return parseFloat(target.getAttribute("data-start"));
+      var timed = target && target.closest("[data-start]");
+      if (timed) return parseFloat(timed.getAttribute("data-start"));
     }
     var query = onLoad && new URLSearchParams(window.location.search).get("t");
     return query ? parseTime(query) : null;

@@ -267,8 +267,8 @@
   var TIME_AT_END = /\s*(\d+(?::\d\d){1,2})$/;
   var TIME_AT_START = /^(\d+(?::\d\d){1,2})\s+/;
 
-  /* What was said, where the words were found: each speaker turn is a
-     heading (id "said-N", titled "Naomi Castellanos 0:13") and so a
+  /* What was said, where the words were found: each speaker turn has a
+     heading (id "turn-N", titled "Naomi Castellanos 0:13") and so is a
      sub-result of its story; chapters ("chapter-N", "0:13 The mountains")
      are sub-results too. The turn's own time names the moment. */
   function moments(data) {
@@ -277,7 +277,7 @@
     (data.sub_results || []).forEach(function (sub) {
       var anchor = (/#([\w-]+)$/.exec(sub.url) || [])[1] || "";
       var title = String(sub.title || "");
-      if (/^said-\d+$/.test(anchor)) {
+      if (/^turn-\d+$/.test(anchor)) {
         var time = TIME_AT_END.exec(title);
         if (!time) return;
         said.push({
